@@ -1,0 +1,45 @@
+//! Shared building blocks of the stylus-ip contracts.
+//!
+//! This crate is linked into every contract (so it stays small and
+//! `no_std`-friendly) and into off-chain code that needs the same maths.
+//!
+//! * [`sol_decls!`] declares a contract's Solidity errors and events once:
+//!   it expands to alloy's `sol!` for the Rust types **and**, under the
+//!   `export-abi` feature, to the Solidity source text that the ABI exporter
+//!   splices into `abi/<Contract>.sol`. One source of truth for the ABI.
+//! * [`export`] prints a contract's full Solidity interface (functions from
+//!   stylus-sdk's `export-abi`, plus the errors and events above).
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "export-abi")]
+pub mod export;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use alloy_sol_types;
+}
+
+/// Declares Solidity errors and events once, for both Rust and the ABI.
+///
+/// Expands to `alloy_sol_types::sol!` with `Debug`/`PartialEq` derives on every
+/// item, and (with the `export-abi` feature) to `pub const SOL_DECLS: &str`,
+/// the Solidity text of the same items, which [`export::print_interface`]
+/// appends to the exported interface.
+///
+/// Write `//` comments inside the block rather than `///` doc comments when
+/// an item needs no rustdoc of its own; doc attributes are stripped from the
+/// exported text either way.
+#[macro_export]
+macro_rules! sol_decls {
+    ($($item:tt)*) => {
+        $crate::__private::alloy_sol_types::sol! {
+            #![sol(all_derives)]
+            $($item)*
+        }
+        /// Solidity source of this contract's errors and events (ABI export only).
+        #[cfg(feature = "export-abi")]
+        pub const SOL_DECLS: &str = stringify!($($item)*);
+    };
+}
