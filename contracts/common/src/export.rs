@@ -100,6 +100,22 @@ pub fn render_interface<T: GenerateAbi>(decls: &str) -> String {
         out.push_str(ctor);
         out.push('\n');
     }
+    // stylus-sdk lists the errors of each function's `Result` error type as
+    // `error Name(type);` (no parameter names). Prefer our declarations, which
+    // carry names, and drop the SDK's line for any error we declare.
+    let declared: std::vec::Vec<&str> = decls
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("error "))
+        .filter_map(|l| l.split('(').next())
+        .collect();
+    let body: String = body
+        .lines()
+        .filter(|l| {
+            let name = l.trim().strip_prefix("error ").and_then(|r| r.split('(').next());
+            !matches!(name, Some(n) if declared.contains(&n))
+        })
+        .map(|l| std::format!("{l}\n"))
+        .collect();
     match body.rfind('}') {
         Some(pos) => {
             out.push_str(&body[..pos]);
