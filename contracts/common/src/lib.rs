@@ -13,6 +13,7 @@
 
 extern crate alloc;
 
+pub mod proxy;
 #[cfg(feature = "export-abi")]
 pub mod export;
 
