@@ -1,0 +1,301 @@
+//! The WASM pipeline: compile every contract for `wasm32-unknown-unknown`,
+//! process it as cargo-stylus does, and gate it against Nitro's rules.
+//!
+//! Toolchain choice (never downloads a toolchain):
+//! 1. the rustup toolchain pinned in `rust-toolchain.toml`, when its
+//!    `wasm32-unknown-unknown` target is already installed;
+//! 2. otherwise Debian's `rustc-web` with `-Zbuild-std=std,panic_abort` and
+//!    `wasm-ld-19`, installing `rustc-web cargo-web rust-web-src lld-19` with
+//!    apt when missing and running as root.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use stylus_validate::{validate, Params, MAX_CODE_SIZE, PREFIX_NO_DICT};
+
+use crate::workspace::{contract_crates, ContractCrate};
+
+const TARGET: &str = "wasm32-unknown-unknown";
+const DEBIAN_PACKAGES: [&str; 4] = ["rustc-web", "cargo-web", "rust-web-src", "lld-19"];
+
+/// Which compiler builds the WASM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Toolchain {
+    /// rustup's pinned toolchain with its installed wasm32 target.
+    Rustup,
+    /// Debian's rustc-web with build-std.
+    Debian,
+}
+
+/// One contract's processed artefact and its figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Artifact {
+    /// Cargo package name.
+    pub contract: String,
+    /// Stripped WASM (`target/wasm/<contract>.wasm`).
+    pub wasm_path: PathBuf,
+    /// Raw (stripped) WASM size in bytes.
+    pub raw_bytes: usize,
+    /// Deployed code size: `EF F0 00 00` prefix + brotli stream.
+    pub code_bytes: usize,
+    /// `code_bytes` as a percentage of the 24,576-byte limit.
+    pub percent_of_limit: f64,
+    /// Host functions imported.
+    pub imports: usize,
+    /// The first rule the module breaks, if any.
+    pub error: Option<String>,
+}
+
+impl Artifact {
+    /// Whether the artefact passes the gate.
+    #[must_use]
+    pub fn ok(&self) -> bool {
+        self.error.is_none() && self.code_bytes <= MAX_CODE_SIZE
+    }
+}
+
+fn installed_rustup_wasm_target(root: &Path) -> bool {
+    Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .current_dir(root)
+        .env("RUSTUP_AUTO_INSTALL", "0")
+        .output()
+        .map(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == TARGET))
+        .unwrap_or(false)
+}
+
+fn debian_toolchain_present() -> bool {
+    Path::new("/usr/bin/rustc").is_file()
+        && Path::new("/usr/bin/cargo").is_file()
+        && Path::new("/usr/lib/rustlib/src/rust/library").is_dir()
+        && Command::new("wasm-ld-19").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+fn apt_install() -> Result<()> {
+    let install = || {
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq"])
+            .args(DEBIAN_PACKAGES)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+    };
+    if install().is_ok_and(|s| s.success()) {
+        return Ok(());
+    }
+    eprintln!("apt-get install failed; running apt-get update and retrying");
+    let updated = Command::new("apt-get").args(["update", "-qq"]).status().context("running apt-get update")?;
+    if !updated.success() || !install().context("running apt-get install")?.success() {
+        bail!("apt-get could not install {}", DEBIAN_PACKAGES.join(" "));
+    }
+    Ok(())
+}
+
+/// Picks the toolchain, installing Debian's packages if needed and allowed.
+///
+/// # Errors
+/// When neither toolchain is usable and the packages cannot be installed.
+pub fn select_toolchain(root: &Path) -> Result<Toolchain> {
+    if installed_rustup_wasm_target(root) {
+        return Ok(Toolchain::Rustup);
+    }
+    if !debian_toolchain_present() {
+        if !is_root() {
+            bail!(
+                "no wasm32-unknown-unknown toolchain: rustup's target is not installed and Debian's \
+                 packages are missing. Run as root, or install them: sudo apt-get install -y {}",
+                DEBIAN_PACKAGES.join(" ")
+            );
+        }
+        eprintln!("installing Debian's WASM toolchain: {}", DEBIAN_PACKAGES.join(" "));
+        apt_install()?;
+        if !debian_toolchain_present() {
+            bail!("Debian's WASM toolchain is still incomplete after apt-get install");
+        }
+    }
+    Ok(Toolchain::Debian)
+}
+
+/// Compiles the given contracts to WASM in one cargo invocation and returns
+/// the directory holding `<lib_name>.wasm` files.
+///
+/// # Errors
+/// When cargo fails.
+pub fn compile(root: &Path, toolchain: Toolchain, crates: &[ContractCrate]) -> Result<PathBuf> {
+    let (mut cmd, target_dir) = match toolchain {
+        Toolchain::Rustup => {
+            let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+            c.args(["build", "--release", "--locked", "--lib", "--target", TARGET]);
+            c.env("RUSTUP_AUTO_INSTALL", "0");
+            (c, root.join("target"))
+        }
+        Toolchain::Debian => {
+            let mut c = Command::new("/usr/bin/cargo");
+            c.args(["build", "--release", "--locked", "--lib", "--target", TARGET, "-Zbuild-std=std,panic_abort"]);
+            c.args(["--target-dir", "target/debian"]);
+            c.env("RUSTC", "/usr/bin/rustc")
+                .env("RUSTC_BOOTSTRAP", "1")
+                .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", "wasm-ld-19")
+                .env_remove("RUSTUP_TOOLCHAIN")
+                .env_remove("RUSTC_WRAPPER");
+            (c, root.join("target/debian"))
+        }
+    };
+    // .cargo/config.toml's `--compress-relocations` must apply: RUSTFLAGS would override it.
+    cmd.env_remove("RUSTFLAGS").env_remove("CARGO_ENCODED_RUSTFLAGS").env_remove("CARGO_TARGET_DIR");
+    cmd.env_remove("CARGO_BUILD_TARGET_DIR");
+    for c in crates {
+        cmd.args(["-p", &c.package]);
+    }
+    cmd.current_dir(root);
+    let status = cmd.status().context("running cargo")?;
+    if !status.success() {
+        bail!("cargo build for {TARGET} failed ({status})");
+    }
+    Ok(target_dir.join(TARGET).join("release"))
+}
+
+/// Strips, validates and compresses one compiled contract, writing
+/// `out_dir/<contract>.wasm` and `out_dir/<contract>.wasm.br`.
+///
+/// # Errors
+/// On I/O errors or a malformed binary; rule violations are recorded in the
+/// returned [`Artifact`] instead.
+pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifact> {
+    let bytes = std::fs::read(compiled).with_context(|| format!("reading {}", compiled.display()))?;
+    let wasm = stylus_validate::strip_custom_sections(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", compiled.display()))?;
+    let (imports, error) = match validate(&wasm, &Params::build_gate()) {
+        Ok(info) => (info.imports.len(), None),
+        Err(e) => (0, Some(e.to_string())),
+    };
+    let brotli = stylus_validate::compress(&wasm);
+    let code_bytes = PREFIX_NO_DICT.len() + brotli.len();
+    std::fs::create_dir_all(out_dir)?;
+    let wasm_path = out_dir.join(format!("{contract}.wasm"));
+    std::fs::write(&wasm_path, &wasm)?;
+    std::fs::write(out_dir.join(format!("{contract}.wasm.br")), &brotli)?;
+    let error = error.or_else(|| {
+        (code_bytes > MAX_CODE_SIZE)
+            .then(|| format!("rule max-code-size: {code_bytes} bytes of code exceed the {MAX_CODE_SIZE}-byte limit"))
+    });
+    Ok(Artifact {
+        contract: contract.to_string(),
+        wasm_path,
+        raw_bytes: wasm.len(),
+        code_bytes,
+        percent_of_limit: code_bytes as f64 * 100.0 / MAX_CODE_SIZE as f64,
+        imports,
+        error,
+    })
+}
+
+/// Renders the size table.
+#[must_use]
+pub fn table(artifacts: &[Artifact]) -> String {
+    let mut s = format!(
+        "{:<20} {:>10} {:>12} {:>9}  {}\n",
+        "contract", "raw bytes", "code bytes", "% limit", "status"
+    );
+    for a in artifacts {
+        let status = a.error.clone().unwrap_or_else(|| "ok".into());
+        s.push_str(&format!(
+            "{:<20} {:>10} {:>12} {:>8.1}%  {}\n",
+            a.contract, a.raw_bytes, a.code_bytes, a.percent_of_limit, status
+        ));
+    }
+    s.push_str(&format!(
+        "(code bytes = EF F0 00 00 prefix + brotli q11 w22 of the stripped WASM; limit {MAX_CODE_SIZE})\n"
+    ));
+    s
+}
+
+/// Builds, processes and gates every contract (or only `only`, if given),
+/// writing `target/wasm/` and `target/wasm/sizes.json`.
+///
+/// # Errors
+/// When the build fails or any contract breaks a rule or the size limit.
+pub fn build_all(root: &Path, only: &[String]) -> Result<Vec<Artifact>> {
+    let mut crates = contract_crates(root)?;
+    if !only.is_empty() {
+        for name in only {
+            if !crates.iter().any(|c| &c.package == name) {
+                bail!("unknown contract `{name}`");
+            }
+        }
+        crates.retain(|c| only.contains(&c.package));
+    }
+    if crates.is_empty() {
+        bail!("no contract crates (contracts/*/Stylus.toml) found under {}", root.display());
+    }
+    let toolchain = select_toolchain(root)?;
+    eprintln!("building {} contract(s) with the {toolchain:?} toolchain", crates.len());
+    let dir = compile(root, toolchain, &crates)?;
+    let out_dir = root.join("target/wasm");
+    let artifacts = crates
+        .iter()
+        .map(|c| process(&c.package, &dir.join(format!("{}.wasm", c.lib_name())), &out_dir))
+        .collect::<Result<Vec<_>>>()?;
+    std::fs::write(out_dir.join("sizes.json"), serde_json::to_string_pretty(&artifacts)?)?;
+    print!("{}", table(&artifacts));
+    let failed: Vec<_> = artifacts.iter().filter(|a| !a.ok()).map(|a| a.contract.as_str()).collect();
+    if !failed.is_empty() {
+        bail!("Stylus gate failed for: {}", failed.join(", "));
+    }
+    Ok(artifacts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_wasm(dir: &Path, name: &str, wat: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
+        path
+    }
+
+    fn tempdir(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("stylus-ip-build-test-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn process_writes_artifacts_and_passes_a_valid_program() {
+        let dir = tempdir("ok");
+        let src = write_wasm(
+            &dir,
+            "in.wasm",
+            r#"(module (import "vm_hooks" "pay_for_memory_grow" (func (param i32)))
+                 (memory (export "memory") 1) (@custom "name" "junk")
+                 (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
+        );
+        let a = process("demo", &src, &dir.join("out")).unwrap();
+        assert!(a.ok(), "{a:?}");
+        let written = std::fs::read(dir.join("out/demo.wasm")).unwrap();
+        assert_eq!(written.len(), a.raw_bytes);
+        assert!(!written.windows(4).any(|w| w == b"junk"), "custom sections are stripped");
+        let br = std::fs::read(dir.join("out/demo.wasm.br")).unwrap();
+        assert_eq!(a.code_bytes, br.len() + 4);
+        assert!(table(&[a]).contains("demo"));
+    }
+
+    #[test]
+    fn process_records_the_broken_rule() {
+        let dir = tempdir("bad");
+        let src = write_wasm(&dir, "in.wasm", r#"(module (memory (export "memory") 1 1))"#);
+        let a = process("bad", &src, &dir.join("out")).unwrap();
+        assert!(!a.ok());
+        assert!(a.error.unwrap().contains("rule entrypoint"));
+    }
+}
