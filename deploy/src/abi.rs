@@ -35,7 +35,10 @@ pub fn check_routing_rule(crates: &[ContractCrate]) -> Result<()> {
     for c in crates {
         for file in rust_files(&c.dir.join("src"))? {
             let text = std::fs::read_to_string(&file)?;
-            if text.lines().any(|l| l.trim_start().starts_with("#[implements(")) {
+            if text
+                .lines()
+                .any(|l| l.trim_start().starts_with("#[implements("))
+            {
                 offenders.push(file.display().to_string());
             }
         }
@@ -71,13 +74,17 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
 #[must_use]
 pub fn contract_name(solidity: &str) -> Option<String> {
     let rest = solidity.split("interface I").nth(1)?;
-    let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     (!name.is_empty()).then_some(name)
 }
 
 fn cargo() -> Command {
     let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.env("RUSTUP_AUTO_INSTALL", "0").env_remove("CARGO_TARGET_DIR");
+    c.env("RUSTUP_AUTO_INSTALL", "0")
+        .env_remove("CARGO_TARGET_DIR");
     c
 }
 
@@ -86,24 +93,40 @@ fn cargo() -> Command {
 ///
 /// # Errors
 /// When cargo or a binary fails.
-pub fn export_solidity(root: &Path, crates: &[ContractCrate]) -> Result<Vec<(ContractCrate, String)>> {
+pub fn export_solidity(
+    root: &Path,
+    crates: &[ContractCrate],
+) -> Result<Vec<(ContractCrate, String)>> {
     let mut build = cargo();
-    build.current_dir(root).args(["build", "--quiet", "--locked", "--bins"]);
-    let features: Vec<String> = crates.iter().map(|c| format!("{}/export-abi", c.package)).collect();
+    build
+        .current_dir(root)
+        .args(["build", "--quiet", "--locked", "--bins"]);
+    let features: Vec<String> = crates
+        .iter()
+        .map(|c| format!("{}/export-abi", c.package))
+        .collect();
     build.args(["--features", &features.join(",")]);
     for c in crates {
         build.args(["-p", &c.package]);
     }
-    let status = build.status().context("running cargo build for the ABI exporters")?;
+    let status = build
+        .status()
+        .context("running cargo build for the ABI exporters")?;
     if !status.success() {
         bail!("building the ABI exporters failed ({status})");
     }
     let mut out = Vec::new();
     for c in crates {
         let bin = root.join("target/debug").join(c.abi_bin());
-        let output = Command::new(&bin).output().with_context(|| format!("running {}", bin.display()))?;
+        let output = Command::new(&bin)
+            .output()
+            .with_context(|| format!("running {}", bin.display()))?;
         if !output.status.success() {
-            bail!("{} failed: {}", bin.display(), String::from_utf8_lossy(&output.stderr));
+            bail!(
+                "{} failed: {}",
+                bin.display(),
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
         out.push((c.clone(), String::from_utf8(output.stdout)?));
     }
@@ -139,7 +162,12 @@ pub fn ensure_solc(root: &Path) -> Result<PathBuf> {
 ///
 /// # Errors
 /// When node or solc fails (the message carries solc's diagnostics).
-pub fn solidity_to_json(root: &Path, node_modules: &Path, solidity: &str, scratch: &Path) -> Result<String> {
+pub fn solidity_to_json(
+    root: &Path,
+    node_modules: &Path,
+    solidity: &str,
+    scratch: &Path,
+) -> Result<String> {
     std::fs::create_dir_all(scratch)?;
     let input = scratch.join("in.sol");
     let output = scratch.join("out.json");
@@ -152,7 +180,10 @@ pub fn solidity_to_json(root: &Path, node_modules: &Path, solidity: &str, scratc
         .output()
         .context("running node")?;
     if !out.status.success() {
-        bail!("solc rejected the exported interface:\n{}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "solc rejected the exported interface:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(std::fs::read_to_string(&output)?)
 }
@@ -228,7 +259,10 @@ mod tests {
 
     #[test]
     fn contract_name_from_interface() {
-        assert_eq!(contract_name("pragma x;\ninterface IIpCollection  {\n}").as_deref(), Some("IpCollection"));
+        assert_eq!(
+            contract_name("pragma x;\ninterface IIpCollection  {\n}").as_deref(),
+            Some("IpCollection")
+        );
         assert_eq!(contract_name("contract X {}"), None);
     }
 
@@ -238,9 +272,16 @@ mod tests {
         let src = dir.join("src");
         std::fs::create_dir_all(&src).unwrap();
         std::fs::write(src.join("lib.rs"), "#[public]\nimpl X {}\n").unwrap();
-        let krate = ContractCrate { package: "x".into(), dir: dir.clone() };
+        let krate = ContractCrate {
+            package: "x".into(),
+            dir: dir.clone(),
+        };
         check_routing_rule(std::slice::from_ref(&krate)).unwrap();
-        std::fs::write(src.join("lib.rs"), "#[public]\n#[implements(IErc721)]\nimpl X {}\n").unwrap();
+        std::fs::write(
+            src.join("lib.rs"),
+            "#[public]\n#[implements(IErc721)]\nimpl X {}\n",
+        )
+        .unwrap();
         let err = check_routing_rule(&[krate]).unwrap_err().to_string();
         assert!(err.contains("lib.rs"), "{err}");
         std::fs::remove_dir_all(dir).unwrap();
@@ -257,7 +298,10 @@ mod tests {
         let mut files = AbiFiles::new();
         files.insert("A.sol".into(), "new".into());
         files.insert("B.json".into(), "[]".into());
-        assert_eq!(stale_files(&root, &files).unwrap(), ["A.sol", "B.json", "Gone.json"]);
+        assert_eq!(
+            stale_files(&root, &files).unwrap(),
+            ["A.sol", "B.json", "Gone.json"]
+        );
         write(&root, &files).unwrap();
         assert!(stale_files(&root, &files).unwrap().is_empty());
         assert!(root.join("abi/README.md").exists());

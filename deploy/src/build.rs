@@ -62,7 +62,12 @@ fn installed_rustup_wasm_target(root: &Path) -> bool {
         .current_dir(root)
         .env("RUSTUP_AUTO_INSTALL", "0")
         .output()
-        .map(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == TARGET))
+        .map(|o| {
+            o.status.success()
+                && String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .any(|l| l.trim() == TARGET)
+        })
         .unwrap_or(false)
 }
 
@@ -70,7 +75,10 @@ fn debian_toolchain_present() -> bool {
     Path::new("/usr/bin/rustc").is_file()
         && Path::new("/usr/bin/cargo").is_file()
         && Path::new("/usr/lib/rustlib/src/rust/library").is_dir()
-        && Command::new("wasm-ld-19").arg("--version").output().is_ok_and(|o| o.status.success())
+        && Command::new("wasm-ld-19")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
 }
 
 fn is_root() -> bool {
@@ -92,7 +100,10 @@ fn apt_install() -> Result<()> {
         return Ok(());
     }
     eprintln!("apt-get install failed; running apt-get update and retrying");
-    let updated = Command::new("apt-get").args(["update", "-qq"]).status().context("running apt-get update")?;
+    let updated = Command::new("apt-get")
+        .args(["update", "-qq"])
+        .status()
+        .context("running apt-get update")?;
     if !updated.success() || !install().context("running apt-get install")?.success() {
         bail!("apt-get could not install {}", DEBIAN_PACKAGES.join(" "));
     }
@@ -115,7 +126,10 @@ pub fn select_toolchain(root: &Path) -> Result<Toolchain> {
                 DEBIAN_PACKAGES.join(" ")
             );
         }
-        eprintln!("installing Debian's WASM toolchain: {}", DEBIAN_PACKAGES.join(" "));
+        eprintln!(
+            "installing Debian's WASM toolchain: {}",
+            DEBIAN_PACKAGES.join(" ")
+        );
         apt_install()?;
         if !debian_toolchain_present() {
             bail!("Debian's WASM toolchain is still incomplete after apt-get install");
@@ -133,13 +147,28 @@ pub fn compile(root: &Path, toolchain: Toolchain, crates: &[ContractCrate]) -> R
     let (mut cmd, target_dir) = match toolchain {
         Toolchain::Rustup => {
             let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-            c.args(["build", "--release", "--locked", "--lib", "--target", TARGET]);
+            c.args([
+                "build",
+                "--release",
+                "--locked",
+                "--lib",
+                "--target",
+                TARGET,
+            ]);
             c.env("RUSTUP_AUTO_INSTALL", "0");
             (c, root.join("target"))
         }
         Toolchain::Debian => {
             let mut c = Command::new("/usr/bin/cargo");
-            c.args(["build", "--release", "--locked", "--lib", "--target", TARGET, "-Zbuild-std=std,panic_abort"]);
+            c.args([
+                "build",
+                "--release",
+                "--locked",
+                "--lib",
+                "--target",
+                TARGET,
+                "-Zbuild-std=std,panic_abort",
+            ]);
             c.args(["--target-dir", "target/debian"]);
             c.env("RUSTC", "/usr/bin/rustc")
                 .env("RUSTC_BOOTSTRAP", "1")
@@ -150,7 +179,9 @@ pub fn compile(root: &Path, toolchain: Toolchain, crates: &[ContractCrate]) -> R
         }
     };
     // .cargo/config.toml's `--compress-relocations` must apply: RUSTFLAGS would override it.
-    cmd.env_remove("RUSTFLAGS").env_remove("CARGO_ENCODED_RUSTFLAGS").env_remove("CARGO_TARGET_DIR");
+    cmd.env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_TARGET_DIR");
     cmd.env_remove("CARGO_BUILD_TARGET_DIR");
     for c in crates {
         cmd.args(["-p", &c.package]);
@@ -170,7 +201,8 @@ pub fn compile(root: &Path, toolchain: Toolchain, crates: &[ContractCrate]) -> R
 /// On I/O errors or a malformed binary; rule violations are recorded in the
 /// returned [`Artifact`] instead.
 pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifact> {
-    let bytes = std::fs::read(compiled).with_context(|| format!("reading {}", compiled.display()))?;
+    let bytes =
+        std::fs::read(compiled).with_context(|| format!("reading {}", compiled.display()))?;
     let wasm = stylus_validate::strip_custom_sections(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", compiled.display()))?;
     let (imports, error) = match validate(&wasm, &Params::build_gate()) {
@@ -234,19 +266,38 @@ pub fn build_all(root: &Path, only: &[String]) -> Result<Vec<Artifact>> {
         crates.retain(|c| only.contains(&c.package));
     }
     if crates.is_empty() {
-        bail!("no contract crates (contracts/*/Stylus.toml) found under {}", root.display());
+        bail!(
+            "no contract crates (contracts/*/Stylus.toml) found under {}",
+            root.display()
+        );
     }
     let toolchain = select_toolchain(root)?;
-    eprintln!("building {} contract(s) with the {toolchain:?} toolchain", crates.len());
+    eprintln!(
+        "building {} contract(s) with the {toolchain:?} toolchain",
+        crates.len()
+    );
     let dir = compile(root, toolchain, &crates)?;
     let out_dir = root.join("target/wasm");
     let artifacts = crates
         .iter()
-        .map(|c| process(&c.package, &dir.join(format!("{}.wasm", c.lib_name())), &out_dir))
+        .map(|c| {
+            process(
+                &c.package,
+                &dir.join(format!("{}.wasm", c.lib_name())),
+                &out_dir,
+            )
+        })
         .collect::<Result<Vec<_>>>()?;
-    std::fs::write(out_dir.join("sizes.json"), serde_json::to_string_pretty(&artifacts)?)?;
+    std::fs::write(
+        out_dir.join("sizes.json"),
+        serde_json::to_string_pretty(&artifacts)?,
+    )?;
     print!("{}", table(&artifacts));
-    let failed: Vec<_> = artifacts.iter().filter(|a| !a.ok()).map(|a| a.contract.as_str()).collect();
+    let failed: Vec<_> = artifacts
+        .iter()
+        .filter(|a| !a.ok())
+        .map(|a| a.contract.as_str())
+        .collect();
     if !failed.is_empty() {
         bail!("Stylus gate failed for: {}", failed.join(", "));
     }
@@ -264,7 +315,8 @@ mod tests {
     }
 
     fn tempdir(tag: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("stylus-ip-build-test-{tag}-{}", std::process::id()));
+        let d =
+            std::env::temp_dir().join(format!("stylus-ip-build-test-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d
@@ -284,7 +336,10 @@ mod tests {
         assert!(a.ok(), "{a:?}");
         let written = std::fs::read(dir.join("out/demo.wasm")).unwrap();
         assert_eq!(written.len(), a.raw_bytes);
-        assert!(!written.windows(4).any(|w| w == b"junk"), "custom sections are stripped");
+        assert!(
+            !written.windows(4).any(|w| w == b"junk"),
+            "custom sections are stripped"
+        );
         let br = std::fs::read(dir.join("out/demo.wasm.br")).unwrap();
         assert_eq!(a.code_bytes, br.len() + 4);
         assert!(table(&[a]).contains("demo"));
@@ -293,7 +348,11 @@ mod tests {
     #[test]
     fn process_records_the_broken_rule() {
         let dir = tempdir("bad");
-        let src = write_wasm(&dir, "in.wasm", r#"(module (memory (export "memory") 1 1))"#);
+        let src = write_wasm(
+            &dir,
+            "in.wasm",
+            r#"(module (memory (export "memory") 1 1))"#,
+        );
         let a = process("bad", &src, &dir.join("out")).unwrap();
         assert!(!a.ok());
         assert!(a.error.unwrap().contains("rule entrypoint"));

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use stylus_ip_deploy::{abi, build, workspace};
 
 #[derive(Parser, Debug)]
-#[command(name = "stylus-ip", version, about = "Build, export and deploy the stylus-ip Stylus contract suite")]
+#[command(
+    name = "stylus-ip",
+    version,
+    about = "Build, export and deploy the stylus-ip Stylus contract suite"
+)]
 struct Cli {
     /// Repository root (default: found from the current directory).
     #[arg(long, global = true)]
@@ -47,7 +51,10 @@ fn main() -> Result<()> {
             if check {
                 let stale = abi::stale_files(&root, &files)?;
                 if !stale.is_empty() {
-                    bail!("abi/ is stale ({}); run `cargo ip abi` and commit", stale.join(", "));
+                    bail!(
+                        "abi/ is stale ({}); run `cargo ip abi` and commit",
+                        stale.join(", ")
+                    );
                 }
                 println!("abi/ is fresh ({} files)", files.len());
             } else {

@@ -33,9 +33,14 @@ impl ContractCrate {
 /// # Errors
 /// When no ancestor qualifies.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
-    let mut dir = start.canonicalize().with_context(|| format!("cannot resolve {}", start.display()))?;
+    let mut dir = start
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", start.display()))?;
     loop {
-        if dir.join("contracts").is_dir() && dir.join("Cargo.toml").is_file() && dir.join("devnode").is_dir() {
+        if dir.join("contracts").is_dir()
+            && dir.join("Cargo.toml").is_file()
+            && dir.join("devnode").is_dir()
+        {
             return Ok(dir);
         }
         if !dir.pop() {

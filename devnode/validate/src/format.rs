@@ -154,20 +154,33 @@ mod tests {
         assert_eq!(decompress_program(&code, MAX_WASM_SIZE).unwrap(), wasm);
         assert_eq!(
             decompress_program(&code, wasm.len() - 1),
-            Err(FormatError::TooLarge { limit: wasm.len() - 1 })
+            Err(FormatError::TooLarge {
+                limit: wasm.len() - 1
+            })
         );
-        assert_eq!(decompress_program(&[0xEF, 0xF0, 0x00], 10), Err(FormatError::NotStylus));
+        assert_eq!(
+            decompress_program(&[0xEF, 0xF0, 0x00], 10),
+            Err(FormatError::NotStylus)
+        );
         let mut dict = code.clone();
         dict[3] = 1;
-        assert_eq!(decompress_program(&dict, 10), Err(FormatError::UnsupportedDictionary(1)));
+        assert_eq!(
+            decompress_program(&dict, 10),
+            Err(FormatError::UnsupportedDictionary(1))
+        );
         let mut bad = PREFIX_NO_DICT.to_vec();
         bad.extend_from_slice(&[0xff; 16]);
-        assert!(matches!(decompress_program(&bad, 100), Err(FormatError::Corrupt(_))));
+        assert!(matches!(
+            decompress_program(&bad, 100),
+            Err(FormatError::Corrupt(_))
+        ));
     }
 
     #[test]
     fn strips_only_custom_sections() {
-        let wasm = wat::parse_str("(module (@custom \"x\" \"hello\") (memory 1) (@custom \"y\" \"z\"))").unwrap();
+        let wasm =
+            wat::parse_str("(module (@custom \"x\" \"hello\") (memory 1) (@custom \"y\" \"z\"))")
+                .unwrap();
         let stripped = strip_custom_sections(&wasm).unwrap();
         assert!(stripped.len() < wasm.len());
         assert!(!stripped.windows(5).any(|w| w == b"hello"));

@@ -25,7 +25,7 @@ pub mod format;
 pub mod rules;
 
 pub use format::{
-    compress, decompress_program, deploy_init_code, is_stylus_program, program_code, strip_custom_sections,
-    FormatError, MAX_CODE_SIZE, MAX_WASM_SIZE, PREFIX_NO_DICT,
+    compress, decompress_program, deploy_init_code, is_stylus_program, program_code,
+    strip_custom_sections, FormatError, MAX_CODE_SIZE, MAX_WASM_SIZE, PREFIX_NO_DICT,
 };
 pub use rules::{validate, ModuleInfo, Params, ValidationError};

@@ -8,7 +8,8 @@
 use std::collections::HashSet;
 
 use wasmparser::{
-    CompositeInnerType, ExternalKind, FuncType, Operator, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
+    CompositeInnerType, ExternalKind, FuncType, Operator, Parser, Payload, TypeRef, ValType,
+    Validator, WasmFeatures,
 };
 
 use crate::format::MAX_WASM_SIZE;
@@ -33,13 +34,22 @@ impl Params {
     /// Nitro's defaults on the dev chain (ArbOS 51), activation semantics.
     #[must_use]
     pub const fn activation() -> Self {
-        Self { arbos_version: 51, page_limit: 128, max_wasm_size: MAX_WASM_SIZE, debug: false, reject_floats: false }
+        Self {
+            arbos_version: 51,
+            page_limit: 128,
+            max_wasm_size: MAX_WASM_SIZE,
+            debug: false,
+            reject_floats: false,
+        }
     }
 
     /// The build pipeline's stricter gate: activation rules plus no floats.
     #[must_use]
     pub const fn build_gate() -> Self {
-        Self { reject_floats: true, ..Self::activation() }
+        Self {
+            reject_floats: true,
+            ..Self::activation()
+        }
     }
 }
 
@@ -62,7 +72,9 @@ pub enum ValidationError {
     },
     /// wasmparser rejected the binary under Nitro's feature set (this is how a
     /// padded reference-types `call_indirect` or a SIMD op shows up).
-    #[error("rule wasm-features: invalid under Nitro's feature set at offset {offset:#x}: {message}")]
+    #[error(
+        "rule wasm-features: invalid under Nitro's feature set at offset {offset:#x}: {message}"
+    )]
     Invalid {
         /// Byte offset of the problem.
         offset: usize,
@@ -70,7 +82,9 @@ pub enum ValidationError {
         message: String,
     },
     /// A float instruction was found (build gate only).
-    #[error("rule no-floats: float instruction `{op}` in function {func} (it would run out of ink)")]
+    #[error(
+        "rule no-floats: float instruction `{op}` in function {func} (it would run out of ink)"
+    )]
     FloatOp {
         /// Index of the function (imports included).
         func: u32,
@@ -306,7 +320,10 @@ fn code_types(code: &str) -> Vec<ValType> {
 
 fn expected_import(module: &str, name: &str, debug: bool) -> Option<(Vec<ValType>, Vec<ValType>)> {
     if module == "vm_hooks" {
-        return VM_HOOKS.iter().find(|h| h.0 == name).map(|h| (code_types(h.1), code_types(h.2)));
+        return VM_HOOKS
+            .iter()
+            .find(|h| h.0 == name)
+            .map(|h| (code_types(h.1), code_types(h.2)));
     }
     if debug {
         return DEBUG_HOOKS
@@ -364,14 +381,23 @@ fn check_name(name: &str) -> Result<(), ValidationError> {
 /// The first [`ValidationError`] found, naming the rule broken.
 pub fn validate(wasm: &[u8], params: &Params) -> Result<ModuleInfo, ValidationError> {
     if wasm.len() > params.max_wasm_size {
-        return Err(ValidationError::TooLarge { size: wasm.len(), limit: params.max_wasm_size });
+        return Err(ValidationError::TooLarge {
+            size: wasm.len(),
+            limit: params.max_wasm_size,
+        });
     }
     let mut validator = Validator::new_with_features(nitro_features(params.arbos_version));
     validator
         .validate_all(wasm)
-        .map_err(|e| ValidationError::Invalid { offset: e.offset() as usize, message: e.message().to_string() })?;
+        .map_err(|e| ValidationError::Invalid {
+            offset: e.offset() as usize,
+            message: e.message().to_string(),
+        })?;
 
-    let mut info = ModuleInfo { wasm_len: wasm.len(), ..ModuleInfo::default() };
+    let mut info = ModuleInfo {
+        wasm_len: wasm.len(),
+        ..ModuleInfo::default()
+    };
     let mut types: Vec<Option<FuncType>> = Vec::new();
     let mut func_types: Vec<u32> = Vec::new(); // type index per function, imports first
     let mut imported_names = HashSet::new();
@@ -382,8 +408,14 @@ pub fn validate(wasm: &[u8], params: &Params) -> Result<ModuleInfo, ValidationEr
     let mut imported_funcs = 0u32;
 
     for payload in Parser::new(0).parse_all(wasm) {
-        let payload = payload.map_err(|e| ValidationError::Invalid { offset: e.offset() as usize, message: e.message().to_string() })?;
-        let bad = |e: wasmparser::BinaryReaderError| ValidationError::Invalid { offset: e.offset() as usize, message: e.message().to_string() };
+        let payload = payload.map_err(|e| ValidationError::Invalid {
+            offset: e.offset() as usize,
+            message: e.message().to_string(),
+        })?;
+        let bad = |e: wasmparser::BinaryReaderError| ValidationError::Invalid {
+            offset: e.offset() as usize,
+            message: e.message().to_string(),
+        };
         match payload {
             Payload::TypeSection(reader) => {
                 let range = reader.range();
@@ -410,21 +442,32 @@ pub fn validate(wasm: &[u8], params: &Params) -> Result<ModuleInfo, ValidationEr
                             name: import.name.into(),
                         });
                     };
-                    let Some((params_t, results_t)) = expected_import(import.module, import.name, params.debug) else {
-                        return Err(ValidationError::UnknownImport { module: import.module.into(), name: import.name.into() });
+                    let Some((params_t, results_t)) =
+                        expected_import(import.module, import.name, params.debug)
+                    else {
+                        return Err(ValidationError::UnknownImport {
+                            module: import.module.into(),
+                            name: import.name.into(),
+                        });
                     };
                     let found = types.get(ty as usize).cloned().flatten();
-                    let matches = found.as_ref().is_some_and(|f| f.params() == params_t && f.results() == results_t);
+                    let matches = found
+                        .as_ref()
+                        .is_some_and(|f| f.params() == params_t && f.results() == results_t);
                     if !matches {
                         return Err(ValidationError::ImportSignature {
                             module: import.module.into(),
                             name: import.name.into(),
-                            found: found.map_or_else(|| "?".into(), |f| sig_string(f.params(), f.results())),
+                            found: found.map_or_else(
+                                || "?".into(),
+                                |f| sig_string(f.params(), f.results()),
+                            ),
                             expected: sig_string(&params_t, &results_t),
                         });
                     }
                     imported_names.insert(import.name.to_string());
-                    info.imports.push((import.module.into(), import.name.into()));
+                    info.imports
+                        .push((import.module.into(), import.name.into()));
                     func_types.push(ty);
                     imported_funcs += 1;
                 }
@@ -465,7 +508,11 @@ pub fn validate(wasm: &[u8], params: &Params) -> Result<ModuleInfo, ValidationEr
             }
             Payload::StartSection { .. } => has_start = true,
             Payload::ElementSection(reader) => {
-                limit("element segments", u64::from(reader.count()), MAX_ELEMENT_SEGMENTS)?;
+                limit(
+                    "element segments",
+                    u64::from(reader.count()),
+                    MAX_ELEMENT_SEGMENTS,
+                )?;
                 for elem in reader {
                     let elem = elem.map_err(bad)?;
                     info.elem_entries += u64::from(match &elem.items {
@@ -476,7 +523,11 @@ pub fn validate(wasm: &[u8], params: &Params) -> Result<ModuleInfo, ValidationEr
                 limit("element entries", info.elem_entries, MAX_ELEMENT_ENTRIES)?;
             }
             Payload::DataSection(reader) => {
-                limit("data segments", u64::from(reader.count()), MAX_DATA_SEGMENTS)?;
+                limit(
+                    "data segments",
+                    u64::from(reader.count()),
+                    MAX_DATA_SEGMENTS,
+                )?;
                 for data in reader {
                     info.data_bytes += data.map_err(bad)?.data.len() as u64;
                 }
@@ -493,13 +544,19 @@ pub fn validate(wasm: &[u8], params: &Params) -> Result<ModuleInfo, ValidationEr
                     let op = reader.read().map_err(bad)?;
                     ops += 1;
                     if let Some(name) = unsupported_op(&op) {
-                        return Err(ValidationError::UnsupportedOp { func: func_index, op: name.into() });
+                        return Err(ValidationError::UnsupportedOp {
+                            func: func_index,
+                            op: name.into(),
+                        });
                     }
                     if is_float_op(&op) {
                         info.uses_floats = true;
                         if params.reject_floats {
                             let op = format!("{op:?}");
-                            return Err(ValidationError::FloatOp { func: func_index, op });
+                            return Err(ValidationError::FloatOp {
+                                func: func_index,
+                                op,
+                            });
                         }
                     }
                 }
@@ -522,7 +579,10 @@ pub fn validate(wasm: &[u8], params: &Params) -> Result<ModuleInfo, ValidationEr
             return Err(ValidationError::ImportedAndExported(name.clone()));
         }
     }
-    let entry = exports.iter().find(|(n, _, _)| n == "user_entrypoint").ok_or(ValidationError::MissingEntrypoint)?;
+    let entry = exports
+        .iter()
+        .find(|(n, _, _)| n == "user_entrypoint")
+        .ok_or(ValidationError::MissingEntrypoint)?;
     let entry_ok = entry.1 == ExternalKind::Func
         && func_types
             .get(entry.2 as usize)
@@ -531,14 +591,23 @@ pub fn validate(wasm: &[u8], params: &Params) -> Result<ModuleInfo, ValidationEr
     if !entry_ok {
         return Err(ValidationError::BadEntrypoint);
     }
-    if !exports.iter().any(|(n, k, _)| n == "memory" && *k == ExternalKind::Memory) {
+    if !exports
+        .iter()
+        .any(|(n, k, _)| n == "memory" && *k == ExternalKind::Memory)
+    {
         return Err(ValidationError::MissingMemory);
     }
     if info.initial_pages > u64::from(params.page_limit) {
-        return Err(ValidationError::TooManyPages { pages: info.initial_pages, limit: params.page_limit });
+        return Err(ValidationError::TooManyPages {
+            pages: info.initial_pages,
+            limit: params.page_limit,
+        });
     }
     let growable = info.max_pages != Some(info.initial_pages);
-    let pays = info.imports.iter().any(|(m, n)| m == "vm_hooks" && n == "pay_for_memory_grow");
+    let pays = info
+        .imports
+        .iter()
+        .any(|(m, n)| m == "vm_hooks" && n == "pay_for_memory_grow");
     if growable && !pays {
         return Err(ValidationError::GrowWithoutPayForMemoryGrow);
     }

@@ -22,14 +22,23 @@ fn entry(body: &str) -> String {
 fn minimal_program_passes() {
     let wasm = module(&entry("i32.const 0"));
     let info = validate(&wasm, &Params::build_gate()).unwrap();
-    assert_eq!(info.imports, vec![("vm_hooks".to_string(), "pay_for_memory_grow".to_string())]);
-    assert_eq!((info.funcs, info.initial_pages, info.uses_floats), (1, 1, false));
+    assert_eq!(
+        info.imports,
+        vec![("vm_hooks".to_string(), "pay_for_memory_grow".to_string())]
+    );
+    assert_eq!(
+        (info.funcs, info.initial_pages, info.uses_floats),
+        (1, 1, false)
+    );
 }
 
 #[test]
 fn float_op_rejected_by_the_build_gate_only() {
     let wasm = module(&entry("f32.const 1.5 drop i32.const 0"));
-    assert!(matches!(validate(&wasm, &Params::build_gate()), Err(ValidationError::FloatOp { func: 1, .. })));
+    assert!(matches!(
+        validate(&wasm, &Params::build_gate()),
+        Err(ValidationError::FloatOp { func: 1, .. })
+    ));
     // Nitro accepts it at activation (executing it runs out of ink).
     assert!(validate(&wasm, &Params::activation()).unwrap().uses_floats);
 }
@@ -37,29 +46,60 @@ fn float_op_rejected_by_the_build_gate_only() {
 #[test]
 fn start_function_rejected_unless_debug() {
     let wasm = module(&format!("(func $s) (start $s) {}", entry("i32.const 0")));
-    assert_eq!(validate(&wasm, &Params::activation()), Err(ValidationError::StartFunction));
-    let debug = Params { debug: true, ..Params::activation() };
+    assert_eq!(
+        validate(&wasm, &Params::activation()),
+        Err(ValidationError::StartFunction)
+    );
+    let debug = Params {
+        debug: true,
+        ..Params::activation()
+    };
     assert!(validate(&wasm, &debug).is_ok());
 }
 
 #[test]
 fn unknown_import_rejected() {
-    let wasm = module_importing(r#"(import "vm_hooks" "launch_rockets" (func))"#, &entry("i32.const 0"));
+    let wasm = module_importing(
+        r#"(import "vm_hooks" "launch_rockets" (func))"#,
+        &entry("i32.const 0"),
+    );
     assert_eq!(
         validate(&wasm, &Params::activation()),
-        Err(ValidationError::UnknownImport { module: "vm_hooks".into(), name: "launch_rockets".into() })
+        Err(ValidationError::UnknownImport {
+            module: "vm_hooks".into(),
+            name: "launch_rockets".into()
+        })
     );
     let wasm = module_importing(r#"(import "env" "abort" (func))"#, &entry("i32.const 0"));
-    assert!(matches!(validate(&wasm, &Params::activation()), Err(ValidationError::UnknownImport { .. })));
+    assert!(matches!(
+        validate(&wasm, &Params::activation()),
+        Err(ValidationError::UnknownImport { .. })
+    ));
     // console.* only on debug chains
-    let wasm = module_importing(r#"(import "console" "log_i32" (func (param i32)))"#, &entry("i32.const 0"));
-    assert!(matches!(validate(&wasm, &Params::activation()), Err(ValidationError::UnknownImport { .. })));
-    assert!(validate(&wasm, &Params { debug: true, ..Params::activation() }).is_ok());
+    let wasm = module_importing(
+        r#"(import "console" "log_i32" (func (param i32)))"#,
+        &entry("i32.const 0"),
+    );
+    assert!(matches!(
+        validate(&wasm, &Params::activation()),
+        Err(ValidationError::UnknownImport { .. })
+    ));
+    assert!(validate(
+        &wasm,
+        &Params {
+            debug: true,
+            ..Params::activation()
+        }
+    )
+    .is_ok());
 }
 
 #[test]
 fn import_with_wrong_signature_rejected() {
-    let wasm = module_importing(r#"(import "vm_hooks" "msg_value" (func (param i64)))"#, &entry("i32.const 0"));
+    let wasm = module_importing(
+        r#"(import "vm_hooks" "msg_value" (func (param i64)))"#,
+        &entry("i32.const 0"),
+    );
     assert!(matches!(
         validate(&wasm, &Params::activation()),
         Err(ValidationError::ImportSignature { ref name, .. }) if name == "msg_value"
@@ -69,9 +109,15 @@ fn import_with_wrong_signature_rejected() {
 #[test]
 fn missing_or_mistyped_entrypoint_rejected() {
     let wasm = module(r#"(func (export "main") (param i32) (result i32) i32.const 0)"#);
-    assert_eq!(validate(&wasm, &Params::activation()), Err(ValidationError::MissingEntrypoint));
+    assert_eq!(
+        validate(&wasm, &Params::activation()),
+        Err(ValidationError::MissingEntrypoint)
+    );
     let wasm = module(r#"(func (export "user_entrypoint") (param i64) (result i32) i32.const 0)"#);
-    assert_eq!(validate(&wasm, &Params::activation()), Err(ValidationError::BadEntrypoint));
+    assert_eq!(
+        validate(&wasm, &Params::activation()),
+        Err(ValidationError::BadEntrypoint)
+    );
 }
 
 #[test]
@@ -81,25 +127,54 @@ fn missing_memory_export_and_growable_memory_rules() {
         entry("i32.const 0")
     ))
     .unwrap();
-    assert_eq!(validate(&wasm, &Params::activation()), Err(ValidationError::MissingMemory));
-    let wasm = wat::parse_str(format!(r#"(module (memory (export "memory") 1) {})"#, entry("i32.const 0"))).unwrap();
-    assert_eq!(validate(&wasm, &Params::activation()), Err(ValidationError::GrowWithoutPayForMemoryGrow));
+    assert_eq!(
+        validate(&wasm, &Params::activation()),
+        Err(ValidationError::MissingMemory)
+    );
+    let wasm = wat::parse_str(format!(
+        r#"(module (memory (export "memory") 1) {})"#,
+        entry("i32.const 0")
+    ))
+    .unwrap();
+    assert_eq!(
+        validate(&wasm, &Params::activation()),
+        Err(ValidationError::GrowWithoutPayForMemoryGrow)
+    );
     // A fixed-size memory needs no pay_for_memory_grow.
-    let wasm = wat::parse_str(format!(r#"(module (memory (export "memory") 1 1) {})"#, entry("i32.const 0"))).unwrap();
+    let wasm = wat::parse_str(format!(
+        r#"(module (memory (export "memory") 1 1) {})"#,
+        entry("i32.const 0")
+    ))
+    .unwrap();
     assert!(validate(&wasm, &Params::activation()).is_ok());
     let wasm = wat::parse_str(format!(
         r#"(module (import "vm_hooks" "pay_for_memory_grow" (func (param i32))) (memory (export "memory") 129) {})"#,
         entry("i32.const 0")
     ))
     .unwrap();
-    assert_eq!(validate(&wasm, &Params::activation()), Err(ValidationError::TooManyPages { pages: 129, limit: 128 }));
+    assert_eq!(
+        validate(&wasm, &Params::activation()),
+        Err(ValidationError::TooManyPages {
+            pages: 129,
+            limit: 128
+        })
+    );
 }
 
 #[test]
 fn reserved_names_and_unsupported_ops_rejected() {
-    let wasm = module(&format!(r#"(func (export "stylus_hack")) {}"#, entry("i32.const 0")));
-    assert_eq!(validate(&wasm, &Params::activation()), Err(ValidationError::ReservedName("stylus_hack".into())));
-    let wasm = module(&format!(r#"(data $d "hi") {}"#, entry("i32.const 0 i32.const 0 i32.const 2 memory.init $d i32.const 0")));
+    let wasm = module(&format!(
+        r#"(func (export "stylus_hack")) {}"#,
+        entry("i32.const 0")
+    ));
+    assert_eq!(
+        validate(&wasm, &Params::activation()),
+        Err(ValidationError::ReservedName("stylus_hack".into()))
+    );
+    let wasm = module(&format!(
+        r#"(data $d "hi") {}"#,
+        entry("i32.const 0 i32.const 0 i32.const 2 memory.init $d i32.const 0")
+    ));
     assert!(matches!(
         validate(&wasm, &Params::activation()),
         Err(ValidationError::UnsupportedOp { ref op, .. }) if op == "memory.init"
@@ -143,7 +218,10 @@ fn oversized_module_rejected() {
         wasm.push(byte | 0x80);
     }
     wasm.extend_from_slice(&section);
-    assert!(matches!(validate(&wasm, &Params::activation()), Err(ValidationError::TooLarge { .. })));
+    assert!(matches!(
+        validate(&wasm, &Params::activation()),
+        Err(ValidationError::TooLarge { .. })
+    ));
 }
 
 /// Rewrites the first `call_indirect` (0x11 typeidx 0x00) in the code section
