@@ -81,8 +81,6 @@
 //! The creation code accepts value (no CALLVALUE check): an endowment sent
 //! with CREATE2 simply becomes the clone's balance.
 
-extern crate alloc;
-
 use alloc::vec::Vec;
 
 use alloy_primitives::keccak256;
