@@ -13,4 +13,6 @@
 
 pub mod abi;
 pub mod build;
+pub mod manifest;
+pub mod stylus;
 pub mod workspace;
