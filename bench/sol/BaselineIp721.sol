@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+// Solidity baseline for contracts/ip-collection: OpenZeppelin ERC721 +
+// URIStorage + ERC2981 + Ownable, plus ERC-4907 timed users with the suite's
+// lease-operator semantics (an operator-set user is a locked lease: it cannot
+// be replaced or shortened by the owner before expiry and survives transfers;
+// an owner-set user is cleared on transfer, as in the ERC-4907 reference).
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {ERC721URIStorage} from "@openzeppelin/contracts/token/ERC721/extensions/ERC721URIStorage.sol";
+import {ERC2981} from "@openzeppelin/contracts/token/common/ERC2981.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+contract BaselineIp721 is ERC721URIStorage, ERC2981, Ownable {
+    struct UserInfo {
+        address user;
+        uint64 expires;
+        bool locked;
+    }
+
+    event UpdateUser(uint256 indexed tokenId, address indexed user, uint64 expires);
+
+    error ExpiresInPast(uint64 expires);
+    error LeaseLocked(uint256 tokenId, uint64 expires);
+    error Unauthorized(address caller);
+
+    uint256 private _nextId = 1;
+    mapping(uint256 => UserInfo) private _users;
+    mapping(address => mapping(address => bool)) private _leaseOperators;
+    mapping(address => bool) public isMinter;
+
+    constructor(address owner_, address royaltyReceiver, uint96 bps) ERC721("IP", "IP") Ownable(owner_) {
+        _setDefaultRoyalty(royaltyReceiver, bps);
+        isMinter[owner_] = true;
+    }
+
+    function mint(address to, string calldata uri, address royaltyReceiver, uint96 bps) external returns (uint256 id) {
+        if (!isMinter[msg.sender]) revert Unauthorized(msg.sender);
+        id = _nextId++;
+        _mint(to, id);
+        _setTokenURI(id, uri);
+        if (royaltyReceiver != address(0)) _setTokenRoyalty(id, royaltyReceiver, bps);
+    }
+
+    function setLeaseOperator(address operator, bool approved) external {
+        _leaseOperators[msg.sender][operator] = approved;
+    }
+
+    function setUser(uint256 tokenId, address user, uint64 expires) external {
+        address owner = _requireOwned(tokenId);
+        bool operator = _leaseOperators[owner][msg.sender];
+        if (!operator && !_isAuthorized(owner, msg.sender, tokenId)) revert Unauthorized(msg.sender);
+        if (expires <= block.timestamp) revert ExpiresInPast(expires);
+        UserInfo storage info = _users[tokenId];
+        if (info.locked && info.expires >= block.timestamp) {
+            // only a lease operator may extend a live locked lease, never shorten it
+            if (!operator || user != info.user || expires < info.expires) revert LeaseLocked(tokenId, info.expires);
+        }
+        info.user = user;
+        info.expires = expires;
+        info.locked = operator;
+        emit UpdateUser(tokenId, user, expires);
+    }
+
+    function userOf(uint256 tokenId) external view returns (address) {
+        UserInfo storage info = _users[tokenId];
+        return info.expires >= block.timestamp ? info.user : address(0);
+    }
+
+    function userExpires(uint256 tokenId) external view returns (uint256) {
+        return _users[tokenId].expires;
+    }
+
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
+        from = super._update(to, tokenId, auth);
+        UserInfo storage info = _users[tokenId];
+        if (from != to && info.user != address(0) && !(info.locked && info.expires >= block.timestamp)) {
+            delete _users[tokenId];
+            emit UpdateUser(tokenId, address(0), 0);
+        }
+    }
+
+    function supportsInterface(bytes4 id) public view override(ERC721URIStorage, ERC2981) returns (bool) {
+        return id == 0xad092b5c || super.supportsInterface(id);
+    }
+}
