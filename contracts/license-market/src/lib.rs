@@ -1,0 +1,1277 @@
+//! Licence market of the stylus-ip suite: paid, time-bound usage rights on
+//! IP assets, with EIP-2981 royalties enforced on every sale.
+//!
+//! One singleton contract serves every collection of the suite:
+//!
+//! * A **lessor** — the owner of an ERC-721 token or of ERC-1155 units, or a
+//!   shares vault that holds them (its curator acts through the vault, so the
+//!   vault is the lessor) — publishes an **offer**: price per second in ETH
+//!   or in one ERC-20, duration bounds, licence terms (hash + URI + flags),
+//!   maximum concurrent licensees (ERC-1155), end time and payee. The lessor
+//!   must have approved this contract as a *lease operator* on the asset.
+//! * A licensee calls [`LicenseMarket::buy_lease`] with a `maxPrice` guard.
+//!   The market sets the licence through the asset's lease-operator path — a
+//!   locked ERC-4907 user on an ERC-721 token, an ERC-5006 user record on
+//!   ERC-1155 units — with expiry `now + duration`, pays the asset's EIP-2981
+//!   royalty on the lease price to the royalty receiver and the rest to the
+//!   payee, and refunds any excess. [`LicenseMarket::renew_lease`] extends an
+//!   active licence at the offer's current price.
+//! * **Payments never block a sale:** a payee, royalty receiver or refunded
+//!   buyer whose transfer fails (reverts, runs out of the bounded gas, is
+//!   blocklisted by the token) is credited instead and pulls later with
+//!   [`LicenseMarket::withdraw`]. Every wei and token unit the market holds is
+//!   a credit.
+//! * [`LicenseMarket::is_licensed`] answers "may this account use this
+//!   asset now, under which terms?" for dApps and access-gated gateways.
+//!
+//! IMPORTANT: the contract relies on stylus-sdk's default reentrancy guard
+//! (the crate never enables the `reentrant` feature): a payee calling back
+//! into the market reverts, its push fails and it is credited. The code still
+//! applies checks-effects-interactions so that it stays sound without it.
+//!
+//! Time convention (as ERC-4907 `userOf`): a licence with expiry `t` is valid
+//! up to and including `now == t`. Pure maths lives in [`logic`].
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+extern crate alloc;
+
+pub mod logic;
+
+use alloc::{string::String, vec::Vec};
+
+use alloy_primitives::{
+    aliases::{U32, U64, U8},
+    Address, B256, U256,
+};
+use alloy_sol_types::SolCall;
+use stylus_sdk::{
+    call::RawCall,
+    prelude::*,
+    storage::{
+        StorageAddress, StorageB256, StorageBool, StorageMap, StorageString, StorageU256,
+        StorageU32, StorageU64, StorageU8, StorageVec,
+    },
+};
+
+use crate::logic::{
+    duration_in_bounds, expiry_after, free_units, is_active, lease_price, offer_open, pick_slot,
+    split_payment, valid_duration_bounds, valid_max_licensees,
+};
+
+/// Gas forwarded with an ETH payment pushed to a payee, royalty receiver or
+/// refunded buyer. Enough for a split or vault contract to book the payment;
+/// a recipient needing more (or reverting) is credited instead.
+pub const ETH_PUSH_GAS: u64 = 100_000;
+/// Gas forwarded with an ERC-20 `transfer` pushed to a payee or royalty
+/// receiver (covers proxied and hook-calling tokens); on failure the
+/// recipient is credited.
+pub const ERC20_PUSH_GAS: u64 = 200_000;
+/// Licence flag: commercial use allowed.
+pub const FLAG_COMMERCIAL_USE: u8 = 1;
+/// Licence flag: attribution required.
+pub const FLAG_ATTRIBUTION: u8 = 2;
+/// Licence flag: derivative works allowed.
+pub const FLAG_DERIVATIVES: u8 = 4;
+/// `keccak256("")`: the code hash of an account without code.
+const EMPTY_CODE_HASH: B256 =
+    alloy_primitives::b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+/// All defined licence flags.
+pub const FLAGS_ALL: u8 = FLAG_COMMERCIAL_USE | FLAG_ATTRIBUTION | FLAG_DERIVATIVES;
+
+stylus_ip_common::sol_decls! {
+    /// `offerId` was never created.
+    error LicenseMarketUnknownOffer(uint256 offerId);
+    /// The offer was cancelled by its lessor.
+    error LicenseMarketOfferCancelled(uint256 offerId);
+    /// The offer stopped selling at `endTime`.
+    error LicenseMarketOfferEnded(uint256 offerId, uint64 endTime);
+    /// `duration` is outside the offer's `[minDuration, maxDuration]`.
+    error LicenseMarketDurationOutOfBounds(uint64 duration, uint64 minDuration, uint64 maxDuration);
+    /// The lease costs `price`, more than the buyer's `maxPrice`.
+    error LicenseMarketPriceAboveMax(uint256 price, uint256 maxPrice);
+    /// `paid` (the call value) is below the lease `price`.
+    error LicenseMarketInsufficientPayment(uint256 price, uint256 paid);
+    /// ETH was sent to an offer priced in an ERC-20.
+    error LicenseMarketUnexpectedValue(uint256 value);
+    /// `lessor` does not own the token (or enough units) on `collection`.
+    error LicenseMarketLessorNotOwner(address collection, uint256 tokenId, address lessor);
+    /// `lessor` has not approved (or revoked) the market as lease operator.
+    error LicenseMarketOperatorNotApproved(address collection, address lessor);
+    /// The ERC-721 token is under a locked lease until `expires`.
+    error LicenseMarketTokenLeased(address collection, uint256 tokenId, uint256 expires);
+    /// Only `free` unfrozen units remain, `needed` are required.
+    error LicenseMarketNoFreeUnits(uint256 offerId, uint256 free, uint64 needed);
+    /// All `maxLicensees` concurrent licences of the offer are taken.
+    error LicenseMarketSoldOut(uint256 offerId, uint32 maxLicensees);
+    /// `licensee` already holds an active licence from this offer (renew it).
+    error LicenseMarketAlreadyLicensed(uint256 offerId, address licensee, uint64 expires);
+    /// `account` holds no active licence from this offer.
+    error LicenseMarketNotLicensee(uint256 offerId, address account);
+    /// `account` is not the offer's lessor.
+    error LicenseMarketUnauthorizedLessor(uint256 offerId, address account);
+    /// The payee must not be the zero address.
+    error LicenseMarketInvalidPayee(address payee);
+    /// Duration bounds must satisfy `1 <= minDuration <= maxDuration`.
+    error LicenseMarketInvalidDurationBounds(uint64 minDuration, uint64 maxDuration);
+    /// The offer's end time is already past.
+    error LicenseMarketInvalidEndTime(uint64 endTime);
+    /// Licensee cap must be 1 for ERC-721, `1..=64` for ERC-1155.
+    error LicenseMarketInvalidMaxLicensees(uint32 maxLicensees);
+    /// Unknown licence flag bits.
+    error LicenseMarketInvalidFlags(uint8 flags);
+    /// The asset refused to set the licence (or the collection is invalid).
+    error LicenseMarketLeaseRejected(address collection, uint256 tokenId);
+    /// A price, expiry or balance computation overflowed.
+    error LicenseMarketArithmeticOverflow();
+    /// `msg.sender` has no credit in `token`.
+    error LicenseMarketNothingToWithdraw(address token);
+    /// Sending a withdrawal failed (nothing changed, the credit stays).
+    error LicenseMarketTransferFailed(address token, address to, uint256 amount);
+    /// An ERC-20 operation failed, returned `false`, or moved a different
+    /// amount than requested (fee-on-transfer tokens are not supported).
+    error SafeErc20FailedOperation(address token);
+
+    /// A lessor published offer `offerId` (`amount == 0`: ERC-721 token).
+    event OfferCreated(uint256 indexed offerId, address indexed lessor, address indexed collection, uint256 tokenId, uint64 amount);
+    /// The lessor changed the terms of offer `offerId` (active leases keep theirs).
+    event OfferUpdated(uint256 indexed offerId);
+    /// The lessor cancelled offer `offerId` (active leases run to expiry).
+    event OfferCancelled(uint256 indexed offerId);
+    /// `licensee` bought a licence valid until `expires` for `price`, of which
+    /// `royaltyPaid` went to the EIP-2981 receiver.
+    event LeasePurchased(uint256 indexed offerId, address indexed licensee, uint64 expires, uint256 price, uint256 royaltyPaid);
+    /// `licensee` extended its licence to `expires` for `price`.
+    event LeaseRenewed(uint256 indexed offerId, address indexed licensee, uint64 expires, uint256 price, uint256 royaltyPaid);
+    /// A push of `amount` of `token` (zero = ETH) to `account` failed; it was
+    /// credited for [`withdraw`].
+    event PaymentCredited(address indexed account, address indexed token, uint256 amount);
+    /// `account` withdrew its credit of `amount` of `token` (zero = ETH).
+    event Withdrawal(address indexed account, address indexed token, uint256 amount);
+}
+
+/// Solidity interfaces of the suite's assets that the market calls through
+/// their lease-operator path (teammates' `ip-collection` / `ip-editions`
+/// implement exactly these).
+pub mod interfaces {
+    #![allow(missing_docs)] // items generated by `sol_interface!` / `sol!`
+    use stylus_sdk::prelude::sol_interface;
+
+    alloy_sol_types::sol! {
+        /// An ERC-5006 user record, as returned by `IpEditions.userRecordOf`.
+        #[derive(Debug)]
+        struct UserRecord {
+            uint256 tokenId;
+            address owner;
+            uint64 amount;
+            address user;
+            uint64 expiry;
+        }
+    }
+
+    sol_interface! {
+        /// The ERC-721 IP asset collection (lease operator, ERC-4907, EIP-2981).
+        interface IIpCollection {
+            function ownerOf(uint256 token_id) external view returns (address);
+            function isLeaseOperator(address owner, address operator) external view returns (bool);
+            function setUser(uint256 token_id, address user, uint64 expires) external;
+            function userOf(uint256 token_id) external view returns (address);
+            function userExpires(uint256 token_id) external view returns (uint256);
+            function leaseLocked(uint256 token_id) external view returns (bool);
+            function royaltyInfo(uint256 token_id, uint256 sale_price) external view returns (address, uint256);
+        }
+
+        /// The ERC-1155 IP asset packs (lease operator, ERC-5006, EIP-2981).
+        interface IIpEditions {
+            function balanceOf(address account, uint256 id) external view returns (uint256);
+            function isLeaseOperator(address owner, address operator) external view returns (bool);
+            function createUserRecord(address owner, address user, uint256 token_id, uint64 amount, uint64 expiry) external returns (uint256);
+            function usableBalanceOf(address account, uint256 token_id) external view returns (uint256);
+            function frozenBalanceOf(address account, uint256 token_id) external view returns (uint256);
+            function userRecordOf(uint256 record_id) external view returns (UserRecord);
+            function royaltyInfo(uint256 token_id, uint256 sale_price) external view returns (address, uint256);
+        }
+    }
+}
+use interfaces::{IIpCollection, IIpEditions};
+
+alloy_sol_types::sol! {
+    /// The ERC-20 calls the market makes (encoded by hand to tolerate tokens
+    /// that return nothing).
+    interface IErc20 {
+        function transfer(address to, uint256 amount) external returns (bool);
+        function transferFrom(address from, address to, uint256 amount) external returns (bool);
+        function balanceOf(address account) external view returns (uint256);
+    }
+}
+
+/// Errors of [`LicenseMarket`]; each wraps the Solidity error of the same name.
+#[derive(SolidityError, Debug)]
+pub enum Error {
+    /// See [`LicenseMarketUnknownOffer`].
+    UnknownOffer(LicenseMarketUnknownOffer),
+    /// See [`LicenseMarketOfferCancelled`].
+    OfferCancelled(LicenseMarketOfferCancelled),
+    /// See [`LicenseMarketOfferEnded`].
+    OfferEnded(LicenseMarketOfferEnded),
+    /// See [`LicenseMarketDurationOutOfBounds`].
+    DurationOutOfBounds(LicenseMarketDurationOutOfBounds),
+    /// See [`LicenseMarketPriceAboveMax`].
+    PriceAboveMax(LicenseMarketPriceAboveMax),
+    /// See [`LicenseMarketInsufficientPayment`].
+    InsufficientPayment(LicenseMarketInsufficientPayment),
+    /// See [`LicenseMarketUnexpectedValue`].
+    UnexpectedValue(LicenseMarketUnexpectedValue),
+    /// See [`LicenseMarketLessorNotOwner`].
+    LessorNotOwner(LicenseMarketLessorNotOwner),
+    /// See [`LicenseMarketOperatorNotApproved`].
+    OperatorNotApproved(LicenseMarketOperatorNotApproved),
+    /// See [`LicenseMarketTokenLeased`].
+    TokenLeased(LicenseMarketTokenLeased),
+    /// See [`LicenseMarketNoFreeUnits`].
+    NoFreeUnits(LicenseMarketNoFreeUnits),
+    /// See [`LicenseMarketSoldOut`].
+    SoldOut(LicenseMarketSoldOut),
+    /// See [`LicenseMarketAlreadyLicensed`].
+    AlreadyLicensed(LicenseMarketAlreadyLicensed),
+    /// See [`LicenseMarketNotLicensee`].
+    NotLicensee(LicenseMarketNotLicensee),
+    /// See [`LicenseMarketUnauthorizedLessor`].
+    UnauthorizedLessor(LicenseMarketUnauthorizedLessor),
+    /// See [`LicenseMarketInvalidPayee`].
+    InvalidPayee(LicenseMarketInvalidPayee),
+    /// See [`LicenseMarketInvalidDurationBounds`].
+    InvalidDurationBounds(LicenseMarketInvalidDurationBounds),
+    /// See [`LicenseMarketInvalidEndTime`].
+    InvalidEndTime(LicenseMarketInvalidEndTime),
+    /// See [`LicenseMarketInvalidMaxLicensees`].
+    InvalidMaxLicensees(LicenseMarketInvalidMaxLicensees),
+    /// See [`LicenseMarketInvalidFlags`].
+    InvalidFlags(LicenseMarketInvalidFlags),
+    /// See [`LicenseMarketLeaseRejected`].
+    LeaseRejected(LicenseMarketLeaseRejected),
+    /// See [`LicenseMarketArithmeticOverflow`].
+    ArithmeticOverflow(LicenseMarketArithmeticOverflow),
+    /// See [`LicenseMarketNothingToWithdraw`].
+    NothingToWithdraw(LicenseMarketNothingToWithdraw),
+    /// See [`LicenseMarketTransferFailed`].
+    TransferFailed(LicenseMarketTransferFailed),
+    /// See [`SafeErc20FailedOperation`].
+    SafeErc20FailedOperation(SafeErc20FailedOperation),
+}
+
+const fn overflow() -> Error {
+    Error::ArithmeticOverflow(LicenseMarketArithmeticOverflow {})
+}
+
+/// Offer status: open for sale.
+const STATUS_OPEN: u8 = 1;
+/// Offer status: cancelled by the lessor.
+const STATUS_CANCELLED: u8 = 2;
+
+/// One offer (fields ordered so small ones pack into shared slots).
+#[storage]
+struct Offer {
+    /// Token owner / unit holder (or the vault holding them).
+    lessor: StorageAddress,
+    /// ERC-1155 units per licence; `0` for an ERC-721 token.
+    amount: StorageU64,
+    /// Asset contract.
+    collection: StorageAddress,
+    /// Shortest lease, seconds.
+    min_duration: StorageU64,
+    /// Price currency: zero for ETH, else an ERC-20.
+    payment_token: StorageAddress,
+    /// Longest lease, seconds.
+    max_duration: StorageU64,
+    /// Receives the price net of royalty.
+    payee: StorageAddress,
+    /// Last second the offer sells (`0` = no end).
+    end_time: StorageU64,
+    /// Max concurrent licensees (1 for ERC-721).
+    max_licensees: StorageU32,
+    /// Licence flags (`FLAG_*`).
+    flags: StorageU8,
+    /// `STATUS_OPEN` / `STATUS_CANCELLED` (`0` = unknown).
+    status: StorageU8,
+    /// Token id.
+    token_id: StorageU256,
+    /// Price per second of lease.
+    price_per_second: StorageU256,
+    /// Hash of the licence terms document.
+    terms_hash: StorageB256,
+    /// URI of the licence terms document.
+    terms_uri: StorageString,
+    /// ERC-1155: expiry of each licensee slot (free once past).
+    slots: StorageVec<StorageU64>,
+}
+
+/// One licensee's lease under one offer.
+#[storage]
+struct Lease {
+    /// Last valid second (`0` = none).
+    expires: StorageU64,
+    /// ERC-1155 licensee slot index.
+    slot: StorageU32,
+    /// Whether the lease is ERC-1155 (its `record_id` is meaningful).
+    is_record: StorageBool,
+    /// Terms hash in force when bought or last renewed.
+    terms_hash: StorageB256,
+    /// ERC-5006 user record of the latest purchase/renewal.
+    record_id: StorageU256,
+}
+
+/// The licence market contract (a singleton for every collection).
+#[entrypoint]
+#[storage]
+pub struct LicenseMarket {
+    /// Number of offers created; offer ids are `1..=offer_count`.
+    offer_count: StorageU256,
+    /// Offers by id.
+    offers: StorageMap<U256, Offer>,
+    /// Leases by offer id and licensee.
+    leases: StorageMap<U256, StorageMap<Address, Lease>>,
+    /// Collection → token id → account → offer id of the licence that
+    /// [`LicenseMarket::is_licensed`] reports (the longest-running one).
+    licence_of: StorageMap<Address, StorageMap<U256, StorageMap<Address, StorageU256>>>,
+    /// Account → token (zero = ETH) → withdrawable credit.
+    credits: StorageMap<Address, StorageMap<Address, StorageU256>>,
+}
+
+/// In-memory copy of the offer fields a sale needs.
+struct Sale {
+    lessor: Address,
+    collection: Address,
+    token_id: U256,
+    amount: u64,
+    price_per_second: U256,
+    payment_token: Address,
+    min_duration: u64,
+    max_duration: u64,
+    max_licensees: u32,
+    payee: Address,
+    terms_hash: B256,
+}
+
+/// Validated, mutable offer terms (shared by create and update).
+struct Terms {
+    price_per_second: U256,
+    payment_token: Address,
+    min_duration: u64,
+    max_duration: u64,
+    end_time: u64,
+    max_licensees: u32,
+    payee: Address,
+    terms_hash: B256,
+    terms_uri: String,
+    flags: u8,
+}
+
+#[public]
+impl LicenseMarket {
+    /// Publishes an offer for an ERC-721 token (`amount == 0`) or for
+    /// `amount` units of an ERC-1155 id per licence, and returns its id.
+    ///
+    /// The caller is the lessor: it must own the token (or hold `amount`
+    /// units) and have approved this market as lease operator on
+    /// `collection`. A shares vault lists the asset it holds by calling this
+    /// itself (its curator acts through the vault).
+    ///
+    /// # Arguments
+    /// * `collection`, `token_id`, `amount` - the asset (`amount` 0 = ERC-721).
+    /// * `price_per_second` - lease price per second, in wei or token units.
+    /// * `payment_token` - zero for ETH, else the ERC-20 to pay in.
+    /// * `min_duration`, `max_duration` - inclusive lease bounds, seconds.
+    /// * `end_time` - last second the offer sells; `0` for no end.
+    /// * `max_licensees` - concurrent licences: 1 for ERC-721, `1..=64` for ERC-1155.
+    /// * `payee` - receives the price net of royalty (owner, split or vault).
+    /// * `terms_hash`, `terms_uri`, `flags` - licence terms (`FLAG_*` bits).
+    ///
+    /// # Errors
+    /// [`Error::InvalidPayee`], [`Error::InvalidDurationBounds`],
+    /// [`Error::InvalidEndTime`], [`Error::InvalidMaxLicensees`],
+    /// [`Error::InvalidFlags`], [`Error::ArithmeticOverflow`] (price of the
+    /// longest lease overflows), [`Error::LessorNotOwner`],
+    /// [`Error::OperatorNotApproved`].
+    ///
+    /// # Events
+    /// [`OfferCreated`].
+    #[allow(clippy::too_many_arguments)] // flat ABI: one Solidity argument per offer field
+    pub fn create_offer(
+        &mut self,
+        collection: Address,
+        token_id: U256,
+        amount: u64,
+        price_per_second: U256,
+        payment_token: Address,
+        min_duration: u64,
+        max_duration: u64,
+        end_time: u64,
+        max_licensees: u32,
+        payee: Address,
+        terms_hash: B256,
+        terms_uri: String,
+        flags: u8,
+    ) -> Result<U256, Error> {
+        let terms = Terms {
+            price_per_second,
+            payment_token,
+            min_duration,
+            max_duration,
+            end_time,
+            max_licensees,
+            payee,
+            terms_hash,
+            terms_uri,
+            flags,
+        };
+        self.validate(&terms, amount)?;
+        let lessor = self.vm().msg_sender();
+        self.check_holder(collection, token_id, amount, lessor)?;
+        self.check_operator(collection, lessor)?;
+
+        let id = self
+            .offer_count
+            .get()
+            .checked_add(U256::from(1))
+            .ok_or_else(overflow)?;
+        self.offer_count.set(id);
+        let mut o = self.offers.setter(id);
+        o.lessor.set(lessor);
+        o.collection.set(collection);
+        o.token_id.set(token_id);
+        o.amount.set(U64::from(amount));
+        o.status.set(U8::from(STATUS_OPEN));
+        Self::store_terms(&mut o, terms);
+        log(
+            self.vm(),
+            OfferCreated {
+                offerId: id,
+                lessor,
+                collection,
+                tokenId: token_id,
+                amount,
+            },
+        );
+        Ok(id)
+    }
+
+    /// Replaces the terms of an open offer. Only its lessor may call this.
+    /// The asset, token and units are fixed; active leases keep their terms
+    /// and expiry.
+    ///
+    /// # Errors
+    /// [`Error::UnknownOffer`], [`Error::OfferCancelled`],
+    /// [`Error::UnauthorizedLessor`], and the validation errors of
+    /// [`Self::create_offer`].
+    ///
+    /// # Events
+    /// [`OfferUpdated`].
+    #[allow(clippy::too_many_arguments)] // flat ABI: one Solidity argument per offer field
+    pub fn update_offer(
+        &mut self,
+        offer_id: U256,
+        price_per_second: U256,
+        payment_token: Address,
+        min_duration: u64,
+        max_duration: u64,
+        end_time: u64,
+        max_licensees: u32,
+        payee: Address,
+        terms_hash: B256,
+        terms_uri: String,
+        flags: u8,
+    ) -> Result<(), Error> {
+        let amount = self.lessor_owned_open(offer_id)?;
+        let terms = Terms {
+            price_per_second,
+            payment_token,
+            min_duration,
+            max_duration,
+            end_time,
+            max_licensees,
+            payee,
+            terms_hash,
+            terms_uri,
+            flags,
+        };
+        self.validate(&terms, amount)?;
+        let mut o = self.offers.setter(offer_id);
+        Self::store_terms(&mut o, terms);
+        log(self.vm(), OfferUpdated { offerId: offer_id });
+        Ok(())
+    }
+
+    /// Cancels an open offer. Only its lessor may call this. Active leases
+    /// run to their expiry; they can no longer be renewed.
+    ///
+    /// # Errors
+    /// [`Error::UnknownOffer`], [`Error::OfferCancelled`],
+    /// [`Error::UnauthorizedLessor`].
+    ///
+    /// # Events
+    /// [`OfferCancelled`].
+    pub fn cancel_offer(&mut self, offer_id: U256) -> Result<(), Error> {
+        self.lessor_owned_open(offer_id)?;
+        self.offers
+            .setter(offer_id)
+            .status
+            .set(U8::from(STATUS_CANCELLED));
+        log(self.vm(), OfferCancelled { offerId: offer_id });
+        Ok(())
+    }
+
+    /// Buys a licence of `duration` seconds from offer `offer_id` for the
+    /// caller and returns its expiry (`now + duration`).
+    ///
+    /// ETH offers: send at least the price; the excess is refunded. ERC-20
+    /// offers: send no ETH and approve the market for the price beforehand.
+    /// The asset's EIP-2981 royalty on the price (capped at the price) goes
+    /// to its receiver, the rest to the offer's payee; a failing recipient
+    /// is credited (see [`Self::withdraw`]).
+    ///
+    /// # Errors
+    /// [`Error::UnknownOffer`], [`Error::OfferCancelled`],
+    /// [`Error::OfferEnded`], [`Error::DurationOutOfBounds`],
+    /// [`Error::PriceAboveMax`] (price over `max_price`),
+    /// [`Error::InsufficientPayment`], [`Error::UnexpectedValue`],
+    /// [`Error::AlreadyLicensed`] (renew instead),
+    /// [`Error::OperatorNotApproved`], [`Error::LessorNotOwner`],
+    /// [`Error::TokenLeased`] (ERC-721 under a locked lease),
+    /// [`Error::NoFreeUnits`], [`Error::SoldOut`] (ERC-1155),
+    /// [`Error::LeaseRejected`], [`Error::SafeErc20FailedOperation`],
+    /// [`Error::ArithmeticOverflow`].
+    ///
+    /// # Events
+    /// [`LeasePurchased`], and [`PaymentCredited`] per failed push.
+    #[payable]
+    pub fn buy_lease(
+        &mut self,
+        offer_id: U256,
+        duration: u64,
+        max_price: U256,
+    ) -> Result<u64, Error> {
+        self.lease(offer_id, duration, max_price, false)
+    }
+
+    /// Extends the caller's active licence from offer `offer_id` by
+    /// `duration` seconds (counted from its current expiry) at the offer's
+    /// current price and terms, and returns the new expiry. Payment works as
+    /// in [`Self::buy_lease`].
+    ///
+    /// For ERC-1155 the market writes a new ERC-5006 record (records cannot
+    /// be extended), so the lessor needs `amount` free units while the old
+    /// record is still running.
+    ///
+    /// # Errors
+    /// [`Error::NotLicensee`] (no active licence from this offer), and those
+    /// of [`Self::buy_lease`] except [`Error::AlreadyLicensed`],
+    /// [`Error::TokenLeased`] and [`Error::SoldOut`].
+    ///
+    /// # Events
+    /// [`LeaseRenewed`], and [`PaymentCredited`] per failed push.
+    #[payable]
+    pub fn renew_lease(
+        &mut self,
+        offer_id: U256,
+        duration: u64,
+        max_price: U256,
+    ) -> Result<u64, Error> {
+        self.lease(offer_id, duration, max_price, true)
+    }
+
+    /// Sends the caller its whole credit in `token` (zero address = ETH),
+    /// forwarding all gas.
+    ///
+    /// # Errors
+    /// [`Error::NothingToWithdraw`], [`Error::TransferFailed`] (the credit
+    /// is kept).
+    ///
+    /// # Events
+    /// [`Withdrawal`].
+    pub fn withdraw(&mut self, token: Address) -> Result<(), Error> {
+        let account = self.vm().msg_sender();
+        let amount = self.credits.getter(account).getter(token).get();
+        if amount.is_zero() {
+            return Err(Error::NothingToWithdraw(LicenseMarketNothingToWithdraw {
+                token,
+            }));
+        }
+        // Effects before the interaction: a reentrant withdraw sees zero.
+        self.credits.setter(account).setter(token).set(U256::ZERO);
+        if !self.send(token, account, amount, u64::MAX) {
+            return Err(Error::TransferFailed(LicenseMarketTransferFailed {
+                token,
+                to: account,
+                amount,
+            }));
+        }
+        log(
+            self.vm(),
+            Withdrawal {
+                account,
+                token,
+                amount,
+            },
+        );
+        Ok(())
+    }
+
+    /// Whether `account` holds an active licence bought here for `token_id`
+    /// of `collection`, its expiry and its terms hash.
+    ///
+    /// The market's record is cross-checked with the asset (ERC-4907
+    /// `userOf` / ERC-5006 `userRecordOf`). For an expired licence returns
+    /// `(false, expires, termsHash)`; with no licence, all zeros.
+    pub fn is_licensed(
+        &self,
+        collection: Address,
+        token_id: U256,
+        account: Address,
+    ) -> (bool, u64, B256) {
+        let offer_id = self
+            .licence_of
+            .getter(collection)
+            .getter(token_id)
+            .getter(account)
+            .get();
+        if offer_id.is_zero() {
+            return (false, 0, B256::ZERO);
+        }
+        let lease = self.leases.getter(offer_id);
+        let lease = lease.getter(account);
+        let expires = lease.expires.get().to::<u64>();
+        let terms = lease.terms_hash.get();
+        let mut ok = is_active(self.now(), expires);
+        if ok {
+            ok = if lease.is_record.get() {
+                IIpEditions::new(collection)
+                    .user_record_of(self, lease.record_id.get())
+                    .is_ok_and(|r| r.user == account && r.expiry >= expires)
+            } else {
+                IIpCollection::new(collection)
+                    .user_of(self, token_id)
+                    .is_ok_and(|u| u == account)
+            };
+        }
+        (ok, expires, terms)
+    }
+
+    /// Price of a `duration`-second lease from offer `offer_id`, the
+    /// royalty receiver and the royalty (capped at the price) it would get.
+    ///
+    /// # Errors
+    /// [`Error::UnknownOffer`], [`Error::OfferCancelled`],
+    /// [`Error::OfferEnded`], [`Error::DurationOutOfBounds`],
+    /// [`Error::ArithmeticOverflow`].
+    pub fn quote(&self, offer_id: U256, duration: u64) -> Result<(U256, Address, U256), Error> {
+        let sale = self.open_offer(offer_id, self.now())?;
+        let price = Self::price_of(&sale, duration)?;
+        let (receiver, royalty) = self.royalty(&sale, price);
+        Ok((price, receiver, royalty))
+    }
+
+    /// An offer's fields: `(lessor, collection, tokenId, amount,
+    /// pricePerSecond, paymentToken, minDuration, maxDuration, endTime,
+    /// maxLicensees, payee, termsHash, flags, status)`; status 0 = unknown,
+    /// 1 = open, 2 = cancelled.
+    #[allow(clippy::type_complexity)] // mirrors the Solidity tuple
+    pub fn get_offer(
+        &self,
+        offer_id: U256,
+    ) -> (
+        Address,
+        Address,
+        U256,
+        u64,
+        U256,
+        Address,
+        u64,
+        u64,
+        u64,
+        u32,
+        Address,
+        B256,
+        u8,
+        u8,
+    ) {
+        let o = self.offers.getter(offer_id);
+        (
+            o.lessor.get(),
+            o.collection.get(),
+            o.token_id.get(),
+            o.amount.get().to(),
+            o.price_per_second.get(),
+            o.payment_token.get(),
+            o.min_duration.get().to(),
+            o.max_duration.get().to(),
+            o.end_time.get().to(),
+            o.max_licensees.get().to(),
+            o.payee.get(),
+            o.terms_hash.get(),
+            o.flags.get().to(),
+            o.status.get().to(),
+        )
+    }
+
+    /// URI of an offer's licence terms document.
+    pub fn offer_terms_uri(&self, offer_id: U256) -> String {
+        self.offers.getter(offer_id).terms_uri.get_string()
+    }
+
+    /// Number of offers created (ids are `1..=offerCount`).
+    pub fn offer_count(&self) -> U256 {
+        self.offer_count.get()
+    }
+
+    /// `licensee`'s lease under offer `offer_id`: expiry (0 = none), terms
+    /// hash and ERC-5006 record id (0 for ERC-721).
+    pub fn lease_of(&self, offer_id: U256, licensee: Address) -> (u64, B256, U256) {
+        let l = self.leases.getter(offer_id);
+        let l = l.getter(licensee);
+        (l.expires.get().to(), l.terms_hash.get(), l.record_id.get())
+    }
+
+    /// `account`'s withdrawable credit in `token` (zero address = ETH).
+    pub fn credit_of(&self, account: Address, token: Address) -> U256 {
+        self.credits.getter(account).getter(token).get()
+    }
+}
+
+/// Internal logic.
+impl LicenseMarket {
+    /// Current block timestamp (tests shift it with a thread-local clock).
+    fn now(&self) -> u64 {
+        let t = self.vm().block_timestamp();
+        #[cfg(test)]
+        let t = tests::clock::shift(t);
+        t
+    }
+
+    /// Validation shared by create and update.
+    fn validate(&self, t: &Terms, amount: u64) -> Result<(), Error> {
+        if t.payee.is_zero() {
+            return Err(Error::InvalidPayee(LicenseMarketInvalidPayee {
+                payee: t.payee,
+            }));
+        }
+        if !valid_duration_bounds(t.min_duration, t.max_duration) {
+            return Err(Error::InvalidDurationBounds(
+                LicenseMarketInvalidDurationBounds {
+                    minDuration: t.min_duration,
+                    maxDuration: t.max_duration,
+                },
+            ));
+        }
+        if !offer_open(self.now(), t.end_time) {
+            return Err(Error::InvalidEndTime(LicenseMarketInvalidEndTime {
+                endTime: t.end_time,
+            }));
+        }
+        if !valid_max_licensees(amount, t.max_licensees) {
+            return Err(Error::InvalidMaxLicensees(
+                LicenseMarketInvalidMaxLicensees {
+                    maxLicensees: t.max_licensees,
+                },
+            ));
+        }
+        if t.flags & !FLAGS_ALL != 0 {
+            return Err(Error::InvalidFlags(LicenseMarketInvalidFlags {
+                flags: t.flags,
+            }));
+        }
+        // Every in-bounds lease must be priceable.
+        lease_price(t.price_per_second, t.max_duration).ok_or_else(overflow)?;
+        Ok(())
+    }
+
+    /// Writes the mutable terms of an offer.
+    fn store_terms(o: &mut Offer, t: Terms) {
+        o.price_per_second.set(t.price_per_second);
+        o.payment_token.set(t.payment_token);
+        o.min_duration.set(U64::from(t.min_duration));
+        o.max_duration.set(U64::from(t.max_duration));
+        o.end_time.set(U64::from(t.end_time));
+        o.max_licensees.set(U32::from(t.max_licensees));
+        o.payee.set(t.payee);
+        o.terms_hash.set(t.terms_hash);
+        o.terms_uri.set_str(t.terms_uri);
+        o.flags.set(U8::from(t.flags));
+    }
+
+    /// Checks that `offer_id` exists, is open and the caller is its lessor;
+    /// returns its `amount`.
+    fn lessor_owned_open(&self, offer_id: U256) -> Result<u64, Error> {
+        let o = self.offers.getter(offer_id);
+        Self::check_status(offer_id, o.status.get().to())?;
+        let caller = self.vm().msg_sender();
+        if o.lessor.get() != caller {
+            return Err(Error::UnauthorizedLessor(LicenseMarketUnauthorizedLessor {
+                offerId: offer_id,
+                account: caller,
+            }));
+        }
+        Ok(o.amount.get().to())
+    }
+
+    fn check_status(offer_id: U256, status: u8) -> Result<(), Error> {
+        match status {
+            STATUS_OPEN => Ok(()),
+            STATUS_CANCELLED => Err(Error::OfferCancelled(LicenseMarketOfferCancelled {
+                offerId: offer_id,
+            })),
+            _ => Err(Error::UnknownOffer(LicenseMarketUnknownOffer {
+                offerId: offer_id,
+            })),
+        }
+    }
+
+    /// Loads an offer that sells at `now`.
+    fn open_offer(&self, offer_id: U256, now: u64) -> Result<Sale, Error> {
+        let o = self.offers.getter(offer_id);
+        Self::check_status(offer_id, o.status.get().to())?;
+        let end_time = o.end_time.get().to();
+        if !offer_open(now, end_time) {
+            return Err(Error::OfferEnded(LicenseMarketOfferEnded {
+                offerId: offer_id,
+                endTime: end_time,
+            }));
+        }
+        Ok(Sale {
+            lessor: o.lessor.get(),
+            collection: o.collection.get(),
+            token_id: o.token_id.get(),
+            amount: o.amount.get().to(),
+            price_per_second: o.price_per_second.get(),
+            payment_token: o.payment_token.get(),
+            min_duration: o.min_duration.get().to(),
+            max_duration: o.max_duration.get().to(),
+            max_licensees: o.max_licensees.get().to(),
+            payee: o.payee.get(),
+            terms_hash: o.terms_hash.get(),
+        })
+    }
+
+    /// Checks the duration bounds and prices the lease.
+    fn price_of(sale: &Sale, duration: u64) -> Result<U256, Error> {
+        if !duration_in_bounds(duration, sale.min_duration, sale.max_duration) {
+            return Err(Error::DurationOutOfBounds(
+                LicenseMarketDurationOutOfBounds {
+                    duration,
+                    minDuration: sale.min_duration,
+                    maxDuration: sale.max_duration,
+                },
+            ));
+        }
+        lease_price(sale.price_per_second, duration).ok_or_else(overflow)
+    }
+
+    /// The asset's EIP-2981 quote on `price`, capped at the price; no
+    /// royalty when the asset does not answer or names no receiver.
+    fn royalty(&self, sale: &Sale, price: U256) -> (Address, U256) {
+        match IIpCollection::new(sale.collection).royalty_info(self, sale.token_id, price) {
+            Ok((receiver, amount)) if !receiver.is_zero() => (receiver, amount.min(price)),
+            _ => (Address::ZERO, U256::ZERO),
+        }
+    }
+
+    /// `holder` owns the ERC-721 token, or holds at least `amount` units.
+    fn check_holder(
+        &self,
+        collection: Address,
+        token_id: U256,
+        amount: u64,
+        holder: Address,
+    ) -> Result<(), Error> {
+        let ok = if amount == 0 {
+            IIpCollection::new(collection)
+                .owner_of(self, token_id)
+                .is_ok_and(|o| o == holder)
+        } else {
+            IIpEditions::new(collection)
+                .balance_of(self, holder, token_id)
+                .is_ok_and(|b| b >= U256::from(amount))
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::LessorNotOwner(LicenseMarketLessorNotOwner {
+                collection,
+                tokenId: token_id,
+                lessor: holder,
+            }))
+        }
+    }
+
+    /// `lessor` still lets this market set users on `collection`.
+    fn check_operator(&self, collection: Address, lessor: Address) -> Result<(), Error> {
+        let market = self.vm().contract_address();
+        // Same selector on the ERC-721 and ERC-1155 assets.
+        if IIpCollection::new(collection)
+            .is_lease_operator(self, lessor, market)
+            .unwrap_or(false)
+        {
+            Ok(())
+        } else {
+            Err(Error::OperatorNotApproved(
+                LicenseMarketOperatorNotApproved { collection, lessor },
+            ))
+        }
+    }
+
+    /// Buy (`renew == false`) or renew a lease; see the public wrappers.
+    fn lease(
+        &mut self,
+        offer_id: U256,
+        duration: u64,
+        max_price: U256,
+        renew: bool,
+    ) -> Result<u64, Error> {
+        let now = self.now();
+        let licensee = self.vm().msg_sender();
+        let paid = self.vm().msg_value();
+        let sale = self.open_offer(offer_id, now)?;
+
+        // Price and payment checks.
+        let price = Self::price_of(&sale, duration)?;
+        if price > max_price {
+            return Err(Error::PriceAboveMax(LicenseMarketPriceAboveMax {
+                price,
+                maxPrice: max_price,
+            }));
+        }
+        let eth = sale.payment_token.is_zero();
+        if !eth && !paid.is_zero() {
+            return Err(Error::UnexpectedValue(LicenseMarketUnexpectedValue {
+                value: paid,
+            }));
+        }
+        let paid = if eth { paid } else { price };
+        if paid < price {
+            return Err(Error::InsufficientPayment(
+                LicenseMarketInsufficientPayment { price, paid },
+            ));
+        }
+
+        // Lease state.
+        let current: u64 = self
+            .leases
+            .getter(offer_id)
+            .getter(licensee)
+            .expires
+            .get()
+            .to();
+        let active = current != 0 && is_active(now, current);
+        let start = if renew {
+            if !active {
+                return Err(Error::NotLicensee(LicenseMarketNotLicensee {
+                    offerId: offer_id,
+                    account: licensee,
+                }));
+            }
+            current
+        } else {
+            if active {
+                return Err(Error::AlreadyLicensed(LicenseMarketAlreadyLicensed {
+                    offerId: offer_id,
+                    licensee,
+                    expires: current,
+                }));
+            }
+            now
+        };
+        let expires = expiry_after(start, duration).ok_or_else(overflow)?;
+
+        // Asset checks: the lessor still holds the asset and the operator role.
+        self.check_operator(sale.collection, sale.lessor)?;
+        let units = sale.amount != 0;
+        let mut slot = 0u32;
+        if units {
+            let editions = IIpEditions::new(sale.collection);
+            let balance = editions
+                .balance_of(&*self, sale.lessor, sale.token_id)
+                .map_err(|_| self.not_owner(&sale))?;
+            let frozen = editions
+                .frozen_balance_of(&*self, sale.lessor, sale.token_id)
+                .map_err(|_| self.not_owner(&sale))?;
+            let free = free_units(balance, frozen);
+            if free < U256::from(sale.amount) {
+                return Err(Error::NoFreeUnits(LicenseMarketNoFreeUnits {
+                    offerId: offer_id,
+                    free,
+                    needed: sale.amount,
+                }));
+            }
+            slot = if renew {
+                self.leases
+                    .getter(offer_id)
+                    .getter(licensee)
+                    .slot
+                    .get()
+                    .to()
+            } else {
+                self.free_slot(offer_id, &sale, now)?
+            };
+        } else {
+            self.check_holder(sale.collection, sale.token_id, 0, sale.lessor)?;
+            if !renew {
+                let nft = IIpCollection::new(sale.collection);
+                if nft.lease_locked(&*self, sale.token_id).unwrap_or(false) {
+                    let until = nft
+                        .user_expires(&*self, sale.token_id)
+                        .unwrap_or(U256::ZERO);
+                    if until >= U256::from(now) {
+                        return Err(Error::TokenLeased(LicenseMarketTokenLeased {
+                            collection: sale.collection,
+                            tokenId: sale.token_id,
+                            expires: until,
+                        }));
+                    }
+                }
+            }
+        }
+        let (receiver, royalty_quote) = self.royalty(&sale, price);
+        let split = split_payment(paid, price, royalty_quote).ok_or(Error::InsufficientPayment(
+            LicenseMarketInsufficientPayment { price, paid },
+        ))?;
+
+        // Effects.
+        {
+            let mut leases = self.leases.setter(offer_id);
+            let mut lease = leases.setter(licensee);
+            lease.expires.set(U64::from(expires));
+            lease.terms_hash.set(sale.terms_hash);
+            lease.slot.set(U32::from(slot));
+            lease.is_record.set(units);
+        }
+        if units {
+            let mut offer = self.offers.setter(offer_id);
+            if let Some(mut s) = offer.slots.setter(slot) {
+                s.set(U64::from(expires));
+            } else {
+                offer.slots.push(U64::from(expires));
+            }
+        }
+        self.index_licence(&sale, offer_id, licensee, expires, now);
+
+        // Interactions: the asset, then the money.
+        if units {
+            let record = IIpEditions::new(sale.collection)
+                .create_user_record(
+                    &mut *self,
+                    sale.lessor,
+                    licensee,
+                    sale.token_id,
+                    sale.amount,
+                    expires,
+                )
+                .map_err(|_| self.lease_rejected(&sale))?;
+            self.leases
+                .setter(offer_id)
+                .setter(licensee)
+                .record_id
+                .set(record);
+        } else {
+            IIpCollection::new(sale.collection)
+                .set_user(&mut *self, sale.token_id, licensee, expires)
+                .map_err(|_| self.lease_rejected(&sale))?;
+        }
+        if !eth {
+            self.pull_erc20(sale.payment_token, licensee, price)?;
+        }
+        let token = sale.payment_token;
+        self.pay(token, receiver, split.royalty)?;
+        self.pay(token, sale.payee, split.payee)?;
+        self.pay(token, licensee, split.refund)?;
+
+        if renew {
+            log(
+                self.vm(),
+                LeaseRenewed {
+                    offerId: offer_id,
+                    licensee,
+                    expires,
+                    price,
+                    royaltyPaid: split.royalty,
+                },
+            );
+        } else {
+            log(
+                self.vm(),
+                LeasePurchased {
+                    offerId: offer_id,
+                    licensee,
+                    expires,
+                    price,
+                    royaltyPaid: split.royalty,
+                },
+            );
+        }
+        Ok(expires)
+    }
+
+    fn not_owner(&self, sale: &Sale) -> Error {
+        Error::LessorNotOwner(LicenseMarketLessorNotOwner {
+            collection: sale.collection,
+            tokenId: sale.token_id,
+            lessor: sale.lessor,
+        })
+    }
+
+    fn lease_rejected(&self, sale: &Sale) -> Error {
+        Error::LeaseRejected(LicenseMarketLeaseRejected {
+            collection: sale.collection,
+            tokenId: sale.token_id,
+        })
+    }
+
+    /// Picks an ERC-1155 licensee slot (see [`logic::pick_slot`]).
+    fn free_slot(&self, offer_id: U256, sale: &Sale, now: u64) -> Result<u32, Error> {
+        let o = self.offers.getter(offer_id);
+        let mut expiries = Vec::new();
+        for i in 0..o.slots.len() {
+            expiries.push(o.slots.get(i).unwrap_or_default().to::<u64>());
+        }
+        pick_slot(&expiries, sale.max_licensees, now)
+            .and_then(|i| u32::try_from(i).ok())
+            .ok_or(Error::SoldOut(LicenseMarketSoldOut {
+                offerId: offer_id,
+                maxLicensees: sale.max_licensees,
+            }))
+    }
+
+    /// Points [`Self::is_licensed`] at this lease unless the account holds a
+    /// longer-running licence for the same asset from another offer.
+    fn index_licence(
+        &mut self,
+        sale: &Sale,
+        offer_id: U256,
+        account: Address,
+        expires: u64,
+        now: u64,
+    ) {
+        let previous = self
+            .licence_of
+            .getter(sale.collection)
+            .getter(sale.token_id)
+            .getter(account)
+            .get();
+        if previous != offer_id && !previous.is_zero() {
+            let prev_expires: u64 = self
+                .leases
+                .getter(previous)
+                .getter(account)
+                .expires
+                .get()
+                .to();
+            if is_active(now, prev_expires) && prev_expires > expires {
+                return;
+            }
+        }
+        let mut by_collection = self.licence_of.setter(sale.collection);
+        let mut by_token = by_collection.setter(sale.token_id);
+        by_token.setter(account).set(offer_id);
+    }
+
+    /// Pays `amount` of `token` (zero = ETH) to `to` with bounded gas; on
+    /// failure credits `to` instead. Never fails except on credit overflow.
+    fn pay(&mut self, token: Address, to: Address, amount: U256) -> Result<(), Error> {
+        if amount.is_zero() {
+            return Ok(());
+        }
+        let gas = if token.is_zero() {
+            ETH_PUSH_GAS
+        } else {
+            ERC20_PUSH_GAS
+        };
+        if self.send(token, to, amount, gas) {
+            return Ok(());
+        }
+        let credit = self.credits.getter(to).getter(token).get();
+        let credit = credit.checked_add(amount).ok_or_else(overflow)?;
+        self.credits.setter(to).setter(token).set(credit);
+        log(
+            self.vm(),
+            PaymentCredited {
+                account: to,
+                token,
+                amount,
+            },
+        );
+        Ok(())
+    }
+
+    /// Sends `amount` of `token` (zero = ETH) to `to` forwarding at most
+    /// `gas`; returns whether it succeeded.
+    fn send(&mut self, token: Address, to: Address, amount: U256, gas: u64) -> bool {
+        if token.is_zero() {
+            // SAFETY: the contract is not `reentrant`, so the callee cannot
+            // re-enter and alias storage; all state is written before the call.
+            return unsafe {
+                RawCall::new_with_value(amount)
+                    .gas(gas)
+                    .skip_return_data()
+                    .call(to, &[])
+            }
+            .is_ok();
+        }
+        let data = IErc20::transferCall { to, amount }.abi_encode();
+        self.call_capped(RawCall::new().gas(gas), token, &data)
+            .is_some_and(|r| erc20_success(&r))
+    }
+
+    /// Pulls exactly `amount` of `token` from `from` into the market.
+    fn pull_erc20(&mut self, token: Address, from: Address, amount: U256) -> Result<(), Error> {
+        let fail = || Error::SafeErc20FailedOperation(SafeErc20FailedOperation { token });
+        // An account without code would "succeed" every call.
+        let hash = self.vm().code_hash(token);
+        if hash.is_zero() || hash == EMPTY_CODE_HASH {
+            return Err(fail());
+        }
+        let market = self.vm().contract_address();
+        let before = self.erc20_balance(token, market).ok_or_else(fail)?;
+        let data = IErc20::transferFromCall {
+            from,
+            to: market,
+            amount,
+        }
+        .abi_encode();
+        let ok = self
+            .call_capped(RawCall::new(), token, &data)
+            .is_some_and(|r| erc20_success(&r));
+        let after = self.erc20_balance(token, market).ok_or_else(fail)?;
+        if ok && after.checked_sub(before) == Some(amount) {
+            Ok(())
+        } else {
+            Err(fail())
+        }
+    }
+
+    /// `token.balanceOf(account)`, or `None` if the call fails or returns
+    /// malformed data.
+    fn erc20_balance(&self, token: Address, account: Address) -> Option<U256> {
+        let data = IErc20::balanceOfCall { account }.abi_encode();
+        let ret = self.call_capped(RawCall::new_static(), token, &data)?;
+        (ret.len() == 32).then(|| U256::from_be_slice(&ret))
+    }
+
+    /// Makes `call` to `target`; on success returns at most the first 32
+    /// bytes of its return data (no return-data bombs), else `None`.
+    fn call_capped(&self, call: RawCall, target: Address, data: &[u8]) -> Option<Vec<u8>> {
+        // SAFETY: the contract is not `reentrant`, so the callee cannot
+        // re-enter and alias storage; all state is written before the call.
+        unsafe { call.skip_return_data().call(target, data) }.ok()?;
+        let len = self.vm().return_data_size().min(32);
+        Some(if len == 0 {
+            Vec::new()
+        } else {
+            self.vm().read_return_data(0, Some(len))
+        })
+    }
+}
+
+/// Whether ERC-20 return data means success: nothing, or the ABI word `true`.
+fn erc20_success(ret: &[u8]) -> bool {
+    ret.is_empty() || (ret.len() == 32 && ret[31] == 1 && ret[..31].iter().all(|&b| b == 0))
+}
+
+#[cfg(test)]
+mod tests;

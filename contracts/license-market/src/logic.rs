@@ -1,0 +1,305 @@
+//! Pure pricing, payment-split and lease-slot maths of the licence market.
+//!
+//! Everything here takes explicit inputs (`now`, prices, expiries) and touches
+//! no storage or host, so it is unit- and property-tested without a VM.
+//!
+//! Time convention (the same as ERC-4907's `userOf`): a lease or an offer with
+//! expiry/end `t` is still valid at `now == t` and lapses at `now > t`.
+
+use alloy_primitives::U256;
+
+/// Most concurrent licensees an ERC-1155 offer may allow. Bounds the per-offer
+/// slot scan (slots are `u64` expiries packed four to a storage word, so the
+/// scan costs at most 16 storage reads).
+pub const MAX_LICENSEES: u32 = 64;
+
+/// Price of a lease of `duration` seconds at `price_per_second`, or `None`
+/// on overflow.
+#[must_use]
+pub fn lease_price(price_per_second: U256, duration: u64) -> Option<U256> {
+    price_per_second.checked_mul(U256::from(duration))
+}
+
+/// Whether `duration` lies within the offer's inclusive bounds.
+#[must_use]
+pub const fn duration_in_bounds(duration: u64, min: u64, max: u64) -> bool {
+    duration >= min && duration <= max
+}
+
+/// Expiry of a lease of `duration` seconds starting at `start`, or `None` if
+/// it does not fit a `u64` timestamp.
+#[must_use]
+pub const fn expiry_after(start: u64, duration: u64) -> Option<u64> {
+    start.checked_add(duration)
+}
+
+/// Whether something valid until `until` (lease expiry) is still valid at
+/// `now`.
+#[must_use]
+pub const fn is_active(now: u64, until: u64) -> bool {
+    now <= until
+}
+
+/// Whether an offer with end time `end_time` (`0` = no end) still sells at
+/// `now`.
+#[must_use]
+pub const fn offer_open(now: u64, end_time: u64) -> bool {
+    end_time == 0 || now <= end_time
+}
+
+/// Validates an offer's duration bounds: `1 <= min <= max`.
+#[must_use]
+pub const fn valid_duration_bounds(min: u64, max: u64) -> bool {
+    min >= 1 && min <= max
+}
+
+/// Validates an offer's licensee cap: exactly `1` for an ERC-721 token
+/// (`amount == 0`), `1..=MAX_LICENSEES` for ERC-1155 units.
+#[must_use]
+pub const fn valid_max_licensees(amount: u64, max_licensees: u32) -> bool {
+    if amount == 0 {
+        max_licensees == 1
+    } else {
+        max_licensees >= 1 && max_licensees <= MAX_LICENSEES
+    }
+}
+
+/// How a payment of `paid` for a lease costing `price` is distributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// Royalty to the EIP-2981 receiver (never more than `price`).
+    pub royalty: U256,
+    /// Rest of the price, to the offer's payee.
+    pub payee: U256,
+    /// Excess over the price, back to the buyer.
+    pub refund: U256,
+}
+
+/// Splits `paid` into royalty, payee share and refund for a lease costing
+/// `price`, with the asset's EIP-2981 quote `royalty_quote` capped at the
+/// price. Returns `None` when `paid < price` (underpayment).
+///
+/// Invariant (property-tested): `royalty + payee + refund == paid` and
+/// `royalty <= price`.
+#[must_use]
+pub fn split_payment(paid: U256, price: U256, royalty_quote: U256) -> Option<Split> {
+    let refund = paid.checked_sub(price)?;
+    let royalty = royalty_quote.min(price);
+    // Cannot underflow: royalty <= price by the `min` above.
+    let payee = price - royalty;
+    Some(Split {
+        royalty,
+        payee,
+        refund,
+    })
+}
+
+/// Units of an ERC-1155 id that its owner can still put under a new lease:
+/// `balance - frozen`, or zero if the asset reports more frozen than held.
+#[must_use]
+pub fn free_units(balance: U256, frozen: U256) -> U256 {
+    balance.saturating_sub(frozen)
+}
+
+/// Picks the licensee slot for a new ERC-1155 lease.
+///
+/// `slots` are the expiries of the offer's slots (a slot whose expiry has
+/// passed is free). Returns the index to use — the first free slot, or
+/// `slots.len()` to append one — or `None` when `max_licensees` leases are
+/// already active. Appending only happens when every existing slot is active,
+/// so the slot list never grows past `max_licensees` active entries.
+#[must_use]
+pub fn pick_slot(slots: &[u64], max_licensees: u32, now: u64) -> Option<usize> {
+    let mut active: u32 = 0;
+    let mut free = None;
+    for (i, &expiry) in slots.iter().enumerate() {
+        if is_active(now, expiry) {
+            active = active.saturating_add(1);
+        } else if free.is_none() {
+            free = Some(i);
+        }
+    }
+    if active >= max_licensees {
+        return None;
+    }
+    Some(free.unwrap_or(slots.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+    use proptest::prelude::*;
+
+    /// Number of active slots at `now` (helper for tests and views).
+    fn active_slots(slots: &[u64], now: u64) -> usize {
+        slots.iter().filter(|&&e| is_active(now, e)).count()
+    }
+
+    /// Applies [`pick_slot`]'s choice: sets slot `index` to `expiry`, appending
+    /// when `index == slots.len()`. Model of the storage update, for tests.
+    fn occupy_slot(slots: &mut Vec<u64>, index: usize, expiry: u64) {
+        if index == slots.len() {
+            slots.push(expiry);
+        } else if let Some(s) = slots.get_mut(index) {
+            *s = expiry;
+        }
+    }
+
+    fn u(v: u64) -> U256 {
+        U256::from(v)
+    }
+
+    #[test]
+    fn price_is_rate_times_duration_and_overflow_is_none() {
+        assert_eq!(lease_price(u(3), 7), Some(u(21)));
+        assert_eq!(lease_price(U256::ZERO, u64::MAX), Some(U256::ZERO));
+        assert_eq!(lease_price(U256::MAX, 2), None);
+        assert_eq!(lease_price(U256::MAX, 1), Some(U256::MAX));
+    }
+
+    #[test]
+    fn duration_bounds_are_inclusive() {
+        assert!(duration_in_bounds(10, 10, 20));
+        assert!(duration_in_bounds(20, 10, 20));
+        assert!(!duration_in_bounds(9, 10, 20));
+        assert!(!duration_in_bounds(21, 10, 20));
+        assert!(valid_duration_bounds(1, 1));
+        assert!(!valid_duration_bounds(0, 5));
+        assert!(!valid_duration_bounds(6, 5));
+    }
+
+    #[test]
+    fn expiry_and_activity_follow_erc4907() {
+        assert_eq!(expiry_after(100, 50), Some(150));
+        assert_eq!(expiry_after(u64::MAX, 1), None);
+        assert!(is_active(150, 150));
+        assert!(!is_active(151, 150));
+        assert!(offer_open(u64::MAX, 0));
+        assert!(offer_open(10, 10));
+        assert!(!offer_open(11, 10));
+    }
+
+    #[test]
+    fn licensee_caps() {
+        assert!(valid_max_licensees(0, 1));
+        assert!(!valid_max_licensees(0, 2));
+        assert!(!valid_max_licensees(0, 0));
+        assert!(valid_max_licensees(5, 1));
+        assert!(valid_max_licensees(5, MAX_LICENSEES));
+        assert!(!valid_max_licensees(5, MAX_LICENSEES + 1));
+        assert!(!valid_max_licensees(5, 0));
+    }
+
+    #[test]
+    fn split_examples() {
+        assert_eq!(
+            split_payment(u(120), u(100), u(10)),
+            Some(Split {
+                royalty: u(10),
+                payee: u(90),
+                refund: u(20)
+            })
+        );
+        // Royalty quote above the price is capped at the price.
+        assert_eq!(
+            split_payment(u(100), u(100), u(1000)),
+            Some(Split {
+                royalty: u(100),
+                payee: U256::ZERO,
+                refund: U256::ZERO
+            })
+        );
+        assert_eq!(split_payment(u(99), u(100), u(0)), None);
+    }
+
+    #[test]
+    fn free_units_saturate() {
+        assert_eq!(free_units(u(10), u(4)), u(6));
+        assert_eq!(free_units(u(3), u(4)), U256::ZERO);
+    }
+
+    #[test]
+    fn slot_picking_examples() {
+        let now = 1_000;
+        assert_eq!(pick_slot(&[], 2, now), Some(0));
+        assert_eq!(pick_slot(&[2_000], 2, now), Some(1));
+        assert_eq!(pick_slot(&[2_000, 3_000], 2, now), None);
+        // Expired slot is reused (first free one).
+        assert_eq!(pick_slot(&[2_000, 999, 500], 2, now), Some(1));
+        // Slot expiring exactly now is still active.
+        assert_eq!(pick_slot(&[1_000], 1, now), None);
+        assert_eq!(pick_slot(&[1_000], 1, now + 1), Some(0));
+        // Cap lowered below the active count: no new lease.
+        assert_eq!(pick_slot(&[2_000, 2_000, 2_000], 2, now), None);
+        assert_eq!(active_slots(&[2_000, 999, 1_000], now), 2);
+    }
+
+    proptest! {
+        #[test]
+        fn split_conserves_value(paid in any::<[u64; 4]>(), price in any::<[u64; 4]>(), quote in any::<[u64; 4]>()) {
+            let paid = U256::from_limbs(paid);
+            let price = U256::from_limbs(price);
+            let quote = U256::from_limbs(quote);
+            match split_payment(paid, price, quote) {
+                None => prop_assert!(paid < price),
+                Some(s) => {
+                    prop_assert!(s.royalty <= price);
+                    prop_assert!(s.royalty <= quote);
+                    prop_assert_eq!(s.royalty + s.payee, price);
+                    // No overflow possible: the parts sum to `paid`.
+                    prop_assert_eq!(s.royalty.checked_add(s.payee).and_then(|x| x.checked_add(s.refund)), Some(paid));
+                }
+            }
+        }
+
+        #[test]
+        fn split_conserves_small_values(paid in 0u64..1_000, price in 0u64..1_000, quote in 0u64..2_000) {
+            if let Some(s) = split_payment(u(paid), u(price), u(quote)) {
+                prop_assert_eq!(s.royalty + s.payee + s.refund, u(paid));
+                prop_assert_eq!(s.royalty, u(quote.min(price)));
+            } else {
+                prop_assert!(paid < price);
+            }
+        }
+
+        #[test]
+        fn price_matches_wide_multiplication(rate in any::<u128>(), duration in any::<u64>()) {
+            let p = lease_price(U256::from(rate), duration).expect("u128 * u64 fits 256 bits");
+            prop_assert_eq!(p, U256::from(rate) * U256::from(duration));
+            if duration > 0 {
+                prop_assert_eq!(p / U256::from(duration), U256::from(rate));
+            }
+        }
+
+        #[test]
+        fn slots_never_exceed_cap(
+            max in 1u32..=8,
+            steps in proptest::collection::vec((0u64..50, 1u64..40), 1..80),
+        ) {
+            // Random sequence of purchases at non-decreasing times.
+            let mut slots: Vec<u64> = Vec::new();
+            let mut now = 0u64;
+            for (advance, duration) in steps {
+                now += advance;
+                let before = active_slots(&slots, now);
+                match pick_slot(&slots, max, now) {
+                    Some(i) => {
+                        prop_assert!(before < max as usize);
+                        prop_assert!(i <= slots.len());
+                        if i < slots.len() {
+                            prop_assert!(!is_active(now, slots[i]), "picked an active slot");
+                        } else {
+                            prop_assert_eq!(before, slots.len(), "appended while a slot was free");
+                        }
+                        occupy_slot(&mut slots, i, now + duration);
+                        prop_assert_eq!(active_slots(&slots, now), before + 1);
+                    }
+                    None => prop_assert!(before >= max as usize),
+                }
+                prop_assert!(active_slots(&slots, now) <= max as usize);
+                prop_assert!(slots.len() <= max as usize);
+            }
+        }
+    }
+}
