@@ -1,0 +1,438 @@
+//! ArbOS program state: program records, module hashes and the data pricer,
+//! kept in the storage of [`ARBOS_STATE_ADDRESS`] so they are journaled (an
+//! activation inside a reverted call is rolled back), snapshotted and dumped
+//! with the rest of the state. Also: preparing (validate + instrument +
+//! compile) and activating programs.
+
+use revm::context_interface::{ContextTr, JournalTr};
+use revm::primitives::{keccak256, Address, Bytes, B256, U256};
+
+use crate::config::{VmConfig, ARBITRUM_START_TIME, ARBOS_STATE_ADDRESS};
+use crate::engine::WasmiEngine;
+use crate::instrument::{instrument, InstrumentConfig, ProgramCosts};
+
+/// Gas the data pricer's model state slots live at.
+const PRICER_DEMAND: &[u8] = b"stylus.pricer.demand";
+const PRICER_LAST_UPDATE: &[u8] = b"stylus.pricer.last_update";
+const INITIAL_BYTES_PER_SECOND: u64 = (1u64 << 40) / (365 * 24) / 3600;
+const INITIAL_MIN_PRICE: u64 = 82_928_201;
+const INITIAL_INERTIA: u64 = 21_360_419;
+
+/// A program record (`programs.go::Program`), stored in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Program {
+    /// Stylus version (0: not activated).
+    pub version: u16,
+    /// Init cost.
+    pub init_cost: u16,
+    /// Cached init cost.
+    pub cached_cost: u16,
+    /// Initial pages.
+    pub footprint: u16,
+    /// Hours since Arbitrum's start at activation.
+    pub activated_at: u32,
+    /// Asm estimate in KiB.
+    pub asm_estimate_kb: u32,
+    /// Cached by ArbWasmCache.
+    pub cached: bool,
+}
+
+impl Program {
+    /// Packs the record as Nitro does.
+    #[must_use]
+    pub fn encode(&self) -> B256 {
+        let mut w = [0u8; 32];
+        w[0..2].copy_from_slice(&self.version.to_be_bytes());
+        w[2..4].copy_from_slice(&self.init_cost.to_be_bytes());
+        w[4..6].copy_from_slice(&self.cached_cost.to_be_bytes());
+        w[6..8].copy_from_slice(&self.footprint.to_be_bytes());
+        w[8..11].copy_from_slice(&self.activated_at.to_be_bytes()[1..]);
+        w[11..14].copy_from_slice(&self.asm_estimate_kb.to_be_bytes()[1..]);
+        w[14] = u8::from(self.cached);
+        B256::from(w)
+    }
+
+    /// Unpacks a record.
+    #[must_use]
+    pub fn decode(w: &B256) -> Self {
+        let b = w.0;
+        let u24 = |s: &[u8]| u32::from_be_bytes([0, s[0], s[1], s[2]]);
+        Self {
+            version: u16::from_be_bytes([b[0], b[1]]),
+            init_cost: u16::from_be_bytes([b[2], b[3]]),
+            cached_cost: u16::from_be_bytes([b[4], b[5]]),
+            footprint: u16::from_be_bytes([b[6], b[7]]),
+            activated_at: u24(&b[8..11]),
+            asm_estimate_kb: u24(&b[11..14]),
+            cached: b[14] != 0,
+        }
+    }
+
+    /// Seconds since activation at `time`.
+    #[must_use]
+    pub fn age(&self, time: u64) -> u64 {
+        let activated = ARBITRUM_START_TIME.saturating_add(u64::from(self.activated_at).saturating_mul(3600));
+        time.saturating_sub(activated)
+    }
+
+    /// Gas charged on every uncached call (`initGas`).
+    #[must_use]
+    pub fn init_gas(&self, cfg: &VmConfig) -> u64 {
+        let p = &cfg.stylus;
+        let base = u64::from(p.min_init_gas) * 128;
+        let dyno = u64::from(self.init_cost).saturating_mul(u64::from(p.init_cost_scalar) * 2);
+        base.saturating_add(dyno.div_ceil(100))
+    }
+
+    /// Gas charged on every call (`cachedGas`).
+    #[must_use]
+    pub fn cached_gas(&self, cfg: &VmConfig) -> u64 {
+        let p = &cfg.stylus;
+        let base = u64::from(p.min_cached_init_gas) * 32;
+        let dyno = u64::from(self.cached_cost).saturating_mul(u64::from(p.cached_cost_scalar) * 2);
+        base.saturating_add(dyno.div_ceil(100))
+    }
+}
+
+/// Why a program cannot run (`getActiveProgram`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProgramError {
+    /// `ProgramNotActivated()`
+    NotActivated,
+    /// `ProgramNeedsUpgrade(version, stylusVersion)`
+    NeedsUpgrade(u16, u16),
+    /// `ProgramExpired(ageInSeconds)`
+    Expired(u64),
+}
+
+impl ProgramError {
+    /// The ABI-encoded custom error.
+    #[must_use]
+    pub fn abi(&self) -> Bytes {
+        use crate::precompiles::abi::ArbWasm as W;
+        use alloy_sol_types::SolError;
+        match *self {
+            Self::NotActivated => W::ProgramNotActivated {}.abi_encode().into(),
+            Self::NeedsUpgrade(v, s) => W::ProgramNeedsUpgrade { version: v, stylusVersion: s }.abi_encode().into(),
+            Self::Expired(age) => W::ProgramExpired { ageInSeconds: age }.abi_encode().into(),
+        }
+    }
+
+    /// The error's name, as Nitro's RPC error text shows it.
+    #[must_use]
+    pub fn name(&self) -> String {
+        match self {
+            Self::NotActivated => "ProgramNotActivated".into(),
+            Self::NeedsUpgrade(v, s) => format!("ProgramNeedsUpgrade({v}, {s})"),
+            Self::Expired(a) => format!("ProgramExpired({a})"),
+        }
+    }
+}
+
+fn slot(tag: &[u8], key: &B256) -> U256 {
+    let mut pre = tag.to_vec();
+    pre.extend_from_slice(key.as_slice());
+    U256::from_be_bytes(keccak256(pre).0)
+}
+
+fn fixed_slot(tag: &[u8]) -> U256 {
+    U256::from_be_bytes(keccak256(tag).0)
+}
+
+type DbErr<CTX> = <<CTX as ContextTr>::Db as revm::Database>::Error;
+
+fn load<CTX: ContextTr>(ctx: &mut CTX, key: U256) -> Result<U256, DbErr<CTX>> {
+    Ok(ctx.journal_mut().sload(ARBOS_STATE_ADDRESS, key)?.data)
+}
+
+fn store<CTX: ContextTr>(ctx: &mut CTX, key: U256, value: U256) -> Result<(), DbErr<CTX>> {
+    // Keep the state account non-empty so that EIP-161 never clears its storage.
+    {
+        let mut acc = ctx.journal_mut().load_account_mut(ARBOS_STATE_ADDRESS)?;
+        if revm::context_interface::journaled_state::account::JournaledAccountTr::nonce(&*acc) == 0 {
+            revm::context_interface::journaled_state::account::JournaledAccountTr::set_nonce(&mut *acc, 1);
+        }
+    }
+    ctx.journal_mut().sstore(ARBOS_STATE_ADDRESS, key, value)?;
+    Ok(())
+}
+
+/// Reads the program record of `codehash`.
+///
+/// # Errors
+/// Database errors.
+pub fn get_program<CTX: ContextTr>(ctx: &mut CTX, codehash: &B256) -> Result<Program, DbErr<CTX>> {
+    let w = load(ctx, slot(b"stylus.program", codehash))?;
+    Ok(Program::decode(&B256::from(w.to_be_bytes::<32>())))
+}
+
+/// Writes the program record of `codehash`.
+///
+/// # Errors
+/// Database errors.
+pub fn set_program<CTX: ContextTr>(ctx: &mut CTX, codehash: &B256, program: &Program) -> Result<(), DbErr<CTX>> {
+    store(ctx, slot(b"stylus.program", codehash), U256::from_be_bytes(program.encode().0))
+}
+
+/// Reads the module hash of `codehash`.
+///
+/// # Errors
+/// Database errors.
+pub fn get_module_hash<CTX: ContextTr>(ctx: &mut CTX, codehash: &B256) -> Result<B256, DbErr<CTX>> {
+    Ok(B256::from(load(ctx, slot(b"stylus.module", codehash))?.to_be_bytes::<32>()))
+}
+
+/// The active program of `codehash` at `time`, or why it cannot run.
+///
+/// # Errors
+/// Outer: database errors. Inner: [`ProgramError`].
+pub fn active_program<CTX: ContextTr>(
+    ctx: &mut CTX,
+    cfg: &VmConfig,
+    codehash: &B256,
+    time: u64,
+) -> Result<Result<Program, ProgramError>, DbErr<CTX>> {
+    let program = get_program(ctx, codehash)?;
+    if program.version == 0 {
+        return Ok(Err(ProgramError::NotActivated));
+    }
+    if program.version != cfg.stylus.version {
+        return Ok(Err(ProgramError::NeedsUpgrade(program.version, cfg.stylus.version)));
+    }
+    let age = program.age(time);
+    if age > u64::from(cfg.stylus.expiry_days) * 86_400 {
+        return Ok(Err(ProgramError::Expired(age)));
+    }
+    Ok(Ok(program))
+}
+
+/// Hours since Arbitrum's start (`hoursSinceArbitrum`), saturating at u24.
+#[must_use]
+pub fn hours_since_arbitrum(time: u64) -> u32 {
+    (time.saturating_sub(ARBITRUM_START_TIME) / 3600).min(0xFF_FFFF) as u32
+}
+
+/// `ApproxExpBasisPoints(value, accuracy)`: b·e^(x/b) by Horner's method.
+#[must_use]
+pub fn approx_exp_bips(x: u64, accuracy: u64) -> u64 {
+    let b = 10_000u64;
+    let mut res = b + x / accuracy;
+    let mut i = accuracy - 1;
+    while i > 0 {
+        res = b + res.saturating_mul(x) / (i * b);
+        i -= 1;
+    }
+    res
+}
+
+/// Updates the data pricer with `bytes` of new demand and returns the fee in wei.
+///
+/// # Errors
+/// Database errors.
+pub fn data_fee<CTX: ContextTr>(ctx: &mut CTX, bytes: u32, time: u64) -> Result<U256, DbErr<CTX>> {
+    let demand_key = fixed_slot(PRICER_DEMAND);
+    let last_key = fixed_slot(PRICER_LAST_UPDATE);
+    let demand: u64 = load(ctx, demand_key)?.saturating_to();
+    let mut last: u64 = load(ctx, last_key)?.saturating_to();
+    if last == 0 {
+        last = ARBITRUM_START_TIME;
+    }
+    let passed = time.saturating_sub(last).min(u64::from(u32::MAX));
+    let credit = INITIAL_BYTES_PER_SECOND.saturating_mul(passed).min(u64::from(u32::MAX));
+    let demand = (demand as u32).saturating_sub(credit as u32).saturating_add(bytes);
+    store(ctx, demand_key, U256::from(demand))?;
+    store(ctx, last_key, U256::from(time))?;
+    let exponent = 10_000u64 * u64::from(demand) / INITIAL_INERTIA;
+    let multiplier = approx_exp_bips(exponent, 12);
+    let cost_per_byte = INITIAL_MIN_PRICE.saturating_mul(multiplier) / 10_000;
+    Ok(U256::from(cost_per_byte) * U256::from(bytes))
+}
+
+/// A program prepared for running: its costs and module hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prepared {
+    /// Cost predictions.
+    pub costs: ProgramCosts,
+    /// Hash identifying the instrumented module.
+    pub module_hash: B256,
+}
+
+/// Decompresses, validates (with `stylus-validate`, the build gate's rules),
+/// instruments and compiles the program `code`, caching the module under
+/// `codehash`.
+///
+/// # Errors
+/// A message naming the rule or step that failed (activation takes all gas).
+pub fn prepare(
+    engine: &WasmiEngine,
+    cfg: &VmConfig,
+    code: &[u8],
+    codehash: B256,
+    page_limit: u16,
+) -> Result<Prepared, String> {
+    let wasm = decompress(code, cfg.stylus.max_wasm_size as usize)?;
+    let params = stylus_validate::Params {
+        arbos_version: cfg.arbos_version,
+        page_limit: u32::from(page_limit),
+        max_wasm_size: cfg.stylus.max_wasm_size as usize,
+        debug: cfg.debug,
+        reject_floats: false,
+    };
+    stylus_validate::validate(&wasm, &params).map_err(|e| e.to_string())?;
+    let out = instrument(
+        &wasm,
+        &InstrumentConfig {
+            debug: cfg.debug,
+            page_limit,
+            stylus_version: cfg.stylus.version,
+            arbos_version: cfg.arbos_version,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    engine.compile(codehash, &out.wasm)?;
+    let mut pre = b"stylus-vm module v1".to_vec();
+    pre.extend_from_slice(&out.wasm);
+    Ok(Prepared { costs: out.costs, module_hash: keccak256(pre) })
+}
+
+/// Decompresses classic Stylus code (`EF F0 00 <dict> brotli`).
+///
+/// # Errors
+/// Not Stylus code, unsupported dictionary, corrupt or oversized stream.
+pub fn decompress(code: &[u8], limit: usize) -> Result<Vec<u8>, String> {
+    stylus_validate::decompress_program(code, limit).map_err(|e| e.to_string())
+}
+
+/// Whether `code` runs as a Stylus program (classic prefix; roots need ArbOS 60).
+#[must_use]
+pub fn is_stylus_program(code: &[u8]) -> bool {
+    code.len() > 3 && code[..3] == [0xEF, 0xF0, 0x00]
+}
+
+/// Whether `code` is any Stylus component (classic, fragment or root): the
+/// only `0xEF` code that may be deployed.
+#[must_use]
+pub fn is_stylus_component(code: &[u8]) -> bool {
+    code.len() > 3 && code[0] == 0xEF && code[1] == 0xF0 && code[2] <= 2
+}
+
+/// Outcome of `activateProgram`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActivationError {
+    /// An ABI-encoded custom error: revert with the data, keep the gas left.
+    Revert(Bytes),
+    /// Everything else (invalid WASM…): revert and take all gas.
+    TakeAllGas(String),
+    /// Not enough gas.
+    OutOfGas,
+}
+
+/// A successful activation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activation {
+    /// Stylus version.
+    pub version: u16,
+    /// Code hash.
+    pub codehash: B256,
+    /// Module hash.
+    pub module_hash: B256,
+    /// Data fee in wei.
+    pub data_fee: U256,
+    /// Gas used.
+    pub gas_used: u64,
+}
+
+/// Activates the program at `program` (ArbWasm `activateProgram`), up to the
+/// data-fee payment which the precompile does.
+///
+/// # Errors
+/// Outer: database errors. Inner: [`ActivationError`].
+pub fn activate<CTX: ContextTr>(
+    ctx: &mut CTX,
+    engine: &WasmiEngine,
+    cfg: &VmConfig,
+    program: Address,
+    gas_limit: u64,
+) -> Result<Result<Activation, ActivationError>, DbErr<CTX>> {
+    use crate::precompiles::abi::ArbWasm as W;
+    use alloy_sol_types::SolError;
+    let time: u64 = revm::context_interface::Block::timestamp(ctx.block()).saturating_to();
+    let mut gas_used = cfg.activation_fixed_gas + 2 * 800;
+    if gas_used > gas_limit {
+        return Ok(Err(ActivationError::OutOfGas));
+    }
+    let code = ctx.journal_mut().code(program)?.data;
+    let codehash = ctx.journal_mut().code_hash(program)?.data;
+    let existing = get_program(ctx, &codehash)?;
+    let expired = existing.activated_at == 0 || existing.age(time) > u64::from(cfg.stylus.expiry_days) * 86_400;
+    if existing.version == cfg.stylus.version && !expired {
+        return Ok(Err(ActivationError::Revert(W::ProgramUpToDate {}.abi_encode().into())));
+    }
+    if !is_stylus_program(&code) {
+        if cfg.arbos_version >= 60 {
+            return Ok(Err(ActivationError::Revert(W::ProgramNotWasm {}.abi_encode().into())));
+        }
+        return Ok(Err(ActivationError::TakeAllGas("specified bytecode is not a Stylus program".into())));
+    }
+    let prepared = match prepare(engine, cfg, &code, codehash, cfg.stylus.page_limit) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(ActivationError::TakeAllGas(e))),
+    };
+    gas_used = gas_used.saturating_add(prepared.costs.compile_gas);
+    if gas_used > gas_limit {
+        return Ok(Err(ActivationError::OutOfGas));
+    }
+    let data_fee = data_fee(ctx, prepared.costs.asm_estimate, time)?;
+    let record = Program {
+        version: cfg.stylus.version,
+        init_cost: prepared.costs.init_cost,
+        cached_cost: prepared.costs.cached_init_cost,
+        footprint: prepared.costs.footprint,
+        activated_at: hours_since_arbitrum(time),
+        asm_estimate_kb: prepared.costs.asm_estimate.div_ceil(1024),
+        cached: existing.cached,
+    };
+    set_program(ctx, &codehash, &record)?;
+    store(ctx, slot(b"stylus.module", &codehash), U256::from_be_bytes(prepared.module_hash.0))?;
+    // storage writes (record, module hash, pricer) as Nitro's burner prices them
+    gas_used = gas_used.saturating_add(4 * 20_000);
+    if gas_used > gas_limit {
+        return Ok(Err(ActivationError::OutOfGas));
+    }
+    Ok(Ok(Activation {
+        version: cfg.stylus.version,
+        codehash,
+        module_hash: prepared.module_hash,
+        data_fee,
+        gas_used,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_round_trip_and_costs() {
+        let p = Program {
+            version: 2,
+            init_cost: 1234,
+            cached_cost: 56,
+            footprint: 3,
+            activated_at: 0x12_3456,
+            asm_estimate_kb: 0xAB_CDEF,
+            cached: true,
+        };
+        assert_eq!(Program::decode(&p.encode()), p);
+        let cfg = VmConfig::default();
+        assert_eq!(p.init_gas(&cfg), 8832 + 1234);
+        assert_eq!(p.cached_gas(&cfg), 352 + 56);
+        assert_eq!(approx_exp_bips(0, 12), 10_000);
+        // e ≈ 2.718
+        assert!((27_100..27_200).contains(&approx_exp_bips(10_000, 12)));
+        assert_eq!(hours_since_arbitrum(ARBITRUM_START_TIME + 7200), 2);
+        assert!(is_stylus_component(&[0xEF, 0xF0, 0x02, 0]));
+        assert!(!is_stylus_component(&[0xEF, 0xF0, 0x03, 0]));
+        assert!(!is_stylus_program(&[0xEF, 0xF0, 0x00]));
+    }
+}

@@ -1,0 +1,445 @@
+//! Arbitrum precompiles: ArbWasm (0x71), ArbWasmCache (0x72), ArbSys (0x64),
+//! ArbOwnerPublic (0x6b) and ArbGasInfo (0x6c), plus Ethereum's own.
+//!
+//! Errors are ABI-encoded Solidity custom errors so that cargo-stylus and
+//! other clients recognise them. Precompile gas beyond activation is an
+//! approximation of Nitro's burner (800 per storage read, copy gas).
+
+use std::sync::Arc;
+
+use alloy_sol_types::{SolEvent, SolInterface, SolValue};
+use revm::context::Cfg;
+use revm::context_interface::{Block, ContextTr, JournalTr};
+use revm::handler::{EthPrecompiles, PrecompileProvider};
+use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
+use revm::primitives::{hardfork::SpecId, Address, AddressSet, Bytes, Log, B256, U256};
+
+use crate::arbos::{self, ActivationError};
+use crate::config::{VmConfig, ARB_GAS_INFO, ARB_OWNER_PUBLIC, ARB_PRECOMPILES, ARB_SYS, ARB_WASM, ARB_WASM_CACHE, NETWORK_FEE_ACCOUNT};
+use crate::engine::WasmiEngine;
+
+/// Solidity interfaces of the precompiles.
+#[allow(missing_docs, clippy::too_many_arguments)]
+pub mod abi {
+    alloy_sol_types::sol! {
+        interface ArbWasm {
+            function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+            function stylusVersion() external view returns (uint16 version);
+            function codehashVersion(bytes32 codehash) external view returns (uint16 version);
+            function codehashKeepalive(bytes32 codehash) external payable;
+            function codehashAsmSize(bytes32 codehash) external view returns (uint32 size);
+            function programVersion(address program) external view returns (uint16 version);
+            function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
+            function programMemoryFootprint(address program) external view returns (uint16 footprint);
+            function programTimeLeft(address program) external view returns (uint64 _secs);
+            function inkPrice() external view returns (uint32 price);
+            function maxStackDepth() external view returns (uint32 depth);
+            function freePages() external view returns (uint16 pages);
+            function pageGas() external view returns (uint16 gas);
+            function pageRamp() external view returns (uint64 ramp);
+            function pageLimit() external view returns (uint16 limit);
+            function minInitGas() external view returns (uint64 gas, uint64 cached);
+            function initCostScalar() external view returns (uint64 percent);
+            function expiryDays() external view returns (uint16 _days);
+            function keepaliveDays() external view returns (uint16 _days);
+            function blockCacheSize() external view returns (uint16 count);
+            event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
+            event ProgramLifetimeExtended(bytes32 indexed codehash, uint256 dataFee);
+            error ProgramNotWasm();
+            error ProgramNotActivated();
+            error ProgramNeedsUpgrade(uint16 version, uint16 stylusVersion);
+            error ProgramExpired(uint64 ageInSeconds);
+            error ProgramUpToDate();
+            error ProgramKeepaliveTooSoon(uint64 ageInSeconds);
+            error ProgramInsufficientValue(uint256 have, uint256 want);
+        }
+
+        interface ArbWasmCache {
+            function isCacheManager(address manager) external view returns (bool);
+            function allCacheManagers() external view returns (address[] memory managers);
+            function cacheCodehash(bytes32 codehash) external;
+            function cacheProgram(address addr) external;
+            function evictCodehash(bytes32 codehash) external;
+            function codehashIsCached(bytes32 codehash) external view returns (bool);
+            event UpdateProgramCache(address indexed manager, bytes32 indexed codehash, bool cached);
+        }
+
+        interface ArbSys {
+            function arbBlockNumber() external view returns (uint256);
+            function arbBlockHash(uint256 arbBlockNum) external view returns (bytes32);
+            function arbChainID() external view returns (uint256);
+            function arbOSVersion() external view returns (uint256);
+            function getStorageGasAvailable() external view returns (uint256);
+            function isTopLevelCall() external view returns (bool);
+            function wasMyCallersAddressAliased() external view returns (bool);
+            function myCallersAddressWithoutAliasing() external view returns (address);
+        }
+
+        interface ArbOwnerPublic {
+            function getMaxStylusContractFragments() external view returns (uint8);
+            function getNetworkFeeAccount() external view returns (address);
+            function getInfraFeeAccount() external view returns (address);
+            function isChainOwner(address addr) external view returns (bool);
+            function getAllChainOwners() external view returns (address[] memory);
+            function getBrotliCompressionLevel() external view returns (uint64);
+        }
+
+        interface ArbGasInfo {
+            function getPricesInWei() external view returns (uint256, uint256, uint256, uint256, uint256, uint256);
+            function getPricesInArbGas() external view returns (uint256, uint256, uint256);
+            function getMinimumGasPrice() external view returns (uint256);
+            function getL1BaseFeeEstimate() external view returns (uint256);
+            function getL1GasPriceEstimate() external view returns (uint256);
+            function getCurrentTxL1GasFees() external view returns (uint256);
+            function getGasAccountingParams() external view returns (uint256, uint256, uint256);
+            function getPricingInertia() external view returns (uint64);
+        }
+    }
+}
+
+use abi::{ArbGasInfo, ArbOwnerPublic, ArbSys, ArbWasm, ArbWasmCache};
+
+/// Ethereum precompiles plus the Arbitrum ones.
+#[derive(Debug, Clone)]
+pub struct ArbPrecompiles {
+    eth: EthPrecompiles,
+    warm: AddressSet,
+    engine: WasmiEngine,
+    config: Arc<VmConfig>,
+}
+
+impl ArbPrecompiles {
+    /// Precompiles for `spec`, activating programs with `engine` under `config`.
+    #[must_use]
+    pub fn new(spec: SpecId, engine: WasmiEngine, config: Arc<VmConfig>) -> Self {
+        let eth = EthPrecompiles::new(spec);
+        let mut warm = eth.warm_addresses().clone();
+        warm.extend(ARB_PRECOMPILES);
+        Self { eth, warm, engine, config }
+    }
+}
+
+/// What an Arbitrum precompile method produced.
+enum Out {
+    Ok(Bytes, u64),
+    Revert(Bytes, u64),
+    /// Revert consuming all gas.
+    Fail,
+}
+
+fn words(n: usize) -> u64 {
+    (n as u64).div_ceil(32)
+}
+
+impl<CTX: ContextTr> PrecompileProvider<CTX> for ArbPrecompiles {
+    type Output = InterpreterResult;
+
+    fn set_spec(&mut self, spec: <CTX::Cfg as Cfg>::Spec) -> bool {
+        let changed = <EthPrecompiles as PrecompileProvider<CTX>>::set_spec(&mut self.eth, spec);
+        if changed {
+            let mut warm = self.eth.warm_addresses().clone();
+            warm.extend(ARB_PRECOMPILES);
+            self.warm = warm;
+        }
+        changed
+    }
+
+    fn run(&mut self, ctx: &mut CTX, inputs: &CallInputs) -> Result<Option<InterpreterResult>, String> {
+        let addr = inputs.bytecode_address;
+        if !ARB_PRECOMPILES.contains(&addr) {
+            return self.eth.run(ctx, inputs);
+        }
+        let input = Bytes::copy_from_slice(&inputs.input.as_bytes(ctx));
+        let out = match addr {
+            a if a == ARB_WASM => self.arb_wasm(ctx, inputs, &input)?,
+            a if a == ARB_WASM_CACHE => self.arb_wasm_cache(ctx, inputs, &input)?,
+            a if a == ARB_SYS => self.arb_sys(ctx, inputs, &input),
+            a if a == ARB_OWNER_PUBLIC => self.arb_owner_public(&input),
+            a if a == ARB_GAS_INFO => arb_gas_info(ctx, &input),
+            _ => Out::Fail,
+        };
+        let limit = inputs.gas_limit;
+        let mut gas = Gas::new(limit);
+        let copy = 3 * words(input.len().saturating_sub(4));
+        let result = match out {
+            Out::Ok(data, used) | Out::Revert(data, used) if used.saturating_add(copy) > limit => {
+                let _ = data;
+                gas.spend_all();
+                InterpreterResult::new(InstructionResult::PrecompileOOG, Bytes::new(), gas)
+            }
+            Out::Ok(data, used) => {
+                let _ = gas.record_regular_cost(used + copy + 3 * words(data.len()));
+                InterpreterResult::new(InstructionResult::Return, data, gas)
+            }
+            Out::Revert(data, used) => {
+                let _ = gas.record_regular_cost(used + copy);
+                InterpreterResult::new(InstructionResult::Revert, data, gas)
+            }
+            Out::Fail => {
+                gas.spend_all();
+                InterpreterResult::new(InstructionResult::Revert, Bytes::new(), gas)
+            }
+        };
+        Ok(Some(result))
+    }
+
+    fn warm_addresses(&self) -> &AddressSet {
+        &self.warm
+    }
+
+    fn contains(&self, address: &Address) -> bool {
+        self.warm.contains(address)
+    }
+}
+
+const READ: u64 = 800;
+
+fn db<E: std::fmt::Display>(e: E) -> String {
+    format!("database error: {e}")
+}
+
+impl ArbPrecompiles {
+    fn code_hash_of<CTX: ContextTr>(ctx: &mut CTX, a: Address) -> Result<B256, String> {
+        Ok(ctx.journal_mut().code_hash(a).map_err(db)?.data)
+    }
+
+    fn active<CTX: ContextTr>(&self, ctx: &mut CTX, codehash: &B256) -> Result<Result<arbos::Program, Out>, String> {
+        let time: u64 = ctx.block().timestamp().saturating_to();
+        Ok(arbos::active_program(ctx, &self.config, codehash, time)
+            .map_err(db)?
+            .map_err(|e| Out::Revert(e.abi(), READ)))
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn arb_wasm<CTX: ContextTr>(&self, ctx: &mut CTX, inputs: &CallInputs, input: &[u8]) -> Result<Out, String> {
+        use ArbWasm::ArbWasmCalls as C;
+        let Ok(call) = C::abi_decode(input) else { return Ok(Out::Fail) };
+        let p = &self.config.stylus;
+        let value = inputs.value.get();
+        if value != U256::ZERO && !matches!(call, C::activateProgram(_) | C::codehashKeepalive(_)) {
+            return Ok(Out::Fail);
+        }
+        let time: u64 = ctx.block().timestamp().saturating_to();
+        let ok = |b: Vec<u8>| Ok(Out::Ok(b.into(), READ));
+        match call {
+            C::activateProgram(c) => {
+                let limit = inputs.gas_limit;
+                let act = arbos::activate(ctx, &self.engine, &self.config, c.program, limit).map_err(db)?;
+                let act = match act {
+                    Ok(a) => a,
+                    Err(ActivationError::Revert(data)) => return Ok(Out::Revert(data, self.config.activation_fixed_gas)),
+                    Err(ActivationError::TakeAllGas(_) | ActivationError::OutOfGas) => return Ok(Out::Fail),
+                };
+                if value < act.data_fee {
+                    let err = ArbWasm::ProgramInsufficientValue { have: value, want: act.data_fee };
+                    return Ok(Out::Revert(alloy_sol_types::SolError::abi_encode(&err).into(), act.gas_used));
+                }
+                let j = ctx.journal_mut();
+                if act.data_fee > U256::ZERO {
+                    if let Some(e) = j.transfer(ARB_WASM, NETWORK_FEE_ACCOUNT, act.data_fee).map_err(db)? {
+                        return Err(format!("data fee transfer failed: {e:?}"));
+                    }
+                }
+                let refund = value - act.data_fee;
+                if refund > U256::ZERO {
+                    if let Some(e) = j.transfer(ARB_WASM, inputs.caller, refund).map_err(db)? {
+                        return Err(format!("refund failed: {e:?}"));
+                    }
+                }
+                let event = ArbWasm::ProgramActivated {
+                    codehash: act.codehash,
+                    moduleHash: act.module_hash,
+                    program: c.program,
+                    dataFee: act.data_fee,
+                    version: act.version,
+                };
+                j.log(Log { address: ARB_WASM, data: event.encode_log_data() });
+                let log_gas = 375 * 2 + 8 * 128;
+                Ok(Out::Ok((act.version, act.data_fee).abi_encode_params().into(), act.gas_used + log_gas))
+            }
+            C::stylusVersion(_) => ok((p.version,).abi_encode_params()),
+            C::codehashVersion(c) => Ok(match self.active(ctx, &c.codehash)? {
+                Ok(prog) => Out::Ok((prog.version,).abi_encode_params().into(), READ),
+                Err(e) => e,
+            }),
+            C::codehashAsmSize(c) => Ok(match self.active(ctx, &c.codehash)? {
+                Ok(prog) => Out::Ok((prog.asm_estimate_kb.saturating_mul(1024),).abi_encode_params().into(), READ),
+                Err(e) => e,
+            }),
+            C::codehashKeepalive(c) => {
+                let prog = match self.active(ctx, &c.codehash)? {
+                    Ok(prog) => prog,
+                    Err(e) => return Ok(e),
+                };
+                let age = prog.age(time);
+                if age < u64::from(p.keepalive_days) * 86_400 {
+                    let err = ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age };
+                    return Ok(Out::Revert(alloy_sol_types::SolError::abi_encode(&err).into(), READ));
+                }
+                let fee = arbos::data_fee(ctx, prog.asm_estimate_kb.saturating_mul(1024), time).map_err(db)?;
+                if value < fee {
+                    let err = ArbWasm::ProgramInsufficientValue { have: value, want: fee };
+                    return Ok(Out::Revert(alloy_sol_types::SolError::abi_encode(&err).into(), READ));
+                }
+                let updated = arbos::Program { activated_at: arbos::hours_since_arbitrum(time), ..prog };
+                arbos::set_program(ctx, &c.codehash, &updated).map_err(db)?;
+                let j = ctx.journal_mut();
+                if fee > U256::ZERO {
+                    let _ = j.transfer(ARB_WASM, NETWORK_FEE_ACCOUNT, fee).map_err(db)?;
+                }
+                if value > fee {
+                    let _ = j.transfer(ARB_WASM, inputs.caller, value - fee).map_err(db)?;
+                }
+                let event = ArbWasm::ProgramLifetimeExtended { codehash: c.codehash, dataFee: fee };
+                j.log(Log { address: ARB_WASM, data: event.encode_log_data() });
+                Ok(Out::Ok(Bytes::new(), 20_000 + READ))
+            }
+            C::programVersion(c) => {
+                let h = Self::code_hash_of(ctx, c.program)?;
+                Ok(match self.active(ctx, &h)? {
+                    Ok(prog) => Out::Ok((prog.version,).abi_encode_params().into(), READ),
+                    Err(e) => e,
+                })
+            }
+            C::programInitGas(c) => {
+                let h = Self::code_hash_of(ctx, c.program)?;
+                Ok(match self.active(ctx, &h)? {
+                    Ok(prog) => {
+                        let cached = prog.cached_gas(&self.config);
+                        let mut init = prog.init_gas(&self.config);
+                        if p.version > 1 {
+                            init += cached;
+                        }
+                        Out::Ok((init, cached).abi_encode_params().into(), READ)
+                    }
+                    Err(e) => e,
+                })
+            }
+            C::programMemoryFootprint(c) => {
+                let h = Self::code_hash_of(ctx, c.program)?;
+                Ok(match self.active(ctx, &h)? {
+                    Ok(prog) => Out::Ok((prog.footprint,).abi_encode_params().into(), READ),
+                    Err(e) => e,
+                })
+            }
+            C::programTimeLeft(c) => {
+                let h = Self::code_hash_of(ctx, c.program)?;
+                Ok(match self.active(ctx, &h)? {
+                    Ok(prog) => {
+                        let left = (u64::from(p.expiry_days) * 86_400).saturating_sub(prog.age(time));
+                        Out::Ok((left,).abi_encode_params().into(), READ)
+                    }
+                    Err(e) => e,
+                })
+            }
+            C::inkPrice(_) => ok((p.ink_price,).abi_encode_params()),
+            C::maxStackDepth(_) => ok((p.max_stack_depth,).abi_encode_params()),
+            C::freePages(_) => ok((p.free_pages,).abi_encode_params()),
+            C::pageGas(_) => ok((p.page_gas,).abi_encode_params()),
+            C::pageRamp(_) => ok((p.page_ramp,).abi_encode_params()),
+            C::pageLimit(_) => ok((p.page_limit,).abi_encode_params()),
+            C::minInitGas(_) => {
+                ok((u64::from(p.min_init_gas) * 128, u64::from(p.min_cached_init_gas) * 32).abi_encode_params())
+            }
+            C::initCostScalar(_) => ok((u64::from(p.init_cost_scalar) * 2,).abi_encode_params()),
+            C::expiryDays(_) => ok((p.expiry_days,).abi_encode_params()),
+            C::keepaliveDays(_) => ok((p.keepalive_days,).abi_encode_params()),
+            C::blockCacheSize(_) => ok((p.block_cache_size,).abi_encode_params()),
+        }
+    }
+
+    fn arb_wasm_cache<CTX: ContextTr>(&self, ctx: &mut CTX, inputs: &CallInputs, input: &[u8]) -> Result<Out, String> {
+        use ArbWasmCache::ArbWasmCacheCalls as C;
+        let Ok(call) = C::abi_decode(input) else { return Ok(Out::Fail) };
+        let set = |ctx: &mut CTX, codehash: B256, cache: bool| -> Result<Out, String> {
+            let time: u64 = ctx.block().timestamp().saturating_to();
+            let prog = arbos::get_program(ctx, &codehash).map_err(db)?;
+            if cache {
+                match arbos::active_program(ctx, &self.config, &codehash, time).map_err(db)? {
+                    Ok(_) => {}
+                    Err(e) => return Ok(Out::Revert(e.abi(), READ)),
+                }
+            }
+            if prog.cached == cache {
+                return Ok(Out::Ok(Bytes::new(), READ));
+            }
+            arbos::set_program(ctx, &codehash, &arbos::Program { cached: cache, ..prog }).map_err(db)?;
+            let event = ArbWasmCache::UpdateProgramCache { manager: inputs.caller, codehash, cached: cache };
+            ctx.journal_mut().log(Log { address: ARB_WASM_CACHE, data: event.encode_log_data() });
+            Ok(Out::Ok(Bytes::new(), READ + 20_000 + u64::from(prog.init_cost)))
+        };
+        match call {
+            // On the devnode every account may manage the cache.
+            C::isCacheManager(_) => Ok(Out::Ok((true,).abi_encode_params().into(), READ)),
+            C::allCacheManagers(_) => Ok(Out::Ok((Vec::<Address>::new(),).abi_encode_params().into(), READ)),
+            C::cacheCodehash(c) => set(ctx, c.codehash, true),
+            C::cacheProgram(c) => {
+                let h = Self::code_hash_of(ctx, c.addr)?;
+                set(ctx, h, true)
+            }
+            C::evictCodehash(c) => set(ctx, c.codehash, false),
+            C::codehashIsCached(c) => {
+                let prog = arbos::get_program(ctx, &c.codehash).map_err(db)?;
+                Ok(Out::Ok((prog.cached,).abi_encode_params().into(), READ))
+            }
+        }
+    }
+
+    fn arb_sys<CTX: ContextTr>(&self, ctx: &mut CTX, inputs: &CallInputs, input: &[u8]) -> Out {
+        use ArbSys::ArbSysCalls as C;
+        let Ok(call) = C::abi_decode(input) else { return Out::Fail };
+        let data = match call {
+            C::arbBlockNumber(_) => (ctx.block().number(),).abi_encode_params(),
+            C::arbBlockHash(c) => {
+                let n = ctx.block().number();
+                if c.arbBlockNum >= n || c.arbBlockNum + U256::from(256) < n {
+                    return Out::Revert(Bytes::new(), READ);
+                }
+                let hash = revm::Database::block_hash(ctx.db_mut(), c.arbBlockNum.saturating_to()).unwrap_or_default();
+                (hash,).abi_encode_params()
+            }
+            C::arbChainID(_) => (U256::from(self.config.chain_id),).abi_encode_params(),
+            C::arbOSVersion(_) => (U256::from(55 + self.config.arbos_version),).abi_encode_params(),
+            C::getStorageGasAvailable(_) => (U256::ZERO,).abi_encode_params(),
+            C::isTopLevelCall(_) => (inputs.caller == revm::context_interface::Transaction::caller(ctx.tx()),).abi_encode_params(),
+            C::wasMyCallersAddressAliased(_) => (false,).abi_encode_params(),
+            C::myCallersAddressWithoutAliasing(_) => (revm::context_interface::Transaction::caller(ctx.tx()),).abi_encode_params(),
+        };
+        Out::Ok(data.into(), 0)
+    }
+
+    fn arb_owner_public(&self, input: &[u8]) -> Out {
+        use ArbOwnerPublic::ArbOwnerPublicCalls as C;
+        let Ok(call) = C::abi_decode(input) else { return Out::Fail };
+        let data = match call {
+            C::getMaxStylusContractFragments(_) => (U256::from(self.config.stylus.max_fragment_count),).abi_encode_params(),
+            C::getNetworkFeeAccount(_) | C::getInfraFeeAccount(_) => (NETWORK_FEE_ACCOUNT,).abi_encode_params(),
+            C::isChainOwner(_) => (false,).abi_encode_params(),
+            C::getAllChainOwners(_) => (Vec::<Address>::new(),).abi_encode_params(),
+            C::getBrotliCompressionLevel(_) => (11u64,).abi_encode_params(),
+        };
+        Out::Ok(data.into(), READ)
+    }
+}
+
+fn arb_gas_info<CTX: ContextTr>(ctx: &mut CTX, input: &[u8]) -> Out {
+    use revm::context_interface::Transaction;
+    use ArbGasInfo::ArbGasInfoCalls as C;
+    let Ok(call) = C::abi_decode(input) else { return Out::Fail };
+    let basefee = U256::from(ctx.block().basefee());
+    let _ = ctx.tx().gas_price();
+    let z = U256::ZERO;
+    let data = match call {
+        C::getPricesInWei(_) => (z, z, z, basefee, z, basefee).abi_encode_params(),
+        C::getPricesInArbGas(_) => (z, z, z).abi_encode_params(),
+        C::getMinimumGasPrice(_) => (basefee,).abi_encode_params(),
+        C::getL1BaseFeeEstimate(_) | C::getL1GasPriceEstimate(_) | C::getCurrentTxL1GasFees(_) => {
+            (z,).abi_encode_params()
+        }
+        C::getGasAccountingParams(_) => {
+            (U256::from(7_000_000u64), U256::from(32_000_000u64), U256::from(32_000_000u64)).abi_encode_params()
+        }
+        C::getPricingInertia(_) => (102u64,).abi_encode_params(),
+    };
+    Out::Ok(data.into(), READ)
+}
