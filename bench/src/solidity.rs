@@ -1,0 +1,78 @@
+//! The Solidity side: installs solc-js and OpenZeppelin into a git-ignored
+//! folder, compiles `bench/sol/*.sol`, and loads the artefacts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use alloy::primitives::Bytes;
+use anyhow::{bail, Context, Result};
+
+/// npm packages the baselines compile with.
+pub const NPM_PACKAGES: [&str; 2] = ["solc@0.8.37", "@openzeppelin/contracts@5.7.0"];
+
+/// A compiled baseline contract.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// Creation bytecode.
+    pub bytecode: Bytes,
+    /// Runtime bytecode size in bytes.
+    pub runtime_len: usize,
+}
+
+/// Installs the npm packages into `<bench>/.sol-build` (idempotent) and
+/// compiles the baselines into `<bench>/.sol-build/out`.
+///
+/// # Errors
+/// When npm, node or solc fail.
+pub fn compile(bench_dir: &Path) -> Result<PathBuf> {
+    let build = bench_dir.join(".sol-build");
+    let modules = build.join("node_modules");
+    let have = modules.join("solc/package.json").is_file()
+        && modules
+            .join("@openzeppelin/contracts/package.json")
+            .is_file();
+    if !have {
+        std::fs::create_dir_all(&build)?;
+        let status = Command::new("npm")
+            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&build)
+            .args(NPM_PACKAGES)
+            .status()
+            .context("running npm (install Node.js and npm)")?;
+        if !status.success() {
+            bail!("npm install {} failed", NPM_PACKAGES.join(" "));
+        }
+    }
+    let out = build.join("out");
+    let status = Command::new("node")
+        .arg(bench_dir.join("js/compile.js"))
+        .arg(&out)
+        .env("NODE_PATH", &modules)
+        .status()
+        .context("running node")?;
+    if !status.success() {
+        bail!("compiling the Solidity baselines failed");
+    }
+    Ok(out)
+}
+
+/// Loads `<out>/<name>.json`.
+///
+/// # Errors
+/// When the file is missing or malformed.
+pub fn load(out: &Path, name: &str) -> Result<Artifact> {
+    let path = out.join(format!("{name}.json"));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?,
+    )?;
+    let hex = |key: &str| -> Result<Bytes> {
+        let s = json[key]
+            .as_str()
+            .with_context(|| format!("{}: no {key}", path.display()))?;
+        Ok(s.parse()?)
+    };
+    Ok(Artifact {
+        bytecode: hex("bytecode")?,
+        runtime_len: hex("deployedBytecode")?.len(),
+    })
+}
