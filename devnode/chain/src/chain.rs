@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use alloy_consensus::{SignableTransaction, Transaction as _, TxEnvelope, TxType, TypedTransaction};
+use alloy_consensus::{
+    SignableTransaction, Transaction as _, TxEnvelope, TxType, TypedTransaction,
+};
 use alloy_eips::eip2718::{Decodable2718, Encodable2718};
 use alloy_eips::{BlockId, BlockNumberOrTag};
 use alloy_primitives::{keccak256, Address, Bloom, Bytes, Signature, TxKind, B256, B64, U256};
@@ -65,7 +67,7 @@ struct ChainData {
 }
 
 enum FilterKind {
-    Logs(rpc::Filter),
+    Logs(Box<rpc::Filter>),
     Blocks,
     PendingTxs,
 }
@@ -164,7 +166,8 @@ impl Chain {
         let dev_accounts = config.dev_accounts()?;
         let timestamp = config.genesis_timestamp.unwrap_or_else(now_secs);
         let base_cfg = Self::cfg_for(&config, true, true);
-        let state = genesis::genesis_state(&config, &dev_accounts, &mut *executor, base_cfg, timestamp)?;
+        let state =
+            genesis::genesis_state(&config, &dev_accounts, &mut *executor, base_cfg, timestamp)?;
         let header = alloy_consensus::Header {
             parent_hash: B256::ZERO,
             ommers_hash: alloy_consensus::EMPTY_OMMER_ROOT_HASH,
@@ -191,7 +194,8 @@ impl Chain {
             txs: Vec::new(),
             state: state.clone(),
         });
-        let time_offset = i64::try_from(timestamp).unwrap_or(0) - i64::try_from(now_secs()).unwrap_or(0);
+        let time_offset =
+            i64::try_from(timestamp).unwrap_or(0) - i64::try_from(now_secs()).unwrap_or(0);
         let data = ChainData {
             state,
             blocks: imbl::vector![genesis],
@@ -296,9 +300,9 @@ impl Chain {
             BlockId::Number(tag) => match tag {
                 BlockNumberOrTag::Earliest => Ok(0),
                 BlockNumberOrTag::Number(n) if n <= latest => Ok(n),
-                BlockNumberOrTag::Number(n) => {
-                    Err(ChainError::NotFound(format!("block {n} not found (latest is {latest})")))
-                }
+                BlockNumberOrTag::Number(n) => Err(ChainError::NotFound(format!(
+                    "block {n} not found (latest is {latest})"
+                ))),
                 _ => Ok(latest),
             },
         }
@@ -362,14 +366,21 @@ impl Chain {
         if let Some(t) = self.data.txs.get(&hash) {
             return Some(t.to_rpc());
         }
-        self.data.pool.iter().find(|p| p.hash == hash).map(|p| rpc::Transaction {
-            inner: alloy_consensus::transaction::Recovered::new_unchecked(p.envelope.clone(), p.from),
-            block_hash: None,
-            block_number: None,
-            transaction_index: None,
-            effective_gas_price: None,
-            block_timestamp: None,
-        })
+        self.data
+            .pool
+            .iter()
+            .find(|p| p.hash == hash)
+            .map(|p| rpc::Transaction {
+                inner: alloy_consensus::transaction::Recovered::new_unchecked(
+                    p.envelope.clone(),
+                    p.from,
+                ),
+                block_hash: None,
+                block_number: None,
+                transaction_index: None,
+                effective_gas_price: None,
+                block_timestamp: None,
+            })
     }
 
     /// Receipt by hash (`None` if unknown or pending).
@@ -438,10 +449,12 @@ impl Chain {
             basefee: base_fee,
             difficulty: U256::from(1),
             prevrandao: Some(B256::with_last_byte(1)),
-            blob_excess_gas_and_price: Some(revm::context_interface::block::BlobExcessGasAndPrice::new(
-                0,
-                revm::primitives::eip4844::BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE,
-            )),
+            blob_excess_gas_and_price: Some(
+                revm::context_interface::block::BlobExcessGasAndPrice::new(
+                    0,
+                    revm::primitives::eip4844::BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE,
+                ),
+            ),
             ..BlockEnv::default()
         }
     }
@@ -479,11 +492,20 @@ impl Chain {
             TxType::Legacy | TxType::Eip2930 => {
                 let gp = e.gas_price().unwrap_or_default();
                 // Arbitrum charges the base fee only (tips are dropped).
-                (if gp >= u128::from(base_fee) { u128::from(base_fee) } else { gp }, None)
+                (
+                    if gp >= u128::from(base_fee) {
+                        u128::from(base_fee)
+                    } else {
+                        gp
+                    },
+                    None,
+                )
             }
             TxType::Eip1559 | TxType::Eip7702 => (e.max_fee_per_gas(), Some(0)),
             TxType::Eip4844 => {
-                return Err(ChainError::InvalidTx("blob transactions are not supported".into()))
+                return Err(ChainError::InvalidTx(
+                    "blob transactions are not supported".into(),
+                ))
             }
         };
         let authorization_list = e
@@ -549,7 +571,10 @@ impl Chain {
     ///
     /// # Errors
     /// Unknown sender, invalid fields, failed gas estimation.
-    pub fn send_transaction(&mut self, mut req: rpc::TransactionRequest) -> Result<B256, ChainError> {
+    pub fn send_transaction(
+        &mut self,
+        mut req: rpc::TransactionRequest,
+    ) -> Result<B256, ChainError> {
         let from = match req.from {
             Some(f) => f,
             None => self
@@ -586,7 +611,9 @@ impl Chain {
             }
         }
         if req.sidecar.is_some() || req.blob_versioned_hashes.is_some() {
-            return Err(ChainError::InvalidTx("blob transactions are not supported".into()));
+            return Err(ChainError::InvalidTx(
+                "blob transactions are not supported".into(),
+            ));
         }
         let typed: TypedTransaction = req
             .build_typed_tx()
@@ -617,7 +644,9 @@ impl Chain {
             return Err(ChainError::InvalidTx("already known".into()));
         }
         if e.tx_type() == TxType::Eip4844 {
-            return Err(ChainError::InvalidTx("blob transactions are not supported".into()));
+            return Err(ChainError::InvalidTx(
+                "blob transactions are not supported".into(),
+            ));
         }
         if let Some(id) = e.chain_id() {
             if id != self.config.chain_id {
@@ -825,11 +854,17 @@ impl Chain {
             };
         }
         let tx_root = alloy_consensus::proofs::calculate_transaction_root(
-            &records.iter().map(|r| r.envelope.clone()).collect::<Vec<_>>(),
+            &records
+                .iter()
+                .map(|r| r.envelope.clone())
+                .collect::<Vec<_>>(),
         );
         let receipts: Vec<_> = records
             .iter()
-            .map(|r| r.receipt.envelope(r.envelope.tx_type(), r.receipt.logs.clone()))
+            .map(|r| {
+                r.receipt
+                    .envelope(r.envelope.tx_type(), r.receipt.logs.clone())
+            })
             .collect();
         let receipts_root = alloy_consensus::proofs::calculate_receipt_root(&receipts);
         let mut bloom = Bloom::ZERO;
@@ -1087,7 +1122,9 @@ impl Chain {
         data.pool = imbl::Vector::new();
         for (i, b) in dump.blocks.iter().enumerate() {
             if b.header.number != i as u64 {
-                return Err(ChainError::InvalidParams("state dump blocks are not contiguous".into()));
+                return Err(ChainError::InvalidParams(
+                    "state dump blocks are not contiguous".into(),
+                ));
             }
             let hash = b.header.hash_slow();
             data.blocks.push_back(Arc::new(BlockRecord {
@@ -1137,7 +1174,11 @@ impl Chain {
             .map(Either::Left)
             .collect();
         let (tx_type, gas_price, priority) = if !authorization_list.is_empty() {
-            (4u8, req.max_fee_per_gas.unwrap_or_default(), Some(req.max_priority_fee_per_gas.unwrap_or_default()))
+            (
+                4u8,
+                req.max_fee_per_gas.unwrap_or_default(),
+                Some(req.max_priority_fee_per_gas.unwrap_or_default()),
+            )
         } else if let Some(gp) = req.gas_price {
             (if access_list.is_some() { 1 } else { 0 }, gp, None)
         } else if req.max_fee_per_gas.is_some() || req.max_priority_fee_per_gas.is_some() {
@@ -1222,7 +1263,9 @@ impl Chain {
         let (state, env) = self.call_context(block, overrides, block_overrides)?;
         let tx = self.call_env(req, &state, self.config.tx_gas_cap)?;
         let cfg = self.cfg(true, true);
-        let res = self.execute(&state, cfg, env, tx).map_err(ChainError::from_evm)?;
+        let res = self
+            .execute(&state, cfg, env, tx)
+            .map_err(ChainError::from_evm)?;
         result_to_output(res.result)
     }
 
@@ -1237,7 +1280,10 @@ impl Chain {
         overrides: Option<&StateOverride>,
     ) -> Result<u64, ChainError> {
         let (state, env) = self.call_context(block, overrides, None)?;
-        let mut hi = req.gas.unwrap_or(self.config.tx_gas_cap).min(self.config.tx_gas_cap);
+        let mut hi = req
+            .gas
+            .unwrap_or(self.config.tx_gas_cap)
+            .min(self.config.tx_gas_cap);
         let base = self.call_env(&req, &state, hi)?;
         // Limit by what the sender can pay for.
         let price = base.gas_price;
@@ -1332,7 +1378,12 @@ impl Chain {
         self.logs_in_range(filter, from, to.min(latest))
     }
 
-    fn logs_in_range(&self, filter: &rpc::Filter, from: u64, to: u64) -> Result<Vec<rpc::Log>, ChainError> {
+    fn logs_in_range(
+        &self,
+        filter: &rpc::Filter,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<rpc::Log>, ChainError> {
         if from > to {
             return Ok(Vec::new());
         }
@@ -1348,7 +1399,9 @@ impl Chain {
                 continue;
             }
             for h in &b.txs {
-                let Some(t) = self.data.txs.get(h) else { continue };
+                let Some(t) = self.data.txs.get(h) else {
+                    continue;
+                };
                 for log in t.rpc_logs() {
                     if filter.matches(&log.inner) {
                         out.push(log);
@@ -1361,7 +1414,8 @@ impl Chain {
 
     fn install_filter(&mut self, kind: FilterKind) -> u64 {
         let now = Instant::now();
-        self.filters.retain(|_, f| now.duration_since(f.last_poll) < FILTER_TTL);
+        self.filters
+            .retain(|_, f| now.duration_since(f.last_poll) < FILTER_TTL);
         if self.filters.len() >= MAX_FILTERS {
             if let Some(oldest) = self
                 .filters
@@ -1397,7 +1451,7 @@ impl Chain {
 
     /// `eth_newFilter`.
     pub fn new_filter(&mut self, filter: rpc::Filter) -> u64 {
-        self.install_filter(FilterKind::Logs(filter))
+        self.install_filter(FilterKind::Logs(Box::new(filter)))
     }
 
     /// `eth_newBlockFilter`.
@@ -1431,7 +1485,12 @@ impl Chain {
         match &f.kind {
             FilterKind::Blocks => {
                 let hashes = (from..=latest)
-                    .filter_map(|n| self.data.block_hashes.get(usize::try_from(n).ok()?).copied())
+                    .filter_map(|n| {
+                        self.data
+                            .block_hashes
+                            .get(usize::try_from(n).ok()?)
+                            .copied()
+                    })
                     .collect();
                 Ok(rpc::FilterChanges::Hashes(hashes))
             }
@@ -1440,7 +1499,7 @@ impl Chain {
                 Ok(rpc::FilterChanges::Hashes(hashes))
             }
             FilterKind::Logs(filter) => {
-                let filter = filter.clone();
+                let filter = (**filter).clone();
                 let to = match &filter.block_option {
                     rpc::FilterBlockOption::Range { to_block, .. } => {
                         self.resolve_tag(to_block.as_ref(), latest).min(latest)
@@ -1468,7 +1527,7 @@ impl Chain {
         f.last_poll = Instant::now();
         match &f.kind {
             FilterKind::Logs(filter) => {
-                let filter = filter.clone();
+                let filter = (**filter).clone();
                 self.logs(&filter)
             }
             _ => Err(ChainError::InvalidParams("not a log filter".into())),
@@ -1542,7 +1601,9 @@ fn apply_state_overrides(state: &mut WorldState, o: &StateOverride) -> Result<()
             )));
         }
         if acc.move_precompile_to.is_some() {
-            return Err(ChainError::InvalidParams("movePrecompileToAddress is not supported".into()));
+            return Err(ChainError::InvalidParams(
+                "movePrecompileToAddress is not supported".into(),
+            ));
         }
         if let Some(b) = acc.balance {
             state.set_balance(*addr, b);

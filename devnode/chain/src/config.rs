@@ -32,7 +32,10 @@ pub struct DevAccount {
 impl DevAccount {
     /// The private key as `0x`-prefixed hex.
     pub fn private_key_hex(&self) -> String {
-        format!("0x{}", alloy_primitives::hex::encode(self.signer.to_bytes()))
+        format!(
+            "0x{}",
+            alloy_primitives::hex::encode(self.signer.to_bytes())
+        )
     }
 
     fn from_key(key: &[u8; 32]) -> Option<Self> {

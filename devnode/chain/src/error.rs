@@ -64,5 +64,7 @@ impl ChainError {
 /// Decodes `Error(string)` revert data.
 pub fn decode_revert_reason(data: &[u8]) -> Option<String> {
     use alloy_sol_types::SolError;
-    alloy_sol_types::Revert::abi_decode(data).ok().map(|r| r.reason)
+    alloy_sol_types::Revert::abi_decode(data)
+        .ok()
+        .map(|r| r.reason)
 }

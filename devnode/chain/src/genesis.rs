@@ -81,10 +81,6 @@ pub fn genesis_state(
         )));
     }
     // Keep only the deployed contract (not the synthetic sender's nonce bump).
-    state.commit(
-        res.state
-            .into_iter()
-            .filter(|(a, _)| *a == STYLUS_DEPLOYER),
-    );
+    state.commit(res.state.into_iter().filter(|(a, _)| *a == STYLUS_DEPLOYER));
     Ok(state)
 }

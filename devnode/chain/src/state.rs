@@ -51,9 +51,7 @@ impl WorldState {
 
     /// Balance of `address` (0 if absent).
     pub fn balance(&self, address: &Address) -> U256 {
-        self.accounts
-            .get(address)
-            .map_or(U256::ZERO, |a| a.balance)
+        self.accounts.get(address).map_or(U256::ZERO, |a| a.balance)
     }
 
     /// Nonce of `address` (0 if absent).
@@ -121,7 +119,11 @@ impl WorldState {
     }
 
     /// Replaces the whole storage of `address`.
-    pub fn replace_storage(&mut self, address: Address, slots: impl IntoIterator<Item = (U256, U256)>) {
+    pub fn replace_storage(
+        &mut self,
+        address: Address,
+        slots: impl IntoIterator<Item = (U256, U256)>,
+    ) {
         let acc = self.account_mut(address);
         acc.storage = slots.into_iter().filter(|(_, v)| !v.is_zero()).collect();
     }

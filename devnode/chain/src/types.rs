@@ -133,7 +133,9 @@ impl TxRecord {
     pub fn to_rpc_receipt(&self) -> rpc::TransactionReceipt {
         use alloy_consensus::Transaction as _;
         rpc::TransactionReceipt {
-            inner: self.receipt.envelope(self.envelope.tx_type(), self.rpc_logs()),
+            inner: self
+                .receipt
+                .envelope(self.envelope.tx_type(), self.rpc_logs()),
             transaction_hash: self.hash,
             transaction_index: Some(self.index),
             block_hash: Some(self.block_hash),

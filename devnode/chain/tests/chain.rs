@@ -21,9 +21,23 @@ fn store_contract_initcode() -> Bytes {
     //          JUMPDEST PUSH1 0 PUSH1 0 REVERT
     let runtime: Vec<u8> = vec![
         0x60, 0x00, 0x35, 0x80, 0x15, 0x60, 0x1c, 0x57, 0x80, 0x60, 0x00, 0x55, 0x80, 0x60, 0x00,
-        0x52, 0x60, 0x01, 0x60, 0x20, 0x60, 0x00, 0xa1, 0x60, 0x20, 0x60, 0x00, 0xf3, 0x5b, 0x60, 0x00, 0x60, 0x00, 0xfd,
+        0x52, 0x60, 0x01, 0x60, 0x20, 0x60, 0x00, 0xa1, 0x60, 0x20, 0x60, 0x00, 0xf3, 0x5b, 0x60,
+        0x00, 0x60, 0x00, 0xfd,
     ];
-    let mut init = vec![0x60, runtime.len() as u8, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00];
+    let mut init = vec![
+        0x60,
+        runtime.len() as u8,
+        0x80,
+        0x60,
+        0x0c,
+        0x60,
+        0x00,
+        0x39,
+        0x60,
+        0x00,
+        0xf3,
+        0x00,
+    ];
     init.extend_from_slice(&runtime);
     init.into()
 }
@@ -64,11 +78,21 @@ fn send_transaction_deploys_calls_and_logs() {
     let call = TransactionRequest::default().to(addr).input(word(7).into());
     let out = c.call(&call, BlockId::latest(), None, None).expect("call");
     assert_eq!(out, word(7));
-    let err = c.call(&TransactionRequest::default().to(addr).input(word(0).into()), BlockId::latest(), None, None);
+    let err = c.call(
+        &TransactionRequest::default().to(addr).input(word(0).into()),
+        BlockId::latest(),
+        None,
+        None,
+    );
     assert_eq!(err, Err(ChainError::Revert(Bytes::new())));
 
     let h2 = c
-        .send_transaction(TransactionRequest::default().from(from).to(addr).input(word(9).into()))
+        .send_transaction(
+            TransactionRequest::default()
+                .from(from)
+                .to(addr)
+                .input(word(9).into()),
+        )
         .expect("tx");
     let r2 = c.receipt(h2).expect("receipt");
     assert!(r2.status());
@@ -78,7 +102,11 @@ fn send_transaction_deploys_calls_and_logs() {
     let old = c.state_at(BlockId::number(1)).expect("state");
     assert_eq!(old.storage(&addr, U256::ZERO), U256::ZERO);
     let logs = c
-        .logs(&alloy_rpc_types_eth::Filter::new().address(addr).from_block(0))
+        .logs(
+            &alloy_rpc_types_eth::Filter::new()
+                .address(addr)
+                .from_block(0),
+        )
         .expect("logs");
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].transaction_hash, Some(h2));
@@ -99,7 +127,10 @@ fn raw_transactions_are_validated() {
         value: U256::from(5),
         ..Default::default()
     };
-    let sig = acct.signer.sign_hash_sync(&tx.signature_hash()).expect("sign");
+    let sig = acct
+        .signer
+        .sign_hash_sync(&tx.signature_hash())
+        .expect("sign");
     let env: TxEnvelope = tx.clone().into_signed(sig).into();
     let raw = env.encoded_2718();
     let h = c.send_raw_transaction(&raw).expect("send");
@@ -109,19 +140,43 @@ fn raw_transactions_are_validated() {
     assert_eq!(r.effective_gas_price, u128::from(c.base_fee()));
     assert_eq!(c.state().balance(&to), U256::from(5));
     // Replay: already known / nonce too low.
-    assert!(matches!(c.send_raw_transaction(&raw), Err(ChainError::InvalidTx(_))));
+    assert!(matches!(
+        c.send_raw_transaction(&raw),
+        Err(ChainError::InvalidTx(_))
+    ));
     // Wrong chain id.
-    let bad = TxEip1559 { chain_id: 1, nonce: 1, ..tx.clone() };
-    let sig = acct.signer.sign_hash_sync(&bad.signature_hash()).expect("sign");
+    let bad = TxEip1559 {
+        chain_id: 1,
+        nonce: 1,
+        ..tx.clone()
+    };
+    let sig = acct
+        .signer
+        .sign_hash_sync(&bad.signature_hash())
+        .expect("sign");
     let env: TxEnvelope = bad.into_signed(sig).into();
-    assert!(matches!(c.send_raw_transaction(&env.encoded_2718()), Err(ChainError::InvalidTx(m)) if m.contains("chain id")));
+    assert!(
+        matches!(c.send_raw_transaction(&env.encoded_2718()), Err(ChainError::InvalidTx(m)) if m.contains("chain id"))
+    );
     // Intrinsic gas too low.
-    let low = TxEip1559 { nonce: 1, gas_limit: 20_000, ..tx.clone() };
-    let sig = acct.signer.sign_hash_sync(&low.signature_hash()).expect("sign");
+    let low = TxEip1559 {
+        nonce: 1,
+        gas_limit: 20_000,
+        ..tx
+    };
+    let sig = acct
+        .signer
+        .sign_hash_sync(&low.signature_hash())
+        .expect("sign");
     let env: TxEnvelope = low.into_signed(sig).into();
-    assert!(matches!(c.send_raw_transaction(&env.encoded_2718()), Err(ChainError::InvalidTx(m)) if m.contains("intrinsic")));
+    assert!(
+        matches!(c.send_raw_transaction(&env.encoded_2718()), Err(ChainError::InvalidTx(m)) if m.contains("intrinsic"))
+    );
     // Garbage.
-    assert!(matches!(c.send_raw_transaction(&[0x02, 0xff]), Err(ChainError::InvalidParams(_))));
+    assert!(matches!(
+        c.send_raw_transaction(&[0x02, 0xff]),
+        Err(ChainError::InvalidParams(_))
+    ));
     // Unprotected legacy transaction (pre-EIP-155) is accepted.
     let legacy = TxLegacy {
         chain_id: None,
@@ -132,7 +187,10 @@ fn raw_transactions_are_validated() {
         value: U256::from(1),
         input: Bytes::new(),
     };
-    let sig = acct.signer.sign_hash_sync(&legacy.signature_hash()).expect("sign");
+    let sig = acct
+        .signer
+        .sign_hash_sync(&legacy.signature_hash())
+        .expect("sign");
     let env: TxEnvelope = legacy.into_signed(sig).into();
     let h = c.send_raw_transaction(&env.encoded_2718()).expect("legacy");
     assert!(c.receipt(h).is_some_and(|r| r.status()));
@@ -146,13 +204,23 @@ fn snapshots_and_time_travel() {
     let snap = c.snapshot();
     let t0 = c.next_block_timestamp();
     c.increase_time(3600);
-    c.send_transaction(TransactionRequest::default().from(from).to(to).value(U256::from(1)))
-        .expect("tx");
-    let b1 = c.rpc_block_by_number(BlockNumberOrTag::Latest, false).expect("block");
+    c.send_transaction(
+        TransactionRequest::default()
+            .from(from)
+            .to(to)
+            .value(U256::from(1)),
+    )
+    .expect("tx");
+    let b1 = c
+        .rpc_block_by_number(BlockNumberOrTag::Latest, false)
+        .expect("block");
     assert!(b1.header.timestamp >= t0 + 3600);
-    c.set_next_block_timestamp(b1.header.timestamp + 1000).expect("ts");
+    c.set_next_block_timestamp(b1.header.timestamp + 1000)
+        .expect("ts");
     c.mine_one(None);
-    let b2 = c.rpc_block_by_number(BlockNumberOrTag::Latest, false).expect("block");
+    let b2 = c
+        .rpc_block_by_number(BlockNumberOrTag::Latest, false)
+        .expect("block");
     assert_eq!(b2.header.timestamp, b1.header.timestamp + 1000);
     assert!(c.set_next_block_timestamp(1).is_err());
     assert!(c.revert(snap));
@@ -166,13 +234,23 @@ fn estimate_gas_is_tight_and_reverts_surface() {
     let mut c = chain();
     let from = c.dev_accounts()[0].address;
     let est = c
-        .estimate_gas(TransactionRequest::default().from(from).to(Address::repeat_byte(9)), BlockId::pending(), None)
+        .estimate_gas(
+            TransactionRequest::default()
+                .from(from)
+                .to(Address::repeat_byte(9)),
+            BlockId::pending(),
+            None,
+        )
         .expect("estimate");
     assert_eq!(est, 21_000);
-    let mut req = TransactionRequest::default().from(from).input(store_contract_initcode().into());
+    let mut req = TransactionRequest::default()
+        .from(from)
+        .input(store_contract_initcode().into());
     req.to = Some(TxKind::Create);
-    let est = c.estimate_gas(req.clone(), BlockId::pending(), None).expect("estimate");
-    let mut with_gas = req.clone();
+    let est = c
+        .estimate_gas(req.clone(), BlockId::pending(), None)
+        .expect("estimate");
+    let mut with_gas = req;
     with_gas.gas = Some(est);
     let h = c.send_transaction(with_gas).expect("deploy with estimate");
     assert!(c.receipt(h).is_some_and(|r| r.status()));
@@ -183,7 +261,12 @@ fn dump_and_restore_round_trip() {
     let mut c = chain();
     let from = c.dev_accounts()[0].address;
     let h = c
-        .send_transaction(TransactionRequest::default().from(from).to(Address::repeat_byte(3)).value(U256::from(10)))
+        .send_transaction(
+            TransactionRequest::default()
+                .from(from)
+                .to(Address::repeat_byte(3))
+                .value(U256::from(10)),
+        )
         .expect("tx");
     let dump = c.dump();
     let json = serde_json::to_string(&dump).expect("json");
@@ -194,7 +277,9 @@ fn dump_and_restore_round_trip() {
     assert_eq!(c2.state().balance(&Address::repeat_byte(3)), U256::from(10));
     assert_eq!(c2.receipt(h), c.receipt(h));
     assert_eq!(
-        c2.rpc_block_by_number(BlockNumberOrTag::Number(1), true).map(|b| b.header.hash),
-        c.rpc_block_by_number(BlockNumberOrTag::Number(1), true).map(|b| b.header.hash)
+        c2.rpc_block_by_number(BlockNumberOrTag::Number(1), true)
+            .map(|b| b.header.hash),
+        c.rpc_block_by_number(BlockNumberOrTag::Number(1), true)
+            .map(|b| b.header.hash)
     );
 }

@@ -84,7 +84,10 @@ pub fn validate(v: Value) -> Result<Call, Value> {
     let Value::Object(mut o) = v else {
         return Err(response(
             Value::Null,
-            Err(RpcError::new(INVALID_REQUEST, "invalid request: not an object")),
+            Err(RpcError::new(
+                INVALID_REQUEST,
+                "invalid request: not an object",
+            )),
         ));
     };
     let id = o.remove("id");
@@ -97,7 +100,12 @@ pub fn validate(v: Value) -> Result<Call, Value> {
     } else {
         Value::Null
     };
-    let bad = |msg: &str| Err(response(reply_id.clone(), Err(RpcError::new(INVALID_REQUEST, msg))));
+    let bad = |msg: &str| {
+        Err(response(
+            reply_id.clone(),
+            Err(RpcError::new(INVALID_REQUEST, msg)),
+        ))
+    };
     if !id_ok {
         return bad("invalid request: id must be a number, a string or null");
     }
@@ -116,7 +124,9 @@ pub fn validate(v: Value) -> Result<Call, Value> {
         Some(Value::Object(_)) => {
             return Err(response(
                 reply_id,
-                Err(RpcError::invalid_params("named params are not supported: pass an array")),
+                Err(RpcError::invalid_params(
+                    "named params are not supported: pass an array",
+                )),
             ))
         }
         Some(_) => return bad("invalid request: params must be an array"),
@@ -134,14 +144,22 @@ mod tests {
         assert!(matches!(ok, Ok(Call { ref method, .. }) if method == "m"));
         let r = validate(json!([1])).err().unwrap_or_default();
         assert_eq!(r["error"]["code"], json!(INVALID_REQUEST));
-        let r = validate(json!({"id":{"a":1},"method":"m"})).err().unwrap_or_default();
+        let r = validate(json!({"id":{"a":1},"method":"m"}))
+            .err()
+            .unwrap_or_default();
         assert_eq!(r["error"]["code"], json!(INVALID_REQUEST));
-        let r = validate(json!({"id":1,"method":5})).err().unwrap_or_default();
+        let r = validate(json!({"id":1,"method":5}))
+            .err()
+            .unwrap_or_default();
         assert_eq!(r["error"]["code"], json!(INVALID_REQUEST));
         assert_eq!(r["id"], json!(1));
-        let r = validate(json!({"id":1,"method":"m","params":{"a":1}})).err().unwrap_or_default();
+        let r = validate(json!({"id":1,"method":"m","params":{"a":1}}))
+            .err()
+            .unwrap_or_default();
         assert_eq!(r["error"]["code"], json!(INVALID_PARAMS));
-        let r = validate(json!({"id":1,"jsonrpc":"1.0","method":"m"})).err().unwrap_or_default();
+        let r = validate(json!({"id":1,"jsonrpc":"1.0","method":"m"}))
+            .err()
+            .unwrap_or_default();
         assert_eq!(r["error"]["code"], json!(INVALID_REQUEST));
         let n = validate(json!({"jsonrpc":"2.0","method":"m"}));
         assert!(matches!(n, Ok(Call { id: None, .. })));

@@ -227,7 +227,9 @@ impl DevnodeHandle {
         }
         match self.thread.take().map(std::thread::JoinHandle::join) {
             Some(Ok(r)) => r,
-            Some(Err(_)) => Err(DevnodeError::Io(std::io::Error::other("server thread panicked"))),
+            Some(Err(_)) => Err(DevnodeError::Io(std::io::Error::other(
+                "server thread panicked",
+            ))),
             None => Ok(()),
         }
     }

@@ -53,7 +53,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let block_time = match args.block_time {
         Some(s) if !(s.is_finite() && s > 0.0 && s < 1e6) => {
-            return Err(format!("--block-time must be a positive number of seconds, got {s}").into())
+            return Err(
+                format!("--block-time must be a positive number of seconds, got {s}").into(),
+            )
         }
         Some(s) => Some(Duration::from_secs_f64(s)),
         None => None,
@@ -72,7 +74,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let chain = Arc::new(Mutex::new(build_chain(&config)?));
     let rt = runtime()?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(SocketAddr::new(config.host, config.port)).await?;
+        let listener =
+            tokio::net::TcpListener::bind(SocketAddr::new(config.host, config.port)).await?;
         let addr = listener.local_addr()?;
         if !args.quiet {
             print_banner(&lock(&chain), &config);
@@ -95,10 +98,17 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 fn print_banner(chain: &stylus_devnode::Chain, config: &DevnodeConfig) {
     println!("stylus-devnode {}", env!("CARGO_PKG_VERSION"));
     println!();
-    println!("Available accounts (balance {} wei each)", config.chain.balance);
+    println!(
+        "Available accounts (balance {} wei each)",
+        config.chain.balance
+    );
     println!("==================");
     for (i, a) in chain.dev_accounts().iter().enumerate() {
-        let note = if i == 0 { "  (nitro-devnode dev account)" } else { "" };
+        let note = if i == 0 {
+            "  (nitro-devnode dev account)"
+        } else {
+            ""
+        };
         println!("({i}) {}{note}", a.address);
     }
     println!();
@@ -108,8 +118,14 @@ fn print_banner(chain: &stylus_devnode::Chain, config: &DevnodeConfig) {
         println!("({i}) {}", a.private_key_hex());
     }
     println!();
-    println!("CREATE2 factory:  {}", devnode_chain::genesis::CREATE2_FACTORY);
-    println!("StylusDeployer:   {}", devnode_chain::genesis::STYLUS_DEPLOYER);
+    println!(
+        "CREATE2 factory:  {}",
+        devnode_chain::genesis::CREATE2_FACTORY
+    );
+    println!(
+        "StylusDeployer:   {}",
+        devnode_chain::genesis::STYLUS_DEPLOYER
+    );
     match config.block_time {
         Some(d) => println!("Mining:           every {:?}", d),
         None => println!("Mining:           automine (one block per transaction)"),

@@ -18,7 +18,9 @@ pub type SharedChain = Arc<Mutex<Chain>>;
 
 /// Locks the chain (a poisoned lock is recovered: chain operations keep it consistent).
 pub fn lock(chain: &SharedChain) -> MutexGuard<'_, Chain> {
-    chain.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    chain
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// State the method handlers need besides the chain.
@@ -128,7 +130,11 @@ pub(crate) fn dispatch(node: &Node, method: &str, params: Vec<Value>) -> Result<
         "eth_coinbase" => Ok(json!(devnode_chain::SEQUENCER_COINBASE)),
         "eth_accounts" => {
             let c = lock(chain);
-            Ok(json!(c.dev_accounts().iter().map(|a| a.address).collect::<Vec<_>>()))
+            Ok(json!(c
+                .dev_accounts()
+                .iter()
+                .map(|a| a.address)
+                .collect::<Vec<_>>()))
         }
         "eth_gasPrice" => Ok(q(lock(chain).base_fee())),
         "eth_maxPriorityFeePerGas" => Ok(q(0)),
@@ -198,12 +204,16 @@ pub(crate) fn dispatch(node: &Node, method: &str, params: Vec<Value>) -> Result<
         "eth_getBlockTransactionCountByNumber" => {
             p.check_len(1)?;
             let tag: BlockNumberOrTag = p.req(0)?;
-            Ok(lock(chain).block_tx_count(BlockId::Number(tag)).map_or(Value::Null, q))
+            Ok(lock(chain)
+                .block_tx_count(BlockId::Number(tag))
+                .map_or(Value::Null, q))
         }
         "eth_getBlockTransactionCountByHash" => {
             p.check_len(1)?;
             let h: B256 = p.req(0)?;
-            Ok(lock(chain).block_tx_count(BlockId::hash(h)).map_or(Value::Null, q))
+            Ok(lock(chain)
+                .block_tx_count(BlockId::hash(h))
+                .map_or(Value::Null, q))
         }
         "eth_getUncleCountByBlockNumber" | "eth_getUncleCountByBlockHash" => Ok(q(0)),
         "eth_getUncleByBlockNumberAndIndex" | "eth_getUncleByBlockHashAndIndex" => Ok(Value::Null),
@@ -325,8 +335,16 @@ pub(crate) fn dispatch(node: &Node, method: &str, params: Vec<Value>) -> Result<
             let (ts, blocks) = match p.raw(0) {
                 None => (None, 1),
                 Some(Value::Object(o)) => {
-                    let ts = o.get("timestamp").filter(|v| !v.is_null()).map(quantity_u64).transpose()?;
-                    let blocks = o.get("blocks").filter(|v| !v.is_null()).map(quantity_u64).transpose()?;
+                    let ts = o
+                        .get("timestamp")
+                        .filter(|v| !v.is_null())
+                        .map(quantity_u64)
+                        .transpose()?;
+                    let blocks = o
+                        .get("blocks")
+                        .filter(|v| !v.is_null())
+                        .map(quantity_u64)
+                        .transpose()?;
                     (ts, blocks.unwrap_or(1))
                 }
                 Some(v) => (Some(quantity_u64(v)?), 1),
@@ -474,14 +492,19 @@ pub(crate) fn dispatch(node: &Node, method: &str, params: Vec<Value>) -> Result<
                 "client": c.client_version(),
             }))
         }
-        "rpc_modules" => Ok(json!({"eth":"1.0","net":"1.0","web3":"1.0","evm":"1.0","anvil":"1.0"})),
+        "rpc_modules" => {
+            Ok(json!({"eth":"1.0","net":"1.0","web3":"1.0","evm":"1.0","anvil":"1.0"}))
+        }
         "eth_subscribe" | "eth_unsubscribe" => Err(RpcError::new(
             METHOD_NOT_FOUND,
             "subscriptions need a WebSocket transport; this node serves HTTP only",
         )),
         _ => Err(RpcError::new(
             METHOD_NOT_FOUND,
-            format!("the method {} does not exist/is not available", truncate(method, 64)),
+            format!(
+                "the method {} does not exist/is not available",
+                truncate(method, 64)
+            ),
         )),
     }
 }

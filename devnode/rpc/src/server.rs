@@ -34,9 +34,9 @@ pub async fn serve(
     config: &DevnodeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), DevnodeError> {
-    let period_ms = config
-        .block_time
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1));
+    let period_ms = config.block_time.map_or(0, |d| {
+        u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
+    });
     let (interval, interval_rx) = watch::channel(period_ms);
     let miner = tokio::spawn(interval_miner(chain.clone(), interval_rx));
     let app = App {
@@ -108,7 +108,10 @@ async fn handle(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> 
         Ok(None) => StatusCode::OK.into_response(),
         Err(_) => json_response(
             StatusCode::INTERNAL_SERVER_ERROR,
-            &jsonrpc::response(Value::Null, Err(RpcError::new(INTERNAL_ERROR, "internal error"))),
+            &jsonrpc::response(
+                Value::Null,
+                Err(RpcError::new(INTERNAL_ERROR, "internal error")),
+            ),
         ),
     }
 }

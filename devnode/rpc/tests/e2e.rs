@@ -31,13 +31,22 @@ async fn identity_and_genesis() {
     let p = provider(&node, 0);
     assert_eq!(p.get_chain_id().await.expect("chain id"), 412_346);
     assert_eq!(p.get_block_number().await.expect("number"), 0);
-    let v: String = p.raw_request("net_version".into(), ()).await.expect("net_version");
+    let v: String = p
+        .raw_request("net_version".into(), ())
+        .await
+        .expect("net_version");
     assert_eq!(v, "412346");
-    let cv: String = p.raw_request("web3_clientVersion".into(), ()).await.expect("version");
+    let cv: String = p
+        .raw_request("web3_clientVersion".into(), ())
+        .await
+        .expect("version");
     assert!(cv.starts_with("stylus-devnode/"));
     let accounts = p.get_accounts().await.expect("accounts");
     assert_eq!(accounts.len(), 11);
-    assert_eq!(accounts[0], address!("0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E"));
+    assert_eq!(
+        accounts[0],
+        address!("0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E")
+    );
     for a in &accounts {
         assert!(p.get_balance(*a).await.expect("balance") > U256::ZERO);
     }
@@ -53,7 +62,10 @@ async fn identity_and_genesis() {
     assert!(!factory.is_empty());
     assert_eq!(p.get_gas_price().await.expect("gas price"), 100_000_000);
     assert_eq!(p.get_max_priority_fee_per_gas().await.expect("tip"), 0);
-    let syncing: bool = p.raw_request("eth_syncing".into(), ()).await.expect("syncing");
+    let syncing: bool = p
+        .raw_request("eth_syncing".into(), ())
+        .await
+        .expect("syncing");
     assert!(!syncing);
     let fh = p
         .get_fee_history(4, BlockNumberOrTag::Latest, &[50.0])
@@ -68,7 +80,10 @@ async fn deploy_call_transact_logs_receipts() {
     let p = provider(&node, 1);
     let from = node.dev_accounts()[1].address;
     let addr = deploy(&p, &store_runtime()).await;
-    assert_eq!(p.get_code_at(addr).await.expect("code"), Bytes::from(store_runtime()));
+    assert_eq!(
+        p.get_code_at(addr).await.expect("code"),
+        Bytes::from(store_runtime())
+    );
 
     // eth_call
     let out = p
@@ -79,7 +94,11 @@ async fn deploy_call_transact_logs_receipts() {
 
     // transaction with a log
     let r = p
-        .send_transaction(TransactionRequest::default().to(addr).input(word(42).into()))
+        .send_transaction(
+            TransactionRequest::default()
+                .to(addr)
+                .input(word(42).into()),
+        )
         .await
         .expect("send")
         .get_receipt()
@@ -98,9 +117,15 @@ async fn deploy_call_transact_logs_receipts() {
     assert_eq!(slot, U256::from(42));
 
     // eth_getLogs by address and topic; bloom filtering on other topics
-    let f = Filter::new().address(addr).event_signature(STORED_TOPIC).from_block(0);
+    let f = Filter::new()
+        .address(addr)
+        .event_signature(STORED_TOPIC)
+        .from_block(0);
     assert_eq!(p.get_logs(&f).await.expect("logs").len(), 1);
-    let f = Filter::new().address(addr).event_signature(alloy::primitives::B256::ZERO).from_block(0);
+    let f = Filter::new()
+        .address(addr)
+        .event_signature(alloy::primitives::B256::ZERO)
+        .from_block(0);
     assert!(p.get_logs(&f).await.expect("logs").is_empty());
 
     // blocks and transactions
@@ -183,7 +208,10 @@ async fn call_with_state_overrides() {
     let target = Address::repeat_byte(0x77);
     let sender = Address::repeat_byte(0x78);
     let mut overrides = StateOverride::default();
-    overrides.insert(target, AccountOverride::default().with_code(Bytes::from(store_runtime())));
+    overrides.insert(
+        target,
+        AccountOverride::default().with_code(Bytes::from(store_runtime())),
+    );
     overrides.insert(sender, AccountOverride::default().with_balance(U256::MAX));
     let out = p
         .call(
@@ -199,16 +227,29 @@ async fn call_with_state_overrides() {
     assert_eq!(out, word(5));
     // Without the overrides the target has no code (empty return).
     let out = p
-        .call(TransactionRequest::default().to(target).input(word(5).into()))
+        .call(
+            TransactionRequest::default()
+                .to(target)
+                .input(word(5).into()),
+        )
         .await
         .expect("call");
     assert!(out.is_empty());
     // stateDiff overrides a slot.
-    let addr = deploy(&p, &[0x60, 0x00, 0x54, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3]).await;
+    let addr = deploy(
+        &p,
+        &[
+            0x60, 0x00, 0x54, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3,
+        ],
+    )
+    .await;
     let mut o = StateOverride::default();
     o.insert(
         addr,
-        AccountOverride::default().with_state_diff([(alloy::primitives::B256::ZERO, alloy::primitives::B256::with_last_byte(9))]),
+        AccountOverride::default().with_state_diff([(
+            alloy::primitives::B256::ZERO,
+            alloy::primitives::B256::with_last_byte(9),
+        )]),
     );
     let out = p
         .call(TransactionRequest::default().to(addr))
@@ -230,30 +271,61 @@ async fn time_travel_and_mining() {
         .expect("block")
         .header
         .timestamp;
-    let _: serde_json::Value = p.raw_request("evm_increaseTime".into(), (86_400u64,)).await.expect("increase");
+    let _: serde_json::Value = p
+        .raw_request("evm_increaseTime".into(), (86_400u64,))
+        .await
+        .expect("increase");
     let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.expect("mine");
-    let b = p.get_block_by_number(BlockNumberOrTag::Latest).await.expect("b").expect("b");
+    let b = p
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await
+        .expect("b")
+        .expect("b");
     assert!(b.header.timestamp >= t0 + 86_400);
-    let now = p.call(TransactionRequest::default().to(clock)).await.expect("call");
+    let now = p
+        .call(TransactionRequest::default().to(clock))
+        .await
+        .expect("call");
     assert_eq!(U256::from_be_slice(&now), U256::from(b.header.timestamp));
 
     let target = b.header.timestamp + 1_000_000;
     let _: serde_json::Value = p
-        .raw_request("evm_setNextBlockTimestamp".into(), (format!("{target:#x}"),))
+        .raw_request(
+            "evm_setNextBlockTimestamp".into(),
+            (format!("{target:#x}"),),
+        )
         .await
         .expect("set next");
     let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.expect("mine");
-    let b = p.get_block_by_number(BlockNumberOrTag::Latest).await.expect("b").expect("b");
+    let b = p
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await
+        .expect("b")
+        .expect("b");
     assert_eq!(b.header.timestamp, target);
     // anvil_mine: 5 blocks, 10 s apart
     let before = p.get_block_number().await.expect("n");
-    let _: serde_json::Value = p.raw_request("anvil_mine".into(), ("0x5", "0xa")).await.expect("mine");
+    let _: serde_json::Value = p
+        .raw_request("anvil_mine".into(), ("0x5", "0xa"))
+        .await
+        .expect("mine");
     assert_eq!(p.get_block_number().await.expect("n"), before + 5);
-    let last = p.get_block_by_number(BlockNumberOrTag::Latest).await.expect("b").expect("b");
+    let last = p
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await
+        .expect("b")
+        .expect("b");
     assert_eq!(last.header.timestamp, target + 40);
     // evm_mine with a timestamp
-    let _: serde_json::Value = p.raw_request("evm_mine".into(), (target + 100,)).await.expect("mine");
-    let last = p.get_block_by_number(BlockNumberOrTag::Latest).await.expect("b").expect("b");
+    let _: serde_json::Value = p
+        .raw_request("evm_mine".into(), (target + 100,))
+        .await
+        .expect("mine");
+    let last = p
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await
+        .expect("b")
+        .expect("b");
     assert_eq!(last.header.timestamp, target + 100);
     // Going back in time is refused.
     let err = p
@@ -268,7 +340,10 @@ async fn snapshot_revert_and_state_edits() {
     let node = node();
     let p = provider(&node, 0);
     let who = Address::repeat_byte(0x99);
-    let snap: String = p.raw_request("evm_snapshot".into(), ()).await.expect("snapshot");
+    let snap: String = p
+        .raw_request("evm_snapshot".into(), ())
+        .await
+        .expect("snapshot");
     let _: serde_json::Value = p
         .raw_request("anvil_setBalance".into(), (who, "0x1000"))
         .await
@@ -277,14 +352,23 @@ async fn snapshot_revert_and_state_edits() {
         .raw_request("anvil_setCode".into(), (who, "0x4260005260206000f3"))
         .await
         .expect("set code");
-    let _: serde_json::Value = p.raw_request("anvil_setNonce".into(), (who, "0x7")).await.expect("nonce");
     let _: serde_json::Value = p
-        .raw_request("anvil_setStorageAt".into(), (who, "0x1", format!("0x{:064x}", 5)))
+        .raw_request("anvil_setNonce".into(), (who, "0x7"))
+        .await
+        .expect("nonce");
+    let _: serde_json::Value = p
+        .raw_request(
+            "anvil_setStorageAt".into(),
+            (who, "0x1", format!("0x{:064x}", 5)),
+        )
         .await
         .expect("storage");
     assert_eq!(p.get_balance(who).await.expect("b"), U256::from(0x1000));
     assert_eq!(p.get_transaction_count(who).await.expect("n"), 7);
-    assert_eq!(p.get_storage_at(who, U256::from(1)).await.expect("s"), U256::from(5));
+    assert_eq!(
+        p.get_storage_at(who, U256::from(1)).await.expect("s"),
+        U256::from(5)
+    );
     assert_eq!(p.get_code_at(who).await.expect("c").len(), 9);
     p.send_transaction(TransactionRequest::default().to(who).value(U256::from(1)))
         .await
@@ -293,12 +377,18 @@ async fn snapshot_revert_and_state_edits() {
         .await
         .expect("receipt");
     assert_eq!(p.get_block_number().await.expect("n"), 1);
-    let ok: bool = p.raw_request("evm_revert".into(), (snap.clone(),)).await.expect("revert");
+    let ok: bool = p
+        .raw_request("evm_revert".into(), (snap.clone(),))
+        .await
+        .expect("revert");
     assert!(ok);
     assert_eq!(p.get_block_number().await.expect("n"), 0);
     assert_eq!(p.get_balance(who).await.expect("b"), U256::ZERO);
     assert!(p.get_code_at(who).await.expect("c").is_empty());
-    let again: bool = p.raw_request("evm_revert".into(), (snap,)).await.expect("revert");
+    let again: bool = p
+        .raw_request("evm_revert".into(), (snap,))
+        .await
+        .expect("revert");
     assert!(!again);
 
     // Impersonation: send from an account whose key the node does not hold.
@@ -306,7 +396,10 @@ async fn snapshot_revert_and_state_edits() {
         .raw_request("anvil_setBalance".into(), (who, "0xde0b6b3a7640000"))
         .await
         .expect("set balance");
-    let _: serde_json::Value = p.raw_request("anvil_impersonateAccount".into(), (who,)).await.expect("imp");
+    let _: serde_json::Value = p
+        .raw_request("anvil_impersonateAccount".into(), (who,))
+        .await
+        .expect("imp");
     let hash: alloy::primitives::B256 = p
         .raw_request(
             "eth_sendTransaction".into(),
@@ -314,10 +407,17 @@ async fn snapshot_revert_and_state_edits() {
         )
         .await
         .expect("impersonated send");
-    let r = p.get_transaction_receipt(hash).await.expect("r").expect("some receipt");
+    let r = p
+        .get_transaction_receipt(hash)
+        .await
+        .expect("r")
+        .expect("some receipt");
     assert!(r.status());
     assert_eq!(r.from, who);
-    assert_eq!(p.get_balance(Address::repeat_byte(0x11)).await.expect("b"), U256::from(0x10));
+    assert_eq!(
+        p.get_balance(Address::repeat_byte(0x11)).await.expect("b"),
+        U256::from(0x10)
+    );
     let _: serde_json::Value = p
         .raw_request("anvil_stopImpersonatingAccount".into(), (who,))
         .await
@@ -367,7 +467,13 @@ async fn filters() {
         .new_filter(&Filter::new().address(addr).from_block(0))
         .await
         .expect("new filter");
-    assert_eq!(p.get_filter_logs(from_genesis).await.expect("filter logs").len(), 3);
+    assert_eq!(
+        p.get_filter_logs(from_genesis)
+            .await
+            .expect("filter logs")
+            .len(),
+        3
+    );
     let hashes: Vec<alloy::primitives::B256> = p
         .raw_request("eth_getFilterChanges".into(), (block_filter,))
         .await
@@ -397,7 +503,11 @@ async fn state_file_round_trip() {
         let p = provider(&node, 0);
         let addr = deploy(&p, &store_runtime()).await;
         let r = p
-            .send_transaction(TransactionRequest::default().to(addr).input(word(11).into()))
+            .send_transaction(
+                TransactionRequest::default()
+                    .to(addr)
+                    .input(word(11).into()),
+            )
             .await
             .expect("send")
             .get_receipt()
@@ -411,12 +521,23 @@ async fn state_file_round_trip() {
     let node = Devnode::spawn(config).expect("respawn");
     let p = provider(&node, 0);
     assert_eq!(p.get_block_number().await.expect("n"), n);
-    assert_eq!(p.get_storage_at(addr, U256::ZERO).await.expect("s"), U256::from(11));
-    let r = p.get_transaction_receipt(tx_hash).await.expect("r").expect("receipt kept");
+    assert_eq!(
+        p.get_storage_at(addr, U256::ZERO).await.expect("s"),
+        U256::from(11)
+    );
+    let r = p
+        .get_transaction_receipt(tx_hash)
+        .await
+        .expect("r")
+        .expect("receipt kept");
     assert_eq!(r.inner.logs().len(), 1);
     // The chain continues: nonce and new transactions work.
     let r = p
-        .send_transaction(TransactionRequest::default().to(addr).input(word(12).into()))
+        .send_transaction(
+            TransactionRequest::default()
+                .to(addr)
+                .input(word(12).into()),
+        )
         .await
         .expect("send")
         .get_receipt()
@@ -424,12 +545,21 @@ async fn state_file_round_trip() {
         .expect("receipt");
     assert_eq!(r.block_number, Some(n + 1));
     // anvil_dumpState / anvil_loadState on another node.
-    let dump: Bytes = p.raw_request("anvil_dumpState".into(), ()).await.expect("dump");
+    let dump: Bytes = p
+        .raw_request("anvil_dumpState".into(), ())
+        .await
+        .expect("dump");
     let other = common::node();
     let q = provider(&other, 0);
-    let ok: bool = q.raw_request("anvil_loadState".into(), (dump,)).await.expect("load");
+    let ok: bool = q
+        .raw_request("anvil_loadState".into(), (dump,))
+        .await
+        .expect("load");
     assert!(ok);
-    assert_eq!(q.get_storage_at(addr, U256::ZERO).await.expect("s"), U256::from(12));
+    assert_eq!(
+        q.get_storage_at(addr, U256::ZERO).await.expect("s"),
+        U256::from(12)
+    );
     drop(node);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -443,11 +573,21 @@ async fn interval_mining() {
     .expect("spawn");
     let p = provider(&node, 0);
     let pending = p
-        .send_transaction(TransactionRequest::default().to(Address::repeat_byte(5)).value(U256::from(1)))
+        .send_transaction(
+            TransactionRequest::default()
+                .to(Address::repeat_byte(5))
+                .value(U256::from(1)),
+        )
         .await
         .expect("send");
-    let r = pending.get_receipt().await.expect("mined by the interval miner");
+    let r = pending
+        .get_receipt()
+        .await
+        .expect("mined by the interval miner");
     assert!(r.status());
     tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-    assert!(p.get_block_number().await.expect("n") >= 2, "empty blocks keep coming");
+    assert!(
+        p.get_block_number().await.expect("n") >= 2,
+        "empty blocks keep coming"
+    );
 }

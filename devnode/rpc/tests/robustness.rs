@@ -19,7 +19,9 @@ fn code(v: &Value) -> Option<i64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_request_corpus() {
-    tokio::time::timeout(LIMIT, corpus()).await.expect("corpus within the time limit");
+    tokio::time::timeout(LIMIT, corpus())
+        .await
+        .expect("corpus within the time limit");
 }
 
 async fn corpus() {

@@ -24,7 +24,20 @@ pub fn provider(node: &DevnodeHandle, i: usize) -> impl Provider + Clone {
 /// Wraps runtime code into init code that returns it.
 pub fn initcode(runtime: &[u8]) -> Bytes {
     assert!(runtime.len() < 256);
-    let mut init = vec![0x60, runtime.len() as u8, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00];
+    let mut init = vec![
+        0x60,
+        runtime.len() as u8,
+        0x80,
+        0x60,
+        0x0c,
+        0x60,
+        0x00,
+        0x39,
+        0x60,
+        0x00,
+        0xf3,
+        0x00,
+    ];
     init.extend_from_slice(runtime);
     init.into()
 }
@@ -88,5 +101,8 @@ pub async fn post(url: &str, body: impl Into<Vec<u8>>) -> (u16, serde_json::Valu
         .expect("http");
     let status = resp.status().as_u16();
     let text = resp.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
 }
