@@ -142,6 +142,7 @@ fn fixed_slot(tag: &[u8]) -> U256 {
 type DbErr<CTX> = <<CTX as ContextTr>::Db as revm::Database>::Error;
 
 fn load<CTX: ContextTr>(ctx: &mut CTX, key: U256) -> Result<U256, DbErr<CTX>> {
+    ctx.journal_mut().load_account(ARBOS_STATE_ADDRESS)?;
     Ok(ctx.journal_mut().sload(ARBOS_STATE_ADDRESS, key)?.data)
 }
 

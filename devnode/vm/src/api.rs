@@ -1,0 +1,394 @@
+//! The in-process devnode: a deterministic chain state with accounts,
+//! deployment, activation, calls, transactions, time and snapshots. No
+//! sockets, no threads.
+
+use alloy_sol_types::SolCall;
+use revm::context::{BlockEnv, TxEnv};
+use revm::context_interface::result::{ExecutionResult, Output};
+use revm::database::{CacheDB, EmptyDB};
+use revm::primitives::{Address, Bytes, Log, TxKind, U256};
+use revm::state::{AccountInfo, Bytecode};
+use revm::{DatabaseCommit, DatabaseRef};
+
+use crate::config::{VmConfig, ARBOS_STATE_ADDRESS, ARB_PRECOMPILES, ARB_WASM};
+use crate::evm::{execute_with_cfg, Execution, Runtime};
+use crate::precompiles::abi::ArbWasm;
+
+/// The state database of the in-process devnode.
+pub type StateDb = CacheDB<EmptyDB>;
+
+/// Default gas limit of a transaction sent through [`Devnode`].
+pub const DEFAULT_TX_GAS: u64 = 30_000_000;
+/// Timestamp of the genesis block.
+pub const GENESIS_TIMESTAMP: u64 = 1_700_000_000;
+
+/// What a call or transaction did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TxOutcome {
+    /// Whether it succeeded.
+    pub success: bool,
+    /// Gas used (after refunds), as a receipt shows it.
+    pub gas_used: u64,
+    /// Return data on success, revert data on revert, empty on halt.
+    pub output: Bytes,
+    /// Logs emitted (empty unless it succeeded).
+    pub logs: Vec<Log>,
+    /// The created contract, for deployments.
+    pub created: Option<Address>,
+    /// The halt reason (`OutOfGas`, `NotActivated`…), when it halted.
+    pub halt: Option<String>,
+    /// Why a top-level Stylus program failed (e.g. `ProgramNotActivated`).
+    pub stylus_error: Option<String>,
+    /// `console.*` output of debug programs.
+    pub console: Vec<String>,
+}
+
+impl TxOutcome {
+    /// Builds an outcome from a VM execution.
+    #[must_use]
+    pub fn from_execution(exec: &Execution) -> Self {
+        let mut out = Self {
+            stylus_error: exec.top_level_error().map(str::to_string),
+            console: exec.trace.console.clone(),
+            ..Self::default()
+        };
+        match &exec.result.result {
+            ExecutionResult::Success { gas, logs, output, .. } => {
+                out.success = true;
+                out.gas_used = gas.tx_gas_used();
+                out.logs.clone_from(logs);
+                match output {
+                    Output::Call(b) => out.output = b.clone(),
+                    Output::Create(b, a) => {
+                        out.output = b.clone();
+                        out.created = *a;
+                    }
+                }
+            }
+            ExecutionResult::Revert { gas, output, .. } => {
+                out.gas_used = gas.tx_gas_used();
+                out.output = output.clone();
+            }
+            ExecutionResult::Halt { gas, reason, .. } => {
+                out.gas_used = gas.tx_gas_used();
+                out.halt = Some(format!("{reason:?}"));
+            }
+        }
+        out
+    }
+}
+
+/// A deterministic in-process Stylus chain (see the crate docs for usage).
+#[derive(Debug, Clone)]
+pub struct Devnode {
+    runtime: Runtime,
+    db: StateDb,
+    block: BlockEnv,
+    snapshots: Vec<(StateDb, BlockEnv)>,
+}
+
+impl Default for Devnode {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Installs what every chain needs before its first transaction: the ArbOS
+/// state account (non-empty, so its storage survives EIP-161) and `0xFE`
+/// code at the Arbitrum precompile addresses (Solidity checks `extcodesize`
+/// before calling them, as on Nitro).
+pub fn install_genesis<DB: DatabaseCommitExt>(db: &mut DB) {
+    db.put_account(ARBOS_STATE_ADDRESS, AccountInfo { nonce: 1, ..AccountInfo::default() });
+    for a in ARB_PRECOMPILES {
+        let code = Bytecode::new_raw(Bytes::from_static(&[0xFE]));
+        db.put_account(a, AccountInfo { code_hash: code.hash_slow(), code: Some(code), ..AccountInfo::default() });
+    }
+}
+
+/// Databases [`install_genesis`] can write to.
+pub trait DatabaseCommitExt {
+    /// Inserts or replaces an account's info.
+    fn put_account(&mut self, address: Address, info: AccountInfo);
+}
+
+impl<E: DatabaseRef> DatabaseCommitExt for CacheDB<E> {
+    fn put_account(&mut self, address: Address, info: AccountInfo) {
+        self.insert_account_info(address, info);
+    }
+}
+
+impl Devnode {
+    /// A devnode with nitro-devnode's defaults (ArbOS 51, chain 412346, debug chain).
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_config(VmConfig::default())
+    }
+
+    /// A devnode with `config`.
+    #[must_use]
+    pub fn with_config(config: VmConfig) -> Self {
+        Self::with_runtime(Runtime::new(config))
+    }
+
+    /// A devnode sharing `runtime` (and so its compiled-program cache).
+    #[must_use]
+    pub fn with_runtime(runtime: Runtime) -> Self {
+        let mut db = StateDb::new(EmptyDB::default());
+        install_genesis(&mut db);
+        let block = BlockEnv {
+            number: U256::from(1),
+            timestamp: U256::from(GENESIS_TIMESTAMP),
+            gas_limit: 1_125_899_906_842_624,
+            basefee: 0,
+            ..BlockEnv::default()
+        };
+        Self { runtime, db, block, snapshots: Vec::new() }
+    }
+
+    /// The VM runtime (configuration and compiled programs).
+    #[must_use]
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// The state database.
+    #[must_use]
+    pub fn db(&self) -> &StateDb {
+        &self.db
+    }
+
+    /// The state database, mutably (for direct pokes).
+    pub fn db_mut(&mut self) -> &mut StateDb {
+        &mut self.db
+    }
+
+    /// The environment of the next block.
+    #[must_use]
+    pub fn block(&self) -> &BlockEnv {
+        &self.block
+    }
+
+    /// Sets the environment of the next block.
+    pub fn set_block(&mut self, block: BlockEnv) {
+        self.block = block;
+    }
+
+    fn info(&self, a: Address) -> AccountInfo {
+        self.db.basic_ref(a).ok().flatten().unwrap_or_default()
+    }
+
+    /// Adds `amount` wei to `account`.
+    pub fn fund(&mut self, account: Address, amount: U256) {
+        let mut info = self.info(account);
+        info.balance = info.balance.saturating_add(amount);
+        self.db.insert_account_info(account, info);
+    }
+
+    /// Balance of `account`.
+    #[must_use]
+    pub fn balance(&self, account: Address) -> U256 {
+        self.info(account).balance
+    }
+
+    /// Nonce of `account`.
+    #[must_use]
+    pub fn nonce(&self, account: Address) -> u64 {
+        self.info(account).nonce
+    }
+
+    /// Code of `account`.
+    #[must_use]
+    pub fn code(&self, account: Address) -> Bytes {
+        self.info(account).code.map(|c| c.original_bytes()).unwrap_or_default()
+    }
+
+    /// Sets the code of `account`.
+    pub fn set_code(&mut self, account: Address, code: Bytes) {
+        let mut info = self.info(account);
+        let code = Bytecode::new_raw(code);
+        info.code_hash = code.hash_slow();
+        info.code = Some(code);
+        self.db.insert_account_info(account, info);
+    }
+
+    /// Storage slot of `account`.
+    #[must_use]
+    pub fn storage(&self, account: Address, slot: U256) -> U256 {
+        self.db.storage_ref(account, slot).unwrap_or_default()
+    }
+
+    /// Timestamp of the next block.
+    #[must_use]
+    pub fn timestamp(&self) -> u64 {
+        self.block.timestamp.saturating_to()
+    }
+
+    /// Sets the timestamp of the next block.
+    pub fn set_timestamp(&mut self, timestamp: u64) {
+        self.block.timestamp = U256::from(timestamp);
+    }
+
+    /// Moves time forward by `seconds`.
+    pub fn warp(&mut self, seconds: u64) {
+        self.block.timestamp += U256::from(seconds);
+    }
+
+    /// Number of the next block (each committed transaction mines one).
+    #[must_use]
+    pub fn block_number(&self) -> u64 {
+        self.block.number.saturating_to()
+    }
+
+    /// Saves the state; returns an id for [`revert`](Self::revert).
+    pub fn snapshot(&mut self) -> usize {
+        self.snapshots.push((self.db.clone(), self.block.clone()));
+        self.snapshots.len() - 1
+    }
+
+    /// Restores snapshot `id` (and drops later ones). Returns `false` for an unknown id.
+    pub fn revert(&mut self, id: usize) -> bool {
+        if id >= self.snapshots.len() {
+            return false;
+        }
+        self.snapshots.truncate(id + 1);
+        let Some((db, block)) = self.snapshots.pop() else { return false };
+        self.db = db;
+        self.block = block;
+        true
+    }
+
+    fn tx(&self, from: Address, kind: TxKind, data: Bytes, value: U256, gas: u64) -> TxEnv {
+        TxEnv {
+            caller: from,
+            gas_limit: gas,
+            gas_price: u128::from(self.block.basefee),
+            kind,
+            value,
+            data,
+            nonce: self.nonce(from),
+            chain_id: Some(self.runtime.config.chain_id),
+            ..TxEnv::default()
+        }
+    }
+
+    /// Executes `tx` on the current state without committing.
+    ///
+    /// # Errors
+    /// A message for invalid transactions.
+    pub fn execute(&mut self, tx: TxEnv) -> Result<Execution, String> {
+        let cfg = self.runtime.cfg_env();
+        execute_with_cfg(&self.runtime, &mut self.db, self.block.clone(), cfg, tx).map_err(|e| e.to_string())
+    }
+
+    /// Executes and commits `tx`, mining one block.
+    ///
+    /// # Errors
+    /// A message for invalid transactions (nothing is committed then).
+    pub fn transact_tx(&mut self, tx: TxEnv) -> Result<TxOutcome, String> {
+        let exec = self.execute(tx)?;
+        let outcome = TxOutcome::from_execution(&exec);
+        self.db.commit(exec.result.state);
+        self.block.number += U256::from(1);
+        Ok(outcome)
+    }
+
+    /// Sends a call transaction and commits it.
+    ///
+    /// # Errors
+    /// A message for invalid transactions (bad nonce, no funds…).
+    pub fn transact(&mut self, from: Address, to: Address, data: Bytes, value: U256) -> Result<TxOutcome, String> {
+        let tx = self.tx(from, TxKind::Call(to), data, value, DEFAULT_TX_GAS);
+        self.transact_tx(tx)
+    }
+
+    /// Simulates a call (like `eth_call`): nothing is committed, nonce and
+    /// balance are not checked.
+    ///
+    /// # Errors
+    /// A message for invalid transactions.
+    pub fn call(&mut self, from: Address, to: Address, data: Bytes) -> Result<TxOutcome, String> {
+        self.call_with_value(from, to, data, U256::ZERO)
+    }
+
+    /// [`call`](Self::call) with a value.
+    ///
+    /// # Errors
+    /// A message for invalid transactions.
+    pub fn call_with_value(&mut self, from: Address, to: Address, data: Bytes, value: U256) -> Result<TxOutcome, String> {
+        let tx = self.tx(from, TxKind::Call(to), data, value, DEFAULT_TX_GAS);
+        let mut cfg = self.runtime.cfg_env();
+        cfg.disable_nonce_check = true;
+        cfg.disable_balance_check = true;
+        cfg.disable_base_fee = true;
+        let exec =
+            execute_with_cfg(&self.runtime, &mut self.db, self.block.clone(), cfg, tx).map_err(|e| e.to_string())?;
+        Ok(TxOutcome::from_execution(&exec))
+    }
+
+    /// Deploys `init_code` (EVM init code) and commits.
+    ///
+    /// # Errors
+    /// A message for invalid transactions.
+    pub fn deploy(&mut self, from: Address, init_code: Bytes, value: U256) -> Result<TxOutcome, String> {
+        let tx = self.tx(from, TxKind::Create, init_code, value, DEFAULT_TX_GAS);
+        self.transact_tx(tx)
+    }
+
+    /// Deploys a WASM program the way cargo-stylus does (brotli, `EF F0 00 00`
+    /// prefix, 43-byte init code), without activating it.
+    ///
+    /// # Errors
+    /// The failed deployment.
+    pub fn deploy_wasm(&mut self, from: Address, wasm: &[u8]) -> Result<Address, TxOutcome> {
+        let code = stylus_validate::program_code(wasm);
+        let init = stylus_validate::deploy_init_code(&code);
+        let out = self.deploy(from, init.into(), U256::ZERO).map_err(|e| TxOutcome { halt: Some(e), ..TxOutcome::default() })?;
+        match out.created {
+            Some(a) if out.success => Ok(a),
+            _ => Err(out),
+        }
+    }
+
+    /// The data fee `activateProgram(program)` would charge now (simulated).
+    ///
+    /// # Errors
+    /// The simulated activation's failure.
+    pub fn activation_fee(&mut self, from: Address, program: Address) -> Result<U256, TxOutcome> {
+        let data = ArbWasm::activateProgramCall { program }.abi_encode();
+        let big = U256::from(10u64).pow(U256::from(18));
+        let out = self.call_with_value(from, ARB_WASM, data.into(), big).map_err(|e| TxOutcome { halt: Some(e), ..TxOutcome::default() })?;
+        if !out.success {
+            return Err(out);
+        }
+        ArbWasm::activateProgramCall::abi_decode_returns(&out.output)
+            .map(|r| r.dataFee)
+            .map_err(|_| out)
+    }
+
+    /// Activates `program` as cargo-stylus does: simulates to get the data
+    /// fee, then sends `activateProgram` with the fee plus 20 %. `from` must
+    /// hold the fee.
+    ///
+    /// # Errors
+    /// The failed activation (revert data holds the ArbWasm custom error).
+    pub fn activate(&mut self, from: Address, program: Address) -> Result<TxOutcome, TxOutcome> {
+        let fee = self.activation_fee(from, program)?;
+        let value = fee + fee / U256::from(5);
+        let data = ArbWasm::activateProgramCall { program }.abi_encode();
+        let out = self
+            .transact(from, ARB_WASM, data.into(), value)
+            .map_err(|e| TxOutcome { halt: Some(e), ..TxOutcome::default() })?;
+        if out.success { Ok(out) } else { Err(out) }
+    }
+
+    /// Deploys and activates a WASM program; funds `from` for the data fee.
+    ///
+    /// # Errors
+    /// The failed deployment or activation.
+    pub fn deploy_and_activate(&mut self, from: Address, wasm: &[u8]) -> Result<Address, TxOutcome> {
+        let program = self.deploy_wasm(from, wasm)?;
+        self.fund(from, U256::from(10u64).pow(U256::from(18)));
+        self.activate(from, program)?;
+        Ok(program)
+    }
+}
