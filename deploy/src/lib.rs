@@ -13,6 +13,7 @@
 
 pub mod abi;
 pub mod build;
+pub mod engine;
 pub mod manifest;
 pub mod stylus;
 pub mod workspace;
