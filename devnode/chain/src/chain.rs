@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{ChainConfig, DevAccount};
 use crate::error::ChainError;
-use crate::executor::{ExecOutcome, Executor, RevmExecutor};
+use crate::executor::{ExecOutcome, Executor};
 use crate::genesis;
 use crate::state::{StateDb, StateDump, WorldState};
 use crate::types::{rpc_block, BlockRecord, ReceiptRecord, TxRecord};
@@ -147,12 +147,14 @@ pub struct BlockDump {
 }
 
 impl Chain {
-    /// Creates a chain with the plain revm engine.
+    /// Creates a chain with the default engine ([`crate::default_executor`]: Stylus when the
+    /// `stylus` feature is on, plain revm otherwise).
     ///
     /// # Errors
     /// If genesis fails (bad config).
     pub fn new(config: ChainConfig) -> Result<Self, ChainError> {
-        Self::with_executor(config, Box::new(RevmExecutor))
+        let executor = crate::executor::default_executor(&config);
+        Self::with_executor(config, executor)
     }
 
     /// Creates a chain with the given execution engine.
@@ -811,10 +813,10 @@ impl Chain {
                     continue;
                 }
             };
-            state.commit(res.state);
-            let gas_used = res.result.tx_gas_used();
+            state.commit(res.result.state);
+            let gas_used = res.result.result.tx_gas_used();
             cumulative += gas_used;
-            let (status, logs, output, contract_address) = match res.result {
+            let (status, logs, output, contract_address) = match res.result.result {
                 ExecutionResult::Success { logs, output, .. } => {
                     let created = match &output {
                         Output::Create(_, addr) => *addr,
@@ -1266,7 +1268,7 @@ impl Chain {
         let res = self
             .execute(&state, cfg, env, tx)
             .map_err(ChainError::from_evm)?;
-        result_to_output(res.result)
+        result_to_output(res.result.result, res.stylus_error)
     }
 
     /// `eth_estimateGas`: the lowest gas limit (within 1.5 %) that makes the call succeed.
@@ -1293,16 +1295,16 @@ impl Chain {
             hi = hi.min(affordable);
         }
         let cfg = self.cfg(true, true);
-        let run = |this: &mut Self, gas: u64| -> Result<ExecutionResult, ChainError> {
+        let run = |this: &mut Self, gas: u64| -> Result<(ExecutionResult, Option<String>), ChainError> {
             let mut tx = base.clone();
             tx.gas_limit = gas;
             this.execute(&state, cfg.clone(), env.clone(), tx)
-                .map(|r| r.result)
+                .map(|r| (r.result.result, r.stylus_error))
                 .map_err(ChainError::from_evm)
         };
-        let first = run(self, hi)?;
+        let (first, note) = run(self, hi)?;
         if !first.is_success() {
-            return result_to_output(first).map(|_| hi);
+            return result_to_output(first, note).map(|_| hi);
         }
         let used = first.tx_gas_used();
         let spent = first.gas().total_gas_spent();
@@ -1310,7 +1312,7 @@ impl Chain {
         // Most transactions succeed with exactly the gas they used.
         if used < hi {
             match run(self, used) {
-                Ok(r) if r.is_success() => return Ok(used),
+                Ok((r, _)) if r.is_success() => return Ok(used),
                 Ok(_) | Err(ChainError::InvalidTx(_)) => lo = used,
                 Err(e) => return Err(e),
             }
@@ -1319,7 +1321,7 @@ impl Chain {
         let guess = spent.saturating_add(2300).saturating_mul(64) / 63;
         if guess < hi {
             match run(self, guess) {
-                Ok(r) if r.is_success() => hi = guess,
+                Ok((r, _)) if r.is_success() => hi = guess,
                 Ok(_) => lo = lo.max(guess),
                 Err(ChainError::InvalidTx(_)) => lo = lo.max(guess),
                 Err(e) => return Err(e),
@@ -1332,7 +1334,7 @@ impl Chain {
             }
             let mid = lo + (hi - lo) / 2;
             match run(self, mid) {
-                Ok(r) if r.is_success() => hi = mid,
+                Ok((r, _)) if r.is_success() => hi = mid,
                 Ok(_) | Err(ChainError::InvalidTx(_)) => lo = mid,
                 Err(e) => return Err(e),
             }
@@ -1584,11 +1586,32 @@ fn impersonation_signature(from: Address) -> Signature {
 }
 
 /// Turns an execution result into return data or a typed error.
-fn result_to_output(result: ExecutionResult) -> Result<Bytes, ChainError> {
+fn result_to_output(result: ExecutionResult, stylus_error: Option<String>) -> Result<Bytes, ChainError> {
     match result {
         ExecutionResult::Success { output, .. } => Ok(output.into_data()),
         ExecutionResult::Revert { output, .. } => Err(ChainError::Revert(output)),
-        ExecutionResult::Halt { reason, .. } => Err(ChainError::Halt(format!("{reason:?}"))),
+        ExecutionResult::Halt { reason, .. } => Err(ChainError::Halt(
+            stylus_error.unwrap_or_else(|| halt_message(&reason)),
+        )),
+    }
+}
+
+/// geth-style messages for halts.
+fn halt_message(reason: &revm::context::result::HaltReason) -> String {
+    use revm::context::result::HaltReason as H;
+    match reason {
+        H::OutOfGas(_) => "out of gas".into(),
+        H::OpcodeNotFound | H::InvalidFEOpcode => "invalid opcode".into(),
+        H::InvalidJump => "invalid jump destination".into(),
+        H::StackOverflow => "stack overflow".into(),
+        H::StackUnderflow => "stack underflow".into(),
+        H::StateChangeDuringStaticCall => "write protection".into(),
+        H::CreateContractSizeLimit => "max code size exceeded".into(),
+        H::CreateInitCodeSizeLimit => "max initcode size exceeded".into(),
+        H::CreateCollision => "contract address collision".into(),
+        H::OutOfFunds => "insufficient balance for transfer".into(),
+        H::CallTooDeep => "max call depth exceeded".into(),
+        other => format!("execution halted: {other:?}"),
     }
 }
 

@@ -16,7 +16,25 @@ use crate::state::StateDb;
 
 /// Result of executing one transaction: the outcome and the (uncommitted) state changes, or
 /// an invalid-transaction error.
-pub type ExecOutcome = Result<ResultAndState, EVMError<Infallible>>;
+pub type ExecOutcome = Result<Executed, EVMError<Infallible>>;
+
+/// A successful execution (the transaction was valid; it may still have reverted).
+#[derive(Debug, Clone)]
+pub struct Executed {
+    /// revm's result and the state changes to commit.
+    pub result: ResultAndState,
+    /// Why a top-level Stylus program failed (e.g. `ProgramNotActivated`), if it did.
+    pub stylus_error: Option<String>,
+}
+
+impl From<ResultAndState> for Executed {
+    fn from(result: ResultAndState) -> Self {
+        Self {
+            result,
+            stylus_error: None,
+        }
+    }
+}
 
 /// An execution engine.
 pub trait Executor: Send + 'static {
@@ -28,6 +46,25 @@ pub trait Executor: Send + 'static {
 
     /// Human-readable engine name (shown by `web3_clientVersion`).
     fn name(&self) -> &'static str;
+
+    /// Accounts the engine needs at genesis (e.g. ArbOS state, precompile markers).
+    fn genesis(&self, state: &mut crate::state::WorldState) {
+        let _ = state;
+    }
+}
+
+/// The default engine for `config`: [`StylusExecutor`] with the `stylus` feature (default),
+/// [`RevmExecutor`] without.
+pub fn default_executor(config: &crate::ChainConfig) -> Box<dyn Executor> {
+    #[cfg(feature = "stylus")]
+    {
+        Box::new(StylusExecutor::new(config.chain_id))
+    }
+    #[cfg(not(feature = "stylus"))]
+    {
+        let _ = config;
+        Box::new(RevmExecutor)
+    }
 }
 
 /// Plain revm (EVM only, no Stylus): the fallback engine.
@@ -41,10 +78,72 @@ impl Executor for RevmExecutor {
             .with_cfg(cfg)
             .with_block(block)
             .build_mainnet();
-        evm.transact(tx)
+        evm.transact(tx).map(Executed::from)
     }
 
     fn name(&self) -> &'static str {
         "revm"
+    }
+}
+
+/// The Stylus engine (`stylus-vm`): EVM plus Stylus WASM programs, ArbWasm and the other
+/// Arbitrum precompiles, with Nitro's gas.
+#[cfg(feature = "stylus")]
+#[derive(Debug, Clone)]
+pub struct StylusExecutor {
+    runtime: stylus_vm::evm::Runtime,
+}
+
+#[cfg(feature = "stylus")]
+impl StylusExecutor {
+    /// An engine for `chain_id` at the default ArbOS version (51, as nitro-devnode).
+    pub fn new(chain_id: u64) -> Self {
+        let mut config = stylus_vm::config::VmConfig::default();
+        config.chain_id = chain_id;
+        Self::with_config(config)
+    }
+
+    /// An engine with an explicit VM configuration.
+    pub fn with_config(config: stylus_vm::config::VmConfig) -> Self {
+        Self {
+            runtime: stylus_vm::evm::Runtime::new(config),
+        }
+    }
+}
+
+#[cfg(feature = "stylus")]
+impl Executor for StylusExecutor {
+    fn execute(&mut self, db: StateDb<'_>, cfg: CfgEnv, block: BlockEnv, tx: TxEnv) -> ExecOutcome {
+        // The VM's configuration (spec, EIP-3541 handled by the VM, code size) plus the
+        // chain's per-call switches.
+        let mut c = self.runtime.cfg_env();
+        c.chain_id = cfg.chain_id;
+        c.tx_gas_limit_cap = cfg.tx_gas_limit_cap;
+        c.disable_nonce_check = cfg.disable_nonce_check;
+        c.disable_base_fee = cfg.disable_base_fee;
+        c.disable_block_gas_limit = cfg.disable_block_gas_limit;
+        c.disable_balance_check = cfg.disable_balance_check;
+        c.disable_eip3607 = cfg.disable_eip3607;
+        let exec =
+            stylus_vm::evm::execute_with_cfg(&self.runtime, WrapDatabaseRef(db), block, c, tx)?;
+        let stylus_error = exec.top_level_error().map(str::to_string);
+        Ok(Executed {
+            result: exec.result,
+            stylus_error,
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        "stylus-vm"
+    }
+
+    fn genesis(&self, state: &mut crate::state::WorldState) {
+        use stylus_vm::config::{ARBOS_STATE_ADDRESS, ARB_PRECOMPILES};
+        // The ArbOS state account must be non-empty so its storage survives EIP-161, and
+        // the precompiles carry `0xFE` code (Solidity checks `extcodesize`), as on Nitro.
+        state.set_nonce(ARBOS_STATE_ADDRESS, 1);
+        for a in ARB_PRECOMPILES {
+            state.set_code(a, alloy_primitives::Bytes::from_static(&[0xFE]));
+        }
     }
 }

@@ -40,6 +40,7 @@ pub fn genesis_state(
         .map_err(|e| ChainError::Internal(format!("factory code: {e}")))?;
     state.set_code(CREATE2_FACTORY, factory.into());
     state.set_nonce(CREATE2_FACTORY, 1);
+    executor.genesis(&mut state);
 
     // Deploy the StylusDeployer through the factory with salt 0, as nitro-devnode does.
     let init = alloy_primitives::hex::decode(STYLUS_DEPLOYER_INITCODE.trim())
@@ -72,6 +73,7 @@ pub fn genesis_state(
     let res = executor
         .execute(StateDb::new(&state, &hashes), cfg, block, tx)
         .map_err(|e| ChainError::Internal(format!("genesis deployer tx: {e}")))?;
+    let res = res.result;
     let ok = matches!(&res.result, ExecutionResult::Success { output, .. }
         if output.data().as_ref() == STYLUS_DEPLOYER.as_slice());
     if !ok {

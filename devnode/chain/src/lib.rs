@@ -3,8 +3,9 @@
 //! intrinsic-gas and fee checks, `eth_call`/`eth_estimateGas` with state overrides, log
 //! filters, snapshots, time travel and state dump/load.
 //!
-//! Execution goes through one narrow trait, [`Executor`]: [`RevmExecutor`] runs plain EVM;
-//! the Stylus engine plugs in with [`Chain::with_executor`].
+//! Execution goes through one narrow trait, [`Executor`]: `StylusExecutor` (feature
+//! `stylus`, on by default) runs EVM and Stylus WASM with `stylus-vm`; [`RevmExecutor`] runs
+//! plain EVM. [`Chain::new`] picks [`default_executor`]; [`Chain::with_executor`] takes any.
 //!
 //! Genesis mirrors nitro-devnode: chain id 412346, the CREATE2 factory at
 //! [`genesis::CREATE2_FACTORY`], the StylusDeployer at [`genesis::STYLUS_DEPLOYER`] (its
@@ -22,7 +23,9 @@ pub mod types;
 pub use chain::{encode_envelope, BlockDump, Chain, ChainDump, MineOutcome, SEQUENCER_COINBASE};
 pub use config::{ChainConfig, DevAccount};
 pub use error::{decode_revert_reason, ChainError};
-pub use executor::{ExecOutcome, Executor, RevmExecutor};
+#[cfg(feature = "stylus")]
+pub use executor::StylusExecutor;
+pub use executor::{default_executor, ExecOutcome, Executed, Executor, RevmExecutor};
 
 /// Re-exported dependency crates whose types appear in this API.
 pub mod reexports {

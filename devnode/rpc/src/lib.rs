@@ -24,9 +24,9 @@ pub use devnode_chain::{Chain, ChainConfig, ChainDump, DevAccount, Executor};
 pub use methods::{lock, SharedChain};
 pub use server::serve;
 
-/// The execution engine used by the node.
-pub fn default_executor() -> Box<dyn Executor> {
-    Box::new(devnode_chain::RevmExecutor)
+/// The execution engine used by the node (Stylus-capable by default).
+pub fn default_executor(config: &ChainConfig) -> Box<dyn Executor> {
+    devnode_chain::default_executor(config)
 }
 
 /// Node configuration.
@@ -96,7 +96,7 @@ pub enum DevnodeError {
 /// # Errors
 /// Genesis failure, unreadable or invalid state file.
 pub fn build_chain(config: &DevnodeConfig) -> Result<Chain, DevnodeError> {
-    let mut chain = Chain::with_executor(config.chain.clone(), default_executor())?;
+    let mut chain = Chain::new(config.chain.clone())?;
     if let Some(path) = &config.state_file {
         if path.exists() {
             let bytes = std::fs::read(path)?;

@@ -476,7 +476,7 @@ pub(crate) fn dispatch(node: &Node, method: &str, params: Vec<Value>) -> Result<
         }
         "anvil_reset" | "hardhat_reset" => {
             let mut c = lock(chain);
-            let fresh = Chain::with_executor(c.config().clone(), crate::default_executor())?;
+            let fresh = Chain::new(c.config().clone())?;
             *c = fresh;
             Ok(Value::Null)
         }
