@@ -27,6 +27,15 @@ enum Cmd {
         /// Only these contract packages.
         contracts: Vec<String>,
     },
+    /// Run the embedded Stylus devnode as a JSON-RPC server until Ctrl-C.
+    Devnode {
+        /// Port to listen on (127.0.0.1).
+        #[arg(long, default_value_t = 8547)]
+        port: u16,
+        /// Load state from this file at start and write it back on shutdown.
+        #[arg(long)]
+        state: Option<PathBuf>,
+    },
     /// Export Solidity interfaces and JSON ABIs into abi/.
     Abi {
         /// Fail (without writing) when abi/ differs from what the sources export.
@@ -35,8 +44,19 @@ enum Cmd {
     },
 }
 
-fn main() -> Result<()> {
-    let cli = Cli::parse();
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // `{:#}` prints the whole context chain on one line, without the
+            // backtrace anyhow would add when RUST_BACKTRACE is set.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
     let start = match cli.root {
         Some(r) => r,
         None => std::env::current_dir()?,
@@ -45,6 +65,28 @@ fn main() -> Result<()> {
     match cli.command {
         Cmd::Build { contracts } => {
             build::build_all(&root, &contracts)?;
+        }
+        Cmd::Devnode { port, state } => {
+            let config = stylus_devnode::DevnodeConfig {
+                port,
+                state_file: state,
+                ..Default::default()
+            };
+            let node = stylus_devnode::Devnode::spawn(config)?;
+            println!(
+                "stylus devnode listening on {} (chain id 412346)",
+                node.url()
+            );
+            for (i, a) in node.dev_accounts().iter().enumerate() {
+                println!("({i}) {}  key {}", a.address, a.private_key_hex());
+            }
+            println!("Ctrl-C to stop");
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(tokio::signal::ctrl_c())?;
+            node.shutdown()?;
+            println!("devnode stopped");
         }
         Cmd::Abi { check } => {
             let files = abi::generate(&root)?;
