@@ -1,6 +1,6 @@
 //! The HTTP transport: body limits, JSON parsing, batches, interval mining, shutdown.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
@@ -16,6 +16,9 @@ use tokio::sync::watch;
 use crate::jsonrpc::{self, RpcError, INTERNAL_ERROR, INVALID_REQUEST, PARSE_ERROR};
 use crate::methods::{self, lock, Node, SharedChain};
 use crate::{DevnodeConfig, DevnodeError};
+
+/// How long a shutdown waits for in-flight requests.
+const GRACE: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 struct App {
@@ -50,9 +53,21 @@ pub async fn serve(
         .fallback(handle)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(app);
-    let result = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    // Graceful shutdown, but never wait more than GRACE for in-flight requests.
+    let (stop_tx, mut stop_rx) = watch::channel(false);
+    let signal = async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    };
+    let server = axum::serve(listener, router).with_graceful_shutdown(signal);
+    let forced = async move {
+        let _ = stop_rx.wait_for(|stopped| *stopped).await;
+        tokio::time::sleep(GRACE).await;
+    };
+    let result = tokio::select! {
+        r = server.into_future() => r,
+        () = forced => Ok(()),
+    };
     miner.abort();
     if let Some(path) = &config.state_file {
         crate::save_state(&chain, path)?;
