@@ -1295,13 +1295,14 @@ impl Chain {
             hi = hi.min(affordable);
         }
         let cfg = self.cfg(true, true);
-        let run = |this: &mut Self, gas: u64| -> Result<(ExecutionResult, Option<String>), ChainError> {
-            let mut tx = base.clone();
-            tx.gas_limit = gas;
-            this.execute(&state, cfg.clone(), env.clone(), tx)
-                .map(|r| (r.result.result, r.stylus_error))
-                .map_err(ChainError::from_evm)
-        };
+        let run =
+            |this: &mut Self, gas: u64| -> Result<(ExecutionResult, Option<String>), ChainError> {
+                let mut tx = base.clone();
+                tx.gas_limit = gas;
+                this.execute(&state, cfg.clone(), env.clone(), tx)
+                    .map(|r| (r.result.result, r.stylus_error))
+                    .map_err(ChainError::from_evm)
+            };
         let (first, note) = run(self, hi)?;
         if !first.is_success() {
             return result_to_output(first, note).map(|_| hi);
@@ -1586,7 +1587,10 @@ fn impersonation_signature(from: Address) -> Signature {
 }
 
 /// Turns an execution result into return data or a typed error.
-fn result_to_output(result: ExecutionResult, stylus_error: Option<String>) -> Result<Bytes, ChainError> {
+fn result_to_output(
+    result: ExecutionResult,
+    stylus_error: Option<String>,
+) -> Result<Bytes, ChainError> {
     match result {
         ExecutionResult::Success { output, .. } => Ok(output.into_data()),
         ExecutionResult::Revert { output, .. } => Err(ChainError::Revert(output)),

@@ -98,9 +98,10 @@ pub struct StylusExecutor {
 impl StylusExecutor {
     /// An engine for `chain_id` at the default ArbOS version (51, as nitro-devnode).
     pub fn new(chain_id: u64) -> Self {
-        let mut config = stylus_vm::config::VmConfig::default();
-        config.chain_id = chain_id;
-        Self::with_config(config)
+        Self::with_config(stylus_vm::config::VmConfig {
+            chain_id,
+            ..stylus_vm::config::VmConfig::default()
+        })
     }
 
     /// An engine with an explicit VM configuration.

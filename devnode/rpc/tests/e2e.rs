@@ -591,3 +591,92 @@ async fn interval_mining() {
         "empty blocks keep coming"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manual_mining_pool_and_pending_state() {
+    let node = node();
+    let p = provider(&node, 4);
+    let from = node.dev_accounts()[4].address;
+    let _: serde_json::Value = p
+        .raw_request("evm_setAutomine".into(), (false,))
+        .await
+        .expect("automine off");
+    let auto: bool = p
+        .raw_request("anvil_getAutomine".into(), ())
+        .await
+        .expect("get automine");
+    assert!(!auto);
+    let pending_filter: U256 = p
+        .raw_request("eth_newPendingTransactionFilter".into(), ())
+        .await
+        .expect("pending filter");
+    let to = Address::repeat_byte(0x31);
+    let h1 = *p
+        .send_transaction(TransactionRequest::default().to(to).value(U256::from(1)))
+        .await
+        .expect("send 1")
+        .tx_hash();
+    let h2 = *p
+        .send_transaction(TransactionRequest::default().to(to).value(U256::from(2)))
+        .await
+        .expect("send 2")
+        .tx_hash();
+    assert_eq!(
+        p.get_block_number().await.expect("n"),
+        0,
+        "nothing mined yet"
+    );
+    let tx = p
+        .get_transaction_by_hash(h2)
+        .await
+        .expect("tx")
+        .expect("pending tx known");
+    assert_eq!(tx.block_number, None);
+    assert!(p.get_transaction_receipt(h1).await.expect("r").is_none());
+    assert_eq!(
+        p.get_transaction_count(from)
+            .pending()
+            .await
+            .expect("pending nonce"),
+        2
+    );
+    assert_eq!(
+        p.get_transaction_count(from).await.expect("latest nonce"),
+        0
+    );
+    let hashes: Vec<alloy::primitives::B256> = p
+        .raw_request("eth_getFilterChanges".into(), (pending_filter,))
+        .await
+        .expect("pending changes");
+    assert_eq!(hashes, vec![h1, h2]);
+    let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.expect("mine");
+    let r1 = p
+        .get_transaction_receipt(h1)
+        .await
+        .expect("r")
+        .expect("mined");
+    let r2 = p
+        .get_transaction_receipt(h2)
+        .await
+        .expect("r")
+        .expect("mined");
+    assert_eq!(r1.block_number, Some(1));
+    assert_eq!(r2.block_number, Some(1));
+    assert_eq!(r2.transaction_index, Some(1));
+    assert_eq!(r2.inner.cumulative_gas_used(), 42_000);
+    assert_eq!(p.get_balance(to).await.expect("b"), U256::from(3));
+    let b = p
+        .get_block_by_number(BlockNumberOrTag::Number(1))
+        .full()
+        .await
+        .expect("block")
+        .expect("block 1");
+    assert_eq!(b.transactions.len(), 2);
+    assert_eq!(b.header.gas_used, 42_000);
+    let fh = p
+        .get_fee_history(2, BlockNumberOrTag::Latest, &[25.0, 75.0])
+        .await
+        .expect("fee history");
+    assert_eq!(fh.oldest_block, 0);
+    assert_eq!(fh.reward.map(|r| r.len()), Some(2));
+}

@@ -72,7 +72,10 @@ async fn data_fee(p: &impl Provider, code: &[u8]) -> U256 {
     let program = Address::repeat_byte(0xab);
     let sender = Address::repeat_byte(0xcd);
     let mut o = StateOverride::default();
-    o.insert(program, AccountOverride::default().with_code(Bytes::copy_from_slice(code)));
+    o.insert(
+        program,
+        AccountOverride::default().with_code(Bytes::copy_from_slice(code)),
+    );
     o.insert(sender, AccountOverride::default().with_balance(U256::MAX));
     let out = p
         .call(
@@ -105,25 +108,39 @@ async fn cargo_stylus_flow_deploy_activate_call() {
         .with_deploy_code(Bytes::from(init))
         .max_fee_per_gas(gas_price)
         .max_priority_fee_per_gas(0);
-    let r = p.send_transaction(tx).await.expect("send").get_receipt().await.expect("receipt");
+    let r = p
+        .send_transaction(tx)
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
     assert!(r.status(), "deploy");
     let program = r.contract_address.expect("address");
-    assert_eq!(p.get_code_at(program).await.expect("code"), Bytes::from(code.clone()));
+    assert_eq!(
+        p.get_code_at(program).await.expect("code"),
+        Bytes::from(code.clone())
+    );
 
     // Not active yet: codehashVersion reverts with ProgramNotActivated (code 3, ABI data).
     let codehash = keccak256(&code);
     let err = p
         .call(
-            TransactionRequest::default()
-                .to(ARB_WASM)
-                .input(ArbWasm::codehashVersionCall { codehash }.abi_encode().into()),
+            TransactionRequest::default().to(ARB_WASM).input(
+                ArbWasm::codehashVersionCall { codehash }
+                    .abi_encode()
+                    .into(),
+            ),
         )
         .await
         .expect_err("not activated");
     let resp = err.as_error_resp().expect("json-rpc error");
     assert_eq!(resp.code, 3);
     let data: Bytes = resp.as_revert_data().expect("revert data");
-    assert_eq!(&data[..4], ArbWasm::ProgramNotActivated::SELECTOR.as_slice());
+    assert_eq!(
+        &data[..4],
+        ArbWasm::ProgramNotActivated::SELECTOR.as_slice()
+    );
 
     // Calling it before activation fails.
     let err = p
@@ -157,18 +174,29 @@ async fn cargo_stylus_flow_deploy_activate_call() {
     assert_eq!(activated.program, program);
     let version = p
         .call(
-            TransactionRequest::default()
-                .to(ARB_WASM)
-                .input(ArbWasm::codehashVersionCall { codehash }.abi_encode().into()),
+            TransactionRequest::default().to(ARB_WASM).input(
+                ArbWasm::codehashVersionCall { codehash }
+                    .abi_encode()
+                    .into(),
+            ),
         )
         .await
         .expect("active");
     assert!(ArbWasm::codehashVersionCall::abi_decode_returns(&version).expect("decode") >= 1);
 
     // Call and transact.
-    assert_eq!(p.call(TransactionRequest::default().to(program)).await.expect("call"), word(0));
+    assert_eq!(
+        p.call(TransactionRequest::default().to(program))
+            .await
+            .expect("call"),
+        word(0)
+    );
     let r = p
-        .send_transaction(TransactionRequest::default().to(program).input(selector_word(99).into()))
+        .send_transaction(
+            TransactionRequest::default()
+                .to(program)
+                .input(selector_word(99).into()),
+        )
         .await
         .expect("send")
         .get_receipt()
@@ -178,8 +206,16 @@ async fn cargo_stylus_flow_deploy_activate_call() {
     assert_eq!(r.inner.logs().len(), 1);
     assert_eq!(r.inner.logs()[0].topics()[0], STORED_TOPIC);
     assert_eq!(r.inner.logs()[0].data().data, word(99));
-    assert_eq!(p.call(TransactionRequest::default().to(program)).await.expect("call"), word(99));
-    assert_eq!(p.get_storage_at(program, U256::ZERO).await.expect("slot"), U256::from(99));
+    assert_eq!(
+        p.call(TransactionRequest::default().to(program))
+            .await
+            .expect("call"),
+        word(99)
+    );
+    assert_eq!(
+        p.get_storage_at(program, U256::ZERO).await.expect("slot"),
+        U256::from(99)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -225,6 +261,14 @@ async fn stylus_deployer_with_constructor_args() {
         .iter()
         .any(|l| ArbWasm::ProgramActivated::decode_log_data(l.data()).is_ok()));
     // The constructor ran with its argument.
-    assert_eq!(p.get_storage_at(deployed, U256::ZERO).await.expect("slot"), U256::from(77));
-    assert_eq!(p.call(TransactionRequest::default().to(deployed)).await.expect("call"), word(77));
+    assert_eq!(
+        p.get_storage_at(deployed, U256::ZERO).await.expect("slot"),
+        U256::from(77)
+    );
+    assert_eq!(
+        p.call(TransactionRequest::default().to(deployed))
+            .await
+            .expect("call"),
+        word(77)
+    );
 }
