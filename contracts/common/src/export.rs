@@ -68,14 +68,48 @@ pub fn clean_sol_decls(decls: &str) -> String {
         out.push(bytes[i] as char);
         i += 1;
     }
-    let mut lines = String::new();
-    for item in out.split(';') {
-        let item = item.split_whitespace().collect::<std::vec::Vec<_>>().join(" ");
-        if !item.is_empty() {
-            lines.push_str("    ");
-            lines.push_str(&item.replace(" (", "(").replace("( ", "(").replace(" )", ")").replace(" ,", ","));
-            lines.push_str(";\n");
+    // Split into items: an item ends at `;` or at the `}` closing a struct,
+    // both at brace depth 0.
+    let mut items = std::vec::Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    for c in out.chars() {
+        current.push(c);
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    items.push(core::mem::take(&mut current));
+                }
+            }
+            ';' if depth == 0 => items.push(core::mem::take(&mut current)),
+            _ => {}
         }
+    }
+    items.push(current);
+    let mut lines = String::new();
+    for item in items {
+        let item = item
+            .split_whitespace()
+            .collect::<std::vec::Vec<_>>()
+            .join(" ");
+        let item = item.trim_end_matches(';').trim();
+        if item.is_empty() {
+            continue;
+        }
+        let item = item
+            .replace(" (", "(")
+            .replace("( ", "(")
+            .replace(" )", ")")
+            .replace(" ,", ",")
+            .replace(" ;", ";");
+        lines.push_str("    ");
+        lines.push_str(&item);
+        if !item.ends_with('}') {
+            lines.push(';');
+        }
+        lines.push('\n');
     }
     lines
 }
@@ -111,7 +145,10 @@ pub fn render_interface<T: GenerateAbi>(decls: &str) -> String {
     let body: String = body
         .lines()
         .filter(|l| {
-            let name = l.trim().strip_prefix("error ").and_then(|r| r.split('(').next());
+            let name = l
+                .trim()
+                .strip_prefix("error ")
+                .and_then(|r| r.split('(').next());
             !matches!(name, Some(n) if declared.contains(&n))
         })
         .map(|l| std::format!("{l}\n"))
@@ -139,6 +176,15 @@ pub fn print_interface<T: GenerateAbi>(decls: &str) {
 #[cfg(test)]
 mod tests {
     use super::clean_sol_decls;
+
+    #[test]
+    fn keeps_structs_whole() {
+        let s = r#"# [derive (AbiType)] struct R { uint256 a ; address b ; } error E (R r) ;"#;
+        assert_eq!(
+            clean_sol_decls(s),
+            "    struct R { uint256 a; address b; }\n    error E(R r);\n"
+        );
+    }
 
     #[test]
     fn strips_attributes_and_normalises_spacing() {

@@ -13,9 +13,9 @@
 
 extern crate alloc;
 
-pub mod proxy;
 #[cfg(feature = "export-abi")]
 pub mod export;
+pub mod proxy;
 
 #[doc(hidden)]
 pub mod __private {
@@ -39,8 +39,26 @@ macro_rules! sol_decls {
             #![sol(all_derives)]
             $($item)*
         }
-        /// Solidity source of this contract's errors and events (ABI export only).
+        /// Solidity source of this contract's errors, events and structs (ABI export only).
         #[cfg(feature = "export-abi")]
         pub const SOL_DECLS: &str = stringify!($($item)*);
+    };
+}
+
+/// Makes `sol_decls!` structs usable as `#[public]` return types under the
+/// `export-abi` feature.
+///
+/// stylus-sdk 0.9's ABI printer asks every return type for its "inner types"
+/// (the struct declarations to print); its `AbiType` derive does not provide
+/// them. The suite declares structs inside [`sol_decls!`], whose text is
+/// already spliced into the interface, so each struct just needs an empty
+/// `InnerTypes` impl: `stylus_ip_common::abi_structs!(UserRecord, ModelView);`
+#[macro_export]
+macro_rules! abi_structs {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[cfg(feature = "export-abi")]
+            impl stylus_sdk::abi::export::internal::InnerTypes for $name {}
+        )*
     };
 }
