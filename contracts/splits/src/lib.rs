@@ -43,7 +43,8 @@ pub mod logic;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, I256, U256};
+use alloy_primitives::{Address, B256, I256, U256};
+use alloy_sol_types::{SolError, SolEvent};
 use logic::SplitError;
 use stylus_sdk::{
     prelude::*,
@@ -107,7 +108,12 @@ stylus_ip_common::sol_decls! {
 }
 
 /// Errors of [`Split`].
-#[derive(SolidityError, Debug)]
+///
+/// ABI-encoded by a hand-written `From<Error> for Vec<u8>` (selector +
+/// static words) rather than `#[derive(SolidityError)]`, whose per-variant
+/// alloy encoders cost ~7 KB of WASM; a unit test checks the bytes against
+/// alloy's encoding for every variant.
+#[derive(Debug)]
 pub enum Error {
     /// See [`SplitAlreadyInitialized`].
     AlreadyInitialized(SplitAlreadyInitialized),
@@ -143,6 +149,67 @@ pub enum Error {
     BalanceQueryFailed(SplitBalanceQueryFailed),
     /// See [`SplitArithmeticOverflow`].
     ArithmeticOverflow(SplitArithmeticOverflow),
+}
+
+fn encode_error(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + 32 * words.len());
+    out.extend_from_slice(&selector);
+    for w in words {
+        out.extend_from_slice(w);
+    }
+    out
+}
+
+impl From<Error> for Vec<u8> {
+    fn from(e: Error) -> Self {
+        use logic::word_address as a;
+        let u = |v: U256| v.to_be_bytes::<32>();
+        match e {
+            Error::AlreadyInitialized(_) => encode_error(SplitAlreadyInitialized::SELECTOR, &[]),
+            Error::NotInitialized(_) => encode_error(SplitNotInitialized::SELECTOR, &[]),
+            Error::InvalidRecipientCount(e) => encode_error(
+                SplitInvalidRecipientCount::SELECTOR,
+                &[u(e.count), u(e.max)],
+            ),
+            Error::LengthMismatch(e) => encode_error(
+                SplitLengthMismatch::SELECTOR,
+                &[u(e.recipients), u(e.allocations)],
+            ),
+            Error::ZeroAddressRecipient(_) => {
+                encode_error(SplitZeroAddressRecipient::SELECTOR, &[])
+            }
+            Error::RecipientsNotSorted(e) => {
+                encode_error(SplitRecipientsNotSorted::SELECTOR, &[u(e.index)])
+            }
+            Error::ZeroAllocation(e) => encode_error(SplitZeroAllocation::SELECTOR, &[u(e.index)]),
+            Error::InvalidAllocationSum(e) => {
+                encode_error(SplitInvalidAllocationSum::SELECTOR, &[u(e.sum)])
+            }
+            Error::InvalidDustRecipient(e) => {
+                encode_error(SplitInvalidDustRecipient::SELECTOR, &[a(e.dustRecipient)])
+            }
+            Error::Unauthorized(e) => encode_error(SplitUnauthorized::SELECTOR, &[a(e.caller)]),
+            Error::Immutable(_) => encode_error(SplitImmutable::SELECTOR, &[]),
+            Error::InvalidController(e) => {
+                encode_error(SplitInvalidController::SELECTOR, &[a(e.controller)])
+            }
+            Error::NothingToWithdraw(e) => {
+                encode_error(SplitNothingToWithdraw::SELECTOR, &[a(e.recipient)])
+            }
+            Error::EthTransferFailed(e) => encode_error(
+                SplitEthTransferFailed::SELECTOR,
+                &[a(e.recipient), u(e.amount)],
+            ),
+            Error::TokenTransferFailed(e) => encode_error(
+                SplitTokenTransferFailed::SELECTOR,
+                &[a(e.token), a(e.recipient), u(e.amount)],
+            ),
+            Error::BalanceQueryFailed(e) => {
+                encode_error(SplitBalanceQueryFailed::SELECTOR, &[a(e.token)])
+            }
+            Error::ArithmeticOverflow(_) => encode_error(SplitArithmeticOverflow::SELECTOR, &[]),
+        }
+    }
 }
 
 impl From<SplitError> for Error {
@@ -257,6 +324,45 @@ fn overflow() -> Error {
 }
 
 impl Split {
+    /// Emits a log (events are encoded by hand: see [`Error`] for why).
+    fn emit(&self, topics: &[B256], words: &[[u8; 32]]) {
+        let mut data = Vec::with_capacity(32 * words.len());
+        for w in words {
+            data.extend_from_slice(w);
+        }
+        // Only fails for more than 4 topics.
+        let _ = self.vm().raw_log(topics, &data);
+    }
+
+    /// Emits an event with two indexed addresses and no data.
+    fn emit_pair(&self, signature: B256, first: Address, second: Address) {
+        self.emit(
+            &[
+                signature,
+                B256::from(logic::word_address(first)),
+                B256::from(logic::word_address(second)),
+            ],
+            &[],
+        );
+    }
+
+    fn emit_split_updated(
+        &self,
+        epoch: u32,
+        recipients: &[Address],
+        allocations: &[u32],
+        dust: Address,
+    ) {
+        let data = logic::encode_with_arrays(recipients, allocations, &[logic::word_address(dust)]);
+        let _ = self.vm().raw_log(
+            &[
+                SplitUpdated::SIGNATURE_HASH,
+                B256::from(logic::word_usize(epoch as usize)),
+            ],
+            &data,
+        );
+    }
+
     fn require_initialized(&self) -> Result<(), Error> {
         if self.initialized.get() {
             Ok(())
@@ -280,12 +386,12 @@ impl Split {
     }
 
     fn current_epoch(&self) -> u32 {
-        self.epoch.get().to::<u32>()
+        self.epoch.get().as_limbs()[0] as u32
     }
 
     /// Allocation set that `token` follows.
     fn token_epoch_of(&self, token: Address) -> u32 {
-        let e = self.tokens.getter(token).epoch_plus_one.get().to::<u32>();
+        let e = self.tokens.getter(token).epoch_plus_one.get().as_limbs()[0] as u32;
         if e == 0 {
             self.current_epoch()
         } else {
@@ -312,7 +418,8 @@ impl Split {
             entry.dust.set(r == dust_recipient);
         }
         let mut info = self.epochs.setter(epoch);
-        info.head.set(recipients[0]);
+        info.head
+            .set(recipients.first().copied().unwrap_or_default());
         // SAFETY of the cast: at most MAX_RECIPIENTS (500) recipients.
         info.count
             .set(alloy_primitives::aliases::U16::from(recipients.len() as u16));
@@ -328,7 +435,7 @@ impl Split {
         while !cur.is_zero() {
             let entry = set.getter(cur);
             recipients.push(cur);
-            allocations.push(entry.allocation.get().to::<u32>());
+            allocations.push(entry.allocation.get().as_limbs()[0] as u32);
             if entry.dust.get() {
                 dust = cur;
             }
@@ -369,7 +476,7 @@ impl Split {
             .getter(recipient)
             .allocation
             .get()
-            .to::<u32>();
+            .as_limbs()[0] as u32;
         let received = self.received(token)?;
         let base = self.tokens.getter(token).base.get();
         let share = logic::share(logic::epoch_revenue(received, base), allocation);
@@ -398,7 +505,11 @@ impl Split {
                 let (allocation, is_dust, next) = {
                     let set = self.entries.getter(from);
                     let e = set.getter(cur);
-                    (e.allocation.get().to::<u32>(), e.dust.get(), e.next.get())
+                    (
+                        e.allocation.get().as_limbs()[0] as u32,
+                        e.dust.get(),
+                        e.next.get(),
+                    )
                 };
                 let share = logic::share(revenue, allocation);
                 if !share.is_zero() {
@@ -421,15 +532,17 @@ impl Split {
             .setter(token)
             .epoch_plus_one
             .set(alloy_primitives::aliases::U32::from(to_plus_one));
-        log(
-            self.vm(),
-            TokenSettled {
-                token,
-                fromEpoch: from,
-                toEpoch: to,
-                revenue,
-                dust,
-            },
+        self.emit(
+            &[
+                TokenSettled::SIGNATURE_HASH,
+                B256::from(logic::word_address(token)),
+            ],
+            &[
+                logic::word_usize(from as usize),
+                logic::word_usize(to as usize),
+                revenue.to_be_bytes(),
+                dust.to_be_bytes(),
+            ],
         );
         Ok(())
     }
@@ -515,23 +628,13 @@ impl Split {
         self.controller.set(controller);
         self.initialized.set(true);
         if !controller.is_zero() {
-            log(
-                self.vm(),
-                ControlTransferred {
-                    previousController: Address::ZERO,
-                    newController: controller,
-                },
+            self.emit_pair(
+                ControlTransferred::SIGNATURE_HASH,
+                Address::ZERO,
+                controller,
             );
         }
-        log(
-            self.vm(),
-            SplitUpdated {
-                epoch: 0,
-                recipients,
-                allocations,
-                dustRecipient: dust_recipient,
-            },
-        );
+        self.emit_split_updated(0, &recipients, &allocations, dust_recipient);
         Ok(())
     }
 
@@ -565,15 +668,7 @@ impl Split {
         }
         self.write_epoch(next, &recipients, &allocations, dust_recipient);
         self.epoch.set(alloy_primitives::aliases::U32::from(next));
-        log(
-            self.vm(),
-            SplitUpdated {
-                epoch: next,
-                recipients,
-                allocations,
-                dustRecipient: dust_recipient,
-            },
-        );
+        self.emit_split_updated(next, &recipients, &allocations, dust_recipient);
         Ok(())
     }
 
@@ -601,8 +696,8 @@ impl Split {
 
     /// Pays `recipient` everything it can claim in each of `tokens`
     /// (`address(0)` = ETH). Anyone may call it; funds only go to
-    /// `recipient`. O(1) per token. Tokens with nothing due are skipped;
-    /// returns the amount paid per token. State is updated before each
+    /// `recipient`. O(1) per token. Tokens with nothing due are skipped (the
+    /// amounts paid are in the [`Withdrawal`] events). State is updated before each
     /// transfer (a re-entrant call finds nothing more to claim).
     ///
     /// # Errors
@@ -614,17 +709,11 @@ impl Split {
     ///
     /// # Events
     /// [`Withdrawal`] per token paid.
-    pub fn withdraw(
-        &mut self,
-        recipient: Address,
-        tokens: Vec<Address>,
-    ) -> Result<Vec<U256>, Error> {
+    pub fn withdraw(&mut self, recipient: Address, tokens: Vec<Address>) -> Result<(), Error> {
         self.require_initialized()?;
-        let mut amounts = Vec::with_capacity(tokens.len());
         let mut any = false;
         for token in tokens {
             let (_, offset, amount) = self.position(recipient, token)?;
-            amounts.push(amount);
             if amount.is_zero() {
                 continue;
             }
@@ -650,13 +739,13 @@ impl Split {
                 .set(alloy_primitives::aliases::U32::from(epoch_plus_one));
             // Interaction.
             self.pay(token, recipient, amount)?;
-            log(
-                self.vm(),
-                Withdrawal {
-                    recipient,
-                    token,
-                    amount,
-                },
+            self.emit(
+                &[
+                    Withdrawal::SIGNATURE_HASH,
+                    B256::from(logic::word_address(recipient)),
+                    B256::from(logic::word_address(token)),
+                ],
+                &[amount.to_be_bytes()],
             );
         }
         if !any {
@@ -664,7 +753,7 @@ impl Split {
                 recipient,
             }));
         }
-        Ok(amounts)
+        Ok(())
     }
 
     /// Proposes `new_controller`; it takes over once it calls
@@ -684,12 +773,10 @@ impl Split {
             }));
         }
         self.pending_controller.set(new_controller);
-        log(
-            self.vm(),
-            ControlTransferStarted {
-                controller,
-                newController: new_controller,
-            },
+        self.emit_pair(
+            ControlTransferStarted::SIGNATURE_HASH,
+            controller,
+            new_controller,
         );
         Ok(())
     }
@@ -706,12 +793,10 @@ impl Split {
         let controller = self.require_controller()?;
         let pending = self.pending_controller.get();
         self.pending_controller.set(Address::ZERO);
-        log(
-            self.vm(),
-            ControlTransferCancelled {
-                controller,
-                pendingController: pending,
-            },
+        self.emit_pair(
+            ControlTransferCancelled::SIGNATURE_HASH,
+            controller,
+            pending,
         );
         Ok(())
     }
@@ -734,13 +819,7 @@ impl Split {
         let previous = self.controller.get();
         self.controller.set(pending);
         self.pending_controller.set(Address::ZERO);
-        log(
-            self.vm(),
-            ControlTransferred {
-                previousController: previous,
-                newController: pending,
-            },
-        );
+        self.emit_pair(ControlTransferred::SIGNATURE_HASH, previous, pending);
         Ok(())
     }
 
@@ -757,12 +836,10 @@ impl Split {
         let controller = self.require_controller()?;
         self.controller.set(Address::ZERO);
         self.pending_controller.set(Address::ZERO);
-        log(
-            self.vm(),
-            ControlTransferred {
-                previousController: controller,
-                newController: Address::ZERO,
-            },
+        self.emit_pair(
+            ControlTransferred::SIGNATURE_HASH,
+            controller,
+            Address::ZERO,
         );
         Ok(())
     }
@@ -820,7 +897,7 @@ impl Split {
             .getter(recipient)
             .allocation
             .get()
-            .to::<u32>()
+            .as_limbs()[0] as u32
     }
 
     /// What `recipient` could withdraw in `token` now.

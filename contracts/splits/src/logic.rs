@@ -130,17 +130,37 @@ pub fn validate_split(
 }
 
 /// `floor(amount * allocation / 1e6)`, exact and overflow-free for every
-/// `amount` (computed as `q*a + (r*a)/1e6` with `amount = q*1e6 + r`).
-/// For `allocation <= 1e6` the result is at most `amount`.
+/// `amount` (computed as `q*a + (r*a)/1e6` with `amount = q*1e6 + r`, the
+/// division done limb by limb: no 256-bit division code in the WASM). For
+/// `allocation <= 1e6` the result is at most `amount`.
 #[must_use]
 pub fn share(amount: U256, allocation: u32) -> U256 {
-    let scale = U256::from(PERCENTAGE_SCALE);
-    let a = U256::from(allocation);
-    let q = amount / scale;
-    let r = amount % scale;
-    // For a <= 1e6, q*a <= amount and r*a < 1e12: nothing overflows. An
-    // allocation > 1e6 is never stored; saturate rather than wrap anyway.
-    q.saturating_mul(a).saturating_add(r * a / scale)
+    let (q, r) = div_rem_scale(amount);
+    // For a <= 1e6: q*a <= amount and r*a < 1e12. An allocation > 1e6 is
+    // never stored; saturate rather than wrap anyway.
+    let a = u64::from(allocation);
+    q.saturating_mul(U256::from(a))
+        .saturating_add(U256::from(r * a / u64::from(PERCENTAGE_SCALE)))
+}
+
+/// `(x / 1e6, x % 1e6)` by schoolbook division over 32-bit digits (every
+/// intermediate fits a `u64`).
+#[must_use]
+pub fn div_rem_scale(x: U256) -> (U256, u64) {
+    let d = u64::from(PERCENTAGE_SCALE);
+    let limbs = x.as_limbs(); // little-endian u64s
+    let mut q = [0u64; 4];
+    let mut r: u64 = 0;
+    for i in (0..4).rev() {
+        let hi = (r << 32) | (limbs[i] >> 32);
+        let q_hi = hi / d;
+        r = hi % d;
+        let lo = (r << 32) | (limbs[i] & 0xffff_ffff);
+        let q_lo = lo / d;
+        r = lo % d;
+        q[i] = (q_hi << 32) | q_lo;
+    }
+    (U256::from_limbs(q), r)
 }
 
 /// Total received of a token: current balance plus everything withdrawn.
@@ -246,32 +266,56 @@ pub fn encode_split_params(
     dust_recipient: Address,
     salt: [u8; 32],
 ) -> alloc::vec::Vec<u8> {
-    fn word_u(out: &mut alloc::vec::Vec<u8>, v: usize) {
-        let mut w = [0u8; 32];
-        w[24..].copy_from_slice(&(v as u64).to_be_bytes());
-        out.extend_from_slice(&w);
+    encode_with_arrays(
+        recipients,
+        allocations,
+        &[word_address(controller), word_address(dust_recipient), salt],
+    )
+}
+
+/// ABI encoding of `(address[] a, uint32[] b, <static words...>)`: the two
+/// dynamic arrays first, then the given static 32-byte words (the layout
+/// of `initialize`'s arguments, the factory salt preimage and the
+/// `SplitUpdated` event data).
+#[must_use]
+pub fn encode_with_arrays(
+    recipients: &[Address],
+    allocations: &[u32],
+    statics: &[[u8; 32]],
+) -> alloc::vec::Vec<u8> {
+    let head = 32 * (2 + statics.len());
+    let first = 32 * (1 + recipients.len());
+    let mut out = alloc::vec::Vec::with_capacity(head + first + 32 * (1 + allocations.len()));
+    out.extend_from_slice(&word_usize(head));
+    out.extend_from_slice(&word_usize(head + first));
+    for w in statics {
+        out.extend_from_slice(w);
     }
-    fn word_a(out: &mut alloc::vec::Vec<u8>, a: Address) {
-        out.extend_from_slice(&[0u8; 12]);
-        out.extend_from_slice(a.as_slice());
-    }
-    let head = 5 * 32;
-    let first_len = 32 * (1 + recipients.len());
-    let mut out = alloc::vec::Vec::with_capacity(head + first_len + 32 * (1 + allocations.len()));
-    word_u(&mut out, head);
-    word_u(&mut out, head + first_len);
-    word_a(&mut out, controller);
-    word_a(&mut out, dust_recipient);
-    out.extend_from_slice(&salt);
-    word_u(&mut out, recipients.len());
+    out.extend_from_slice(&word_usize(recipients.len()));
     for &r in recipients {
-        word_a(&mut out, r);
+        out.extend_from_slice(&word_address(r));
     }
-    word_u(&mut out, allocations.len());
+    out.extend_from_slice(&word_usize(allocations.len()));
     for &a in allocations {
-        word_u(&mut out, a as usize);
+        out.extend_from_slice(&word_usize(a as usize));
     }
     out
+}
+
+/// An address as a left-padded ABI word.
+#[must_use]
+pub fn word_address(a: Address) -> [u8; 32] {
+    let mut w = [0u8; 32];
+    w[12..].copy_from_slice(a.as_slice());
+    w
+}
+
+/// An integer as an ABI word.
+#[must_use]
+pub fn word_usize(v: usize) -> [u8; 32] {
+    let mut w = [0u8; 32];
+    w[24..].copy_from_slice(&(v as u64).to_be_bytes());
+    w
 }
 
 #[cfg(test)]
@@ -639,6 +683,23 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn div_rem_scale_matches_ruint(x in any::<[u64; 4]>()) {
+            let v = U256::from_limbs(x);
+            let (q, r) = div_rem_scale(v);
+            prop_assert_eq!(q, v / U256::from(PERCENTAGE_SCALE));
+            prop_assert_eq!(U256::from(r), v % U256::from(PERCENTAGE_SCALE));
+        }
+
+        #[test]
+        fn share_matches_wide_floor_u256(x in any::<[u64; 4]>(), allocation in 0u32..=1_000_000) {
+            let v = U256::from_limbs(x);
+            // floor(v*a/1e6) via 512-bit intermediate
+            let wide = alloy_primitives::U512::from(v) * alloy_primitives::U512::from(allocation)
+                / alloy_primitives::U512::from(PERCENTAGE_SCALE);
+            prop_assert_eq!(alloy_primitives::U512::from(share(v, allocation)), wide);
+        }
 
         #[test]
         fn share_matches_wide_floor(amount in any::<u128>(), allocation in 0u32..=1_000_000) {
