@@ -1,0 +1,938 @@
+//! # Provenance registry for AI-generated assets (ERC-7007-compatible)
+//!
+//! A singleton contract in which creators anchor *how* an asset was made, so
+//! that buyers and later disputes can check it:
+//!
+//! * **Model commitments.** [`ProvenanceRegistry::register_model`] stores a
+//!   model's weights hash, version, URI and *attester* (the key that signs
+//!   for the model's outputs) under a new id owned by the caller. A new
+//!   version names its parent model (same owner), giving model lineage;
+//!   [`ProvenanceRegistry::retire_model`] closes a model to new records;
+//!   [`ProvenanceRegistry::link_model_nft`] ties a model to a suite NFT that
+//!   represents it.
+//! * **Provenance records**, one per asset `(collection, id)` (ERC-721 token
+//!   or ERC-1155 id), written once by the collection's minter or the token's
+//!   owner: model id, hashes of prompt, seed, parameters, content and human
+//!   contribution, creator, block timestamp and up to
+//!   [`hashing::MAX_PARENTS`] parent assets, which must already have records
+//!   (so the derived-from graph cannot have cycles, see [`logic`]).
+//! * **Attestation.** The model's attester signs the record's EIP-712 hash
+//!   ([`hashing`]); the signature is checked on write (or later with
+//!   [`ProvenanceRegistry::attest`]) and the record remembers that it is
+//!   attested. [`ProvenanceRegistry::verify`] is ERC-7007's
+//!   `verify(prompt, aigcData, proof)`.
+//! * **Front-running guard.** Models may require commit–reveal:
+//!   [`ProvenanceRegistry::commit`] first, write the record at least one
+//!   block later.
+//! * **Views**: [`ProvenanceRegistry::provenance_of`],
+//!   [`ProvenanceRegistry::lineage`] (bounded), [`ProvenanceRegistry::model_of`].
+//!
+//! All hashing lives in [`hashing`], shared with the off-chain CLI; pure
+//! rules live in [`logic`].
+//!
+//! Block numbers: on Arbitrum, `block.number` (the `block_number` hostio) is
+//! an estimate of the **L1** block number, so "one block later" means at
+//! least one L1 block (about 12 s) later: a stricter guard, not a weaker one.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+// `#[entrypoint]` generates undocumented ABI-printing functions under
+// export-abi; docs are enforced in every other configuration.
+#![cfg_attr(feature = "export-abi", allow(missing_docs))]
+extern crate alloc;
+
+mod abi;
+pub mod hashing;
+pub mod logic;
+
+use alloc::{string::String, vec::Vec};
+
+use alloy_sol_types::SolEvent;
+
+use alloy_primitives::{
+    address, fixed_bytes, keccak256, Address, FixedBytes, B256, U256, U32, U64,
+};
+use stylus_sdk::{
+    abi::Bytes,
+    prelude::*,
+    storage::{
+        StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU32, StorageU64,
+        StorageVec,
+    },
+};
+
+use crate::{
+    abi::Item,
+    hashing::{AssetRef, RecordFields},
+    logic::{ParentError, RevealError, MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES},
+};
+
+stylus_ip_common::sol_decls! {
+    /// The model id is not registered.
+    error ProvenanceUnknownModel(uint256 modelId);
+    /// The model is retired: no new records or attestations.
+    error ProvenanceModelRetired(uint256 modelId);
+    /// `account` does not own model `modelId`.
+    error ProvenanceNotModelOwner(uint256 modelId, address account);
+    /// The attester address is zero.
+    error ProvenanceInvalidAttester(address attester);
+    /// The model already has a linked NFT.
+    error ProvenanceModelNftAlreadyLinked(uint256 modelId);
+    /// `account` does not own token `tokenId` of `collection`.
+    error ProvenanceNotTokenOwner(address collection, uint256 tokenId, address account);
+    /// The asset already has a record (records are write-once).
+    error ProvenanceRecordExists(address collection, uint256 id);
+    /// The asset has no record.
+    error ProvenanceNonexistentRecord(address collection, uint256 id);
+    /// `account` is neither a minter of `collection` nor the owner of `id`.
+    error ProvenanceUnauthorizedWriter(address collection, uint256 id, address account);
+    /// The signature is malformed or not the model attester's.
+    error ProvenanceInvalidSignature();
+    /// The record is already attested.
+    error ProvenanceAlreadyAttested(address collection, uint256 id);
+    /// The parent collections and ids arrays differ in length.
+    error ProvenanceParentsLengthMismatch(uint256 collections, uint256 ids);
+    /// More parents than allowed.
+    error ProvenanceTooManyParents(uint256 count, uint256 max);
+    /// A parent is listed twice.
+    error ProvenanceDuplicateParent(address collection, uint256 id);
+    /// A parent asset has no record.
+    error ProvenanceMissingParent(address collection, uint256 id);
+    /// The caller already made this commitment.
+    error ProvenanceCommitmentExists(bytes32 commitment);
+    /// The model requires commit–reveal and the caller never committed to this record.
+    error ProvenanceRevealWithoutCommit(bytes32 commitment);
+    /// The commitment was made in this block; the record can be written from `readyAtBlock`.
+    error ProvenanceRevealTooEarly(bytes32 commitment, uint64 readyAtBlock);
+    /// `maxDepth` is above the limit.
+    error ProvenanceLineageTooDeep(uint32 maxDepth, uint32 limit);
+    /// A counter or block number overflowed.
+    error ProvenanceOverflow();
+
+    /// A model was registered.
+    event ModelRegistered(uint256 indexed modelId, address indexed owner, uint256 indexed parentModelId, bytes32 weightsHash, address attester, bool commitReveal, string version, string uri);
+    /// A model was retired.
+    event ModelRetired(uint256 indexed modelId);
+    /// A model was linked to the NFT that represents it.
+    event ModelNftLinked(uint256 indexed modelId, address indexed collection, uint256 indexed tokenId);
+    /// `committer` committed to a record (commit–reveal).
+    event Committed(address indexed committer, bytes32 indexed commitment, uint64 blockNumber);
+    /// A provenance record was written.
+    event ProvenanceRecorded(address indexed collection, uint256 indexed id, uint256 indexed modelId, address creator, bytes32 structHash, bytes32 promptHash, bytes32 contentHash, address[] parentCollections, uint256[] parentIds);
+    /// A record was attested by its model's attester.
+    event ProvenanceAttested(address indexed collection, uint256 indexed id, address indexed attester);
+}
+
+mod collection {
+    // The macro generates undocumented methods and Solidity-cased parameters.
+    #![allow(missing_docs, non_snake_case)]
+    use stylus_sdk::prelude::*;
+
+    sol_interface! {
+        /// What the registry calls on a suite collection (ERC-721
+        /// `ip-collection` or ERC-1155 editions) to authorise record writers
+        /// and model-NFT links.
+        interface IAssetCollection {
+            /// Whether `account` may mint in the collection.
+            function isMinter(address account) external view returns (bool);
+            /// Owner of an ERC-721 token (reverts for unknown tokens).
+            function ownerOf(uint256 tokenId) external view returns (address);
+        }
+    }
+}
+pub use collection::IAssetCollection;
+
+/// Address of the `ecrecover` precompile.
+const ECRECOVER: Address = address!("0000000000000000000000000000000000000001");
+
+/// ERC-165 id of ERC-165 itself.
+pub const IERC165_ID: FixedBytes<4> = fixed_bytes!("01ffc9a7");
+/// ERC-165 id of the registry interface: XOR of the selectors of every public
+/// function except `supportsInterface` (recomputed in the unit tests).
+pub const IPROVENANCE_REGISTRY_ID: FixedBytes<4> = fixed_bytes!("2858f8fd");
+
+/// Errors of [`ProvenanceRegistry`].
+#[derive(SolidityError, Debug)]
+pub enum Error {
+    /// See [`ProvenanceUnknownModel`].
+    UnknownModel(ProvenanceUnknownModel),
+    /// See [`ProvenanceModelRetired`].
+    ModelRetired(ProvenanceModelRetired),
+    /// See [`ProvenanceNotModelOwner`].
+    NotModelOwner(ProvenanceNotModelOwner),
+    /// See [`ProvenanceInvalidAttester`].
+    InvalidAttester(ProvenanceInvalidAttester),
+    /// See [`ProvenanceModelNftAlreadyLinked`].
+    ModelNftAlreadyLinked(ProvenanceModelNftAlreadyLinked),
+    /// See [`ProvenanceNotTokenOwner`].
+    NotTokenOwner(ProvenanceNotTokenOwner),
+    /// See [`ProvenanceRecordExists`].
+    RecordExists(ProvenanceRecordExists),
+    /// See [`ProvenanceNonexistentRecord`].
+    NonexistentRecord(ProvenanceNonexistentRecord),
+    /// See [`ProvenanceUnauthorizedWriter`].
+    UnauthorizedWriter(ProvenanceUnauthorizedWriter),
+    /// See [`ProvenanceInvalidSignature`].
+    InvalidSignature(ProvenanceInvalidSignature),
+    /// See [`ProvenanceAlreadyAttested`].
+    AlreadyAttested(ProvenanceAlreadyAttested),
+    /// See [`ProvenanceParentsLengthMismatch`].
+    ParentsLengthMismatch(ProvenanceParentsLengthMismatch),
+    /// See [`ProvenanceTooManyParents`].
+    TooManyParents(ProvenanceTooManyParents),
+    /// See [`ProvenanceDuplicateParent`].
+    DuplicateParent(ProvenanceDuplicateParent),
+    /// See [`ProvenanceMissingParent`].
+    MissingParent(ProvenanceMissingParent),
+    /// See [`ProvenanceCommitmentExists`].
+    CommitmentExists(ProvenanceCommitmentExists),
+    /// See [`ProvenanceRevealWithoutCommit`].
+    RevealWithoutCommit(ProvenanceRevealWithoutCommit),
+    /// See [`ProvenanceRevealTooEarly`].
+    RevealTooEarly(ProvenanceRevealTooEarly),
+    /// See [`ProvenanceLineageTooDeep`].
+    LineageTooDeep(ProvenanceLineageTooDeep),
+    /// See [`ProvenanceOverflow`].
+    Overflow(ProvenanceOverflow),
+}
+
+impl From<ParentError> for Error {
+    fn from(e: ParentError) -> Self {
+        match e {
+            ParentError::LengthMismatch { collections, ids } => {
+                Error::ParentsLengthMismatch(ProvenanceParentsLengthMismatch {
+                    collections: U256::from(collections),
+                    ids: U256::from(ids),
+                })
+            }
+            ParentError::TooMany { count } => Error::TooManyParents(ProvenanceTooManyParents {
+                count: U256::from(count),
+                max: U256::from(hashing::MAX_PARENTS),
+            }),
+            ParentError::Duplicate(a) => Error::DuplicateParent(ProvenanceDuplicateParent {
+                collection: a.collection,
+                id: a.id,
+            }),
+        }
+    }
+}
+
+/// A registered model.
+#[storage]
+struct Model {
+    /// Registrant; zero for unknown ids. Packed with the next three fields.
+    owner: StorageAddress,
+    retired: StorageBool,
+    commit_reveal: StorageBool,
+    registered_at: StorageU64,
+    attester: StorageAddress,
+    /// Byte lengths of `version` and `uri` (packed with `attester`).
+    version_len: StorageU32,
+    uri_len: StorageU32,
+    weights_hash: StorageB256,
+    parent: StorageU256,
+    nft_collection: StorageAddress,
+    nft_token_id: StorageU256,
+    /// `version` then `uri`, see [`logic::pack_texts`]. (Cheaper in code
+    /// size than two `StorageString`s.)
+    texts: StorageVec<StorageB256>,
+}
+
+/// A parent-asset reference in storage.
+#[storage]
+struct Parent {
+    collection: StorageAddress,
+    id: StorageU256,
+}
+
+/// A provenance record.
+#[storage]
+struct Record {
+    /// Writer; zero for assets without a record. Packed with the next two.
+    creator: StorageAddress,
+    timestamp: StorageU64,
+    attested: StorageBool,
+    model_id: StorageU256,
+    prompt_hash: StorageB256,
+    seed_hash: StorageB256,
+    params_hash: StorageB256,
+    content_hash: StorageB256,
+    human_hash: StorageB256,
+    parents: StorageVec<Parent>,
+}
+
+/// The provenance registry (one per chain).
+#[entrypoint]
+#[storage]
+pub struct ProvenanceRegistry {
+    /// Number of registered models; ids are `1..=model_count`.
+    model_count: StorageU256,
+    models: StorageMap<U256, Model>,
+    /// `collection => id => record`.
+    records: StorageMap<Address, StorageMap<U256, Record>>,
+    /// `committer => commitment => first block at which it may be revealed`.
+    commits: StorageMap<Address, StorageMap<B256, StorageU64>>,
+}
+
+/// Return type of [`ProvenanceRegistry::provenance_of`]: `(modelId,
+/// promptHash, seedHash, paramsHash, contentHash, humanHash, creator,
+/// timestamp, attested, parentCollections, parentIds)`.
+pub type ProvenanceView = (
+    U256,
+    B256,
+    B256,
+    B256,
+    B256,
+    B256,
+    Address,
+    u64,
+    bool,
+    Vec<Address>,
+    Vec<U256>,
+);
+
+/// Return type of [`ProvenanceRegistry::model_of`]: `(owner, attester,
+/// weightsHash, version, uri, parentModelId, retired, commitReveal,
+/// nftCollection, nftTokenId, registeredAt)`.
+pub type ModelView = (
+    Address,
+    Address,
+    B256,
+    String,
+    String,
+    U256,
+    bool,
+    bool,
+    Address,
+    U256,
+    u64,
+);
+
+/// Return type of [`ProvenanceRegistry::lineage`]: `(collections, ids,
+/// depths, truncated)`.
+pub type LineageView = (Vec<Address>, Vec<U256>, Vec<u32>, bool);
+
+#[public]
+impl ProvenanceRegistry {
+    /// Registers a model and returns its id (ids start at 1). The caller
+    /// becomes its owner. `parent_model_id` (0 for none) links a new version
+    /// to the model it derives from; the caller must own that model.
+    /// `commit_reveal` makes record writes for this model go through
+    /// [`Self::commit`] first.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAttester`] for a zero attester,
+    /// [`Error::UnknownModel`] / [`Error::NotModelOwner`] for a bad parent,
+    /// [`Error::Overflow`] if the id counter would overflow.
+    ///
+    /// # Events
+    /// [`ModelRegistered`].
+    pub fn register_model(
+        &mut self,
+        weights_hash: B256,
+        version: String,
+        uri: String,
+        attester: Address,
+        parent_model_id: U256,
+        commit_reveal: bool,
+    ) -> Result<U256, Error> {
+        let sender = self.vm().msg_sender();
+        if attester.is_zero() {
+            return Err(Error::InvalidAttester(ProvenanceInvalidAttester {
+                attester,
+            }));
+        }
+        if !parent_model_id.is_zero() {
+            self.require_model_owner(parent_model_id, sender)?;
+        }
+        // Calldata cannot hold 4 GiB, so these never fail in practice.
+        let overflow = || Error::Overflow(ProvenanceOverflow {});
+        let version_len = u32::try_from(version.len()).map_err(|_| overflow())?;
+        let uri_len = u32::try_from(uri.len()).map_err(|_| overflow())?;
+        let id = self
+            .model_count
+            .get()
+            .checked_add(U256::from(1))
+            .ok_or_else(overflow)?;
+        self.model_count.set(id);
+        let now = self.vm().block_timestamp();
+        let mut m = self.models.setter(id);
+        m.owner.set(sender);
+        m.commit_reveal.set(commit_reveal);
+        m.registered_at.set(U64::from(now));
+        m.attester.set(attester);
+        m.weights_hash.set(weights_hash);
+        m.parent.set(parent_model_id);
+        m.version_len.set(U32::from(version_len));
+        m.uri_len.set(U32::from(uri_len));
+        for w in logic::pack_texts(version.as_bytes(), uri.as_bytes()) {
+            m.texts.push(w);
+        }
+        self.emit(
+            &[
+                ModelRegistered::SIGNATURE_HASH,
+                abi::uint(id),
+                abi::address(sender),
+                abi::uint(parent_model_id),
+            ],
+            &[
+                Item::Word(weights_hash),
+                Item::Word(abi::address(attester)),
+                Item::Word(abi::boolean(commit_reveal)),
+                Item::Bytes(version.as_bytes()),
+                Item::Bytes(uri.as_bytes()),
+            ],
+        );
+        Ok(id)
+    }
+
+    /// Retires a model (owner only): it accepts no new records or
+    /// attestations. Existing records and [`Self::verify`] are unaffected.
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::NotModelOwner`],
+    /// [`Error::ModelRetired`] if already retired.
+    ///
+    /// # Events
+    /// [`ModelRetired`].
+    pub fn retire_model(&mut self, model_id: U256) -> Result<(), Error> {
+        let sender = self.vm().msg_sender();
+        self.require_model_owner(model_id, sender)?;
+        self.require_active(model_id)?;
+        self.models.setter(model_id).retired.set(true);
+        self.emit(&[ModelRetired::SIGNATURE_HASH, abi::uint(model_id)], &[]);
+        Ok(())
+    }
+
+    /// Links a model (owner only, once) to the NFT `token_id` of
+    /// `collection` that represents it; the caller must own that token.
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`], [`Error::NotModelOwner`],
+    /// [`Error::ModelNftAlreadyLinked`], [`Error::NotTokenOwner`] when
+    /// `ownerOf(token_id)` is not the caller (or the call fails).
+    ///
+    /// # Events
+    /// [`ModelNftLinked`].
+    pub fn link_model_nft(
+        &mut self,
+        model_id: U256,
+        collection: Address,
+        token_id: U256,
+    ) -> Result<(), Error> {
+        let sender = self.vm().msg_sender();
+        self.require_model_owner(model_id, sender)?;
+        if !self.models.getter(model_id).nft_collection.get().is_zero() {
+            return Err(Error::ModelNftAlreadyLinked(
+                ProvenanceModelNftAlreadyLinked { modelId: model_id },
+            ));
+        }
+        if self.owner_of(collection, token_id) != Some(sender) {
+            return Err(Error::NotTokenOwner(ProvenanceNotTokenOwner {
+                collection,
+                tokenId: token_id,
+                account: sender,
+            }));
+        }
+        let mut m = self.models.setter(model_id);
+        m.nft_collection.set(collection);
+        m.nft_token_id.set(token_id);
+        self.emit(
+            &[
+                ModelNftLinked::SIGNATURE_HASH,
+                abi::uint(model_id),
+                abi::address(collection),
+                abi::uint(token_id),
+            ],
+            &[],
+        );
+        Ok(())
+    }
+
+    /// Commits to a record before writing it (commit–reveal). `commitment`
+    /// is [`hashing::record_commitment`] of the record the caller will
+    /// write, with the caller as creator; the record can be written from the
+    /// next block on.
+    ///
+    /// # Errors
+    /// [`Error::CommitmentExists`] if the caller already made it,
+    /// [`Error::Overflow`] at block `u64::MAX`.
+    ///
+    /// # Events
+    /// [`Committed`].
+    pub fn commit(&mut self, commitment: B256) -> Result<(), Error> {
+        let sender = self.vm().msg_sender();
+        let block = self.block_number();
+        let ready_at =
+            logic::commit_ready_at(block).ok_or(Error::Overflow(ProvenanceOverflow {}))?;
+        let mut mine = self.commits.setter(sender);
+        let mut slot = mine.setter(commitment);
+        if slot.get() != U64::ZERO {
+            return Err(Error::CommitmentExists(ProvenanceCommitmentExists {
+                commitment,
+            }));
+        }
+        slot.set(U64::from(ready_at));
+        self.emit(
+            &[Committed::SIGNATURE_HASH, abi::address(sender), commitment],
+            &[Item::Word(abi::uint64(block))],
+        );
+        Ok(())
+    }
+
+    /// Writes the provenance record of asset `(collection, id)`, once. The
+    /// caller must be a minter of `collection` (`isMinter`) or the owner of
+    /// `id` (`ownerOf`), and becomes the record's creator. `parent_*` list
+    /// the assets this one derives from (parallel arrays, at most
+    /// [`hashing::MAX_PARENTS`], each with a record already). `signature` is
+    /// the model attester's EIP-712 signature of the record
+    /// ([`hashing::record_digest`]), or empty for an unattested record.
+    ///
+    /// # Errors
+    /// [`Error::RecordExists`], [`Error::UnknownModel`],
+    /// [`Error::ModelRetired`], [`Error::ParentsLengthMismatch`],
+    /// [`Error::TooManyParents`], [`Error::DuplicateParent`],
+    /// [`Error::MissingParent`], [`Error::RevealWithoutCommit`] /
+    /// [`Error::RevealTooEarly`] (models with commit–reveal),
+    /// [`Error::InvalidSignature`], [`Error::UnauthorizedWriter`].
+    ///
+    /// # Events
+    /// [`ProvenanceRecorded`], and [`ProvenanceAttested`] when signed.
+    #[allow(clippy::too_many_arguments)] // mirrors the flat Solidity ABI
+    pub fn record_provenance(
+        &mut self,
+        collection: Address,
+        id: U256,
+        model_id: U256,
+        prompt_hash: B256,
+        seed_hash: B256,
+        params_hash: B256,
+        content_hash: B256,
+        human_hash: B256,
+        parent_collections: Vec<Address>,
+        parent_ids: Vec<U256>,
+        signature: Bytes,
+    ) -> Result<(), Error> {
+        let sender = self.vm().msg_sender();
+        if self.has_provenance(collection, id) {
+            return Err(Error::RecordExists(ProvenanceRecordExists {
+                collection,
+                id,
+            }));
+        }
+        self.require_active(model_id)?;
+        let parents = logic::zip_parents(&parent_collections, &parent_ids)?;
+        for p in &parents {
+            if !self.has_provenance(p.collection, p.id) {
+                return Err(Error::MissingParent(ProvenanceMissingParent {
+                    collection: p.collection,
+                    id: p.id,
+                }));
+            }
+        }
+        let fields = RecordFields {
+            asset: AssetRef { collection, id },
+            model_id,
+            prompt_hash,
+            seed_hash,
+            params_hash,
+            content_hash,
+            human_hash,
+            creator: sender,
+            parents,
+        };
+        let struct_hash = hashing::record_struct_hash(&fields);
+        if self.models.getter(model_id).commit_reveal.get() {
+            let ready_at = self.commits.getter(sender).get(struct_hash).to::<u64>();
+            logic::check_reveal(ready_at, self.block_number()).map_err(|e| match e {
+                RevealError::NoCommit => {
+                    Error::RevealWithoutCommit(ProvenanceRevealWithoutCommit {
+                        commitment: struct_hash,
+                    })
+                }
+                RevealError::TooEarly { ready_at } => {
+                    Error::RevealTooEarly(ProvenanceRevealTooEarly {
+                        commitment: struct_hash,
+                        readyAtBlock: ready_at,
+                    })
+                }
+            })?;
+        }
+        let attester = self.models.getter(model_id).attester.get();
+        let attested = !signature.is_empty();
+        if attested && self.recover(self.digest(struct_hash), &signature) != Some(attester) {
+            return Err(Error::InvalidSignature(ProvenanceInvalidSignature {}));
+        }
+        if !self.may_write(collection, id, sender) {
+            return Err(Error::UnauthorizedWriter(ProvenanceUnauthorizedWriter {
+                collection,
+                id,
+                account: sender,
+            }));
+        }
+
+        // All checks passed: effects.
+        if self.models.getter(model_id).commit_reveal.get() {
+            self.commits.setter(sender).delete(struct_hash);
+        }
+        let now = self.vm().block_timestamp();
+        let mut by_collection = self.records.setter(collection);
+        let mut r = by_collection.setter(id);
+        r.creator.set(sender);
+        r.timestamp.set(U64::from(now));
+        r.attested.set(attested);
+        r.model_id.set(model_id);
+        r.prompt_hash.set(prompt_hash);
+        r.seed_hash.set(seed_hash);
+        r.params_hash.set(params_hash);
+        r.content_hash.set(content_hash);
+        r.human_hash.set(human_hash);
+        for p in &fields.parents {
+            let mut slot = r.parents.grow();
+            slot.collection.set(p.collection);
+            slot.id.set(p.id);
+        }
+        let parent_collection_words: Vec<B256> = parent_collections
+            .iter()
+            .map(|&c| abi::address(c))
+            .collect();
+        let parent_id_words: Vec<B256> = parent_ids.iter().map(|&i| abi::uint(i)).collect();
+        self.emit(
+            &[
+                ProvenanceRecorded::SIGNATURE_HASH,
+                abi::address(collection),
+                abi::uint(id),
+                abi::uint(model_id),
+            ],
+            &[
+                Item::Word(abi::address(sender)),
+                Item::Word(struct_hash),
+                Item::Word(prompt_hash),
+                Item::Word(content_hash),
+                Item::Words(&parent_collection_words),
+                Item::Words(&parent_id_words),
+            ],
+        );
+        if attested {
+            self.emit_attested(collection, id, attester);
+        }
+        Ok(())
+    }
+
+    /// Attests an existing, unattested record with the model attester's
+    /// EIP-712 signature. Anyone may submit it: the signature is the
+    /// authorisation.
+    ///
+    /// # Errors
+    /// [`Error::NonexistentRecord`], [`Error::AlreadyAttested`],
+    /// [`Error::ModelRetired`], [`Error::InvalidSignature`].
+    ///
+    /// # Events
+    /// [`ProvenanceAttested`].
+    pub fn attest(&mut self, collection: Address, id: U256, signature: Bytes) -> Result<(), Error> {
+        let asset = AssetRef { collection, id };
+        let fields = self.fields_of(asset)?;
+        if self.records.getter(collection).getter(id).attested.get() {
+            return Err(Error::AlreadyAttested(ProvenanceAlreadyAttested {
+                collection,
+                id,
+            }));
+        }
+        self.require_active(fields.model_id)?;
+        let attester = self.models.getter(fields.model_id).attester.get();
+        let digest = self.digest(hashing::record_struct_hash(&fields));
+        if self.recover(digest, &signature) != Some(attester) {
+            return Err(Error::InvalidSignature(ProvenanceInvalidSignature {}));
+        }
+        self.records
+            .setter(collection)
+            .setter(id)
+            .attested
+            .set(true);
+        self.emit_attested(collection, id, attester);
+        Ok(())
+    }
+
+    /// ERC-7007 `verify`: whether `proof` proves that `aigcData` was
+    /// generated from `prompt` by the recorded model. `proof` is
+    /// [`hashing::encode_proof`] (the record's collection and id, then the
+    /// attester's 65-byte signature); `prompt` is the raw prompt (its
+    /// keccak-256 must be the record's prompt hash) and `aigcData` the
+    /// 32-byte content hash (sha-256 of the asset file). True iff the
+    /// record exists, both match, and the signature recovers to the model's
+    /// attester. Never reverts.
+    pub fn verify(&self, prompt: Bytes, aigc_data: Bytes, proof: Bytes) -> bool {
+        let Some((asset, sig)) = hashing::decode_proof(&proof) else {
+            return false;
+        };
+        let Ok(fields) = self.fields_of(asset) else {
+            return false;
+        };
+        if keccak256(&*prompt) != fields.prompt_hash
+            || aigc_data.as_slice() != fields.content_hash.as_slice()
+        {
+            return false;
+        }
+        let attester = self.models.getter(fields.model_id).attester.get();
+        self.recover(self.digest(hashing::record_struct_hash(&fields)), sig) == Some(attester)
+    }
+
+    /// The provenance record of `(collection, id)`, see [`ProvenanceView`].
+    ///
+    /// # Errors
+    /// [`Error::NonexistentRecord`].
+    pub fn provenance_of(&self, collection: Address, id: U256) -> Result<ProvenanceView, Error> {
+        let f = self.fields_of(AssetRef { collection, id })?;
+        let by_collection = self.records.getter(collection);
+        let r = by_collection.getter(id);
+        let (pc, pi) = f.parents.iter().map(|p| (p.collection, p.id)).unzip();
+        Ok((
+            f.model_id,
+            f.prompt_hash,
+            f.seed_hash,
+            f.params_hash,
+            f.content_hash,
+            f.human_hash,
+            f.creator,
+            r.timestamp.get().to::<u64>(),
+            r.attested.get(),
+            pc,
+            pi,
+        ))
+    }
+
+    /// Whether `(collection, id)` has a record.
+    pub fn has_provenance(&self, collection: Address, id: U256) -> bool {
+        !self
+            .records
+            .getter(collection)
+            .getter(id)
+            .creator
+            .get()
+            .is_zero()
+    }
+
+    /// A registered model, see [`ModelView`].
+    ///
+    /// # Errors
+    /// [`Error::UnknownModel`].
+    pub fn model_of(&self, model_id: U256) -> Result<ModelView, Error> {
+        let m = self.models.getter(model_id);
+        let owner = m.owner.get();
+        if owner.is_zero() {
+            return Err(unknown_model(model_id));
+        }
+        let words: Vec<B256> = (0..m.texts.len()).filter_map(|i| m.texts.get(i)).collect();
+        let (version, uri) = logic::unpack_texts(
+            &words,
+            m.version_len.get().to::<usize>(),
+            m.uri_len.get().to::<usize>(),
+        );
+        // Both were valid UTF-8 `string`s when stored; a failure is impossible
+        // and would only yield an empty string, never a revert.
+        let version = String::from_utf8(version).unwrap_or_default();
+        let uri = String::from_utf8(uri).unwrap_or_default();
+        Ok((
+            owner,
+            m.attester.get(),
+            m.weights_hash.get(),
+            version,
+            uri,
+            m.parent.get(),
+            m.retired.get(),
+            m.commit_reveal.get(),
+            m.nft_collection.get(),
+            m.nft_token_id.get(),
+            m.registered_at.get().to::<u64>(),
+        ))
+    }
+
+    /// Number of registered models (the highest id).
+    pub fn model_count(&self) -> U256 {
+        self.model_count.get()
+    }
+
+    /// Ancestors of `(collection, id)` down to `max_depth` generations,
+    /// breadth-first and without duplicates: `(collections, ids, depths,
+    /// truncated)`, where depth 1 is a direct parent. At most
+    /// [`logic::MAX_LINEAGE_NODES`] ancestors are returned; `truncated` says
+    /// more exist within `max_depth`.
+    ///
+    /// # Errors
+    /// [`Error::NonexistentRecord`], [`Error::LineageTooDeep`] when
+    /// `max_depth > `[`logic::MAX_LINEAGE_DEPTH`].
+    pub fn lineage(
+        &self,
+        collection: Address,
+        id: U256,
+        max_depth: u32,
+    ) -> Result<LineageView, Error> {
+        if max_depth > MAX_LINEAGE_DEPTH {
+            return Err(Error::LineageTooDeep(ProvenanceLineageTooDeep {
+                maxDepth: max_depth,
+                limit: MAX_LINEAGE_DEPTH,
+            }));
+        }
+        let root = AssetRef { collection, id };
+        self.fields_of(root)?;
+        let walk = logic::walk_lineage(root, max_depth, MAX_LINEAGE_NODES, |a| self.parents_of(a));
+        let mut out = (Vec::new(), Vec::new(), Vec::new(), walk.truncated);
+        for (a, depth) in walk.nodes {
+            out.0.push(a.collection);
+            out.1.push(a.id);
+            out.2.push(depth);
+        }
+        Ok(out)
+    }
+
+    /// First block in which `committer` may write the record committed to
+    /// by `commitment`; 0 if there is no such commitment (or it was used).
+    pub fn commit_ready_at(&self, committer: Address, commitment: B256) -> u64 {
+        self.commits.getter(committer).get(commitment).to::<u64>()
+    }
+
+    /// The EIP-712 domain separator attesters sign under (see [`hashing`]).
+    pub fn domain_separator(&self) -> B256 {
+        hashing::domain_separator(self.vm().chain_id(), self.vm().contract_address())
+    }
+
+    /// ERC-165: true for ERC-165 and the registry interface.
+    pub fn supports_interface(&self, interface_id: FixedBytes<4>) -> bool {
+        interface_id == IERC165_ID || interface_id == IPROVENANCE_REGISTRY_ID
+    }
+}
+
+fn unknown_model(model_id: U256) -> Error {
+    Error::UnknownModel(ProvenanceUnknownModel { modelId: model_id })
+}
+
+impl ProvenanceRegistry {
+    /// Emits a log with `topics` (the event's signature hash first) and
+    /// `data` (see [`abi::encode`]).
+    fn emit(&self, topics: &[B256], data: &[Item<'_>]) {
+        // `raw_log` only fails for more than four topics; no event has that many.
+        let _ = self.vm().raw_log(topics, &abi::encode(data));
+    }
+
+    /// Emits [`ProvenanceAttested`].
+    fn emit_attested(&self, collection: Address, id: U256, attester: Address) {
+        self.emit(
+            &[
+                ProvenanceAttested::SIGNATURE_HASH,
+                abi::address(collection),
+                abi::uint(id),
+                abi::address(attester),
+            ],
+            &[],
+        );
+    }
+
+    /// Current block number. motsu's test VM is stuck at block 0, so unit
+    /// tests add a per-thread offset to exercise commit–reveal.
+    fn block_number(&self) -> u64 {
+        let n = self.vm().block_number();
+        #[cfg(test)]
+        let n = n.saturating_add(tests::extra_blocks());
+        n
+    }
+
+    /// Checks that `model_id` exists and is owned by `account`.
+    fn require_model_owner(&self, model_id: U256, account: Address) -> Result<(), Error> {
+        let owner = self.models.getter(model_id).owner.get();
+        if owner.is_zero() {
+            return Err(unknown_model(model_id));
+        }
+        if owner != account {
+            return Err(Error::NotModelOwner(ProvenanceNotModelOwner {
+                modelId: model_id,
+                account,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Checks that `model_id` exists and is not retired.
+    fn require_active(&self, model_id: U256) -> Result<(), Error> {
+        let m = self.models.getter(model_id);
+        if m.owner.get().is_zero() {
+            return Err(unknown_model(model_id));
+        }
+        if m.retired.get() {
+            return Err(Error::ModelRetired(ProvenanceModelRetired {
+                modelId: model_id,
+            }));
+        }
+        Ok(())
+    }
+
+    /// The attested fields of the record of `asset`.
+    fn fields_of(&self, asset: AssetRef) -> Result<RecordFields, Error> {
+        let by_collection = self.records.getter(asset.collection);
+        let r = by_collection.getter(asset.id);
+        let creator = r.creator.get();
+        if creator.is_zero() {
+            return Err(Error::NonexistentRecord(ProvenanceNonexistentRecord {
+                collection: asset.collection,
+                id: asset.id,
+            }));
+        }
+        Ok(RecordFields {
+            asset,
+            model_id: r.model_id.get(),
+            prompt_hash: r.prompt_hash.get(),
+            seed_hash: r.seed_hash.get(),
+            params_hash: r.params_hash.get(),
+            content_hash: r.content_hash.get(),
+            human_hash: r.human_hash.get(),
+            creator,
+            parents: self.parents_of(asset),
+        })
+    }
+
+    /// Direct parents of `asset` (empty without a record).
+    fn parents_of(&self, asset: AssetRef) -> Vec<AssetRef> {
+        let by_collection = self.records.getter(asset.collection);
+        let r = by_collection.getter(asset.id);
+        (0..r.parents.len())
+            .filter_map(|i| r.parents.getter(i))
+            .map(|p| AssetRef {
+                collection: p.collection.get(),
+                id: p.id.get(),
+            })
+            .collect()
+    }
+
+    /// EIP-712 digest of a record struct hash under this registry's domain.
+    fn digest(&self, struct_hash: B256) -> B256 {
+        hashing::eip712_digest(self.domain_separator(), struct_hash)
+    }
+
+    /// Signer of `digest`, via the `ecrecover` precompile; `None` for a
+    /// malformed or non-canonical signature or a failed recovery.
+    fn recover(&self, digest: B256, signature: &[u8]) -> Option<Address> {
+        let sig = hashing::parse_signature(signature)?;
+        let input = hashing::ecrecover_input(digest, &sig);
+        let out = self.vm().static_call(&self, ECRECOVER, &input).ok()?;
+        let word: [u8; 32] = out.get(..32)?.try_into().ok()?;
+        let signer = Address::from_word(word.into());
+        (!signer.is_zero()).then_some(signer)
+    }
+
+    /// `ownerOf(token_id)` on `collection`; `None` if the call fails.
+    fn owner_of(&self, collection: Address, token_id: U256) -> Option<Address> {
+        IAssetCollection::new(collection)
+            .owner_of(self, token_id)
+            .ok()
+    }
+
+    /// Whether `account` may write the record of `(collection, id)`: a
+    /// minter of the collection, or the token's owner. Failing calls (no
+    /// such function, unknown token, no code) count as "no".
+    fn may_write(&self, collection: Address, id: U256, account: Address) -> bool {
+        IAssetCollection::new(collection)
+            .is_minter(self, account)
+            .unwrap_or(false)
+            || self.owner_of(collection, id) == Some(account)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,380 @@
+//! Pure rules of the registry, with explicit inputs and no storage: parent
+//! list validation, commit–reveal timing and the bounded lineage walk.
+//!
+//! # Why lineage cycles cannot exist
+//!
+//! A record may only name parents that **already have a record**, records
+//! are write-once, and a record cannot name itself (it does not exist yet
+//! when its parents are checked). Every parent edge therefore points from a
+//! newer record to a strictly older one, so the derived-from graph is a DAG
+//! by construction and no cycle check is needed on write. [`walk_lineage`]
+//! still keeps a visited set, which removes diamond duplicates (an ancestor
+//! reachable along two paths) and would also stop any cycle.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, B256, U256};
+
+use crate::hashing::{AssetRef, MAX_PARENTS};
+
+/// Deepest `maxDepth` accepted by `lineage`.
+pub const MAX_LINEAGE_DEPTH: u32 = 16;
+/// Most ancestors `lineage` returns; beyond it the walk stops and reports
+/// `truncated`.
+pub const MAX_LINEAGE_NODES: usize = 64;
+
+/// Why a parent list is invalid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParentError {
+    /// The collections and ids arrays differ in length.
+    LengthMismatch {
+        /// Number of collections.
+        collections: usize,
+        /// Number of ids.
+        ids: usize,
+    },
+    /// More than [`MAX_PARENTS`] parents.
+    TooMany {
+        /// Number of parents given.
+        count: usize,
+    },
+    /// The same parent is listed twice.
+    Duplicate(AssetRef),
+}
+
+/// Pairs the parallel `collections`/`ids` arrays into asset references,
+/// checking the lengths, the [`MAX_PARENTS`] bound and duplicates.
+///
+/// # Errors
+/// See [`ParentError`].
+pub fn zip_parents(collections: &[Address], ids: &[U256]) -> Result<Vec<AssetRef>, ParentError> {
+    if collections.len() != ids.len() {
+        return Err(ParentError::LengthMismatch {
+            collections: collections.len(),
+            ids: ids.len(),
+        });
+    }
+    if collections.len() > MAX_PARENTS {
+        return Err(ParentError::TooMany {
+            count: collections.len(),
+        });
+    }
+    let mut out: Vec<AssetRef> = Vec::with_capacity(collections.len());
+    for (&collection, &id) in collections.iter().zip(ids) {
+        let asset = AssetRef { collection, id };
+        if out.contains(&asset) {
+            return Err(ParentError::Duplicate(asset));
+        }
+        out.push(asset);
+    }
+    Ok(out)
+}
+
+/// Why a reveal (a record write under commit–reveal) is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RevealError {
+    /// No commitment was made.
+    NoCommit,
+    /// The commitment was made in this block; writing is allowed from block
+    /// `ready_at` on.
+    TooEarly {
+        /// First block in which the record may be written.
+        ready_at: u64,
+    },
+}
+
+/// The first block at which a commitment made in `commit_block` may be
+/// revealed (`commit_block + 1`). This is what the registry stores, so `0`
+/// can mean "no commitment". `None` on overflow.
+#[must_use]
+pub fn commit_ready_at(commit_block: u64) -> Option<u64> {
+    commit_block.checked_add(1)
+}
+
+/// Checks a reveal in block `now_block` against the stored `ready_at`
+/// (`0` = no commitment).
+///
+/// # Errors
+/// [`RevealError::NoCommit`] when `ready_at == 0`, [`RevealError::TooEarly`]
+/// when `now_block < ready_at`.
+pub fn check_reveal(ready_at: u64, now_block: u64) -> Result<(), RevealError> {
+    if ready_at == 0 {
+        Err(RevealError::NoCommit)
+    } else if now_block < ready_at {
+        Err(RevealError::TooEarly { ready_at })
+    } else {
+        Ok(())
+    }
+}
+
+/// Result of [`walk_lineage`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lineage<K> {
+    /// Ancestors in breadth-first order with their depth (1 = parent).
+    pub nodes: Vec<(K, u32)>,
+    /// Whether the walk stopped at the node limit with ancestors left.
+    pub truncated: bool,
+}
+
+/// Breadth-first walk of the ancestors of `root`, down to `max_depth`
+/// generations, returning at most `max_nodes` distinct ancestors (the root
+/// itself is not included). `parents_of` gives a node's direct parents.
+pub fn walk_lineage<K: Copy + PartialEq>(
+    root: K,
+    max_depth: u32,
+    max_nodes: usize,
+    mut parents_of: impl FnMut(K) -> Vec<K>,
+) -> Lineage<K> {
+    let mut nodes: Vec<(K, u32)> = Vec::new();
+    // Node being expanded (the root first, then `nodes` in order) and the
+    // index in `nodes` of the one after it.
+    let (mut node, mut depth) = (root, 0u32);
+    let mut cursor = 0usize;
+    // Breadth-first order: once a node is at `max_depth`, so is every later one.
+    while depth < max_depth {
+        for parent in parents_of(node) {
+            if parent == root || nodes.iter().any(|&(k, _)| k == parent) {
+                continue;
+            }
+            if nodes.len() >= max_nodes {
+                return Lineage {
+                    nodes,
+                    truncated: true,
+                };
+            }
+            // `depth < max_depth <= u32::MAX`, so `depth + 1` cannot overflow.
+            nodes.push((parent, depth + 1));
+        }
+        match nodes.get(cursor) {
+            Some(&next) => (node, depth) = next,
+            None => break,
+        }
+        // `cursor < nodes.len() <= max_nodes`, so this cannot overflow.
+        cursor += 1;
+    }
+    Lineage {
+        nodes,
+        truncated: false,
+    }
+}
+
+/// Packs two byte strings into 32-byte words for storage: `a`, zero-padded
+/// to a word boundary, then `b`, zero-padded. Their lengths are stored
+/// separately; see [`unpack_texts`].
+#[must_use]
+pub fn pack_texts(a: &[u8], b: &[u8]) -> Vec<B256> {
+    let mut words = Vec::with_capacity(a.len().div_ceil(32) + b.len().div_ceil(32));
+    for text in [a, b] {
+        for chunk in text.chunks(32) {
+            let mut w = B256::ZERO;
+            w[..chunk.len()].copy_from_slice(chunk);
+            words.push(w);
+        }
+    }
+    words
+}
+
+/// Inverse of [`pack_texts`]: splits `words` back into the two byte strings
+/// of lengths `a_len` and `b_len`. Missing words read as zeros.
+#[must_use]
+pub fn unpack_texts(words: &[B256], a_len: usize, b_len: usize) -> (Vec<u8>, Vec<u8>) {
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.0).collect();
+    let take = |start: usize, len: usize| -> Vec<u8> {
+        let mut out = bytes.get(start..).unwrap_or_default().to_vec();
+        out.resize(len, 0);
+        out
+    };
+    let a = take(0, a_len);
+    let b = take(a_len.div_ceil(32) * 32, b_len);
+    (a, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::{collections::BTreeMap, vec};
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn a(n: u8) -> AssetRef {
+        AssetRef {
+            collection: Address::repeat_byte(n),
+            id: U256::from(n),
+        }
+    }
+
+    #[test]
+    fn zip_parents_pairs_and_validates() {
+        let c = [Address::repeat_byte(1), Address::repeat_byte(2)];
+        let ids = [U256::from(1), U256::from(2)];
+        assert_eq!(zip_parents(&c, &ids).unwrap(), vec![a(1), a(2)]);
+        assert_eq!(zip_parents(&[], &[]).unwrap(), vec![]);
+        assert_eq!(
+            zip_parents(&c, &ids[..1]),
+            Err(ParentError::LengthMismatch {
+                collections: 2,
+                ids: 1
+            })
+        );
+        let dup_c = [Address::repeat_byte(1), Address::repeat_byte(1)];
+        let dup_i = [U256::from(1), U256::from(1)];
+        assert_eq!(
+            zip_parents(&dup_c, &dup_i),
+            Err(ParentError::Duplicate(a(1)))
+        );
+        // Same collection, different ids: fine.
+        assert!(zip_parents(&dup_c, &ids).is_ok());
+        let many_c = [Address::ZERO; MAX_PARENTS + 1];
+        let many_i: Vec<U256> = (0..=MAX_PARENTS).map(U256::from).collect();
+        assert_eq!(
+            zip_parents(&many_c, &many_i),
+            Err(ParentError::TooMany {
+                count: MAX_PARENTS + 1
+            })
+        );
+        assert_eq!(
+            zip_parents(&many_c[..MAX_PARENTS], &many_i[..MAX_PARENTS])
+                .unwrap()
+                .len(),
+            MAX_PARENTS
+        );
+    }
+
+    #[test]
+    fn reveal_timing() {
+        assert_eq!(commit_ready_at(10), Some(11));
+        assert_eq!(commit_ready_at(u64::MAX), None);
+        assert_eq!(check_reveal(0, 100), Err(RevealError::NoCommit));
+        assert_eq!(
+            check_reveal(11, 10),
+            Err(RevealError::TooEarly { ready_at: 11 })
+        );
+        assert_eq!(check_reveal(11, 11), Ok(()));
+        assert_eq!(check_reveal(11, 500), Ok(()));
+        // Commit in block 0 (fresh chain / test VM): reveal from block 1.
+        assert_eq!(
+            check_reveal(commit_ready_at(0).unwrap(), 0),
+            Err(RevealError::TooEarly { ready_at: 1 })
+        );
+    }
+
+    fn graph(edges: &[(u8, &[u8])]) -> BTreeMap<u8, Vec<u8>> {
+        edges.iter().map(|(k, v)| (*k, v.to_vec())).collect()
+    }
+
+    #[test]
+    fn lineage_is_breadth_first_deduplicated_and_bounded() {
+        // 1 <- {2, 3}; 2 <- {4}; 3 <- {4, 5}; 4 <- {6}
+        let g = graph(&[(1, &[2, 3]), (2, &[4]), (3, &[4, 5]), (4, &[6])]);
+        let p = |k: u8| g.get(&k).cloned().unwrap_or_default();
+        let all = walk_lineage(1, 10, 64, p);
+        assert_eq!(all.nodes, vec![(2, 1), (3, 1), (4, 2), (5, 2), (6, 3)]);
+        assert!(!all.truncated);
+        assert_eq!(walk_lineage(1, 0, 64, p).nodes, vec![]);
+        assert_eq!(walk_lineage(1, 1, 64, p).nodes, vec![(2, 1), (3, 1)]);
+        assert_eq!(walk_lineage(1, 2, 64, p).nodes.len(), 4);
+        let cut = walk_lineage(1, 10, 3, p);
+        assert_eq!(cut.nodes, vec![(2, 1), (3, 1), (4, 2)]);
+        assert!(cut.truncated);
+        // Exactly at the limit with nothing left: not truncated.
+        let exact = walk_lineage(1, 10, 5, p);
+        assert_eq!(exact.nodes.len(), 5);
+        assert!(!exact.truncated);
+        // No parents at all.
+        assert_eq!(
+            walk_lineage(6, 10, 64, p),
+            Lineage {
+                nodes: vec![],
+                truncated: false
+            }
+        );
+    }
+
+    #[test]
+    fn lineage_terminates_even_on_a_cycle() {
+        // Cannot be built through the registry, but the walk must not loop.
+        let g = graph(&[(1, &[2]), (2, &[3]), (3, &[1, 2])]);
+        let l = walk_lineage(1, 16, 64, |k| g.get(&k).cloned().unwrap_or_default());
+        assert_eq!(l.nodes, vec![(2, 1), (3, 2)]);
+    }
+
+    #[test]
+    fn texts_pack_into_padded_words() {
+        assert_eq!(pack_texts(b"", b""), Vec::<B256>::new());
+        let w = pack_texts(b"v1", b"ipfs://x");
+        assert_eq!(w.len(), 2);
+        assert_eq!(&w[0][..2], b"v1");
+        assert!(w[0][2..].iter().all(|&b| b == 0));
+        assert_eq!(&w[1][..8], b"ipfs://x");
+        assert_eq!(pack_texts(&[1; 32], &[2; 33]).len(), 3);
+        assert_eq!(
+            unpack_texts(&w, 2, 8),
+            (b"v1".to_vec(), b"ipfs://x".to_vec())
+        );
+        assert_eq!(unpack_texts(&[], 0, 0), (vec![], vec![]));
+    }
+
+    proptest! {
+        #[test]
+        fn texts_round_trip(
+            a in proptest::collection::vec(any::<u8>(), 0..100),
+            b in proptest::collection::vec(any::<u8>(), 0..100),
+        ) {
+            let words = pack_texts(&a, &b);
+            prop_assert_eq!(words.len(), a.len().div_ceil(32) + b.len().div_ceil(32));
+            prop_assert_eq!(unpack_texts(&words, a.len(), b.len()), (a, b));
+        }
+    }
+
+    proptest! {
+        /// On random DAGs (edges only to smaller keys, like records only
+        /// pointing to older records): output is duplicate-free, excludes the
+        /// root, respects both bounds, lists nodes by non-decreasing depth
+        /// with each depth the true shortest distance, and, when not
+        /// truncated, contains every ancestor within `max_depth`.
+        #[test]
+        fn lineage_properties(
+            edges in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..4), 1..40),
+            max_depth in 0u32..8,
+            max_nodes in 0usize..40,
+        ) {
+            let n = edges.len();
+            let parents = |k: usize| -> Vec<usize> {
+                if k == 0 { return vec![]; }
+                edges[k].iter().map(|&e| usize::from(e) % k).collect()
+            };
+            let root = n - 1;
+            let l = walk_lineage(root, max_depth, max_nodes, parents);
+            prop_assert!(l.nodes.len() <= max_nodes);
+            // Reference: BFS shortest distances without limits.
+            let mut dist = vec![u32::MAX; n];
+            dist[root] = 0;
+            let mut q = vec![root];
+            let mut i = 0;
+            while i < q.len() {
+                let k = q[i];
+                i += 1;
+                for p in parents(k) {
+                    if dist[p] == u32::MAX { dist[p] = dist[k] + 1; q.push(p); }
+                }
+            }
+            let mut last = 0;
+            for (idx, &(k, d)) in l.nodes.iter().enumerate() {
+                prop_assert!(k != root);
+                prop_assert!(d >= 1 && d <= max_depth);
+                prop_assert!(d >= last);
+                last = d;
+                prop_assert_eq!(d, dist[k]);
+                prop_assert!(!l.nodes[..idx].iter().any(|&(o, _)| o == k));
+            }
+            let reachable = (0..n).filter(|&k| k != root && dist[k] <= max_depth).count();
+            if l.truncated {
+                prop_assert_eq!(l.nodes.len(), max_nodes);
+                prop_assert!(reachable > max_nodes);
+            } else {
+                prop_assert_eq!(l.nodes.len(), reachable);
+            }
+        }
+    }
+}

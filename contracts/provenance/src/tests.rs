@@ -1,0 +1,1377 @@
+//! Unit tests of the contract glue (motsu): every public function, every
+//! error path, events, and EIP-712 signatures made in Rust with a known key
+//! and checked by the contract through the `ecrecover` precompile.
+//!
+//! Failing calls are asserted with plain `unwrap_err` (not motsu's
+//! reverting helpers), so the "nothing changed" checks that follow prove the
+//! contract checks everything before writing, independently of revert.
+use alloc::{string::String, vec, vec::Vec};
+use core::cell::Cell;
+
+use alloy_primitives::{address, b256, keccak256, Address, FixedBytes, B256, U256};
+use alloy_signer::SignerSync;
+use alloy_signer_local::PrivateKeySigner;
+use motsu::prelude::*;
+use proptest::prelude::*;
+use stylus_sdk::{
+    abi::Bytes,
+    prelude::*,
+    storage::{StorageAddress, StorageBool, StorageMap},
+};
+
+use super::*;
+use crate::hashing::{
+    content_hash, human_contribution_hash, params_hash, prompt_hash, seed_hash, AssetRef,
+    RecordFields,
+};
+
+std::thread_local! {
+    static EXTRA_BLOCKS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Blocks added to motsu's (constant) block number on this test thread.
+pub(crate) fn extra_blocks() -> u64 {
+    EXTRA_BLOCKS.with(Cell::get)
+}
+
+/// Mines `n` blocks on this test thread.
+fn advance_blocks(n: u64) {
+    EXTRA_BLOCKS.with(|b| b.set(b.get() + n));
+}
+
+/// motsu's default chain id (Arbitrum One).
+const CHAIN_ID: u64 = 42161;
+/// motsu's fixed block timestamp.
+const MOTSU_TIMESTAMP: u64 = 1_735_689_600;
+/// Hardhat/anvil dev account #0, the model attester in these tests.
+const ATTESTER_KEY: B256 =
+    b256!("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+const ATTESTER: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+/// Dev account #1: a key that is not the attester.
+const OTHER_KEY: B256 = b256!("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+const WEIGHTS: B256 = b256!("1111111111111111111111111111111111111111111111111111111111111111");
+
+/// A minimal suite collection: a minter set and ERC-721 owners.
+#[storage]
+struct MockCollection {
+    minters: StorageMap<Address, StorageBool>,
+    owners: StorageMap<U256, StorageAddress>,
+}
+
+// SAFETY: test-only contract; motsu needs `TopLevelStorage` to route calls.
+unsafe impl TopLevelStorage for MockCollection {}
+
+#[public]
+impl MockCollection {
+    fn set_minter(&mut self, account: Address, on: bool) {
+        self.minters.setter(account).set(on);
+    }
+    fn set_owner(&mut self, token_id: U256, owner: Address) {
+        self.owners.setter(token_id).set(owner);
+    }
+    fn is_minter(&self, account: Address) -> bool {
+        self.minters.get(account)
+    }
+    fn owner_of(&self, token_id: U256) -> Result<Address, Vec<u8>> {
+        let owner = self.owners.get(token_id);
+        if owner.is_zero() {
+            return Err(b"ERC721NonexistentToken".to_vec());
+        }
+        Ok(owner)
+    }
+}
+
+/// A collection that only answers `isMinter` (like an ERC-1155).
+#[storage]
+struct MinterOnly {
+    minter: StorageAddress,
+}
+
+// SAFETY: test-only contract; motsu needs `TopLevelStorage` to route calls.
+unsafe impl TopLevelStorage for MinterOnly {}
+
+#[public]
+impl MinterOnly {
+    fn set(&mut self, minter: Address) {
+        self.minter.set(minter);
+    }
+    fn is_minter(&self, account: Address) -> bool {
+        account == self.minter.get()
+    }
+}
+
+fn signer(key: B256) -> PrivateKeySigner {
+    // SAFETY (test): the constants are valid secp256k1 keys.
+    PrivateKeySigner::from_bytes(&key).unwrap()
+}
+
+fn enc(e: Error) -> Vec<u8> {
+    e.into()
+}
+
+fn register(reg: &Contract<ProvenanceRegistry>, owner: Address, commit_reveal: bool) -> U256 {
+    reg.sender(owner)
+        .register_model(
+            WEIGHTS,
+            "sdxl-1.0".into(),
+            "ipfs://model".into(),
+            ATTESTER,
+            U256::ZERO,
+            commit_reveal,
+        )
+        .motsu_unwrap()
+}
+
+fn fields(collection: Address, id: u64, model_id: U256, creator: Address) -> RecordFields {
+    RecordFields {
+        asset: AssetRef {
+            collection,
+            id: U256::from(id),
+        },
+        model_id,
+        prompt_hash: prompt_hash("a red fox in the snow, watercolour"),
+        seed_hash: seed_hash(42),
+        params_hash: params_hash(br#"{"cfg":7,"steps":30}"#),
+        content_hash: content_hash(b"\x89PNG fake image"),
+        human_hash: human_contribution_hash(b"hand-drawn mask"),
+        creator,
+        parents: vec![],
+    }
+}
+
+fn sign_with(reg: &Contract<ProvenanceRegistry>, f: &RecordFields, key: B256) -> [u8; 65] {
+    let digest = hashing::record_digest(CHAIN_ID, reg.address(), f);
+    // SAFETY (test): signing a prehash with a valid key cannot fail.
+    signer(key).sign_hash_sync(&digest).unwrap().as_bytes()
+}
+
+fn sign(reg: &Contract<ProvenanceRegistry>, f: &RecordFields) -> [u8; 65] {
+    sign_with(reg, f, ATTESTER_KEY)
+}
+
+/// Calls `recordProvenance` with `f` (its creator is the sender).
+fn write(reg: &Contract<ProvenanceRegistry>, f: &RecordFields, sig: &[u8]) -> Result<(), Error> {
+    reg.sender(f.creator).record_provenance(
+        f.asset.collection,
+        f.asset.id,
+        f.model_id,
+        f.prompt_hash,
+        f.seed_hash,
+        f.params_hash,
+        f.content_hash,
+        f.human_hash,
+        f.parents.iter().map(|p| p.collection).collect(),
+        f.parents.iter().map(|p| p.id).collect(),
+        Bytes::from(sig.to_vec()),
+    )
+}
+
+fn proof(f: &RecordFields, sig: &[u8; 65]) -> Bytes {
+    Bytes::from(hashing::encode_proof(&f.asset, sig))
+}
+
+fn prompt_bytes() -> Bytes {
+    Bytes::from(b"a red fox in the snow, watercolour".to_vec())
+}
+
+fn content_bytes(f: &RecordFields) -> Bytes {
+    Bytes::from(f.content_hash.to_vec())
+}
+
+// ---------------------------------------------------------------- models
+
+#[motsu::test]
+fn register_model_stores_everything_and_emits(reg: Contract<ProvenanceRegistry>, alice: Address) {
+    assert_eq!(reg.sender(alice).model_count(), U256::ZERO);
+    let id = register(&reg, alice, true);
+    assert_eq!(id, U256::from(1));
+    assert_eq!(reg.sender(alice).model_count(), U256::from(1));
+    let m = reg.sender(alice).model_of(id).motsu_unwrap();
+    assert_eq!(
+        m,
+        (
+            alice,
+            ATTESTER,
+            WEIGHTS,
+            String::from("sdxl-1.0"),
+            String::from("ipfs://model"),
+            U256::ZERO,
+            false,
+            true,
+            Address::ZERO,
+            U256::ZERO,
+            MOTSU_TIMESTAMP
+        )
+    );
+    reg.assert_emitted(&ModelRegistered {
+        modelId: id,
+        owner: alice,
+        parentModelId: U256::ZERO,
+        weightsHash: WEIGHTS,
+        attester: ATTESTER,
+        commitReveal: true,
+        version: "sdxl-1.0".into(),
+        uri: "ipfs://model".into(),
+    });
+    assert_eq!(register(&reg, alice, false), U256::from(2));
+}
+
+#[motsu::test]
+fn register_model_errors(reg: Contract<ProvenanceRegistry>, alice: Address, bob: Address) {
+    let err = reg
+        .sender(alice)
+        .register_model(
+            WEIGHTS,
+            "v".into(),
+            "u".into(),
+            Address::ZERO,
+            U256::ZERO,
+            false,
+        )
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::InvalidAttester(ProvenanceInvalidAttester {
+            attester: Address::ZERO
+        }))
+    );
+    assert_eq!(reg.sender(alice).model_count(), U256::ZERO);
+    assert!(reg.all_events().is_empty());
+
+    // Unknown parent.
+    let err = reg
+        .sender(alice)
+        .register_model(
+            WEIGHTS,
+            "v".into(),
+            "u".into(),
+            ATTESTER,
+            U256::from(9),
+            false,
+        )
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::UnknownModel(ProvenanceUnknownModel {
+            modelId: U256::from(9)
+        }))
+    );
+    assert_eq!(reg.sender(alice).model_count(), U256::ZERO);
+
+    // New version of someone else's model.
+    let v1 = register(&reg, alice, false);
+    let events = reg.all_events().len();
+    let err = reg
+        .sender(bob)
+        .register_model(WEIGHTS, "v2".into(), "u".into(), ATTESTER, v1, false)
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::NotModelOwner(ProvenanceNotModelOwner {
+            modelId: v1,
+            account: bob
+        }))
+    );
+    assert_eq!(reg.sender(alice).model_count(), U256::from(1));
+    assert_eq!(reg.all_events().len(), events);
+}
+
+#[motsu::test]
+fn new_versions_link_to_their_parent(reg: Contract<ProvenanceRegistry>, alice: Address) {
+    let v1 = register(&reg, alice, false);
+    let v2 = reg
+        .sender(alice)
+        .register_model(
+            B256::repeat_byte(2),
+            "sdxl-1.1".into(),
+            "ipfs://v2".into(),
+            ATTESTER,
+            v1,
+            false,
+        )
+        .motsu_unwrap();
+    assert_eq!(v2, U256::from(2));
+    let m = reg.sender(alice).model_of(v2).motsu_unwrap();
+    assert_eq!(
+        (m.2, m.3.as_str(), m.5),
+        (B256::repeat_byte(2), "sdxl-1.1", v1)
+    );
+    // Retiring the old version does not block new versions of it.
+    reg.sender(alice).retire_model(v1).motsu_unwrap();
+    let v3 = reg
+        .sender(alice)
+        .register_model(WEIGHTS, "sdxl-1.2".into(), "u".into(), ATTESTER, v1, false)
+        .motsu_unwrap();
+    assert_eq!(reg.sender(alice).model_of(v3).motsu_unwrap().5, v1);
+}
+
+#[motsu::test]
+fn model_of_unknown_model(reg: Contract<ProvenanceRegistry>, alice: Address) {
+    for id in [U256::ZERO, U256::from(1), U256::MAX] {
+        let err = reg.sender(alice).model_of(id).unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::UnknownModel(ProvenanceUnknownModel { modelId: id }))
+        );
+    }
+}
+
+#[motsu::test]
+fn retire_model_works_once_and_only_for_the_owner(
+    reg: Contract<ProvenanceRegistry>,
+    alice: Address,
+    bob: Address,
+) {
+    let id = register(&reg, alice, false);
+    let err = reg.sender(bob).retire_model(id).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::NotModelOwner(ProvenanceNotModelOwner {
+            modelId: id,
+            account: bob
+        }))
+    );
+    assert!(!reg.sender(alice).model_of(id).motsu_unwrap().6);
+    let err = reg.sender(alice).retire_model(U256::from(5)).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::UnknownModel(ProvenanceUnknownModel {
+            modelId: U256::from(5)
+        }))
+    );
+
+    reg.sender(alice).retire_model(id).motsu_unwrap();
+    assert!(reg.sender(alice).model_of(id).motsu_unwrap().6);
+    reg.assert_emitted(&ModelRetired { modelId: id });
+    let events = reg.all_events().len();
+    let err = reg.sender(alice).retire_model(id).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::ModelRetired(ProvenanceModelRetired { modelId: id }))
+    );
+    assert_eq!(reg.all_events().len(), events);
+}
+
+#[motsu::test]
+fn link_model_nft(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+    bob: Address,
+) {
+    let id = register(&reg, alice, false);
+    let token = U256::from(77);
+    nft.sender(alice).set_owner(token, alice);
+    nft.sender(alice).set_owner(U256::from(78), bob);
+
+    // Not the model owner.
+    let err = reg
+        .sender(bob)
+        .link_model_nft(id, nft.address(), token)
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::NotModelOwner(ProvenanceNotModelOwner {
+            modelId: id,
+            account: bob
+        }))
+    );
+    // Unknown model.
+    let err = reg
+        .sender(alice)
+        .link_model_nft(U256::from(3), nft.address(), token)
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::UnknownModel(ProvenanceUnknownModel {
+            modelId: U256::from(3)
+        }))
+    );
+    // Token owned by someone else / nonexistent (ownerOf reverts).
+    for t in [U256::from(78), U256::from(79)] {
+        let err = reg
+            .sender(alice)
+            .link_model_nft(id, nft.address(), t)
+            .unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::NotTokenOwner(ProvenanceNotTokenOwner {
+                collection: nft.address(),
+                tokenId: t,
+                account: alice
+            }))
+        );
+    }
+    let m = reg.sender(alice).model_of(id).motsu_unwrap();
+    assert_eq!((m.8, m.9), (Address::ZERO, U256::ZERO));
+    assert!(!reg.emitted(&ModelNftLinked {
+        modelId: id,
+        collection: nft.address(),
+        tokenId: U256::from(78)
+    }));
+
+    reg.sender(alice)
+        .link_model_nft(id, nft.address(), token)
+        .motsu_unwrap();
+    let m = reg.sender(alice).model_of(id).motsu_unwrap();
+    assert_eq!((m.8, m.9), (nft.address(), token));
+    reg.assert_emitted(&ModelNftLinked {
+        modelId: id,
+        collection: nft.address(),
+        tokenId: token,
+    });
+
+    // Write-once.
+    let err = reg
+        .sender(alice)
+        .link_model_nft(id, nft.address(), token)
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::ModelNftAlreadyLinked(
+            ProvenanceModelNftAlreadyLinked { modelId: id }
+        ))
+    );
+}
+
+// --------------------------------------------------------------- records
+
+#[motsu::test]
+fn attested_record_by_minter_round_trips_and_verifies(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+    bob: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(bob, true);
+    let f = fields(nft.address(), 1, model, bob);
+    let sig = sign(&reg, &f);
+    assert!(!reg.sender(bob).has_provenance(nft.address(), U256::from(1)));
+    write(&reg, &f, &sig).motsu_unwrap();
+
+    assert!(reg.sender(bob).has_provenance(nft.address(), U256::from(1)));
+    let view = reg
+        .sender(alice)
+        .provenance_of(nft.address(), U256::from(1))
+        .motsu_unwrap();
+    assert_eq!(
+        view,
+        (
+            model,
+            f.prompt_hash,
+            f.seed_hash,
+            f.params_hash,
+            f.content_hash,
+            f.human_hash,
+            bob,
+            MOTSU_TIMESTAMP,
+            true,
+            vec![],
+            vec![]
+        )
+    );
+    reg.assert_emitted(&ProvenanceRecorded {
+        collection: nft.address(),
+        id: U256::from(1),
+        modelId: model,
+        creator: bob,
+        structHash: hashing::record_struct_hash(&f),
+        promptHash: f.prompt_hash,
+        contentHash: f.content_hash,
+        parentCollections: vec![],
+        parentIds: vec![],
+    });
+    reg.assert_emitted(&ProvenanceAttested {
+        collection: nft.address(),
+        id: U256::from(1),
+        attester: ATTESTER,
+    });
+    assert!(reg
+        .sender(alice)
+        .verify(prompt_bytes(), content_bytes(&f), proof(&f, &sig)));
+}
+
+#[motsu::test]
+fn unattested_record_by_token_owner_then_attest(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+    carol: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_owner(U256::from(5), carol);
+    let f = fields(nft.address(), 5, model, carol);
+    write(&reg, &f, &[]).motsu_unwrap();
+    let view = reg
+        .sender(carol)
+        .provenance_of(nft.address(), U256::from(5))
+        .motsu_unwrap();
+    assert_eq!((view.6, view.8), (carol, false));
+    assert!(!reg.emitted(&ProvenanceAttested {
+        collection: nft.address(),
+        id: U256::from(5),
+        attester: ATTESTER
+    }));
+
+    // A valid proof verifies whether or not the record stored an attestation.
+    let sig = sign(&reg, &f);
+    assert!(reg
+        .sender(alice)
+        .verify(prompt_bytes(), content_bytes(&f), proof(&f, &sig)));
+
+    // Wrong signer / signature over other fields: rejected, nothing changes.
+    let mut other = f.clone();
+    other.seed_hash = seed_hash(43);
+    for bad in [sign_with(&reg, &f, OTHER_KEY), sign(&reg, &other)] {
+        let err = reg
+            .sender(alice)
+            .attest(nft.address(), U256::from(5), Bytes::from(bad.to_vec()))
+            .unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::InvalidSignature(ProvenanceInvalidSignature {}))
+        );
+    }
+    let err = reg
+        .sender(alice)
+        .attest(nft.address(), U256::from(5), Bytes::from(vec![1u8; 10]))
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::InvalidSignature(ProvenanceInvalidSignature {}))
+    );
+    assert!(
+        !reg.sender(carol)
+            .provenance_of(nft.address(), U256::from(5))
+            .motsu_unwrap()
+            .8
+    );
+
+    // Anyone may submit the attester's signature.
+    reg.sender(alice)
+        .attest(nft.address(), U256::from(5), Bytes::from(sig.to_vec()))
+        .motsu_unwrap();
+    assert!(
+        reg.sender(carol)
+            .provenance_of(nft.address(), U256::from(5))
+            .motsu_unwrap()
+            .8
+    );
+    reg.assert_emitted(&ProvenanceAttested {
+        collection: nft.address(),
+        id: U256::from(5),
+        attester: ATTESTER,
+    });
+
+    let err = reg
+        .sender(alice)
+        .attest(nft.address(), U256::from(5), Bytes::from(sig.to_vec()))
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::AlreadyAttested(ProvenanceAlreadyAttested {
+            collection: nft.address(),
+            id: U256::from(5)
+        }))
+    );
+}
+
+#[motsu::test]
+fn attest_errors(reg: Contract<ProvenanceRegistry>, nft: Contract<MockCollection>, alice: Address) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let f = fields(nft.address(), 1, model, alice);
+    let sig = sign(&reg, &f);
+    let err = reg
+        .sender(alice)
+        .attest(nft.address(), U256::from(1), Bytes::from(sig.to_vec()))
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::NonexistentRecord(ProvenanceNonexistentRecord {
+            collection: nft.address(),
+            id: U256::from(1)
+        }))
+    );
+    write(&reg, &f, &[]).motsu_unwrap();
+    reg.sender(alice).retire_model(model).motsu_unwrap();
+    let err = reg
+        .sender(alice)
+        .attest(nft.address(), U256::from(1), Bytes::from(sig.to_vec()))
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::ModelRetired(ProvenanceModelRetired {
+            modelId: model
+        }))
+    );
+    assert!(
+        !reg.sender(alice)
+            .provenance_of(nft.address(), U256::from(1))
+            .motsu_unwrap()
+            .8
+    );
+}
+
+#[motsu::test]
+fn minter_of_an_erc1155_style_collection_may_write(
+    reg: Contract<ProvenanceRegistry>,
+    editions: Contract<MinterOnly>,
+    alice: Address,
+    bob: Address,
+) {
+    let model = register(&reg, alice, false);
+    editions.sender(alice).set(alice);
+    write(&reg, &fields(editions.address(), 3, model, alice), &[]).motsu_unwrap();
+    // No ownerOf at all: a non-minter is refused (the failed call counts as "no").
+    let err = write(&reg, &fields(editions.address(), 4, model, bob), &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::UnauthorizedWriter(ProvenanceUnauthorizedWriter {
+            collection: editions.address(),
+            id: U256::from(4),
+            account: bob
+        }))
+    );
+}
+
+#[motsu::test]
+fn record_is_write_once(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+    bob: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    nft.sender(alice).set_minter(bob, true);
+    let f = fields(nft.address(), 1, model, alice);
+    write(&reg, &f, &sign(&reg, &f)).motsu_unwrap();
+    let before = reg
+        .sender(alice)
+        .provenance_of(nft.address(), U256::from(1))
+        .motsu_unwrap();
+    let events = reg.all_events().len();
+    for mut again in [f, fields(nft.address(), 1, model, bob)] {
+        again.prompt_hash = prompt_hash("something else");
+        let err = write(&reg, &again, &[]).unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::RecordExists(ProvenanceRecordExists {
+                collection: nft.address(),
+                id: U256::from(1)
+            }))
+        );
+    }
+    assert_eq!(
+        reg.sender(alice)
+            .provenance_of(nft.address(), U256::from(1))
+            .motsu_unwrap(),
+        before
+    );
+    assert_eq!(reg.all_events().len(), events);
+}
+
+#[motsu::test]
+fn wrong_writer_is_refused(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+    bob: Address,
+    mallory: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    nft.sender(alice).set_owner(U256::from(1), bob);
+    let events = reg.all_events().len();
+    // Token 1 belongs to bob; token 2 does not exist (ownerOf reverts).
+    for id in [1u64, 2] {
+        let f = fields(nft.address(), id, model, mallory);
+        let err = write(&reg, &f, &sign(&reg, &f)).unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::UnauthorizedWriter(ProvenanceUnauthorizedWriter {
+                collection: nft.address(),
+                id: U256::from(id),
+                account: mallory
+            }))
+        );
+        assert!(!reg
+            .sender(alice)
+            .has_provenance(nft.address(), U256::from(id)));
+    }
+    assert_eq!(reg.all_events().len(), events);
+    // A revoked minter is refused too.
+    nft.sender(alice).set_minter(alice, false);
+    assert!(write(&reg, &fields(nft.address(), 3, model, alice), &[]).is_err());
+    // The owner and the minter may.
+    write(&reg, &fields(nft.address(), 1, model, bob), &[]).motsu_unwrap();
+    nft.sender(alice).set_minter(alice, true);
+    write(&reg, &fields(nft.address(), 3, model, alice), &[]).motsu_unwrap();
+}
+
+#[motsu::test]
+fn unknown_or_retired_model_is_refused(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    nft.sender(alice).set_minter(alice, true);
+    let err = write(&reg, &fields(nft.address(), 1, U256::from(1), alice), &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::UnknownModel(ProvenanceUnknownModel {
+            modelId: U256::from(1)
+        }))
+    );
+    let model = register(&reg, alice, false);
+    reg.sender(alice).retire_model(model).motsu_unwrap();
+    let f = fields(nft.address(), 1, model, alice);
+    let err = write(&reg, &f, &sign(&reg, &f)).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::ModelRetired(ProvenanceModelRetired {
+            modelId: model
+        }))
+    );
+    assert!(!reg
+        .sender(alice)
+        .has_provenance(nft.address(), U256::from(1)));
+}
+
+#[motsu::test]
+fn bad_signatures_are_refused(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let f = fields(nft.address(), 1, model, alice);
+    let good = sign(&reg, &f);
+    let mut tampered = f.clone();
+    tampered.content_hash = content_hash(b"another image");
+    let mut high_s = good;
+    let n = alloy_primitives::uint!(
+        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141_U256
+    );
+    let s = U256::from_be_slice(&good[32..64]);
+    high_s[32..64].copy_from_slice(&(n - s).to_be_bytes::<32>());
+    high_s[64] = if good[64] == 27 { 28 } else { 27 };
+    let mut bad_v = good;
+    bad_v[64] = 29;
+    let mut other_creator = f.clone();
+    other_creator.creator = Address::repeat_byte(1);
+    let bad: [Vec<u8>; 7] = [
+        sign_with(&reg, &f, OTHER_KEY).to_vec(),
+        sign(&reg, &tampered).to_vec(),
+        sign(&reg, &other_creator).to_vec(),
+        high_s.to_vec(),
+        bad_v.to_vec(),
+        good[..64].to_vec(),
+        vec![0u8; 65],
+    ];
+    for sig in bad {
+        let err = write(&reg, &f, &sig).unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::InvalidSignature(ProvenanceInvalidSignature {}))
+        );
+        assert!(!reg
+            .sender(alice)
+            .has_provenance(nft.address(), U256::from(1)));
+    }
+    // A digest signed for another registry address or chain does not verify either.
+    let foreign = hashing::record_digest(CHAIN_ID, Address::repeat_byte(0x42), &f);
+    let foreign_sig = signer(ATTESTER_KEY)
+        .sign_hash_sync(&foreign)
+        .unwrap()
+        .as_bytes();
+    assert!(write(&reg, &f, &foreign_sig).is_err());
+    // The 0/1 parity encoding of the good signature is accepted.
+    let mut low_v = good;
+    low_v[64] -= 27;
+    write(&reg, &f, &low_v).motsu_unwrap();
+    assert!(
+        reg.sender(alice)
+            .provenance_of(nft.address(), U256::from(1))
+            .motsu_unwrap()
+            .8
+    );
+}
+
+#[motsu::test]
+fn parents_are_validated_and_round_trip(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let c = nft.address();
+    write(&reg, &fields(c, 1, model, alice), &[]).motsu_unwrap();
+    write(&reg, &fields(c, 2, model, alice), &[]).motsu_unwrap();
+    let asset = |id: u64| AssetRef {
+        collection: c,
+        id: U256::from(id),
+    };
+
+    let mut f = fields(c, 10, model, alice);
+    // Missing parent (no record), including the asset itself.
+    for missing in [3u64, 10] {
+        f.parents = vec![asset(1), asset(missing)];
+        let err = write(&reg, &f, &[]).unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::MissingParent(ProvenanceMissingParent {
+                collection: c,
+                id: U256::from(missing)
+            }))
+        );
+    }
+    // Duplicate.
+    f.parents = vec![asset(1), asset(2), asset(1)];
+    let err = write(&reg, &f, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::DuplicateParent(ProvenanceDuplicateParent {
+            collection: c,
+            id: U256::from(1)
+        }))
+    );
+    // Too many.
+    f.parents = (1..=9).map(asset).collect();
+    let err = write(&reg, &f, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::TooManyParents(ProvenanceTooManyParents {
+            count: U256::from(9),
+            max: U256::from(8)
+        }))
+    );
+    // Length mismatch.
+    let err = reg
+        .sender(alice)
+        .record_provenance(
+            c,
+            U256::from(10),
+            model,
+            f.prompt_hash,
+            f.seed_hash,
+            f.params_hash,
+            f.content_hash,
+            f.human_hash,
+            vec![c, c],
+            vec![U256::from(1)],
+            Bytes::from(Vec::new()),
+        )
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::ParentsLengthMismatch(
+            ProvenanceParentsLengthMismatch {
+                collections: U256::from(2),
+                ids: U256::from(1)
+            }
+        ))
+    );
+    assert!(!reg.sender(alice).has_provenance(c, U256::from(10)));
+
+    // Valid: parents stored in order, signed over them, emitted.
+    f.parents = vec![asset(2), asset(1)];
+    let sig = sign(&reg, &f);
+    write(&reg, &f, &sig).motsu_unwrap();
+    let view = reg
+        .sender(alice)
+        .provenance_of(c, U256::from(10))
+        .motsu_unwrap();
+    assert_eq!(
+        (view.9, view.10),
+        (vec![c, c], vec![U256::from(2), U256::from(1)])
+    );
+    reg.assert_emitted(&ProvenanceRecorded {
+        collection: c,
+        id: U256::from(10),
+        modelId: model,
+        creator: alice,
+        structHash: hashing::record_struct_hash(&f),
+        promptHash: f.prompt_hash,
+        contentHash: f.content_hash,
+        parentCollections: vec![c, c],
+        parentIds: vec![U256::from(2), U256::from(1)],
+    });
+    assert!(reg
+        .sender(alice)
+        .verify(prompt_bytes(), content_bytes(&f), proof(&f, &sig)));
+}
+
+#[motsu::test]
+fn lineage_walks_the_dag(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let c = nft.address();
+    let asset = |id: u64| AssetRef {
+        collection: c,
+        id: U256::from(id),
+    };
+    // 1, 2 roots; 3 <- {1}; 4 <- {1, 2}; 5 <- {3, 4} (1 reachable twice).
+    for (id, parents) in [
+        (1u64, vec![]),
+        (2, vec![]),
+        (3, vec![1u64]),
+        (4, vec![1, 2]),
+        (5, vec![3, 4]),
+    ] {
+        let mut f = fields(c, id, model, alice);
+        f.parents = parents.into_iter().map(asset).collect();
+        write(&reg, &f, &[]).motsu_unwrap();
+    }
+    let l = reg
+        .sender(alice)
+        .lineage(c, U256::from(5), 16)
+        .motsu_unwrap();
+    assert_eq!(
+        l,
+        (
+            vec![c; 4],
+            vec![U256::from(3), U256::from(4), U256::from(1), U256::from(2)],
+            vec![1, 1, 2, 2],
+            false
+        )
+    );
+    assert_eq!(
+        reg.sender(alice)
+            .lineage(c, U256::from(5), 1)
+            .motsu_unwrap()
+            .1,
+        vec![U256::from(3), U256::from(4)]
+    );
+    assert_eq!(
+        reg.sender(alice)
+            .lineage(c, U256::from(5), 0)
+            .motsu_unwrap(),
+        (vec![], vec![], vec![], false)
+    );
+    assert_eq!(
+        reg.sender(alice)
+            .lineage(c, U256::from(1), 16)
+            .motsu_unwrap(),
+        (vec![], vec![], vec![], false)
+    );
+
+    let err = reg.sender(alice).lineage(c, U256::from(5), 17).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::LineageTooDeep(ProvenanceLineageTooDeep {
+            maxDepth: 17,
+            limit: 16
+        }))
+    );
+    let err = reg.sender(alice).lineage(c, U256::from(99), 1).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::NonexistentRecord(ProvenanceNonexistentRecord {
+            collection: c,
+            id: U256::from(99)
+        }))
+    );
+}
+
+#[motsu::test]
+fn lineage_is_truncated_at_the_node_limit(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let c = nft.address();
+    let asset = |id: u64| AssetRef {
+        collection: c,
+        id: U256::from(id),
+    };
+    // 72 grandparents (ids 100..172), 8 parents (ids 10..18) with 8 (disjoint)
+    // parents each, one child (id 1): 80 ancestors > MAX_LINEAGE_NODES.
+    for gp in 100..172u64 {
+        write(&reg, &fields(c, gp, model, alice), &[]).motsu_unwrap();
+    }
+    for (i, p) in (10..18u64).enumerate() {
+        let mut f = fields(c, p, model, alice);
+        f.parents = (0..8).map(|j| asset(100 + 8 * i as u64 + j)).collect();
+        write(&reg, &f, &[]).motsu_unwrap();
+    }
+    let mut child = fields(c, 1, model, alice);
+    child.parents = (10..18).map(asset).collect();
+    write(&reg, &child, &[]).motsu_unwrap();
+
+    let (cs, ids, depths, truncated) = reg
+        .sender(alice)
+        .lineage(c, U256::from(1), 2)
+        .motsu_unwrap();
+    assert!(truncated);
+    assert_eq!(ids.len(), logic::MAX_LINEAGE_NODES);
+    assert_eq!(cs.len(), ids.len());
+    assert_eq!(&depths[..8], &[1; 8]);
+    assert!(depths[8..].iter().all(|&d| d == 2));
+    assert_eq!(
+        ids[..8],
+        (10..18u64).map(U256::from).collect::<Vec<_>>()[..]
+    );
+    // One generation fits.
+    let one = reg
+        .sender(alice)
+        .lineage(c, U256::from(1), 1)
+        .motsu_unwrap();
+    assert_eq!((one.1.len(), one.3), (8, false));
+}
+
+// ---------------------------------------------------------- commit–reveal
+
+#[motsu::test]
+fn commit_reveal_guard(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+    bob: Address,
+) {
+    EXTRA_BLOCKS.with(|b| b.set(100));
+    let model = register(&reg, alice, true);
+    nft.sender(alice).set_minter(alice, true);
+    nft.sender(alice).set_minter(bob, true);
+    let f = fields(nft.address(), 1, model, alice);
+    let c = hashing::record_commitment(&f);
+
+    // Reveal without commit.
+    let err = write(&reg, &f, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::RevealWithoutCommit(ProvenanceRevealWithoutCommit {
+            commitment: c
+        }))
+    );
+
+    // Commit, then reveal in the same block.
+    assert_eq!(reg.sender(alice).commit_ready_at(alice, c), 0);
+    reg.sender(alice).commit(c).motsu_unwrap();
+    reg.assert_emitted(&Committed {
+        committer: alice,
+        commitment: c,
+        blockNumber: 100,
+    });
+    assert_eq!(reg.sender(alice).commit_ready_at(alice, c), 101);
+    let err = write(&reg, &f, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::RevealTooEarly(ProvenanceRevealTooEarly {
+            commitment: c,
+            readyAtBlock: 101
+        }))
+    );
+    // Same commitment again.
+    let err = reg.sender(alice).commit(c).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::CommitmentExists(ProvenanceCommitmentExists {
+            commitment: c
+        }))
+    );
+
+    advance_blocks(1);
+    // Someone else's commitment, or a commitment to other fields, does not count.
+    let fb = fields(nft.address(), 1, model, bob);
+    reg.sender(bob).commit(c).motsu_unwrap();
+    let err = write(&reg, &fb, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::RevealWithoutCommit(ProvenanceRevealWithoutCommit {
+            commitment: hashing::record_commitment(&fb)
+        }))
+    );
+    let mut changed = f.clone();
+    changed.seed_hash = seed_hash(7);
+    let err = write(&reg, &changed, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::RevealWithoutCommit(ProvenanceRevealWithoutCommit {
+            commitment: hashing::record_commitment(&changed)
+        }))
+    );
+    assert!(!reg
+        .sender(alice)
+        .has_provenance(nft.address(), U256::from(1)));
+
+    // The real reveal, one block later: succeeds and consumes the commitment.
+    write(&reg, &f, &sign(&reg, &f)).motsu_unwrap();
+    assert_eq!(reg.sender(alice).commit_ready_at(alice, c), 0);
+    assert_eq!(reg.sender(alice).commit_ready_at(bob, c), 102);
+    assert!(
+        reg.sender(alice)
+            .provenance_of(nft.address(), U256::from(1))
+            .motsu_unwrap()
+            .8
+    );
+}
+
+#[motsu::test]
+fn models_without_commit_reveal_ignore_commitments(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    EXTRA_BLOCKS.with(|b| b.set(0));
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let f = fields(nft.address(), 1, model, alice);
+    // A commitment made in block 0 (motsu's VM) is stored as ready at 1.
+    reg.sender(alice)
+        .commit(hashing::record_commitment(&f))
+        .motsu_unwrap();
+    assert_eq!(
+        reg.sender(alice)
+            .commit_ready_at(alice, hashing::record_commitment(&f)),
+        1
+    );
+    write(&reg, &f, &[]).motsu_unwrap();
+    // Not consumed: the model does not use commit–reveal.
+    assert_eq!(
+        reg.sender(alice)
+            .commit_ready_at(alice, hashing::record_commitment(&f)),
+        1
+    );
+}
+
+// ----------------------------------------------------------------- verify
+
+#[motsu::test]
+fn verify_rejects_anything_that_does_not_match(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let f = fields(nft.address(), 1, model, alice);
+    let sig = sign(&reg, &f);
+    // Before the record exists, even a correct proof is false.
+    assert!(!reg
+        .sender(alice)
+        .verify(prompt_bytes(), content_bytes(&f), proof(&f, &sig)));
+    write(&reg, &f, &sig).motsu_unwrap();
+    let v = |p: Bytes, d: Bytes, pr: Bytes| reg.sender(alice).verify(p, d, pr);
+    assert!(v(prompt_bytes(), content_bytes(&f), proof(&f, &sig)));
+
+    assert!(!v(
+        Bytes::from(b"a red fox in the snow, watercolour ".to_vec()),
+        content_bytes(&f),
+        proof(&f, &sig)
+    ));
+    assert!(!v(
+        Bytes::from(Vec::new()),
+        content_bytes(&f),
+        proof(&f, &sig)
+    ));
+    assert!(!v(
+        prompt_bytes(),
+        Bytes::from(content_hash(b"other").to_vec()),
+        proof(&f, &sig)
+    ));
+    assert!(!v(
+        prompt_bytes(),
+        Bytes::from([f.content_hash.as_slice(), &[0]].concat()),
+        proof(&f, &sig)
+    ));
+    assert!(!v(
+        prompt_bytes(),
+        Bytes::from(f.content_hash[..31].to_vec()),
+        proof(&f, &sig)
+    ));
+    // The raw content is not accepted in place of its hash.
+    assert!(!v(
+        prompt_bytes(),
+        Bytes::from(b"\x89PNG fake image".to_vec()),
+        proof(&f, &sig)
+    ));
+    let mut p = proof(&f, &sig).to_vec();
+    p.pop();
+    assert!(!v(prompt_bytes(), content_bytes(&f), Bytes::from(p)));
+    assert!(!v(
+        prompt_bytes(),
+        content_bytes(&f),
+        Bytes::from(Vec::new())
+    ));
+    assert!(!v(
+        prompt_bytes(),
+        content_bytes(&f),
+        proof(&f, &sign_with(&reg, &f, OTHER_KEY))
+    ));
+    let mut elsewhere = f.clone();
+    elsewhere.asset.id = U256::from(2);
+    assert!(!v(
+        prompt_bytes(),
+        content_bytes(&f),
+        proof(&elsewhere, &sig)
+    ));
+    let mut flipped = sig;
+    flipped[10] ^= 1;
+    assert!(!v(prompt_bytes(), content_bytes(&f), proof(&f, &flipped)));
+}
+
+// ------------------------------------------------------------------ misc
+
+#[motsu::test]
+fn domain_separator_matches_the_off_chain_maths(reg: Contract<ProvenanceRegistry>, alice: Address) {
+    assert_eq!(
+        reg.sender(alice).domain_separator(),
+        hashing::domain_separator(CHAIN_ID, reg.address())
+    );
+    assert_eq!(signer(ATTESTER_KEY).address(), ATTESTER);
+}
+
+/// Canonical signatures of every public function of the registry except
+/// `supportsInterface` (must match the exported ABI).
+const REGISTRY_FUNCTIONS: [&str; 14] = [
+    "registerModel(bytes32,string,string,address,uint256,bool)",
+    "retireModel(uint256)",
+    "linkModelNft(uint256,address,uint256)",
+    "commit(bytes32)",
+    "recordProvenance(address,uint256,uint256,bytes32,bytes32,bytes32,bytes32,bytes32,address[],uint256[],bytes)",
+    "attest(address,uint256,bytes)",
+    "verify(bytes,bytes,bytes)",
+    "provenanceOf(address,uint256)",
+    "hasProvenance(address,uint256)",
+    "modelOf(uint256)",
+    "modelCount()",
+    "lineage(address,uint256,uint32)",
+    "commitReadyAt(address,bytes32)",
+    "domainSeparator()",
+];
+
+#[test]
+fn interface_ids_are_xors_of_selectors() {
+    let selector = |s: &str| FixedBytes::<4>::from_slice(&keccak256(s)[..4]);
+    assert_eq!(IERC165_ID, selector("supportsInterface(bytes4)"));
+    let id = REGISTRY_FUNCTIONS
+        .iter()
+        .fold(FixedBytes::<4>::ZERO, |acc, s| acc ^ selector(s));
+    assert_eq!(IPROVENANCE_REGISTRY_ID, id);
+}
+
+#[motsu::test]
+fn supports_interface(reg: Contract<ProvenanceRegistry>, alice: Address) {
+    assert!(reg.sender(alice).supports_interface(IERC165_ID));
+    assert!(reg
+        .sender(alice)
+        .supports_interface(IPROVENANCE_REGISTRY_ID));
+    assert!(!reg
+        .sender(alice)
+        .supports_interface(FixedBytes::from([0xff; 4])));
+    assert!(!reg
+        .sender(alice)
+        .supports_interface(fixed_bytes!("80ac58cd"))); // ERC-721
+}
+
+// -------------------------------------------------------------- property
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Any record written through the contract reads back field for field
+    /// and verifies; any single tampered field (or a signature made for a
+    /// tampered record) makes `verify` false and `recordProvenance` revert.
+    #[test]
+    fn any_record_round_trips_and_any_tamper_fails_verify(
+        r in hashing::tests::arb_record(),
+        prompt in "[ -~]{0,40}",
+        which in 0u8..11,
+        salt in any::<u8>(),
+    ) {
+        let _precompiles = deploy_precompiles();
+        let reg = Contract::<ProvenanceRegistry>::new();
+        let nft = Contract::<MockCollection>::new();
+        let (alice, creator) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xc7));
+        let model = register(&reg, alice, false);
+        nft.sender(alice).set_minter(creator, true);
+
+        // Parents (random assets of the same collection, deduplicated) get records first.
+        let mut f = r.clone();
+        f.asset.collection = nft.address();
+        f.model_id = model;
+        f.creator = creator;
+        f.prompt_hash = prompt_hash(&prompt);
+        let mut parents: Vec<AssetRef> = Vec::new();
+        for p in &r.parents {
+            let p = AssetRef { collection: nft.address(), id: p.id };
+            if p != f.asset && !parents.contains(&p) {
+                parents.push(p);
+            }
+        }
+        for p in &parents {
+            write(&reg, &fields(p.collection, 0, model, creator).with_asset(*p), &[]).motsu_unwrap();
+        }
+        f.parents = parents;
+
+        let sig = sign(&reg, &f);
+        write(&reg, &f, &sig).motsu_unwrap();
+        let view = reg.sender(alice).provenance_of(f.asset.collection, f.asset.id).motsu_unwrap();
+        prop_assert_eq!(
+            view,
+            (
+                f.model_id, f.prompt_hash, f.seed_hash, f.params_hash, f.content_hash, f.human_hash,
+                creator, MOTSU_TIMESTAMP, true,
+                f.parents.iter().map(|p| p.collection).collect::<Vec<_>>(),
+                f.parents.iter().map(|p| p.id).collect::<Vec<_>>(),
+            )
+        );
+        let prompt_b = Bytes::from(prompt.as_bytes().to_vec());
+        prop_assert!(reg.sender(alice).verify(prompt_b.clone(), content_bytes(&f), proof(&f, &sig)));
+
+        // Tampered inputs to verify.
+        let t = hashing::tests::tamper(&f, which, salt);
+        let mut bad_prompt = prompt.as_bytes().to_vec();
+        bad_prompt.push(salt);
+        prop_assert!(!reg.sender(alice).verify(Bytes::from(bad_prompt), content_bytes(&f), proof(&f, &sig)));
+        prop_assert!(!reg.sender(alice).verify(prompt_b.clone(), content_bytes(&t), proof(&f, &sig)) || t.content_hash == f.content_hash);
+        prop_assert!(!reg.sender(alice).verify(prompt_b.clone(), content_bytes(&f), proof(&t, &sig)) || t.asset == f.asset);
+        // A signature over the tampered record never verifies for the stored one.
+        let tampered_sig = sign(&reg, &t);
+        prop_assert!(!reg.sender(alice).verify(prompt_b, content_bytes(&f), proof(&f, &tampered_sig)));
+        let mut sig_flipped = sig;
+        sig_flipped[usize::from(salt) % 64] ^= 0x01;
+        prop_assert!(!reg.sender(alice).verify(Bytes::from(prompt.as_bytes().to_vec()), content_bytes(&f), proof(&f, &sig_flipped)));
+        // Writing: sign a fresh record `g`, then submit a tampered copy of it
+        // with that signature. It reverts, with `InvalidSignature` unless an
+        // earlier check (unknown model, missing parent) catches it first.
+        let mut g = f.clone();
+        g.asset.id = U256::from_be_bytes(keccak256(f.asset.id.to_be_bytes::<32>()).0);
+        let g_sig = sign(&reg, &g);
+        let t = hashing::tests::tamper(&g, which, salt);
+        let expected = if t.model_id != g.model_id {
+            Error::UnknownModel(ProvenanceUnknownModel { modelId: t.model_id })
+        } else if let Some(m) = t.parents.iter().find(|p| !reg.sender(alice).has_provenance(p.collection, p.id)) {
+            Error::MissingParent(ProvenanceMissingParent { collection: m.collection, id: m.id })
+        } else {
+            Error::InvalidSignature(ProvenanceInvalidSignature {})
+        };
+        let err = write(&reg, &t, &g_sig).unwrap_err();
+        prop_assert_eq!(enc(err), enc(expected));
+        prop_assert!(!reg.sender(alice).has_provenance(t.asset.collection, t.asset.id));
+        // The untampered `g` with its signature is accepted.
+        write(&reg, &g, &g_sig).motsu_unwrap();
+    }
+}
+
+trait WithAsset {
+    fn with_asset(self, asset: AssetRef) -> Self;
+}
+
+impl WithAsset for RecordFields {
+    fn with_asset(mut self, asset: AssetRef) -> Self {
+        self.asset = asset;
+        self
+    }
+}
