@@ -114,6 +114,43 @@ pub fn clean_sol_decls(decls: &str) -> String {
     lines
 }
 
+/// Rewrites `snake_case` words (Rust parameter names) as `camelCase`, the
+/// Solidity convention dApps see in the JSON ABI. Words starting with `_`
+/// (the SDK's escape for names that are Solidity keywords) are kept.
+#[must_use]
+pub fn camel_case_words(line: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.contains('_') && !word.starts_with('_') {
+            let mut upper = false;
+            for c in word.chars() {
+                if c == '_' {
+                    upper = true;
+                } else if upper {
+                    out.extend(c.to_uppercase());
+                    upper = false;
+                } else {
+                    out.push(c);
+                }
+            }
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in line.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// Renders the complete Solidity interface of contract `T`: stylus-sdk's
 /// function list with `decls` (from [`crate::sol_decls!`]) spliced into the
 /// last interface, and the constructor signature as a `// constructor(...)`
@@ -151,8 +188,24 @@ pub fn render_interface<T: GenerateAbi>(decls: &str) -> String {
                 .and_then(|r| r.split('(').next());
             !matches!(name, Some(n) if declared.contains(&n))
         })
-        .map(|l| std::format!("{l}\n"))
+        .map(|l| {
+            if l.trim_start().starts_with("function ") {
+                std::format!("{}\n", camel_case_words(l))
+            } else {
+                std::format!("{l}\n")
+            }
+        })
         .collect();
+    // Collapse the blank lines left where the SDK's error lines were dropped.
+    let mut body_clean = String::new();
+    for line in body.lines() {
+        if line.trim().is_empty() && (body_clean.ends_with("\n\n") || body_clean.ends_with("{\n")) {
+            continue;
+        }
+        body_clean.push_str(line);
+        body_clean.push('\n');
+    }
+    let body = body_clean;
     match body.rfind('}') {
         Some(pos) => {
             out.push_str(&body[..pos]);
@@ -176,6 +229,15 @@ pub fn print_interface<T: GenerateAbi>(decls: &str) {
 #[cfg(test)]
 mod tests {
     use super::clean_sol_decls;
+
+    #[test]
+    fn camel_cases_parameter_names_only() {
+        use super::camel_case_words;
+        assert_eq!(
+            camel_case_words("    function ownerOf(uint256 token_id, address _from) external view returns (address);"),
+            "    function ownerOf(uint256 tokenId, address _from) external view returns (address);"
+        );
+    }
 
     #[test]
     fn keeps_structs_whole() {

@@ -45,14 +45,16 @@ macro_rules! sol_decls {
     };
 }
 
-/// Makes `sol_decls!` structs usable as `#[public]` return types under the
-/// `export-abi` feature.
+/// Makes `sol_decls!` structs (and hand-written error enums) usable as
+/// `#[public]` return types under the `export-abi` feature.
 ///
 /// stylus-sdk 0.9's ABI printer asks every return type for its "inner types"
 /// (the struct declarations to print); its `AbiType` derive does not provide
 /// them. The suite declares structs inside [`sol_decls!`], whose text is
 /// already spliced into the interface, so each struct just needs an empty
 /// `InnerTypes` impl: `stylus_ip_common::abi_structs!(UserRecord, ModelView);`
+/// The same holds for an `Error` enum whose `Into<Vec<u8>>` is written by
+/// hand instead of derived with `SolidityError`: `abi_structs!(Error);`.
 #[macro_export]
 macro_rules! abi_structs {
     ($($name:ident),* $(,)?) => {
