@@ -672,26 +672,24 @@ impl Split {
         Ok(())
     }
 
-    /// Moves each token into the current allocation set, crediting what it
-    /// earned under its previous set (permissionless; no-op for tokens
-    /// already current or never touched). O(that set's recipients) per token.
+    /// Moves `token` into the current allocation set, crediting what it
+    /// earned under its previous set to that set's recipients
+    /// (permissionless; no-op for a token already current or never
+    /// touched). O(that set's recipients).
     ///
     /// # Errors
     /// [`Error::NotInitialized`], [`Error::BalanceQueryFailed`],
     /// [`Error::ArithmeticOverflow`].
     ///
     /// # Events
-    /// [`TokenSettled`] per token moved.
-    pub fn settle(&mut self, tokens: Vec<Address>) -> Result<(), Error> {
+    /// [`TokenSettled`] if the token moved.
+    pub fn settle(&mut self, token: Address) -> Result<(), Error> {
         self.require_initialized()?;
-        let current = self.current_epoch();
-        for token in tokens {
-            if self.tokens.getter(token).epoch_plus_one.get().is_zero() {
-                continue;
-            }
-            self.settle_token(token, current)?;
+        if self.tokens.getter(token).epoch_plus_one.get().is_zero() {
+            return Ok(());
         }
-        Ok(())
+        let current = self.current_epoch();
+        self.settle_token(token, current)
     }
 
     /// Pays `recipient` everything it can claim in each of `tokens`

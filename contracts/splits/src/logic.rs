@@ -139,8 +139,27 @@ pub fn share(amount: U256, allocation: u32) -> U256 {
     // For a <= 1e6: q*a <= amount and r*a < 1e12. An allocation > 1e6 is
     // never stored; saturate rather than wrap anyway.
     let a = u64::from(allocation);
-    q.saturating_mul(U256::from(a))
-        .saturating_add(U256::from(r * a / u64::from(PERCENTAGE_SCALE)))
+    mul_small(q, allocation).saturating_add(U256::from(r * a / u64::from(PERCENTAGE_SCALE)))
+}
+
+/// `x * m`, saturating at `U256::MAX`, by schoolbook multiplication over
+/// 32-bit digits (small code: no generic 256-bit multiply).
+#[must_use]
+pub fn mul_small(x: U256, m: u32) -> U256 {
+    let m = u64::from(m);
+    let limbs = x.as_limbs();
+    let mut out = [0u64; 4];
+    let mut carry: u64 = 0;
+    for i in 0..4 {
+        let lo = (limbs[i] & 0xffff_ffff) * m + carry;
+        let hi = (limbs[i] >> 32) * m + (lo >> 32);
+        out[i] = (hi << 32) | (lo & 0xffff_ffff);
+        carry = hi >> 32;
+    }
+    if carry != 0 {
+        return U256::MAX;
+    }
+    U256::from_limbs(out)
 }
 
 /// `(x / 1e6, x % 1e6)` by schoolbook division over 32-bit digits (every
@@ -683,6 +702,12 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn mul_small_matches_ruint(x in any::<[u64; 4]>(), m in any::<u32>()) {
+            let v = U256::from_limbs(x);
+            prop_assert_eq!(mul_small(v, m), v.saturating_mul(U256::from(m)));
+        }
 
         #[test]
         fn div_rem_scale_matches_ruint(x in any::<[u64; 4]>()) {

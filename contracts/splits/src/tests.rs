@@ -306,7 +306,7 @@ fn everything_requires_initialization(split: Contract<Split>, alice: Address) {
         Error::NotInitialized(_)
     ));
     assert!(matches!(
-        s().settle(vec![ETH]).motsu_unwrap_err(),
+        s().settle(ETH).motsu_unwrap_err(),
         Error::NotInitialized(_)
     ));
     assert!(matches!(
@@ -787,7 +787,9 @@ fn unlisted_token_in_use_keeps_its_set_until_settled(
         wei(100)
     );
     // Anyone can settle it into the current set; entitlements are kept.
-    split.sender(anyone).settle(vec![t, t, ETH]).motsu_unwrap();
+    split.sender(anyone).settle(t).motsu_unwrap();
+    split.sender(anyone).settle(t).motsu_unwrap();
+    split.sender(anyone).settle(ETH).motsu_unwrap();
     assert_eq!(split.sender(ctl).token_epoch(t), 1);
     assert_eq!(split.sender(ctl).token_epoch(ETH), 1); // never touched: current
     split.assert_emitted(&TokenSettled {
@@ -812,7 +814,7 @@ fn unlisted_token_in_use_keeps_its_set_until_settled(
     assert_eq!(token.sender(ctl).balance_of(rs[1]), wei(200));
     assert_eq!(token.sender(ctl).balance_of(split.address()), U256::ZERO);
     // settling a current token again is a no-op
-    split.sender(anyone).settle(vec![t]).motsu_unwrap();
+    split.sender(anyone).settle(t).motsu_unwrap();
     assert_eq!(split.sender(ctl).token_epoch(t), 1);
 }
 
