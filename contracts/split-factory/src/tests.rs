@@ -6,7 +6,7 @@
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::{sol, SolCall, SolValue};
+use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolValue};
 use motsu::prelude::*;
 
 use super::*;
@@ -110,7 +110,7 @@ fn predicted_address_commits_to_every_parameter(
         got
     );
     assert_ne!(
-        f().predict_address(r.clone(), al.clone(), a(5), a(1), B256::ZERO),
+        f().predict_address(r, al.clone(), a(5), a(1), B256::ZERO),
         got
     );
     assert_ne!(
@@ -186,6 +186,75 @@ fn failed_deployment_is_a_typed_error(
 }
 
 #[test]
+fn split_created_log_matches_alloy() {
+    let salt = B256::repeat_byte(0x5a);
+    let log = SplitCreated {
+        split: a(1),
+        creator: a(2),
+        controller: a(3),
+        salt,
+    }
+    .encode_log_data();
+    assert_eq!(log.topics(), &split_created_topics(a(1), a(2), a(3))[..]);
+    assert_eq!(log.data.as_ref(), salt.as_slice());
+}
+
+#[test]
+fn hand_encoded_errors_match_alloy() {
+    fn check<E: SolError + Clone>(e: E, wrap: fn(E) -> Error) {
+        assert_eq!(
+            Vec::<u8>::from(wrap(e.clone())),
+            e.abi_encode(),
+            "{}",
+            E::SIGNATURE
+        );
+    }
+    let (n, m) = (U256::from(77u64), U256::MAX);
+    check(
+        SplitFactoryInvalidImplementation {
+            implementation: a(1),
+        },
+        Error::InvalidImplementation,
+    );
+    check(
+        SplitFactoryDeployFailed { predicted: a(2) },
+        Error::DeployFailed,
+    );
+    check(
+        SplitFactoryInitializationFailed { split: a(3) },
+        Error::InitializationFailed,
+    );
+    check(
+        SplitInvalidRecipientCount { count: n, max: m },
+        Error::InvalidRecipientCount,
+    );
+    check(
+        SplitLengthMismatch {
+            recipients: m,
+            allocations: n,
+        },
+        Error::LengthMismatch,
+    );
+    check(SplitZeroAddressRecipient {}, Error::ZeroAddressRecipient);
+    check(
+        SplitRecipientsNotSorted { index: n },
+        Error::RecipientsNotSorted,
+    );
+    check(SplitZeroAllocation { index: m }, Error::ZeroAllocation);
+    check(
+        SplitInvalidAllocationSum { sum: n },
+        Error::InvalidAllocationSum,
+    );
+    check(
+        SplitInvalidDustRecipient {
+            dustRecipient: a(4),
+        },
+        Error::InvalidDustRecipient,
+    );
+    check(SplitArithmeticOverflow {}, Error::ArithmeticOverflow);
+}
+
+#[test]
 fn shared_validation_maps_every_error() {
     use split_logic::SplitError as E;
     let mapped: Vec<Vec<u8>> = [
@@ -206,7 +275,6 @@ fn shared_validation_maps_every_error() {
     .into_iter()
     .map(|e| Vec::<u8>::from(Error::from(e)))
     .collect();
-    use alloy_sol_types::SolError;
     let selectors: Vec<[u8; 4]> = mapped.iter().map(|m| [m[0], m[1], m[2], m[3]]).collect();
     assert_eq!(
         selectors,
