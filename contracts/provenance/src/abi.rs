@@ -22,16 +22,19 @@ pub(crate) enum Item<'a> {
 }
 
 /// The word of an address (left-padded).
+#[inline(never)] // one copy instead of one per use (WASM size)
 pub(crate) fn address(a: Address) -> B256 {
     a.into_word()
 }
 
 /// The word of an unsigned integer.
+#[inline(never)] // one copy instead of one per use (WASM size)
 pub(crate) fn uint(v: U256) -> B256 {
     B256::from(v)
 }
 
 /// The word of a `u64`.
+#[inline(never)] // one copy instead of one per use (WASM size)
 pub(crate) fn uint64(v: u64) -> B256 {
     B256::from(U256::from(v))
 }

@@ -34,6 +34,13 @@
 //! an estimate of the **L1** block number, so "one block later" means at
 //! least one L1 block (about 12 s) later: a stricter guard, not a weaker one.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+// On-chain builds are `no_std` (stylus-sdk 0.9 is too): std's panic runtime
+// and its message formatting would otherwise be linked in, about 8 KB of
+// WASM. Tests, the ABI exporter and native users keep std.
+#![cfg_attr(
+    all(target_arch = "wasm32", not(any(test, feature = "export-abi"))),
+    no_std
+)]
 // `#[entrypoint]` generates undocumented ABI-printing functions under
 // export-abi; docs are enforced in every other configuration.
 #![cfg_attr(feature = "export-abi", allow(missing_docs))]
@@ -43,19 +50,28 @@ mod abi;
 pub mod hashing;
 pub mod logic;
 
-use alloc::{string::String, vec::Vec};
+/// Aborts (the `unreachable` instruction reverts the call): nothing in the
+/// registry panics on user input, so this is only reached on a bug.
+#[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
-use alloy_sol_types::SolEvent;
+// `vec` is also the macro `#[storage]` expands to (not in the no_std prelude).
+use alloc::{string::String, vec, vec::Vec};
+
+use alloy_sol_types::{SolCall, SolError, SolEvent};
 
 use alloy_primitives::{
-    address, fixed_bytes, keccak256, Address, FixedBytes, B256, U256, U32, U64,
+    address, fixed_bytes, keccak256, Address, FixedBytes, B256, U256, U32, U64, U8,
 };
 use stylus_sdk::{
     abi::Bytes,
     prelude::*,
     storage::{
         StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU32, StorageU64,
-        StorageVec,
+        StorageU8,
     },
 };
 
@@ -122,11 +138,13 @@ stylus_ip_common::sol_decls! {
 }
 
 mod collection {
-    // The macro generates undocumented methods and Solidity-cased parameters.
-    #![allow(missing_docs, non_snake_case)]
-    use stylus_sdk::prelude::*;
+    // `sol!` generates call/return types without docs and with Solidity
+    // names. Only their `SELECTOR`s are used: the calls are encoded by hand
+    // in `ProvenanceRegistry::static_word` (smaller WASM than
+    // `sol_interface!`'s generic encoder/decoder per method).
+    #![allow(missing_docs, non_snake_case, non_camel_case_types)]
 
-    sol_interface! {
+    alloy_sol_types::sol! {
         /// What the registry calls on a suite collection (ERC-721
         /// `ip-collection` or ERC-1155 editions) to authorise record writers
         /// and model-NFT links.
@@ -149,8 +167,16 @@ pub const IERC165_ID: FixedBytes<4> = fixed_bytes!("01ffc9a7");
 /// function except `supportsInterface` (recomputed in the unit tests).
 pub const IPROVENANCE_REGISTRY_ID: FixedBytes<4> = fixed_bytes!("2858f8fd");
 
-/// Errors of [`ProvenanceRegistry`].
-#[derive(SolidityError, Debug)]
+/// Errors of [`ProvenanceRegistry`]: each variant wraps the
+/// [`sol_decls!`](stylus_ip_common::sol_decls) error it reverts with.
+///
+/// The revert data (`selector ‖ abi.encode(args)`) is built by hand in
+/// `From<Error> for Vec<u8>` rather than by `#[derive(SolidityError)]`, whose
+/// generic alloy encoder, monomorphised per variant, cost about 10 KB of
+/// WASM. Every argument is a static ABI word, so the encoding is just the
+/// selector followed by the words; a unit test compares every variant with
+/// alloy's `SolError::abi_encode`.
+#[derive(Debug)]
 pub enum Error {
     /// See [`ProvenanceUnknownModel`].
     UnknownModel(ProvenanceUnknownModel),
@@ -194,6 +220,128 @@ pub enum Error {
     Overflow(ProvenanceOverflow),
 }
 
+impl From<Error> for Vec<u8> {
+    fn from(err: Error) -> Vec<u8> {
+        let z = B256::ZERO;
+        let (selector, words, n): ([u8; 4], [B256; 3], usize) = match err {
+            Error::UnknownModel(e) => (
+                ProvenanceUnknownModel::SELECTOR,
+                [abi::uint(e.modelId), z, z],
+                1,
+            ),
+            Error::ModelRetired(e) => (
+                ProvenanceModelRetired::SELECTOR,
+                [abi::uint(e.modelId), z, z],
+                1,
+            ),
+            Error::NotModelOwner(e) => (
+                ProvenanceNotModelOwner::SELECTOR,
+                [abi::uint(e.modelId), abi::address(e.account), z],
+                2,
+            ),
+            Error::InvalidAttester(e) => (
+                ProvenanceInvalidAttester::SELECTOR,
+                [abi::address(e.attester), z, z],
+                1,
+            ),
+            Error::ModelNftAlreadyLinked(e) => (
+                ProvenanceModelNftAlreadyLinked::SELECTOR,
+                [abi::uint(e.modelId), z, z],
+                1,
+            ),
+            Error::NotTokenOwner(e) => (
+                ProvenanceNotTokenOwner::SELECTOR,
+                [
+                    abi::address(e.collection),
+                    abi::uint(e.tokenId),
+                    abi::address(e.account),
+                ],
+                3,
+            ),
+            Error::RecordExists(e) => (
+                ProvenanceRecordExists::SELECTOR,
+                [abi::address(e.collection), abi::uint(e.id), z],
+                2,
+            ),
+            Error::NonexistentRecord(e) => (
+                ProvenanceNonexistentRecord::SELECTOR,
+                [abi::address(e.collection), abi::uint(e.id), z],
+                2,
+            ),
+            Error::UnauthorizedWriter(e) => (
+                ProvenanceUnauthorizedWriter::SELECTOR,
+                [
+                    abi::address(e.collection),
+                    abi::uint(e.id),
+                    abi::address(e.account),
+                ],
+                3,
+            ),
+            Error::InvalidSignature(_) => (ProvenanceInvalidSignature::SELECTOR, [z, z, z], 0),
+            Error::AlreadyAttested(e) => (
+                ProvenanceAlreadyAttested::SELECTOR,
+                [abi::address(e.collection), abi::uint(e.id), z],
+                2,
+            ),
+            Error::ParentsLengthMismatch(e) => (
+                ProvenanceParentsLengthMismatch::SELECTOR,
+                [abi::uint(e.collections), abi::uint(e.ids), z],
+                2,
+            ),
+            Error::TooManyParents(e) => (
+                ProvenanceTooManyParents::SELECTOR,
+                [abi::uint(e.count), abi::uint(e.max), z],
+                2,
+            ),
+            Error::DuplicateParent(e) => (
+                ProvenanceDuplicateParent::SELECTOR,
+                [abi::address(e.collection), abi::uint(e.id), z],
+                2,
+            ),
+            Error::MissingParent(e) => (
+                ProvenanceMissingParent::SELECTOR,
+                [abi::address(e.collection), abi::uint(e.id), z],
+                2,
+            ),
+            Error::CommitmentExists(e) => (
+                ProvenanceCommitmentExists::SELECTOR,
+                [e.commitment, z, z],
+                1,
+            ),
+            Error::RevealWithoutCommit(e) => (
+                ProvenanceRevealWithoutCommit::SELECTOR,
+                [e.commitment, z, z],
+                1,
+            ),
+            Error::RevealTooEarly(e) => (
+                ProvenanceRevealTooEarly::SELECTOR,
+                [e.commitment, abi::uint64(e.readyAtBlock), z],
+                2,
+            ),
+            Error::LineageTooDeep(e) => (
+                ProvenanceLineageTooDeep::SELECTOR,
+                [
+                    abi::uint64(u64::from(e.maxDepth)),
+                    abi::uint64(u64::from(e.limit)),
+                    z,
+                ],
+                2,
+            ),
+            Error::Overflow(_) => (ProvenanceOverflow::SELECTOR, [z, z, z], 0),
+        };
+        let mut out = Vec::with_capacity(4 + 32 * n);
+        out.extend_from_slice(&selector);
+        for w in &words[..n] {
+            out.extend_from_slice(w.as_slice());
+        }
+        out
+    }
+}
+
+// The errors are printed from `SOL_DECLS`; export-abi only needs the enum to
+// declare no inner types.
+stylus_ip_common::abi_structs!(Error);
+
 impl From<ParentError> for Error {
     fn from(e: ParentError) -> Self {
         match e {
@@ -215,6 +363,24 @@ impl From<ParentError> for Error {
     }
 }
 
+/// Word-indexed storage. Used instead of `StorageVec`/`StorageString`,
+/// whose length handling (256-bit division, panicking conversions with
+/// their formatting code) costs several KB of WASM; lengths live in the
+/// owning struct's packed header instead.
+type Words = StorageMap<U256, StorageB256>;
+
+/// Reads words `0..n` of `w`.
+fn read_words(w: &Words, n: usize) -> Vec<B256> {
+    (0..n).map(|i| w.get(U256::from(i))).collect()
+}
+
+/// Writes `words` at `0..`.
+fn write_words(w: &mut Words, words: &[B256]) {
+    for (i, &x) in words.iter().enumerate() {
+        w.insert(U256::from(i), x);
+    }
+}
+
 /// A registered model.
 #[storage]
 struct Model {
@@ -231,16 +397,8 @@ struct Model {
     parent: StorageU256,
     nft_collection: StorageAddress,
     nft_token_id: StorageU256,
-    /// `version` then `uri`, see [`logic::pack_texts`]. (Cheaper in code
-    /// size than two `StorageString`s.)
-    texts: StorageVec<StorageB256>,
-}
-
-/// A parent-asset reference in storage.
-#[storage]
-struct Parent {
-    collection: StorageAddress,
-    id: StorageU256,
+    /// `version` then `uri` as words `0..`, see [`logic::pack_texts`].
+    texts: Words,
 }
 
 /// A provenance record.
@@ -250,13 +408,16 @@ struct Record {
     creator: StorageAddress,
     timestamp: StorageU64,
     attested: StorageBool,
+    /// Number of parents (at most `MAX_PARENTS`).
+    parent_count: StorageU8,
     model_id: StorageU256,
     prompt_hash: StorageB256,
     seed_hash: StorageB256,
     params_hash: StorageB256,
     content_hash: StorageB256,
     human_hash: StorageB256,
-    parents: StorageVec<Parent>,
+    /// Parent `i` is the words `2i` (collection) and `2i + 1` (id).
+    parents: Words,
 }
 
 /// The provenance registry (one per chain).
@@ -274,20 +435,8 @@ pub struct ProvenanceRegistry {
 
 /// Return type of [`ProvenanceRegistry::provenance_of`]: `(modelId,
 /// promptHash, seedHash, paramsHash, contentHash, humanHash, creator,
-/// timestamp, attested, parentCollections, parentIds)`.
-pub type ProvenanceView = (
-    U256,
-    B256,
-    B256,
-    B256,
-    B256,
-    B256,
-    Address,
-    u64,
-    bool,
-    Vec<Address>,
-    Vec<U256>,
-);
+/// timestamp, attested)`. The parents are `lineage(collection, id, 1)`.
+pub type ProvenanceView = (U256, B256, B256, B256, B256, B256, Address, u64, bool);
 
 /// Return type of [`ProvenanceRegistry::model_of`]: `(owner, attester,
 /// weightsHash, version, uri, parentModelId, retired, commitReveal,
@@ -363,9 +512,10 @@ impl ProvenanceRegistry {
         m.parent.set(parent_model_id);
         m.version_len.set(U32::from(version_len));
         m.uri_len.set(U32::from(uri_len));
-        for w in logic::pack_texts(version.as_bytes(), uri.as_bytes()) {
-            m.texts.push(w);
-        }
+        write_words(
+            &mut m.texts,
+            &logic::pack_texts(version.as_bytes(), uri.as_bytes()),
+        );
         self.emit(
             &[
                 ModelRegistered::SIGNATURE_HASH,
@@ -541,7 +691,7 @@ impl ProvenanceRegistry {
         };
         let struct_hash = hashing::record_struct_hash(&fields);
         if self.models.getter(model_id).commit_reveal.get() {
-            let ready_at = self.commits.getter(sender).get(struct_hash).to::<u64>();
+            let ready_at = self.commits.getter(sender).get(struct_hash).as_limbs()[0];
             logic::check_reveal(ready_at, self.block_number()).map_err(|e| match e {
                 RevealError::NoCommit => {
                     Error::RevealWithoutCommit(ProvenanceRevealWithoutCommit {
@@ -585,11 +735,14 @@ impl ProvenanceRegistry {
         r.params_hash.set(params_hash);
         r.content_hash.set(content_hash);
         r.human_hash.set(human_hash);
-        for p in &fields.parents {
-            let mut slot = r.parents.grow();
-            slot.collection.set(p.collection);
-            slot.id.set(p.id);
-        }
+        // At most MAX_PARENTS (checked by `zip_parents`), so this fits a u8.
+        r.parent_count.set(U8::from(fields.parents.len() as u8));
+        let parent_words: Vec<B256> = fields
+            .parents
+            .iter()
+            .flat_map(|p| [abi::address(p.collection), abi::uint(p.id)])
+            .collect();
+        write_words(&mut r.parents, &parent_words);
         let parent_collection_words: Vec<B256> = parent_collections
             .iter()
             .map(|&c| abi::address(c))
@@ -675,7 +828,10 @@ impl ProvenanceRegistry {
         self.recover(self.digest(hashing::record_struct_hash(&fields)), sig) == Some(attester)
     }
 
-    /// The provenance record of `(collection, id)`, see [`ProvenanceView`].
+    /// The provenance record of `(collection, id)`, see [`ProvenanceView`];
+    /// its parents, in the order they were recorded, are
+    /// [`Self::lineage`]`(collection, id, 1)`. (All-static return values keep
+    /// the ABI encoder, and the WASM, small.)
     ///
     /// # Errors
     /// [`Error::NonexistentRecord`].
@@ -683,7 +839,6 @@ impl ProvenanceRegistry {
         let f = self.fields_of(AssetRef { collection, id })?;
         let by_collection = self.records.getter(collection);
         let r = by_collection.getter(id);
-        let (pc, pi) = f.parents.iter().map(|p| (p.collection, p.id)).unzip();
         Ok((
             f.model_id,
             f.prompt_hash,
@@ -692,10 +847,8 @@ impl ProvenanceRegistry {
             f.content_hash,
             f.human_hash,
             f.creator,
-            r.timestamp.get().to::<u64>(),
+            r.timestamp.get().as_limbs()[0],
             r.attested.get(),
-            pc,
-            pi,
         ))
     }
 
@@ -720,12 +873,12 @@ impl ProvenanceRegistry {
         if owner.is_zero() {
             return Err(unknown_model(model_id));
         }
-        let words: Vec<B256> = (0..m.texts.len()).filter_map(|i| m.texts.get(i)).collect();
-        let (version, uri) = logic::unpack_texts(
-            &words,
-            m.version_len.get().to::<usize>(),
-            m.uri_len.get().to::<usize>(),
+        let (version_len, uri_len) = (
+            m.version_len.get().as_limbs()[0] as usize,
+            m.uri_len.get().as_limbs()[0] as usize,
         );
+        let n = version_len.div_ceil(32) + uri_len.div_ceil(32);
+        let (version, uri) = logic::unpack_texts(&read_words(&m.texts, n), version_len, uri_len);
         // Both were valid UTF-8 `string`s when stored; a failure is impossible
         // and would only yield an empty string, never a revert.
         let version = String::from_utf8(version).unwrap_or_default();
@@ -741,7 +894,7 @@ impl ProvenanceRegistry {
             m.commit_reveal.get(),
             m.nft_collection.get(),
             m.nft_token_id.get(),
-            m.registered_at.get().to::<u64>(),
+            m.registered_at.get().as_limbs()[0],
         ))
     }
 
@@ -786,7 +939,7 @@ impl ProvenanceRegistry {
     /// First block in which `committer` may write the record committed to
     /// by `commitment`; 0 if there is no such commitment (or it was used).
     pub fn commit_ready_at(&self, committer: Address, commitment: B256) -> u64 {
-        self.commits.getter(committer).get(commitment).to::<u64>()
+        self.commits.getter(committer).get(commitment).as_limbs()[0]
     }
 
     /// The EIP-712 domain separator attesters sign under (see [`hashing`]).
@@ -891,11 +1044,11 @@ impl ProvenanceRegistry {
     fn parents_of(&self, asset: AssetRef) -> Vec<AssetRef> {
         let by_collection = self.records.getter(asset.collection);
         let r = by_collection.getter(asset.id);
-        (0..r.parents.len())
-            .filter_map(|i| r.parents.getter(i))
-            .map(|p| AssetRef {
-                collection: p.collection.get(),
-                id: p.id.get(),
+        read_words(&r.parents, 2 * r.parent_count.get().as_limbs()[0] as usize)
+            .chunks_exact(2)
+            .map(|w| AssetRef {
+                collection: Address::from_word(w[0]),
+                id: U256::from_be_bytes(w[1].0),
             })
             .collect()
     }
@@ -910,26 +1063,50 @@ impl ProvenanceRegistry {
     fn recover(&self, digest: B256, signature: &[u8]) -> Option<Address> {
         let sig = hashing::parse_signature(signature)?;
         let input = hashing::ecrecover_input(digest, &sig);
-        let out = self.vm().static_call(&self, ECRECOVER, &input).ok()?;
-        let word: [u8; 32] = out.get(..32)?.try_into().ok()?;
-        let signer = Address::from_word(word.into());
+        let signer = Address::from_word(self.static_word(ECRECOVER, &input)?);
         (!signer.is_zero()).then_some(signer)
     }
 
-    /// `ownerOf(token_id)` on `collection`; `None` if the call fails.
+    /// Static-calls `target` with `data` and returns the first 32-byte word
+    /// of the result; `None` if the call fails or returns less.
+    fn static_word(&self, target: Address, data: &[u8]) -> Option<B256> {
+        let out = self.vm().static_call(&self, target, data).ok()?;
+        Some(B256::from_slice(out.get(..32)?))
+    }
+
+    /// `collection.<selector>(arg)` for a one-word argument, see
+    /// [`Self::static_word`].
+    fn call_collection(&self, collection: Address, selector: [u8; 4], arg: B256) -> Option<B256> {
+        let mut data = [0u8; 36];
+        data[..4].copy_from_slice(&selector);
+        data[4..].copy_from_slice(arg.as_slice());
+        self.static_word(collection, &data)
+    }
+
+    /// `ownerOf(token_id)` on `collection`; `None` if the call fails or
+    /// does not return an ABI-valid address.
     fn owner_of(&self, collection: Address, token_id: U256) -> Option<Address> {
-        IAssetCollection::new(collection)
-            .owner_of(self, token_id)
-            .ok()
+        let w = self.call_collection(
+            collection,
+            IAssetCollection::ownerOfCall::SELECTOR,
+            abi::uint(token_id),
+        )?;
+        w[..12]
+            .iter()
+            .all(|&b| b == 0)
+            .then(|| Address::from_word(w))
     }
 
     /// Whether `account` may write the record of `(collection, id)`: a
-    /// minter of the collection, or the token's owner. Failing calls (no
-    /// such function, unknown token, no code) count as "no".
+    /// minter of the collection (`isMinter` returns exactly `true`), or the
+    /// token's owner. Failing calls (no such function, unknown token, no
+    /// code) count as "no".
     fn may_write(&self, collection: Address, id: U256, account: Address) -> bool {
-        IAssetCollection::new(collection)
-            .is_minter(self, account)
-            .unwrap_or(false)
+        self.call_collection(
+            collection,
+            IAssetCollection::isMinterCall::SELECTOR,
+            abi::address(account),
+        ) == Some(abi::boolean(true))
             || self.owner_of(collection, id) == Some(account)
     }
 }

@@ -467,9 +467,13 @@ fn attested_record_by_minter_round_trips_and_verifies(
             bob,
             MOTSU_TIMESTAMP,
             true,
-            vec![],
-            vec![]
         )
+    );
+    assert_eq!(
+        reg.sender(alice)
+            .lineage(nft.address(), U256::from(1), 1)
+            .motsu_unwrap(),
+        (vec![], vec![], vec![], false)
     );
     reg.assert_emitted(&ProvenanceRecorded {
         collection: nft.address(),
@@ -882,13 +886,18 @@ fn parents_are_validated_and_round_trip(
     f.parents = vec![asset(2), asset(1)];
     let sig = sign(&reg, &f);
     write(&reg, &f, &sig).motsu_unwrap();
-    let view = reg
+    let parents = reg
         .sender(alice)
-        .provenance_of(c, U256::from(10))
+        .lineage(c, U256::from(10), 1)
         .motsu_unwrap();
     assert_eq!(
-        (view.9, view.10),
-        (vec![c, c], vec![U256::from(2), U256::from(1)])
+        parents,
+        (
+            vec![c, c],
+            vec![U256::from(2), U256::from(1)],
+            vec![1, 1],
+            false
+        )
     );
     reg.assert_emitted(&ProvenanceRecorded {
         collection: c,
@@ -1323,8 +1332,16 @@ proptest! {
             (
                 f.model_id, f.prompt_hash, f.seed_hash, f.params_hash, f.content_hash, f.human_hash,
                 creator, MOTSU_TIMESTAMP, true,
+            )
+        );
+        let parents = reg.sender(alice).lineage(f.asset.collection, f.asset.id, 1).motsu_unwrap();
+        prop_assert_eq!(
+            parents,
+            (
                 f.parents.iter().map(|p| p.collection).collect::<Vec<_>>(),
                 f.parents.iter().map(|p| p.id).collect::<Vec<_>>(),
+                vec![1; f.parents.len()],
+                false,
             )
         );
         let prompt_b = Bytes::from(prompt.as_bytes().to_vec());
@@ -1374,4 +1391,129 @@ impl WithAsset for RecordFields {
         self.asset = asset;
         self
     }
+}
+
+/// Every error variant: the hand-built revert data equals alloy's
+/// `SolError::abi_encode` of the wrapped error (selector and arguments).
+#[test]
+fn error_encoding_matches_alloy() {
+    use alloy_sol_types::SolError;
+    let (a, b, n, m, h) = (
+        Address::repeat_byte(0xaa),
+        Address::repeat_byte(0xbb),
+        U256::MAX - U256::from(1),
+        U256::from(0x1234),
+        B256::repeat_byte(0xcd),
+    );
+    fn check<E: SolError + Clone>(wrap: fn(E) -> Error, e: E) {
+        assert_eq!(
+            Vec::<u8>::from(wrap(e.clone())),
+            e.abi_encode(),
+            "{}",
+            E::SIGNATURE
+        );
+    }
+    check(Error::UnknownModel, ProvenanceUnknownModel { modelId: n });
+    check(Error::ModelRetired, ProvenanceModelRetired { modelId: n });
+    check(
+        Error::NotModelOwner,
+        ProvenanceNotModelOwner {
+            modelId: n,
+            account: a,
+        },
+    );
+    check(
+        Error::InvalidAttester,
+        ProvenanceInvalidAttester { attester: a },
+    );
+    check(
+        Error::ModelNftAlreadyLinked,
+        ProvenanceModelNftAlreadyLinked { modelId: m },
+    );
+    check(
+        Error::NotTokenOwner,
+        ProvenanceNotTokenOwner {
+            collection: a,
+            tokenId: n,
+            account: b,
+        },
+    );
+    check(
+        Error::RecordExists,
+        ProvenanceRecordExists {
+            collection: a,
+            id: n,
+        },
+    );
+    check(
+        Error::NonexistentRecord,
+        ProvenanceNonexistentRecord {
+            collection: b,
+            id: m,
+        },
+    );
+    check(
+        Error::UnauthorizedWriter,
+        ProvenanceUnauthorizedWriter {
+            collection: a,
+            id: m,
+            account: b,
+        },
+    );
+    check(Error::InvalidSignature, ProvenanceInvalidSignature {});
+    check(
+        Error::AlreadyAttested,
+        ProvenanceAlreadyAttested {
+            collection: a,
+            id: n,
+        },
+    );
+    check(
+        Error::ParentsLengthMismatch,
+        ProvenanceParentsLengthMismatch {
+            collections: n,
+            ids: m,
+        },
+    );
+    check(
+        Error::TooManyParents,
+        ProvenanceTooManyParents { count: m, max: n },
+    );
+    check(
+        Error::DuplicateParent,
+        ProvenanceDuplicateParent {
+            collection: b,
+            id: n,
+        },
+    );
+    check(
+        Error::MissingParent,
+        ProvenanceMissingParent {
+            collection: a,
+            id: m,
+        },
+    );
+    check(
+        Error::CommitmentExists,
+        ProvenanceCommitmentExists { commitment: h },
+    );
+    check(
+        Error::RevealWithoutCommit,
+        ProvenanceRevealWithoutCommit { commitment: h },
+    );
+    check(
+        Error::RevealTooEarly,
+        ProvenanceRevealTooEarly {
+            commitment: h,
+            readyAtBlock: u64::MAX,
+        },
+    );
+    check(
+        Error::LineageTooDeep,
+        ProvenanceLineageTooDeep {
+            maxDepth: u32::MAX,
+            limit: 16,
+        },
+    );
+    check(Error::Overflow, ProvenanceOverflow {});
 }
