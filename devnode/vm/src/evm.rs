@@ -25,6 +25,8 @@ use revm::handler::{
 };
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
+use revm::interpreter::instructions::Instruction;
+use revm::interpreter::{InstructionContext, InstructionExecResult};
 use revm::interpreter::{
     CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, InstructionResult, InterpreterAction,
     InterpreterResult,
@@ -192,10 +194,13 @@ impl<DB: Database> StylusEvm<DB> {
     pub fn with_cfg(runtime: &Runtime, db: DB, block: BlockEnv, cfg: CfgEnv) -> Self {
         let spec = cfg.spec;
         let ctx: StylusContext<DB> = Context::<BlockEnv, TxEnv, CfgEnv, DB>::new(db, spec).with_cfg(cfg).with_block(block);
+        let mut instruction = EthInstructions::new_mainnet_with_spec(spec);
+        let selfdestruct_gas = instruction.gas_table()[0xff];
+        instruction.insert_instruction(0xff, Instruction::new(stylus_selfdestruct::<DB>), selfdestruct_gas);
         let inner = Evm {
             ctx,
             inspector: (),
-            instruction: EthInstructions::new_mainnet_with_spec(spec),
+            instruction,
             precompiles: ArbPrecompiles::new(spec, runtime.engine.clone(), runtime.config.clone()),
             frame_stack: FrameStack::new_prealloc(8),
         };
@@ -749,6 +754,22 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
         sf.resume = Some(response);
         Ok(None)
     }
+}
+
+/// `SELFDESTRUCT` that reverts when the acting account is a Stylus program
+/// (Nitro's `opSelfdestruct6780`): reachable through a `DELEGATECALL` from a
+/// program into EVM code.
+fn stylus_selfdestruct<DB: Database>(
+    ctx: InstructionContext<'_, StylusContext<DB>, EthInterpreter>,
+) -> InstructionExecResult {
+    use revm::interpreter::interpreter_types::InputsTr;
+    let acting = ctx.interpreter.input.target_address();
+    match ctx.host.journal_mut().code(acting) {
+        Ok(code) if is_stylus_program(&code.data) => return Err(InstructionResult::Revert),
+        Ok(_) => {}
+        Err(_) => return Err(InstructionResult::FatalExternalError),
+    }
+    revm::interpreter::instructions::host::selfdestruct(ctx)
 }
 
 /// Runs one transaction on `db` in `block` and returns the result, the

@@ -216,7 +216,8 @@ impl ArbPrecompiles {
         let Ok(call) = C::abi_decode(input) else { return Ok(Out::Fail) };
         let p = &self.config.stylus;
         let value = inputs.value.get();
-        if value != U256::ZERO && !matches!(call, C::activateProgram(_) | C::codehashKeepalive(_)) {
+        let mutates = matches!(call, C::activateProgram(_) | C::codehashKeepalive(_));
+        if (value != U256::ZERO && !mutates) || (mutates && inputs.is_static) {
             return Ok(Out::Fail);
         }
         let time: u64 = ctx.block().timestamp().saturating_to();
@@ -351,6 +352,10 @@ impl ArbPrecompiles {
     fn arb_wasm_cache<CTX: ContextTr>(&self, ctx: &mut CTX, inputs: &CallInputs, input: &[u8]) -> Result<Out, String> {
         use ArbWasmCache::ArbWasmCacheCalls as C;
         let Ok(call) = C::abi_decode(input) else { return Ok(Out::Fail) };
+        let view = matches!(call, C::isCacheManager(_) | C::allCacheManagers(_) | C::codehashIsCached(_));
+        if !view && inputs.is_static {
+            return Ok(Out::Fail);
+        }
         let set = |ctx: &mut CTX, codehash: B256, cache: bool| -> Result<Out, String> {
             let time: u64 = ctx.block().timestamp().saturating_to();
             let prog = arbos::get_program(ctx, &codehash).map_err(db)?;

@@ -311,3 +311,22 @@ fn value_transfers_and_static_protection() {
     let _ = Bytes::new();
     let _: fn() -> Devnode = Devnode::new;
 }
+
+#[test]
+fn stylus_programs_cannot_selfdestruct() {
+    let mut n = node();
+    let caller = program(&mut n, &caller_program());
+    n.fund(caller, U256::from(100));
+    // EVM: SELFDESTRUCT(0x00..55)
+    let sd = deploy_evm(&mut n, &[0x60, 0x55, 0xff]);
+    let out = send(&mut n, caller, &kind_call(1, sd, &[]));
+    assert!(out.success);
+    assert_eq!(out.output[0], 2, "delegated SELFDESTRUCT in a Stylus context fails");
+    assert!(!n.code(caller).is_empty());
+    assert_eq!(n.balance(caller), U256::from(100));
+    // a plain EVM contract may still self-destruct (EIP-6780: only moves the balance)
+    n.fund(sd, U256::from(7));
+    let out = send(&mut n, sd, &[]);
+    assert!(out.success);
+    assert_eq!(n.balance(Address::with_last_byte(0x55)), U256::from(7));
+}
