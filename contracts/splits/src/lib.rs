@@ -151,6 +151,11 @@ pub enum Error {
     ArithmeticOverflow(SplitArithmeticOverflow),
 }
 
+// The ABI exporter asks every error type for its Solidity declarations;
+// ours are already spliced in from `sol_decls!` (`SOL_DECLS`).
+#[cfg(feature = "export-abi")]
+impl stylus_sdk::abi::export::internal::InnerTypes for Error {}
+
 fn encode_error(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
     let mut out = Vec::with_capacity(4 + 32 * words.len());
     out.extend_from_slice(&selector);
