@@ -15,5 +15,6 @@ pub mod abi;
 pub mod build;
 pub mod engine;
 pub mod manifest;
+pub mod status;
 pub mod stylus;
 pub mod workspace;

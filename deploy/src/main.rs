@@ -36,6 +36,15 @@ enum Cmd {
         #[arg(long)]
         state: Option<PathBuf>,
     },
+    /// Report each deployed program's activation state, version and time to expiry from a manifest.
+    Status {
+        /// JSON-RPC endpoint.
+        #[arg(long, default_value = "http://127.0.0.1:8547")]
+        rpc_url: String,
+        /// Deployment manifest.
+        #[arg(long, default_value = "deployments/manifest.json")]
+        manifest: PathBuf,
+    },
     /// Export Solidity interfaces and JSON ABIs into abi/.
     Abi {
         /// Fail (without writing) when abi/ differs from what the sources export.
@@ -87,6 +96,19 @@ fn run(cli: Cli) -> Result<()> {
                 .block_on(tokio::signal::ctrl_c())?;
             node.shutdown()?;
             println!("devnode stopped");
+        }
+        Cmd::Status { rpc_url, manifest } => {
+            let path = if manifest.is_absolute() {
+                manifest
+            } else {
+                root.join(manifest)
+            };
+            let m = stylus_ip_deploy::manifest::Manifest::load(&path)?
+                .ok_or_else(|| anyhow::anyhow!("no manifest at {}", path.display()))?;
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(stylus_ip_deploy::status::print(&rpc_url, &m))?;
         }
         Cmd::Abi { check } => {
             let files = abi::generate(&root)?;

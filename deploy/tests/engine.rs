@@ -47,6 +47,15 @@ async fn crash_after_each_step_then_resume_gives_the_same_deployment() {
         .unwrap();
     assert_eq!(provider.get_code_at(a).await.unwrap().as_ref(), &[0xfe]);
     assert_eq!(provider.get_balance(b).await.unwrap(), U256::from(7));
+    let m = Manifest::load(&reference).unwrap().unwrap();
+    stylus_ip_deploy::status::print(_node.url(), &m)
+        .await
+        .unwrap();
+    let mut other = m.clone();
+    other.chain_id = 5;
+    assert!(stylus_ip_deploy::status::print(_node.url(), &other)
+        .await
+        .is_err());
 
     // Re-running with the same manifest does nothing on-chain.
     let nonce = provider.get_transaction_count(from).await.unwrap();
