@@ -17,7 +17,17 @@ pub const MAX_LICENSEES: u32 = 64;
 /// on overflow.
 #[must_use]
 pub fn lease_price(price_per_second: U256, duration: u64) -> Option<U256> {
-    price_per_second.checked_mul(U256::from(duration))
+    // 256 x 64-bit schoolbook multiplication on the limbs: far smaller in
+    // WASM than ruint's generic 256 x 256 `checked_mul` (equivalence is
+    // property-tested below).
+    let mut out = [0u64; 4];
+    let mut carry = 0u128;
+    for (o, &limb) in out.iter_mut().zip(price_per_second.as_limbs()) {
+        let t = u128::from(limb) * u128::from(duration) + carry;
+        *o = t as u64; // low half
+        carry = t >> 64;
+    }
+    (carry == 0).then(|| U256::from_limbs(out))
 }
 
 /// Whether `duration` lies within the offer's inclusive bounds.
@@ -61,6 +71,105 @@ pub const fn valid_max_licensees(amount: u64, max_licensees: u32) -> bool {
         max_licensees == 1
     } else {
         max_licensees >= 1 && max_licensees <= MAX_LICENSEES
+    }
+}
+
+/// An offer's numeric parameters, packed into one storage word (one `u64`
+/// per limb) so a sale reads them with a single storage load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OfferParams {
+    /// ERC-1155 units per licence; `0` for an ERC-721 token.
+    pub amount: u64,
+    /// Shortest lease, seconds.
+    pub min_duration: u64,
+    /// Longest lease, seconds.
+    pub max_duration: u64,
+    /// Last second the offer sells (`0` = no end).
+    pub end_time: u64,
+}
+
+impl OfferParams {
+    /// The storage word.
+    #[must_use]
+    pub const fn pack(self) -> U256 {
+        U256::from_limbs([
+            self.amount,
+            self.min_duration,
+            self.max_duration,
+            self.end_time,
+        ])
+    }
+
+    /// Inverse of [`Self::pack`].
+    #[must_use]
+    pub const fn unpack(word: U256) -> Self {
+        let [amount, min_duration, max_duration, end_time] = *word.as_limbs();
+        Self {
+            amount,
+            min_duration,
+            max_duration,
+            end_time,
+        }
+    }
+}
+
+/// An offer's small fields packed into a `u64`: `maxLicensees` in bits
+/// 0..32, `flags` in 32..40, `status` in 40..48.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OfferMeta {
+    /// Max concurrent licensees.
+    pub max_licensees: u32,
+    /// Licence flags.
+    pub flags: u8,
+    /// Offer status (0 unknown, 1 open, 2 cancelled).
+    pub status: u8,
+}
+
+impl OfferMeta {
+    /// The packed value.
+    #[must_use]
+    pub const fn pack(self) -> u64 {
+        self.max_licensees as u64 | (self.flags as u64) << 32 | (self.status as u64) << 40
+    }
+
+    /// Inverse of [`Self::pack`] (bits above 48 are ignored).
+    #[must_use]
+    pub const fn unpack(v: u64) -> Self {
+        Self {
+            max_licensees: v as u32,
+            flags: (v >> 32) as u8,
+            status: (v >> 40) as u8,
+        }
+    }
+}
+
+/// A lease's expiry, ERC-1155 slot and kind, packed into one storage word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LeaseState {
+    /// Last valid second (`0` = no lease).
+    pub expires: u64,
+    /// ERC-1155 licensee slot.
+    pub slot: u32,
+    /// Whether this is an ERC-1155 lease (its record id is meaningful).
+    pub is_record: bool,
+}
+
+impl LeaseState {
+    /// The storage word.
+    #[must_use]
+    pub const fn pack(self) -> U256 {
+        U256::from_limbs([self.expires, self.slot as u64, self.is_record as u64, 0])
+    }
+
+    /// Inverse of [`Self::pack`].
+    #[must_use]
+    pub const fn unpack(word: U256) -> Self {
+        let [expires, slot, is_record, _] = *word.as_limbs();
+        Self {
+            expires,
+            slot: slot as u32,
+            is_record: is_record != 0,
+        }
     }
 }
 
@@ -237,6 +346,17 @@ mod tests {
 
     proptest! {
         #[test]
+        fn packing_round_trips(a in any::<u64>(), b in any::<u64>(), c in any::<u64>(), d in any::<u64>(), l in any::<u32>(), f in any::<u8>(), st in any::<u8>(), rec in any::<bool>()) {
+            let p = OfferParams { amount: a, min_duration: b, max_duration: c, end_time: d };
+            prop_assert_eq!(OfferParams::unpack(p.pack()), p);
+            let m = OfferMeta { max_licensees: l, flags: f, status: st };
+            prop_assert_eq!(OfferMeta::unpack(m.pack()), m);
+            prop_assert!(m.pack() < 1 << 48);
+            let s = LeaseState { expires: a, slot: l, is_record: rec };
+            prop_assert_eq!(LeaseState::unpack(s.pack()), s);
+        }
+
+        #[test]
         fn split_conserves_value(paid in any::<[u64; 4]>(), price in any::<[u64; 4]>(), quote in any::<[u64; 4]>()) {
             let paid = U256::from_limbs(paid);
             let price = U256::from_limbs(price);
@@ -261,6 +381,14 @@ mod tests {
             } else {
                 prop_assert!(paid < price);
             }
+        }
+
+        #[test]
+        fn price_matches_ruint_checked_mul(limbs in any::<[u64; 4]>(), duration in any::<u64>(), small in any::<bool>()) {
+            // Mix full-range and small rates so both overflow and exact
+            // results are exercised.
+            let rate = if small { U256::from(limbs[0] >> 8) } else { U256::from_limbs(limbs) };
+            prop_assert_eq!(lease_price(rate, duration), rate.checked_mul(U256::from(duration)));
         }
 
         #[test]

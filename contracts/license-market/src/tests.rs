@@ -6,7 +6,7 @@
 
 use alloc::{format, string::String, vec::Vec};
 
-use alloy_primitives::{b256, Address, B256, U256};
+use alloy_primitives::{aliases::U8, b256, Address, B256, U256};
 use motsu::prelude::*;
 use stylus_sdk::{
     call::Call,
@@ -510,6 +510,96 @@ impl Payee {
 
 // -------------------------------------------------------------- helpers ---
 
+/// An offer as stored: `(lessor, collection, tokenId, amount,
+/// pricePerSecond, paymentToken, minDuration, maxDuration, endTime,
+/// maxLicensees, payee, termsHash, flags, status)` (the contract exposes
+/// offers through events; tests read storage directly).
+#[allow(clippy::type_complexity)]
+fn stored_offer(
+    market: &Contract<LicenseMarket>,
+    id: U256,
+) -> (
+    Address,
+    Address,
+    U256,
+    u64,
+    U256,
+    Address,
+    u64,
+    u64,
+    u64,
+    u32,
+    Address,
+    B256,
+    u8,
+    u8,
+) {
+    let m = market.sender(Address::ZERO);
+    let o = m.offers.getter(id);
+    let p = logic::OfferParams::unpack(o.params.get());
+    let meta = logic::OfferMeta::unpack(o.meta.get().as_limbs()[0]);
+    (
+        o.lessor.get(),
+        o.collection.get(),
+        o.token_id.get(),
+        p.amount,
+        o.price_per_second.get(),
+        o.payment_token.get(),
+        p.min_duration,
+        p.max_duration,
+        p.end_time,
+        meta.max_licensees,
+        o.payee.get(),
+        o.terms_hash.get(),
+        meta.flags,
+        meta.status,
+    )
+}
+
+/// The `OfferTermsSet` event for `t`.
+fn terms_event(id: U256, t: OfferTerms) -> OfferTermsSet {
+    OfferTermsSet {
+        offerId: id,
+        pricePerSecond: t.pricePerSecond,
+        paymentToken: t.paymentToken,
+        minDuration: t.minDuration,
+        maxDuration: t.maxDuration,
+        endTime: t.endTime,
+        maxLicensees: t.maxLicensees,
+        payee: t.payee,
+        termsHash: t.termsHash,
+        flags: t.flags,
+        termsUri: t.termsUri,
+    }
+}
+
+/// Offer terms, in `OfferTerms` field order.
+fn terms(
+    price_per_second: U256,
+    payment_token: Address,
+    min_duration: u64,
+    max_duration: u64,
+    end_time: u64,
+    max_licensees: u32,
+    payee: Address,
+    terms_hash: B256,
+    terms_uri: String,
+    flags: u8,
+) -> OfferTerms {
+    OfferTerms {
+        pricePerSecond: price_per_second,
+        paymentToken: payment_token,
+        minDuration: min_duration,
+        maxDuration: max_duration,
+        endTime: end_time,
+        maxLicensees: max_licensees,
+        payee,
+        termsHash: terms_hash,
+        termsUri: terms_uri,
+        flags,
+    }
+}
+
 /// Lists `nft` token 1 of `lessor` at `RATE`/s, 1..=30 days, no end,
 /// royalty 10 % to `royalty`, proceeds to `payee`.
 fn list_nft(
@@ -529,16 +619,18 @@ fn list_nft(
             nft.address(),
             u(1),
             0,
-            u(RATE),
-            ETH,
-            1,
-            30 * DAY,
-            0,
-            1,
-            payee,
-            TERMS,
-            String::from("ipfs://terms"),
-            FLAG_COMMERCIAL_USE | FLAG_ATTRIBUTION,
+            terms(
+                u(RATE),
+                ETH,
+                1,
+                30 * DAY,
+                0,
+                1,
+                payee,
+                TERMS,
+                String::from("ipfs://terms"),
+                FLAG_COMMERCIAL_USE | FLAG_ATTRIBUTION,
+            ),
         )
         .motsu_unwrap()
 }
@@ -564,16 +656,18 @@ fn list_units(
             editions.address(),
             u(7),
             2,
-            u(RATE),
-            ETH,
-            DAY,
-            10 * DAY,
-            0,
-            max,
-            payee,
-            TERMS,
-            String::from("ipfs://pack-terms"),
-            FLAG_DERIVATIVES,
+            terms(
+                u(RATE),
+                ETH,
+                DAY,
+                10 * DAY,
+                0,
+                max,
+                payee,
+                TERMS,
+                String::from("ipfs://pack-terms"),
+                FLAG_DERIVATIVES,
+            ),
         )
         .motsu_unwrap()
 }
@@ -606,7 +700,7 @@ fn create_offer_stores_fields_and_emits(
     let id = list_nft(&market, &nft, lessor, payee.address(), royalty.address());
     assert_eq!(id, u(1));
     assert_eq!(market.sender(lessor).offer_count(), u(1));
-    let o = market.sender(lessor).get_offer(id);
+    let o = stored_offer(&market, id);
     assert_eq!(
         (o.0, o.1, o.2, o.3, o.4, o.5, o.6),
         (lessor, nft.address(), u(1), 0, u(RATE), ETH, 1)
@@ -623,7 +717,21 @@ fn create_offer_stores_fields_and_emits(
             1
         )
     );
-    assert_eq!(market.sender(lessor).offer_terms_uri(id), "ipfs://terms");
+    market.assert_emitted(&terms_event(
+        id,
+        terms(
+            u(RATE),
+            ETH,
+            1,
+            30 * DAY,
+            0,
+            1,
+            payee.address(),
+            TERMS,
+            String::from("ipfs://terms"),
+            FLAG_COMMERCIAL_USE | FLAG_ATTRIBUTION,
+        ),
+    ));
     market.assert_emitted(&OfferCreated {
         offerId: id,
         lessor,
@@ -632,7 +740,7 @@ fn create_offer_stores_fields_and_emits(
         amount: 0,
     });
     // Unknown offers read as empty.
-    assert_eq!(market.sender(lessor).get_offer(u(9)).13, 0);
+    assert_eq!(stored_offer(&market, u(9)).13, 0);
 }
 
 #[motsu::test]
@@ -650,7 +758,7 @@ fn create_offer_for_units_by_holder(
         payee.address(),
         3,
     );
-    let o = market.sender(lessor).get_offer(id);
+    let o = stored_offer(&market, id);
     assert_eq!((o.1, o.2, o.3, o.9), (editions.address(), u(7), 2, 3));
 }
 
@@ -671,16 +779,7 @@ fn create_offer_rejects_non_holders_and_missing_operator(
             c,
             u(id),
             amount,
-            u(RATE),
-            ETH,
-            1,
-            DAY,
-            0,
-            max,
-            p,
-            TERMS,
-            String::new(),
-            0,
+            terms(u(RATE), ETH, 1, DAY, 0, max, p, TERMS, String::new(), 0),
         )
     };
     let not_owner = |c: Address, id: u64, who: Address| {
@@ -749,16 +848,18 @@ fn create_offer_validates_terms(
             c,
             u(1),
             amount,
-            rate,
-            ETH,
-            min,
-            max,
-            end,
-            lic,
-            payee,
-            TERMS,
-            String::new(),
-            flags,
+            terms(
+                rate,
+                ETH,
+                min,
+                max,
+                end,
+                lic,
+                payee,
+                TERMS,
+                String::new(),
+                flags,
+            ),
         )
     };
     let r = u(RATE);
@@ -826,6 +927,23 @@ fn update_offer_changes_terms_but_not_active_leases(
         .sender(lessor)
         .update_offer(
             id,
+            terms(
+                u(5),
+                ETH,
+                2,
+                3 * DAY,
+                now() + DAY,
+                1,
+                royalty.address(),
+                TERMS2,
+                String::from("ipfs://v2"),
+                0,
+            ),
+        )
+        .motsu_unwrap();
+    market.assert_emitted(&terms_event(
+        id,
+        terms(
             u(5),
             ETH,
             2,
@@ -836,10 +954,9 @@ fn update_offer_changes_terms_but_not_active_leases(
             TERMS2,
             String::from("ipfs://v2"),
             0,
-        )
-        .motsu_unwrap();
-    market.assert_emitted(&OfferUpdated { offerId: id });
-    let o = market.sender(lessor).get_offer(id);
+        ),
+    ));
+    let o = stored_offer(&market, id);
     assert_eq!(
         (o.0, o.4, o.6, o.7, o.8, o.10, o.11, o.12, o.13),
         (
@@ -854,7 +971,6 @@ fn update_offer_changes_terms_but_not_active_leases(
             1
         )
     );
-    assert_eq!(market.sender(lessor).offer_terms_uri(id), "ipfs://v2");
     // The active lease keeps its terms and expiry.
     assert_eq!(
         market
@@ -881,16 +997,7 @@ fn update_offer_errors(
     let update = |who: Address, id: U256, payee: Address, min: u64| {
         market.sender(who).update_offer(
             id,
-            u(1),
-            ETH,
-            min,
-            DAY,
-            0,
-            1,
-            payee,
-            TERMS2,
-            String::new(),
-            0,
+            terms(u(1), ETH, min, DAY, 0, 1, payee, TERMS2, String::new(), 0),
         )
     };
     expect_err!(
@@ -918,7 +1025,7 @@ fn update_offer_errors(
         })
     );
     // Unchanged.
-    assert_eq!(market.sender(lessor).get_offer(id).11, TERMS);
+    assert_eq!(stored_offer(&market, id).11, TERMS);
     market.sender(lessor).cancel_offer(id).motsu_unwrap();
     expect_err!(
         update(lessor, id, p, 1),
@@ -951,7 +1058,7 @@ fn cancel_offer_stops_sales_not_leases(
     );
     market.sender(lessor).cancel_offer(id).motsu_unwrap();
     market.assert_emitted(&OfferCancelled { offerId: id });
-    assert_eq!(market.sender(lessor).get_offer(id).13, 2);
+    assert_eq!(stored_offer(&market, id).13, 2);
     let cancelled = || Error::OfferCancelled(LicenseMarketOfferCancelled { offerId: id });
     expect_err!(market.sender(lessor).cancel_offer(id), cancelled());
     expect_err!(
@@ -1097,7 +1204,11 @@ fn buy_lease_input_errors_change_nothing(
         market.sender(lessor).is_licensed(nft.address(), u(1), b),
         (false, 0, B256::ZERO)
     );
-    assert!(market.all_events().len() == 1, "only OfferCreated");
+    assert_eq!(
+        market.all_events().len(),
+        2,
+        "only OfferCreated + OfferTerms"
+    );
 }
 
 #[motsu::test]
@@ -1114,16 +1225,18 @@ fn buy_lease_after_offer_end_fails(
         .sender(lessor)
         .update_offer(
             id,
-            u(RATE),
-            ETH,
-            1,
-            DAY,
-            end,
-            1,
-            payee.address(),
-            TERMS,
-            String::new(),
-            0,
+            terms(
+                u(RATE),
+                ETH,
+                1,
+                DAY,
+                end,
+                1,
+                payee.address(),
+                TERMS,
+                String::new(),
+                0,
+            ),
         )
         .motsu_unwrap();
     clock::advance(100); // exactly at the end time: still sells
@@ -1222,16 +1335,18 @@ fn buy_lease_asset_state_errors(
             c,
             u(1),
             0,
-            u(1),
-            ETH,
-            1,
-            DAY,
-            0,
-            1,
-            payee.address(),
-            TERMS2,
-            String::new(),
-            0,
+            terms(
+                u(1),
+                ETH,
+                1,
+                DAY,
+                0,
+                1,
+                payee.address(),
+                TERMS2,
+                String::new(),
+                0,
+            ),
         )
         .motsu_unwrap();
     expect_err!(
@@ -1348,16 +1463,18 @@ fn expiry_overflow_is_a_typed_error(
             nft.address(),
             u(1),
             0,
-            U256::ZERO,
-            ETH,
-            1,
-            u64::MAX,
-            0,
-            1,
-            payee.address(),
-            TERMS,
-            String::new(),
-            0,
+            terms(
+                U256::ZERO,
+                ETH,
+                1,
+                u64::MAX,
+                0,
+                1,
+                payee.address(),
+                TERMS,
+                String::new(),
+                0,
+            ),
         )
         .motsu_unwrap();
     expect_err!(
@@ -1394,16 +1511,18 @@ fn renew_lease_extends_from_current_expiry(
         .sender(lessor)
         .update_offer(
             id,
-            u(2 * RATE),
-            ETH,
-            1,
-            30 * DAY,
-            0,
-            1,
-            payee.address(),
-            TERMS2,
-            String::new(),
-            0,
+            terms(
+                u(2 * RATE),
+                ETH,
+                1,
+                30 * DAY,
+                0,
+                1,
+                payee.address(),
+                TERMS2,
+                String::new(),
+                0,
+            ),
         )
         .motsu_unwrap();
     let price = 2 * DAY * 2 * RATE;
@@ -1712,16 +1831,18 @@ fn list_nft_erc20(
         .sender(lessor)
         .update_offer(
             id,
-            u(RATE),
-            token,
-            1,
-            30 * DAY,
-            0,
-            1,
-            payee,
-            TERMS,
-            String::new(),
-            0,
+            terms(
+                u(RATE),
+                token,
+                1,
+                30 * DAY,
+                0,
+                1,
+                payee,
+                TERMS,
+                String::new(),
+                0,
+            ),
         )
         .motsu_unwrap();
     id
@@ -1886,16 +2007,18 @@ fn erc20_bad_tokens_are_rejected(
         .sender(lessor)
         .update_offer(
             id,
-            u(RATE),
-            not_a_token,
-            1,
-            30 * DAY,
-            0,
-            1,
-            payee.address(),
-            TERMS,
-            String::new(),
-            0,
+            terms(
+                u(RATE),
+                not_a_token,
+                1,
+                30 * DAY,
+                0,
+                1,
+                payee.address(),
+                TERMS,
+                String::new(),
+                0,
+            ),
         )
         .motsu_unwrap();
     expect_err!(
@@ -2035,16 +2158,18 @@ fn units_lease_creates_records_up_to_the_cap(
         .sender(lessor)
         .update_offer(
             id,
-            u(RATE),
-            ETH,
-            DAY,
-            10 * DAY,
-            0,
-            3,
-            payee.address(),
-            TERMS,
-            String::new(),
-            0,
+            terms(
+                u(RATE),
+                ETH,
+                DAY,
+                10 * DAY,
+                0,
+                3,
+                payee.address(),
+                TERMS,
+                String::new(),
+                0,
+            ),
         )
         .motsu_unwrap();
     buy(&market, a.address(), id, DAY, price).motsu_unwrap();
@@ -2284,16 +2409,18 @@ fn is_licensed_reports_the_longest_licence(
             editions.address(),
             u(7),
             1,
-            u(1),
-            ETH,
-            1,
-            DAY,
-            0,
-            2,
-            payee.address(),
-            TERMS2,
-            String::new(),
-            0,
+            terms(
+                u(1),
+                ETH,
+                1,
+                DAY,
+                0,
+                2,
+                payee.address(),
+                TERMS2,
+                String::new(),
+                0,
+            ),
         )
         .motsu_unwrap();
     let e_long = buy(&market, a.address(), long, 5 * DAY, 5 * DAY * RATE).motsu_unwrap();
@@ -2353,4 +2480,161 @@ fn erc20_success_accepts_empty_or_true_only() {
     word[0] = 1;
     assert!(!erc20_success(&word));
     assert!(!erc20_success(&[1]));
+}
+
+#[test]
+fn compact_error_encoding_matches_alloy() {
+    use alloy_sol_types::SolError;
+    let (a, b, n) = (
+        Address::repeat_byte(0xa1),
+        Address::repeat_byte(0xb2),
+        U256::from(0xdead_beef_u64) << 200,
+    );
+    macro_rules! check {
+        ($($variant:ident($value:expr)),* $(,)?) => {{
+            let mut count = 0;
+            $(
+                let value = $value;
+                assert_eq!(Vec::<u8>::from(Error::$variant(value.clone())), value.abi_encode(), stringify!($variant));
+                count += 1;
+            )*
+            count
+        }};
+    }
+    let checked = check!(
+        UnknownOffer(LicenseMarketUnknownOffer { offerId: n }),
+        OfferCancelled(LicenseMarketOfferCancelled { offerId: n }),
+        OfferEnded(LicenseMarketOfferEnded {
+            offerId: n,
+            endTime: u64::MAX
+        }),
+        DurationOutOfBounds(LicenseMarketDurationOutOfBounds {
+            duration: 1,
+            minDuration: 2,
+            maxDuration: 3
+        }),
+        PriceAboveMax(LicenseMarketPriceAboveMax {
+            price: n,
+            maxPrice: U256::MAX
+        }),
+        InsufficientPayment(LicenseMarketInsufficientPayment {
+            price: n,
+            paid: u(7)
+        }),
+        UnexpectedValue(LicenseMarketUnexpectedValue { value: n }),
+        LessorNotOwner(LicenseMarketLessorNotOwner {
+            collection: a,
+            tokenId: n,
+            lessor: b
+        }),
+        OperatorNotApproved(LicenseMarketOperatorNotApproved {
+            collection: a,
+            lessor: b
+        }),
+        TokenLeased(LicenseMarketTokenLeased {
+            collection: a,
+            tokenId: n,
+            expires: u(9)
+        }),
+        NoFreeUnits(LicenseMarketNoFreeUnits {
+            offerId: n,
+            free: u(1),
+            needed: 2
+        }),
+        SoldOut(LicenseMarketSoldOut {
+            offerId: n,
+            maxLicensees: u32::MAX
+        }),
+        AlreadyLicensed(LicenseMarketAlreadyLicensed {
+            offerId: n,
+            licensee: a,
+            expires: 5
+        }),
+        NotLicensee(LicenseMarketNotLicensee {
+            offerId: n,
+            account: a
+        }),
+        UnauthorizedLessor(LicenseMarketUnauthorizedLessor {
+            offerId: n,
+            account: b
+        }),
+        InvalidPayee(LicenseMarketInvalidPayee { payee: a }),
+        InvalidDurationBounds(LicenseMarketInvalidDurationBounds {
+            minDuration: 4,
+            maxDuration: 3
+        }),
+        InvalidEndTime(LicenseMarketInvalidEndTime { endTime: 77 }),
+        InvalidMaxLicensees(LicenseMarketInvalidMaxLicensees { maxLicensees: 65 }),
+        InvalidFlags(LicenseMarketInvalidFlags { flags: u8::MAX }),
+        LeaseRejected(LicenseMarketLeaseRejected {
+            collection: a,
+            tokenId: n
+        }),
+        ArithmeticOverflow(LicenseMarketArithmeticOverflow {}),
+        NothingToWithdraw(LicenseMarketNothingToWithdraw { token: b }),
+        TransferFailed(LicenseMarketTransferFailed {
+            token: a,
+            to: b,
+            amount: n
+        }),
+        SafeErc20FailedOperation(SafeErc20FailedOperation { token: a }),
+    );
+    assert_eq!(checked, 25, "every Error variant is checked");
+}
+
+#[test]
+fn compact_event_encoding_matches_alloy() {
+    use alloy_sol_types::SolEvent;
+    for uri in [
+        "",
+        "x",
+        "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzd",
+        &"u".repeat(32),
+        &"v".repeat(64),
+    ] {
+        let t = terms(
+            U256::MAX,
+            Address::repeat_byte(9),
+            1,
+            2,
+            3,
+            u32::MAX,
+            Address::repeat_byte(8),
+            TERMS,
+            String::from(uri),
+            7,
+        );
+        let expected = terms_event(u(3), t.clone()).encode_log_data();
+        let data = abi::log_data(
+            &[
+                abi::Word::word(t.pricePerSecond),
+                abi::Word::word(t.paymentToken),
+                abi::Word::word(t.minDuration),
+                abi::Word::word(t.maxDuration),
+                abi::Word::word(t.endTime),
+                abi::Word::word(t.maxLicensees),
+                abi::Word::word(t.payee),
+                abi::Word::word(t.termsHash),
+                abi::Word::word(t.flags),
+            ],
+            Some(uri),
+        );
+        assert_eq!(data.as_slice(), expected.data.as_ref(), "uri {uri:?}");
+    }
+    let ev = LeasePurchased {
+        offerId: u(1),
+        licensee: Address::repeat_byte(7),
+        expires: 9,
+        price: u(10),
+        royaltyPaid: u(1),
+    };
+    let data = abi::log_data(
+        &[
+            abi::Word::word(9u64),
+            abi::Word::word(u(10)),
+            abi::Word::word(u(1)),
+        ],
+        None,
+    );
+    assert_eq!(data.as_slice(), ev.encode_log_data().data.as_ref());
 }
