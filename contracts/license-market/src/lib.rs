@@ -21,6 +21,9 @@
 //!   blocklisted by the token) is credited instead and pulls later with
 //!   [`LicenseMarket::withdraw`]. Every wei and token unit the market holds is
 //!   a credit.
+//! * Offers live in storage without their terms URI; the full terms (URI
+//!   included) are published in [`OfferTermsSet`] events, which indexers
+//!   and dApps read; [`LicenseMarket::quote`] prices a lease on-chain.
 //! * [`LicenseMarket::is_licensed`] answers "may this account use this
 //!   asset now, under which terms?" for dApps and access-gated gateways.
 //!
@@ -136,7 +139,7 @@ stylus_ip_common::sol_decls! {
     error LicenseMarketNotLicensee(uint256 offerId, address account);
     /// `account` is not the offer's lessor.
     error LicenseMarketUnauthorizedLessor(uint256 offerId, address account);
-    /// The payee must not be the zero address.
+    /// The payee must be neither the zero address nor the market itself.
     error LicenseMarketInvalidPayee(address payee);
     /// Duration bounds must satisfy `1 <= minDuration <= maxDuration`.
     error LicenseMarketInvalidDurationBounds(uint64 minDuration, uint64 maxDuration);
@@ -723,7 +726,8 @@ impl LicenseMarket {
 
     /// Validation shared by create and update.
     fn validate(&self, t: &OfferTerms, amount: u64) -> Result<(), Error> {
-        if t.payee.is_zero() {
+        // The market cannot withdraw a credit of its own: funds would stick.
+        if t.payee.is_zero() || t.payee == self.vm().contract_address() {
             return Err(Error::InvalidPayee(LicenseMarketInvalidPayee {
                 payee: t.payee,
             }));
@@ -870,7 +874,8 @@ impl LicenseMarket {
     }
 
     /// The asset's EIP-2981 quote on `price`, capped at the price; no
-    /// royalty when the asset does not answer or names no receiver.
+    /// royalty when the asset does not answer, names no receiver or names
+    /// the market itself.
     fn royalty(&self, sale: &Sale, price: U256) -> (Address, U256) {
         // Same selector on the ERC-721 and ERC-1155 assets.
         let sel = IIpCollection::royaltyInfoCall::SELECTOR;
@@ -881,7 +886,12 @@ impl LicenseMarket {
             2,
         );
         match answer.and_then(|r| Some((abi::address_at(&r, 0)?, abi::word_at(&r, 1)))) {
-            Some((receiver, amount)) if !receiver.is_zero() => (receiver, amount.min(price)),
+            // A receiver that is the market itself could never withdraw.
+            Some((receiver, amount))
+                if !receiver.is_zero() && receiver != self.vm().contract_address() =>
+            {
+                (receiver, amount.min(price))
+            }
             _ => (Address::ZERO, U256::ZERO),
         }
     }

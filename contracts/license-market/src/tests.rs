@@ -870,6 +870,12 @@ fn create_offer_validates_terms(
         })
     );
     expect_err!(
+        create(r, market.address(), 1, 2, 0, 1, 0, 0),
+        Error::InvalidPayee(LicenseMarketInvalidPayee {
+            payee: market.address()
+        })
+    );
+    expect_err!(
         create(r, p, 0, 2, 0, 1, 0, 0),
         Error::InvalidDurationBounds(LicenseMarketInvalidDurationBounds {
             minDuration: 0,
@@ -1634,6 +1640,12 @@ fn no_royalty_when_asset_has_none(
     );
     buy(&market, buyer.address(), id, 10, 10 * RATE).motsu_unwrap();
     assert_eq!(payee.balance(), u(10 * RATE));
+    // The market as receiver (it could never withdraw): no royalty.
+    nft.sender(lessor).set_royalty(market.address(), u(1_000));
+    assert_eq!(
+        market.sender(lessor).quote(id, 10).motsu_unwrap(),
+        (u(10 * RATE), Address::ZERO, U256::ZERO)
+    );
     // Zero receiver: everything to the payee.
     nft.sender(lessor).set_royalty_reverts(false);
     nft.sender(lessor).set_royalty(Address::ZERO, u(1_000));
