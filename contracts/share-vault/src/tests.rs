@@ -1,0 +1,1851 @@
+//! motsu tests of [`ShareVault`] with mock assets, revenue tokens, holder
+//! wallets (contracts, since motsu can only pay ETH to contracts) and a mock
+//! lease market, side by side.
+#![allow(clippy::too_many_arguments)]
+
+use super::*;
+use alloc::{string::ToString, vec};
+use alloy_primitives::{uint, FixedBytes};
+use alloy_sol_types::{sol, SolCall, SolError};
+use motsu::prelude::*;
+use openzeppelin_stylus::token::{
+    erc1155::{Erc1155, IErc1155},
+    erc20::{Erc20, IErc20},
+    erc721::{Erc721, IErc721},
+};
+use stylus_sdk::storage::{StorageBool, StorageString};
+
+const ID: U256 = uint!(7_U256);
+const ETH: Address = Address::ZERO;
+
+fn u(x: u64) -> U256 {
+    U256::from(x)
+}
+
+sol! {
+    #[derive(Debug)]
+    error Frozen(uint256 id);
+    #[derive(Debug)]
+    error MarketError(uint256 code);
+    #[derive(Debug)]
+    error NotOwner();
+    #[derive(Debug)]
+    error Broken();
+}
+
+/// Calls used through `curator_call` in tests.
+mod calls {
+    alloy_sol_types::sol! {
+        function setLeaseOperator(address operator, bool approved);
+        function setTokenURI(uint256 tokenId, string uri);
+        function setURI(uint256 id, string uri);
+        function transferFrom(address from, address to, uint256 tokenId);
+        function approve(address to, uint256 tokenId);
+        function setApprovalForAll(address operator, bool approved);
+        function safeTransferFrom(address from, address to, uint256 tokenId);
+        function transfer(address to, uint256 value);
+        function claim(address[] tokens);
+        function createOffer(address collection, uint256 id, uint256 price) returns (uint256);
+        function fail(uint256 code);
+        function onERC1155BatchReceived(address operator, address from, uint256[] ids, uint256[] values, bytes data) returns (bytes4);
+    }
+}
+
+// ----------------------------------------------------------------------
+// Mock ERC-721 asset with lease-operator approvals, a lease lock and URIs.
+// ----------------------------------------------------------------------
+
+#[storage]
+struct MockNft {
+    erc721: Erc721,
+    lease_operators: StorageMap<Address, StorageMap<Address, StorageBool>>,
+    uris: StorageMap<U256, StorageString>,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for MockNft {}
+
+#[public]
+impl MockNft {
+    fn mint(&mut self, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc721._mint(to, id)?)
+    }
+    fn owner_of(&self, id: U256) -> Result<Address, Vec<u8>> {
+        Ok(self.erc721.owner_of(id)?)
+    }
+    #[selector(name = "safeTransferFrom")]
+    fn safe_transfer_from(&mut self, from: Address, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc721.safe_transfer_from(from, to, id)?)
+    }
+    fn transfer_from(&mut self, from: Address, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc721.transfer_from(from, to, id)?)
+    }
+    fn approve(&mut self, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc721.approve(to, id)?)
+    }
+    fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Vec<u8>> {
+        Ok(self.erc721.set_approval_for_all(operator, approved)?)
+    }
+    fn set_lease_operator(&mut self, operator: Address, approved: bool) {
+        let owner = self.vm().msg_sender();
+        self.lease_operators
+            .setter(owner)
+            .insert(operator, approved);
+    }
+    fn is_lease_operator(&self, owner: Address, operator: Address) -> bool {
+        self.lease_operators.getter(owner).get(operator)
+    }
+    #[selector(name = "setTokenURI")]
+    fn set_token_uri(&mut self, id: U256, uri: String) -> Result<(), Vec<u8>> {
+        if self.erc721.owner_of(id)? != self.vm().msg_sender() {
+            return Err(NotOwner {}.abi_encode());
+        }
+        self.uris.setter(id).set_str(uri);
+        Ok(())
+    }
+    #[selector(name = "tokenURI")]
+    fn token_uri(&self, id: U256) -> String {
+        self.uris.getter(id).get_string()
+    }
+}
+
+// ----------------------------------------------------------------------
+// Mock ERC-1155 asset with frozen (leased) units.
+// ----------------------------------------------------------------------
+
+#[storage]
+struct MockEditions {
+    erc1155: Erc1155,
+    frozen: StorageMap<Address, StorageMap<U256, StorageU256>>,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for MockEditions {}
+
+#[public]
+impl MockEditions {
+    fn mint(&mut self, to: Address, id: U256, value: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc1155._mint(to, id, value, &Vec::new().into())?)
+    }
+    fn balance_of(&self, owner: Address, id: U256) -> U256 {
+        self.erc1155.balance_of(owner, id)
+    }
+    fn usable_balance_of(&self, owner: Address, id: U256) -> U256 {
+        self.erc1155.balance_of(owner, id) - self.frozen.getter(owner).get(id)
+    }
+    fn freeze(&mut self, owner: Address, id: U256, value: U256) {
+        self.frozen.setter(owner).insert(id, value);
+    }
+    #[selector(name = "safeTransferFrom")]
+    fn safe_transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        id: U256,
+        value: U256,
+        data: Bytes,
+    ) -> Result<(), Vec<u8>> {
+        if value > self.usable_balance_of(from, id) {
+            return Err(Frozen { id }.abi_encode());
+        }
+        Ok(self.erc1155.safe_transfer_from(from, to, id, value, data)?)
+    }
+    #[selector(name = "safeBatchTransferFrom")]
+    fn safe_batch_transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        ids: Vec<U256>,
+        values: Vec<U256>,
+        data: Bytes,
+    ) -> Result<(), Vec<u8>> {
+        Ok(self
+            .erc1155
+            .safe_batch_transfer_from(from, to, ids, values, data)?)
+    }
+}
+
+// ----------------------------------------------------------------------
+// Mock ERC-20 revenue token that can be broken on purpose.
+// ----------------------------------------------------------------------
+
+#[storage]
+struct MockToken {
+    erc20: Erc20,
+    broken: StorageBool,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for MockToken {}
+
+#[public]
+impl MockToken {
+    fn mint(&mut self, to: Address, value: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc20._mint(to, value)?)
+    }
+    fn set_broken(&mut self, broken: bool) {
+        self.broken.set(broken);
+    }
+    fn balance_of(&self, account: Address) -> Result<U256, Vec<u8>> {
+        if self.broken.get() {
+            return Err(Broken {}.abi_encode());
+        }
+        Ok(self.erc20.balance_of(account))
+    }
+    fn transfer(&mut self, to: Address, value: U256) -> Result<bool, Vec<u8>> {
+        if self.broken.get() {
+            return Err(Broken {}.abi_encode());
+        }
+        Ok(self.erc20.transfer(to, value)?)
+    }
+}
+
+// ----------------------------------------------------------------------
+// A holder wallet: can receive ETH, optionally re-entering the vault's
+// claim from its receive hook, or rejecting ETH.
+// ----------------------------------------------------------------------
+
+sol_interface! {
+    interface IVault {
+        function claim(address[] tokens) external;
+        function transfer(address to, uint256 value) external returns (bool);
+        function redeem() external;
+    }
+}
+
+#[storage]
+struct Wallet {
+    vault: StorageAddress,
+    reenter: StorageBool,
+    reject: StorageBool,
+    reentry_attempts: StorageU256,
+    reentry_succeeded: StorageBool,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for Wallet {}
+
+#[public]
+impl Wallet {
+    fn configure(&mut self, vault: Address, reenter: bool, reject: bool) {
+        self.vault.set(vault);
+        self.reenter.set(reenter);
+        self.reject.set(reject);
+    }
+    fn claim(&mut self, tokens: Vec<Address>) -> Result<(), Vec<u8>> {
+        let vault = IVault::new(self.vault.get());
+        Ok(vault.claim(&mut *self, tokens)?)
+    }
+    fn transfer(&mut self, to: Address, value: U256) -> Result<bool, Vec<u8>> {
+        let vault = IVault::new(self.vault.get());
+        Ok(vault.transfer(&mut *self, to, value)?)
+    }
+    fn redeem(&mut self) -> Result<(), Vec<u8>> {
+        let vault = IVault::new(self.vault.get());
+        Ok(vault.redeem(&mut *self)?)
+    }
+    fn reentry(&self) -> (U256, bool) {
+        (self.reentry_attempts.get(), self.reentry_succeeded.get())
+    }
+    #[receive]
+    fn receive(&mut self) -> Result<(), Vec<u8>> {
+        if self.reject.get() {
+            return Err(b"no ETH".to_vec());
+        }
+        if self.reenter.get() && self.reentry_attempts.get().is_zero() {
+            self.reentry_attempts.set(U256::from(1));
+            let vault = IVault::new(self.vault.get());
+            let ok = vault.claim(&mut *self, vec![Address::ZERO]).is_ok();
+            self.reentry_succeeded.set(ok);
+        }
+        Ok(())
+    }
+}
+
+// ----------------------------------------------------------------------
+// A lease market that lets the owner of a token publish an offer.
+// ----------------------------------------------------------------------
+
+sol_interface! {
+    interface IOwnerOf {
+        function ownerOf(uint256 id) external view returns (address);
+    }
+}
+
+#[storage]
+struct MockMarket {
+    lessor: StorageAddress,
+    price: StorageU256,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for MockMarket {}
+
+#[public]
+impl MockMarket {
+    fn create_offer(
+        &mut self,
+        collection: Address,
+        id: U256,
+        price: U256,
+    ) -> Result<U256, Vec<u8>> {
+        let sender = self.vm().msg_sender();
+        if IOwnerOf::new(collection).owner_of(&*self, id)? != sender {
+            return Err(NotOwner {}.abi_encode());
+        }
+        self.lessor.set(sender);
+        self.price.set(price);
+        Ok(U256::from(42))
+    }
+    fn fail(&mut self, code: U256) -> Result<(), Vec<u8>> {
+        Err(MarketError { code }.abi_encode())
+    }
+    fn offer(&self) -> (Address, U256) {
+        (self.lessor.get(), self.price.get())
+    }
+}
+
+// ----------------------------------------------------------------------
+// Helpers
+// ----------------------------------------------------------------------
+
+fn config(
+    asset: Address,
+    units: u64,
+    holders: &[(Address, U256)],
+    curator: Address,
+    tokens: &[Address],
+) -> logic::Config {
+    logic::Config {
+        asset,
+        id: ID,
+        units: u(units),
+        curator,
+        revenue_tokens: tokens.to_vec(),
+        name: "Mona Shares".to_string(),
+        symbol: "MONA".to_string(),
+        holders: holders.to_vec(),
+    }
+}
+
+fn init_with(
+    vault: &Contract<ShareVault>,
+    factory: Address,
+    c: &logic::Config,
+) -> Result<(), Error> {
+    vault
+        .sender(factory)
+        .initialize(logic::encode_config(c).expect("encodable").into())
+}
+
+fn init(
+    vault: &Contract<ShareVault>,
+    factory: Address,
+    asset: Address,
+    units: u64,
+    holders: &[(Address, U256)],
+    curator: Address,
+    tokens: &[Address],
+) -> Result<(), Error> {
+    init_with(
+        vault,
+        factory,
+        &config(asset, units, holders, curator, tokens),
+    )
+}
+
+/// Vault holding ERC-721 token `ID` of `nft`, minted to `owner` first.
+fn vault_721(
+    vault: &Contract<ShareVault>,
+    nft: &Contract<MockNft>,
+    owner: Address,
+    holders: &[(Address, U256)],
+    curator: Address,
+    tokens: &[Address],
+) {
+    nft.sender(owner).mint(owner, ID).motsu_unwrap();
+    init(vault, owner, nft.address(), 0, holders, curator, tokens).motsu_unwrap();
+    nft.sender(owner)
+        .safe_transfer_from(owner, vault.address(), ID)
+        .motsu_unwrap();
+    assert_eq!(vault.sender(owner).status(), status::ACTIVE);
+}
+
+fn err_bytes(e: Error) -> Vec<u8> {
+    e.into()
+}
+
+fn total_supply(vault: &Contract<ShareVault>) -> U256 {
+    vault.sender(Address::ZERO).total_supply()
+}
+
+// ----------------------------------------------------------------------
+// Initialisation
+// ----------------------------------------------------------------------
+
+#[motsu::test]
+fn initialize_mints_and_records(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    alice: Address,
+    bob: Address,
+    curator: Address,
+) {
+    init(
+        &vault,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, u(600)), (bob, u(400))],
+        curator,
+        &[token.address()],
+    )
+    .motsu_unwrap();
+    let v = vault.sender(alice);
+    assert_eq!(v.name(), "Mona Shares");
+    assert_eq!(v.symbol(), "MONA");
+    assert_eq!(v.decimals(), 18);
+    assert_eq!(v.total_supply(), u(1000));
+    assert_eq!(v.balance_of(alice), u(600));
+    assert_eq!(v.balance_of(bob), u(400));
+    assert_eq!(v.asset(), (nft.address(), ID, U256::ZERO));
+    assert_eq!(v.status(), status::AWAITING_ASSET);
+    assert_eq!(v.curator(), curator);
+    assert_eq!(v.revenue_tokens(), vec![token.address()]);
+    vault.assert_emitted(&VaultInitialized {
+        asset: nft.address(),
+        id: ID,
+        units: U256::ZERO,
+        supply: u(1000),
+        curator,
+    });
+    vault.assert_emitted(&Transfer {
+        from: Address::ZERO,
+        to: bob,
+        value: u(400),
+    });
+}
+
+#[motsu::test]
+fn initialize_twice_fails(vault: Contract<ShareVault>, nft: Contract<MockNft>, alice: Address) {
+    init(
+        &vault,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, u(1))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap();
+    let err = init(
+        &vault,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, u(1))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap_err();
+    assert!(matches!(err, Error::AlreadyInitialized(_)));
+    assert_eq!(total_supply(&vault), u(1));
+}
+
+#[motsu::test]
+fn initialize_rejects_bad_input(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    alice: Address,
+    bob: Address,
+) {
+    let asset = nft.address();
+    // Zero asset.
+    let err = init(
+        &vault,
+        alice,
+        Address::ZERO,
+        0,
+        &[(alice, u(1))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidAsset(InvalidAsset { asset }) if asset.is_zero()));
+    // Malformed config.
+    let err = vault
+        .sender(alice)
+        .initialize(vec![1, 2, 3].into())
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidConfig(_)));
+    // No holders: zero supply.
+    let err = init(&vault, alice, asset, 0, &[], alice, &[]).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSupply(InvalidSupply { supply }) if supply.is_zero()));
+    // Name or symbol too long.
+    let mut c = config(asset, 0, &[(alice, u(1))], alice, &[]);
+    c.name = "n".repeat(96);
+    let err = init_with(&vault, alice, &c).motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidMetadata(InvalidMetadata { nameLength, symbolLength })
+        if nameLength == u(96) && symbolLength == u(4))
+    );
+    c.name = "n".repeat(95);
+    c.symbol = "s".repeat(32);
+    let err = init_with(&vault, alice, &c).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidMetadata(_)));
+    // Zero supply.
+    let err = init(
+        &vault,
+        alice,
+        asset,
+        0,
+        &[(alice, U256::ZERO), (bob, U256::ZERO)],
+        alice,
+        &[],
+    )
+    .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSupply(InvalidSupply { supply }) if supply.is_zero()));
+    // Supply above 2^96, and a sum that overflows.
+    let too_big = logic::MAX_SUPPLY + u(1);
+    let err = init(&vault, alice, asset, 0, &[(alice, too_big)], alice, &[]).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSupply(InvalidSupply { supply }) if supply == too_big));
+    let err = init(
+        &vault,
+        alice,
+        asset,
+        0,
+        &[(alice, U256::MAX), (bob, u(1))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSupply(InvalidSupply { supply }) if supply == U256::MAX));
+    // Nine revenue tokens.
+    let nine: Vec<Address> = (1..=9u8).map(Address::repeat_byte).collect();
+    let err = init(&vault, alice, asset, 0, &[(alice, u(1))], alice, &nine).motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::TooManyRevenueTokens(TooManyRevenueTokens { count }) if count == u(9))
+    );
+    // Zero, duplicate, self and asset revenue tokens.
+    for bad in [
+        vec![Address::ZERO],
+        vec![token.address(), token.address()],
+        vec![vault.address()],
+        vec![asset],
+    ] {
+        let err = init(&vault, alice, asset, 0, &[(alice, u(1))], alice, &bad).motsu_unwrap_err();
+        assert!(matches!(err, Error::InvalidRevenueToken(_)), "{bad:?}");
+    }
+    // Zero holder.
+    let err = init(
+        &vault,
+        alice,
+        asset,
+        0,
+        &[(Address::ZERO, u(1))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidReceiver(ERC20InvalidReceiver { receiver }) if receiver.is_zero())
+    );
+    // Nothing happened; a valid initialisation still works (8 tokens is fine).
+    assert_eq!(vault.sender(alice).status(), status::UNINITIALIZED);
+    assert_eq!(total_supply(&vault), U256::ZERO);
+    let eight: Vec<Address> = (1..=8u8).map(Address::repeat_byte).collect();
+    c.symbol = "s".repeat(31);
+    c.holders = vec![(alice, logic::MAX_SUPPLY)];
+    c.revenue_tokens = eight;
+    init_with(&vault, alice, &c).motsu_unwrap();
+    assert_eq!(vault.sender(alice).revenue_tokens().len(), 8);
+    assert_eq!(vault.sender(alice).name(), "n".repeat(95));
+    assert_eq!(vault.sender(alice).symbol(), "s".repeat(31));
+}
+
+// ----------------------------------------------------------------------
+// Receiving the asset
+// ----------------------------------------------------------------------
+
+#[motsu::test]
+fn receives_its_erc721_once(vault: Contract<ShareVault>, nft: Contract<MockNft>, alice: Address) {
+    let other = ID + u(1);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    nft.sender(alice).mint(alice, other).motsu_unwrap();
+    // Before initialisation the vault accepts nothing.
+    assert!(nft
+        .sender(alice)
+        .safe_transfer_from(alice, vault.address(), ID)
+        .motsu_res()
+        .is_err());
+    init(
+        &vault,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, u(10))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap();
+    // Another token of the same collection is refused.
+    assert!(nft
+        .sender(alice)
+        .safe_transfer_from(alice, vault.address(), other)
+        .motsu_res()
+        .is_err());
+    assert_eq!(nft.sender(alice).owner_of(other).motsu_unwrap(), alice);
+    // Its own token is accepted and activates the vault.
+    nft.sender(alice)
+        .safe_transfer_from(alice, vault.address(), ID)
+        .motsu_unwrap();
+    assert_eq!(
+        nft.sender(alice).owner_of(ID).motsu_unwrap(),
+        vault.address()
+    );
+    assert_eq!(vault.sender(alice).status(), status::ACTIVE);
+    // Direct calls from anything but the asset are refused.
+    let hook = onERC721ReceivedCall {
+        operator: alice,
+        from: alice,
+        tokenId: ID,
+        data: Vec::new().into(),
+    }
+    .abi_encode();
+    let err = vault.sender(alice).fallback(&hook).motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::UnexpectedAsset(UnexpectedAsset {
+            asset: alice,
+            id: ID
+        }))
+    );
+    // And even from the asset, a second time.
+    let err = vault
+        .sender(nft.address())
+        .fallback(&hook)
+        .motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::UnexpectedAsset(UnexpectedAsset {
+            asset: nft.address(),
+            id: ID
+        }))
+    );
+    // Truncated hook calldata and unknown selectors are refused.
+    let err = vault
+        .sender(nft.address())
+        .fallback(&hook[..60])
+        .motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::UnexpectedAsset(UnexpectedAsset {
+            asset: nft.address(),
+            id: U256::ZERO
+        }))
+    );
+    assert_eq!(
+        vault
+            .sender(alice)
+            .fallback(&[1, 2, 3, 4])
+            .motsu_unwrap_err(),
+        Vec::<u8>::new()
+    );
+    assert_eq!(
+        vault.sender(alice).fallback(&[]).motsu_unwrap_err(),
+        Vec::<u8>::new()
+    );
+    assert_eq!(vault.sender(alice).status(), status::ACTIVE);
+}
+
+#[motsu::test]
+fn receives_exactly_its_erc1155_units(
+    vault: Contract<ShareVault>,
+    editions: Contract<MockEditions>,
+    alice: Address,
+) {
+    editions.sender(alice).mint(alice, ID, u(10)).motsu_unwrap();
+    editions
+        .sender(alice)
+        .mint(alice, ID + u(1), u(10))
+        .motsu_unwrap();
+    init(
+        &vault,
+        alice,
+        editions.address(),
+        5,
+        &[(alice, u(100))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap();
+    let to = vault.address();
+    let empty = || Bytes::from(Vec::new());
+    // Wrong amount, wrong id, zero amount, batch: all refused.
+    for (id, value) in [(ID, 4), (ID, 6), (ID + u(1), 5), (ID, 0)] {
+        assert!(editions
+            .sender(alice)
+            .safe_transfer_from(alice, to, id, u(value), empty())
+            .motsu_res()
+            .is_err());
+    }
+    assert!(editions
+        .sender(alice)
+        .safe_batch_transfer_from(alice, to, vec![ID, ID + u(1)], vec![u(5), u(1)], empty())
+        .motsu_res()
+        .is_err());
+    assert_eq!(editions.sender(alice).balance_of(to, ID), U256::ZERO);
+    assert_eq!(vault.sender(alice).status(), status::AWAITING_ASSET);
+    // Exactly the units: accepted.
+    editions
+        .sender(alice)
+        .safe_transfer_from(alice, to, ID, u(5), empty())
+        .motsu_unwrap();
+    assert_eq!(editions.sender(alice).balance_of(to, ID), u(5));
+    assert_eq!(vault.sender(alice).status(), status::ACTIVE);
+    // Direct hook calls.
+    let hook = |value: u64| {
+        onERC1155ReceivedCall {
+            operator: alice,
+            from: alice,
+            id: ID,
+            value: u(value),
+            data: empty().0.into(),
+        }
+        .abi_encode()
+    };
+    let err = vault
+        .sender(editions.address())
+        .fallback(&hook(5))
+        .motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::UnexpectedAsset(UnexpectedAsset {
+            asset: editions.address(),
+            id: ID
+        }))
+    );
+    let batch = calls::onERC1155BatchReceivedCall {
+        operator: alice,
+        from: alice,
+        ids: vec![ID],
+        values: vec![u(5)],
+        data: Vec::new().into(),
+    }
+    .abi_encode();
+    assert_eq!(
+        vault
+            .sender(editions.address())
+            .fallback(&batch)
+            .motsu_unwrap_err(),
+        Vec::<u8>::new()
+    );
+}
+
+#[motsu::test]
+fn hooks_return_the_magic_values(
+    vault: Contract<ShareVault>,
+    vault2: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    editions: Contract<MockEditions>,
+    alice: Address,
+) {
+    init(
+        &vault,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, u(1))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap();
+    let hook = onERC721ReceivedCall {
+        operator: alice,
+        from: alice,
+        tokenId: ID,
+        data: Vec::new().into(),
+    }
+    .abi_encode();
+    let out = vault.sender(nft.address()).fallback(&hook).motsu_unwrap();
+    assert_eq!(
+        out,
+        onERC721ReceivedCall::SELECTOR
+            .into_iter()
+            .chain([0u8; 28])
+            .collect::<Vec<u8>>()
+    );
+    assert_eq!(vault.sender(alice).status(), status::ACTIVE);
+    init(
+        &vault2,
+        alice,
+        editions.address(),
+        3,
+        &[(alice, u(1))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap();
+    let hook = onERC1155ReceivedCall {
+        operator: alice,
+        from: alice,
+        id: ID,
+        value: u(3),
+        data: Vec::new().into(),
+    }
+    .abi_encode();
+    let out = vault2
+        .sender(editions.address())
+        .fallback(&hook)
+        .motsu_unwrap();
+    assert_eq!(
+        out,
+        onERC1155ReceivedCall::SELECTOR
+            .into_iter()
+            .chain([0u8; 28])
+            .collect::<Vec<u8>>()
+    );
+    assert_eq!(vault2.sender(alice).status(), status::ACTIVE);
+}
+
+// ----------------------------------------------------------------------
+// ERC-20 shares
+// ----------------------------------------------------------------------
+
+#[motsu::test]
+fn share_transfers_and_allowances(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+) {
+    vault_721(&vault, &nft, alice, &[(alice, u(1000))], alice, &[]);
+    assert!(vault.sender(alice).transfer(bob, u(300)).motsu_unwrap());
+    vault.assert_emitted(&Transfer {
+        from: alice,
+        to: bob,
+        value: u(300),
+    });
+    assert!(vault.sender(bob).approve(carol, u(100)).motsu_unwrap());
+    vault.assert_emitted(&Approval {
+        owner: bob,
+        spender: carol,
+        value: u(100),
+    });
+    assert_eq!(vault.sender(bob).allowance(bob, carol), u(100));
+    assert!(vault
+        .sender(carol)
+        .transfer_from(bob, carol, u(60))
+        .motsu_unwrap());
+    assert_eq!(vault.sender(bob).allowance(bob, carol), u(40));
+    assert_eq!(vault.sender(alice).balance_of(alice), u(700));
+    assert_eq!(vault.sender(alice).balance_of(bob), u(240));
+    assert_eq!(vault.sender(alice).balance_of(carol), u(60));
+    // Zero-value and self transfers are fine.
+    assert!(vault.sender(alice).transfer(bob, U256::ZERO).motsu_unwrap());
+    assert!(vault.sender(alice).transfer(alice, u(5)).motsu_unwrap());
+    assert_eq!(total_supply(&vault), u(1000));
+}
+
+#[motsu::test]
+fn share_transfer_errors_change_nothing(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    alice: Address,
+    bob: Address,
+) {
+    vault_721(&vault, &nft, alice, &[(alice, u(1000))], alice, &[]);
+    vault.address().fund(u(1_000));
+    let err = vault
+        .sender(alice)
+        .transfer(Address::ZERO, u(1))
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidReceiver(ERC20InvalidReceiver { receiver }) if receiver.is_zero())
+    );
+    let err = vault
+        .sender(alice)
+        .transfer(bob, u(1001))
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InsufficientBalance(ERC20InsufficientBalance { sender, balance, needed })
+        if sender == alice && balance == u(1000) && needed == u(1001))
+    );
+    let err = vault
+        .sender(bob)
+        .transfer_from(alice, bob, u(1))
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InsufficientAllowance(ERC20InsufficientAllowance { spender, .. }) if spender == bob)
+    );
+    vault.sender(alice).approve(bob, u(10)).motsu_unwrap();
+    let err = vault
+        .sender(bob)
+        .transfer_from(alice, Address::ZERO, u(1))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidReceiver(_)));
+    let err = vault
+        .sender(alice)
+        .approve(Address::ZERO, u(1))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSpender(_)));
+    // Failed transfers did not even account the pending revenue.
+    assert!(!vault.emitted(&RevenueAccrued {
+        token: ETH,
+        amount: u(1_000)
+    }));
+    assert_eq!(vault.sender(alice).balance_of(alice), u(1000));
+    assert_eq!(vault.sender(alice).allowance(alice, bob), u(10));
+    assert_eq!(
+        vault.sender(alice).claimable(alice, ETH).motsu_unwrap(),
+        u(1_000)
+    );
+}
+
+// ----------------------------------------------------------------------
+// Revenue
+// ----------------------------------------------------------------------
+
+#[motsu::test]
+fn passive_eth_is_shared_pro_rata_and_claimed(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    a: Contract<Wallet>,
+    b: Contract<Wallet>,
+    alice: Address,
+) {
+    // 3 and 1 shares: every accrual below divides exactly.
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(a.address(), u(3)), (b.address(), u(1))],
+        alice,
+        &[],
+    );
+    a.sender(alice).configure(vault.address(), false, false);
+    b.sender(alice).configure(vault.address(), false, false);
+    // ETH arrives through the proxy's receive path: no WASM call at all.
+    vault.address().fund(u(1_000));
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(a.address(), ETH)
+            .motsu_unwrap(),
+        u(750)
+    );
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(b.address(), ETH)
+            .motsu_unwrap(),
+        u(250)
+    );
+    a.sender(alice).claim(vec![ETH]).motsu_unwrap();
+    assert_eq!(a.balance(), u(750));
+    vault.assert_emitted(&RevenueAccrued {
+        token: ETH,
+        amount: u(1_000),
+    });
+    vault.assert_emitted(&RevenueClaimed {
+        holder: a.address(),
+        token: ETH,
+        amount: u(750),
+    });
+    // A second deposit, then a transfer: the later revenue follows the shares.
+    vault.address().fund(u(400));
+    a.sender(alice).transfer(b.address(), u(3)).motsu_unwrap();
+    vault.address().fund(u(100));
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(a.address(), ETH)
+            .motsu_unwrap(),
+        u(300)
+    );
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(b.address(), ETH)
+            .motsu_unwrap(),
+        u(250 + 100 + 100)
+    );
+    a.sender(alice).claim(vec![ETH]).motsu_unwrap();
+    b.sender(alice).claim(vec![ETH]).motsu_unwrap();
+    assert_eq!(a.balance(), u(1_050));
+    assert_eq!(b.balance(), u(450));
+    assert_eq!(vault.balance(), U256::ZERO);
+    // Nothing left: claiming again fails.
+    let err = b.sender(alice).claim(vec![ETH]).motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::NothingToClaim(NothingToClaim {
+            holder: b.address()
+        }))
+    );
+}
+
+#[motsu::test]
+fn erc20_revenue_is_shared_and_claimed(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    alice: Address,
+    bob: Address,
+) {
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(alice, u(2)), (bob, u(1))],
+        alice,
+        &[token.address()],
+    );
+    token
+        .sender(alice)
+        .mint(vault.address(), u(3_000))
+        .motsu_unwrap();
+    assert_eq!(
+        vault
+            .sender(bob)
+            .claimable(bob, token.address())
+            .motsu_unwrap(),
+        u(1_000)
+    );
+    // ETH has nothing due, so it is skipped; the token is paid.
+    vault
+        .sender(bob)
+        .claim(vec![ETH, token.address()])
+        .motsu_unwrap();
+    assert_eq!(token.sender(bob).balance_of(bob).motsu_unwrap(), u(1_000));
+    vault.assert_emitted(&RevenueClaimed {
+        holder: bob,
+        token: token.address(),
+        amount: u(1_000),
+    });
+    vault
+        .sender(alice)
+        .claim(vec![token.address()])
+        .motsu_unwrap();
+    assert_eq!(
+        token.sender(alice).balance_of(alice).motsu_unwrap(),
+        u(2_000)
+    );
+    assert_eq!(
+        token
+            .sender(alice)
+            .balance_of(vault.address())
+            .motsu_unwrap(),
+        U256::ZERO
+    );
+}
+
+#[motsu::test]
+fn revenue_sent_before_initialisation_goes_to_initial_holders(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    alice: Address,
+    bob: Address,
+) {
+    vault.address().fund(u(90));
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(alice, u(2)), (bob, u(1))],
+        alice,
+        &[],
+    );
+    assert_eq!(
+        vault.sender(alice).claimable(alice, ETH).motsu_unwrap(),
+        u(60)
+    );
+    vault.sender(alice).transfer(bob, u(2)).motsu_unwrap();
+    assert_eq!(
+        vault.sender(alice).claimable(alice, ETH).motsu_unwrap(),
+        u(60)
+    );
+    assert_eq!(
+        vault.sender(alice).claimable(bob, ETH).motsu_unwrap(),
+        u(30)
+    );
+}
+
+#[motsu::test]
+fn claim_rejects_tokens_off_the_allow_list(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    other: Contract<MockToken>,
+    alice: Address,
+) {
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(alice, u(1))],
+        alice,
+        &[token.address()],
+    );
+    other
+        .sender(alice)
+        .mint(vault.address(), u(10))
+        .motsu_unwrap();
+    let err = vault
+        .sender(alice)
+        .claimable(alice, other.address())
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::TokenNotAllowed(TokenNotAllowed { token }) if token == other.address())
+    );
+    let err = vault
+        .sender(alice)
+        .claim(vec![other.address()])
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::TokenNotAllowed(_)));
+    assert_eq!(
+        other
+            .sender(alice)
+            .balance_of(vault.address())
+            .motsu_unwrap(),
+        u(10)
+    );
+}
+
+#[motsu::test]
+fn claim_with_nothing_due_fails(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    alice: Address,
+    bob: Address,
+) {
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(alice, u(1))],
+        alice,
+        &[token.address()],
+    );
+    let err = vault
+        .sender(alice)
+        .claim(vec![ETH, token.address()])
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToClaim(NothingToClaim { holder }) if holder == alice));
+    let err = vault.sender(alice).claim(vec![]).motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToClaim(_)));
+    // A non-holder has nothing even when revenue arrived.
+    token
+        .sender(alice)
+        .mint(vault.address(), u(5))
+        .motsu_unwrap();
+    let err = vault
+        .sender(bob)
+        .claim(vec![token.address()])
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToClaim(NothingToClaim { holder }) if holder == bob));
+}
+
+#[motsu::test]
+fn reentrant_eth_claim_gets_nothing_more(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    attacker: Contract<Wallet>,
+    honest: Contract<Wallet>,
+    alice: Address,
+) {
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(attacker.address(), u(1)), (honest.address(), u(1))],
+        alice,
+        &[],
+    );
+    attacker
+        .sender(alice)
+        .configure(vault.address(), true, false);
+    honest
+        .sender(alice)
+        .configure(vault.address(), false, false);
+    vault.address().fund(u(100));
+    attacker.sender(alice).claim(vec![ETH]).motsu_unwrap();
+    // The re-entrant claim ran and found nothing: effects came first.
+    assert_eq!(attacker.sender(alice).reentry(), (u(1), false));
+    assert_eq!(attacker.balance(), u(50));
+    honest.sender(alice).claim(vec![ETH]).motsu_unwrap();
+    assert_eq!(honest.balance(), u(50));
+    assert_eq!(vault.balance(), U256::ZERO);
+}
+
+#[motsu::test]
+fn failed_payouts_revert_the_claim(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    wallet: Contract<Wallet>,
+    alice: Address,
+    bob: Address,
+) {
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(wallet.address(), u(1)), (alice, u(1))],
+        alice,
+        &[token.address()],
+    );
+    wallet.sender(alice).configure(vault.address(), false, true);
+    vault.address().fund(u(10));
+    token
+        .sender(alice)
+        .mint(vault.address(), u(20))
+        .motsu_unwrap();
+    // ETH refused by the receiver: typed error, nothing changes.
+    let err = wallet.sender(alice).claim(vec![ETH]).motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::EthTransferFailed(EthTransferFailed {
+            to: wallet.address(),
+            amount: u(5)
+        }))
+    );
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(wallet.address(), ETH)
+            .motsu_unwrap(),
+        u(5)
+    );
+    assert_eq!(vault.balance(), u(10));
+    // The token still pays.
+    wallet
+        .sender(alice)
+        .claim(vec![token.address()])
+        .motsu_unwrap();
+    assert_eq!(
+        token
+            .sender(alice)
+            .balance_of(wallet.address())
+            .motsu_unwrap(),
+        u(10)
+    );
+    // More token revenue, accounted by a share transfer, then the token breaks.
+    token
+        .sender(alice)
+        .mint(vault.address(), u(10))
+        .motsu_unwrap();
+    vault.sender(alice).transfer(bob, u(1)).motsu_unwrap();
+    vault.assert_emitted(&RevenueAccrued {
+        token: token.address(),
+        amount: u(10),
+    });
+    token.sender(alice).set_broken(true);
+    // What was accounted is still owed; the payout fails with a typed error.
+    let err = wallet
+        .sender(alice)
+        .claim(vec![token.address()])
+        .motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::SafeErc20Failed(SafeErc20FailedOperation {
+            token: token.address()
+        }))
+    );
+    // Once repaired, the claim goes through.
+    token.sender(alice).set_broken(false);
+    wallet
+        .sender(alice)
+        .claim(vec![token.address()])
+        .motsu_unwrap();
+    assert_eq!(
+        token
+            .sender(alice)
+            .balance_of(wallet.address())
+            .motsu_unwrap(),
+        u(15)
+    );
+}
+
+#[motsu::test]
+fn broken_revenue_token_never_blocks_shares(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    alice: Address,
+    bob: Address,
+) {
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(alice, u(10))],
+        alice,
+        &[token.address()],
+    );
+    token
+        .sender(alice)
+        .mint(vault.address(), u(10))
+        .motsu_unwrap();
+    token.sender(alice).set_broken(true);
+    vault.sender(alice).transfer(bob, u(5)).motsu_unwrap();
+    assert_eq!(vault.sender(alice).balance_of(bob), u(5));
+    // The pending token revenue was not accounted while broken: it is shared
+    // among the holders at the time it can first be read.
+    token.sender(alice).set_broken(false);
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(alice, token.address())
+            .motsu_unwrap(),
+        u(5)
+    );
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(bob, token.address())
+            .motsu_unwrap(),
+        u(5)
+    );
+}
+
+#[motsu::test]
+fn accumulator_is_exact_across_many_transfers(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+) {
+    let third = U256::from(10u64).pow(u(18));
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(alice, third), (bob, third), (carol, third)],
+        alice,
+        &[token.address()],
+    );
+    // 10 rounds: deposit 1,000 units, then rotate shares.
+    let mut expected = [U256::ZERO; 3];
+    let people = [alice, bob, carol];
+    for round in 0..10u64 {
+        token
+            .sender(alice)
+            .mint(vault.address(), u(1_000 + round))
+            .motsu_unwrap();
+        let supply = total_supply(&vault);
+        for (e, p) in expected.iter_mut().zip(people) {
+            *e += u(1_000 + round) * vault.sender(alice).balance_of(p) / supply;
+        }
+        let (from, to) = (people[round as usize % 3], people[(round as usize + 1) % 3]);
+        let half = vault.sender(from).balance_of(from) / u(2);
+        vault.sender(from).transfer(to, half).motsu_unwrap();
+    }
+    let mut total = U256::ZERO;
+    for (e, p) in expected.iter().zip(people) {
+        let got = vault.sender(p).claimable(p, token.address()).motsu_unwrap();
+        // Within one unit per deposit of the exact share.
+        assert!(got <= *e + u(10) && *e <= got + u(10), "{got} vs {e}");
+        total += got;
+    }
+    assert!(total <= u(10_045));
+}
+
+// ----------------------------------------------------------------------
+// Curator
+// ----------------------------------------------------------------------
+
+#[motsu::test]
+fn curator_transfer_and_renounce(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    alice: Address,
+    curator: Address,
+    next: Address,
+) {
+    vault_721(&vault, &nft, alice, &[(alice, u(1))], curator, &[]);
+    let err = vault
+        .sender(alice)
+        .transfer_curator(alice)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotCurator(NotCurator { account }) if account == alice));
+    vault.sender(curator).transfer_curator(next).motsu_unwrap();
+    vault.assert_emitted(&CuratorTransferred {
+        previousCurator: curator,
+        newCurator: next,
+    });
+    assert_eq!(vault.sender(alice).curator(), next);
+    let err = vault
+        .sender(curator)
+        .transfer_curator(curator)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotCurator(_)));
+    // Renounce: nobody is curator any more.
+    vault
+        .sender(next)
+        .transfer_curator(Address::ZERO)
+        .motsu_unwrap();
+    let err = vault.sender(next).transfer_curator(next).motsu_unwrap_err();
+    assert!(matches!(err, Error::NotCurator(_)));
+    let data = calls::setLeaseOperatorCall {
+        operator: next,
+        approved: true,
+    }
+    .abi_encode();
+    let err = vault
+        .sender(next)
+        .curator_call(nft.address(), data.into())
+        .motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::NotCurator(NotCurator { account: next }))
+    );
+}
+
+#[motsu::test]
+fn curator_manages_leases_and_metadata(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    market: Contract<MockMarket>,
+    alice: Address,
+    curator: Address,
+) {
+    vault_721(&vault, &nft, alice, &[(alice, u(1))], curator, &[]);
+    // Grant the market lease-operator rights as the asset's owner.
+    let data = calls::setLeaseOperatorCall {
+        operator: market.address(),
+        approved: true,
+    }
+    .abi_encode();
+    let out = vault
+        .sender(curator)
+        .curator_call(nft.address(), data.into())
+        .motsu_unwrap();
+    assert!(out.is_empty());
+    assert!(nft
+        .sender(alice)
+        .is_lease_operator(vault.address(), market.address()));
+    vault.assert_emitted(&CuratorCalled {
+        target: nft.address(),
+        selector: FixedBytes(calls::setLeaseOperatorCall::SELECTOR),
+    });
+    // Update the metadata (the asset lets its owner do it).
+    let data = calls::setTokenURICall {
+        tokenId: ID,
+        uri: "ipfs://new".to_string(),
+    }
+    .abi_encode();
+    vault
+        .sender(curator)
+        .curator_call(nft.address(), data.into())
+        .motsu_unwrap();
+    assert_eq!(nft.sender(alice).token_uri(ID), "ipfs://new");
+    // Publish an offer on the market as the vault; return data comes back.
+    let data = calls::createOfferCall {
+        collection: nft.address(),
+        id: ID,
+        price: u(5),
+    }
+    .abi_encode();
+    let out = vault
+        .sender(curator)
+        .curator_call(market.address(), data.into())
+        .motsu_unwrap();
+    assert_eq!(U256::from_be_slice(&out), u(42));
+    assert_eq!(market.sender(alice).offer(), (vault.address(), u(5)));
+    // A revert is bubbled verbatim.
+    let data = calls::failCall { code: u(9) }.abi_encode();
+    let err = vault
+        .sender(curator)
+        .curator_call(market.address(), data.into())
+        .motsu_unwrap_err();
+    assert_eq!(err, MarketError { code: u(9) }.abi_encode());
+    // Only the curator.
+    let data = calls::setLeaseOperatorCall {
+        operator: alice,
+        approved: true,
+    }
+    .abi_encode();
+    let err = vault
+        .sender(alice)
+        .curator_call(nft.address(), data.into())
+        .motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::NotCurator(NotCurator { account: alice }))
+    );
+    assert!(!nft.sender(alice).is_lease_operator(vault.address(), alice));
+}
+
+#[motsu::test]
+fn curator_can_never_move_the_asset_or_revenue(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    alice: Address,
+    curator: Address,
+) {
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(alice, u(1))],
+        curator,
+        &[token.address()],
+    );
+    token
+        .sender(alice)
+        .mint(vault.address(), u(10))
+        .motsu_unwrap();
+    let this = vault.address();
+    let forbidden: Vec<(Address, Vec<u8>)> = vec![
+        (
+            nft.address(),
+            calls::transferFromCall {
+                from: this,
+                to: curator,
+                tokenId: ID,
+            }
+            .abi_encode(),
+        ),
+        (
+            nft.address(),
+            calls::safeTransferFromCall {
+                from: this,
+                to: curator,
+                tokenId: ID,
+            }
+            .abi_encode(),
+        ),
+        (
+            nft.address(),
+            calls::approveCall {
+                to: curator,
+                tokenId: ID,
+            }
+            .abi_encode(),
+        ),
+        (
+            nft.address(),
+            calls::setApprovalForAllCall {
+                operator: curator,
+                approved: true,
+            }
+            .abi_encode(),
+        ),
+        (nft.address(), vec![0x01, 0x02]),
+        (nft.address(), vec![]),
+        (
+            token.address(),
+            calls::transferCall {
+                to: curator,
+                value: u(10),
+            }
+            .abi_encode(),
+        ),
+        (
+            this,
+            calls::transferCall {
+                to: curator,
+                value: u(1),
+            }
+            .abi_encode(),
+        ),
+        (this, calls::claimCall { tokens: vec![ETH] }.abi_encode()),
+    ];
+    for (target, data) in forbidden {
+        let mut selector = [0u8; 4];
+        if data.len() >= 4 {
+            selector.copy_from_slice(&data[..4]);
+        }
+        let err = vault
+            .sender(curator)
+            .curator_call(target, data.clone().into())
+            .motsu_unwrap_err();
+        assert_eq!(
+            err,
+            err_bytes(Error::ForbiddenCall(ForbiddenCall {
+                target,
+                selector: selector.into()
+            })),
+            "{target} {data:?}"
+        );
+    }
+    assert_eq!(
+        nft.sender(alice).owner_of(ID).motsu_unwrap(),
+        vault.address()
+    );
+    assert_eq!(
+        token
+            .sender(alice)
+            .balance_of(vault.address())
+            .motsu_unwrap(),
+        u(10)
+    );
+}
+
+// ----------------------------------------------------------------------
+// Redemption
+// ----------------------------------------------------------------------
+
+#[motsu::test]
+fn redeem_with_full_supply(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    alice: Address,
+    bob: Address,
+) {
+    vault_721(
+        &vault,
+        &nft,
+        alice,
+        &[(alice, u(3)), (bob, u(1))],
+        alice,
+        &[token.address()],
+    );
+    token
+        .sender(alice)
+        .mint(vault.address(), u(400))
+        .motsu_unwrap();
+    // Without 100%: refused.
+    let err = vault.sender(alice).redeem().motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::NotFullOwner(NotFullOwner {
+            account: alice,
+            balance: u(3),
+            supply: u(4)
+        }))
+    );
+    // Bob sells his share to Alice, then she redeems.
+    vault.sender(bob).transfer(alice, u(1)).motsu_unwrap();
+    token
+        .sender(alice)
+        .mint(vault.address(), u(100))
+        .motsu_unwrap();
+    vault.sender(alice).redeem().motsu_unwrap();
+    vault.assert_emitted(&Redeemed {
+        holder: alice,
+        asset: nft.address(),
+        id: ID,
+        units: U256::ZERO,
+    });
+    vault.assert_emitted(&Transfer {
+        from: alice,
+        to: Address::ZERO,
+        value: u(4),
+    });
+    assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), alice);
+    assert_eq!(total_supply(&vault), U256::ZERO);
+    assert_eq!(vault.sender(alice).status(), status::REDEEMED);
+    // Accrued revenue stays claimable by whoever earned it.
+    assert_eq!(
+        vault
+            .sender(bob)
+            .claimable(bob, token.address())
+            .motsu_unwrap(),
+        u(100)
+    );
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(alice, token.address())
+            .motsu_unwrap(),
+        u(400)
+    );
+    // Later revenue goes to the redeemer.
+    token
+        .sender(alice)
+        .mint(vault.address(), u(50))
+        .motsu_unwrap();
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(alice, token.address())
+            .motsu_unwrap(),
+        u(450)
+    );
+    assert_eq!(
+        vault
+            .sender(bob)
+            .claimable(bob, token.address())
+            .motsu_unwrap(),
+        u(100)
+    );
+    vault
+        .sender(bob)
+        .claim(vec![token.address()])
+        .motsu_unwrap();
+    vault
+        .sender(alice)
+        .claim(vec![token.address()])
+        .motsu_unwrap();
+    assert_eq!(token.sender(alice).balance_of(alice).motsu_unwrap(), u(450));
+    assert_eq!(token.sender(alice).balance_of(bob).motsu_unwrap(), u(100));
+    // Redeeming twice: the vault is no longer active.
+    let err = vault.sender(alice).redeem().motsu_unwrap_err();
+    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+}
+
+#[motsu::test]
+fn redeem_before_the_asset_arrives_fails(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    alice: Address,
+) {
+    init(
+        &vault,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, u(1))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap();
+    let err = vault.sender(alice).redeem().motsu_unwrap_err();
+    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    assert_eq!(total_supply(&vault), u(1));
+}
+
+#[motsu::test]
+fn redeem_by_a_wallet_contract_and_eth_after_redemption(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    wallet: Contract<Wallet>,
+    alice: Address,
+) {
+    // A wallet contract that does not implement onERC721Received cannot
+    // take the token: the redemption reverts and nothing changes.
+    vault_721(&vault, &nft, alice, &[(wallet.address(), u(1))], alice, &[]);
+    wallet
+        .sender(alice)
+        .configure(vault.address(), false, false);
+    vault.address().fund(u(7));
+    assert!(wallet.sender(alice).redeem().motsu_res().is_err());
+    assert_eq!(total_supply(&vault), u(1));
+    assert_eq!(vault.sender(alice).status(), status::ACTIVE);
+    assert_eq!(
+        nft.sender(alice).owner_of(ID).motsu_unwrap(),
+        vault.address()
+    );
+    // It can still claim its ETH.
+    wallet.sender(alice).claim(vec![ETH]).motsu_unwrap();
+    assert_eq!(wallet.balance(), u(7));
+}
+
+#[motsu::test]
+fn redeem_erc1155_units(
+    vault: Contract<ShareVault>,
+    editions: Contract<MockEditions>,
+    wallet: Contract<Wallet>,
+    alice: Address,
+) {
+    editions.sender(alice).mint(alice, ID, u(10)).motsu_unwrap();
+    init(
+        &vault,
+        alice,
+        editions.address(),
+        4,
+        &[(alice, u(1)), (wallet.address(), u(1))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap();
+    editions
+        .sender(alice)
+        .safe_transfer_from(alice, vault.address(), ID, u(4), Vec::new().into())
+        .motsu_unwrap();
+    wallet
+        .sender(alice)
+        .configure(vault.address(), false, false);
+    vault.address().fund(u(10));
+    wallet.sender(alice).transfer(alice, u(1)).motsu_unwrap();
+    vault.address().fund(u(10));
+    // Units frozen by an active lease: the asset refuses, verbatim, nothing changes.
+    editions.sender(alice).freeze(vault.address(), ID, u(1));
+    let err = vault.sender(alice).redeem().motsu_unwrap_err();
+    assert_eq!(err, Frozen { id: ID }.abi_encode());
+    assert_eq!(total_supply(&vault), u(2));
+    // Lease over: redemption moves the units.
+    editions
+        .sender(alice)
+        .freeze(vault.address(), ID, U256::ZERO);
+    vault.sender(alice).redeem().motsu_unwrap();
+    assert_eq!(editions.sender(alice).balance_of(alice, ID), u(10));
+    assert_eq!(
+        editions.sender(alice).balance_of(vault.address(), ID),
+        U256::ZERO
+    );
+    vault.assert_emitted(&Redeemed {
+        holder: alice,
+        asset: editions.address(),
+        id: ID,
+        units: u(4),
+    });
+    // ETH accrued before stays with the wallet (5) and Alice (5 + 10).
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(wallet.address(), ETH)
+            .motsu_unwrap(),
+        u(5)
+    );
+    assert_eq!(
+        vault.sender(alice).claimable(alice, ETH).motsu_unwrap(),
+        u(15)
+    );
+    // ETH arriving after redemption goes to Alice.
+    vault.address().fund(u(3));
+    wallet.sender(alice).claim(vec![ETH]).motsu_unwrap();
+    assert_eq!(wallet.balance(), u(5));
+    assert_eq!(
+        vault.sender(alice).claimable(alice, ETH).motsu_unwrap(),
+        u(18)
+    );
+}
+
+// ----------------------------------------------------------------------
+// ERC-165
+// ----------------------------------------------------------------------
+
+#[motsu::test]
+fn supports_interface(vault: Contract<ShareVault>, alice: Address) {
+    let v = vault.sender(alice);
+    for id in [IERC165_ID, IERC721_RECEIVER_ID, IERC1155_RECEIVER_ID] {
+        assert!(v.supports_interface(id.into()));
+    }
+    assert!(!v.supports_interface([0xff; 4].into()));
+    assert!(!v.supports_interface([0x36, 0x37, 0x2b, 0x07].into()));
+}
+
+#[test]
+fn interface_ids_are_xors_of_selectors() {
+    use stylus_sdk::function_selector as sel;
+    assert_eq!(IERC165_ID, sel!("supportsInterface", B32));
+    assert_eq!(
+        IERC721_RECEIVER_ID,
+        sel!("onERC721Received", Address, Address, U256, Bytes)
+    );
+    assert_eq!(ON_ERC721_RECEIVED, onERC721ReceivedCall::SELECTOR);
+    assert_eq!(ON_ERC1155_RECEIVED, onERC1155ReceivedCall::SELECTOR);
+    let single = sel!("onERC1155Received", Address, Address, U256, U256, Bytes);
+    let batch = sel!(
+        "onERC1155BatchReceived",
+        Address,
+        Address,
+        Vec<U256>,
+        Vec<U256>,
+        Bytes
+    );
+    let xor: Vec<u8> = single.iter().zip(batch).map(|(a, b)| a ^ b).collect();
+    assert_eq!(IERC1155_RECEIVER_ID.to_vec(), xor);
+    assert_eq!(
+        CURATOR_ASSET_SELECTORS[0],
+        calls::setLeaseOperatorCall::SELECTOR
+    );
+    assert_eq!(CURATOR_ASSET_SELECTORS[1], calls::setTokenURICall::SELECTOR);
+    assert_eq!(CURATOR_ASSET_SELECTORS[2], calls::setURICall::SELECTOR);
+}
