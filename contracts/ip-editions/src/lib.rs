@@ -5,15 +5,17 @@
 //! packs, prints) as ERC-1155 ids of one [`IpEditions`] contract and lease
 //! units of them for a time.
 //!
-//! * **ERC-1155** through OpenZeppelin's `Erc1155`, plus per-id supply
-//!   (`totalSupply`, `exists`), per-id or base (`{id}`) URIs, burns, and
-//!   ERC-165 for 165, 1155, 1155MetadataURI, 2981, 5006 and 4906.
+//! * **ERC-1155** with per-id supply (`totalSupply`, `exists`), per-id or
+//!   base (`{id}`) URIs, burns, receiver checks as in OpenZeppelin's
+//!   Solidity `ERC1155` (a reverting receiver's revert data is bubbled up),
+//!   and ERC-165 for 165, 1155, 1155MetadataURI, 2981, 5006 and 4906.
 //! * **Editions**: a minter creates an id with `createId(maxSupply, uri,
 //!   royaltyReceiver, royaltyBps)` and mints up to `maxSupply` units of it
 //!   (`0` = open edition).
-//! * **EIP-2981** royalties through OpenZeppelin's `Erc2981`: a default set
-//!   at deployment and a per-id royalty set when the id is created.
-//!   `royaltyInfo` never panics (exact maths for every sale price).
+//! * **EIP-2981** royalties: a default set at deployment (the owner may
+//!   change it) and a per-id royalty set when the id is created, in basis
+//!   points of a fixed 10,000 denominator. `royaltyInfo` is exact for every
+//!   sale price and never reverts.
 //! * **ERC-5006 user records**: an owner (or an approved operator, or a
 //!   *lease operator* the owner approved for leases only) lends `amount`
 //!   units to a user until `expiry`. Those units are *frozen*: transfers
@@ -27,10 +29,25 @@
 //! * **Deployment**: directly (the constructor) or as a clone/proxy of one
 //!   activated implementation ([`IpEditions::initialize`], runs once; the
 //!   constructor and the initializer share the same once-only guard).
+//!
+//! # Size
+//!
+//! The ABI, errors and events are those of OpenZeppelin's `ERC1155`,
+//! `ERC2981`, `Ownable2Step`, `AccessControl` and `Pausable`, but the code
+//! is written here: openzeppelin-stylus 0.3's `Erc1155` alone compiles to
+//! 20.9 KB of the 24 KB Stylus code limit, and this contract built on the
+//! OpenZeppelin components measured 44.9 KB (brotli). For the same reason
+//! events, errors and receiver calls are encoded by hand ([`encode`]) and
+//! calldata is decoded by a small router ([`abi`]); the exported ABI still
+//! comes from stylus-sdk's `#[public]` over the same signatures.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 extern crate alloc;
 
+#[macro_use]
+pub mod abi;
+pub mod encode;
 pub mod logic;
+pub mod store;
 #[cfg(test)]
 mod tests;
 
@@ -40,36 +57,24 @@ use alloy_primitives::{
     aliases::{B32, U64, U96},
     b256, Address, B256, U256,
 };
-use openzeppelin_stylus::{
-    access::{
-        control::{self, AccessControl, IAccessControl},
-        ownable,
-        ownable_two_step::{IOwnable2Step, Ownable2Step},
-    },
-    token::{
-        common::erc2981::{self, Erc2981, IErc2981},
-        erc1155::{
-            self,
-            extensions::{Erc1155MetadataUri, IErc1155MetadataUri},
-            Erc1155, IErc1155,
-        },
-    },
-    utils::{introspection::erc165::IErc165, pausable, IPausable, Pausable},
-};
+use alloy_sol_types::{SolError, SolEvent};
 use stylus_sdk::{
     abi::Bytes,
+    call::{MethodError, RawCall},
     prelude::*,
-    storage::{
-        StorageAddress, StorageBool, StorageMap, StorageString, StorageU256, StorageU64, StorageVec,
-    },
+    storage::{StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU64},
 };
 
-use crate::logic::{CallerRights, DeleteDenied, Entry};
+use crate::{
+    abi::Ret,
+    encode::{addr, boolean, uint},
+    logic::{CallerRights, DeleteDenied, Entry, RecordData},
+    store::Words,
+};
 
 stylus_ip_common::sol_decls! {
     /// An ERC-5006 user record: `amount` units of `tokenId` owned by
     /// `owner` that `user` may use until `expiry` (inclusive).
-    #[derive(AbiType)]
     struct UserRecord {
         uint256 tokenId;
         address owner;
@@ -80,21 +85,15 @@ stylus_ip_common::sol_decls! {
 
     /// `sender` holds only `balance` units of `tokenId`, `needed` were asked.
     error ERC1155InsufficientBalance(address sender, uint256 balance, uint256 needed, uint256 tokenId);
-    /// Tokens cannot come from `sender` (the zero address).
-    error ERC1155InvalidSender(address sender);
-    /// Tokens cannot go to `receiver` (zero address or a receiver contract
-    /// that rejected them).
+    /// Tokens cannot go to `receiver` (the zero address, or a contract that
+    /// does not accept them).
     error ERC1155InvalidReceiver(address receiver);
     /// `operator` is neither `owner` nor approved by it.
     error ERC1155MissingApprovalForAll(address operator, address owner);
-    /// Invalid approver (the zero address).
-    error ERC1155InvalidApprover(address approver);
     /// Invalid operator (the zero address).
     error ERC1155InvalidOperator(address operator);
     /// The `ids` and `values` arrays differ in length.
     error ERC1155InvalidArrayLength(uint256 idsLength, uint256 valuesLength);
-    /// The receiver contract reverted with `reason`.
-    error InvalidReceiverWithReason(string reason);
     /// The default royalty is above 100 %.
     error ERC2981InvalidDefaultRoyalty(uint256 numerator, uint256 denominator);
     /// The default royalty receiver is the zero address.
@@ -103,7 +102,7 @@ stylus_ip_common::sol_decls! {
     error ERC2981InvalidTokenRoyalty(uint256 tokenId, uint256 numerator, uint256 denominator);
     /// The royalty receiver of `tokenId` is the zero address.
     error ERC2981InvalidTokenRoyaltyReceiver(uint256 tokenId, address receiver);
-    /// `account` is not the owner.
+    /// `account` is not the owner (or pending owner).
     error OwnableUnauthorizedAccount(address account);
     /// `owner` cannot own the contract (the zero address).
     error OwnableInvalidOwner(address owner);
@@ -140,41 +139,51 @@ stylus_ip_common::sol_decls! {
     /// may end it before `expiry`.
     error LockedRecord(uint256 recordId, uint64 expiry);
 
-    /// ERC-5006: a user record was created.
-    event CreateUserRecord(uint256 recordId, uint256 tokenId, uint64 amount, address owner, address user, uint64 expiry);
-    /// ERC-5006: a user record was deleted.
-    event DeleteUserRecord(uint256 recordId);
-    /// `owner` approved or revoked `operator` as a lease operator.
-    event LeaseOperatorSet(address indexed owner, address indexed operator, bool approved);
-    /// ERC-4906: the metadata of `_tokenId` changed.
-    event MetadataUpdate(uint256 _tokenId);
-    /// ERC-4906: the metadata of a range of ids changed.
-    event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId);
-    /// ERC-1155: the URI of `id` changed to `value`.
-    event URI(string value, uint256 indexed id);
-    /// Edition `id` was created.
-    event EditionCreated(uint256 indexed id, uint256 maxSupply, address royaltyReceiver, uint96 royaltyBps);
-    /// The contract was initialized (constructor or `initialize`).
-    event Initialized(uint64 version);
-    // Emitted by the OpenZeppelin components (same signatures, listed for the ABI).
     /// ERC-1155 single transfer, mint or burn.
     event TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value);
     /// ERC-1155 batch transfer, mint or burn.
     event TransferBatch(address indexed operator, address indexed from, address indexed to, uint256[] ids, uint256[] values);
     /// ERC-1155 operator approval changed.
     event ApprovalForAll(address indexed account, address indexed operator, bool approved);
+    /// ERC-1155: the URI of `id` changed to `value`.
+    event URI(string value, uint256 indexed id);
+    /// ERC-4906: the metadata of `_tokenId` changed.
+    event MetadataUpdate(uint256 _tokenId);
+    /// ERC-4906: the metadata of a range of ids changed.
+    event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId);
+    /// ERC-5006: a user record was created.
+    event CreateUserRecord(uint256 recordId, uint256 tokenId, uint64 amount, address owner, address user, uint64 expiry);
+    /// ERC-5006: a user record was deleted.
+    event DeleteUserRecord(uint256 recordId);
+    /// `owner` approved or revoked `operator` as a lease operator.
+    event LeaseOperatorSet(address indexed owner, address indexed operator, bool approved);
+    /// Edition `id` was created.
+    event EditionCreated(uint256 indexed id, uint256 maxSupply, address royaltyReceiver, uint96 royaltyBps);
     /// Ownership changed.
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
     /// A two-step ownership transfer started.
     event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
-    /// `account` was granted `role`.
+    /// `account` was granted `role` by `sender`.
     event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
-    /// `role` was revoked from `account`.
+    /// `role` was revoked from `account` by `sender`.
     event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
-    /// The contract was paused.
+    /// The contract was paused by `account`.
     event Paused(address account);
-    /// The contract was unpaused.
+    /// The contract was unpaused by `account`.
     event Unpaused(address account);
+    /// The contract was initialized (constructor or `initialize`).
+    event Initialized(uint64 version);
+}
+
+stylus_ip_common::abi_structs!(UserRecord);
+
+/// `UserRecord` in the exported interface (a struct is returned `memory`).
+#[cfg(feature = "export-abi")]
+impl stylus_sdk::abi::AbiType for UserRecord {
+    type SolType = Self;
+    const ABI: stylus_sdk::abi::ConstString = stylus_sdk::abi::ConstString::new("UserRecord");
+    const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("UserRecord memory");
 }
 
 /// `keccak256("MINTER_ROLE")`: may create editions and mint.
@@ -183,29 +192,46 @@ pub const MINTER_ROLE: B256 =
 /// `keccak256("METADATA_UPDATER_ROLE")`: may change URIs.
 pub const METADATA_UPDATER_ROLE: B256 =
     b256!("7f5260842512b02356ff92de24be96e7e1aac2e234d9371b076ac2b4cddda61e");
-/// ERC-5006 interface id (XOR of its five function selectors).
-pub const ERC5006_INTERFACE_ID: u32 = 0xc26d_96cc;
-/// ERC-4906 interface id (fixed by the standard).
-pub const ERC4906_INTERFACE_ID: u32 = 0x4906_4906;
+/// ERC-165 ids answered by `supportsInterface`: 165, 1155,
+/// 1155MetadataURI, 2981, 5006 (XOR of its selectors) and 4906 (fixed).
+pub const INTERFACE_IDS: [u32; 6] = [
+    0x01ff_c9a7,
+    0xd9b6_7a26,
+    0x0e89_341c,
+    0x2a55_205a,
+    0xc26d_96cc,
+    0x4906_4906,
+];
 /// Version reported by the [`Initialized`] event.
 pub const INIT_VERSION: u64 = 1;
 
-/// Errors of [`IpEditions`] (one Solidity error each).
+/// Raw revert data of a receiver contract, re-thrown unchanged (as
+/// OpenZeppelin's Solidity `ERC1155Utils` does).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ReceiverRevert(pub Vec<u8>);
+
+impl MethodError for ReceiverRevert {
+    fn encode(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+/// Errors of [`IpEditions`] (one Solidity error each, except a receiver's
+/// bubbled revert data).
 #[derive(SolidityError, Debug)]
 #[cfg_attr(test, derive(PartialEq))]
 pub enum Error {
     /// See [`ERC1155InsufficientBalance`].
     InsufficientBalance(ERC1155InsufficientBalance),
-    /// See [`ERC1155InvalidSender`].
-    InvalidSender(ERC1155InvalidSender),
     /// See [`ERC1155InvalidReceiver`].
     InvalidReceiver(ERC1155InvalidReceiver),
-    /// See [`InvalidReceiverWithReason`].
-    InvalidReceiverWithReason(InvalidReceiverWithReason),
+    /// A receiver contract reverted with this (non-empty) data.
+    // Not an ABI error of this contract (the receiver's own), so hidden from
+    // the ABI export, which lists only Solidity errors.
+    #[cfg(not(feature = "export-abi"))]
+    ReceiverRevert(ReceiverRevert),
     /// See [`ERC1155MissingApprovalForAll`].
     MissingApprovalForAll(ERC1155MissingApprovalForAll),
-    /// See [`ERC1155InvalidApprover`].
-    InvalidApprover(ERC1155InvalidApprover),
     /// See [`ERC1155InvalidOperator`].
     InvalidOperator(ERC1155InvalidOperator),
     /// See [`ERC1155InvalidArrayLength`].
@@ -252,105 +278,109 @@ pub enum Error {
     LockedRecord(LockedRecord),
 }
 
-impl From<erc1155::Error> for Error {
-    fn from(e: erc1155::Error) -> Self {
-        use erc1155::Error as E;
-        match e {
-            E::InsufficientBalance(e) => ERC1155InsufficientBalance {
-                sender: e.sender,
-                balance: e.balance,
-                needed: e.needed,
-                tokenId: e.token_id,
+impl Error {
+    /// The revert data of this error: the same bytes as the derived
+    /// `Vec<u8>` conversion (checked in the tests) from one small encoder
+    /// instead of alloy's per-type ones.
+    #[must_use]
+    pub fn revert_data(self) -> Vec<u8> {
+        use encode::error_data as data;
+        let n = |x: u64| uint(U256::from(x));
+        match self {
+            Self::InsufficientBalance(x) => data(
+                ERC1155InsufficientBalance::SELECTOR,
+                &[
+                    addr(x.sender),
+                    uint(x.balance),
+                    uint(x.needed),
+                    uint(x.tokenId),
+                ],
+            ),
+            Self::InvalidReceiver(x) => data(ERC1155InvalidReceiver::SELECTOR, &[addr(x.receiver)]),
+            #[cfg(not(feature = "export-abi"))]
+            Self::ReceiverRevert(x) => x.0,
+            Self::MissingApprovalForAll(x) => data(
+                ERC1155MissingApprovalForAll::SELECTOR,
+                &[addr(x.operator), addr(x.owner)],
+            ),
+            Self::InvalidOperator(x) => data(ERC1155InvalidOperator::SELECTOR, &[addr(x.operator)]),
+            Self::InvalidArrayLength(x) => data(
+                ERC1155InvalidArrayLength::SELECTOR,
+                &[uint(x.idsLength), uint(x.valuesLength)],
+            ),
+            Self::InvalidDefaultRoyalty(x) => data(
+                ERC2981InvalidDefaultRoyalty::SELECTOR,
+                &[uint(x.numerator), uint(x.denominator)],
+            ),
+            Self::InvalidDefaultRoyaltyReceiver(x) => data(
+                ERC2981InvalidDefaultRoyaltyReceiver::SELECTOR,
+                &[addr(x.receiver)],
+            ),
+            Self::InvalidTokenRoyalty(x) => data(
+                ERC2981InvalidTokenRoyalty::SELECTOR,
+                &[uint(x.tokenId), uint(x.numerator), uint(x.denominator)],
+            ),
+            Self::InvalidTokenRoyaltyReceiver(x) => data(
+                ERC2981InvalidTokenRoyaltyReceiver::SELECTOR,
+                &[uint(x.tokenId), addr(x.receiver)],
+            ),
+            Self::UnauthorizedAccount(x) => {
+                data(OwnableUnauthorizedAccount::SELECTOR, &[addr(x.account)])
             }
-            .into(),
-            E::InvalidSender(e) => ERC1155InvalidSender { sender: e.sender }.into(),
-            E::InvalidReceiver(e) => ERC1155InvalidReceiver {
-                receiver: e.receiver,
-            }
-            .into(),
-            E::InvalidReceiverWithReason(e) => {
-                InvalidReceiverWithReason { reason: e.reason }.into()
-            }
-            E::MissingApprovalForAll(e) => ERC1155MissingApprovalForAll {
-                operator: e.operator,
-                owner: e.owner,
-            }
-            .into(),
-            E::InvalidApprover(e) => ERC1155InvalidApprover {
-                approver: e.approver,
-            }
-            .into(),
-            E::InvalidOperator(e) => ERC1155InvalidOperator {
-                operator: e.operator,
-            }
-            .into(),
-            E::InvalidArrayLength(e) => ERC1155InvalidArrayLength {
-                idsLength: e.ids_length,
-                valuesLength: e.values_length,
-            }
-            .into(),
+            Self::InvalidOwner(x) => data(OwnableInvalidOwner::SELECTOR, &[addr(x.owner)]),
+            Self::MissingRole(x) => data(
+                AccessControlUnauthorizedAccount::SELECTOR,
+                &[addr(x.account), x.neededRole],
+            ),
+            Self::BadConfirmation(_) => data(AccessControlBadConfirmation::SELECTOR, &[]),
+            Self::EnforcedPause(_) => data(EnforcedPause::SELECTOR, &[]),
+            Self::ExpectedPause(_) => data(ExpectedPause::SELECTOR, &[]),
+            Self::InvalidInitialization(_) => data(InvalidInitialization::SELECTOR, &[]),
+            Self::NonexistentEdition(x) => data(NonexistentEdition::SELECTOR, &[uint(x.id)]),
+            Self::MaxSupplyExceeded(x) => data(
+                MaxSupplyExceeded::SELECTOR,
+                &[uint(x.id), uint(x.available), uint(x.amount)],
+            ),
+            Self::InvalidRecordUser(x) => data(InvalidRecordUser::SELECTOR, &[addr(x.user)]),
+            Self::InvalidRecordAmount(_) => data(InvalidRecordAmount::SELECTOR, &[]),
+            Self::InvalidRecordExpiry(x) => data(
+                InvalidRecordExpiry::SELECTOR,
+                &[n(x.expiry), n(x.timestamp)],
+            ),
+            Self::NonexistentRecord(x) => data(NonexistentRecord::SELECTOR, &[uint(x.recordId)]),
+            Self::TooManyRecords(x) => data(
+                TooManyRecords::SELECTOR,
+                &[addr(x.account), uint(x.tokenId)],
+            ),
+            Self::InsufficientUnfrozenBalance(x) => data(
+                InsufficientUnfrozenBalance::SELECTOR,
+                &[
+                    addr(x.owner),
+                    uint(x.tokenId),
+                    uint(x.available),
+                    uint(x.needed),
+                ],
+            ),
+            Self::LockedRecord(x) => data(LockedRecord::SELECTOR, &[uint(x.recordId), n(x.expiry)]),
         }
     }
 }
 
-impl From<erc2981::Error> for Error {
-    fn from(e: erc2981::Error) -> Self {
-        use erc2981::Error as E;
-        match e {
-            E::InvalidDefaultRoyalty(e) => ERC2981InvalidDefaultRoyalty {
-                numerator: e.numerator,
-                denominator: e.denominator,
-            }
-            .into(),
-            E::InvalidDefaultRoyaltyReceiver(e) => ERC2981InvalidDefaultRoyaltyReceiver {
-                receiver: e.receiver,
-            }
-            .into(),
-            E::InvalidTokenRoyalty(e) => ERC2981InvalidTokenRoyalty {
-                tokenId: e.token_id,
-                numerator: e.numerator,
-                denominator: e.denominator,
-            }
-            .into(),
-            E::InvalidTokenRoyaltyReceiver(e) => ERC2981InvalidTokenRoyaltyReceiver {
-                tokenId: e.token_id,
-                receiver: e.receiver,
-            }
-            .into(),
-        }
+impl<T: Ret> Ret for Result<T, Error> {
+    fn encode(self) -> Result<Vec<u8>, Vec<u8>> {
+        self.map_err(Error::revert_data)?.encode()
     }
 }
 
-impl From<ownable::Error> for Error {
-    fn from(e: ownable::Error) -> Self {
-        match e {
-            ownable::Error::UnauthorizedAccount(e) => {
-                OwnableUnauthorizedAccount { account: e.account }.into()
-            }
-            ownable::Error::InvalidOwner(e) => OwnableInvalidOwner { owner: e.owner }.into(),
-        }
-    }
-}
-
-impl From<control::Error> for Error {
-    fn from(e: control::Error) -> Self {
-        match e {
-            control::Error::UnauthorizedAccount(e) => AccessControlUnauthorizedAccount {
-                account: e.account,
-                neededRole: e.needed_role,
-            }
-            .into(),
-            control::Error::BadConfirmation(_) => AccessControlBadConfirmation {}.into(),
-        }
-    }
-}
-
-impl From<pausable::Error> for Error {
-    fn from(e: pausable::Error) -> Self {
-        match e {
-            pausable::Error::EnforcedPause(_) => EnforcedPause {}.into(),
-            pausable::Error::ExpectedPause(_) => ExpectedPause {}.into(),
-        }
+impl Ret for UserRecord {
+    fn encode(self) -> Result<Vec<u8>, Vec<u8>> {
+        Ok(encode::words(&[
+            uint(self.tokenId),
+            addr(self.owner),
+            uint(U256::from(self.amount)),
+            addr(self.user),
+            uint(U256::from(self.expiry)),
+        ]))
     }
 }
 
@@ -363,52 +393,67 @@ struct Edition {
     total_supply: StorageU256,
 }
 
-/// A stored user record (three slots: id; owner+amount; user+expiry+locked).
+/// A royalty (one slot: receiver + basis points).
+#[storage]
+struct Royalty {
+    receiver: StorageAddress,
+    bps: StorageU64,
+}
+
+/// A stored user record: the three words of [`RecordData`].
 #[storage]
 #[derive(Erase)]
 struct Record {
-    token_id: StorageU256,
-    owner: StorageAddress,
-    amount: StorageU64,
-    user: StorageAddress,
-    expiry: StorageU64,
-    locked: StorageBool,
+    w0: StorageB256,
+    w1: StorageB256,
+    w2: StorageB256,
 }
 
-/// Per-`(account, id)` bounded lists of packed [`Entry`]s.
-type Lists = StorageMap<Address, StorageMap<U256, StorageVec<StorageU256>>>;
+/// Per-`(side, account)`, per-id bounded lists of packed [`Entry`]s.
+type Lists = StorageMap<B256, StorageMap<U256, Words>>;
+/// Owner side of [`Lists`]: records freezing the owner's units.
+const FROZEN: u8 = 1;
+/// User side of [`Lists`]: records the user may use.
+const USABLE: u8 = 2;
+/// `a => b => flag` (approvals, lease operators, roles).
+type Flags<K> = StorageMap<K, StorageMap<Address, StorageBool>>;
 
 /// The IP editions contract (ERC-1155 + 2981 + 5006 + 4906).
 #[entrypoint]
 #[storage]
 pub struct IpEditions {
-    erc1155: Erc1155,
-    erc2981: Erc2981,
-    ownable: Ownable2Step,
-    roles: AccessControl,
-    pausable: Pausable,
+    /// `id => account => units`.
+    balances: StorageMap<U256, StorageMap<Address, StorageU256>>,
+    /// `owner => operator => approved for all`.
+    approvals: Flags<Address>,
+    owner: StorageAddress,
+    pending_owner: StorageAddress,
     initialized: StorageBool,
-    base_uri: StorageString,
-    token_uris: StorageMap<U256, StorageString>,
+    paused: StorageBool,
+    /// `role => account => granted`.
+    roles: Flags<B256>,
+    /// Per-id royalties; id 0 (never an edition) holds the default.
+    royalties: StorageMap<U256, Royalty>,
+    /// Per-id URIs; id 0 (never an edition) holds the base URI.
+    token_uris: StorageMap<U256, Words>,
     editions: StorageMap<U256, Edition>,
     last_id: StorageU256,
     records: StorageMap<U256, Record>,
     last_record_id: StorageU64,
-    /// Owner side: active records freezing the owner's units.
-    frozen: Lists,
-    /// User side: active records the user may use.
-    usable: Lists,
-    lease_operators: StorageMap<Address, StorageMap<Address, StorageBool>>,
+    /// Active records per `(side, account)` ([`FROZEN`]: the owner's frozen
+    /// units; [`USABLE`]: the user's usable units), then per id.
+    lists: Lists,
+    /// `owner => lease operator => approved`.
+    lease_operators: Flags<Address>,
 }
 
-#[public]
+contract_api! {
 impl IpEditions {
     /// Direct deployment: same as [`IpEditions::initialize`].
     ///
     /// # Errors
     /// As [`IpEditions::initialize`].
-    #[constructor]
-    pub fn constructor(
+    constructor fn constructor(
         &mut self,
         base_uri: String,
         owner: Address,
@@ -420,8 +465,8 @@ impl IpEditions {
 
     /// Initializes a clone/proxy (runs once, and never after the
     /// constructor): sets the base URI (clients substitute `{id}`), the
-    /// owner, the fee denominator (10,000) and the default royalty
-    /// (`royaltyReceiver = 0` and `royaltyBps = 0` means none).
+    /// owner and the default royalty (`royaltyReceiver = 0` with
+    /// `royaltyBps = 0` means none). Royalties use a 10,000 denominator.
     ///
     /// # Errors
     /// * [`Error::InvalidInitialization`] if already initialized.
@@ -431,7 +476,7 @@ impl IpEditions {
     ///
     /// # Events
     /// [`OwnershipTransferred`], [`Initialized`].
-    pub fn initialize(
+    sol("initialize") fn initialize(
         &mut self,
         base_uri: String,
         owner: Address,
@@ -446,25 +491,28 @@ impl IpEditions {
     // ------------------------------------------------------------------
 
     /// The current owner.
-    pub fn owner(&self) -> Address {
-        self.ownable.owner()
+    sol("owner") fn owner(&self) -> Address {
+        self.owner.get()
     }
 
     /// The account a two-step ownership transfer is waiting for.
-    pub fn pending_owner(&self) -> Address {
-        self.ownable.pending_owner()
+    sol("pendingOwner") fn pending_owner(&self) -> Address {
+        self.pending_owner.get()
     }
 
     /// Starts a two-step ownership transfer (owner only); `newOwner` must
-    /// call [`IpEditions::accept_ownership`].
+    /// call [`IpEditions::accept_ownership`]. The zero address cancels.
     ///
     /// # Errors
     /// [`Error::UnauthorizedAccount`] if the caller is not the owner.
     ///
     /// # Events
     /// [`OwnershipTransferStarted`].
-    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
-        Ok(self.ownable.transfer_ownership(new_owner)?)
+    sol("transferOwnership") fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        let owner = self.only_owner()?;
+        self.pending_owner.set(new_owner);
+        emit(OwnershipTransferStarted::SIGNATURE_HASH, &[addr(owner), addr(new_owner)], &[]);
+        Ok(())
     }
 
     /// Completes a two-step ownership transfer (pending owner only).
@@ -474,8 +522,13 @@ impl IpEditions {
     ///
     /// # Events
     /// [`OwnershipTransferred`].
-    pub fn accept_ownership(&mut self) -> Result<(), Error> {
-        Ok(self.ownable.accept_ownership()?)
+    sol("acceptOwnership") fn accept_ownership(&mut self) -> Result<(), Error> {
+        let caller = sender();
+        if caller != self.pending_owner.get() {
+            return Err(OwnableUnauthorizedAccount { account: caller }.into());
+        }
+        self.set_owner(caller);
+        Ok(())
     }
 
     /// Leaves the contract without owner (owner only).
@@ -485,26 +538,16 @@ impl IpEditions {
     ///
     /// # Events
     /// [`OwnershipTransferred`].
-    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
-        Ok(self.ownable.renounce_ownership()?)
+    sol("renounceOwnership") fn renounce_ownership(&mut self) -> Result<(), Error> {
+        self.only_owner()?;
+        self.set_owner(Address::ZERO);
+        Ok(())
     }
 
-    /// Role id of minters ([`MINTER_ROLE`]).
-    #[selector(name = "MINTER_ROLE")]
-    pub fn minter_role(&self) -> B256 {
-        MINTER_ROLE
-    }
-
-    /// Role id of metadata updaters ([`METADATA_UPDATER_ROLE`]).
-    #[selector(name = "METADATA_UPDATER_ROLE")]
-    pub fn metadata_updater_role(&self) -> B256 {
-        METADATA_UPDATER_ROLE
-    }
-
-    /// Whether `account` holds `role` (the owner implicitly holds every
-    /// role but is not reported here).
-    pub fn has_role(&self, role: B256, account: Address) -> bool {
-        self.roles.has_role(role, account)
+    /// Whether `account` holds `role` (the owner passes every role check
+    /// without being listed here).
+    sol("hasRole") fn has_role(&self, role: B256, account: Address) -> bool {
+        self.roles.getter(role).get(account)
     }
 
     /// Grants `role` to `account` (owner only).
@@ -514,9 +557,9 @@ impl IpEditions {
     ///
     /// # Events
     /// [`RoleGranted`] if `account` did not hold the role.
-    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        self.ownable.ownable.only_owner()?;
-        self.roles._grant_role(role, account);
+    sol("grantRole") fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        self.only_owner()?;
+        self.set_role(role, account, true);
         Ok(())
     }
 
@@ -527,9 +570,9 @@ impl IpEditions {
     ///
     /// # Events
     /// [`RoleRevoked`] if `account` held the role.
-    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        self.ownable.ownable.only_owner()?;
-        self.roles._revoke_role(role, account);
+    sol("revokeRole") fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        self.only_owner()?;
+        self.set_role(role, account, false);
         Ok(())
     }
 
@@ -540,13 +583,17 @@ impl IpEditions {
     ///
     /// # Events
     /// [`RoleRevoked`] if the caller held the role.
-    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
-        Ok(self.roles.renounce_role(role, confirmation)?)
+    sol("renounceRole") fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
+        if confirmation != sender() {
+            return Err(AccessControlBadConfirmation {}.into());
+        }
+        self.set_role(role, confirmation, false);
+        Ok(())
     }
 
     /// Whether transfers, burns, mints and new records are paused.
-    pub fn paused(&self) -> bool {
-        self.pausable.paused()
+    sol("paused") fn paused(&self) -> bool {
+        self.paused.get()
     }
 
     /// Pauses transfers, burns, mints and record creation (owner only).
@@ -556,9 +603,12 @@ impl IpEditions {
     ///
     /// # Events
     /// [`Paused`].
-    pub fn pause(&mut self) -> Result<(), Error> {
-        self.ownable.ownable.only_owner()?;
-        Ok(self.pausable.pause()?)
+    sol("pause") fn pause(&mut self) -> Result<(), Error> {
+        let owner = self.only_owner()?;
+        self.when_not_paused()?;
+        self.paused.set(true);
+        emit(Paused::SIGNATURE_HASH, &[], addr(owner).as_slice());
+        Ok(())
     }
 
     /// Lifts the pause (owner only).
@@ -568,9 +618,14 @@ impl IpEditions {
     ///
     /// # Events
     /// [`Unpaused`].
-    pub fn unpause(&mut self) -> Result<(), Error> {
-        self.ownable.ownable.only_owner()?;
-        Ok(self.pausable.unpause()?)
+    sol("unpause") fn unpause(&mut self) -> Result<(), Error> {
+        let owner = self.only_owner()?;
+        if !self.paused.get() {
+            return Err(ExpectedPause {}.into());
+        }
+        self.paused.set(false);
+        emit(Unpaused::SIGNATURE_HASH, &[], addr(owner).as_slice());
+        Ok(())
     }
 
     // ------------------------------------------------------------------
@@ -578,20 +633,21 @@ impl IpEditions {
     // ------------------------------------------------------------------
 
     /// Units of `id` held by `account` (frozen units included).
-    pub fn balance_of(&self, account: Address, id: U256) -> U256 {
-        self.erc1155.balance_of(account, id)
+    sol("balanceOf") fn balance_of(&self, account: Address, id: U256) -> U256 {
+        self.balances.getter(id).get(account)
     }
 
     /// Batched [`IpEditions::balance_of`].
     ///
     /// # Errors
     /// [`Error::InvalidArrayLength`] if the arrays differ in length.
-    pub fn balance_of_batch(
+    sol("balanceOfBatch") fn balance_of_batch(
         &self,
         accounts: Vec<Address>,
         ids: Vec<U256>,
     ) -> Result<Vec<U256>, Error> {
-        Ok(self.erc1155.balance_of_batch(accounts, ids)?)
+        same_length(&ids, &accounts)?;
+        Ok(accounts.iter().zip(&ids).map(|(a, id)| self.balance_of(*a, *id)).collect())
     }
 
     /// Approves or revokes `operator` for all of the caller's tokens.
@@ -601,13 +657,16 @@ impl IpEditions {
     ///
     /// # Events
     /// [`ApprovalForAll`].
-    pub fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
-        Ok(self.erc1155.set_approval_for_all(operator, approved)?)
+    sol("setApprovalForAll") fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
+        let owner = sender();
+        set_flag(&mut self.approvals, owner, operator, approved)?;
+        emit(ApprovalForAll::SIGNATURE_HASH, &[addr(owner), addr(operator)], boolean(approved).as_slice());
+        Ok(())
     }
 
     /// Whether `operator` may move all of `account`'s tokens.
-    pub fn is_approved_for_all(&self, account: Address, operator: Address) -> bool {
-        self.erc1155.is_approved_for_all(account, operator)
+    sol("isApprovedForAll") fn is_approved_for_all(&self, account: Address, operator: Address) -> bool {
+        self.approvals.getter(account).get(operator)
     }
 
     /// Transfers `value` units of `id`; a contract `to` must accept them
@@ -617,15 +676,15 @@ impl IpEditions {
     /// * [`Error::EnforcedPause`] while paused.
     /// * [`Error::MissingApprovalForAll`] if the caller is neither `from`
     ///   nor approved by it.
+    /// * [`Error::InvalidReceiver`] if `to` is zero or a contract that does
+    ///   not accept the tokens; a receiver's own revert is re-thrown.
     /// * [`Error::InsufficientUnfrozenBalance`] if `value` exceeds the units
     ///   not frozen by active user records.
-    /// * [`Error::InsufficientBalance`], [`Error::InvalidReceiver`],
-    ///   [`Error::InvalidReceiverWithReason`], [`Error::InvalidSender`] as
-    ///   OpenZeppelin's ERC-1155.
+    /// * [`Error::InsufficientBalance`] if `value` exceeds the balance.
     ///
     /// # Events
     /// [`TransferSingle`].
-    pub fn safe_transfer_from(
+    sol("safeTransferFrom") fn safe_transfer_from(
         &mut self,
         from: Address,
         to: Address,
@@ -633,12 +692,12 @@ impl IpEditions {
         value: U256,
         data: Bytes,
     ) -> Result<(), Error> {
-        self.check_debit(from, &[id], &[value])?;
-        Ok(self.erc1155.safe_transfer_from(from, to, id, value, data)?)
+        self.transfer(from, to, &[id], &[value], &data)
     }
 
     /// Batched [`IpEditions::safe_transfer_from`] (`onERC1155BatchReceived`
-    /// for contract receivers). Repeated ids are checked on their total.
+    /// for contract receivers, `onERC1155Received` for one element).
+    /// Repeated ids are checked on their total.
     ///
     /// # Errors
     /// As [`IpEditions::safe_transfer_from`], plus
@@ -646,7 +705,7 @@ impl IpEditions {
     ///
     /// # Events
     /// [`TransferBatch`] ([`TransferSingle`] for one element).
-    pub fn safe_batch_transfer_from(
+    sol("safeBatchTransferFrom") fn safe_batch_transfer_from(
         &mut self,
         from: Address,
         to: Address,
@@ -654,10 +713,7 @@ impl IpEditions {
         values: Vec<U256>,
         data: Bytes,
     ) -> Result<(), Error> {
-        self.check_debit(from, &ids, &values)?;
-        Ok(self
-            .erc1155
-            .safe_batch_transfer_from(from, to, ids, values, data)?)
+        self.transfer(from, to, &ids, &values, &data)
     }
 
     /// Burns `value` units of `id` from `account` (the caller or an account
@@ -665,13 +721,12 @@ impl IpEditions {
     ///
     /// # Errors
     /// [`Error::EnforcedPause`], [`Error::MissingApprovalForAll`],
-    /// [`Error::InsufficientUnfrozenBalance`], [`Error::InsufficientBalance`],
-    /// [`Error::InvalidSender`].
+    /// [`Error::InsufficientUnfrozenBalance`], [`Error::InsufficientBalance`].
     ///
     /// # Events
     /// [`TransferSingle`] to the zero address.
-    pub fn burn(&mut self, account: Address, id: U256, value: U256) -> Result<(), Error> {
-        self.do_burn(account, vec![id], vec![value])
+    sol("burn") fn burn(&mut self, account: Address, id: U256, value: U256) -> Result<(), Error> {
+        self.do_burn(account, &[id], &[value])
     }
 
     /// Batched [`IpEditions::burn`].
@@ -682,13 +737,13 @@ impl IpEditions {
     /// # Events
     /// [`TransferBatch`] to the zero address ([`TransferSingle`] for one
     /// element).
-    pub fn burn_batch(
+    sol("burnBatch") fn burn_batch(
         &mut self,
         account: Address,
         ids: Vec<U256>,
         values: Vec<U256>,
     ) -> Result<(), Error> {
-        self.do_burn(account, ids, values)
+        self.do_burn(account, &ids, &values)
     }
 
     // ------------------------------------------------------------------
@@ -707,7 +762,7 @@ impl IpEditions {
     ///
     /// # Events
     /// [`EditionCreated`], and [`URI`] when `uri` is not empty.
-    pub fn create_id(
+    sol("createId") fn create_id(
         &mut self,
         max_supply: U256,
         uri: String,
@@ -719,21 +774,36 @@ impl IpEditions {
         // keeps it panic-free regardless.
         let id = self.last_id.get().saturating_add(U256::from(1));
         if !(royalty_receiver.is_zero() && royalty_bps.is_zero()) {
-            self.erc2981
-                ._set_token_royalty(id, royalty_receiver, royalty_bps)?;
+            let bps = check_royalty(royalty_receiver, royalty_bps).map_err(|bad_bps| -> Error {
+                match bad_bps {
+                    true => ERC2981InvalidTokenRoyalty {
+                        tokenId: id,
+                        numerator: U256::from(royalty_bps),
+                        denominator: U256::from(logic::FEE_DENOMINATOR),
+                    }
+                    .into(),
+                    false => ERC2981InvalidTokenRoyaltyReceiver {
+                        tokenId: id,
+                        receiver: royalty_receiver,
+                    }
+                    .into(),
+                }
+            })?;
+            let mut royalty = self.royalties.setter(id);
+            royalty.receiver.set(royalty_receiver);
+            royalty.bps.set(U64::from(bps));
         }
         self.last_id.set(id);
         self.editions.setter(id).max_supply.set(max_supply);
         if !uri.is_empty() {
-            self.token_uris.setter(id).set_str(&uri);
-            emit(URI { value: uri, id });
+            write_text(&mut self.token_uris.setter(id), &uri);
+            emit(URI::SIGNATURE_HASH, &[uint(id)], &encode::string_data(&uri));
         }
-        emit(EditionCreated {
-            id,
-            maxSupply: max_supply,
-            royaltyReceiver: royalty_receiver,
-            royaltyBps: royalty_bps,
-        });
+        emit(
+            EditionCreated::SIGNATURE_HASH,
+            &[uint(id)],
+            &encode::words(&[uint(max_supply), addr(royalty_receiver), uint(U256::from(royalty_bps))]),
+        );
         Ok(id)
     }
 
@@ -743,13 +813,13 @@ impl IpEditions {
     /// * [`Error::EnforcedPause`], [`Error::MissingRole`].
     /// * [`Error::NonexistentEdition`] if `id` was not created.
     /// * [`Error::MaxSupplyExceeded`] if the supply would exceed the maximum.
-    /// * [`Error::InvalidReceiver`], [`Error::InvalidReceiverWithReason`]
-    ///   for the zero address or a rejecting receiver contract.
+    /// * [`Error::InvalidReceiver`] for the zero address or a contract that
+    ///   does not accept the tokens; a receiver's own revert is re-thrown.
     ///
     /// # Events
     /// [`TransferSingle`] from the zero address.
-    pub fn mint(&mut self, to: Address, id: U256, amount: U256, data: Bytes) -> Result<(), Error> {
-        self.do_mint(to, vec![id], vec![amount], data)
+    sol("mint") fn mint(&mut self, to: Address, id: U256, amount: U256, data: Bytes) -> Result<(), Error> {
+        self.do_mint(to, &[id], &[amount], &data)
     }
 
     /// Batched [`IpEditions::mint`] (repeated ids count on their total).
@@ -760,42 +830,42 @@ impl IpEditions {
     /// # Events
     /// [`TransferBatch`] from the zero address ([`TransferSingle`] for one
     /// element).
-    pub fn mint_batch(
+    sol("mintBatch") fn mint_batch(
         &mut self,
         to: Address,
         ids: Vec<U256>,
         amounts: Vec<U256>,
         data: Bytes,
     ) -> Result<(), Error> {
-        self.do_mint(to, ids, amounts, data)
+        self.do_mint(to, &ids, &amounts, &data)
     }
 
     /// Units of `id` in circulation.
-    pub fn total_supply(&self, id: U256) -> U256 {
+    sol("totalSupply") fn total_supply(&self, id: U256) -> U256 {
         self.editions.getter(id).total_supply.get()
     }
 
     /// Whether any unit of `id` is in circulation.
-    pub fn exists(&self, id: U256) -> bool {
+    sol("exists") fn exists(&self, id: U256) -> bool {
         !self.total_supply(id).is_zero()
     }
 
     /// Maximum supply of `id` (`0` = open edition or not created).
-    pub fn max_supply(&self, id: U256) -> U256 {
+    sol("maxSupply") fn max_supply(&self, id: U256) -> U256 {
         self.editions.getter(id).max_supply.get()
     }
 
     /// The last edition id created (`0` if none).
-    pub fn last_id(&self) -> U256 {
+    sol("lastId") fn last_id(&self) -> U256 {
         self.last_id.get()
     }
 
     /// ERC-1155 metadata URI of `id`: its own URI if set, otherwise the
     /// base URI (in which clients replace `{id}`).
-    pub fn uri(&self, id: U256) -> String {
-        let own = self.token_uris.getter(id).get_string();
+    sol("uri") fn uri(&self, id: U256) -> String {
+        let own = read_text(&self.token_uris.getter(id));
         if own.is_empty() {
-            self.base_uri.get_string()
+            read_text(&self.token_uris.getter(U256::ZERO))
         } else {
             own
         }
@@ -809,16 +879,12 @@ impl IpEditions {
     ///
     /// # Events
     /// [`URI`] (with the resulting URI), [`MetadataUpdate`].
-    #[selector(name = "setURI")]
-    pub fn set_uri(&mut self, id: U256, uri: String) -> Result<(), Error> {
+    sol("setURI") fn set_uri(&mut self, id: U256, uri: String) -> Result<(), Error> {
         self.only_role(METADATA_UPDATER_ROLE)?;
         self.require_edition(id)?;
-        self.token_uris.setter(id).set_str(&uri);
-        emit(URI {
-            value: self.uri(id),
-            id,
-        });
-        emit(MetadataUpdate { _tokenId: id });
+        write_text(&mut self.token_uris.setter(id), &uri);
+        emit(URI::SIGNATURE_HASH, &[uint(id)], &encode::string_data(&self.uri(id)));
+        emit(MetadataUpdate::SIGNATURE_HASH, &[], uint(id).as_slice());
         Ok(())
     }
 
@@ -829,14 +895,10 @@ impl IpEditions {
     ///
     /// # Events
     /// [`BatchMetadataUpdate`] over every id (`0` to `2^256-1`).
-    #[selector(name = "setBaseURI")]
-    pub fn set_base_uri(&mut self, uri: String) -> Result<(), Error> {
+    sol("setBaseURI") fn set_base_uri(&mut self, uri: String) -> Result<(), Error> {
         self.only_role(METADATA_UPDATER_ROLE)?;
-        self.base_uri.set_str(&uri);
-        emit(BatchMetadataUpdate {
-            _fromTokenId: U256::ZERO,
-            _toTokenId: U256::MAX,
-        });
+        write_text(&mut self.token_uris.setter(U256::ZERO), &uri);
+        emit(BatchMetadataUpdate::SIGNATURE_HASH, &[], &encode::words(&[uint(U256::ZERO), uint(U256::MAX)]));
         Ok(())
     }
 
@@ -845,21 +907,13 @@ impl IpEditions {
     // ------------------------------------------------------------------
 
     /// Royalty receiver and amount for a sale of `id` at `salePrice`: the
-    /// id's royalty if set at creation, else the default. Exact
-    /// `floor(salePrice * bps / 10_000)` for every price; never reverts.
-    pub fn royalty_info(&self, id: U256, sale_price: U256) -> (Address, U256) {
-        let denominator = self.erc2981._fee_denominator();
-        if denominator.is_zero() {
-            // Uninitialized clone: OZ would divide by zero.
-            return (Address::ZERO, U256::ZERO);
-        }
-        // With a sale price equal to the denominator, OZ returns exactly the
-        // fraction (no overflow: both are <= 2^96).
-        let (receiver, bps) = self.erc2981.royalty_info(id, U256::from(denominator));
-        (
-            receiver,
-            logic::royalty_amount(sale_price, bps.saturating_to::<u64>()),
-        )
+    /// id's royalty if set at creation, else the default (zero address and
+    /// amount if none). Exact `floor(salePrice * bps / 10_000)` for every
+    /// price; never reverts.
+    sol("royaltyInfo") fn royalty_info(&self, id: U256, sale_price: U256) -> (Address, U256) {
+        let own = self.royalties.getter(id);
+        let r = if own.receiver.get().is_zero() { self.royalties.getter(U256::ZERO) } else { own };
+        (r.receiver.get(), logic::royalty_amount(sale_price, low_u64(r.bps.get())))
     }
 
     /// Sets the default royalty (owner only); `0`/`0` removes it.
@@ -867,8 +921,8 @@ impl IpEditions {
     /// # Errors
     /// [`Error::UnauthorizedAccount`], [`Error::InvalidDefaultRoyalty`],
     /// [`Error::InvalidDefaultRoyaltyReceiver`].
-    pub fn set_default_royalty(&mut self, receiver: Address, bps: U96) -> Result<(), Error> {
-        self.ownable.ownable.only_owner()?;
+    sol("setDefaultRoyalty") fn set_default_royalty(&mut self, receiver: Address, bps: U96) -> Result<(), Error> {
+        self.only_owner()?;
         self.set_default_royalty_unchecked(receiver, bps)
     }
 
@@ -884,26 +938,16 @@ impl IpEditions {
     ///
     /// # Events
     /// [`LeaseOperatorSet`].
-    pub fn set_lease_operator(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
-        if operator.is_zero() {
-            return Err(ERC1155InvalidOperator { operator }.into());
-        }
+    sol("setLeaseOperator") fn set_lease_operator(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
         let owner = sender();
-        self.lease_operators
-            .setter(owner)
-            .setter(operator)
-            .set(approved);
-        emit(LeaseOperatorSet {
-            owner,
-            operator,
-            approved,
-        });
+        set_flag(&mut self.lease_operators, owner, operator, approved)?;
+        emit(LeaseOperatorSet::SIGNATURE_HASH, &[addr(owner), addr(operator)], boolean(approved).as_slice());
         Ok(())
     }
 
     /// Whether `operator` is a lease operator of `owner`.
-    pub fn is_lease_operator(&self, owner: Address, operator: Address) -> bool {
-        self.lease_operators.getter(owner).getter(operator).get()
+    sol("isLeaseOperator") fn is_lease_operator(&self, owner: Address, operator: Address) -> bool {
+        self.lease_operators.getter(owner).get(operator)
     }
 
     /// ERC-5006: lends `amount` unfrozen units of `tokenId` of `owner` to
@@ -924,7 +968,7 @@ impl IpEditions {
     ///
     /// # Events
     /// [`CreateUserRecord`].
-    pub fn create_user_record(
+    sol("createUserRecord") fn create_user_record(
         &mut self,
         owner: Address,
         user: Address,
@@ -932,14 +976,10 @@ impl IpEditions {
         amount: u64,
         expiry: u64,
     ) -> Result<U256, Error> {
-        self.pausable.when_not_paused()?;
+        self.when_not_paused()?;
         let caller = sender();
         let Some(locked) = logic::create_permission(self.rights(caller, owner)) else {
-            return Err(ERC1155MissingApprovalForAll {
-                operator: caller,
-                owner,
-            }
-            .into());
+            return Err(ERC1155MissingApprovalForAll { operator: caller, owner }.into());
         };
         if user.is_zero() {
             return Err(InvalidRecordUser { user }.into());
@@ -947,17 +987,15 @@ impl IpEditions {
         if amount == 0 {
             return Err(InvalidRecordAmount {}.into());
         }
-        let now = self.now();
+        let now = now();
         if expiry <= now {
-            return Err(InvalidRecordExpiry {
-                expiry,
-                timestamp: now,
-            }
-            .into());
+            return Err(InvalidRecordExpiry { expiry, timestamp: now }.into());
         }
-        let old_owner_list = read_list(&self.frozen, owner, token_id);
-        let balance = self.erc1155.balance_of(owner, token_id);
-        let available = logic::available(balance, logic::active_amount(&old_owner_list, now));
+        let old_owner_list = self.read_list(FROZEN, owner, token_id);
+        let available = logic::available(
+            self.balance_of(owner, token_id),
+            logic::active_amount(&old_owner_list, now),
+        );
         if U256::from(amount) > available {
             return Err(InsufficientUnfrozenBalance {
                 owner,
@@ -967,59 +1005,40 @@ impl IpEditions {
             }
             .into());
         }
-        let record_id = low_u64(self.last_record_id.get());
-        let Some(record_id) = record_id.checked_add(1) else {
+        let Some(record_id) = low_u64(self.last_record_id.get()).checked_add(1) else {
             // 2^64 records cannot be reached; refuse rather than wrap.
-            return Err(TooManyRecords {
-                account: owner,
-                tokenId: token_id,
-            }
-            .into());
+            return Err(TooManyRecords { account: owner, tokenId: token_id }.into());
         };
-        let entry = Entry {
-            record_id,
-            amount,
-            expiry,
-        };
+        let entry = Entry { record_id, amount, expiry };
         let mut owner_list = old_owner_list.clone();
-        logic::insert(&mut owner_list, entry, now).map_err(|_| TooManyRecords {
-            account: owner,
-            tokenId: token_id,
-        })?;
-        let old_user_list = read_list(&self.usable, user, token_id);
+        logic::insert(&mut owner_list, entry, now)
+            .map_err(|_| TooManyRecords { account: owner, tokenId: token_id })?;
+        let old_user_list = self.read_list(USABLE, user, token_id);
         let mut user_list = old_user_list.clone();
-        logic::insert(&mut user_list, entry, now).map_err(|_| TooManyRecords {
-            account: user,
-            tokenId: token_id,
-        })?;
+        logic::insert(&mut user_list, entry, now)
+            .map_err(|_| TooManyRecords { account: user, tokenId: token_id })?;
 
-        write_list(
-            &mut self.frozen,
-            owner,
-            token_id,
-            &old_owner_list,
-            &owner_list,
-        );
-        write_list(&mut self.usable, user, token_id, &old_user_list, &user_list);
+        self.write_list(FROZEN, owner, token_id, &old_owner_list, &owner_list);
+        self.write_list(USABLE, user, token_id, &old_user_list, &user_list);
         self.last_record_id.set(U64::from(record_id));
         let record_key = U256::from(record_id);
-        {
-            let mut record = self.records.setter(record_key);
-            record.token_id.set(token_id);
-            record.owner.set(owner);
-            record.amount.set(U64::from(amount));
-            record.user.set(user);
-            record.expiry.set(U64::from(expiry));
-            record.locked.set(locked);
-        }
-        emit(CreateUserRecord {
-            recordId: record_key,
-            tokenId: token_id,
-            amount,
-            owner,
-            user,
-            expiry,
-        });
+        let words = RecordData { token_id, owner, amount, user, expiry, locked }.to_words();
+        let mut record = self.records.setter(record_key);
+        record.w0.set(words[0]);
+        record.w1.set(words[1]);
+        record.w2.set(words[2]);
+        emit(
+            CreateUserRecord::SIGNATURE_HASH,
+            &[],
+            &encode::words(&[
+                uint(record_key),
+                uint(token_id),
+                uint(U256::from(amount)),
+                addr(owner),
+                addr(user),
+                uint(U256::from(expiry)),
+            ]),
+        );
         Ok(record_key)
     }
 
@@ -1036,137 +1055,104 @@ impl IpEditions {
     ///
     /// # Events
     /// [`DeleteUserRecord`].
-    pub fn delete_user_record(&mut self, record_id: U256) -> Result<(), Error> {
-        let (owner, token_id, user, locked, expiry) = {
-            let r = self.records.getter(record_id);
-            (
-                r.owner.get(),
-                r.token_id.get(),
-                r.user.get(),
-                r.locked.get(),
-                low_u64(r.expiry.get()),
-            )
-        };
-        if owner.is_zero() {
-            return Err(NonexistentRecord {
-                recordId: record_id,
-            }
-            .into());
-        }
+    sol("deleteUserRecord") fn delete_user_record(&mut self, record_id: U256) -> Result<(), Error> {
+        let RecordData { token_id, owner, user, expiry, locked, .. } = self.record(record_id)?;
         let caller = sender();
-        let now = self.now();
-        logic::delete_permission(
-            caller,
-            user,
-            self.rights(caller, owner),
-            locked,
-            expiry,
-            now,
-        )
-        .map_err(|denied| -> Error {
-            match denied {
-                DeleteDenied::Locked => LockedRecord {
-                    recordId: record_id,
-                    expiry,
+        let now = now();
+        logic::delete_permission(caller, user, self.rights(caller, owner), locked, expiry, now)
+            .map_err(|denied| -> Error {
+                match denied {
+                    DeleteDenied::Locked => LockedRecord { recordId: record_id, expiry }.into(),
+                    DeleteDenied::Unauthorized => {
+                        ERC1155MissingApprovalForAll { operator: caller, owner }.into()
+                    }
                 }
-                .into(),
-                DeleteDenied::Unauthorized => ERC1155MissingApprovalForAll {
-                    operator: caller,
-                    owner,
-                }
-                .into(),
-            }
-        })?;
-        // Record ids are u64 counters (found records fit).
+            })?;
+        // Found records have u64 ids.
         let id = record_id.saturating_to::<u64>();
-        for (lists, account) in [(0u8, owner), (1u8, user)] {
-            let map = if lists == 0 {
-                &mut self.frozen
-            } else {
-                &mut self.usable
-            };
-            let old = read_list(map, account, token_id);
+        for (side, account) in [(FROZEN, owner), (USABLE, user)] {
+            let old = self.read_list(side, account, token_id);
             let mut new = old.clone();
             logic::remove(&mut new, id);
             logic::prune(&mut new, now);
-            write_list(map, account, token_id, &old, &new);
+            self.write_list(side, account, token_id, &old, &new);
         }
         self.records.delete(record_id);
-        emit(DeleteUserRecord {
-            recordId: record_id,
-        });
+        emit(DeleteUserRecord::SIGNATURE_HASH, &[], uint(record_id).as_slice());
         Ok(())
     }
 
     /// ERC-5006: units of `tokenId` that `account` may use now (sum of its
     /// active records as a user).
-    pub fn usable_balance_of(&self, account: Address, token_id: U256) -> U256 {
-        logic::active_amount(&read_list(&self.usable, account, token_id), self.now())
+    sol("usableBalanceOf") fn usable_balance_of(&self, account: Address, token_id: U256) -> U256 {
+        logic::active_amount(&self.read_list(USABLE, account, token_id), now())
     }
 
     /// ERC-5006: units of `tokenId` of `account` frozen now by active
     /// records (they cannot be transferred or burnt).
-    pub fn frozen_balance_of(&self, account: Address, token_id: U256) -> U256 {
-        logic::active_amount(&read_list(&self.frozen, account, token_id), self.now())
+    sol("frozenBalanceOf") fn frozen_balance_of(&self, account: Address, token_id: U256) -> U256 {
+        logic::active_amount(&self.read_list(FROZEN, account, token_id), now())
     }
 
     /// ERC-5006: the record `recordId` (kept after expiry until deleted).
     ///
     /// # Errors
     /// [`Error::NonexistentRecord`] if unknown or deleted.
-    pub fn user_record_of(&self, record_id: U256) -> Result<UserRecord, Error> {
-        let r = self.records.getter(record_id);
-        let owner = r.owner.get();
-        if owner.is_zero() {
-            return Err(NonexistentRecord {
-                recordId: record_id,
-            }
-            .into());
-        }
+    sol("userRecordOf") fn user_record_of(&self, record_id: U256) -> Result<UserRecord, Error> {
+        let r = self.record(record_id)?;
         Ok(UserRecord {
-            tokenId: r.token_id.get(),
-            owner,
-            amount: low_u64(r.amount.get()),
-            user: r.user.get(),
-            expiry: low_u64(r.expiry.get()),
+            tokenId: r.token_id,
+            owner: r.owner,
+            amount: r.amount,
+            user: r.user,
+            expiry: r.expiry,
         })
     }
 
     /// Whether record `recordId` was created by a lease operator (a locked,
     /// paid lease). `false` for unknown records.
-    pub fn is_record_locked(&self, record_id: U256) -> bool {
-        self.records.getter(record_id).locked.get()
+    sol("isRecordLocked") fn is_record_locked(&self, record_id: U256) -> bool {
+        self.record(record_id).is_ok_and(|r| r.locked)
     }
 
     // ------------------------------------------------------------------
     // ERC-165
     // ------------------------------------------------------------------
 
-    /// ERC-165: 165, 1155, 1155MetadataURI, 2981, 5006 and 4906.
-    pub fn supports_interface(&self, interface_id: B32) -> bool {
-        let raw = u32::from_be_bytes(interface_id.0);
-        <Erc1155 as IErc1155>::interface_id() == interface_id
-            || <Erc1155 as IErc165>::interface_id() == interface_id
-            || <Erc1155MetadataUri as IErc1155MetadataUri>::interface_id() == interface_id
-            || <Erc2981 as IErc2981>::interface_id() == interface_id
-            || raw == ERC5006_INTERFACE_ID
-            || raw == ERC4906_INTERFACE_ID
+    /// ERC-165: true for the ids in [`INTERFACE_IDS`].
+    sol("supportsInterface") fn supports_interface(&self, interface_id: B32) -> bool {
+        INTERFACE_IDS.contains(&u32::from_be_bytes(interface_id.0))
     }
+}
 }
 
 /// The caller (`msg.sender`).
 ///
 /// The free host functions are used instead of `self.vm()`: the `dyn Host`
-/// vtable links every host function into the WASM (tens of KiB).
+/// vtable links every host function into the WASM.
 #[allow(deprecated)]
 fn sender() -> Address {
     stylus_sdk::msg::sender()
 }
 
-/// Emits `event` (see [`sender`] for why not `self.vm()`).
+/// The current block timestamp (tests may override it).
 #[allow(deprecated)]
-fn emit<E: alloy_sol_types::SolEvent>(event: E) {
-    stylus_sdk::evm::log(event);
+fn now() -> u64 {
+    #[cfg(test)]
+    if let Some(now) = tests::mock_now() {
+        return now;
+    }
+    stylus_sdk::block::timestamp()
+}
+
+/// Emits a log with topic 0 `signature`, the indexed `topics` and `data`.
+#[allow(deprecated)]
+fn emit(signature: B256, topics: &[B256], data: &[u8]) {
+    let mut all = vec![signature];
+    all.extend_from_slice(topics);
+    // At most 4 topics by construction (signature + up to 3 indexed), the
+    // only case in which `raw_log` fails.
+    let _ = stylus_sdk::evm::raw_log(&all, data);
 }
 
 /// The value of a stored `uint64` (a `U64` always fits).
@@ -1174,36 +1160,100 @@ const fn low_u64(x: U64) -> u64 {
     x.as_limbs()[0]
 }
 
-/// Reads the packed list of `(account, id)`.
-fn read_list(map: &Lists, account: Address, id: U256) -> Vec<Entry> {
-    let list = map.getter(account);
-    let list = list.getter(id);
-    (0..list.len())
-        .filter_map(|i| list.get(i))
-        .map(Entry::unpack)
-        .collect()
+/// Reverts with [`Error::InvalidArrayLength`] unless both arrays have the
+/// same length.
+fn same_length<A, B>(ids: &[A], values: &[B]) -> Result<(), Error> {
+    if ids.len() != values.len() {
+        return Err(ERC1155InvalidArrayLength {
+            idsLength: U256::from(ids.len()),
+            valuesLength: U256::from(values.len()),
+        }
+        .into());
+    }
+    Ok(())
 }
 
-/// Writes `new` over the stored `old` list of `(account, id)`, touching only
-/// changed slots and clearing the freed tail.
-fn write_list(map: &mut Lists, account: Address, id: U256, old: &[Entry], new: &[Entry]) {
-    let mut outer = map.setter(account);
-    let mut list = outer.setter(id);
-    for (i, e) in new.iter().enumerate() {
-        if old.get(i) == Some(e) {
-            continue;
-        }
-        match list.setter(i) {
-            Some(mut slot) => slot.set(e.pack()),
-            None => list.push(e.pack()),
-        }
+/// Sets `flags[owner][operator]`, refusing the zero operator.
+fn set_flag(
+    flags: &mut Flags<Address>,
+    owner: Address,
+    operator: Address,
+    value: bool,
+) -> Result<(), Error> {
+    if operator.is_zero() {
+        return Err(ERC1155InvalidOperator { operator }.into());
     }
-    while list.len() > new.len() {
-        list.erase_last();
+    flags.setter(owner).setter(operator).set(value);
+    Ok(())
+}
+
+/// Validates a royalty: `Err(true)` if `bps > 10_000`, `Err(false)` if the
+/// receiver is zero; otherwise the bps (then `<= 10_000`, so the low limb is
+/// the whole value).
+fn check_royalty(receiver: Address, bps: U96) -> Result<u64, bool> {
+    if bps > U96::from(logic::FEE_DENOMINATOR) {
+        return Err(true);
     }
+    if receiver.is_zero() {
+        return Err(false);
+    }
+    Ok(bps.as_limbs()[0])
+}
+
+/// Reads a stored string.
+fn read_text(list: &Words) -> String {
+    encode::text_string(&list.read())
+}
+
+/// Stores a string.
+fn write_text(list: &mut Words, text: &str) {
+    let old = list.read();
+    list.write(&old, &encode::text_words(text));
+}
+
+/// The [`Lists`] key of `account`'s `side` list (an address word with the
+/// side in its otherwise zero first byte).
+fn list_key(side: u8, account: Address) -> B256 {
+    let mut key = account.into_word();
+    key[0] = side;
+    key
 }
 
 impl IpEditions {
+    /// Reads the `side` list of `(account, id)`.
+    fn read_list(&self, side: u8, account: Address, id: U256) -> Vec<Entry> {
+        let outer = self.lists.getter(list_key(side, account));
+        outer
+            .getter(id)
+            .read()
+            .into_iter()
+            .map(|w| Entry::unpack(U256::from_be_bytes(w.0)))
+            .collect()
+    }
+
+    /// Writes `new` over the stored `old` `side` list of `(account, id)`.
+    fn write_list(&mut self, side: u8, account: Address, id: U256, old: &[Entry], new: &[Entry]) {
+        let pack = |l: &[Entry]| l.iter().map(|e| B256::from(e.pack())).collect::<Vec<_>>();
+        let mut outer = self.lists.setter(list_key(side, account));
+        outer.setter(id).write(&pack(old), &pack(new));
+    }
+
+    /// The stored record `record_id`.
+    ///
+    /// # Errors
+    /// [`Error::NonexistentRecord`] if unknown or deleted.
+    fn record(&self, record_id: U256) -> Result<RecordData, Error> {
+        let r = self.records.getter(record_id);
+        let data = RecordData::from_words([r.w0.get(), r.w1.get(), r.w2.get()]);
+        if data.owner.is_zero() {
+            return Err(NonexistentRecord {
+                recordId: record_id,
+            }
+            .into());
+        }
+        Ok(data)
+    }
+
     /// Shared body of the constructor and `initialize`.
     fn init(
         &mut self,
@@ -1215,43 +1265,70 @@ impl IpEditions {
         if self.initialized.get() {
             return Err(InvalidInitialization {}.into());
         }
-        self.initialized.set(true);
-        self.ownable.ownable.constructor(owner)?;
-        self.erc2981
-            .fee_denominator
-            .set(U96::from(logic::FEE_DENOMINATOR));
+        if owner.is_zero() {
+            return Err(OwnableInvalidOwner { owner }.into());
+        }
         self.set_default_royalty_unchecked(royalty_receiver, royalty_bps)?;
-        self.base_uri.set_str(&base_uri);
-        emit(Initialized {
-            version: INIT_VERSION,
-        });
+        self.initialized.set(true);
+        self.set_owner(owner);
+        write_text(&mut self.token_uris.setter(U256::ZERO), &base_uri);
+        emit(
+            Initialized::SIGNATURE_HASH,
+            &[],
+            uint(U256::from(INIT_VERSION)).as_slice(),
+        );
         Ok(())
     }
 
     /// Sets (or with `0`/`0` deletes) the default royalty without the owner
     /// check.
     fn set_default_royalty_unchecked(&mut self, receiver: Address, bps: U96) -> Result<(), Error> {
-        if receiver.is_zero() && bps.is_zero() {
-            self.erc2981._delete_default_royalty();
-            return Ok(());
-        }
-        Ok(self.erc2981._set_default_royalty(receiver, bps)?)
+        let stored = if receiver.is_zero() && bps.is_zero() {
+            0
+        } else {
+            check_royalty(receiver, bps).map_err(|bad_bps| -> Error {
+                match bad_bps {
+                    true => ERC2981InvalidDefaultRoyalty {
+                        numerator: U256::from(bps),
+                        denominator: U256::from(logic::FEE_DENOMINATOR),
+                    }
+                    .into(),
+                    false => ERC2981InvalidDefaultRoyaltyReceiver { receiver }.into(),
+                }
+            })?
+        };
+        let mut default = self.royalties.setter(U256::ZERO);
+        default.receiver.set(receiver);
+        default.bps.set(U64::from(stored));
+        Ok(())
     }
 
-    /// The current block timestamp (tests may override it).
-    #[allow(deprecated)]
-    fn now(&self) -> u64 {
-        #[cfg(test)]
-        if let Some(now) = tests::mock_now() {
-            return now;
+    /// Makes `new_owner` the owner (clearing any pending transfer).
+    fn set_owner(&mut self, new_owner: Address) {
+        let previous = self.owner.get();
+        self.owner.set(new_owner);
+        self.pending_owner.set(Address::ZERO);
+        emit(
+            OwnershipTransferred::SIGNATURE_HASH,
+            &[addr(previous), addr(new_owner)],
+            &[],
+        );
+    }
+
+    /// Reverts with [`Error::UnauthorizedAccount`] unless the caller is the
+    /// owner; returns the owner.
+    fn only_owner(&self) -> Result<Address, Error> {
+        let caller = sender();
+        if caller != self.owner.get() {
+            return Err(OwnableUnauthorizedAccount { account: caller }.into());
         }
-        stylus_sdk::block::timestamp()
+        Ok(caller)
     }
 
     /// The owner passes every role check; others need the role.
     fn only_role(&self, role: B256) -> Result<(), Error> {
         let caller = sender();
-        if caller == self.ownable.owner() || self.roles.has_role(role, caller) {
+        if caller == self.owner.get() || self.has_role(role, caller) {
             return Ok(());
         }
         Err(AccessControlUnauthorizedAccount {
@@ -1259,6 +1336,28 @@ impl IpEditions {
             neededRole: role,
         }
         .into())
+    }
+
+    /// Grants or revokes `role`, emitting an event only on change.
+    fn set_role(&mut self, role: B256, account: Address, granted: bool) {
+        if self.has_role(role, account) == granted {
+            return;
+        }
+        self.roles.setter(role).setter(account).set(granted);
+        let signature = if granted {
+            RoleGranted::SIGNATURE_HASH
+        } else {
+            RoleRevoked::SIGNATURE_HASH
+        };
+        emit(signature, &[role, addr(account), addr(sender())], &[]);
+    }
+
+    /// Reverts with [`Error::EnforcedPause`] while paused.
+    fn when_not_paused(&self) -> Result<(), Error> {
+        if self.paused.get() {
+            return Err(EnforcedPause {}.into());
+        }
+        Ok(())
     }
 
     /// Reverts with [`Error::NonexistentEdition`] unless `1 <= id <= lastId`.
@@ -1273,45 +1372,39 @@ impl IpEditions {
     fn rights(&self, caller: Address, owner: Address) -> CallerRights {
         CallerRights {
             is_owner: caller == owner,
-            is_approved: self.erc1155.is_approved_for_all(owner, caller),
+            is_approved: self.is_approved_for_all(owner, caller),
             is_lease_operator: self.is_lease_operator(owner, caller),
         }
     }
 
-    /// Checks pause, the caller's approval over `from` and that the debit
-    /// of `values` of `ids` leaves every frozen unit in place. Repeated ids
-    /// are summed.
+    /// Checks pause, the caller's approval over `from`, the array lengths
+    /// and that debiting `values` of `ids` leaves every frozen unit in place
+    /// (repeated ids are summed).
     fn check_debit(&self, from: Address, ids: &[U256], values: &[U256]) -> Result<(), Error> {
-        self.pausable.when_not_paused()?;
+        self.when_not_paused()?;
         let caller = sender();
-        if caller != from && !self.erc1155.is_approved_for_all(from, caller) {
+        if caller != from && !self.is_approved_for_all(from, caller) {
             return Err(ERC1155MissingApprovalForAll {
                 operator: caller,
                 owner: from,
             }
             .into());
         }
-        if ids.len() != values.len() {
-            return Err(ERC1155InvalidArrayLength {
-                idsLength: U256::from(ids.len()),
-                valuesLength: U256::from(values.len()),
-            }
-            .into());
-        }
+        same_length(ids, values)?;
         let totals = logic::aggregate(ids, values).map_err(|id| ERC1155InsufficientBalance {
             sender: from,
-            balance: self.erc1155.balance_of(from, id),
+            balance: self.balance_of(from, id),
             needed: U256::MAX,
             tokenId: id,
         })?;
-        let now = self.now();
+        let now = now();
         for (id, value) in totals {
-            let frozen = logic::active_amount(&read_list(&self.frozen, from, id), now);
+            let frozen = logic::active_amount(&self.read_list(FROZEN, from, id), now);
             if frozen.is_zero() {
-                // Nothing frozen: OpenZeppelin's balance checks apply as is.
+                // Nothing frozen: the plain balance check applies.
                 continue;
             }
-            let available = logic::available(self.erc1155.balance_of(from, id), frozen);
+            let available = logic::available(self.balance_of(from, id), frozen);
             if value > available {
                 return Err(InsufficientUnfrozenBalance {
                     owner: from,
@@ -1325,53 +1418,54 @@ impl IpEditions {
         Ok(())
     }
 
-    /// Shared body of `burn` and `burnBatch`.
-    fn do_burn(
+    /// Shared body of `safeTransferFrom` and `safeBatchTransferFrom`.
+    fn transfer(
         &mut self,
-        account: Address,
-        ids: Vec<U256>,
-        values: Vec<U256>,
+        from: Address,
+        to: Address,
+        ids: &[U256],
+        values: &[U256],
+        data: &[u8],
     ) -> Result<(), Error> {
-        self.check_debit(account, &ids, &values)?;
-        for (&id, &value) in ids.iter().zip(&values) {
+        self.check_debit(from, ids, values)?;
+        if to.is_zero() {
+            return Err(ERC1155InvalidReceiver { receiver: to }.into());
+        }
+        self.update(from, to, ids, values)?;
+        self.check_received(from, to, ids, values, data)
+    }
+
+    /// Shared body of `burn` and `burnBatch`.
+    fn do_burn(&mut self, account: Address, ids: &[U256], values: &[U256]) -> Result<(), Error> {
+        self.check_debit(account, ids, values)?;
+        self.update(account, Address::ZERO, ids, values)?;
+        for (&id, &value) in ids.iter().zip(values) {
             let mut edition = self.editions.setter(id);
-            let supply = edition.total_supply.get();
-            // value <= balance <= supply when the burn succeeds; a larger
-            // value fails here with the same error OZ would give.
-            let Some(left) = supply.checked_sub(value) else {
-                return Err(ERC1155InsufficientBalance {
-                    sender: account,
-                    balance: self.erc1155.balance_of(account, id),
-                    needed: value,
-                    tokenId: id,
-                }
-                .into());
-            };
+            // value <= balance <= supply (the debit succeeded).
+            let left = edition.total_supply.get().saturating_sub(value);
             edition.total_supply.set(left);
         }
-        Ok(self.erc1155._burn_batch(account, ids, values)?)
+        Ok(())
     }
 
     /// Shared body of `mint` and `mintBatch`.
     fn do_mint(
         &mut self,
         to: Address,
-        ids: Vec<U256>,
-        amounts: Vec<U256>,
-        data: Bytes,
+        ids: &[U256],
+        amounts: &[U256],
+        data: &[u8],
     ) -> Result<(), Error> {
-        self.pausable.when_not_paused()?;
+        self.when_not_paused()?;
         self.only_role(MINTER_ROLE)?;
-        if ids.len() != amounts.len() {
-            return Err(ERC1155InvalidArrayLength {
-                idsLength: U256::from(ids.len()),
-                valuesLength: U256::from(amounts.len()),
-            }
-            .into());
+        same_length(ids, amounts)?;
+        if to.is_zero() {
+            return Err(ERC1155InvalidReceiver { receiver: to }.into());
         }
-        let totals = logic::aggregate(&ids, &amounts).map_err(|id| MaxSupplyExceeded {
+        let totals = logic::aggregate(ids, amounts).map_err(|id| MaxSupplyExceeded {
             id,
-            available: U256::MAX - self.total_supply(id),
+            // MAX - x cannot wrap.
+            available: U256::MAX.saturating_sub(self.total_supply(id)),
             amount: U256::MAX,
         })?;
         for (id, amount) in totals {
@@ -1393,6 +1487,95 @@ impl IpEditions {
                 }
             }
         }
-        Ok(self.erc1155._mint_batch(to, ids, amounts, &data)?)
+        self.update(Address::ZERO, to, ids, amounts)?;
+        self.check_received(Address::ZERO, to, ids, amounts, data)
+    }
+
+    /// Moves balances (`from`/`to` zero for mints/burns) and emits the
+    /// transfer event. The caller has checked lengths and, for mints, the
+    /// supply (so no balance can overflow: balances sum to the supply).
+    fn update(
+        &mut self,
+        from: Address,
+        to: Address,
+        ids: &[U256],
+        values: &[U256],
+    ) -> Result<(), Error> {
+        for (&id, &value) in ids.iter().zip(values) {
+            let mut balances = self.balances.setter(id);
+            if !from.is_zero() {
+                let balance = balances.get(from);
+                let Some(left) = balance.checked_sub(value) else {
+                    return Err(ERC1155InsufficientBalance {
+                        sender: from,
+                        balance,
+                        needed: value,
+                        tokenId: id,
+                    }
+                    .into());
+                };
+                balances.setter(from).set(left);
+            }
+            if !to.is_zero() {
+                let balance = balances.get(to);
+                // Unreachable (balances sum to the checked supply).
+                balances.setter(to).set(balance.saturating_add(value));
+            }
+        }
+        let topics = [addr(sender()), addr(from), addr(to)];
+        if let ([id], [value]) = (ids, values) {
+            emit(
+                TransferSingle::SIGNATURE_HASH,
+                &topics,
+                &encode::words(&[uint(*id), uint(*value)]),
+            );
+        } else {
+            emit(
+                TransferBatch::SIGNATURE_HASH,
+                &topics,
+                &encode::two_arrays(ids, values),
+            );
+        }
+        Ok(())
+    }
+
+    /// ERC-1155 acceptance check, as OpenZeppelin's Solidity
+    /// `ERC1155Utils`: a contract `to` must return the receiver selector; a
+    /// revert with data is re-thrown, anything else is
+    /// [`Error::InvalidReceiver`]. Accounts without code always accept.
+    #[allow(deprecated)] // stylus-sdk 0.9's `has_code`, as OpenZeppelin 0.3 uses.
+    fn check_received(
+        &mut self,
+        from: Address,
+        to: Address,
+        ids: &[U256],
+        values: &[U256],
+        data: &[u8],
+    ) -> Result<(), Error> {
+        if !to.has_code() {
+            return Ok(());
+        }
+        let operator = sender();
+        let (calldata, selector) = match (ids, values) {
+            ([id], [value]) => (
+                encode::on_received(operator, from, *id, *value, data),
+                encode::ON_RECEIVED,
+            ),
+            _ => (
+                encode::on_batch_received(operator, from, ids, values, data),
+                encode::ON_BATCH_RECEIVED,
+            ),
+        };
+        // SAFETY: no storage reference is alive across the call, and the
+        // storage cache is cleared first so the receiver (and anything it
+        // calls) sees this call's writes. Reentrancy into this contract is
+        // refused by the SDK's entrypoint.
+        let result = unsafe { RawCall::new().clear_storage_cache().call(to, &calldata) };
+        match result {
+            Ok(ret) if encode::accepts(&ret, selector) => Ok(()),
+            #[cfg(not(feature = "export-abi"))]
+            Err(reason) if !reason.is_empty() => Err(Error::ReceiverRevert(ReceiverRevert(reason))),
+            _ => Err(ERC1155InvalidReceiver { receiver: to }.into()),
+        }
     }
 }

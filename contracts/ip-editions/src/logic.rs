@@ -28,7 +28,7 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 
 /// Maximum number of *active* records in one `(owner, id)` or `(user, id)`
 /// list. Bounds the gas of every transfer/burn check (one storage slot per
@@ -72,6 +72,63 @@ impl Entry {
             record_id: limbs[0],
             amount: limbs[1],
             expiry: limbs[2],
+        }
+    }
+}
+
+/// A user record as stored: three words
+/// (`tokenId`; `owner | amount`; `user | locked | expiry`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct RecordData {
+    /// The token id.
+    pub token_id: U256,
+    /// The owner whose units are frozen (zero = no record).
+    pub owner: Address,
+    /// Units lent.
+    pub amount: u64,
+    /// The user.
+    pub user: Address,
+    /// Last timestamp at which the record is active.
+    pub expiry: u64,
+    /// Created by a lease operator: the owner side cannot delete it early.
+    pub locked: bool,
+}
+
+impl RecordData {
+    /// The three storage words: bytes 0–19 hold the address, byte 20 the
+    /// `locked` flag, bytes 24–31 the `u64`.
+    #[must_use]
+    pub fn to_words(&self) -> [B256; 3] {
+        let pack = |a: Address, flag: bool, x: u64| {
+            let mut w = [0u8; 32];
+            w[..20].copy_from_slice(a.as_slice());
+            w[20] = u8::from(flag);
+            w[24..].copy_from_slice(&x.to_be_bytes());
+            B256::from(w)
+        };
+        [
+            B256::from(self.token_id),
+            pack(self.owner, false, self.amount),
+            pack(self.user, self.locked, self.expiry),
+        ]
+    }
+
+    /// Inverse of [`RecordData::to_words`].
+    #[must_use]
+    pub fn from_words(words: [B256; 3]) -> Self {
+        let addr = |w: &B256| Address::from_slice(&w[..20]);
+        let low = |w: &B256| {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(&w[24..]);
+            u64::from_be_bytes(x)
+        };
+        Self {
+            token_id: U256::from_be_bytes(words[0].0),
+            owner: addr(&words[1]),
+            amount: low(&words[1]),
+            user: addr(&words[2]),
+            expiry: low(&words[2]),
+            locked: words[2][20] != 0,
         }
     }
 }
@@ -153,18 +210,39 @@ pub fn aggregate(ids: &[U256], values: &[U256]) -> Result<Vec<(U256, U256)>, U25
 }
 
 /// Exact `floor(sale_price * bps / FEE_DENOMINATOR)` without overflow for
-/// every `sale_price` (`bps <= FEE_DENOMINATOR` keeps the result
-/// `<= sale_price`): with `sale_price = q * D + r`, the result is
+/// every `sale_price` (`bps` is clamped to `FEE_DENOMINATOR`, so the result
+/// is `<= sale_price`): with `sale_price = q * D + r`, the result is
 /// `q * bps + floor(r * bps / D)`.
+///
+/// Works on 32-bit halves with `u64` arithmetic only: ruint's 256-bit and
+/// the compiler's 128-bit division routines are kilobytes of WASM.
 #[must_use]
 pub fn royalty_amount(sale_price: U256, bps: u64) -> U256 {
-    let d = U256::from(FEE_DENOMINATOR);
-    let bps = U256::from(bps.min(FEE_DENOMINATOR));
-    let (q, r) = sale_price.div_rem(d);
-    // q <= U256::MAX / 10_000 and bps <= 10_000, so q * bps cannot overflow;
-    // r * bps < 10^8. Saturation is therefore unreachable.
-    q.saturating_mul(bps)
-        .saturating_add(r.saturating_mul(bps) / d)
+    const D: u64 = FEE_DENOMINATOR;
+    let bps = bps.min(D);
+    // q = sale_price / D by long division over 32-bit digits, top first.
+    // The remainder r < D < 2^14, so (r << 32 | digit) < 2^46 fits a u64.
+    let mut q = [0u64; 4];
+    let mut r = 0u64;
+    for (qi, limb) in q.iter_mut().zip(sale_price.as_limbs()).rev() {
+        let hi = (r << 32) | (limb >> 32);
+        r = hi % D;
+        let lo = (r << 32) | (limb & 0xffff_ffff);
+        r = lo % D;
+        *qi = ((hi / D) << 32) | (lo / D);
+    }
+    // q * bps with 32-bit digits: digit * bps + carry < 2^32 * 2^14 + 2^46.
+    let mut out = [0u64; 4];
+    let mut carry = 0u64;
+    for (o, qi) in out.iter_mut().zip(q) {
+        let lo = (qi & 0xffff_ffff) * bps + carry;
+        let hi = (qi >> 32) * bps + (lo >> 32);
+        *o = (lo & 0xffff_ffff) | (hi << 32);
+        carry = hi >> 32;
+    }
+    // No carry leaves the top limb (q * bps <= sale_price), and
+    // r * bps / D < bps, the sum staying <= sale_price: no saturation.
+    U256::from_limbs(out).saturating_add(U256::from(r * bps / D))
 }
 
 /// How the caller of `createUserRecord` relates to the record's owner.
@@ -504,6 +582,15 @@ mod tests {
                 prop_assert_eq!(active_amount(list, end), U256::ZERO);
             }
             prop_assert_eq!(available(balance, active_amount(&owner_list, end)), balance);
+        }
+
+        #[test]
+        fn record_words_round_trip(id: [u64; 4], owner: [u8; 20], amount: u64, user: [u8; 20], expiry: u64, locked: bool) {
+            let r = RecordData {
+                token_id: U256::from_limbs(id), owner: Address::from(owner), amount,
+                user: Address::from(user), expiry, locked,
+            };
+            prop_assert_eq!(RecordData::from_words(r.to_words()), r);
         }
 
         #[test]
