@@ -429,6 +429,8 @@ impl Chain {
         let mut cfg = CfgEnv::new_with_spec(SpecId::OSAKA);
         cfg.chain_id = config.chain_id;
         cfg.tx_gas_limit_cap = Some(config.tx_gas_cap);
+        cfg.limit_contract_code_size = Some(config.max_code_size);
+        cfg.limit_contract_initcode_size = Some(config.max_code_size.saturating_mul(2));
         cfg.disable_eip3607 = skip_eoa_check;
         if call {
             cfg.disable_nonce_check = true;

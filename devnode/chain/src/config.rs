@@ -17,6 +17,8 @@ pub const DEFAULT_CHAIN_ID: u64 = 412_346;
 pub const DEFAULT_BASE_FEE: u64 = 100_000_000;
 /// Arbitrum's block gas limit header value (2^50).
 pub const DEFAULT_BLOCK_GAS_LIMIT: u64 = 1 << 50;
+/// EIP-170 code size limit (Arbitrum's default `MaxCodeSize`).
+pub const DEFAULT_MAX_CODE_SIZE: usize = 24_576;
 /// ArbOS 50+ per-transaction gas cap.
 pub const DEFAULT_TX_GAS_CAP: u64 = 32_000_000;
 
@@ -66,6 +68,9 @@ pub struct ChainConfig {
     pub genesis_timestamp: Option<u64>,
     /// Mine a block for each transaction (default `true`).
     pub automine: bool,
+    /// `MaxCodeSize` (24,576 as EIP-170; nitro's `--init.dev-max-code-size` equivalent).
+    /// The init-code limit is twice this.
+    pub max_code_size: usize,
 }
 
 impl Default for ChainConfig {
@@ -79,6 +84,7 @@ impl Default for ChainConfig {
             tx_gas_cap: DEFAULT_TX_GAS_CAP,
             genesis_timestamp: None,
             automine: true,
+            max_code_size: DEFAULT_MAX_CODE_SIZE,
         }
     }
 }

@@ -58,7 +58,12 @@ pub trait Executor: Send + 'static {
 pub fn default_executor(config: &crate::ChainConfig) -> Box<dyn Executor> {
     #[cfg(feature = "stylus")]
     {
-        Box::new(StylusExecutor::new(config.chain_id))
+        Box::new(StylusExecutor::with_config(stylus_vm::config::VmConfig {
+            chain_id: config.chain_id,
+            tx_gas_limit_cap: config.tx_gas_cap,
+            max_code_size: config.max_code_size,
+            ..stylus_vm::config::VmConfig::default()
+        }))
     }
     #[cfg(not(feature = "stylus"))]
     {
@@ -125,6 +130,8 @@ impl Executor for StylusExecutor {
         c.disable_block_gas_limit = cfg.disable_block_gas_limit;
         c.disable_balance_check = cfg.disable_balance_check;
         c.disable_eip3607 = cfg.disable_eip3607;
+        c.limit_contract_code_size = cfg.limit_contract_code_size;
+        c.limit_contract_initcode_size = cfg.limit_contract_initcode_size;
         let exec =
             stylus_vm::evm::execute_with_cfg(&self.runtime, WrapDatabaseRef(db), block, c, tx)?;
         let stylus_error = exec.top_level_error().map(str::to_string);

@@ -33,6 +33,9 @@ struct Args {
     /// Balance of each dev account, in ether.
     #[arg(long, default_value_t = 10_000)]
     balance: u64,
+    /// Maximum contract code size in bytes (nitro's `--init.dev-max-code-size`).
+    #[arg(long, default_value_t = 24_576)]
+    max_code_size: usize,
     /// Don't print the accounts banner.
     #[arg(long, short)]
     quiet: bool,
@@ -69,6 +72,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     config.chain.chain_id = args.chain_id;
     config.chain.accounts = args.accounts;
+    config.chain.max_code_size = args.max_code_size;
     config.chain.balance = alloy_primitives::U256::from(args.balance)
         * alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18));
     let chain = Arc::new(Mutex::new(build_chain(&config)?));
