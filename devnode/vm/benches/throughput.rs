@@ -30,29 +30,67 @@ fn main() {
     println!("chain creation: median {:?} (target <= 200 ms)", times[10]);
 
     // --- ERC-721 transfers ---
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/wasm/ip-collection.wasm");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/wasm/ip-collection.wasm");
     let Ok(wasm) = std::fs::read(&path) else {
-        println!("SKIP transfers: {} not built (run `cargo ip build`)", path.display());
+        println!(
+            "SKIP transfers: {} not built (run `cargo ip build`)",
+            path.display()
+        );
         return;
     };
-    let mut n = Devnode::with_config(VmConfig { max_code_size: 128 * 1024, ..VmConfig::default() });
+    let mut n = Devnode::with_config(VmConfig {
+        max_code_size: 128 * 1024,
+        ..VmConfig::default()
+    });
     let eth = U256::from(10u64).pow(U256::from(21));
     n.fund(ALICE, eth);
     n.fund(BOB, eth);
     let t = Instant::now();
-    let c = n.deploy_and_activate(ALICE, &wasm).expect("deploy + activate");
+    let c = n
+        .deploy_and_activate(ALICE, &wasm)
+        .expect("deploy + activate");
     println!("deploy + activate ip-collection: {:?}", t.elapsed());
     let mut ctor = vec![0x55, 0x85, 0x25, 0x8d];
-    ctor.extend(("IP".to_string(), "IPC".to_string(), String::new(), ALICE, ALICE, U256::from(500)).abi_encode_params());
-    assert!(n.transact(ALICE, c, ctor.into(), U256::ZERO).unwrap().success);
+    ctor.extend(
+        (
+            "IP".to_string(),
+            "IPC".to_string(),
+            String::new(),
+            ALICE,
+            ALICE,
+            U256::from(500),
+        )
+            .abi_encode_params(),
+    );
+    assert!(
+        n.transact(ALICE, c, ctor.into(), U256::ZERO)
+            .unwrap()
+            .success
+    );
     let count = 3000u64;
     for _ in 0..count {
-        let m = mintCall { to: ALICE, uri: String::new(), royaltyReceiver: Address::ZERO, royaltyBps: Default::default() };
-        let out = n.transact(ALICE, c, m.abi_encode().into(), U256::ZERO).unwrap();
+        let m = mintCall {
+            to: ALICE,
+            uri: String::new(),
+            royaltyReceiver: Address::ZERO,
+            royaltyBps: Default::default(),
+        };
+        let out = n
+            .transact(ALICE, c, m.abi_encode().into(), U256::ZERO)
+            .unwrap();
         assert!(out.success);
     }
     let txs: Vec<Bytes> = (1..=count)
-        .map(|id| transferFromCall { from: ALICE, to: BOB, tokenId: U256::from(id) }.abi_encode().into())
+        .map(|id| {
+            transferFromCall {
+                from: ALICE,
+                to: BOB,
+                tokenId: U256::from(id),
+            }
+            .abi_encode()
+            .into()
+        })
         .collect();
     let t = Instant::now();
     let mut gas = 0;

@@ -53,7 +53,9 @@ impl TxOutcome {
             ..Self::default()
         };
         match &exec.result.result {
-            ExecutionResult::Success { gas, logs, output, .. } => {
+            ExecutionResult::Success {
+                gas, logs, output, ..
+            } => {
                 out.success = true;
                 out.gas_used = gas.tx_gas_used();
                 out.logs.clone_from(logs);
@@ -98,10 +100,23 @@ impl Default for Devnode {
 /// code at the Arbitrum precompile addresses (Solidity checks `extcodesize`
 /// before calling them, as on Nitro).
 pub fn install_genesis<DB: DatabaseCommitExt>(db: &mut DB) {
-    db.put_account(ARBOS_STATE_ADDRESS, AccountInfo { nonce: 1, ..AccountInfo::default() });
+    db.put_account(
+        ARBOS_STATE_ADDRESS,
+        AccountInfo {
+            nonce: 1,
+            ..AccountInfo::default()
+        },
+    );
     for a in ARB_PRECOMPILES {
         let code = Bytecode::new_raw(Bytes::from_static(&[0xFE]));
-        db.put_account(a, AccountInfo { code_hash: code.hash_slow(), code: Some(code), ..AccountInfo::default() });
+        db.put_account(
+            a,
+            AccountInfo {
+                code_hash: code.hash_slow(),
+                code: Some(code),
+                ..AccountInfo::default()
+            },
+        );
     }
 }
 
@@ -142,7 +157,12 @@ impl Devnode {
             basefee: 0,
             ..BlockEnv::default()
         };
-        Self { runtime, db, block, snapshots: Vec::new() }
+        Self {
+            runtime,
+            db,
+            block,
+            snapshots: Vec::new(),
+        }
     }
 
     /// The VM runtime (configuration and compiled programs).
@@ -199,7 +219,10 @@ impl Devnode {
     /// Code of `account`.
     #[must_use]
     pub fn code(&self, account: Address) -> Bytes {
-        self.info(account).code.map(|c| c.original_bytes()).unwrap_or_default()
+        self.info(account)
+            .code
+            .map(|c| c.original_bytes())
+            .unwrap_or_default()
     }
 
     /// Sets the code of `account`.
@@ -251,7 +274,9 @@ impl Devnode {
             return false;
         }
         self.snapshots.truncate(id + 1);
-        let Some((db, block)) = self.snapshots.pop() else { return false };
+        let Some((db, block)) = self.snapshots.pop() else {
+            return false;
+        };
         self.db = db;
         self.block = block;
         true
@@ -277,7 +302,8 @@ impl Devnode {
     /// A message for invalid transactions.
     pub fn execute(&mut self, tx: TxEnv) -> Result<Execution, String> {
         let cfg = self.runtime.cfg_env();
-        execute_with_cfg(&self.runtime, &mut self.db, self.block.clone(), cfg, tx).map_err(|e| e.to_string())
+        execute_with_cfg(&self.runtime, &mut self.db, self.block.clone(), cfg, tx)
+            .map_err(|e| e.to_string())
     }
 
     /// Executes and commits `tx`, mining one block.
@@ -296,7 +322,13 @@ impl Devnode {
     ///
     /// # Errors
     /// A message for invalid transactions (bad nonce, no funds…).
-    pub fn transact(&mut self, from: Address, to: Address, data: Bytes, value: U256) -> Result<TxOutcome, String> {
+    pub fn transact(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Bytes,
+        value: U256,
+    ) -> Result<TxOutcome, String> {
         let tx = self.tx(from, TxKind::Call(to), data, value, DEFAULT_TX_GAS);
         self.transact_tx(tx)
     }
@@ -314,14 +346,20 @@ impl Devnode {
     ///
     /// # Errors
     /// A message for invalid transactions.
-    pub fn call_with_value(&mut self, from: Address, to: Address, data: Bytes, value: U256) -> Result<TxOutcome, String> {
+    pub fn call_with_value(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Bytes,
+        value: U256,
+    ) -> Result<TxOutcome, String> {
         let tx = self.tx(from, TxKind::Call(to), data, value, DEFAULT_TX_GAS);
         let mut cfg = self.runtime.cfg_env();
         cfg.disable_nonce_check = true;
         cfg.disable_balance_check = true;
         cfg.disable_base_fee = true;
-        let exec =
-            execute_with_cfg(&self.runtime, &mut self.db, self.block.clone(), cfg, tx).map_err(|e| e.to_string())?;
+        let exec = execute_with_cfg(&self.runtime, &mut self.db, self.block.clone(), cfg, tx)
+            .map_err(|e| e.to_string())?;
         Ok(TxOutcome::from_execution(&exec))
     }
 
@@ -329,7 +367,12 @@ impl Devnode {
     ///
     /// # Errors
     /// A message for invalid transactions.
-    pub fn deploy(&mut self, from: Address, init_code: Bytes, value: U256) -> Result<TxOutcome, String> {
+    pub fn deploy(
+        &mut self,
+        from: Address,
+        init_code: Bytes,
+        value: U256,
+    ) -> Result<TxOutcome, String> {
         let tx = self.tx(from, TxKind::Create, init_code, value, DEFAULT_TX_GAS);
         self.transact_tx(tx)
     }
@@ -339,10 +382,16 @@ impl Devnode {
     ///
     /// # Errors
     /// The failed deployment.
+    #[allow(clippy::result_large_err)] // the outcome is the error report; boxing would only add noise
     pub fn deploy_wasm(&mut self, from: Address, wasm: &[u8]) -> Result<Address, TxOutcome> {
         let code = stylus_validate::program_code(wasm);
         let init = stylus_validate::deploy_init_code(&code);
-        let out = self.deploy(from, init.into(), U256::ZERO).map_err(|e| TxOutcome { halt: Some(e), ..TxOutcome::default() })?;
+        let out = self
+            .deploy(from, init.into(), U256::ZERO)
+            .map_err(|e| TxOutcome {
+                halt: Some(e),
+                ..TxOutcome::default()
+            })?;
         match out.created {
             Some(a) if out.success => Ok(a),
             _ => Err(out),
@@ -353,10 +402,16 @@ impl Devnode {
     ///
     /// # Errors
     /// The simulated activation's failure.
+    #[allow(clippy::result_large_err)] // the outcome is the error report; boxing would only add noise
     pub fn activation_fee(&mut self, from: Address, program: Address) -> Result<U256, TxOutcome> {
         let data = ArbWasm::activateProgramCall { program }.abi_encode();
         let big = U256::from(10u64).pow(U256::from(18));
-        let out = self.call_with_value(from, ARB_WASM, data.into(), big).map_err(|e| TxOutcome { halt: Some(e), ..TxOutcome::default() })?;
+        let out = self
+            .call_with_value(from, ARB_WASM, data.into(), big)
+            .map_err(|e| TxOutcome {
+                halt: Some(e),
+                ..TxOutcome::default()
+            })?;
         if !out.success {
             return Err(out);
         }
@@ -371,21 +426,34 @@ impl Devnode {
     ///
     /// # Errors
     /// The failed activation (revert data holds the ArbWasm custom error).
+    #[allow(clippy::result_large_err)] // the outcome is the error report; boxing would only add noise
     pub fn activate(&mut self, from: Address, program: Address) -> Result<TxOutcome, TxOutcome> {
         let fee = self.activation_fee(from, program)?;
         let value = fee + fee / U256::from(5);
         let data = ArbWasm::activateProgramCall { program }.abi_encode();
         let out = self
             .transact(from, ARB_WASM, data.into(), value)
-            .map_err(|e| TxOutcome { halt: Some(e), ..TxOutcome::default() })?;
-        if out.success { Ok(out) } else { Err(out) }
+            .map_err(|e| TxOutcome {
+                halt: Some(e),
+                ..TxOutcome::default()
+            })?;
+        if out.success {
+            Ok(out)
+        } else {
+            Err(out)
+        }
     }
 
     /// Deploys and activates a WASM program; funds `from` for the data fee.
     ///
     /// # Errors
     /// The failed deployment or activation.
-    pub fn deploy_and_activate(&mut self, from: Address, wasm: &[u8]) -> Result<Address, TxOutcome> {
+    #[allow(clippy::result_large_err)] // the outcome is the error report; boxing would only add noise
+    pub fn deploy_and_activate(
+        &mut self,
+        from: Address,
+        wasm: &[u8],
+    ) -> Result<Address, TxOutcome> {
         let program = self.deploy_wasm(from, wasm)?;
         self.fund(from, U256::from(10u64).pow(U256::from(18)));
         self.activate(from, program)?;

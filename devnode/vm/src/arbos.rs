@@ -71,7 +71,8 @@ impl Program {
     /// Seconds since activation at `time`.
     #[must_use]
     pub fn age(&self, time: u64) -> u64 {
-        let activated = ARBITRUM_START_TIME.saturating_add(u64::from(self.activated_at).saturating_mul(3600));
+        let activated =
+            ARBITRUM_START_TIME.saturating_add(u64::from(self.activated_at).saturating_mul(3600));
         time.saturating_sub(activated)
     }
 
@@ -113,7 +114,12 @@ impl ProgramError {
         use alloy_sol_types::SolError;
         match *self {
             Self::NotActivated => W::ProgramNotActivated {}.abi_encode().into(),
-            Self::NeedsUpgrade(v, s) => W::ProgramNeedsUpgrade { version: v, stylusVersion: s }.abi_encode().into(),
+            Self::NeedsUpgrade(v, s) => W::ProgramNeedsUpgrade {
+                version: v,
+                stylusVersion: s,
+            }
+            .abi_encode()
+            .into(),
             Self::Expired(age) => W::ProgramExpired { ageInSeconds: age }.abi_encode().into(),
         }
     }
@@ -150,8 +156,11 @@ fn store<CTX: ContextTr>(ctx: &mut CTX, key: U256, value: U256) -> Result<(), Db
     // Keep the state account non-empty so that EIP-161 never clears its storage.
     {
         let mut acc = ctx.journal_mut().load_account_mut(ARBOS_STATE_ADDRESS)?;
-        if revm::context_interface::journaled_state::account::JournaledAccountTr::nonce(&*acc) == 0 {
-            revm::context_interface::journaled_state::account::JournaledAccountTr::set_nonce(&mut *acc, 1);
+        if revm::context_interface::journaled_state::account::JournaledAccountTr::nonce(&*acc) == 0
+        {
+            revm::context_interface::journaled_state::account::JournaledAccountTr::set_nonce(
+                &mut *acc, 1,
+            );
         }
     }
     ctx.journal_mut().sstore(ARBOS_STATE_ADDRESS, key, value)?;
@@ -171,8 +180,16 @@ pub fn get_program<CTX: ContextTr>(ctx: &mut CTX, codehash: &B256) -> Result<Pro
 ///
 /// # Errors
 /// Database errors.
-pub fn set_program<CTX: ContextTr>(ctx: &mut CTX, codehash: &B256, program: &Program) -> Result<(), DbErr<CTX>> {
-    store(ctx, slot(b"stylus.program", codehash), U256::from_be_bytes(program.encode().0))
+pub fn set_program<CTX: ContextTr>(
+    ctx: &mut CTX,
+    codehash: &B256,
+    program: &Program,
+) -> Result<(), DbErr<CTX>> {
+    store(
+        ctx,
+        slot(b"stylus.program", codehash),
+        U256::from_be_bytes(program.encode().0),
+    )
 }
 
 /// Reads the module hash of `codehash`.
@@ -180,7 +197,9 @@ pub fn set_program<CTX: ContextTr>(ctx: &mut CTX, codehash: &B256, program: &Pro
 /// # Errors
 /// Database errors.
 pub fn get_module_hash<CTX: ContextTr>(ctx: &mut CTX, codehash: &B256) -> Result<B256, DbErr<CTX>> {
-    Ok(B256::from(load(ctx, slot(b"stylus.module", codehash))?.to_be_bytes::<32>()))
+    Ok(B256::from(
+        load(ctx, slot(b"stylus.module", codehash))?.to_be_bytes::<32>(),
+    ))
 }
 
 /// The active program of `codehash` at `time`, or why it cannot run.
@@ -198,7 +217,10 @@ pub fn active_program<CTX: ContextTr>(
         return Ok(Err(ProgramError::NotActivated));
     }
     if program.version != cfg.stylus.version {
-        return Ok(Err(ProgramError::NeedsUpgrade(program.version, cfg.stylus.version)));
+        return Ok(Err(ProgramError::NeedsUpgrade(
+            program.version,
+            cfg.stylus.version,
+        )));
     }
     let age = program.age(time);
     if age > u64::from(cfg.stylus.expiry_days) * 86_400 {
@@ -239,8 +261,12 @@ pub fn data_fee<CTX: ContextTr>(ctx: &mut CTX, bytes: u32, time: u64) -> Result<
         last = ARBITRUM_START_TIME;
     }
     let passed = time.saturating_sub(last).min(u64::from(u32::MAX));
-    let credit = INITIAL_BYTES_PER_SECOND.saturating_mul(passed).min(u64::from(u32::MAX));
-    let demand = (demand as u32).saturating_sub(credit as u32).saturating_add(bytes);
+    let credit = INITIAL_BYTES_PER_SECOND
+        .saturating_mul(passed)
+        .min(u64::from(u32::MAX));
+    let demand = (demand as u32)
+        .saturating_sub(credit as u32)
+        .saturating_add(bytes);
     store(ctx, demand_key, U256::from(demand))?;
     store(ctx, last_key, U256::from(time))?;
     let exponent = 10_000u64 * u64::from(demand) / INITIAL_INERTIA;
@@ -293,7 +319,10 @@ pub fn prepare(
     engine.compile(codehash, &out.wasm)?;
     let mut pre = b"stylus-vm module v1".to_vec();
     pre.extend_from_slice(&out.wasm);
-    Ok(Prepared { costs: out.costs, module_hash: keccak256(pre) })
+    Ok(Prepared {
+        costs: out.costs,
+        module_hash: keccak256(pre),
+    })
 }
 
 /// Decompresses classic Stylus code (`EF F0 00 <dict> brotli`).
@@ -365,15 +394,22 @@ pub fn activate<CTX: ContextTr>(
     let code = ctx.journal_mut().code(program)?.data;
     let codehash = ctx.journal_mut().code_hash(program)?.data;
     let existing = get_program(ctx, &codehash)?;
-    let expired = existing.activated_at == 0 || existing.age(time) > u64::from(cfg.stylus.expiry_days) * 86_400;
+    let expired = existing.activated_at == 0
+        || existing.age(time) > u64::from(cfg.stylus.expiry_days) * 86_400;
     if existing.version == cfg.stylus.version && !expired {
-        return Ok(Err(ActivationError::Revert(W::ProgramUpToDate {}.abi_encode().into())));
+        return Ok(Err(ActivationError::Revert(
+            W::ProgramUpToDate {}.abi_encode().into(),
+        )));
     }
     if !is_stylus_program(&code) {
         if cfg.arbos_version >= 60 {
-            return Ok(Err(ActivationError::Revert(W::ProgramNotWasm {}.abi_encode().into())));
+            return Ok(Err(ActivationError::Revert(
+                W::ProgramNotWasm {}.abi_encode().into(),
+            )));
         }
-        return Ok(Err(ActivationError::TakeAllGas("specified bytecode is not a Stylus program".into())));
+        return Ok(Err(ActivationError::TakeAllGas(
+            "specified bytecode is not a Stylus program".into(),
+        )));
     }
     let prepared = match prepare(engine, cfg, &code, codehash, cfg.stylus.page_limit) {
         Ok(p) => p,
@@ -394,7 +430,11 @@ pub fn activate<CTX: ContextTr>(
         cached: existing.cached,
     };
     set_program(ctx, &codehash, &record)?;
-    store(ctx, slot(b"stylus.module", &codehash), U256::from_be_bytes(prepared.module_hash.0))?;
+    store(
+        ctx,
+        slot(b"stylus.module", &codehash),
+        U256::from_be_bytes(prepared.module_hash.0),
+    )?;
     // storage writes (record, module hash, pricer) as Nitro's burner prices them
     gas_used = gas_used.saturating_add(4 * 20_000);
     if gas_used > gas_limit {

@@ -17,7 +17,13 @@ pub const ARB_WASM_CACHE: Address = address!("0x00000000000000000000000000000000
 /// Where activation data fees go (the network fee account).
 pub const NETWORK_FEE_ACCOUNT: Address = address!("0x00000000000000000000000000000000000A4B05");
 /// The Arbitrum precompiles this crate provides.
-pub const ARB_PRECOMPILES: [Address; 5] = [ARB_SYS, ARB_OWNER_PUBLIC, ARB_GAS_INFO, ARB_WASM, ARB_WASM_CACHE];
+pub const ARB_PRECOMPILES: [Address; 5] = [
+    ARB_SYS,
+    ARB_OWNER_PUBLIC,
+    ARB_GAS_INFO,
+    ARB_WASM,
+    ARB_WASM_CACHE,
+];
 
 /// Arbitrum's start time: program ages count hours from here.
 pub const ARBITRUM_START_TIME: u64 = 1_421_388_000;
@@ -66,7 +72,11 @@ impl StylusParams {
         Self {
             version: 2,
             ink_price: 10_000,
-            max_stack_depth: if arbos_version >= 50 { 22_000 } else { 4 * 65_536 },
+            max_stack_depth: if arbos_version >= 50 {
+                22_000
+            } else {
+                4 * 65_536
+            },
             free_pages: 2,
             page_gas: 1000,
             page_ramp: 620_674_314,

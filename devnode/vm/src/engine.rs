@@ -11,11 +11,13 @@ use std::sync::{Arc, Mutex};
 
 use revm::primitives::{Bytes, B256};
 use wasmi::{
-    AsContext, Caller, CompilationMode, Config, Engine, Func, Global, Instance, Linker, Memory, Module,
-    ResumableCall, ResumableCallHostTrap, Store, Val,
+    AsContext, Caller, CompilationMode, Config, Engine, Func, Global, Instance, Linker, Memory,
+    Module, ResumableCall, ResumableCallHostTrap, Store, Val,
 };
 
-use crate::host::{complete, io, CallKind, CodeUse, Escape, Guest, HostState, MathOp, Request, Response, Resume};
+use crate::host::{
+    complete, io, CallKind, CodeUse, Escape, Guest, HostState, MathOp, Request, Response, Resume,
+};
 use crate::instrument::{STYLUS_INK_LEFT, STYLUS_INK_STATUS, STYLUS_STACK_LEFT};
 
 /// How a program run ended (Nitro's `UserOutcome`).
@@ -95,24 +97,39 @@ macro_rules! impl_guest {
                 }
             }
             fn read(&self, ptr: u32, len: u32) -> Result<Vec<u8>, Escape> {
-                let mem = self.0.data().memory.ok_or_else(|| Escape::Memory("no memory".into()))?;
+                let mem = self
+                    .0
+                    .data()
+                    .memory
+                    .ok_or_else(|| Escape::Memory("no memory".into()))?;
                 let data = mem.data(&self.0);
-                let end = (ptr as usize).checked_add(len as usize).filter(|e| *e <= data.len());
+                let end = (ptr as usize)
+                    .checked_add(len as usize)
+                    .filter(|e| *e <= data.len());
                 match end {
                     Some(end) => Ok(data[ptr as usize..end].to_vec()),
                     None => Err(Escape::Memory(format!("read {len} bytes at {ptr}"))),
                 }
             }
             fn write(&mut self, ptr: u32, src: &[u8]) -> Result<(), Escape> {
-                let mem = self.0.data().memory.ok_or_else(|| Escape::Memory("no memory".into()))?;
+                let mem = self
+                    .0
+                    .data()
+                    .memory
+                    .ok_or_else(|| Escape::Memory("no memory".into()))?;
                 let data = mem.data_mut(&mut self.0);
-                let end = (ptr as usize).checked_add(src.len()).filter(|e| *e <= data.len());
+                let end = (ptr as usize)
+                    .checked_add(src.len())
+                    .filter(|e| *e <= data.len());
                 match end {
                     Some(end) => {
                         data[ptr as usize..end].copy_from_slice(src);
                         Ok(())
                     }
-                    None => Err(Escape::Memory(format!("write {} bytes at {ptr}", src.len()))),
+                    None => Err(Escape::Memory(format!(
+                        "write {} bytes at {ptr}",
+                        src.len()
+                    ))),
                 }
             }
             fn host(&mut self) -> &mut HostState {
@@ -144,84 +161,236 @@ type C<'a> = Caller<'a, WasmiHost>;
 fn build_linker(engine: &Engine) -> Result<Linker<WasmiHost>, wasmi::Error> {
     let mut l = Linker::<WasmiHost>::new(engine);
     let vm = "vm_hooks";
-    l.func_wrap(vm, "read_args", |c: C<'_>, p: i32| wrap(io::read_args(&mut G(c), u(p))))?;
-    l.func_wrap(vm, "write_result", |c: C<'_>, p: i32, n: i32| wrap(io::write_result(&mut G(c), u(p), u(n))))?;
-    l.func_wrap(vm, "exit_early", |c: C<'_>, s: i32| wrap(io::exit_early(&mut G(c), u(s))))?;
+    l.func_wrap(vm, "read_args", |c: C<'_>, p: i32| {
+        wrap(io::read_args(&mut G(c), u(p)))
+    })?;
+    l.func_wrap(vm, "write_result", |c: C<'_>, p: i32, n: i32| {
+        wrap(io::write_result(&mut G(c), u(p), u(n)))
+    })?;
+    l.func_wrap(vm, "exit_early", |c: C<'_>, s: i32| {
+        wrap(io::exit_early(&mut G(c), u(s)))
+    })?;
     l.func_wrap(vm, "storage_load_bytes32", |c: C<'_>, k: i32, d: i32| {
         wrap(io::storage_load_bytes32(&mut G(c), u(k), u(d)))
     })?;
     l.func_wrap(vm, "storage_cache_bytes32", |c: C<'_>, k: i32, v: i32| {
         wrap(io::storage_cache_bytes32(&mut G(c), u(k), u(v)))
     })?;
-    l.func_wrap(vm, "storage_flush_cache", |c: C<'_>, clear: i32| wrap(io::storage_flush_cache(&mut G(c), u(clear))))?;
+    l.func_wrap(vm, "storage_flush_cache", |c: C<'_>, clear: i32| {
+        wrap(io::storage_flush_cache(&mut G(c), u(clear)))
+    })?;
     l.func_wrap(vm, "transient_load_bytes32", |c: C<'_>, k: i32, d: i32| {
         wrap(io::transient_load_bytes32(&mut G(c), u(k), u(d)))
     })?;
     l.func_wrap(vm, "transient_store_bytes32", |c: C<'_>, k: i32, v: i32| {
         wrap(io::transient_store_bytes32(&mut G(c), u(k), u(v)))
     })?;
-    l.func_wrap(vm, "call_contract", |c: C<'_>, a: i32, d: i32, n: i32, v: i32, gas: i64, r: i32| {
-        wrap(io::call(&mut G(c), CallKind::Call, u(a), u(d), u(n), Some(u(v)), gas as u64, u(r)))
+    l.func_wrap(
+        vm,
+        "call_contract",
+        |c: C<'_>, a: i32, d: i32, n: i32, v: i32, gas: i64, r: i32| {
+            wrap(io::call(
+                &mut G(c),
+                CallKind::Call,
+                u(a),
+                u(d),
+                u(n),
+                Some(u(v)),
+                gas as u64,
+                u(r),
+            ))
+        },
+    )?;
+    l.func_wrap(
+        vm,
+        "delegate_call_contract",
+        |c: C<'_>, a: i32, d: i32, n: i32, gas: i64, r: i32| {
+            wrap(io::call(
+                &mut G(c),
+                CallKind::Delegate,
+                u(a),
+                u(d),
+                u(n),
+                None,
+                gas as u64,
+                u(r),
+            ))
+        },
+    )?;
+    l.func_wrap(
+        vm,
+        "static_call_contract",
+        |c: C<'_>, a: i32, d: i32, n: i32, gas: i64, r: i32| {
+            wrap(io::call(
+                &mut G(c),
+                CallKind::Static,
+                u(a),
+                u(d),
+                u(n),
+                None,
+                gas as u64,
+                u(r),
+            ))
+        },
+    )?;
+    l.func_wrap(
+        vm,
+        "create1",
+        |c: C<'_>, code: i32, n: i32, e: i32, addr: i32, r: i32| {
+            wrap(io::create(
+                &mut G(c),
+                u(code),
+                u(n),
+                u(e),
+                None,
+                u(addr),
+                u(r),
+            ))
+        },
+    )?;
+    l.func_wrap(
+        vm,
+        "create2",
+        |c: C<'_>, code: i32, n: i32, e: i32, s: i32, addr: i32, r: i32| {
+            wrap(io::create(
+                &mut G(c),
+                u(code),
+                u(n),
+                u(e),
+                Some(u(s)),
+                u(addr),
+                u(r),
+            ))
+        },
+    )?;
+    l.func_wrap(
+        vm,
+        "read_return_data",
+        |c: C<'_>, d: i32, o: i32, s: i32| wrap(io::read_return_data(&mut G(c), u(d), u(o), u(s))),
+    )?;
+    l.func_wrap(vm, "return_data_size", |c: C<'_>| {
+        wrap(io::return_data_size(&mut G(c)))
     })?;
-    l.func_wrap(vm, "delegate_call_contract", |c: C<'_>, a: i32, d: i32, n: i32, gas: i64, r: i32| {
-        wrap(io::call(&mut G(c), CallKind::Delegate, u(a), u(d), u(n), None, gas as u64, u(r)))
+    l.func_wrap(vm, "emit_log", |c: C<'_>, d: i32, n: i32, t: i32| {
+        wrap(io::emit_log(&mut G(c), u(d), u(n), u(t)))
     })?;
-    l.func_wrap(vm, "static_call_contract", |c: C<'_>, a: i32, d: i32, n: i32, gas: i64, r: i32| {
-        wrap(io::call(&mut G(c), CallKind::Static, u(a), u(d), u(n), None, gas as u64, u(r)))
+    l.func_wrap(vm, "account_balance", |c: C<'_>, a: i32, d: i32| {
+        wrap(io::account_balance(&mut G(c), u(a), u(d)))
     })?;
-    l.func_wrap(vm, "create1", |c: C<'_>, code: i32, n: i32, e: i32, addr: i32, r: i32| {
-        wrap(io::create(&mut G(c), u(code), u(n), u(e), None, u(addr), u(r)))
+    l.func_wrap(
+        vm,
+        "account_code",
+        |c: C<'_>, a: i32, o: i32, s: i32, d: i32| {
+            wrap(io::account_code(
+                &mut G(c),
+                u(a),
+                CodeUse::Copy {
+                    offset: u(o),
+                    size: u(s),
+                    dest: u(d),
+                },
+            ))
+        },
+    )?;
+    l.func_wrap(vm, "account_code_size", |c: C<'_>, a: i32| {
+        wrap(io::account_code(&mut G(c), u(a), CodeUse::Size))
     })?;
-    l.func_wrap(vm, "create2", |c: C<'_>, code: i32, n: i32, e: i32, s: i32, addr: i32, r: i32| {
-        wrap(io::create(&mut G(c), u(code), u(n), u(e), Some(u(s)), u(addr), u(r)))
+    l.func_wrap(vm, "account_codehash", |c: C<'_>, a: i32, d: i32| {
+        wrap(io::account_codehash(&mut G(c), u(a), u(d)))
     })?;
-    l.func_wrap(vm, "read_return_data", |c: C<'_>, d: i32, o: i32, s: i32| {
-        wrap(io::read_return_data(&mut G(c), u(d), u(o), u(s)))
+    l.func_wrap(vm, "evm_gas_left", |c: C<'_>| {
+        wrap(io::evm_gas_left(&mut G(c)))
     })?;
-    l.func_wrap(vm, "return_data_size", |c: C<'_>| wrap(io::return_data_size(&mut G(c))))?;
-    l.func_wrap(vm, "emit_log", |c: C<'_>, d: i32, n: i32, t: i32| wrap(io::emit_log(&mut G(c), u(d), u(n), u(t))))?;
-    l.func_wrap(vm, "account_balance", |c: C<'_>, a: i32, d: i32| wrap(io::account_balance(&mut G(c), u(a), u(d))))?;
-    l.func_wrap(vm, "account_code", |c: C<'_>, a: i32, o: i32, s: i32, d: i32| {
-        wrap(io::account_code(&mut G(c), u(a), CodeUse::Copy { offset: u(o), size: u(s), dest: u(d) }))
+    l.func_wrap(vm, "evm_ink_left", |c: C<'_>| {
+        wrap(io::evm_ink_left(&mut G(c)))
     })?;
-    l.func_wrap(vm, "account_code_size", |c: C<'_>, a: i32| wrap(io::account_code(&mut G(c), u(a), CodeUse::Size)))?;
-    l.func_wrap(vm, "account_codehash", |c: C<'_>, a: i32, d: i32| wrap(io::account_codehash(&mut G(c), u(a), u(d))))?;
-    l.func_wrap(vm, "evm_gas_left", |c: C<'_>| wrap(io::evm_gas_left(&mut G(c))))?;
-    l.func_wrap(vm, "evm_ink_left", |c: C<'_>| wrap(io::evm_ink_left(&mut G(c))))?;
-    l.func_wrap(vm, "block_basefee", |c: C<'_>, d: i32| wrap(io::write_word(&mut G(c), u(d), |e| e.block_basefee.to_vec())))?;
+    l.func_wrap(vm, "block_basefee", |c: C<'_>, d: i32| {
+        wrap(io::write_word(&mut G(c), u(d), |e| {
+            e.block_basefee.to_vec()
+        }))
+    })?;
     l.func_wrap(vm, "block_coinbase", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), u(d), |e| e.block_coinbase.to_vec()))
+        wrap(io::write_word(&mut G(c), u(d), |e| {
+            e.block_coinbase.to_vec()
+        }))
     })?;
-    l.func_wrap(vm, "block_gas_limit", |c: C<'_>| wrap(io::read_u64(&mut G(c), |e| e.block_gas_limit)))?;
-    l.func_wrap(vm, "block_number", |c: C<'_>| wrap(io::read_u64(&mut G(c), |e| e.block_number)))?;
-    l.func_wrap(vm, "block_timestamp", |c: C<'_>| wrap(io::read_u64(&mut G(c), |e| e.block_timestamp)))?;
-    l.func_wrap(vm, "chainid", |c: C<'_>| wrap(io::read_u64(&mut G(c), |e| e.chainid)))?;
+    l.func_wrap(vm, "block_gas_limit", |c: C<'_>| {
+        wrap(io::read_u64(&mut G(c), |e| e.block_gas_limit))
+    })?;
+    l.func_wrap(vm, "block_number", |c: C<'_>| {
+        wrap(io::read_u64(&mut G(c), |e| e.block_number))
+    })?;
+    l.func_wrap(vm, "block_timestamp", |c: C<'_>| {
+        wrap(io::read_u64(&mut G(c), |e| e.block_timestamp))
+    })?;
+    l.func_wrap(vm, "chainid", |c: C<'_>| {
+        wrap(io::read_u64(&mut G(c), |e| e.chainid))
+    })?;
     l.func_wrap(vm, "contract_address", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), u(d), |e| e.contract_address.to_vec()))
+        wrap(io::write_word(&mut G(c), u(d), |e| {
+            e.contract_address.to_vec()
+        }))
     })?;
-    l.func_wrap(vm, "msg_sender", |c: C<'_>, d: i32| wrap(io::write_word(&mut G(c), u(d), |e| e.msg_sender.to_vec())))?;
-    l.func_wrap(vm, "msg_value", |c: C<'_>, d: i32| wrap(io::write_word(&mut G(c), u(d), |e| e.msg_value.to_vec())))?;
-    l.func_wrap(vm, "tx_origin", |c: C<'_>, d: i32| wrap(io::write_word(&mut G(c), u(d), |e| e.tx_origin.to_vec())))?;
-    l.func_wrap(vm, "tx_gas_price", |c: C<'_>, d: i32| wrap(io::write_word(&mut G(c), u(d), |e| e.tx_gas_price.to_vec())))?;
-    l.func_wrap(vm, "tx_ink_price", |c: C<'_>| wrap(io::tx_ink_price(&mut G(c))))?;
-    l.func_wrap(vm, "msg_reentrant", |c: C<'_>| wrap(io::msg_reentrant(&mut G(c))))?;
-    for (name, op) in [("math_div", MathOp::Div), ("math_mod", MathOp::Mod), ("math_pow", MathOp::Pow)] {
-        l.func_wrap(vm, name, move |c: C<'_>, a: i32, b: i32| wrap(io::math(&mut G(c), op, u(a), u(b), 0)))?;
-    }
-    for (name, op) in [("math_add_mod", MathOp::AddMod), ("math_mul_mod", MathOp::MulMod)] {
-        l.func_wrap(vm, name, move |c: C<'_>, a: i32, b: i32, m: i32| wrap(io::math(&mut G(c), op, u(a), u(b), u(m))))?;
-    }
-    l.func_wrap(vm, "native_keccak256", |c: C<'_>, p: i32, n: i32, o: i32| {
-        wrap(io::native_keccak256(&mut G(c), u(p), u(n), u(o)))
+    l.func_wrap(vm, "msg_sender", |c: C<'_>, d: i32| {
+        wrap(io::write_word(&mut G(c), u(d), |e| e.msg_sender.to_vec()))
     })?;
-    l.func_wrap(vm, "pay_for_memory_grow", |c: C<'_>, p: i32| wrap(io::pay_for_memory_grow(&mut G(c), u(p))))?;
+    l.func_wrap(vm, "msg_value", |c: C<'_>, d: i32| {
+        wrap(io::write_word(&mut G(c), u(d), |e| e.msg_value.to_vec()))
+    })?;
+    l.func_wrap(vm, "tx_origin", |c: C<'_>, d: i32| {
+        wrap(io::write_word(&mut G(c), u(d), |e| e.tx_origin.to_vec()))
+    })?;
+    l.func_wrap(vm, "tx_gas_price", |c: C<'_>, d: i32| {
+        wrap(io::write_word(&mut G(c), u(d), |e| e.tx_gas_price.to_vec()))
+    })?;
+    l.func_wrap(vm, "tx_ink_price", |c: C<'_>| {
+        wrap(io::tx_ink_price(&mut G(c)))
+    })?;
+    l.func_wrap(vm, "msg_reentrant", |c: C<'_>| {
+        wrap(io::msg_reentrant(&mut G(c)))
+    })?;
+    for (name, op) in [
+        ("math_div", MathOp::Div),
+        ("math_mod", MathOp::Mod),
+        ("math_pow", MathOp::Pow),
+    ] {
+        l.func_wrap(vm, name, move |c: C<'_>, a: i32, b: i32| {
+            wrap(io::math(&mut G(c), op, u(a), u(b), 0))
+        })?;
+    }
+    for (name, op) in [
+        ("math_add_mod", MathOp::AddMod),
+        ("math_mul_mod", MathOp::MulMod),
+    ] {
+        l.func_wrap(vm, name, move |c: C<'_>, a: i32, b: i32, m: i32| {
+            wrap(io::math(&mut G(c), op, u(a), u(b), u(m)))
+        })?;
+    }
+    l.func_wrap(
+        vm,
+        "native_keccak256",
+        |c: C<'_>, p: i32, n: i32, o: i32| wrap(io::native_keccak256(&mut G(c), u(p), u(n), u(o))),
+    )?;
+    l.func_wrap(vm, "pay_for_memory_grow", |c: C<'_>, p: i32| {
+        wrap(io::pay_for_memory_grow(&mut G(c), u(p)))
+    })?;
     // debug-only imports (activation rejects them on non-debug chains)
     let con = "console";
-    l.func_wrap(con, "log_txt", |c: C<'_>, p: i32, n: i32| wrap(io::log_txt(&mut G(c), u(p), u(n))))?;
-    l.func_wrap(con, "log_i32", |c: C<'_>, v: i32| io::log_value(&mut G(c), v.to_string()))?;
-    l.func_wrap(con, "log_i64", |c: C<'_>, v: i64| io::log_value(&mut G(c), v.to_string()))?;
-    l.func_wrap(con, "log_f32", |c: C<'_>, v: f32| io::log_value(&mut G(c), format!("{v:?}")))?;
-    l.func_wrap(con, "log_f64", |c: C<'_>, v: f64| io::log_value(&mut G(c), format!("{v:?}")))?;
+    l.func_wrap(con, "log_txt", |c: C<'_>, p: i32, n: i32| {
+        wrap(io::log_txt(&mut G(c), u(p), u(n)))
+    })?;
+    l.func_wrap(con, "log_i32", |c: C<'_>, v: i32| {
+        io::log_value(&mut G(c), v.to_string())
+    })?;
+    l.func_wrap(con, "log_i64", |c: C<'_>, v: i64| {
+        io::log_value(&mut G(c), v.to_string())
+    })?;
+    l.func_wrap(con, "log_f32", |c: C<'_>, v: f32| {
+        io::log_value(&mut G(c), format!("{v:?}"))
+    })?;
+    l.func_wrap(con, "log_f64", |c: C<'_>, v: f64| {
+        io::log_value(&mut G(c), format!("{v:?}"))
+    })?;
     l.func_wrap(con, "tee_i32", |c: C<'_>, v: i32| {
         io::log_value(&mut G(c), v.to_string());
         v
@@ -287,7 +456,11 @@ impl WasmiEngine {
         let engine = Engine::new(&config);
         // SAFETY: the linker only registers distinct names with fixed types.
         let linker = build_linker(&engine).expect("host functions link");
-        Self { engine, linker: Arc::new(linker), modules: Arc::default() }
+        Self {
+            engine,
+            linker: Arc::new(linker),
+            modules: Arc::default(),
+        }
     }
 
     /// Whether a module for `key` is cached.
@@ -320,18 +493,37 @@ impl WasmiEngine {
             .get(key)
             .cloned()
             .ok_or("module not compiled")?;
-        let mut store = Store::new(&self.engine, WasmiHost { state, ..WasmiHost::default() });
-        let instance: Instance = self.linker.instantiate_and_start(&mut store, &module).map_err(|e| e.to_string())?;
+        let mut store = Store::new(
+            &self.engine,
+            WasmiHost {
+                state,
+                ..WasmiHost::default()
+            },
+        );
+        let instance: Instance = self
+            .linker
+            .instantiate_and_start(&mut store, &module)
+            .map_err(|e| e.to_string())?;
         let memory = instance.get_memory(&store, "memory");
         let ink = instance.get_global(&store, STYLUS_INK_LEFT);
         let status = instance.get_global(&store, STYLUS_INK_STATUS);
-        let stack = instance.get_global(&store, STYLUS_STACK_LEFT).ok_or("missing stack global")?;
-        let entry = instance.get_func(&store, crate::instrument::ENTRY_POINT).ok_or("missing entry point")?;
+        let stack = instance
+            .get_global(&store, STYLUS_STACK_LEFT)
+            .ok_or("missing stack global")?;
+        let entry = instance
+            .get_func(&store, crate::instrument::ENTRY_POINT)
+            .ok_or("missing entry point")?;
         let data = store.data_mut();
         data.memory = memory;
         data.ink = ink;
         data.status = status;
-        Ok(WasmiRun { store, entry, stack, invocation: None, pending: None })
+        Ok(WasmiRun {
+            store,
+            entry,
+            stack,
+            invocation: None,
+            pending: None,
+        })
     }
 }
 
@@ -346,7 +538,9 @@ pub struct WasmiRun {
 
 impl std::fmt::Debug for WasmiRun {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WasmiRun").field("pending", &self.pending).finish_non_exhaustive()
+        f.debug_struct("WasmiRun")
+            .field("pending", &self.pending)
+            .finish_non_exhaustive()
     }
 }
 
@@ -370,7 +564,11 @@ impl WasmiRun {
                     _ => 1,
                 };
                 let outs = self.store.data().state.outs.clone();
-                Step::Done(if status == 0 { Outcome::Success(outs) } else { Outcome::Revert(outs) })
+                Step::Done(if status == 0 {
+                    Outcome::Success(outs)
+                } else {
+                    Outcome::Revert(outs)
+                })
             }
             Ok(ResumableCall::HostTrap(inv)) => {
                 let escape = inv.host_error().downcast_ref::<Escape>().cloned();
@@ -416,7 +614,9 @@ impl ProgramRun for WasmiRun {
         let _ = self.stack.set(&mut self.store, Val::I32(stack as i32));
         let len = self.store.data().state.args.len() as i32;
         let mut out = [Val::I32(0)];
-        let result = self.entry.call_resumable(&mut self.store, &[Val::I32(len)], &mut out);
+        let result = self
+            .entry
+            .call_resumable(&mut self.store, &[Val::I32(len)], &mut out);
         self.handle(result, &out)
     }
 

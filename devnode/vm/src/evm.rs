@@ -21,16 +21,17 @@ use revm::context_interface::{Block, Cfg, ContextTr, JournalTr, Transaction};
 use revm::handler::evm::{ContextDbError, FrameInitResult, FrameTr};
 use revm::handler::instructions::{EthInstructions, InstructionProvider};
 use revm::handler::{
-    EthFrame, EvmTr, FrameData, FrameInitOrResult, FrameResult, Handler, ItemOrResult, MainnetHandler,
+    EthFrame, EvmTr, FrameData, FrameInitOrResult, FrameResult, Handler, ItemOrResult,
+    MainnetHandler,
 };
+use revm::interpreter::instructions::Instruction;
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
-use revm::interpreter::instructions::Instruction;
-use revm::interpreter::{InstructionContext, InstructionExecResult};
 use revm::interpreter::{
-    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, InstructionResult, InterpreterAction,
-    InterpreterResult,
+    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, InstructionResult,
+    InterpreterAction, InterpreterResult,
 };
+use revm::interpreter::{InstructionContext, InstructionExecResult};
 use revm::primitives::{Address, Bytes, Log, LogData, B256, U256};
 use revm::Database;
 
@@ -38,8 +39,8 @@ use crate::arbos::{self, is_stylus_component, is_stylus_program};
 use crate::config::VmConfig;
 use crate::engine::{Outcome, ProgramRun, Step, WasmiEngine, WasmiRun};
 use crate::host::{ApiStatus, CallKind, EvmData, HostState, Request, Response};
-use crate::pricing::{evm_memory_cost, memory_gas};
 use crate::precompiles::ArbPrecompiles;
+use crate::pricing::{evm_memory_cost, memory_gas};
 
 /// The revm context the VM runs on, over any database.
 pub type StylusContext<DB> = Context<BlockEnv, TxEnv, CfgEnv, DB>;
@@ -71,7 +72,10 @@ impl Runtime {
     /// A runtime for `config`.
     #[must_use]
     pub fn new(config: VmConfig) -> Self {
-        Self { config: Arc::new(config), engine: WasmiEngine::new() }
+        Self {
+            config: Arc::new(config),
+            engine: WasmiEngine::new(),
+        }
     }
 
     /// The revm configuration for this chain (Osaka at ArbOS ≥ 50, 32M tx
@@ -114,7 +118,11 @@ impl Execution {
     /// The reason of a top-level Stylus failure, if any (e.g. `ProgramNotActivated`).
     #[must_use]
     pub fn top_level_error(&self) -> Option<&str> {
-        self.trace.errors.iter().find(|(d, _)| *d == 0).map(|(_, m)| m.as_str())
+        self.trace
+            .errors
+            .iter()
+            .find(|(d, _)| *d == 0)
+            .map(|(_, m)| m.as_str())
     }
 
     /// Shortcut to the execution result.
@@ -193,10 +201,16 @@ impl<DB: Database> StylusEvm<DB> {
     /// nonce or balance checks for `eth_call`).
     pub fn with_cfg(runtime: &Runtime, db: DB, block: BlockEnv, cfg: CfgEnv) -> Self {
         let spec = cfg.spec;
-        let ctx: StylusContext<DB> = Context::<BlockEnv, TxEnv, CfgEnv, DB>::new(db, spec).with_cfg(cfg).with_block(block);
+        let ctx: StylusContext<DB> = Context::<BlockEnv, TxEnv, CfgEnv, DB>::new(db, spec)
+            .with_cfg(cfg)
+            .with_block(block);
         let mut instruction = EthInstructions::new_mainnet_with_spec(spec);
         let selfdestruct_gas = instruction.gas_table()[0xff];
-        instruction.insert_instruction(0xff, Instruction::new(stylus_selfdestruct::<DB>), selfdestruct_gas);
+        instruction.insert_instruction(
+            0xff,
+            Instruction::new(stylus_selfdestruct::<DB>),
+            selfdestruct_gas,
+        );
         let inner = Evm {
             ctx,
             inspector: (),
@@ -204,7 +218,12 @@ impl<DB: Database> StylusEvm<DB> {
             precompiles: ArbPrecompiles::new(spec, runtime.engine.clone(), runtime.config.clone()),
             frame_stack: FrameStack::new_prealloc(8),
         };
-        Self { inner, runtime: runtime.clone(), frames: Vec::new(), tx: TxState::default() }
+        Self {
+            inner,
+            runtime: runtime.clone(),
+            frames: Vec::new(),
+            tx: TxState::default(),
+        }
     }
 
     /// The database.
@@ -226,12 +245,16 @@ impl<DB: Database> StylusEvm<DB> {
         self.inner.ctx.tx = tx;
         self.tx = TxState::default();
         self.frames.clear();
-        let mut handler = MainnetHandler::<Self, EVMError<DB::Error>, EthFrame<EthInterpreter>>::default();
+        let mut handler =
+            MainnetHandler::<Self, EVMError<DB::Error>, EthFrame<EthInterpreter>>::default();
         let result = handler.run(self);
         let state = self.inner.ctx.journal_mut().finalize();
         let trace = std::mem::take(&mut self.tx.trace);
         self.frames.clear();
-        Ok(Execution { result: ResultAndState::new(result?, state), trace })
+        Ok(Execution {
+            result: ResultAndState::new(result?, state),
+            trace,
+        })
     }
 
     fn add_pages(&mut self, pages: u16) -> (u16, u16) {
@@ -291,14 +314,21 @@ impl<DB: Database> StylusEvm<DB> {
             contract_address: acting,
             msg_sender: caller,
             msg_value: B256::from(call_value),
-            tx_gas_price: B256::from(U256::from(ctx.tx().effective_gas_price(u128::from(block.basefee())))),
+            tx_gas_price: B256::from(U256::from(
+                ctx.tx().effective_gas_price(u128::from(block.basefee())),
+            )),
             tx_origin: ctx.tx().caller(),
             reentrant: u32::from(self.tx.programs.get(&acting).copied().unwrap_or(0) > 1),
             read_only: is_static,
         };
         if !self.runtime.engine.is_cached(&codehash) {
-            if let Err(e) = arbos::prepare(&self.runtime.engine, &cfg, &code, codehash, p.page_limit) {
-                self.tx.trace.errors.push((depth, format!("recompilation failed: {e}")));
+            if let Err(e) =
+                arbos::prepare(&self.runtime.engine, &cfg, &code, codehash, p.page_limit)
+            {
+                self.tx
+                    .trace
+                    .errors
+                    .push((depth, format!("recompilation failed: {e}")));
                 return Ok(Step::Done(Outcome::Failure(e)));
             }
         }
@@ -312,13 +342,19 @@ impl<DB: Database> StylusEvm<DB> {
         let mut run = match self.runtime.engine.instantiate(&codehash, state) {
             Ok(r) => r,
             Err(e) => {
-                self.tx.trace.errors.push((depth, format!("instantiation failed: {e}")));
+                self.tx
+                    .trace
+                    .errors
+                    .push((depth, format!("instantiation failed: {e}")));
                 return Ok(Step::Done(Outcome::Failure(e)));
             }
         };
         self.add_pages(program.footprint);
         self.tx.trace.programs_run += 1;
-        let step = run.start(gas.saturating_mul(u64::from(p.ink_price)), p.max_stack_depth);
+        let step = run.start(
+            gas.saturating_mul(u64::from(p.ink_price)),
+            p.max_stack_depth,
+        );
         let sf = self.frames[idx].stylus.as_mut().expect("stylus frame");
         sf.run = Some(run);
         sf.starting_gas = starting_gas;
@@ -331,8 +367,14 @@ impl<DB: Database> StylusEvm<DB> {
     }
 
     /// Runs (or resumes) the Stylus frame at index `idx`.
-    fn run_stylus(&mut self, idx: usize) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, DbError<DB>> {
-        let started = self.frames[idx].stylus.as_ref().is_some_and(|s| s.run.is_some());
+    fn run_stylus(
+        &mut self,
+        idx: usize,
+    ) -> Result<FrameInitOrResult<EthFrame<EthInterpreter>>, DbError<DB>> {
+        let started = self.frames[idx]
+            .stylus
+            .as_ref()
+            .is_some_and(|s| s.run.is_some());
         let mut step = if started {
             let sf = self.frames[idx].stylus.as_mut().expect("stylus frame");
             let resp = sf.resume.take().unwrap_or(Response::Gas(0));
@@ -344,10 +386,12 @@ impl<DB: Database> StylusEvm<DB> {
             match step {
                 Step::Done(outcome) => return self.finish_stylus(idx, outcome),
                 Step::Request(req) => match req {
-                    Request::Call { .. } | Request::Create { .. } => match self.begin_child(idx, req)? {
-                        Ok(init) => return Ok(ItemOrResult::Item(init)),
-                        Err(resp) => step = self.resume(idx, resp),
-                    },
+                    Request::Call { .. } | Request::Create { .. } => {
+                        match self.begin_child(idx, req)? {
+                            Ok(init) => return Ok(ItemOrResult::Item(init)),
+                            Err(resp) => step = self.resume(idx, resp),
+                        }
+                    }
                     other => {
                         let resp = self.service(idx, other)?;
                         step = self.resume(idx, resp);
@@ -370,20 +414,33 @@ impl<DB: Database> StylusEvm<DB> {
         let cold = |c: bool, warm: u64, cold: u64| if c { cold } else { warm };
         Ok(match req {
             Request::GetBytes32 { key, .. } => {
-                let load = ctx.journal_mut().sload(acting, U256::from_be_bytes(key.0))?;
-                Response::Word { value: B256::from(load.data), gas: cold(load.is_cold, 100, 2100) }
+                let load = ctx
+                    .journal_mut()
+                    .sload(acting, U256::from_be_bytes(key.0))?;
+                Response::Word {
+                    value: B256::from(load.data),
+                    gas: cold(load.is_cold, 100, 2100),
+                }
             }
             Request::SetTrieSlots { gas_left, slots } => {
                 if is_static {
-                    return Ok(Response::Status { status: ApiStatus::WriteProtection, gas: 0 });
+                    return Ok(Response::Status {
+                        status: ApiStatus::WriteProtection,
+                        gas: 0,
+                    });
                 }
                 let gp = ctx.cfg().gas_params().clone();
                 let mut left = gas_left;
                 let mut out_of_gas = false;
                 let mut refund = 0i64;
                 for (key, value) in slots {
-                    let r = ctx.journal_mut().sstore(acting, U256::from_be_bytes(key.0), U256::from_be_bytes(value.0))?;
-                    let cost = gp.sstore_static_gas() + gp.sstore_dynamic_gas(true, &r.data, r.is_cold);
+                    let r = ctx.journal_mut().sstore(
+                        acting,
+                        U256::from_be_bytes(key.0),
+                        U256::from_be_bytes(value.0),
+                    )?;
+                    let cost =
+                        gp.sstore_static_gas() + gp.sstore_dynamic_gas(true, &r.data, r.is_cold);
                     if cost > left {
                         left = 0;
                         out_of_gas = true;
@@ -393,49 +450,87 @@ impl<DB: Database> StylusEvm<DB> {
                     refund += gp.sstore_refund(true, &r.data);
                 }
                 let status = if out_of_gas || left == 0 {
-                    if self.runtime.config.arbos_version < 50 { ApiStatus::Failure } else { ApiStatus::OutOfGas }
+                    if self.runtime.config.arbos_version < 50 {
+                        ApiStatus::Failure
+                    } else {
+                        ApiStatus::OutOfGas
+                    }
                 } else {
                     let sf = self.frames[idx].stylus.as_mut().expect("stylus frame");
                     sf.refund += refund;
                     ApiStatus::Success
                 };
-                Response::Status { status, gas: gas_left - left }
+                Response::Status {
+                    status,
+                    gas: gas_left - left,
+                }
             }
             Request::GetTransient { key, .. } => {
                 let v = ctx.journal_mut().tload(acting, U256::from_be_bytes(key.0));
-                Response::Word { value: B256::from(v), gas: 0 }
+                Response::Word {
+                    value: B256::from(v),
+                    gas: 0,
+                }
             }
             Request::SetTransient { key, value } => {
                 if is_static {
-                    return Ok(Response::Status { status: ApiStatus::WriteProtection, gas: 0 });
+                    return Ok(Response::Status {
+                        status: ApiStatus::WriteProtection,
+                        gas: 0,
+                    });
                 }
-                ctx.journal_mut().tstore(acting, U256::from_be_bytes(key.0), U256::from_be_bytes(value.0));
-                Response::Status { status: ApiStatus::Success, gas: 0 }
+                ctx.journal_mut().tstore(
+                    acting,
+                    U256::from_be_bytes(key.0),
+                    U256::from_be_bytes(value.0),
+                );
+                Response::Status {
+                    status: ApiStatus::Success,
+                    gas: 0,
+                }
             }
             Request::EmitLog { topics, data } => {
                 if is_static {
                     return Ok(Response::Log(Err("write protection".into())));
                 }
-                ctx.journal_mut().log(Log { address: acting, data: LogData::new_unchecked(topics, data) });
+                ctx.journal_mut().log(Log {
+                    address: acting,
+                    data: LogData::new_unchecked(topics, data),
+                });
                 Response::Log(Ok(()))
             }
             Request::AccountBalance { address, .. } => {
                 let acc = ctx.journal_mut().load_account(address)?;
                 let gas = cold(acc.is_cold, 100, 2600);
-                Response::Word { value: B256::from(acc.data.info.balance), gas }
+                Response::Word {
+                    value: B256::from(acc.data.info.balance),
+                    gas,
+                }
             }
-            Request::AccountCode { address, gas_left, .. } => {
+            Request::AccountCode {
+                address, gas_left, ..
+            } => {
                 let is_cold = ctx.journal_mut().load_account(address)?.is_cold;
-                let gas = cold(is_cold, 100, 2600) + 700 * (self.runtime.config.max_code_size as u64 / 24_576);
+                let gas = cold(is_cold, 100, 2600)
+                    + 700 * (self.runtime.config.max_code_size as u64 / 24_576);
                 if gas_left < gas {
-                    Response::Code { code: Bytes::new(), gas }
+                    Response::Code {
+                        code: Bytes::new(),
+                        gas,
+                    }
                 } else {
-                    Response::Code { code: ctx.journal_mut().code(address)?.data, gas }
+                    Response::Code {
+                        code: ctx.journal_mut().code(address)?.data,
+                        gas,
+                    }
                 }
             }
             Request::AccountCodeHash { address, .. } => {
                 let h = ctx.journal_mut().code_hash(address)?;
-                Response::Word { value: h.data, gas: cold(h.is_cold, 100, 2600) }
+                Response::Word {
+                    value: h.data,
+                    gas: cold(h.is_cold, 100, 2600),
+                }
             }
             Request::AddPages { pages } => {
                 let (open, ever) = self.add_pages(pages);
@@ -447,15 +542,34 @@ impl<DB: Database> StylusEvm<DB> {
     }
 
     /// Prepares a child frame for a call/create request, or answers at once.
-    fn begin_child(&mut self, idx: usize, req: Request) -> Result<Result<FrameInit, Response>, DbError<DB>> {
+    fn begin_child(
+        &mut self,
+        idx: usize,
+        req: Request,
+    ) -> Result<Result<FrameInit, Response>, DbError<DB>> {
         let sf = self.frames[idx].stylus.as_ref().expect("stylus frame");
-        let (acting, caller, call_value, is_static) = (sf.acting, sf.caller, sf.call_value, sf.is_static);
+        let (acting, caller, call_value, is_static) =
+            (sf.acting, sf.caller, sf.call_value, sf.is_static);
         let ctx = &mut self.inner.ctx;
         let frame = self.inner.frame_stack.get();
         let depth = frame.depth + 1;
         match req {
-            Request::Call { kind, target, input, value, gas_left, gas_req, .. } => {
-                let fail = |cost| Ok(Err(Response::Call { status: 2, ret: Bytes::new(), cost }));
+            Request::Call {
+                kind,
+                target,
+                input,
+                value,
+                gas_left,
+                gas_req,
+                ..
+            } => {
+                let fail = |cost| {
+                    Ok(Err(Response::Call {
+                        status: 2,
+                        ret: Bytes::new(),
+                        cost,
+                    }))
+                };
                 if is_static && kind == CallKind::Call && value != U256::ZERO {
                     return fail(0);
                 }
@@ -480,11 +594,27 @@ impl<DB: Database> StylusEvm<DB> {
                     gas = gas.saturating_add(2300);
                 }
                 let (caller_addr, target_addr, value, scheme, is_static_child) = match kind {
-                    CallKind::Call => (acting, target, CallValue::Transfer(value), CallScheme::Call, is_static),
-                    CallKind::Delegate => {
-                        (caller, acting, CallValue::Apparent(call_value), CallScheme::DelegateCall, is_static)
-                    }
-                    CallKind::Static => (acting, target, CallValue::Transfer(U256::ZERO), CallScheme::StaticCall, true),
+                    CallKind::Call => (
+                        acting,
+                        target,
+                        CallValue::Transfer(value),
+                        CallScheme::Call,
+                        is_static,
+                    ),
+                    CallKind::Delegate => (
+                        caller,
+                        acting,
+                        CallValue::Apparent(call_value),
+                        CallScheme::DelegateCall,
+                        is_static,
+                    ),
+                    CallKind::Static => (
+                        acting,
+                        target,
+                        CallValue::Transfer(U256::ZERO),
+                        CallScheme::StaticCall,
+                        true,
+                    ),
                 };
                 let inputs = CallInputs {
                     input: CallInput::Bytes(input),
@@ -508,7 +638,13 @@ impl<DB: Database> StylusEvm<DB> {
                     frame_input: FrameInput::Call(Box::new(inputs)),
                 }))
             }
-            Request::Create { code, endowment, salt, gas, .. } => {
+            Request::Create {
+                code,
+                endowment,
+                salt,
+                gas,
+                ..
+            } => {
                 if is_static {
                     return Ok(Err(Response::Create(Err("write protection".into()))));
                 }
@@ -523,19 +659,26 @@ impl<DB: Database> StylusEvm<DB> {
                 let one64th = child_gas / 64;
                 child_gas -= one64th;
                 let scheme = match salt {
-                    Some(s) => revm::context_interface::CreateScheme::Create2 { salt: U256::from_be_bytes(s.0) },
+                    Some(s) => revm::context_interface::CreateScheme::Create2 {
+                        salt: U256::from_be_bytes(s.0),
+                    },
                     None => revm::context_interface::CreateScheme::Create,
                 };
                 let inputs = CreateInputs::new(acting, scheme, endowment, code, child_gas, 0);
                 let sf = self.frames[idx].stylus.as_mut().expect("stylus frame");
-                sf.waiting = Waiting::Create(PendingCreate { start_gas: gas, one64th });
+                sf.waiting = Waiting::Create(PendingCreate {
+                    start_gas: gas,
+                    one64th,
+                });
                 Ok(Ok(FrameInit {
                     depth,
                     memory: frame.interpreter.memory.new_child_context(),
                     frame_input: FrameInput::Create(Box::new(inputs)),
                 }))
             }
-            other => Ok(Err(Response::Log(Err(format!("internal: {other:?} is not a child request"))))),
+            other => Ok(Err(Response::Log(Err(format!(
+                "internal: {other:?} is not a child request"
+            ))))),
         }
     }
 
@@ -593,13 +736,21 @@ impl<DB: Database> StylusEvm<DB> {
             // never started: out of gas for the call cost, or not activated
             gas_left = 0;
         }
-        let output = if result.is_ok_or_revert() { output } else { Bytes::new() };
+        let output = if result.is_ok_or_revert() {
+            output
+        } else {
+            Bytes::new()
+        };
         gas.set_remaining(gas_left.min(gas.remaining()));
         if result.is_ok() {
             gas.record_refund(sf.refund);
         }
         sf.run = None;
-        let action = InterpreterAction::Return(InterpreterResult { result, output, gas });
+        let action = InterpreterAction::Return(InterpreterResult {
+            result,
+            output,
+            gas,
+        });
         let ctx = &mut self.inner.ctx;
         frame.process_next_action(ctx, action).inspect(|i| {
             if i.is_result() {
@@ -617,13 +768,23 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
 
     fn all(
         &self,
-    ) -> (&Self::Context, &Self::Instructions, &Self::Precompiles, &FrameStack<Self::Frame>) {
+    ) -> (
+        &Self::Context,
+        &Self::Instructions,
+        &Self::Precompiles,
+        &FrameStack<Self::Frame>,
+    ) {
         self.inner.all()
     }
 
     fn all_mut(
         &mut self,
-    ) -> (&mut Self::Context, &mut Self::Instructions, &mut Self::Precompiles, &mut FrameStack<Self::Frame>) {
+    ) -> (
+        &mut Self::Context,
+        &mut Self::Instructions,
+        &mut Self::Precompiles,
+        &mut FrameStack<Self::Frame>,
+    ) {
         self.inner.all_mut()
     }
 
@@ -633,7 +794,8 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
     ) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<Self::Context>> {
         let counted = match &frame_input.frame_input {
             FrameInput::Call(c) => {
-                (!matches!(c.scheme, CallScheme::DelegateCall | CallScheme::CallCode)).then_some(c.target_address)
+                (!matches!(c.scheme, CallScheme::DelegateCall | CallScheme::CallCode))
+                    .then_some(c.target_address)
             }
             _ => None,
         };
@@ -644,7 +806,8 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
                     FrameData::Create(c) => Some(c.created_address),
                     FrameData::Call(_) => None,
                 };
-                let stylus = created.is_none() && is_stylus_program(frame.interpreter.bytecode.original_byte_slice());
+                let stylus = created.is_none()
+                    && is_stylus_program(frame.interpreter.bytecode.original_byte_slice());
                 (stylus, created)
             }
         };
@@ -676,7 +839,9 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
         Ok(ItemOrResult::Item(self.inner.frame_stack.get()))
     }
 
-    fn frame_run(&mut self) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Self::Context>> {
+    fn frame_run(
+        &mut self,
+    ) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Self::Context>> {
         let idx = self.inner.frame_stack.index().unwrap_or(0);
         if self.frames.get(idx).is_some_and(|m| m.stylus.is_some()) {
             return self.run_stylus(idx);
@@ -684,11 +849,17 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
         let frame = self.inner.frame_stack.get();
         let ctx = &mut self.inner.ctx;
         let instructions = &mut self.inner.instruction;
-        let mut action =
-            frame.interpreter.run_plain(instructions.instruction_table(), instructions.gas_table(), ctx);
+        let mut action = frame.interpreter.run_plain(
+            instructions.instruction_table(),
+            instructions.gas_table(),
+            ctx,
+        );
         // EIP-3541 is waived only for Stylus components.
         if let (FrameData::Create(_), InterpreterAction::Return(res)) = (&frame.data, &mut action) {
-            if res.result.is_ok() && res.output.first() == Some(&0xEF) && !is_stylus_component(&res.output) {
+            if res.result.is_ok()
+                && res.output.first() == Some(&0xEF)
+                && !is_stylus_component(&res.output)
+            {
                 res.result = InstructionResult::CreateContractStartingWithEF;
             }
         }
@@ -720,33 +891,65 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
         };
         let Some(sf) = self.frames.get_mut(parent).and_then(|m| m.stylus.as_mut()) else {
             let ctx = &mut self.inner.ctx;
-            self.inner.frame_stack.get().return_result::<_, ContextDbError<Self::Context>>(ctx, result)?;
+            self.inner
+                .frame_stack
+                .get()
+                .return_result::<_, ContextDbError<Self::Context>>(ctx, result)?;
             return Ok(None);
         };
         // hand the child's result to the suspended Stylus frame
-        self.inner.frame_stack.get().interpreter.memory.free_child_context();
-        revm::context_interface::context::take_error::<ContextDbError<Self::Context>, _>(self.inner.ctx.error())?;
+        self.inner
+            .frame_stack
+            .get()
+            .interpreter
+            .memory
+            .free_child_context();
+        revm::context_interface::context::take_error::<ContextDbError<Self::Context>, _>(
+            self.inner.ctx.error(),
+        )?;
         let waiting = std::mem::replace(&mut sf.waiting, Waiting::None);
         let response = match (result, waiting) {
             (FrameResult::Call(outcome), Waiting::Call(p)) => {
                 let r = *outcome.instruction_result();
-                let returned = if r.is_ok_or_revert() { outcome.gas().remaining() } else { 0 };
+                let returned = if r.is_ok_or_revert() {
+                    outcome.gas().remaining()
+                } else {
+                    0
+                };
                 if r.is_ok() {
                     sf.refund += outcome.gas().refunded();
                 }
                 let ret = outcome.result.output;
                 let cost = p.base.saturating_add(p.gas.saturating_sub(returned));
-                Response::Call { status: if r.is_ok() { 0 } else { 2 }, ret, cost }
+                Response::Call {
+                    status: if r.is_ok() { 0 } else { 2 },
+                    ret,
+                    cost,
+                }
             }
             (FrameResult::Create(outcome), Waiting::Create(p)) => {
                 let r = *outcome.instruction_result();
-                let returned = if r.is_ok_or_revert() { outcome.gas().remaining() } else { 0 };
+                let returned = if r.is_ok_or_revert() {
+                    outcome.gas().remaining()
+                } else {
+                    0
+                };
                 if r.is_ok() {
                     sf.refund += outcome.gas().refunded();
                 }
-                let address = if r.is_ok() { outcome.address.unwrap_or_default() } else { Address::ZERO };
-                let ret = if r == InstructionResult::Revert { outcome.result.output } else { Bytes::new() };
-                let cost = p.start_gas.saturating_sub(returned.saturating_add(p.one64th));
+                let address = if r.is_ok() {
+                    outcome.address.unwrap_or_default()
+                } else {
+                    Address::ZERO
+                };
+                let ret = if r == InstructionResult::Revert {
+                    outcome.result.output
+                } else {
+                    Bytes::new()
+                };
+                let cost = p
+                    .start_gas
+                    .saturating_sub(returned.saturating_add(p.one64th));
                 Response::Create(Ok((address, ret, cost)))
             }
             (_, _) => Response::Log(Err("internal: unexpected child result".into())),

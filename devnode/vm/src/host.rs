@@ -510,7 +510,14 @@ pub mod io {
             g.buy_gas(tier)?;
             return g.write(dest, value.as_slice());
         }
-        Err(suspend(g, Request::GetBytes32 { key, dest, extra_gas: tier + api_gas }))
+        Err(suspend(
+            g,
+            Request::GetBytes32 {
+                key,
+                dest,
+                extra_gas: tier + api_gas,
+            },
+        ))
     }
 
     /// `storage_cache_bytes32(key, value)`
@@ -521,7 +528,11 @@ pub mod io {
         let value = g.read_b256(value)?;
         let cache = &mut g.host().storage;
         let cost = cache.write_gas();
-        cache.slots.entry(key).and_modify(|w| w.value = value).or_insert(StorageWord { value, known: None });
+        cache
+            .slots
+            .entry(key)
+            .and_modify(|w| w.value = value)
+            .or_insert(StorageWord { value, known: None });
         g.buy_gas(cost)
     }
 
@@ -534,7 +545,13 @@ pub mod io {
         if slots.is_empty() {
             return Ok(());
         }
-        Err(suspend(g, Request::SetTrieSlots { gas_left: gas_left + 1, slots }))
+        Err(suspend(
+            g,
+            Request::SetTrieSlots {
+                gas_left: gas_left + 1,
+                slots,
+            },
+        ))
     }
 
     /// `transient_load_bytes32(key, dest)`
@@ -579,7 +596,15 @@ pub mod io {
         };
         Err(suspend(
             g,
-            Request::Call { kind, target, input: input.into(), value, gas_left, gas_req, ret_len_ptr: ret_len },
+            Request::Call {
+                kind,
+                target,
+                input: input.into(),
+                value,
+                gas_left,
+                gas_req,
+                ret_len_ptr: ret_len,
+            },
         ))
     }
 
@@ -593,7 +618,11 @@ pub mod io {
         contract: u32,
         revert_len: u32,
     ) -> R {
-        g.buy_ink(if salt.is_some() { base::CREATE2 } else { base::CALL })?;
+        g.buy_ink(if salt.is_some() {
+            base::CREATE2
+        } else {
+            base::CALL
+        })?;
         g.buy_ink(pricing::read_price(code_len))?;
         g.buy_ink(pricing::read_price(code_len))?;
         let code = g.read(code, code_len)?;
@@ -647,12 +676,19 @@ pub mod io {
             return Err(Escape::Logical("bad topic data".into()));
         }
         g.buy_ink(pricing::read_price(len))?;
-        let cost = (1 + u64::from(topics)) * LOG_TOPIC_GAS + u64::from(len - topics * 32) * LOG_DATA_GAS;
+        let cost =
+            (1 + u64::from(topics)) * LOG_TOPIC_GAS + u64::from(len - topics * 32) * LOG_DATA_GAS;
         g.buy_gas(cost)?;
         let bytes = g.read(data, len)?;
         let split = topics as usize * 32;
         let topics = bytes[..split].chunks(32).map(B256::from_slice).collect();
-        Err(suspend(g, Request::EmitLog { topics, data: Bytes::copy_from_slice(&bytes[split..]) }))
+        Err(suspend(
+            g,
+            Request::EmitLog {
+                topics,
+                data: Bytes::copy_from_slice(&bytes[split..]),
+            },
+        ))
     }
 
     /// `account_balance(address, dest)`
@@ -669,11 +705,23 @@ pub mod io {
         g.require_gas(COLD_ACCOUNT_GAS)?;
         let address = g.read_address(address)?;
         let gas_left = g.gas_left()?;
-        let cached = g.host_ref().last_code.as_ref().filter(|(a, _)| *a == address).map(|(_, c)| c.clone());
+        let cached = g
+            .host_ref()
+            .last_code
+            .as_ref()
+            .filter(|(a, _)| *a == address)
+            .map(|(_, c)| c.clone());
         if let Some(code) = cached {
             return finish_code(g, &code, then);
         }
-        Err(suspend(g, Request::AccountCode { address, gas_left, then }))
+        Err(suspend(
+            g,
+            Request::AccountCode {
+                address,
+                gas_left,
+                then,
+            },
+        ))
     }
 
     /// `account_codehash(address, dest)`
@@ -820,8 +868,21 @@ pub enum Resume {
 /// write-protected flush…).
 pub fn complete<G: Guest>(g: &mut G, req: Request, resp: Response) -> Result<Resume, Escape> {
     match (req, resp) {
-        (Request::GetBytes32 { key, dest, extra_gas }, Response::Word { value, gas }) => {
-            g.host().storage.slots.insert(key, StorageWord { value, known: Some(value) });
+        (
+            Request::GetBytes32 {
+                key,
+                dest,
+                extra_gas,
+            },
+            Response::Word { value, gas },
+        ) => {
+            g.host().storage.slots.insert(
+                key,
+                StorageWord {
+                    value,
+                    known: Some(value),
+                },
+            );
             g.buy_gas(gas.saturating_add(extra_gas))?;
             g.write(dest, value.as_slice())?;
         }
@@ -834,7 +895,9 @@ pub fn complete<G: Guest>(g: &mut G, req: Request, resp: Response) -> Result<Res
                 ApiStatus::Failure => return Err(Escape::Logical("outcome Failure".into())),
             }
         }
-        (Request::GetTransient { dest, .. }, Response::Word { value, .. }) => g.write(dest, value.as_slice())?,
+        (Request::GetTransient { dest, .. }, Response::Word { value, .. }) => {
+            g.write(dest, value.as_slice())?
+        }
         (Request::SetTransient { .. }, Response::Status { status, .. }) => {
             if status != ApiStatus::Success {
                 return Err(Escape::Logical("outcome Revert".into()));
@@ -849,7 +912,14 @@ pub fn complete<G: Guest>(g: &mut G, req: Request, resp: Response) -> Result<Res
             g.write(ret_len_ptr, &len.to_le_bytes())?;
             return Ok(Resume::I32(i32::from(status)));
         }
-        (Request::Create { contract_ptr, revert_len_ptr, .. }, Response::Create(result)) => {
+        (
+            Request::Create {
+                contract_ptr,
+                revert_len_ptr,
+                ..
+            },
+            Response::Create(result),
+        ) => {
             let (address, ret, cost) = result.map_err(Escape::Logical)?;
             g.buy_gas(cost)?;
             let len = ret.len() as u32;
@@ -873,7 +943,11 @@ pub fn complete<G: Guest>(g: &mut G, req: Request, resp: Response) -> Result<Res
             return io::finish_code(g, &code, then).map(Resume::I32);
         }
         (Request::AddPages { .. }, Response::Gas(gas)) => g.buy_gas(gas)?,
-        (req, resp) => return Err(Escape::Logical(format!("internal: response {resp:?} does not match {req:?}"))),
+        (req, resp) => {
+            return Err(Escape::Logical(format!(
+                "internal: response {resp:?} does not match {req:?}"
+            )))
+        }
     }
     Ok(Resume::Unit)
 }

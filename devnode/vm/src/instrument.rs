@@ -58,7 +58,12 @@ pub struct InstrumentConfig {
 
 impl Default for InstrumentConfig {
     fn default() -> Self {
-        Self { debug: false, page_limit: 128, stylus_version: 2, arbos_version: 51 }
+        Self {
+            debug: false,
+            page_limit: 128,
+            stylus_version: 2,
+            arbos_version: 51,
+        }
     }
 }
 
@@ -153,7 +158,10 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
             Payload::TypeSection(reader) => {
                 for ty in reader.clone().into_iter_err_on_gc_types() {
                     let ty = ty?;
-                    types.push(Sig { params: ty.params().len() as u32, results: ty.results().len() as u32 });
+                    types.push(Sig {
+                        params: ty.params().len() as u32,
+                        results: ty.results().len() as u32,
+                    });
                 }
                 raw_before_globals.extend(raw(&payload));
             }
@@ -168,7 +176,12 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
                             func_sigs.push(t);
                             imported_funcs += 1;
                         }
-                        _ => return err(format!("import {}.{} is not a function", import.module, import.name)),
+                        _ => {
+                            return err(format!(
+                                "import {}.{} is not a function",
+                                import.module, import.name
+                            ))
+                        }
                     }
                 }
                 raw_before_globals.extend(raw(&payload));
@@ -179,7 +192,9 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
                 }
                 raw_before_globals.extend(raw(&payload));
             }
-            Payload::TableSection(_) | Payload::TagSection(_) => raw_before_globals.extend(raw(&payload)),
+            Payload::TableSection(_) | Payload::TagSection(_) => {
+                raw_before_globals.extend(raw(&payload))
+            }
             Payload::MemorySection(reader) => {
                 for mem in reader.clone() {
                     let mem = mem?;
@@ -223,7 +238,12 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
             | Payload::CodeSectionStart { .. }
             | Payload::CustomSection(_)
             | Payload::End(_) => {}
-            other => return err(format!("unsupported section {:?}", other.as_section().map(|s| s.0))),
+            other => {
+                return err(format!(
+                    "unsupported section {:?}",
+                    other.as_section().map(|s| s.0)
+                ))
+            }
         }
     }
 
@@ -251,7 +271,10 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
         return err("missing memory with export name \"memory\"");
     };
     if initial > u64::from(cfg.page_limit) {
-        return err(format!("memory exceeds limit: {initial} > {}", cfg.page_limit));
+        return err(format!(
+            "memory exceeds limit: {initial} > {}",
+            cfg.page_limit
+        ));
     }
     let growable = maximum != Some(initial);
     if growable && pay_func.is_none() {
@@ -259,7 +282,13 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
     }
     if let Some(p) = pay_func {
         let sig = types.get(func_sigs[p as usize] as usize).copied();
-        if !matches!(sig, Some(Sig { params: 1, results: 0 })) {
+        if !matches!(
+            sig,
+            Some(Sig {
+                params: 1,
+                results: 0
+            })
+        ) {
             return err("wrong type for pay_for_memory_grow");
         }
     }
@@ -270,24 +299,55 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
         .iter()
         .find(|(n, k, _)| n == ENTRY_POINT && *k == ExternalKind::Func)
         .map(|e| e.2);
-    let Some(entry) = entry else { return err("missing export with name user_entrypoint") };
-    if !matches!(func_sigs.get(entry as usize).and_then(|t| types.get(*t as usize)), Some(Sig { params: 1, results: 1 })) {
+    let Some(entry) = entry else {
+        return err("missing export with name user_entrypoint");
+    };
+    if !matches!(
+        func_sigs
+            .get(entry as usize)
+            .and_then(|t| types.get(*t as usize)),
+        Some(Sig {
+            params: 1,
+            results: 1
+        })
+    ) {
         return err("wrong type for user_entrypoint");
     }
-    if !exports.iter().any(|(n, k, _)| n == "memory" && *k == ExternalKind::Memory) {
+    if !exports
+        .iter()
+        .any(|(n, k, _)| n == "memory" && *k == ExternalKind::Memory)
+    {
         return err("missing memory with export name \"memory\"");
     }
 
     // --- globals added by the passes, in Nitro's order ---
-    let g = Globals { ink: global_count, status: global_count + 1, scratch: global_count + 2, stack: global_count + 3 };
-    let mutable = |ty| wasm_encoder::GlobalType { val_type: ty, mutable: true, shared: false };
-    global_section.global(mutable(wasm_encoder::ValType::I64), &wasm_encoder::ConstExpr::i64_const(0));
+    let g = Globals {
+        ink: global_count,
+        status: global_count + 1,
+        scratch: global_count + 2,
+        stack: global_count + 3,
+    };
+    let mutable = |ty| wasm_encoder::GlobalType {
+        val_type: ty,
+        mutable: true,
+        shared: false,
+    };
+    global_section.global(
+        mutable(wasm_encoder::ValType::I64),
+        &wasm_encoder::ConstExpr::i64_const(0),
+    );
     for _ in 0..3 {
-        global_section.global(mutable(wasm_encoder::ValType::I32), &wasm_encoder::ConstExpr::i32_const(0));
+        global_section.global(
+            mutable(wasm_encoder::ValType::I32),
+            &wasm_encoder::ConstExpr::i32_const(0),
+        );
     }
-    for (name, idx) in
-        [(STYLUS_INK_LEFT, g.ink), (STYLUS_INK_STATUS, g.status), (STYLUS_SCRATCH, g.scratch), (STYLUS_STACK_LEFT, g.stack)]
-    {
+    for (name, idx) in [
+        (STYLUS_INK_LEFT, g.ink),
+        (STYLUS_INK_STATUS, g.status),
+        (STYLUS_SCRATCH, g.scratch),
+        (STYLUS_STACK_LEFT, g.stack),
+    ] {
         if exports.iter().any(|(n, _, _)| n == name) {
             return err(format!("export {name} already exists"));
         }
@@ -314,14 +374,19 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
         while !reader.eof() {
             ops.push(reader.read()?);
         }
-        let metered = meter(ops, &g, |t| sig_of_type(t).map_or(0, |s| u64::from(s.params)));
+        let metered = meter(ops, &g, |t| {
+            sig_of_type(t).map_or(0, |s| u64::from(s.params))
+        });
         let dynamic = dynamic_meter(metered, &g)?;
         let func_sig = |f: u32| func_sigs.get(f as usize).and_then(|t| sig_of_type(*t));
         let depth = depth_check(dynamic, local_count, &g, func_sig, sig_of_type)
             .map_err(|e| InstrumentError(format!("func {}: {e}", i as u32 + imported_funcs)))?;
         let done = heap_bound(depth, &g, heap_pay);
         if done.len() > MAX_OPCODES_PER_BODY {
-            return err(format!("too many opcodes in func body: {} > {MAX_OPCODES_PER_BODY}", done.len()));
+            return err(format!(
+                "too many opcodes in func body: {} > {MAX_OPCODES_PER_BODY}",
+                done.len()
+            ));
         }
         instrumented_ops += done.len() as u64;
         let mut func = wasm_encoder::Function::new(
@@ -331,7 +396,9 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
                 .collect::<Result<Vec<_>, _>>()?,
         );
         for op in done {
-            let ins = reencoder.instruction(op).map_err(|e| InstrumentError(format!("encode: {e}")))?;
+            let ins = reencoder
+                .instruction(op)
+                .map_err(|e| InstrumentError(format!("encode: {e}")))?;
             func.instruction(&ins);
         }
         code.function(&func);
@@ -369,7 +436,8 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
     let funcs = bodies.len() as u64;
     let globals = u64::from(global_count) + 4;
     let wasm_len = wasm.len() as u64;
-    let footprint = u16::try_from(initial).map_err(|_| InstrumentError("memory too large".into()))?;
+    let footprint =
+        u16::try_from(initial).map_err(|_| InstrumentError("memory too large".into()))?;
     let type_len: u64 = func_sigs[imported_funcs as usize..]
         .iter()
         .filter_map(|t| sig_of_type(*t))
@@ -386,7 +454,11 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
         .saturating_add(globals.saturating_mul(1628) / 1000)
         .saturating_add(data_len.saturating_mul(75_244) / 100_000)
         .saturating_add(u64::from(footprint) * 5);
-    let mut init = if cfg.stylus_version == 1 { cached_init } else { 0 };
+    let mut init = if cfg.stylus_version == 1 {
+        cached_init
+    } else {
+        0
+    };
     init = init
         .saturating_add(funcs.saturating_mul(8252) / 1000)
         .saturating_add(type_len.saturating_mul(1059) / 1000)
@@ -403,13 +475,16 @@ pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, I
     compile_gas += us_to_gas(initial.saturating_mul(2217));
     compile_gas += us_to_gas(instrumented_ops.saturating_mul(535) / 1000);
 
-    let to16 = |v: u64, what: &str| u16::try_from(v).map_err(|_| InstrumentError(format!("{what} too high")));
+    let to16 = |v: u64, what: &str| {
+        u16::try_from(v).map_err(|_| InstrumentError(format!("{what} too high")))
+    };
     Ok(Instrumented {
         wasm: module.finish(),
         costs: ProgramCosts {
             init_cost: to16(init, "init cost")?,
             cached_init_cost: to16(cached_init, "cached cost")?,
-            asm_estimate: u32::try_from(asm_estimate).map_err(|_| InstrumentError("asm estimate too large".into()))?,
+            asm_estimate: u32::try_from(asm_estimate)
+                .map_err(|_| InstrumentError("asm estimate too large".into()))?,
             footprint,
             compile_gas,
         },
@@ -427,7 +502,11 @@ fn val_type(t: ValType) -> Result<wasm_encoder::ValType, InstrumentError> {
 }
 
 /// Ink meter: a check-and-deduct header in front of every basic block.
-fn meter<'a>(ops: Vec<Operator<'a>>, g: &Globals, sig_params: impl Fn(u32) -> u64) -> Vec<Operator<'a>> {
+fn meter<'a>(
+    ops: Vec<Operator<'a>>,
+    g: &Globals,
+    sig_params: impl Fn(u32) -> u64,
+) -> Vec<Operator<'a>> {
     let mut out = Vec::with_capacity(ops.len() * 2);
     let mut block = Vec::new();
     let mut cost = 0u64;
@@ -438,18 +517,28 @@ fn meter<'a>(ops: Vec<Operator<'a>>, g: &Globals, sig_params: impl Fn(u32) -> u6
         if end {
             let total = cost.saturating_add(INK_HEADER_COST) as i64; // u64::MAX → -1: always short
             out.extend([
-                Operator::GlobalGet { global_index: g.ink },
+                Operator::GlobalGet {
+                    global_index: g.ink,
+                },
                 Operator::I64Const { value: total },
                 Operator::I64LtU,
-                Operator::If { blockty: BlockType::Empty },
+                Operator::If {
+                    blockty: BlockType::Empty,
+                },
                 Operator::I32Const { value: 1 },
-                Operator::GlobalSet { global_index: g.status },
+                Operator::GlobalSet {
+                    global_index: g.status,
+                },
                 Operator::Unreachable,
                 Operator::End,
-                Operator::GlobalGet { global_index: g.ink },
+                Operator::GlobalGet {
+                    global_index: g.ink,
+                },
                 Operator::I64Const { value: total },
                 Operator::I64Sub,
-                Operator::GlobalSet { global_index: g.ink },
+                Operator::GlobalSet {
+                    global_index: g.ink,
+                },
             ]);
             out.append(&mut block);
             cost = 0;
@@ -460,28 +549,51 @@ fn meter<'a>(ops: Vec<Operator<'a>>, g: &Globals, sig_params: impl Fn(u32) -> u6
 }
 
 /// Dynamic meter: `memory.copy`/`memory.fill` pay per byte before running.
-fn dynamic_meter<'a>(ops: Vec<Operator<'a>>, g: &Globals) -> Result<Vec<Operator<'a>>, InstrumentError> {
+fn dynamic_meter<'a>(
+    ops: Vec<Operator<'a>>,
+    g: &Globals,
+) -> Result<Vec<Operator<'a>>, InstrumentError> {
     let mut out = Vec::with_capacity(ops.len());
     for op in ops {
         match op {
             Operator::MemoryFill { .. } | Operator::MemoryCopy { .. } => out.extend([
-                Operator::GlobalSet { global_index: g.scratch },
-                Operator::GlobalGet { global_index: g.ink },
-                Operator::GlobalGet { global_index: g.ink },
-                Operator::GlobalGet { global_index: g.scratch },
+                Operator::GlobalSet {
+                    global_index: g.scratch,
+                },
+                Operator::GlobalGet {
+                    global_index: g.ink,
+                },
+                Operator::GlobalGet {
+                    global_index: g.ink,
+                },
+                Operator::GlobalGet {
+                    global_index: g.scratch,
+                },
                 Operator::I64ExtendI32U,
-                Operator::I64Const { value: MEMORY_BYTE_INK as i64 },
+                Operator::I64Const {
+                    value: MEMORY_BYTE_INK as i64,
+                },
                 Operator::I64Mul,
                 Operator::I64Sub,
-                Operator::GlobalSet { global_index: g.ink },
-                Operator::GlobalGet { global_index: g.ink },
+                Operator::GlobalSet {
+                    global_index: g.ink,
+                },
+                Operator::GlobalGet {
+                    global_index: g.ink,
+                },
                 Operator::I64LtU,
-                Operator::If { blockty: BlockType::Empty },
+                Operator::If {
+                    blockty: BlockType::Empty,
+                },
                 Operator::I32Const { value: 1 },
-                Operator::GlobalSet { global_index: g.status },
+                Operator::GlobalSet {
+                    global_index: g.status,
+                },
                 Operator::Unreachable,
                 Operator::End,
-                Operator::GlobalGet { global_index: g.scratch },
+                Operator::GlobalGet {
+                    global_index: g.scratch,
+                },
             ]),
             Operator::MemoryInit { .. }
             | Operator::DataDrop { .. }
@@ -510,38 +622,58 @@ fn depth_check<'a>(
 ) -> Result<Vec<Operator<'a>>, String> {
     let worst = worst_case_depth(&ops, &func_sig, &type_sig)?;
     if worst > u64::from(MAX_FRAME_CONTENTION) {
-        return Err(format!("too many values on the stack at once: {worst} > {MAX_FRAME_CONTENTION}"));
+        return Err(format!(
+            "too many values on the stack at once: {worst} > {MAX_FRAME_CONTENTION}"
+        ));
     }
     let size = worst + locals + 4;
     if size > u64::from(MAX_FRAME_SIZE) {
-        return Err(format!("frame too large: {size} > {MAX_FRAME_SIZE}-word limit"));
+        return Err(format!(
+            "frame too large: {size} > {MAX_FRAME_SIZE}-word limit"
+        ));
     }
     let size = size as i32;
     let mut out = Vec::with_capacity(ops.len() + 16);
     out.extend([
-        Operator::GlobalGet { global_index: g.stack },
+        Operator::GlobalGet {
+            global_index: g.stack,
+        },
         Operator::I32Const { value: size },
         Operator::I32LeU,
-        Operator::If { blockty: BlockType::Empty },
+        Operator::If {
+            blockty: BlockType::Empty,
+        },
         Operator::I32Const { value: 0 },
-        Operator::GlobalSet { global_index: g.stack },
+        Operator::GlobalSet {
+            global_index: g.stack,
+        },
         Operator::Unreachable,
         Operator::End,
-        Operator::GlobalGet { global_index: g.stack },
+        Operator::GlobalGet {
+            global_index: g.stack,
+        },
         Operator::I32Const { value: size },
         Operator::I32Sub,
-        Operator::GlobalSet { global_index: g.stack },
+        Operator::GlobalSet {
+            global_index: g.stack,
+        },
     ]);
-    let Some(last) = ops.pop() else { return Err("empty body".into()) };
+    let Some(last) = ops.pop() else {
+        return Err("empty body".into());
+    };
     ops.push(Operator::Return);
     ops.push(last);
     for op in ops {
         if matches!(op, Operator::Return) {
             out.extend([
-                Operator::GlobalGet { global_index: g.stack },
+                Operator::GlobalGet {
+                    global_index: g.stack,
+                },
                 Operator::I32Const { value: size },
                 Operator::I32Add,
-                Operator::GlobalSet { global_index: g.stack },
+                Operator::GlobalSet {
+                    global_index: g.stack,
+                },
             ]);
         }
         out.push(op);
@@ -598,45 +730,204 @@ fn worst_case_depth(
                 scopes.push(stack);
             }
             Else => stack = *scopes.last().ok_or("malformed if-else scope")?,
-            End => stack = scopes.pop().ok_or("malformed scoping detected at end of block")?,
+            End => {
+                stack = scopes
+                    .pop()
+                    .ok_or("malformed scoping detected at end of block")?
+            }
             Call { function_index } => {
-                let s = func_sig(*function_index).ok_or_else(|| format!("missing type for func {function_index}"))?;
+                let s = func_sig(*function_index)
+                    .ok_or_else(|| format!("missing type for func {function_index}"))?;
                 push!(s.results);
                 pop!(s.params);
             }
             CallIndirect { type_index, .. } => {
-                let s = type_sig(*type_index).ok_or_else(|| format!("missing type {type_index}"))?;
+                let s =
+                    type_sig(*type_index).ok_or_else(|| format!("missing type {type_index}"))?;
                 push!(s.results);
                 pop!(s.params);
                 pop!(1u32);
             }
             // memory.fill / memory.copy behave like a (i32 i32 i32) -> () call
             MemoryFill { .. } | MemoryCopy { .. } => pop!(3u32),
-            Nop | Unreachable | I32Eqz | I64Eqz | I32Clz | I32Ctz | I32Popcnt | I64Clz | I64Ctz | I64Popcnt
-            | Br { .. } | Return | LocalTee { .. } | MemoryGrow { .. } | I32Load { .. } | I64Load { .. }
-            | F32Load { .. } | F64Load { .. } | I32Load8S { .. } | I32Load8U { .. } | I32Load16S { .. }
-            | I32Load16U { .. } | I64Load8S { .. } | I64Load8U { .. } | I64Load16S { .. } | I64Load16U { .. }
-            | I64Load32S { .. } | I64Load32U { .. } | I32WrapI64 | I64ExtendI32S | I64ExtendI32U | I32Extend8S
-            | I32Extend16S | I64Extend8S | I64Extend16S | I64Extend32S | F32Abs | F32Neg | F32Ceil | F32Floor
-            | F32Trunc | F32Nearest | F32Sqrt | F64Abs | F64Neg | F64Ceil | F64Floor | F64Trunc | F64Nearest
-            | F64Sqrt | I32TruncF32S | I32TruncF32U | I32TruncF64S | I32TruncF64U | I64TruncF32S | I64TruncF32U
-            | I64TruncF64S | I64TruncF64U | F32ConvertI32S | F32ConvertI32U | F32ConvertI64S | F32ConvertI64U
-            | F32DemoteF64 | F64ConvertI32S | F64ConvertI32U | F64ConvertI64S | F64ConvertI64U | F64PromoteF32
-            | I32ReinterpretF32 | I64ReinterpretF64 | F32ReinterpretI32 | F64ReinterpretI64 | I32TruncSatF32S
-            | I32TruncSatF32U | I32TruncSatF64S | I32TruncSatF64U | I64TruncSatF32S | I64TruncSatF32U
-            | I64TruncSatF64S | I64TruncSatF64U => {}
-            LocalGet { .. } | GlobalGet { .. } | MemorySize { .. } | I32Const { .. } | I64Const { .. }
-            | F32Const { .. } | F64Const { .. } => push!(1u32),
-            Drop | I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS | I32GeU | I64Eq
-            | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS | I64GeU | F32Eq | F32Ne
-            | F32Lt | F32Gt | F32Le | F32Ge | F64Eq | F64Ne | F64Lt | F64Gt | F64Le | F64Ge | I32Add | I32Sub
-            | I32Mul | I32DivS | I32DivU | I32RemS | I32RemU | I64Add | I64Sub | I64Mul | I64DivS | I64DivU
-            | I64RemS | I64RemU | I32And | I32Or | I32Xor | I32Shl | I32ShrS | I32ShrU | I32Rotl | I32Rotr
-            | I64And | I64Or | I64Xor | I64Shl | I64ShrS | I64ShrU | I64Rotl | I64Rotr | F32Add | F32Sub
-            | F32Mul | F32Div | F32Min | F32Max | F32Copysign | F64Add | F64Sub | F64Mul | F64Div | F64Min
-            | F64Max | F64Copysign | BrIf { .. } | BrTable { .. } | LocalSet { .. } | GlobalSet { .. } => pop!(1u32),
-            Select | I32Store { .. } | I64Store { .. } | F32Store { .. } | F64Store { .. } | I32Store8 { .. }
-            | I32Store16 { .. } | I64Store8 { .. } | I64Store16 { .. } | I64Store32 { .. } => pop!(2u32),
+            Nop
+            | Unreachable
+            | I32Eqz
+            | I64Eqz
+            | I32Clz
+            | I32Ctz
+            | I32Popcnt
+            | I64Clz
+            | I64Ctz
+            | I64Popcnt
+            | Br { .. }
+            | Return
+            | LocalTee { .. }
+            | MemoryGrow { .. }
+            | I32Load { .. }
+            | I64Load { .. }
+            | F32Load { .. }
+            | F64Load { .. }
+            | I32Load8S { .. }
+            | I32Load8U { .. }
+            | I32Load16S { .. }
+            | I32Load16U { .. }
+            | I64Load8S { .. }
+            | I64Load8U { .. }
+            | I64Load16S { .. }
+            | I64Load16U { .. }
+            | I64Load32S { .. }
+            | I64Load32U { .. }
+            | I32WrapI64
+            | I64ExtendI32S
+            | I64ExtendI32U
+            | I32Extend8S
+            | I32Extend16S
+            | I64Extend8S
+            | I64Extend16S
+            | I64Extend32S
+            | F32Abs
+            | F32Neg
+            | F32Ceil
+            | F32Floor
+            | F32Trunc
+            | F32Nearest
+            | F32Sqrt
+            | F64Abs
+            | F64Neg
+            | F64Ceil
+            | F64Floor
+            | F64Trunc
+            | F64Nearest
+            | F64Sqrt
+            | I32TruncF32S
+            | I32TruncF32U
+            | I32TruncF64S
+            | I32TruncF64U
+            | I64TruncF32S
+            | I64TruncF32U
+            | I64TruncF64S
+            | I64TruncF64U
+            | F32ConvertI32S
+            | F32ConvertI32U
+            | F32ConvertI64S
+            | F32ConvertI64U
+            | F32DemoteF64
+            | F64ConvertI32S
+            | F64ConvertI32U
+            | F64ConvertI64S
+            | F64ConvertI64U
+            | F64PromoteF32
+            | I32ReinterpretF32
+            | I64ReinterpretF64
+            | F32ReinterpretI32
+            | F64ReinterpretI64
+            | I32TruncSatF32S
+            | I32TruncSatF32U
+            | I32TruncSatF64S
+            | I32TruncSatF64U
+            | I64TruncSatF32S
+            | I64TruncSatF32U
+            | I64TruncSatF64S
+            | I64TruncSatF64U => {}
+            LocalGet { .. }
+            | GlobalGet { .. }
+            | MemorySize { .. }
+            | I32Const { .. }
+            | I64Const { .. }
+            | F32Const { .. }
+            | F64Const { .. } => push!(1u32),
+            Drop
+            | I32Eq
+            | I32Ne
+            | I32LtS
+            | I32LtU
+            | I32GtS
+            | I32GtU
+            | I32LeS
+            | I32LeU
+            | I32GeS
+            | I32GeU
+            | I64Eq
+            | I64Ne
+            | I64LtS
+            | I64LtU
+            | I64GtS
+            | I64GtU
+            | I64LeS
+            | I64LeU
+            | I64GeS
+            | I64GeU
+            | F32Eq
+            | F32Ne
+            | F32Lt
+            | F32Gt
+            | F32Le
+            | F32Ge
+            | F64Eq
+            | F64Ne
+            | F64Lt
+            | F64Gt
+            | F64Le
+            | F64Ge
+            | I32Add
+            | I32Sub
+            | I32Mul
+            | I32DivS
+            | I32DivU
+            | I32RemS
+            | I32RemU
+            | I64Add
+            | I64Sub
+            | I64Mul
+            | I64DivS
+            | I64DivU
+            | I64RemS
+            | I64RemU
+            | I32And
+            | I32Or
+            | I32Xor
+            | I32Shl
+            | I32ShrS
+            | I32ShrU
+            | I32Rotl
+            | I32Rotr
+            | I64And
+            | I64Or
+            | I64Xor
+            | I64Shl
+            | I64ShrS
+            | I64ShrU
+            | I64Rotl
+            | I64Rotr
+            | F32Add
+            | F32Sub
+            | F32Mul
+            | F32Div
+            | F32Min
+            | F32Max
+            | F32Copysign
+            | F64Add
+            | F64Sub
+            | F64Mul
+            | F64Div
+            | F64Min
+            | F64Max
+            | F64Copysign
+            | BrIf { .. }
+            | BrTable { .. }
+            | LocalSet { .. }
+            | GlobalSet { .. } => pop!(1u32),
+            Select
+            | I32Store { .. }
+            | I64Store { .. }
+            | F32Store { .. }
+            | F64Store { .. }
+            | I32Store8 { .. }
+            | I32Store16 { .. }
+            | I64Store8 { .. }
+            | I64Store16 { .. }
+            | I64Store32 { .. } => pop!(2u32),
             other => return Err(format!("extension {other:?} not supported")),
         }
     }
@@ -650,10 +941,18 @@ fn heap_bound<'a>(ops: Vec<Operator<'a>>, g: &Globals, pay: Option<u32>) -> Vec<
     for op in ops {
         if matches!(op, Operator::MemoryGrow { .. }) {
             out.extend([
-                Operator::GlobalSet { global_index: g.scratch },
-                Operator::GlobalGet { global_index: g.scratch },
-                Operator::GlobalGet { global_index: g.scratch },
-                Operator::Call { function_index: pay },
+                Operator::GlobalSet {
+                    global_index: g.scratch,
+                },
+                Operator::GlobalGet {
+                    global_index: g.scratch,
+                },
+                Operator::GlobalGet {
+                    global_index: g.scratch,
+                },
+                Operator::Call {
+                    function_index: pay,
+                },
             ]);
         }
         out.push(op);
@@ -696,7 +995,14 @@ mod tests {
         assert!(names.contains(&"user_entrypoint".to_string()));
         assert!(names.contains(&STYLUS_INK_LEFT.to_string()));
         assert!(!names.contains(&"other".to_string()));
-        let debug = instrument(&module("i32.const 0"), &InstrumentConfig { debug: true, ..Default::default() }).unwrap();
+        let debug = instrument(
+            &module("i32.const 0"),
+            &InstrumentConfig {
+                debug: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert!(exports(&debug.wasm).contains(&"other".to_string()));
         assert_eq!(out.costs.footprint, 1);
     }
@@ -708,22 +1014,45 @@ mod tests {
                (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
         )
         .unwrap();
-        assert!(instrument(&start, &InstrumentConfig::default()).unwrap_err().0.contains("start"));
-        assert!(instrument(&start, &InstrumentConfig { debug: true, ..Default::default() }).is_ok());
+        assert!(instrument(&start, &InstrumentConfig::default())
+            .unwrap_err()
+            .0
+            .contains("start"));
+        assert!(instrument(
+            &start,
+            &InstrumentConfig {
+                debug: true,
+                ..Default::default()
+            }
+        )
+        .is_ok());
         let growable = wat::parse_str(
             r#"(module (memory (export "memory") 1)
                (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
         )
         .unwrap();
-        assert!(instrument(&growable, &InstrumentConfig::default()).unwrap_err().0.contains("pay_for_memory_grow"));
+        assert!(instrument(&growable, &InstrumentConfig::default())
+            .unwrap_err()
+            .0
+            .contains("pay_for_memory_grow"));
         let big = wat::parse_str(
             r#"(module (memory (export "memory") 3 3)
                (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
         )
         .unwrap();
-        assert!(instrument(&big, &InstrumentConfig { page_limit: 2, ..Default::default() }).is_err());
+        assert!(instrument(
+            &big,
+            &InstrumentConfig {
+                page_limit: 2,
+                ..Default::default()
+            }
+        )
+        .is_err());
         let no_entry = wat::parse_str(r#"(module (memory (export "memory") 1 1))"#).unwrap();
-        assert!(instrument(&no_entry, &InstrumentConfig::default()).unwrap_err().0.contains("user_entrypoint"));
+        assert!(instrument(&no_entry, &InstrumentConfig::default())
+            .unwrap_err()
+            .0
+            .contains("user_entrypoint"));
     }
 
     #[test]
@@ -732,11 +1061,18 @@ mod tests {
         let out = instrument(&wasm, &InstrumentConfig::default()).unwrap();
         let len = wasm.len() as u64;
         // 2 funcs, type_len = (1+1) + 0, 4 globals, 1 page
-        let cached = 2 * 13_420 / 100_000 + 2 * 89 / 100_000 + len * 122 / 100_000 + 4 * 1628 / 1000 + 5;
+        let (funcs, type_len, globals, pages) = (2u64, 2u64, 4u64, 1u64);
+        let cached = funcs * 13_420 / 100_000
+            + type_len * 89 / 100_000
+            + len * 122 / 100_000
+            + globals * 1628 / 1000
+            + pages * 5;
         assert_eq!(u64::from(out.costs.cached_init_cost), cached);
-        let init = 2 * 8252 / 1000 + 2 * 1059 / 1000 + len * 1286 / 10_000;
+        let init = funcs * 8252 / 1000 + type_len * 1059 / 1000 + len * 1286 / 10_000;
         assert_eq!(u64::from(out.costs.init_cost), init);
-        assert_eq!(u64::from(out.costs.asm_estimate), 512_000 + 2 * 996_829 / 1000 + 2 * 11_416 / 1000 + len * 62_628 / 10_000);
+        let asm =
+            512_000 + funcs * 996_829 / 1000 + type_len * 11_416 / 1000 + len * 62_628 / 10_000;
+        assert_eq!(u64::from(out.costs.asm_estimate), asm);
         assert!(out.costs.compile_gas >= 2217 * 28);
     }
 }

@@ -81,7 +81,7 @@ pub mod pricing;
 pub use api::{Devnode, TxOutcome};
 pub use config::VmConfig;
 pub use evm::{execute, execute_with_cfg, Execution, Runtime, StylusEvm, StylusTrace};
-/// revm's primitive types (`Address`, `U256`, `Bytes`, `B256`, `Log`…).
-pub use revm::primitives;
 /// The revm version this crate is built on.
 pub use revm;
+/// revm's primitive types (`Address`, `U256`, `Bytes`, `B256`, `Log`…).
+pub use revm::primitives;

@@ -15,7 +15,10 @@ use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
 use revm::primitives::{hardfork::SpecId, Address, AddressSet, Bytes, Log, B256, U256};
 
 use crate::arbos::{self, ActivationError};
-use crate::config::{VmConfig, ARB_GAS_INFO, ARB_OWNER_PUBLIC, ARB_PRECOMPILES, ARB_SYS, ARB_WASM, ARB_WASM_CACHE, NETWORK_FEE_ACCOUNT};
+use crate::config::{
+    VmConfig, ARB_GAS_INFO, ARB_OWNER_PUBLIC, ARB_PRECOMPILES, ARB_SYS, ARB_WASM, ARB_WASM_CACHE,
+    NETWORK_FEE_ACCOUNT,
+};
 use crate::engine::WasmiEngine;
 
 /// Solidity interfaces of the precompiles.
@@ -115,7 +118,12 @@ impl ArbPrecompiles {
         let eth = EthPrecompiles::new(spec);
         let mut warm = eth.warm_addresses().clone();
         warm.extend(ARB_PRECOMPILES);
-        Self { eth, warm, engine, config }
+        Self {
+            eth,
+            warm,
+            engine,
+            config,
+        }
     }
 }
 
@@ -144,7 +152,11 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for ArbPrecompiles {
         changed
     }
 
-    fn run(&mut self, ctx: &mut CTX, inputs: &CallInputs) -> Result<Option<InterpreterResult>, String> {
+    fn run(
+        &mut self,
+        ctx: &mut CTX,
+        inputs: &CallInputs,
+    ) -> Result<Option<InterpreterResult>, String> {
         let addr = inputs.bytecode_address;
         if !ARB_PRECOMPILES.contains(&addr) {
             return self.eth.run(ctx, inputs);
@@ -203,7 +215,11 @@ impl ArbPrecompiles {
         Ok(ctx.journal_mut().code_hash(a).map_err(db)?.data)
     }
 
-    fn active<CTX: ContextTr>(&self, ctx: &mut CTX, codehash: &B256) -> Result<Result<arbos::Program, Out>, String> {
+    fn active<CTX: ContextTr>(
+        &self,
+        ctx: &mut CTX,
+        codehash: &B256,
+    ) -> Result<Result<arbos::Program, Out>, String> {
         let time: u64 = ctx.block().timestamp().saturating_to();
         Ok(arbos::active_program(ctx, &self.config, codehash, time)
             .map_err(db)?
@@ -211,9 +227,16 @@ impl ArbPrecompiles {
     }
 
     #[allow(clippy::too_many_lines)]
-    fn arb_wasm<CTX: ContextTr>(&self, ctx: &mut CTX, inputs: &CallInputs, input: &[u8]) -> Result<Out, String> {
+    fn arb_wasm<CTX: ContextTr>(
+        &self,
+        ctx: &mut CTX,
+        inputs: &CallInputs,
+        input: &[u8],
+    ) -> Result<Out, String> {
         use ArbWasm::ArbWasmCalls as C;
-        let Ok(call) = C::abi_decode(input) else { return Ok(Out::Fail) };
+        let Ok(call) = C::abi_decode(input) else {
+            return Ok(Out::Fail);
+        };
         let p = &self.config.stylus;
         let value = inputs.value.get();
         let mutates = matches!(call, C::activateProgram(_) | C::codehashKeepalive(_));
@@ -225,19 +248,33 @@ impl ArbPrecompiles {
         match call {
             C::activateProgram(c) => {
                 let limit = inputs.gas_limit;
-                let act = arbos::activate(ctx, &self.engine, &self.config, c.program, limit).map_err(db)?;
+                let act = arbos::activate(ctx, &self.engine, &self.config, c.program, limit)
+                    .map_err(db)?;
                 let act = match act {
                     Ok(a) => a,
-                    Err(ActivationError::Revert(data)) => return Ok(Out::Revert(data, self.config.activation_fixed_gas)),
-                    Err(ActivationError::TakeAllGas(_) | ActivationError::OutOfGas) => return Ok(Out::Fail),
+                    Err(ActivationError::Revert(data)) => {
+                        return Ok(Out::Revert(data, self.config.activation_fixed_gas))
+                    }
+                    Err(ActivationError::TakeAllGas(_) | ActivationError::OutOfGas) => {
+                        return Ok(Out::Fail)
+                    }
                 };
                 if value < act.data_fee {
-                    let err = ArbWasm::ProgramInsufficientValue { have: value, want: act.data_fee };
-                    return Ok(Out::Revert(alloy_sol_types::SolError::abi_encode(&err).into(), act.gas_used));
+                    let err = ArbWasm::ProgramInsufficientValue {
+                        have: value,
+                        want: act.data_fee,
+                    };
+                    return Ok(Out::Revert(
+                        alloy_sol_types::SolError::abi_encode(&err).into(),
+                        act.gas_used,
+                    ));
                 }
                 let j = ctx.journal_mut();
                 if act.data_fee > U256::ZERO {
-                    if let Some(e) = j.transfer(ARB_WASM, NETWORK_FEE_ACCOUNT, act.data_fee).map_err(db)? {
+                    if let Some(e) = j
+                        .transfer(ARB_WASM, NETWORK_FEE_ACCOUNT, act.data_fee)
+                        .map_err(db)?
+                    {
                         return Err(format!("data fee transfer failed: {e:?}"));
                     }
                 }
@@ -254,9 +291,15 @@ impl ArbPrecompiles {
                     dataFee: act.data_fee,
                     version: act.version,
                 };
-                j.log(Log { address: ARB_WASM, data: event.encode_log_data() });
+                j.log(Log {
+                    address: ARB_WASM,
+                    data: event.encode_log_data(),
+                });
                 let log_gas = 375 * 2 + 8 * 128;
-                Ok(Out::Ok((act.version, act.data_fee).abi_encode_params().into(), act.gas_used + log_gas))
+                Ok(Out::Ok(
+                    (act.version, act.data_fee).abi_encode_params().into(),
+                    act.gas_used + log_gas,
+                ))
             }
             C::stylusVersion(_) => ok((p.version,).abi_encode_params()),
             C::codehashVersion(c) => Ok(match self.active(ctx, &c.codehash)? {
@@ -264,7 +307,12 @@ impl ArbPrecompiles {
                 Err(e) => e,
             }),
             C::codehashAsmSize(c) => Ok(match self.active(ctx, &c.codehash)? {
-                Ok(prog) => Out::Ok((prog.asm_estimate_kb.saturating_mul(1024),).abi_encode_params().into(), READ),
+                Ok(prog) => Out::Ok(
+                    (prog.asm_estimate_kb.saturating_mul(1024),)
+                        .abi_encode_params()
+                        .into(),
+                    READ,
+                ),
                 Err(e) => e,
             }),
             C::codehashKeepalive(c) => {
@@ -275,24 +323,45 @@ impl ArbPrecompiles {
                 let age = prog.age(time);
                 if age < u64::from(p.keepalive_days) * 86_400 {
                     let err = ArbWasm::ProgramKeepaliveTooSoon { ageInSeconds: age };
-                    return Ok(Out::Revert(alloy_sol_types::SolError::abi_encode(&err).into(), READ));
+                    return Ok(Out::Revert(
+                        alloy_sol_types::SolError::abi_encode(&err).into(),
+                        READ,
+                    ));
                 }
-                let fee = arbos::data_fee(ctx, prog.asm_estimate_kb.saturating_mul(1024), time).map_err(db)?;
+                let fee = arbos::data_fee(ctx, prog.asm_estimate_kb.saturating_mul(1024), time)
+                    .map_err(db)?;
                 if value < fee {
-                    let err = ArbWasm::ProgramInsufficientValue { have: value, want: fee };
-                    return Ok(Out::Revert(alloy_sol_types::SolError::abi_encode(&err).into(), READ));
+                    let err = ArbWasm::ProgramInsufficientValue {
+                        have: value,
+                        want: fee,
+                    };
+                    return Ok(Out::Revert(
+                        alloy_sol_types::SolError::abi_encode(&err).into(),
+                        READ,
+                    ));
                 }
-                let updated = arbos::Program { activated_at: arbos::hours_since_arbitrum(time), ..prog };
+                let updated = arbos::Program {
+                    activated_at: arbos::hours_since_arbitrum(time),
+                    ..prog
+                };
                 arbos::set_program(ctx, &c.codehash, &updated).map_err(db)?;
                 let j = ctx.journal_mut();
                 if fee > U256::ZERO {
                     let _ = j.transfer(ARB_WASM, NETWORK_FEE_ACCOUNT, fee).map_err(db)?;
                 }
                 if value > fee {
-                    let _ = j.transfer(ARB_WASM, inputs.caller, value - fee).map_err(db)?;
+                    let _ = j
+                        .transfer(ARB_WASM, inputs.caller, value - fee)
+                        .map_err(db)?;
                 }
-                let event = ArbWasm::ProgramLifetimeExtended { codehash: c.codehash, dataFee: fee };
-                j.log(Log { address: ARB_WASM, data: event.encode_log_data() });
+                let event = ArbWasm::ProgramLifetimeExtended {
+                    codehash: c.codehash,
+                    dataFee: fee,
+                };
+                j.log(Log {
+                    address: ARB_WASM,
+                    data: event.encode_log_data(),
+                });
                 Ok(Out::Ok(Bytes::new(), 20_000 + READ))
             }
             C::programVersion(c) => {
@@ -327,7 +396,8 @@ impl ArbPrecompiles {
                 let h = Self::code_hash_of(ctx, c.program)?;
                 Ok(match self.active(ctx, &h)? {
                     Ok(prog) => {
-                        let left = (u64::from(p.expiry_days) * 86_400).saturating_sub(prog.age(time));
+                        let left =
+                            (u64::from(p.expiry_days) * 86_400).saturating_sub(prog.age(time));
                         Out::Ok((left,).abi_encode_params().into(), READ)
                     }
                     Err(e) => e,
@@ -339,9 +409,11 @@ impl ArbPrecompiles {
             C::pageGas(_) => ok((p.page_gas,).abi_encode_params()),
             C::pageRamp(_) => ok((p.page_ramp,).abi_encode_params()),
             C::pageLimit(_) => ok((p.page_limit,).abi_encode_params()),
-            C::minInitGas(_) => {
-                ok((u64::from(p.min_init_gas) * 128, u64::from(p.min_cached_init_gas) * 32).abi_encode_params())
-            }
+            C::minInitGas(_) => ok((
+                u64::from(p.min_init_gas) * 128,
+                u64::from(p.min_cached_init_gas) * 32,
+            )
+                .abi_encode_params()),
             C::initCostScalar(_) => ok((u64::from(p.init_cost_scalar) * 2,).abi_encode_params()),
             C::expiryDays(_) => ok((p.expiry_days,).abi_encode_params()),
             C::keepaliveDays(_) => ok((p.keepalive_days,).abi_encode_params()),
@@ -349,10 +421,20 @@ impl ArbPrecompiles {
         }
     }
 
-    fn arb_wasm_cache<CTX: ContextTr>(&self, ctx: &mut CTX, inputs: &CallInputs, input: &[u8]) -> Result<Out, String> {
+    fn arb_wasm_cache<CTX: ContextTr>(
+        &self,
+        ctx: &mut CTX,
+        inputs: &CallInputs,
+        input: &[u8],
+    ) -> Result<Out, String> {
         use ArbWasmCache::ArbWasmCacheCalls as C;
-        let Ok(call) = C::abi_decode(input) else { return Ok(Out::Fail) };
-        let view = matches!(call, C::isCacheManager(_) | C::allCacheManagers(_) | C::codehashIsCached(_));
+        let Ok(call) = C::abi_decode(input) else {
+            return Ok(Out::Fail);
+        };
+        let view = matches!(
+            call,
+            C::isCacheManager(_) | C::allCacheManagers(_) | C::codehashIsCached(_)
+        );
         if !view && inputs.is_static {
             return Ok(Out::Fail);
         }
@@ -368,15 +450,36 @@ impl ArbPrecompiles {
             if prog.cached == cache {
                 return Ok(Out::Ok(Bytes::new(), READ));
             }
-            arbos::set_program(ctx, &codehash, &arbos::Program { cached: cache, ..prog }).map_err(db)?;
-            let event = ArbWasmCache::UpdateProgramCache { manager: inputs.caller, codehash, cached: cache };
-            ctx.journal_mut().log(Log { address: ARB_WASM_CACHE, data: event.encode_log_data() });
-            Ok(Out::Ok(Bytes::new(), READ + 20_000 + u64::from(prog.init_cost)))
+            arbos::set_program(
+                ctx,
+                &codehash,
+                &arbos::Program {
+                    cached: cache,
+                    ..prog
+                },
+            )
+            .map_err(db)?;
+            let event = ArbWasmCache::UpdateProgramCache {
+                manager: inputs.caller,
+                codehash,
+                cached: cache,
+            };
+            ctx.journal_mut().log(Log {
+                address: ARB_WASM_CACHE,
+                data: event.encode_log_data(),
+            });
+            Ok(Out::Ok(
+                Bytes::new(),
+                READ + 20_000 + u64::from(prog.init_cost),
+            ))
         };
         match call {
             // On the devnode every account may manage the cache.
             C::isCacheManager(_) => Ok(Out::Ok((true,).abi_encode_params().into(), READ)),
-            C::allCacheManagers(_) => Ok(Out::Ok((Vec::<Address>::new(),).abi_encode_params().into(), READ)),
+            C::allCacheManagers(_) => Ok(Out::Ok(
+                (Vec::<Address>::new(),).abi_encode_params().into(),
+                READ,
+            )),
             C::cacheCodehash(c) => set(ctx, c.codehash, true),
             C::cacheProgram(c) => {
                 let h = Self::code_hash_of(ctx, c.addr)?;
@@ -392,7 +495,9 @@ impl ArbPrecompiles {
 
     fn arb_sys<CTX: ContextTr>(&self, ctx: &mut CTX, inputs: &CallInputs, input: &[u8]) -> Out {
         use ArbSys::ArbSysCalls as C;
-        let Ok(call) = C::abi_decode(input) else { return Out::Fail };
+        let Ok(call) = C::abi_decode(input) else {
+            return Out::Fail;
+        };
         let data = match call {
             C::arbBlockNumber(_) => (ctx.block().number(),).abi_encode_params(),
             C::arbBlockHash(c) => {
@@ -400,25 +505,37 @@ impl ArbPrecompiles {
                 if c.arbBlockNum >= n || c.arbBlockNum + U256::from(256) < n {
                     return Out::Revert(Bytes::new(), READ);
                 }
-                let hash = revm::Database::block_hash(ctx.db_mut(), c.arbBlockNum.saturating_to()).unwrap_or_default();
+                let hash = revm::Database::block_hash(ctx.db_mut(), c.arbBlockNum.saturating_to())
+                    .unwrap_or_default();
                 (hash,).abi_encode_params()
             }
             C::arbChainID(_) => (U256::from(self.config.chain_id),).abi_encode_params(),
             C::arbOSVersion(_) => (U256::from(55 + self.config.arbos_version),).abi_encode_params(),
             C::getStorageGasAvailable(_) => (U256::ZERO,).abi_encode_params(),
-            C::isTopLevelCall(_) => (inputs.caller == revm::context_interface::Transaction::caller(ctx.tx()),).abi_encode_params(),
+            C::isTopLevelCall(_) => {
+                (inputs.caller == revm::context_interface::Transaction::caller(ctx.tx()),)
+                    .abi_encode_params()
+            }
             C::wasMyCallersAddressAliased(_) => (false,).abi_encode_params(),
-            C::myCallersAddressWithoutAliasing(_) => (revm::context_interface::Transaction::caller(ctx.tx()),).abi_encode_params(),
+            C::myCallersAddressWithoutAliasing(_) => {
+                (revm::context_interface::Transaction::caller(ctx.tx()),).abi_encode_params()
+            }
         };
         Out::Ok(data.into(), 0)
     }
 
     fn arb_owner_public(&self, input: &[u8]) -> Out {
         use ArbOwnerPublic::ArbOwnerPublicCalls as C;
-        let Ok(call) = C::abi_decode(input) else { return Out::Fail };
+        let Ok(call) = C::abi_decode(input) else {
+            return Out::Fail;
+        };
         let data = match call {
-            C::getMaxStylusContractFragments(_) => (U256::from(self.config.stylus.max_fragment_count),).abi_encode_params(),
-            C::getNetworkFeeAccount(_) | C::getInfraFeeAccount(_) => (NETWORK_FEE_ACCOUNT,).abi_encode_params(),
+            C::getMaxStylusContractFragments(_) => {
+                (U256::from(self.config.stylus.max_fragment_count),).abi_encode_params()
+            }
+            C::getNetworkFeeAccount(_) | C::getInfraFeeAccount(_) => {
+                (NETWORK_FEE_ACCOUNT,).abi_encode_params()
+            }
             C::isChainOwner(_) => (false,).abi_encode_params(),
             C::getAllChainOwners(_) => (Vec::<Address>::new(),).abi_encode_params(),
             C::getBrotliCompressionLevel(_) => (11u64,).abi_encode_params(),
@@ -430,7 +547,9 @@ impl ArbPrecompiles {
 fn arb_gas_info<CTX: ContextTr>(ctx: &mut CTX, input: &[u8]) -> Out {
     use revm::context_interface::Transaction;
     use ArbGasInfo::ArbGasInfoCalls as C;
-    let Ok(call) = C::abi_decode(input) else { return Out::Fail };
+    let Ok(call) = C::abi_decode(input) else {
+        return Out::Fail;
+    };
     let basefee = U256::from(ctx.block().basefee());
     let _ = ctx.tx().gas_price();
     let z = U256::ZERO;
@@ -441,9 +560,12 @@ fn arb_gas_info<CTX: ContextTr>(ctx: &mut CTX, input: &[u8]) -> Out {
         C::getL1BaseFeeEstimate(_) | C::getL1GasPriceEstimate(_) | C::getCurrentTxL1GasFees(_) => {
             (z,).abi_encode_params()
         }
-        C::getGasAccountingParams(_) => {
-            (U256::from(7_000_000u64), U256::from(32_000_000u64), U256::from(32_000_000u64)).abi_encode_params()
-        }
+        C::getGasAccountingParams(_) => (
+            U256::from(7_000_000u64),
+            U256::from(32_000_000u64),
+            U256::from(32_000_000u64),
+        )
+            .abi_encode_params(),
         C::getPricingInertia(_) => (102u64,).abi_encode_params(),
     };
     Out::Ok(data.into(), READ)

@@ -105,7 +105,11 @@ pub fn opcode_ink(op: &Operator<'_>, sig_params: impl Fn(u32) -> u64) -> u64 {
         LocalSet { .. } => 210,
         GlobalGet { .. } => 225,
         GlobalSet { .. } => 575,
-        I32Load { .. } | I32Load8S { .. } | I32Load8U { .. } | I32Load16S { .. } | I32Load16U { .. } => 670,
+        I32Load { .. }
+        | I32Load8S { .. }
+        | I32Load8U { .. }
+        | I32Load16S { .. }
+        | I32Load16U { .. } => 670,
         I64Load { .. }
         | I64Load8S { .. }
         | I64Load8U { .. }
@@ -117,8 +121,10 @@ pub fn opcode_ink(op: &Operator<'_>, sig_params: impl Fn(u32) -> u64) -> u64 {
         I64Store { .. } | I64Store8 { .. } | I64Store16 { .. } | I64Store32 { .. } => 950,
         MemorySize { .. } => 3000,
         MemoryGrow { .. } => 8050,
-        I32Eqz | I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS | I32GeU => 170,
-        I64Eqz | I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS | I64GeU => 225,
+        I32Eqz | I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS
+        | I32GeU => 170,
+        I64Eqz | I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU | I64GeS
+        | I64GeU => 225,
         I32Clz | I32Ctz => 210,
         I32Add | I32Sub => 70,
         I32Mul => 160,
@@ -147,20 +153,29 @@ pub fn ends_basic_block(op: &Operator<'_>) -> bool {
     use Operator::*;
     matches!(
         op,
-        End | Else | Return | Loop { .. } | Br { .. } | BrTable { .. } | BrIf { .. } | If { .. } | Call { .. } | CallIndirect { .. }
+        End | Else
+            | Return
+            | Loop { .. }
+            | Br { .. }
+            | BrTable { .. }
+            | BrIf { .. }
+            | If { .. }
+            | Call { .. }
+            | CallIndirect { .. }
     )
 }
 
 /// `memory.go`'s exponential page table (gas), indices 0..=128.
 pub const MEMORY_EXPONENTS: [u32; 129] = [
-    1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9, 11, 12, 14, 17, 19, 22, 25, 29, 33, 38, 43, 50, 57, 65, 75, 85,
-    98, 112, 128, 147, 168, 193, 221, 253, 289, 331, 379, 434, 497, 569, 651, 745, 853, 976, 1117, 1279, 1463, 1675,
-    1917, 2194, 2511, 2874, 3290, 3765, 4309, 4932, 5645, 6461, 7395, 8464, 9687, 11087, 12689, 14523, 16621, 19024,
-    21773, 24919, 28521, 32642, 37359, 42758, 48938, 56010, 64104, 73368, 83971, 96106, 109994, 125890, 144082,
-    164904, 188735, 216010, 247226, 282953, 323844, 370643, 424206, 485509, 555672, 635973, 727880, 833067, 953456,
-    1091243, 1248941, 1429429, 1636000, 1872423, 2143012, 2452704, 2807151, 3212820, 3677113, 4208502, 4816684,
-    5512756, 6309419, 7221210, 8264766, 9459129, 10826093, 12390601, 14181199, 16230562, 18576084, 21260563,
-    24332984, 27849408, 31873999,
+    1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9, 11, 12, 14, 17, 19, 22, 25, 29, 33, 38,
+    43, 50, 57, 65, 75, 85, 98, 112, 128, 147, 168, 193, 221, 253, 289, 331, 379, 434, 497, 569,
+    651, 745, 853, 976, 1117, 1279, 1463, 1675, 1917, 2194, 2511, 2874, 3290, 3765, 4309, 4932,
+    5645, 6461, 7395, 8464, 9687, 11087, 12689, 14523, 16621, 19024, 21773, 24919, 28521, 32642,
+    37359, 42758, 48938, 56010, 64104, 73368, 83971, 96106, 109994, 125890, 144082, 164904, 188735,
+    216010, 247226, 282953, 323844, 370643, 424206, 485509, 555672, 635973, 727880, 833067, 953456,
+    1091243, 1248941, 1429429, 1636000, 1872423, 2143012, 2452704, 2807151, 3212820, 3677113,
+    4208502, 4816684, 5512756, 6309419, 7221210, 8264766, 9459129, 10826093, 12390601, 14181199,
+    16230562, 18576084, 21260563, 24332984, 27849408, 31873999,
 ];
 
 /// The per-transaction memory model (`memory.go`): gas to open `new` more
@@ -175,7 +190,11 @@ pub fn memory_gas(new: u16, open: u16, ever: u16, free_pages: u16, page_gas: u16
     let sub_free = |p: u16| p.saturating_sub(free_pages);
     let adding = sub_free(new_open).saturating_sub(sub_free(open));
     let linear = u64::from(adding).saturating_mul(u64::from(page_gas));
-    let exp = |p: u16| MEMORY_EXPONENTS.get(usize::from(p)).map_or(u64::MAX, |x| u64::from(*x));
+    let exp = |p: u16| {
+        MEMORY_EXPONENTS
+            .get(usize::from(p))
+            .map_or(u64::MAX, |x| u64::from(*x))
+    };
     linear.saturating_add(exp(new_ever).wrapping_sub(exp(ever)))
 }
 
@@ -183,7 +202,9 @@ pub fn memory_gas(new: u16, open: u16, ever: u16, free_pages: u16, page_gas: u16
 #[must_use]
 pub fn evm_memory_cost(size: u64) -> u64 {
     let words = size.div_ceil(32);
-    words.saturating_mul(3).saturating_add(words.saturating_mul(words) / 512)
+    words
+        .saturating_mul(3)
+        .saturating_add(words.saturating_mul(words) / 512)
 }
 
 /// Activation compile time (µs) to gas: `us · 2 · 7e6 / 5e5`.

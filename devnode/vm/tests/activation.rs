@@ -33,7 +33,11 @@ fn rejected(n: &mut Devnode, wasm: &[u8]) -> String {
 #[test]
 fn unknown_import_is_rejected() {
     let mut n = node();
-    let wasm = wat::parse_str(module(r#"(import "vm_hooks" "no_such_hook" (func (param i32)))"#, OK_BODY)).unwrap();
+    let wasm = wat::parse_str(module(
+        r#"(import "vm_hooks" "no_such_hook" (func (param i32)))"#,
+        OK_BODY,
+    ))
+    .unwrap();
     assert!(rejected(&mut n, &wasm).contains("unknown import"));
 }
 
@@ -44,7 +48,10 @@ fn start_function_is_rejected_outside_debug_mode() {
         (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#
     );
     let wasm = wat::parse_str(&wat).unwrap();
-    let mut n = node_with(VmConfig { debug: false, ..VmConfig::default() });
+    let mut n = node_with(VmConfig {
+        debug: false,
+        ..VmConfig::default()
+    });
     assert!(rejected(&mut n, &wasm).contains("start"));
     // a debug chain (nitro --dev) moves it to `stylus_start`
     let mut n = node();
@@ -106,8 +113,8 @@ fn padded_reference_types_encoding_is_rejected() {
     // call_indirect with its table index as a padded 5-byte LEB (what LLVM
     // emits with reference-types on): invalid under Nitro's feature set.
     use wasm_encoder::{
-        CodeSection, ExportKind, ExportSection, Function, FunctionSection, ImportSection, MemorySection, MemoryType,
-        Module, RefType, TableSection, TableType, TypeSection, ValType,
+        CodeSection, ExportKind, ExportSection, Function, FunctionSection, ImportSection,
+        MemorySection, MemoryType, Module, RefType, TableSection, TableType, TypeSection, ValType,
     };
     let mut m = Module::new();
     let mut types = TypeSection::new();
@@ -116,16 +123,32 @@ fn padded_reference_types_encoding_is_rejected() {
     types.ty().function([ValType::I32], []);
     m.section(&types);
     let mut imports = ImportSection::new();
-    imports.import("vm_hooks", "pay_for_memory_grow", wasm_encoder::EntityType::Function(2));
+    imports.import(
+        "vm_hooks",
+        "pay_for_memory_grow",
+        wasm_encoder::EntityType::Function(2),
+    );
     m.section(&imports);
     let mut funcs = FunctionSection::new();
     funcs.function(0);
     m.section(&funcs);
     let mut tables = TableSection::new();
-    tables.table(TableType { element_type: RefType::FUNCREF, minimum: 1, maximum: Some(1), table64: false, shared: false });
+    tables.table(TableType {
+        element_type: RefType::FUNCREF,
+        minimum: 1,
+        maximum: Some(1),
+        table64: false,
+        shared: false,
+    });
     m.section(&tables);
     let mut mem = MemorySection::new();
-    mem.memory(MemoryType { minimum: 1, maximum: Some(1), memory64: false, shared: false, page_size_log2: None });
+    mem.memory(MemoryType {
+        minimum: 1,
+        maximum: Some(1),
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
     m.section(&mem);
     let mut exports = ExportSection::new();
     exports.export("memory", ExportKind::Memory, 0);
@@ -134,13 +157,18 @@ fn padded_reference_types_encoding_is_rejected() {
     let mut code = CodeSection::new();
     let mut f = Function::new([]);
     // i32.const 0; call_indirect type 1 table 0 (padded); i32.const 0; end
-    f.raw([0x41, 0x00, 0x11, 0x01, 0x80, 0x80, 0x80, 0x80, 0x00, 0x41, 0x00, 0x0b]);
+    f.raw([
+        0x41, 0x00, 0x11, 0x01, 0x80, 0x80, 0x80, 0x80, 0x00, 0x41, 0x00, 0x0b,
+    ]);
     code.function(&f);
     m.section(&code);
     let wasm = m.finish();
     let mut n = node();
     let msg = rejected(&mut n, &wasm);
-    assert!(msg.contains("wasm-features") || msg.contains("zero byte"), "{msg}");
+    assert!(
+        msg.contains("wasm-features") || msg.contains("zero byte"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -172,7 +200,10 @@ fn activation_charges_fee_emits_event_and_refunds() {
     assert!(out.gas_used > 21_000 + 1_659_168, "{}", out.gas_used);
     // again: ProgramUpToDate
     let out = activate_tx(&mut n, p, fee);
-    assert_eq!(out.output, Bytes::from(ArbWasm::ProgramUpToDate {}.abi_encode()));
+    assert_eq!(
+        out.output,
+        Bytes::from(ArbWasm::ProgramUpToDate {}.abi_encode())
+    );
     // not a program: takes all gas on ArbOS 51
     let eoa = Address::repeat_byte(0x42);
     let out = activate_tx(&mut n, eoa, fee);
@@ -195,25 +226,91 @@ fn getters_and_custom_errors() {
     let p = n.deploy_wasm(ALICE, &wasm).unwrap();
     let hash = keccak256(n.code(p));
     let not_active = Bytes::from(ArbWasm::ProgramNotActivated {}.abi_encode());
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::codehashVersionCall { codehash: hash }).unwrap_err(), not_active);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::programVersionCall { program: p }).unwrap_err(), not_active);
+    assert_eq!(
+        view(
+            &mut n,
+            ARB_WASM,
+            &ArbWasm::codehashVersionCall { codehash: hash }
+        )
+        .unwrap_err(),
+        not_active
+    );
+    assert_eq!(
+        view(
+            &mut n,
+            ARB_WASM,
+            &ArbWasm::programVersionCall { program: p }
+        )
+        .unwrap_err(),
+        not_active
+    );
     n.activate(ALICE, p).unwrap();
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::codehashVersionCall { codehash: hash }).unwrap(), 2);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::programVersionCall { program: p }).unwrap(), 2);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::stylusVersionCall {}).unwrap(), 2);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::inkPriceCall {}).unwrap(), 10_000);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::maxStackDepthCall {}).unwrap(), 22_000);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::freePagesCall {}).unwrap(), 2);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::pageGasCall {}).unwrap(), 1000);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::pageLimitCall {}).unwrap(), 128);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::expiryDaysCall {}).unwrap(), 365);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::keepaliveDaysCall {}).unwrap(), 31);
+    assert_eq!(
+        view(
+            &mut n,
+            ARB_WASM,
+            &ArbWasm::codehashVersionCall { codehash: hash }
+        )
+        .unwrap(),
+        2
+    );
+    assert_eq!(
+        view(
+            &mut n,
+            ARB_WASM,
+            &ArbWasm::programVersionCall { program: p }
+        )
+        .unwrap(),
+        2
+    );
+    assert_eq!(
+        view(&mut n, ARB_WASM, &ArbWasm::stylusVersionCall {}).unwrap(),
+        2
+    );
+    assert_eq!(
+        view(&mut n, ARB_WASM, &ArbWasm::inkPriceCall {}).unwrap(),
+        10_000
+    );
+    assert_eq!(
+        view(&mut n, ARB_WASM, &ArbWasm::maxStackDepthCall {}).unwrap(),
+        22_000
+    );
+    assert_eq!(
+        view(&mut n, ARB_WASM, &ArbWasm::freePagesCall {}).unwrap(),
+        2
+    );
+    assert_eq!(
+        view(&mut n, ARB_WASM, &ArbWasm::pageGasCall {}).unwrap(),
+        1000
+    );
+    assert_eq!(
+        view(&mut n, ARB_WASM, &ArbWasm::pageLimitCall {}).unwrap(),
+        128
+    );
+    assert_eq!(
+        view(&mut n, ARB_WASM, &ArbWasm::expiryDaysCall {}).unwrap(),
+        365
+    );
+    assert_eq!(
+        view(&mut n, ARB_WASM, &ArbWasm::keepaliveDaysCall {}).unwrap(),
+        31
+    );
     let min = view(&mut n, ARB_WASM, &ArbWasm::minInitGasCall {}).unwrap();
     assert_eq!((min.gas, min.cached), (69 * 128, 11 * 32));
-    let fp = view(&mut n, ARB_WASM, &ArbWasm::programMemoryFootprintCall { program: p }).unwrap();
+    let fp = view(
+        &mut n,
+        ARB_WASM,
+        &ArbWasm::programMemoryFootprintCall { program: p },
+    )
+    .unwrap();
     assert_eq!(fp, 1);
     // programInitGas = (init + cached, cached) and matches what a call is charged
-    let ig = view(&mut n, ARB_WASM, &ArbWasm::programInitGasCall { program: p }).unwrap();
+    let ig = view(
+        &mut n,
+        ARB_WASM,
+        &ArbWasm::programInitGasCall { program: p },
+    )
+    .unwrap();
     let record = {
         let mut ctx_db = n.clone();
         let out = ctx_db.call(ALICE, p, Bytes::new()).unwrap();
@@ -222,11 +319,22 @@ fn getters_and_custom_errors() {
     };
     assert!(record.gas > record.gasWhenCached && record.gasWhenCached >= 352);
     // keepalive too soon
-    let err = view(&mut n, ARB_WASM, &ArbWasm::codehashKeepaliveCall { codehash: hash }).err().expect("too soon");
+    let err = view(
+        &mut n,
+        ARB_WASM,
+        &ArbWasm::codehashKeepaliveCall { codehash: hash },
+    )
+    .err()
+    .expect("too soon");
     assert_eq!(&err[..4], &ArbWasm::ProgramKeepaliveTooSoon::SELECTOR);
     // after a year the program expires; calls fail, activation works again
     n.warp(366 * 86_400);
-    let err = view(&mut n, ARB_WASM, &ArbWasm::codehashVersionCall { codehash: hash }).unwrap_err();
+    let err = view(
+        &mut n,
+        ARB_WASM,
+        &ArbWasm::codehashVersionCall { codehash: hash },
+    )
+    .unwrap_err();
     assert_eq!(&err[..4], &ArbWasm::ProgramExpired::SELECTOR);
     let out = send(&mut n, p, &[]);
     assert!(!out.success);
@@ -241,25 +349,74 @@ fn caching_lowers_the_call_cost() {
     let p = program(&mut n, &module("", OK_BODY));
     let hash = keccak256(n.code(p));
     let uncached = send(&mut n, p, &[]).gas_used;
-    assert!(!view(&mut n, ARB_WASM_CACHE, &ArbWasmCache::codehashIsCachedCall { codehash: hash }).unwrap());
-    let out = n.transact(ALICE, ARB_WASM_CACHE, ArbWasmCache::cacheProgramCall { addr: p }.abi_encode().into(), U256::ZERO).unwrap();
+    assert!(!view(
+        &mut n,
+        ARB_WASM_CACHE,
+        &ArbWasmCache::codehashIsCachedCall { codehash: hash }
+    )
+    .unwrap());
+    let out = n
+        .transact(
+            ALICE,
+            ARB_WASM_CACHE,
+            ArbWasmCache::cacheProgramCall { addr: p }
+                .abi_encode()
+                .into(),
+            U256::ZERO,
+        )
+        .unwrap();
     assert!(out.success, "{out:?}");
     assert_eq!(out.logs.len(), 1);
-    assert!(view(&mut n, ARB_WASM_CACHE, &ArbWasmCache::codehashIsCachedCall { codehash: hash }).unwrap());
+    assert!(view(
+        &mut n,
+        ARB_WASM_CACHE,
+        &ArbWasmCache::codehashIsCachedCall { codehash: hash }
+    )
+    .unwrap());
     let cached = send(&mut n, p, &[]).gas_used;
-    let ig = view(&mut n, ARB_WASM, &ArbWasm::programInitGasCall { program: p }).unwrap();
+    let ig = view(
+        &mut n,
+        ARB_WASM,
+        &ArbWasm::programInitGasCall { program: p },
+    )
+    .unwrap();
     assert_eq!(uncached - cached, ig.gas - ig.gasWhenCached);
 }
 
 #[test]
 fn other_precompiles() {
     let mut n = node();
-    assert_eq!(view(&mut n, ARB_SYS, &ArbSys::arbChainIDCall {}).unwrap(), U256::from(412_346));
-    assert_eq!(view(&mut n, ARB_SYS, &ArbSys::arbOSVersionCall {}).unwrap(), U256::from(55 + 51));
-    assert_eq!(view(&mut n, ARB_SYS, &ArbSys::arbBlockNumberCall {}).unwrap(), U256::from(n.block_number()));
-    assert_eq!(view(&mut n, ARB_OWNER_PUBLIC, &ArbOwnerPublic::getMaxStylusContractFragmentsCall {}).unwrap(), 0);
+    assert_eq!(
+        view(&mut n, ARB_SYS, &ArbSys::arbChainIDCall {}).unwrap(),
+        U256::from(412_346)
+    );
+    assert_eq!(
+        view(&mut n, ARB_SYS, &ArbSys::arbOSVersionCall {}).unwrap(),
+        U256::from(55 + 51)
+    );
+    assert_eq!(
+        view(&mut n, ARB_SYS, &ArbSys::arbBlockNumberCall {}).unwrap(),
+        U256::from(n.block_number())
+    );
+    assert_eq!(
+        view(
+            &mut n,
+            ARB_OWNER_PUBLIC,
+            &ArbOwnerPublic::getMaxStylusContractFragmentsCall {}
+        )
+        .unwrap(),
+        0
+    );
     let mut n60 = node_with(VmConfig::arbos(60));
-    assert_eq!(view(&mut n60, ARB_OWNER_PUBLIC, &ArbOwnerPublic::getMaxStylusContractFragmentsCall {}).unwrap(), 2);
+    assert_eq!(
+        view(
+            &mut n60,
+            ARB_OWNER_PUBLIC,
+            &ArbOwnerPublic::getMaxStylusContractFragmentsCall {}
+        )
+        .unwrap(),
+        2
+    );
     // precompiles carry code so that Solidity's extcodesize check passes
     assert_eq!(&n.code(ARB_WASM)[..], &[0xFE]);
 }
@@ -280,21 +437,49 @@ fn activation_in_a_reverted_call_is_rolled_back() {
         code.extend_from_slice(&[0x60, (i * 32) as u8, 0x52]);
     }
     // CALL(gas, 0x71, value=selfbalance, 0, len, 0, 0), then REVERT(0,0)
-    code.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0x60, data.len() as u8, 0x60, 0x00, 0x47, 0x60, 0x71, 0x5a, 0xf1, 0x50]);
+    code.extend_from_slice(&[
+        0x60,
+        0x00,
+        0x60,
+        0x00,
+        0x60,
+        data.len() as u8,
+        0x60,
+        0x00,
+        0x47,
+        0x60,
+        0x71,
+        0x5a,
+        0xf1,
+        0x50,
+    ]);
     code.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0xfd]);
     let c = deploy_evm_big(&mut n, &code);
     n.fund(c, eth(1));
     let out = send(&mut n, c, &[]);
     assert!(!out.success);
     let hash = keccak256(n.code(p));
-    assert!(view(&mut n, ARB_WASM, &ArbWasm::codehashVersionCall { codehash: hash }).is_err());
+    assert!(view(
+        &mut n,
+        ARB_WASM,
+        &ArbWasm::codehashVersionCall { codehash: hash }
+    )
+    .is_err());
     // the same contract ending in STOP instead of REVERT does activate
     let len = code.len();
     code[len - 5..].copy_from_slice(&[0x00, 0x00, 0x00, 0x00, 0x00]);
     let c = deploy_evm_big(&mut n, &code);
     n.fund(c, eth(1));
     assert!(send(&mut n, c, &[]).success);
-    assert_eq!(view(&mut n, ARB_WASM, &ArbWasm::codehashVersionCall { codehash: hash }).unwrap(), 2);
+    assert_eq!(
+        view(
+            &mut n,
+            ARB_WASM,
+            &ArbWasm::codehashVersionCall { codehash: hash }
+        )
+        .unwrap(),
+        2
+    );
 }
 
 fn deploy_evm_big(n: &mut Devnode, runtime: &[u8]) -> Address {

@@ -66,15 +66,22 @@ const EVM_GAS: &[u8] = &[0x5a, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3];
 /// EVM: reverts with the single byte 0xaa.
 const EVM_REVERT: &[u8] = &[0x60, 0xaa, 0x60, 0x00, 0x53, 0x60, 0x01, 0x60, 0x00, 0xfd];
 /// EVM: returns CALLER ‖ ADDRESS.
-const EVM_WHO: &[u8] = &[0x33, 0x60, 0x00, 0x52, 0x30, 0x60, 0x20, 0x52, 0x60, 0x40, 0x60, 0x00, 0xf3];
+const EVM_WHO: &[u8] = &[
+    0x33, 0x60, 0x00, 0x52, 0x30, 0x60, 0x20, 0x52, 0x60, 0x40, 0x60, 0x00, 0xf3,
+];
 /// EVM: SSTORE(0, 1).
 const EVM_STORE: &[u8] = &[0x60, 0x01, 0x60, 0x00, 0x55, 0x00];
 
 /// EVM forwarder: CALLs `target` with its calldata and returns (or reverts with) the return data.
 fn evm_forwarder(target: Address) -> Vec<u8> {
-    let mut c = vec![0x36, 0x60, 0x00, 0x60, 0x00, 0x37, 0x60, 0x00, 0x60, 0x00, 0x36, 0x60, 0x00, 0x60, 0x00, 0x73];
+    let mut c = vec![
+        0x36, 0x60, 0x00, 0x60, 0x00, 0x37, 0x60, 0x00, 0x60, 0x00, 0x36, 0x60, 0x00, 0x60, 0x00,
+        0x73,
+    ];
     c.extend_from_slice(target.as_slice());
-    c.extend_from_slice(&[0x5a, 0xf1, 0x3d, 0x60, 0x00, 0x60, 0x00, 0x3e, 0x60, 0x33, 0x57, 0x3d, 0x60, 0x00, 0xfd]);
+    c.extend_from_slice(&[
+        0x5a, 0xf1, 0x3d, 0x60, 0x00, 0x60, 0x00, 0x3e, 0x60, 0x33, 0x57, 0x3d, 0x60, 0x00, 0xfd,
+    ]);
     c.extend_from_slice(&[0x5b, 0x3d, 0x60, 0x00, 0xf3]);
     assert_eq!(c[51], 0x5b);
     c
@@ -84,7 +91,9 @@ fn evm_forwarder(target: Address) -> Vec<u8> {
 fn eip1167(implementation: Address) -> Vec<u8> {
     let mut c = vec![0x36, 0x3d, 0x3d, 0x37, 0x3d, 0x3d, 0x3d, 0x36, 0x3d, 0x73];
     c.extend_from_slice(implementation.as_slice());
-    c.extend_from_slice(&[0x5a, 0xf4, 0x3d, 0x82, 0x80, 0x3e, 0x90, 0x3d, 0x91, 0x60, 0x2b, 0x57, 0xfd, 0x5b, 0xf3]);
+    c.extend_from_slice(&[
+        0x5a, 0xf4, 0x3d, 0x82, 0x80, 0x3e, 0x90, 0x3d, 0x91, 0x60, 0x2b, 0x57, 0xfd, 0x5b, 0xf3,
+    ]);
     c
 }
 
@@ -119,7 +128,11 @@ fn stylus_calls_evm_with_63_64_rule() {
     let gas_left = (ink0 - block - 83_193 - 2 * read_price(0)) / 10_000;
     let base = 2600; // cold target
     let expected = (gas_left - base) * 63 / 64;
-    assert_eq!(child_gas_seen, expected - 2, "GAS opcode sees the forwarded gas minus its own 2");
+    assert_eq!(
+        child_gas_seen,
+        expected - 2,
+        "GAS opcode sees the forwarded gas minus its own 2"
+    );
 }
 
 #[test]
@@ -160,7 +173,11 @@ fn evm_calls_stylus_and_sees_reverts() {
     let out = send(&mut n, fwd, &[]);
     assert!(out.success, "{out:?}");
     assert_eq!(out.output[31], 1);
-    assert_eq!(&out.output[32..52], fwd.as_slice(), "msg_sender is the EVM caller");
+    assert_eq!(
+        &out.output[32..52],
+        fwd.as_slice(),
+        "msg_sender is the EVM caller"
+    );
     assert_eq!(&out.output[52..72], counter.as_slice());
     assert_eq!(n.storage(counter, U256::ZERO), U256::from(1));
     // the Stylus callee reverts after writing: the EVM caller sees the revert
@@ -180,8 +197,16 @@ fn eip1167_proxy_delegates_to_stylus() {
         let out = send(&mut n, proxy, &[]);
         assert!(out.success, "{out:?}");
         assert_eq!(out.output[31], i);
-        assert_eq!(&out.output[32..52], ALICE.as_slice(), "msg_sender is preserved");
-        assert_eq!(&out.output[52..72], proxy.as_slice(), "runs in the proxy's context");
+        assert_eq!(
+            &out.output[32..52],
+            ALICE.as_slice(),
+            "msg_sender is preserved"
+        );
+        assert_eq!(
+            &out.output[52..72],
+            proxy.as_slice(),
+            "runs in the proxy's context"
+        );
     }
     assert_eq!(n.storage(proxy, U256::ZERO), U256::from(3));
     assert_eq!(n.storage(implementation, U256::ZERO), U256::ZERO);
@@ -211,7 +236,11 @@ fn reentrancy_is_reported() {
     let p = program(&mut n, &wat);
     let out = send(&mut n, p, &[]);
     assert!(out.success, "{out:?}");
-    assert_eq!(&out.output[..4], &1u32.to_le_bytes(), "inner frame is reentrant");
+    assert_eq!(
+        &out.output[..4],
+        &1u32.to_le_bytes(),
+        "inner frame is reentrant"
+    );
     assert_eq!(&out.output[4..8], &0u32.to_le_bytes(), "outer frame is not");
     let out = send(&mut n, p, &[1]);
     assert_eq!(&out.output[..4], &0u32.to_le_bytes());
@@ -280,8 +309,15 @@ fn storage_rolls_back_on_revert() {
     assert!(send(&mut n, counter, &[]).success);
     let out = send(&mut n, counter, &[1]);
     assert!(!out.success);
-    assert_eq!(out.output[31], 2, "revert data holds the value it had written");
-    assert_eq!(n.storage(counter, U256::ZERO), U256::from(1), "the write is rolled back");
+    assert_eq!(
+        out.output[31], 2,
+        "revert data holds the value it had written"
+    );
+    assert_eq!(
+        n.storage(counter, U256::ZERO),
+        U256::from(1),
+        "the write is rolled back"
+    );
     // a Stylus caller survives its callee's revert and keeps its own writes
     let caller = program(&mut n, &caller_program());
     let out = send(&mut n, caller, &kind_call(0, counter, &[1]));
@@ -321,7 +357,10 @@ fn stylus_programs_cannot_selfdestruct() {
     let sd = deploy_evm(&mut n, &[0x60, 0x55, 0xff]);
     let out = send(&mut n, caller, &kind_call(1, sd, &[]));
     assert!(out.success);
-    assert_eq!(out.output[0], 2, "delegated SELFDESTRUCT in a Stylus context fails");
+    assert_eq!(
+        out.output[0], 2,
+        "delegated SELFDESTRUCT in a Stylus context fails"
+    );
     assert!(!n.code(caller).is_empty());
     assert_eq!(n.balance(caller), U256::from(100));
     // a plain EVM contract may still self-destruct (EIP-6780: only moves the balance)

@@ -49,7 +49,14 @@ fn overhead(args: &str, has_result: bool) -> u64 {
     block2 + block3 + INK_HOSTIO
 }
 
-fn measure_with(n: &mut Devnode, import: &str, args: &str, has_result: bool, data: &str, calldata: &[u8]) -> u64 {
+fn measure_with(
+    n: &mut Devnode,
+    import: &str,
+    args: &str,
+    has_result: bool,
+    data: &str,
+    calldata: &[u8],
+) -> u64 {
     let p = program(n, &ink_program(import, args, has_result, data));
     let out = send(n, p, calldata);
     assert!(out.success, "{out:?}");
@@ -73,7 +80,11 @@ fn read_args_and_write_result() {
         &[7u8; 100],
     );
     assert_eq!(ink, 8400 + write_price(100));
-    let ink = measure(r#"(import "vm_hooks" "write_result" (func $h (param i32 i32)))"#, "i32.const 0 i32.const 64", false);
+    let ink = measure(
+        r#"(import "vm_hooks" "write_result" (func $h (param i32 i32)))"#,
+        "i32.const 0 i32.const 64",
+        false,
+    );
     assert_eq!(ink, 8400 + 2 * read_price(64));
 }
 
@@ -81,8 +92,20 @@ fn read_args_and_write_result() {
 fn simple_getters() {
     for (name, ty, args, res, ink) in [
         ("block_basefee", "(param i32)", "i32.const 0", false, 13_440),
-        ("block_coinbase", "(param i32)", "i32.const 0", false, 13_440),
-        ("contract_address", "(param i32)", "i32.const 0", false, 13_440),
+        (
+            "block_coinbase",
+            "(param i32)",
+            "i32.const 0",
+            false,
+            13_440,
+        ),
+        (
+            "contract_address",
+            "(param i32)",
+            "i32.const 0",
+            false,
+            13_440,
+        ),
         ("msg_sender", "(param i32)", "i32.const 0", false, 13_440),
         ("msg_value", "(param i32)", "i32.const 0", false, 13_440),
         ("tx_origin", "(param i32)", "i32.const 0", false, 13_440),
@@ -106,13 +129,37 @@ fn math_hostios() {
     let data = r#"(data (i32.const 0) "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\07")
                   (data (i32.const 32) "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\01\03")"#;
     for (name, ty, args, ink) in [
-        ("math_div", "(param i32 i32)", "i32.const 0 i32.const 32", 43_520),
-        ("math_mod", "(param i32 i32)", "i32.const 0 i32.const 32", 43_520),
-        ("math_add_mod", "(param i32 i32 i32)", "i32.const 0 i32.const 32 i32.const 32", 49_560),
-        ("math_mul_mod", "(param i32 i32 i32)", "i32.const 0 i32.const 32 i32.const 32", 52_660),
+        (
+            "math_div",
+            "(param i32 i32)",
+            "i32.const 0 i32.const 32",
+            43_520,
+        ),
+        (
+            "math_mod",
+            "(param i32 i32)",
+            "i32.const 0 i32.const 32",
+            43_520,
+        ),
+        (
+            "math_add_mod",
+            "(param i32 i32 i32)",
+            "i32.const 0 i32.const 32 i32.const 32",
+            49_560,
+        ),
+        (
+            "math_mul_mod",
+            "(param i32 i32 i32)",
+            "i32.const 0 i32.const 32 i32.const 32",
+            52_660,
+        ),
     ] {
         let import = format!(r#"(import "vm_hooks" "{name}" (func $h {ty}))"#);
-        assert_eq!(measure_with(&mut node(), &import, args, false, data, &[]), ink, "{name}");
+        assert_eq!(
+            measure_with(&mut node(), &import, args, false, data, &[]),
+            ink,
+            "{name}"
+        );
     }
     // math_pow: 23520 + 3000 + 17500·(33 − leading zero bytes of the exponent)
     let mut e = [0u8; 32];
@@ -160,23 +207,39 @@ fn math_results() {
 
 #[test]
 fn keccak() {
-    let ink = measure(r#"(import "vm_hooks" "native_keccak256" (func $h (param i32 i32 i32)))"#, "i32.const 0 i32.const 100 i32.const 200", false);
+    let ink = measure(
+        r#"(import "vm_hooks" "native_keccak256" (func $h (param i32 i32 i32)))"#,
+        "i32.const 0 i32.const 100 i32.const 200",
+        false,
+    );
     assert_eq!(ink, keccak_price(100));
     assert_eq!(ink, 121_800 + 2 * 21_000);
     let body = r#"(call $read_args (i32.const 0))
         (call $k (i32.const 0) (local.get $len) (i32.const 512))
         (call $write_result (i32.const 512) (i32.const 32)) i32.const 0"#;
     let mut n = node();
-    let p = program(&mut n, &module(r#"(import "vm_hooks" "native_keccak256" (func $k (param i32 i32 i32)))"#, body));
+    let p = program(
+        &mut n,
+        &module(
+            r#"(import "vm_hooks" "native_keccak256" (func $k (param i32 i32 i32)))"#,
+            body,
+        ),
+    );
     let out = call(&mut n, p, b"stylus");
-    assert_eq!(&out.output[..], stylus_vm::primitives::keccak256(b"stylus").as_slice());
+    assert_eq!(
+        &out.output[..],
+        stylus_vm::primitives::keccak256(b"stylus").as_slice()
+    );
 }
 
 #[test]
 fn storage_load_tiers_and_costs() {
     // cold miss: 18480 ink + (2100 cold + 5 api + 0 tier) gas
     let import = r#"(import "vm_hooks" "storage_load_bytes32" (func $h (param i32 i32)))"#;
-    assert_eq!(measure(import, "i32.const 0 i32.const 32", false), 18_480 + 2105 * PRICE);
+    assert_eq!(
+        measure(import, "i32.const 0 i32.const 32", false),
+        18_480 + 2105 * PRICE
+    );
     // a hit after a miss costs only the read tier (0 for the first 32 reads)
     let two = format!(
         r#"(module {IMPORTS}
@@ -238,13 +301,19 @@ fn storage_cache_flush_and_persist() {
     let out = send(&mut n, p, &[]);
     assert!(out.success);
     let delta = u64::from_le_bytes(out.output[..8].try_into().unwrap());
-    assert_eq!(delta - overhead("i32.const 1", false), 68_073 + 22_100 * PRICE);
+    assert_eq!(
+        delta - overhead("i32.const 1", false),
+        68_073 + 22_100 * PRICE
+    );
     assert_eq!(n.storage(p, U256::ZERO), U256::from(42));
     // the same store again: the slot is known-unknown (never loaded) so it is
     // dirty and flushed again: no-op SSTORE 100 + cold 2100
     let out = send(&mut n, p, &[]);
     let delta = u64::from_le_bytes(out.output[..8].try_into().unwrap());
-    assert_eq!(delta - overhead("i32.const 1", false), 68_073 + 2200 * PRICE);
+    assert_eq!(
+        delta - overhead("i32.const 1", false),
+        68_073 + 2200 * PRICE
+    );
 }
 
 #[test]
@@ -255,13 +324,21 @@ fn flush_with_nothing_dirty_costs_only_ink() {
 
 #[test]
 fn transient_storage() {
-    let ink = measure(r#"(import "vm_hooks" "transient_store_bytes32" (func $h (param i32 i32)))"#, "i32.const 0 i32.const 32", false);
+    let ink = measure(
+        r#"(import "vm_hooks" "transient_store_bytes32" (func $h (param i32 i32)))"#,
+        "i32.const 0 i32.const 32",
+        false,
+    );
     assert_eq!(ink, 78_153 + 100 * PRICE);
-    let ink = measure(r#"(import "vm_hooks" "transient_load_bytes32" (func $h (param i32 i32)))"#, "i32.const 0 i32.const 32", false);
+    let ink = measure(
+        r#"(import "vm_hooks" "transient_load_bytes32" (func $h (param i32 i32)))"#,
+        "i32.const 0 i32.const 32",
+        false,
+    );
     assert_eq!(ink, 78_153 + 100 * PRICE);
     // store then load within a tx sees the value
     let body = r#"(call $read_args (i32.const 0))
-        (call $ts (i32.const 0) (i32.const 32))
+        (if (i32.eq (local.get $len) (i32.const 64)) (then (call $ts (i32.const 0) (i32.const 32))))
         (call $tl (i32.const 0) (i32.const 64))
         (call $write_result (i32.const 64) (i32.const 32)) i32.const 0"#;
     let imports = r#"(import "vm_hooks" "transient_store_bytes32" (func $ts (param i32 i32)))
@@ -273,18 +350,31 @@ fn transient_storage() {
     let out = send(&mut n, p, &input);
     assert_eq!(out.output[31], 9);
     // transient storage does not persist
-    let out = send(&mut n, p, &[0u8; 64]);
-    assert_eq!(out.output[31], 9 * 0);
+    let out = send(&mut n, p, &[0u8; 32]);
+    assert_eq!(
+        out.output[31], 0,
+        "the previous tx's transient value is gone"
+    );
 }
 
 #[test]
 fn emit_log_costs_and_logs() {
-    let ink = measure(r#"(import "vm_hooks" "emit_log" (func $h (param i32 i32 i32)))"#, "i32.const 0 i32.const 74 i32.const 2", false);
+    let ink = measure(
+        r#"(import "vm_hooks" "emit_log" (func $h (param i32 i32 i32)))"#,
+        "i32.const 0 i32.const 74 i32.const 2",
+        false,
+    );
     assert_eq!(ink, 68_073 + read_price(74) + (3 * 375 + 8 * 10) * PRICE);
     let body = r#"(call $read_args (i32.const 0))
         (call $log (i32.const 0) (local.get $len) (i32.const 1)) i32.const 0"#;
     let mut n = node();
-    let p = program(&mut n, &module(r#"(import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))"#, body));
+    let p = program(
+        &mut n,
+        &module(
+            r#"(import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))"#,
+            body,
+        ),
+    );
     let mut input = vec![0x11u8; 32];
     input.extend_from_slice(b"data");
     let out = send(&mut n, p, &input);
@@ -293,7 +383,10 @@ fn emit_log_costs_and_logs() {
     assert_eq!(out.logs[0].topics()[0].0, [0x11; 32]);
     assert_eq!(&out.logs[0].data.data[..], b"data");
     // more than 4 topics, or fewer bytes than topics need: the program fails
-    let bad = module(r#"(import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))"#, "(call $log (i32.const 0) (i32.const 10) (i32.const 1)) i32.const 0");
+    let bad = module(
+        r#"(import "vm_hooks" "emit_log" (func $log (param i32 i32 i32)))"#,
+        "(call $log (i32.const 0) (i32.const 10) (i32.const 1)) i32.const 0",
+    );
     let p = program(&mut n, &bad);
     let out = send(&mut n, p, &[]);
     assert!(!out.success);
@@ -303,22 +396,50 @@ fn emit_log_costs_and_logs() {
 #[test]
 fn account_queries() {
     let target = Address::repeat_byte(0x77);
-    let data = format!(r#"(data (i32.const 0) "{}")"#, target.0.iter().map(|b| format!("\\{b:02x}")).collect::<String>());
+    let data = format!(
+        r#"(data (i32.const 0) "{}")"#,
+        target
+            .0
+            .iter()
+            .map(|b| format!("\\{b:02x}"))
+            .collect::<String>()
+    );
     let with_target = |n: &mut Devnode| {
         n.fund(target, U256::from(5));
         n.set_code(target, Bytes::from_static(&[0x60, 0x00, 0x60, 0x00, 0xf3]));
     };
     let mut n = node();
     with_target(&mut n);
-    let ink = measure_with(&mut n, r#"(import "vm_hooks" "account_balance" (func $h (param i32 i32)))"#, "i32.const 0 i32.const 64", false, &data, &[]);
+    let ink = measure_with(
+        &mut n,
+        r#"(import "vm_hooks" "account_balance" (func $h (param i32 i32)))"#,
+        "i32.const 0 i32.const 64",
+        false,
+        &data,
+        &[],
+    );
     assert_eq!(ink, 78_153 + 2600 * PRICE);
     let mut n = node();
     with_target(&mut n);
-    let ink = measure_with(&mut n, r#"(import "vm_hooks" "account_codehash" (func $h (param i32 i32)))"#, "i32.const 0 i32.const 64", false, &data, &[]);
+    let ink = measure_with(
+        &mut n,
+        r#"(import "vm_hooks" "account_codehash" (func $h (param i32 i32)))"#,
+        "i32.const 0 i32.const 64",
+        false,
+        &data,
+        &[],
+    );
     assert_eq!(ink, 78_153 + 2600 * PRICE);
     let mut n = node();
     with_target(&mut n);
-    let ink = measure_with(&mut n, r#"(import "vm_hooks" "account_code_size" (func $h (param i32) (result i32)))"#, "i32.const 0", true, &data, &[]);
+    let ink = measure_with(
+        &mut n,
+        r#"(import "vm_hooks" "account_code_size" (func $h (param i32) (result i32)))"#,
+        "i32.const 0",
+        true,
+        &data,
+        &[],
+    );
     assert_eq!(ink, 68_073 + (2600 + 700) * PRICE);
     let mut n = node();
     with_target(&mut n);
@@ -348,9 +469,18 @@ fn account_queries() {
     let out = call(&mut n, p, target.as_slice());
     assert!(out.success, "{out:?}");
     assert_eq!(U256::from_be_slice(&out.output[0..32]), U256::from(5));
-    assert_eq!(&out.output[32..64], stylus_vm::primitives::keccak256([0x60, 0x00, 0x60, 0x00, 0xf3]).as_slice());
-    assert_eq!(u32::from_le_bytes(out.output[64..68].try_into().unwrap()), 5);
-    assert_eq!(u32::from_le_bytes(out.output[68..72].try_into().unwrap()), 4);
+    assert_eq!(
+        &out.output[32..64],
+        stylus_vm::primitives::keccak256([0x60, 0x00, 0x60, 0x00, 0xf3]).as_slice()
+    );
+    assert_eq!(
+        u32::from_le_bytes(out.output[64..68].try_into().unwrap()),
+        5
+    );
+    assert_eq!(
+        u32::from_le_bytes(out.output[68..72].try_into().unwrap()),
+        4
+    );
     assert_eq!(&out.output[72..76], &[0x00, 0x60, 0x00, 0xf3]);
 }
 
@@ -387,8 +517,14 @@ fn context_values() {
     assert_eq!(&o[40..60], p.as_slice());
     assert_eq!(U256::from_be_slice(&o[60..92]), U256::from(77));
     assert_eq!(u64::from_le_bytes(o[92..100].try_into().unwrap()), 412_346);
-    assert_eq!(u64::from_le_bytes(o[100..108].try_into().unwrap()), n.timestamp());
-    assert_eq!(u64::from_le_bytes(o[108..116].try_into().unwrap()), n.block_number() - 1);
+    assert_eq!(
+        u64::from_le_bytes(o[100..108].try_into().unwrap()),
+        n.timestamp()
+    );
+    assert_eq!(
+        u64::from_le_bytes(o[108..116].try_into().unwrap()),
+        n.block_number() - 1
+    );
     assert_eq!(u32::from_le_bytes(o[116..120].try_into().unwrap()), 10_000);
     assert_eq!(u32::from_le_bytes(o[120..124].try_into().unwrap()), 0);
     assert_eq!(n.balance(p), U256::from(77));
@@ -398,41 +534,72 @@ fn context_values() {
 fn exit_early_and_revert_status() {
     let imports = r#"(import "vm_hooks" "exit_early" (func $exit (param i32)))"#;
     // write_result then exit_early(0): success with the data
-    let ok = module(imports, r#"(call $read_args (i32.const 0))
+    let ok = module(
+        imports,
+        r#"(call $read_args (i32.const 0))
         (call $write_result (i32.const 0) (local.get $len))
-        (call $exit (i32.const 0)) unreachable"#);
+        (call $exit (i32.const 0)) unreachable"#,
+    );
     let mut n = node();
     let p = program(&mut n, &ok);
     let out = call(&mut n, p, b"done");
     assert!(out.success);
     assert_eq!(&out.output[..], b"done");
     // exit_early(1): revert with the data, gas left kept
-    let rv = module(imports, r#"(call $read_args (i32.const 0))
+    let rv = module(
+        imports,
+        r#"(call $read_args (i32.const 0))
         (call $write_result (i32.const 0) (local.get $len))
-        (call $exit (i32.const 1)) unreachable"#);
+        (call $exit (i32.const 1)) unreachable"#,
+    );
     let p = program(&mut n, &rv);
     let out = send(&mut n, p, b"nope");
     assert!(!out.success);
     assert_eq!(&out.output[..], b"nope");
     assert!(out.gas_used < 100_000, "{}", out.gas_used);
     // returning non-zero from the entry point also reverts with the data
-    let p = program(&mut n, &module("", r#"(call $read_args (i32.const 0))
-        (call $write_result (i32.const 0) (local.get $len)) i32.const 1"#));
+    let p = program(
+        &mut n,
+        &module(
+            "",
+            r#"(call $read_args (i32.const 0))
+        (call $write_result (i32.const 0) (local.get $len)) i32.const 1"#,
+        ),
+    );
     let out = send(&mut n, p, b"why");
     assert!(!out.success && out.halt.is_none());
     assert_eq!(&out.output[..], b"why");
     // a trap: failure with no data, gas left kept
-    let p = program(&mut n, &module("", r#"(call $write_result (i32.const 0) (i32.const 4)) unreachable"#));
+    let p = program(
+        &mut n,
+        &module(
+            "",
+            r#"(call $write_result (i32.const 0) (i32.const 4)) unreachable"#,
+        ),
+    );
     let out = send(&mut n, p, b"");
     assert!(!out.success && out.output.is_empty() && out.halt.is_none());
     assert!(out.gas_used < 100_000);
     // an out-of-bounds pointer: failure
-    let p = program(&mut n, &module("", r#"(call $write_result (i32.const 65530) (i32.const 100)) i32.const 0"#));
+    let p = program(
+        &mut n,
+        &module(
+            "",
+            r#"(call $write_result (i32.const 65530) (i32.const 100)) i32.const 0"#,
+        ),
+    );
     let out = send(&mut n, p, b"");
     assert!(!out.success && out.output.is_empty());
 }
 
 #[test]
 fn pay_for_memory_grow_zero_costs_hostio_ink() {
-    assert_eq!(measure(r#"(import "vm_hooks" "pay_for_memory_grow" (func $h (param i32)))"#, "i32.const 0", false), 8400);
+    assert_eq!(
+        measure(
+            r#"(import "vm_hooks" "pay_for_memory_grow" (func $h (param i32)))"#,
+            "i32.const 0",
+            false
+        ),
+        8400
+    );
 }

@@ -23,7 +23,11 @@ const ADD: &str = r#"(module
     i32.const 0))"#;
 
 fn run_pure(engine: &WasmiEngine, key: B256, args: usize, ink: u64) -> (Outcome, u64) {
-    let state = HostState { args: Bytes::from(vec![0u8; args]), ink_price: 10_000, ..HostState::default() };
+    let state = HostState {
+        args: Bytes::from(vec![0u8; args]),
+        ink_price: 10_000,
+        ..HostState::default()
+    };
     let mut run = engine.instantiate(&key, state).unwrap();
     match run.start(ink, 22_000) {
         Step::Done(o) => (o, run.ink_left()),
@@ -44,7 +48,11 @@ fn ink_exhaustion_thresholds_are_exact() {
         let used = 10_000_000 - left;
         // exactly enough ink: success with nothing left
         let (outcome, left) = run_pure(&engine, key, n, used);
-        assert_eq!((outcome, left), (Outcome::Success(Bytes::new()), 0), "n = {n}");
+        assert_eq!(
+            (outcome, left),
+            (Outcome::Success(Bytes::new()), 0),
+            "n = {n}"
+        );
         // one ink less: out of ink
         let (outcome, left) = run_pure(&engine, key, n, used - 1);
         assert_eq!((outcome, left), (Outcome::OutOfInk, 0), "n = {n}");
@@ -80,7 +88,12 @@ fn grow_program() -> String {
     )
 }
 
-fn grow(n: &mut stylus_vm::Devnode, p: stylus_vm::primitives::Address, pages: u32, gas: u64) -> stylus_vm::TxOutcome {
+fn grow(
+    n: &mut stylus_vm::Devnode,
+    p: stylus_vm::primitives::Address,
+    pages: u32,
+    gas: u64,
+) -> stylus_vm::TxOutcome {
     let tx = TxEnv {
         caller: ALICE,
         gas_limit: gas,
@@ -105,7 +118,11 @@ fn memory_growth_follows_the_page_model() {
         let a = u64::from_le_bytes(out.output[0..8].try_into().unwrap());
         let b = u64::from_le_bytes(out.output[8..16].try_into().unwrap());
         let charged = a - b - block - 8400;
-        assert_eq!(charged, memory_gas(pages as u16, 1, 1, 2, 1000) * 10_000, "{pages} pages");
+        assert_eq!(
+            charged,
+            memory_gas(pages as u16, 1, 1, 2, 1000) * 10_000,
+            "{pages} pages"
+        );
     }
     // 63 more pages: 62·1000 linear + exp[64] − exp[1]
     assert_eq!(memory_gas(63, 1, 1, 2, 1000), 62_000 + 5645 - 1);
@@ -113,9 +130,10 @@ fn memory_growth_follows_the_page_model() {
 
 #[test]
 fn growing_to_128_pages_costs_about_32m_gas() {
-    let mut cfg = VmConfig::default();
-    cfg.tx_gas_limit_cap = 100_000_000;
-    let mut n = node_with(cfg);
+    let mut n = node_with(VmConfig {
+        tx_gas_limit_cap: 100_000_000,
+        ..VmConfig::default()
+    });
     let p = program(&mut n, &grow_program());
     let small = grow(&mut n, p, 0, 60_000_000);
     let big = grow(&mut n, p, 127, 60_000_000);
@@ -165,7 +183,11 @@ fn max_recursion(max_depth: u32) -> u32 {
     assert!(ok(&mut n, lo) && !ok(&mut n, hi));
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;
-        if ok(&mut n, mid) { lo = mid } else { hi = mid }
+        if ok(&mut n, mid) {
+            lo = mid
+        } else {
+            hi = mid
+        }
     }
     lo
 }
@@ -194,7 +216,10 @@ fn executed_float_op_runs_out_of_ink() {
     );
     let mut n = node();
     let p = program(&mut n, &wat);
-    assert!(send(&mut n, p, &[]).success, "activation accepts floats that never run");
+    assert!(
+        send(&mut n, p, &[]).success,
+        "activation accepts floats that never run"
+    );
     let out = send(&mut n, p, &[1]);
     assert!(!out.success);
     assert_eq!(out.halt.as_deref(), Some("OutOfGas(Basic)"));
@@ -206,7 +231,11 @@ fn evm_stores(pairs: &[(u8, u8)], store: bool) -> Vec<u8> {
     let mut c = Vec::new();
     for (k, v) in pairs {
         c.extend_from_slice(&[0x60, *v, 0x60, *k]);
-        if store { c.push(0x55) } else { c.extend_from_slice(&[0x50, 0x50]) }
+        if store {
+            c.push(0x55)
+        } else {
+            c.extend_from_slice(&[0x50, 0x50])
+        }
     }
     c.push(0x00);
     c
@@ -288,4 +317,3 @@ fn ink_to_gas_rounds_down() {
     assert_eq!(a, b);
     let _ = U256::ZERO;
 }
-

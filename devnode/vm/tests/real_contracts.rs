@@ -30,7 +30,10 @@ fn wasm(package: &str) -> Option<Vec<u8>> {
     match std::fs::read(&path) {
         Ok(w) => Some(w),
         Err(_) => {
-            eprintln!("SKIP: {} not built (run `cargo ip build` first)", path.display());
+            eprintln!(
+                "SKIP: {} not built (run `cargo ip build` first)",
+                path.display()
+            );
             None
         }
     }
@@ -58,8 +61,13 @@ fn node_for(package: &str, wasm: &[u8]) -> stylus_vm::Devnode {
     if size <= 24_576 {
         return node();
     }
-    eprintln!("NOTE: {package} is {size} bytes compressed (> 24,576): using a raised code-size limit");
-    node_with(stylus_vm::VmConfig { max_code_size: 128 * 1024, ..Default::default() })
+    eprintln!(
+        "NOTE: {package} is {size} bytes compressed (> 24,576): using a raised code-size limit"
+    );
+    node_with(stylus_vm::VmConfig {
+        max_code_size: 128 * 1024,
+        ..Default::default()
+    })
 }
 
 #[test]
@@ -68,45 +76,97 @@ fn every_built_contract_deploys_activates_and_answers() {
     for package in packages() {
         let Some(wasm) = wasm(&package) else { continue };
         let mut n = node_for(&package, &wasm);
-        let p = n.deploy_and_activate(ALICE, &wasm).unwrap_or_else(|e| panic!("{package}: {e:?}"));
+        let p = n
+            .deploy_and_activate(ALICE, &wasm)
+            .unwrap_or_else(|e| panic!("{package}: {e:?}"));
         // an unknown selector reaches the router, which reverts cleanly (no halt)
         let out = call(&mut n, p, &[0xde, 0xad, 0xbe, 0xef]);
         assert!(!out.success && out.halt.is_none(), "{package}: {out:?}");
         assert!(out.stylus_error.is_none(), "{package}: {out:?}");
         ran += 1;
-        eprintln!("{package}: deployed, activated, answered ({} bytes)", wasm.len());
+        eprintln!(
+            "{package}: deployed, activated, answered ({} bytes)",
+            wasm.len()
+        );
     }
     eprintln!("{ran} contract(s) exercised");
 }
 
 #[test]
 fn ip_collection_mints_and_transfers() {
-    let Some(wasm) = wasm("ip-collection") else { return };
+    let Some(wasm) = wasm("ip-collection") else {
+        return;
+    };
     let mut n = node_for("ip-collection", &wasm);
     let c = n.deploy_and_activate(ALICE, &wasm).unwrap();
     // stylus_constructor(name, symbol, baseUri, owner, royaltyReceiver, royaltyBps)
     let mut data = vec![0x55, 0x85, 0x25, 0x8d];
     data.extend(
-        ("IP".to_string(), "IPC".to_string(), "ipfs://".to_string(), ALICE, ALICE, U256::from(500)).abi_encode_params(),
+        (
+            "IP".to_string(),
+            "IPC".to_string(),
+            "ipfs://".to_string(),
+            ALICE,
+            ALICE,
+            U256::from(500),
+        )
+            .abi_encode_params(),
     );
     let out = send(&mut n, c, &data);
     assert!(out.success, "constructor: {out:?}");
     let out = call(&mut n, c, &IpCollection::nameCall {}.abi_encode());
-    assert_eq!(IpCollection::nameCall::abi_decode_returns(&out.output).unwrap(), "IP");
-    let out = call(&mut n, c, &IpCollection::supportsInterfaceCall { interfaceId: [0x80, 0xac, 0x58, 0xcd].into() }.abi_encode());
+    assert_eq!(
+        IpCollection::nameCall::abi_decode_returns(&out.output).unwrap(),
+        "IP"
+    );
+    let out = call(
+        &mut n,
+        c,
+        &IpCollection::supportsInterfaceCall {
+            interfaceId: [0x80, 0xac, 0x58, 0xcd].into(),
+        }
+        .abi_encode(),
+    );
     assert!(IpCollection::supportsInterfaceCall::abi_decode_returns(&out.output).unwrap());
-    let mint = IpCollection::mintCall { to: BOB, uri: String::new(), royaltyReceiver: Address::ZERO, royaltyBps: Default::default() };
+    let mint = IpCollection::mintCall {
+        to: BOB,
+        uri: String::new(),
+        royaltyReceiver: Address::ZERO,
+        royaltyBps: Default::default(),
+    };
     let out = send(&mut n, c, &mint.abi_encode());
     assert!(out.success, "mint: {out:?}");
     assert_eq!(out.logs.len(), 1, "Transfer event");
-    let transfer = IpCollection::transferFromCall { from: BOB, to: ALICE, tokenId: U256::from(1) };
-    let out = n.transact(BOB, c, Bytes::from(transfer.abi_encode()), U256::ZERO).unwrap();
+    let transfer = IpCollection::transferFromCall {
+        from: BOB,
+        to: ALICE,
+        tokenId: U256::from(1),
+    };
+    let out = n
+        .transact(BOB, c, Bytes::from(transfer.abi_encode()), U256::ZERO)
+        .unwrap();
     assert!(out.success, "transfer: {out:?}");
     eprintln!("ip-collection transferFrom gas: {}", out.gas_used);
-    let out = call(&mut n, c, &IpCollection::ownerOfCall { tokenId: U256::from(1) }.abi_encode());
-    assert_eq!(IpCollection::ownerOfCall::abi_decode_returns(&out.output).unwrap(), ALICE);
+    let out = call(
+        &mut n,
+        c,
+        &IpCollection::ownerOfCall {
+            tokenId: U256::from(1),
+        }
+        .abi_encode(),
+    );
+    assert_eq!(
+        IpCollection::ownerOfCall::abi_decode_returns(&out.output).unwrap(),
+        ALICE
+    );
     // a transfer by a non-owner reverts with a custom error and changes nothing
-    let again = IpCollection::transferFromCall { from: BOB, to: ALICE, tokenId: U256::from(1) };
-    let out = n.transact(BOB, c, Bytes::from(again.abi_encode()), U256::ZERO).unwrap();
+    let again = IpCollection::transferFromCall {
+        from: BOB,
+        to: ALICE,
+        tokenId: U256::from(1),
+    };
+    let out = n
+        .transact(BOB, c, Bytes::from(again.abi_encode()), U256::ZERO)
+        .unwrap();
     assert!(!out.success && out.output.len() >= 4);
 }

@@ -28,15 +28,18 @@ pub fn node_with(cfg: VmConfig) -> Devnode {
 /// Deploys and activates a WAT program.
 pub fn program(n: &mut Devnode, wat: &str) -> Address {
     let wasm = wat::parse_str(wat).expect("valid wat");
-    n.deploy_and_activate(ALICE, &wasm).unwrap_or_else(|o| panic!("deploy/activate failed: {o:?}"))
+    n.deploy_and_activate(ALICE, &wasm)
+        .unwrap_or_else(|o| panic!("deploy/activate failed: {o:?}"))
 }
 
 pub fn call(n: &mut Devnode, to: Address, data: &[u8]) -> TxOutcome {
-    n.call(ALICE, to, Bytes::copy_from_slice(data)).expect("valid call")
+    n.call(ALICE, to, Bytes::copy_from_slice(data))
+        .expect("valid call")
 }
 
 pub fn send(n: &mut Devnode, to: Address, data: &[u8]) -> TxOutcome {
-    n.transact(ALICE, to, Bytes::copy_from_slice(data), U256::ZERO).expect("valid tx")
+    n.transact(ALICE, to, Bytes::copy_from_slice(data), U256::ZERO)
+        .expect("valid tx")
 }
 
 /// The standard imports used by the WAT programs.
@@ -61,7 +64,9 @@ pub fn evm_init(runtime: &[u8]) -> Bytes {
     let len = runtime.len();
     assert!(len < 256);
     // PUSH1 len PUSH1 12 PUSH1 0 CODECOPY PUSH1 len PUSH1 0 RETURN
-    let mut init = vec![0x60, len as u8, 0x60, 12, 0x60, 0, 0x39, 0x60, len as u8, 0x60, 0, 0xf3];
+    let mut init = vec![
+        0x60, len as u8, 0x60, 12, 0x60, 0, 0x39, 0x60, len as u8, 0x60, 0, 0xf3,
+    ];
     init.extend_from_slice(runtime);
     init.into()
 }
