@@ -1,56 +1,1183 @@
-//! IP asset collection (ERC-721) — skeleton, being built out.
+//! `IpCollection`: the ERC-721 collection a creator mints AI-generated works
+//! (characters, artworks, model checkpoints) into.
+//!
+//! * ERC-721 through OpenZeppelin's [`Erc721`], with metadata: `tokenURI` is
+//!   the token's own URI, else base URI + decimal id. Safe transfers check
+//!   receivers as OZ Solidity does (a receiver's revert data is re-thrown
+//!   verbatim).
+//! * EIP-2981 royalties in basis points: a default and per-token royalties
+//!   set at mint; `royaltyInfo` is exact and overflow-free for any price.
+//! * ERC-4907 timed users, plus *lease operators*: accounts an owner approves
+//!   for leases only. A user set by a lease operator is a locked (paid) lease
+//!   that survives transfers and cannot be replaced or shortened before it
+//!   expires; the pure rules live in [`logic`].
+//! * ERC-4906 metadata updates by metadata updaters; two-step ownership,
+//!   minters, pause of mints and transfers.
+//! * Deployable directly (`#[constructor]`) or as a clone/proxy of one
+//!   activated implementation (`initialize`, which runs once).
+//!
+//! Size: the WASM must stay under Stylus' 24 KiB compressed limit, so only
+//! OZ's `Erc721` is used as a component. Ownership, pause, royalties and
+//! string storage are small hand-written equivalents (OZ's versions cost
+//! several KB: typed event encoders, a 256-bit division in `StorageString`,
+//! a panicking `royalty_info`), and errors and events are encoded by two
+//! small functions instead of one alloy encoder per type.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+// On-chain builds are `no_std` (stylus-sdk 0.9 and OZ 0.3 are): std's panic
+// runtime and its message formatting would otherwise be linked in.
+#![cfg_attr(
+    all(target_arch = "wasm32", not(any(test, feature = "export-abi"))),
+    no_std
+)]
+// `#[entrypoint]` generates undocumented public items (the WASM export
+// `user_entrypoint`, the ABI printer); docs are enforced everywhere else
+// (native builds, tests, clippy).
+#![cfg_attr(
+    any(target_arch = "wasm32", feature = "export-abi"),
+    allow(missing_docs)
+)]
 extern crate alloc;
 
-use alloc::vec::Vec;
-use openzeppelin_stylus::token::erc721::{Erc721, IErc721};
-use stylus_sdk::{alloy_primitives::{Address, U256}, prelude::*};
+/// Traps on panic (the `unreachable` instruction reverts the call). Nothing
+/// here panics on user input, so this is only reached on a bug.
+#[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+pub mod logic;
+mod store;
+#[cfg(test)]
+mod tests;
+
+use alloc::{string::String, vec, vec::Vec};
+
+use alloy_primitives::{
+    aliases::{B32, U8, U96},
+    fixed_bytes, Address, B256, U256,
+};
+use alloy_sol_types::{SolError, SolEvent};
+use logic::{Lease, LeaseError, Royalty, Setter, FEE_DENOMINATOR};
+use openzeppelin_stylus::token::erc721::{self, Erc721, IErc721, RECEIVER_FN_SELECTOR};
+use stylus_sdk::{
+    abi::Bytes,
+    block,
+    call::RawCall,
+    evm, msg,
+    prelude::*,
+    storage::{StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU8},
+};
 
 stylus_ip_common::sol_decls! {
-    /// The token does not exist.
+    // ERC-721 (ERC-6093 names).
+    /// `owner` (zero) cannot own tokens.
+    error ERC721InvalidOwner(address owner);
+    /// `tokenId` has not been minted.
     error ERC721NonexistentToken(uint256 tokenId);
-    /// Emitted when a token's user changes.
+    /// `sender` is not the owner of `tokenId`; `owner` is.
+    error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
+    /// Tokens cannot come from `sender`.
+    error ERC721InvalidSender(address sender);
+    /// `receiver` cannot take the token (zero, or a contract refusing it).
+    error ERC721InvalidReceiver(address receiver);
+    /// `operator` may not act on `tokenId`.
+    error ERC721InsufficientApproval(address operator, uint256 tokenId);
+    /// `approver` may not approve for the token.
+    error ERC721InvalidApprover(address approver);
+    /// `operator` (zero) cannot be approved.
+    error ERC721InvalidOperator(address operator);
+    // EIP-2981.
+    /// Default royalty of `numerator`/`denominator` is over 100 %.
+    error ERC2981InvalidDefaultRoyalty(uint256 numerator, uint256 denominator);
+    /// A non-zero default royalty needs a non-zero `receiver`.
+    error ERC2981InvalidDefaultRoyaltyReceiver(address receiver);
+    /// Royalty of `numerator`/`denominator` for `tokenId` is over 100 %.
+    error ERC2981InvalidTokenRoyalty(uint256 tokenId, uint256 numerator, uint256 denominator);
+    // Roles, pause, initialisation.
+    /// `account` is not the owner.
+    error OwnableUnauthorizedAccount(address account);
+    /// `owner` (zero) cannot be the initial owner.
+    error OwnableInvalidOwner(address owner);
+    /// Mints and transfers are paused.
+    error EnforcedPause();
+    /// The contract is not paused.
+    error ExpectedPause();
+    /// The collection is already initialised.
+    error InvalidInitialization();
+    /// `account` holds no minter role.
+    error CallerNotMinter(address account);
+    /// `account` holds no metadata-updater role.
+    error CallerNotMetadataUpdater(address account);
+    /// A role cannot be given to `account` (zero).
+    error InvalidAccount(address account);
+    // ERC-4907 leases.
+    /// A user's `expires` is before the block `timestamp`.
+    error UserExpiryInPast(uint64 expires, uint64 timestamp);
+    /// `tokenId` carries a locked lease to `user` until `expires`.
+    error LeaseLocked(uint256 tokenId, address user, uint64 expires);
+    /// A counter or amount does not fit 256 bits.
+    error ArithmeticOverflow();
+
+    /// ERC-721: `tokenId` moved from `from` to `to`.
+    event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
+    /// ERC-721: `owner` approved `approved` for `tokenId`.
+    event Approval(address indexed owner, address indexed approved, uint256 indexed tokenId);
+    /// ERC-721: `owner` (dis)approved `operator` for all its tokens.
+    event ApprovalForAll(address indexed owner, address indexed operator, bool approved);
+    /// ERC-4907: `tokenId`'s user is now `user` until `expires`.
     event UpdateUser(uint256 indexed tokenId, address indexed user, uint64 expires);
+    /// ERC-4906: `_tokenId`'s metadata changed.
+    event MetadataUpdate(uint256 _tokenId);
+    /// ERC-4906: metadata of `_fromTokenId..=_toTokenId` changed.
+    event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId);
+    /// `owner` (dis)approved `operator` as lease operator for all its tokens.
+    event LeaseOperatorSet(address indexed owner, address indexed operator, bool approved);
+    /// `account`'s minter role is now `enabled`.
+    event MinterSet(address indexed account, bool enabled);
+    /// `account`'s metadata-updater role is now `enabled`.
+    event MetadataUpdaterSet(address indexed account, bool enabled);
+    /// The default royalty is now `royaltyBps` to `receiver` (zero/zero: none).
+    event DefaultRoyaltySet(address indexed receiver, uint96 royaltyBps);
+    /// Ownership transfer to `newOwner` started (two-step).
+    event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
+    /// Ownership moved from `previousOwner` to `newOwner`.
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+    /// `account` paused mints and transfers.
+    event Paused(address account);
+    /// `account` unpaused mints and transfers.
+    event Unpaused(address account);
+    /// The collection was initialised (`version` 1).
+    event Initialized(uint64 version);
 }
 
-/// Errors of [`IpCollection`].
-#[derive(SolidityError, Debug)]
-pub enum Error {
+/// ERC-165 id of ERC-165 itself.
+pub const IERC165_ID: B32 = fixed_bytes!("01ffc9a7");
+/// ERC-165 id of ERC-721.
+pub const IERC721_ID: B32 = fixed_bytes!("80ac58cd");
+/// ERC-165 id of ERC-721 metadata (`name ^ symbol ^ tokenURI`).
+pub const IERC721_METADATA_ID: B32 = fixed_bytes!("5b5e139f");
+/// ERC-165 id of EIP-2981.
+pub const IERC2981_ID: B32 = fixed_bytes!("2a55205a");
+/// ERC-165 id of ERC-4907 (`setUser ^ userOf ^ userExpires`).
+pub const IERC4907_ID: B32 = fixed_bytes!("ad092b5c");
+/// ERC-165 id of ERC-4906 (fixed by the standard).
+pub const IERC4906_ID: B32 = fixed_bytes!("49064906");
+
+/// Role bit of minters in `roles`.
+const MINTER: u8 = 1;
+/// Role bit of metadata updaters in `roles`.
+const METADATA_UPDATER: u8 = 2;
+
+// Roots of the string slots (see `store`).
+const NAME_SLOT: U256 = store::root(b"stylus-ip.ip-collection.name");
+const SYMBOL_SLOT: U256 = store::root(b"stylus-ip.ip-collection.symbol");
+const BASE_URI_SLOT: U256 = store::root(b"stylus-ip.ip-collection.base-uri");
+const TOKEN_URI_ROOT: U256 = store::root(b"stylus-ip.ip-collection.token-uri");
+
+// stylus-sdk 0.9 deprecates these free host functions in favour of
+// `self.vm()`; OZ 0.3 uses them throughout, so sharing them keeps the WASM
+// smaller than a second, dynamically dispatched path to the same hostios.
+#[allow(deprecated)]
+fn sender() -> Address {
+    msg::sender()
+}
+
+#[allow(deprecated)]
+fn now() -> u64 {
+    block::timestamp()
+}
+
+// 32-byte ABI words of static values, out of line so that each error and
+// event site is a few calls rather than inlined byte shuffling.
+#[inline(never)]
+fn w_addr(a: Address) -> B256 {
+    a.into_word()
+}
+
+#[inline(never)]
+fn w_u256(v: U256) -> B256 {
+    B256::from(v)
+}
+
+fn w_u64(v: u64) -> B256 {
+    w_u256(U256::from(v))
+}
+
+fn w_bool(v: bool) -> B256 {
+    w_u64(u64::from(v))
+}
+
+/// Field-wise word conversion for the `errors!` encoder.
+trait Word {
+    fn word(self) -> B256;
+}
+impl Word for Address {
+    fn word(self) -> B256 {
+        w_addr(self)
+    }
+}
+impl Word for U256 {
+    fn word(self) -> B256 {
+        w_u256(self)
+    }
+}
+impl Word for u64 {
+    fn word(self) -> B256 {
+        w_u64(self)
+    }
+}
+
+/// `selector ‖ words`: the ABI encoding of a call whose arguments are all
+/// static.
+fn encode_call(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + 32 * words.len());
+    out.extend_from_slice(&selector);
+    for w in words {
+        out.extend_from_slice(w.as_slice());
+    }
+    out
+}
+
+/// Emits a log with topics `signature ‖ indexed` and data `words` (static
+/// types only): the bytes `evm::log` produces for the typed event, which the
+/// tests assert with motsu's typed `assert_emitted`.
+#[allow(deprecated)] // stylus-sdk 0.9's free `raw_log`, see `sender`.
+fn emit(signature: B256, indexed: &[B256], words: &[B256]) {
+    let mut topics = Vec::with_capacity(4);
+    topics.push(signature);
+    topics.extend_from_slice(indexed);
+    let mut data = Vec::with_capacity(32 * words.len());
+    for w in words {
+        data.extend_from_slice(w.as_slice());
+    }
+    // `raw_log` only fails on more than 4 topics; callers pass at most 3
+    // indexed ones.
+    let _ = evm::raw_log(&topics, &data);
+}
+
+macro_rules! errors {
+    ($($(#[$doc:meta])* $variant:ident($ty:ident { $($field:ident),* }),)*) => {
+        /// Every error of [`IpCollection`]: one flat enum of this crate's
+        /// Solidity errors, plus the verbatim revert of a safe-transfer
+        /// receiver (which no Solidity error type can carry, hence the
+        /// hand-written encoding instead of `#[derive(SolidityError)]`).
+        #[derive(Debug, PartialEq)]
+        pub enum Error {
+            $($(#[$doc])* $variant($ty),)*
+            /// A receiver's `onERC721Received` reverted with this data,
+            /// re-thrown unchanged (OZ Solidity `ERC721Utils` behaviour).
+            ReceiverRevert(Vec<u8>),
+        }
+        $(impl From<$ty> for Error {
+            fn from(e: $ty) -> Self {
+                Self::$variant(e)
+            }
+        })*
+        impl From<Error> for Vec<u8> {
+            #[allow(non_snake_case)]
+            fn from(e: Error) -> Self {
+                match e {
+                    $(Error::$variant($ty { $($field),* }) => {
+                        // selector ‖ one word per (static) field; a unit
+                        // test checks this against alloy for every error.
+                        encode_call(<$ty as SolError>::SELECTOR, &[$($field.word()),*])
+                    })*
+                    Error::ReceiverRevert(data) => data,
+                }
+            }
+        }
+    };
+}
+
+errors! {
+    /// See [`ERC721InvalidOwner`].
+    InvalidOwner(ERC721InvalidOwner { owner }),
     /// See [`ERC721NonexistentToken`].
-    NonexistentToken(ERC721NonexistentToken),
+    NonexistentToken(ERC721NonexistentToken { tokenId }),
+    /// See [`ERC721IncorrectOwner`].
+    IncorrectOwner(ERC721IncorrectOwner { sender, tokenId, owner }),
+    /// See [`ERC721InvalidSender`].
+    InvalidSender(ERC721InvalidSender { sender }),
+    /// See [`ERC721InvalidReceiver`].
+    InvalidReceiver(ERC721InvalidReceiver { receiver }),
+    /// See [`ERC721InsufficientApproval`].
+    InsufficientApproval(ERC721InsufficientApproval { operator, tokenId }),
+    /// See [`ERC721InvalidApprover`].
+    InvalidApprover(ERC721InvalidApprover { approver }),
+    /// See [`ERC721InvalidOperator`].
+    InvalidOperator(ERC721InvalidOperator { operator }),
+    /// See [`ERC2981InvalidDefaultRoyalty`].
+    InvalidDefaultRoyalty(ERC2981InvalidDefaultRoyalty { numerator, denominator }),
+    /// See [`ERC2981InvalidDefaultRoyaltyReceiver`].
+    InvalidDefaultRoyaltyReceiver(ERC2981InvalidDefaultRoyaltyReceiver { receiver }),
+    /// See [`ERC2981InvalidTokenRoyalty`].
+    InvalidTokenRoyalty(ERC2981InvalidTokenRoyalty { tokenId, numerator, denominator }),
+    /// See [`OwnableUnauthorizedAccount`].
+    UnauthorizedAccount(OwnableUnauthorizedAccount { account }),
+    /// See [`OwnableInvalidOwner`].
+    InvalidInitialOwner(OwnableInvalidOwner { owner }),
+    /// See [`EnforcedPause`].
+    EnforcedPause(EnforcedPause {}),
+    /// See [`ExpectedPause`].
+    ExpectedPause(ExpectedPause {}),
+    /// See [`InvalidInitialization`].
+    InvalidInitialization(InvalidInitialization {}),
+    /// See [`CallerNotMinter`].
+    NotMinter(CallerNotMinter { account }),
+    /// See [`CallerNotMetadataUpdater`].
+    NotMetadataUpdater(CallerNotMetadataUpdater { account }),
+    /// See [`InvalidAccount`].
+    InvalidAccount(InvalidAccount { account }),
+    /// See [`UserExpiryInPast`].
+    ExpiryInPast(UserExpiryInPast { expires, timestamp }),
+    /// See [`LeaseLocked`].
+    LeaseLocked(LeaseLocked { tokenId, user, expires }),
+    /// See [`ArithmeticOverflow`].
+    Overflow(ArithmeticOverflow {}),
 }
 
-/// The collection contract.
+// Errors reach the exported interface through `SOL_DECLS`.
+stylus_ip_common::abi_structs!(Error);
+
+impl From<erc721::Error> for Error {
+    fn from(e: erc721::Error) -> Self {
+        use erc721::Error as E;
+        match e {
+            E::InvalidOwner(e) => ERC721InvalidOwner { owner: e.owner }.into(),
+            E::NonexistentToken(e) => ERC721NonexistentToken {
+                tokenId: e.token_id,
+            }
+            .into(),
+            E::IncorrectOwner(e) => ERC721IncorrectOwner {
+                sender: e.sender,
+                tokenId: e.token_id,
+                owner: e.owner,
+            }
+            .into(),
+            E::InvalidSender(e) => ERC721InvalidSender { sender: e.sender }.into(),
+            E::InvalidReceiver(e) => ERC721InvalidReceiver {
+                receiver: e.receiver,
+            }
+            .into(),
+            E::InsufficientApproval(e) => ERC721InsufficientApproval {
+                operator: e.operator,
+                tokenId: e.token_id,
+            }
+            .into(),
+            E::InvalidApprover(e) => ERC721InvalidApprover {
+                approver: e.approver,
+            }
+            .into(),
+            E::InvalidOperator(e) => ERC721InvalidOperator {
+                operator: e.operator,
+            }
+            .into(),
+            // Only OZ's own receiver check produces this; this contract runs
+            // its own (`check_on_received`) and never calls OZ's.
+            E::InvalidReceiverWithReason(_) => ERC721InvalidReceiver {
+                receiver: Address::ZERO,
+            }
+            .into(),
+        }
+    }
+}
+
+/// The collection contract. See the crate docs.
 #[entrypoint]
 #[storage]
 pub struct IpCollection {
     erc721: Erc721,
+    // owner, paused and initialized share one slot.
+    owner: StorageAddress,
+    paused: StorageBool,
+    initialized: StorageBool,
+    pending_owner: StorageAddress,
+    /// Tokens minted so far; also the last token id.
+    minted: StorageU256,
+    /// Packed [`Royalty`] applying to tokens without their own.
+    default_royalty: StorageB256,
+    /// token => packed [`Royalty`] set at mint.
+    token_royalties: StorageMap<U256, StorageB256>,
+    /// token => packed ERC-4907 [`Lease`].
+    users: StorageMap<U256, StorageB256>,
+    /// owner => operator => approved for leases.
+    lease_operators: StorageMap<Address, StorageMap<Address, StorageBool>>,
+    /// account => role bits (`MINTER`, `METADATA_UPDATER`).
+    roles: StorageMap<Address, StorageU8>,
 }
 
 #[public]
 impl IpCollection {
-    /// Owner of a token.
+    // ----- Deployment -----
+
+    /// Direct deployment: same as [`Self::initialize`].
     ///
     /// # Errors
-    /// [`Error::NonexistentToken`] when the token does not exist.
-    pub fn owner_of(&self, token_id: U256) -> Result<Address, Error> {
-        self.erc721.owner_of(token_id).map_err(|_| Error::NonexistentToken(ERC721NonexistentToken { tokenId: token_id }))
+    /// As [`Self::initialize`].
+    ///
+    /// # Events
+    /// As [`Self::initialize`].
+    #[constructor]
+    pub fn constructor(
+        &mut self,
+        name: String,
+        symbol: String,
+        base_uri: String,
+        owner: Address,
+        royalty_receiver: Address,
+        royalty_bps: U96,
+    ) -> Result<(), Error> {
+        self.init(name, symbol, base_uri, owner, royalty_receiver, royalty_bps)
     }
-    /// Mints (skeleton).
-    pub fn mint(&mut self, to: Address, token_id: U256) -> Result<(), Vec<u8>> {
-        self.erc721._mint(to, token_id)?;
+
+    /// Initialises a clone/proxy of the implementation; runs once. Sets
+    /// name, symbol, base URI, `owner` and the default royalty
+    /// (`royalty_receiver` and `royalty_bps` both zero: none). Royalties are
+    /// in basis points (fee denominator 10,000).
+    ///
+    /// # Errors
+    /// * [`Error::InvalidInitialization`] if already initialised.
+    /// * [`Error::InvalidInitialOwner`] if `owner` is zero.
+    /// * [`Error::InvalidDefaultRoyalty`] if `royalty_bps` > 10,000.
+    /// * [`Error::InvalidDefaultRoyaltyReceiver`] if only `royalty_receiver`
+    ///   is zero.
+    ///
+    /// # Events
+    /// `OwnershipTransferred(0, owner)`, `DefaultRoyaltySet`, `Initialized(1)`.
+    pub fn initialize(
+        &mut self,
+        name: String,
+        symbol: String,
+        base_uri: String,
+        owner: Address,
+        royalty_receiver: Address,
+        royalty_bps: U96,
+    ) -> Result<(), Error> {
+        self.init(name, symbol, base_uri, owner, royalty_receiver, royalty_bps)
+    }
+
+    // ----- ERC-165 -----
+
+    /// Whether the contract implements `interface_id`: ERC-165, ERC-721,
+    /// ERC-721 metadata, EIP-2981, ERC-4907 and ERC-4906.
+    pub fn supports_interface(&self, interface_id: B32) -> bool {
+        [
+            IERC165_ID,
+            IERC721_ID,
+            IERC721_METADATA_ID,
+            IERC2981_ID,
+            IERC4907_ID,
+            IERC4906_ID,
+        ]
+        .contains(&interface_id)
+    }
+
+    // ----- ERC-721 -----
+
+    /// Number of tokens `owner` holds.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOwner`] if `owner` is zero.
+    pub fn balance_of(&self, owner: Address) -> Result<U256, Error> {
+        Ok(self.erc721.balance_of(owner)?)
+    }
+
+    /// Owner of `token_id`.
+    ///
+    /// # Errors
+    /// [`Error::NonexistentToken`] if it does not exist.
+    pub fn owner_of(&self, token_id: U256) -> Result<Address, Error> {
+        Ok(self.erc721._require_owned(token_id)?)
+    }
+
+    /// Safe transfer with empty data; see [`Self::safe_transfer_from_with_data`].
+    ///
+    /// # Errors
+    /// As [`Self::safe_transfer_from_with_data`].
+    ///
+    /// # Events
+    /// As [`Self::transfer_from`].
+    pub fn safe_transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+    ) -> Result<(), Error> {
+        self.safe_transfer_from_with_data(from, to, token_id, Bytes(Vec::new()))
+    }
+
+    /// [`Self::transfer_from`], then, if `to` has code, requires
+    /// `onERC721Received(msg.sender, from, token_id, data)` to return its
+    /// selector.
+    ///
+    /// # Errors
+    /// As [`Self::transfer_from`], plus [`Error::InvalidReceiver`] if the
+    /// receiver returns anything else or reverts without data, and
+    /// [`Error::ReceiverRevert`] (its data, verbatim) if it reverts with data.
+    ///
+    /// # Events
+    /// As [`Self::transfer_from`].
+    #[selector(name = "safeTransferFrom")]
+    pub fn safe_transfer_from_with_data(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+        data: Bytes,
+    ) -> Result<(), Error> {
+        self.transfer_from(from, to, token_id)?;
+        self.check_on_received(from, to, token_id, data)
+    }
+
+    /// Moves `token_id` from `from` to `to` (caller: owner, approved or
+    /// operator). Clears the token's user unless it is a locked lease in
+    /// force, which survives and binds the new owner.
+    ///
+    /// # Errors
+    /// * [`Error::EnforcedPause`] while paused.
+    /// * [`Error::InvalidReceiver`] if `to` is zero.
+    /// * [`Error::NonexistentToken`], [`Error::InsufficientApproval`],
+    ///   [`Error::IncorrectOwner`] as in ERC-721.
+    ///
+    /// # Events
+    /// `Transfer`; `UpdateUser(token_id, 0, 0)` if the user is cleared.
+    pub fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+    ) -> Result<(), Error> {
+        self.when_not_paused()?;
+        self.erc721.transfer_from(from, to, token_id)?;
+        if logic::clears_on_transfer(self.lease(token_id), from, to, now()) {
+            self.write_user(token_id, Lease::default());
+        }
         Ok(())
+    }
+
+    /// Approves `to` for `token_id` (caller: owner or operator).
+    ///
+    /// # Errors
+    /// [`Error::NonexistentToken`], [`Error::InvalidApprover`].
+    ///
+    /// # Events
+    /// `Approval`.
+    pub fn approve(&mut self, to: Address, token_id: U256) -> Result<(), Error> {
+        Ok(self.erc721.approve(to, token_id)?)
+    }
+
+    /// (Dis)approves `operator` for all the caller's tokens.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOperator`] if `operator` is zero.
+    ///
+    /// # Events
+    /// `ApprovalForAll`.
+    pub fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
+        Ok(self.erc721.set_approval_for_all(operator, approved)?)
+    }
+
+    /// Account approved for `token_id`.
+    ///
+    /// # Errors
+    /// [`Error::NonexistentToken`].
+    pub fn get_approved(&self, token_id: U256) -> Result<Address, Error> {
+        Ok(self.erc721.get_approved(token_id)?)
+    }
+
+    /// Whether `operator` may manage all of `owner`'s tokens.
+    pub fn is_approved_for_all(&self, owner: Address, operator: Address) -> bool {
+        self.erc721.is_approved_for_all(owner, operator)
+    }
+
+    // ----- Metadata (ERC-721 metadata, ERC-4906) -----
+
+    /// Collection name.
+    pub fn name(&self) -> String {
+        store::read(NAME_SLOT)
+    }
+
+    /// Collection symbol.
+    pub fn symbol(&self) -> String {
+        store::read(SYMBOL_SLOT)
+    }
+
+    /// The token's own URI if set, else base URI + decimal id (empty if
+    /// there is no base URI either).
+    ///
+    /// # Errors
+    /// [`Error::NonexistentToken`].
+    #[selector(name = "tokenURI")]
+    pub fn token_uri(&self, token_id: U256) -> Result<String, Error> {
+        self.erc721._require_owned(token_id)?;
+        let own = store::read(store::map_slot(TOKEN_URI_ROOT, token_id));
+        if !own.is_empty() {
+            return Ok(own);
+        }
+        let mut uri = store::read(BASE_URI_SLOT);
+        if !uri.is_empty() {
+            uri.extend(logic::decimal(token_id).into_iter().map(char::from));
+        }
+        Ok(uri)
+    }
+
+    /// Sets `token_id`'s own URI (empty: fall back to base URI + id).
+    /// Caller: a metadata updater (or the owner).
+    ///
+    /// # Errors
+    /// [`Error::NotMetadataUpdater`], [`Error::NonexistentToken`].
+    ///
+    /// # Events
+    /// `MetadataUpdate(token_id)`.
+    #[selector(name = "setTokenURI")]
+    pub fn set_token_uri(&mut self, token_id: U256, uri: String) -> Result<(), Error> {
+        self.only_metadata_updater()?;
+        self.erc721._require_owned(token_id)?;
+        store::write(store::map_slot(TOKEN_URI_ROOT, token_id), &uri);
+        emit(MetadataUpdate::SIGNATURE_HASH, &[], &[w_u256(token_id)]);
+        Ok(())
+    }
+
+    /// Sets the base URI. Caller: a metadata updater (or the owner).
+    ///
+    /// # Errors
+    /// [`Error::NotMetadataUpdater`].
+    ///
+    /// # Events
+    /// `BatchMetadataUpdate(1, totalSupply)` if any token exists.
+    #[selector(name = "setBaseURI")]
+    pub fn set_base_uri(&mut self, base_uri: String) -> Result<(), Error> {
+        self.only_metadata_updater()?;
+        store::write(BASE_URI_SLOT, &base_uri);
+        let last = self.minted.get();
+        if !last.is_zero() {
+            emit(
+                BatchMetadataUpdate::SIGNATURE_HASH,
+                &[],
+                &[w_u64(1), w_u256(last)],
+            );
+        }
+        Ok(())
+    }
+
+    /// Number of tokens minted (ids run from 1 to this; nothing burns).
+    pub fn total_supply(&self) -> U256 {
+        self.minted.get()
+    }
+
+    // ----- Mint -----
+
+    /// Mints the next id (sequential from 1) to `to` with its own `uri`
+    /// (may be empty) and royalty: `royalty_bps` to `royalty_receiver`, or
+    /// the default royalty if `royalty_receiver` is zero (`royalty_bps` is
+    /// then only range-checked). Caller: a minter (or the owner).
+    ///
+    /// # Errors
+    /// * [`Error::NotMinter`], [`Error::EnforcedPause`].
+    /// * [`Error::InvalidTokenRoyalty`] if `royalty_bps` > 10,000.
+    /// * [`Error::InvalidReceiver`] if `to` is zero.
+    ///
+    /// # Events
+    /// `Transfer(0, to, id)`.
+    pub fn mint(
+        &mut self,
+        to: Address,
+        uri: String,
+        royalty_receiver: Address,
+        royalty_bps: U96,
+    ) -> Result<U256, Error> {
+        self.only_role(MINTER)?;
+        self.when_not_paused()?;
+        let id = self
+            .minted
+            .get()
+            .checked_add(U256::from(1))
+            .ok_or(ArithmeticOverflow {})?;
+        let bps = checked_bps(royalty_bps).ok_or(ERC2981InvalidTokenRoyalty {
+            tokenId: id,
+            numerator: U256::from(royalty_bps),
+            denominator: U256::from(FEE_DENOMINATOR),
+        })?;
+        self.erc721._mint(to, id)?;
+        self.minted.set(id);
+        if !uri.is_empty() {
+            store::write(store::map_slot(TOKEN_URI_ROOT, id), &uri);
+        }
+        if !royalty_receiver.is_zero() {
+            self.token_royalties.setter(id).set(
+                Royalty {
+                    receiver: royalty_receiver,
+                    bps,
+                }
+                .pack(),
+            );
+        }
+        Ok(id)
+    }
+
+    // ----- EIP-2981 -----
+
+    /// Royalty owed on `sale_price` for `token_id`: its own royalty, else
+    /// the default, as `(receiver, floor(sale_price * bps / 10,000))`.
+    /// Exact for every `sale_price` (no overflow); `(0, 0)` if no royalty
+    /// applies. Like EIP-2981 implementations generally, it does not check
+    /// that the token exists.
+    ///
+    /// # Errors
+    /// [`Error::Overflow`] cannot happen with stored bps ≤ 10,000 (kept
+    /// typed rather than panicking).
+    pub fn royalty_info(&self, token_id: U256, sale_price: U256) -> Result<(Address, U256), Error> {
+        let mut r = Royalty::unpack(self.token_royalties.get(token_id));
+        if r.receiver.is_zero() {
+            r = Royalty::unpack(self.default_royalty.get());
+        }
+        let amount =
+            logic::royalty_amount(sale_price, u64::from(r.bps)).ok_or(ArithmeticOverflow {})?;
+        Ok((r.receiver, amount))
+    }
+
+    /// Sets the default royalty (`receiver` and `royalty_bps` both zero:
+    /// remove it). Caller: the owner.
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`], [`Error::InvalidDefaultRoyalty`] if
+    /// `royalty_bps` > 10,000, [`Error::InvalidDefaultRoyaltyReceiver`] if
+    /// only `receiver` is zero.
+    ///
+    /// # Events
+    /// `DefaultRoyaltySet`.
+    pub fn set_default_royalty(
+        &mut self,
+        receiver: Address,
+        royalty_bps: U96,
+    ) -> Result<(), Error> {
+        self.only_owner()?;
+        self.write_default_royalty(receiver, royalty_bps)
+    }
+
+    // ----- ERC-4907 + lease operators -----
+
+    /// Sets `token_id`'s user until `expires` (inclusive; `user` zero
+    /// clears). Caller: owner, approved, operator, or a lease operator of
+    /// the owner; a lease operator's user is a locked lease. While a locked
+    /// lease is in force only its renewal by a lease operator (same user,
+    /// `expires` not earlier) is accepted.
+    ///
+    /// # Errors
+    /// * [`Error::NonexistentToken`]; [`Error::InsufficientApproval`] for
+    ///   any other caller.
+    /// * [`Error::ExpiryInPast`] if `user` is set and `expires` < now.
+    /// * [`Error::LeaseLocked`] as above.
+    ///
+    /// # Events
+    /// `UpdateUser(token_id, user, expires)` (`(0, 0)` when clearing).
+    pub fn set_user(&mut self, token_id: U256, user: Address, expires: u64) -> Result<(), Error> {
+        let owner = self.erc721._require_owned(token_id)?;
+        let sender = sender();
+        let setter = if self.lease_operators.get(owner).get(sender) {
+            Setter::LeaseOperator
+        } else if self.erc721._is_authorized(owner, sender, token_id) {
+            Setter::Holder
+        } else {
+            return Err(ERC721InsufficientApproval {
+                operator: sender,
+                tokenId: token_id,
+            }
+            .into());
+        };
+        let now = now();
+        let current = self.lease(token_id);
+        let next = logic::set_user(current, setter, user, expires, now).map_err(|e| match e {
+            LeaseError::Locked => Error::from(LeaseLocked {
+                tokenId: token_id,
+                user: current.user,
+                expires: current.expires,
+            }),
+            LeaseError::ExpiryInPast => UserExpiryInPast {
+                expires,
+                timestamp: now,
+            }
+            .into(),
+        })?;
+        self.write_user(token_id, next);
+        Ok(())
+    }
+
+    /// Current user of `token_id`: zero once its `expires` < now.
+    ///
+    /// # Errors
+    /// [`Error::NonexistentToken`].
+    pub fn user_of(&self, token_id: U256) -> Result<Address, Error> {
+        Ok(self.existing_lease(token_id)?.user_at(now()))
+    }
+
+    /// Stored `expires` of `token_id`'s user (0 if none).
+    ///
+    /// # Errors
+    /// [`Error::NonexistentToken`].
+    pub fn user_expires(&self, token_id: U256) -> Result<U256, Error> {
+        Ok(U256::from(self.existing_lease(token_id)?.expires))
+    }
+
+    /// Whether `token_id` carries a locked lease still in force.
+    ///
+    /// # Errors
+    /// [`Error::NonexistentToken`].
+    pub fn lease_locked(&self, token_id: U256) -> Result<bool, Error> {
+        Ok(self.existing_lease(token_id)?.locked_at(now()))
+    }
+
+    /// (Dis)approves `operator` to set locked leases on all the caller's
+    /// tokens (never to transfer them).
+    ///
+    /// # Errors
+    /// [`Error::InvalidOperator`] if `operator` is zero.
+    ///
+    /// # Events
+    /// `LeaseOperatorSet`.
+    pub fn set_lease_operator(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
+        if operator.is_zero() {
+            return Err(ERC721InvalidOperator { operator }.into());
+        }
+        let owner = sender();
+        self.lease_operators
+            .setter(owner)
+            .setter(operator)
+            .set(approved);
+        emit(
+            LeaseOperatorSet::SIGNATURE_HASH,
+            &[w_addr(owner), w_addr(operator)],
+            &[w_bool(approved)],
+        );
+        Ok(())
+    }
+
+    /// Whether `operator` is a lease operator of `owner`.
+    pub fn is_lease_operator(&self, owner: Address, operator: Address) -> bool {
+        self.lease_operators.get(owner).get(operator)
+    }
+
+    // ----- Roles -----
+
+    /// Collection owner.
+    pub fn owner(&self) -> Address {
+        self.owner.get()
+    }
+
+    /// Account that may accept ownership.
+    pub fn pending_owner(&self) -> Address {
+        self.pending_owner.get()
+    }
+
+    /// Starts a two-step transfer to `new_owner` (zero cancels).
+    /// Caller: the owner.
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`].
+    ///
+    /// # Events
+    /// `OwnershipTransferStarted`.
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        self.only_owner()?;
+        self.pending_owner.set(new_owner);
+        emit(
+            OwnershipTransferStarted::SIGNATURE_HASH,
+            &[w_addr(self.owner.get()), w_addr(new_owner)],
+            &[],
+        );
+        Ok(())
+    }
+
+    /// Completes the transfer. Caller: the pending owner.
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`].
+    ///
+    /// # Events
+    /// `OwnershipTransferred`.
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        let account = sender();
+        if account != self.pending_owner.get() {
+            return Err(OwnableUnauthorizedAccount { account }.into());
+        }
+        self.set_owner(account);
+        Ok(())
+    }
+
+    /// Leaves the collection without owner (and without owner-only
+    /// functions). Caller: the owner.
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`].
+    ///
+    /// # Events
+    /// `OwnershipTransferred(owner, 0)`.
+    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
+        self.only_owner()?;
+        self.set_owner(Address::ZERO);
+        Ok(())
+    }
+
+    /// Grants (`enabled`) or revokes the minter role. Caller: the owner.
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`], [`Error::InvalidAccount`] if zero.
+    ///
+    /// # Events
+    /// `MinterSet`.
+    pub fn set_minter(&mut self, account: Address, enabled: bool) -> Result<(), Error> {
+        self.set_role(account, MINTER, enabled)?;
+        emit(
+            MinterSet::SIGNATURE_HASH,
+            &[w_addr(account)],
+            &[w_bool(enabled)],
+        );
+        Ok(())
+    }
+
+    /// Whether `account` may mint (the owner always may).
+    pub fn is_minter(&self, account: Address) -> bool {
+        self.has_role(account, MINTER)
+    }
+
+    /// Grants (`enabled`) or revokes the metadata-updater role.
+    /// Caller: the owner.
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`], [`Error::InvalidAccount`] if zero.
+    ///
+    /// # Events
+    /// `MetadataUpdaterSet`.
+    pub fn set_metadata_updater(&mut self, account: Address, enabled: bool) -> Result<(), Error> {
+        self.set_role(account, METADATA_UPDATER, enabled)?;
+        emit(
+            MetadataUpdaterSet::SIGNATURE_HASH,
+            &[w_addr(account)],
+            &[w_bool(enabled)],
+        );
+        Ok(())
+    }
+
+    /// Whether `account` may update metadata (the owner always may).
+    pub fn is_metadata_updater(&self, account: Address) -> bool {
+        self.has_role(account, METADATA_UPDATER)
+    }
+
+    // ----- Pause -----
+
+    /// Pauses mints and transfers (not approvals, leases or views).
+    /// Caller: the owner.
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`], [`Error::EnforcedPause`] if paused.
+    ///
+    /// # Events
+    /// `Paused`.
+    pub fn pause(&mut self) -> Result<(), Error> {
+        self.only_owner()?;
+        self.when_not_paused()?;
+        self.paused.set(true);
+        emit(Paused::SIGNATURE_HASH, &[], &[w_addr(sender())]);
+        Ok(())
+    }
+
+    /// Unpauses. Caller: the owner.
+    ///
+    /// # Errors
+    /// [`Error::UnauthorizedAccount`], [`Error::ExpectedPause`] if not paused.
+    ///
+    /// # Events
+    /// `Unpaused`.
+    pub fn unpause(&mut self) -> Result<(), Error> {
+        self.only_owner()?;
+        if !self.paused.get() {
+            return Err(ExpectedPause {}.into());
+        }
+        self.paused.set(false);
+        emit(Unpaused::SIGNATURE_HASH, &[], &[w_addr(sender())]);
+        Ok(())
+    }
+
+    /// Whether mints and transfers are paused.
+    pub fn paused(&self) -> bool {
+        self.paused.get()
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use motsu::prelude::*;
+/// `bps` as a `u16` if it is at most 10,000.
+fn checked_bps(bps: U96) -> Option<u16> {
+    (bps <= U96::from(FEE_DENOMINATOR)).then(|| bps.as_limbs()[0] as u16)
+}
 
-    #[motsu::test]
-    fn mint_then_owner(contract: Contract<IpCollection>, alice: Address) {
-        contract.sender(alice).mint(alice, U256::from(1)).motsu_unwrap();
-        assert_eq!(contract.sender(alice).owner_of(U256::from(1)).motsu_unwrap(), alice);
+impl IpCollection {
+    fn init(
+        &mut self,
+        name: String,
+        symbol: String,
+        base_uri: String,
+        owner: Address,
+        royalty_receiver: Address,
+        royalty_bps: U96,
+    ) -> Result<(), Error> {
+        if self.initialized.get() {
+            return Err(InvalidInitialization {}.into());
+        }
+        if owner.is_zero() {
+            return Err(OwnableInvalidOwner { owner }.into());
+        }
+        self.write_default_royalty(royalty_receiver, royalty_bps)?;
+        self.initialized.set(true);
+        self.set_owner(owner);
+        store::write(NAME_SLOT, &name);
+        store::write(SYMBOL_SLOT, &symbol);
+        store::write(BASE_URI_SLOT, &base_uri);
+        emit(Initialized::SIGNATURE_HASH, &[], &[w_u64(1)]);
+        Ok(())
+    }
+
+    fn write_default_royalty(&mut self, receiver: Address, royalty_bps: U96) -> Result<(), Error> {
+        let bps = checked_bps(royalty_bps).ok_or(ERC2981InvalidDefaultRoyalty {
+            numerator: U256::from(royalty_bps),
+            denominator: U256::from(FEE_DENOMINATOR),
+        })?;
+        if receiver.is_zero() && bps != 0 {
+            return Err(ERC2981InvalidDefaultRoyaltyReceiver { receiver }.into());
+        }
+        self.default_royalty.set(Royalty { receiver, bps }.pack());
+        emit(
+            DefaultRoyaltySet::SIGNATURE_HASH,
+            &[w_addr(receiver)],
+            &[w_u64(u64::from(bps))],
+        );
+        Ok(())
+    }
+
+    fn only_owner(&self) -> Result<(), Error> {
+        let account = sender();
+        if account != self.owner.get() {
+            return Err(OwnableUnauthorizedAccount { account }.into());
+        }
+        Ok(())
+    }
+
+    fn when_not_paused(&self) -> Result<(), Error> {
+        if self.paused.get() {
+            return Err(EnforcedPause {}.into());
+        }
+        Ok(())
+    }
+
+    /// Makes `new_owner` the owner and clears any pending transfer.
+    fn set_owner(&mut self, new_owner: Address) {
+        let previous = self.owner.get();
+        self.pending_owner.set(Address::ZERO);
+        self.owner.set(new_owner);
+        emit(
+            OwnershipTransferred::SIGNATURE_HASH,
+            &[w_addr(previous), w_addr(new_owner)],
+            &[],
+        );
+    }
+
+    fn has_role(&self, account: Address, role: u8) -> bool {
+        account == self.owner.get() || self.roles.get(account).as_limbs()[0] & u64::from(role) != 0
+    }
+
+    fn only_role(&self, role: u8) -> Result<(), Error> {
+        let account = sender();
+        if self.has_role(account, role) {
+            Ok(())
+        } else if role == MINTER {
+            Err(CallerNotMinter { account }.into())
+        } else {
+            Err(CallerNotMetadataUpdater { account }.into())
+        }
+    }
+
+    fn only_metadata_updater(&self) -> Result<(), Error> {
+        self.only_role(METADATA_UPDATER)
+    }
+
+    fn set_role(&mut self, account: Address, role: u8, enabled: bool) -> Result<(), Error> {
+        self.only_owner()?;
+        if account.is_zero() {
+            return Err(InvalidAccount { account }.into());
+        }
+        let mut bits = self.roles.setter(account);
+        let old = bits.get().as_limbs()[0] as u8;
+        bits.set(U8::from(if enabled { old | role } else { old & !role }));
+        Ok(())
+    }
+
+    fn lease(&self, token_id: U256) -> Lease {
+        Lease::unpack(self.users.get(token_id))
+    }
+
+    fn existing_lease(&self, token_id: U256) -> Result<Lease, Error> {
+        self.erc721._require_owned(token_id)?;
+        Ok(self.lease(token_id))
+    }
+
+    /// Stores `lease` and emits `UpdateUser`.
+    fn write_user(&mut self, token_id: U256, lease: Lease) {
+        self.users.setter(token_id).set(lease.pack());
+        emit(
+            UpdateUser::SIGNATURE_HASH,
+            &[w_u256(token_id), w_addr(lease.user)],
+            &[w_u64(lease.expires)],
+        );
+    }
+
+    /// OZ Solidity's `ERC721Utils.checkOnERC721Received`, with
+    /// `msg.sender` as operator: no check for accounts without code; the
+    /// receiver must return the `onERC721Received` selector; a revert with
+    /// data is re-thrown verbatim; anything else (revert without data, wrong
+    /// or malformed return) is [`ERC721InvalidReceiver`]. (Solidity reverts
+    /// with empty data on a malformed return; a typed error is clearer.)
+    ///
+    /// The call is encoded by hand: the typed `sol_interface` path costs
+    /// about 1.4 KB of compressed WASM for this one fixed call.
+    #[allow(deprecated)] // stylus-sdk 0.9's `has_code` and `RawCall`, as OZ 0.3 uses.
+    fn check_on_received(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+        data: Bytes,
+    ) -> Result<(), Error> {
+        if !to.has_code() {
+            return Ok(());
+        }
+        let selector: [u8; 4] = RECEIVER_FN_SELECTOR.0;
+        // onERC721Received(address operator, address from, uint256 tokenId, bytes data)
+        let len = data.0.len();
+        let mut calldata = encode_call(
+            selector,
+            &[
+                w_addr(sender()),
+                w_addr(from),
+                w_u256(token_id),
+                w_u64(128),
+                w_u64(len as u64),
+            ],
+        );
+        calldata.extend_from_slice(&data.0);
+        calldata.resize(calldata.len() + (32 - len % 32) % 32, 0);
+        // SAFETY: no storage reference is held across the call, and the
+        // storage cache is flushed and cleared first, so values read after
+        // it are fresh; the SDK rejects reentrant calls into this contract.
+        let result = unsafe { RawCall::new().clear_storage_cache().call(to, &calldata) };
+        match result {
+            Ok(ret)
+                if ret.len() >= 32
+                    && ret[..4] == selector
+                    && ret[4..32].iter().all(|b| *b == 0) =>
+            {
+                Ok(())
+            }
+            Err(reason) if !reason.is_empty() => Err(Error::ReceiverRevert(reason)),
+            _ => Err(ERC721InvalidReceiver { receiver: to }.into()),
+        }
     }
 }

@@ -3,5 +3,7 @@
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    stylus_ip_common::export::print_interface::<ip_collection::IpCollection>(ip_collection::SOL_DECLS);
+    stylus_ip_common::export::print_interface::<ip_collection::IpCollection>(
+        ip_collection::SOL_DECLS,
+    );
 }
