@@ -272,6 +272,16 @@ macro_rules! contract_api {
         }
     ) => {
         #[cfg(feature = "export-abi")]
+        impl $ty {
+            /// The selectors of the functions below, in declaration order
+            /// (the same list as the hand-written router's).
+            #[doc(hidden)]
+            pub const SELECTORS: &'static [u32] = &[
+                $( contract_api!(@selector $sel, ($($params)*)) ),*
+            ];
+        }
+
+        #[cfg(feature = "export-abi")]
         #[stylus_sdk::prelude::public]
         impl $ty {
             $(#[$cmeta])*

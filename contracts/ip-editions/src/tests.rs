@@ -22,7 +22,7 @@ pub(crate) fn mock_now() -> Option<u64> {
 }
 
 /// Overrides the block timestamp the contract sees (this test thread only).
-fn set_now(now: u64) {
+pub(crate) fn set_now(now: u64) {
     NOW.with(|c| c.set(Some(now)));
 }
 
