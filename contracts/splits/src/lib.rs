@@ -50,6 +50,7 @@ use stylus_sdk::{
     prelude::*,
     storage::{
         StorageAddress, StorageBool, StorageI256, StorageMap, StorageU16, StorageU256, StorageU32,
+        StorageUint,
     },
     stylus_core::calls::context::Call,
 };
@@ -278,16 +279,25 @@ pub struct EpochInfo {
     count: StorageU16,
 }
 
-/// Per-token accounting.
+/// 224-bit unsigned storage (packed with a `u32` in one slot).
+type StorageU224 = StorageUint<224, 4>;
+
+/// Per-token accounting: two slots.
 #[storage]
 pub struct TokenState {
-    /// Total ever withdrawn.
-    paid: StorageU256,
+    /// Allocation set the token follows, plus one (zero: never touched,
+    /// follows the current set). Packed with `paid`: a withdrawal writes
+    /// one slot.
+    epoch_plus_one: StorageU32,
+    /// Total ever withdrawn (< 2^224, far above any real token supply).
+    paid: StorageU224,
     /// `received` when the token entered its current allocation set.
     base: StorageU256,
-    /// Allocation set the token follows, plus one (zero: never touched,
-    /// follows the current set).
-    epoch_plus_one: StorageU32,
+}
+
+/// Total ever withdrawn of a token, widened.
+fn paid_of(state: &TokenState) -> U256 {
+    U256::from_limbs(state.paid.get().into_limbs())
 }
 
 /// The split implementation (see the crate docs).
@@ -468,7 +478,7 @@ impl Split {
             }
             U256::from_be_slice(&out[..32])
         };
-        let paid = self.tokens.getter(token).paid.get();
+        let paid = paid_of(&self.tokens.getter(token));
         Ok(logic::total_received(balance, paid)?)
     }
 
@@ -727,16 +737,16 @@ impl Split {
                 .checked_add(1)
                 .ok_or_else(overflow)?;
             let new_offset = logic::offset_after_withdrawal(offset, amount)?;
-            let paid = self
-                .tokens
-                .getter(token)
-                .paid
-                .get()
+            let paid = paid_of(&self.tokens.getter(token))
                 .checked_add(amount)
+                .filter(|p| p.bit_len() <= 224)
                 .ok_or_else(overflow)?;
             self.offsets.setter(token).setter(recipient).set(new_offset);
             let mut state = self.tokens.setter(token);
-            state.paid.set(paid);
+            // SAFETY of from_limbs: bit_len <= 224 checked above.
+            state.paid.set(alloy_primitives::Uint::<224, 4>::from_limbs(
+                paid.into_limbs(),
+            ));
             state
                 .epoch_plus_one
                 .set(alloy_primitives::aliases::U32::from(epoch_plus_one));
@@ -921,7 +931,7 @@ impl Split {
 
     /// Total ever withdrawn of `token`.
     pub fn total_withdrawn(&self, token: Address) -> U256 {
-        self.tokens.getter(token).paid.get()
+        paid_of(&self.tokens.getter(token))
     }
 
     /// Rounding dust of `token` in its current allocation set: revenue not

@@ -439,6 +439,39 @@ fn eth_is_claimable_and_withdrawn_by_anyone(
 }
 
 #[motsu::test]
+fn paid_total_is_capped_at_2_pow_224(
+    split: Contract<Split>,
+    other: Contract<Split>,
+    r1: Contract<Receiver>,
+    alice: Address,
+) {
+    let cap = U256::from(1) << 224;
+    // Over the cap: typed error, nothing changed.
+    init(&split, alice, &[r1.address()], &[1_000_000]);
+    split.address().fund(cap);
+    let err = split
+        .sender(alice)
+        .withdraw(r1.address(), vec![ETH])
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ArithmeticOverflow(_)));
+    assert_eq!(split.balance(), cap);
+    assert_eq!(split.sender(alice).total_withdrawn(ETH), U256::ZERO);
+    // Up to the cap: fine, and the packed slot reads back exactly.
+    init(&other, alice, &[r1.address()], &[1_000_000]);
+    other.address().fund(cap - U256::from(1));
+    other
+        .sender(alice)
+        .withdraw(r1.address(), vec![ETH])
+        .motsu_unwrap();
+    assert_eq!(
+        other.sender(alice).total_withdrawn(ETH),
+        cap - U256::from(1)
+    );
+    assert_eq!(other.sender(alice).token_epoch(ETH), 0);
+    assert_eq!(r1.balance(), cap - U256::from(1));
+}
+
+#[motsu::test]
 fn withdraw_with_nothing_due_fails(
     split: Contract<Split>,
     r1: Contract<Receiver>,
