@@ -95,7 +95,6 @@ stylus_ip_common::sol_decls! {
     /// `updateOffer`). `maxLicensees`: 1 for an ERC-721 token, `1..=64` for
     /// ERC-1155 units; `endTime` 0 = no end; `flags`: bit 0 commercial use,
     /// bit 1 attribution required, bit 2 derivatives allowed.
-    #[derive(AbiType)]
     struct OfferTerms {
         uint256 pricePerSecond;
         address paymentToken;
@@ -180,6 +179,27 @@ stylus_ip_common::sol_decls! {
     /// `account` withdrew its credit of `amount` of `token` (zero = ETH).
     event Withdrawal(address indexed account, address indexed token, uint256 amount);
 }
+
+/// `OfferTerms` as a public-function argument. Written by hand because
+/// stylus-sdk 0.9's `#[derive(AbiType)]` sets `ABI` to the struct's *name*,
+/// which the router then hashes into the function selector
+/// (`createOffer(address,uint256,uint64,OfferTerms)`), so no Solidity caller
+/// could reach the function. The selector must hash the canonical tuple.
+impl stylus_sdk::abi::AbiType for OfferTerms {
+    type SolType = Self;
+
+    const ABI: stylus_sdk::abi::ConstString = stylus_sdk::abi::ConstString::new(
+        "(uint256,address,uint64,uint64,uint64,uint32,address,bytes32,string,uint8)",
+    );
+    const EXPORT_ABI_ARG: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("OfferTerms calldata");
+    const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("OfferTerms memory");
+}
+
+// Listed in the exported interface through `SOL_DECLS`.
+#[cfg(feature = "export-abi")]
+impl stylus_sdk::abi::export::internal::InnerTypes for OfferTerms {}
 
 /// Solidity interfaces the market calls: the suite's assets through their
 /// lease-operator path (teammates' `ip-collection` / `ip-editions` implement

@@ -2650,3 +2650,211 @@ fn compact_event_encoding_matches_alloy() {
     );
     assert_eq!(data.as_slice(), ev.encode_log_data().data.as_ref());
 }
+
+// ------------------------------------------------- ABI through the router ---
+
+/// The market's interface as a Solidity client sees it (struct name aside,
+/// selectors and encodings come from the canonical types).
+mod client {
+    alloy_sol_types::sol! {
+        struct ClientTerms {
+            uint256 pricePerSecond;
+            address paymentToken;
+            uint64 minDuration;
+            uint64 maxDuration;
+            uint64 endTime;
+            uint32 maxLicensees;
+            address payee;
+            bytes32 termsHash;
+            string termsUri;
+            uint8 flags;
+        }
+        function createOffer(address collection, uint256 tokenId, uint64 amount, ClientTerms terms) external returns (uint256);
+        function updateOffer(uint256 offerId, ClientTerms terms) external;
+        function quote(uint256 offerId, uint64 duration) external view returns (uint256, address, uint256);
+        function isLicensed(address collection, uint256 tokenId, address account) external view returns (bool, uint64, bytes32);
+        function buyLease(uint256 offerId, uint64 duration, uint256 maxPrice) external payable returns (uint64);
+        function leaseOf(uint256 offerId, address licensee) external view returns (uint64, bytes32, uint256);
+    }
+}
+
+/// A contract account that forwards raw calldata (and value), so calls go
+/// through the market's real selector router and ABI decoder.
+#[storage]
+pub struct Caller {
+    calls: StorageU256,
+}
+
+unsafe impl TopLevelStorage for Caller {}
+
+#[public]
+impl Caller {
+    #[payable]
+    fn forward(
+        &mut self,
+        target: Address,
+        data: stylus_sdk::abi::Bytes,
+    ) -> Result<stylus_sdk::abi::Bytes, Vec<u8>> {
+        self.calls.set(self.calls.get() + U256::from(1));
+        let value = self.vm().msg_value();
+        // SAFETY: test mock; no storage is read after the call.
+        unsafe { stylus_sdk::call::RawCall::new_with_value(value).call(target, &data) }
+            .map(Into::into)
+    }
+
+    #[receive]
+    fn receive(&mut self) -> Result<(), Vec<u8>> {
+        Ok(())
+    }
+}
+
+#[test]
+fn struct_argument_selectors_hash_the_canonical_tuple() {
+    use alloy_sol_types::SolCall;
+    let create = stylus_sdk::function_selector!("createOffer", Address, U256, u64, OfferTerms);
+    assert_eq!(create, client::createOfferCall::SELECTOR);
+    let update = stylus_sdk::function_selector!("updateOffer", U256, OfferTerms);
+    assert_eq!(update, client::updateOfferCall::SELECTOR);
+}
+
+#[motsu::test]
+fn solidity_clients_reach_every_entry_point_through_the_router(
+    market: Contract<LicenseMarket>,
+    nft: Contract<MockCollection>,
+    payee: Contract<Payee>,
+    lessor: Contract<Caller>,
+    buyer: Contract<Caller>,
+) {
+    use alloy_sol_types::SolCall;
+    let l = lessor.address();
+    nft.sender(l).mint(l, u(1));
+    nft.sender(l).set_lease_operator(market.address(), true);
+    let t = client::ClientTerms {
+        pricePerSecond: u(RATE),
+        paymentToken: ETH,
+        minDuration: 1,
+        maxDuration: DAY,
+        endTime: 0,
+        maxLicensees: 1,
+        payee: payee.address(),
+        termsHash: TERMS,
+        termsUri: String::from("ipfs://terms"),
+        flags: FLAG_DERIVATIVES,
+    };
+    let call = |c: &Contract<Caller>, data: Vec<u8>, value: u64| {
+        c.fund(u(value));
+        c.sender_and_value(c.address(), u(value))
+            .forward(market.address(), data.into())
+    };
+    let data = client::createOfferCall {
+        collection: nft.address(),
+        tokenId: u(1),
+        amount: 0,
+        terms: t.clone(),
+    };
+    let ret = call(&lessor, data.abi_encode(), 0).motsu_unwrap();
+    let id = client::createOfferCall::abi_decode_returns(&ret, true)
+        .unwrap()
+        ._0;
+    assert_eq!(id, u(1));
+    assert_eq!(stored_offer(&market, id).0, l);
+    market.assert_emitted(&OfferTermsSet {
+        offerId: id,
+        pricePerSecond: u(RATE),
+        paymentToken: ETH,
+        minDuration: 1,
+        maxDuration: DAY,
+        endTime: 0,
+        maxLicensees: 1,
+        payee: payee.address(),
+        termsHash: TERMS,
+        flags: FLAG_DERIVATIVES,
+        termsUri: String::from("ipfs://terms"),
+    });
+
+    let update = client::updateOfferCall {
+        offerId: id,
+        terms: client::ClientTerms {
+            pricePerSecond: u(2 * RATE),
+            ..t
+        },
+    };
+    call(&lessor, update.abi_encode(), 0).motsu_unwrap();
+    assert_eq!(stored_offer(&market, id).4, u(2 * RATE));
+
+    let q = call(
+        &buyer,
+        client::quoteCall {
+            offerId: id,
+            duration: 10,
+        }
+        .abi_encode(),
+        0,
+    )
+    .motsu_unwrap();
+    let q = client::quoteCall::abi_decode_returns(&q, true).unwrap();
+    assert_eq!(
+        (q._0, q._1, q._2),
+        (u(20 * RATE), Address::ZERO, U256::ZERO)
+    );
+
+    let ret = call(
+        &buyer,
+        client::buyLeaseCall {
+            offerId: id,
+            duration: 10,
+            maxPrice: U256::MAX,
+        }
+        .abi_encode(),
+        25 * RATE,
+    )
+    .motsu_unwrap();
+    let expires = client::buyLeaseCall::abi_decode_returns(&ret, true)
+        .unwrap()
+        ._0;
+    assert_eq!(expires, now() + 10);
+    assert_eq!(
+        buyer.balance(),
+        u(5 * RATE),
+        "refund reached the calling contract"
+    );
+
+    let lic = client::isLicensedCall {
+        collection: nft.address(),
+        tokenId: u(1),
+        account: buyer.address(),
+    };
+    let r = call(&buyer, lic.abi_encode(), 0).motsu_unwrap();
+    let r = client::isLicensedCall::abi_decode_returns(&r, true).unwrap();
+    assert_eq!((r._0, r._1, r._2), (true, expires, TERMS));
+    let r = call(
+        &buyer,
+        client::leaseOfCall {
+            offerId: id,
+            licensee: buyer.address(),
+        }
+        .abi_encode(),
+        0,
+    )
+    .motsu_unwrap();
+    let r = client::leaseOfCall::abi_decode_returns(&r, true).unwrap();
+    assert_eq!((r._0, r._1, r._2), (expires, TERMS, U256::ZERO));
+
+    // A typed error surfaces as the exact revert data.
+    let err = call(
+        &buyer,
+        client::quoteCall {
+            offerId: u(9),
+            duration: 10,
+        }
+        .abi_encode(),
+        0,
+    )
+    .motsu_unwrap_err();
+    assert_eq!(
+        err,
+        Vec::<u8>::from(Error::UnknownOffer(LicenseMarketUnknownOffer {
+            offerId: u(9)
+        }))
+    );
+}
