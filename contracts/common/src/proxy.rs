@@ -60,7 +60,10 @@
 //! STOP 0 = **15 gas** of execution inside the proxy (no memory, no storage,
 //! no log, no call). The value-transfer surcharge (9,000) and the cold
 //! account access are paid by the *caller* and are what the 2,300 stipend is
-//! carved out of, so 2,285 gas of the stipend stays unused.
+//! carved out of, so 2,285 gas of the stipend stays unused. Measured on the
+//! project's devnode VM: a plain ETH transaction from an EOA to a clone uses
+//! 21,015 gas, and a contract paying a clone with a 2,300-gas stipend
+//! succeeds (the same payment to the Stylus implementation itself fails).
 //!
 //! ## Creation code (9 + 51 bytes)
 //!
