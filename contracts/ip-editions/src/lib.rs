@@ -20,9 +20,26 @@
 //!   *lease operator* the owner approved for leases only) lends `amount`
 //!   units to a user until `expiry`. Those units are *frozen*: transfers
 //!   and burns of frozen units revert, and they become movable again by
-//!   themselves once the record expires. A record created by a lease
-//!   operator is a paid lease: the owner side cannot delete it before it
-//!   expires (the user may renounce it). The maths lives in [`logic`].
+//!   themselves once the record expires. The maths lives in [`logic`].
+//!
+//! # ERC-5006 rules in detail
+//!
+//! * A record is active while `block.timestamp <= expiry` (the ERC-4907
+//!   convention); it must be created with `expiry > block.timestamp`.
+//! * Units stay in the owner's balance (the ERC's reference implementation
+//!   escrows them instead): `frozenBalanceOf(owner, id)` is the sum of the
+//!   owner's active records, the owner can move `balanceOf - frozen`, and
+//!   `usableBalanceOf(user, id)` is the sum of the user's active records.
+//! * At most [`logic::MAX_ACTIVE_RECORDS`] (16) active records per
+//!   `(owner, id)` and per `(user, id)` ([`Error::TooManyRecords`]), so
+//!   every transfer check reads a bounded list; expired entries are pruned
+//!   whenever a list is rewritten.
+//! * Who may delete: anyone once expired (clean-up); the user at any time
+//!   (renouncing); the owner, its approved operators and its lease operators
+//!   unless the record is *locked*, i.e. was created by a lease operator (a
+//!   paid lease, [`Error::LockedRecord`] until it expires). A record stays
+//!   readable with `userRecordOf` after expiry until deleted.
+//! * Pausing stops new records, never expiry or deletion.
 //! * **Roles**: an owner (two-step transfer) who manages minters and
 //!   metadata updaters and can pause transfers, burns, mints and new
 //!   records (never views, never expiry).
