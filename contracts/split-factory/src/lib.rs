@@ -272,7 +272,8 @@ impl SplitFactory {
     /// for an immutable split. Returns the split's address.
     ///
     /// # Errors
-    /// The validation errors ([`Error::LengthMismatch`],
+    /// [`Error::InvalidImplementation`] if the factory was never constructed;
+    /// the validation errors ([`Error::LengthMismatch`],
     /// [`Error::InvalidRecipientCount`], [`Error::ZeroAddressRecipient`],
     /// [`Error::RecipientsNotSorted`], [`Error::ZeroAllocation`],
     /// [`Error::InvalidAllocationSum`], [`Error::InvalidDustRecipient`]);
@@ -290,10 +291,18 @@ impl SplitFactory {
         dust_recipient: Address,
         salt: B256,
     ) -> Result<Address, Error> {
+        let implementation = self.implementation.get();
+        if implementation.is_zero() {
+            // Not constructed: a clone of address zero would "initialize"
+            // successfully (a delegatecall to no code succeeds) and be dead.
+            return Err(Error::InvalidImplementation(
+                SplitFactoryInvalidImplementation { implementation },
+            ));
+        }
         split_logic::validate_split(&recipients, &allocations, dust_recipient)?;
         let (full_salt, predicted) =
             self.salt_and_address(&recipients, &allocations, controller, dust_recipient, salt);
-        let code = proxy::proxy_init_array(self.implementation.get().into_array());
+        let code = proxy::proxy_init_array(implementation.into_array());
         let endowment = B256::ZERO;
         let mut split = Address::ZERO;
         let mut revert_len: usize = 0;

@@ -55,6 +55,15 @@ fn constructor_sets_implementation(
 }
 
 #[motsu::test]
+fn create_split_requires_an_implementation(factory: Contract<SplitFactory>, alice: Address) {
+    let err = factory
+        .sender(alice)
+        .create_split(vec![a(1)], vec![1_000_000], alice, a(1), B256::ZERO)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidImplementation(e) if e.implementation.is_zero()));
+}
+
+#[motsu::test]
 fn constructor_rejects_zero(factory: Contract<SplitFactory>, alice: Address) {
     let err = factory
         .sender(alice)

@@ -26,6 +26,11 @@
 //! permissionless) — never lost, never claimable twice. A token the split
 //! has never touched follows the allocation set in force when first touched.
 //!
+//! Listing the split's own address as a recipient is pointless but safe:
+//! its withdrawals pay the wallet itself, which counts as new revenue, so
+//! its share is re-split among everyone (every claim stays covered by the
+//! balance).
+//!
 //! # Unsupported tokens
 //! Fee-on-transfer and rebasing ERC-20s are unsupported: `received` would not
 //! reflect what was actually distributable (a negative rebase can make the
