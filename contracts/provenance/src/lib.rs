@@ -8,8 +8,8 @@
 //!   for the model's outputs) under a new id owned by the caller. A new
 //!   version names its parent model (same owner), giving model lineage;
 //!   [`ProvenanceRegistry::retire_model`] closes a model to new records;
-//!   [`ProvenanceRegistry::link_model_nft`] ties a model to a suite NFT that
-//!   represents it.
+//!   a model may be tied, at registration, to the suite NFT that represents
+//!   it (its "model NFT").
 //! * **Provenance records**, one per asset `(collection, id)` (ERC-721 token
 //!   or ERC-1155 id), written once by the collection's minter or the token's
 //!   owner: model id, hashes of prompt, seed, parameters, content and human
@@ -41,9 +41,9 @@
     all(target_arch = "wasm32", not(any(test, feature = "export-abi"))),
     no_std
 )]
-// `#[entrypoint]` generates undocumented ABI-printing functions under
-// export-abi; docs are enforced in every other configuration.
-#![cfg_attr(feature = "export-abi", allow(missing_docs))]
+// `#[entrypoint]` generates undocumented functions (`user_entrypoint` on
+// wasm32, ABI printers under export-abi); docs are enforced in native builds.
+#![cfg_attr(any(feature = "export-abi", target_arch = "wasm32"), allow(missing_docs))]
 extern crate alloc;
 
 mod abi;
@@ -63,22 +63,20 @@ use alloc::{string::String, vec, vec::Vec};
 
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 
-use alloy_primitives::{
-    address, fixed_bytes, keccak256, Address, FixedBytes, B256, U256, U32, U64, U8,
-};
+use alloy_primitives::{address, fixed_bytes, keccak256, Address, FixedBytes, B256, U256};
 use stylus_sdk::{
     abi::Bytes,
     prelude::*,
-    storage::{
-        StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU32, StorageU64,
-        StorageU8,
-    },
+    storage::{StorageB256, StorageMap, StorageU256},
 };
 
 use crate::{
     abi::Item,
     hashing::{AssetRef, RecordFields},
-    logic::{ParentError, RevealError, MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES},
+    logic::{
+        ModelHead, ModelSigner, ParentError, RecordHead, RevealError, MAX_LINEAGE_DEPTH,
+        MAX_LINEAGE_NODES,
+    },
 };
 
 stylus_ip_common::sol_decls! {
@@ -90,8 +88,6 @@ stylus_ip_common::sol_decls! {
     error ProvenanceNotModelOwner(uint256 modelId, address account);
     /// The attester address is zero.
     error ProvenanceInvalidAttester(address attester);
-    /// The model already has a linked NFT.
-    error ProvenanceModelNftAlreadyLinked(uint256 modelId);
     /// `account` does not own token `tokenId` of `collection`.
     error ProvenanceNotTokenOwner(address collection, uint256 tokenId, address account);
     /// The asset already has a record (records are write-once).
@@ -127,7 +123,7 @@ stylus_ip_common::sol_decls! {
     event ModelRegistered(uint256 indexed modelId, address indexed owner, uint256 indexed parentModelId, bytes32 weightsHash, address attester, bool commitReveal, string version, string uri);
     /// A model was retired.
     event ModelRetired(uint256 indexed modelId);
-    /// A model was linked to the NFT that represents it.
+    /// A model was linked (at registration) to the NFT that represents it.
     event ModelNftLinked(uint256 indexed modelId, address indexed collection, uint256 indexed tokenId);
     /// `committer` committed to a record (commit–reveal).
     event Committed(address indexed committer, bytes32 indexed commitment, uint64 blockNumber);
@@ -165,7 +161,7 @@ const ECRECOVER: Address = address!("0000000000000000000000000000000000000001");
 pub const IERC165_ID: FixedBytes<4> = fixed_bytes!("01ffc9a7");
 /// ERC-165 id of the registry interface: XOR of the selectors of every public
 /// function except `supportsInterface` (recomputed in the unit tests).
-pub const IPROVENANCE_REGISTRY_ID: FixedBytes<4> = fixed_bytes!("2858f8fd");
+pub const IPROVENANCE_REGISTRY_ID: FixedBytes<4> = fixed_bytes!("1cf06610");
 
 /// Errors of [`ProvenanceRegistry`]: each variant wraps the
 /// [`sol_decls!`](stylus_ip_common::sol_decls) error it reverts with.
@@ -186,8 +182,6 @@ pub enum Error {
     NotModelOwner(ProvenanceNotModelOwner),
     /// See [`ProvenanceInvalidAttester`].
     InvalidAttester(ProvenanceInvalidAttester),
-    /// See [`ProvenanceModelNftAlreadyLinked`].
-    ModelNftAlreadyLinked(ProvenanceModelNftAlreadyLinked),
     /// See [`ProvenanceNotTokenOwner`].
     NotTokenOwner(ProvenanceNotTokenOwner),
     /// See [`ProvenanceRecordExists`].
@@ -242,11 +236,6 @@ impl From<Error> for Vec<u8> {
             Error::InvalidAttester(e) => (
                 ProvenanceInvalidAttester::SELECTOR,
                 [abi::address(e.attester), z, z],
-                1,
-            ),
-            Error::ModelNftAlreadyLinked(e) => (
-                ProvenanceModelNftAlreadyLinked::SELECTOR,
-                [abi::uint(e.modelId), z, z],
                 1,
             ),
             Error::NotTokenOwner(e) => (
@@ -363,61 +352,69 @@ impl From<ParentError> for Error {
     }
 }
 
-/// Word-indexed storage. Used instead of `StorageVec`/`StorageString`,
-/// whose length handling (256-bit division, panicking conversions with
-/// their formatting code) costs several KB of WASM; lengths live in the
-/// owning struct's packed header instead.
+/// Word-indexed storage: a model or a record is a map from word index to
+/// 32-byte word (layouts in [`model_words`] and [`record_words`]), with
+/// small fields packed by hand ([`logic::ModelHead`], [`logic::RecordHead`],
+/// [`logic::ModelSigner`]) exactly as Solidity packs a struct. Used instead
+/// of nested `#[storage]` structs, `StorageVec` and `StorageString`, whose
+/// generated accessors (per-field slot arithmetic, 256-bit division, and
+/// panicking conversions with their formatting code) cost over 10 KB of
+/// WASM.
 type Words = StorageMap<U256, StorageB256>;
 
-/// Reads words `0..n` of `w`.
-fn read_words(w: &Words, n: usize) -> Vec<B256> {
-    (0..n).map(|i| w.get(U256::from(i))).collect()
+/// Word indexes of a model (`models[modelId]`).
+mod model_words {
+    /// [`crate::logic::ModelHead`]: owner, registration time, flags.
+    pub(crate) const HEAD: u64 = 0;
+    /// [`crate::logic::ModelSigner`]: attester and string lengths.
+    pub(crate) const SIGNER: u64 = 1;
+    /// Weights hash.
+    pub(crate) const WEIGHTS: u64 = 2;
+    /// Parent model id (0 for none).
+    pub(crate) const PARENT: u64 = 3;
+    /// Linked model-NFT collection (zero word: not linked).
+    pub(crate) const NFT_COLLECTION: u64 = 4;
+    /// Linked model-NFT token id.
+    pub(crate) const NFT_TOKEN: u64 = 5;
+    /// First word of `version` then `uri` ([`crate::logic::pack_texts`]).
+    pub(crate) const TEXTS: u64 = 6;
+
+    // `register_model` writes HEAD..=NFT_TOKEN as consecutive words.
+    const _: () = assert!(SIGNER == HEAD + 1 && WEIGHTS == HEAD + 2 && PARENT == HEAD + 3);
+    const _: () = assert!(NFT_COLLECTION == HEAD + 4 && NFT_TOKEN == HEAD + 5 && TEXTS > NFT_TOKEN);
 }
 
-/// Writes `words` at `0..`.
-fn write_words(w: &mut Words, words: &[B256]) {
-    for (i, &x) in words.iter().enumerate() {
+/// Word indexes of a record (`records[collection][id]`).
+mod record_words {
+    /// [`crate::logic::RecordHead`]: creator, timestamp, attested, parent count.
+    pub(crate) const HEAD: u64 = 0;
+    /// Model id.
+    pub(crate) const MODEL: u64 = 1;
+    /// Prompt, seed, parameters, content and human-contribution hashes.
+    pub(crate) const HASHES: u64 = 2;
+    /// Parent `i` is words `PARENTS + 2i` (collection) and `PARENTS + 2i + 1` (id).
+    pub(crate) const PARENTS: u64 = 7;
+
+    // `record_provenance` writes HEAD, MODEL, the five hashes and the parents
+    // as consecutive words.
+    const _: () = assert!(MODEL == HEAD + 1 && HASHES == MODEL + 1 && PARENTS == HASHES + 5);
+}
+
+/// Word `i` of `w`.
+fn word(w: &Words, i: u64) -> B256 {
+    w.get(U256::from(i))
+}
+
+/// Reads `n` words of `w` from index `start`.
+fn read_words(w: &Words, start: u64, n: usize) -> Vec<B256> {
+    (start..start + n as u64).map(|i| word(w, i)).collect()
+}
+
+/// Writes `words` into `w` from index `start`.
+fn write_words(w: &mut Words, start: u64, words: &[B256]) {
+    for (i, &x) in (start..).zip(words) {
         w.insert(U256::from(i), x);
     }
-}
-
-/// A registered model.
-#[storage]
-struct Model {
-    /// Registrant; zero for unknown ids. Packed with the next three fields.
-    owner: StorageAddress,
-    retired: StorageBool,
-    commit_reveal: StorageBool,
-    registered_at: StorageU64,
-    attester: StorageAddress,
-    /// Byte lengths of `version` and `uri` (packed with `attester`).
-    version_len: StorageU32,
-    uri_len: StorageU32,
-    weights_hash: StorageB256,
-    parent: StorageU256,
-    nft_collection: StorageAddress,
-    nft_token_id: StorageU256,
-    /// `version` then `uri` as words `0..`, see [`logic::pack_texts`].
-    texts: Words,
-}
-
-/// A provenance record.
-#[storage]
-struct Record {
-    /// Writer; zero for assets without a record. Packed with the next two.
-    creator: StorageAddress,
-    timestamp: StorageU64,
-    attested: StorageBool,
-    /// Number of parents (at most `MAX_PARENTS`).
-    parent_count: StorageU8,
-    model_id: StorageU256,
-    prompt_hash: StorageB256,
-    seed_hash: StorageB256,
-    params_hash: StorageB256,
-    content_hash: StorageB256,
-    human_hash: StorageB256,
-    /// Parent `i` is the words `2i` (collection) and `2i + 1` (id).
-    parents: Words,
 }
 
 /// The provenance registry (one per chain).
@@ -426,12 +423,17 @@ struct Record {
 pub struct ProvenanceRegistry {
     /// Number of registered models; ids are `1..=model_count`.
     model_count: StorageU256,
-    models: StorageMap<U256, Model>,
-    /// `collection => id => record`.
-    records: StorageMap<Address, StorageMap<U256, Record>>,
-    /// `committer => commitment => first block at which it may be revealed`.
-    commits: StorageMap<Address, StorageMap<B256, StorageU64>>,
+    /// `modelId => model`, see [`model_words`].
+    models: StorageMap<U256, Words>,
+    /// `collection => id => record`, see [`record_words`].
+    records: StorageMap<Address, StorageMap<U256, Words>>,
+    /// `committer => commitment => first block at which it may be revealed`
+    /// (a `uint64` in a word).
+    commits: StorageMap<Address, Words256>,
 }
+
+/// A map from 32-byte keys to words.
+type Words256 = StorageMap<B256, StorageB256>;
 
 /// Return type of [`ProvenanceRegistry::provenance_of`]: `(modelId,
 /// promptHash, seedHash, paramsHash, contentHash, humanHash, creator,
@@ -465,15 +467,20 @@ impl ProvenanceRegistry {
     /// becomes its owner. `parent_model_id` (0 for none) links a new version
     /// to the model it derives from; the caller must own that model.
     /// `commit_reveal` makes record writes for this model go through
-    /// [`Self::commit`] first.
+    /// [`Self::commit`] first. A non-zero `nft_collection` links the model,
+    /// for good, to its "model NFT" `nft_token_id` there, which the caller
+    /// must own (`ownerOf`).
     ///
     /// # Errors
     /// [`Error::InvalidAttester`] for a zero attester,
     /// [`Error::UnknownModel`] / [`Error::NotModelOwner`] for a bad parent,
-    /// [`Error::Overflow`] if the id counter would overflow.
+    /// [`Error::NotTokenOwner`] when the caller does not own the model NFT
+    /// (or `ownerOf` fails), [`Error::Overflow`] if the id counter would
+    /// overflow.
     ///
     /// # Events
-    /// [`ModelRegistered`].
+    /// [`ModelRegistered`], and [`ModelNftLinked`] with a model NFT.
+    #[allow(clippy::too_many_arguments)] // mirrors the flat Solidity ABI
     pub fn register_model(
         &mut self,
         weights_hash: B256,
@@ -482,6 +489,8 @@ impl ProvenanceRegistry {
         attester: Address,
         parent_model_id: U256,
         commit_reveal: bool,
+        nft_collection: Address,
+        nft_token_id: U256,
     ) -> Result<U256, Error> {
         let sender = self.vm().msg_sender();
         if attester.is_zero() {
@@ -491,6 +500,14 @@ impl ProvenanceRegistry {
         }
         if !parent_model_id.is_zero() {
             self.require_model_owner(parent_model_id, sender)?;
+        }
+        let linked = !nft_collection.is_zero();
+        if linked && self.owner_of(nft_collection, nft_token_id) != Some(sender) {
+            return Err(Error::NotTokenOwner(ProvenanceNotTokenOwner {
+                collection: nft_collection,
+                tokenId: nft_token_id,
+                account: sender,
+            }));
         }
         // Calldata cannot hold 4 GiB, so these never fail in practice.
         let overflow = || Error::Overflow(ProvenanceOverflow {});
@@ -503,17 +520,33 @@ impl ProvenanceRegistry {
             .ok_or_else(overflow)?;
         self.model_count.set(id);
         let now = self.vm().block_timestamp();
+        let head = ModelHead {
+            owner: sender,
+            registered_at: now,
+            retired: false,
+            commit_reveal,
+        };
+        let signer = ModelSigner {
+            attester,
+            version_len,
+            uri_len,
+        };
         let mut m = self.models.setter(id);
-        m.owner.set(sender);
-        m.commit_reveal.set(commit_reveal);
-        m.registered_at.set(U64::from(now));
-        m.attester.set(attester);
-        m.weights_hash.set(weights_hash);
-        m.parent.set(parent_model_id);
-        m.version_len.set(U32::from(version_len));
-        m.uri_len.set(U32::from(uri_len));
         write_words(
-            &mut m.texts,
+            &mut m,
+            model_words::HEAD,
+            &[
+                head.pack(),
+                signer.pack(),
+                weights_hash,
+                abi::uint(parent_model_id),
+                abi::address(nft_collection),
+                abi::uint(nft_token_id),
+            ],
+        );
+        write_words(
+            &mut m,
+            model_words::TEXTS,
             &logic::pack_texts(version.as_bytes(), uri.as_bytes()),
         );
         self.emit(
@@ -531,6 +564,17 @@ impl ProvenanceRegistry {
                 Item::Bytes(uri.as_bytes()),
             ],
         );
+        if linked {
+            self.emit(
+                &[
+                    ModelNftLinked::SIGNATURE_HASH,
+                    abi::uint(id),
+                    abi::address(nft_collection),
+                    abi::uint(nft_token_id),
+                ],
+                &[],
+            );
+        }
         Ok(id)
     }
 
@@ -546,54 +590,14 @@ impl ProvenanceRegistry {
     pub fn retire_model(&mut self, model_id: U256) -> Result<(), Error> {
         let sender = self.vm().msg_sender();
         self.require_model_owner(model_id, sender)?;
-        self.require_active(model_id)?;
-        self.models.setter(model_id).retired.set(true);
-        self.emit(&[ModelRetired::SIGNATURE_HASH, abi::uint(model_id)], &[]);
-        Ok(())
-    }
-
-    /// Links a model (owner only, once) to the NFT `token_id` of
-    /// `collection` that represents it; the caller must own that token.
-    ///
-    /// # Errors
-    /// [`Error::UnknownModel`], [`Error::NotModelOwner`],
-    /// [`Error::ModelNftAlreadyLinked`], [`Error::NotTokenOwner`] when
-    /// `ownerOf(token_id)` is not the caller (or the call fails).
-    ///
-    /// # Events
-    /// [`ModelNftLinked`].
-    pub fn link_model_nft(
-        &mut self,
-        model_id: U256,
-        collection: Address,
-        token_id: U256,
-    ) -> Result<(), Error> {
-        let sender = self.vm().msg_sender();
-        self.require_model_owner(model_id, sender)?;
-        if !self.models.getter(model_id).nft_collection.get().is_zero() {
-            return Err(Error::ModelNftAlreadyLinked(
-                ProvenanceModelNftAlreadyLinked { modelId: model_id },
-            ));
-        }
-        if self.owner_of(collection, token_id) != Some(sender) {
-            return Err(Error::NotTokenOwner(ProvenanceNotTokenOwner {
-                collection,
-                tokenId: token_id,
-                account: sender,
-            }));
-        }
-        let mut m = self.models.setter(model_id);
-        m.nft_collection.set(collection);
-        m.nft_token_id.set(token_id);
-        self.emit(
-            &[
-                ModelNftLinked::SIGNATURE_HASH,
-                abi::uint(model_id),
-                abi::address(collection),
-                abi::uint(token_id),
-            ],
-            &[],
+        let mut head = self.require_active(model_id)?;
+        head.retired = true;
+        write_words(
+            &mut self.models.setter(model_id),
+            model_words::HEAD,
+            &[head.pack()],
         );
+        self.emit(&[ModelRetired::SIGNATURE_HASH, abi::uint(model_id)], &[]);
         Ok(())
     }
 
@@ -615,12 +619,12 @@ impl ProvenanceRegistry {
             logic::commit_ready_at(block).ok_or(Error::Overflow(ProvenanceOverflow {}))?;
         let mut mine = self.commits.setter(sender);
         let mut slot = mine.setter(commitment);
-        if slot.get() != U64::ZERO {
+        if slot.get() != B256::ZERO {
             return Err(Error::CommitmentExists(ProvenanceCommitmentExists {
                 commitment,
             }));
         }
-        slot.set(U64::from(ready_at));
+        slot.set(abi::uint64(ready_at));
         self.emit(
             &[Committed::SIGNATURE_HASH, abi::address(sender), commitment],
             &[Item::Word(abi::uint64(block))],
@@ -668,7 +672,7 @@ impl ProvenanceRegistry {
                 id,
             }));
         }
-        self.require_active(model_id)?;
+        let model = self.require_active(model_id)?;
         let parents = logic::zip_parents(&parent_collections, &parent_ids)?;
         for p in &parents {
             if !self.has_provenance(p.collection, p.id) {
@@ -690,8 +694,8 @@ impl ProvenanceRegistry {
             parents,
         };
         let struct_hash = hashing::record_struct_hash(&fields);
-        if self.models.getter(model_id).commit_reveal.get() {
-            let ready_at = self.commits.getter(sender).get(struct_hash).as_limbs()[0];
+        if model.commit_reveal {
+            let ready_at = logic::be_u64(&self.commits.getter(sender).get(struct_hash)[24..]);
             logic::check_reveal(ready_at, self.block_number()).map_err(|e| match e {
                 RevealError::NoCommit => {
                     Error::RevealWithoutCommit(ProvenanceRevealWithoutCommit {
@@ -706,7 +710,7 @@ impl ProvenanceRegistry {
                 }
             })?;
         }
-        let attester = self.models.getter(model_id).attester.get();
+        let attester = self.attester_of(model_id);
         let attested = !signature.is_empty();
         if attested && self.recover(self.digest(struct_hash), &signature) != Some(attester) {
             return Err(Error::InvalidSignature(ProvenanceInvalidSignature {}));
@@ -720,29 +724,33 @@ impl ProvenanceRegistry {
         }
 
         // All checks passed: effects.
-        if self.models.getter(model_id).commit_reveal.get() {
+        if model.commit_reveal {
             self.commits.setter(sender).delete(struct_hash);
         }
         let now = self.vm().block_timestamp();
         let mut by_collection = self.records.setter(collection);
         let mut r = by_collection.setter(id);
-        r.creator.set(sender);
-        r.timestamp.set(U64::from(now));
-        r.attested.set(attested);
-        r.model_id.set(model_id);
-        r.prompt_hash.set(prompt_hash);
-        r.seed_hash.set(seed_hash);
-        r.params_hash.set(params_hash);
-        r.content_hash.set(content_hash);
-        r.human_hash.set(human_hash);
-        // At most MAX_PARENTS (checked by `zip_parents`), so this fits a u8.
-        r.parent_count.set(U8::from(fields.parents.len() as u8));
-        let parent_words: Vec<B256> = fields
-            .parents
-            .iter()
-            .flat_map(|p| [abi::address(p.collection), abi::uint(p.id)])
-            .collect();
-        write_words(&mut r.parents, &parent_words);
+        let head = RecordHead {
+            creator: sender,
+            timestamp: now,
+            attested,
+            // At most MAX_PARENTS (checked by `zip_parents`): fits a u8.
+            parent_count: fields.parents.len() as u8,
+        };
+        let mut words = vec![
+            head.pack(),
+            abi::uint(model_id),
+            prompt_hash,
+            seed_hash,
+            params_hash,
+            content_hash,
+            human_hash,
+        ];
+        for p in &fields.parents {
+            words.push(abi::address(p.collection));
+            words.push(abi::uint(p.id));
+        }
+        write_words(&mut r, record_words::HEAD, &words);
         let parent_collection_words: Vec<B256> = parent_collections
             .iter()
             .map(|&c| abi::address(c))
@@ -782,24 +790,25 @@ impl ProvenanceRegistry {
     /// [`ProvenanceAttested`].
     pub fn attest(&mut self, collection: Address, id: U256, signature: Bytes) -> Result<(), Error> {
         let asset = AssetRef { collection, id };
-        let fields = self.fields_of(asset)?;
-        if self.records.getter(collection).getter(id).attested.get() {
+        let (fields, mut head) = self.record_of(asset)?;
+        if head.attested {
             return Err(Error::AlreadyAttested(ProvenanceAlreadyAttested {
                 collection,
                 id,
             }));
         }
         self.require_active(fields.model_id)?;
-        let attester = self.models.getter(fields.model_id).attester.get();
+        let attester = self.attester_of(fields.model_id);
         let digest = self.digest(hashing::record_struct_hash(&fields));
         if self.recover(digest, &signature) != Some(attester) {
             return Err(Error::InvalidSignature(ProvenanceInvalidSignature {}));
         }
-        self.records
-            .setter(collection)
-            .setter(id)
-            .attested
-            .set(true);
+        head.attested = true;
+        write_words(
+            &mut self.records.setter(collection).setter(id),
+            record_words::HEAD,
+            &[head.pack()],
+        );
         self.emit_attested(collection, id, attester);
         Ok(())
     }
@@ -816,7 +825,7 @@ impl ProvenanceRegistry {
         let Some((asset, sig)) = hashing::decode_proof(&proof) else {
             return false;
         };
-        let Ok(fields) = self.fields_of(asset) else {
+        let Ok((fields, _)) = self.record_of(asset) else {
             return false;
         };
         if keccak256(&*prompt) != fields.prompt_hash
@@ -824,7 +833,7 @@ impl ProvenanceRegistry {
         {
             return false;
         }
-        let attester = self.models.getter(fields.model_id).attester.get();
+        let attester = self.attester_of(fields.model_id);
         self.recover(self.digest(hashing::record_struct_hash(&fields)), sig) == Some(attester)
     }
 
@@ -836,9 +845,7 @@ impl ProvenanceRegistry {
     /// # Errors
     /// [`Error::NonexistentRecord`].
     pub fn provenance_of(&self, collection: Address, id: U256) -> Result<ProvenanceView, Error> {
-        let f = self.fields_of(AssetRef { collection, id })?;
-        let by_collection = self.records.getter(collection);
-        let r = by_collection.getter(id);
+        let (f, head) = self.record_of(AssetRef { collection, id })?;
         Ok((
             f.model_id,
             f.prompt_hash,
@@ -847,19 +854,16 @@ impl ProvenanceRegistry {
             f.content_hash,
             f.human_hash,
             f.creator,
-            r.timestamp.get().as_limbs()[0],
-            r.attested.get(),
+            head.timestamp,
+            head.attested,
         ))
     }
 
     /// Whether `(collection, id)` has a record.
     pub fn has_provenance(&self, collection: Address, id: U256) -> bool {
         !self
-            .records
-            .getter(collection)
-            .getter(id)
+            .record_head(AssetRef { collection, id })
             .creator
-            .get()
             .is_zero()
     }
 
@@ -869,32 +873,33 @@ impl ProvenanceRegistry {
     /// [`Error::UnknownModel`].
     pub fn model_of(&self, model_id: U256) -> Result<ModelView, Error> {
         let m = self.models.getter(model_id);
-        let owner = m.owner.get();
-        if owner.is_zero() {
+        let w = read_words(&m, 0, model_words::TEXTS as usize);
+        let at = |i: u64| w[i as usize];
+        let head = ModelHead::unpack(at(model_words::HEAD));
+        if head.owner.is_zero() {
             return Err(unknown_model(model_id));
         }
-        let (version_len, uri_len) = (
-            m.version_len.get().as_limbs()[0] as usize,
-            m.uri_len.get().as_limbs()[0] as usize,
-        );
+        let signer = ModelSigner::unpack(at(model_words::SIGNER));
+        let (version_len, uri_len) = (signer.version_len as usize, signer.uri_len as usize);
         let n = version_len.div_ceil(32) + uri_len.div_ceil(32);
-        let (version, uri) = logic::unpack_texts(&read_words(&m.texts, n), version_len, uri_len);
+        let (version, uri) =
+            logic::unpack_texts(&read_words(&m, model_words::TEXTS, n), version_len, uri_len);
         // Both were valid UTF-8 `string`s when stored; a failure is impossible
         // and would only yield an empty string, never a revert.
         let version = String::from_utf8(version).unwrap_or_default();
         let uri = String::from_utf8(uri).unwrap_or_default();
         Ok((
-            owner,
-            m.attester.get(),
-            m.weights_hash.get(),
+            head.owner,
+            signer.attester,
+            at(model_words::WEIGHTS),
             version,
             uri,
-            m.parent.get(),
-            m.retired.get(),
-            m.commit_reveal.get(),
-            m.nft_collection.get(),
-            m.nft_token_id.get(),
-            m.registered_at.get().as_limbs()[0],
+            U256::from_be_bytes(at(model_words::PARENT).0),
+            head.retired,
+            head.commit_reveal,
+            Address::from_word(at(model_words::NFT_COLLECTION)),
+            U256::from_be_bytes(at(model_words::NFT_TOKEN).0),
+            head.registered_at,
         ))
     }
 
@@ -925,7 +930,7 @@ impl ProvenanceRegistry {
             }));
         }
         let root = AssetRef { collection, id };
-        self.fields_of(root)?;
+        self.record_of(root)?;
         let walk = logic::walk_lineage(root, max_depth, MAX_LINEAGE_NODES, |a| self.parents_of(a));
         let mut out = (Vec::new(), Vec::new(), Vec::new(), walk.truncated);
         for (a, depth) in walk.nodes {
@@ -934,12 +939,6 @@ impl ProvenanceRegistry {
             out.2.push(depth);
         }
         Ok(out)
-    }
-
-    /// First block in which `committer` may write the record committed to
-    /// by `commitment`; 0 if there is no such commitment (or it was used).
-    pub fn commit_ready_at(&self, committer: Address, commitment: B256) -> u64 {
-        self.commits.getter(committer).get(commitment).as_limbs()[0]
     }
 
     /// The EIP-712 domain separator attesters sign under (see [`hashing`]).
@@ -953,11 +952,30 @@ impl ProvenanceRegistry {
     }
 }
 
+/// Parent references from their `(collection, id)` word pairs.
+fn parents_from_words(words: &[B256]) -> Vec<AssetRef> {
+    words
+        .chunks_exact(2)
+        .map(|w| AssetRef {
+            collection: Address::from_word(w[0]),
+            id: U256::from_be_bytes(w[1].0),
+        })
+        .collect()
+}
+
 fn unknown_model(model_id: U256) -> Error {
     Error::UnknownModel(ProvenanceUnknownModel { modelId: model_id })
 }
 
 impl ProvenanceRegistry {
+    /// First block in which `committer` may write the record committed to
+    /// by `commitment`; 0 if there is no such commitment (or it was used).
+    /// (Test-only: on chain, that is the `Committed` event's block + 1.)
+    #[cfg(test)]
+    fn commit_ready_at(&self, committer: Address, commitment: B256) -> u64 {
+        logic::be_u64(&self.commits.getter(committer).get(commitment)[24..])
+    }
+
     /// Emits a log with `topics` (the event's signature hash first) and
     /// `data` (see [`abi::encode`]).
     fn emit(&self, topics: &[B256], data: &[Item<'_>]) {
@@ -987,9 +1005,19 @@ impl ProvenanceRegistry {
         n
     }
 
+    /// The packed header of model `model_id` (all zero if unknown).
+    fn model_head(&self, model_id: U256) -> ModelHead {
+        ModelHead::unpack(word(&self.models.getter(model_id), model_words::HEAD))
+    }
+
+    /// The attester of model `model_id`.
+    fn attester_of(&self, model_id: U256) -> Address {
+        ModelSigner::unpack(word(&self.models.getter(model_id), model_words::SIGNER)).attester
+    }
+
     /// Checks that `model_id` exists and is owned by `account`.
     fn require_model_owner(&self, model_id: U256, account: Address) -> Result<(), Error> {
-        let owner = self.models.getter(model_id).owner.get();
+        let owner = self.model_head(model_id).owner;
         if owner.is_zero() {
             return Err(unknown_model(model_id));
         }
@@ -1002,55 +1030,64 @@ impl ProvenanceRegistry {
         Ok(())
     }
 
-    /// Checks that `model_id` exists and is not retired.
-    fn require_active(&self, model_id: U256) -> Result<(), Error> {
-        let m = self.models.getter(model_id);
-        if m.owner.get().is_zero() {
+    /// Checks that `model_id` exists and is not retired; returns its header.
+    fn require_active(&self, model_id: U256) -> Result<ModelHead, Error> {
+        let head = self.model_head(model_id);
+        if head.owner.is_zero() {
             return Err(unknown_model(model_id));
         }
-        if m.retired.get() {
+        if head.retired {
             return Err(Error::ModelRetired(ProvenanceModelRetired {
                 modelId: model_id,
             }));
         }
-        Ok(())
+        Ok(head)
     }
 
-    /// The attested fields of the record of `asset`.
-    fn fields_of(&self, asset: AssetRef) -> Result<RecordFields, Error> {
+    /// The packed header of the record of `asset` (all zero without one).
+    fn record_head(&self, asset: AssetRef) -> RecordHead {
+        RecordHead::unpack(word(
+            &self.records.getter(asset.collection).getter(asset.id),
+            record_words::HEAD,
+        ))
+    }
+
+    /// The attested fields and the header of the record of `asset`.
+    fn record_of(&self, asset: AssetRef) -> Result<(RecordFields, RecordHead), Error> {
         let by_collection = self.records.getter(asset.collection);
         let r = by_collection.getter(asset.id);
-        let creator = r.creator.get();
-        if creator.is_zero() {
+        let head = RecordHead::unpack(word(&r, record_words::HEAD));
+        if head.creator.is_zero() {
             return Err(Error::NonexistentRecord(ProvenanceNonexistentRecord {
                 collection: asset.collection,
                 id: asset.id,
             }));
         }
-        Ok(RecordFields {
+        let h = read_words(&r, record_words::HASHES, 5);
+        let fields = RecordFields {
             asset,
-            model_id: r.model_id.get(),
-            prompt_hash: r.prompt_hash.get(),
-            seed_hash: r.seed_hash.get(),
-            params_hash: r.params_hash.get(),
-            content_hash: r.content_hash.get(),
-            human_hash: r.human_hash.get(),
-            creator,
-            parents: self.parents_of(asset),
-        })
+            model_id: U256::from_be_bytes(word(&r, record_words::MODEL).0),
+            prompt_hash: h[0],
+            seed_hash: h[1],
+            params_hash: h[2],
+            content_hash: h[3],
+            human_hash: h[4],
+            creator: head.creator,
+            parents: parents_from_words(&read_words(
+                &r,
+                record_words::PARENTS,
+                2 * usize::from(head.parent_count),
+            )),
+        };
+        Ok((fields, head))
     }
 
     /// Direct parents of `asset` (empty without a record).
     fn parents_of(&self, asset: AssetRef) -> Vec<AssetRef> {
         let by_collection = self.records.getter(asset.collection);
         let r = by_collection.getter(asset.id);
-        read_words(&r.parents, 2 * r.parent_count.get().as_limbs()[0] as usize)
-            .chunks_exact(2)
-            .map(|w| AssetRef {
-                collection: Address::from_word(w[0]),
-                id: U256::from_be_bytes(w[1].0),
-            })
-            .collect()
+        let n = RecordHead::unpack(word(&r, record_words::HEAD)).parent_count;
+        parents_from_words(&read_words(&r, record_words::PARENTS, 2 * usize::from(n)))
     }
 
     /// EIP-712 digest of a record struct hash under this registry's domain.

@@ -158,6 +158,123 @@ pub fn walk_lineage<K: Copy + PartialEq>(
     }
 }
 
+/// Header word of a record: `creator (20 bytes) ‖ timestamp (u64) ‖
+/// attested (1 byte) ‖ parent count (1 byte) ‖ 2 zero bytes`. One storage
+/// slot, like a packed Solidity struct.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecordHead {
+    /// Writer of the record; zero means "no record".
+    pub creator: Address,
+    /// Block timestamp of the write.
+    pub timestamp: u64,
+    /// Whether the model's attester signed the record.
+    pub attested: bool,
+    /// Number of parents (at most [`MAX_PARENTS`]).
+    pub parent_count: u8,
+}
+
+impl RecordHead {
+    /// The storage word.
+    #[must_use]
+    pub fn pack(&self) -> B256 {
+        let mut w = B256::ZERO;
+        w[..20].copy_from_slice(self.creator.as_slice());
+        w[20..28].copy_from_slice(&self.timestamp.to_be_bytes());
+        w[28] = u8::from(self.attested);
+        w[29] = self.parent_count;
+        w
+    }
+
+    /// Inverse of [`Self::pack`].
+    #[must_use]
+    pub fn unpack(w: B256) -> Self {
+        Self {
+            creator: Address::from_slice(&w[..20]),
+            timestamp: be_u64(&w[20..28]),
+            attested: w[28] != 0,
+            parent_count: w[29],
+        }
+    }
+}
+
+/// Header word of a model: `owner (20 bytes) ‖ registeredAt (u64) ‖ flags
+/// (bit 0 retired, bit 1 commit–reveal) ‖ 3 zero bytes`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ModelHead {
+    /// Registrant; zero means "no such model".
+    pub owner: Address,
+    /// Block timestamp of the registration.
+    pub registered_at: u64,
+    /// Closed to new records and attestations.
+    pub retired: bool,
+    /// Record writes need a prior `commit`.
+    pub commit_reveal: bool,
+}
+
+impl ModelHead {
+    /// The storage word.
+    #[must_use]
+    pub fn pack(&self) -> B256 {
+        let mut w = B256::ZERO;
+        w[..20].copy_from_slice(self.owner.as_slice());
+        w[20..28].copy_from_slice(&self.registered_at.to_be_bytes());
+        w[28] = u8::from(self.retired) | (u8::from(self.commit_reveal) << 1);
+        w
+    }
+
+    /// Inverse of [`Self::pack`].
+    #[must_use]
+    pub fn unpack(w: B256) -> Self {
+        Self {
+            owner: Address::from_slice(&w[..20]),
+            registered_at: be_u64(&w[20..28]),
+            retired: w[28] & 1 != 0,
+            commit_reveal: w[28] & 2 != 0,
+        }
+    }
+}
+
+/// Second word of a model: `attester (20 bytes) ‖ version length (u32) ‖
+/// uri length (u32) ‖ 4 zero bytes`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ModelSigner {
+    /// Key that signs for the model's outputs.
+    pub attester: Address,
+    /// Byte length of the version string.
+    pub version_len: u32,
+    /// Byte length of the URI string.
+    pub uri_len: u32,
+}
+
+impl ModelSigner {
+    /// The storage word.
+    #[must_use]
+    pub fn pack(&self) -> B256 {
+        let mut w = B256::ZERO;
+        w[..20].copy_from_slice(self.attester.as_slice());
+        w[20..24].copy_from_slice(&self.version_len.to_be_bytes());
+        w[24..28].copy_from_slice(&self.uri_len.to_be_bytes());
+        w
+    }
+
+    /// Inverse of [`Self::pack`].
+    #[must_use]
+    pub fn unpack(w: B256) -> Self {
+        let u32_at = |i: usize| u32::from_be_bytes([w[i], w[i + 1], w[i + 2], w[i + 3]]);
+        Self {
+            attester: Address::from_slice(&w[..20]),
+            version_len: u32_at(20),
+            uri_len: u32_at(24),
+        }
+    }
+}
+
+/// Big-endian `u64` from (up to) 8 bytes.
+#[must_use]
+pub fn be_u64(b: &[u8]) -> u64 {
+    b.iter().fold(0, |acc, &x| (acc << 8) | u64::from(x))
+}
+
 /// Packs two byte strings into 32-byte words for storage: `a`, zero-padded
 /// to a word boundary, then `b`, zero-padded. Their lengths are stored
 /// separately; see [`unpack_texts`].
@@ -324,6 +441,49 @@ mod tests {
             let words = pack_texts(&a, &b);
             prop_assert_eq!(words.len(), a.len().div_ceil(32) + b.len().div_ceil(32));
             prop_assert_eq!(unpack_texts(&words, a.len(), b.len()), (a, b));
+        }
+    }
+
+    #[test]
+    fn headers_pack_like_solidity_structs() {
+        let h = RecordHead {
+            creator: Address::repeat_byte(0xaa),
+            timestamp: 0x0102030405060708,
+            attested: true,
+            parent_count: 8,
+        };
+        let w = h.pack();
+        assert_eq!(&w[..20], &[0xaa; 20]);
+        assert_eq!(&w[20..28], &[1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!((w[28], w[29], w[30], w[31]), (1, 8, 0, 0));
+        assert_eq!(RecordHead::unpack(w), h);
+        assert_eq!(RecordHead::unpack(B256::ZERO), RecordHead::default());
+        let m = ModelHead {
+            owner: Address::repeat_byte(1),
+            registered_at: u64::MAX,
+            retired: false,
+            commit_reveal: true,
+        };
+        assert_eq!(m.pack()[28], 2);
+        assert_eq!(ModelHead::unpack(m.pack()), m);
+        let s = ModelSigner {
+            attester: Address::repeat_byte(2),
+            version_len: 7,
+            uri_len: u32::MAX,
+        };
+        assert_eq!(&s.pack()[20..28], &[0, 0, 0, 7, 0xff, 0xff, 0xff, 0xff]);
+        assert_eq!(ModelSigner::unpack(s.pack()), s);
+    }
+
+    proptest! {
+        #[test]
+        fn headers_round_trip(a in any::<[u8; 20]>(), t in any::<u64>(), f1 in any::<bool>(), f2 in any::<bool>(), n in any::<u8>(), l1 in any::<u32>(), l2 in any::<u32>()) {
+            let r = RecordHead { creator: Address::from(a), timestamp: t, attested: f1, parent_count: n };
+            prop_assert_eq!(RecordHead::unpack(r.pack()), r);
+            let m = ModelHead { owner: Address::from(a), registered_at: t, retired: f1, commit_reveal: f2 };
+            prop_assert_eq!(ModelHead::unpack(m.pack()), m);
+            let s = ModelSigner { attester: Address::from(a), version_len: l1, uri_len: l2 };
+            prop_assert_eq!(ModelSigner::unpack(s.pack()), s);
         }
     }
 

@@ -118,6 +118,8 @@ fn register(reg: &Contract<ProvenanceRegistry>, owner: Address, commit_reveal: b
             ATTESTER,
             U256::ZERO,
             commit_reveal,
+            Address::ZERO,
+            U256::ZERO,
         )
         .motsu_unwrap()
 }
@@ -227,6 +229,8 @@ fn register_model_errors(reg: Contract<ProvenanceRegistry>, alice: Address, bob:
             Address::ZERO,
             U256::ZERO,
             false,
+            Address::ZERO,
+            U256::ZERO,
         )
         .unwrap_err();
     assert_eq!(
@@ -248,6 +252,8 @@ fn register_model_errors(reg: Contract<ProvenanceRegistry>, alice: Address, bob:
             ATTESTER,
             U256::from(9),
             false,
+            Address::ZERO,
+            U256::ZERO,
         )
         .unwrap_err();
     assert_eq!(
@@ -263,7 +269,16 @@ fn register_model_errors(reg: Contract<ProvenanceRegistry>, alice: Address, bob:
     let events = reg.all_events().len();
     let err = reg
         .sender(bob)
-        .register_model(WEIGHTS, "v2".into(), "u".into(), ATTESTER, v1, false)
+        .register_model(
+            WEIGHTS,
+            "v2".into(),
+            "u".into(),
+            ATTESTER,
+            v1,
+            false,
+            Address::ZERO,
+            U256::ZERO,
+        )
         .unwrap_err();
     assert_eq!(
         enc(err),
@@ -288,6 +303,8 @@ fn new_versions_link_to_their_parent(reg: Contract<ProvenanceRegistry>, alice: A
             ATTESTER,
             v1,
             false,
+            Address::ZERO,
+            U256::ZERO,
         )
         .motsu_unwrap();
     assert_eq!(v2, U256::from(2));
@@ -300,7 +317,16 @@ fn new_versions_link_to_their_parent(reg: Contract<ProvenanceRegistry>, alice: A
     reg.sender(alice).retire_model(v1).motsu_unwrap();
     let v3 = reg
         .sender(alice)
-        .register_model(WEIGHTS, "sdxl-1.2".into(), "u".into(), ATTESTER, v1, false)
+        .register_model(
+            WEIGHTS,
+            "sdxl-1.2".into(),
+            "u".into(),
+            ATTESTER,
+            v1,
+            false,
+            Address::ZERO,
+            U256::ZERO,
+        )
         .motsu_unwrap();
     assert_eq!(reg.sender(alice).model_of(v3).motsu_unwrap().5, v1);
 }
@@ -353,46 +379,32 @@ fn retire_model_works_once_and_only_for_the_owner(
 }
 
 #[motsu::test]
-fn link_model_nft(
+fn register_model_with_model_nft(
     reg: Contract<ProvenanceRegistry>,
     nft: Contract<MockCollection>,
     alice: Address,
     bob: Address,
 ) {
-    let id = register(&reg, alice, false);
     let token = U256::from(77);
     nft.sender(alice).set_owner(token, alice);
     nft.sender(alice).set_owner(U256::from(78), bob);
+    let with_nft = |t: U256| {
+        reg.sender(alice).register_model(
+            WEIGHTS,
+            "v".into(),
+            "u".into(),
+            ATTESTER,
+            U256::ZERO,
+            false,
+            nft.address(),
+            t,
+        )
+    };
 
-    // Not the model owner.
-    let err = reg
-        .sender(bob)
-        .link_model_nft(id, nft.address(), token)
-        .unwrap_err();
-    assert_eq!(
-        enc(err),
-        enc(Error::NotModelOwner(ProvenanceNotModelOwner {
-            modelId: id,
-            account: bob
-        }))
-    );
-    // Unknown model.
-    let err = reg
-        .sender(alice)
-        .link_model_nft(U256::from(3), nft.address(), token)
-        .unwrap_err();
-    assert_eq!(
-        enc(err),
-        enc(Error::UnknownModel(ProvenanceUnknownModel {
-            modelId: U256::from(3)
-        }))
-    );
-    // Token owned by someone else / nonexistent (ownerOf reverts).
+    // Token owned by someone else / nonexistent (ownerOf reverts): refused,
+    // nothing registered.
     for t in [U256::from(78), U256::from(79)] {
-        let err = reg
-            .sender(alice)
-            .link_model_nft(id, nft.address(), t)
-            .unwrap_err();
+        let err = with_nft(t).unwrap_err();
         assert_eq!(
             enc(err),
             enc(Error::NotTokenOwner(ProvenanceNotTokenOwner {
@@ -402,17 +414,10 @@ fn link_model_nft(
             }))
         );
     }
-    let m = reg.sender(alice).model_of(id).motsu_unwrap();
-    assert_eq!((m.8, m.9), (Address::ZERO, U256::ZERO));
-    assert!(!reg.emitted(&ModelNftLinked {
-        modelId: id,
-        collection: nft.address(),
-        tokenId: U256::from(78)
-    }));
+    assert_eq!(reg.sender(alice).model_count(), U256::ZERO);
+    assert!(reg.all_events().is_empty());
 
-    reg.sender(alice)
-        .link_model_nft(id, nft.address(), token)
-        .motsu_unwrap();
+    let id = with_nft(token).motsu_unwrap();
     let m = reg.sender(alice).model_of(id).motsu_unwrap();
     assert_eq!((m.8, m.9), (nft.address(), token));
     reg.assert_emitted(&ModelNftLinked {
@@ -421,17 +426,15 @@ fn link_model_nft(
         tokenId: token,
     });
 
-    // Write-once.
-    let err = reg
-        .sender(alice)
-        .link_model_nft(id, nft.address(), token)
-        .unwrap_err();
-    assert_eq!(
-        enc(err),
-        enc(Error::ModelNftAlreadyLinked(
-            ProvenanceModelNftAlreadyLinked { modelId: id }
-        ))
-    );
+    // Without a model NFT: nothing linked, no link event.
+    let plain = register(&reg, alice, false);
+    let m = reg.sender(alice).model_of(plain).motsu_unwrap();
+    assert_eq!((m.8, m.9), (Address::ZERO, U256::ZERO));
+    assert!(!reg.emitted(&ModelNftLinked {
+        modelId: plain,
+        collection: Address::ZERO,
+        tokenId: U256::ZERO
+    }));
 }
 
 // --------------------------------------------------------------- records
@@ -1243,10 +1246,9 @@ fn domain_separator_matches_the_off_chain_maths(reg: Contract<ProvenanceRegistry
 
 /// Canonical signatures of every public function of the registry except
 /// `supportsInterface` (must match the exported ABI).
-const REGISTRY_FUNCTIONS: [&str; 14] = [
-    "registerModel(bytes32,string,string,address,uint256,bool)",
+const REGISTRY_FUNCTIONS: [&str; 12] = [
+    "registerModel(bytes32,string,string,address,uint256,bool,address,uint256)",
     "retireModel(uint256)",
-    "linkModelNft(uint256,address,uint256)",
     "commit(bytes32)",
     "recordProvenance(address,uint256,uint256,bytes32,bytes32,bytes32,bytes32,bytes32,address[],uint256[],bytes)",
     "attest(address,uint256,bytes)",
@@ -1256,7 +1258,6 @@ const REGISTRY_FUNCTIONS: [&str; 14] = [
     "modelOf(uint256)",
     "modelCount()",
     "lineage(address,uint256,uint32)",
-    "commitReadyAt(address,bytes32)",
     "domainSeparator()",
 ];
 
@@ -1425,10 +1426,6 @@ fn error_encoding_matches_alloy() {
     check(
         Error::InvalidAttester,
         ProvenanceInvalidAttester { attester: a },
-    );
-    check(
-        Error::ModelNftAlreadyLinked,
-        ProvenanceModelNftAlreadyLinked { modelId: m },
     );
     check(
         Error::NotTokenOwner,
