@@ -197,10 +197,6 @@ impl stylus_sdk::abi::AbiType for OfferTerms {
         stylus_sdk::abi::ConstString::new("OfferTerms memory");
 }
 
-// Listed in the exported interface through `SOL_DECLS`.
-#[cfg(feature = "export-abi")]
-impl stylus_sdk::abi::export::internal::InnerTypes for OfferTerms {}
-
 /// Solidity interfaces the market calls: the suite's assets through their
 /// lease-operator path (teammates' `ip-collection` / `ip-editions` implement
 /// exactly these) and ERC-20.
@@ -359,9 +355,9 @@ impl From<Error> for Vec<u8> {
     }
 }
 
-// Errors and events reach the exported interface through `SOL_DECLS`.
-#[cfg(feature = "export-abi")]
-impl stylus_sdk::abi::export::internal::InnerTypes for Error {}
+// Errors, events and `OfferTerms` reach the exported interface through
+// `SOL_DECLS`.
+stylus_ip_common::abi_structs!(Error, OfferTerms);
 
 /// Emits event `$ev` with indexed fields `[..]` and static data fields
 /// `[..]`, plus an optional trailing `string`.
