@@ -1,0 +1,182 @@
+//! End-to-end harness: the suite's real WASM (`target/wasm/*.wasm`, built by
+//! `cargo ip build`) deployed and activated on the in-process devnode
+//! (`stylus-vm`), driven through ABI bindings generated from `abi/`.
+//!
+//! Tests call contracts with [`Harness::send`] / [`Harness::view`], which
+//! encode with the `sol!` types of the exported ABI and decode returns and
+//! custom errors, so a selector or type drift between the contracts and
+//! `abi/` fails here.
+
+use std::path::PathBuf;
+
+use alloy_primitives::{Address, Bytes, U256};
+use alloy_sol_types::{SolCall, SolInterface};
+use stylus_vm::Devnode;
+
+/// One ether in wei.
+pub const ETH: u128 = 1_000_000_000_000_000_000;
+
+/// What a reverted call returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revert {
+    /// Raw revert data (a custom error's ABI encoding, or empty).
+    pub data: Bytes,
+    /// The devnode's description (halt reason, Stylus error), if any.
+    pub reason: Option<String>,
+}
+
+impl Revert {
+    /// Decodes the revert data as one of a contract's custom errors.
+    ///
+    /// # Panics
+    /// When the data is not one of `E`'s errors (the test expected a typed error).
+    #[must_use]
+    pub fn decode<E: SolInterface>(&self) -> E {
+        E::abi_decode(&self.data).unwrap_or_else(|e| {
+            panic!(
+                "revert data {} is not a typed error: {e} ({:?})",
+                self.data, self.reason
+            )
+        })
+    }
+}
+
+/// The devnode plus funded actors.
+#[derive(Debug)]
+pub struct Harness {
+    /// The in-process chain.
+    pub node: Devnode,
+    /// Deployer and administrator of everything.
+    pub admin: Address,
+    /// Funded actors (not including `admin`).
+    pub actors: Vec<Address>,
+}
+
+/// Path of a contract's built WASM.
+#[must_use]
+pub fn wasm_path(contract: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/wasm")
+        .join(format!("{contract}.wasm"))
+}
+
+/// Reads a contract's built WASM.
+///
+/// # Panics
+/// When it has not been built: run `cargo ip build` first (the README's test
+/// command does).
+#[must_use]
+pub fn wasm(contract: &str) -> Vec<u8> {
+    let path = wasm_path(contract);
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run `cargo ip build` first", path.display()))
+}
+
+impl Harness {
+    /// A fresh chain with an admin and `actors` funded actors (100 ETH each).
+    #[must_use]
+    pub fn new(actors: usize) -> Self {
+        let mut node = Devnode::new();
+        let admin = Address::repeat_byte(0xAD);
+        node.fund(admin, U256::from(1000 * ETH));
+        let actors: Vec<Address> = (1..=actors as u64)
+            .map(|i| {
+                let mut b = [0u8; 20];
+                b[0] = 0xA0;
+                b[12..].copy_from_slice(&i.to_be_bytes());
+                Address::from(b)
+            })
+            .collect();
+        for a in &actors {
+            node.fund(*a, U256::from(100 * ETH));
+        }
+        Self {
+            node,
+            admin,
+            actors,
+        }
+    }
+
+    /// Deploys and activates `contract`'s WASM as `admin`.
+    ///
+    /// # Panics
+    /// When deployment or activation fails.
+    pub fn deploy(&mut self, contract: &str) -> Address {
+        let code = wasm(contract);
+        self.node
+            .deploy_and_activate(self.admin, &code)
+            .unwrap_or_else(|o| panic!("deploying {contract} failed: {o:?}"))
+    }
+
+    /// Sends a transaction calling `call` on `to`; returns the decoded return
+    /// value and the gas used, or the revert.
+    ///
+    /// # Panics
+    /// When the devnode itself fails (not a revert).
+    pub fn send<C: SolCall>(
+        &mut self,
+        from: Address,
+        to: Address,
+        call: &C,
+        value: U256,
+    ) -> Result<(C::Return, u64), Revert> {
+        let out = self
+            .node
+            .transact(from, to, Bytes::from(call.abi_encode()), value)
+            .unwrap_or_else(|e| panic!("devnode error: {e}"));
+        if !out.success {
+            return Err(Revert {
+                data: out.output,
+                reason: out.halt.or(out.stylus_error),
+            });
+        }
+        let ret = C::abi_decode_returns(&out.output)
+            .unwrap_or_else(|e| panic!("bad return data for {}: {e}", C::SIGNATURE));
+        Ok((ret, out.gas_used))
+    }
+
+    /// Calls a view without committing.
+    ///
+    /// # Panics
+    /// When the call reverts or the devnode fails.
+    pub fn view<C: SolCall>(&mut self, to: Address, call: &C) -> C::Return {
+        let out = self
+            .node
+            .call(self.admin, to, Bytes::from(call.abi_encode()))
+            .unwrap_or_else(|e| panic!("devnode error: {e}"));
+        assert!(
+            out.success,
+            "view {} reverted: {} {:?}",
+            C::SIGNATURE,
+            out.output,
+            out.halt
+        );
+        C::abi_decode_returns(&out.output)
+            .unwrap_or_else(|e| panic!("bad return data for {}: {e}", C::SIGNATURE))
+    }
+
+    /// Sends raw calldata (for malformed-input tests).
+    ///
+    /// # Panics
+    /// When the devnode itself fails.
+    pub fn send_raw(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Vec<u8>,
+        value: U256,
+    ) -> Result<Bytes, Revert> {
+        let out = self
+            .node
+            .transact(from, to, Bytes::from(data), value)
+            .unwrap_or_else(|e| panic!("devnode error: {e}"));
+        if out.success {
+            Ok(out.output)
+        } else {
+            Err(Revert {
+                data: out.output,
+                reason: out.halt.or(out.stylus_error),
+            })
+        }
+    }
+}
