@@ -228,14 +228,33 @@ impl Word for u64 {
     }
 }
 
-/// `selector ‖ words`: the ABI encoding of a call whose arguments are all
-/// static.
-fn encode_call(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
+/// `selector ‖ words`: the ABI encoding of an error (or call) whose fields
+/// are all static.
+fn encode_error(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
     let mut out = Vec::with_capacity(4 + 32 * words.len());
     out.extend_from_slice(&selector);
     for w in words {
         out.extend_from_slice(w.as_slice());
     }
+    out
+}
+
+/// Calldata of `onERC721Received(operator, from, token_id, data)`: the
+/// selector, three static words, then `data` as ABI `bytes` (offset 128,
+/// length, zero-padded bytes). A unit test checks it against alloy.
+fn on_received_calldata(operator: Address, from: Address, token_id: U256, data: &[u8]) -> Vec<u8> {
+    let mut out = encode_error(
+        RECEIVER_FN_SELECTOR.0,
+        &[
+            w_addr(operator),
+            w_addr(from),
+            w_u256(token_id),
+            w_u64(128),
+            w_u64(data.len() as u64),
+        ],
+    );
+    out.extend_from_slice(data);
+    out.resize(out.len() + (32 - data.len() % 32) % 32, 0);
     out
 }
 
@@ -281,7 +300,7 @@ macro_rules! errors {
                     $(Error::$variant($ty { $($field),* }) => {
                         // selector ‖ one word per (static) field; a unit
                         // test checks this against alloy for every error.
-                        encode_call(<$ty as SolError>::SELECTOR, &[$($field.word()),*])
+                        encode_error(<$ty as SolError>::SELECTOR, &[$($field.word()),*])
                     })*
                     Error::ReceiverRevert(data) => data,
                 }
@@ -393,7 +412,8 @@ pub struct IpCollection {
     paused: StorageBool,
     initialized: StorageBool,
     pending_owner: StorageAddress,
-    /// Tokens minted so far; also the last token id.
+    /// Tokens minted so far; also the last token id. Only `mint` writes it,
+    /// with a checked `u64` increment, so every id fits a `u64`.
     minted: StorageU256,
     /// Packed [`Royalty`] applying to tokens without their own.
     default_royalty: StorageB256,
@@ -617,7 +637,12 @@ impl IpCollection {
         }
         let mut uri = store::read(BASE_URI_SLOT);
         if !uri.is_empty() {
-            uri.extend(logic::decimal(token_id).into_iter().map(char::from));
+            // Existing ids are at most `minted`, a u64.
+            uri.extend(
+                logic::decimal(token_id.as_limbs()[0])
+                    .into_iter()
+                    .map(char::from),
+            );
         }
         Ok(uri)
     }
@@ -650,12 +675,12 @@ impl IpCollection {
     pub fn set_base_uri(&mut self, base_uri: String) -> Result<(), Error> {
         self.only_metadata_updater()?;
         store::write(BASE_URI_SLOT, &base_uri);
-        let last = self.minted.get();
-        if !last.is_zero() {
+        let last = self.minted();
+        if last != 0 {
             emit(
                 BatchMetadataUpdate::SIGNATURE_HASH,
                 &[],
-                &[w_u64(1), w_u256(last)],
+                &[w_u64(1), w_u64(last)],
             );
         }
         Ok(())
@@ -663,7 +688,7 @@ impl IpCollection {
 
     /// Number of tokens minted (ids run from 1 to this; nothing burns).
     pub fn total_supply(&self) -> U256 {
-        self.minted.get()
+        U256::from(self.minted())
     }
 
     // ----- Mint -----
@@ -689,11 +714,8 @@ impl IpCollection {
     ) -> Result<U256, Error> {
         self.only_role(MINTER)?;
         self.when_not_paused()?;
-        let id = self
-            .minted
-            .get()
-            .checked_add(U256::from(1))
-            .ok_or(ArithmeticOverflow {})?;
+        let next = self.minted().checked_add(1).ok_or(ArithmeticOverflow {})?;
+        let id = U256::from(next);
         let bps = checked_bps(royalty_bps).ok_or(ERC2981InvalidTokenRoyalty {
             tokenId: id,
             numerator: U256::from(royalty_bps),
@@ -1110,6 +1132,10 @@ impl IpCollection {
         Ok(())
     }
 
+    fn minted(&self) -> u64 {
+        self.minted.get().as_limbs()[0]
+    }
+
     fn lease(&self, token_id: U256) -> Lease {
         Lease::unpack(self.users.get(token_id))
     }
@@ -1130,14 +1156,13 @@ impl IpCollection {
     }
 
     /// OZ Solidity's `ERC721Utils.checkOnERC721Received`, with
-    /// `msg.sender` as operator: no check for accounts without code; the
-    /// receiver must return the `onERC721Received` selector; a revert with
-    /// data is re-thrown verbatim; anything else (revert without data, wrong
-    /// or malformed return) is [`ERC721InvalidReceiver`]. (Solidity reverts
-    /// with empty data on a malformed return; a typed error is clearer.)
+    /// `msg.sender` as operator: accounts without code are not called; the
+    /// reply is judged by [`logic::receiver_verdict`]. (Solidity reverts with
+    /// empty data on a malformed reply; a typed error is clearer.)
     ///
-    /// The call is encoded by hand: the typed `sol_interface` path costs
-    /// about 1.4 KB of compressed WASM for this one fixed call.
+    /// The call is encoded by hand ([`on_received_calldata`]): the
+    /// typed `sol_interface` path costs about 1.4 KB of compressed WASM for
+    /// this one fixed call.
     #[allow(deprecated)] // stylus-sdk 0.9's `has_code` and `RawCall`, as OZ 0.3 uses.
     fn check_on_received(
         &mut self,
@@ -1149,35 +1174,14 @@ impl IpCollection {
         if !to.has_code() {
             return Ok(());
         }
-        let selector: [u8; 4] = RECEIVER_FN_SELECTOR.0;
-        // onERC721Received(address operator, address from, uint256 tokenId, bytes data)
-        let len = data.0.len();
-        let mut calldata = encode_call(
-            selector,
-            &[
-                w_addr(sender()),
-                w_addr(from),
-                w_u256(token_id),
-                w_u64(128),
-                w_u64(len as u64),
-            ],
-        );
-        calldata.extend_from_slice(&data.0);
-        calldata.resize(calldata.len() + (32 - len % 32) % 32, 0);
+        let calldata = on_received_calldata(sender(), from, token_id, &data.0);
         // SAFETY: no storage reference is held across the call, and the
         // storage cache is flushed and cleared first, so values read after
         // it are fresh; the SDK rejects reentrant calls into this contract.
-        let result = unsafe { RawCall::new().clear_storage_cache().call(to, &calldata) };
-        match result {
-            Ok(ret)
-                if ret.len() >= 32
-                    && ret[..4] == selector
-                    && ret[4..32].iter().all(|b| *b == 0) =>
-            {
-                Ok(())
-            }
-            Err(reason) if !reason.is_empty() => Err(Error::ReceiverRevert(reason)),
-            _ => Err(ERC721InvalidReceiver { receiver: to }.into()),
-        }
+        let reply = unsafe { RawCall::new().clear_storage_cache().call(to, &calldata) };
+        logic::receiver_verdict(reply).map_err(|revert| match revert {
+            Some(data) => Error::ReceiverRevert(data),
+            None => ERC721InvalidReceiver { receiver: to }.into(),
+        })
     }
 }

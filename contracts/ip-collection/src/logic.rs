@@ -226,15 +226,38 @@ pub fn royalty_amount(sale_price: U256, bps: u64) -> Option<U256> {
     mul_small(q, bps)?.checked_add(U256::from(low))
 }
 
+/// Verdict on a receiver's reply to `onERC721Received` (`Ok` return data or
+/// `Err` revert data), as OZ Solidity's `ERC721Utils` decides it:
+///
+/// * `Ok(())`: it returned the selector `0x150b7a02` as a clean `bytes4`;
+/// * `Err(Some(data))`: it reverted with `data`, to be re-thrown verbatim;
+/// * `Err(None)`: anything else (revert without data, another value, or a
+///   reply too short or not a clean `bytes4`): an invalid receiver.
+///
+/// # Errors
+/// As above.
+pub fn receiver_verdict(reply: Result<Vec<u8>, Vec<u8>>) -> Result<(), Option<Vec<u8>>> {
+    match reply {
+        Ok(ret)
+            if ret.len() >= 32
+                && ret[..4] == [0x15, 0x0b, 0x7a, 0x02]
+                && ret[4..32].iter().all(|b| *b == 0) =>
+        {
+            Ok(())
+        }
+        Err(data) if !data.is_empty() => Err(Some(data)),
+        _ => Err(None),
+    }
+}
+
 /// Decimal ASCII digits of `value` (no leading zeros; `"0"` for zero).
 #[must_use]
-pub fn decimal(mut value: U256) -> Vec<u8> {
+pub fn decimal(mut value: u64) -> Vec<u8> {
     let mut digits = Vec::new();
     loop {
-        let (q, digit) = div_rem_small(value, 10);
-        digits.push(b'0' + digit as u8);
-        value = q;
-        if value.is_zero() {
+        digits.push(b'0' + (value % 10) as u8);
+        value /= 10;
+        if value == 0 {
             break;
         }
     }
@@ -398,11 +421,37 @@ mod tests {
     }
 
     #[test]
+    fn receiver_verdicts() {
+        let mut word = vec![0u8; 32];
+        word[..4].copy_from_slice(&[0x15, 0x0b, 0x7a, 0x02]);
+        assert_eq!(receiver_verdict(Ok(word.clone())), Ok(()));
+        // Longer return data is fine, as in Solidity's decoder.
+        let mut longer = word.clone();
+        longer.extend_from_slice(&[0u8; 32]);
+        assert_eq!(receiver_verdict(Ok(longer)), Ok(()));
+        // Another selector, dirty low bytes, short or empty returns.
+        let mut other = word.clone();
+        other[0] = 0;
+        assert_eq!(receiver_verdict(Ok(other)), Err(None));
+        let mut dirty = word.clone();
+        dirty[31] = 1;
+        assert_eq!(receiver_verdict(Ok(dirty)), Err(None));
+        assert_eq!(receiver_verdict(Ok(word[..4].to_vec())), Err(None));
+        assert_eq!(receiver_verdict(Ok(Vec::new())), Err(None));
+        // Reverts: without data it is an invalid receiver, with data it bubbles.
+        assert_eq!(receiver_verdict(Err(Vec::new())), Err(None));
+        assert_eq!(
+            receiver_verdict(Err(vec![1, 2, 3])),
+            Err(Some(vec![1, 2, 3]))
+        );
+    }
+
+    #[test]
     fn decimal_examples() {
-        assert_eq!(decimal(U256::ZERO), b"0");
-        assert_eq!(decimal(U256::from(1)), b"1");
-        assert_eq!(decimal(U256::from(10_000_000_000u64)), b"10000000000");
-        assert_eq!(decimal(U256::MAX), U256::MAX.to_string().as_bytes());
+        assert_eq!(decimal(0), b"0");
+        assert_eq!(decimal(1), b"1");
+        assert_eq!(decimal(10_000_000_000), b"10000000000");
+        assert_eq!(decimal(u64::MAX), u64::MAX.to_string().as_bytes());
     }
 
     proptest! {
@@ -492,7 +541,7 @@ mod tests {
         }
 
         #[test]
-        fn decimal_matches_to_string(v in any_u256()) {
+        fn decimal_matches_to_string(v in any::<u64>()) {
             prop_assert_eq!(decimal(v), v.to_string().into_bytes());
         }
     }
