@@ -29,12 +29,26 @@
 //! transaction. Fee-on-transfer and rebasing tokens are unsupported as
 //! revenue tokens.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
-#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
+// On-chain builds are `no_std`: std's panic runtime and message formatting
+// would otherwise be linked in.
+#![cfg_attr(
+    all(target_arch = "wasm32", not(any(test, feature = "export-abi"))),
+    no_std
+)]
+// `#[entrypoint]` generates undocumented public items (the WASM export, the
+// ABI printer); docs are enforced everywhere else (native builds, clippy).
+#![cfg_attr(
+    any(target_arch = "wasm32", feature = "export-abi"),
+    allow(missing_docs)
+)]
 extern crate alloc;
 
-/// On-chain panics abort without formatting a message (a `no_std` contract
-/// provides its own handler; this keeps `core::fmt` out of the WASM).
-#[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
+/// Traps on panic (the `unreachable` instruction reverts the call) without
+/// formatting a message. Nothing here panics on user input.
+#[cfg(all(
+    target_arch = "wasm32",
+    not(any(test, feature = "export-abi", feature = "no-entrypoint"))
+))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     core::arch::wasm32::unreachable()
@@ -222,9 +236,8 @@ pub enum Error {
     MathOverflow(MathOverflow),
 }
 
-/// The errors are listed in the exported interface by [`SOL_DECLS`].
-#[cfg(feature = "export-abi")]
-impl stylus_sdk::abi::export::internal::InnerTypes for Error {}
+// The errors are listed in the exported interface by `SOL_DECLS`.
+stylus_ip_common::abi_structs!(Error);
 
 /// ABI word of an address.
 #[inline(never)]

@@ -1849,3 +1849,148 @@ fn interface_ids_are_xors_of_selectors() {
     assert_eq!(CURATOR_ASSET_SELECTORS[1], calls::setTokenURICall::SELECTOR);
     assert_eq!(CURATOR_ASSET_SELECTORS[2], calls::setURICall::SELECTOR);
 }
+
+#[test]
+fn hand_encoded_errors_match_alloy() {
+    let (a, b, n, m) = (
+        Address::repeat_byte(0xa1),
+        Address::repeat_byte(0xb2),
+        u(7),
+        U256::MAX,
+    );
+    let cases: Vec<(Error, Vec<u8>)> = vec![
+        (
+            Error::InsufficientBalance(ERC20InsufficientBalance {
+                sender: a,
+                balance: n,
+                needed: m,
+            }),
+            ERC20InsufficientBalance {
+                sender: a,
+                balance: n,
+                needed: m,
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::InvalidSender(ERC20InvalidSender { sender: a }),
+            ERC20InvalidSender { sender: a }.abi_encode(),
+        ),
+        (
+            Error::InvalidReceiver(ERC20InvalidReceiver { receiver: a }),
+            ERC20InvalidReceiver { receiver: a }.abi_encode(),
+        ),
+        (
+            Error::InsufficientAllowance(ERC20InsufficientAllowance {
+                spender: a,
+                allowance: n,
+                needed: m,
+            }),
+            ERC20InsufficientAllowance {
+                spender: a,
+                allowance: n,
+                needed: m,
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::InvalidSpender(ERC20InvalidSpender { spender: b }),
+            ERC20InvalidSpender { spender: b }.abi_encode(),
+        ),
+        (
+            Error::SafeErc20Failed(SafeErc20FailedOperation { token: a }),
+            SafeErc20FailedOperation { token: a }.abi_encode(),
+        ),
+        (
+            Error::AlreadyInitialized(AlreadyInitialized {}),
+            AlreadyInitialized {}.abi_encode(),
+        ),
+        (
+            Error::InvalidAsset(InvalidAsset { asset: b }),
+            InvalidAsset { asset: b }.abi_encode(),
+        ),
+        (
+            Error::InvalidConfig(InvalidConfig {}),
+            InvalidConfig {}.abi_encode(),
+        ),
+        (
+            Error::InvalidSupply(InvalidSupply { supply: m }),
+            InvalidSupply { supply: m }.abi_encode(),
+        ),
+        (
+            Error::InvalidMetadata(InvalidMetadata {
+                nameLength: n,
+                symbolLength: m,
+            }),
+            InvalidMetadata {
+                nameLength: n,
+                symbolLength: m,
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::TooManyRevenueTokens(TooManyRevenueTokens { count: n }),
+            TooManyRevenueTokens { count: n }.abi_encode(),
+        ),
+        (
+            Error::InvalidRevenueToken(InvalidRevenueToken { token: a }),
+            InvalidRevenueToken { token: a }.abi_encode(),
+        ),
+        (
+            Error::TokenNotAllowed(TokenNotAllowed { token: b }),
+            TokenNotAllowed { token: b }.abi_encode(),
+        ),
+        (
+            Error::NothingToClaim(NothingToClaim { holder: a }),
+            NothingToClaim { holder: a }.abi_encode(),
+        ),
+        (
+            Error::EthTransferFailed(EthTransferFailed { to: a, amount: m }),
+            EthTransferFailed { to: a, amount: m }.abi_encode(),
+        ),
+        (
+            Error::NotCurator(NotCurator { account: b }),
+            NotCurator { account: b }.abi_encode(),
+        ),
+        (
+            Error::ForbiddenCall(ForbiddenCall {
+                target: a,
+                selector: [1, 2, 3, 4].into(),
+            }),
+            ForbiddenCall {
+                target: a,
+                selector: [1, 2, 3, 4].into(),
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::NotFullOwner(NotFullOwner {
+                account: a,
+                balance: n,
+                supply: m,
+            }),
+            NotFullOwner {
+                account: a,
+                balance: n,
+                supply: m,
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::VaultNotActive(VaultNotActive {}),
+            VaultNotActive {}.abi_encode(),
+        ),
+        (
+            Error::UnexpectedAsset(UnexpectedAsset { asset: a, id: m }),
+            UnexpectedAsset { asset: a, id: m }.abi_encode(),
+        ),
+        (
+            Error::MathOverflow(MathOverflow {}),
+            MathOverflow {}.abi_encode(),
+        ),
+    ];
+    for (error, expected) in cases {
+        let name = format!("{error:?}");
+        assert_eq!(err_bytes(error), expected, "{name}");
+    }
+}

@@ -1,0 +1,926 @@
+//! motsu tests of [`VaultFactory`] with the real `ShareVault` (placed at the
+//! CREATE2 address, since motsu cannot run CREATE2) and mock assets.
+#![allow(clippy::too_many_arguments)]
+
+use super::*;
+use alloc::{string::ToString, vec};
+use alloy_primitives::uint;
+use alloy_sol_types::{sol, SolCall};
+use motsu::prelude::*;
+use openzeppelin_stylus::token::{
+    erc1155::{self, Erc1155, IErc1155},
+    erc721::{self, Erc721, IErc721},
+};
+use share_vault::ShareVault;
+use stylus_sdk::{abi::Bytes, storage::StorageU256};
+
+const ID: U256 = uint!(7_U256);
+const SALT: B256 = B256::repeat_byte(0x5a);
+
+fn u(x: u64) -> U256 {
+    U256::from(x)
+}
+
+sol! {
+    #[derive(Debug)]
+    error Frozen(uint256 id);
+}
+
+// ----------------------------------------------------------------------
+// Mock ERC-721 with ERC-4907 users and a lease lock.
+// ----------------------------------------------------------------------
+
+#[storage]
+struct MockNft {
+    erc721: Erc721,
+    users: StorageMap<U256, StorageAddress>,
+    locked: StorageMap<U256, StorageBool>,
+    /// When set, `safeTransferFrom` skips the receiver hook (non-compliant).
+    lazy: StorageBool,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for MockNft {}
+
+#[public]
+impl MockNft {
+    fn mint(&mut self, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc721._mint(to, id)?)
+    }
+    fn owner_of(&self, id: U256) -> Result<Address, Vec<u8>> {
+        Ok(self.erc721.owner_of(id)?)
+    }
+    fn approve(&mut self, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc721.approve(to, id)?)
+    }
+    #[selector(name = "safeTransferFrom")]
+    fn safe_transfer_from(&mut self, from: Address, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        if self.lazy.get() {
+            return Ok(self.erc721.transfer_from(from, to, id)?);
+        }
+        Ok(self.erc721.safe_transfer_from(from, to, id)?)
+    }
+    fn set_lease(&mut self, id: U256, user: Address, locked: bool) {
+        self.users.insert(id, user);
+        self.locked.insert(id, locked);
+    }
+    fn set_lazy(&mut self, lazy: bool) {
+        self.lazy.set(lazy);
+    }
+    fn lease_locked(&self, id: U256) -> bool {
+        self.locked.get(id)
+    }
+    fn user_of(&self, id: U256) -> Address {
+        self.users.get(id)
+    }
+}
+
+/// An ERC-721 without any lease functions (a plain collection).
+#[storage]
+struct PlainNft {
+    erc721: Erc721,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for PlainNft {}
+
+#[public]
+impl PlainNft {
+    fn mint(&mut self, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc721._mint(to, id)?)
+    }
+    fn owner_of(&self, id: U256) -> Result<Address, Vec<u8>> {
+        Ok(self.erc721.owner_of(id)?)
+    }
+    fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Vec<u8>> {
+        Ok(self.erc721.set_approval_for_all(operator, approved)?)
+    }
+    #[selector(name = "safeTransferFrom")]
+    fn safe_transfer_from(&mut self, from: Address, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc721.safe_transfer_from(from, to, id)?)
+    }
+}
+
+// ----------------------------------------------------------------------
+// Mock ERC-1155 with frozen (leased) units.
+// ----------------------------------------------------------------------
+
+#[storage]
+struct MockEditions {
+    erc1155: Erc1155,
+    frozen: StorageMap<Address, StorageMap<U256, StorageU256>>,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for MockEditions {}
+
+#[public]
+impl MockEditions {
+    fn mint(&mut self, to: Address, id: U256, value: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc1155._mint(to, id, value, &Vec::new().into())?)
+    }
+    fn balance_of(&self, owner: Address, id: U256) -> U256 {
+        self.erc1155.balance_of(owner, id)
+    }
+    fn usable_balance_of(&self, owner: Address, id: U256) -> U256 {
+        self.erc1155.balance_of(owner, id) - self.frozen.getter(owner).get(id)
+    }
+    fn freeze(&mut self, owner: Address, id: U256, value: U256) {
+        self.frozen.setter(owner).insert(id, value);
+    }
+    fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Vec<u8>> {
+        Ok(self.erc1155.set_approval_for_all(operator, approved)?)
+    }
+    #[selector(name = "safeTransferFrom")]
+    fn safe_transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        id: U256,
+        value: U256,
+        data: Bytes,
+    ) -> Result<(), Vec<u8>> {
+        if value > self.usable_balance_of(from, id) {
+            return Err(Frozen { id }.abi_encode());
+        }
+        Ok(self.erc1155.safe_transfer_from(from, to, id, value, data)?)
+    }
+}
+
+// ----------------------------------------------------------------------
+// Helpers
+// ----------------------------------------------------------------------
+
+/// Constructs the factory with an implementation address (never called:
+/// vaults are placed at their predicted addresses).
+fn construct(factory: &Contract<VaultFactory>, deployer: Address) -> Address {
+    let implementation = Address::repeat_byte(0x1e);
+    factory
+        .sender(deployer)
+        .constructor(implementation)
+        .motsu_unwrap();
+    implementation
+}
+
+/// The vault `creator` will get with `salt`, placed where CREATE2 would.
+fn place_vault(
+    factory: &Contract<VaultFactory>,
+    creator: Address,
+    salt: B256,
+) -> Contract<ShareVault> {
+    let predicted = factory.sender(creator).predict_vault(creator, salt);
+    Contract::<ShareVault>::new_at(predicted)
+}
+
+fn fractionalize(
+    factory: &Contract<VaultFactory>,
+    creator: Address,
+    asset: Address,
+    units: u64,
+    holders: &[(Address, u64)],
+    curator: Address,
+    tokens: &[Address],
+    salt: B256,
+) -> Result<Address, Vec<u8>> {
+    factory.sender(creator).fractionalize(
+        asset,
+        ID,
+        u(units),
+        "Mona Shares".to_string(),
+        "MONA".to_string(),
+        holders.iter().map(|h| h.0).collect(),
+        holders.iter().map(|h| u(h.1)).collect(),
+        curator,
+        tokens.to_vec(),
+        salt,
+    )
+}
+
+fn err(e: Error) -> Vec<u8> {
+    e.into()
+}
+
+// ----------------------------------------------------------------------
+// Tests
+// ----------------------------------------------------------------------
+
+#[motsu::test]
+fn constructor_and_views(
+    factory: Contract<VaultFactory>,
+    deployer: Address,
+    alice: Address,
+    bob: Address,
+) {
+    let e = factory
+        .sender(deployer)
+        .constructor(Address::ZERO)
+        .motsu_unwrap_err();
+    assert_eq!(
+        err(e),
+        err(Error::InvalidImplementation(InvalidImplementation {
+            implementation: Address::ZERO
+        }))
+    );
+    let implementation = construct(&factory, deployer);
+    assert_eq!(factory.sender(alice).implementation(), implementation);
+    let a = factory.sender(alice).predict_vault(alice, SALT);
+    assert_eq!(
+        a,
+        logic::predict_vault(factory.address(), implementation, alice, SALT)
+    );
+    // Per creator and per salt.
+    assert_ne!(a, factory.sender(alice).predict_vault(bob, SALT));
+    assert_ne!(a, factory.sender(alice).predict_vault(alice, B256::ZERO));
+    assert!(!factory.sender(alice).is_vault(a));
+}
+
+#[motsu::test]
+fn fractionalizes_an_erc721_token(
+    factory: Contract<VaultFactory>,
+    nft: Contract<MockNft>,
+    deployer: Address,
+    alice: Address,
+    bob: Address,
+    curator: Address,
+    token: Address,
+) {
+    construct(&factory, deployer);
+    let vault = place_vault(&factory, alice, SALT);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    nft.sender(alice)
+        .approve(factory.address(), ID)
+        .motsu_unwrap();
+    let got = fractionalize(
+        &factory,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, 600), (bob, 400)],
+        curator,
+        &[token],
+        SALT,
+    )
+    .motsu_unwrap();
+    assert_eq!(got, vault.address());
+    assert!(factory.sender(alice).is_vault(got));
+    factory.assert_emitted(&VaultCreated {
+        vault: got,
+        creator: alice,
+        asset: nft.address(),
+        id: ID,
+        units: U256::ZERO,
+        salt: SALT,
+    });
+    // The vault holds the token, is active, and the shares are minted.
+    assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), got);
+    let v = vault.sender(alice);
+    assert_eq!(v.status(), share_vault::status::ACTIVE);
+    assert_eq!(v.asset(), (nft.address(), ID, U256::ZERO));
+    assert_eq!(v.total_supply(), u(1000));
+    assert_eq!(v.balance_of(alice), u(600));
+    assert_eq!(v.balance_of(bob), u(400));
+    assert_eq!(v.name(), "Mona Shares");
+    assert_eq!(v.symbol(), "MONA");
+    assert_eq!(v.curator(), curator);
+    assert_eq!(v.revenue_tokens(), vec![token]);
+    // Revenue sent to the vault is shared.
+    vault.address().fund(u(1_000));
+    assert_eq!(
+        vault
+            .sender(bob)
+            .claimable(bob, Address::ZERO)
+            .motsu_unwrap(),
+        u(400)
+    );
+    // The salt cannot be used twice by the same creator.
+    nft.sender(alice).mint(alice, ID + u(1)).motsu_unwrap();
+    nft.sender(alice)
+        .approve(factory.address(), ID + u(1))
+        .motsu_unwrap();
+    let e = factory
+        .sender(alice)
+        .fractionalize(
+            nft.address(),
+            ID + u(1),
+            U256::ZERO,
+            "n".into(),
+            "s".into(),
+            vec![alice],
+            vec![u(1)],
+            alice,
+            vec![],
+            SALT,
+        )
+        .motsu_unwrap_err();
+    assert_eq!(e, err(Error::VaultExists(VaultExists { vault: got })));
+    assert_eq!(nft.sender(alice).owner_of(ID + u(1)).motsu_unwrap(), alice);
+    // Without a contract at the CREATE2 address (motsu stand-in for a failed
+    // CREATE2), the deployment error is typed.
+    let e = factory
+        .sender(alice)
+        .fractionalize(
+            nft.address(),
+            ID + u(1),
+            U256::ZERO,
+            "n".into(),
+            "s".into(),
+            vec![alice],
+            vec![u(1)],
+            alice,
+            vec![],
+            B256::ZERO,
+        )
+        .motsu_unwrap_err();
+    assert_eq!(e, err(Error::VaultDeployFailed(VaultDeployFailed {})));
+}
+
+#[motsu::test]
+fn fractionalizes_erc1155_units(
+    factory: Contract<VaultFactory>,
+    editions: Contract<MockEditions>,
+    deployer: Address,
+    alice: Address,
+) {
+    construct(&factory, deployer);
+    let vault = place_vault(&factory, alice, SALT);
+    editions.sender(alice).mint(alice, ID, u(10)).motsu_unwrap();
+    editions
+        .sender(alice)
+        .set_approval_for_all(factory.address(), true)
+        .motsu_unwrap();
+    // Two units are leased out (frozen): eight are usable.
+    editions.sender(alice).freeze(alice, ID, u(2));
+    let e = fractionalize(
+        &factory,
+        alice,
+        editions.address(),
+        9,
+        &[(alice, 5)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap_err();
+    assert_eq!(
+        e,
+        err(Error::AssetLeaseLocked(AssetLeaseLocked {
+            asset: editions.address(),
+            id: ID
+        }))
+    );
+    let e = fractionalize(
+        &factory,
+        alice,
+        editions.address(),
+        11,
+        &[(alice, 5)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap_err();
+    assert_eq!(
+        e,
+        err(Error::InsufficientBalance(ERC1155InsufficientBalance {
+            sender: alice,
+            balance: u(10),
+            needed: u(11),
+            tokenId: ID
+        }))
+    );
+    let got = fractionalize(
+        &factory,
+        alice,
+        editions.address(),
+        8,
+        &[(alice, 5)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap();
+    assert_eq!(got, vault.address());
+    assert_eq!(editions.sender(alice).balance_of(got, ID), u(8));
+    assert_eq!(editions.sender(alice).balance_of(alice, ID), u(2));
+    assert_eq!(vault.sender(alice).asset(), (editions.address(), ID, u(8)));
+    assert_eq!(vault.sender(alice).status(), share_vault::status::ACTIVE);
+}
+
+#[motsu::test]
+fn refuses_a_token_the_caller_does_not_own(
+    factory: Contract<VaultFactory>,
+    nft: Contract<MockNft>,
+    deployer: Address,
+    alice: Address,
+    bob: Address,
+) {
+    construct(&factory, deployer);
+    let vault = place_vault(&factory, bob, SALT);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    let e = fractionalize(&factory, bob, nft.address(), 0, &[(bob, 1)], bob, &[], SALT)
+        .motsu_unwrap_err();
+    assert_eq!(
+        e,
+        err(Error::IncorrectOwner(ERC721IncorrectOwner {
+            sender: bob,
+            tokenId: ID,
+            owner: alice
+        }))
+    );
+    // A token that does not exist: the asset's own error, verbatim.
+    let e = factory
+        .sender(bob)
+        .fractionalize(
+            nft.address(),
+            ID + u(1),
+            U256::ZERO,
+            "n".into(),
+            "s".into(),
+            vec![bob],
+            vec![u(1)],
+            bob,
+            vec![],
+            SALT,
+        )
+        .motsu_unwrap_err();
+    let expected: Vec<u8> = erc721::Error::NonexistentToken(erc721::ERC721NonexistentToken {
+        token_id: ID + u(1),
+    })
+    .into();
+    assert_eq!(e, expected);
+    assert!(!factory.sender(bob).is_vault(vault.address()));
+    assert_eq!(
+        vault.sender(bob).status(),
+        share_vault::status::UNINITIALIZED
+    );
+}
+
+#[motsu::test]
+fn locked_leases(
+    factory: Contract<VaultFactory>,
+    nft: Contract<MockNft>,
+    deployer: Address,
+    alice: Address,
+    lessee: Address,
+) {
+    construct(&factory, deployer);
+    // Keep the placed vault alive (dropping it removes it from motsu's VM).
+    let _vault = place_vault(&factory, alice, SALT);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    nft.sender(alice)
+        .approve(factory.address(), ID)
+        .motsu_unwrap();
+    // A locked lease held by someone else: refused.
+    nft.sender(alice).set_lease(ID, lessee, true);
+    let e = fractionalize(
+        &factory,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, 1)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap_err();
+    assert_eq!(
+        e,
+        err(Error::AssetLeaseLocked(AssetLeaseLocked {
+            asset: nft.address(),
+            id: ID
+        }))
+    );
+    assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), alice);
+    // An unlocked user (set by the owner) does not prevent it, nor does a
+    // locked lease the caller holds.
+    nft.sender(alice).set_lease(ID, alice, true);
+    fractionalize(
+        &factory,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, 1)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap();
+}
+
+#[motsu::test]
+fn unlocked_user_does_not_block(
+    factory: Contract<VaultFactory>,
+    nft: Contract<MockNft>,
+    deployer: Address,
+    alice: Address,
+    user: Address,
+) {
+    construct(&factory, deployer);
+    // Keep the placed vault alive (dropping it removes it from motsu's VM).
+    let _vault = place_vault(&factory, alice, SALT);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    nft.sender(alice)
+        .approve(factory.address(), ID)
+        .motsu_unwrap();
+    nft.sender(alice).set_lease(ID, user, false);
+    fractionalize(
+        &factory,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, 1)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap();
+}
+
+#[motsu::test]
+fn plain_collections_without_leases_work(
+    factory: Contract<VaultFactory>,
+    nft: Contract<PlainNft>,
+    deployer: Address,
+    alice: Address,
+) {
+    construct(&factory, deployer);
+    let vault = place_vault(&factory, alice, SALT);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    nft.sender(alice)
+        .set_approval_for_all(factory.address(), true)
+        .motsu_unwrap();
+    fractionalize(
+        &factory,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, 1)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap();
+    assert_eq!(
+        nft.sender(alice).owner_of(ID).motsu_unwrap(),
+        vault.address()
+    );
+}
+
+#[motsu::test]
+fn missing_approval_changes_nothing(
+    factory: Contract<VaultFactory>,
+    nft: Contract<MockNft>,
+    deployer: Address,
+    alice: Address,
+) {
+    construct(&factory, deployer);
+    let vault = place_vault(&factory, alice, SALT);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    let e = fractionalize(
+        &factory,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, 1)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap_err();
+    let expected: Vec<u8> =
+        erc721::Error::InsufficientApproval(erc721::ERC721InsufficientApproval {
+            operator: factory.address(),
+            token_id: ID,
+        })
+        .into();
+    assert_eq!(e, expected);
+    assert!(!factory.sender(alice).is_vault(vault.address()));
+    assert_eq!(
+        vault.sender(alice).status(),
+        share_vault::status::UNINITIALIZED
+    );
+    assert_eq!(vault.sender(alice).total_supply(), U256::ZERO);
+    assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), alice);
+}
+
+#[motsu::test]
+fn non_compliant_asset_is_refused(
+    factory: Contract<VaultFactory>,
+    nft: Contract<MockNft>,
+    deployer: Address,
+    alice: Address,
+) {
+    construct(&factory, deployer);
+    let vault = place_vault(&factory, alice, SALT);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    nft.sender(alice)
+        .approve(factory.address(), ID)
+        .motsu_unwrap();
+    // `safeTransferFrom` that never calls the receiver hook: the vault would
+    // hold the token without being able to release it, so all reverts.
+    nft.sender(alice).set_lazy(true);
+    let e = fractionalize(
+        &factory,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, 1)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap_err();
+    assert_eq!(
+        e,
+        err(Error::AssetNotReceived(AssetNotReceived {
+            vault: vault.address()
+        }))
+    );
+    assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), alice);
+    assert!(!factory.sender(alice).is_vault(vault.address()));
+}
+
+#[motsu::test]
+fn bad_configurations(
+    factory: Contract<VaultFactory>,
+    nft: Contract<MockNft>,
+    deployer: Address,
+    alice: Address,
+    bob: Address,
+) {
+    construct(&factory, deployer);
+    let vault = place_vault(&factory, alice, SALT);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    nft.sender(alice)
+        .approve(factory.address(), ID)
+        .motsu_unwrap();
+    let asset = nft.address();
+    // Holders: none, or lists of different lengths.
+    let e = fractionalize(&factory, alice, asset, 0, &[], alice, &[], SALT).motsu_unwrap_err();
+    assert_eq!(
+        e,
+        err(Error::InvalidHolders(InvalidHolders {
+            holders: U256::ZERO,
+            amounts: U256::ZERO
+        }))
+    );
+    let e = factory
+        .sender(alice)
+        .fractionalize(
+            asset,
+            ID,
+            U256::ZERO,
+            "n".into(),
+            "s".into(),
+            vec![alice, bob],
+            vec![u(1)],
+            alice,
+            vec![],
+            SALT,
+        )
+        .motsu_unwrap_err();
+    assert_eq!(
+        e,
+        err(Error::InvalidHolders(InvalidHolders {
+            holders: u(2),
+            amounts: u(1)
+        }))
+    );
+    // Zero supply: the vault's own error, verbatim.
+    let e = fractionalize(
+        &factory,
+        alice,
+        asset,
+        0,
+        &[(alice, 0), (bob, 0)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap_err();
+    let expected: Vec<u8> =
+        share_vault::Error::InvalidSupply(share_vault::InvalidSupply { supply: U256::ZERO }).into();
+    assert_eq!(e, expected);
+    // Nine revenue tokens: the vault refuses; 256: cannot even be passed.
+    let nine: Vec<Address> = (1..=9u8).map(Address::repeat_byte).collect();
+    let e = fractionalize(&factory, alice, asset, 0, &[(alice, 1)], alice, &nine, SALT)
+        .motsu_unwrap_err();
+    let expected: Vec<u8> =
+        share_vault::Error::TooManyRevenueTokens(share_vault::TooManyRevenueTokens { count: u(9) })
+            .into();
+    assert_eq!(e, expected);
+    let many = vec![Address::repeat_byte(1); 256];
+    let e = fractionalize(&factory, alice, asset, 0, &[(alice, 1)], alice, &many, SALT)
+        .motsu_unwrap_err();
+    assert_eq!(
+        e,
+        err(Error::TooManyRevenueTokens(TooManyRevenueTokens {
+            count: u(256)
+        }))
+    );
+    // Name too long for the vault (96 bytes) and too long to pass (256).
+    for (len, vault_error) in [(96usize, true), (256, false)] {
+        let e = factory
+            .sender(alice)
+            .fractionalize(
+                asset,
+                ID,
+                U256::ZERO,
+                "n".repeat(len),
+                "s".into(),
+                vec![alice],
+                vec![u(1)],
+                alice,
+                vec![],
+                SALT,
+            )
+            .motsu_unwrap_err();
+        let expected: Vec<u8> = if vault_error {
+            share_vault::Error::InvalidMetadata(share_vault::InvalidMetadata {
+                nameLength: U256::from(len),
+                symbolLength: u(1),
+            })
+            .into()
+        } else {
+            err(Error::InvalidMetadata(InvalidMetadata {
+                nameLength: U256::from(len),
+                symbolLength: u(1),
+            }))
+        };
+        assert_eq!(e, expected, "{len}");
+    }
+    // Nothing happened.
+    assert!(!factory.sender(alice).is_vault(vault.address()));
+    assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), alice);
+}
+
+#[motsu::test]
+fn unconstructed_factory_refuses(
+    factory: Contract<VaultFactory>,
+    nft: Contract<MockNft>,
+    alice: Address,
+) {
+    let e = fractionalize(
+        &factory,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, 1)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap_err();
+    assert_eq!(
+        e,
+        err(Error::InvalidImplementation(InvalidImplementation {
+            implementation: Address::ZERO
+        }))
+    );
+}
+
+#[test]
+fn config_matches_the_vaults_decoder() {
+    let (asset, curator) = (Address::repeat_byte(0xaa), Address::repeat_byte(0xcc));
+    let tokens = [Address::repeat_byte(1), Address::repeat_byte(2)];
+    let holders = [Address::repeat_byte(3), Address::repeat_byte(4)];
+    let amounts = [u(5), U256::MAX];
+    let ours = logic::encode_config(
+        asset,
+        ID,
+        u(9),
+        curator,
+        &tokens,
+        "Näme",
+        "SYM",
+        &holders,
+        &amounts,
+    )
+    .unwrap();
+    let theirs = share_vault::logic::encode_config(&share_vault::logic::Config {
+        asset,
+        id: ID,
+        units: u(9),
+        curator,
+        revenue_tokens: tokens.to_vec(),
+        name: "Näme".to_string(),
+        symbol: "SYM".to_string(),
+        holders: holders.into_iter().zip(amounts).collect(),
+    })
+    .unwrap();
+    assert_eq!(ours, theirs);
+    assert!(share_vault::logic::decode_config(&ours).is_some());
+}
+
+#[test]
+fn hand_encoded_errors_match_alloy() {
+    let (a, b, n) = (Address::repeat_byte(1), Address::repeat_byte(2), U256::MAX);
+    let cases: Vec<(Error, Vec<u8>)> = vec![
+        (
+            Error::InvalidImplementation(InvalidImplementation { implementation: a }),
+            InvalidImplementation { implementation: a }.abi_encode(),
+        ),
+        (
+            Error::InvalidHolders(InvalidHolders {
+                holders: n,
+                amounts: u(1),
+            }),
+            InvalidHolders {
+                holders: n,
+                amounts: u(1),
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::InvalidMetadata(InvalidMetadata {
+                nameLength: u(2),
+                symbolLength: n,
+            }),
+            InvalidMetadata {
+                nameLength: u(2),
+                symbolLength: n,
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::TooManyRevenueTokens(TooManyRevenueTokens { count: n }),
+            TooManyRevenueTokens { count: n }.abi_encode(),
+        ),
+        (
+            Error::IncorrectOwner(ERC721IncorrectOwner {
+                sender: a,
+                tokenId: n,
+                owner: b,
+            }),
+            ERC721IncorrectOwner {
+                sender: a,
+                tokenId: n,
+                owner: b,
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::InsufficientBalance(ERC1155InsufficientBalance {
+                sender: a,
+                balance: u(1),
+                needed: n,
+                tokenId: u(3),
+            }),
+            ERC1155InsufficientBalance {
+                sender: a,
+                balance: u(1),
+                needed: n,
+                tokenId: u(3),
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::AssetLeaseLocked(AssetLeaseLocked { asset: a, id: n }),
+            AssetLeaseLocked { asset: a, id: n }.abi_encode(),
+        ),
+        (
+            Error::VaultExists(VaultExists { vault: b }),
+            VaultExists { vault: b }.abi_encode(),
+        ),
+        (
+            Error::VaultDeployFailed(VaultDeployFailed {}),
+            VaultDeployFailed {}.abi_encode(),
+        ),
+        (
+            Error::AssetNotReceived(AssetNotReceived { vault: a }),
+            AssetNotReceived { vault: a }.abi_encode(),
+        ),
+    ];
+    for (error, expected) in cases {
+        let name = format!("{error:?}");
+        assert_eq!(err(error), expected, "{name}");
+    }
+    // The factory's shared error signatures are the vault's.
+    assert_eq!(
+        InvalidMetadata::SELECTOR,
+        share_vault::InvalidMetadata::SELECTOR
+    );
+    assert_eq!(
+        TooManyRevenueTokens::SELECTOR,
+        share_vault::TooManyRevenueTokens::SELECTOR
+    );
+}
+
+#[test]
+fn selectors_match_the_interfaces() {
+    sol! {
+        function ownerOf(uint256 id) returns (address);
+        function leaseLocked(uint256 id) returns (bool);
+        function userOf(uint256 id) returns (address);
+        function balanceOf(address owner, uint256 id) returns (uint256);
+        function usableBalanceOf(address owner, uint256 id) returns (uint256);
+        function status() returns (uint8);
+        function initialize(bytes config);
+    }
+    assert_eq!(OWNER_OF, ownerOfCall::SELECTOR);
+    assert_eq!(LEASE_LOCKED, leaseLockedCall::SELECTOR);
+    assert_eq!(USER_OF, userOfCall::SELECTOR);
+    assert_eq!(BALANCE_OF, balanceOfCall::SELECTOR);
+    assert_eq!(USABLE_BALANCE_OF, usableBalanceOfCall::SELECTOR);
+    assert_eq!(STATUS, statusCall::SELECTOR);
+    assert_eq!(INITIALIZE, initializeCall::SELECTOR);
+    assert_eq!(VAULT_ACTIVE, share_vault::status::ACTIVE);
+    let _ = erc1155::Error::InvalidReceiver; // the mock's crate is the real OZ ERC-1155
+}
