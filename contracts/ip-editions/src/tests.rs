@@ -1451,3 +1451,75 @@ fn record_lists_are_bounded_and_pruned(
         .motsu_unwrap_err();
     assert!(matches!(err, Error::TooManyRecords(_)));
 }
+
+#[motsu::test]
+fn role_and_owner_gates_on_every_admin_function(
+    c: Contract<IpEditions>,
+    owner: Address,
+    alice: Address,
+    eve: Address,
+) {
+    deploy_with_units(&c, owner, alice, 5);
+    let not_owner = Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve });
+    let not_minter = Error::MissingRole(AccessControlUnauthorizedAccount {
+        account: eve,
+        neededRole: MINTER_ROLE,
+    });
+    c.sender(owner).pause().motsu_unwrap();
+    assert_eq!(c.sender(eve).unpause().motsu_unwrap_err(), not_owner);
+    c.sender(owner).unpause().motsu_unwrap();
+    assert_eq!(
+        c.sender(eve)
+            .mint_batch(eve, vec![u(1)], vec![u(1)], none())
+            .motsu_unwrap_err(),
+        not_minter
+    );
+    assert_eq!(
+        c.sender(eve)
+            .set_default_royalty(eve, bps(0))
+            .motsu_unwrap_err(),
+        not_owner
+    );
+    assert_eq!(
+        c.sender(eve).renounce_ownership().motsu_unwrap_err(),
+        not_owner
+    );
+    // Nothing changed.
+    assert_eq!(c.sender(eve).owner(), owner);
+    assert!(!c.sender(eve).paused());
+    assert_eq!(c.sender(eve).total_supply(u(1)), u(5));
+}
+
+#[motsu::test]
+fn self_and_zero_value_transfers(
+    c: Contract<IpEditions>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+) {
+    deploy_with_units(&c, owner, alice, 5);
+    c.sender(alice)
+        .safe_transfer_from(alice, alice, u(1), u(5), none())
+        .motsu_unwrap();
+    assert_eq!(c.sender(alice).balance_of(alice, u(1)), u(5));
+    c.sender(alice)
+        .safe_transfer_from(alice, bob, u(1), U256::ZERO, none())
+        .motsu_unwrap();
+    c.assert_emitted(&TransferSingle {
+        operator: alice,
+        from: alice,
+        to: bob,
+        id: u(1),
+        value: U256::ZERO,
+    });
+    // Frozen units cannot even be moved to oneself.
+    c.sender(alice)
+        .create_user_record(alice, bob, u(1), 5, T0 + 1)
+        .motsu_unwrap();
+    let err = c
+        .sender(alice)
+        .safe_transfer_from(alice, alice, u(1), u(1), none())
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InsufficientUnfrozenBalance(_)));
+    assert_eq!(c.sender(alice).balance_of(alice, u(1)), u(5));
+}
