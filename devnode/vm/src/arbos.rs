@@ -284,8 +284,8 @@ pub struct Prepared {
     pub module_hash: B256,
 }
 
-/// Decompresses, validates (with `stylus-validate`, the build gate's rules),
-/// instruments and compiles the program `code`, caching the module under
+/// Validates (with `stylus-validate`, the build gate's rules), instruments
+/// and compiles the decompressed program `wasm`, caching the module under
 /// `codehash`.
 ///
 /// # Errors
@@ -293,11 +293,11 @@ pub struct Prepared {
 pub fn prepare(
     engine: &WasmiEngine,
     cfg: &VmConfig,
-    code: &[u8],
+    wasm: &[u8],
     codehash: B256,
     page_limit: u16,
 ) -> Result<Prepared, String> {
-    let wasm = decompress(code, cfg.stylus.max_wasm_size as usize)?;
+    let wasm = wasm.to_vec();
     let params = stylus_validate::Params {
         arbos_version: cfg.arbos_version,
         page_limit: u32::from(page_limit),
@@ -333,10 +333,105 @@ pub fn decompress(code: &[u8], limit: usize) -> Result<Vec<u8>, String> {
     stylus_validate::decompress_program(code, limit).map_err(|e| e.to_string())
 }
 
-/// Whether `code` runs as a Stylus program (classic prefix; roots need ArbOS 60).
+/// Whether `code` carries the classic Stylus prefix (`EF F0 00`).
 #[must_use]
 pub fn is_stylus_program(code: &[u8]) -> bool {
     code.len() > 3 && code[..3] == [0xEF, 0xF0, 0x00]
+}
+
+/// Whether `code` is a root program (`EF F0 02`, ArbOS 60).
+#[must_use]
+pub fn is_stylus_root(code: &[u8]) -> bool {
+    code.len() > 3 && code[..3] == [0xEF, 0xF0, 0x02]
+}
+
+/// Whether `code` runs as WASM at `arbos_version` (classic, or a root from ArbOS 60).
+#[must_use]
+pub fn runs_as_wasm(code: &[u8], arbos_version: u64) -> bool {
+    is_stylus_program(code) || (arbos_version >= 60 && is_stylus_root(code))
+}
+
+/// Builds root-program code: `EF F0 02 <dict 0> <u32 BE wasm length> <fragment addresses>`.
+#[must_use]
+pub fn root_code(wasm_len: u32, fragments: &[Address]) -> Vec<u8> {
+    let mut code = vec![0xEF, 0xF0, 0x02, 0x00];
+    code.extend_from_slice(&wasm_len.to_be_bytes());
+    for f in fragments {
+        code.extend_from_slice(f.as_slice());
+    }
+    code
+}
+
+/// The decompressed WASM of program `code`: classic code, or (ArbOS 60) a
+/// root whose fragments are read from the state; each fragment read adds
+/// 100 warm / 2600 cold + 3 per word to `gas`.
+///
+/// # Errors
+/// Outer: database errors. Inner: why the code is not a usable program.
+pub fn program_wasm<CTX: ContextTr>(
+    ctx: &mut CTX,
+    cfg: &VmConfig,
+    code: &[u8],
+    gas: &mut u64,
+) -> Result<Result<Vec<u8>, String>, DbErr<CTX>> {
+    let max = cfg.stylus.max_wasm_size as usize;
+    if is_stylus_program(code) {
+        return Ok(decompress(code, max));
+    }
+    if cfg.arbos_version < 60 {
+        return Ok(Err("specified bytecode is not a Stylus program".into()));
+    }
+    if code.len() > 3 && code[..3] == [0xEF, 0xF0, 0x01] {
+        return Ok(Err("fragmented stylus programs cannot be activated directly; activate the root program instead".into()));
+    }
+    if !is_stylus_root(code) || code.len() < 8 || !(code.len() - 8).is_multiple_of(20) {
+        return Ok(Err("not a Stylus program".into()));
+    }
+    if code[3] != 0 {
+        return Ok(Err(format!("unsupported dictionary type: {}", code[3])));
+    }
+    let declared = u32::from_be_bytes([code[4], code[5], code[6], code[7]]) as usize;
+    let addresses: Vec<Address> = code[8..].chunks(20).map(Address::from_slice).collect();
+    if declared > max {
+        return Ok(Err(format!(
+            "invalid wasm: decompressedLength {declared} is greater then MaxWasmSize {max}"
+        )));
+    }
+    if addresses.len() > usize::from(cfg.stylus.max_fragment_count) {
+        return Ok(Err(format!(
+            "invalid wasm: fragment count exceeds limit of {}",
+            cfg.stylus.max_fragment_count
+        )));
+    }
+    if addresses.is_empty() {
+        return Ok(Err("invalid wasm: fragment count cannot be zero".into()));
+    }
+    let mut compressed = Vec::new();
+    for a in addresses {
+        let frag = ctx.journal_mut().code(a)?;
+        *gas = gas
+            .saturating_add(if frag.is_cold { 2600 } else { 100 })
+            .saturating_add(3 * (frag.data.len() as u64).div_ceil(32));
+        if frag.data.len() < 3 || frag.data[..3] != [0xEF, 0xF0, 0x01] {
+            return Ok(Err(
+                "invalid wasm: fragment lacks the EF F0 01 prefix".into()
+            ));
+        }
+        compressed.extend_from_slice(&frag.data[3..]);
+    }
+    let mut prefixed = vec![0xEF, 0xF0, 0x00, 0x00];
+    prefixed.extend_from_slice(&compressed);
+    let wasm = match decompress(&prefixed, declared) {
+        Ok(w) => w,
+        Err(e) => return Ok(Err(e)),
+    };
+    if wasm.len() != declared {
+        return Ok(Err(format!(
+            "invalid wasm: decompressed length {} does not match expected length {declared}",
+            wasm.len()
+        )));
+    }
+    Ok(Ok(wasm))
 }
 
 /// Whether `code` is any Stylus component (classic, fragment or root): the
@@ -401,7 +496,10 @@ pub fn activate<CTX: ContextTr>(
             W::ProgramUpToDate {}.abi_encode().into(),
         )));
     }
-    if !is_stylus_program(&code) {
+    let is_fragment = code.len() > 3 && code[..3] == [0xEF, 0xF0, 0x01];
+    let activatable =
+        runs_as_wasm(&code, cfg.arbos_version) || (cfg.arbos_version >= 60 && is_fragment);
+    if !activatable {
         if cfg.arbos_version >= 60 {
             return Ok(Err(ActivationError::Revert(
                 W::ProgramNotWasm {}.abi_encode().into(),
@@ -411,7 +509,14 @@ pub fn activate<CTX: ContextTr>(
             "specified bytecode is not a Stylus program".into(),
         )));
     }
-    let prepared = match prepare(engine, cfg, &code, codehash, cfg.stylus.page_limit) {
+    let wasm = match program_wasm(ctx, cfg, &code, &mut gas_used)? {
+        Ok(w) => w,
+        Err(e) => return Ok(Err(ActivationError::TakeAllGas(e))),
+    };
+    if gas_used > gas_limit {
+        return Ok(Err(ActivationError::OutOfGas));
+    }
+    let prepared = match prepare(engine, cfg, &wasm, codehash, cfg.stylus.page_limit) {
         Ok(p) => p,
         Err(e) => return Ok(Err(ActivationError::TakeAllGas(e))),
     };

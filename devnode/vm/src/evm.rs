@@ -35,7 +35,7 @@ use revm::interpreter::{InstructionContext, InstructionExecResult};
 use revm::primitives::{Address, Bytes, Log, LogData, B256, U256};
 use revm::Database;
 
-use crate::arbos::{self, is_stylus_component, is_stylus_program};
+use crate::arbos::{self, is_stylus_component, is_stylus_program, runs_as_wasm};
 use crate::config::VmConfig;
 use crate::engine::{Outcome, ProgramRun, Step, WasmiEngine, WasmiRun};
 use crate::host::{ApiStatus, CallKind, EvmData, HostState, Request, Response};
@@ -322,9 +322,12 @@ impl<DB: Database> StylusEvm<DB> {
             read_only: is_static,
         };
         if !self.runtime.engine.is_cached(&codehash) {
-            if let Err(e) =
-                arbos::prepare(&self.runtime.engine, &cfg, &code, codehash, p.page_limit)
-            {
+            let mut unused_gas = 0;
+            let prepared =
+                arbos::program_wasm(ctx, &cfg, &code, &mut unused_gas)?.and_then(|wasm| {
+                    arbos::prepare(&self.runtime.engine, &cfg, &wasm, codehash, p.page_limit)
+                });
+            if let Err(e) = prepared {
                 self.tx
                     .trace
                     .errors
@@ -807,7 +810,10 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
                     FrameData::Call(_) => None,
                 };
                 let stylus = created.is_none()
-                    && is_stylus_program(frame.interpreter.bytecode.original_byte_slice());
+                    && runs_as_wasm(
+                        frame.interpreter.bytecode.original_byte_slice(),
+                        self.runtime.config.arbos_version,
+                    );
                 (stylus, created)
             }
         };
@@ -968,7 +974,9 @@ fn stylus_selfdestruct<DB: Database>(
     use revm::interpreter::interpreter_types::InputsTr;
     let acting = ctx.interpreter.input.target_address();
     match ctx.host.journal_mut().code(acting) {
-        Ok(code) if is_stylus_program(&code.data) => return Err(InstructionResult::Revert),
+        Ok(code) if is_stylus_program(&code.data) || arbos::is_stylus_root(&code.data) => {
+            return Err(InstructionResult::Revert)
+        }
         Ok(_) => {}
         Err(_) => return Err(InstructionResult::FatalExternalError),
     }

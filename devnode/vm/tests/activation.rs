@@ -27,7 +27,9 @@ fn rejected(n: &mut Devnode, wasm: &[u8]) -> String {
     assert_eq!(out.gas_used, DEFAULT_TX_GAS, "all gas taken");
     let code = n.code(p);
     let cfg = n.runtime().config.clone();
-    arbos::prepare(&n.runtime().engine, &cfg, &code, keccak256(&code), 128).unwrap_err()
+    arbos::decompress(&code, 128 * 1024)
+        .and_then(|wasm| arbos::prepare(&n.runtime().engine, &cfg, &wasm, keccak256(&code), 128))
+        .unwrap_err()
 }
 
 #[test]
@@ -485,4 +487,59 @@ fn activation_in_a_reverted_call_is_rolled_back() {
 fn deploy_evm_big(n: &mut Devnode, runtime: &[u8]) -> Address {
     n.set_code(Address::repeat_byte(0xC0), Bytes::copy_from_slice(runtime));
     Address::repeat_byte(0xC0)
+}
+
+/// Deploys `code` verbatim (init code returning it).
+fn deploy_raw(n: &mut Devnode, code: &[u8]) -> Address {
+    let init = stylus_validate::deploy_init_code(code);
+    let out = n.deploy(ALICE, init.into(), U256::ZERO).unwrap();
+    assert!(out.success, "{out:?}");
+    out.created.unwrap()
+}
+
+#[test]
+fn root_programs_with_fragments_need_arbos_60() {
+    let wasm = wat::parse_str(module(
+        "",
+        r#"(call $read_args (i32.const 0)) (call $write_result (i32.const 0) (local.get $len)) i32.const 0"#,
+    ))
+    .unwrap();
+    let compressed = stylus_validate::compress(&wasm);
+    let (a, b) = compressed.split_at(compressed.len() / 2);
+    for arbos in [51u64, 60] {
+        let mut n = node_with(VmConfig::arbos(arbos));
+        let frags: Vec<Address> = [a, b]
+            .iter()
+            .map(|chunk| {
+                let mut code = vec![0xEF, 0xF0, 0x01];
+                code.extend_from_slice(chunk);
+                deploy_raw(&mut n, &code)
+            })
+            .collect();
+        let root = deploy_raw(&mut n, &arbos::root_code(wasm.len() as u32, &frags));
+        // fragments can never be activated
+        let out = activate_tx(&mut n, frags[0], eth(1));
+        assert!(!out.success);
+        let out = activate_tx(&mut n, root, eth(1));
+        if arbos < 60 {
+            assert!(
+                !out.success && out.gas_used == DEFAULT_TX_GAS,
+                "roots are not programs before ArbOS 60"
+            );
+            continue;
+        }
+        assert!(out.success, "{out:?}");
+        let out = call(&mut n, root, b"fragmented");
+        assert!(out.success, "{out:?}");
+        assert_eq!(&out.output[..], b"fragmented");
+        // a root naming more fragments than allowed is rejected
+        let bad = deploy_raw(
+            &mut n,
+            &arbos::root_code(wasm.len() as u32, &[frags[0], frags[1], frags[1]]),
+        );
+        assert!(!activate_tx(&mut n, bad, eth(1)).success);
+        // a wrong declared length is rejected
+        let bad = deploy_raw(&mut n, &arbos::root_code(wasm.len() as u32 + 1, &frags));
+        assert!(!activate_tx(&mut n, bad, eth(1)).success);
+    }
 }
