@@ -1,1 +1,1636 @@
-//! motsu tests.
+//! motsu tests of every public function and error path.
+//!
+//! motsu's block timestamp is fixed ([`NOW`]); lease expiry is simulated by
+//! moving a stored lease's `expires` into the past (the same state the chain
+//! reaches when time passes), and the expiry rules themselves are
+//! property-tested with an explicit `now` in [`crate::logic`].
+
+use alloc::{string::String, vec, vec::Vec};
+
+use alloy_primitives::{aliases::U96, fixed_bytes, uint, Address, B256, U256};
+use alloy_sol_types::{sol, SolCall, SolError};
+use motsu::prelude::*;
+use openzeppelin_stylus::{
+    token::{common::erc2981::IErc2981, erc721::IErc721},
+    utils::introspection::erc165::IErc165,
+};
+use stylus_sdk::{
+    abi::Bytes,
+    function_selector,
+    prelude::*,
+    storage::{StorageAddress, StorageU256, StorageU8},
+};
+
+use super::*;
+
+/// motsu's fixed `block.timestamp`.
+const NOW: u64 = 1_735_689_600;
+const ID1: U256 = uint!(1_U256);
+const ID2: U256 = uint!(2_U256);
+const ABSENT: U256 = uint!(99_U256);
+
+fn default_receiver() -> Address {
+    Address::repeat_byte(0xD0)
+}
+
+fn bps(v: u64) -> U96 {
+    U96::from(v)
+}
+
+/// Deploys through the constructor: "IP Collection"/"IPC", base URI
+/// `ipfs://base/`, default royalty 5 % to [`default_receiver`].
+fn deploy(c: &Contract<IpCollection>, owner: Address) {
+    c.sender(owner)
+        .constructor(
+            "IP Collection".into(),
+            "IPC".into(),
+            "ipfs://base/".into(),
+            owner,
+            default_receiver(),
+            bps(500),
+        )
+        .motsu_unwrap();
+}
+
+/// Mints the next token to `to` (no own URI, default royalty).
+fn mint_to(c: &Contract<IpCollection>, owner: Address, to: Address) -> U256 {
+    c.sender(owner)
+        .mint(to, String::new(), Address::ZERO, bps(0))
+        .motsu_unwrap()
+}
+
+/// Moves the stored lease of `id` back by `secs` seconds, as if that much
+/// time had passed (motsu cannot advance its clock).
+fn age_lease(c: &Contract<IpCollection>, id: U256, secs: u64) {
+    let mut call = c.sender(Address::ZERO);
+    let lease = Lease::unpack(call.users.get(id));
+    call.users.setter(id).set(
+        Lease {
+            expires: lease.expires - secs,
+            ..lease
+        }
+        .pack(),
+    );
+}
+
+// ---------------------------------------------------------------- receivers
+
+sol! {
+    /// Custom error a mock receiver reverts with.
+    error ReceiverSaysNo(uint256 code);
+}
+
+/// A receiver whose reply depends on `mode`: 0 accept, 1 wrong selector,
+/// 2 revert with `ReceiverSaysNo(7)`, 3 accept with dirty padding.
+#[storage]
+struct ReceiverMock {
+    mode: StorageU8,
+    operator: StorageAddress,
+    from: StorageAddress,
+    token_id: StorageU256,
+    data_len: StorageU256,
+    data_first: StorageU8,
+}
+
+unsafe impl TopLevelStorage for ReceiverMock {}
+
+#[public]
+impl ReceiverMock {
+    fn set_mode(&mut self, mode: u8) {
+        self.mode.set(alloy_primitives::aliases::U8::from(mode));
+    }
+
+    #[selector(name = "onERC721Received")]
+    fn on_erc721_received(
+        &mut self,
+        operator: Address,
+        from: Address,
+        token_id: U256,
+        data: Bytes,
+    ) -> Result<B256, Vec<u8>> {
+        self.operator.set(operator);
+        self.from.set(from);
+        self.token_id.set(token_id);
+        self.data_len.set(U256::from(data.0.len()));
+        self.data_first.set(alloy_primitives::aliases::U8::from(
+            data.0.first().copied().unwrap_or(0),
+        ));
+        let mut word = B256::ZERO;
+        word[..4].copy_from_slice(&[0x15, 0x0b, 0x7a, 0x02]);
+        match self.mode.get().to::<u8>() {
+            0 => Ok(word),
+            1 => Ok(B256::repeat_byte(0x11)),
+            2 => Err(ReceiverSaysNo {
+                code: U256::from(7),
+            }
+            .abi_encode()),
+            _ => {
+                word[31] = 1;
+                Ok(word)
+            }
+        }
+    }
+}
+
+/// A contract whose `onERC721Received` returns nothing.
+#[storage]
+struct SilentReceiver {
+    calls: StorageU256,
+}
+
+unsafe impl TopLevelStorage for SilentReceiver {}
+
+#[public]
+impl SilentReceiver {
+    #[selector(name = "onERC721Received")]
+    fn on_erc721_received(&mut self, _operator: Address, _from: Address, _id: U256, _data: Bytes) {
+        self.calls.set(self.calls.get() + U256::from(1));
+    }
+}
+
+// ------------------------------------------------------------ deployment
+
+#[motsu::test]
+fn constructor_sets_everything(c: Contract<IpCollection>, owner: Address) {
+    deploy(&c, owner);
+    assert_eq!(c.sender(owner).name(), "IP Collection");
+    assert_eq!(c.sender(owner).symbol(), "IPC");
+    assert_eq!(c.sender(owner).owner(), owner);
+    assert_eq!(c.sender(owner).pending_owner(), Address::ZERO);
+    assert!(!c.sender(owner).paused());
+    assert_eq!(c.sender(owner).total_supply(), U256::ZERO);
+    // Fee denominator 10,000: 5 % of 10,000 is 500.
+    assert_eq!(
+        c.sender(owner)
+            .royalty_info(ID1, U256::from(10_000))
+            .motsu_unwrap(),
+        (default_receiver(), U256::from(500))
+    );
+    c.assert_emitted(&OwnershipTransferred {
+        previousOwner: Address::ZERO,
+        newOwner: owner,
+    });
+    c.assert_emitted(&DefaultRoyaltySet {
+        receiver: default_receiver(),
+        royaltyBps: bps(500),
+    });
+    c.assert_emitted(&Initialized { version: 1 });
+}
+
+#[motsu::test]
+fn initializer_path_matches_constructor(
+    c: Contract<IpCollection>,
+    deployer: Address,
+    owner: Address,
+) {
+    // A clone runs `initialize` (from any caller, e.g. its factory).
+    c.sender(deployer)
+        .initialize(
+            "Clone".into(),
+            "CL".into(),
+            String::new(),
+            owner,
+            default_receiver(),
+            bps(250),
+        )
+        .motsu_unwrap();
+    assert_eq!(c.sender(owner).name(), "Clone");
+    assert_eq!(c.sender(owner).symbol(), "CL");
+    assert_eq!(c.sender(owner).owner(), owner);
+    assert_eq!(
+        c.sender(owner)
+            .royalty_info(ID1, U256::from(10_000))
+            .motsu_unwrap(),
+        (default_receiver(), U256::from(250))
+    );
+    c.assert_emitted(&Initialized { version: 1 });
+}
+
+#[motsu::test]
+fn reinitialising_fails_in_both_orders(
+    a: Contract<IpCollection>,
+    b: Contract<IpCollection>,
+    owner: Address,
+) {
+    deploy(&a, owner);
+    let err = a
+        .sender(owner)
+        .initialize(
+            "X".into(),
+            "X".into(),
+            String::new(),
+            owner,
+            Address::ZERO,
+            bps(0),
+        )
+        .motsu_unwrap_err();
+    assert_eq!(err, InvalidInitialization {}.into());
+    assert_eq!(a.sender(owner).name(), "IP Collection");
+
+    b.sender(owner)
+        .initialize(
+            "B".into(),
+            "B".into(),
+            String::new(),
+            owner,
+            Address::ZERO,
+            bps(0),
+        )
+        .motsu_unwrap();
+    let err = b
+        .sender(owner)
+        .initialize(
+            "C".into(),
+            "C".into(),
+            String::new(),
+            owner,
+            Address::ZERO,
+            bps(0),
+        )
+        .motsu_unwrap_err();
+    assert_eq!(err, InvalidInitialization {}.into());
+    let err = b
+        .sender(owner)
+        .constructor(
+            "C".into(),
+            "C".into(),
+            String::new(),
+            owner,
+            Address::ZERO,
+            bps(0),
+        )
+        .motsu_unwrap_err();
+    assert_eq!(err, InvalidInitialization {}.into());
+    assert_eq!(b.sender(owner).name(), "B");
+}
+
+#[motsu::test]
+fn init_rejects_bad_input(c: Contract<IpCollection>, owner: Address) {
+    let init = |o: Address, r: Address, b: u64| {
+        c.sender(owner)
+            .initialize("N".into(), "S".into(), String::new(), o, r, bps(b))
+    };
+    assert_eq!(
+        init(Address::ZERO, Address::ZERO, 0).motsu_unwrap_err(),
+        OwnableInvalidOwner {
+            owner: Address::ZERO
+        }
+        .into()
+    );
+    assert_eq!(
+        init(owner, default_receiver(), 10_001).motsu_unwrap_err(),
+        ERC2981InvalidDefaultRoyalty {
+            numerator: U256::from(10_001),
+            denominator: U256::from(10_000)
+        }
+        .into()
+    );
+    assert_eq!(
+        init(owner, Address::ZERO, 1).motsu_unwrap_err(),
+        ERC2981InvalidDefaultRoyaltyReceiver {
+            receiver: Address::ZERO
+        }
+        .into()
+    );
+    // Nothing was written: a valid initialisation still works.
+    assert_eq!(c.sender(owner).owner(), Address::ZERO);
+    init(owner, Address::ZERO, 0).motsu_unwrap();
+    assert_eq!(c.sender(owner).owner(), owner);
+    // Zero receiver and zero bps: no default royalty.
+    assert_eq!(
+        c.sender(owner)
+            .royalty_info(ID1, U256::from(1_000_000))
+            .motsu_unwrap(),
+        (Address::ZERO, U256::ZERO)
+    );
+}
+
+#[motsu::test]
+fn royalty_of_an_uninitialised_contract_is_none(c: Contract<IpCollection>, alice: Address) {
+    assert_eq!(
+        c.sender(alice).royalty_info(ID1, U256::MAX).motsu_unwrap(),
+        (Address::ZERO, U256::ZERO)
+    );
+}
+
+// ------------------------------------------------------------ ERC-165
+
+#[motsu::test]
+fn supports_exactly_the_declared_interfaces(c: Contract<IpCollection>, alice: Address) {
+    for id in [
+        IERC165_ID,
+        IERC721_ID,
+        IERC721_METADATA_ID,
+        IERC2981_ID,
+        IERC4907_ID,
+        IERC4906_ID,
+    ] {
+        assert!(c.sender(alice).supports_interface(id), "{id}");
+    }
+    for id in [
+        fixed_bytes!("ffffffff"),
+        fixed_bytes!("00000000"),
+        fixed_bytes!("780e9d63"),
+    ] {
+        assert!(!c.sender(alice).supports_interface(id), "{id}");
+    }
+}
+
+#[test]
+fn interface_ids_match_their_definitions() {
+    assert_eq!(IERC721_ID, <Erc721 as IErc721>::interface_id());
+    assert_eq!(IERC165_ID, <Erc721 as IErc165>::interface_id());
+    assert_eq!(
+        IERC2981_ID,
+        <openzeppelin_stylus::token::common::erc2981::Erc2981 as IErc2981>::interface_id()
+    );
+    let xor = |sels: &[[u8; 4]]| {
+        B32::from(sels.iter().fold([0u8; 4], |acc, s| {
+            [acc[0] ^ s[0], acc[1] ^ s[1], acc[2] ^ s[2], acc[3] ^ s[3]]
+        }))
+    };
+    assert_eq!(
+        IERC721_METADATA_ID,
+        xor(&[
+            function_selector!("name"),
+            function_selector!("symbol"),
+            function_selector!("tokenURI", U256),
+        ])
+    );
+    assert_eq!(
+        IERC4907_ID,
+        xor(&[
+            function_selector!("setUser", U256, Address, u64),
+            function_selector!("userOf", U256),
+            function_selector!("userExpires", U256),
+        ])
+    );
+    // ERC-4906 fixes its id instead of deriving it from selectors.
+    assert_eq!(IERC4906_ID, B32::from([0x49, 0x06, 0x49, 0x06]));
+}
+
+// ------------------------------------------------------------ errors and events
+
+#[test]
+fn hand_encoded_errors_match_alloy() {
+    let a = Address::repeat_byte(0xA1);
+    let b = Address::repeat_byte(0xB2);
+    let n = U256::from(0x1234_5678_u64) << 200;
+    fn check<E: SolError + Clone>(e: E)
+    where
+        Error: From<E>,
+    {
+        assert_eq!(Vec::<u8>::from(Error::from(e.clone())), e.abi_encode());
+    }
+    check(ERC721InvalidOwner { owner: a });
+    check(ERC721NonexistentToken { tokenId: n });
+    check(ERC721IncorrectOwner {
+        sender: a,
+        tokenId: n,
+        owner: b,
+    });
+    check(ERC721InvalidSender { sender: a });
+    check(ERC721InvalidReceiver { receiver: a });
+    check(ERC721InsufficientApproval {
+        operator: a,
+        tokenId: n,
+    });
+    check(ERC721InvalidApprover { approver: a });
+    check(ERC721InvalidOperator { operator: a });
+    check(ERC2981InvalidDefaultRoyalty {
+        numerator: n,
+        denominator: U256::from(10_000),
+    });
+    check(ERC2981InvalidDefaultRoyaltyReceiver { receiver: a });
+    check(ERC2981InvalidTokenRoyalty {
+        tokenId: n,
+        numerator: n,
+        denominator: n,
+    });
+    check(OwnableUnauthorizedAccount { account: a });
+    check(OwnableInvalidOwner { owner: a });
+    check(EnforcedPause {});
+    check(ExpectedPause {});
+    check(InvalidInitialization {});
+    check(CallerNotMinter { account: a });
+    check(CallerNotMetadataUpdater { account: a });
+    check(InvalidAccount { account: a });
+    check(UserExpiryInPast {
+        expires: u64::MAX,
+        timestamp: NOW,
+    });
+    check(LeaseLocked {
+        tokenId: n,
+        user: a,
+        expires: u64::MAX - 1,
+    });
+    check(ArithmeticOverflow {});
+    assert_eq!(
+        Vec::<u8>::from(Error::ReceiverRevert(vec![1, 2, 3])),
+        vec![1, 2, 3]
+    );
+}
+
+#[test]
+fn oz_errors_map_to_the_same_solidity_errors() {
+    use openzeppelin_stylus::token::erc721 as oz;
+    /// `make()` maps to `ours`, and both encode to the same bytes.
+    fn check(make: impl Fn() -> oz::Error, ours: Error) {
+        assert_eq!(Error::from(make()), ours);
+        assert_eq!(Vec::<u8>::from(make()), Vec::<u8>::from(ours));
+    }
+    let a = Address::repeat_byte(0xA1);
+    check(
+        || oz::ERC721InvalidOwner { owner: a }.into(),
+        ERC721InvalidOwner { owner: a }.into(),
+    );
+    check(
+        || oz::ERC721NonexistentToken { token_id: ID1 }.into(),
+        ERC721NonexistentToken { tokenId: ID1 }.into(),
+    );
+    check(
+        || {
+            oz::ERC721IncorrectOwner {
+                sender: a,
+                token_id: ID1,
+                owner: a,
+            }
+            .into()
+        },
+        ERC721IncorrectOwner {
+            sender: a,
+            tokenId: ID1,
+            owner: a,
+        }
+        .into(),
+    );
+    check(
+        || oz::ERC721InvalidSender { sender: a }.into(),
+        ERC721InvalidSender { sender: a }.into(),
+    );
+    check(
+        || oz::ERC721InvalidReceiver { receiver: a }.into(),
+        ERC721InvalidReceiver { receiver: a }.into(),
+    );
+    check(
+        || {
+            oz::ERC721InsufficientApproval {
+                operator: a,
+                token_id: ID1,
+            }
+            .into()
+        },
+        ERC721InsufficientApproval {
+            operator: a,
+            tokenId: ID1,
+        }
+        .into(),
+    );
+    check(
+        || oz::ERC721InvalidApprover { approver: a }.into(),
+        ERC721InvalidApprover { approver: a }.into(),
+    );
+    check(
+        || oz::ERC721InvalidOperator { operator: a }.into(),
+        ERC721InvalidOperator { operator: a }.into(),
+    );
+    // OZ's own receiver check (never used here) is the one exception.
+    let with_reason = oz::Error::InvalidReceiverWithReason(oz::InvalidReceiverWithReason {
+        reason: "no".into(),
+    });
+    assert_eq!(
+        Error::from(with_reason),
+        ERC721InvalidReceiver {
+            receiver: Address::ZERO
+        }
+        .into()
+    );
+}
+
+#[test]
+fn on_received_calldata_matches_alloy() {
+    sol! {
+        function onERC721Received(address operator, address from, uint256 tokenId, bytes data)
+            returns (bytes4);
+    }
+    for len in [0usize, 1, 31, 32, 33, 64, 100] {
+        let data: Vec<u8> = (0..len).map(|i| i as u8).collect();
+        let (op, from) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        let expected = onERC721ReceivedCall {
+            operator: op,
+            from,
+            tokenId: U256::from(77),
+            data: data.clone().into(),
+        }
+        .abi_encode();
+        assert_eq!(
+            on_received_calldata(op, from, U256::from(77), &data),
+            expected
+        );
+    }
+}
+
+// ------------------------------------------------------------ ERC-721
+
+#[motsu::test]
+fn balances_owners_and_transfers(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    c.assert_emitted(&Transfer {
+        from: Address::ZERO,
+        to: alice,
+        tokenId: id,
+    });
+    assert_eq!(
+        c.sender(bob).balance_of(alice).motsu_unwrap(),
+        U256::from(1)
+    );
+    assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), alice);
+
+    c.sender(alice).transfer_from(alice, bob, id).motsu_unwrap();
+    c.assert_emitted(&Transfer {
+        from: alice,
+        to: bob,
+        tokenId: id,
+    });
+    assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), bob);
+    assert_eq!(c.sender(bob).balance_of(alice).motsu_unwrap(), U256::ZERO);
+    assert_eq!(c.sender(bob).balance_of(bob).motsu_unwrap(), U256::from(1));
+}
+
+#[motsu::test]
+fn erc721_view_errors(c: Contract<IpCollection>, owner: Address) {
+    deploy(&c, owner);
+    assert_eq!(
+        c.sender(owner).balance_of(Address::ZERO).motsu_unwrap_err(),
+        ERC721InvalidOwner {
+            owner: Address::ZERO
+        }
+        .into()
+    );
+    let absent: Error = ERC721NonexistentToken { tokenId: ABSENT }.into();
+    assert_eq!(c.sender(owner).owner_of(ABSENT).motsu_unwrap_err(), absent);
+    assert_eq!(
+        c.sender(owner).get_approved(ABSENT).motsu_unwrap_err(),
+        absent
+    );
+    assert_eq!(c.sender(owner).token_uri(ABSENT).motsu_unwrap_err(), absent);
+    assert_eq!(c.sender(owner).user_of(ABSENT).motsu_unwrap_err(), absent);
+    assert_eq!(
+        c.sender(owner).user_expires(ABSENT).motsu_unwrap_err(),
+        absent
+    );
+    assert_eq!(
+        c.sender(owner).lease_locked(ABSENT).motsu_unwrap_err(),
+        absent
+    );
+}
+
+#[motsu::test]
+fn approvals_and_operators_can_transfer(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    c.sender(alice).approve(bob, id).motsu_unwrap();
+    c.assert_emitted(&Approval {
+        owner: alice,
+        approved: bob,
+        tokenId: id,
+    });
+    assert_eq!(c.sender(carol).get_approved(id).motsu_unwrap(), bob);
+    c.sender(bob).transfer_from(alice, carol, id).motsu_unwrap();
+    // The approval is cleared by the transfer.
+    assert_eq!(
+        c.sender(carol).get_approved(id).motsu_unwrap(),
+        Address::ZERO
+    );
+
+    c.sender(carol)
+        .set_approval_for_all(bob, true)
+        .motsu_unwrap();
+    c.assert_emitted(&ApprovalForAll {
+        owner: carol,
+        operator: bob,
+        approved: true,
+    });
+    assert!(c.sender(alice).is_approved_for_all(carol, bob));
+    c.sender(bob).transfer_from(carol, alice, id).motsu_unwrap();
+    assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), alice);
+    c.sender(carol)
+        .set_approval_for_all(bob, false)
+        .motsu_unwrap();
+    assert!(!c.sender(alice).is_approved_for_all(carol, bob));
+}
+
+#[motsu::test]
+fn transfer_errors_change_nothing(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    assert_eq!(
+        c.sender(bob)
+            .transfer_from(alice, bob, id)
+            .motsu_unwrap_err(),
+        ERC721InsufficientApproval {
+            operator: bob,
+            tokenId: id
+        }
+        .into()
+    );
+    assert_eq!(
+        c.sender(alice)
+            .transfer_from(bob, alice, id)
+            .motsu_unwrap_err(),
+        ERC721IncorrectOwner {
+            sender: bob,
+            tokenId: id,
+            owner: alice
+        }
+        .into()
+    );
+    assert_eq!(
+        c.sender(alice)
+            .transfer_from(alice, Address::ZERO, id)
+            .motsu_unwrap_err(),
+        ERC721InvalidReceiver {
+            receiver: Address::ZERO
+        }
+        .into()
+    );
+    assert_eq!(
+        c.sender(alice)
+            .transfer_from(alice, bob, ABSENT)
+            .motsu_unwrap_err(),
+        ERC721NonexistentToken { tokenId: ABSENT }.into()
+    );
+    assert_eq!(
+        c.sender(bob).approve(bob, id).motsu_unwrap_err(),
+        ERC721InvalidApprover { approver: bob }.into()
+    );
+    assert_eq!(
+        c.sender(bob).approve(bob, ABSENT).motsu_unwrap_err(),
+        ERC721NonexistentToken { tokenId: ABSENT }.into()
+    );
+    assert_eq!(
+        c.sender(alice)
+            .set_approval_for_all(Address::ZERO, true)
+            .motsu_unwrap_err(),
+        ERC721InvalidOperator {
+            operator: Address::ZERO
+        }
+        .into()
+    );
+    assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), alice);
+    assert_eq!(
+        c.sender(bob).balance_of(alice).motsu_unwrap(),
+        U256::from(1)
+    );
+}
+
+// ------------------------------------------------------------ safe transfers
+
+#[motsu::test]
+fn safe_transfer_to_an_account_without_code(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    c.sender(alice)
+        .safe_transfer_from(alice, bob, id)
+        .motsu_unwrap();
+    assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), bob);
+    c.sender(bob)
+        .safe_transfer_from_with_data(bob, alice, id, Bytes(vec![1, 2]))
+        .motsu_unwrap();
+    assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), alice);
+}
+
+#[motsu::test]
+fn safe_transfer_to_an_accepting_receiver(
+    c: Contract<IpCollection>,
+    r: Contract<ReceiverMock>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    c.sender(alice).approve(bob, id).motsu_unwrap();
+    // The operator passed on is msg.sender (bob), `from` the owner.
+    c.sender(bob)
+        .safe_transfer_from_with_data(alice, r.address(), id, Bytes(vec![9; 40]))
+        .motsu_unwrap();
+    assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), r.address());
+    let seen = r.sender(bob);
+    assert_eq!(seen.operator.get(), bob);
+    assert_eq!(seen.from.get(), alice);
+    assert_eq!(seen.token_id.get(), id);
+    assert_eq!(seen.data_len.get(), U256::from(40));
+    assert_eq!(seen.data_first.get().to::<u8>(), 9);
+}
+
+#[motsu::test]
+fn safe_transfer_to_refusing_receivers(
+    c: Contract<IpCollection>,
+    r: Contract<ReceiverMock>,
+    silent: Contract<SilentReceiver>,
+    owner: Address,
+    alice: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    let invalid: Error = ERC721InvalidReceiver {
+        receiver: r.address(),
+    }
+    .into();
+    // Wrong selector, then a right one with dirty padding.
+    for mode in [1u8, 3] {
+        r.sender(alice).set_mode(mode);
+        assert_eq!(
+            c.sender(alice)
+                .safe_transfer_from(alice, r.address(), id)
+                .motsu_unwrap_err(),
+            invalid
+        );
+    }
+    // Reverting with data: re-thrown verbatim.
+    r.sender(alice).set_mode(2);
+    assert_eq!(
+        c.sender(alice)
+            .safe_transfer_from(alice, r.address(), id)
+            .motsu_unwrap_err(),
+        Error::ReceiverRevert(
+            ReceiverSaysNo {
+                code: U256::from(7)
+            }
+            .abi_encode()
+        )
+    );
+    // Returning nothing.
+    assert_eq!(
+        c.sender(alice)
+            .safe_transfer_from_with_data(alice, silent.address(), id, Bytes(vec![]))
+            .motsu_unwrap_err(),
+        ERC721InvalidReceiver {
+            receiver: silent.address()
+        }
+        .into()
+    );
+    // Every failure was reverted.
+    assert_eq!(c.sender(alice).owner_of(id).motsu_unwrap(), alice);
+    assert_eq!(
+        c.sender(alice).balance_of(alice).motsu_unwrap(),
+        U256::from(1)
+    );
+}
+
+// ------------------------------------------------------------ metadata
+
+#[motsu::test]
+fn token_uri_prefers_own_uri_then_base_plus_id(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+) {
+    deploy(&c, owner);
+    let id1 = mint_to(&c, owner, alice);
+    let long = "ar://".to_string() + &"x".repeat(90);
+    let id2 = c
+        .sender(owner)
+        .mint(alice, long.clone(), Address::ZERO, bps(0))
+        .motsu_unwrap();
+    assert_eq!(
+        c.sender(alice).token_uri(id1).motsu_unwrap(),
+        "ipfs://base/1"
+    );
+    assert_eq!(c.sender(alice).token_uri(id2).motsu_unwrap(), long);
+    // No base URI: empty.
+    c.sender(owner).set_base_uri(String::new()).motsu_unwrap();
+    assert_eq!(c.sender(alice).token_uri(id1).motsu_unwrap(), "");
+    // Ids of several digits.
+    for _ in 0..9 {
+        mint_to(&c, owner, alice);
+    }
+    c.sender(owner)
+        .set_base_uri("https://x/".into())
+        .motsu_unwrap();
+    assert_eq!(
+        c.sender(alice).token_uri(U256::from(11)).motsu_unwrap(),
+        "https://x/11"
+    );
+}
+
+#[motsu::test]
+fn strings_of_every_length_round_trip(c: Contract<IpCollection>, owner: Address, alice: Address) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    for len in [0usize, 1, 31, 32, 33, 63, 64, 65, 200, 3] {
+        let uri: String = (0..len)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        c.sender(owner)
+            .set_token_uri(id, uri.clone())
+            .motsu_unwrap();
+        let expected = if uri.is_empty() {
+            "ipfs://base/1".to_string()
+        } else {
+            uri
+        };
+        assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), expected);
+    }
+    // Multi-byte UTF-8 survives.
+    c.sender(owner)
+        .set_token_uri(id, "ipfs://é✓🦀".into())
+        .motsu_unwrap();
+    assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), "ipfs://é✓🦀");
+}
+
+#[motsu::test]
+fn set_token_uri_roles_and_event(
+    c: Contract<IpCollection>,
+    owner: Address,
+    updater: Address,
+    alice: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    assert_eq!(
+        c.sender(updater)
+            .set_token_uri(id, "u".into())
+            .motsu_unwrap_err(),
+        CallerNotMetadataUpdater { account: updater }.into()
+    );
+    // The token owner is no metadata updater either.
+    assert_eq!(
+        c.sender(alice)
+            .set_token_uri(id, "u".into())
+            .motsu_unwrap_err(),
+        CallerNotMetadataUpdater { account: alice }.into()
+    );
+    c.sender(owner)
+        .set_metadata_updater(updater, true)
+        .motsu_unwrap();
+    c.sender(updater)
+        .set_token_uri(id, "ipfs://v2".into())
+        .motsu_unwrap();
+    c.assert_emitted(&MetadataUpdate { _tokenId: id });
+    assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), "ipfs://v2");
+    assert_eq!(
+        c.sender(updater)
+            .set_token_uri(ABSENT, "u".into())
+            .motsu_unwrap_err(),
+        ERC721NonexistentToken { tokenId: ABSENT }.into()
+    );
+    c.sender(owner)
+        .set_metadata_updater(updater, false)
+        .motsu_unwrap();
+    assert_eq!(
+        c.sender(updater)
+            .set_token_uri(id, "v3".into())
+            .motsu_unwrap_err(),
+        CallerNotMetadataUpdater { account: updater }.into()
+    );
+    assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), "ipfs://v2");
+}
+
+#[motsu::test]
+fn set_base_uri_emits_batch_update(c: Contract<IpCollection>, owner: Address, alice: Address) {
+    deploy(&c, owner);
+    c.sender(owner).set_base_uri("a/".into()).motsu_unwrap();
+    assert!(!c.emitted(&BatchMetadataUpdate {
+        _fromTokenId: ID1,
+        _toTokenId: U256::ZERO
+    }));
+    mint_to(&c, owner, alice);
+    mint_to(&c, owner, alice);
+    c.sender(owner).set_base_uri("b/".into()).motsu_unwrap();
+    c.assert_emitted(&BatchMetadataUpdate {
+        _fromTokenId: ID1,
+        _toTokenId: ID2,
+    });
+    assert_eq!(c.sender(alice).token_uri(ID2).motsu_unwrap(), "b/2");
+    assert_eq!(
+        c.sender(alice).set_base_uri("c/".into()).motsu_unwrap_err(),
+        CallerNotMetadataUpdater { account: alice }.into()
+    );
+}
+
+// ------------------------------------------------------------ mint + royalties
+
+#[motsu::test]
+fn mint_ids_are_sequential_and_role_gated(
+    c: Contract<IpCollection>,
+    owner: Address,
+    minter: Address,
+    alice: Address,
+) {
+    deploy(&c, owner);
+    assert_eq!(
+        c.sender(minter)
+            .mint(alice, String::new(), Address::ZERO, bps(0))
+            .motsu_unwrap_err(),
+        CallerNotMinter { account: minter }.into()
+    );
+    assert!(c.sender(alice).is_minter(owner));
+    assert!(!c.sender(alice).is_minter(minter));
+    c.sender(owner).set_minter(minter, true).motsu_unwrap();
+    c.assert_emitted(&MinterSet {
+        account: minter,
+        enabled: true,
+    });
+    assert!(c.sender(alice).is_minter(minter));
+    for expected in 1..=3u64 {
+        let id = c
+            .sender(minter)
+            .mint(alice, String::new(), Address::ZERO, bps(0))
+            .motsu_unwrap();
+        assert_eq!(id, U256::from(expected));
+    }
+    assert_eq!(c.sender(alice).total_supply(), U256::from(3));
+    assert_eq!(
+        c.sender(alice).balance_of(alice).motsu_unwrap(),
+        U256::from(3)
+    );
+    c.sender(owner).set_minter(minter, false).motsu_unwrap();
+    c.assert_emitted(&MinterSet {
+        account: minter,
+        enabled: false,
+    });
+    assert_eq!(
+        c.sender(minter)
+            .mint(alice, String::new(), Address::ZERO, bps(0))
+            .motsu_unwrap_err(),
+        CallerNotMinter { account: minter }.into()
+    );
+}
+
+#[motsu::test]
+fn mint_rejects_bad_input(c: Contract<IpCollection>, owner: Address, alice: Address) {
+    deploy(&c, owner);
+    assert_eq!(
+        c.sender(owner)
+            .mint(alice, String::new(), alice, bps(10_001))
+            .motsu_unwrap_err(),
+        ERC2981InvalidTokenRoyalty {
+            tokenId: ID1,
+            numerator: U256::from(10_001),
+            denominator: U256::from(10_000)
+        }
+        .into()
+    );
+    // Checked even when the default royalty applies.
+    assert_eq!(
+        c.sender(owner)
+            .mint(alice, String::new(), Address::ZERO, bps(20_000))
+            .motsu_unwrap_err(),
+        ERC2981InvalidTokenRoyalty {
+            tokenId: ID1,
+            numerator: U256::from(20_000),
+            denominator: U256::from(10_000)
+        }
+        .into()
+    );
+    assert_eq!(
+        c.sender(owner)
+            .mint(Address::ZERO, String::new(), Address::ZERO, bps(0))
+            .motsu_unwrap_err(),
+        ERC721InvalidReceiver {
+            receiver: Address::ZERO
+        }
+        .into()
+    );
+    assert_eq!(c.sender(owner).total_supply(), U256::ZERO);
+    // The id was not consumed.
+    assert_eq!(mint_to(&c, owner, alice), ID1);
+}
+
+#[motsu::test]
+fn per_token_and_default_royalties(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    artist: Address,
+) {
+    deploy(&c, owner);
+    let own = c
+        .sender(owner)
+        .mint(alice, String::new(), artist, bps(1_000))
+        .motsu_unwrap();
+    let default = mint_to(&c, owner, alice);
+    let zero = c
+        .sender(owner)
+        .mint(alice, String::new(), artist, bps(0))
+        .motsu_unwrap();
+    let price = U256::from(1_000_000);
+    assert_eq!(
+        c.sender(alice).royalty_info(own, price).motsu_unwrap(),
+        (artist, U256::from(100_000))
+    );
+    assert_eq!(
+        c.sender(alice).royalty_info(default, price).motsu_unwrap(),
+        (default_receiver(), U256::from(50_000))
+    );
+    assert_eq!(
+        c.sender(alice).royalty_info(zero, price).motsu_unwrap(),
+        (artist, U256::ZERO)
+    );
+    // Rounds down; exact for the largest sale price (no overflow panic).
+    assert_eq!(
+        c.sender(alice)
+            .royalty_info(own, U256::from(9))
+            .motsu_unwrap(),
+        (artist, U256::ZERO)
+    );
+    assert_eq!(
+        c.sender(alice).royalty_info(own, U256::MAX).motsu_unwrap(),
+        (artist, U256::MAX / U256::from(10))
+    );
+    let full = c
+        .sender(owner)
+        .mint(alice, String::new(), artist, bps(10_000))
+        .motsu_unwrap();
+    assert_eq!(
+        c.sender(alice).royalty_info(full, U256::MAX).motsu_unwrap(),
+        (artist, U256::MAX)
+    );
+}
+
+#[motsu::test]
+fn owner_updates_the_default_royalty(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    artist: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    assert_eq!(
+        c.sender(alice)
+            .set_default_royalty(artist, bps(100))
+            .motsu_unwrap_err(),
+        OwnableUnauthorizedAccount { account: alice }.into()
+    );
+    assert_eq!(
+        c.sender(owner)
+            .set_default_royalty(artist, bps(10_001))
+            .motsu_unwrap_err(),
+        ERC2981InvalidDefaultRoyalty {
+            numerator: U256::from(10_001),
+            denominator: U256::from(10_000)
+        }
+        .into()
+    );
+    assert_eq!(
+        c.sender(owner)
+            .set_default_royalty(Address::ZERO, bps(100))
+            .motsu_unwrap_err(),
+        ERC2981InvalidDefaultRoyaltyReceiver {
+            receiver: Address::ZERO
+        }
+        .into()
+    );
+    c.sender(owner)
+        .set_default_royalty(artist, bps(100))
+        .motsu_unwrap();
+    c.assert_emitted(&DefaultRoyaltySet {
+        receiver: artist,
+        royaltyBps: bps(100),
+    });
+    assert_eq!(
+        c.sender(alice)
+            .royalty_info(id, U256::from(10_000))
+            .motsu_unwrap(),
+        (artist, U256::from(100))
+    );
+    c.sender(owner)
+        .set_default_royalty(Address::ZERO, bps(0))
+        .motsu_unwrap();
+    assert_eq!(
+        c.sender(alice)
+            .royalty_info(id, U256::from(10_000))
+            .motsu_unwrap(),
+        (Address::ZERO, U256::ZERO)
+    );
+}
+
+// ------------------------------------------------------------ ERC-4907
+
+#[motsu::test]
+fn holders_set_unlocked_users(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+    user: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    c.sender(alice).set_user(id, user, NOW + 100).motsu_unwrap();
+    c.assert_emitted(&UpdateUser {
+        tokenId: id,
+        user,
+        expires: NOW + 100,
+    });
+    assert_eq!(c.sender(bob).user_of(id).motsu_unwrap(), user);
+    assert_eq!(
+        c.sender(bob).user_expires(id).motsu_unwrap(),
+        U256::from(NOW + 100)
+    );
+    assert!(!c.sender(bob).lease_locked(id).motsu_unwrap());
+    // The owner replaces and shortens an unlocked user at will.
+    c.sender(alice).set_user(id, bob, NOW + 10).motsu_unwrap();
+    assert_eq!(c.sender(bob).user_of(id).motsu_unwrap(), bob);
+    // Approved accounts and operators may set users too.
+    c.sender(alice).approve(bob, id).motsu_unwrap();
+    c.sender(bob).set_user(id, user, NOW + 20).motsu_unwrap();
+    c.sender(alice).approve(Address::ZERO, id).motsu_unwrap();
+    c.sender(alice)
+        .set_approval_for_all(bob, true)
+        .motsu_unwrap();
+    c.sender(bob).set_user(id, bob, NOW + 30).motsu_unwrap();
+    assert_eq!(c.sender(bob).user_of(id).motsu_unwrap(), bob);
+    // Clearing.
+    c.sender(alice)
+        .set_user(id, Address::ZERO, 0)
+        .motsu_unwrap();
+    c.assert_emitted(&UpdateUser {
+        tokenId: id,
+        user: Address::ZERO,
+        expires: 0,
+    });
+    assert_eq!(c.sender(bob).user_of(id).motsu_unwrap(), Address::ZERO);
+    assert_eq!(c.sender(bob).user_expires(id).motsu_unwrap(), U256::ZERO);
+}
+
+#[motsu::test]
+fn set_user_rejects_bad_input(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    assert_eq!(
+        c.sender(bob).set_user(id, bob, NOW + 1).motsu_unwrap_err(),
+        ERC721InsufficientApproval {
+            operator: bob,
+            tokenId: id
+        }
+        .into()
+    );
+    assert_eq!(
+        c.sender(alice)
+            .set_user(ABSENT, bob, NOW + 1)
+            .motsu_unwrap_err(),
+        ERC721NonexistentToken { tokenId: ABSENT }.into()
+    );
+    assert_eq!(
+        c.sender(alice)
+            .set_user(id, bob, NOW - 1)
+            .motsu_unwrap_err(),
+        UserExpiryInPast {
+            expires: NOW - 1,
+            timestamp: NOW
+        }
+        .into()
+    );
+    assert_eq!(c.sender(alice).user_of(id).motsu_unwrap(), Address::ZERO);
+    assert_eq!(c.sender(alice).user_expires(id).motsu_unwrap(), U256::ZERO);
+}
+
+#[motsu::test]
+fn user_lapses_after_expires_with_no_transaction(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    user: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    // Expiring exactly now is accepted, and the user holds at `expires`.
+    c.sender(alice).set_user(id, user, NOW).motsu_unwrap();
+    assert_eq!(c.sender(alice).user_of(id).motsu_unwrap(), user);
+    // One second later (`expires < now`) the user is gone.
+    age_lease(&c, id, 1);
+    assert_eq!(c.sender(alice).user_of(id).motsu_unwrap(), Address::ZERO);
+    // `userExpires` still reports the stored time, as in the reference.
+    assert_eq!(
+        c.sender(alice).user_expires(id).motsu_unwrap(),
+        U256::from(NOW - 1)
+    );
+}
+
+#[motsu::test]
+fn lease_operators_set_locked_leases(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    market: Address,
+    user: Address,
+    other: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    assert_eq!(
+        c.sender(market)
+            .set_user(id, user, NOW + 100)
+            .motsu_unwrap_err(),
+        ERC721InsufficientApproval {
+            operator: market,
+            tokenId: id
+        }
+        .into()
+    );
+    c.sender(alice)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    c.assert_emitted(&LeaseOperatorSet {
+        owner: alice,
+        operator: market,
+        approved: true,
+    });
+    assert!(c.sender(user).is_lease_operator(alice, market));
+    assert!(!c.sender(user).is_lease_operator(market, alice));
+
+    c.sender(market)
+        .set_user(id, user, NOW + 100)
+        .motsu_unwrap();
+    assert!(c.sender(user).lease_locked(id).motsu_unwrap());
+    assert_eq!(c.sender(user).user_of(id).motsu_unwrap(), user);
+    // A lease operator can never transfer.
+    assert_eq!(
+        c.sender(market)
+            .transfer_from(alice, market, id)
+            .motsu_unwrap_err(),
+        ERC721InsufficientApproval {
+            operator: market,
+            tokenId: id
+        }
+        .into()
+    );
+
+    // The owner can neither replace, shorten, extend nor clear it.
+    let locked: Error = LeaseLocked {
+        tokenId: id,
+        user,
+        expires: NOW + 100,
+    }
+    .into();
+    for (who, exp) in [
+        (other, NOW + 200),
+        (user, NOW + 50),
+        (user, NOW + 200),
+        (Address::ZERO, 0),
+    ] {
+        assert_eq!(
+            c.sender(alice).set_user(id, who, exp).motsu_unwrap_err(),
+            locked
+        );
+    }
+    // The operator can only renew it: same user, not earlier.
+    assert_eq!(
+        c.sender(market)
+            .set_user(id, other, NOW + 200)
+            .motsu_unwrap_err(),
+        locked
+    );
+    assert_eq!(
+        c.sender(market)
+            .set_user(id, user, NOW + 99)
+            .motsu_unwrap_err(),
+        locked
+    );
+    assert_eq!(
+        c.sender(market)
+            .set_user(id, Address::ZERO, 0)
+            .motsu_unwrap_err(),
+        locked
+    );
+    c.sender(market)
+        .set_user(id, user, NOW + 300)
+        .motsu_unwrap();
+    c.assert_emitted(&UpdateUser {
+        tokenId: id,
+        user,
+        expires: NOW + 300,
+    });
+    assert_eq!(
+        c.sender(user).user_expires(id).motsu_unwrap(),
+        U256::from(NOW + 300)
+    );
+
+    // Once expired, the owner may set users again (unlocked).
+    age_lease(&c, id, 301);
+    assert!(!c.sender(user).lease_locked(id).motsu_unwrap());
+    c.sender(alice).set_user(id, other, NOW + 5).motsu_unwrap();
+    assert!(!c.sender(user).lease_locked(id).motsu_unwrap());
+    assert_eq!(c.sender(user).user_of(id).motsu_unwrap(), other);
+
+    // A revoked operator is an ordinary stranger again.
+    c.sender(alice)
+        .set_lease_operator(market, false)
+        .motsu_unwrap();
+    c.assert_emitted(&LeaseOperatorSet {
+        owner: alice,
+        operator: market,
+        approved: false,
+    });
+    assert_eq!(
+        c.sender(market)
+            .set_user(id, user, NOW + 1)
+            .motsu_unwrap_err(),
+        ERC721InsufficientApproval {
+            operator: market,
+            tokenId: id
+        }
+        .into()
+    );
+    assert_eq!(
+        c.sender(alice)
+            .set_lease_operator(Address::ZERO, true)
+            .motsu_unwrap_err(),
+        ERC721InvalidOperator {
+            operator: Address::ZERO
+        }
+        .into()
+    );
+}
+
+#[motsu::test]
+fn transfers_clear_unlocked_users_and_keep_locked_leases(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+    market: Address,
+    user: Address,
+) {
+    deploy(&c, owner);
+    let unlocked = mint_to(&c, owner, alice);
+    let locked = mint_to(&c, owner, alice);
+    c.sender(alice)
+        .set_user(unlocked, user, NOW + 100)
+        .motsu_unwrap();
+    c.sender(alice)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    c.sender(market)
+        .set_user(locked, user, NOW + 100)
+        .motsu_unwrap();
+
+    // Transfer to oneself changes nothing.
+    c.sender(alice)
+        .transfer_from(alice, alice, unlocked)
+        .motsu_unwrap();
+    assert_eq!(c.sender(bob).user_of(unlocked).motsu_unwrap(), user);
+
+    c.sender(alice)
+        .transfer_from(alice, bob, unlocked)
+        .motsu_unwrap();
+    c.assert_emitted(&UpdateUser {
+        tokenId: unlocked,
+        user: Address::ZERO,
+        expires: 0,
+    });
+    assert_eq!(
+        c.sender(bob).user_of(unlocked).motsu_unwrap(),
+        Address::ZERO
+    );
+
+    // The licence binds the next owner: it survives a (safe) transfer.
+    c.sender(alice)
+        .safe_transfer_from(alice, bob, locked)
+        .motsu_unwrap();
+    assert_eq!(c.sender(bob).user_of(locked).motsu_unwrap(), user);
+    assert!(c.sender(bob).lease_locked(locked).motsu_unwrap());
+    assert_eq!(
+        c.sender(bob)
+            .set_user(locked, bob, NOW + 1_000)
+            .motsu_unwrap_err(),
+        LeaseLocked {
+            tokenId: locked,
+            user,
+            expires: NOW + 100
+        }
+        .into()
+    );
+    // Alice's lease operator no longer acts for the token.
+    assert_eq!(
+        c.sender(market)
+            .set_user(locked, user, NOW + 500)
+            .motsu_unwrap_err(),
+        ERC721InsufficientApproval {
+            operator: market,
+            tokenId: locked
+        }
+        .into()
+    );
+
+    // An expired locked lease is cleared by the next transfer.
+    age_lease(&c, locked, 101);
+    c.sender(bob)
+        .transfer_from(bob, alice, locked)
+        .motsu_unwrap();
+    assert_eq!(
+        c.sender(bob).user_expires(locked).motsu_unwrap(),
+        U256::ZERO
+    );
+    assert!(!c.sender(bob).lease_locked(locked).motsu_unwrap());
+}
+
+// ------------------------------------------------------------ ownership and roles
+
+#[motsu::test]
+fn two_step_ownership(c: Contract<IpCollection>, owner: Address, next: Address, eve: Address) {
+    deploy(&c, owner);
+    assert_eq!(
+        c.sender(eve).transfer_ownership(eve).motsu_unwrap_err(),
+        OwnableUnauthorizedAccount { account: eve }.into()
+    );
+    c.sender(owner).transfer_ownership(next).motsu_unwrap();
+    c.assert_emitted(&OwnershipTransferStarted {
+        previousOwner: owner,
+        newOwner: next,
+    });
+    assert_eq!(c.sender(eve).pending_owner(), next);
+    assert_eq!(c.sender(eve).owner(), owner);
+    assert_eq!(
+        c.sender(eve).accept_ownership().motsu_unwrap_err(),
+        OwnableUnauthorizedAccount { account: eve }.into()
+    );
+    c.sender(next).accept_ownership().motsu_unwrap();
+    c.assert_emitted(&OwnershipTransferred {
+        previousOwner: owner,
+        newOwner: next,
+    });
+    assert_eq!(c.sender(eve).owner(), next);
+    assert_eq!(c.sender(eve).pending_owner(), Address::ZERO);
+    // The old owner lost its implicit roles.
+    assert!(!c.sender(eve).is_minter(owner));
+    assert!(c.sender(eve).is_metadata_updater(next));
+    assert_eq!(
+        c.sender(owner).pause().motsu_unwrap_err(),
+        OwnableUnauthorizedAccount { account: owner }.into()
+    );
+}
+
+#[motsu::test]
+fn renouncing_ownership(c: Contract<IpCollection>, owner: Address, eve: Address) {
+    deploy(&c, owner);
+    assert_eq!(
+        c.sender(eve).renounce_ownership().motsu_unwrap_err(),
+        OwnableUnauthorizedAccount { account: eve }.into()
+    );
+    c.sender(owner).transfer_ownership(eve).motsu_unwrap();
+    c.sender(owner).renounce_ownership().motsu_unwrap();
+    c.assert_emitted(&OwnershipTransferred {
+        previousOwner: owner,
+        newOwner: Address::ZERO,
+    });
+    assert_eq!(c.sender(eve).owner(), Address::ZERO);
+    // The pending transfer died with it.
+    assert_eq!(
+        c.sender(eve).accept_ownership().motsu_unwrap_err(),
+        OwnableUnauthorizedAccount { account: eve }.into()
+    );
+    assert_eq!(
+        c.sender(owner).set_minter(eve, true).motsu_unwrap_err(),
+        OwnableUnauthorizedAccount { account: owner }.into()
+    );
+}
+
+#[motsu::test]
+fn role_management_errors(c: Contract<IpCollection>, owner: Address, eve: Address) {
+    deploy(&c, owner);
+    let unauthorized: Error = OwnableUnauthorizedAccount { account: eve }.into();
+    assert_eq!(
+        c.sender(eve).set_minter(eve, true).motsu_unwrap_err(),
+        unauthorized
+    );
+    assert_eq!(
+        c.sender(eve)
+            .set_metadata_updater(eve, true)
+            .motsu_unwrap_err(),
+        unauthorized
+    );
+    let zero: Error = InvalidAccount {
+        account: Address::ZERO,
+    }
+    .into();
+    assert_eq!(
+        c.sender(owner)
+            .set_minter(Address::ZERO, true)
+            .motsu_unwrap_err(),
+        zero
+    );
+    assert_eq!(
+        c.sender(owner)
+            .set_metadata_updater(Address::ZERO, true)
+            .motsu_unwrap_err(),
+        zero
+    );
+    // Roles are independent bits.
+    c.sender(owner)
+        .set_metadata_updater(eve, true)
+        .motsu_unwrap();
+    c.assert_emitted(&MetadataUpdaterSet {
+        account: eve,
+        enabled: true,
+    });
+    assert!(c.sender(eve).is_metadata_updater(eve));
+    assert!(!c.sender(eve).is_minter(eve));
+    c.sender(owner).set_minter(eve, true).motsu_unwrap();
+    c.sender(owner)
+        .set_metadata_updater(eve, false)
+        .motsu_unwrap();
+    assert!(c.sender(eve).is_minter(eve));
+    assert!(!c.sender(eve).is_metadata_updater(eve));
+}
+
+// ------------------------------------------------------------ pause
+
+#[motsu::test]
+fn pause_stops_mints_and_transfers_only(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    assert_eq!(
+        c.sender(alice).pause().motsu_unwrap_err(),
+        OwnableUnauthorizedAccount { account: alice }.into()
+    );
+    assert_eq!(
+        c.sender(owner).unpause().motsu_unwrap_err(),
+        ExpectedPause {}.into()
+    );
+    c.sender(owner).pause().motsu_unwrap();
+    c.assert_emitted(&Paused { account: owner });
+    assert!(c.sender(alice).paused());
+    assert_eq!(
+        c.sender(owner).pause().motsu_unwrap_err(),
+        EnforcedPause {}.into()
+    );
+
+    let paused: Error = EnforcedPause {}.into();
+    assert_eq!(
+        c.sender(alice)
+            .transfer_from(alice, bob, id)
+            .motsu_unwrap_err(),
+        paused
+    );
+    assert_eq!(
+        c.sender(alice)
+            .safe_transfer_from(alice, bob, id)
+            .motsu_unwrap_err(),
+        paused
+    );
+    assert_eq!(
+        c.sender(alice)
+            .safe_transfer_from_with_data(alice, bob, id, Bytes(vec![1]))
+            .motsu_unwrap_err(),
+        paused
+    );
+    assert_eq!(
+        c.sender(owner)
+            .mint(alice, String::new(), Address::ZERO, bps(0))
+            .motsu_unwrap_err(),
+        paused
+    );
+    // Approvals, leases, metadata and views still work.
+    c.sender(alice).approve(bob, id).motsu_unwrap();
+    c.sender(alice).set_user(id, bob, NOW + 1).motsu_unwrap();
+    c.sender(owner).set_token_uri(id, "p".into()).motsu_unwrap();
+    assert_eq!(c.sender(bob).user_of(id).motsu_unwrap(), bob);
+    assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), alice);
+
+    assert_eq!(
+        c.sender(alice).unpause().motsu_unwrap_err(),
+        OwnableUnauthorizedAccount { account: alice }.into()
+    );
+    c.sender(owner).unpause().motsu_unwrap();
+    c.assert_emitted(&Unpaused { account: owner });
+    assert!(!c.sender(alice).paused());
+    c.sender(bob).transfer_from(alice, bob, id).motsu_unwrap();
+    assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), bob);
+}
