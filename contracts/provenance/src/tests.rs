@@ -1514,3 +1514,81 @@ fn error_encoding_matches_alloy() {
     );
     check(Error::Overflow, ProvenanceOverflow {});
 }
+
+#[motsu::test]
+fn commit_at_the_last_block_overflows(reg: Contract<ProvenanceRegistry>, alice: Address) {
+    // `commit` stores `block + 1`; at block u64::MAX that overflows.
+    EXTRA_BLOCKS.with(|b| b.set(u64::MAX));
+    let err = reg.sender(alice).commit(B256::repeat_byte(1)).unwrap_err();
+    assert_eq!(enc(err), enc(Error::Overflow(ProvenanceOverflow {})));
+    assert_eq!(
+        reg.sender(alice)
+            .commit_ready_at(alice, B256::repeat_byte(1)),
+        0
+    );
+    assert!(reg.all_events().is_empty());
+}
+
+#[motsu::test]
+fn provenance_of_a_missing_record(reg: Contract<ProvenanceRegistry>, alice: Address) {
+    let c = Address::repeat_byte(0xcc);
+    let err = reg
+        .sender(alice)
+        .provenance_of(c, U256::from(3))
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::NonexistentRecord(ProvenanceNonexistentRecord {
+            collection: c,
+            id: U256::from(3)
+        }))
+    );
+    assert!(!reg.sender(alice).has_provenance(c, U256::from(3)));
+}
+
+#[motsu::test]
+fn long_and_unicode_model_texts_round_trip(reg: Contract<ProvenanceRegistry>, alice: Address) {
+    let version = String::from("Stable Diffusion XL 1.0 — refiner «β» 🦊 build 2026-11");
+    let uri: String =
+        "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/".repeat(3);
+    let empty = reg
+        .sender(alice)
+        .register_model(
+            WEIGHTS,
+            String::new(),
+            String::new(),
+            ATTESTER,
+            U256::ZERO,
+            false,
+            Address::ZERO,
+            U256::ZERO,
+        )
+        .motsu_unwrap();
+    let id = reg
+        .sender(alice)
+        .register_model(
+            WEIGHTS,
+            version.clone(),
+            uri.clone(),
+            ATTESTER,
+            U256::ZERO,
+            false,
+            Address::ZERO,
+            U256::ZERO,
+        )
+        .motsu_unwrap();
+    let m = reg.sender(alice).model_of(id).motsu_unwrap();
+    assert_eq!((m.3, m.4), (version.clone(), uri.clone()));
+    let e = reg.sender(alice).model_of(empty).motsu_unwrap();
+    assert_eq!((e.3, e.4), (String::new(), String::new()));
+    reg.assert_emitted(&ModelRegistered {
+        modelId: id,
+        owner: alice,
+        parentModelId: U256::ZERO,
+        weightsHash: WEIGHTS,
+        attester: ATTESTER,
+        commitReveal: false,
+        version,
+        uri,
+    });
+}
