@@ -427,16 +427,13 @@ impl ShareVault {
         if asset.is_zero() {
             return Err(Error::InvalidAsset(InvalidAsset { asset }));
         }
+        // The sum saturates: an overflowing total shows as 2^256 − 1.
         let supply = holders
             .iter()
-            .try_fold(U256::ZERO, |sum, h| sum.checked_add(h.1))
-            .filter(|s| logic::valid_supply(*s))
-            .ok_or_else(|| {
-                let shown = holders
-                    .iter()
-                    .fold(U256::ZERO, |sum, h| sum.saturating_add(h.1));
-                Error::InvalidSupply(InvalidSupply { supply: shown })
-            })?;
+            .fold(U256::ZERO, |sum, h| sum.saturating_add(h.1));
+        if !logic::valid_supply(supply) {
+            return Err(Error::InvalidSupply(InvalidSupply { supply }));
+        }
         let (Some(name_words), Some([symbol_word])) =
             (logic::pack_str::<3>(&name), logic::pack_str::<1>(&symbol))
         else {
@@ -615,12 +612,12 @@ impl ShareVault {
         self.require_revenue_token(token)?;
         let mut acc = self.acc.get(token);
         let mut corr = self.corr.getter(holder).get(token);
-        if let Some((_, fresh)) = self.pending(token) {
-            let supply = self.total_supply.get();
-            if !supply.is_zero() {
-                acc = logic::accrue(acc, fresh, supply).unwrap_or(acc);
-            } else if !holder.is_zero() && holder == self.redeemer.get() {
-                corr = logic::on_credit(corr, fresh).unwrap_or(corr);
+        if let Some(p) = self.pending(token) {
+            acc = p.acc;
+            if let Some((redeemer, credited)) = p.credit {
+                if redeemer == holder {
+                    corr = credited;
+                }
             }
         }
         Ok(logic::claimable(acc, self.balances.get(holder), corr)?)
@@ -830,26 +827,29 @@ impl ShareVault {
     /// [`Error::UnexpectedAsset`] from a hook for anything else.
     #[fallback]
     pub fn fallback(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-        let word = |i: usize| {
-            calldata
-                .get(4 + 32 * i..36 + 32 * i)
-                .map(U256::from_be_slice)
-        };
         let selector = calldata.get(..4).unwrap_or_default();
-        let (id, units) = if selector == ON_ERC721_RECEIVED {
-            (word(2), Some(U256::ZERO))
+        let units_at = if selector == ON_ERC721_RECEIVED {
+            None
         } else if selector == ON_ERC1155_RECEIVED {
-            (word(2), word(3).filter(|v| !v.is_zero()))
+            Some(100)
         } else {
             return Err(Vec::new());
         };
-        match (id, units) {
-            (Some(id), Some(units)) => self.receive_asset(id, units)?,
-            (id, _) => return Err(self.unexpected(id.unwrap_or_default()).into()),
+        // Truncated arguments read as zero, which no vault accepts.
+        let word = |at: usize| {
+            calldata
+                .get(at..at + 32)
+                .map(U256::from_be_slice)
+                .unwrap_or_default()
+        };
+        let (id, units) = (word(68), units_at.map_or(U256::ZERO, word));
+        if units_at.is_some() && units.is_zero() {
+            return Err(self.unexpected(id).into());
         }
-        let mut magic = [0u8; 32];
-        magic[..4].copy_from_slice(selector);
-        Ok(magic.to_vec())
+        self.receive_asset(id, units)?;
+        let mut magic = selector.to_vec();
+        magic.resize(32, 0);
+        Ok(magic)
     }
 
     /// ERC-165: ERC-165, `IERC721Receiver`, `IERC1155Receiver`.
@@ -995,44 +995,56 @@ impl ShareVault {
         }
     }
 
-    /// `(balance, fresh revenue)` of `token` if some revenue is unaccounted.
-    fn pending(&self, token: Address) -> Option<(U256, U256)> {
+    /// What accounting the unaccounted revenue of `token` would do, if there
+    /// is any and it can be accounted: the vault's balance, the amount, and
+    /// either the new accumulator (shares exist) or the redeemer and its new
+    /// correction (after redemption).
+    fn pending(&self, token: Address) -> Option<Pending> {
         let balance = self.token_balance(token)?;
         let fresh = logic::fresh(balance, self.accounted.get(token));
-        (!fresh.is_zero()).then_some((balance, fresh))
+        if fresh.is_zero() {
+            return None;
+        }
+        let supply = self.total_supply.get();
+        let acc = self.acc.get(token);
+        if supply.is_zero() {
+            let redeemer = self.redeemer.get();
+            if redeemer.is_zero() {
+                return None;
+            }
+            let corr = logic::on_credit(self.corr.getter(redeemer).get(token), fresh).ok()?;
+            Some(Pending {
+                balance,
+                fresh,
+                acc,
+                credit: Some((redeemer, corr)),
+            })
+        } else {
+            let acc = logic::accrue(acc, fresh, supply)?;
+            Some(Pending {
+                balance,
+                fresh,
+                acc,
+                credit: None,
+            })
+        }
     }
 
     /// Accounts the revenue of `token` that arrived since the last
-    /// interaction, and returns the (updated) accumulator. Shares it among the
-    /// holders or, after redemption, credits it to the redeemer. Never fails:
-    /// revenue that cannot be accounted (beyond the documented bounds, or
-    /// before initialisation) stays pending.
+    /// interaction ([`Self::pending`]) and returns the accumulator. Never
+    /// fails: revenue that cannot be accounted (beyond the documented bounds,
+    /// or before initialisation) stays pending.
     fn sync(&mut self, token: Address) -> U256 {
-        let acc = self.acc.get(token);
-        let Some((balance, fresh)) = self.pending(token) else {
-            return acc;
+        let Some(p) = self.pending(token) else {
+            return self.acc.get(token);
         };
-        let supply = self.total_supply.get();
-        let acc = if supply.is_zero() {
-            let redeemer = self.redeemer.get();
-            if redeemer.is_zero() {
-                return acc;
-            }
-            let Ok(corr) = logic::on_credit(self.corr.getter(redeemer).get(token), fresh) else {
-                return acc;
-            };
-            self.corr.setter(redeemer).insert(token, corr);
-            acc
-        } else {
-            let Some(next) = logic::accrue(acc, fresh, supply) else {
-                return acc;
-            };
-            self.acc.insert(token, next);
-            next
-        };
-        self.accounted.insert(token, balance);
-        emit(&[RevenueAccrued::SIGNATURE_HASH, aw(token)], &[uw(fresh)]);
-        acc
+        match p.credit {
+            Some((redeemer, corr)) => self.corr.setter(redeemer).insert(token, corr),
+            None => self.acc.insert(token, p.acc),
+        }
+        self.accounted.insert(token, p.balance);
+        emit(&[RevenueAccrued::SIGNATURE_HASH, aw(token)], &[uw(p.fresh)]);
+        p.acc
     }
 
     /// Hook run when `shares` move from `from` to `to` (zero: burn): accounts
@@ -1063,6 +1075,14 @@ impl ShareVault {
         }
         Ok(())
     }
+}
+
+/// See [`ShareVault::pending`].
+struct Pending {
+    balance: U256,
+    fresh: U256,
+    acc: U256,
+    credit: Option<(Address, I256)>,
 }
 
 /// Pays `amount` of `token` (zero address: ETH, with all gas) to `to`.

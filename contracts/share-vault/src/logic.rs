@@ -136,38 +136,56 @@ pub fn claimable(acc: U256, balance: U256, corr: I256) -> Result<U256, Overflow>
     Ok(unclaimed_magnified(acc, balance, corr)? >> 128)
 }
 
-/// Correction of a holder after `shares` left its balance (transfer out, burn).
+/// `corr + a·b` (`add`) or `corr − a·b`: every correction update is one of
+/// these (one function keeps the WASM small).
+///
+/// # Errors
+/// [`Overflow`] if out of range.
+pub fn adjust(corr: I256, a: U256, b: U256, add: bool) -> Result<I256, Overflow> {
+    let delta = magnified(a, b)?;
+    if add {
+        corr.checked_add(delta)
+    } else {
+        corr.checked_sub(delta)
+    }
+    .ok_or(Overflow)
+}
+
+/// Correction of a holder after `shares` left its balance (transfer out,
+/// burn): `corr + acc·shares`.
 ///
 /// # Errors
 /// [`Overflow`] if out of range.
 pub fn on_send(corr: I256, acc: U256, shares: U256) -> Result<I256, Overflow> {
-    corr.checked_add(magnified(acc, shares)?).ok_or(Overflow)
+    adjust(corr, acc, shares, true)
 }
 
 /// Correction of a holder after `shares` arrived in its balance (transfer in,
-/// mint).
+/// mint): `corr − acc·shares`.
 ///
 /// # Errors
 /// [`Overflow`] if out of range.
 pub fn on_receive(corr: I256, acc: U256, shares: U256) -> Result<I256, Overflow> {
-    corr.checked_sub(magnified(acc, shares)?).ok_or(Overflow)
+    adjust(corr, acc, shares, false)
 }
 
-/// Correction of a holder after `amount` was paid out to it.
+/// Correction of a holder after `amount` was paid out to it:
+/// `corr − amount·SCALE`.
 ///
 /// # Errors
 /// [`Overflow`] if out of range.
 pub fn on_claim(corr: I256, amount: U256) -> Result<I256, Overflow> {
-    corr.checked_sub(magnified(amount, SCALE)?).ok_or(Overflow)
+    adjust(corr, amount, SCALE, false)
 }
 
 /// Correction of a holder credited `amount` directly (revenue that arrives
-/// after redemption, when no shares exist, goes to the redeemer).
+/// after redemption, when no shares exist, goes to the redeemer):
+/// `corr + amount·SCALE`.
 ///
 /// # Errors
 /// [`Overflow`] if out of range.
 pub fn on_credit(corr: I256, amount: U256) -> Result<I256, Overflow> {
-    corr.checked_add(magnified(amount, SCALE)?).ok_or(Overflow)
+    adjust(corr, amount, SCALE, true)
 }
 
 /// What the factory passes to a new vault's `initialize`, packed by
