@@ -162,7 +162,7 @@ mod tests {
             decompress_program(&[0xEF, 0xF0, 0x00], 10),
             Err(FormatError::NotStylus)
         );
-        let mut dict = code.clone();
+        let mut dict = code;
         dict[3] = 1;
         assert_eq!(
             decompress_program(&dict, 10),
