@@ -38,14 +38,24 @@
 //!
 //! `verify(prompt, aigcData, proof)` needs to know which record it is about:
 //! `proof` is [`encode_proof`]`(collection, id, signature)`, i.e.
-//! `abi.encodePacked(address collection, uint256 id, bytes65 signature)`
-//! (117 bytes), and `aigcData` is the 32-byte content hash.
+//! `abi.encodePacked(address collection, uint256 id, bytes signature)` with
+//! the 65-byte signature (117 bytes in all), and `aigcData` is the 32-byte
+//! content hash.
 //!
 //! # Commit–reveal
 //!
 //! For models that require it, the creator first calls `commit(c)` with
 //! `c =` [`record_commitment`]`(record)` (the record's EIP-712 struct hash),
 //! and writes the record at least one block later.
+//!
+//! # Native (off-chain) use
+//!
+//! Depend on `provenance` with the `offchain` feature: stylus-sdk switches
+//! alloy's `keccak256` to the Stylus `native_keccak256` hostio, which a
+//! native binary cannot link; `offchain` turns on the pure-Rust keccak.
+//! Sign [`record_digest`] with the attester key (any secp256k1 signer that
+//! returns `r ‖ s ‖ v`), then pass the signature to `recordProvenance` /
+//! `attest`, or [`encode_proof`] it for `verify`.
 
 use alloc::vec::Vec;
 
