@@ -16,7 +16,7 @@ use alloy::providers::Provider;
 use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
 use anyhow::{bail, Context, Result};
 
-use crate::manifest::{ContractRecord, Manifest, TxRecord};
+use crate::manifest::{Manifest, TxRecord};
 use crate::stylus::{self, Activation};
 
 /// What the engine did for one step.
@@ -245,11 +245,7 @@ impl<P: Provider<Ethereum>> Engine<P> {
     }
 
     fn record_contract(&mut self, name: &str, address: Address, code_hash: B256) {
-        let entry = self
-            .manifest
-            .contracts
-            .entry(name.to_string())
-            .or_insert_with(ContractRecord::default);
+        let entry = self.manifest.contracts.entry(name.to_string()).or_default();
         entry.address = address;
         entry.code_hash = code_hash;
     }

@@ -28,8 +28,8 @@ pub async fn print(rpc_url: &str, manifest: &Manifest) -> Result<()> {
         );
     }
     println!(
-        "{:<18} {:<44} {:<12} {}",
-        "contract", "address", "state", "detail"
+        "{:<18} {:<44} {:<12} detail",
+        "contract", "address", "state"
     );
     for (name, c) in &manifest.contracts {
         let code = provider.get_code_at(c.address).await?;
