@@ -138,7 +138,8 @@ pub fn select_toolchain(root: &Path) -> Result<Toolchain> {
     Ok(Toolchain::Debian)
 }
 
-/// Compiles the given contracts to WASM in one cargo invocation and returns
+/// Compiles the given contracts to WASM in one cargo invocation (callers pass
+/// one contract at a time; see [`build_all`]) and returns
 /// the directory holding `<lib_name>.wasm` files.
 ///
 /// # Errors
@@ -276,7 +277,13 @@ pub fn build_all(root: &Path, only: &[String]) -> Result<Vec<Artifact>> {
         "building {} contract(s) with the {toolchain:?} toolchain",
         crates.len()
     );
-    let dir = compile(root, toolchain, &crates)?;
+    // One cargo invocation per contract: building several packages together
+    // unifies their dependencies' features, which makes each WASM larger than
+    // what cargo-stylus (one package at a time) would deploy.
+    let mut dir = PathBuf::new();
+    for c in &crates {
+        dir = compile(root, toolchain, std::slice::from_ref(c))?;
+    }
     let out_dir = root.join("target/wasm");
     let artifacts = crates
         .iter()
