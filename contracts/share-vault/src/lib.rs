@@ -26,8 +26,28 @@
 //!
 //! Vaults are deployed by the vault factory as minimal proxies delegating to
 //! one activated instance of this contract, then initialised in the same
-//! transaction. Fee-on-transfer and rebasing tokens are unsupported as
-//! revenue tokens.
+//! transaction.
+//!
+//! **Limits and trust.**
+//! * Every share transfer first accounts pending revenue of every revenue
+//!   token (one `balanceOf` static call per ERC-20) and updates two
+//!   corrections per token that has ever earned revenue: bounded by the
+//!   9-token allow-list, independent of the number of holders.
+//! * A revenue token whose `balanceOf` reverts is skipped (its new revenue is
+//!   accounted later, to the holders of that time): a broken token never
+//!   blocks transfers, claims of other tokens or redemption. Fee-on-transfer
+//!   and rebasing tokens are unsupported. Revenue beyond ~2^127 base units of
+//!   one token in total is left unaccounted rather than overflowing.
+//! * The curator is trusted with leasing: a lease offer it publishes through
+//!   [`ShareVault::curator_call`] names its own payee, which the vault cannot
+//!   check generically (a market may insist that a vault's offers pay the
+//!   vault). It can never move the asset, approve it, or touch the vault's
+//!   revenue tokens.
+//! * Contract holders that cannot receive ETH cannot claim ETH (the claim
+//!   reverts with [`EthTransferFailed`]; nothing is lost, the amount stays
+//!   claimable).
+//! * No buyout and no EIP-2612 `permit`: both exceed the 24 KiB code limit
+//!   this contract is already close to.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // On-chain builds are `no_std`: std's panic runtime and message formatting
 // would otherwise be linked in.

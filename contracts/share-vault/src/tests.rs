@@ -839,6 +839,14 @@ fn share_transfers_and_allowances(
     assert_eq!(vault.sender(alice).balance_of(alice), u(700));
     assert_eq!(vault.sender(alice).balance_of(bob), u(240));
     assert_eq!(vault.sender(alice).balance_of(carol), u(60));
+    // An infinite allowance is not spent (as OpenZeppelin).
+    vault.sender(alice).approve(carol, U256::MAX).motsu_unwrap();
+    vault
+        .sender(carol)
+        .transfer_from(alice, carol, u(10))
+        .motsu_unwrap();
+    assert_eq!(vault.sender(alice).allowance(alice, carol), U256::MAX);
+    assert_eq!(vault.sender(alice).balance_of(alice), u(690));
     // Zero-value and self transfers are fine.
     assert!(vault.sender(alice).transfer(bob, U256::ZERO).motsu_unwrap());
     assert!(vault.sender(alice).transfer(alice, u(5)).motsu_unwrap());
@@ -887,6 +895,13 @@ fn share_transfer_errors_change_nothing(
         .approve(Address::ZERO, u(1))
         .motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidSpender(_)));
+    // From the zero address (a zero-value `transferFrom` passes the
+    // allowance check): ERC-6093's invalid sender.
+    let err = vault
+        .sender(bob)
+        .transfer_from(Address::ZERO, bob, U256::ZERO)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSender(ERC20InvalidSender { sender }) if sender.is_zero()));
     // Failed transfers did not even account the pending revenue.
     assert!(!vault.emitted(&RevenueAccrued {
         token: ETH,
