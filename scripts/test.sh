@@ -7,6 +7,8 @@
 #      the devnode (they use the WASM from step 2)
 set -euo pipefail
 export RUSTUP_AUTO_INSTALL=0
+# proptest cases per property / state machine (CI: 256 per machine)
+export PROPTEST_CASES="${PROPTEST_CASES:-256}"
 cd "$(dirname "$0")/.."
 
 echo "== 1/4 contracts: native tests"
