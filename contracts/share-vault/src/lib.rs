@@ -568,7 +568,7 @@ impl ShareVault {
     /// stays claimable by the caller; later revenue follows the shares.
     ///
     /// # Errors
-    /// [`Error::InvalidReceiver`] for the zero address,
+    /// [`Error::InvalidReceiver`] for the zero address or the vault itself,
     /// [`Error::InsufficientBalance`] if the caller holds too few shares.
     ///
     /// # Events
@@ -886,7 +886,9 @@ impl ShareVault {
         if from.is_zero() {
             return Err(Error::InvalidSender(ERC20InvalidSender { sender: from }));
         }
-        if to.is_zero() {
+        // Shares sent to the vault itself could never move again, and the
+        // revenue they earn could never be claimed: refused like zero.
+        if to.is_zero() || to == self.vm().contract_address() {
             return Err(Error::InvalidReceiver(ERC20InvalidReceiver {
                 receiver: to,
             }));

@@ -871,6 +871,14 @@ fn share_transfer_errors_change_nothing(
     );
     let err = vault
         .sender(alice)
+        .transfer(vault.address(), u(1))
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidReceiver(ERC20InvalidReceiver { receiver })
+        if receiver == vault.address())
+    );
+    let err = vault
+        .sender(alice)
         .transfer(bob, u(1001))
         .motsu_unwrap_err();
     assert!(
