@@ -603,3 +603,31 @@ fn pay_for_memory_grow_zero_costs_hostio_ink() {
         8400
     );
 }
+
+#[test]
+fn console_logging_on_debug_chains_only() {
+    let imports = r#"(import "console" "log_txt" (func $txt (param i32 i32)))
+        (import "console" "log_i32" (func $i32 (param i32)))
+        (import "console" "tee_i64" (func $tee (param i64) (result i64)))"#;
+    let body = r#"(call $read_args (i32.const 0))
+        (call $txt (i32.const 0) (local.get $len))
+        (call $i32 (i32.const -7))
+        (drop (call $tee (i64.const 42)))
+        i32.const 0"#;
+    let wat = module(imports, body);
+    let mut n = node();
+    let p = program(&mut n, &wat);
+    let out = send(&mut n, p, b"hello");
+    assert!(out.success, "{out:?}");
+    assert_eq!(
+        out.console,
+        vec!["hello".to_string(), "-7".into(), "42".into()]
+    );
+    // a non-debug chain refuses the console imports at activation
+    let mut n = node_with(stylus_vm::VmConfig {
+        debug: false,
+        ..stylus_vm::VmConfig::default()
+    });
+    let wasm = wat::parse_str(&wat).unwrap();
+    assert!(n.deploy_and_activate(ALICE, &wasm).is_err());
+}
