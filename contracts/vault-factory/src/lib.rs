@@ -177,9 +177,10 @@ mod selectors {
     pub(crate) const USER_OF: [u8; 4] = function_selector!("userOf", U256);
     /// `balanceOf(address,uint256)` (ERC-1155).
     pub(crate) const BALANCE_OF: [u8; 4] = function_selector!("balanceOf", Address, U256);
-    /// `usableBalanceOf(address,uint256)` (ERC-5006).
-    pub(crate) const USABLE_BALANCE_OF: [u8; 4] =
-        function_selector!("usableBalanceOf", Address, U256);
+    /// `frozenBalanceOf(address,uint256)` (ERC-5006: the owner's units
+    /// frozen by active user records).
+    pub(crate) const FROZEN_BALANCE_OF: [u8; 4] =
+        function_selector!("frozenBalanceOf", Address, U256);
     /// `safeTransferFrom(address,address,uint256)` (ERC-721).
     pub(crate) const SAFE_TRANSFER_721: [u8; 4] =
         function_selector!("safeTransferFrom", Address, Address, U256);
@@ -434,15 +435,17 @@ impl VaultFactory {
                 })
                 .into());
             }
-            // Assets without lease records (no `usableBalanceOf`) never freeze.
+            // Units frozen by lease records cannot move: the free balance
+            // must cover `units`. Assets without records (no
+            // `frozenBalanceOf`) never freeze.
             call(
                 asset,
-                &encode(USABLE_BALANCE_OF, &[aw(creator), uw(id)]),
+                &encode(FROZEN_BALANCE_OF, &[aw(creator), uw(id)]),
                 true,
             )
             .ok()
             .and_then(|out| logic::first_word(&out))
-            .is_some_and(|usable| usable < units)
+            .is_some_and(|frozen| balance.checked_sub(frozen).is_none_or(|free| free < units))
         };
         if locked {
             return Err(Error::AssetLeaseLocked(AssetLeaseLocked { asset, id }).into());

@@ -119,8 +119,8 @@ impl MockEditions {
     fn balance_of(&self, owner: Address, id: U256) -> U256 {
         self.erc1155.balance_of(owner, id)
     }
-    fn usable_balance_of(&self, owner: Address, id: U256) -> U256 {
-        self.erc1155.balance_of(owner, id) - self.frozen.getter(owner).get(id)
+    fn frozen_balance_of(&self, owner: Address, id: U256) -> U256 {
+        self.frozen.getter(owner).get(id)
     }
     fn freeze(&mut self, owner: Address, id: U256, value: U256) {
         self.frozen.setter(owner).insert(id, value);
@@ -137,9 +137,41 @@ impl MockEditions {
         value: U256,
         data: Bytes,
     ) -> Result<(), Vec<u8>> {
-        if value > self.usable_balance_of(from, id) {
+        if value > self.erc1155.balance_of(from, id) - self.frozen.getter(from).get(id) {
             return Err(Frozen { id }.abi_encode());
         }
+        Ok(self.erc1155.safe_transfer_from(from, to, id, value, data)?)
+    }
+}
+
+/// An ERC-1155 without lease records (no `frozenBalanceOf`).
+#[storage]
+struct PlainEditions {
+    erc1155: Erc1155,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for PlainEditions {}
+
+#[public]
+impl PlainEditions {
+    fn mint(&mut self, to: Address, id: U256, value: U256) -> Result<(), Vec<u8>> {
+        Ok(self.erc1155._mint(to, id, value, &Vec::new().into())?)
+    }
+    fn balance_of(&self, owner: Address, id: U256) -> U256 {
+        self.erc1155.balance_of(owner, id)
+    }
+    fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Vec<u8>> {
+        Ok(self.erc1155.set_approval_for_all(operator, approved)?)
+    }
+    #[selector(name = "safeTransferFrom")]
+    fn safe_transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        id: U256,
+        value: U256,
+        data: Bytes,
+    ) -> Result<(), Vec<u8>> {
         Ok(self.erc1155.safe_transfer_from(from, to, id, value, data)?)
     }
 }
@@ -564,6 +596,34 @@ fn plain_collections_without_leases_work(
 }
 
 #[motsu::test]
+fn plain_erc1155_without_records_works(
+    factory: Contract<VaultFactory>,
+    editions: Contract<PlainEditions>,
+    deployer: Address,
+    alice: Address,
+) {
+    construct(&factory, deployer);
+    let vault = place_vault(&factory, alice, SALT);
+    editions.sender(alice).mint(alice, ID, u(3)).motsu_unwrap();
+    editions
+        .sender(alice)
+        .set_approval_for_all(factory.address(), true)
+        .motsu_unwrap();
+    fractionalize(
+        &factory,
+        alice,
+        editions.address(),
+        3,
+        &[(alice, 1)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap();
+    assert_eq!(editions.sender(alice).balance_of(vault.address(), ID), u(3));
+}
+
+#[motsu::test]
 fn missing_approval_changes_nothing(
     factory: Contract<VaultFactory>,
     nft: Contract<MockNft>,
@@ -910,7 +970,7 @@ fn selectors_match_the_interfaces() {
         function leaseLocked(uint256 id) returns (bool);
         function userOf(uint256 id) returns (address);
         function balanceOf(address owner, uint256 id) returns (uint256);
-        function usableBalanceOf(address owner, uint256 id) returns (uint256);
+        function frozenBalanceOf(address owner, uint256 id) returns (uint256);
         function status() returns (uint8);
         function initialize(bytes config);
     }
@@ -918,7 +978,7 @@ fn selectors_match_the_interfaces() {
     assert_eq!(LEASE_LOCKED, leaseLockedCall::SELECTOR);
     assert_eq!(USER_OF, userOfCall::SELECTOR);
     assert_eq!(BALANCE_OF, balanceOfCall::SELECTOR);
-    assert_eq!(USABLE_BALANCE_OF, usableBalanceOfCall::SELECTOR);
+    assert_eq!(FROZEN_BALANCE_OF, frozenBalanceOfCall::SELECTOR);
     assert_eq!(STATUS, statusCall::SELECTOR);
     assert_eq!(INITIALIZE, initializeCall::SELECTOR);
     assert_eq!(VAULT_ACTIVE, share_vault::status::ACTIVE);
