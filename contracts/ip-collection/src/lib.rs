@@ -16,8 +16,25 @@
 //! * Deployable directly (`#[constructor]`) or as a clone/proxy of one
 //!   activated implementation (`initialize`, which runs once).
 //!
-//! Size: the WASM must stay under Stylus' 24 KiB compressed limit, so only
-//! OZ's `Erc721` is used as a component. Ownership, pause, royalties and
+//! ## Deployment
+//!
+//! Measured on the suite's devnode (93 KB WASM, 24.4 KB compressed):
+//!
+//! | path | gas |
+//! |---|---|
+//! | first direct deployment: deploy + activate + constructor | 5.32 M + 5.10 M (+ data fee) + 0.32 M |
+//! | later direct deployment (same code, already active) | 5.32 M + 0.32 M |
+//! | clone: 51-byte delegating proxy (`stylus_ip_common::proxy`) + `initialize` | 0.06 M + 0.30 M |
+//!
+//! A clone adds about 2.7 k gas per call (the `DELEGATECALL`). The
+//! implementation a factory clones should itself be initialised (or deployed
+//! with the constructor) so that nobody else claims its ownership; its own
+//! storage is never used by the clones.
+//!
+//! ## Size
+//!
+//! The WASM must stay under Stylus' 24 KiB compressed limit, so only OZ's
+//! `Erc721` is used as a component. Ownership, pause, royalties and
 //! string storage are small hand-written equivalents (OZ's versions cost
 //! several KB: typed event encoders, a 256-bit division in `StorageString`,
 //! a panicking `royalty_info`), and errors and events are encoded by two
