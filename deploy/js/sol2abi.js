@@ -13,7 +13,7 @@ if (!iface) throw new Error(`${input}: no interface`);
 const ctor = /^\/\/\s*(constructor\([^)]*\)(\s+payable)?)\s*$/m.exec(source);
 let stub = '';
 if (ctor) {
-  stub = `\nabstract contract __Constructor { ${ctor[1].replace(/\bcalldata\b/g, 'memory')} {} }\n`;
+  stub = `\ncontract __Constructor { ${ctor[1].replace(/\bcalldata\b/g, 'memory')} {} }\n`;
 }
 const req = {
   language: 'Solidity',
