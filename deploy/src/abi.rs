@@ -196,7 +196,8 @@ pub fn generate(root: &Path) -> Result<AbiFiles> {
     let crates = contract_crates(root)?;
     check_routing_rule(&crates)?;
     let node_modules = ensure_solc(root)?;
-    let scratch = root.join("target/abi-scratch");
+    // Per-process scratch space: concurrent runs must not share it.
+    let scratch = root.join(format!("target/abi-scratch-{}", std::process::id()));
     let mut files = AbiFiles::new();
     for (krate, solidity) in export_solidity(root, &crates)? {
         let name = contract_name(&solidity)
@@ -206,6 +207,7 @@ pub fn generate(root: &Path) -> Result<AbiFiles> {
         files.insert(format!("{name}.sol"), solidity);
         files.insert(format!("{name}.json"), json);
     }
+    std::fs::remove_dir_all(&scratch)?;
     Ok(files)
 }
 
