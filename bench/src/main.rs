@@ -459,8 +459,6 @@ async fn run_erc1155(b: &mut Bench, out: &Path) -> Result<()> {
         None,
     )
     .await?;
-    let now = b.provider.get_block_number().await?;
-    let _ = now;
     let ts = b
         .provider
         .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)

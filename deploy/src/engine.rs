@@ -310,8 +310,7 @@ impl<P: Provider<Ethereum>> Engine<P> {
     }
 
     /// Runs a one-time call (initialisation, role grant) as step `id`,
-    /// unless it is recorded done and `verify` (an `eth_call` returning the
-    /// expected bytes) confirms it.
+    /// unless the manifest already records step `id` as done.
     ///
     /// # Errors
     /// When the call reverts.
