@@ -27,8 +27,8 @@
 //! * **Views**: [`ProvenanceRegistry::provenance_of`],
 //!   [`ProvenanceRegistry::lineage`] (bounded), [`ProvenanceRegistry::model_of`].
 //!
-//! All hashing lives in [`hashing`], shared with the off-chain CLI; pure
-//! rules live in [`logic`].
+//! All hashing lives in [`hashing`] (the `stylus-ip-provenance-hash` crate,
+//! shared with the off-chain CLI); pure rules live in [`logic`].
 //!
 //! Block numbers: on Arbitrum, `block.number` (the `block_number` hostio) is
 //! an estimate of the **L1** block number, so "one block later" means at
@@ -49,7 +49,9 @@
 extern crate alloc;
 
 mod abi;
-pub mod hashing;
+/// Every hash the registry uses: the `stylus-ip-provenance-hash` crate,
+/// shared with the off-chain CLI (`cargo ip provenance hash|attest`).
+pub use stylus_ip_provenance_hash as hashing;
 pub mod logic;
 
 /// Aborts (the `unreachable` instruction reverts the call): nothing in the

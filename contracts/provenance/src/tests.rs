@@ -1295,7 +1295,7 @@ proptest! {
     /// tampered record) makes `verify` false and `recordProvenance` revert.
     #[test]
     fn any_record_round_trips_and_any_tamper_fails_verify(
-        r in hashing::tests::arb_record(),
+        r in hashing::strategies::arb_record(),
         prompt in "[ -~]{0,40}",
         which in 0u8..11,
         salt in any::<u8>(),
@@ -1349,7 +1349,7 @@ proptest! {
         prop_assert!(reg.sender(alice).verify(prompt_b.clone(), content_bytes(&f), proof(&f, &sig)));
 
         // Tampered inputs to verify.
-        let t = hashing::tests::tamper(&f, which, salt);
+        let t = hashing::strategies::tamper(&f, which, salt);
         let mut bad_prompt = prompt.as_bytes().to_vec();
         bad_prompt.push(salt);
         prop_assert!(!reg.sender(alice).verify(Bytes::from(bad_prompt), content_bytes(&f), proof(&f, &sig)));
@@ -1367,7 +1367,7 @@ proptest! {
         let mut g = f.clone();
         g.asset.id = U256::from_be_bytes(keccak256(f.asset.id.to_be_bytes::<32>()).0);
         let g_sig = sign(&reg, &g);
-        let t = hashing::tests::tamper(&g, which, salt);
+        let t = hashing::strategies::tamper(&g, which, salt);
         let expected = if t.model_id != g.model_id {
             Error::UnknownModel(ProvenanceUnknownModel { modelId: t.model_id })
         } else if let Some(m) = t.parents.iter().find(|p| !reg.sender(alice).has_provenance(p.collection, p.id)) {

@@ -1,10 +1,17 @@
-//! Every hash the provenance registry uses, in one place.
+//! # stylus-ip-provenance-hash: every hash the provenance registry uses
 //!
-//! This module is plain Rust over `alloy-primitives` (plus `sha2` for file
-//! digests): no Stylus types, no storage, no host calls. The contract, the
-//! tests and the off-chain CLI (`provenance hash`, `provenance attest`) all
-//! call these functions, so a hash computed off-chain is, by construction,
-//! the hash the contract expects.
+//! One implementation of the provenance registry's maths, shared by the
+//! contract (`contracts/provenance`, compiled to WASM, which re-exports this
+//! crate as `provenance::hashing`), its tests, and the off-chain CLI
+//! (`cargo ip provenance hash` / `cargo ip provenance attest` in `deploy`).
+//! A hash or EIP-712 digest computed off-chain is therefore, by construction,
+//! the one the contract computes.
+//!
+//! It is plain `no_std` Rust over `alloy-primitives` (plus `sha2` for file
+//! digests): no Stylus types, no storage, no host calls, no allocation
+//! beyond one small buffer for the parents list. Keccak is whatever
+//! `alloy-primitives` is built with: the Stylus `native_keccak256` hostio in
+//! the contract (stylus-sdk turns it on), pure Rust everywhere else.
 //!
 //! # Field hashes
 //!
@@ -50,12 +57,28 @@
 //!
 //! # Native (off-chain) use
 //!
-//! Depend on `provenance` with the `offchain` feature: stylus-sdk switches
-//! alloy's `keccak256` to the Stylus `native_keccak256` hostio, which a
-//! native binary cannot link; `offchain` turns on the pure-Rust keccak.
-//! Sign [`record_digest`] with the attester key (any secp256k1 signer that
+//! Depend on this crate directly (not on the `provenance` contract crate,
+//! whose stylus-sdk would switch keccak to the Stylus hostio). Sign
+//! [`record_digest`] with the attester key (any secp256k1 signer that
 //! returns `r ‖ s ‖ v`), then pass the signature to `recordProvenance` /
-//! `attest`, or [`encode_proof`] it for `verify`.
+//! `attest`, or [`encode_proof`] it for `verify`. The `strategies` feature
+//! adds proptest strategies (module `strategies`) for records and tampering.
+//!
+//! # Code size
+//!
+//! The contract is within a few hundred bytes of Stylus' 24,576-byte code
+//! limit. Living in its own crate, this code no longer shares the
+//! contract's pre-LTO inlining decisions: without hints the provenance WASM
+//! grew by 23 bytes (brotli). The `#[inline]` hints on the five functions
+//! the contract calls on its hot paths ([`record_struct_hash`],
+//! [`eip712_digest`], [`parse_signature`], [`ecrecover_input`],
+//! [`decode_proof`]) were chosen by measurement (`cargo ip build
+//! provenance`) and make it 100 bytes smaller than before the split
+//! (24,154 B instead of 24,254 B). The crate is also built at
+//! `opt-level = "z"` like the contract (root `Cargo.toml`).
+#![cfg_attr(not(any(test, feature = "strategies")), no_std)]
+
+extern crate alloc;
 
 use alloc::vec::Vec;
 
@@ -213,7 +236,8 @@ pub fn asset_ref_hash(asset: &AssetRef) -> B256 {
 /// `keccak256(concat(hashStruct(parent_i)))`.
 #[must_use]
 pub fn parents_hash(parents: &[AssetRef]) -> B256 {
-    let mut buf = Vec::with_capacity(parents.len() * 32);
+    // A capacity hint only: saturating cannot change the result.
+    let mut buf = Vec::with_capacity(parents.len().saturating_mul(32));
     for p in parents {
         buf.extend_from_slice(asset_ref_hash(p).as_slice());
     }
@@ -222,6 +246,7 @@ pub fn parents_hash(parents: &[AssetRef]) -> B256 {
 
 /// EIP-712 `hashStruct` of a `ProvenanceRecord`.
 #[must_use]
+#[inline] // see the crate doc's # Code size
 pub fn record_struct_hash(r: &RecordFields) -> B256 {
     let words: [[u8; 32]; 11] = [
         RECORD_TYPEHASH.0,
@@ -255,6 +280,7 @@ pub fn domain_separator(chain_id: u64, verifying_contract: Address) -> B256 {
 
 /// The EIP-712 digest to sign: `keccak256(0x1901 ‖ domainSeparator ‖ structHash)`.
 #[must_use]
+#[inline] // see the crate doc's # Code size
 pub fn eip712_digest(domain_separator: B256, struct_hash: B256) -> B256 {
     let mut buf = [0u8; 66];
     buf[0] = 0x19;
@@ -286,6 +312,7 @@ pub fn record_commitment(record: &RecordFields) -> B256 {
 /// Parses a 65-byte `r ‖ s ‖ v` signature. Returns `None` unless it has the
 /// right length, `v ∈ {0, 1, 27, 28}` and a low `s`.
 #[must_use]
+#[inline] // see the crate doc's # Code size
 pub fn parse_signature(sig: &[u8]) -> Option<Signature> {
     if sig.len() != SIGNATURE_LEN {
         return None;
@@ -309,6 +336,7 @@ pub fn parse_signature(sig: &[u8]) -> Option<Signature> {
 /// Input of the `ecrecover` precompile (address `0x01`):
 /// `digest ‖ uint256(v) ‖ r ‖ s`.
 #[must_use]
+#[inline] // see the crate doc's # Code size
 pub fn ecrecover_input(digest: B256, sig: &Signature) -> [u8; 128] {
     let mut buf = [0u8; 128];
     buf[..32].copy_from_slice(digest.as_slice());
@@ -332,6 +360,7 @@ pub fn encode_proof(asset: &AssetRef, signature: &[u8; SIGNATURE_LEN]) -> Vec<u8
 /// Decodes an ERC-7007 `proof` made by [`encode_proof`]: the record's asset
 /// and the signature bytes. `None` if the length is not [`PROOF_LEN`].
 #[must_use]
+#[inline] // see the crate doc's # Code size
 pub fn decode_proof(proof: &[u8]) -> Option<(AssetRef, &[u8])> {
     if proof.len() != PROOF_LEN {
         return None;
@@ -341,8 +370,97 @@ pub fn decode_proof(proof: &[u8]) -> Option<(AssetRef, &[u8])> {
     Some((AssetRef { collection, id }, &proof[52..]))
 }
 
+/// Proptest strategies for records, and a record tamperer: shared by this
+/// crate's property tests and the contract's (feature `strategies`).
+#[cfg(any(test, feature = "strategies"))]
+pub mod strategies {
+    use alloy_primitives::{Address, B256, U256};
+    use proptest::prelude::*;
+
+    use super::{AssetRef, RecordFields, MAX_PARENTS};
+
+    /// Any value.
+    pub fn arb_b256() -> impl Strategy<Value = B256> {
+        any::<[u8; 32]>().prop_map(B256::from)
+    }
+    /// Any value.
+    pub fn arb_address() -> impl Strategy<Value = Address> {
+        any::<[u8; 20]>().prop_map(Address::from)
+    }
+    /// Any value.
+    pub fn arb_u256() -> impl Strategy<Value = U256> {
+        any::<[u8; 32]>().prop_map(U256::from_be_bytes)
+    }
+    /// Any value.
+    pub fn arb_asset() -> impl Strategy<Value = AssetRef> {
+        (arb_address(), arb_u256()).prop_map(|(collection, id)| AssetRef { collection, id })
+    }
+    /// Any record (0 to [`MAX_PARENTS`] parents, duplicates possible).
+    pub fn arb_record() -> impl Strategy<Value = RecordFields> {
+        (
+            arb_asset(),
+            arb_u256(),
+            [arb_b256(), arb_b256(), arb_b256(), arb_b256(), arb_b256()],
+            arb_address(),
+            proptest::collection::vec(arb_asset(), 0..=MAX_PARENTS),
+        )
+            .prop_map(|(asset, model_id, h, creator, parents)| RecordFields {
+                asset,
+                model_id,
+                prompt_hash: h[0],
+                seed_hash: h[1],
+                params_hash: h[2],
+                content_hash: h[3],
+                human_hash: h[4],
+                creator,
+                parents,
+            })
+    }
+
+    /// Changes field `which % 11` of `r` to something else: the ten EIP-712
+    /// members in order (asset collection, asset id, model id, the five
+    /// hashes, creator, first parent), then the parents' order or count.
+    ///
+    /// # Panics
+    /// If the result equals `r` (a bug in this function, not in the caller:
+    /// every branch changes the record).
+    pub fn tamper(r: &RecordFields, which: u8, salt: u8) -> RecordFields {
+        let mut t = r.clone();
+        let flip = |b: B256| B256::from(U256::from_be_bytes(b.0) ^ U256::from(u16::from(salt) + 1));
+        let flip_a = |a: Address| Address::from_word(flip(a.into_word()));
+        match which % 11 {
+            0 => t.asset.collection = flip_a(t.asset.collection),
+            1 => t.asset.id ^= U256::from(u16::from(salt) + 1),
+            2 => t.model_id ^= U256::from(u16::from(salt) + 1),
+            3 => t.prompt_hash = flip(t.prompt_hash),
+            4 => t.seed_hash = flip(t.seed_hash),
+            5 => t.params_hash = flip(t.params_hash),
+            6 => t.content_hash = flip(t.content_hash),
+            7 => t.human_hash = flip(t.human_hash),
+            8 => t.creator = flip_a(t.creator),
+            9 => match t.parents.first_mut() {
+                Some(p) => p.id ^= U256::from(u16::from(salt) + 1),
+                None => t.parents.push(AssetRef::default()),
+            },
+            _ => {
+                if t.parents.len() > 1 {
+                    t.parents.swap(0, 1);
+                    if t.parents[0] == t.parents[1] {
+                        t.parents.pop();
+                    }
+                } else if t.parents.pop().is_none() {
+                    t.parents.push(AssetRef::default());
+                }
+            }
+        }
+        // Self-check of this test helper (see # Panics).
+        assert_ne!(&t, r, "tamper must change the record");
+        t
+    }
+}
+
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use alloc::vec;
 
     use alloy_primitives::{address, PrimitiveSignature};
@@ -351,6 +469,7 @@ pub(crate) mod tests {
     use alloy_sol_types::{eip712_domain, sol, SolStruct, SolValue};
     use proptest::prelude::*;
 
+    use super::strategies::{arb_address, arb_asset, arb_b256, arb_record, arb_u256, tamper};
     use super::*;
 
     // The EIP-712 types, declared independently with alloy's `sol!`, whose
@@ -394,6 +513,30 @@ pub(crate) mod tests {
                 .parents
                 .iter()
                 .map(|p| self::AssetRef {
+                    collection: p.collection,
+                    id: p.id,
+                })
+                .collect(),
+        }
+    }
+
+    fn from_sol(r: &ProvenanceRecord) -> RecordFields {
+        RecordFields {
+            asset: super::AssetRef {
+                collection: r.collection,
+                id: r.id,
+            },
+            model_id: r.modelId,
+            prompt_hash: r.promptHash,
+            seed_hash: r.seedHash,
+            params_hash: r.paramsHash,
+            content_hash: r.contentHash,
+            human_hash: r.humanHash,
+            creator: r.creator,
+            parents: r
+                .parents
+                .iter()
+                .map(|p| super::AssetRef {
                     collection: p.collection,
                     id: p.id,
                 })
@@ -600,73 +743,6 @@ pub(crate) mod tests {
         assert_eq!(decode_proof(&[]), None);
     }
 
-    fn arb_b256() -> impl Strategy<Value = B256> {
-        any::<[u8; 32]>().prop_map(B256::from)
-    }
-    fn arb_address() -> impl Strategy<Value = Address> {
-        any::<[u8; 20]>().prop_map(Address::from)
-    }
-    fn arb_u256() -> impl Strategy<Value = U256> {
-        any::<[u8; 32]>().prop_map(U256::from_be_bytes)
-    }
-    fn arb_asset() -> impl Strategy<Value = super::AssetRef> {
-        (arb_address(), arb_u256()).prop_map(|(collection, id)| super::AssetRef { collection, id })
-    }
-    pub(crate) fn arb_record() -> impl Strategy<Value = RecordFields> {
-        (
-            arb_asset(),
-            arb_u256(),
-            [arb_b256(), arb_b256(), arb_b256(), arb_b256(), arb_b256()],
-            arb_address(),
-            proptest::collection::vec(arb_asset(), 0..=MAX_PARENTS),
-        )
-            .prop_map(|(asset, model_id, h, creator, parents)| RecordFields {
-                asset,
-                model_id,
-                prompt_hash: h[0],
-                seed_hash: h[1],
-                params_hash: h[2],
-                content_hash: h[3],
-                human_hash: h[4],
-                creator,
-                parents,
-            })
-    }
-
-    /// Changes field `which` (0..=10) of `r` to something else.
-    pub(crate) fn tamper(r: &RecordFields, which: u8, salt: u8) -> RecordFields {
-        let mut t = r.clone();
-        let flip = |b: B256| B256::from(U256::from_be_bytes(b.0) ^ U256::from(u16::from(salt) + 1));
-        let flip_a = |a: Address| Address::from_word(flip(a.into_word()));
-        match which % 11 {
-            0 => t.asset.collection = flip_a(t.asset.collection),
-            1 => t.asset.id ^= U256::from(u16::from(salt) + 1),
-            2 => t.model_id ^= U256::from(u16::from(salt) + 1),
-            3 => t.prompt_hash = flip(t.prompt_hash),
-            4 => t.seed_hash = flip(t.seed_hash),
-            5 => t.params_hash = flip(t.params_hash),
-            6 => t.content_hash = flip(t.content_hash),
-            7 => t.human_hash = flip(t.human_hash),
-            8 => t.creator = flip_a(t.creator),
-            9 => match t.parents.first_mut() {
-                Some(p) => p.id ^= U256::from(u16::from(salt) + 1),
-                None => t.parents.push(super::AssetRef::default()),
-            },
-            _ => {
-                if t.parents.len() > 1 {
-                    t.parents.swap(0, 1);
-                    if t.parents[0] == t.parents[1] {
-                        t.parents.pop();
-                    }
-                } else if t.parents.pop().is_none() {
-                    t.parents.push(super::AssetRef::default());
-                }
-            }
-        }
-        assert_ne!(&t, r, "tamper must change the record");
-        t
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -696,6 +772,81 @@ pub(crate) mod tests {
             prop_assert_ne!(tampered, digest);
             prop_assert_ne!(recover(tampered, &sig), Some(DEV_ADDR));
             prop_assert_ne!(record_digest(chain ^ 1, registry, &r), digest);
+            // The commit–reveal commitment binds every field too.
+            prop_assert_ne!(record_commitment(&t), record_commitment(&r));
+        }
+
+        /// Any record survives the Solidity ABI encoding of the EIP-712
+        /// struct (what a dApp or the CLI sends): same fields, same hash.
+        #[test]
+        fn any_record_round_trips_through_the_abi(r in arb_record()) {
+            let encoded = to_sol(&r).abi_encode();
+            let decoded = ProvenanceRecord::abi_decode(&encoded, true);
+            prop_assert!(decoded.is_ok());
+            let back = from_sol(&decoded.unwrap());
+            prop_assert_eq!(record_struct_hash(&back), record_struct_hash(&r));
+            prop_assert_eq!(back, r);
+        }
+
+        /// Any asset and signature bytes round-trip through the ERC-7007
+        /// proof; any other length is refused.
+        #[test]
+        fn any_proof_round_trips(
+            asset in arb_asset(),
+            sig in (any::<[u8; 32]>(), any::<[u8; 32]>(), any::<u8>()).prop_map(|(a, b, v)| {
+                let mut s = [0u8; SIGNATURE_LEN];
+                s[..32].copy_from_slice(&a);
+                s[32..64].copy_from_slice(&b);
+                s[64] = v;
+                s
+            }),
+            cut in 1usize..PROOF_LEN,
+        ) {
+            let proof = encode_proof(&asset, &sig);
+            prop_assert_eq!(proof.len(), PROOF_LEN);
+            prop_assert_eq!(decode_proof(&proof), Some((asset, sig.as_slice())));
+            prop_assert_eq!(decode_proof(&proof[cut..]), None);
+        }
+
+        /// Any canonical `r ‖ s ‖ v` parses back to its parts, with either
+        /// parity convention; a high `s` never parses.
+        #[test]
+        fn any_low_s_signature_parses(
+            r in arb_b256(),
+            s in arb_u256(),
+            odd in any::<bool>(),
+            eth_v in any::<bool>(),
+        ) {
+            let mut bytes = [0u8; SIGNATURE_LEN];
+            bytes[..32].copy_from_slice(r.as_slice());
+            bytes[32..64].copy_from_slice(&s.to_be_bytes::<32>());
+            bytes[64] = u8::from(odd) + if eth_v { 27 } else { 0 };
+            let parsed = parse_signature(&bytes);
+            if s > SECP256K1_HALF_ORDER {
+                prop_assert_eq!(parsed, None);
+            } else {
+                prop_assert_eq!(parsed, Some(Signature {
+                    r,
+                    s: B256::from(s),
+                    v: 27 + u8::from(odd),
+                }));
+            }
+        }
+
+        /// Field hashes are the documented keccak / sha-256 of exact bytes.
+        #[test]
+        fn field_hashes_are_the_documented_digests(
+            prompt in ".*",
+            seed in any::<u64>(),
+            bytes in proptest::collection::vec(any::<u8>(), 0..200),
+        ) {
+            prop_assert_eq!(prompt_hash(&prompt), keccak256(prompt.as_bytes()));
+            prop_assert_eq!(seed_hash(seed), keccak256(U256::from(seed).abi_encode()));
+            prop_assert_eq!(seed_hash_bytes(&bytes), keccak256(&bytes));
+            prop_assert_eq!(params_hash(&bytes), keccak256(&bytes));
+            prop_assert_eq!(human_contribution_hash(&bytes), keccak256(&bytes));
+            let sha = <[u8; 32]>::from(Sha256::digest(&bytes));
+            prop_assert_eq!(content_hash(&bytes), B256::from(sha));
         }
     }
 }
