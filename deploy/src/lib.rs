@@ -15,6 +15,7 @@ pub mod abi;
 pub mod build;
 pub mod engine;
 pub mod manifest;
+pub mod provenance;
 pub mod status;
 pub mod stylus;
 pub mod workspace;

@@ -45,6 +45,11 @@ enum Cmd {
         #[arg(long, default_value = "deployments/manifest.json")]
         manifest: PathBuf,
     },
+    /// Provenance records off-chain: hash a generation's inputs, sign a record as the model's attester.
+    Provenance {
+        #[command(subcommand)]
+        cmd: stylus_ip_deploy::provenance::ProvenanceCmd,
+    },
     /// Export Solidity interfaces and JSON ABIs into abi/.
     Abi {
         /// Fail (without writing) when abi/ differs from what the sources export.
@@ -110,6 +115,7 @@ fn run(cli: Cli) -> Result<()> {
                 .build()?
                 .block_on(stylus_ip_deploy::status::print(&rpc_url, &m))?;
         }
+        Cmd::Provenance { cmd } => stylus_ip_deploy::provenance::run(&cmd)?,
         Cmd::Abi { check } => {
             let files = abi::generate(&root)?;
             if check {

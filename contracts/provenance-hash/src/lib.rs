@@ -80,6 +80,10 @@
 
 extern crate alloc;
 
+/// The `alloy-primitives` (0.8, the contract's) whose types this crate's API
+/// uses, for off-chain users whose own alloy is another version.
+pub use alloy_primitives;
+
 use alloc::vec::Vec;
 
 use alloy_primitives::{b256, keccak256, uint, Address, B256, U256};

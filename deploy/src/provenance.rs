@@ -1,0 +1,882 @@
+//! `stylus-ip provenance hash|attest`: the off-chain half of the provenance
+//! registry.
+//!
+//! * `provenance hash` hashes a generation's inputs (prompt, seed,
+//!   parameters JSON, content file, optional human contribution) exactly as
+//!   the registry expects them and, given the asset, model and creator, the
+//!   record's EIP-712 struct hash (the commit–reveal commitment) and, given
+//!   the registry and chain, the digest the model's attester signs.
+//! * `provenance attest` signs that digest with the attester's key (read
+//!   from an environment variable, never from the command line) and prints
+//!   the 65-byte signature `recordProvenance`/`attest` accept and the
+//!   ERC-7007 proof `verify` accepts.
+//!
+//! All the maths is the contract's own: the `stylus-ip-provenance-hash`
+//! crate, which the provenance WASM is built from too. This module only reads
+//! files, canonicalises the parameters JSON ([`canonical_json`]), converts
+//! between this crate's alloy 1.x types and the contract's alloy-primitives
+//! 0.8 types (through byte arrays), and signs.
+//!
+//! Both commands print JSON. `hash`'s output, once it has the record's asset,
+//! model and creator, is a valid `--record` file for `attest`:
+//!
+//! ```sh
+//! cargo ip provenance hash --prompt-file prompt.txt --seed 42 --params-file params.json \
+//!   --content-file fox.png --collection 0x… --id 7 --model-id 1 --creator 0x… > record.json
+//! ATTESTER_KEY=0x… cargo ip provenance attest --key-env ATTESTER_KEY \
+//!   --registry 0x… --chain-id 412346 --record record.json
+//! ```
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use alloy::primitives::{Address, Bytes, B256, U256};
+use alloy::signers::local::PrivateKeySigner;
+use alloy::signers::SignerSync;
+use anyhow::{bail, ensure, Context, Result};
+use clap::{Args, Subcommand};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use stylus_ip_provenance_hash as ph;
+
+/// The contract's alloy-primitives (0.8), as re-exported by the hashing crate.
+use ph::alloy_primitives as p08;
+
+/// `provenance` subcommands.
+#[derive(Subcommand, Debug, Clone)]
+pub enum ProvenanceCmd {
+    /// Hash a generation's prompt, seed, parameters, content and human contribution as the registry expects (JSON out).
+    Hash {
+        /// The generation's inputs.
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The record's asset, model, creator and parents (for the record hash).
+        #[command(flatten)]
+        ids: IdArgs,
+        /// Registry address (with --chain-id: also print the EIP-712 digest).
+        #[arg(long, requires = "chain_id")]
+        registry: Option<Address>,
+        /// Chain id (with --registry).
+        #[arg(long, requires = "registry")]
+        chain_id: Option<u64>,
+    },
+    /// Sign a record's EIP-712 digest with the model attester's key (JSON out: 65-byte signature, ERC-7007 proof).
+    Attest {
+        /// Environment variable holding the attester's private key (hex).
+        #[arg(long)]
+        key_env: String,
+        /// The provenance registry's address (EIP-712 verifying contract).
+        #[arg(long)]
+        registry: Address,
+        /// The chain id the registry is on.
+        #[arg(long)]
+        chain_id: u64,
+        /// The record as JSON (the output of `provenance hash`); `-` reads stdin.
+        #[arg(long, conflicts_with_all = [
+            "prompt", "prompt_file", "seed", "seed_file", "params_file", "content_file",
+            "human", "human_file", "collection", "id", "model_id", "creator", "parent",
+        ])]
+        record: Option<PathBuf>,
+        /// The generation's inputs (instead of --record).
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The record's asset, model, creator and parents (instead of --record).
+        #[command(flatten)]
+        ids: IdArgs,
+    },
+}
+
+/// A generation's inputs, as command-line arguments. All but the human
+/// contribution are required; they are optional here only so that `attest`
+/// can take `--record` instead.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Inputs {
+    /// The prompt text (hashed as its exact UTF-8 bytes).
+    #[arg(long, conflicts_with = "prompt_file")]
+    pub prompt: Option<String>,
+    /// A file holding the prompt (exact bytes, UTF-8; a trailing newline is part of the prompt).
+    #[arg(long)]
+    pub prompt_file: Option<PathBuf>,
+    /// Integer seed: hashed as keccak256(abi.encode(uint256(seed))).
+    #[arg(long, conflicts_with = "seed_file")]
+    pub seed: Option<u64>,
+    /// A file holding a non-integer seed (hashed as keccak256 of its bytes).
+    #[arg(long)]
+    pub seed_file: Option<PathBuf>,
+    /// Generation parameters as JSON; hashed in canonical form (RFC 8785 JCS).
+    #[arg(long)]
+    pub params_file: Option<PathBuf>,
+    /// The asset file (hashed with sha-256, as `sha256sum`).
+    #[arg(long)]
+    pub content_file: Option<PathBuf>,
+    /// A statement of the human contribution (default: none, the zero hash).
+    #[arg(long, conflicts_with = "human_file")]
+    pub human: Option<String>,
+    /// A file describing the human contribution (default: none, the zero hash).
+    #[arg(long)]
+    pub human_file: Option<PathBuf>,
+}
+
+/// The record's asset, model, creator and parents, as command-line
+/// arguments: all four of `--collection`, `--id`, `--model-id`, `--creator`,
+/// or none.
+#[derive(Args, Debug, Clone, Default)]
+pub struct IdArgs {
+    /// The asset's collection (ERC-721 or ERC-1155 contract).
+    #[arg(long)]
+    pub collection: Option<Address>,
+    /// The asset's token id (decimal or 0x-hex).
+    #[arg(long)]
+    pub id: Option<U256>,
+    /// The registry's id of the model that generated the asset.
+    #[arg(long)]
+    pub model_id: Option<U256>,
+    /// The creator: the account that will write the record.
+    #[arg(long)]
+    pub creator: Option<Address>,
+    /// A parent asset, `COLLECTION:ID` (repeat, in order; at most 8).
+    #[arg(long, value_parser = parse_asset)]
+    pub parent: Vec<AssetRef>,
+}
+
+/// A reference to an asset (ERC-721 token or ERC-1155 id).
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AssetRef {
+    /// The collection contract.
+    pub collection: Address,
+    /// The token id.
+    pub id: U256,
+}
+
+/// The five field hashes of a record.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldHashes {
+    /// keccak256 of the prompt's bytes.
+    pub prompt_hash: B256,
+    /// keccak256 of the ABI-encoded integer seed, or of the seed's bytes.
+    pub seed_hash: B256,
+    /// keccak256 of the canonical parameters JSON.
+    pub params_hash: B256,
+    /// sha-256 of the asset file.
+    pub content_hash: B256,
+    /// keccak256 of the human-contribution statement, or zero for none.
+    pub human_hash: B256,
+}
+
+/// The identity part of a record: asset, model, creator, parents.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordIds {
+    /// The asset's collection.
+    pub collection: Address,
+    /// The asset's token id.
+    pub id: U256,
+    /// The model's registry id.
+    pub model_id: U256,
+    /// The account that writes the record.
+    pub creator: Address,
+    /// Parent assets, in order.
+    #[serde(default)]
+    pub parents: Vec<AssetRef>,
+}
+
+/// Everything the attester signs: the EIP-712 `ProvenanceRecord`. Its JSON
+/// form is flat, with the member names of the Solidity struct
+/// (`collection`, `id`, `modelId`, `promptHash`, …, `parents`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Asset, model, creator, parents.
+    #[serde(flatten)]
+    pub ids: RecordIds,
+    /// The five hashes.
+    #[serde(flatten)]
+    pub hashes: FieldHashes,
+}
+
+/// What `provenance hash` prints.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct HashOutput {
+    /// The five field hashes.
+    #[serde(flatten)]
+    pub hashes: FieldHashes,
+    /// The exact parameters text that was hashed ([`canonical_json`]).
+    pub canonical_params: String,
+    /// Asset, model, creator, parents, when given.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<RecordIds>,
+    /// The record's EIP-712 struct hash (also its commit–reveal commitment), when the ids are given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_hash: Option<B256>,
+    /// The registry, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<Address>,
+    /// The chain id, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain_id: Option<u64>,
+    /// The EIP-712 digest the attester signs, when ids, registry and chain id are given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<B256>,
+}
+
+/// What `provenance attest` prints.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Attestation {
+    /// The attester's address (must be the model's registered attester).
+    pub signer: Address,
+    /// The registry the signature is for.
+    pub registry: Address,
+    /// The chain the signature is for.
+    pub chain_id: u64,
+    /// The record's EIP-712 struct hash.
+    pub record_hash: B256,
+    /// The signed EIP-712 digest.
+    pub digest: B256,
+    /// `r ‖ s ‖ v` (65 bytes, `v` 27 or 28, low `s`): `recordProvenance`'s
+    /// and `attest`'s `signature`.
+    pub signature: Bytes,
+    /// `collection ‖ id ‖ signature` (117 bytes): ERC-7007 `verify`'s `proof`.
+    pub proof: Bytes,
+}
+
+fn to08_address(a: Address) -> p08::Address {
+    p08::Address::from(a.into_array())
+}
+
+fn to08_b256(b: B256) -> p08::B256 {
+    p08::B256::from(b.0)
+}
+
+fn to08_u256(u: U256) -> p08::U256 {
+    p08::U256::from_be_bytes(u.to_be_bytes::<32>())
+}
+
+fn from08_b256(b: p08::B256) -> B256 {
+    B256::from(b.0)
+}
+
+fn to08_asset(a: &AssetRef) -> ph::AssetRef {
+    ph::AssetRef {
+        collection: to08_address(a.collection),
+        id: to08_u256(a.id),
+    }
+}
+
+impl Record {
+    /// The record in the hashing crate's (the contract's) types.
+    #[must_use]
+    pub fn fields(&self) -> ph::RecordFields {
+        let (i, h) = (&self.ids, &self.hashes);
+        ph::RecordFields {
+            asset: ph::AssetRef {
+                collection: to08_address(i.collection),
+                id: to08_u256(i.id),
+            },
+            model_id: to08_u256(i.model_id),
+            prompt_hash: to08_b256(h.prompt_hash),
+            seed_hash: to08_b256(h.seed_hash),
+            params_hash: to08_b256(h.params_hash),
+            content_hash: to08_b256(h.content_hash),
+            human_hash: to08_b256(h.human_hash),
+            creator: to08_address(i.creator),
+            parents: i.parents.iter().map(to08_asset).collect(),
+        }
+    }
+
+    /// The EIP-712 struct hash: what `commit` takes for commit–reveal models.
+    #[must_use]
+    pub fn struct_hash(&self) -> B256 {
+        from08_b256(ph::record_struct_hash(&self.fields()))
+    }
+
+    /// The EIP-712 digest the attester signs for the registry at `registry`
+    /// on chain `chain_id`.
+    #[must_use]
+    pub fn digest(&self, chain_id: u64, registry: Address) -> B256 {
+        from08_b256(ph::record_digest(
+            chain_id,
+            to08_address(registry),
+            &self.fields(),
+        ))
+    }
+
+    /// Checks what the registry would refuse regardless of chain state: more
+    /// than [`ph::MAX_PARENTS`] parents, or a repeated parent.
+    ///
+    /// # Errors
+    /// When it would be refused.
+    pub fn check(&self) -> Result<()> {
+        let parents = &self.ids.parents;
+        ensure!(
+            parents.len() <= ph::MAX_PARENTS,
+            "{} parents; the registry accepts at most {}",
+            parents.len(),
+            ph::MAX_PARENTS
+        );
+        let mut seen = BTreeSet::new();
+        for p in parents {
+            ensure!(
+                seen.insert((p.collection, p.id)),
+                "parent {}:{} is listed twice",
+                p.collection,
+                p.id
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Parses `COLLECTION:ID` (address, then a decimal or 0x-hex id).
+///
+/// # Errors
+/// When either part does not parse.
+pub fn parse_asset(s: &str) -> Result<AssetRef> {
+    let (c, id) = s
+        .split_once(':')
+        .with_context(|| format!("`{s}`: expected COLLECTION:ID"))?;
+    Ok(AssetRef {
+        collection: c
+            .trim()
+            .parse()
+            .with_context(|| format!("`{c}` is not an address"))?,
+        id: id
+            .trim()
+            .parse()
+            .with_context(|| format!("`{id}` is not a uint256"))?,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Canonical JSON (RFC 8785, JCS)
+// ---------------------------------------------------------------------------
+
+/// The largest integer every JSON implementation reads exactly
+/// (`Number.MAX_SAFE_INTEGER`, 2^53 - 1).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A parsed JSON value that remembers object members in input order and
+/// refuses duplicate names (I-JSON, which JCS requires).
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    /// An integer literal (no fraction or exponent) within ±[`MAX_SAFE_INTEGER`].
+    Int(i64),
+    /// Any other number, as the nearest IEEE-754 double.
+    Float(f64),
+    Str(String),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Json, E> {
+        Ok(Json::Bool(b))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Json, E> {
+        if n > MAX_SAFE_INTEGER {
+            return Err(E::custom(format_args!(
+                "integer {n} is beyond ±(2^53 - 1), which JSON readers (and RFC 8785) round; write it as a string"
+            )));
+        }
+        // In range: n ≤ 2^53 - 1 < i64::MAX.
+        Ok(Json::Int(i64::try_from(n).map_err(E::custom)?))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Json, E> {
+        if n.unsigned_abs() > MAX_SAFE_INTEGER {
+            return Err(E::custom(format_args!(
+                "integer {n} is beyond ±(2^53 - 1), which JSON readers (and RFC 8785) round; write it as a string"
+            )));
+        }
+        Ok(Json::Int(n))
+    }
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<Json, E> {
+        if !x.is_finite() {
+            return Err(E::custom("number out of the IEEE-754 double range"));
+        }
+        Ok(Json::Float(x))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Json, E> {
+        Ok(Json::Str(s.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Json, E> {
+        Ok(Json::Str(s))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Json::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut members: Vec<(String, Json)> = Vec::new();
+        let mut names = BTreeSet::new();
+        while let Some((k, v)) = map.next_entry::<String, Json>()? {
+            if !names.insert(k.clone()) {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate member name {k:?}"
+                )));
+            }
+            members.push((k, v));
+        }
+        Ok(Json::Object(members))
+    }
+}
+
+/// Writes `s` as a JSON string the way ECMAScript's `JSON.stringify` does
+/// (RFC 8785 §3.2.2.2): `"` and `\` escaped, `\b \t \n \f \r` by name, other
+/// control characters as `\u00xx` (lower-case hex), everything else as is.
+fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if u32::from(c) < 0x20 => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Formats a finite double as ECMAScript's `Number.prototype.toString`
+/// (RFC 8785 §3.2.2.3): the shortest digits that read back to the same
+/// double, in plain notation for exponents -7 < e < 21 and as `d.ddde±x`
+/// otherwise; `-0` is `0`.
+#[must_use]
+pub fn es_number(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_owned();
+    }
+    // Rust's `{:e}` is the shortest round-trip representation:
+    // `[-]d[.ddd]e[-]x`.
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    // The exponent of a finite double is within ±400: these conversions and
+    // the arithmetic below cannot overflow.
+    let e: i64 = exp.parse().unwrap_or(0);
+    let k = i64::try_from(digits.len()).unwrap_or(i64::MAX);
+    // value = 0.d1d2…dk × 10^n
+    let n = e.saturating_add(1);
+    let mut out = String::new();
+    if x < 0.0 {
+        out.push('-');
+    }
+    if k <= n && n <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n(
+            '0',
+            usize::try_from(n - k).unwrap_or(0),
+        ));
+    } else if 0 < n && n <= 21 {
+        let split = usize::try_from(n).unwrap_or(0);
+        out.push_str(&digits[..split]);
+        out.push('.');
+        out.push_str(&digits[split..]);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', usize::try_from(-n).unwrap_or(0)));
+        out.push_str(&digits);
+    } else {
+        out.push_str(&digits[..1]);
+        if k > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let _ = write!(out, "e{}{}", if n > 0 { '+' } else { '-' }, (n - 1).abs());
+    }
+    out
+}
+
+fn write_canonical(out: &mut String, v: &Json) {
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Json::Float(x) => out.push_str(&es_number(*x)),
+        Json::Str(s) => write_string(out, s),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(out, item);
+            }
+            out.push(']');
+        }
+        Json::Object(members) => {
+            let mut sorted: Vec<&(String, Json)> = members.iter().collect();
+            // RFC 8785 §3.2.3: by the names' UTF-16 code units.
+            sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            out.push('{');
+            for (i, (k, v)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, k);
+                out.push(':');
+                write_canonical(out, v);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// The canonical form of a parameters JSON document, whose keccak-256 is the
+/// record's `paramsHash`: the RFC 8785 JSON Canonicalization Scheme (JCS),
+/// i.e. what `JSON.stringify` prints for the parsed value once object members
+/// are sorted:
+///
+/// * no whitespace outside strings;
+/// * object members sorted by name, comparing UTF-16 code units;
+/// * strings with only `"`, `\` and control characters escaped (`\b \t \n
+///   \f \r` by name, others as `\u00xx`), all other characters as UTF-8;
+/// * numbers as ECMAScript prints doubles: `1.0` → `1`, `1e2` → `100`,
+///   `0.5e-6` → `5e-7`, `1e21` → `1e+21`, `-0` → `0`.
+///
+/// Refused, so that two tools never hash the same parameters differently:
+/// invalid JSON or UTF-8, duplicate member names, and integer literals
+/// beyond ±(2^53 − 1) (JSON readers round them; quote them as strings).
+///
+/// # Errors
+/// On the refusals above.
+pub fn canonical_json(json: &[u8]) -> Result<String> {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let value = Json::deserialize(&mut de).context("parameters JSON")?;
+    de.end().context("parameters JSON: trailing characters")?;
+    let mut out = String::with_capacity(json.len());
+    write_canonical(&mut out, &value);
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------
+
+fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading the {what} file {}", path.display()))
+}
+
+impl Inputs {
+    /// Hashes the inputs; returns the hashes and the canonical parameters.
+    ///
+    /// # Errors
+    /// When a required input is missing, a file cannot be read, the prompt
+    /// is not UTF-8, or the parameters are not canonicalisable JSON.
+    pub fn hash(&self) -> Result<(FieldHashes, String)> {
+        let prompt_hash = match (&self.prompt, &self.prompt_file) {
+            (Some(p), _) => ph::prompt_hash(p),
+            (None, Some(f)) => {
+                let bytes = read(f, "prompt")?;
+                let text = std::str::from_utf8(&bytes)
+                    .with_context(|| format!("the prompt file {} is not UTF-8", f.display()))?;
+                if text.ends_with('\n') {
+                    eprintln!(
+                        "note: {} ends with a newline, which is part of the hashed prompt",
+                        f.display()
+                    );
+                }
+                ph::prompt_hash(text)
+            }
+            (None, None) => bail!("missing --prompt or --prompt-file"),
+        };
+        let seed_hash = match (self.seed, &self.seed_file) {
+            (Some(n), _) => ph::seed_hash(n),
+            (None, Some(f)) => ph::seed_hash_bytes(&read(f, "seed")?),
+            (None, None) => bail!("missing --seed or --seed-file"),
+        };
+        let params_file = self.params_file.as_ref().context("missing --params-file")?;
+        let canonical = canonical_json(&read(params_file, "parameters")?)
+            .with_context(|| params_file.display().to_string())?;
+        let params_hash = ph::params_hash(canonical.as_bytes());
+        let content_file = self
+            .content_file
+            .as_ref()
+            .context("missing --content-file")?;
+        let content_hash = ph::content_hash(&read(content_file, "content")?);
+        let human_hash = match (&self.human, &self.human_file) {
+            (Some(h), _) => ph::human_contribution_hash(h.as_bytes()),
+            (None, Some(f)) => ph::human_contribution_hash(&read(f, "human contribution")?),
+            (None, None) => p08::B256::ZERO,
+        };
+        Ok((
+            FieldHashes {
+                prompt_hash: from08_b256(prompt_hash),
+                seed_hash: from08_b256(seed_hash),
+                params_hash: from08_b256(params_hash),
+                content_hash: from08_b256(content_hash),
+                human_hash: from08_b256(human_hash),
+            },
+            canonical,
+        ))
+    }
+}
+
+impl IdArgs {
+    /// The ids, if `--collection`, `--id`, `--model-id` and `--creator` are
+    /// all given; `None` if none (and no `--parent`) is.
+    ///
+    /// # Errors
+    /// When only some are given.
+    pub fn ids(&self) -> Result<Option<RecordIds>> {
+        match (self.collection, self.id, self.model_id, self.creator) {
+            (Some(collection), Some(id), Some(model_id), Some(creator)) => Ok(Some(RecordIds {
+                collection,
+                id,
+                model_id,
+                creator,
+                parents: self.parent.clone(),
+            })),
+            (None, None, None, None) if self.parent.is_empty() => Ok(None),
+            _ => {
+                let missing: Vec<&str> = [
+                    ("--collection", self.collection.is_none()),
+                    ("--id", self.id.is_none()),
+                    ("--model-id", self.model_id.is_none()),
+                    ("--creator", self.creator.is_none()),
+                ]
+                .into_iter()
+                .filter_map(|(name, absent)| absent.then_some(name))
+                .collect();
+                bail!(
+                    "a record needs --collection, --id, --model-id and --creator; missing {}",
+                    missing.join(", ")
+                )
+            }
+        }
+    }
+}
+
+/// `provenance hash`: the field hashes and, with the ids, the record hash
+/// and, with `registry` and `chain_id`, the digest.
+///
+/// # Errors
+/// See [`Inputs::hash`], [`IdArgs::ids`] and [`Record::check`].
+pub fn hash(inputs: &Inputs, ids: &IdArgs, domain: Option<(u64, Address)>) -> Result<HashOutput> {
+    let (hashes, canonical_params) = inputs.hash()?;
+    let ids = ids.ids()?;
+    let record = ids.clone().map(|ids| Record { ids, hashes });
+    if let Some(r) = &record {
+        r.check()?;
+    }
+    Ok(HashOutput {
+        hashes,
+        canonical_params,
+        ids,
+        record_hash: record.as_ref().map(Record::struct_hash),
+        registry: domain.map(|(_, a)| a),
+        chain_id: domain.map(|(c, _)| c),
+        digest: record
+            .as_ref()
+            .zip(domain)
+            .map(|(r, (chain_id, registry))| r.digest(chain_id, registry)),
+    })
+}
+
+/// Reads a record from JSON (`provenance hash`'s output or the same
+/// members). If the JSON carries a `recordHash`, it must be the record's.
+///
+/// # Errors
+/// On malformed JSON, a missing member, or a `recordHash` that does not
+/// match the other members.
+pub fn record_from_json(json: &[u8]) -> Result<Record> {
+    let record: Record = serde_json::from_slice(json).context("record JSON")?;
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Claimed {
+        record_hash: Option<B256>,
+    }
+    let claimed: Claimed = serde_json::from_slice(json).context("record JSON")?;
+    if let Some(h) = claimed.record_hash {
+        ensure!(
+            h == record.struct_hash(),
+            "the record's recordHash {h} does not match its members (hash {})",
+            record.struct_hash()
+        );
+    }
+    record.check()?;
+    Ok(record)
+}
+
+/// Parses a hex private key (with or without `0x`) without ever echoing it.
+///
+/// # Errors
+/// When it is not 32 bytes of hex or not a valid secp256k1 scalar.
+pub fn signer_from_hex(key: &str) -> Result<PrivateKeySigner> {
+    key.trim()
+        .parse::<PrivateKeySigner>()
+        .map_err(|_| anyhow::anyhow!("not a 32-byte hex secp256k1 private key"))
+}
+
+/// Signs `record` for the registry at `registry` on chain `chain_id`, and
+/// checks the result the way the contract will (low `s`, recovery to the
+/// signer).
+///
+/// # Errors
+/// When signing fails or the signature does not check (never expected).
+pub fn attest(
+    record: &Record,
+    chain_id: u64,
+    registry: Address,
+    signer: &PrivateKeySigner,
+) -> Result<Attestation> {
+    record.check()?;
+    let digest = record.digest(chain_id, registry);
+    let sig = signer.sign_hash_sync(&digest).context("signing")?;
+    let bytes: [u8; ph::SIGNATURE_LEN] = sig.as_bytes();
+    ensure!(
+        ph::parse_signature(&bytes).is_some(),
+        "the signer produced a non-canonical signature"
+    );
+    ensure!(
+        sig.recover_address_from_prehash(&digest).ok() == Some(signer.address()),
+        "the signature does not recover to the signer"
+    );
+    let proof = ph::encode_proof(
+        &to08_asset(&AssetRef {
+            collection: record.ids.collection,
+            id: record.ids.id,
+        }),
+        &bytes,
+    );
+    Ok(Attestation {
+        signer: signer.address(),
+        registry,
+        chain_id,
+        record_hash: record.struct_hash(),
+        digest,
+        signature: Bytes::copy_from_slice(&bytes),
+        proof: Bytes::from(proof),
+    })
+}
+
+/// What a `provenance` subcommand prints (as JSON).
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Output {
+    /// `provenance hash`.
+    Hash(Box<HashOutput>),
+    /// `provenance attest`.
+    Attest(Attestation),
+}
+
+/// The `registry` / `chainId` a record file was hashed for, if any.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ClaimedDomain {
+    registry: Option<Address>,
+    chain_id: Option<u64>,
+}
+
+/// Reads `--record` (a path, or `-` for stdin) for a signature on
+/// `(chain_id, registry)`: a file hashed for another domain is refused.
+fn read_record_file(path: &Path, chain_id: u64, registry: Address) -> Result<Record> {
+    let json = if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .context("reading the record from stdin")?;
+        buf
+    } else {
+        read(path, "record")?
+    };
+    let record = record_from_json(&json).with_context(|| path.display().to_string())?;
+    let claimed: ClaimedDomain = serde_json::from_slice(&json).context("record JSON")?;
+    ensure!(
+        claimed.registry.is_none_or(|r| r == registry)
+            && claimed.chain_id.is_none_or(|c| c == chain_id),
+        "{} was hashed for registry {:?} on chain {:?}, not {registry} on chain {chain_id}",
+        path.display(),
+        claimed.registry,
+        claimed.chain_id
+    );
+    Ok(record)
+}
+
+/// Runs a `provenance` subcommand; returns what it prints.
+///
+/// # Errors
+/// See [`hash`], [`record_from_json`], [`attest`]; also a missing or
+/// malformed key variable, or a record file hashed for another registry or
+/// chain.
+pub fn execute(cmd: &ProvenanceCmd) -> Result<Output> {
+    match cmd {
+        ProvenanceCmd::Hash {
+            inputs,
+            ids,
+            registry,
+            chain_id,
+        } => Ok(Output::Hash(Box::new(hash(
+            inputs,
+            ids,
+            chain_id.zip(*registry),
+        )?))),
+        ProvenanceCmd::Attest {
+            key_env,
+            registry,
+            chain_id,
+            record,
+            inputs,
+            ids,
+        } => {
+            let record = match record {
+                Some(path) => read_record_file(path, *chain_id, *registry)?,
+                None => {
+                    let (hashes, _) = inputs.hash()?;
+                    let ids = ids.ids()?.context(
+                        "attest needs --record, or --collection, --id, --model-id and --creator",
+                    )?;
+                    Record { ids, hashes }
+                }
+            };
+            let key = std::env::var(key_env)
+                .with_context(|| format!("environment variable {key_env} is not set"))?;
+            let signer = signer_from_hex(&key).with_context(|| format!("${key_env}"))?;
+            Ok(Output::Attest(attest(
+                &record, *chain_id, *registry, &signer,
+            )?))
+        }
+    }
+}
+
+/// Runs a `provenance` subcommand and prints its JSON to stdout.
+///
+/// # Errors
+/// See [`execute`].
+pub fn run(cmd: &ProvenanceCmd) -> Result<()> {
+    let out = execute(cmd)?;
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
