@@ -13,8 +13,9 @@ use std::path::PathBuf;
 use alloy::network::{Ethereum, TransactionBuilder};
 use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy::providers::Provider;
+use alloy::rpc::types::state::{AccountOverride, StateOverride};
 use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 use crate::manifest::{Manifest, TxRecord};
 use crate::stylus::{self, Activation};
@@ -47,9 +48,13 @@ pub struct Engine<P> {
     /// this many steps have confirmed in this run.
     pub fail_after: Option<usize>,
     confirmed: usize,
+    total: Option<usize>,
+    tty: bool,
 }
 
-fn salt_for(name: &str) -> B256 {
+/// The CREATE2 salt of contract `name` (also the StylusDeployer salt).
+#[must_use]
+pub fn salt_for(name: &str) -> B256 {
     keccak256(format!("stylus-ip:{name}"))
 }
 
@@ -79,6 +84,8 @@ impl<P: Provider<Ethereum>> Engine<P> {
             reports: Vec::new(),
             fail_after: None,
             confirmed: 0,
+            total: None,
+            tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         })
     }
 
@@ -100,8 +107,28 @@ impl<P: Provider<Ethereum>> Engine<P> {
         self.manifest.save(&self.path)
     }
 
+    /// Sets the number of steps the run will report, for progress display.
+    pub const fn set_total(&mut self, total: usize) {
+        self.total = Some(total);
+    }
+
+    fn position(&self) -> String {
+        let k = self.reports.len() + 1;
+        self.total
+            .map_or_else(|| format!("[{k}]"), |n| format!("[{k}/{n}]"))
+    }
+
+    /// On a terminal, shows the step being waited for (overwritten by its
+    /// report line); plain output gets only the report lines.
+    fn begin(&self, id: &str, what: &str) {
+        if self.tty {
+            eprint!("\r\x1b[2K  {} {what:>8}  {id} …", self.position());
+        }
+    }
+
     fn report(&mut self, id: &str, outcome: &'static str, gas_used: Option<u64>, detail: String) {
-        eprintln!("  {outcome:>8}  {id}  {detail}");
+        let clear = if self.tty { "\r\x1b[2K" } else { "" };
+        eprintln!("{clear}  {} {outcome:>8}  {id}  {detail}", self.position());
         self.reports.push(StepReport {
             id: id.to_string(),
             outcome,
@@ -151,7 +178,8 @@ impl<P: Provider<Ethereum>> Engine<P> {
             return Ok(None);
         }
         let tx = tx.with_from(self.from);
-        let receipt = stylus::send_and_confirm(&self.provider, tx, id, |hash| {
+        self.begin(id, "sending");
+        let sent = stylus::send_and_confirm(&self.provider, tx.clone(), id, |hash| {
             self.manifest.in_flight.insert(
                 id.to_string(),
                 TxRecord {
@@ -162,7 +190,18 @@ impl<P: Provider<Ethereum>> Engine<P> {
             );
             self.manifest.save(&self.path)
         })
-        .await?;
+        .await;
+        let receipt = match sent {
+            Ok(r) => r,
+            Err(e)
+                if format!("{e:#}")
+                    .to_lowercase()
+                    .contains("insufficient funds") =>
+            {
+                return Err(self.insufficient_funds(id, &tx).await);
+            }
+            Err(e) => return Err(e),
+        };
         self.finish(id, &receipt)?;
         self.report(
             id,
@@ -171,6 +210,42 @@ impl<P: Provider<Ethereum>> Engine<P> {
             format!("tx {}", receipt.transaction_hash),
         );
         Ok(Some(receipt))
+    }
+
+    /// The error for a step the deployer cannot pay for: its balance and
+    /// what the step needs (value + gas × gas price, gas estimated as if the
+    /// balance were unlimited).
+    async fn insufficient_funds(&self, id: &str, tx: &TransactionRequest) -> anyhow::Error {
+        let balance = self
+            .provider
+            .get_balance(self.from)
+            .await
+            .unwrap_or_default();
+        let value = tx.value.unwrap_or_default();
+        let mut rich = StateOverride::default();
+        rich.insert(
+            self.from,
+            AccountOverride {
+                balance: Some(U256::MAX >> 8),
+                ..AccountOverride::default()
+            },
+        );
+        let gas = self
+            .provider
+            .estimate_gas(tx.clone())
+            .overrides(rich)
+            .await
+            .unwrap_or(0);
+        let price = self.provider.get_gas_price().await.unwrap_or(0);
+        let needed = value.saturating_add(U256::from(gas).saturating_mul(U256::from(price)));
+        anyhow!(
+            "insufficient funds for step {id}: deployer {} has {} ETH, the step needs about {} ETH \
+             ({} ETH value + {gas} gas at {price} wei); fund the account and re-run (finished steps are kept)",
+            self.from,
+            crate::stylus::eth(balance),
+            crate::stylus::eth(needed),
+            crate::stylus::eth(value),
+        )
     }
 
     fn finish(&mut self, id: &str, receipt: &TransactionReceipt) -> Result<()> {
@@ -218,14 +293,22 @@ impl<P: Provider<Ethereum>> Engine<P> {
             if expected_code_hash.is_some_and(|h| h != hash) {
                 bail!("{address} holds other code than {name}'s (code hash {hash})");
             }
-            if !self.manifest.done(&id) {
-                self.manifest.steps.insert(id.clone(), None);
-            }
-            self.manifest.in_flight.remove(&id);
             self.record_contract(name, address, hash);
-            self.save()?;
+            self.mark_done(&id)?;
             self.report(&id, "skipped", None, format!("{address} already deployed"));
             return Ok(address);
+        }
+        if self.manifest.done(&id)
+            && self
+                .manifest
+                .contracts
+                .get(name)
+                .is_some_and(|c| c.address == address)
+        {
+            bail!(
+                "the manifest records {name} at {address}, but the chain has no code there \
+                 (was the chain reset?); use a new --manifest for this chain"
+            );
         }
         let receipt = self
             .transact(&id, stylus::create2_request(salt, &init_code))
@@ -244,24 +327,34 @@ impl<P: Provider<Ethereum>> Engine<P> {
         Ok(address)
     }
 
+    /// Records step `id` as satisfied without a transaction of this run
+    /// (found done on-chain), keeping a transaction recorded earlier.
+    fn mark_done(&mut self, id: &str) -> Result<()> {
+        self.manifest.in_flight.remove(id);
+        if !self.manifest.done(id) {
+            self.manifest.steps.insert(id.to_string(), None);
+        }
+        self.save()
+    }
+
     fn record_contract(&mut self, name: &str, address: Address, code_hash: B256) {
         let entry = self.manifest.contracts.entry(name.to_string()).or_default();
         entry.address = address;
         entry.code_hash = code_hash;
     }
 
-    /// Deploys a Stylus program from its WASM and activates it (skipping
+    /// Deploys a Stylus program from its on-chain code
+    /// ([`stylus_validate::program_code`]) and activates it (skipping
     /// activation when ArbWasm reports the code hash active).
     ///
     /// # Errors
     /// When deployment or activation fails (with Nitro's reason).
-    pub async fn program(&mut self, name: &str, wasm: &[u8]) -> Result<Address> {
-        let code = stylus_validate::program_code(wasm);
-        let code_hash = keccak256(&code);
+    pub async fn program(&mut self, name: &str, code: &[u8]) -> Result<Address> {
+        let code_hash = keccak256(code);
         let address = self
             .create2(
                 name,
-                stylus_validate::deploy_init_code(&code),
+                stylus_validate::deploy_init_code(code),
                 Some(code_hash),
             )
             .await?;
@@ -269,10 +362,7 @@ impl<P: Provider<Ethereum>> Engine<P> {
         let id = format!("activate:{name}");
         match stylus::activation_status(&self.provider, code_hash).await? {
             Activation::Active(version) => {
-                if !self.manifest.done(&id) {
-                    self.manifest.steps.insert(id.clone(), None);
-                    self.save()?;
-                }
+                self.mark_done(&id)?;
                 self.report(
                     &id,
                     "skipped",
@@ -282,11 +372,17 @@ impl<P: Provider<Ethereum>> Engine<P> {
             }
             Activation::Needed(reason) => {
                 if self.dry_run && self.provider.get_code_at(address).await?.is_empty() {
+                    let fee = stylus::estimate_data_fee_for_code(&self.provider, code)
+                        .await
+                        .with_context(|| name.to_string())?;
                     self.report(
                         &id,
                         "planned",
                         None,
-                        format!("activation after deployment ({reason})"),
+                        format!(
+                            "activation after deployment, data fee ~{} ETH ({reason})",
+                            stylus::eth(fee)
+                        ),
                     );
                     return Ok(address);
                 }
@@ -307,6 +403,86 @@ impl<P: Provider<Ethereum>> Engine<P> {
             }
         }
         Ok(address)
+    }
+
+    /// Deploys, activates and constructs a Stylus program (on-chain `code`)
+    /// in one transaction through the StylusDeployer, with `ctor_args` (ABI-encoded constructor
+    /// arguments). The address commits to the code and the arguments, so a
+    /// contract found there was constructed exactly so; it is skipped.
+    ///
+    /// # Errors
+    /// When activation would fail (with Nitro's reason), the constructor
+    /// reverts, or other code occupies the address.
+    pub async fn constructed(
+        &mut self,
+        name: &str,
+        code: &[u8],
+        ctor_args: &[u8],
+    ) -> Result<Address> {
+        self.checkpoint()?;
+        let id = format!("deploy:{name}");
+        let code_hash = keccak256(code);
+        let init_code = stylus_validate::deploy_init_code(code);
+        let mut init_data = stylus::STYLUS_CONSTRUCTOR_SELECTOR.to_vec();
+        init_data.extend_from_slice(ctor_args);
+        let salt = salt_for(name);
+        let address = stylus::stylus_deployer_address(salt, &init_data, &init_code);
+        let onchain = self.provider.get_code_at(address).await?;
+        if !onchain.is_empty() {
+            let hash = keccak256(&onchain);
+            if hash != code_hash {
+                bail!("{address} holds other code than {name}'s (code hash {hash})");
+            }
+            self.record_contract(name, address, hash);
+            self.mark_done(&id)?;
+            self.report(&id, "skipped", None, format!("{address} already deployed"));
+            return Ok(address);
+        }
+        let fee = match stylus::activation_status(&self.provider, code_hash).await? {
+            Activation::Active(_) => U256::ZERO,
+            Activation::Needed(_) => stylus::estimate_data_fee_for_code(&self.provider, code)
+                .await
+                .with_context(|| name.to_string())?,
+        };
+        let tx = stylus::stylus_deployer_request(&init_code, &init_data, salt, fee);
+        if let Some(receipt) = self.transact(&id, tx).await? {
+            let onchain = self.provider.get_code_at(address).await?;
+            if keccak256(&onchain) != code_hash {
+                bail!("{name}: the StylusDeployer left no matching code at {address}");
+            }
+            self.record_contract(name, address, code_hash);
+            if let Some(r) = self.manifest.contracts.get_mut(name) {
+                r.deploy_tx = Some(TxRecord {
+                    hash: receipt.transaction_hash,
+                    gas_used: Some(receipt.gas_used),
+                    block: receipt.block_number,
+                });
+                r.data_fee = Some(fee);
+            }
+            self.save()?;
+        }
+        Ok(address)
+    }
+
+    /// Creates a clone of `implementation` initialised with `init_calldata`
+    /// in the same transaction (see [`crate::clone`]), through the CREATE2
+    /// factory; skipped when the clone exists.
+    ///
+    /// # Errors
+    /// When the initializer reverts or other code occupies the address.
+    pub async fn clone_initialized(
+        &mut self,
+        name: &str,
+        implementation: Address,
+        init_calldata: &[u8],
+    ) -> Result<Address> {
+        let init_code = crate::clone::clone_init_code(implementation, init_calldata);
+        self.create2(
+            name,
+            init_code,
+            Some(crate::clone::clone_code_hash(implementation)),
+        )
+        .await
     }
 
     /// Runs a one-time call (initialisation, role grant) as step `id`,

@@ -6,16 +6,34 @@
 //!   activation rules and the 24,576-byte code limit.
 //! * [`abi`]: export each contract's Solidity interface and JSON ABI into
 //!   `abi/`, and check that `abi/` is fresh.
+//! * [`suite`]: the whole suite's deployment plan (every address computed
+//!   offline: CREATE2 factory, StylusDeployer, clones initialised at
+//!   creation by [`clone`]) and its wiring, run by the resumable [`engine`]
+//!   that records every step in the [`manifest`]; [`run`] adds keys
+//!   ([`keys`]), endpoint checks and the summary; [`status`] reads it back.
+//! * [`demo`]: the README's main job — deploy on the embedded devnode and
+//!   play the story (model, mint + provenance, split, vault, lease, claims,
+//!   lapse) through the exported ABIs ([`bindings`]).
+//! * [`provenance`]: `provenance hash|attest`, off-chain records as the registry expects.
+//! * [`stylus`]: ArbWasm, the CREATE2 factory and the StylusDeployer over JSON-RPC.
 //! * [`workspace`]: locate the checkout and its contract crates.
 //!
 //! The `stylus-ip` binary (`cargo ip <command>` from the repository root)
 //! exposes these as subcommands.
 
+extern crate alloc;
+
 pub mod abi;
+pub mod bindings;
 pub mod build;
+pub mod clone;
+pub mod demo;
 pub mod engine;
+pub mod keys;
 pub mod manifest;
 pub mod provenance;
+pub mod run;
 pub mod status;
 pub mod stylus;
+pub mod suite;
 pub mod workspace;

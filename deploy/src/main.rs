@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
-use stylus_ip_deploy::{abi, build, workspace};
+use stylus_ip_deploy::{abi, build, demo, keys, run as deploy_run, suite, workspace};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -20,6 +20,8 @@ struct Cli {
     command: Cmd,
 }
 
+// Parsed once per process: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Compile every contract to WASM, gate it (Nitro rules, 24,576-byte code limit) and print the size table.
@@ -35,6 +37,37 @@ enum Cmd {
         /// Load state from this file at start and write it back on shutdown.
         #[arg(long)]
         state: Option<PathBuf>,
+    },
+    /// Deploy (or resume) the whole suite: programs, activation, constructors, factories, instances, wiring; writes a manifest.
+    Deploy {
+        #[command(flatten)]
+        target: Target,
+        /// Suite configuration (default: deploy.toml at the root if present, else built-in defaults).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Manifest to write and resume from (default: deployments/<chain id>.json).
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// Print the plan with gas and data-fee estimates; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Use the WASM already in target/wasm instead of building first.
+        #[arg(long)]
+        skip_build: bool,
+    },
+    /// The main job: build, deploy the suite on the embedded devnode (or --rpc-url) and play the demo story.
+    Demo {
+        /// Run against this node instead of starting the embedded devnode.
+        #[arg(long)]
+        rpc_url: Option<String>,
+        #[command(flatten)]
+        key: KeyArgs,
+        /// Manifest (default: a fresh one in target/demo/ on the embedded devnode, deployments/<chain id>.json elsewhere).
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// Use the WASM already in target/wasm instead of building first.
+        #[arg(long)]
+        skip_build: bool,
     },
     /// Report each deployed program's activation state, version and time to expiry from a manifest.
     Status {
@@ -56,6 +89,43 @@ enum Cmd {
         #[arg(long)]
         check: bool,
     },
+}
+
+/// Endpoint and key of a deployment.
+#[derive(clap::Args, Debug)]
+struct Target {
+    /// JSON-RPC endpoint of the chain.
+    #[arg(long, default_value = "http://127.0.0.1:8547")]
+    rpc_url: String,
+    #[command(flatten)]
+    key: KeyArgs,
+}
+
+/// Where the deployer's key comes from (none: the devnode dev key, on a devnode only).
+#[derive(clap::Args, Debug)]
+struct KeyArgs {
+    /// Environment variable holding the hex private key.
+    #[arg(long, conflicts_with = "keystore")]
+    private_key_env: Option<String>,
+    /// Encrypted JSON keystore file.
+    #[arg(long)]
+    keystore: Option<PathBuf>,
+    /// Environment variable holding the keystore password.
+    #[arg(long, default_value = "STYLUS_IP_KEYSTORE_PASSWORD")]
+    password_env: String,
+}
+
+impl KeyArgs {
+    fn source(&self) -> keys::KeySource {
+        match (&self.private_key_env, &self.keystore) {
+            (Some(var), _) => keys::KeySource::Env(var.clone()),
+            (None, Some(path)) => keys::KeySource::Keystore {
+                path: path.clone(),
+                password_env: self.password_env.clone(),
+            },
+            (None, None) => keys::KeySource::DevDefault,
+        }
+    }
 }
 
 fn main() -> std::process::ExitCode {
@@ -101,6 +171,46 @@ fn run(cli: Cli) -> Result<()> {
                 .block_on(tokio::signal::ctrl_c())?;
             node.shutdown()?;
             println!("devnode stopped");
+        }
+        Cmd::Deploy {
+            target,
+            config,
+            manifest,
+            dry_run,
+            skip_build,
+        } => {
+            if !skip_build {
+                build::build_all(&root, &[])?;
+            }
+            let artifacts = suite::Artifacts::load(&root)?;
+            let opts = deploy_run::DeployOptions {
+                rpc_url: target.rpc_url,
+                key: target.key.source(),
+                config,
+                manifest,
+                dry_run,
+            };
+            let deployed = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?
+                .block_on(deploy_run::deploy(&root, &opts, &artifacts))?;
+            if !dry_run {
+                println!("manifest: {}", deployed.manifest.display());
+            }
+        }
+        Cmd::Demo {
+            rpc_url,
+            key,
+            manifest,
+            skip_build,
+        } => {
+            let opts = demo::DemoOptions {
+                rpc_url,
+                key: key.source(),
+                skip_build,
+                manifest,
+            };
+            demo::run(&root, &opts)?;
         }
         Cmd::Status { rpc_url, manifest } => {
             let path = if manifest.is_absolute() {

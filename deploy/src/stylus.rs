@@ -15,6 +15,9 @@ use anyhow::{anyhow, bail, Context, Result};
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
 /// The deterministic CREATE2 factory present on Arbitrum chains and nitro-devnode.
 pub const CREATE2_FACTORY: Address = address!("4e59b44847b379578588920ca78fbf26c0b4956c");
+/// The StylusDeployer (deploy + activate + constructor in one transaction),
+/// at the same address on Arbitrum One, Sepolia, nitro-devnode and our devnode.
+pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
 /// Percentage added to the estimated data fee (cargo-stylus uses 20 %).
 pub const DATA_FEE_BUMP_PERCENT: u64 = 20;
 
@@ -35,6 +38,67 @@ sol! {
         error ProgramUpToDate();
         error ProgramKeepaliveTooSoon(uint64 ageInSeconds);
         error ProgramInsufficientValue(uint256 have, uint256 want);
+    }
+}
+
+sol! {
+    /// The StylusDeployer's entry point and errors (nitro-contracts).
+    #[sol(all_derives)]
+    interface StylusDeployer {
+        function deploy(bytes bytecode, bytes initData, uint256 initValue, bytes32 salt) external payable returns (address);
+        event ContractDeployed(address deployedContract);
+        error ContractDeploymentError(bytes bytecode);
+        error ContractInitializationError(address newContract, bytes data);
+        error RefundExcessValueError(uint256 excessValue);
+        error EmptyBytecode();
+        error InitValueButNotInitData();
+    }
+}
+
+/// Selector of a stylus-sdk 0.9 constructor (`stylus_constructor()`): the
+/// StylusDeployer's `initData` is this selector followed by the ABI-encoded
+/// constructor arguments.
+pub const STYLUS_CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+
+/// The address the StylusDeployer gives a contract deployed with a non-zero
+/// `salt`: CREATE2 from the deployer with salt `keccak256(salt ‖ initData)`
+/// (so the address commits to the constructor arguments) and the init code.
+#[must_use]
+pub fn stylus_deployer_address(salt: B256, init_data: &[u8], init_code: &[u8]) -> Address {
+    let mut buf = salt.to_vec();
+    buf.extend_from_slice(init_data);
+    STYLUS_DEPLOYER.create2(keccak256(buf), keccak256(init_code))
+}
+
+/// The StylusDeployer transaction deploying `init_code`, activating it with
+/// `fee` (refunded when not needed) and calling `init_data`.
+#[must_use]
+pub fn stylus_deployer_request(
+    init_code: &[u8],
+    init_data: &[u8],
+    salt: B256,
+    fee: U256,
+) -> TransactionRequest {
+    let call = StylusDeployer::deployCall {
+        bytecode: Bytes::copy_from_slice(init_code),
+        initData: Bytes::copy_from_slice(init_data),
+        initValue: U256::ZERO,
+        salt,
+    };
+    TransactionRequest::default()
+        .with_to(STYLUS_DEPLOYER)
+        .with_value(fee)
+        .with_input(call.abi_encode())
+}
+
+/// Formats wei as ETH without trailing zeros (`0.000537`, `1`, `0`).
+#[must_use]
+pub fn eth(wei: U256) -> String {
+    let s = alloy::primitives::utils::format_ether(wei);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 
@@ -112,7 +176,30 @@ pub async fn estimate_data_fee<P: Provider<Ethereum>>(
     provider: &P,
     program: Address,
 ) -> Result<U256> {
+    estimate_with(provider, program, None).await
+}
+
+/// Estimates the activation data fee of program `code` that is not deployed
+/// yet, by placing it at a scratch address with an `eth_call` state override
+/// (as cargo-stylus's `check` does), plus [`DATA_FEE_BUMP_PERCENT`].
+///
+/// # Errors
+/// When activation would fail (with ArbWasm's reason).
+pub async fn estimate_data_fee_for_code<P: Provider<Ethereum>>(
+    provider: &P,
+    code: &[u8],
+) -> Result<U256> {
+    let scratch = address!("00000000000000000000000000000000c0de0001");
+    estimate_with(provider, scratch, Some(Bytes::copy_from_slice(code))).await
+}
+
+async fn estimate_with<P: Provider<Ethereum>>(
+    provider: &P,
+    program: Address,
+    code: Option<Bytes>,
+) -> Result<U256> {
     let from = address!("00000000000000000000000000000000c0ffee01");
+    let code_given = code.is_some();
     let one_eth = U256::from(10u64).pow(U256::from(18u64));
     let call = ArbWasm::activateProgramCall { program };
     let tx = TransactionRequest::default()
@@ -128,13 +215,27 @@ pub async fn estimate_data_fee<P: Provider<Ethereum>>(
             ..AccountOverride::default()
         },
     );
+    if let Some(code) = code {
+        overrides.insert(
+            program,
+            AccountOverride {
+                code: Some(code),
+                ..AccountOverride::default()
+            },
+        );
+    }
     let out = provider
         .call(tx)
         .overrides(overrides)
         .await
         .map_err(|e| match revert_data(&e) {
             Some(data) => anyhow!(
-                "activation of {program} would fail: {}",
+                "activation of {} would fail: {}",
+                if code_given {
+                    "the program".to_string()
+                } else {
+                    program.to_string()
+                },
                 arb_wasm_reason(&data)
             ),
             None => anyhow!(e).context("estimating the activation data fee"),
@@ -220,6 +321,14 @@ mod tests {
         let input = req.input.input().unwrap();
         assert_eq!(&input[..32], B256::repeat_byte(7).as_slice());
         assert_eq!(&input[32..], &[1, 2]);
+    }
+
+    #[test]
+    fn eth_formatting_trims_zeros() {
+        assert_eq!(eth(U256::from(1_000_000_000_000u64)), "0.000001");
+        assert_eq!(eth(U256::from(10u64).pow(U256::from(18u64))), "1");
+        assert_eq!(eth(U256::ZERO), "0");
+        assert_eq!(eth(U256::from(1_500_000_000_000_000_000u128)), "1.5");
     }
 
     #[test]

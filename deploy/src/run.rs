@@ -1,0 +1,168 @@
+//! `stylus-ip deploy`: key, endpoint, plan, engine and the closing summary,
+//! shared by the CLI and the demo.
+
+use std::path::{Path, PathBuf};
+
+use alloy::network::EthereumWallet;
+use alloy::primitives::{Address, U256};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use anyhow::{Context, Result};
+
+use crate::engine::{Engine, StepReport};
+use crate::keys::{self, KeySource};
+use crate::suite::{self, Artifacts, SuiteAddresses, SuiteConfig};
+
+/// Options of one deployment run.
+#[derive(Debug, Clone)]
+pub struct DeployOptions {
+    /// JSON-RPC endpoint.
+    pub rpc_url: String,
+    /// Where the deployer's key comes from.
+    pub key: KeySource,
+    /// The suite configuration (`deploy.toml`), if any.
+    pub config: Option<PathBuf>,
+    /// The manifest; default `deployments/<chain id>.json` under the root.
+    pub manifest: Option<PathBuf>,
+    /// Plan and estimate only.
+    pub dry_run: bool,
+}
+
+/// What a deployment run produced.
+#[derive(Debug)]
+pub struct Deployed {
+    /// The chain id.
+    pub chain_id: u64,
+    /// The deployer.
+    pub deployer: Address,
+    /// Where everything is.
+    pub addresses: SuiteAddresses,
+    /// The manifest written.
+    pub manifest: PathBuf,
+    /// Every step's report.
+    pub reports: Vec<StepReport>,
+    /// A provider signing as the deployer.
+    pub provider: DynProvider,
+}
+
+/// Connects to `rpc_url` and returns its chain id.
+///
+/// # Errors
+/// When the URL is malformed or the endpoint does not answer.
+pub async fn chain_id(rpc_url: &str) -> Result<u64> {
+    let url = rpc_url
+        .parse()
+        .with_context(|| format!("bad --rpc-url {rpc_url:?}"))?;
+    ProviderBuilder::new()
+        .connect_http(url)
+        .get_chain_id()
+        .await
+        .with_context(|| {
+            format!("RPC {rpc_url} unreachable (eth_chainId failed); is the node running?")
+        })
+}
+
+/// Deploys (or resumes, or plans) the whole suite.
+///
+/// # Errors
+/// Unreachable RPC, bad key, manifest of another chain or deployer, a
+/// failing step (the manifest keeps every finished step).
+pub async fn deploy(root: &Path, opts: &DeployOptions, artifacts: &Artifacts) -> Result<Deployed> {
+    let chain_id = chain_id(&opts.rpc_url).await?;
+    let signer = keys::load(&opts.key, chain_id)?;
+    if opts.key == KeySource::DevDefault {
+        eprintln!(
+            "note: no key given; using the devnode's well-known dev account {} (chain id {chain_id})",
+            signer.address()
+        );
+    }
+    let deployer = signer.address();
+    let config = match &opts.config {
+        Some(p) => SuiteConfig::load(p)?,
+        None => {
+            let default = root.join("deploy.toml");
+            if default.exists() {
+                SuiteConfig::load(&default)?
+            } else {
+                SuiteConfig::default()
+            }
+        }
+    };
+    let manifest = opts
+        .manifest
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("deployments/{chain_id}.json")));
+    let manifest = if manifest.is_absolute() {
+        manifest
+    } else {
+        root.join(manifest)
+    };
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(opts.rpc_url.parse().context("bad --rpc-url")?)
+        .erased();
+    let plan = suite::plan(&config, artifacts, deployer)?;
+    eprintln!(
+        "{} the suite on chain {chain_id} as {deployer} ({} steps, manifest {})",
+        if opts.dry_run {
+            "planning"
+        } else {
+            "deploying"
+        },
+        plan.engine_steps(),
+        manifest.display()
+    );
+    let mut engine =
+        Engine::open(provider.clone(), deployer, manifest.clone(), opts.dry_run).await?;
+    let result = suite::deploy(&mut engine, &plan, artifacts).await;
+    let reports = engine.reports.clone();
+    print_summary(&reports, engine.manifest(), opts.dry_run);
+    let addresses = result?;
+    Ok(Deployed {
+        chain_id,
+        deployer,
+        addresses,
+        manifest,
+        reports,
+        provider,
+    })
+}
+
+/// Prints the per-step table and totals.
+pub fn print_summary(reports: &[StepReport], manifest: &crate::manifest::Manifest, dry_run: bool) {
+    if reports.is_empty() {
+        return;
+    }
+    println!();
+    println!("{:<52} {:>9} {:>12}", "step", "outcome", "gas");
+    let mut total = 0u64;
+    for r in reports {
+        let gas = r
+            .gas_used
+            .map_or_else(|| "-".to_string(), |g| g.to_string());
+        total = total.saturating_add(r.gas_used.unwrap_or(0));
+        println!("{:<52} {:>9} {:>12}", r.id, r.outcome, gas);
+    }
+    let fees = manifest
+        .contracts
+        .values()
+        .filter_map(|c| c.data_fee)
+        .fold(U256::ZERO, U256::saturating_add);
+    println!(
+        "{} steps, {} gas{}, activation data fees {} ETH (+20% margin, excess refunded)",
+        reports.len(),
+        total,
+        if dry_run {
+            " estimated where possible"
+        } else {
+            ""
+        },
+        crate::stylus::eth(fees)
+    );
+    if !dry_run && !manifest.contracts.is_empty() {
+        println!();
+        println!("{:<16} {:<44} code hash", "contract", "address");
+        for (name, c) in &manifest.contracts {
+            println!("{name:<16} {:<44} {}", c.address.to_string(), c.code_hash);
+        }
+    }
+}
