@@ -7,6 +7,8 @@
 //! custom errors, so a selector or type drift between the contracts and
 //! `abi/` fails here.
 
+pub mod suite;
+
 use std::path::PathBuf;
 
 use alloy_primitives::{Address, Bytes, U256};
