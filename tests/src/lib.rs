@@ -7,11 +7,10 @@
 //! custom errors, so a selector or type drift between the contracts and
 //! `abi/` fails here.
 
-pub mod suite;
-
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_sol_types::{SolCall, SolInterface};
 use stylus_vm::Devnode;
 
@@ -180,5 +179,94 @@ impl Harness {
                 reason: out.halt.or(out.stylus_error),
             })
         }
+    }
+}
+
+/// One account of a [`StateFingerprint`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountFingerprint {
+    /// Balance in wei.
+    pub balance: U256,
+    /// Nonce.
+    pub nonce: u64,
+    /// Code hash.
+    pub code_hash: B256,
+    /// Non-zero storage slots.
+    pub storage: BTreeMap<U256, U256>,
+}
+
+/// The whole chain state: every non-empty account with its balance, nonce,
+/// code hash and non-zero storage. Two equal fingerprints mean no balance
+/// and no storage slot of any contract or actor differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateFingerprint(pub BTreeMap<Address, AccountFingerprint>);
+
+impl StateFingerprint {
+    /// What changed from `self` to `after`, one line per difference,
+    /// ignoring the nonces of `senders` (a reverted transaction still
+    /// consumes its sender's nonce).
+    #[must_use]
+    pub fn diff(&self, after: &Self, senders: &[Address]) -> Vec<String> {
+        let empty = AccountFingerprint {
+            balance: U256::ZERO,
+            nonce: 0,
+            code_hash: B256::ZERO,
+            storage: BTreeMap::new(),
+        };
+        let mut out = Vec::new();
+        let addresses: BTreeSet<_> = self.0.keys().chain(after.0.keys()).collect();
+        for a in addresses {
+            let x = self.0.get(a).unwrap_or(&empty);
+            let y = after.0.get(a).unwrap_or(&empty);
+            if x.balance != y.balance {
+                out.push(format!("{a}: balance {} -> {}", x.balance, y.balance));
+            }
+            if x.nonce != y.nonce && !senders.contains(a) {
+                out.push(format!("{a}: nonce {} -> {}", x.nonce, y.nonce));
+            }
+            if x.code_hash != y.code_hash {
+                out.push(format!("{a}: code {} -> {}", x.code_hash, y.code_hash));
+            }
+            let slots: BTreeSet<_> = x.storage.keys().chain(y.storage.keys()).collect();
+            for s in slots {
+                let (u, v) = (x.storage.get(s), y.storage.get(s));
+                if u != v {
+                    out.push(format!("{a}: slot {s:#x} {u:?} -> {v:?}"));
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Harness {
+    /// The current [`StateFingerprint`].
+    #[must_use]
+    pub fn fingerprint(&self) -> StateFingerprint {
+        let mut accounts = BTreeMap::new();
+        for (address, account) in &self.node.db().cache.accounts {
+            let storage: BTreeMap<U256, U256> = account
+                .storage
+                .iter()
+                .filter(|(_, v)| !v.is_zero())
+                .map(|(k, v)| (*k, *v))
+                .collect();
+            let info = &account.info;
+            let empty_code =
+                info.code_hash.is_zero() || info.code_hash == alloy_primitives::KECCAK256_EMPTY;
+            if info.balance.is_zero() && info.nonce == 0 && empty_code && storage.is_empty() {
+                continue;
+            }
+            accounts.insert(
+                *address,
+                AccountFingerprint {
+                    balance: info.balance,
+                    nonce: info.nonce,
+                    code_hash: info.code_hash,
+                    storage,
+                },
+            );
+        }
+        StateFingerprint(accounts)
     }
 }
