@@ -7,6 +7,8 @@
 //! custom errors, so a selector or type drift between the contracts and
 //! `abi/` fails here.
 
+pub mod suite;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
