@@ -74,9 +74,17 @@ enum Cmd {
         /// JSON-RPC endpoint.
         #[arg(long, default_value = "http://127.0.0.1:8547")]
         rpc_url: String,
-        /// Deployment manifest.
-        #[arg(long, default_value = "deployments/manifest.json")]
-        manifest: PathBuf,
+        /// Deployment manifest (default: deployments/<chain id>.json).
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// Send ArbWasm.codehashKeepalive for programs expiring within --below-days.
+        #[arg(long)]
+        keepalive: bool,
+        /// Keepalive threshold in days.
+        #[arg(long, default_value_t = 30)]
+        below_days: u64,
+        #[command(flatten)]
+        key: KeyArgs,
     },
     /// Provenance records off-chain: hash a generation's inputs, sign a record as the model's attester.
     Provenance {
@@ -212,18 +220,44 @@ fn run(cli: Cli) -> Result<()> {
             };
             demo::run(&root, &opts)?;
         }
-        Cmd::Status { rpc_url, manifest } => {
-            let path = if manifest.is_absolute() {
-                manifest
-            } else {
-                root.join(manifest)
-            };
-            let m = stylus_ip_deploy::manifest::Manifest::load(&path)?
-                .ok_or_else(|| anyhow::anyhow!("no manifest at {}", path.display()))?;
-            tokio::runtime::Builder::new_current_thread()
+        Cmd::Status {
+            rpc_url,
+            manifest,
+            keepalive,
+            below_days,
+            key,
+        } => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
-                .build()?
-                .block_on(stylus_ip_deploy::status::print(&rpc_url, &m))?;
+                .build()?;
+            rt.block_on(async {
+                let chain_id = deploy_run::chain_id(&rpc_url).await?;
+                let path = manifest
+                    .unwrap_or_else(|| PathBuf::from(format!("deployments/{chain_id}.json")));
+                let path = if path.is_absolute() {
+                    path
+                } else {
+                    root.join(path)
+                };
+                let m = stylus_ip_deploy::manifest::Manifest::load(&path)?
+                    .ok_or_else(|| anyhow::anyhow!("no manifest at {}", path.display()))?;
+                stylus_ip_deploy::status::print(&rpc_url, &m).await?;
+                if keepalive {
+                    let signer = keys::load(&key.source(), chain_id)?;
+                    let from = signer.address();
+                    let provider = alloy::providers::ProviderBuilder::new()
+                        .wallet(alloy::network::EthereumWallet::from(signer))
+                        .connect_http(rpc_url.parse()?);
+                    let done = stylus_ip_deploy::status::keepalive(&provider, from, &m, below_days)
+                        .await?;
+                    let sent = done.iter().filter(|k| k.paid.is_some()).count();
+                    println!(
+                        "keepalive: {sent} program(s) extended, {} fine",
+                        done.len() - sent
+                    );
+                }
+                anyhow::Ok(())
+            })?;
         }
         Cmd::Provenance { cmd } => stylus_ip_deploy::provenance::run(&cmd)?,
         Cmd::Abi { check } => {

@@ -1,10 +1,11 @@
-//! `stylus-ip status`: what the manifest says against what the chain says.
+//! `stylus-ip status`: what the manifest says against what the chain says,
+//! and `--keepalive` for programs close to expiry.
 
-use alloy::network::TransactionBuilder;
-use alloy::primitives::keccak256;
+use alloy::network::{Ethereum, TransactionBuilder};
+use alloy::primitives::{keccak256, Address, U256};
 use alloy::providers::{Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
-use alloy::sol_types::SolCall;
+use alloy::sol_types::{SolCall, SolInterface};
 use anyhow::{bail, Context, Result};
 
 use crate::manifest::Manifest;
@@ -60,4 +61,101 @@ pub async fn print(rpc_url: &str, manifest: &Manifest) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What [`keepalive`] did for one program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keepalive {
+    /// Contract name in the manifest.
+    pub name: String,
+    /// Days left before the keepalive (or now, if none was sent).
+    pub days_left: u64,
+    /// Whether a keepalive transaction was sent, and the fee it paid.
+    pub paid: Option<U256>,
+}
+
+/// Extends the lifetime of every program of `manifest` that expires within
+/// `below_days` (`ArbWasm.codehashKeepalive`, paying its data fee, learnt
+/// from the `ProgramInsufficientValue` revert of a zero-value `eth_call`,
+/// plus 20 %; the excess is refunded). Programs sharing a code hash are kept
+/// alive once; EVM contracts are skipped.
+///
+/// # Errors
+/// When a query fails or a keepalive reverts (for instance
+/// `ProgramKeepaliveTooSoon`: a program must be older than the chain's
+/// keepalive days).
+pub async fn keepalive<P: Provider<Ethereum>>(
+    provider: &P,
+    from: Address,
+    manifest: &Manifest,
+    below_days: u64,
+) -> Result<Vec<Keepalive>> {
+    let mut done = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (name, c) in &manifest.contracts {
+        let code = provider.get_code_at(c.address).await?;
+        if !stylus_validate::is_stylus_program(&code) {
+            continue;
+        }
+        let hash = keccak256(&code);
+        let call = ArbWasm::programTimeLeftCall { program: c.address };
+        let tx = TransactionRequest::default()
+            .with_to(ARB_WASM)
+            .with_input(call.abi_encode());
+        let left = provider
+            .call(tx)
+            .await
+            .with_context(|| format!("{name}: ArbWasm.programTimeLeft"))?;
+        let days_left = ArbWasm::programTimeLeftCall::abi_decode_returns(&left)? / 86_400;
+        if days_left >= below_days || !done.insert(hash) {
+            out.push(Keepalive {
+                name: name.clone(),
+                days_left,
+                paid: None,
+            });
+            continue;
+        }
+        let data = ArbWasm::codehashKeepaliveCall { codehash: hash }.abi_encode();
+        let probe = TransactionRequest::default()
+            .with_from(from)
+            .with_to(ARB_WASM)
+            .with_input(data.clone());
+        let fee = match provider.call(probe).await {
+            Ok(_) => U256::ZERO,
+            Err(e) => {
+                let revert: Option<Vec<u8>> = e
+                    .as_error_resp()
+                    .and_then(|r| r.as_revert_data())
+                    .map(|b| b.to_vec());
+                match revert.as_deref().map(ArbWasm::ArbWasmErrors::abi_decode) {
+                    Some(Ok(ArbWasm::ArbWasmErrors::ProgramInsufficientValue(v))) => {
+                        v.want * U256::from(100 + crate::stylus::DATA_FEE_BUMP_PERCENT)
+                            / U256::from(100u64)
+                    }
+                    Some(_) => bail!(
+                        "{name}: keepalive refused: {}",
+                        crate::stylus::arb_wasm_reason(revert.as_deref().unwrap_or(&[]))
+                    ),
+                    None => return Err(anyhow::anyhow!(e).context(format!("{name}: keepalive"))),
+                }
+            }
+        };
+        let tx = TransactionRequest::default()
+            .with_from(from)
+            .with_to(ARB_WASM)
+            .with_value(fee)
+            .with_input(data);
+        crate::stylus::send_and_confirm(provider, tx, &format!("keepalive of {name}"), |_| Ok(()))
+            .await?;
+        println!(
+            "{name}: kept alive ({days_left} days were left), paid up to {} ETH",
+            crate::stylus::eth(fee)
+        );
+        out.push(Keepalive {
+            name: name.clone(),
+            days_left,
+            paid: Some(fee),
+        });
+    }
+    Ok(out)
 }

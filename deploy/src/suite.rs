@@ -710,5 +710,9 @@ mod tests {
         )
         .unwrap();
         assert!(zero.validate().unwrap_err().to_string().contains("zero"));
+        // the documented example is valid and equals the defaults
+        let example =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy.example.toml");
+        assert_eq!(SuiteConfig::load(&example).unwrap(), SuiteConfig::default());
     }
 }

@@ -384,3 +384,54 @@ async fn errors_are_clear_and_leave_the_manifest_intact() {
     );
     assert!(engine.manifest().contracts.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_keepalive_extends_programs_close_to_expiry_only() {
+    let artifacts = Artifacts::load(&root()).unwrap();
+    let (_node, provider, from) = node();
+    let path = temp_manifest("keepalive");
+    let mut engine = Engine::open(provider.clone(), from, path.clone(), false)
+        .await
+        .unwrap();
+    engine
+        .program("splits", artifacts.get("splits").unwrap())
+        .await
+        .unwrap();
+    let m = Manifest::load(&path).unwrap().unwrap();
+
+    // Fresh program: a year left, nothing to do.
+    let done = stylus_ip_deploy::status::keepalive(&provider, from, &m, 30)
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 1);
+    assert!(
+        done[0].paid.is_none() && done[0].days_left >= 364,
+        "{done:?}"
+    );
+    // Forcing it this early: Nitro refuses (younger than the keepalive days).
+    let err = format!(
+        "{:#}",
+        stylus_ip_deploy::status::keepalive(&provider, from, &m, 400)
+            .await
+            .unwrap_err()
+    );
+    assert!(err.contains("ProgramKeepaliveTooSoon"), "{err}");
+
+    // 340 days later: 25 days left, below the threshold: kept alive, a year again.
+    let _: serde_json::Value = provider
+        .raw_request("evm_increaseTime".into(), (340u64 * 86_400,))
+        .await
+        .unwrap();
+    let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+    let done = stylus_ip_deploy::status::keepalive(&provider, from, &m, 30)
+        .await
+        .unwrap();
+    assert!(done[0].paid.is_some() && done[0].days_left < 30, "{done:?}");
+    let again = stylus_ip_deploy::status::keepalive(&provider, from, &m, 30)
+        .await
+        .unwrap();
+    assert!(
+        again[0].paid.is_none() && again[0].days_left >= 364,
+        "{again:?}"
+    );
+}
