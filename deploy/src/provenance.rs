@@ -394,21 +394,19 @@ impl<'de> Visitor<'de> for JsonVisitor {
         Ok(Json::Bool(b))
     }
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<Json, E> {
-        if n > MAX_SAFE_INTEGER {
-            return Err(E::custom(format_args!(
-                "integer {n} is beyond ±(2^53 - 1), which JSON readers (and RFC 8785) round; write it as a string"
-            )));
+        match i64::try_from(n) {
+            Ok(i) => self.visit_i64(i),
+            // `as f64`: the nearest double, which is what is checked.
+            Err(_) => exact_big_integer(&n.to_string(), n as f64),
         }
-        // In range: n ≤ 2^53 - 1 < i64::MAX.
-        Ok(Json::Int(i64::try_from(n).map_err(E::custom)?))
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<Json, E> {
-        if n.unsigned_abs() > MAX_SAFE_INTEGER {
-            return Err(E::custom(format_args!(
-                "integer {n} is beyond ±(2^53 - 1), which JSON readers (and RFC 8785) round; write it as a string"
-            )));
+        if n.unsigned_abs() <= MAX_SAFE_INTEGER {
+            Ok(Json::Int(n))
+        } else {
+            // `as f64`: the nearest double, which is what is checked.
+            exact_big_integer(&n.to_string(), n as f64)
         }
-        Ok(Json::Int(n))
     }
     fn visit_f64<E: de::Error>(self, x: f64) -> Result<Json, E> {
         if !x.is_finite() {
@@ -441,6 +439,22 @@ impl<'de> Visitor<'de> for JsonVisitor {
             members.push((k, v));
         }
         Ok(Json::Object(members))
+    }
+}
+
+/// An integer literal beyond ±(2^53 − 1), whose nearest double is `x`:
+/// accepted only if RFC 8785 prints that double as the very same digits
+/// (`100000000000000000000` is, `9007199254740993` is not), so that
+/// canonicalisation never changes a number's meaning.
+fn exact_big_integer<E: de::Error>(literal: &str, x: f64) -> Result<Json, E> {
+    let printed = es_number(x);
+    if printed == literal {
+        Ok(Json::Float(x))
+    } else {
+        Err(E::custom(format_args!(
+            "integer {literal} would be canonicalised as {printed} (an IEEE-754 double, as JSON \
+             readers and RFC 8785 read it); write it as a string"
+        )))
     }
 }
 
@@ -567,9 +581,13 @@ fn write_canonical(out: &mut String, v: &Json) {
 /// * numbers as ECMAScript prints doubles: `1.0` → `1`, `1e2` → `100`,
 ///   `0.5e-6` → `5e-7`, `1e21` → `1e+21`, `-0` → `0`.
 ///
-/// Refused, so that two tools never hash the same parameters differently:
-/// invalid JSON or UTF-8, duplicate member names, and integer literals
-/// beyond ±(2^53 − 1) (JSON readers round them; quote them as strings).
+/// Refused, so that two tools never hash the same parameters differently
+/// and canonicalisation never changes a value: invalid JSON or UTF-8,
+/// duplicate member names, and integer literals that a double cannot carry
+/// digit for digit (beyond ±(2^53 − 1), e.g. `9007199254740993`, which JSON
+/// readers round; quote such numbers as strings). Fractional numbers are read
+/// as the nearest double, as RFC 8785 specifies. The canonical form of any
+/// accepted document is accepted and is its own canonical form.
 ///
 /// # Errors
 /// On the refusals above.
@@ -879,4 +897,605 @@ pub fn run(cmd: &ProvenanceCmd) -> Result<()> {
     let out = execute(cmd)?;
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Hardhat/anvil dev account #0.
+    const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    const DEV_ADDR: Address =
+        alloy::primitives::address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+
+    #[derive(Parser, Debug)]
+    struct Cli {
+        #[command(subcommand)]
+        cmd: ProvenanceCmd,
+    }
+
+    fn canon(s: &str) -> String {
+        canonical_json(s.as_bytes()).unwrap_or_else(|e| panic!("{s}: {e:#}"))
+    }
+
+    fn refused(s: &str) -> String {
+        match canonical_json(s.as_bytes()) {
+            Ok(c) => panic!("{s} was accepted as {c}"),
+            Err(e) => format!("{e:#}"),
+        }
+    }
+
+    #[test]
+    fn canonical_json_matches_rfc_8785_examples() {
+        // RFC 8785 §3.2.4 (whitespace, numbers, strings, literals).
+        let input = r#"{
+            "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+            "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+            "literals": [null, true, false]
+        }"#;
+        assert_eq!(
+            canon(input),
+            r#"{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}"#
+        );
+        // RFC 8785 §3.2.3: members sorted by UTF-16 code units (the emoji's
+        // surrogates sort before U+FB33, unlike in UTF-8 byte order).
+        let input = r#"{"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}"#;
+        assert_eq!(
+            canon(input),
+            "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u{80}\":\"Control\",\
+             \"\u{f6}\":\"Latin Small Letter O With Diaeresis\",\"\u{20ac}\":\"Euro Sign\",\
+             \"\u{1f600}\":\"Emoji: Grinning Face\",\"\u{fb33}\":\"Hebrew Letter Dalet With Dagesh\"}"
+        );
+        // Nested objects are sorted too; arrays keep their order.
+        assert_eq!(
+            canon(r#" { "b" : [3, {"z":1,"a":2}], "a" : {} , "c": [] } "#),
+            r#"{"a":{},"b":[3,{"a":2,"z":1}],"c":[]}"#
+        );
+    }
+
+    #[test]
+    fn numbers_print_as_ecmascript_does() {
+        for (x, s) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (1.0, "1"),
+            (-1.5, "-1.5"),
+            (4.5, "4.5"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e20, "100000000000000000000"),
+            (1e21, "1e+21"),
+            (123e-20, "1.23e-18"),
+            (0.000001, "0.000001"),
+            (1e-7, "1e-7"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (295_147_905_179_352_830_000.0, "295147905179352830000"),
+            (9_007_199_254_740_993.0, "9007199254740992"),
+            (333_333_333.333_333_3, "333333333.3333333"),
+        ] {
+            assert_eq!(es_number(x), s, "{x:e}");
+        }
+        // Integer literals within the safe range print as integers; the
+        // same value written as a float prints the same.
+        assert_eq!(
+            canon("[9007199254740991, -9007199254740991, 30, 30.0, 3e1, -0]"),
+            "[9007199254740991,-9007199254740991,30,30,30,0]"
+        );
+    }
+
+    #[test]
+    fn ambiguous_json_is_refused() {
+        assert!(refused(r#"{"a":1,"a":2}"#).contains("duplicate member name"));
+        assert!(refused(r#"{"x":{"a":1,"a":1}}"#).contains("duplicate"));
+        // Integers a double cannot carry digit for digit.
+        assert!(refused("9007199254740993").contains("canonicalised as 9007199254740992"));
+        assert!(refused("-9007199254740993").contains("as -9007199254740992"));
+        assert!(refused("18446744073709551615").contains("as 18446744073709552000"));
+        assert!(refused("1152921504606846976").contains("as 1152921504606847000"));
+        // ... but big integers that are a double's exact shortest form are fine.
+        for ok in [
+            "9007199254740992",
+            "-70784700624893700",
+            "18446744073709552000",
+            "100000000000000000000",
+        ] {
+            assert_eq!(canon(ok), ok);
+        }
+        assert!(refused(r#"{"a":1} x"#).contains("trailing"));
+        refused(r#"{"a":1"#);
+        refused(r#"["\ud800"]"#);
+        refused("");
+        refused("NaN");
+        assert!(canonical_json(b"\"\xff\"").is_err());
+    }
+
+    /// Any JSON value (object members with distinct names).
+    fn arb_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            (-(MAX_SAFE_INTEGER as i64)..=MAX_SAFE_INTEGER as i64)
+                .prop_map(serde_json::Value::from),
+            any::<f64>()
+                .prop_filter("finite", |x| x.is_finite())
+                .prop_map(serde_json::Value::from),
+            ".*".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(3, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                proptest::collection::btree_map(".*", inner, 0..6)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Equal JSON values, numbers compared as doubles (`30.0` is `30`).
+    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value as V;
+        match (a, b) {
+            (V::Number(x), V::Number(y)) => x.as_f64() == y.as_f64(),
+            (V::Array(x), V::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+            }
+            (V::Object(x), V::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
+        }
+    }
+
+    /// Reverses every object's member order (a different but equal document).
+    fn reversed(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::Array(a) => {
+                format!(
+                    "[{}]",
+                    a.iter().map(reversed).collect::<Vec<_>>().join(" , ")
+                )
+            }
+            serde_json::Value::Object(m) => format!(
+                "{{ {} }}",
+                m.iter()
+                    .rev()
+                    .map(|(k, v)| format!(
+                        "{} :\n{}",
+                        serde_json::Value::from(k.clone()),
+                        reversed(v)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(",\t")
+            ),
+            other => other.to_string(),
+        }
+    }
+
+    // Cases: PROPTEST_CASES (256 by default and in CI).
+    proptest! {
+        /// Whitespace and member order never change the canonical form; it
+        /// is a fixed point, valid JSON, and parses back to the same value.
+        #[test]
+        fn canonical_form_is_order_and_whitespace_free(v in arb_json()) {
+            let compact = canonical_json(v.to_string().as_bytes()).unwrap();
+            let pretty = serde_json::to_string_pretty(&v).unwrap();
+            prop_assert_eq!(&canonical_json(pretty.as_bytes()).unwrap(), &compact);
+            prop_assert_eq!(&canonical_json(reversed(&v).as_bytes()).unwrap(), &compact);
+            prop_assert_eq!(&canonical_json(compact.as_bytes()).unwrap(), &compact);
+            let back: serde_json::Value = serde_json::from_str(&compact).unwrap();
+            prop_assert!(same(&back, &v), "{} is not {}", back, v);
+        }
+
+        /// Any record survives its JSON form (what `hash` prints and
+        /// `attest --record` reads), and any member changed after hashing is
+        /// caught by the `recordHash` check.
+        #[test]
+        fn any_record_round_trips_through_json_and_tampering_is_caught(
+            r in arb_record(),
+            which in 0usize..10,
+            bit in 0usize..160,
+        ) {
+            let out = HashOutput {
+                hashes: r.hashes,
+                canonical_params: "{}".into(),
+                ids: Some(r.ids.clone()),
+                record_hash: Some(r.struct_hash()),
+                registry: None,
+                chain_id: None,
+                digest: None,
+            };
+            let json = serde_json::to_vec(&out).unwrap();
+            let back = record_from_json(&json).unwrap();
+            prop_assert_eq!(&back, &r);
+            prop_assert_eq!(back.struct_hash(), r.struct_hash());
+            prop_assert_eq!(
+                r.struct_hash(),
+                from08_b256(ph::record_struct_hash(&r.fields()))
+            );
+
+            let mut t = r.clone();
+            let flip_b = |b: &mut B256| b.0[bit / 8 % 32] ^= 1 << (bit % 8);
+            let flip_a = |a: &mut Address| a.0[bit / 8 % 20] ^= 1 << (bit % 8);
+            let flip_u = |u: &mut U256| *u ^= U256::from(1) << (bit % 256);
+            match which {
+                0 => flip_a(&mut t.ids.collection),
+                1 => flip_u(&mut t.ids.id),
+                2 => flip_u(&mut t.ids.model_id),
+                3 => flip_b(&mut t.hashes.prompt_hash),
+                4 => flip_b(&mut t.hashes.seed_hash),
+                5 => flip_b(&mut t.hashes.params_hash),
+                6 => flip_b(&mut t.hashes.content_hash),
+                7 => flip_b(&mut t.hashes.human_hash),
+                8 => flip_a(&mut t.ids.creator),
+                _ => match t.ids.parents.first_mut() {
+                    Some(p) => flip_u(&mut p.id),
+                    None => t.ids.parents.push(AssetRef { collection: Address::ZERO, id: U256::ZERO }),
+                },
+            }
+            prop_assert_ne!(t.struct_hash(), r.struct_hash());
+            let mut forged = serde_json::to_value(&out).unwrap();
+            let tampered = serde_json::to_value(&t).unwrap();
+            for (k, v) in tampered.as_object().unwrap() {
+                forged[k] = v.clone();
+            }
+            let err = record_from_json(&serde_json::to_vec(&forged).unwrap()).unwrap_err();
+            prop_assert!(format!("{err:#}").contains("does not match"), "{err:#}");
+        }
+
+        /// Any record signed by `attest` recovers to the signer under the
+        /// contract's rules, and its proof decodes to the record's asset.
+        #[test]
+        fn any_attestation_recovers_to_the_attester(r in arb_record(), chain in any::<u64>(), registry in arb_address()) {
+            let signer = signer_from_hex(DEV_KEY).unwrap();
+            let a = attest(&r, chain, registry, &signer).unwrap();
+            prop_assert_eq!(a.signer, DEV_ADDR);
+            prop_assert_eq!(a.digest, r.digest(chain, registry));
+            let sig = alloy::primitives::Signature::from_raw(&a.signature).unwrap();
+            prop_assert_eq!(sig.recover_address_from_prehash(&a.digest).unwrap(), DEV_ADDR);
+            prop_assert!(ph::parse_signature(&a.signature).is_some());
+            let (asset, sig_bytes) = ph::decode_proof(&a.proof).unwrap();
+            prop_assert_eq!(asset, to08_asset(&AssetRef { collection: r.ids.collection, id: r.ids.id }));
+            prop_assert_eq!(sig_bytes, &a.signature[..]);
+            // Another chain or registry gives another digest.
+            prop_assert_ne!(r.digest(chain ^ 1, registry), a.digest);
+        }
+    }
+
+    fn arb_address() -> impl Strategy<Value = Address> {
+        any::<[u8; 20]>().prop_map(Address::from)
+    }
+    fn arb_b256() -> impl Strategy<Value = B256> {
+        any::<[u8; 32]>().prop_map(B256::from)
+    }
+    fn arb_u256() -> impl Strategy<Value = U256> {
+        any::<[u8; 32]>().prop_map(U256::from_be_bytes)
+    }
+    fn arb_record() -> impl Strategy<Value = Record> {
+        (
+            (arb_address(), arb_u256(), arb_u256(), arb_address()),
+            [arb_b256(), arb_b256(), arb_b256(), arb_b256(), arb_b256()],
+            proptest::collection::btree_set((arb_address(), arb_u256()), 0..=ph::MAX_PARENTS),
+        )
+            .prop_map(|((collection, id, model_id, creator), h, parents)| Record {
+                ids: RecordIds {
+                    collection,
+                    id,
+                    model_id,
+                    creator,
+                    parents: parents
+                        .into_iter()
+                        .map(|(collection, id)| AssetRef { collection, id })
+                        .collect(),
+                },
+                hashes: FieldHashes {
+                    prompt_hash: h[0],
+                    seed_hash: h[1],
+                    params_hash: h[2],
+                    content_hash: h[3],
+                    human_hash: h[4],
+                },
+            })
+    }
+
+    fn temp_dir(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("stylus-ip-prov-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn inputs_hash_like_the_contract_crate() {
+        let dir = temp_dir("inputs");
+        let prompt = dir.join("prompt.txt");
+        std::fs::write(&prompt, "a red fox in the snow, watercolour").unwrap();
+        let params = dir.join("params.json");
+        std::fs::write(&params, "{ \"steps\": 30, \"cfg\": 7.0 }\n").unwrap();
+        let content = dir.join("fox.png");
+        std::fs::write(&content, b"abc").unwrap();
+        let human = dir.join("human.txt");
+        std::fs::write(&human, b"hand-drawn mask").unwrap();
+        let inputs = Inputs {
+            prompt_file: Some(prompt),
+            seed: Some(42),
+            params_file: Some(params),
+            content_file: Some(content),
+            human_file: Some(human),
+            ..Inputs::default()
+        };
+        let (h, canonical) = inputs.hash().unwrap();
+        assert_eq!(canonical, r#"{"cfg":7,"steps":30}"#);
+        assert_eq!(
+            h.prompt_hash,
+            from08_b256(ph::prompt_hash("a red fox in the snow, watercolour"))
+        );
+        assert_eq!(h.seed_hash, from08_b256(ph::seed_hash(42)));
+        assert_eq!(
+            h.params_hash,
+            alloy::primitives::keccak256(r#"{"cfg":7,"steps":30}"#)
+        );
+        // sha256("abc"), the NIST vector: what `sha256sum` prints.
+        assert_eq!(
+            h.content_hash,
+            alloy::primitives::b256!(
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            )
+        );
+        assert_eq!(
+            h.human_hash,
+            alloy::primitives::keccak256("hand-drawn mask")
+        );
+
+        // Inline prompt and statement hash the same as the files; no human
+        // contribution is the zero hash; a seed file is hashed as bytes.
+        let seed_file = dir.join("seed.bin");
+        std::fs::write(&seed_file, b"42").unwrap();
+        let inline = Inputs {
+            prompt: Some("a red fox in the snow, watercolour".into()),
+            prompt_file: None,
+            human: Some("hand-drawn mask".into()),
+            human_file: None,
+            ..inputs.clone()
+        };
+        assert_eq!(inline.hash().unwrap().0, h);
+        let bare = Inputs {
+            human_file: None,
+            seed: None,
+            seed_file: Some(seed_file),
+            ..inputs.clone()
+        };
+        let (b, _) = bare.hash().unwrap();
+        assert_eq!(b.human_hash, B256::ZERO);
+        assert_eq!(b.seed_hash, alloy::primitives::keccak256(b"42"));
+
+        // Missing or bad inputs.
+        for (bad, msg) in [
+            (
+                Inputs {
+                    prompt_file: None,
+                    ..inputs.clone()
+                },
+                "--prompt",
+            ),
+            (
+                Inputs {
+                    seed: None,
+                    ..inputs.clone()
+                },
+                "--seed",
+            ),
+            (
+                Inputs {
+                    params_file: None,
+                    ..inputs.clone()
+                },
+                "--params-file",
+            ),
+            (
+                Inputs {
+                    content_file: None,
+                    ..inputs.clone()
+                },
+                "--content-file",
+            ),
+            (
+                Inputs {
+                    content_file: Some(dir.join("nope")),
+                    ..inputs.clone()
+                },
+                "reading the content file",
+            ),
+        ] {
+            let e = format!("{:#}", bad.hash().unwrap_err());
+            assert!(e.contains(msg), "{e}");
+        }
+        let latin1 = dir.join("latin1.txt");
+        std::fs::write(&latin1, b"caf\xe9").unwrap();
+        let e = Inputs {
+            prompt_file: Some(latin1),
+            ..inputs
+        }
+        .hash()
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("not UTF-8"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn command_line_shape() {
+        Cli::command().debug_assert();
+        let a = "0x00000000000000000000000000000000000000c0";
+        let cli = Cli::try_parse_from([
+            "x",
+            "hash",
+            "--prompt",
+            "fox",
+            "--seed",
+            "1",
+            "--params-file",
+            "p",
+            "--content-file",
+            "c",
+            "--collection",
+            a,
+            "--id",
+            "7",
+            "--model-id",
+            "0x1",
+            "--creator",
+            a,
+            "--parent",
+            &format!("{a}:1"),
+            "--parent",
+            &format!("{a}:0x2"),
+        ])
+        .unwrap();
+        let ProvenanceCmd::Hash {
+            ids,
+            registry: None,
+            chain_id: None,
+            ..
+        } = cli.cmd
+        else {
+            panic!("{cli:?}")
+        };
+        let ids = ids.ids().unwrap().unwrap();
+        assert_eq!((ids.id, ids.model_id), (U256::from(7), U256::from(1)));
+        assert_eq!(
+            ids.parents.iter().map(|p| p.id).collect::<Vec<_>>(),
+            [U256::from(1), U256::from(2)]
+        );
+
+        // --registry and --chain-id go together; --record excludes inputs;
+        // --prompt excludes --prompt-file; a parent needs COLLECTION:ID.
+        for args in [
+            vec!["x", "hash", "--registry", a],
+            vec!["x", "hash", "--chain-id", "1"],
+            vec!["x", "hash", "--prompt", "p", "--prompt-file", "f"],
+            vec!["x", "hash", "--parent", a],
+            vec![
+                "x",
+                "attest",
+                "--key-env",
+                "K",
+                "--registry",
+                a,
+                "--chain-id",
+                "1",
+                "--record",
+                "r",
+                "--seed",
+                "1",
+            ],
+            vec![
+                "x",
+                "attest",
+                "--registry",
+                a,
+                "--chain-id",
+                "1",
+                "--record",
+                "r",
+            ],
+        ] {
+            assert!(Cli::try_parse_from(&args).is_err(), "{args:?}");
+        }
+        let partial = IdArgs {
+            collection: Some(Address::ZERO),
+            id: Some(U256::ZERO),
+            ..IdArgs::default()
+        };
+        let e = format!("{:#}", partial.ids().unwrap_err());
+        assert!(e.contains("missing --model-id, --creator"), "{e}");
+        assert_eq!(IdArgs::default().ids().unwrap(), None);
+    }
+
+    #[test]
+    fn records_the_registry_would_refuse_are_refused() {
+        let signer = signer_from_hex(DEV_KEY).unwrap();
+        let p = |i: u64| AssetRef {
+            collection: Address::repeat_byte(1),
+            id: U256::from(i),
+        };
+        let mut r = Record {
+            ids: RecordIds {
+                collection: Address::repeat_byte(2),
+                id: U256::from(1),
+                model_id: U256::from(1),
+                creator: Address::repeat_byte(3),
+                parents: (0..=ph::MAX_PARENTS as u64).map(p).collect(),
+            },
+            hashes: FieldHashes {
+                prompt_hash: B256::ZERO,
+                seed_hash: B256::ZERO,
+                params_hash: B256::ZERO,
+                content_hash: B256::ZERO,
+                human_hash: B256::ZERO,
+            },
+        };
+        assert!(
+            format!("{:#}", attest(&r, 1, Address::ZERO, &signer).unwrap_err())
+                .contains("at most 8")
+        );
+        r.ids.parents = vec![p(1), p(2), p(1)];
+        assert!(format!("{:#}", r.check().unwrap_err()).contains("listed twice"));
+        r.ids.parents.pop();
+        assert!(attest(&r, 1, Address::ZERO, &signer).is_ok());
+        // Keys: with or without 0x, never echoed when malformed.
+        assert_eq!(
+            signer_from_hex(DEV_KEY.trim_start_matches("0x"))
+                .unwrap()
+                .address(),
+            DEV_ADDR
+        );
+        let e = format!("{:#}", signer_from_hex("0x1234zz").unwrap_err());
+        assert!(!e.contains("1234zz"), "{e}");
+    }
+
+    #[test]
+    fn attest_reads_hash_output_and_refuses_another_domain() {
+        let dir = temp_dir("domain");
+        let file = dir.join("record.json");
+        let registry = Address::repeat_byte(0x99);
+        let record = Record {
+            ids: RecordIds {
+                collection: Address::repeat_byte(2),
+                id: U256::from(1),
+                model_id: U256::from(1),
+                creator: Address::repeat_byte(3),
+                parents: vec![],
+            },
+            hashes: FieldHashes {
+                prompt_hash: B256::repeat_byte(1),
+                seed_hash: B256::repeat_byte(2),
+                params_hash: B256::repeat_byte(3),
+                content_hash: B256::repeat_byte(4),
+                human_hash: B256::ZERO,
+            },
+        };
+        let out = HashOutput {
+            hashes: record.hashes,
+            canonical_params: "{}".into(),
+            ids: Some(record.ids.clone()),
+            record_hash: Some(record.struct_hash()),
+            registry: Some(registry),
+            chain_id: Some(5),
+            digest: Some(record.digest(5, registry)),
+        };
+        std::fs::write(&file, serde_json::to_vec(&out).unwrap()).unwrap();
+        assert_eq!(read_record_file(&file, 5, registry).unwrap(), record);
+        assert!(read_record_file(&file, 6, registry).is_err());
+        assert!(read_record_file(&file, 5, Address::ZERO).is_err());
+        // A record without domain members is fine for any domain; without a
+        // required member it is refused.
+        let bare = serde_json::to_vec(&record).unwrap();
+        std::fs::write(&file, &bare).unwrap();
+        assert_eq!(read_record_file(&file, 6, Address::ZERO).unwrap(), record);
+        let mut v: serde_json::Value = serde_json::from_slice(&bare).unwrap();
+        v.as_object_mut().unwrap().remove("modelId");
+        assert!(record_from_json(&serde_json::to_vec(&v).unwrap()).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
