@@ -138,13 +138,14 @@ pub fn select_toolchain(root: &Path) -> Result<Toolchain> {
     Ok(Toolchain::Debian)
 }
 
-/// Compiles the given contracts to WASM in one cargo invocation (callers pass
-/// one contract at a time; see [`build_all`]) and returns
-/// the directory holding `<lib_name>.wasm` files.
+/// Compiles one contract to WASM and returns the directory holding its
+/// `<lib_name>.wasm`. One package per cargo invocation, as cargo-stylus does:
+/// building several together would unify their dependencies' features and
+/// make each WASM larger.
 ///
 /// # Errors
 /// When cargo fails.
-pub fn compile(root: &Path, toolchain: Toolchain, crates: &[ContractCrate]) -> Result<PathBuf> {
+pub fn compile(root: &Path, toolchain: Toolchain, contract: &ContractCrate) -> Result<PathBuf> {
     let (mut cmd, target_dir) = match toolchain {
         Toolchain::Rustup => {
             let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
@@ -184,9 +185,7 @@ pub fn compile(root: &Path, toolchain: Toolchain, crates: &[ContractCrate]) -> R
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_TARGET_DIR");
     cmd.env_remove("CARGO_BUILD_TARGET_DIR");
-    for c in crates {
-        cmd.args(["-p", &c.package]);
-    }
+    cmd.args(["-p", &contract.package]);
     cmd.current_dir(root);
     let status = cmd.status().context("running cargo")?;
     if !status.success() {
@@ -277,12 +276,9 @@ pub fn build_all(root: &Path, only: &[String]) -> Result<Vec<Artifact>> {
         "building {} contract(s) with the {toolchain:?} toolchain",
         crates.len()
     );
-    // One cargo invocation per contract: building several packages together
-    // unifies their dependencies' features, which makes each WASM larger than
-    // what cargo-stylus (one package at a time) would deploy.
     let mut dir = PathBuf::new();
     for c in &crates {
-        dir = compile(root, toolchain, std::slice::from_ref(c))?;
+        dir = compile(root, toolchain, c)?;
     }
     let out_dir = root.join("target/wasm");
     let artifacts = crates
