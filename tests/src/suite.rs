@@ -96,6 +96,9 @@ pub const COLLECTION_ROYALTY_BPS: u64 = 500;
 pub const EDITIONS_ROYALTY_BPS: u64 = 250;
 /// Royalty of edition 1, basis points (to actor 5).
 pub const EDITION1_ROYALTY_BPS: u64 = 1_000;
+/// The admin (deployer and owner of everything), as [`Harness::new`]
+/// creates it.
+pub const ADMIN: Address = Address::repeat_byte(0xAD);
 /// Attester of provenance model 1.
 pub const ATTESTER: Address = Address::repeat_byte(0xA7);
 
@@ -274,7 +277,7 @@ impl Suite {
 
     fn deploy_here() -> Self {
         let mut h = Harness::new(ACTORS);
-        assert!((0..ACTORS).all(|i| h.actors[i] == actor_address(i)));
+        assert!((0..ACTORS).all(|i| h.actors[i] == actor_address(i)) && h.admin == ADMIN);
         h.node.set_timestamp(START);
         let admin = h.admin;
 

@@ -4,10 +4,13 @@
 //!
 //! | module | contracts | invariants (issue 11 numbering) |
 //! |---|---|---|
+//! | [`editions`] | ip-editions | 1, 2, 3, 10, 12 |
 //! | [`split`] | split-factory, splits, license-market | 6, 9, 10, 12 |
 //!
 //! [`Suite::fresh`]: stylus_ip_tests::suite::Suite::fresh
 
+#[path = "suite_state_machine/editions.rs"]
+mod editions;
 #[path = "suite_state_machine/split.rs"]
 mod split;
 
@@ -23,4 +26,20 @@ fn config() -> Config {
         ))),
         ..Config::default()
     }
+}
+
+/// Stack of the threads the machines run on: a transaction runs nested
+/// Stylus frames, and the devnode's debug build needs more than the test
+/// harness's 2 MiB per thread.
+const STACK: usize = 256 * 1024 * 1024;
+
+/// Runs `machine` (a `prop_state_machine!` function) on a thread with a
+/// [`STACK`]-byte stack, re-raising its panic.
+fn on_big_stack(machine: fn()) {
+    std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(machine)
+        .expect("spawning the machine's thread")
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e));
 }

@@ -797,6 +797,10 @@ impl StateMachineTest for SplitMachine {
 prop_state_machine! {
     #![proptest_config(crate::config())]
 
-    #[test]
-    fn split_matches_the_model(sequential 1..20 => SplitMachine);
+    fn split_machine(sequential 1..20 => SplitMachine);
+}
+
+#[test]
+fn split_matches_the_model() {
+    crate::on_big_stack(split_machine);
 }
