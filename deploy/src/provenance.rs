@@ -482,52 +482,60 @@ fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Formats a finite double as ECMAScript's `Number.prototype.toString`
-/// (RFC 8785 §3.2.2.3): the shortest digits that read back to the same
-/// double, in plain notation for exponents -7 < e < 21 and as `d.ddde±x`
-/// otherwise; `-0` is `0`.
+/// Formats a double as ECMAScript's `Number.prototype.toString` (RFC 8785
+/// §3.2.2.3): the shortest digits that read back to the same double, in
+/// plain notation for decimal exponents -7 < e < 21 and as `d.ddde±x`
+/// otherwise; `-0` is `0`. Non-finite values (which JSON cannot hold) print
+/// as `JSON.stringify` prints them, `null`.
 #[must_use]
 pub fn es_number(x: f64) -> String {
+    if !x.is_finite() {
+        return "null".to_owned();
+    }
     if x == 0.0 {
         return "0".to_owned();
     }
-    // Rust's `{:e}` is the shortest round-trip representation:
-    // `[-]d[.ddd]e[-]x`.
+    // Rust's `{:e}` is the shortest round-trip representation, `d[.ddd]e[-]x`.
     let sci = format!("{:e}", x.abs());
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    // The exponent of a finite double is within ±400: these conversions and
-    // the arithmetic below cannot overflow.
+    // A finite double's decimal exponent is within ±324 and it has at most
+    // 17 significant digits: the arithmetic below stays tiny (saturating
+    // only for form's sake).
     let e: i64 = exp.parse().unwrap_or(0);
     let k = i64::try_from(digits.len()).unwrap_or(i64::MAX);
     // value = 0.d1d2…dk × 10^n
     let n = e.saturating_add(1);
+    let as_len = |v: i64| usize::try_from(v).unwrap_or(0);
     let mut out = String::new();
     if x < 0.0 {
         out.push('-');
     }
     if k <= n && n <= 21 {
         out.push_str(&digits);
-        out.extend(std::iter::repeat_n(
-            '0',
-            usize::try_from(n - k).unwrap_or(0),
-        ));
+        out.extend(std::iter::repeat_n('0', as_len(n.saturating_sub(k))));
     } else if 0 < n && n <= 21 {
-        let split = usize::try_from(n).unwrap_or(0);
-        out.push_str(&digits[..split]);
+        // Here 0 < n < k, so both slices are in range (ASCII digits).
+        let (int, frac) = digits.split_at(as_len(n));
+        out.push_str(int);
         out.push('.');
-        out.push_str(&digits[split..]);
+        out.push_str(frac);
     } else if -6 < n && n <= 0 {
         out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', usize::try_from(-n).unwrap_or(0)));
+        out.extend(std::iter::repeat_n('0', as_len(n.saturating_neg())));
         out.push_str(&digits);
     } else {
-        out.push_str(&digits[..1]);
-        if k > 1 {
+        // x ≠ 0, so there is at least one (ASCII) digit.
+        let (first, rest) = digits.split_at(1);
+        out.push_str(first);
+        if !rest.is_empty() {
             out.push('.');
-            out.push_str(&digits[1..]);
+            out.push_str(rest);
         }
-        let _ = write!(out, "e{}{}", if n > 0 { '+' } else { '-' }, (n - 1).abs());
+        let exponent = n.saturating_sub(1);
+        let sign = if exponent > 0 { '+' } else { '-' };
+        // Writing to a String cannot fail.
+        let _ = write!(out, "e{sign}{}", exponent.unsigned_abs());
     }
     out
 }
@@ -537,6 +545,7 @@ fn write_canonical(out: &mut String, v: &Json) {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Json::Int(n) => {
+            // Writing to a String cannot fail.
             let _ = write!(out, "{n}");
         }
         Json::Float(x) => out.push_str(&es_number(*x)),
@@ -975,6 +984,8 @@ mod tests {
             (295_147_905_179_352_830_000.0, "295147905179352830000"),
             (9_007_199_254_740_993.0, "9007199254740992"),
             (333_333_333.333_333_3, "333333333.3333333"),
+            (f64::NAN, "null"),
+            (f64::NEG_INFINITY, "null"),
         ] {
             assert_eq!(es_number(x), s, "{x:e}");
         }

@@ -19,7 +19,7 @@
 //! |---|---|---|
 //! | prompt | [`prompt_hash`] | `keccak256(utf8 bytes of the prompt)`, exact bytes, no trimming or normalisation |
 //! | seed | [`seed_hash`] / [`seed_hash_bytes`] | `keccak256(abi.encode(uint256(seed)))` / `keccak256(bytes)` |
-//! | parameters | [`params_hash`] | `keccak256(json bytes)`; callers should canonicalise the JSON first (RFC 8785: sorted keys, no whitespace) |
+//! | parameters | [`params_hash`] | `keccak256(canonical json bytes)`: the RFC 8785 (JCS) form of the parameters JSON — members sorted by name, no whitespace, numbers as ECMAScript prints them; `cargo ip provenance hash --params-file` computes it (`stylus_ip_deploy::provenance::canonical_json`) |
 //! | content | [`content_hash`] | `sha256(file bytes)`, the digest `sha256sum` prints and a raw-leaf IPFS CIDv1 (sha2-256) carries |
 //! | human contribution | [`human_contribution_hash`] | `keccak256(bytes of the contribution statement or file)` |
 //!
@@ -73,8 +73,8 @@
 //! the contract calls on its hot paths ([`record_struct_hash`],
 //! [`eip712_digest`], [`parse_signature`], [`ecrecover_input`],
 //! [`decode_proof`]) were chosen by measurement (`cargo ip build
-//! provenance`) and make it 100 bytes smaller than before the split
-//! (24,154 B instead of 24,254 B). The crate is also built at
+//! provenance`) and make it about 100 bytes smaller than before the split
+//! (24,254 B then, 24,151 B after). The crate is also built at
 //! `opt-level = "z"` like the contract (root `Cargo.toml`).
 #![cfg_attr(not(any(test, feature = "strategies")), no_std)]
 
@@ -197,9 +197,11 @@ pub fn seed_hash_bytes(seed: &[u8]) -> B256 {
     keccak256(seed)
 }
 
-/// Hash of the generation parameters: `keccak256(json)`. Canonicalise the
-/// JSON first (RFC 8785: sorted keys, no insignificant whitespace) so that
-/// equal parameters always give equal hashes.
+/// Hash of the generation parameters: `keccak256(json)`, where `json` is
+/// the RFC 8785 (JCS) canonical form of the parameters (sorted members, no
+/// insignificant whitespace, ECMAScript number formatting), so that equal
+/// parameters always give equal hashes. Off-chain,
+/// `stylus_ip_deploy::provenance::canonical_json` produces it.
 #[must_use]
 pub fn params_hash(json: &[u8]) -> B256 {
     keccak256(json)
