@@ -153,6 +153,10 @@ fn run(cli: Cli) -> Result<()> {
         Some(r) => r,
         None => std::env::current_dir()?,
     };
+    // `provenance` works anywhere; everything else needs the checkout.
+    if let Cmd::Provenance { cmd } = &cli.command {
+        return stylus_ip_deploy::provenance::run(cmd);
+    }
     let root = workspace::find_root(&start)?;
     match cli.command {
         Cmd::Build { contracts } => {
@@ -259,7 +263,7 @@ fn run(cli: Cli) -> Result<()> {
                 anyhow::Ok(())
             })?;
         }
-        Cmd::Provenance { cmd } => stylus_ip_deploy::provenance::run(&cmd)?,
+        Cmd::Provenance { .. } => unreachable!("handled before the root lookup"),
         Cmd::Abi { check } => {
             let files = abi::generate(&root)?;
             if check {
