@@ -1,11 +1,24 @@
 //! Benchmarks of the stylus-ip suite: gas per user operation beside
-//! OpenZeppelin Solidity (and our Solidity ports where OZ has none), scaling
-//! with holders and recipients, contract sizes and devnode speed.
+//! OpenZeppelin Solidity (and our Solidity ports where OZ has none), with
+//! Stylus programs cached and uncached, scaling with holders and recipients,
+//! contract sizes and devnode speed.
 //!
 //! The `stylus-ip-bench` binary runs everything on the embedded devnode and
-//! writes `bench/RESULTS.md` and `bench/results.json`. This library holds the
-//! pure parts: the storage-floor model ([`floor`]) and the Solidity baseline
-//! build ([`solidity`]).
+//! writes `bench/RESULTS.md`, `bench/results.json` and `bench/charts/*.svg`.
+//!
+//! * pure parts, unit-tested: [`floor`] (storage-floor model), [`ops`] (the
+//!   operation catalogue), [`report`] (recorder, targets, Markdown),
+//!   [`charts`] (SVG);
+//! * runners: [`solidity`] (solc-js build), [`chain`] (JSON-RPC client,
+//!   Stylus deployment and caching), [`baseline`] and [`stylus`] (the two
+//!   scenarios), [`speed`] (devnode throughput).
 
+pub mod baseline;
+pub mod chain;
+pub mod charts;
 pub mod floor;
+pub mod ops;
+pub mod report;
 pub mod solidity;
+pub mod speed;
+pub mod stylus;

@@ -1,0 +1,382 @@
+//! A lean JSON-RPC client for the bench: signed transactions with the nonce,
+//! gas limit and fees set locally (no estimation round trips, which would
+//! re-execute every transaction), receipts polled at once (the devnode
+//! automines), Stylus deployment, activation and caching.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use alloy::network::{EthereumWallet, TransactionBuilder};
+use alloy::primitives::{address, keccak256, Address, Bytes, B256, U256};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::types::state::{AccountOverride, StateOverride};
+use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
+use alloy::sol;
+use alloy::sol_types::{SolCall, SolEvent};
+use anyhow::{bail, Context, Result};
+use stylus_devnode::DevAccount;
+
+/// Gas limit of every bench transaction (below the 32M per-transaction cap).
+pub const TX_GAS: u64 = 30_000_000;
+/// Max fee per gas offered (the devnode's base fee is 0.1 gwei).
+pub const MAX_FEE: u128 = 1_000_000_000;
+/// The StylusDeployer of nitro-devnode (deploy + activate + constructor).
+pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
+/// The ArbWasmCache precompile.
+pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
+/// The ArbWasm precompile.
+pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
+/// Selector of the Stylus constructor entry point (`stylus_constructor`).
+pub const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+
+sol! {
+    /// nitro-devnode's StylusDeployer.
+    interface StylusDeployer {
+        function deploy(bytes calldata bytecode, bytes calldata initData, uint256 initValue, bytes32 salt) external payable returns (address);
+        event ContractDeployed(address deployedContract);
+    }
+    /// The ArbWasm precompile (activation).
+    interface ArbWasm {
+        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
+        function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
+        function programMemoryFootprint(address program) external view returns (uint16 footprint);
+    }
+    /// The ArbWasmCache precompile (the cache-manager method the bench uses).
+    interface ArbWasmCache {
+        function cacheProgram(address addr) external;
+    }
+}
+
+/// Creation code of the suite's 60-byte delegating clone of `implementation`
+/// (see `contracts/common/src/proxy.rs`: 9-byte header + 51-byte runtime).
+#[must_use]
+pub fn clone_init_code(implementation: Address) -> Vec<u8> {
+    let mut code = vec![0x60, 0x33, 0x80, 0x60, 0x09, 0x3d, 0x39, 0x3d, 0xf3];
+    code.extend_from_slice(&[
+        0x36, 0x60, 0x05, 0x57, 0x00, 0x5b, 0x36, 0x3d, 0x3d, 0x37, 0x3d, 0x3d, 0x3d, 0x36, 0x3d,
+        0x73,
+    ]);
+    code.extend_from_slice(implementation.as_slice());
+    code.extend_from_slice(&[
+        0x5a, 0xf4, 0x3d, 0x82, 0x80, 0x3e, 0x90, 0x3d, 0x91, 0x60, 0x31, 0x57, 0xfd, 0x5b, 0xf3,
+    ]);
+    code
+}
+
+/// Reads `target/wasm/<contract>.wasm`.
+///
+/// # Errors
+/// When it has not been built (`cargo ip build`).
+pub fn read_wasm(root: &Path, contract: &str) -> Result<Vec<u8>> {
+    let path = root.join("target/wasm").join(format!("{contract}.wasm"));
+    std::fs::read(&path).with_context(|| format!("{}: run `cargo ip build` first", path.display()))
+}
+
+/// A funded-account client of one devnode.
+#[derive(Debug)]
+pub struct Client {
+    /// The provider (with every dev account's signer).
+    pub provider: DynProvider,
+    /// Dev accounts.
+    pub accounts: Vec<Address>,
+    nonces: HashMap<Address, u64>,
+    chain_id: u64,
+}
+
+impl Client {
+    /// Connects to `url` with the dev accounts' keys.
+    ///
+    /// # Errors
+    /// When the node does not answer.
+    pub async fn connect(url: &str, accounts: &[DevAccount]) -> Result<Self> {
+        let first = accounts.first().context("no dev accounts")?;
+        let mut wallet = EthereumWallet::from(first.signer.clone());
+        for a in &accounts[1..] {
+            wallet.register_signer(a.signer.clone());
+        }
+        let provider = ProviderBuilder::new()
+            .wallet(wallet)
+            .connect_http(url.parse()?)
+            .erased();
+        let chain_id = provider.get_chain_id().await?;
+        Ok(Self {
+            provider,
+            accounts: accounts.iter().map(|a| a.address).collect(),
+            nonces: HashMap::new(),
+            chain_id,
+        })
+    }
+
+    async fn nonce(&mut self, from: Address) -> Result<u64> {
+        if let Some(n) = self.nonces.get_mut(&from) {
+            *n += 1;
+            return Ok(*n);
+        }
+        let n = self.provider.get_transaction_count(from).await?;
+        self.nonces.insert(from, n);
+        Ok(n)
+    }
+
+    /// Sends a transaction and waits for its receipt; fails (with the
+    /// revert data of a replay) when it reverts.
+    ///
+    /// # Errors
+    /// Transport errors and reverts.
+    pub async fn send(
+        &mut self,
+        from: Address,
+        to: Option<Address>,
+        data: impl Into<Bytes>,
+        value: U256,
+    ) -> Result<TransactionReceipt> {
+        let data: Bytes = data.into();
+        let nonce = self.nonce(from).await?;
+        let mut tx = TransactionRequest::default()
+            .with_from(from)
+            .with_input(data.clone())
+            .with_value(value)
+            .with_nonce(nonce)
+            .with_gas_limit(TX_GAS)
+            .with_max_fee_per_gas(MAX_FEE)
+            .with_max_priority_fee_per_gas(0)
+            .with_chain_id(self.chain_id);
+        tx = match to {
+            Some(to) => tx.with_to(to),
+            None => tx.into_create(),
+        };
+        let hash = match self.provider.send_transaction(tx.clone()).await {
+            Ok(p) => *p.tx_hash(),
+            Err(e) => {
+                self.nonces.remove(&from);
+                return Err(e.into());
+            }
+        };
+        let receipt = loop {
+            if let Some(r) = self.provider.get_transaction_receipt(hash).await? {
+                break r;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        };
+        if !receipt.status() {
+            let replay = tx.with_nonce(nonce + 1);
+            let why = match self.provider.call(replay).await {
+                Ok(_) => "replay succeeds".to_string(),
+                Err(e) => e.to_string(),
+            };
+            bail!("transaction {hash} reverted ({why})");
+        }
+        Ok(receipt)
+    }
+
+    /// Sends `call` to `to`.
+    ///
+    /// # Errors
+    /// See [`Self::send`].
+    pub async fn call<C: SolCall>(
+        &mut self,
+        from: Address,
+        to: Address,
+        call: &C,
+        value: U256,
+    ) -> Result<TransactionReceipt> {
+        self.send(from, Some(to), call.abi_encode(), value)
+            .await
+            .with_context(|| C::SIGNATURE)
+    }
+
+    /// `eth_call` of a view.
+    ///
+    /// # Errors
+    /// Transport errors, reverts, undecodable returns.
+    pub async fn view<C: SolCall>(&self, to: Address, call: &C) -> Result<C::Return> {
+        let tx = TransactionRequest::default()
+            .with_to(to)
+            .with_input(call.abi_encode());
+        let out = self.provider.call(tx).await?;
+        Ok(C::abi_decode_returns(&out)?)
+    }
+
+    /// Timestamp of the latest block.
+    ///
+    /// # Errors
+    /// Transport errors.
+    pub async fn now(&self) -> Result<u64> {
+        Ok(self
+            .provider
+            .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+            .await?
+            .context("no block")?
+            .header
+            .timestamp)
+    }
+
+    /// Deploys EVM `init_code` from account 0; returns the address and gas.
+    ///
+    /// # Errors
+    /// When the creation fails.
+    pub async fn create(&mut self, init_code: Vec<u8>) -> Result<(Address, u64)> {
+        let from = self.accounts[0];
+        let r = self.send(from, None, init_code, U256::ZERO).await?;
+        Ok((
+            r.contract_address.context("no contract address")?,
+            r.gas_used,
+        ))
+    }
+
+    /// Deploys a Stylus program from its WASM (as cargo-stylus does) and
+    /// activates it unless its code hash is already active.
+    ///
+    /// # Errors
+    /// When deployment or activation fails.
+    pub async fn program(&mut self, wasm: &[u8]) -> Result<Address> {
+        let code = stylus_validate::program_code(wasm);
+        let init = stylus_validate::deploy_init_code(&code);
+        let (program, _) = self.create(init).await.context("deploying the program")?;
+        let version = ArbWasm::codehashVersionCall {
+            codehash: keccak256(&code),
+        };
+        if self.view(ARB_WASM, &version).await.is_err() {
+            let fee = self.data_fee(program).await?;
+            let data = ArbWasm::activateProgramCall { program }.abi_encode();
+            let from = self.accounts[0];
+            self.send(from, Some(ARB_WASM), data, fee)
+                .await
+                .context("activating the program")?;
+        }
+        Ok(program)
+    }
+
+    /// The activation data fee of `program` plus 20 %, estimated as
+    /// cargo-stylus does: `activateProgram` simulated from a throw-away
+    /// account with an overridden balance.
+    ///
+    /// # Errors
+    /// When the simulated activation fails.
+    pub async fn data_fee(&self, program: Address) -> Result<U256> {
+        let from = address!("00000000000000000000000000000000c0ffee01");
+        let tx = TransactionRequest::default()
+            .with_from(from)
+            .with_to(ARB_WASM)
+            .with_value(U256::from(10u64).pow(U256::from(18)))
+            .with_input(ArbWasm::activateProgramCall { program }.abi_encode());
+        let mut overrides = StateOverride::default();
+        overrides.insert(
+            from,
+            AccountOverride {
+                balance: Some(U256::MAX),
+                ..AccountOverride::default()
+            },
+        );
+        let out = self
+            .provider
+            .call(tx)
+            .overrides(overrides)
+            .await
+            .context("simulating activateProgram")?;
+        let fee = ArbWasm::activateProgramCall::abi_decode_returns(&out)?.dataFee;
+        Ok(fee * U256::from(120) / U256::from(100))
+    }
+
+    /// Deploys a Stylus contract with constructor arguments through the
+    /// StylusDeployer (its program must be active already); returns the
+    /// address and the receipt gas.
+    ///
+    /// # Errors
+    /// When the deployment or the constructor fails.
+    pub async fn construct(&mut self, wasm: &[u8], ctor_args: &[u8]) -> Result<(Address, u64)> {
+        let code = stylus_validate::program_code(wasm);
+        let mut init_data = CONSTRUCTOR_SELECTOR.to_vec();
+        init_data.extend_from_slice(ctor_args);
+        let call = StylusDeployer::deployCall {
+            bytecode: stylus_validate::deploy_init_code(&code).into(),
+            initData: init_data.into(),
+            initValue: U256::ZERO,
+            salt: B256::ZERO,
+        };
+        let from = self.accounts[0];
+        let r = self.call(from, STYLUS_DEPLOYER, &call, U256::ZERO).await?;
+        let addr = r
+            .logs()
+            .iter()
+            .find_map(|l| StylusDeployer::ContractDeployed::decode_log_data(l.data()).ok())
+            .context("no ContractDeployed event")?
+            .deployedContract;
+        Ok((addr, r.gas_used))
+    }
+
+    /// What entering `program` costs on every call: its memory footprint
+    /// (pages), the memory-model gas of that footprint in a fresh
+    /// transaction, and its `initGas` (uncached) and `cachedGas`.
+    ///
+    /// # Errors
+    /// When ArbWasm refuses (not activated).
+    pub async fn entry_cost(&self, program: Address) -> Result<(u16, u64, u64, u64)> {
+        let pages = self
+            .view(ARB_WASM, &ArbWasm::programMemoryFootprintCall { program })
+            .await?;
+        let init = self
+            .view(ARB_WASM, &ArbWasm::programInitGasCall { program })
+            .await?;
+        let p = stylus_vm::VmConfig::default().stylus;
+        let memory = stylus_vm::pricing::memory_gas(pages, 0, 0, p.free_pages, p.page_gas);
+        Ok((pages, memory, init.gas, init.gasWhenCached))
+    }
+
+    /// Caches `program`'s code through ArbWasmCache.
+    ///
+    /// # Errors
+    /// When the precompile refuses.
+    pub async fn cache(&mut self, program: Address) -> Result<()> {
+        let from = self.accounts[0];
+        self.call(
+            from,
+            ARB_WASM_CACHE,
+            &ArbWasmCache::cacheProgramCall { addr: program },
+            U256::ZERO,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// An address no transaction has touched: `F0 00.. i`.
+#[must_use]
+pub fn fresh(i: u64) -> Address {
+    let mut b = [0u8; 20];
+    b[0] = 0xF0;
+    b[12..].copy_from_slice(&i.to_be_bytes());
+    Address::from(b)
+}
+
+/// The first log topic-1 address of a log with topic 0 `sig` (an indexed
+/// address such as `SplitCreated.split`).
+#[must_use]
+pub fn indexed_address(r: &TransactionReceipt, sig: B256) -> Option<Address> {
+    r.logs().iter().find_map(|l| {
+        let t = l.topics();
+        (t.first() == Some(&sig) && t.len() > 1).then(|| Address::from_word(t[1]))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clone_code_is_the_documented_60_bytes() {
+        let imp = Address::repeat_byte(0x11);
+        let code = clone_init_code(imp);
+        assert_eq!(code.len(), 60);
+        assert_eq!(code[1], 51);
+        assert_eq!(&code[9 + 16..9 + 36], imp.as_slice());
+        assert_eq!(code[9 + 0x31], 0x5b);
+        assert_eq!(*code.last().unwrap(), 0xf3);
+    }
+
+    #[test]
+    fn fresh_addresses_are_distinct_and_sorted() {
+        assert!(fresh(1) < fresh(2));
+        assert_ne!(fresh(1), fresh(1_000));
+    }
+}

@@ -1,0 +1,293 @@
+//! The catalogue of measured user operations: id, group, label and the
+//! state work that sets each one's storage floor ([`crate::floor`]).
+//!
+//! The scenarios (Solidity baselines and Stylus contracts) record gas under
+//! these ids; the report lists them in this order.
+
+use crate::floor::StateWork;
+
+/// One user operation.
+#[derive(Debug, Clone, Copy)]
+pub struct OpSpec {
+    /// Stable id (`results.json` key).
+    pub id: &'static str,
+    /// Group (contract family).
+    pub group: &'static str,
+    /// What the operation is, as the report shows it.
+    pub label: &'static str,
+    /// Unavoidable state work; `None` where a floor is not meaningful
+    /// (a full contract deployment: its floor is the clone path's).
+    pub work: Option<StateWork>,
+    /// What each side runs, where the two differ.
+    pub note: &'static str,
+}
+
+const T721: &[(u64, u64)] = &[(4, 0)];
+const T1155: &[(u64, u64)] = &[(4, 64)];
+
+const fn w() -> StateWork {
+    StateWork {
+        new_slots: 0,
+        updated_slots: 0,
+        cleared_slots: 0,
+        read_slots: 0,
+        cold_accounts: 0,
+        payments: 0,
+        new_account_payments: 0,
+        clones: 0,
+        logs: &[],
+    }
+}
+
+/// Every operation, in report order.
+pub const OPS: &[OpSpec] = &[
+    OpSpec {
+        id: "721.deploy",
+        group: "erc721",
+        label: "new collection (direct deploy)",
+        work: None,
+        note: "Stylus: StylusDeployer.deploy + constructor, program already activated; Solidity: CREATE of the baseline",
+    },
+    OpSpec {
+        id: "721.clone",
+        group: "erc721",
+        label: "new collection (clone + initialize, 2 txs)",
+        // name, symbol, owner, default royalty, minter role; OwnershipTransferred
+        work: Some(StateWork { clones: 1, new_slots: 5, logs: &[(3, 0)], ..w() }),
+        note: "Stylus only: 60-byte delegating proxy + initialize (OZ's non-upgradeable ERC721 cannot be cloned)",
+    },
+    OpSpec {
+        id: "721.owner",
+        group: "erc721",
+        label: "owner() as a tx (fixed cost of a call)",
+        work: Some(StateWork { read_slots: 1, ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "721.mint.fresh",
+        group: "erc721",
+        label: "mint (fresh holder)",
+        // owner, balance, URI set; id counter updated; minter role read
+        work: Some(StateWork { new_slots: 3, updated_slots: 1, read_slots: 1, logs: T721, ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "721.mint.existing",
+        group: "erc721",
+        label: "mint (existing holder)",
+        work: Some(StateWork { new_slots: 2, updated_slots: 2, read_slots: 1, logs: T721, ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "721.transfer.fresh",
+        group: "erc721",
+        label: "transferFrom (to fresh holder)",
+        // owner + sender balance updated, receiver balance set; approval and ERC-4907 user read
+        work: Some(StateWork { new_slots: 1, updated_slots: 2, read_slots: 2, logs: T721, ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "721.transfer.existing",
+        group: "erc721",
+        label: "transferFrom (to existing holder)",
+        work: Some(StateWork { updated_slots: 3, read_slots: 2, logs: T721, ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "721.safe",
+        group: "erc721",
+        label: "safeTransferFrom (to fresh EOA)",
+        work: Some(StateWork { new_slots: 1, updated_slots: 2, read_slots: 2, cold_accounts: 1, logs: T721, ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "721.approve",
+        group: "erc721",
+        label: "approve",
+        work: Some(StateWork { new_slots: 1, read_slots: 1, logs: T721, ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "721.royalty",
+        group: "erc721",
+        label: "royaltyInfo (as a tx)",
+        // per-token and default royalty
+        work: Some(StateWork { read_slots: 2, ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "721.setuser",
+        group: "erc721",
+        label: "setUser (owner, fresh user slot)",
+        // user + expiry + lock packed in one slot; owner read; UpdateUser
+        work: Some(StateWork { new_slots: 1, read_slots: 1, logs: &[(3, 32)], ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "lease.offer",
+        group: "lease",
+        label: "create lease offer",
+        // offer (asset, lessor/payee, price, bounds) set, counter updated; ownerOf on the collection
+        work: Some(StateWork { new_slots: 4, updated_slots: 1, read_slots: 1, cold_accounts: 1, ..w() }),
+        note: "Stylus also publishes the terms in events (OfferCreated, OfferTermsSet); the baseline emits none",
+    },
+    OpSpec {
+        id: "lease.buy",
+        group: "lease",
+        label: "lease purchase (30 days)",
+        // locked ERC-4907 user set (the collection's user slot is the lease record);
+        // offer (3), owner, operator, royalty (2) read;
+        // royalty and payee paid; LeasePurchased + UpdateUser
+        work: Some(StateWork { new_slots: 1, read_slots: 7, cold_accounts: 1, payments: 2, logs: &[(3, 96), (3, 32)], ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "lease.renew",
+        group: "lease",
+        label: "lease renewal (same licensee)",
+        work: Some(StateWork { updated_slots: 1, read_slots: 7, cold_accounts: 1, payments: 2, logs: &[(3, 96), (3, 32)], ..w() }),
+        note: "Stylus: renewLease (extends from the current expiry); baseline: buyLease again",
+    },
+    OpSpec {
+        id: "1155.deploy",
+        group: "erc1155",
+        label: "new edition collection (direct deploy)",
+        work: None,
+        note: "Stylus: StylusDeployer.deploy + constructor, program already activated; Solidity: CREATE of the baseline",
+    },
+    OpSpec {
+        id: "1155.mint",
+        group: "erc1155",
+        label: "mint (fresh balance)",
+        // balance and supply set; max supply and minter role read
+        work: Some(StateWork { new_slots: 2, read_slots: 2, logs: T1155, ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "1155.transfer",
+        group: "erc1155",
+        label: "safeTransferFrom (fresh receiver)",
+        // frozen (ERC-5006) units read; receiver code checked
+        work: Some(StateWork { new_slots: 1, updated_slots: 1, read_slots: 1, cold_accounts: 1, logs: T1155, ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "1155.batch",
+        group: "erc1155",
+        label: "safeBatchTransferFrom (3 ids)",
+        work: Some(StateWork { new_slots: 2, updated_slots: 4, read_slots: 3, cold_accounts: 1, logs: &[(4, 320)], ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "1155.record",
+        group: "erc1155",
+        label: "user record creation (ERC-5006)",
+        // record (3 slots) and owner's frozen set; record counter; balance read; CreateUserRecord
+        work: Some(StateWork { new_slots: 4, updated_slots: 1, read_slots: 1, logs: &[(1, 192)], ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "prov.record",
+        group: "provenance",
+        label: "provenance record creation",
+        // 5 hashes + (model id, creator, time) packed; model and minter role read; ProvenanceRecorded
+        work: Some(StateWork { new_slots: 6, read_slots: 2, cold_accounts: 1, logs: &[(4, 256)], ..w() }),
+        note: "baseline: bench/sol/ProvenanceBaseline.sol (same checks, no signature)",
+    },
+    OpSpec {
+        id: "vault.create",
+        group: "shares",
+        label: "fractionalise (new vault)",
+        // clone; asset, id, supply, holder balance, name, symbol, registry; NFT moved in
+        work: Some(StateWork { clones: 1, new_slots: 8, updated_slots: 2, read_slots: 2, cold_accounts: 1, logs: &[(3, 32), (4, 0)], ..w() }),
+        note: "Stylus: VaultFactory.fractionalize (clone + initialize + NFT moved in, after an approve); Solidity: CREATE of the vault (NFT not moved)",
+    },
+    OpSpec {
+        id: "vault.transfer",
+        group: "shares",
+        label: "share transfer (fresh holder)",
+        work: Some(StateWork { new_slots: 1, updated_slots: 1, read_slots: 1, logs: &[(3, 32)], ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "vault.deposit",
+        group: "shares",
+        label: "revenue deposit (plain ETH)",
+        work: Some(w()),
+        note: "",
+    },
+    OpSpec {
+        id: "vault.claim",
+        group: "shares",
+        label: "claim (ETH)",
+        // holder's correction and the accounted total updated; balance and accumulator read; one payment
+        work: Some(StateWork { updated_slots: 2, read_slots: 2, payments: 1, logs: &[(3, 32)], ..w() }),
+        note: "Stylus: claim([ETH]); baseline: claim()",
+    },
+    OpSpec {
+        id: "split.create",
+        group: "splits",
+        label: "split creation (2 recipients)",
+        work: Some(StateWork { clones: 1, new_slots: 2, logs: &[(1, 32)], ..w() }),
+        note: "",
+    },
+    OpSpec {
+        id: "split.deposit",
+        group: "splits",
+        label: "revenue deposit (plain ETH)",
+        work: Some(w()),
+        note: "",
+    },
+    OpSpec {
+        id: "split.withdraw",
+        group: "splits",
+        label: "split withdraw (ETH, new payee account)",
+        work: Some(StateWork { new_slots: 2, read_slots: 1, new_account_payments: 1, logs: &[(2, 32)], ..w() }),
+        note: "Stylus: withdraw(recipient, [ETH]); baseline: withdraw(recipient)",
+    },
+];
+
+/// The Stylus program a transaction of operation `id` enters first (its
+/// entry cost applies once at least); `None` for a deployment and for plain
+/// ETH sent to a clone (the proxy accepts it without entering WASM).
+#[must_use]
+pub fn program(id: &str) -> Option<&'static str> {
+    match id {
+        "721.deploy" | "1155.deploy" | "vault.deposit" | "split.deposit" => None,
+        "vault.create" => Some("vault-factory"),
+        "split.create" => Some("split-factory"),
+        _ => match id.split('.').next()? {
+            "721" => Some("ip-collection"),
+            "lease" => Some("license-market"),
+            "1155" => Some("ip-editions"),
+            "prov" => Some("provenance"),
+            "vault" => Some("share-vault"),
+            "split" => Some("splits"),
+            _ => None,
+        },
+    }
+}
+
+/// The spec of operation `id`.
+#[must_use]
+pub fn spec(id: &str) -> Option<&'static OpSpec> {
+    OPS.iter().find(|o| o.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_findable() {
+        for (i, a) in OPS.iter().enumerate() {
+            assert!(OPS[i + 1..].iter().all(|b| b.id != a.id), "{}", a.id);
+            assert_eq!(spec(a.id).map(|s| s.label), Some(a.label));
+        }
+        assert!(spec("nope").is_none());
+        for o in OPS {
+            let expect_none = o.id.ends_with("deploy") || o.id.ends_with("deposit");
+            assert_eq!(program(o.id).is_none(), expect_none, "{}", o.id);
+        }
+    }
+}

@@ -1,0 +1,597 @@
+//! The Stylus side: the suite's real WASM (`target/wasm/*.wasm`) deployed
+//! and activated on the devnode, driven through bindings generated from the
+//! exported ABIs in `abi/` (one source of truth for every selector), through
+//! the same user operations as the baselines ([`crate::baseline`]).
+//!
+//! [`run`] takes the side to measure: on [`Side::StylusCached`] every
+//! program is first cached through ArbWasmCache.
+
+use std::path::Path;
+
+use alloy::primitives::{aliases::U96, Address, Bytes, B256, U256};
+use alloy::rpc::types::TransactionReceipt;
+use alloy::sol_types::{SolCall, SolConstructor, SolEvent};
+use anyhow::{Context, Result};
+
+use crate::baseline::{eth, share_supply, split_members, HOLDERS, RECIPIENTS};
+use crate::chain::{clone_init_code, fresh, indexed_address, read_wasm, Client};
+use crate::report::{Recorder, Side};
+
+/// Bindings generated from the exported ABIs in `abi/` (one module per
+/// contract, named as its JSON file).
+#[allow(clippy::too_many_arguments, missing_docs)]
+pub mod abi {
+    alloy::sol!(IpCollection, "../abi/IpCollection.json");
+    alloy::sol!(IpEditions, "../abi/IpEditions.json");
+    alloy::sol!(LicenseMarket, "../abi/LicenseMarket.json");
+    alloy::sol!(ProvenanceRegistry, "../abi/ProvenanceRegistry.json");
+    alloy::sol!(ShareVault, "../abi/ShareVault.json");
+    alloy::sol!(Split, "../abi/Split.json");
+    alloy::sol!(SplitFactory, "../abi/SplitFactory.json");
+    alloy::sol!(VaultFactory, "../abi/VaultFactory.json");
+}
+pub use abi::*;
+
+/// The suite's contracts, as `cargo ip build` names their WASM.
+pub const CONTRACTS: [&str; 8] = [
+    "ip-collection",
+    "ip-editions",
+    "license-market",
+    "provenance",
+    "share-vault",
+    "splits",
+    "split-factory",
+    "vault-factory",
+];
+
+/// The built WASM of every contract.
+#[derive(Debug, Clone)]
+pub struct Wasm {
+    /// `(contract, wasm)` in [`CONTRACTS`] order.
+    pub programs: Vec<(&'static str, Vec<u8>)>,
+}
+
+impl Wasm {
+    /// Reads every contract's WASM once (other builds may rewrite
+    /// `target/wasm` while the bench runs).
+    ///
+    /// # Errors
+    /// When one is missing.
+    pub fn load(root: &Path) -> Result<Self> {
+        let programs = CONTRACTS
+            .iter()
+            .map(|&c| Ok((c, read_wasm(root, c)?)))
+            .collect::<Result<_>>()?;
+        Ok(Self { programs })
+    }
+
+    /// The WASM of `contract`.
+    ///
+    /// # Panics
+    /// For a name not in [`CONTRACTS`].
+    #[must_use]
+    pub fn get(&self, contract: &str) -> &[u8] {
+        &self
+            .programs
+            .iter()
+            .find(|(c, _)| *c == contract)
+            .unwrap_or_else(|| panic!("unknown contract {contract}"))
+            .1
+    }
+}
+
+/// One activated instance of every program.
+struct Programs {
+    collection: Address,
+    market: Address,
+    provenance: Address,
+    vault: Address,
+    splits: Address,
+}
+
+struct Sty<'a> {
+    c: &'a mut Client,
+    rec: &'a mut Recorder,
+    side: Side,
+    wasm: &'a Wasm,
+}
+
+impl Sty<'_> {
+    async fn op<C: SolCall>(
+        &mut self,
+        id: &str,
+        from: Address,
+        to: Address,
+        call: C,
+        value: U256,
+    ) -> Result<TransactionReceipt> {
+        let data = call.abi_encode();
+        let r = self
+            .c
+            .send(from, Some(to), data.clone(), value)
+            .await
+            .with_context(|| format!("Stylus {id}"))?;
+        self.rec.op(id, self.side, r.gas_used, &data);
+        Ok(r)
+    }
+
+    async fn construct<C: SolConstructor>(
+        &mut self,
+        contract: &str,
+        ctor: &C,
+    ) -> Result<(Address, u64, Vec<u8>)> {
+        let args = ctor.abi_encode();
+        let (a, gas) = self
+            .c
+            .construct(self.wasm.get(contract), &args)
+            .await
+            .with_context(|| format!("constructing {contract}"))?;
+        let code = stylus_validate::program_code(self.wasm.get(contract));
+        let mut calldata = stylus_validate::deploy_init_code(&code);
+        calldata.extend_from_slice(&args);
+        Ok((a, gas, calldata))
+    }
+}
+
+/// Deploys, activates (and on [`Side::StylusCached`] caches) every program,
+/// then runs every operation and scaling series, recording under `side`.
+/// Returns the activated instance of each program, in [`CONTRACTS`] order.
+///
+/// # Errors
+/// When a deployment or a call fails.
+pub async fn run(
+    c: &mut Client,
+    rec: &mut Recorder,
+    side: Side,
+    wasm: &Wasm,
+) -> Result<Vec<Address>> {
+    let mut addrs = Vec::new();
+    for (name, code) in &wasm.programs {
+        let a = c
+            .program(code)
+            .await
+            .with_context(|| format!("deploying {name}"))?;
+        addrs.push(a);
+    }
+    if side == Side::StylusCached {
+        for &a in &addrs {
+            c.cache(a).await?;
+        }
+    }
+    let p = Programs {
+        collection: addrs[0],
+        market: addrs[2],
+        provenance: addrs[3],
+        vault: addrs[4],
+        splits: addrs[5],
+    };
+    let mut s = Sty { c, rec, side, wasm };
+    let nft = erc721(&mut s, &p).await?;
+    erc1155(&mut s).await?;
+    vault(&mut s, &p, nft).await?;
+    splits(&mut s, &p).await?;
+    Ok(addrs)
+}
+
+fn collection_ctor(owner: Address) -> IpCollection::constructorCall {
+    IpCollection::constructorCall {
+        name: "IP".into(),
+        symbol: "IP".into(),
+        baseUri: String::new(),
+        owner,
+        royaltyReceiver: owner,
+        royaltyBps: U96::from(500),
+    }
+}
+
+/// ERC-721, leases and provenance; returns the collection.
+async fn erc721(s: &mut Sty<'_>, p: &Programs) -> Result<Address> {
+    let a = s.c.accounts.clone();
+    let (a0, a1, a2, a3) = (a[0], a[1], a[2], a[3]);
+    let (nft, gas, calldata) = s.construct("ip-collection", &collection_ctor(a0)).await?;
+    s.rec.op("721.deploy", s.side, gas, &calldata);
+
+    // a new collection as a clone of the activated implementation
+    let init = clone_init_code(p.collection);
+    let (clone, gas) = s.c.create(init.clone()).await?;
+    s.rec.op("721.clone", s.side, gas, &init);
+    let c = collection_ctor(a0);
+    let initialize = IpCollection::initializeCall {
+        name: c.name,
+        symbol: c.symbol,
+        baseUri: c.baseUri,
+        owner: c.owner,
+        royaltyReceiver: c.royaltyReceiver,
+        royaltyBps: c.royaltyBps,
+    };
+    s.op("721.clone", a0, clone, initialize, U256::ZERO).await?;
+
+    let mint = |to| IpCollection::mintCall {
+        to,
+        uri: "ipfs://bafy/1".into(),
+        royaltyReceiver: Address::ZERO,
+        royaltyBps: U96::ZERO,
+    };
+    s.op("721.owner", a0, nft, IpCollection::ownerCall {}, U256::ZERO)
+        .await?;
+    s.op("721.mint.fresh", a0, nft, mint(a1), U256::ZERO)
+        .await?;
+    s.op("721.mint.existing", a0, nft, mint(a1), U256::ZERO)
+        .await?;
+    for _ in 0..3 {
+        s.c.call(a0, nft, &mint(a1), U256::ZERO).await?;
+    }
+    let id = U256::from;
+    s.op(
+        "721.transfer.fresh",
+        a1,
+        nft,
+        IpCollection::transferFromCall {
+            from: a1,
+            to: a2,
+            tokenId: id(1),
+        },
+        U256::ZERO,
+    )
+    .await?;
+    s.op(
+        "721.transfer.existing",
+        a1,
+        nft,
+        IpCollection::transferFromCall {
+            from: a1,
+            to: a2,
+            tokenId: id(2),
+        },
+        U256::ZERO,
+    )
+    .await?;
+    s.op(
+        "721.safe",
+        a1,
+        nft,
+        IpCollection::safeTransferFrom_0Call {
+            from: a1,
+            to: a3,
+            tokenId: id(3),
+        },
+        U256::ZERO,
+    )
+    .await?;
+    s.op(
+        "721.approve",
+        a1,
+        nft,
+        IpCollection::approveCall {
+            to: a3,
+            tokenId: id(4),
+        },
+        U256::ZERO,
+    )
+    .await?;
+    s.op(
+        "721.royalty",
+        a0,
+        nft,
+        IpCollection::royaltyInfoCall {
+            tokenId: id(1),
+            salePrice: eth(1),
+        },
+        U256::ZERO,
+    )
+    .await?;
+    let now = s.c.now().await?;
+    s.op(
+        "721.setuser",
+        a2,
+        nft,
+        IpCollection::setUserCall {
+            tokenId: id(1),
+            user: a3,
+            expires: now + 3600,
+        },
+        U256::ZERO,
+    )
+    .await?;
+
+    // lease market: owner a2 opts the market in as lease operator and offers token 2
+    let market = p.market;
+    s.c.call(
+        a2,
+        nft,
+        &IpCollection::setLeaseOperatorCall {
+            operator: market,
+            approved: true,
+        },
+        U256::ZERO,
+    )
+    .await?;
+    let terms = ILicenseMarket::OfferTerms {
+        pricePerSecond: U256::from(1_000_000_000u64),
+        paymentToken: Address::ZERO,
+        minDuration: 60,
+        maxDuration: 90 * 86_400,
+        endTime: now + 365 * 86_400,
+        maxLicensees: 1,
+        payee: a2,
+        termsHash: B256::repeat_byte(7),
+        termsUri: String::new(),
+        flags: 0,
+    };
+    let offer = LicenseMarket::createOfferCall {
+        collection: nft,
+        tokenId: id(2),
+        amount: 0,
+        terms,
+    };
+    s.op("lease.offer", a2, market, offer, U256::ZERO).await?;
+    let price = U256::from(1_000_000_000u64) * U256::from(30u64 * 86_400);
+    let buy = LicenseMarket::buyLeaseCall {
+        offerId: id(1),
+        duration: 30 * 86_400,
+        maxPrice: price,
+    };
+    s.op("lease.buy", a3, market, buy, price).await?;
+    let renew = LicenseMarket::renewLeaseCall {
+        offerId: id(1),
+        duration: 30 * 86_400,
+        maxPrice: price,
+    };
+    s.op("lease.renew", a3, market, renew, price).await?;
+
+    // provenance: a0 (minter of the collection) records token 5
+    let prov = p.provenance;
+    let model = ProvenanceRegistry::registerModelCall {
+        weightsHash: B256::repeat_byte(1),
+        version: "v1".into(),
+        uri: "ipfs://model".into(),
+        attester: a0,
+        parentModelId: U256::ZERO,
+        commitReveal: false,
+        nftCollection: Address::ZERO,
+        nftTokenId: U256::ZERO,
+    };
+    s.c.call(a0, prov, &model, U256::ZERO).await?;
+    let record = ProvenanceRegistry::recordProvenanceCall {
+        collection: nft,
+        id: id(5),
+        modelId: id(1),
+        promptHash: B256::repeat_byte(2),
+        seedHash: B256::repeat_byte(3),
+        paramsHash: B256::repeat_byte(4),
+        contentHash: B256::repeat_byte(5),
+        humanHash: B256::ZERO,
+        parentCollections: Vec::new(),
+        parentIds: Vec::new(),
+        signature: Bytes::new(),
+    };
+    s.op("prov.record", a0, prov, record, U256::ZERO).await?;
+    Ok(nft)
+}
+
+async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
+    let a = s.c.accounts.clone();
+    let (a0, a1, a2) = (a[0], a[1], a[2]);
+    let ctor = IpEditions::constructorCall {
+        baseUri: "ipfs://{id}".into(),
+        owner: a0,
+        royaltyReceiver: a0,
+        royaltyBps: U96::from(500),
+    };
+    let (mt, gas, calldata) = s.construct("ip-editions", &ctor).await?;
+    s.rec.op("1155.deploy", s.side, gas, &calldata);
+    for _ in 0..3 {
+        let create = IpEditions::createIdCall {
+            maxSupply: U256::ZERO,
+            uri: String::new(),
+            royaltyReceiver: Address::ZERO,
+            royaltyBps: U96::ZERO,
+        };
+        s.c.call(a0, mt, &create, U256::ZERO).await?;
+    }
+    let mint = |id: u64| IpEditions::mintCall {
+        to: a1,
+        id: U256::from(id),
+        amount: U256::from(100),
+        data: Bytes::new(),
+    };
+    s.op("1155.mint", a0, mt, mint(1), U256::ZERO).await?;
+    s.c.call(a0, mt, &mint(2), U256::ZERO).await?;
+    s.c.call(a0, mt, &mint(3), U256::ZERO).await?;
+    let xfer = IpEditions::safeTransferFromCall {
+        from: a1,
+        to: a2,
+        id: U256::from(1),
+        value: U256::from(10),
+        data: Bytes::new(),
+    };
+    s.op("1155.transfer", a1, mt, xfer, U256::ZERO).await?;
+    let batch = IpEditions::safeBatchTransferFromCall {
+        from: a1,
+        to: a2,
+        ids: vec![U256::from(1), U256::from(2), U256::from(3)],
+        values: vec![U256::from(1); 3],
+        data: Bytes::new(),
+    };
+    s.op("1155.batch", a1, mt, batch, U256::ZERO).await?;
+    let ts = s.c.now().await?;
+    let record = IpEditions::createUserRecordCall {
+        owner: a1,
+        user: a2,
+        tokenId: U256::from(1),
+        amount: 5,
+        expiry: ts + 3600,
+    };
+    s.op("1155.record", a1, mt, record, U256::ZERO).await?;
+    Ok(())
+}
+
+/// Mints a fresh token of `nft` to account 0 and fractionalises it into a
+/// one-holder vault; returns the vault and the `fractionalize` receipt.
+async fn new_vault(
+    s: &mut Sty<'_>,
+    factory: Address,
+    nft: Address,
+    salt: u8,
+) -> Result<(Address, TransactionReceipt, Vec<u8>)> {
+    let a0 = s.c.accounts[0];
+    let mint = IpCollection::mintCall {
+        to: a0,
+        uri: String::new(),
+        royaltyReceiver: Address::ZERO,
+        royaltyBps: U96::ZERO,
+    };
+    let r = s.c.call(a0, nft, &mint, U256::ZERO).await?;
+    let id = indexed_token(&r).context("no Transfer event")?;
+    s.c.call(
+        a0,
+        nft,
+        &IpCollection::approveCall {
+            to: factory,
+            tokenId: id,
+        },
+        U256::ZERO,
+    )
+    .await?;
+    let call = VaultFactory::fractionalizeCall {
+        asset: nft,
+        id,
+        units: U256::ZERO,
+        name: "Shares".into(),
+        symbol: "SHR".into(),
+        holders: vec![a0],
+        amounts: vec![share_supply()],
+        curator: Address::ZERO,
+        revenueTokens: Vec::new(),
+        salt: B256::with_last_byte(salt),
+    };
+    let data = call.abi_encode();
+    let r =
+        s.c.send(a0, Some(factory), data.clone(), U256::ZERO)
+            .await
+            .context("fractionalize")?;
+    let vault = indexed_address(&r, VaultFactory::VaultCreated::SIGNATURE_HASH)
+        .context("no VaultCreated")?;
+    Ok((vault, r, data))
+}
+
+/// The token id of an ERC-721 `Transfer` (topic 3).
+fn indexed_token(r: &TransactionReceipt) -> Option<U256> {
+    r.logs().iter().find_map(|l| {
+        let t = l.topics();
+        (t.first() == Some(&IpCollection::Transfer::SIGNATURE_HASH) && t.len() == 4)
+            .then(|| U256::from_be_bytes(t[3].0))
+    })
+}
+
+async fn vault(s: &mut Sty<'_>, p: &Programs, nft: Address) -> Result<()> {
+    let a = s.c.accounts.clone();
+    let (a0, a1) = (a[0], a[1]);
+    let ctor = VaultFactory::constructorCall {
+        implementation: p.vault,
+    };
+    let (factory, _, _) = s.construct("vault-factory", &ctor).await?;
+    let (vault, r, data) = new_vault(s, factory, nft, 0).await?;
+    s.rec.op("vault.create", s.side, r.gas_used, &data);
+    let supply = share_supply();
+    s.op(
+        "vault.transfer",
+        a0,
+        vault,
+        ShareVault::transferCall {
+            to: a1,
+            value: supply / U256::from(10),
+        },
+        U256::ZERO,
+    )
+    .await?;
+    let r = s.c.send(a0, Some(vault), Vec::new(), eth(1)).await?;
+    s.rec.op("vault.deposit", s.side, r.gas_used, &[]);
+    s.op(
+        "vault.claim",
+        a1,
+        vault,
+        ShareVault::claimCall {
+            tokens: vec![Address::ZERO],
+        },
+        U256::ZERO,
+    )
+    .await?;
+    for (k, &n) in HOLDERS.iter().enumerate() {
+        let (v, _, _) = new_vault(s, factory, nft, 1 + k as u8).await?;
+        for i in 1..n {
+            let t = ShareVault::transferCall {
+                to: fresh(i as u64),
+                value: U256::from(1000),
+            };
+            s.c.call(a0, v, &t, U256::ZERO).await?;
+        }
+        s.c.send(a0, Some(v), Vec::new(), eth(1)).await?;
+        let t = ShareVault::transferCall {
+            to: fresh(5_000_000 + n as u64),
+            value: U256::from(1000),
+        };
+        let r = s.c.call(a0, v, &t, U256::ZERO).await?;
+        s.rec.scale("share transfer", n, s.side, r.gas_used);
+        s.c.send(a0, Some(v), Vec::new(), eth(1)).await?;
+        let r =
+            s.c.call(
+                a0,
+                v,
+                &ShareVault::claimCall {
+                    tokens: vec![Address::ZERO],
+                },
+                U256::ZERO,
+            )
+            .await?;
+        s.rec.scale("claim", n, s.side, r.gas_used);
+    }
+    Ok(())
+}
+
+async fn splits(s: &mut Sty<'_>, p: &Programs) -> Result<()> {
+    let a0 = s.c.accounts[0];
+    let ctor = SplitFactory::constructorCall {
+        implementation: p.splits,
+    };
+    let (factory, _, _) = s.construct("split-factory", &ctor).await?;
+    for (k, &n) in RECIPIENTS.iter().enumerate() {
+        let (recipients, allocations) = split_members(n);
+        let create = SplitFactory::createSplitCall {
+            recipients: recipients.clone(),
+            allocations,
+            controller: Address::ZERO,
+            dustRecipient: recipients[0],
+            salt: B256::with_last_byte(k as u8),
+        };
+        let data = create.abi_encode();
+        let r =
+            s.c.send(a0, Some(factory), data.clone(), U256::ZERO)
+                .await
+                .context("createSplit")?;
+        let split = indexed_address(&r, SplitFactory::SplitCreated::SIGNATURE_HASH)
+            .context("no SplitCreated")?;
+        s.rec.scale("split creation", n, s.side, r.gas_used);
+        if n == 2 {
+            s.rec.op("split.create", s.side, r.gas_used, &data);
+        }
+        let dep = s.c.send(a0, Some(split), Vec::new(), eth(1)).await?;
+        if n == 2 {
+            s.rec.op("split.deposit", s.side, dep.gas_used, &[]);
+        }
+        let w = Split::withdrawCall {
+            recipient: recipients[n / 2],
+            tokens: vec![Address::ZERO],
+        };
+        let data = w.abi_encode();
+        let r =
+            s.c.send(a0, Some(split), data.clone(), U256::ZERO)
+                .await
+                .context("withdraw")?;
+        s.rec.scale("split withdraw", n, s.side, r.gas_used);
+        if n == 2 {
+            s.rec.op("split.withdraw", s.side, r.gas_used, &data);
+        }
+    }
+    Ok(())
+}
