@@ -6,6 +6,7 @@
 //! |---|---|---|
 //! | [`editions`] | ip-editions | 1, 2, 3, 10, 12 |
 //! | [`split`] | split-factory, splits, license-market | 6, 9, 10, 12 |
+//! | [`vault`] | vault-factory, share-vault, ip-collection, license-market | 7, 8, 9, 10, 12 |
 //!
 //! [`Suite::fresh`]: stylus_ip_tests::suite::Suite::fresh
 
@@ -13,6 +14,8 @@
 mod editions;
 #[path = "suite_state_machine/split.rs"]
 mod split;
+#[path = "suite_state_machine/vault.rs"]
+mod vault;
 
 use proptest::test_runner::{Config, FileFailurePersistence};
 
