@@ -812,6 +812,62 @@ fn erc1155_hook_reentering_editions_gains_nothing() {
     });
 }
 
+/// An attacker holding every share of a vault of ERC-1155 units redeems
+/// them and re-enters the vault (`claim`) from `onERC1155Received`:
+/// refused; the units arrive once and the revenue earned before stays with
+/// the former holders.
+#[test]
+fn erc1155_hook_reentering_the_vault_on_redeem_gains_nothing() {
+    big_stack(|| {
+        let mut l = Lab::new();
+        let a = l.attacker();
+        let (alice, bob, dave, editions, factory) =
+            (l.alice, l.bob, l.dave, l.editions, l.vault_factory);
+        let approve = IpEditions::setApprovalForAllCall {
+            operator: factory,
+            approved: true,
+        };
+        l.ok(alice, editions, &approve);
+        let units = U256::from(5);
+        let call = fractionalize(
+            editions,
+            U256::from(1),
+            units,
+            alice,
+            dave,
+            B256::repeat_byte(2),
+        );
+        let vault = l.ok(alice, factory, &call);
+        l.pay(bob, vault, eth(1));
+        for (h, shares) in [(alice, VAULT_SHARES[0]), (dave, VAULT_SHARES[1])] {
+            let transfer = ShareVault::transferCall {
+                to: a,
+                value: U256::from(shares),
+            };
+            l.ok(h, vault, &transfer);
+        }
+        l.arm(a, Mode::Reenter, vault, &claim_eth());
+        l.exec(a, vault, &ShareVault::redeemCall {}, U256::ZERO)
+            .expect("redeem");
+        let (attempts, successes, last) = l.reentry(a);
+        assert_eq!((attempts, successes), (U256::from(1), U256::ZERO));
+        assert_eq!(last, guard_refusal());
+        let held = l.view(
+            editions,
+            &IpEditions::balanceOfCall {
+                account: a,
+                id: U256::from(1),
+            },
+        );
+        assert_eq!(held, units);
+        assert_eq!(l.received(a), U256::ZERO);
+        let (alice_due, dave_due) = (l.claimable_eth(vault, alice), l.claimable_eth(vault, dave));
+        assert_pro_rata(alice_due, eth(6) / U256::from(10), 1, "alice");
+        assert_pro_rata(dave_due, eth(4) / U256::from(10), 1, "dave");
+        assert!(l.balance(vault) >= alice_due + dave_due);
+    });
+}
+
 // ---------------------------------------------------------------------------
 // Splits
 // ---------------------------------------------------------------------------
