@@ -18,6 +18,8 @@ interface IIpEditions  {
 
     function hasRole(bytes32 role, address account) external view returns (bool);
 
+    function isMinter(address account) external view returns (bool);
+
     function grantRole(bytes32 role, address account) external;
 
     function revokeRole(bytes32 role, address account) external;

@@ -2732,15 +2732,12 @@ group_tests! {
     bad_input_split_factory => "split_factory",
 }
 
-/// Found while writing the catalogue (see the report of issue 11): the
-/// registry authorises record writers with `isMinter(account)` or
-/// `ownerOf(id)` on the collection, and `ip-editions` has neither (its
-/// minters answer `hasRole(MINTER_ROLE, account)`), so nobody — not the
-/// editions' owner, who passes every role check, nor a `MINTER_ROLE`
-/// holder, nor a unit holder — can record the provenance of an edition,
-/// although the registry documents ERC-1155 ids as supported.
+/// Regression (found while writing the catalogue): the registry authorises
+/// record writers with `isMinter(account)` or `ownerOf(id)` on the
+/// collection, and `ip-editions` had neither, so nobody could record the
+/// provenance of an edition. The editions now answer `isMinter` (owner or
+/// `MINTER_ROLE`).
 #[test]
-#[ignore = "bug: provenance cannot authorise any writer for an ip-editions id (the editions have no isMinter/ownerOf)"]
 fn provenance_of_an_edition_can_be_recorded_by_its_minter() {
     std::thread::Builder::new()
         .stack_size(256 << 20)

@@ -577,6 +577,13 @@ impl IpEditions {
         self.roles.getter(role).get(account)
     }
 
+    /// Whether `account` may create ids and mint: the owner or a
+    /// `MINTER_ROLE` holder. The suite's provenance registry asks this (as
+    /// it asks ERC-721 collections) to authorise record writers.
+    sol("isMinter") fn is_minter(&self, account: Address) -> bool {
+        account == self.owner.get() || self.has_role(MINTER_ROLE, account)
+    }
+
     /// Grants `role` to `account` (owner only).
     ///
     /// # Errors

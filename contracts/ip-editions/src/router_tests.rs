@@ -24,6 +24,7 @@ sol! {
         function acceptOwnership() external;
         function renounceOwnership() external;
         function hasRole(bytes32 role, address account) external view returns (bool);
+        function isMinter(address account) external view returns (bool);
         function grantRole(bytes32 role, address account) external;
         function revokeRole(bytes32 role, address account) external;
         function renounceRole(bytes32 role, address confirmation) external;
@@ -79,6 +80,7 @@ fn interface_selectors() -> Vec<u32> {
         acceptOwnershipCall,
         renounceOwnershipCall,
         hasRoleCall,
+        isMinterCall,
         grantRoleCall,
         revokeRoleCall,
         renounceRoleCall,
@@ -217,6 +219,10 @@ fn every_function_round_trips(
         )
         ._0
     );
+    // isMinter: MINTER_ROLE holders and the owner, nobody else
+    assert!(ok(&c, bob, &I::isMinterCall { account: alice })._0);
+    assert!(ok(&c, bob, &I::isMinterCall { account: owner })._0);
+    assert!(!ok(&c, bob, &I::isMinterCall { account: bob })._0);
     ok(
         &c,
         owner,
