@@ -128,7 +128,7 @@ pub fn bars(
     annotations: &[String],
     annotation_title: &str,
 ) -> String {
-    let (label_w, plot_w, note_w) = (350.0, 560.0, 90.0);
+    let (label_w, plot_w, note_w) = (350.0, 560.0, 120.0);
     let bar_h = 8.0;
     let group_h = bar_h * series.len() as f64 + 10.0;
     let top = 58.0;
@@ -421,6 +421,15 @@ pub fn sizes(rows: &[SizeRow]) -> String {
         label_w + plot_w / 2.0,
         top + plot_h + 32.0
     );
+    for (v, color) in [(CODE_LIMIT, "#c92a2a"), (SIZE_TARGET, "#2b8a3e")] {
+        let x = x_of(v as f64);
+        let _ = writeln!(
+            s,
+            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"2\" stroke-dasharray=\"6,3\"/>",
+            top - 4.0,
+            top + plot_h
+        );
+    }
     for (i, r) in rows.iter().enumerate() {
         let y = top + i as f64 * (bar_h + gap) + gap / 2.0;
         let color = if r.compressed <= SIZE_TARGET {
@@ -451,15 +460,6 @@ pub fn sizes(rows: &[SizeRow]) -> String {
             thousands(r.compressed as u64),
             r.compressed as f64 * 100.0 / CODE_LIMIT as f64,
             thousands(r.raw as u64)
-        );
-    }
-    for (v, color) in [(CODE_LIMIT, "#c92a2a"), (SIZE_TARGET, "#2b8a3e")] {
-        let x = x_of(v as f64);
-        let _ = writeln!(
-            s,
-            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"2\" stroke-dasharray=\"6,3\"/>",
-            top - 4.0,
-            top + plot_h
         );
     }
     s.push_str("</svg>\n");

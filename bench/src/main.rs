@@ -77,7 +77,50 @@ fn machine() -> Machine {
         memory,
         os,
         rustc: sh("rustc", &["--version"]).unwrap_or_else(|| "rustc ?".into()),
+        load: std::fs::read_to_string("/proc/loadavg")
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default(),
     }
+}
+
+/// The checkout (with `+dirty` for local changes) and when the newest
+/// `target/wasm/*.wasm` was written.
+fn code_version(root: &Path) -> String {
+    let root_s = root.to_string_lossy();
+    let head = sh("git", &["-C", &root_s, "rev-parse", "--short", "HEAD"]).unwrap_or_default();
+    let dirty = sh(
+        "git",
+        &["-C", &root_s, "status", "--porcelain", "--", "contracts"],
+    )
+    .is_some_and(|s| !s.is_empty());
+    let newest = CONTRACTS
+        .iter()
+        .filter_map(|c| {
+            std::fs::metadata(root.join("target/wasm").join(format!("{c}.wasm")))
+                .ok()?
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+        })
+        .max()
+        .map(|d| d.as_secs().to_string());
+    let built = newest
+        .and_then(|secs| {
+            sh(
+                "date",
+                &["-u", "-d", &format!("@{secs}"), "+%Y-%m-%d %H:%M UTC"],
+            )
+        })
+        .unwrap_or_else(|| "?".into());
+    format!(
+        "checkout `{head}`{}, `target/wasm` built {built}",
+        if dirty {
+            " (contracts/ modified locally)"
+        } else {
+            ""
+        }
+    )
 }
 
 fn sizes(wasm: &Wasm) -> Vec<SizeRow> {
@@ -142,7 +185,7 @@ fn write_charts(r: &Report, dir: &Path) -> Result<()> {
             &series,
             Some(&floors),
             &notes,
-            "Stylus cached ÷ Solidity",
+            "cached ÷ Solidity",
         );
         std::fs::write(dir.join(name), svg)?;
     }
@@ -217,6 +260,7 @@ async fn main() -> Result<()> {
         .context("bench/ has a parent")?
         .to_path_buf();
     let wasm = Wasm::load(&root)?;
+    let machine = machine();
     eprintln!("compiling Solidity baselines");
     let out = solidity::compile(&bench_dir)?;
     let mut rec = Recorder::default();
@@ -256,7 +300,8 @@ async fn main() -> Result<()> {
 
     let report = Report {
         generated: sh("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default(),
-        machine: machine(),
+        machine,
+        code: code_version(&root),
         operations: rec.rows(),
         scaling: rec.scaling(),
         sizes: sizes(&wasm),
