@@ -80,6 +80,8 @@ interface IIpEditions  {
 
     function deleteUserRecord(uint256 recordId) external;
 
+    function extendUserRecord(uint256 recordId, uint64 expiry) external;
+
     function usableBalanceOf(address account, uint256 tokenId) external view returns (uint256);
 
     function frozenBalanceOf(address account, uint256 tokenId) external view returns (uint256);
@@ -117,6 +119,9 @@ interface IIpEditions  {
     error TooManyRecords(address account, uint256 tokenId);
     error InsufficientUnfrozenBalance(address owner, uint256 tokenId, uint256 available, uint256 needed);
     error LockedRecord(uint256 recordId, uint64 expiry);
+    error ExpiredRecord(uint256 recordId, uint64 expiry);
+    error NotLeaseOperator(address operator, address owner);
+    error InvalidRecordExtension(uint256 recordId, uint64 expiry, uint64 newExpiry);
     event TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value);
     event TransferBatch(address indexed operator, address indexed from, address indexed to, uint256[] ids, uint256[] values);
     event ApprovalForAll(address indexed account, address indexed operator, bool approved);
@@ -125,6 +130,7 @@ interface IIpEditions  {
     event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId);
     event CreateUserRecord(uint256 recordId, uint256 tokenId, uint64 amount, address owner, address user, uint64 expiry);
     event DeleteUserRecord(uint256 recordId);
+    event UserRecordExtended(uint256 indexed recordId, uint64 expiry);
     event LeaseOperatorSet(address indexed owner, address indexed operator, bool approved);
     event EditionCreated(uint256 indexed id, uint256 maxSupply, address royaltyReceiver, uint96 royaltyBps);
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);

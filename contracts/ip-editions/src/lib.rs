@@ -39,10 +39,14 @@
 //!   unless the record is *locked*, i.e. was created by a lease operator (a
 //!   paid lease, [`Error::LockedRecord`] until it expires). A record stays
 //!   readable with `userRecordOf` after expiry until deleted.
-//! * Pausing stops new records, never expiry or deletion.
+//! * A lease operator of the owner may *extend* an active record
+//!   (`extendUserRecord`, a later expiry only): a paid lease is renewed in
+//!   place, without freezing the units a second time or using up another
+//!   of the 16 entries.
+//! * Pausing stops new records and extensions, never expiry or deletion.
 //! * **Roles**: an owner (two-step transfer) who manages minters and
-//!   metadata updaters and can pause transfers, burns, mints and new
-//!   records (never views, never expiry).
+//!   metadata updaters and can pause transfers, burns, mints and new or
+//!   extended records (never views, never expiry).
 //! * **Deployment**: directly (the constructor) or as a clone/proxy of one
 //!   activated implementation ([`IpEditions::initialize`], runs once; the
 //!   constructor and the initializer share the same once-only guard).
@@ -165,6 +169,13 @@ stylus_ip_common::sol_decls! {
     /// Record `recordId` was created by a lease operator and only its user
     /// may end it before `expiry`.
     error LockedRecord(uint256 recordId, uint64 expiry);
+    /// Record `recordId` expired at `expiry` and can no longer be extended.
+    error ExpiredRecord(uint256 recordId, uint64 expiry);
+    /// `operator` is not a lease operator of `owner`, the record's owner.
+    error NotLeaseOperator(address operator, address owner);
+    /// Record `recordId` runs until `expiry`; an extension must end later
+    /// than that (`newExpiry`).
+    error InvalidRecordExtension(uint256 recordId, uint64 expiry, uint64 newExpiry);
 
     /// ERC-1155 single transfer, mint or burn.
     event TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value);
@@ -182,6 +193,8 @@ stylus_ip_common::sol_decls! {
     event CreateUserRecord(uint256 recordId, uint256 tokenId, uint64 amount, address owner, address user, uint64 expiry);
     /// ERC-5006: a user record was deleted.
     event DeleteUserRecord(uint256 recordId);
+    /// User record `recordId` now runs until `expiry` (a lease renewal).
+    event UserRecordExtended(uint256 indexed recordId, uint64 expiry);
     /// `owner` approved or revoked `operator` as a lease operator.
     event LeaseOperatorSet(address indexed owner, address indexed operator, bool approved);
     /// Edition `id` was created.
@@ -303,6 +316,12 @@ pub enum Error {
     InsufficientUnfrozenBalance(InsufficientUnfrozenBalance),
     /// See [`LockedRecord`].
     LockedRecord(LockedRecord),
+    /// See [`ExpiredRecord`].
+    ExpiredRecord(ExpiredRecord),
+    /// See [`NotLeaseOperator`].
+    NotLeaseOperator(NotLeaseOperator),
+    /// See [`InvalidRecordExtension`].
+    InvalidRecordExtension(InvalidRecordExtension),
 }
 
 impl Error {
@@ -389,6 +408,17 @@ impl Error {
                 ],
             ),
             Self::LockedRecord(x) => data(LockedRecord::SELECTOR, &[uint(x.recordId), n(x.expiry)]),
+            Self::ExpiredRecord(x) => {
+                data(ExpiredRecord::SELECTOR, &[uint(x.recordId), n(x.expiry)])
+            }
+            Self::NotLeaseOperator(x) => data(
+                NotLeaseOperator::SELECTOR,
+                &[addr(x.operator), addr(x.owner)],
+            ),
+            Self::InvalidRecordExtension(x) => data(
+                InvalidRecordExtension::SELECTOR,
+                &[uint(x.recordId), n(x.expiry), n(x.newExpiry)],
+            ),
         }
     }
 }
@@ -630,7 +660,8 @@ impl IpEditions {
         self.paused.get()
     }
 
-    /// Pauses transfers, burns, mints and record creation (owner only).
+    /// Pauses transfers, burns, mints, record creation and extension (owner
+    /// only).
     ///
     /// # Errors
     /// [`Error::UnauthorizedAccount`], [`Error::EnforcedPause`] if paused.
@@ -1102,17 +1133,49 @@ impl IpEditions {
                     }
                 }
             })?;
-        // Found records have u64 ids.
-        let id = record_id.saturating_to::<u64>();
-        for (side, account) in [(FROZEN, owner), (USABLE, user)] {
-            let old = self.read_list(side, account, token_id);
-            let mut new = old.clone();
-            logic::remove(&mut new, id);
-            logic::prune(&mut new, now);
-            self.write_list(side, account, token_id, &old, &new);
-        }
+        self.edit_entries(record_id, token_id, owner, user, now, None);
         self.records.delete(record_id);
         emit(DeleteUserRecord::SIGNATURE_HASH, &[], uint(record_id).as_slice());
+        Ok(())
+    }
+
+    /// Extends the active record `recordId` until `expiry` (a later time):
+    /// how a lease operator renews a paid lease without a second record, so
+    /// the units are not frozen twice and no list entry is used up. Only a
+    /// lease operator of the record's owner may call this (the approval that
+    /// lets it create locked records); the amount, the user and the `locked`
+    /// flag are unchanged, and so are the frozen and usable balances now.
+    /// Stopped by the pause, like new records.
+    ///
+    /// # Errors
+    /// * [`Error::EnforcedPause`] while paused.
+    /// * [`Error::NonexistentRecord`] if `recordId` is unknown or deleted.
+    /// * [`Error::NotLeaseOperator`] if the caller is not a lease operator of
+    ///   the record's owner.
+    /// * [`Error::ExpiredRecord`] if the record has expired.
+    /// * [`Error::InvalidRecordExtension`] if `expiry` is not after the
+    ///   record's current expiry.
+    ///
+    /// # Events
+    /// [`UserRecordExtended`].
+    sol("extendUserRecord") fn extend_user_record(&mut self, record_id: U256, expiry: u64) -> Result<(), Error> {
+        self.when_not_paused()?;
+        let mut r = self.record(record_id)?;
+        let caller = sender();
+        if !self.is_lease_operator(r.owner, caller) {
+            return Err(NotLeaseOperator { operator: caller, owner: r.owner }.into());
+        }
+        let now = now();
+        if now > r.expiry {
+            return Err(ExpiredRecord { recordId: record_id, expiry: r.expiry }.into());
+        }
+        if expiry <= r.expiry {
+            return Err(InvalidRecordExtension { recordId: record_id, expiry: r.expiry, newExpiry: expiry }.into());
+        }
+        self.edit_entries(record_id, r.token_id, r.owner, r.user, now, Some(expiry));
+        r.expiry = expiry;
+        self.records.setter(record_id).w2.set(r.to_words()[2]);
+        emit(UserRecordExtended::SIGNATURE_HASH, &[uint(record_id)], uint(U256::from(expiry)).as_slice());
         Ok(())
     }
 
@@ -1270,6 +1333,36 @@ impl IpEditions {
         let pack = |l: &[Entry]| l.iter().map(|e| B256::from(e.pack())).collect::<Vec<_>>();
         let mut outer = self.lists.setter(list_key(side, account));
         outer.setter(id).write(&pack(old), &pack(new));
+    }
+
+    /// Rewrites the entry of record `record_id` in the owner's and the
+    /// user's lists: extended to `expiry` if given (an active record is in
+    /// both lists), else removed; expired entries are pruned at `now`.
+    fn edit_entries(
+        &mut self,
+        record_id: U256,
+        token_id: U256,
+        owner: Address,
+        user: Address,
+        now: u64,
+        expiry: Option<u64>,
+    ) {
+        // Found records have u64 ids.
+        let id = record_id.saturating_to::<u64>();
+        for (side, account) in [(FROZEN, owner), (USABLE, user)] {
+            let old = self.read_list(side, account, token_id);
+            let mut new = old.clone();
+            match expiry {
+                Some(expiry) => {
+                    logic::extend(&mut new, id, expiry);
+                }
+                None => {
+                    logic::remove(&mut new, id);
+                }
+            }
+            logic::prune(&mut new, now);
+            self.write_list(side, account, token_id, &old, &new);
+        }
     }
 
     /// The stored record `record_id`.

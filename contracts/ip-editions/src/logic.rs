@@ -25,6 +25,11 @@
 //! because a record is only created for at most `available` units, a debit
 //! is only allowed for at most `available` units, and `frozen` can only
 //! decrease as time passes.
+//!
+//! Extending a record ([`extend`]) keeps the invariant: only an *active*
+//! record may be extended, so its units are already counted in `frozen` and
+//! stay counted longer; at any later time the active entries are still a
+//! subset of those active now, so `frozen` still cannot grow.
 
 use alloc::vec::Vec;
 
@@ -160,6 +165,19 @@ pub fn remove(entries: &mut Vec<Entry>, record_id: u64) -> bool {
     match entries.iter().position(|e| e.record_id == record_id) {
         Some(i) => {
             entries.swap_remove(i);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Sets the expiry of `record_id`'s entry to `expiry` (the caller checked
+/// that the record is active and that `expiry` is later). Returns whether
+/// the entry was present.
+pub fn extend(entries: &mut [Entry], record_id: u64, expiry: u64) -> bool {
+    match entries.iter_mut().find(|e| e.record_id == record_id) {
+        Some(e) => {
+            e.expiry = expiry;
             true
         }
         None => false,
@@ -371,6 +389,16 @@ mod tests {
     }
 
     #[test]
+    fn extend_sets_the_expiry_of_one_entry() {
+        let mut l = vec![e(1, 2, 10), e(2, 3, 20)];
+        assert!(extend(&mut l, 2, 50));
+        assert_eq!(l, vec![e(1, 2, 10), e(2, 3, 50)]);
+        assert!(!extend(&mut l, 3, 60));
+        assert_eq!(active_amount(&l, 21), U256::from(3));
+        assert_eq!(active_amount(&l, 51), U256::ZERO);
+    }
+
+    #[test]
     fn insert_respects_cap_after_pruning() {
         let mut l: Vec<Entry> = (0..MAX_ACTIVE_RECORDS as u64)
             .map(|i| e(i, 1, 100 + i))
@@ -490,6 +518,8 @@ mod tests {
         Credit { value: u64 },
         /// Delete the `index`-th known record (if any).
         Delete { index: usize },
+        /// Extend the `index`-th known record (if live and active) by `secs`.
+        Extend { index: usize, secs: u64 },
         /// Let `secs` seconds pass.
         Wait { secs: u64 },
     }
@@ -504,6 +534,7 @@ mod tests {
             (0u64..80).prop_map(|value| Op::Debit { value }),
             (0u64..40).prop_map(|value| Op::Credit { value }),
             (0usize..8).prop_map(|index| Op::Delete { index }),
+            (0usize..8, 1u64..100).prop_map(|(index, secs)| Op::Extend { index, secs }),
             (0u64..60).prop_map(|secs| Op::Wait { secs }),
         ]
     }
@@ -555,6 +586,18 @@ mod tests {
                                 rec.4 = true;
                                 remove(&mut owner_list, rec.0);
                                 remove(&mut user_lists[rec.1], rec.0);
+                            }
+                        }
+                    }
+                    Op::Extend { index, secs } => {
+                        if let Some(rec) = all.get_mut(index) {
+                            if !rec.4 && now <= rec.3 {
+                                let frozen = active_amount(&owner_list, now);
+                                rec.3 += secs;
+                                prop_assert!(extend(&mut owner_list, rec.0, rec.3));
+                                prop_assert!(extend(&mut user_lists[rec.1], rec.0, rec.3));
+                                // Nothing more frozen now: the units already were.
+                                prop_assert_eq!(active_amount(&owner_list, now), frozen);
                             }
                         }
                     }

@@ -55,6 +55,7 @@ sol! {
         function isLeaseOperator(address owner, address operator) external view returns (bool);
         function createUserRecord(address owner, address user, uint256 tokenId, uint64 amount, uint64 expiry) external returns (uint256);
         function deleteUserRecord(uint256 recordId) external;
+        function extendUserRecord(uint256 recordId, uint64 expiry) external;
         function usableBalanceOf(address account, uint256 tokenId) external view returns (uint256);
         function frozenBalanceOf(address account, uint256 tokenId) external view returns (uint256);
         function userRecordOf(uint256 recordId) external view returns (Record);
@@ -111,6 +112,7 @@ fn interface_selectors() -> Vec<u32> {
         isLeaseOperatorCall,
         createUserRecordCall,
         deleteUserRecordCall,
+        extendUserRecordCall,
         usableBalanceOfCall,
         frozenBalanceOfCall,
         userRecordOfCall,
@@ -462,6 +464,16 @@ fn every_function_round_trips(
         (id, alice, 4, bob, 2_000)
     );
     assert!(ok(&c, bob, &I::isRecordLockedCall { recordId: rid })._0);
+    ok(
+        &c,
+        market,
+        &I::extendUserRecordCall {
+            recordId: rid,
+            expiry: 3_000,
+        },
+    );
+    let rec = ok(&c, bob, &I::userRecordOfCall { recordId: rid })._0;
+    assert_eq!((rec.amount, rec.expiry), (4, 3_000));
     assert_eq!(
         ok(
             &c,
@@ -713,8 +725,21 @@ fn compact_error_encoding_matches_the_derived_one() {
             recordId: y,
             expiry: u64::MAX - 1
         }),
+        Error::ExpiredRecord(ExpiredRecord {
+            recordId: z,
+            expiry: u64::MAX
+        }),
+        Error::NotLeaseOperator(NotLeaseOperator {
+            operator: b,
+            owner: a
+        }),
+        Error::InvalidRecordExtension(InvalidRecordExtension {
+            recordId: x,
+            expiry: 5,
+            newExpiry: u64::MAX - 2
+        }),
     ];
-    assert_eq!(cases.len(), 26, "one case per variant");
+    assert_eq!(cases.len(), 29, "one case per variant");
     for (derived, compact) in cases {
         let label = format!("{derived:?}");
         assert_eq!(compact.revert_data(), Vec::<u8>::from(derived), "{label}");

@@ -1392,6 +1392,204 @@ fn delete_rules(
 }
 
 #[motsu::test]
+fn lease_operator_extends_an_active_record_in_place(
+    c: Contract<IpEditions>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+    market: Address,
+) {
+    deploy_with_units(&c, owner, alice, 10);
+    c.sender(alice)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    // A paid lease of every unit alice holds.
+    let paid = c
+        .sender(market)
+        .create_user_record(alice, bob, u(1), 10, T0 + 10)
+        .motsu_unwrap();
+    c.sender(market)
+        .extend_user_record(paid, T0 + 100)
+        .motsu_unwrap();
+    c.assert_emitted(&UserRecordExtended {
+        recordId: paid,
+        expiry: T0 + 100,
+    });
+    let rec = c.sender(bob).user_record_of(paid).motsu_unwrap();
+    assert_eq!(
+        (rec.tokenId, rec.owner, rec.amount, rec.user, rec.expiry),
+        (u(1), alice, 10, bob, T0 + 100)
+    );
+    assert!(c.sender(bob).is_record_locked(paid));
+    assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), u(10));
+    assert_eq!(c.sender(bob).usable_balance_of(bob, u(1)), u(10));
+    // Past the old expiry both lists still count the record, and the owner
+    // side still cannot move or end it.
+    set_now(T0 + 50);
+    assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), u(10));
+    assert_eq!(c.sender(bob).usable_balance_of(bob, u(1)), u(10));
+    assert_eq!(
+        c.sender(alice)
+            .safe_transfer_from(alice, carol, u(1), u(1), none())
+            .motsu_unwrap_err(),
+        Error::InsufficientUnfrozenBalance(InsufficientUnfrozenBalance {
+            owner: alice,
+            tokenId: u(1),
+            available: U256::ZERO,
+            needed: u(1),
+        })
+    );
+    assert_eq!(
+        c.sender(alice).delete_user_record(paid).motsu_unwrap_err(),
+        Error::LockedRecord(LockedRecord {
+            recordId: paid,
+            expiry: T0 + 100
+        })
+    );
+    // Never shorter, never the same.
+    for expiry in [T0 + 100, T0 + 60, T0] {
+        assert_eq!(
+            c.sender(market)
+                .extend_user_record(paid, expiry)
+                .motsu_unwrap_err(),
+            Error::InvalidRecordExtension(InvalidRecordExtension {
+                recordId: paid,
+                expiry: T0 + 100,
+                newExpiry: expiry
+            })
+        );
+    }
+    // Only a lease operator of the owner: not the owner itself, not an
+    // operator approved for all, not the user.
+    c.sender(alice)
+        .set_approval_for_all(carol, true)
+        .motsu_unwrap();
+    for who in [alice, carol, bob] {
+        assert_eq!(
+            c.sender(who)
+                .extend_user_record(paid, T0 + 200)
+                .motsu_unwrap_err(),
+            Error::NotLeaseOperator(NotLeaseOperator {
+                operator: who,
+                owner: alice
+            })
+        );
+    }
+    assert_eq!(
+        c.sender(market)
+            .extend_user_record(u(9), T0 + 200)
+            .motsu_unwrap_err(),
+        Error::NonexistentRecord(NonexistentRecord { recordId: u(9) })
+    );
+    // Stopped by the pause.
+    c.sender(owner).pause().motsu_unwrap();
+    assert_eq!(
+        c.sender(market)
+            .extend_user_record(paid, T0 + 200)
+            .motsu_unwrap_err(),
+        Error::EnforcedPause(EnforcedPause {})
+    );
+    c.sender(owner).unpause().motsu_unwrap();
+    // Still extendable in the block of its expiry, not one second later.
+    set_now(T0 + 100);
+    c.sender(market)
+        .extend_user_record(paid, T0 + 200)
+        .motsu_unwrap();
+    set_now(T0 + 201);
+    assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), U256::ZERO);
+    assert_eq!(
+        c.sender(market)
+            .extend_user_record(paid, T0 + 300)
+            .motsu_unwrap_err(),
+        Error::ExpiredRecord(ExpiredRecord {
+            recordId: paid,
+            expiry: T0 + 200
+        })
+    );
+    // An unlocked record (the owner's own) stays unlocked when extended;
+    // a revoked lease operator can no longer extend.
+    let own = c
+        .sender(alice)
+        .create_user_record(alice, carol, u(1), 3, T0 + 210)
+        .motsu_unwrap();
+    c.sender(market)
+        .extend_user_record(own, T0 + 220)
+        .motsu_unwrap();
+    assert!(!c.sender(bob).is_record_locked(own));
+    assert_eq!(c.sender(bob).usable_balance_of(carol, u(1)), u(3));
+    c.sender(alice)
+        .set_lease_operator(market, false)
+        .motsu_unwrap();
+    assert_eq!(
+        c.sender(market)
+            .extend_user_record(own, T0 + 230)
+            .motsu_unwrap_err(),
+        Error::NotLeaseOperator(NotLeaseOperator {
+            operator: market,
+            owner: alice
+        })
+    );
+    // A deleted record is gone.
+    c.sender(alice).delete_user_record(own).motsu_unwrap();
+    c.sender(alice)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    assert_eq!(
+        c.sender(market)
+            .extend_user_record(own, T0 + 230)
+            .motsu_unwrap_err(),
+        Error::NonexistentRecord(NonexistentRecord { recordId: own })
+    );
+}
+
+#[motsu::test]
+fn renewing_by_extension_keeps_one_record_per_lease(
+    c: Contract<IpEditions>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+    market: Address,
+) {
+    // 16 leases of one unit each fill alice's list; extending every one of
+    // them, again and again, never needs a 17th entry or a spare unit (the
+    // 17th unit stays free: only the list cap refuses a 17th record).
+    deploy_with_units(&c, owner, alice, 17);
+    c.sender(alice)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    let max = logic::MAX_ACTIVE_RECORDS as u64;
+    let ids: Vec<U256> = (0..max)
+        .map(|_| {
+            c.sender(market)
+                .create_user_record(alice, bob, u(1), 1, T0 + 10)
+                .motsu_unwrap()
+        })
+        .collect();
+    for round in 1..=3u64 {
+        for &id in &ids {
+            c.sender(market)
+                .extend_user_record(id, T0 + 10 + 100 * round)
+                .motsu_unwrap();
+        }
+        set_now(T0 + 100 * round);
+        assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), u(max));
+        assert_eq!(c.sender(bob).usable_balance_of(bob, u(1)), u(max));
+    }
+    assert_eq!(
+        c.sender(market)
+            .create_user_record(alice, bob, u(1), 1, T0 + 400)
+            .motsu_unwrap_err(),
+        Error::TooManyRecords(TooManyRecords {
+            account: alice,
+            tokenId: u(1)
+        })
+    );
+    set_now(T0 + 311);
+    assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), U256::ZERO);
+}
+
+#[motsu::test]
 fn record_lists_are_bounded_and_pruned(
     c: Contract<IpEditions>,
     owner: Address,
