@@ -92,8 +92,8 @@ pub const FLAGS_ALL: u8 = FLAG_COMMERCIAL_USE | FLAG_ATTRIBUTION | FLAG_DERIVATI
 
 stylus_ip_common::sol_decls! {
     /// The lessor-set terms of an offer (argument of `createOffer` and
-    /// `updateOffer`). `maxLicensees`: 1 for an ERC-721 token, `1..=64` for
-    /// ERC-1155 units; `endTime` 0 = no end; `flags`: bit 0 commercial use,
+    /// `updateOffer`). `maxLicensees`: 1 for an ERC-721 token, `1..=16` for
+    /// ERC-1155 units (the editions' active records per owner and id); `endTime` 0 = no end; `flags`: bit 0 commercial use,
     /// bit 1 attribution required, bit 2 derivatives allowed.
     struct OfferTerms {
         uint256 pricePerSecond;
@@ -144,7 +144,7 @@ stylus_ip_common::sol_decls! {
     error LicenseMarketInvalidDurationBounds(uint64 minDuration, uint64 maxDuration);
     /// The offer's end time is already past.
     error LicenseMarketInvalidEndTime(uint64 endTime);
-    /// Licensee cap must be 1 for ERC-721, `1..=64` for ERC-1155.
+    /// Licensee cap must be 1 for ERC-721, `1..=16` for ERC-1155.
     error LicenseMarketInvalidMaxLicensees(uint32 maxLicensees);
     /// Unknown licence flag bits.
     error LicenseMarketInvalidFlags(uint8 flags);
@@ -235,6 +235,7 @@ pub mod interfaces {
             function balanceOf(address account, uint256 id) external view returns (uint256);
             function isLeaseOperator(address owner, address operator) external view returns (bool);
             function createUserRecord(address owner, address user, uint256 tokenId, uint64 amount, uint64 expiry) external returns (uint256);
+            function extendUserRecord(uint256 recordId, uint64 expiry) external;
             function usableBalanceOf(address account, uint256 tokenId) external view returns (uint256);
             function frozenBalanceOf(address account, uint256 tokenId) external view returns (uint256);
             function userRecordOf(uint256 recordId) external view returns (UserRecord);
@@ -418,7 +419,7 @@ struct Lease {
     state: StorageU256,
     /// Terms hash in force when bought or last renewed.
     terms_hash: StorageB256,
-    /// ERC-5006 user record of the latest purchase/renewal.
+    /// ERC-5006 user record of the purchase (renewals extend it).
     record_id: StorageU256,
 }
 
@@ -475,6 +476,11 @@ impl LicenseMarket {
     ///   is not zero), inclusive duration bounds in seconds, end time,
     ///   licensee cap, payee (owner, split or vault) and licence terms
     ///   (hash, URI, `FLAG_*` bits); see [`OfferTerms`].
+    ///
+    /// The licensee cap of a unit offer is at most
+    /// [`logic::MAX_UNIT_LICENSEES`] (16), the asset's active records per
+    /// `(lessor, id)`; offers on the same `(lessor, id)` share them, and a
+    /// buyer beyond them gets [`Error::LeaseRejected`] (payment returned).
     ///
     /// # Errors
     /// [`Error::InvalidPayee`], [`Error::InvalidDurationBounds`],
@@ -597,14 +603,18 @@ impl LicenseMarket {
     /// current price and terms, and returns the new expiry. Payment works as
     /// in [`Self::buy_lease`].
     ///
-    /// For ERC-1155 the market writes a new ERC-5006 record (records cannot
-    /// be extended), so the lessor needs `amount` free units while the old
-    /// record is still running.
+    /// For ERC-1155 the market extends the licence's ERC-5006 record
+    /// (`extendUserRecord` on the asset) instead of writing a new one: the
+    /// units are frozen once, the lessor needs no spare units, and the
+    /// licence keeps using one of the asset's 16 records per `(lessor, id)`.
+    /// If the asset refuses (the licensee deleted the record, the asset is
+    /// paused, ...) the renewal reverts with [`Error::LeaseRejected`].
     ///
     /// # Errors
     /// [`Error::NotLicensee`] (no active licence from this offer), and those
     /// of [`Self::buy_lease`] except [`Error::AlreadyLicensed`],
-    /// [`Error::TokenLeased`] and [`Error::SoldOut`].
+    /// [`Error::TokenLeased`] and [`Error::SoldOut`] (and, for ERC-1155,
+    /// [`Error::LessorNotOwner`] and [`Error::NoFreeUnits`]).
     ///
     /// # Events
     /// [`LeaseRenewed`], and [`PaymentCredited`] per failed push.
@@ -1020,29 +1030,10 @@ impl LicenseMarket {
         // Asset checks: the lessor still holds the asset and the operator role.
         self.check_operator(sale.collection, sale.lessor)?;
         let units = sale.amount != 0;
-        let mut slot = 0u32;
-        if units {
-            let (c, who, id) = (sale.collection, sale.lessor, sale.token_id);
-            let balance = self
-                .units_of(c, IIpEditions::balanceOfCall::SELECTOR, who, id)
-                .ok_or_else(|| self.not_owner(&sale))?;
-            let frozen = self
-                .units_of(c, IIpEditions::frozenBalanceOfCall::SELECTOR, who, id)
-                .ok_or_else(|| self.not_owner(&sale))?;
-            let free = free_units(balance, frozen);
-            if free < U256::from(sale.amount) {
-                return Err(Error::NoFreeUnits(LicenseMarketNoFreeUnits {
-                    offerId: offer_id,
-                    free,
-                    needed: sale.amount,
-                }));
-            }
-            slot = if renew {
-                current_slot
-            } else {
-                self.free_slot(offer_id, &sale, now)?
-            };
-        } else {
+        // A unit renewal extends the licence's record (below): its units
+        // are frozen already and its slot stays taken.
+        let mut slot = current_slot;
+        if !units {
             self.check_holder(sale.collection, sale.token_id, 0, sale.lessor)?;
             if !renew {
                 let (c, id) = (sale.collection, [sale.token_id.word()]);
@@ -1062,6 +1053,23 @@ impl LicenseMarket {
                     }
                 }
             }
+        } else if !renew {
+            let (c, who, id) = (sale.collection, sale.lessor, sale.token_id);
+            let balance = self
+                .units_of(c, IIpEditions::balanceOfCall::SELECTOR, who, id)
+                .ok_or_else(|| self.not_owner(&sale))?;
+            let frozen = self
+                .units_of(c, IIpEditions::frozenBalanceOfCall::SELECTOR, who, id)
+                .ok_or_else(|| self.not_owner(&sale))?;
+            let free = free_units(balance, frozen);
+            if free < U256::from(sale.amount) {
+                return Err(Error::NoFreeUnits(LicenseMarketNoFreeUnits {
+                    offerId: offer_id,
+                    free,
+                    needed: sale.amount,
+                }));
+            }
+            slot = self.free_slot(offer_id, &sale, now)?;
         }
         let (receiver, royalty_quote) = self.royalty(&sale, price);
         let split = split_payment(paid, price, royalty_quote).ok_or(Error::InsufficientPayment(
@@ -1091,7 +1099,17 @@ impl LicenseMarket {
         self.index_licence(&sale, offer_id, licensee, expires, now);
 
         // Interactions: the asset, then the money.
-        if units {
+        if units && renew {
+            let record = self
+                .leases
+                .getter(offer_id)
+                .getter(licensee)
+                .record_id
+                .get();
+            let sel = IIpEditions::extendUserRecordCall::SELECTOR;
+            self.invoke(sale.collection, sel, &[record.word(), expires.word()], 0)
+                .ok_or_else(|| self.lease_rejected(&sale))?;
+        } else if units {
             let args = [
                 sale.lessor.word(),
                 licensee.word(),

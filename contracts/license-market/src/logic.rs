@@ -8,10 +8,17 @@
 
 use alloy_primitives::U256;
 
-/// Most concurrent licensees an ERC-1155 offer may allow. Bounds the per-offer
-/// slot scan (slots are `u64` expiries packed four to a storage word, so the
-/// scan costs at most 16 storage reads).
-pub const MAX_LICENSEES: u32 = 64;
+/// Most concurrent licensees an ERC-1155 (unit) offer may allow: the
+/// suite's `ip-editions` keeps at most 16 active ERC-5006 records per
+/// `(owner, id)` (its `MAX_ACTIVE_RECORDS`), and every licence is one record
+/// of the lessor's for its whole life (a renewal extends it, it never adds
+/// one), so an offer can always sell the licences it advertises. Offers on
+/// the same `(lessor, id)` share those 16 records (and a licensee's own
+/// records count against its 16 per `(user, id)`): a buyer beyond them gets
+/// `LicenseMarketLeaseRejected` and keeps its payment (the sale reverts).
+/// Also bounds the per-offer slot scan (slots are `u64` expiries packed four
+/// to a storage word: at most 4 storage reads).
+pub const MAX_UNIT_LICENSEES: u32 = 16;
 
 /// Price of a lease of `duration` seconds at `price_per_second`, or `None`
 /// on overflow.
@@ -64,13 +71,13 @@ pub const fn valid_duration_bounds(min: u64, max: u64) -> bool {
 }
 
 /// Validates an offer's licensee cap: exactly `1` for an ERC-721 token
-/// (`amount == 0`), `1..=MAX_LICENSEES` for ERC-1155 units.
+/// (`amount == 0`), `1..=MAX_UNIT_LICENSEES` for ERC-1155 units.
 #[must_use]
 pub const fn valid_max_licensees(amount: u64, max_licensees: u32) -> bool {
     if amount == 0 {
         max_licensees == 1
     } else {
-        max_licensees >= 1 && max_licensees <= MAX_LICENSEES
+        max_licensees >= 1 && max_licensees <= MAX_UNIT_LICENSEES
     }
 }
 
@@ -295,8 +302,10 @@ mod tests {
         assert!(!valid_max_licensees(0, 2));
         assert!(!valid_max_licensees(0, 0));
         assert!(valid_max_licensees(5, 1));
-        assert!(valid_max_licensees(5, MAX_LICENSEES));
-        assert!(!valid_max_licensees(5, MAX_LICENSEES + 1));
+        assert!(valid_max_licensees(5, MAX_UNIT_LICENSEES));
+        assert!(valid_max_licensees(5, 16));
+        assert!(!valid_max_licensees(5, 17));
+        assert!(!valid_max_licensees(5, 64));
         assert!(!valid_max_licensees(5, 0));
     }
 

@@ -211,6 +211,7 @@ pub struct MockEditions {
     royalty_receiver: StorageAddress,
     royalty_bps: StorageU256,
     reject: StorageBool,
+    extensions: StorageU256,
 }
 
 unsafe impl TopLevelStorage for MockEditions {}
@@ -304,6 +305,47 @@ impl MockEditions {
         self.rec_amount.setter(id).set(U64::from(amount));
         self.rec_expiry.setter(id).set(U64::from(expiry));
         Ok(id)
+    }
+
+    /// As ip-editions: a lease operator of the owner extends an active
+    /// record to a later expiry.
+    fn extend_user_record(&mut self, id: U256, expiry: u64) -> Result<(), Vec<u8>> {
+        if self.reject.get() {
+            return Err(b"rejected".to_vec());
+        }
+        if id.is_zero() || id > self.record_count.get() {
+            return Err(b"unknown record".to_vec());
+        }
+        let owner = self.rec_owner.get(id);
+        if !self
+            .operators
+            .getter(owner)
+            .getter(self.vm().msg_sender())
+            .get()
+        {
+            return Err(b"not a lease operator".to_vec());
+        }
+        let current: u64 = self.rec_expiry.get(id).to();
+        if current < mock_now(self.vm()) {
+            return Err(b"expired".to_vec());
+        }
+        if expiry <= current {
+            return Err(b"not longer".to_vec());
+        }
+        self.rec_expiry.setter(id).set(U64::from(expiry));
+        self.extensions.set(self.extensions.get() + U256::from(1));
+        Ok(())
+    }
+
+    /// Test hook: how many extensions succeeded.
+    fn extension_count(&self) -> U256 {
+        self.extensions.get()
+    }
+
+    /// Test hook: the user renounces (deletes) a record.
+    fn renounce(&mut self, id: U256) {
+        self.rec_expiry.setter(id).set(U64::ZERO);
+        self.rec_owner.setter(id).set(Address::ZERO);
     }
 
     fn user_record_of(&self, id: U256) -> Result<(U256, Address, u64, Address, u64), Vec<u8>> {
@@ -902,8 +944,8 @@ fn create_offer_validates_terms(
         Error::InvalidMaxLicensees(LicenseMarketInvalidMaxLicensees { maxLicensees: 0 })
     );
     expect_err!(
-        create(r, p, 1, 2, 0, logic::MAX_LICENSEES + 1, 3, 0),
-        Error::InvalidMaxLicensees(LicenseMarketInvalidMaxLicensees { maxLicensees: 65 })
+        create(r, p, 1, 2, 0, logic::MAX_UNIT_LICENSEES + 1, 3, 0),
+        Error::InvalidMaxLicensees(LicenseMarketInvalidMaxLicensees { maxLicensees: 17 })
     );
     expect_err!(
         create(r, p, 1, 2, 0, 1, 0, 8),
@@ -2223,17 +2265,16 @@ fn units_lease_needs_free_units(
             needed: 2
         })
     );
-    // Renewal needs free units for the overlapping record, too.
+    // A renewal extends a's record: it needs no free units.
     a.fund(u(price));
-    expect_err!(
-        market
-            .sender_and_value(a.address(), u(price))
-            .renew_lease(id, DAY, U256::MAX),
-        Error::NoFreeUnits(LicenseMarketNoFreeUnits {
-            offerId: id,
-            free: u(1),
-            needed: 2
-        })
+    let renewed = market
+        .sender_and_value(a.address(), u(price))
+        .renew_lease(id, DAY, U256::MAX)
+        .motsu_unwrap();
+    assert_eq!(renewed, ea + DAY);
+    assert_eq!(
+        editions.sender(lessor).frozen_balance_of(lessor, u(7)),
+        u(9)
     );
     // Units burnt away below the amount: same error, never a panic.
     editions.sender(lessor).burn(lessor, u(7), u(10));
@@ -2245,12 +2286,109 @@ fn units_lease_needs_free_units(
             needed: 2
         })
     );
-    assert_eq!(market.sender(lessor).lease_of(id, a.address()).0, ea);
+    assert_eq!(market.sender(lessor).lease_of(id, a.address()).0, renewed);
     assert_eq!(market.sender(lessor).lease_of(id, b.address()).0, 0);
 }
 
 #[motsu::test]
-fn units_lease_renewal_writes_a_new_record(
+fn units_lease_renewal_extends_the_record(
+    market: Contract<LicenseMarket>,
+    editions: Contract<MockEditions>,
+    payee: Contract<Payee>,
+    a: Contract<Wallet>,
+    lessor: Address,
+) {
+    // 5 licences of 2 units: the lessor's 10 units are all leased out.
+    let id = list_units(
+        &market,
+        &editions,
+        lessor,
+        payee.address(),
+        payee.address(),
+        5,
+    );
+    let price = DAY * RATE;
+    let e1 = buy(&market, a.address(), id, DAY, price).motsu_unwrap();
+    for i in 0..4u8 {
+        let other = Address::repeat_byte(0xb0 + i);
+        buy(&market, other, id, 3 * DAY, 3 * price).motsu_unwrap();
+    }
+    assert_eq!(
+        editions.sender(lessor).frozen_balance_of(lessor, u(7)),
+        u(10)
+    );
+    // Renewing with no free unit works: the record is extended in place.
+    a.fund(u(2 * price));
+    let e2 = market
+        .sender_and_value(a.address(), u(2 * price))
+        .renew_lease(id, 2 * DAY, U256::MAX)
+        .motsu_unwrap();
+    assert_eq!(e2, e1 + 2 * DAY);
+    market.assert_emitted(&LeaseRenewed {
+        offerId: id,
+        licensee: a.address(),
+        expires: e2,
+        price: u(2 * price),
+        royaltyPaid: u(2 * price / 20),
+    });
+    assert_eq!(editions.sender(lessor).extension_count(), u(1));
+    assert_eq!(
+        market.sender(lessor).lease_of(id, a.address()),
+        (e2, TERMS, u(1)),
+        "same record"
+    );
+    assert_eq!(
+        editions.sender(lessor).user_record_of(u(1)).motsu_unwrap(),
+        (u(7), lessor, 2, a.address(), e2)
+    );
+    assert_eq!(
+        editions.sender(lessor).frozen_balance_of(lessor, u(7)),
+        u(10),
+        "frozen once"
+    );
+    // Past the first expiry a's licence runs on, and its slot stays taken.
+    clock::advance(DAY + 1);
+    assert_eq!(
+        market
+            .sender(lessor)
+            .is_licensed(editions.address(), u(7), a.address()),
+        (true, e2, TERMS)
+    );
+    assert_eq!(
+        editions.sender(lessor).usable_balance_of(a.address(), u(7)),
+        u(2)
+    );
+    expect_err!(
+        buy(&market, Address::repeat_byte(0xc0), id, DAY, price),
+        Error::NoFreeUnits(LicenseMarketNoFreeUnits {
+            offerId: id,
+            free: U256::ZERO,
+            needed: 2
+        })
+    );
+    // Renew again, and again: still one record.
+    for n in 1..=2u64 {
+        a.fund(u(price));
+        let e = market
+            .sender_and_value(a.address(), u(price))
+            .renew_lease(id, DAY, U256::MAX)
+            .motsu_unwrap();
+        assert_eq!(e, e2 + n * DAY);
+        assert_eq!(market.sender(lessor).lease_of(id, a.address()).2, u(1));
+    }
+    assert_eq!(editions.sender(lessor).extension_count(), u(3));
+    assert_eq!(
+        editions
+            .sender(lessor)
+            .user_record_of(u(1))
+            .motsu_unwrap()
+            .4,
+        e2 + 2 * DAY
+    );
+}
+
+#[motsu::test]
+fn units_lease_renewal_refused_by_the_asset_changes_nothing(
     market: Contract<LicenseMarket>,
     editions: Contract<MockEditions>,
     payee: Contract<Payee>,
@@ -2267,33 +2405,93 @@ fn units_lease_renewal_writes_a_new_record(
     );
     let price = DAY * RATE;
     let e1 = buy(&market, a.address(), id, DAY, price).motsu_unwrap();
-    a.fund(u(2 * price));
-    let e2 = market
-        .sender_and_value(a.address(), u(2 * price))
-        .renew_lease(id, 2 * DAY, U256::MAX)
-        .motsu_unwrap();
-    assert_eq!(e2, e1 + 2 * DAY);
+    let c = editions.address();
+    let rejected = || {
+        Error::LeaseRejected(LicenseMarketLeaseRejected {
+            collection: c,
+            tokenId: u(7),
+        })
+    };
+    // The asset refuses the extension (paused, say).
+    editions.sender(lessor).set_reject(true);
+    a.fund(u(price));
+    expect_err!(
+        market
+            .sender_and_value(a.address(), u(price))
+            .renew_lease(id, DAY, U256::MAX),
+        rejected()
+    );
+    editions.sender(lessor).set_reject(false);
+    // The licensee renounced its record on the asset: nothing to extend.
+    editions.sender(a.address()).renounce(u(1));
+    expect_err!(
+        market
+            .sender_and_value(a.address(), u(price))
+            .renew_lease(id, DAY, U256::MAX),
+        rejected()
+    );
     assert_eq!(
         market.sender(lessor).lease_of(id, a.address()),
-        (e2, TERMS, u(2))
+        (e1, TERMS, u(1))
     );
+    assert_eq!(editions.sender(lessor).extension_count(), U256::ZERO);
+    assert_eq!(payee.balance(), u(price));
     assert_eq!(
-        editions.sender(lessor).user_record_of(u(2)).motsu_unwrap(),
-        (u(7), lessor, 2, a.address(), e2)
+        market.sender(lessor).credit_of(a.address(), ETH),
+        U256::ZERO
     );
-    // The single slot now runs to e2: nobody else gets in before then.
-    clock::advance(DAY + 1);
-    assert_eq!(
-        market
-            .sender(lessor)
-            .is_licensed(editions.address(), u(7), a.address()),
-        (true, e2, TERMS)
+}
+
+#[motsu::test]
+fn unit_offers_advertise_at_most_the_assets_record_budget(
+    market: Contract<LicenseMarket>,
+    editions: Contract<MockEditions>,
+    payee: Contract<Payee>,
+    lessor: Address,
+) {
+    let id = list_units(
+        &market,
+        &editions,
+        lessor,
+        payee.address(),
+        payee.address(),
+        logic::MAX_UNIT_LICENSEES,
     );
-    assert_eq!(
-        editions.sender(lessor).frozen_balance_of(lessor, u(7)),
-        u(2),
-        "old record lapsed"
-    );
+    assert_eq!(logic::MAX_UNIT_LICENSEES, 16);
+    let with_cap = |max: u32| {
+        terms(
+            u(RATE),
+            ETH,
+            DAY,
+            10 * DAY,
+            0,
+            max,
+            payee.address(),
+            TERMS,
+            String::new(),
+            0,
+        )
+    };
+    let invalid = |max: u32| {
+        Error::InvalidMaxLicensees(LicenseMarketInvalidMaxLicensees { maxLicensees: max })
+    };
+    for max in [17, 64, u32::MAX] {
+        expect_err!(
+            market
+                .sender(lessor)
+                .create_offer(editions.address(), u(7), 1, with_cap(max)),
+            invalid(max)
+        );
+        expect_err!(
+            market.sender(lessor).update_offer(id, with_cap(max)),
+            invalid(max)
+        );
+    }
+    assert_eq!(market.sender(lessor).offer_count(), u(1));
+    market
+        .sender(lessor)
+        .update_offer(id, with_cap(16))
+        .motsu_unwrap();
 }
 
 #[motsu::test]
