@@ -11,6 +11,7 @@
 //!     error and changes nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use alloy_primitives::{aliases::U96, Address, U256};
 use alloy_sol_types::sol;
@@ -280,20 +281,33 @@ impl StateMachineTest for Collection {
     type Reference = Reference;
 
     fn init_test(_: &Model) -> World {
-        let mut h = Harness::new(ACTORS);
-        h.node.set_timestamp(START);
-        let nft = h.deploy("ip-collection");
-        let admin = h.admin;
-        let init = IpCollection::initializeCall {
-            name: "AI Works".into(),
-            symbol: "AIW".into(),
-            baseUri: "ipfs://works/".into(),
-            owner: admin,
-            royaltyReceiver: admin,
-            royaltyBps: U96::from(500),
-        };
-        h.send(admin, nft, &init, U256::ZERO).expect("initialize");
-        World { h, nft }
+        // Deployed and initialised once per test binary; every case starts
+        // from a copy (the devnode's compiled programs are shared).
+        static TEMPLATE: OnceLock<World> = OnceLock::new();
+        let t = TEMPLATE.get_or_init(|| {
+            let mut h = Harness::new(ACTORS);
+            h.node.set_timestamp(START);
+            let nft = h.deploy("ip-collection");
+            let admin = h.admin;
+            let init = IpCollection::initializeCall {
+                name: "AI Works".into(),
+                symbol: "AIW".into(),
+                baseUri: "ipfs://works/".into(),
+                owner: admin,
+                royaltyReceiver: admin,
+                royaltyBps: U96::from(500),
+            };
+            h.send(admin, nft, &init, U256::ZERO).expect("initialize");
+            World { h, nft }
+        });
+        World {
+            h: Harness {
+                node: t.h.node.clone(),
+                admin: t.h.admin,
+                actors: t.h.actors.clone(),
+            },
+            nft: t.nft,
+        }
     }
 
     fn apply(mut w: World, m: &Model, t: Action) -> World {
