@@ -18,8 +18,9 @@
 //!
 //! One test per contract runs its cases and names every failing case;
 //! `catalogue_has_at_least_60_distinct_named_cases` prints the size of the
-//! catalogue per contract. Two `#[ignore]`d tests at the end reproduce the
-//! contract bugs found while writing it (honest calls wrongly refused).
+//! catalogue per contract. Two regression tests at the end cover the
+//! contract bugs found while writing it (honest calls wrongly refused; both
+//! fixed).
 
 mod bad_input_world;
 
@@ -1208,6 +1209,75 @@ fn editions_cases(v: &mut Vec<Case>) {
         let e = EditionsE::NonexistentRecord(C::NonexistentRecord { recordId: u(999) });
         Bad::call(w.alice, w.editions, &call, e)
     }));
+    v.push(case(
+        "editions/unauthorised/extend_record_by_non_lease_operator",
+        |w| {
+            // Not even the owner: only its lease operators extend records.
+            let call = C::extendUserRecordCall {
+                recordId: w.record,
+                expiry: START + 7200,
+            };
+            let e = EditionsE::NotLeaseOperator(C::NotLeaseOperator {
+                operator: w.alice,
+                owner: w.alice,
+            });
+            Bad::call(w.alice, w.editions, &call, e)
+        },
+    ));
+    v.push(case("editions/range/extend_record_not_longer", |w| {
+        let (alice, carol, editions) = (w.alice, w.carol, w.editions);
+        let op = C::setLeaseOperatorCall {
+            operator: carol,
+            approved: true,
+        };
+        w.ok(alice, editions, &op);
+        let call = C::extendUserRecordCall {
+            recordId: w.record,
+            expiry: START + 3600,
+        };
+        let e = EditionsE::InvalidRecordExtension(C::InvalidRecordExtension {
+            recordId: w.record,
+            expiry: START + 3600,
+            newExpiry: START + 3600,
+        });
+        Bad::call(carol, editions, &call, e)
+    }));
+    v.push(case("editions/state/extend_expired_record", |w| {
+        let (alice, carol, editions) = (w.alice, w.carol, w.editions);
+        let op = C::setLeaseOperatorCall {
+            operator: carol,
+            approved: true,
+        };
+        w.ok(alice, editions, &op);
+        w.h.node.warp(3601);
+        let call = C::extendUserRecordCall {
+            recordId: w.record,
+            expiry: START + 7200,
+        };
+        let e = EditionsE::ExpiredRecord(C::ExpiredRecord {
+            recordId: w.record,
+            expiry: START + 3600,
+        });
+        Bad::call(carol, editions, &call, e)
+    }));
+    v.push(case("editions/state/extend_unknown_record", |w| {
+        let call = C::extendUserRecordCall {
+            recordId: u(999),
+            expiry: START + 7200,
+        };
+        let e = EditionsE::NonexistentRecord(C::NonexistentRecord { recordId: u(999) });
+        Bad::call(w.alice, w.editions, &call, e)
+    }));
+    v.push(case("editions/state/extend_record_while_paused", |w| {
+        let (admin, editions) = (w.admin(), w.editions);
+        w.ok(admin, editions, &C::pauseCall {});
+        let call = C::extendUserRecordCall {
+            recordId: w.record,
+            expiry: START + 7200,
+        };
+        let e = EditionsE::EnforcedPause(C::EnforcedPause {});
+        Bad::call(w.alice, editions, &call, e)
+    }));
     v.push(case("editions/unauthorised/set_uri_by_stranger", |w| {
         let call = C::setURICall {
             id: u(1),
@@ -1440,6 +1510,29 @@ fn market_cases(v: &mut Vec<Case>) {
         });
         Bad::call(w.carol, w.market, &buy(2, 3600), e).value(price(3600))
     }));
+    v.push(case(
+        "market/state/renew_units_after_licensee_renounced_record",
+        |w| {
+            // Bob deleted his record on the asset: the renewal has nothing
+            // to extend, the asset refuses, the payment goes back.
+            let (bob, editions, record) = (w.bob, w.editions, w.record);
+            w.ok(
+                bob,
+                editions,
+                &IpEditions::deleteUserRecordCall { recordId: record },
+            );
+            let call = C::renewLeaseCall {
+                offerId: u(2),
+                duration: 3600,
+                maxPrice: U256::MAX,
+            };
+            let e = MarketE::LicenseMarketLeaseRejected(C::LicenseMarketLeaseRejected {
+                collection: editions,
+                tokenId: u(1),
+            });
+            Bad::call(bob, w.market, &call, e).value(price(3600))
+        },
+    ));
     v.push(case("market/state/buy_sold_out", |w| {
         let (carol, dave) = (w.carol, w.dave);
         bought(w, carol, 2, 3600);
@@ -1579,6 +1672,32 @@ fn market_cases(v: &mut Vec<Case>) {
             e,
         )
     }));
+    v.push(case("market/range/erc1155_offer_for_17_licensees", |w| {
+        // 16 = the editions' active records per (owner, id).
+        let e = MarketE::LicenseMarketInvalidMaxLicensees(C::LicenseMarketInvalidMaxLicensees {
+            maxLicensees: 17,
+        });
+        Bad::call(
+            w.alice,
+            w.market,
+            &create_offer(w.editions, 1, 1, terms(w.alice, 17)),
+            e,
+        )
+    }));
+    v.push(case(
+        "market/range/erc1155_offer_update_to_17_licensees",
+        |w| {
+            let call = C::updateOfferCall {
+                offerId: u(2),
+                terms: terms(w.alice, 17),
+            };
+            let e =
+                MarketE::LicenseMarketInvalidMaxLicensees(C::LicenseMarketInvalidMaxLicensees {
+                    maxLicensees: 17,
+                });
+            Bad::call(w.alice, w.market, &call, e)
+        },
+    ));
     v.push(case("market/range/erc1155_offer_for_no_licensee", |w| {
         let e = MarketE::LicenseMarketInvalidMaxLicensees(C::LicenseMarketInvalidMaxLicensees {
             maxLicensees: 0,
@@ -2768,30 +2887,65 @@ fn provenance_of_an_edition_can_be_recorded_by_its_minter() {
         .unwrap_or_else(|e| std::panic::resume_unwind(e));
 }
 
-/// Found while writing the catalogue (see the report of issue 11): the
-/// market accepts ERC-1155 offers for up to 64 concurrent licensees, but
-/// `ip-editions` keeps at most 16 active user records per (owner, id)
-/// (`MAX_ACTIVE_RECORDS`), and every licence (and every renewal, while the
-/// previous record runs) is one record of the lessor's. Here the lessor
-/// already has one record (bob's lease of offer 2): the 16th buyer of a
-/// 20-licensee offer gets `LicenseMarketLeaseRejected` (its ETH back),
-/// though the offer has free slots and free units.
+/// Regression (found while writing the catalogue): the market accepted
+/// ERC-1155 offers for up to 64 concurrent licensees while `ip-editions`
+/// keeps at most 16 active user records per (owner, id), and every renewal
+/// wrote a second record while the first still ran (freezing the units
+/// twice: renewing a lease of all the lessor's units always failed). Unit
+/// offers now allow at most 16 licensees and a renewal extends the
+/// licence's record (`extendUserRecord`).
+///
+/// On a fresh (owner, id): an offer for 16 licensees sells all 16 (every
+/// unit of the lessor), a 17-licensee offer is refused, and a renewal of an
+/// active licence succeeds with the lessor's frozen balance unchanged.
 #[test]
-#[ignore = "bug: ERC-1155 offers accept maxLicensees up to 64 but ip-editions caps active records at 16 per (owner, id)"]
 fn erc1155_offer_sells_every_licence_it_advertises() {
     std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(|| {
             let mut w = World::get();
             let (admin, alice, editions, market) = (w.admin(), w.alice, w.editions, w.market);
-            w.ok(admin, editions, &editions_mint(alice, 1, u(90)));
+            let create_id = IpEditions::createIdCall {
+                maxSupply: U256::ZERO,
+                uri: String::new(),
+                royaltyReceiver: Address::ZERO,
+                royaltyBps: U96::ZERO,
+            };
+            let id = w.ok(admin, editions, &create_id);
+            assert_eq!(id, u(2));
+            w.ok(admin, editions, &editions_mint(alice, 2, u(16)));
+            let frozen = |w: &mut World| {
+                w.view(
+                    editions,
+                    &IpEditions::frozenBalanceOfCall {
+                        account: alice,
+                        tokenId: id,
+                    },
+                )
+            };
+
+            // 17 licensees: more than the editions can ever record.
+            let too_many = create_offer(editions, 2, 1, terms(alice, 17));
+            match w.h.send(alice, market, &too_many, U256::ZERO) {
+                Ok(_) => panic!("a 17-licensee unit offer was accepted"),
+                Err(e) => assert_eq!(
+                    e.decode::<MarketE>(),
+                    MarketE::LicenseMarketInvalidMaxLicensees(
+                        LicenseMarket::LicenseMarketInvalidMaxLicensees { maxLicensees: 17 }
+                    )
+                ),
+            }
+
+            // 16 licensees of one unit each: all 16 sell.
             let offer = w.ok(
                 alice,
                 market,
-                &create_offer(editions, 1, 1, terms(alice, 20)),
+                &create_offer(editions, 2, 1, terms(alice, 16)),
             );
-            for i in 0..20u64 {
-                let buyer = Address::from_word(B256::from(U256::from(0xb000 + i)));
+            let buyers: Vec<Address> = (0..16u64)
+                .map(|i| Address::from_word(B256::from(U256::from(0xb000 + i))))
+                .collect();
+            for (i, &buyer) in buyers.iter().enumerate() {
                 w.h.node.fund(buyer, u(ETH as u64));
                 let call = LicenseMarket::buyLeaseCall {
                     offerId: offer,
@@ -2800,12 +2954,58 @@ fn erc1155_offer_sells_every_licence_it_advertises() {
                 };
                 if let Err(e) = w.h.send(buyer, market, &call, price(3600)) {
                     panic!(
-                        "licence {} of 20 refused: {:?}",
+                        "licence {} of 16 refused: {:?}",
                         i + 1,
                         e.decode::<MarketE>()
                     );
                 }
             }
+            assert_eq!(frozen(&mut w), u(16), "every unit is leased");
+            let lease = |w: &mut World, who: Address| {
+                w.view(
+                    market,
+                    &LicenseMarket::leaseOfCall {
+                        offerId: offer,
+                        licensee: who,
+                    },
+                )
+            };
+            let first = lease(&mut w, buyers[0]);
+            assert_eq!(first._0, START + 3600);
+
+            // Renewing with no free unit left: the record is extended.
+            let renew = LicenseMarket::renewLeaseCall {
+                offerId: offer,
+                duration: 7200,
+                maxPrice: U256::MAX,
+            };
+            if let Err(e) = w.h.send(buyers[0], market, &renew, price(7200)) {
+                panic!("renewal refused: {:?}", e.decode::<MarketE>());
+            }
+            let renewed = lease(&mut w, buyers[0]);
+            assert_eq!(renewed._0, START + 3600 + 7200);
+            assert_eq!(renewed._2, first._2, "the same record");
+            let record = w.view(
+                editions,
+                &IpEditions::userRecordOfCall { recordId: first._2 },
+            );
+            assert_eq!(record.expiry, START + 3600 + 7200);
+            assert_eq!(record.amount, 1);
+            assert_eq!(frozen(&mut w), u(16), "frozen once, not twice");
+
+            // Past the first expiry: the others lapse, the renewed one runs.
+            w.h.node.warp(3601);
+            assert_eq!(frozen(&mut w), u(1));
+            let licensed = w.view(
+                market,
+                &LicenseMarket::isLicensedCall {
+                    collection: editions,
+                    tokenId: id,
+                    account: buyers[0],
+                },
+            );
+            assert!(licensed._0);
+            assert_eq!(licensed._1, START + 3600 + 7200);
         })
         .expect("spawning")
         .join()
