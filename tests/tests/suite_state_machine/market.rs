@@ -10,7 +10,9 @@
 //! Invariants checked after every step (issue 11 numbering):
 //! 2. for every account and id a lease ever involved, `frozenBalanceOf` and
 //!    `usableBalanceOf` match the model (the lessor's units frozen by active
-//!    leases, the licensee's usable), and a transfer of frozen units fails;
+//!    leases — a renewal extends its ERC-5006 record, freezing nothing
+//!    more — and the licensee's usable units), and a transfer of frozen
+//!    units fails;
 //! 3. `userOf`/`userExpires` of every token, and `leaseOf`/`isLicensed` of
 //!    every lease, match the model: no licence is active after its expiry,
 //!    and a locked lease is never shortened (checked against the largest
@@ -465,6 +467,9 @@ impl Model {
         }
         let mut slot = 0;
         match o.asset {
+            // A unit renewal extends the licence's record: its units are
+            // frozen already and its slot stays taken.
+            Asset::Units { .. } if renew => slot = current.map_or(0, |l| l.slot),
             Asset::Units { id, amount } => {
                 let free = self
                     .units_of(o.lessor, id)
@@ -478,23 +483,20 @@ impl Model {
                         },
                     ));
                 }
-                slot = if renew {
-                    current.map_or(0, |l| l.slot)
-                } else {
-                    let active = o.slots.iter().filter(|&&e| now <= e).count();
-                    if active >= o.licensees as usize {
-                        return Expect::Err(M::LicenseMarketSoldOut(
-                            LicenseMarket::LicenseMarketSoldOut {
-                                offerId: offer_id,
-                                maxLicensees: o.licensees,
-                            },
-                        ));
-                    }
-                    o.slots
-                        .iter()
-                        .position(|&e| now > e)
-                        .unwrap_or(o.slots.len())
-                };
+                let active = o.slots.iter().filter(|&&e| now <= e).count();
+                if active >= o.licensees as usize {
+                    return Expect::Err(M::LicenseMarketSoldOut(
+                        LicenseMarket::LicenseMarketSoldOut {
+                            offerId: offer_id,
+                            maxLicensees: o.licensees,
+                        },
+                    ));
+                }
+                slot = o
+                    .slots
+                    .iter()
+                    .position(|&e| now > e)
+                    .unwrap_or(o.slots.len());
             }
             Asset::Nft(token) => {
                 if !self.lessor_holds(&o) {
@@ -525,6 +527,20 @@ impl Model {
         });
         // The asset's side (a refused licence reverts everything).
         let asset_event = match o.asset {
+            Asset::Units { .. } if renew => {
+                // `extendUserRecord` of the licence's (active) record.
+                let record = current.map_or(0, |l| l.record);
+                if let Some(r) = self.records.get_mut(&record) {
+                    r.expiry = expires;
+                }
+                self.offers[offer].slots[slot] = expires;
+                Event::Editions(IpEditions::IpEditionsEvents::UserRecordExtended(
+                    IpEditions::UserRecordExtended {
+                        recordId: U256::from(record),
+                        expiry: expires,
+                    },
+                ))
+            }
             Asset::Units { id, amount } => {
                 let full = |owner_side: bool| {
                     self.records
@@ -591,6 +607,7 @@ impl Model {
             }
         };
         let record = match o.asset {
+            Asset::Units { .. } if renew => current.map_or(0, |l| l.record),
             Asset::Units { .. } => self.next_record - 1,
             Asset::Nft(_) => 0,
         };
