@@ -2,8 +2,9 @@
 //! creations, mints and batch mints (by the minter and by others), single and
 //! batch transfers and burns by holders, approved operators and strangers,
 //! operator and lease-operator approvals, user records created by owners,
-//! operators, lease operators (locked) and strangers, deletions and time
-//! warps, compared after every step with a plain-Rust model.
+//! operators, lease operators (locked) and strangers, extensions,
+//! deletions and time warps, compared after every step with a plain-Rust
+//! model.
 //!
 //! Invariants checked after every step (issue 11 numbering):
 //! 1. `balanceOfBatch` over every actor and id matches the model, and for
@@ -13,9 +14,11 @@
 //!    for every actor and id: frozen ≤ balance (the owner can move exactly
 //!    `balance − frozen`), Σ usable = Σ frozen per id, and nothing is frozen
 //!    or usable once its record expired;
-//! 3. every live record (`userRecordOf`) matches the model — no user keeps
-//!    rights after expiry, and a locked record cannot be deleted by the owner
-//!    side before it expires;
+//! 3. every record created, extended or deleted (`userRecordOf`,
+//!    `isRecordLocked`) matches the model — no user keeps rights after
+//!    expiry, a locked record cannot be deleted by the owner side before it
+//!    expires, and only a lease operator of the owner extends an active
+//!    record, to a later expiry;
 //! 10. a call the model says is unauthorised (mint or `createId` by a
 //!     non-minter, transfer/burn/record by a non-approved account, deleting
 //!     a locked or someone else's record) reverts with the exact custom
@@ -98,6 +101,12 @@ enum Action {
     DeleteRecord {
         by: usize,
         record: u64,
+    },
+    /// `extendUserRecord(record, expiry)` (an absolute expiry).
+    ExtendRecord {
+        by: usize,
+        record: u64,
+        expiry: u64,
     },
     Warp {
         seconds: u64,
@@ -325,7 +334,8 @@ impl ReferenceStateMachine for Reference {
                     supply,
                     balance,
                     approved: BTreeSet::new(),
-                    lease_ops: BTreeSet::new(),
+                    // Each actor starts with its neighbour as lease operator.
+                    lease_ops: (0..N).map(|a| (a, (a + 1) % N)).collect(),
                     records: BTreeMap::new(),
                     next_record: 1,
                     in_records: BTreeSet::new(),
@@ -399,7 +409,36 @@ impl ReferenceStateMachine for Reference {
             ]
             .boxed()
         };
+        // Extensions mostly by a lease operator of the record's owner, to a
+        // later expiry.
+        let extendable: Vec<(u64, usize, u64)> = s
+            .records
+            .iter()
+            .map(|(&k, r)| (k, r.owner, r.expiry))
+            .collect();
+        let lease_ops: Vec<(usize, usize)> = s.lease_ops.iter().copied().collect();
+        let extension = if extendable.is_empty() {
+            (Just(next_record), 0..=N, Just(s.now + 1)).boxed()
+        } else {
+            proptest::sample::select(extendable)
+                .prop_flat_map(move |(k, owner, expiry)| {
+                    let ops: Vec<usize> = lease_ops
+                        .iter()
+                        .filter(|p| p.0 == owner)
+                        .map(|p| p.1)
+                        .collect();
+                    let by = if ops.is_empty() {
+                        (0..=N).boxed()
+                    } else {
+                        prop_oneof![3 => proptest::sample::select(ops), 1 => 0..=N].boxed()
+                    };
+                    let later = prop_oneof![1 => Just(0u64), 6 => 1u64..2_000];
+                    (Just(k), by, later.prop_map(move |d| expiry + d))
+                })
+                .boxed()
+        };
         prop_oneof![
+            2 => extension.prop_map(|(record, by, expiry)| Action::ExtendRecord { by, record, expiry }),
             1 => (minter.clone(), prop_oneof![Just(0u128), 1u128..400])
                 .prop_map(|(by, max)| Action::CreateId { by, max }),
             4 => (minter, actor.clone(), id.clone(), 0u128..300)
@@ -573,6 +612,44 @@ impl ReferenceStateMachine for Reference {
                         recordId: U256::from(record),
                     },
                 ))]);
+            }
+            Action::ExtendRecord { by, record, expiry } => {
+                let Some(r) = s.records.get(&record).copied() else {
+                    s.last = Expect::Err(E::NonexistentRecord(IpEditions::NonexistentRecord {
+                        recordId: U256::from(record),
+                    }));
+                    return s;
+                };
+                let id = U256::from(record);
+                s.last = if !s.lease_ops.contains(&(r.owner, by)) {
+                    Expect::Err(E::NotLeaseOperator(IpEditions::NotLeaseOperator {
+                        operator: who(by),
+                        owner: who(r.owner),
+                    }))
+                } else if s.now > r.expiry {
+                    Expect::Err(E::ExpiredRecord(IpEditions::ExpiredRecord {
+                        recordId: id,
+                        expiry: r.expiry,
+                    }))
+                } else if expiry <= r.expiry {
+                    Expect::Err(E::InvalidRecordExtension(
+                        IpEditions::InvalidRecordExtension {
+                            recordId: id,
+                            expiry: r.expiry,
+                            newExpiry: expiry,
+                        },
+                    ))
+                } else {
+                    if let Some(r) = s.records.get_mut(&record) {
+                        r.expiry = expiry;
+                    }
+                    Expect::Ok(vec![Model::ev(Ev::UserRecordExtended(
+                        IpEditions::UserRecordExtended {
+                            recordId: id,
+                            expiry,
+                        },
+                    ))])
+                };
             }
             Action::Warp { seconds } => s.now += seconds,
         }
@@ -791,6 +868,11 @@ impl StateMachineTest for EditionsMachine {
                 data: Default::default(),
             };
             w.s.ok(ADMIN, ed, &mint, U256::ZERO);
+            let op = IpEditions::setLeaseOperatorCall {
+                operator: who((a + 1) % N),
+                approved: true,
+            };
+            w.s.ok(who(a), ed, &op, U256::ZERO);
         }
         w.compare(m);
         w
@@ -916,6 +998,17 @@ impl StateMachineTest for EditionsMachine {
                 };
                 let got = w.s.send(who(by), ed, &call, U256::ZERO).map(Sent::unit);
                 w.compare_record(m, record);
+                got
+            }
+            Action::ExtendRecord { by, record, expiry } => {
+                let call = IpEditions::extendUserRecordCall {
+                    recordId: U256::from(record),
+                    expiry,
+                };
+                let got = w.s.send(who(by), ed, &call, U256::ZERO).map(Sent::unit);
+                if got.is_ok() {
+                    w.compare_record(m, record);
+                }
                 got
             }
             Action::Warp { seconds } => {
