@@ -64,13 +64,18 @@ pub fn clone_init_code(implementation: Address) -> Vec<u8> {
     code
 }
 
-/// Reads `target/wasm/<contract>.wasm`.
+/// Reads `<dir>/<contract>.wasm` (normally `target/wasm`) without its
+/// custom sections, as `cargo ip build` deploys it (a no-op on its output;
+/// lets a raw `cargo build` artefact be compared too).
 ///
 /// # Errors
-/// When it has not been built (`cargo ip build`).
-pub fn read_wasm(root: &Path, contract: &str) -> Result<Vec<u8>> {
-    let path = root.join("target/wasm").join(format!("{contract}.wasm"));
-    std::fs::read(&path).with_context(|| format!("{}: run `cargo ip build` first", path.display()))
+/// When it has not been built (`cargo ip build`) or is not WASM.
+pub fn read_wasm(dir: &Path, contract: &str) -> Result<Vec<u8>> {
+    let path = dir.join(format!("{contract}.wasm"));
+    let wasm = std::fs::read(&path)
+        .with_context(|| format!("{}: run `cargo ip build` first", path.display()))?;
+    stylus_validate::strip_custom_sections(&wasm)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// A funded-account client of one devnode.

@@ -5,6 +5,10 @@
 //!
 //! Run from the repository root after `cargo ip build`:
 //! `cargo run --release --manifest-path bench/Cargo.toml --target-dir target/devnode`.
+//!
+//! To compare another build without touching the committed report, point
+//! `STYLUS_IP_BENCH_WASM` at a directory of `<contract>.wasm` files and
+//! `STYLUS_IP_BENCH_OUT` at an output directory.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -85,7 +89,7 @@ fn machine() -> Machine {
 
 /// The checkout (with `+dirty` for local changes) and when the newest
 /// `target/wasm/*.wasm` was written.
-fn code_version(root: &Path) -> String {
+fn code_version(root: &Path, wasm_dir: &Path) -> String {
     let root_s = root.to_string_lossy();
     let head = sh("git", &["-C", &root_s, "rev-parse", "--short", "HEAD"]).unwrap_or_default();
     let dirty = sh(
@@ -96,7 +100,7 @@ fn code_version(root: &Path) -> String {
     let newest = CONTRACTS
         .iter()
         .filter_map(|c| {
-            std::fs::metadata(root.join("target/wasm").join(format!("{c}.wasm")))
+            std::fs::metadata(wasm_dir.join(format!("{c}.wasm")))
                 .ok()?
                 .modified()
                 .ok()?
@@ -259,7 +263,15 @@ async fn main() -> Result<()> {
         .parent()
         .context("bench/ has a parent")?
         .to_path_buf();
-    let wasm = Wasm::load(&root)?;
+    // Overrides for comparing builds without touching the committed report:
+    // STYLUS_IP_BENCH_WASM = directory of <contract>.wasm (default target/wasm),
+    // STYLUS_IP_BENCH_OUT = where RESULTS.md, results.json and charts/ go (default bench/).
+    let wasm_dir = std::env::var_os("STYLUS_IP_BENCH_WASM")
+        .map_or_else(|| root.join("target/wasm"), PathBuf::from);
+    let out_dir =
+        std::env::var_os("STYLUS_IP_BENCH_OUT").map_or_else(|| bench_dir.clone(), PathBuf::from);
+    std::fs::create_dir_all(&out_dir)?;
+    let wasm = Wasm::load(&wasm_dir)?;
     let machine = machine();
     eprintln!("compiling Solidity baselines");
     let out = solidity::compile(&bench_dir)?;
@@ -301,7 +313,7 @@ async fn main() -> Result<()> {
     let report = Report {
         generated: sh("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default(),
         machine,
-        code: code_version(&root),
+        code: code_version(&root, &wasm_dir),
         operations: rec.rows(),
         scaling: rec.scaling(),
         sizes: sizes(&wasm),
@@ -318,12 +330,12 @@ async fn main() -> Result<()> {
             transfers: TRANSFERS,
         },
     };
-    write_charts(&report, &bench_dir.join("charts"))?;
+    write_charts(&report, &out_dir.join("charts"))?;
     let md = report::markdown(&report, &stylus_ip_bench::report::analysis(&report));
-    std::fs::write(bench_dir.join("RESULTS.md"), &md)?;
+    std::fs::write(out_dir.join("RESULTS.md"), &md)?;
     let json = serde_json::json!({ "report": report, "targets": report.targets() });
     std::fs::write(
-        bench_dir.join("results.json"),
+        out_dir.join("results.json"),
         serde_json::to_string_pretty(&json)? + "\n",
     )?;
     print!("{md}");

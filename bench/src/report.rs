@@ -398,13 +398,18 @@ pub fn analysis(r: &Report) -> String {
             "### Gas: ratio above 1.00, overhead above half of Solidity's\n"
         );
         if let (Some((sty, sol)), Some(e)) = (fixed, entry) {
+            let big = r
+                .entry_costs
+                .iter()
+                .filter(|e| e.footprint_pages > 2)
+                .count();
             let _ = writeln!(
                 s,
                 "**A fixed entry cost on every call.** `owner()` — one storage read — costs {} gas as a Stylus \
-transaction and {} as Solidity: {} more. Of that, {} is the memory model charging the program's {}-page \
-initial memory (every program here has a 17-page, ~1.06 MiB footprint: the 1 MiB stack rustc gives wasm32 \
-by default plus data; a transaction gets 2 pages free) and {} is ip-collection's `cachedGas`, which grows \
-with the module. Solidity has neither. The same cost recurs for every Stylus program a transaction enters, \
+transaction and {} as Solidity: {} more. Of that, {} is the memory model charging ip-collection's {}-page \
+initial memory ({big} of the {} programs start above the 2 pages a transaction gets free, almost all of it \
+the 1 MiB stack rustc gives wasm32 by default) and {} is its `cachedGas`, which grows with the module. \
+Solidity has neither. The same cost recurs for every Stylus program a transaction enters, \
 and a nested entry pays for its pages on top of those already open (~17,000 each): the lease purchase \
 enters the market once and ip-collection five times (isLeaseOperator, ownerOf, leaseLocked, royaltyInfo, \
 setUser). Uncached programs add their `initGas` (24–30k) per entry, which is why every uncached ratio is \
@@ -414,6 +419,7 @@ worse still.\n",
                 thousands(sty.saturating_sub(sol)),
                 thousands(e.memory_gas),
                 e.footprint_pages,
+                r.entry_costs.len(),
                 thousands(e.cached_gas),
             );
         }
@@ -457,9 +463,13 @@ worse still.\n",
             "\nThe rest of the gap, per operation family, and what would close it:\n\n\
 1. **Stack size (all operations).** Link the contracts with a 64 KiB (or smaller) stack \
 (`-C link-arg=-zstack-size=65536` for wasm32 in `.cargo/config.toml`) so the footprint fits the 2 free \
-pages: about −15,000 gas per top-level call and −17,000 per nested entry. Measured earlier on splits: \
-`createSplit` 247,111 → 216,837 gas with a 64 KiB stack (splits crate docs). Needs a stack-depth audit \
-(deep recursion, large stack arrays).\n\
+pages. Measured once (2026-11-22, this bench with `STYLUS_IP_BENCH_WASM` pointing at an ip-collection \
+built from the same sources with `-C link-arg=-zstack-size=65536`, everything else unchanged): footprint \
+17 → 2 pages, every ip-collection transaction −15,083 gas (`owner()` 44,201 → 29,118, ratio 1.89 → 1.24; \
+`transferFrom` to a fresh holder 85,404 → 70,321, 1.37 → 1.13; approve 1.43 → 1.12), the lease purchase \
+308,487 → 233,027 (its five nested entries), compressed size +64 B; every scenario still passed. Earlier, \
+on splits: `createSplit` 247,111 → 216,837 (splits crate docs). Needs a stack-depth audit of each \
+contract (recursion, large stack arrays) before it ships.\n\
 2. **`cachedGas` (all operations).** It scales with the module's size and complexity (2.9k–5.8k here); \
 smaller modules (fewer features per program, no OZ components) cut it on every call.\n\
 3. **Storage layout (ERC-721 mint, user records, offers, leases).** ip-collection stores a token URI as a \
@@ -477,7 +487,7 @@ transfers, approvals and `setUser` once the memory gas is gone. Dropping the Ope
 for a hand-written one on `StorageMap` (as share-vault did for ERC-20) closes it, and shrinks the module.\n\
 5. **Cross-program calls (lease purchase and renewal).** Five calls into the collection per sale: one \
 combined view (owner, operator flag, lock, royalty in one answer) and `setUser` would save three nested \
-entries (~23,000 each today, ~6,000 each with the stack fixed).\n\
+entries (~20,000 each today, ~8,000 — mostly `cachedGas` — with the stack fixed).\n\
 6. **Deployments.** A direct deployment pays 200 gas per byte of code deposit on 23–24 KB of compressed \
 WASM (≈4.8 M) where the Solidity baselines are 7–8 KB: deploy collections as clones of one activated \
 implementation instead (`clone + initialize` row: {} gas in two transactions).\n",

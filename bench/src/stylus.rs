@@ -52,15 +52,15 @@ pub struct Wasm {
 }
 
 impl Wasm {
-    /// Reads every contract's WASM once (other builds may rewrite
-    /// `target/wasm` while the bench runs).
+    /// Reads every contract's WASM from `dir` (normally `target/wasm`) once
+    /// (other builds may rewrite it while the bench runs).
     ///
     /// # Errors
     /// When one is missing.
-    pub fn load(root: &Path) -> Result<Self> {
+    pub fn load(dir: &Path) -> Result<Self> {
         let programs = CONTRACTS
             .iter()
-            .map(|&c| Ok((c, read_wasm(root, c)?)))
+            .map(|&c| Ok((c, read_wasm(dir, c)?)))
             .collect::<Result<_>>()?;
         Ok(Self { programs })
     }
