@@ -425,7 +425,8 @@ impl Suite {
     /// Sends raw calldata (e.g. a plain ETH transfer with empty data).
     ///
     /// # Panics
-    /// As [`Suite::send`].
+    /// As [`Suite::send`], and when a reverted transaction changed any
+    /// balance or storage slot (its sender's nonce aside).
     pub fn send_raw(
         &mut self,
         from: Address,
@@ -433,12 +434,20 @@ impl Suite {
         data: Vec<u8>,
         value: U256,
     ) -> Result<Sent<Bytes>, Revert> {
+        // Invariant 10: a reverted transaction changes nothing but its
+        // sender's nonce.
+        let before = self.h.fingerprint();
         let out = self
             .h
             .node
             .transact(from, to, Bytes::from(data), value)
             .unwrap_or_else(|e| panic!("devnode error: {e}"));
         if !out.success {
+            let diff = before.diff(&self.h.fingerprint(), &[from]);
+            assert!(
+                diff.is_empty(),
+                "a reverted call changed the state: {diff:#?}"
+            );
             return Err(Revert {
                 data: out.output,
                 reason: out.halt.or(out.stylus_error),

@@ -9,6 +9,11 @@
 //! | [`split`] | split-factory, splits, license-market | 6, 9, 10, 12 |
 //! | [`vault`] | vault-factory, share-vault, ip-collection, license-market | 7, 8, 9, 10, 12 |
 //!
+//! Common to all: every transaction goes through `Suite::send_raw`, which
+//! checks that a reverted one changed no balance and no storage slot of any
+//! account (its sender's nonce aside) — the "changes nothing" half of
+//! invariant 10; each machine checks the exact custom error.
+//!
 //! [`Suite::fresh`]: stylus_ip_tests::suite::Suite::fresh
 
 #[path = "suite_state_machine/editions.rs"]
