@@ -5,7 +5,7 @@
 //! | module | contracts | invariants (issue 11 numbering) |
 //! |---|---|---|
 //! | [`editions`] | ip-editions | 1, 2, 3, 10, 12 |
-//! | [`market`] | license-market, ip-collection, ip-editions, provenance | 2, 3, 4, 5, 9, 10, 11, 12 |
+//! | [`market`] | license-market, ip-collection, ip-editions, provenance | 1, 2, 3, 4, 5, 9, 10, 11, 12 |
 //! | [`split`] | split-factory, splits, license-market | 6, 9, 10, 12 |
 //! | [`vault`] | vault-factory, share-vault, ip-collection, license-market | 7, 8, 9, 10, 12 |
 //!

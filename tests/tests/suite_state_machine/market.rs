@@ -8,6 +8,8 @@
 //! after every step with a plain-Rust model.
 //!
 //! Invariants checked after every step (issue 11 numbering):
+//! 1. `ownerOf` of every token and `balanceOf` of every actor match the
+//!    model (ERC-721), and so do the ERC-1155 balances;
 //! 2. for every account and id a lease ever involved, `frozenBalanceOf` and
 //!    `usableBalanceOf` match the model (the lessor's units frozen by active
 //!    leases — a renewal extends its ERC-5006 record, freezing nothing
@@ -1225,6 +1227,14 @@ impl World {
                     self.locked_seen.remove(&token);
                 }
             }
+        }
+        // ERC-721 balances (invariant 1).
+        for a in 0..N {
+            let got = self
+                .s
+                .view(collection, &IpCollection::balanceOfCall { owner: who(a) });
+            let want = m.nft_owner.values().filter(|&&o| o == a).count();
+            assert_eq!(got, U256::from(want), "ERC-721 balance of {a}");
         }
         // Units: balances, frozen and usable (invariant 2).
         let pairs: Vec<(usize, u64)> = (0..N).flat_map(|a| [(a, 1), (a, 2)]).collect();
