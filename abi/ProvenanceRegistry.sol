@@ -19,16 +19,18 @@ interface IProvenanceRegistry  {
 
     function hasProvenance(address collection, uint256 id) external view returns (bool);
 
-    function modelOf(uint256 modelId) external view returns (address, address, bytes32, string memory, string memory, uint256, bool, bool, address, uint256, uint64);
+    function modelOf(uint256 modelId) external view returns (ModelInfo memory);
 
     function modelCount() external view returns (uint256);
 
-    function lineage(address collection, uint256 id, uint32 maxDepth) external view returns (address[] memory, uint256[] memory, uint32[] memory, bool);
+    function lineage(address collection, uint256 id, uint32 maxDepth) external view returns (LineageInfo memory);
 
     function domainSeparator() external view returns (bytes32);
 
     function supportsInterface(bytes4 interfaceId) external view returns (bool);
 
+    struct ModelInfo { address owner; address attester; bytes32 weightsHash; string version; string uri; uint256 parentModelId; bool retired; bool commitReveal; address nftCollection; uint256 nftTokenId; uint64 registeredAt; }
+    struct LineageInfo { address[] collections; uint256[] ids; uint32[] depths; bool truncated; }
     error ProvenanceUnknownModel(uint256 modelId);
     error ProvenanceModelRetired(uint256 modelId);
     error ProvenanceNotModelOwner(uint256 modelId, address account);

@@ -29,9 +29,9 @@ interface ISplit  {
 
     function tokenEpoch(address token) external view returns (uint32);
 
-    function getSplit() external view returns (address[] memory, uint32[] memory, address);
+    function getSplit() external view returns (SplitView memory);
 
-    function getSplitAt(uint32 epoch) external view returns (address[] memory, uint32[] memory, address);
+    function getSplitAt(uint32 epoch) external view returns (SplitView memory);
 
     function allocationOf(address recipient) external view returns (uint32);
 
@@ -43,6 +43,7 @@ interface ISplit  {
 
     function dust(address token) external view returns (uint256);
 
+    struct SplitView { address[] recipients; uint32[] allocations; address dustRecipient; }
     error SplitAlreadyInitialized();
     error SplitNotInitialized();
     error SplitInvalidRecipientCount(uint256 count, uint256 max);

@@ -84,6 +84,29 @@ use crate::{
 };
 
 stylus_ip_common::sol_decls! {
+    /// A registered model, as `modelOf` returns it.
+    struct ModelInfo {
+        address owner;
+        address attester;
+        bytes32 weightsHash;
+        string version;
+        string uri;
+        uint256 parentModelId;
+        bool retired;
+        bool commitReveal;
+        address nftCollection;
+        uint256 nftTokenId;
+        uint64 registeredAt;
+    }
+
+    /// Ancestors of an asset, as `lineage` returns them (depth 1 = parent).
+    struct LineageInfo {
+        address[] collections;
+        uint256[] ids;
+        uint32[] depths;
+        bool truncated;
+    }
+
     /// The model id is not registered.
     error ProvenanceUnknownModel(uint256 modelId);
     /// The model is retired: no new records or attestations.
@@ -445,9 +468,9 @@ type Words256 = StorageMap<B256, StorageB256>;
 /// timestamp, attested)`. The parents are `lineage(collection, id, 1)`.
 pub type ProvenanceView = (U256, B256, B256, B256, B256, B256, Address, u64, bool);
 
-/// Return type of [`ProvenanceRegistry::model_of`]: `(owner, attester,
-/// weightsHash, version, uri, parentModelId, retired, commitReveal,
-/// nftCollection, nftTokenId, registeredAt)`.
+/// Return type of [`ProvenanceRegistry::model_of`] as a tuple, for Rust
+/// callers: `(owner, attester, weightsHash, version, uri, parentModelId,
+/// retired, commitReveal, nftCollection, nftTokenId, registeredAt)`.
 pub type ModelView = (
     Address,
     Address,
@@ -462,9 +485,61 @@ pub type ModelView = (
     u64,
 );
 
-/// Return type of [`ProvenanceRegistry::lineage`]: `(collections, ids,
-/// depths, truncated)`.
+/// Return type of [`ProvenanceRegistry::lineage`] as a tuple: `(collections,
+/// ids, depths, truncated)`.
 pub type LineageView = (Vec<Address>, Vec<U256>, Vec<u32>, bool);
+
+impl ModelInfo {
+    /// The fields as a [`ModelView`] tuple.
+    #[must_use]
+    pub fn into_tuple(self) -> ModelView {
+        (
+            self.owner,
+            self.attester,
+            self.weightsHash,
+            self.version,
+            self.uri,
+            self.parentModelId,
+            self.retired,
+            self.commitReveal,
+            self.nftCollection,
+            self.nftTokenId,
+            self.registeredAt,
+        )
+    }
+}
+
+impl LineageInfo {
+    /// The fields as a [`LineageView`] tuple.
+    #[must_use]
+    pub fn into_tuple(self) -> LineageView {
+        (self.collections, self.ids, self.depths, self.truncated)
+    }
+}
+
+/// The structs as return types: their canonical tuples (stylus-sdk 0.9's
+/// derive would hash the struct *name* into selectors; see the licence
+/// market's `OfferTerms`). Returned as structs, not tuples, because the SDK
+/// encodes a returned tuple holding strings or arrays with an extra leading
+/// offset word that no ABI decoder expects (OffchainLabs/stylus-sdk-rs#308).
+macro_rules! return_struct {
+    ($t:ident, $tuple:literal) => {
+        impl stylus_sdk::abi::AbiType for $t {
+            type SolType = Self;
+            const ABI: stylus_sdk::abi::ConstString = stylus_sdk::abi::ConstString::new($tuple);
+            const EXPORT_ABI_ARG: stylus_sdk::abi::ConstString =
+                stylus_sdk::abi::ConstString::new(concat!(stringify!($t), " calldata"));
+            const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
+                stylus_sdk::abi::ConstString::new(concat!(stringify!($t), " memory"));
+        }
+    };
+}
+return_struct!(
+    ModelInfo,
+    "(address,address,bytes32,string,string,uint256,bool,bool,address,uint256,uint64)"
+);
+return_struct!(LineageInfo, "(address[],uint256[],uint32[],bool)");
+stylus_ip_common::abi_structs!(ModelInfo, LineageInfo);
 
 #[public]
 impl ProvenanceRegistry {
@@ -876,7 +951,7 @@ impl ProvenanceRegistry {
     ///
     /// # Errors
     /// [`Error::UnknownModel`].
-    pub fn model_of(&self, model_id: U256) -> Result<ModelView, Error> {
+    pub fn model_of(&self, model_id: U256) -> Result<ModelInfo, Error> {
         let m = self.models.getter(model_id);
         let w = read_words(&m, 0, model_words::TEXTS as usize);
         let at = |i: u64| w[i as usize];
@@ -893,19 +968,19 @@ impl ProvenanceRegistry {
         // and would only yield an empty string, never a revert.
         let version = String::from_utf8(version).unwrap_or_default();
         let uri = String::from_utf8(uri).unwrap_or_default();
-        Ok((
-            head.owner,
-            signer.attester,
-            at(model_words::WEIGHTS),
+        Ok(ModelInfo {
+            owner: head.owner,
+            attester: signer.attester,
+            weightsHash: at(model_words::WEIGHTS),
             version,
             uri,
-            U256::from_be_bytes(at(model_words::PARENT).0),
-            head.retired,
-            head.commit_reveal,
-            Address::from_word(at(model_words::NFT_COLLECTION)),
-            U256::from_be_bytes(at(model_words::NFT_TOKEN).0),
-            head.registered_at,
-        ))
+            parentModelId: U256::from_be_bytes(at(model_words::PARENT).0),
+            retired: head.retired,
+            commitReveal: head.commit_reveal,
+            nftCollection: Address::from_word(at(model_words::NFT_COLLECTION)),
+            nftTokenId: U256::from_be_bytes(at(model_words::NFT_TOKEN).0),
+            registeredAt: head.registered_at,
+        })
     }
 
     /// Number of registered models (the highest id).
@@ -927,7 +1002,7 @@ impl ProvenanceRegistry {
         collection: Address,
         id: U256,
         max_depth: u32,
-    ) -> Result<LineageView, Error> {
+    ) -> Result<LineageInfo, Error> {
         if max_depth > MAX_LINEAGE_DEPTH {
             return Err(Error::LineageTooDeep(ProvenanceLineageTooDeep {
                 maxDepth: max_depth,
@@ -942,11 +1017,16 @@ impl ProvenanceRegistry {
             }));
         }
         let walk = logic::walk_lineage(root, max_depth, MAX_LINEAGE_NODES, |a| self.parents_of(a));
-        let mut out = (Vec::new(), Vec::new(), Vec::new(), walk.truncated);
+        let mut out = LineageInfo {
+            collections: Vec::new(),
+            ids: Vec::new(),
+            depths: Vec::new(),
+            truncated: walk.truncated,
+        };
         for (a, depth) in walk.nodes {
-            out.0.push(a.collection);
-            out.1.push(a.id);
-            out.2.push(depth);
+            out.collections.push(a.collection);
+            out.ids.push(a.id);
+            out.depths.push(depth);
         }
         Ok(out)
     }

@@ -188,7 +188,7 @@ fn register_model_stores_everything_and_emits(reg: Contract<ProvenanceRegistry>,
     let id = register(&reg, alice, true);
     assert_eq!(id, U256::from(1));
     assert_eq!(reg.sender(alice).model_count(), U256::from(1));
-    let m = reg.sender(alice).model_of(id).motsu_unwrap();
+    let m = reg.sender(alice).model_of(id).motsu_unwrap().into_tuple();
     assert_eq!(
         m,
         (
@@ -308,7 +308,7 @@ fn new_versions_link_to_their_parent(reg: Contract<ProvenanceRegistry>, alice: A
         )
         .motsu_unwrap();
     assert_eq!(v2, U256::from(2));
-    let m = reg.sender(alice).model_of(v2).motsu_unwrap();
+    let m = reg.sender(alice).model_of(v2).motsu_unwrap().into_tuple();
     assert_eq!(
         (m.2, m.3.as_str(), m.5),
         (B256::repeat_byte(2), "sdxl-1.1", v1)
@@ -328,7 +328,10 @@ fn new_versions_link_to_their_parent(reg: Contract<ProvenanceRegistry>, alice: A
             U256::ZERO,
         )
         .motsu_unwrap();
-    assert_eq!(reg.sender(alice).model_of(v3).motsu_unwrap().5, v1);
+    assert_eq!(
+        reg.sender(alice).model_of(v3).motsu_unwrap().into_tuple().5,
+        v1
+    );
 }
 
 #[motsu::test]
@@ -357,7 +360,7 @@ fn retire_model_works_once_and_only_for_the_owner(
             account: bob
         }))
     );
-    assert!(!reg.sender(alice).model_of(id).motsu_unwrap().6);
+    assert!(!reg.sender(alice).model_of(id).motsu_unwrap().into_tuple().6);
     let err = reg.sender(alice).retire_model(U256::from(5)).unwrap_err();
     assert_eq!(
         enc(err),
@@ -367,7 +370,7 @@ fn retire_model_works_once_and_only_for_the_owner(
     );
 
     reg.sender(alice).retire_model(id).motsu_unwrap();
-    assert!(reg.sender(alice).model_of(id).motsu_unwrap().6);
+    assert!(reg.sender(alice).model_of(id).motsu_unwrap().into_tuple().6);
     reg.assert_emitted(&ModelRetired { modelId: id });
     let events = reg.all_events().len();
     let err = reg.sender(alice).retire_model(id).unwrap_err();
@@ -418,7 +421,7 @@ fn register_model_with_model_nft(
     assert!(reg.all_events().is_empty());
 
     let id = with_nft(token).motsu_unwrap();
-    let m = reg.sender(alice).model_of(id).motsu_unwrap();
+    let m = reg.sender(alice).model_of(id).motsu_unwrap().into_tuple();
     assert_eq!((m.8, m.9), (nft.address(), token));
     reg.assert_emitted(&ModelNftLinked {
         modelId: id,
@@ -428,7 +431,11 @@ fn register_model_with_model_nft(
 
     // Without a model NFT: nothing linked, no link event.
     let plain = register(&reg, alice, false);
-    let m = reg.sender(alice).model_of(plain).motsu_unwrap();
+    let m = reg
+        .sender(alice)
+        .model_of(plain)
+        .motsu_unwrap()
+        .into_tuple();
     assert_eq!((m.8, m.9), (Address::ZERO, U256::ZERO));
     assert!(!reg.emitted(&ModelNftLinked {
         modelId: plain,
@@ -475,7 +482,8 @@ fn attested_record_by_minter_round_trips_and_verifies(
     assert_eq!(
         reg.sender(alice)
             .lineage(nft.address(), U256::from(1), 1)
-            .motsu_unwrap(),
+            .motsu_unwrap()
+            .into_tuple(),
         (vec![], vec![], vec![], false)
     );
     reg.assert_emitted(&ProvenanceRecorded {
@@ -892,7 +900,8 @@ fn parents_are_validated_and_round_trip(
     let parents = reg
         .sender(alice)
         .lineage(c, U256::from(10), 1)
-        .motsu_unwrap();
+        .motsu_unwrap()
+        .into_tuple();
     assert_eq!(
         parents,
         (
@@ -946,7 +955,8 @@ fn lineage_walks_the_dag(
     let l = reg
         .sender(alice)
         .lineage(c, U256::from(5), 16)
-        .motsu_unwrap();
+        .motsu_unwrap()
+        .into_tuple();
     assert_eq!(
         l,
         (
@@ -960,19 +970,22 @@ fn lineage_walks_the_dag(
         reg.sender(alice)
             .lineage(c, U256::from(5), 1)
             .motsu_unwrap()
+            .into_tuple()
             .1,
         vec![U256::from(3), U256::from(4)]
     );
     assert_eq!(
         reg.sender(alice)
             .lineage(c, U256::from(5), 0)
-            .motsu_unwrap(),
+            .motsu_unwrap()
+            .into_tuple(),
         (vec![], vec![], vec![], false)
     );
     assert_eq!(
         reg.sender(alice)
             .lineage(c, U256::from(1), 16)
-            .motsu_unwrap(),
+            .motsu_unwrap()
+            .into_tuple(),
         (vec![], vec![], vec![], false)
     );
 
@@ -1024,7 +1037,8 @@ fn lineage_is_truncated_at_the_node_limit(
     let (cs, ids, depths, truncated) = reg
         .sender(alice)
         .lineage(c, U256::from(1), 2)
-        .motsu_unwrap();
+        .motsu_unwrap()
+        .into_tuple();
     assert!(truncated);
     assert_eq!(ids.len(), logic::MAX_LINEAGE_NODES);
     assert_eq!(cs.len(), ids.len());
@@ -1038,7 +1052,8 @@ fn lineage_is_truncated_at_the_node_limit(
     let one = reg
         .sender(alice)
         .lineage(c, U256::from(1), 1)
-        .motsu_unwrap();
+        .motsu_unwrap()
+        .into_tuple();
     assert_eq!((one.1.len(), one.3), (8, false));
 }
 
@@ -1335,7 +1350,7 @@ proptest! {
                 creator, MOTSU_TIMESTAMP, true,
             )
         );
-        let parents = reg.sender(alice).lineage(f.asset.collection, f.asset.id, 1).motsu_unwrap();
+        let parents = reg.sender(alice).lineage(f.asset.collection, f.asset.id, 1).motsu_unwrap().into_tuple();
         prop_assert_eq!(
             parents,
             (
@@ -1577,9 +1592,13 @@ fn long_and_unicode_model_texts_round_trip(reg: Contract<ProvenanceRegistry>, al
             U256::ZERO,
         )
         .motsu_unwrap();
-    let m = reg.sender(alice).model_of(id).motsu_unwrap();
+    let m = reg.sender(alice).model_of(id).motsu_unwrap().into_tuple();
     assert_eq!((m.3, m.4), (version.clone(), uri.clone()));
-    let e = reg.sender(alice).model_of(empty).motsu_unwrap();
+    let e = reg
+        .sender(alice)
+        .model_of(empty)
+        .motsu_unwrap()
+        .into_tuple();
     assert_eq!((e.3, e.4), (String::new(), String::new()));
     reg.assert_emitted(&ModelRegistered {
         modelId: id,

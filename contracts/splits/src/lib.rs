@@ -75,6 +75,17 @@ use stylus_sdk::{
 };
 
 stylus_ip_common::sol_decls! {
+    /// An allocation set: recipients (ascending), their allocations (parts
+    /// per million, summing to 1,000,000) and the dust recipient. Returned
+    /// as one struct because stylus-sdk 0.9 encodes a returned tuple holding
+    /// arrays with an extra leading offset word, which no ABI decoder
+    /// expects (OffchainLabs/stylus-sdk-rs#308); a struct encodes correctly.
+    struct SplitView {
+        address[] recipients;
+        uint32[] allocations;
+        address dustRecipient;
+    }
+
     /// `initialize` was already called on this split.
     error SplitAlreadyInitialized();
     /// The split has not been initialized.
@@ -175,6 +186,20 @@ pub enum Error {
 // ours are already spliced in from `sol_decls!` (`SOL_DECLS`).
 #[cfg(feature = "export-abi")]
 impl stylus_sdk::abi::export::internal::InnerTypes for Error {}
+stylus_ip_common::abi_structs!(SplitView);
+
+/// `SplitView` as a return type: the canonical tuple (see `OfferTerms` in
+/// the licence market for why the SDK's derive cannot be used).
+impl stylus_sdk::abi::AbiType for SplitView {
+    type SolType = Self;
+
+    const ABI: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("(address[],uint32[],address)");
+    const EXPORT_ABI_ARG: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("SplitView calldata");
+    const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("SplitView memory");
+}
 
 fn encode_error(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
     let mut out = Vec::with_capacity(4 + 32 * words.len());
@@ -460,6 +485,15 @@ impl Split {
     }
 
     /// Reads allocation set `epoch` as (recipients, allocations, dust recipient).
+    fn view_of(&self, epoch: u32) -> SplitView {
+        let (recipients, allocations, dust_recipient) = self.read_epoch(epoch);
+        SplitView {
+            recipients,
+            allocations,
+            dustRecipient: dust_recipient,
+        }
+    }
+
     fn read_epoch(&self, epoch: u32) -> (Vec<Address>, Vec<u32>, Address) {
         let mut recipients = Vec::new();
         let mut allocations = Vec::new();
@@ -912,14 +946,14 @@ impl Split {
     }
 
     /// Current recipients and allocations (ascending), and dust recipient.
-    pub fn get_split(&self) -> (Vec<Address>, Vec<u32>, Address) {
-        self.read_epoch(self.current_epoch())
+    pub fn get_split(&self) -> SplitView {
+        self.view_of(self.current_epoch())
     }
 
     /// Recipients, allocations and dust recipient of allocation set `epoch`
     /// (empty for a set that never existed).
-    pub fn get_split_at(&self, epoch: u32) -> (Vec<Address>, Vec<u32>, Address) {
-        self.read_epoch(epoch)
+    pub fn get_split_at(&self, epoch: u32) -> SplitView {
+        self.view_of(epoch)
     }
 
     /// `recipient`'s allocation (parts per million) in the current set.

@@ -26,7 +26,7 @@
 //!     `UpdateUser`), in order.
 
 use alloy_primitives::{aliases::U96, Address, B256, U256};
-use alloy_sol_types::{SolCall, SolValue};
+use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use proptest::sample::{subsequence, Index};
 use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMachineTest};
@@ -486,32 +486,24 @@ fn predicted_split(set: &Alloc, controller: usize) -> Address {
     )
 }
 
-/// `getSplit()` of `split`.
-///
-/// CONTRACT BUG (reported): stylus-sdk 0.9.0 encodes a returned tuple that
-/// holds dynamic types as one nested tuple (a leading `0x20` offset word,
-/// OffchainLabs/stylus-sdk-rs#308, fixed upstream by #328), so `getSplit`
-/// (like `getSplitAt`, and the provenance registry's `modelOf` and
-/// `lineage`) does not decode with its exported ABI. Decoded per the ABI
-/// when possible, else as the nested tuple the chain returns; see
-/// [`get_split_follows_its_abi`].
+/// `getSplit()` of `split`, decoded with the exported ABI (a `SplitView`
+/// struct: the splits contract returns a struct because stylus-sdk 0.9.0
+/// encodes returned tuples holding arrays with an extra offset word,
+/// OffchainLabs/stylus-sdk-rs#308; see [`get_split_follows_its_abi`]).
 fn get_split(s: &mut Suite, split: Address) -> (Vec<Address>, Vec<u32>, Address) {
     let out =
         s.h.node
             .call(s.admin(), split, Split::getSplitCall {}.abi_encode().into())
             .expect("devnode");
     assert!(out.success, "getSplit reverted");
-    if let Ok(r) = Split::getSplitCall::abi_decode_returns(&out.output) {
-        return (r._0, r._1, r._2);
-    }
-    <(Vec<Address>, Vec<u32>, Address)>::abi_decode(&out.output)
-        .expect("getSplit as a nested tuple")
+    let v = Split::getSplitCall::abi_decode_returns(&out.output)
+        .unwrap_or_else(|e| panic!("getSplit() returned {}: {e}", out.output));
+    (v.recipients, v.allocations, v.dustRecipient)
 }
 
-/// Minimal reproduction of the tuple-encoding bug (see [`get_split`]):
-/// `getSplit()` on a fresh split must decode with the exported ABI.
+/// Regression of the tuple-encoding bug (see [`get_split`]): `getSplit()`
+/// on a fresh split decodes with the exported ABI.
 #[test]
-#[ignore = "contract bug: stylus-sdk 0.9.0 nests returned dynamic tuples (stylus-sdk-rs#308)"]
 fn get_split_follows_its_abi() {
     let mut s = Suite::fresh();
     let set = Alloc {
