@@ -9,7 +9,6 @@ use std::path::Path;
 use alloy::network::{EthereumWallet, TransactionBuilder};
 use alloy::primitives::{address, keccak256, Address, Bytes, B256, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
-use alloy::rpc::types::state::{AccountOverride, StateOverride};
 use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
 use alloy::sol;
 use alloy::sol_types::{SolCall, SolEvent};
@@ -21,27 +20,16 @@ pub const TX_GAS: u64 = 30_000_000;
 /// Max fee per gas offered (the devnode's base fee is 0.1 gwei).
 pub const MAX_FEE: u128 = 1_000_000_000;
 /// The StylusDeployer of nitro-devnode (deploy + activate + constructor).
-pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
+pub use stylus_ip_deploy::stylus::STYLUS_DEPLOYER;
 /// The ArbWasmCache precompile.
 pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
-/// The ArbWasm precompile.
-pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
-/// Selector of the Stylus constructor entry point (`stylus_constructor`).
-pub const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+// ArbWasm, the StylusDeployer and the constructor selector: the deploy
+// crate's definitions (one source for the whole suite).
+pub use stylus_ip_deploy::stylus::{
+    ArbWasm, StylusDeployer, ARB_WASM, STYLUS_CONSTRUCTOR_SELECTOR as CONSTRUCTOR_SELECTOR,
+};
 
 sol! {
-    /// nitro-devnode's StylusDeployer.
-    interface StylusDeployer {
-        function deploy(bytes calldata bytecode, bytes calldata initData, uint256 initValue, bytes32 salt) external payable returns (address);
-        event ContractDeployed(address deployedContract);
-    }
-    /// The ArbWasm precompile (activation).
-    interface ArbWasm {
-        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
-        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
-        function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
-        function programMemoryFootprint(address program) external view returns (uint16 footprint);
-    }
     /// The ArbWasmCache precompile (the cache-manager method the bench uses).
     interface ArbWasmCache {
         function cacheProgram(address addr) external;
@@ -49,19 +37,10 @@ sol! {
 }
 
 /// Creation code of the suite's 60-byte delegating clone of `implementation`
-/// (see `contracts/common/src/proxy.rs`: 9-byte header + 51-byte runtime).
+/// (`contracts/common/src/proxy.rs`, compiled into the deploy crate).
 #[must_use]
 pub fn clone_init_code(implementation: Address) -> Vec<u8> {
-    let mut code = vec![0x60, 0x33, 0x80, 0x60, 0x09, 0x3d, 0x39, 0x3d, 0xf3];
-    code.extend_from_slice(&[
-        0x36, 0x60, 0x05, 0x57, 0x00, 0x5b, 0x36, 0x3d, 0x3d, 0x37, 0x3d, 0x3d, 0x3d, 0x36, 0x3d,
-        0x73,
-    ]);
-    code.extend_from_slice(implementation.as_slice());
-    code.extend_from_slice(&[
-        0x5a, 0xf4, 0x3d, 0x82, 0x80, 0x3e, 0x90, 0x3d, 0x91, 0x60, 0x31, 0x57, 0xfd, 0x5b, 0xf3,
-    ]);
-    code
+    stylus_ip_deploy::clone::proxy::proxy_init_code(implementation.into_array())
 }
 
 /// Reads `<dir>/<contract>.wasm` (normally `target/wasm`) without its
@@ -253,34 +232,12 @@ impl Client {
     }
 
     /// The activation data fee of `program` plus 20 %, estimated as
-    /// cargo-stylus does: `activateProgram` simulated from a throw-away
-    /// account with an overridden balance.
+    /// cargo-stylus does (see `stylus_ip_deploy::stylus::estimate_data_fee`).
     ///
     /// # Errors
     /// When the simulated activation fails.
     pub async fn data_fee(&self, program: Address) -> Result<U256> {
-        let from = address!("00000000000000000000000000000000c0ffee01");
-        let tx = TransactionRequest::default()
-            .with_from(from)
-            .with_to(ARB_WASM)
-            .with_value(U256::from(10u64).pow(U256::from(18)))
-            .with_input(ArbWasm::activateProgramCall { program }.abi_encode());
-        let mut overrides = StateOverride::default();
-        overrides.insert(
-            from,
-            AccountOverride {
-                balance: Some(U256::MAX),
-                ..AccountOverride::default()
-            },
-        );
-        let out = self
-            .provider
-            .call(tx)
-            .overrides(overrides)
-            .await
-            .context("simulating activateProgram")?;
-        let fee = ArbWasm::activateProgramCall::abi_decode_returns(&out)?.dataFee;
-        Ok(fee * U256::from(120) / U256::from(100))
+        stylus_ip_deploy::stylus::estimate_data_fee(&self.provider, program).await
     }
 
     /// Deploys a Stylus contract with constructor arguments through the

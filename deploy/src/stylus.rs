@@ -31,6 +31,8 @@ sol! {
         function programTimeLeft(address program) external view returns (uint64 secs);
         function codehashKeepalive(bytes32 codehash) external payable;
         function stylusVersion() external view returns (uint16 version);
+        function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
+        function programMemoryFootprint(address program) external view returns (uint16 footprint);
         error ProgramNotWasm();
         error ProgramNotActivated();
         error ProgramNeedsUpgrade(uint16 version, uint16 stylusVersion);

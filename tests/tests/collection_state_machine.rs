@@ -14,17 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use alloy_primitives::{aliases::U96, Address, U256};
-use alloy_sol_types::sol;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMachineTest};
 use stylus_ip_tests::Harness;
 
-sol!(
-    #[sol(all_derives)]
-    IpCollection,
-    "../abi/IpCollection.json"
-);
+use stylus_ip_tests::suite::abi::IpCollection;
 
 use IpCollection::IpCollectionErrors as E;
 

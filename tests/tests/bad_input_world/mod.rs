@@ -9,49 +9,11 @@
 use std::sync::OnceLock;
 
 use alloy_primitives::{aliases::U96, Address, Bytes, B256, U256};
-use alloy_sol_types::{sol, SolCall, SolValue};
+use alloy_sol_types::{SolCall, SolValue};
 use stylus_ip_tests::{Harness, ETH};
 
-sol!(
-    #[sol(all_derives)]
-    IpCollection,
-    "../abi/IpCollection.json"
-);
-sol!(
-    #[sol(all_derives)]
-    IpEditions,
-    "../abi/IpEditions.json"
-);
-sol!(
-    #[sol(all_derives)]
-    LicenseMarket,
-    "../abi/LicenseMarket.json"
-);
-sol!(
-    #[sol(all_derives)]
-    ProvenanceRegistry,
-    "../abi/ProvenanceRegistry.json"
-);
-sol!(
-    #[sol(all_derives)]
-    ShareVault,
-    "../abi/ShareVault.json"
-);
-sol!(
-    #[sol(all_derives)]
-    VaultFactory,
-    "../abi/VaultFactory.json"
-);
-sol!(
-    #[sol(all_derives)]
-    Split,
-    "../abi/Split.json"
-);
-sol!(
-    #[sol(all_derives)]
-    SplitFactory,
-    "../abi/SplitFactory.json"
-);
+// The suite's bindings, generated once from abi/ in the harness.
+pub use stylus_ip_tests::suite::abi::*;
 
 /// Selector of a Stylus constructor (`stylus_constructor()`), called after
 /// deployment and activation with the ABI-encoded arguments.
