@@ -234,6 +234,30 @@ impl Demo {
         C::abi_decode_returns(&out).with_context(|| format!("decoding {}", C::SIGNATURE))
     }
 
+    /// `isLicensed(collection, token, who)` on the market and the token's
+    /// ERC-4907 `userOf`, now.
+    async fn licence(
+        &self,
+        collection: Address,
+        token: U256,
+        who: Address,
+    ) -> Result<(bool, Address)> {
+        let lic = self
+            .view(
+                self.a.license_market,
+                &LicenseMarket::isLicensedCall {
+                    collection,
+                    tokenId: token,
+                    account: who,
+                },
+            )
+            .await?;
+        let user = self
+            .view(collection, &IpCollection::userOfCall { tokenId: token })
+            .await?;
+        Ok((lic._0, user))
+    }
+
     async fn pay(&mut self, from: Address, to: Address, value: U256, what: &str) -> Result<u64> {
         let tx = TransactionRequest::default()
             .with_from(from)
@@ -630,22 +654,10 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
         eth(after.0 - before.0),
         eth(after.1 - before.1)
     );
-    let lic = d
-        .view(
-            a.license_market,
-            &LicenseMarket::isLicensedCall {
-                collection,
-                tokenId: token_id,
-                account: cy,
-            },
-        )
-        .await?;
-    let user = d
-        .view(collection, &IpCollection::userOfCall { tokenId: token_id })
-        .await?;
+    let (licensed_during, user) = d.licence(collection, token_id, cy).await?;
     println!(
         "   isLicensed(Cy) = {} until {} (in {} days); ERC-4907 userOf = {}",
-        lic._0,
+        licensed_during,
         expires,
         expires.saturating_sub(d.now().await?) / DAY,
         d.name(user)
@@ -705,25 +717,13 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
 
     d.section("31 days later: the licence lapses by itself");
     let licensed_after = if d.warp(31 * DAY).await {
-        let lic_after = d
-            .view(
-                a.license_market,
-                &LicenseMarket::isLicensedCall {
-                    collection,
-                    tokenId: token_id,
-                    account: cy,
-                },
-            )
-            .await?;
-        let user_after = d
-            .view(collection, &IpCollection::userOfCall { tokenId: token_id })
-            .await?;
+        let (licensed, user_after) = d.licence(collection, token_id, cy).await?;
         println!(
             "   isLicensed(Cy) = {}; userOf = {} — no transaction needed",
-            lic_after._0,
+            licensed,
             d.name(user_after)
         );
-        Some(lic_after._0)
+        Some(licensed)
     } else {
         println!("   notice: this node has no evm_increaseTime; skipping the time travel (the licence lapses at {expires})");
         None
@@ -739,7 +739,7 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
         withdrawn,
         lease_price: price,
         royalty,
-        licensed_during: lic._0,
+        licensed_during,
         licensed_after,
         verified,
         total_gas: d.total_gas,

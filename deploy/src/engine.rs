@@ -58,6 +58,15 @@ pub fn salt_for(name: &str) -> B256 {
     keccak256(format!("stylus-ip:{name}"))
 }
 
+/// The manifest's record of a confirmed transaction.
+fn tx_record(receipt: &TransactionReceipt) -> TxRecord {
+    TxRecord {
+        hash: receipt.transaction_hash,
+        gas_used: Some(receipt.gas_used),
+        block: receipt.block_number,
+    }
+}
+
 impl<P: Provider<Ethereum>> Engine<P> {
     /// Opens (or starts) the manifest at `path` for `from` on the provider's chain.
     ///
@@ -250,14 +259,9 @@ impl<P: Provider<Ethereum>> Engine<P> {
 
     fn finish(&mut self, id: &str, receipt: &TransactionReceipt) -> Result<()> {
         self.manifest.in_flight.remove(id);
-        self.manifest.steps.insert(
-            id.to_string(),
-            Some(TxRecord {
-                hash: receipt.transaction_hash,
-                gas_used: Some(receipt.gas_used),
-                block: receipt.block_number,
-            }),
-        );
+        self.manifest
+            .steps
+            .insert(id.to_string(), Some(tx_record(receipt)));
         self.save()?;
         self.confirmed += 1;
         Ok(())
@@ -287,28 +291,11 @@ impl<P: Provider<Ethereum>> Engine<P> {
         let id = format!("deploy:{name}");
         let salt = salt_for(name);
         let address = stylus::create2_address(salt, &init_code);
-        let code = self.provider.get_code_at(address).await?;
-        if !code.is_empty() {
-            let hash = keccak256(&code);
-            if expected_code_hash.is_some_and(|h| h != hash) {
-                bail!("{address} holds other code than {name}'s (code hash {hash})");
-            }
-            self.record_contract(name, address, hash);
-            self.mark_done(&id)?;
-            self.report(&id, "skipped", None, format!("{address} already deployed"));
-            return Ok(address);
-        }
-        if self.manifest.done(&id)
-            && self
-                .manifest
-                .contracts
-                .get(name)
-                .is_some_and(|c| c.address == address)
+        if self
+            .already_deployed(name, &id, address, expected_code_hash)
+            .await?
         {
-            bail!(
-                "the manifest records {name} at {address}, but the chain has no code there \
-                 (was the chain reset?); use a new --manifest for this chain"
-            );
+            return Ok(address);
         }
         let receipt = self
             .transact(&id, stylus::create2_request(salt, &init_code))
@@ -325,6 +312,44 @@ impl<P: Provider<Ethereum>> Engine<P> {
             self.save()?;
         }
         Ok(address)
+    }
+
+    /// Whether contract `name` (step `id`) is already at `address`: if so it
+    /// is recorded and the step marked done and reported skipped. Fails when
+    /// other code than `expected_code_hash` is there, or when the manifest
+    /// says the step was done at this address but the chain has no code
+    /// (a reset chain: resuming would skip the wiring of a new deployment).
+    async fn already_deployed(
+        &mut self,
+        name: &str,
+        id: &str,
+        address: Address,
+        expected_code_hash: Option<B256>,
+    ) -> Result<bool> {
+        let code = self.provider.get_code_at(address).await?;
+        if code.is_empty() {
+            if self.manifest.done(id)
+                && self
+                    .manifest
+                    .contracts
+                    .get(name)
+                    .is_some_and(|c| c.address == address)
+            {
+                bail!(
+                    "the manifest records {name} at {address}, but the chain has no code there \
+                     (was the chain reset?); use a new --manifest for this chain"
+                );
+            }
+            return Ok(false);
+        }
+        let hash = keccak256(&code);
+        if expected_code_hash.is_some_and(|h| h != hash) {
+            bail!("{address} holds other code than {name}'s (code hash {hash})");
+        }
+        self.record_contract(name, address, hash);
+        self.mark_done(id)?;
+        self.report(id, "skipped", None, format!("{address} already deployed"));
+        Ok(true)
     }
 
     /// Records step `id` as satisfied without a transaction of this run
@@ -393,11 +418,7 @@ impl<P: Provider<Ethereum>> Engine<P> {
                 {
                     let entry = self.manifest.contracts.entry(name.to_string()).or_default();
                     entry.data_fee = Some(fee);
-                    entry.activate_tx = Some(TxRecord {
-                        hash: r.transaction_hash,
-                        gas_used: Some(r.gas_used),
-                        block: r.block_number,
-                    });
+                    entry.activate_tx = Some(tx_record(&r));
                     self.save()?;
                 }
             }
@@ -427,15 +448,10 @@ impl<P: Provider<Ethereum>> Engine<P> {
         init_data.extend_from_slice(ctor_args);
         let salt = salt_for(name);
         let address = stylus::stylus_deployer_address(salt, &init_data, &init_code);
-        let onchain = self.provider.get_code_at(address).await?;
-        if !onchain.is_empty() {
-            let hash = keccak256(&onchain);
-            if hash != code_hash {
-                bail!("{address} holds other code than {name}'s (code hash {hash})");
-            }
-            self.record_contract(name, address, hash);
-            self.mark_done(&id)?;
-            self.report(&id, "skipped", None, format!("{address} already deployed"));
+        if self
+            .already_deployed(name, &id, address, Some(code_hash))
+            .await?
+        {
             return Ok(address);
         }
         let fee = match stylus::activation_status(&self.provider, code_hash).await? {
@@ -452,11 +468,7 @@ impl<P: Provider<Ethereum>> Engine<P> {
             }
             self.record_contract(name, address, code_hash);
             if let Some(r) = self.manifest.contracts.get_mut(name) {
-                r.deploy_tx = Some(TxRecord {
-                    hash: receipt.transaction_hash,
-                    gas_used: Some(receipt.gas_used),
-                    block: receipt.block_number,
-                });
+                r.deploy_tx = Some(tx_record(&receipt));
                 r.data_fee = Some(fee);
             }
             self.save()?;

@@ -236,13 +236,7 @@ fn run(cli: Cli) -> Result<()> {
                 .build()?;
             rt.block_on(async {
                 let chain_id = deploy_run::chain_id(&rpc_url).await?;
-                let path = manifest
-                    .unwrap_or_else(|| PathBuf::from(format!("deployments/{chain_id}.json")));
-                let path = if path.is_absolute() {
-                    path
-                } else {
-                    root.join(path)
-                };
+                let path = deploy_run::manifest_path(&root, manifest.as_deref(), chain_id);
                 let m = stylus_ip_deploy::manifest::Manifest::load(&path)?
                     .ok_or_else(|| anyhow::anyhow!("no manifest at {}", path.display()))?;
                 stylus_ip_deploy::status::print(&rpc_url, &m).await?;

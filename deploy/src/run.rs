@@ -44,6 +44,17 @@ pub struct Deployed {
     pub provider: DynProvider,
 }
 
+/// The manifest file: `given` (relative paths from `root`), else
+/// `deployments/<chain id>.json` under `root`.
+#[must_use]
+pub fn manifest_path(root: &Path, given: Option<&Path>, chain_id: u64) -> PathBuf {
+    let path = given.map_or_else(
+        || PathBuf::from(format!("deployments/{chain_id}.json")),
+        Path::to_path_buf,
+    );
+    root.join(path)
+}
+
 /// Connects to `rpc_url` and returns its chain id.
 ///
 /// # Errors
@@ -87,15 +98,7 @@ pub async fn deploy(root: &Path, opts: &DeployOptions, artifacts: &Artifacts) ->
             }
         }
     };
-    let manifest = opts
-        .manifest
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("deployments/{chain_id}.json")));
-    let manifest = if manifest.is_absolute() {
-        manifest
-    } else {
-        root.join(manifest)
-    };
+    let manifest = manifest_path(root, opts.manifest.as_deref(), chain_id);
     let provider = ProviderBuilder::new()
         .wallet(EthereumWallet::from(signer))
         .connect_http(opts.rpc_url.parse().context("bad --rpc-url")?)

@@ -11,6 +11,15 @@ use anyhow::{bail, Context, Result};
 use crate::manifest::Manifest;
 use crate::stylus::{activation_status, Activation, ArbWasm, ARB_WASM};
 
+/// Whole days before `program` expires (ArbWasm `programTimeLeft`).
+async fn days_left<P: Provider<Ethereum>>(provider: &P, program: Address) -> Result<u64> {
+    let tx = TransactionRequest::default()
+        .with_to(ARB_WASM)
+        .with_input(ArbWasm::programTimeLeftCall { program }.abi_encode());
+    let out = provider.call(tx).await?;
+    Ok(ArbWasm::programTimeLeftCall::abi_decode_returns(&out)? / 86_400)
+}
+
 /// Prints one line per contract: address, code presence, activation state,
 /// Stylus version and time left before the program expires.
 ///
@@ -41,15 +50,9 @@ pub async fn print(rpc_url: &str, manifest: &Manifest) -> Result<()> {
         } else {
             match activation_status(&provider, keccak256(&code)).await? {
                 Activation::Active(v) => {
-                    let call = ArbWasm::programTimeLeftCall { program: c.address };
-                    let tx = TransactionRequest::default()
-                        .with_to(ARB_WASM)
-                        .with_input(call.abi_encode());
-                    let left = match provider.call(tx).await {
-                        Ok(out) => ArbWasm::programTimeLeftCall::abi_decode_returns(&out)
-                            .map_or("?".into(), |s| format!("{} days", s / 86_400)),
-                        Err(_) => "?".into(),
-                    };
+                    let left = days_left(&provider, c.address)
+                        .await
+                        .map_or("?".into(), |d| format!("{d} days"));
                     ("active", format!("Stylus v{v}, expires in {left}; keep alive with ArbWasm.codehashKeepalive when under 31 days"))
                 }
                 Activation::Needed(reason) => ("inactive", reason),
@@ -98,15 +101,9 @@ pub async fn keepalive<P: Provider<Ethereum>>(
             continue;
         }
         let hash = keccak256(&code);
-        let call = ArbWasm::programTimeLeftCall { program: c.address };
-        let tx = TransactionRequest::default()
-            .with_to(ARB_WASM)
-            .with_input(call.abi_encode());
-        let left = provider
-            .call(tx)
+        let days_left = days_left(provider, c.address)
             .await
             .with_context(|| format!("{name}: ArbWasm.programTimeLeft"))?;
-        let days_left = ArbWasm::programTimeLeftCall::abi_decode_returns(&left)? / 86_400;
         if days_left >= below_days || !done.insert(hash) {
             out.push(Keepalive {
                 name: name.clone(),
