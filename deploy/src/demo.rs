@@ -381,9 +381,13 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
     println!("   model #{model_id} registered, attester = Lab");
 
     d.section("Ada and Bo set up a revenue split (70 / 30) for the work's royalties");
+    // The split wants its recipients in ascending address order (Bo's
+    // address is random, so either may come first).
+    let mut shares = [(ada, 700_000u32), (bo, 300_000u32)];
+    shares.sort_by_key(|(who, _)| *who);
     let split_call = SplitFactory::createSplitCall {
-        recipients: vec![ada, bo],
-        allocations: vec![700_000, 300_000],
+        recipients: shares.iter().map(|(who, _)| *who).collect(),
+        allocations: shares.iter().map(|(_, ppm)| *ppm).collect(),
         controller: ada,
         dustRecipient: ada,
         salt: B256::from(U256::from(chain_id)),
