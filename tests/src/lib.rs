@@ -1,12 +1,14 @@
 //! End-to-end harness: the suite's real WASM (`target/wasm/*.wasm`, built by
 //! `cargo ip build`) deployed and activated on the in-process devnode
-//! (`stylus-vm`), driven through ABI bindings generated from `abi/`.
+//! (`stylus-vm`) or, for the state machines' [`suite`], on any JSON-RPC node
+//! ([`rpc`]), driven through ABI bindings generated from `abi/`.
 //!
 //! Tests call contracts with [`Harness::send`] / [`Harness::view`], which
 //! encode with the `sol!` types of the exported ABI and decode returns and
 //! custom errors, so a selector or type drift between the contracts and
 //! `abi/` fails here.
 
+pub mod rpc;
 pub mod suite;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -76,20 +78,29 @@ pub fn wasm(contract: &str) -> Vec<u8> {
 }
 
 impl Harness {
-    /// A fresh chain with an admin and `actors` funded actors (100 ETH each).
+    /// A fresh chain with an admin and `actors` funded actors (100 ETH each)
+    /// at `0xA0…01`, `0xA0…02`, ….
     #[must_use]
     pub fn new(actors: usize) -> Self {
+        Self::with_actors(
+            (1..=actors as u64)
+                .map(|i| {
+                    let mut b = [0u8; 20];
+                    b[0] = 0xA0;
+                    b[12..].copy_from_slice(&i.to_be_bytes());
+                    Address::from(b)
+                })
+                .collect(),
+        )
+    }
+
+    /// A fresh chain with an admin (`0xADAD…`, 1,000 ETH) and these actors
+    /// (100 ETH each).
+    #[must_use]
+    pub fn with_actors(actors: Vec<Address>) -> Self {
         let mut node = Devnode::new();
         let admin = Address::repeat_byte(0xAD);
         node.fund(admin, U256::from(1000 * ETH));
-        let actors: Vec<Address> = (1..=actors as u64)
-            .map(|i| {
-                let mut b = [0u8; 20];
-                b[0] = 0xA0;
-                b[12..].copy_from_slice(&i.to_be_bytes());
-                Address::from(b)
-            })
-            .collect();
         for a in &actors {
             node.fund(*a, U256::from(100 * ETH));
         }

@@ -55,7 +55,7 @@ fn world() -> &'static World {
         let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
         let artifacts = Artifacts::load(&root).expect("run `cargo ip build` first");
         let (node, url, key) = match std::env::var("STYLUS_RPC_URL") {
-            Ok(url) => {
+            Ok(url) if url != "embedded" => {
                 eprintln!("rpc_leases: against {url}");
                 let key = if std::env::var("STYLUS_RPC_PRIVATE_KEY").is_ok() {
                     KeySource::Env("STYLUS_RPC_PRIVATE_KEY".into())
@@ -64,7 +64,7 @@ fn world() -> &'static World {
                 };
                 (None, url, key)
             }
-            Err(_) => {
+            _ => {
                 let n = stylus_devnode::Devnode::spawn(stylus_devnode::DevnodeConfig::ephemeral())
                     .expect("embedded devnode");
                 let url = n.url().to_string();

@@ -32,7 +32,7 @@ use alloy_primitives::{aliases::U96, Address, B256, U256};
 use proptest::prelude::*;
 use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMachineTest};
 use stylus_ip_tests::suite::abi::{IIpEditions, IpEditions};
-use stylus_ip_tests::suite::{actor_address, Event, Expect, Sent, Suite, ADMIN, START};
+use stylus_ip_tests::suite::{actor_address, Event, Expect, Sent, Suite};
 use IpEditions::{IpEditionsErrors as E, IpEditionsEvents as Ev};
 
 /// Actors taking part; index `N` is the admin (owner and minter).
@@ -45,7 +45,7 @@ const MINTER_ROLE: B256 =
 
 fn who(i: usize) -> Address {
     if i == N {
-        ADMIN
+        Suite::template().admin()
     } else {
         actor_address(i)
     }
@@ -328,7 +328,7 @@ impl ReferenceStateMachine for Reference {
                     }
                 }
                 Model {
-                    now: START,
+                    now: Suite::template().start,
                     // The suite's editions: 1 (max 1,000) and 2 (open).
                     max: vec![1_000, 0],
                     supply,
@@ -867,7 +867,7 @@ impl StateMachineTest for EditionsMachine {
                 amounts: vec![U256::from(one), U256::from(two)],
                 data: Default::default(),
             };
-            w.s.ok(ADMIN, ed, &mint, U256::ZERO);
+            w.s.ok(Suite::template().admin(), ed, &mint, U256::ZERO);
             let op = IpEditions::setLeaseOperatorCall {
                 operator: who((a + 1) % N),
                 approved: true,
@@ -907,7 +907,8 @@ impl StateMachineTest for EditionsMachine {
                     amounts: items.iter().map(|i| u(i.1)).collect(),
                     data: Default::default(),
                 };
-                w.s.send(ADMIN, ed, &call, U256::ZERO).map(Sent::unit)
+                w.s.send(Suite::template().admin(), ed, &call, U256::ZERO)
+                    .map(Sent::unit)
             }
             Action::Transfer {
                 by,
@@ -983,7 +984,7 @@ impl StateMachineTest for EditionsMachine {
                     user: who(user),
                     tokenId: U256::from(id),
                     amount,
-                    expiry: w.s.h.node.timestamp() + seconds,
+                    expiry: w.s.timestamp() + seconds,
                 };
                 let got = w.s.send(who(by), ed, &call, U256::ZERO);
                 if let Ok(sent) = &got {
@@ -1012,12 +1013,12 @@ impl StateMachineTest for EditionsMachine {
                 got
             }
             Action::Warp { seconds } => {
-                w.s.h.node.warp(seconds);
+                w.s.warp(seconds);
                 Ok(Sent::default())
             }
         };
         m.last.check(&t, &got);
-        assert_eq!(w.s.h.node.timestamp(), m.now, "clock");
+        assert_eq!(w.s.timestamp(), m.now, "clock");
         w.compare(m);
         w
     }

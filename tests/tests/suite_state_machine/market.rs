@@ -48,8 +48,8 @@ use stylus_ip_tests::suite::abi::{
     ILicenseMarket, IpCollection, IpEditions, LicenseMarket, ProvenanceRegistry,
 };
 use stylus_ip_tests::suite::{
-    actor_address, Event, Expect, Sent, Suite, ACTORS, ADMIN, COLLECTION_ROYALTY_BPS,
-    EDITION1_ROYALTY_BPS, EDITIONS_ROYALTY_BPS, START,
+    actor_address, Event, Expect, Sent, Suite, ACTORS, COLLECTION_ROYALTY_BPS,
+    EDITION1_ROYALTY_BPS, EDITIONS_ROYALTY_BPS,
 };
 use IpCollection::IpCollectionErrors as C;
 use IpEditions::IpEditionsErrors as D;
@@ -69,7 +69,7 @@ const ROYALTY_RECEIVER_5: usize = 5;
 
 fn who(p: usize) -> Address {
     if p == ADMIN_IX {
-        ADMIN
+        Suite::template().admin()
     } else {
         actor_address(p)
     }
@@ -699,7 +699,7 @@ impl ReferenceStateMachine for Reference {
             .prop_map(|(nfts, units)| {
                 let t = Suite::template();
                 let mut m = Model {
-                    now: START,
+                    now: Suite::template().start,
                     collection: t.collection,
                     editions: t.editions,
                     market: t.market,
@@ -1360,7 +1360,8 @@ impl StateMachineTest for MarketMachine {
                 royaltyBps: U96::from(bps),
             };
             assert_eq!(
-                s.ok(ADMIN, collection, &mint, U256::ZERO).ret,
+                s.ok(Suite::template().admin(), collection, &mint, U256::ZERO)
+                    .ret,
                 U256::from(token)
             );
         }
@@ -1371,7 +1372,7 @@ impl StateMachineTest for MarketMachine {
                 amounts: vec![U256::from(m.units_of(a, 1)), U256::from(m.units_of(a, 2))],
                 data: Default::default(),
             };
-            s.ok(ADMIN, editions, &mint, U256::ZERO);
+            s.ok(Suite::template().admin(), editions, &mint, U256::ZERO);
         }
         let eth = s.eth_total(&[]);
         let mut w = World {
@@ -1566,7 +1567,7 @@ impl StateMachineTest for MarketMachine {
                 got
             }
             Action::Warp { seconds } => {
-                w.s.h.node.warp(seconds);
+                w.s.warp(seconds);
                 Ok(Sent::default())
             }
         };
@@ -1589,7 +1590,7 @@ impl StateMachineTest for MarketMachine {
             assert_eq!(now, want, "ETH of party {p} after {t:?}");
         }
         assert_eq!(w.s.balance(market), U256::ZERO, "the market holds no ETH");
-        assert_eq!(w.s.h.node.timestamp(), m.now, "clock");
+        assert_eq!(w.s.timestamp(), m.now, "clock");
         w.compare(m);
         w
     }

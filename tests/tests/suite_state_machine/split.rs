@@ -254,7 +254,7 @@ impl ReferenceStateMachine for Reference {
                 let split = predicted_split(&set, controller);
                 Model {
                     split,
-                    now: stylus_ip_tests::suite::START,
+                    now: Suite::template().start,
                     epochs: vec![set],
                     controller: Some(controller),
                     pending: None,
@@ -491,13 +491,7 @@ fn predicted_split(set: &Alloc, controller: usize) -> Address {
 /// encodes returned tuples holding arrays with an extra offset word,
 /// OffchainLabs/stylus-sdk-rs#308; see [`get_split_follows_its_abi`]).
 fn get_split(s: &mut Suite, split: Address) -> (Vec<Address>, Vec<u32>, Address) {
-    let out =
-        s.h.node
-            .call(s.admin(), split, Split::getSplitCall {}.abi_encode().into())
-            .expect("devnode");
-    assert!(out.success, "getSplit reverted");
-    let v = Split::getSplitCall::abi_decode_returns(&out.output)
-        .unwrap_or_else(|e| panic!("getSplit() returned {}: {e}", out.output));
+    let v = s.view(split, &Split::getSplitCall {});
     (v.recipients, v.allocations, v.dustRecipient)
 }
 
@@ -520,16 +514,11 @@ fn get_split_follows_its_abi() {
     };
     let (factory, creator) = (s.split_factory, s.actor(0));
     let split = s.ok(creator, factory, &create, U256::ZERO).ret;
-    let out =
-        s.h.node
-            .call(creator, split, Split::getSplitCall {}.abi_encode().into())
-            .expect("devnode");
-    let decoded = Split::getSplitCall::abi_decode_returns(&out.output);
-    assert!(
-        decoded.is_ok(),
-        "getSplit() returned {}: {decoded:?}",
-        out.output
-    );
+    let out = s
+        .view_raw(split, Split::getSplitCall {}.abi_encode())
+        .expect("getSplit() reverted");
+    let decoded = Split::getSplitCall::abi_decode_returns(&out);
+    assert!(decoded.is_ok(), "getSplit() returned {out}: {decoded:?}");
 }
 
 struct World {
@@ -775,7 +764,7 @@ impl StateMachineTest for SplitMachine {
                     .map(Sent::unit)
             }
             Action::Warp { seconds } => {
-                w.s.h.node.warp(seconds);
+                w.s.warp(seconds);
                 Ok(Sent::default())
             }
             Action::LeasePayment { .. } => unreachable!("handled above"),

@@ -41,7 +41,7 @@ use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMac
 use stylus_ip_tests::suite::abi::{
     ILicenseMarket, IpCollection, LicenseMarket, ShareVault, VaultFactory,
 };
-use stylus_ip_tests::suite::{actor_address, Event, Expect, Sent, Suite, START};
+use stylus_ip_tests::suite::{actor_address, Event, Expect, Sent, Suite};
 use LicenseMarket::LicenseMarketErrors as M;
 use ShareVault::{ShareVaultErrors as E, ShareVaultEvents as Ev};
 use VaultFactory::VaultFactoryErrors as F;
@@ -324,7 +324,7 @@ impl ReferenceStateMachine for Reference {
                 Model {
                     vault: predicted_vault(),
                     collection: template.collection,
-                    now: START,
+                    now: Suite::template().start,
                     supply: holders.iter().map(|h| h.1).sum(),
                     holders,
                     bal,
@@ -956,7 +956,7 @@ impl StateMachineTest for VaultMachine {
                         w.s.send(a(by), vault, &call, U256::ZERO).map(Sent::unit)
                     }
                     Action::Warp { seconds } => {
-                        w.s.h.node.warp(seconds);
+                        w.s.warp(seconds);
                         Ok(Sent::default())
                     }
                     Action::LeasePayment { .. } | Action::Refractionalize { .. } => {
@@ -966,7 +966,7 @@ impl StateMachineTest for VaultMachine {
                 m.last.check(&t, &got);
             }
         }
-        assert_eq!(w.s.h.node.timestamp(), m.now, "clock");
+        assert_eq!(w.s.timestamp(), m.now, "clock");
         w.compare(m);
         w
     }
