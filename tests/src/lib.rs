@@ -155,17 +155,9 @@ impl Harness {
     /// When the call reverts or the devnode fails.
     pub fn view<C: SolCall>(&mut self, to: Address, call: &C) -> C::Return {
         let out = self
-            .node
-            .call(self.admin, to, Bytes::from(call.abi_encode()))
-            .unwrap_or_else(|e| panic!("devnode error: {e}"));
-        assert!(
-            out.success,
-            "view {} reverted: {} {:?}",
-            C::SIGNATURE,
-            out.output,
-            out.halt
-        );
-        C::abi_decode_returns(&out.output)
+            .view_raw(to, call.abi_encode())
+            .unwrap_or_else(|r| panic!("view {} reverted: {r:?}", C::SIGNATURE));
+        C::abi_decode_returns(&out)
             .unwrap_or_else(|e| panic!("bad return data for {}: {e}", C::SIGNATURE))
     }
 
@@ -184,14 +176,32 @@ impl Harness {
             .node
             .transact(from, to, Bytes::from(data), value)
             .unwrap_or_else(|e| panic!("devnode error: {e}"));
-        if out.success {
-            Ok(out.output)
-        } else {
-            Err(Revert {
-                data: out.output,
-                reason: out.halt.or(out.stylus_error),
-            })
-        }
+        returned(out)
+    }
+
+    /// Calls `to` with raw calldata as the admin, committing nothing: the
+    /// return data, or the revert.
+    ///
+    /// # Panics
+    /// When the devnode itself fails.
+    pub fn view_raw(&mut self, to: Address, data: Vec<u8>) -> Result<Bytes, Revert> {
+        let out = self
+            .node
+            .call(self.admin, to, Bytes::from(data))
+            .unwrap_or_else(|e| panic!("devnode error: {e}"));
+        returned(out)
+    }
+}
+
+/// An outcome's return data, or its revert.
+fn returned(out: stylus_vm::TxOutcome) -> Result<Bytes, Revert> {
+    if out.success {
+        Ok(out.output)
+    } else {
+        Err(Revert {
+            data: out.output,
+            reason: out.halt.or(out.stylus_error),
+        })
     }
 }
 

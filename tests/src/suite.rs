@@ -775,20 +775,7 @@ impl Suite {
     /// When the chain fails.
     pub fn view_raw(&mut self, to: Address, data: Vec<u8>) -> Result<Bytes, Revert> {
         match &mut self.chain {
-            Chain::Local(h) => {
-                let out = h
-                    .node
-                    .call(h.admin, to, Bytes::from(data))
-                    .unwrap_or_else(|e| panic!("devnode error: {e}"));
-                if out.success {
-                    Ok(out.output)
-                } else {
-                    Err(Revert {
-                        data: out.output,
-                        reason: out.halt.or(out.stylus_error),
-                    })
-                }
-            }
+            Chain::Local(h) => h.view_raw(to, data),
             Chain::Rpc(c) => c.call(self.admin, to, &data, U256::ZERO),
         }
     }
