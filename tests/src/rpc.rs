@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Condvar, Mutex};
 
+use alloy::eips::BlockId;
 use alloy::network::{EthereumWallet, ReceiptResponse, TransactionBuilder};
 use alloy::primitives::{keccak256, Address, Bytes, Log, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
@@ -381,7 +382,10 @@ impl RpcCase {
         value: U256,
     ) -> Result<Bytes, Revert> {
         let tx = self.request(from, to, data, value).with_gas_limit(TX_GAS);
-        match self.block_on(self.node.provider.call(tx)) {
+        // At the latest block, whose timestamp is the case's clock (every
+        // block of a case is pinned to it), as the transaction will see it.
+        let call = self.node.provider.call(tx).block(BlockId::latest());
+        match self.block_on(call) {
             Ok(out) => Ok(out),
             Err(e) => match e.as_error_resp() {
                 Some(resp) if resp.code == 3 || resp.as_revert_data().is_some() => Err(Revert {
