@@ -47,15 +47,23 @@ pub struct Engine<P> {
     /// Crash injection for tests: abort at the start of the next step once
     /// this many steps have confirmed in this run.
     pub fail_after: Option<usize>,
+    /// Deployment namespace mixed into every CREATE2 salt ([`salt_for`]);
+    /// `suite::deploy` sets it from the plan.
+    pub namespace: Option<String>,
     confirmed: usize,
     total: Option<usize>,
     tty: bool,
 }
 
-/// The CREATE2 salt of contract `name` (also the StylusDeployer salt).
+/// The CREATE2 salt of contract `name` (also the StylusDeployer salt):
+/// `keccak256("stylus-ip:<name>")`, or `keccak256("stylus-ip:<namespace>:<name>")`
+/// in a namespace (a second, independent suite on the same chain).
 #[must_use]
-pub fn salt_for(name: &str) -> B256 {
-    keccak256(format!("stylus-ip:{name}"))
+pub fn salt_for(namespace: Option<&str>, name: &str) -> B256 {
+    match namespace {
+        None => keccak256(format!("stylus-ip:{name}")),
+        Some(ns) => keccak256(format!("stylus-ip:{ns}:{name}")),
+    }
 }
 
 /// The manifest's record of a confirmed transaction.
@@ -92,6 +100,7 @@ impl<P: Provider<Ethereum>> Engine<P> {
             dry_run,
             reports: Vec::new(),
             fail_after: None,
+            namespace: None,
             confirmed: 0,
             total: None,
             tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
@@ -289,7 +298,7 @@ impl<P: Provider<Ethereum>> Engine<P> {
     ) -> Result<Address> {
         self.checkpoint()?;
         let id = format!("deploy:{name}");
-        let salt = salt_for(name);
+        let salt = salt_for(self.namespace.as_deref(), name);
         let address = stylus::create2_address(salt, &init_code);
         if self
             .already_deployed(name, &id, address, expected_code_hash)
@@ -446,7 +455,7 @@ impl<P: Provider<Ethereum>> Engine<P> {
         let init_code = stylus_validate::deploy_init_code(code);
         let mut init_data = stylus::STYLUS_CONSTRUCTOR_SELECTOR.to_vec();
         init_data.extend_from_slice(ctor_args);
-        let salt = salt_for(name);
+        let salt = salt_for(self.namespace.as_deref(), name);
         let address = stylus::stylus_deployer_address(salt, &init_data, &init_code);
         if self
             .already_deployed(name, &id, address, Some(code_hash))
@@ -529,8 +538,10 @@ mod tests {
 
     #[test]
     fn salts_are_stable_and_distinct() {
-        assert_eq!(salt_for("a"), salt_for("a"));
-        assert_ne!(salt_for("a"), salt_for("b"));
-        assert_eq!(salt_for("x"), keccak256("stylus-ip:x"));
+        assert_eq!(salt_for(None, "a"), salt_for(None, "a"));
+        assert_ne!(salt_for(None, "a"), salt_for(None, "b"));
+        assert_eq!(salt_for(None, "x"), keccak256("stylus-ip:x"));
+        assert_eq!(salt_for(Some("s"), "x"), keccak256("stylus-ip:s:x"));
+        assert_ne!(salt_for(Some("s"), "x"), salt_for(Some("t"), "x"));
     }
 }

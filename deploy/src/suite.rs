@@ -120,6 +120,11 @@ impl Default for EditionsConfig {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SuiteConfig {
+    /// Deployment namespace: every address of a suite deployed under another
+    /// namespace differs (e.g. a staging suite beside production on one
+    /// chain, or a test run on a long-lived devnode). Default: none, the
+    /// canonical addresses.
+    pub namespace: Option<String>,
     /// Final owner of the collection and editions instances (default: the
     /// deployer). Ownership is offered after the wiring; the owner accepts
     /// it with `acceptOwnership()` (two-step, so a typo cannot lose it).
@@ -166,6 +171,11 @@ impl SuiteConfig {
         }
         if self.owner == Some(Address::ZERO) {
             bail!("owner is the zero address");
+        }
+        if let Some(ns) = &self.namespace {
+            if ns.is_empty() || ns.len() > 64 || !ns.chars().all(|c| c.is_ascii_graphic()) {
+                bail!("namespace {ns:?}: 1 to 64 printable ASCII characters, no spaces");
+            }
         }
         for (what, list) in [
             ("collection.minters", &self.collection.minters),
@@ -292,29 +302,36 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Where everything will be.
     pub addresses: SuiteAddresses,
+    /// The config's namespace (the engine salts with it).
+    pub namespace: Option<String>,
 }
 
-fn program_address(artifacts: &Artifacts, name: &str) -> Result<Address> {
+fn program_address(artifacts: &Artifacts, ns: Option<&str>, name: &str) -> Result<Address> {
     Ok(stylus::create2_address(
-        crate::engine::salt_for(name),
+        crate::engine::salt_for(ns, name),
         &stylus_validate::deploy_init_code(artifacts.get(name)?),
     ))
 }
 
-fn constructed_address(artifacts: &Artifacts, name: &str, args: &[u8]) -> Result<Address> {
+fn constructed_address(
+    artifacts: &Artifacts,
+    ns: Option<&str>,
+    name: &str,
+    args: &[u8],
+) -> Result<Address> {
     let code = artifacts.get(name)?;
     let mut init_data = stylus::STYLUS_CONSTRUCTOR_SELECTOR.to_vec();
     init_data.extend_from_slice(args);
     Ok(stylus::stylus_deployer_address(
-        crate::engine::salt_for(name),
+        crate::engine::salt_for(ns, name),
         &init_data,
         &stylus_validate::deploy_init_code(code),
     ))
 }
 
-fn clone_address(name: &str, implementation: Address, init: &[u8]) -> Address {
+fn clone_address(ns: Option<&str>, name: &str, implementation: Address, init: &[u8]) -> Address {
     stylus::create2_address(
-        crate::engine::salt_for(name),
+        crate::engine::salt_for(ns, name),
         &crate::clone::clone_init_code(implementation, init),
     )
 }
@@ -325,10 +342,11 @@ fn clone_address(name: &str, implementation: Address, init: &[u8]) -> Address {
 /// When the configuration is invalid or a program's WASM is missing.
 pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> Result<Plan> {
     config.validate()?;
+    let ns = config.namespace.as_deref();
     let mut steps = Vec::new();
     let mut at = std::collections::BTreeMap::new();
     for name in PLAIN_PROGRAMS {
-        at.insert(name, program_address(artifacts, name)?);
+        at.insert(name, program_address(artifacts, ns, name)?);
         steps.push(Step::Program { name });
     }
     // Implementations are locked by their constructor (owner = deployer,
@@ -357,7 +375,7 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
         ("vault-factory", vault_factory_args),
         ("split-factory", split_factory_args),
     ] {
-        at.insert(name, constructed_address(artifacts, name, &args)?);
+        at.insert(name, constructed_address(artifacts, ns, name, &args)?);
         steps.push(Step::Constructed { name, args });
     }
     let owner = config.owner.unwrap_or(deployer);
@@ -375,7 +393,7 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
             royaltyBps: alloy::primitives::aliases::U96::from(c.royalty_bps),
         }
         .abi_encode();
-        let address = clone_address("collection", at["ip-collection"], &init);
+        let address = clone_address(ns, "collection", at["ip-collection"], &init);
         steps.push(Step::Clone {
             name: "collection",
             implementation: at["ip-collection"],
@@ -423,7 +441,7 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
             royaltyBps: alloy::primitives::aliases::U96::from(e.royalty_bps),
         }
         .abi_encode();
-        let address = clone_address("editions", at["ip-editions"], &init);
+        let address = clone_address(ns, "editions", at["ip-editions"], &init);
         steps.push(Step::Clone {
             name: "editions",
             implementation: at["ip-editions"],
@@ -475,6 +493,7 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
             collection,
             editions,
         },
+        namespace: config.namespace.clone(),
     })
 }
 
@@ -542,6 +561,7 @@ pub async fn deploy<P: Provider<Ethereum>>(
 ) -> Result<SuiteAddresses> {
     plan.check_manifest(engine.manifest())?;
     engine.set_total(plan.engine_steps());
+    engine.namespace.clone_from(&plan.namespace);
     for step in &plan.steps {
         match step {
             Step::Program { name } => {
@@ -629,6 +649,46 @@ mod tests {
         .unwrap();
         assert_eq!(other.addresses.provenance, p.addresses.provenance);
         assert_ne!(other.addresses.ip_collection, p.addresses.ip_collection);
+    }
+
+    #[test]
+    fn a_namespace_moves_every_address_and_only_then() {
+        let deployer = Address::repeat_byte(0xd0);
+        let canonical = plan(&SuiteConfig::default(), &artifacts(), deployer).unwrap();
+        let staging = SuiteConfig {
+            namespace: Some("staging".into()),
+            ..SuiteConfig::default()
+        };
+        let a = plan(&staging, &artifacts(), deployer).unwrap();
+        assert_eq!(a.namespace.as_deref(), Some("staging"));
+        let before: std::collections::BTreeSet<_> =
+            canonical.contracts().into_iter().map(|c| c.1).collect();
+        for (name, address) in a.contracts() {
+            assert!(
+                !before.contains(&address),
+                "{name} kept its canonical address"
+            );
+        }
+        // the same namespace gives the same suite; another one, another suite
+        assert_eq!(
+            plan(&staging, &artifacts(), deployer).unwrap().addresses,
+            a.addresses
+        );
+        let other = SuiteConfig {
+            namespace: Some("e2e-1".into()),
+            ..SuiteConfig::default()
+        };
+        let b = plan(&other, &artifacts(), deployer).unwrap();
+        assert_ne!(b.addresses.license_market, a.addresses.license_market);
+        // names that could not be typed back are refused
+        for bad in ["", "has space", &"x".repeat(65)] {
+            let c = SuiteConfig {
+                namespace: Some(bad.to_string()),
+                ..SuiteConfig::default()
+            };
+            let err = plan(&c, &artifacts(), deployer).unwrap_err().to_string();
+            assert!(err.contains("namespace"), "{bad:?}: {err}");
+        }
     }
 
     #[test]

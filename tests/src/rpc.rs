@@ -111,10 +111,17 @@ impl std::fmt::Debug for RpcNode {
 }
 
 /// The configuration the suite's state machines expect (see
-/// [`crate::suite`]'s constants), as a `deploy.toml`.
+/// [`crate::suite`]'s constants), as a `deploy.toml`, in a namespace of its
+/// own: on a long-lived node every run gets a fresh suite (the models start
+/// from empty contracts), whatever earlier runs or other tests left there.
 fn deploy_config() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     format!(
         r#"
+namespace = "e2e-{}-{nanos}"
+
 [collection]
 name = "AI Works"
 symbol = "AIW"
@@ -129,6 +136,7 @@ royalty_bps = {}
 minters = []
 lease_market_opt_in = false
 "#,
+        std::process::id(),
         crate::suite::COLLECTION_ROYALTY_BPS,
         crate::suite::EDITIONS_ROYALTY_BPS
     )
