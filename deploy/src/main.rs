@@ -45,7 +45,8 @@ enum Cmd {
         /// Suite configuration (default: deploy.toml at the root if present, else built-in defaults).
         #[arg(long)]
         config: Option<PathBuf>,
-        /// Manifest to write and resume from (default: deployments/<chain id>.json).
+        /// Manifest to write and resume from (default: deployments/<chain id>.json,
+        /// or deployments/<chain id>-<namespace>.json for a namespaced config).
         #[arg(long)]
         manifest: Option<PathBuf>,
         /// Print the plan with gas and data-fee estimates; send nothing.
@@ -74,9 +75,13 @@ enum Cmd {
         /// JSON-RPC endpoint.
         #[arg(long, default_value = "http://127.0.0.1:8547")]
         rpc_url: String,
-        /// Deployment manifest (default: deployments/<chain id>.json).
+        /// Deployment manifest (default: deployments/<chain id>.json, or
+        /// deployments/<chain id>-<namespace>.json with --namespace).
         #[arg(long)]
         manifest: Option<PathBuf>,
+        /// The suite's deployment namespace (deploy.toml `namespace`).
+        #[arg(long)]
+        namespace: Option<String>,
         /// Send ArbWasm.codehashKeepalive for programs expiring within --below-days.
         #[arg(long)]
         keepalive: bool,
@@ -227,6 +232,7 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Status {
             rpc_url,
             manifest,
+            namespace,
             keepalive,
             below_days,
             key,
@@ -236,7 +242,12 @@ fn run(cli: Cli) -> Result<()> {
                 .build()?;
             rt.block_on(async {
                 let chain_id = deploy_run::chain_id(&rpc_url).await?;
-                let path = deploy_run::manifest_path(&root, manifest.as_deref(), chain_id);
+                let path = deploy_run::manifest_path(
+                    &root,
+                    manifest.as_deref(),
+                    chain_id,
+                    namespace.as_deref(),
+                );
                 let m = stylus_ip_deploy::manifest::Manifest::load(&path)?
                     .ok_or_else(|| anyhow::anyhow!("no manifest at {}", path.display()))?;
                 stylus_ip_deploy::status::print(&rpc_url, &m).await?;

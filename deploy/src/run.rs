@@ -45,11 +45,22 @@ pub struct Deployed {
 }
 
 /// The manifest file: `given` (relative paths from `root`), else
-/// `deployments/<chain id>.json` under `root`.
+/// `deployments/<chain id>.json` under `root`, or
+/// `deployments/<chain id>-<namespace>.json` for a namespaced suite.
 #[must_use]
-pub fn manifest_path(root: &Path, given: Option<&Path>, chain_id: u64) -> PathBuf {
+pub fn manifest_path(
+    root: &Path,
+    given: Option<&Path>,
+    chain_id: u64,
+    namespace: Option<&str>,
+) -> PathBuf {
     let path = given.map_or_else(
-        || PathBuf::from(format!("deployments/{chain_id}.json")),
+        || {
+            PathBuf::from(match namespace {
+                None => format!("deployments/{chain_id}.json"),
+                Some(ns) => format!("deployments/{chain_id}-{ns}.json"),
+            })
+        },
         Path::to_path_buf,
     );
     root.join(path)
@@ -98,7 +109,12 @@ pub async fn deploy(root: &Path, opts: &DeployOptions, artifacts: &Artifacts) ->
             }
         }
     };
-    let manifest = manifest_path(root, opts.manifest.as_deref(), chain_id);
+    let manifest = manifest_path(
+        root,
+        opts.manifest.as_deref(),
+        chain_id,
+        config.namespace.as_deref(),
+    );
     let provider = ProviderBuilder::new()
         .wallet(EthereumWallet::from(signer))
         .connect_http(opts.rpc_url.parse().context("bad --rpc-url")?)
@@ -167,5 +183,29 @@ pub fn print_summary(reports: &[StepReport], manifest: &crate::manifest::Manifes
         for (name, c) in &manifest.contracts {
             println!("{name:<16} {:<44} {}", c.address.to_string(), c.code_hash);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::manifest_path;
+    use std::path::Path;
+
+    #[test]
+    fn manifest_path_defaults_per_chain_and_namespace() {
+        let root = Path::new("/r");
+        assert_eq!(
+            manifest_path(root, None, 412_346, None),
+            Path::new("/r/deployments/412346.json")
+        );
+        assert_eq!(
+            manifest_path(root, None, 412_346, Some("staging")),
+            Path::new("/r/deployments/412346-staging.json")
+        );
+        // an explicit path wins, relative to the root
+        assert_eq!(
+            manifest_path(root, Some(Path::new("m.json")), 1, Some("staging")),
+            Path::new("/r/m.json")
+        );
     }
 }
