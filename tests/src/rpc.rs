@@ -23,7 +23,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use alloy::eips::BlockId;
 use alloy::network::{EthereumWallet, ReceiptResponse, TransactionBuilder};
@@ -87,8 +87,10 @@ pub struct RpcNode {
     pub addresses: SuiteAddresses,
     /// Max fee per gas of every transaction.
     max_fee: u128,
-    /// Whether the node pins block times and snapshots state.
-    time_travel: bool,
+    /// Whether the node pins block times (`evm_setNextBlockTimestamp`).
+    pins_time: bool,
+    /// Whether the node snapshots state (`evm_snapshot`/`evm_revert`).
+    snapshots: bool,
     /// The snapshot of the deployed, wired suite (renewed on each revert:
     /// `evm_revert` consumes it).
     snapshot: Mutex<Option<serde_json::Value>>,
@@ -105,7 +107,8 @@ impl std::fmt::Debug for RpcNode {
             .field("embedded", &self._embedded.is_some())
             .field("admin", &self.admin)
             .field("addresses", &self.addresses)
-            .field("time_travel", &self.time_travel)
+            .field("pins_time", &self.pins_time)
+            .field("snapshots", &self.snapshots)
             .finish_non_exhaustive()
     }
 }
@@ -202,7 +205,7 @@ impl RpcNode {
             .wallet(wallet)
             .connect_http(url.parse().context("RPC URL")?)
             .erased();
-        let (max_fee, time_travel) = rt.block_on(async {
+        let (max_fee, pins_time, snapshots) = rt.block_on(async {
             let price = provider.get_gas_price().await?;
             let latest = latest_timestamp(&provider).await?;
             let pin: Result<serde_json::Value, _> = provider
@@ -210,7 +213,7 @@ impl RpcNode {
                 .await;
             let snap: Result<serde_json::Value, _> =
                 provider.raw_request("evm_snapshot".into(), ()).await;
-            anyhow::Ok((price.saturating_mul(2).max(1), pin.is_ok() && snap.is_ok()))
+            anyhow::Ok((price.saturating_mul(2).max(1), pin.is_ok(), snap.is_ok()))
         })?;
         Ok(Self {
             rt,
@@ -220,18 +223,46 @@ impl RpcNode {
             admin,
             addresses: deployed.addresses,
             max_fee,
-            time_travel,
+            pins_time,
+            snapshots,
             snapshot: Mutex::new(None),
             busy: Mutex::new(false),
             free: Condvar::new(),
         })
     }
 
-    /// Whether the node has `evm_snapshot`/`evm_revert` and
-    /// `evm_setNextBlockTimestamp`, which the state machines need.
+    /// The process's node: `url`, or (`None`) the embedded devnode's server;
+    /// connected, with the suite deployed, on the first call.
+    ///
+    /// # Panics
+    /// When connecting or deploying fails, or for a second, different URL in
+    /// one process.
+    pub fn shared(url: &Option<String>) -> &'static Self {
+        static NODE: OnceLock<RpcNode> = OnceLock::new();
+        let node = NODE.get_or_init(|| {
+            Self::connect(url.clone(), crate::suite::ACTORS)
+                .unwrap_or_else(|e| panic!("RPC backend: {e:#}"))
+        });
+        assert!(
+            url.as_ref().is_none_or(|u| *u == node.url),
+            "one RPC node per process: {} is in use, not {url:?}",
+            node.url
+        );
+        node
+    }
+
+    /// Whether the node pins block times (`evm_setNextBlockTimestamp`),
+    /// which timed properties need.
+    #[must_use]
+    pub fn pins_time(&self) -> bool {
+        self.pins_time
+    }
+
+    /// Whether the node also has `evm_snapshot`/`evm_revert`, which the
+    /// state machines need to isolate their cases.
     #[must_use]
     pub fn time_travel(&self) -> bool {
-        self.time_travel
+        self.pins_time && self.snapshots
     }
 
     /// Takes the chain for one case: waits for the previous case to end,
@@ -335,8 +366,7 @@ pub struct RpcCase {
 
 impl RpcCase {
     /// The node.
-    #[must_use]
-    pub fn node(&self) -> &'static RpcNode {
+    pub(crate) fn node(&self) -> &'static RpcNode {
         self.node
     }
 
@@ -389,11 +419,37 @@ impl RpcCase {
         data: &[u8],
         value: U256,
     ) -> Result<Bytes, Revert> {
+        self.eth_call(BlockId::latest(), from, to, data, value)
+    }
+
+    /// What a transaction in the next block, pinned at `timestamp`, would
+    /// return or revert with: an `eth_call` at the pending block (receipts
+    /// carry no return data). Send it with [`RpcCase::send_at`].
+    ///
+    /// # Panics
+    /// As [`RpcCase::pin`] and [`RpcCase::call`].
+    pub fn simulate(
+        &self,
+        timestamp: u64,
+        from: Address,
+        to: Address,
+        data: &[u8],
+        value: U256,
+    ) -> Result<Bytes, Revert> {
+        self.pin(timestamp);
+        self.eth_call(BlockId::pending(), from, to, data, value)
+    }
+
+    fn eth_call(
+        &self,
+        block: BlockId,
+        from: Address,
+        to: Address,
+        data: &[u8],
+        value: U256,
+    ) -> Result<Bytes, Revert> {
         let tx = self.request(from, to, data, value).with_gas_limit(TX_GAS);
-        // At the latest block, whose timestamp is the case's clock (every
-        // block of a case is pinned to it), as the transaction will see it.
-        let call = self.node.provider.call(tx).block(BlockId::latest());
-        match self.block_on(call) {
+        match self.block_on(self.node.provider.call(tx).block(block)) {
             Ok(out) => Ok(out),
             Err(e) => match e.as_error_resp() {
                 Some(resp) if resp.code == 3 || resp.as_revert_data().is_some() => Err(Revert {
@@ -403,6 +459,22 @@ impl RpcCase {
                 _ => panic!("eth_call to {to}: {e}"),
             },
         }
+    }
+
+    /// [`RpcCase::send`] in a block pinned at `timestamp`.
+    ///
+    /// # Panics
+    /// As [`RpcCase::pin`] and [`RpcCase::send`].
+    pub fn send_at(
+        &mut self,
+        timestamp: u64,
+        from: Address,
+        to: Address,
+        data: &[u8],
+        value: U256,
+    ) -> Mined {
+        self.pin(timestamp);
+        self.send(from, to, data, value)
     }
 
     /// Signs and sends a transaction, waits for its receipt and books its fee.

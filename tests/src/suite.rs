@@ -208,8 +208,6 @@ impl Suite {
 
 /// The in-process template.
 static TEMPLATE: OnceLock<Suite> = OnceLock::new();
-/// The JSON-RPC node (one per process).
-static RPC_NODE: OnceLock<RpcNode> = OnceLock::new();
 /// The JSON-RPC template.
 static RPC_TEMPLATE: OnceLock<Suite> = OnceLock::new();
 
@@ -291,7 +289,7 @@ impl Suite {
         match backend {
             Backend::InProcess => TEMPLATE.get_or_init(Self::deploy),
             Backend::Rpc(url) => {
-                let node = Self::rpc(url);
+                let node = RpcNode::shared(url);
                 RPC_TEMPLATE.get_or_init(|| Self::deploy_rpc(node))
             }
         }
@@ -311,11 +309,11 @@ impl Suite {
                 admin: h.admin,
                 actors: h.actors.clone(),
             }))),
-            Chain::Rpc(_) => {
+            Chain::Rpc(c) => {
                 if let Some(why) = Self::unusable(backend) {
                     panic!("{why}");
                 }
-                template.with_chain(Chain::Rpc(Self::rpc_node().begin()))
+                template.with_chain(Chain::Rpc(c.node().begin()))
             }
         }
     }
@@ -327,7 +325,7 @@ impl Suite {
         match backend {
             Backend::InProcess => None,
             Backend::Rpc(url) => {
-                let node = Self::rpc(url);
+                let node = RpcNode::shared(url);
                 (!node.time_travel()).then(|| {
                     format!(
                         "the node at {} lacks evm_snapshot/evm_revert/evm_setNextBlockTimestamp, \
@@ -337,25 +335,6 @@ impl Suite {
                 })
             }
         }
-    }
-
-    fn rpc_node() -> &'static RpcNode {
-        RPC_NODE
-            .get()
-            .expect("the RPC node exists before its cases")
-    }
-
-    /// The JSON-RPC node of the process (connected on the first call).
-    fn rpc(url: &Option<String>) -> &'static RpcNode {
-        let node = RPC_NODE.get_or_init(|| {
-            RpcNode::connect(url.clone(), ACTORS).unwrap_or_else(|e| panic!("RPC backend: {e:#}"))
-        });
-        assert!(
-            url.as_ref().is_none_or(|u| *u == node.url),
-            "one RPC backend per process: {} is in use, not {url:?}",
-            node.url
-        );
-        node
     }
 
     /// Deploys, activates, constructs and wires every contract on a new
@@ -638,8 +617,8 @@ impl Suite {
         })
     }
 
-    /// [`Suite::send_raw`] over RPC: an `eth_call` at the case's time for the
-    /// return (or revert) data, then the signed transaction at that time.
+    /// [`Suite::send_raw`] over RPC: [`RpcCase::simulate`] for the return (or
+    /// revert) data, then the signed transaction in that block.
     fn send_rpc(
         &mut self,
         from: Address,
@@ -647,8 +626,9 @@ impl Suite {
         data: &[u8],
         value: U256,
     ) -> Result<Sent<Bytes>, Revert> {
+        let now = self.now;
         let called = match &self.chain {
-            Chain::Rpc(c) => c.call(from, to, data, value),
+            Chain::Rpc(c) => c.simulate(now, from, to, data, value),
             Chain::Local(_) => unreachable!("send_rpc is only called over RPC"),
         };
         let watched = self.watched(&[from, to]);
@@ -656,12 +636,10 @@ impl Suite {
             Err(_) => watched.iter().map(|a| self.balance(*a)).collect(),
             Ok(_) => Vec::new(),
         };
-        let now = self.now;
         let Chain::Rpc(c) = &mut self.chain else {
             unreachable!("send_rpc is only called over RPC")
         };
-        c.pin(now);
-        let mined = c.send(from, to, data, value);
+        let mined = c.send_at(now, from, to, data, value);
         match called {
             Ok(ret) => {
                 assert!(

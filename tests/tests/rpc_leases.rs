@@ -18,130 +18,67 @@
 //! 10. a purchase the model rejects reverts with the exact custom error and
 //!     moves no ETH except the gas fee.
 
-use std::sync::OnceLock;
-
-use alloy::network::{EthereumWallet, TransactionBuilder};
 use alloy::primitives::{aliases::U96, Address, B256, U256};
-use alloy::providers::{DynProvider, Provider, ProviderBuilder};
-use alloy::rpc::types::TransactionRequest;
-use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{SolCall, SolInterface};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use stylus_ip_deploy::bindings::{ILicenseMarket, IpCollection, LicenseMarket};
-use stylus_ip_deploy::keys::KeySource;
-use stylus_ip_deploy::suite::{Artifacts, SuiteAddresses};
+use stylus_ip_deploy::suite::SuiteAddresses;
+use stylus_ip_tests::rpc::{RpcCase, RpcNode};
+use stylus_ip_tests::suite::{actor_address, Backend};
 
 use LicenseMarket::LicenseMarketErrors as ME;
 
-/// The chain, the deployed suite and the funded cast, shared by all cases.
+/// The suite as the deploy crate deploys it ([`RpcNode::shared`]: the node of
+/// `STYLUS_RPC_URL`, else the embedded devnode's server), its creator (the
+/// deployer) and two funded licensees.
 struct World {
-    rt: tokio::runtime::Runtime,
-    _node: Option<stylus_devnode::DevnodeHandle>,
-    provider: DynProvider,
+    node: &'static RpcNode,
     a: SuiteAddresses,
     collection: Address,
     creator: Address,
     payee: Address,
     royalty: Address,
     licensees: [Address; 2],
-    /// Whether the node pins block timestamps (`evm_setNextBlockTimestamp`).
-    pinned_time: bool,
 }
 
-fn world() -> &'static World {
-    static W: OnceLock<World> = OnceLock::new();
-    W.get_or_init(|| {
-        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let artifacts = Artifacts::load(&root).expect("run `cargo ip build` first");
-        let (node, url, key) = match std::env::var("STYLUS_RPC_URL") {
-            Ok(url) if url != "embedded" => {
-                eprintln!("rpc_leases: against {url}");
-                let key = if std::env::var("STYLUS_RPC_PRIVATE_KEY").is_ok() {
-                    KeySource::Env("STYLUS_RPC_PRIVATE_KEY".into())
-                } else {
-                    KeySource::DevDefault
-                };
-                (None, url, key)
-            }
-            _ => {
-                let n = stylus_devnode::Devnode::spawn(stylus_devnode::DevnodeConfig::ephemeral())
-                    .expect("embedded devnode");
-                let url = n.url().to_string();
-                (Some(n), url, KeySource::DevDefault)
-            }
+/// Connects and prepares the [`World`]: the creator lets the market set users
+/// on its tokens, and funds the licensees (actors 0 and 1) with 1 ETH each.
+fn world() -> World {
+    let url = match Backend::from_env() {
+        Backend::Rpc(url) => url,
+        Backend::InProcess => None,
+    };
+    let node = RpcNode::shared(&url);
+    let a = node.addresses;
+    let collection = a.collection.expect("the suite's collection");
+    let w = World {
+        node,
+        a,
+        collection,
+        creator: node.admin,
+        payee: Address::repeat_byte(0x9a),
+        royalty: Address::repeat_byte(0x7e),
+        licensees: [actor_address(0), actor_address(1)],
+    };
+    if node.pins_time() {
+        let mut c = node.unowned();
+        let now = node.latest_timestamp();
+        let opt_in = IpCollection::setLeaseOperatorCall {
+            operator: a.license_market,
+            approved: true,
         };
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let manifest = std::env::temp_dir().join(format!("rpc-leases-{}.json", std::process::id()));
-        let opts = stylus_ip_deploy::run::DeployOptions {
-            rpc_url: url.clone(),
-            key: key.clone(),
-            config: None,
-            manifest: Some(manifest),
-            dry_run: false,
-        };
-        let deployed = rt
-            .block_on(stylus_ip_deploy::run::deploy(&root, &opts, &artifacts))
-            .expect("suite deployment");
-        let creator_key = stylus_ip_deploy::keys::load(&key, deployed.chain_id).unwrap();
-        let creator = creator_key.address();
-        let cast: Vec<PrivateKeySigner> = (0..2).map(|_| PrivateKeySigner::random()).collect();
-        let mut wallet = EthereumWallet::from(creator_key);
-        for s in &cast {
-            wallet.register_signer(s.clone());
+        let (ok, _, revert) = w.send(&mut c, now, w.creator, collection, opt_in, U256::ZERO);
+        assert!(ok, "setLeaseOperator: {revert:?}");
+        for l in w.licensees {
+            let one_eth = U256::from(10u64).pow(U256::from(18u64));
+            assert!(
+                c.send_at(now, w.creator, l, &[], one_eth).success,
+                "funding {l}"
+            );
         }
-        let provider = ProviderBuilder::new()
-            .wallet(wallet)
-            .connect_http(url.parse().unwrap())
-            .erased();
-        let licensees = [cast[0].address(), cast[1].address()];
-        rt.block_on(async {
-            for l in licensees {
-                let tx = TransactionRequest::default()
-                    .with_from(creator)
-                    .with_to(l)
-                    .with_value(U256::from(10u64).pow(U256::from(18u64)));
-                provider
-                    .send_transaction(tx)
-                    .await
-                    .unwrap()
-                    .get_receipt()
-                    .await
-                    .unwrap();
-            }
-        });
-        let pinned_time = rt.block_on(async {
-            let latest = provider.get_block_number().await.unwrap();
-            let ts = provider
-                .get_block_by_number(latest.into())
-                .await
-                .unwrap()
-                .unwrap()
-                .header
-                .timestamp;
-            let r: Result<serde_json::Value, _> = provider
-                .raw_request("evm_setNextBlockTimestamp".into(), (ts + 1,))
-                .await;
-            let m: Result<serde_json::Value, _> = provider.raw_request("evm_mine".into(), ()).await;
-            r.is_ok() && m.is_ok()
-        });
-        World {
-            rt,
-            _node: node,
-            collection: deployed.addresses.collection.expect("collection instance"),
-            a: deployed.addresses,
-            provider,
-            creator,
-            payee: Address::repeat_byte(0x9a),
-            royalty: Address::repeat_byte(0x7e),
-            licensees,
-            pinned_time,
-        }
-    })
+    }
+    w
 }
 
 #[derive(Debug, Clone)]
@@ -202,303 +139,242 @@ enum Expect {
 }
 
 impl World {
-    async fn set_time(&self, t: u64) {
-        let _: serde_json::Value = self
-            .provider
-            .raw_request("evm_setNextBlockTimestamp".into(), (t,))
-            .await
-            .unwrap();
+    fn view<C: SolCall>(&self, c: &RpcCase, to: Address, call: C) -> C::Return {
+        let out = c
+            .call(self.creator, to, &call.abi_encode(), U256::ZERO)
+            .unwrap_or_else(|r| panic!("view {} reverted: {r:?}", C::SIGNATURE));
+        C::abi_decode_returns(&out).unwrap()
     }
 
-    async fn balance(&self, a: Address) -> U256 {
-        self.provider.get_balance(a).await.unwrap()
-    }
-
-    async fn view<C: SolCall>(&self, to: Address, call: C) -> C::Return {
-        let tx = TransactionRequest::default()
-            .with_to(to)
-            .with_input(call.abi_encode());
-        C::abi_decode_returns(&self.provider.call(tx).await.unwrap()).unwrap()
-    }
-
-    /// Sends at block time `t`; returns success, gas fee and revert data.
-    async fn send<C: SolCall>(
+    /// Sends at block time `t`; returns success, gas fee and revert data
+    /// (from a call in the same block).
+    fn send<C: SolCall>(
         &self,
+        c: &mut RpcCase,
         t: u64,
         from: Address,
         to: Address,
         call: C,
         value: U256,
     ) -> (bool, U256, Vec<u8>) {
-        let tx = TransactionRequest::default()
-            .with_from(from)
-            .with_to(to)
-            .with_value(value)
-            .with_gas_limit(3_000_000)
-            .with_input(call.abi_encode());
-        // the revert data, from a call at the same block time
-        self.set_time(t).await;
-        let revert = match self
-            .provider
-            .call(tx.clone())
-            .block(alloy::eips::BlockId::pending())
-            .await
-        {
+        let data = call.abi_encode();
+        let revert = match c.simulate(t, from, to, &data, value) {
             Ok(_) => Vec::new(),
-            Err(e) => e
-                .as_error_resp()
-                .and_then(|r| r.as_revert_data())
-                .map(|b| b.to_vec())
-                .unwrap_or_default(),
+            Err(r) => r.data.to_vec(),
         };
-        self.set_time(t).await;
-        let r = self
-            .provider
-            .send_transaction(tx)
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
-        let fee = U256::from(r.gas_used) * U256::from(r.effective_gas_price);
-        (r.status(), fee, revert)
+        let mined = c.send_at(t, from, to, &data, value);
+        (mined.success, mined.fee, revert)
     }
 }
 
 fn run_case(w: &World, c: &Case) -> Result<(), TestCaseError> {
-    w.rt.block_on(async {
-        let latest = w.provider.get_block_number().await.unwrap();
-        let mut now = w
-            .provider
-            .get_block_by_number(latest.into())
-            .await
-            .unwrap()
-            .unwrap()
-            .header
-            .timestamp
-            + 1;
-        // A fresh token and offer.
-        let (_, _, _) = w
-            .send(
-                now,
-                w.creator,
-                w.collection,
-                IpCollection::mintCall {
-                    to: w.creator,
-                    uri: "ipfs://case".into(),
-                    royaltyReceiver: w.royalty,
-                    royaltyBps: U96::from(c.bps),
-                },
-                U256::ZERO,
-            )
-            .await;
-        let token: U256 = w.view(w.collection, IpCollection::totalSupplyCall {}).await;
-        now += 1;
-        let offer_id: U256 = w
-            .view(w.a.license_market, LicenseMarket::offerCountCall {})
-            .await
-            + U256::from(1u64);
-        let terms = ILicenseMarket::OfferTerms {
-            pricePerSecond: U256::from(c.price_per_second),
-            paymentToken: Address::ZERO,
-            minDuration: c.min,
-            maxDuration: c.max,
-            endTime: 0,
-            maxLicensees: 1,
-            payee: w.payee,
-            termsHash: B256::ZERO,
-            termsUri: String::new(),
-            flags: 0,
-        };
-        let (ok, _, revert) = w
-            .send(
-                now,
-                w.creator,
-                w.a.license_market,
-                LicenseMarket::createOfferCall {
-                    collection: w.collection,
-                    tokenId: token,
-                    amount: 0,
-                    terms,
-                },
-                U256::ZERO,
-            )
-            .await;
-        prop_assert!(ok, "createOffer failed: {:?}", ME::abi_decode(&revert));
+    let mut rc = w.node.unowned();
+    let mut now = w.node.latest_timestamp() + 1;
+    // A fresh token and offer.
+    let (_, _, _) = w.send(
+        &mut rc,
+        now,
+        w.creator,
+        w.collection,
+        IpCollection::mintCall {
+            to: w.creator,
+            uri: "ipfs://case".into(),
+            royaltyReceiver: w.royalty,
+            royaltyBps: U96::from(c.bps),
+        },
+        U256::ZERO,
+    );
+    let token: U256 = w.view(&rc, w.collection, IpCollection::totalSupplyCall {});
+    now += 1;
+    let offer_id: U256 =
+        w.view(&rc, w.a.license_market, LicenseMarket::offerCountCall {}) + U256::from(1u64);
+    let terms = ILicenseMarket::OfferTerms {
+        pricePerSecond: U256::from(c.price_per_second),
+        paymentToken: Address::ZERO,
+        minDuration: c.min,
+        maxDuration: c.max,
+        endTime: 0,
+        maxLicensees: 1,
+        payee: w.payee,
+        termsHash: B256::ZERO,
+        termsUri: String::new(),
+        flags: 0,
+    };
+    let (ok, _, revert) = w.send(
+        &mut rc,
+        now,
+        w.creator,
+        w.a.license_market,
+        LicenseMarket::createOfferCall {
+            collection: w.collection,
+            tokenId: token,
+            amount: 0,
+            terms,
+        },
+        U256::ZERO,
+    );
+    prop_assert!(ok, "createOffer failed: {:?}", ME::abi_decode(&revert));
 
-        // Model: each licensee's expiry (0 = never), and the token's user lock.
-        let mut expiry = [0u64; 2];
-        for action in &c.actions {
-            now += 1;
-            match *action {
-                Action::Warp { secs } => {
-                    now += secs;
-                    w.set_time(now).await;
-                    let _: serde_json::Value =
-                        w.provider.raw_request("evm_mine".into(), ()).await.unwrap();
-                }
-                Action::Buy {
-                    who,
-                    duration,
-                    extra,
-                }
-                | Action::Renew {
-                    who,
-                    duration,
-                    extra,
-                } => {
-                    let renew = matches!(action, Action::Renew { .. });
-                    let buyer = w.licensees[who];
-                    let active = |e: u64| e != 0 && now <= e;
-                    let other = 1 - who;
-                    let expect = if duration < c.min || duration > c.max {
-                        Expect::OutOfBounds
-                    } else if renew {
-                        if active(expiry[who]) {
-                            Expect::Ok {
-                                expires: expiry[who] + duration,
-                            }
-                        } else {
-                            Expect::NotLicensee
-                        }
-                    } else if active(expiry[who]) {
-                        Expect::AlreadyLicensed
-                    } else if active(expiry[other]) {
-                        Expect::TokenLeased
-                    } else {
+    // Model: each licensee's expiry (0 = never), and the token's user lock.
+    let mut expiry = [0u64; 2];
+    for action in &c.actions {
+        now += 1;
+        match *action {
+            Action::Warp { secs } => {
+                now += secs;
+                rc.mine_at(now);
+            }
+            Action::Buy {
+                who,
+                duration,
+                extra,
+            }
+            | Action::Renew {
+                who,
+                duration,
+                extra,
+            } => {
+                let renew = matches!(action, Action::Renew { .. });
+                let buyer = w.licensees[who];
+                let active = |e: u64| e != 0 && now <= e;
+                let other = 1 - who;
+                let expect = if duration < c.min || duration > c.max {
+                    Expect::OutOfBounds
+                } else if renew {
+                    if active(expiry[who]) {
                         Expect::Ok {
-                            expires: now + duration,
+                            expires: expiry[who] + duration,
                         }
-                    };
-                    let price = U256::from(c.price_per_second) * U256::from(duration);
-                    let value = price + U256::from(extra);
-                    let royalty = price * U256::from(c.bps) / U256::from(10_000u64);
-                    let before = (
-                        w.balance(buyer).await,
-                        w.balance(w.payee).await,
-                        w.balance(w.royalty).await,
-                        w.balance(w.a.license_market).await,
-                    );
-                    let (ok, fee, revert) = if renew {
-                        w.send(
-                            now,
-                            buyer,
-                            w.a.license_market,
-                            LicenseMarket::renewLeaseCall {
-                                offerId: offer_id,
-                                duration,
-                                maxPrice: price,
-                            },
-                            value,
-                        )
-                        .await
                     } else {
-                        w.send(
-                            now,
-                            buyer,
-                            w.a.license_market,
-                            LicenseMarket::buyLeaseCall {
-                                offerId: offer_id,
-                                duration,
-                                maxPrice: price,
-                            },
-                            value,
-                        )
-                        .await
-                    };
-                    let after = (
-                        w.balance(buyer).await,
-                        w.balance(w.payee).await,
-                        w.balance(w.royalty).await,
-                        w.balance(w.a.license_market).await,
-                    );
-                    match expect {
-                        Expect::Ok { expires } => {
-                            prop_assert!(ok, "{action:?} reverted: {:?}", ME::abi_decode(&revert));
-                            expiry[who] = expires;
-                            // 4 + 5: payee + royalty + refund = value, to the wei
-                            prop_assert_eq!(after.1 - before.1, price - royalty, "payee");
-                            prop_assert_eq!(after.2 - before.2, royalty, "royalty receiver");
-                            prop_assert_eq!(
-                                before.0 - after.0,
-                                price + fee,
-                                "buyer pays the price + gas, the excess is refunded"
-                            );
-                            prop_assert_eq!(after.3, before.3, "the market keeps nothing");
-                        }
-                        bad => {
-                            prop_assert!(!ok, "{action:?} succeeded, model expected {bad:?}");
-                            let err = ME::abi_decode(&revert)
-                                .map_err(|e| TestCaseError::fail(format!("untyped revert {e}")))?;
-                            let matches = matches!(
-                                (&bad, &err),
-                                (Expect::OutOfBounds, ME::LicenseMarketDurationOutOfBounds(_))
-                                    | (
-                                        Expect::AlreadyLicensed,
-                                        ME::LicenseMarketAlreadyLicensed(_)
-                                    )
-                                    | (Expect::NotLicensee, ME::LicenseMarketNotLicensee(_))
-                                    | (Expect::TokenLeased, ME::LicenseMarketTokenLeased(_))
-                            );
-                            prop_assert!(matches, "{action:?}: expected {bad:?}, got {err:?}");
-                            // 10: nothing moved but the gas fee
-                            prop_assert_eq!(before.0 - after.0, fee);
-                            prop_assert_eq!(
-                                (after.1, after.2, after.3),
-                                (before.1, before.2, before.3)
-                            );
-                        }
+                        Expect::NotLicensee
+                    }
+                } else if active(expiry[who]) {
+                    Expect::AlreadyLicensed
+                } else if active(expiry[other]) {
+                    Expect::TokenLeased
+                } else {
+                    Expect::Ok {
+                        expires: now + duration,
+                    }
+                };
+                let price = U256::from(c.price_per_second) * U256::from(duration);
+                let value = price + U256::from(extra);
+                let royalty = price * U256::from(c.bps) / U256::from(10_000u64);
+                let before = (
+                    rc.balance(buyer),
+                    rc.balance(w.payee),
+                    rc.balance(w.royalty),
+                    rc.balance(w.a.license_market),
+                );
+                let (ok, fee, revert) = if renew {
+                    w.send(
+                        &mut rc,
+                        now,
+                        buyer,
+                        w.a.license_market,
+                        LicenseMarket::renewLeaseCall {
+                            offerId: offer_id,
+                            duration,
+                            maxPrice: price,
+                        },
+                        value,
+                    )
+                } else {
+                    w.send(
+                        &mut rc,
+                        now,
+                        buyer,
+                        w.a.license_market,
+                        LicenseMarket::buyLeaseCall {
+                            offerId: offer_id,
+                            duration,
+                            maxPrice: price,
+                        },
+                        value,
+                    )
+                };
+                let after = (
+                    rc.balance(buyer),
+                    rc.balance(w.payee),
+                    rc.balance(w.royalty),
+                    rc.balance(w.a.license_market),
+                );
+                match expect {
+                    Expect::Ok { expires } => {
+                        prop_assert!(ok, "{action:?} reverted: {:?}", ME::abi_decode(&revert));
+                        expiry[who] = expires;
+                        // 4 + 5: payee + royalty + refund = value, to the wei
+                        prop_assert_eq!(after.1 - before.1, price - royalty, "payee");
+                        prop_assert_eq!(after.2 - before.2, royalty, "royalty receiver");
+                        prop_assert_eq!(
+                            before.0 - after.0,
+                            price + fee,
+                            "buyer pays the price + gas, the excess is refunded"
+                        );
+                        prop_assert_eq!(after.3, before.3, "the market keeps nothing");
+                    }
+                    bad => {
+                        prop_assert!(!ok, "{action:?} succeeded, model expected {bad:?}");
+                        let err = ME::abi_decode(&revert)
+                            .map_err(|e| TestCaseError::fail(format!("untyped revert {e}")))?;
+                        let matches = matches!(
+                            (&bad, &err),
+                            (Expect::OutOfBounds, ME::LicenseMarketDurationOutOfBounds(_))
+                                | (Expect::AlreadyLicensed, ME::LicenseMarketAlreadyLicensed(_))
+                                | (Expect::NotLicensee, ME::LicenseMarketNotLicensee(_))
+                                | (Expect::TokenLeased, ME::LicenseMarketTokenLeased(_))
+                        );
+                        prop_assert!(matches, "{action:?}: expected {bad:?}, got {err:?}");
+                        // 10: nothing moved but the gas fee
+                        prop_assert_eq!(before.0 - after.0, fee);
+                        prop_assert_eq!(
+                            (after.1, after.2, after.3),
+                            (before.1, before.2, before.3)
+                        );
                     }
                 }
             }
-            // 3: the chain's view at the latest block agrees with the model
-            let latest = w.provider.get_block_number().await.unwrap();
-            let t = w
-                .provider
-                .get_block_by_number(latest.into())
-                .await
-                .unwrap()
-                .unwrap()
-                .header
-                .timestamp;
-            prop_assert_eq!(t, now, "pinned block time");
-            for (i, l) in w.licensees.iter().enumerate() {
-                let lic = w
-                    .view(
-                        w.a.license_market,
-                        LicenseMarket::isLicensedCall {
-                            collection: w.collection,
-                            tokenId: token,
-                            account: *l,
-                        },
-                    )
-                    .await;
-                let model = expiry[i] != 0 && t <= expiry[i];
-                prop_assert_eq!(
-                    lic._0,
-                    model,
-                    "isLicensed({}) at {} (expiry {})",
-                    i,
-                    t,
-                    expiry[i]
-                );
-            }
-            let user: Address = w
-                .view(w.collection, IpCollection::userOfCall { tokenId: token })
-                .await;
-            let holder = (0..2)
-                .find(|&i| expiry[i] != 0 && t <= expiry[i])
-                .map(|i| w.licensees[i]);
-            prop_assert_eq!(user, holder.unwrap_or(Address::ZERO), "ERC-4907 userOf");
         }
-        Ok(())
-    })
+        // 3: the chain's view at the latest block agrees with the model
+        let t = w.node.latest_timestamp();
+        prop_assert_eq!(t, now, "pinned block time");
+        for (i, l) in w.licensees.iter().enumerate() {
+            let lic = w.view(
+                &rc,
+                w.a.license_market,
+                LicenseMarket::isLicensedCall {
+                    collection: w.collection,
+                    tokenId: token,
+                    account: *l,
+                },
+            );
+            let model = expiry[i] != 0 && t <= expiry[i];
+            prop_assert_eq!(
+                lic._0,
+                model,
+                "isLicensed({}) at {} (expiry {})",
+                i,
+                t,
+                expiry[i]
+            );
+        }
+        let user: Address = w.view(
+            &rc,
+            w.collection,
+            IpCollection::userOfCall { tokenId: token },
+        );
+        let holder = (0..2)
+            .find(|&i| expiry[i] != 0 && t <= expiry[i])
+            .map(|i| w.licensees[i]);
+        prop_assert_eq!(user, holder.unwrap_or(Address::ZERO), "ERC-4907 userOf");
+    }
+    Ok(())
 }
 
 #[test]
 fn timed_licences_over_rpc_match_the_model() {
     let w = world();
-    if !w.pinned_time {
+    if !w.node.pins_time() {
         eprintln!("NOTICE: the node has no evm_setNextBlockTimestamp/evm_mine: timed-licence properties skipped");
         return;
     }
@@ -507,6 +383,6 @@ fn timed_licences_over_rpc_match_the_model() {
     let cases = Config::default().cases.min(64);
     let mut runner = TestRunner::new(Config::with_cases(cases));
     runner
-        .run(&case(), |c| run_case(w, &c))
+        .run(&case(), |c| run_case(&w, &c))
         .unwrap_or_else(|e| panic!("{e}"));
 }
