@@ -98,6 +98,61 @@ pub enum Event {
     Other(Log),
 }
 
+/// The licence market's event for a lease bought, or renewed when `renew`.
+#[must_use]
+pub fn lease_event(
+    offer_id: U256,
+    licensee: Address,
+    expires: u64,
+    price: U256,
+    royalty_paid: U256,
+    renew: bool,
+) -> Event {
+    use LicenseMarket::{LeasePurchased, LeaseRenewed, LicenseMarketEvents as Mev};
+    Event::Market(if renew {
+        Mev::LeaseRenewed(LeaseRenewed {
+            offerId: offer_id,
+            licensee,
+            expires,
+            price,
+            royaltyPaid: royalty_paid,
+        })
+    } else {
+        Mev::LeasePurchased(LeasePurchased {
+            offerId: offer_id,
+            licensee,
+            expires,
+            price,
+            royaltyPaid: royalty_paid,
+        })
+    })
+}
+
+/// The events of a lease on ERC-721 token `token` of the collection, in
+/// emission order: the collection's ERC-4907 `UpdateUser`, then
+/// [`lease_event`].
+#[must_use]
+pub fn nft_lease_events(
+    token: U256,
+    offer_id: U256,
+    licensee: Address,
+    expires: u64,
+    price: U256,
+    royalty_paid: U256,
+    renew: bool,
+) -> Vec<Event> {
+    vec![
+        Event::Collection(IpCollection::IpCollectionEvents::UpdateUser(
+            IpCollection::UpdateUser {
+                tokenId: token,
+                user: licensee,
+                expires,
+            },
+        )),
+        lease_event(offer_id, licensee, expires, price, royalty_paid, renew),
+    ]
+}
+
 /// A successful transaction: its decoded return value and events.
 #[derive(Debug, Default)]
 pub struct Sent<R> {

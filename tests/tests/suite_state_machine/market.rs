@@ -48,7 +48,7 @@ use stylus_ip_tests::suite::abi::{
     ILicenseMarket, IpCollection, IpEditions, LicenseMarket, ProvenanceRegistry,
 };
 use stylus_ip_tests::suite::{
-    actor_address, Event, Expect, Sent, Suite, ACTORS, COLLECTION_ROYALTY_BPS,
+    actor_address, lease_event, Event, Expect, Sent, Suite, ACTORS, COLLECTION_ROYALTY_BPS,
     EDITION1_ROYALTY_BPS, EDITIONS_ROYALTY_BPS,
 };
 use IpCollection::IpCollectionErrors as C;
@@ -641,25 +641,15 @@ impl Model {
             self.add_eth(r, royalty as i128);
         }
         self.add_eth(o.payee, (price - royalty) as i128);
-        let (licensee, price, royalty_paid) = (who(buyer), U256::from(price), U256::from(royalty));
-        let market = if renew {
-            Mev::LeaseRenewed(LicenseMarket::LeaseRenewed {
-                offerId: offer_id,
-                licensee,
-                expires,
-                price,
-                royaltyPaid: royalty_paid,
-            })
-        } else {
-            Mev::LeasePurchased(LicenseMarket::LeasePurchased {
-                offerId: offer_id,
-                licensee,
-                expires,
-                price,
-                royaltyPaid: royalty_paid,
-            })
-        };
-        Expect::Ok(vec![asset_event, Event::Market(market)])
+        let market = lease_event(
+            offer_id,
+            who(buyer),
+            expires,
+            U256::from(price),
+            U256::from(royalty),
+            renew,
+        );
+        Expect::Ok(vec![asset_event, market])
     }
 }
 

@@ -33,7 +33,9 @@ use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMac
 use stylus_ip_tests::suite::abi::{
     ILicenseMarket, IpCollection, LicenseMarket, Split, SplitFactory,
 };
-use stylus_ip_tests::suite::{actor_address, Event, Expect, Sent, Suite, COLLECTION_ROYALTY_BPS};
+use stylus_ip_tests::suite::{
+    actor_address, nft_lease_events, Event, Expect, Sent, Suite, COLLECTION_ROYALTY_BPS,
+};
 use LicenseMarket::LicenseMarketErrors as M;
 use Split::SplitErrors as E;
 
@@ -438,35 +440,15 @@ impl ReferenceStateMachine for Reference {
 
 /// Events of a lease bought or renewed by `buyer` on the split's offer.
 fn lease_events(buyer: usize, expires: u64, price: u128, royalty: u128, renew: bool) -> Vec<Event> {
-    let (offer, licensee) = (U256::from(1), actor_address(buyer));
-    let (price, royalty_paid) = (U256::from(price), U256::from(royalty));
-    let market = if renew {
-        LicenseMarket::LicenseMarketEvents::LeaseRenewed(LicenseMarket::LeaseRenewed {
-            offerId: offer,
-            licensee,
-            expires,
-            price,
-            royaltyPaid: royalty_paid,
-        })
-    } else {
-        LicenseMarket::LicenseMarketEvents::LeasePurchased(LicenseMarket::LeasePurchased {
-            offerId: offer,
-            licensee,
-            expires,
-            price,
-            royaltyPaid: royalty_paid,
-        })
-    };
-    vec![
-        Event::Collection(IpCollection::IpCollectionEvents::UpdateUser(
-            IpCollection::UpdateUser {
-                tokenId: U256::from(TOKEN),
-                user: licensee,
-                expires,
-            },
-        )),
-        Event::Market(market),
-    ]
+    nft_lease_events(
+        U256::from(TOKEN),
+        U256::from(1),
+        actor_address(buyer),
+        expires,
+        U256::from(price),
+        U256::from(royalty),
+        renew,
+    )
 }
 
 /// The split address the factory gives `set` with `controller` and salt 0.

@@ -41,7 +41,7 @@ use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMac
 use stylus_ip_tests::suite::abi::{
     ILicenseMarket, IpCollection, LicenseMarket, ShareVault, VaultFactory,
 };
-use stylus_ip_tests::suite::{actor_address, Event, Expect, Sent, Suite};
+use stylus_ip_tests::suite::{actor_address, nft_lease_events, Event, Expect, Sent, Suite};
 use LicenseMarket::LicenseMarketErrors as M;
 use ShareVault::{ShareVaultErrors as E, ShareVaultEvents as Ev};
 use VaultFactory::VaultFactoryErrors as F;
@@ -595,35 +595,15 @@ fn lease(s: &mut Model, buyer: usize, seconds: u64) -> Expect<M> {
     // Royalty and payee share both go to the vault.
     s.vault_eth += price;
     s.deposited += price;
-    let (offer, licensee) = (U256::from(1), actor_address(buyer));
-    let (price, royalty_paid) = (U256::from(price), U256::from(royalty));
-    let market = if renew {
-        LicenseMarket::LicenseMarketEvents::LeaseRenewed(LicenseMarket::LeaseRenewed {
-            offerId: offer,
-            licensee,
-            expires,
-            price,
-            royaltyPaid: royalty_paid,
-        })
-    } else {
-        LicenseMarket::LicenseMarketEvents::LeasePurchased(LicenseMarket::LeasePurchased {
-            offerId: offer,
-            licensee,
-            expires,
-            price,
-            royaltyPaid: royalty_paid,
-        })
-    };
-    Expect::Ok(vec![
-        Event::Collection(IpCollection::IpCollectionEvents::UpdateUser(
-            IpCollection::UpdateUser {
-                tokenId: U256::from(TOKEN),
-                user: licensee,
-                expires,
-            },
-        )),
-        Event::Market(market),
-    ])
+    Expect::Ok(nft_lease_events(
+        U256::from(TOKEN),
+        U256::from(1),
+        actor_address(buyer),
+        expires,
+        U256::from(price),
+        U256::from(royalty),
+        renew,
+    ))
 }
 
 /// The vault actor `CREATOR` gets with salt 0.
