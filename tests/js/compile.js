@@ -1,5 +1,5 @@
-// Compiles the attacker contracts (tests/sol/*.sol) with solc-js for the
-// end-to-end attacker scenarios (tests/tests/attackers.rs).
+// Compiles the test contracts (tests/sol/*.sol: attackers, a test ERC-20)
+// with solc-js for the end-to-end tests (`stylus_ip_tests::sol`).
 // Usage: node tests/js/compile.js   (NODE_PATH = node_modules with `solc`).
 // Prints one line per contract: `<Name> <creation bytecode hex>`.
 'use strict';

@@ -9,6 +9,7 @@
 //! `abi/` fails here.
 
 pub mod rpc;
+pub mod sol;
 pub mod suite;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -55,6 +56,25 @@ pub struct Harness {
     pub admin: Address,
     /// Funded actors (not including `admin`).
     pub actors: Vec<Address>,
+}
+
+/// Stack of the threads that drive the devnode in tests: activation and
+/// nested Stylus frames recurse deeply in debug builds.
+pub const BIG_STACK: usize = 256 << 20;
+
+/// Runs `f` on a thread named `name` with a [`BIG_STACK`]-byte stack and
+/// returns its result, re-raising its panic.
+///
+/// # Panics
+/// When the thread cannot be spawned, or `f` panics.
+pub fn big_stack<T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(BIG_STACK)
+        .spawn(f)
+        .expect("spawning a big-stack thread")
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// Path of a contract's built WASM.

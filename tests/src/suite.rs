@@ -301,9 +301,6 @@ impl<E: SolInterface + PartialEq + std::fmt::Debug> Expect<E> {
     }
 }
 
-/// Stack of the deployment thread.
-const DEPLOY_STACK: usize = 256 * 1024 * 1024;
-
 /// Address of funded actor `i`: the address of its key
 /// ([`crate::rpc::actor_signer`], the same on every backend).
 #[must_use]
@@ -400,13 +397,7 @@ impl Suite {
     /// When a WASM is missing (run `cargo ip build`) or a step fails.
     #[must_use]
     pub fn deploy() -> Self {
-        std::thread::Builder::new()
-            .name("suite-deploy".into())
-            .stack_size(DEPLOY_STACK)
-            .spawn(Self::deploy_here)
-            .expect("spawning the deployment thread")
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+        crate::big_stack("suite-deploy", Self::deploy_here)
     }
 
     fn deploy_here() -> Self {

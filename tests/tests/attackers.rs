@@ -22,15 +22,11 @@
 
 mod bad_input_world;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
-
-use alloy_primitives::{aliases::U96, hex, Address, Bytes, B256, U256};
+use alloy_primitives::{aliases::U96, Address, Bytes, B256, U256};
 use alloy_sol_types::{sol, SolCall};
 use bad_input_world::*;
-use stylus_ip_tests::{Revert, ETH};
+use stylus_ip_tests::sol::bytecode;
+use stylus_ip_tests::{big_stack, Revert, ETH};
 
 use LicenseMarket::LicenseMarketErrors as MarketE;
 use ShareVault::ShareVaultErrors as VaultE;
@@ -77,74 +73,6 @@ enum FakeRoyalty {
     Short = 1,
     DirtyAddress = 2,
     Reverts = 3,
-}
-
-/// The solc-js version (the one `cargo ip abi` uses).
-const SOLC_VERSION: &str = "0.8.37";
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Installs solc-js into `target/npm` unless it is there; returns its
-/// `node_modules`.
-fn ensure_solc(root: &Path) -> PathBuf {
-    let prefix = root.join("target/npm");
-    let modules = prefix.join("node_modules");
-    let installed = std::fs::read_to_string(modules.join("solc/package.json"))
-        .is_ok_and(|p| p.contains(&format!("\"version\": \"{SOLC_VERSION}\"")));
-    if !installed {
-        std::fs::create_dir_all(&prefix).expect("creating target/npm");
-        let status = Command::new("npm")
-            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&prefix)
-            .arg(format!("solc@{SOLC_VERSION}"))
-            .status()
-            .expect("running npm (install Node.js and npm)");
-        assert!(status.success(), "npm install solc@{SOLC_VERSION} failed");
-    }
-    modules
-}
-
-/// Creation bytecode of every contract in `tests/sol`, compiled once per
-/// process.
-fn bytecode(name: &str) -> Vec<u8> {
-    static COMPILED: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
-    let compiled = COMPILED.get_or_init(|| {
-        let root = repo_root();
-        let modules = ensure_solc(&root);
-        let out = Command::new("node")
-            .arg(root.join("tests/js/compile.js"))
-            .env("NODE_PATH", modules)
-            .output()
-            .expect("running node");
-        assert!(
-            out.status.success(),
-            "solc-js failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
-            .lines()
-            .filter_map(|l| l.split_once(' '))
-            .map(|(n, code)| (n.to_string(), hex::decode(code).expect("hex bytecode")))
-            .collect()
-    });
-    compiled
-        .get(name)
-        .unwrap_or_else(|| panic!("{name} not compiled"))
-        .clone()
-}
-
-/// Runs `f` on a thread with a large stack (the devnode's debug build
-/// recurses deeply in nested Stylus frames).
-fn big_stack(f: fn()) {
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(f)
-        .expect("spawning the scenario")
-        .join()
-        .unwrap_or_else(|e| std::panic::resume_unwind(e));
 }
 
 /// A world with attacker tooling.
@@ -367,7 +295,7 @@ fn guard_refusal() -> Bytes {
 /// its own withdrawal) gets exactly its share of each sale, once.
 #[test]
 fn market_payee_reentering_withdraw_gains_nothing() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let (bob, carol, market, royalty) = (l.bob, l.carol, l.market, l.royalty);
@@ -430,7 +358,7 @@ fn market_payee_reentering_withdraw_gains_nothing() {
 /// lease and exactly its change (pushed or credited).
 #[test]
 fn market_refund_reentering_buy_lease_gains_nothing() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let (alice, market) = (l.alice, l.market);
@@ -486,7 +414,7 @@ fn market_refund_reentering_buy_lease_gains_nothing() {
 /// once it accepts.
 #[test]
 fn market_reverting_payee_is_credited_and_withdraws_later() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let (bob, market, royalty) = (l.bob, l.market, l.royalty);
@@ -524,7 +452,7 @@ fn market_reverting_payee_is_credited_and_withdraws_later() {
 /// withdraw later.
 #[test]
 fn market_gas_burning_payee_and_royalty_receiver_are_credited() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let payee = l.attacker();
         let receiver = l.attacker();
@@ -582,7 +510,7 @@ fn market_gas_burning_payee_and_royalty_receiver_are_credited() {
 /// credited to it.
 #[test]
 fn market_refund_to_reverting_buyer_is_credited() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let (alice, market) = (l.alice, l.market);
@@ -614,7 +542,7 @@ fn market_refund_to_reverting_buyer_is_credited() {
 /// and the vault stays solvent.
 #[test]
 fn vault_claim_reentry_gains_nothing() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let (alice, bob, carol, dave, vault) = (l.alice, l.bob, l.carol, l.dave, l.vault);
@@ -675,7 +603,7 @@ fn vault_claim_reentry_gains_nothing() {
 /// nobody.
 #[test]
 fn vault_holder_refusing_eth_keeps_its_claim() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let (alice, bob, dave, vault) = (l.alice, l.bob, l.dave, l.vault);
@@ -716,7 +644,7 @@ fn vault_holder_refusing_eth_keeps_its_claim() {
 /// the revenue the former holders earned stays theirs.
 #[test]
 fn erc721_hook_reentering_redeem_gains_nothing() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let (alice, dave, nft, vault) = (l.alice, l.dave, l.nft, l.vault);
@@ -762,7 +690,7 @@ fn erc721_hook_reentering_redeem_gains_nothing() {
 /// being minted) is refused; the mint lands once.
 #[test]
 fn erc1155_hook_reentering_editions_gains_nothing() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let (admin, carol, editions) = (l.admin(), l.carol, l.editions);
@@ -818,7 +746,7 @@ fn erc1155_hook_reentering_editions_gains_nothing() {
 /// the former holders.
 #[test]
 fn erc1155_hook_reentering_the_vault_on_redeem_gains_nothing() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let (alice, bob, dave, editions, factory) =
@@ -900,7 +828,7 @@ fn split_withdraw(recipient: Address) -> Split::withdrawCall {
 /// once; alice's share is intact.
 #[test]
 fn split_withdraw_reentry_gains_nothing() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let split = split_with(&mut l, a);
@@ -928,7 +856,7 @@ fn split_withdraw_reentry_gains_nothing() {
 /// its claim, and blocks nobody.
 #[test]
 fn split_gas_burning_recipient_blocks_nobody() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let a = l.attacker();
         let split = split_with(&mut l, a);
@@ -968,7 +896,7 @@ fn split_gas_burning_recipient_blocks_nobody() {
 /// throughout.
 #[test]
 fn fake_collection_on_the_market_drains_nothing() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         // An honest pending credit: a payee that refused a sale's payment.
         let honest = l.attacker();
@@ -1104,7 +1032,7 @@ fn fake_collection_on_the_market_drains_nothing() {
 /// else — the honest vault is untouched.
 #[test]
 fn fake_collection_on_the_vault_factory_takes_nothing() {
-    big_stack(|| {
+    big_stack("attacker", || {
         let mut l = Lab::new();
         let fake = l.fake_collection();
         let (carol, dave, factory, vault) = (l.carol, l.dave, l.vault_factory, l.vault);

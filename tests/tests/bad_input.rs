@@ -30,7 +30,7 @@ use std::fmt::Debug;
 use alloy_primitives::{aliases::U96, Address, Bytes, FixedBytes, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolInterface, SolStruct, SolValue};
 use bad_input_world::*;
-use stylus_ip_tests::ETH;
+use stylus_ip_tests::{big_stack, ETH};
 
 use IpCollection::IpCollectionErrors as CollectionE;
 use IpEditions::IpEditionsErrors as EditionsE;
@@ -191,32 +191,25 @@ fn run(case: &Case) -> Result<(), String> {
 /// Runs every case whose name starts with `prefix` (on a large-stack
 /// thread) and fails naming each failing case.
 fn run_group(prefix: &'static str) {
-    let worker = std::thread::Builder::new()
-        .name(prefix.into())
-        .stack_size(256 << 20)
-        .spawn(move || {
-            let cases: Vec<Case> = catalogue()
-                .into_iter()
-                .filter(|c| c.name.starts_with(prefix))
-                .collect();
-            assert!(!cases.is_empty(), "no case for {prefix}");
-            let mut failures = Vec::new();
-            for c in &cases {
-                match run(c) {
-                    Ok(()) => println!("ok   {}", c.name),
-                    Err(e) => {
-                        println!("FAIL {}: {e}", c.name);
-                        failures.push(format!("{}: {e}", c.name));
-                    }
+    let failures = big_stack(prefix, move || {
+        let cases: Vec<Case> = catalogue()
+            .into_iter()
+            .filter(|c| c.name.starts_with(prefix))
+            .collect();
+        assert!(!cases.is_empty(), "no case for {prefix}");
+        let mut failures = Vec::new();
+        for c in &cases {
+            match run(c) {
+                Ok(()) => println!("ok   {}", c.name),
+                Err(e) => {
+                    println!("FAIL {}: {e}", c.name);
+                    failures.push(format!("{}: {e}", c.name));
                 }
             }
-            println!("{prefix}: {} cases", cases.len());
-            failures
-        })
-        .expect("spawning the case runner");
-    let failures = worker
-        .join()
-        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+        println!("{prefix}: {} cases", cases.len());
+        failures
+    });
     assert!(
         failures.is_empty(),
         "{} failing case(s):\n{}",
@@ -2858,33 +2851,27 @@ group_tests! {
 /// `MINTER_ROLE`).
 #[test]
 fn provenance_of_an_edition_can_be_recorded_by_its_minter() {
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(|| {
-            let mut w = World::get();
-            let (admin, alice, editions, provenance) =
-                (w.admin(), w.alice, w.editions, w.provenance);
-            let grant = IpEditions::grantRoleCall {
-                role: MINTER_ROLE,
-                account: alice,
-            };
-            w.ok(admin, editions, &grant);
-            let record = record_call(editions, u(1), vec![]);
-            if let Err(e) = w.h.send(alice, provenance, &record, U256::ZERO) {
-                panic!(
-                    "a MINTER_ROLE holder of the editions cannot record: {:?}",
-                    e.decode::<ProvenanceE>()
-                );
-            }
-            let has = ProvenanceRegistry::hasProvenanceCall {
-                collection: editions,
-                id: u(1),
-            };
-            assert!(w.view(provenance, &has));
-        })
-        .expect("spawning")
-        .join()
-        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+    big_stack("regression", || {
+        let mut w = World::get();
+        let (admin, alice, editions, provenance) = (w.admin(), w.alice, w.editions, w.provenance);
+        let grant = IpEditions::grantRoleCall {
+            role: MINTER_ROLE,
+            account: alice,
+        };
+        w.ok(admin, editions, &grant);
+        let record = record_call(editions, u(1), vec![]);
+        if let Err(e) = w.h.send(alice, provenance, &record, U256::ZERO) {
+            panic!(
+                "a MINTER_ROLE holder of the editions cannot record: {:?}",
+                e.decode::<ProvenanceE>()
+            );
+        }
+        let has = ProvenanceRegistry::hasProvenanceCall {
+            collection: editions,
+            id: u(1),
+        };
+        assert!(w.view(provenance, &has));
+    });
 }
 
 /// Regression (found while writing the catalogue): the market accepted
@@ -2900,114 +2887,109 @@ fn provenance_of_an_edition_can_be_recorded_by_its_minter() {
 /// active licence succeeds with the lessor's frozen balance unchanged.
 #[test]
 fn erc1155_offer_sells_every_licence_it_advertises() {
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(|| {
-            let mut w = World::get();
-            let (admin, alice, editions, market) = (w.admin(), w.alice, w.editions, w.market);
-            let create_id = IpEditions::createIdCall {
-                maxSupply: U256::ZERO,
-                uri: String::new(),
-                royaltyReceiver: Address::ZERO,
-                royaltyBps: U96::ZERO,
-            };
-            let id = w.ok(admin, editions, &create_id);
-            assert_eq!(id, u(2));
-            w.ok(admin, editions, &editions_mint(alice, 2, u(16)));
-            let frozen = |w: &mut World| {
-                w.view(
-                    editions,
-                    &IpEditions::frozenBalanceOfCall {
-                        account: alice,
-                        tokenId: id,
-                    },
+    big_stack("regression", || {
+        let mut w = World::get();
+        let (admin, alice, editions, market) = (w.admin(), w.alice, w.editions, w.market);
+        let create_id = IpEditions::createIdCall {
+            maxSupply: U256::ZERO,
+            uri: String::new(),
+            royaltyReceiver: Address::ZERO,
+            royaltyBps: U96::ZERO,
+        };
+        let id = w.ok(admin, editions, &create_id);
+        assert_eq!(id, u(2));
+        w.ok(admin, editions, &editions_mint(alice, 2, u(16)));
+        let frozen = |w: &mut World| {
+            w.view(
+                editions,
+                &IpEditions::frozenBalanceOfCall {
+                    account: alice,
+                    tokenId: id,
+                },
+            )
+        };
+
+        // 17 licensees: more than the editions can ever record.
+        let too_many = create_offer(editions, 2, 1, terms(alice, 17));
+        match w.h.send(alice, market, &too_many, U256::ZERO) {
+            Ok(_) => panic!("a 17-licensee unit offer was accepted"),
+            Err(e) => assert_eq!(
+                e.decode::<MarketE>(),
+                MarketE::LicenseMarketInvalidMaxLicensees(
+                    LicenseMarket::LicenseMarketInvalidMaxLicensees { maxLicensees: 17 }
                 )
-            };
+            ),
+        }
 
-            // 17 licensees: more than the editions can ever record.
-            let too_many = create_offer(editions, 2, 1, terms(alice, 17));
-            match w.h.send(alice, market, &too_many, U256::ZERO) {
-                Ok(_) => panic!("a 17-licensee unit offer was accepted"),
-                Err(e) => assert_eq!(
-                    e.decode::<MarketE>(),
-                    MarketE::LicenseMarketInvalidMaxLicensees(
-                        LicenseMarket::LicenseMarketInvalidMaxLicensees { maxLicensees: 17 }
-                    )
-                ),
-            }
-
-            // 16 licensees of one unit each: all 16 sell.
-            let offer = w.ok(
-                alice,
-                market,
-                &create_offer(editions, 2, 1, terms(alice, 16)),
-            );
-            let buyers: Vec<Address> = (0..16u64)
-                .map(|i| Address::from_word(B256::from(U256::from(0xb000 + i))))
-                .collect();
-            for (i, &buyer) in buyers.iter().enumerate() {
-                w.h.node.fund(buyer, u(ETH as u64));
-                let call = LicenseMarket::buyLeaseCall {
-                    offerId: offer,
-                    duration: 3600,
-                    maxPrice: U256::MAX,
-                };
-                if let Err(e) = w.h.send(buyer, market, &call, price(3600)) {
-                    panic!(
-                        "licence {} of 16 refused: {:?}",
-                        i + 1,
-                        e.decode::<MarketE>()
-                    );
-                }
-            }
-            assert_eq!(frozen(&mut w), u(16), "every unit is leased");
-            let lease = |w: &mut World, who: Address| {
-                w.view(
-                    market,
-                    &LicenseMarket::leaseOfCall {
-                        offerId: offer,
-                        licensee: who,
-                    },
-                )
-            };
-            let first = lease(&mut w, buyers[0]);
-            assert_eq!(first._0, START + 3600);
-
-            // Renewing with no free unit left: the record is extended.
-            let renew = LicenseMarket::renewLeaseCall {
+        // 16 licensees of one unit each: all 16 sell.
+        let offer = w.ok(
+            alice,
+            market,
+            &create_offer(editions, 2, 1, terms(alice, 16)),
+        );
+        let buyers: Vec<Address> = (0..16u64)
+            .map(|i| Address::from_word(B256::from(U256::from(0xb000 + i))))
+            .collect();
+        for (i, &buyer) in buyers.iter().enumerate() {
+            w.h.node.fund(buyer, u(ETH as u64));
+            let call = LicenseMarket::buyLeaseCall {
                 offerId: offer,
-                duration: 7200,
+                duration: 3600,
                 maxPrice: U256::MAX,
             };
-            if let Err(e) = w.h.send(buyers[0], market, &renew, price(7200)) {
-                panic!("renewal refused: {:?}", e.decode::<MarketE>());
+            if let Err(e) = w.h.send(buyer, market, &call, price(3600)) {
+                panic!(
+                    "licence {} of 16 refused: {:?}",
+                    i + 1,
+                    e.decode::<MarketE>()
+                );
             }
-            let renewed = lease(&mut w, buyers[0]);
-            assert_eq!(renewed._0, START + 3600 + 7200);
-            assert_eq!(renewed._2, first._2, "the same record");
-            let record = w.view(
-                editions,
-                &IpEditions::userRecordOfCall { recordId: first._2 },
-            );
-            assert_eq!(record.expiry, START + 3600 + 7200);
-            assert_eq!(record.amount, 1);
-            assert_eq!(frozen(&mut w), u(16), "frozen once, not twice");
-
-            // Past the first expiry: the others lapse, the renewed one runs.
-            w.h.node.warp(3601);
-            assert_eq!(frozen(&mut w), u(1));
-            let licensed = w.view(
+        }
+        assert_eq!(frozen(&mut w), u(16), "every unit is leased");
+        let lease = |w: &mut World, who: Address| {
+            w.view(
                 market,
-                &LicenseMarket::isLicensedCall {
-                    collection: editions,
-                    tokenId: id,
-                    account: buyers[0],
+                &LicenseMarket::leaseOfCall {
+                    offerId: offer,
+                    licensee: who,
                 },
-            );
-            assert!(licensed._0);
-            assert_eq!(licensed._1, START + 3600 + 7200);
-        })
-        .expect("spawning")
-        .join()
-        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            )
+        };
+        let first = lease(&mut w, buyers[0]);
+        assert_eq!(first._0, START + 3600);
+
+        // Renewing with no free unit left: the record is extended.
+        let renew = LicenseMarket::renewLeaseCall {
+            offerId: offer,
+            duration: 7200,
+            maxPrice: U256::MAX,
+        };
+        if let Err(e) = w.h.send(buyers[0], market, &renew, price(7200)) {
+            panic!("renewal refused: {:?}", e.decode::<MarketE>());
+        }
+        let renewed = lease(&mut w, buyers[0]);
+        assert_eq!(renewed._0, START + 3600 + 7200);
+        assert_eq!(renewed._2, first._2, "the same record");
+        let record = w.view(
+            editions,
+            &IpEditions::userRecordOfCall { recordId: first._2 },
+        );
+        assert_eq!(record.expiry, START + 3600 + 7200);
+        assert_eq!(record.amount, 1);
+        assert_eq!(frozen(&mut w), u(16), "frozen once, not twice");
+
+        // Past the first expiry: the others lapse, the renewed one runs.
+        w.h.node.warp(3601);
+        assert_eq!(frozen(&mut w), u(1));
+        let licensed = w.view(
+            market,
+            &LicenseMarket::isLicensedCall {
+                collection: editions,
+                tokenId: id,
+                account: buyers[0],
+            },
+        );
+        assert!(licensed._0);
+        assert_eq!(licensed._1, START + 3600 + 7200);
+    });
 }

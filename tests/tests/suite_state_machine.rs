@@ -47,25 +47,17 @@ fn config() -> Config {
     }
 }
 
-/// Stack of the threads the machines run on: a transaction runs nested
-/// Stylus frames, and the devnode's debug build needs more than the test
-/// harness's 2 MiB per thread.
-const STACK: usize = 256 * 1024 * 1024;
-
 /// Runs `machine` (a `prop_state_machine!` function) on a thread with a
-/// [`STACK`]-byte stack, re-raising its panic; skips it, with a notice, on a
+/// [`stylus_ip_tests::BIG_STACK`]-byte stack (a transaction runs nested
+/// Stylus frames, and the devnode's debug build needs more than the test
+/// harness's 2 MiB per thread), re-raising its panic; skips it, with a notice, on a
 /// JSON-RPC node that cannot isolate cases or pin block times.
 fn on_big_stack(machine: fn()) {
     if let Some(why) = Suite::unusable(&Backend::from_env()) {
         eprintln!("NOTICE: state machine skipped: {why}");
         return;
     }
-    std::thread::Builder::new()
-        .stack_size(STACK)
-        .spawn(machine)
-        .expect("spawning the machine's thread")
-        .join()
-        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+    stylus_ip_tests::big_stack("state machine", machine);
 }
 
 /// The backends agree on what a model sees: a transfer moves exactly its

@@ -100,15 +100,7 @@ impl World {
         static BASE: OnceLock<std::sync::Mutex<World>> = OnceLock::new();
         BASE.get_or_init(|| {
             // Activation recurses deeply in debug builds: a large stack.
-            let build = std::thread::Builder::new()
-                .stack_size(256 << 20)
-                .spawn(Self::build)
-                .expect("spawning the world builder");
-            std::sync::Mutex::new(
-                build
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            )
+            std::sync::Mutex::new(stylus_ip_tests::big_stack("world builder", Self::build))
         })
         .lock()
         .expect("base world")
