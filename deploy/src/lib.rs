@@ -16,6 +16,8 @@
 //!   lapse) through the exported ABIs ([`bindings`]).
 //! * [`provenance`]: `provenance hash|attest`, off-chain records as the registry expects.
 //! * [`stylus`]: ArbWasm, the CREATE2 factory and the StylusDeployer over JSON-RPC.
+//! * [`toolchain`]: pick the WASM compiler (rustup's target, or Debian's
+//!   rustc-web, installed or upgraded with apt after `apt-get update`).
 //! * [`workspace`]: locate the checkout and its contract crates.
 //!
 //! The `stylus-ip` binary (`cargo ip <command>` from the repository root)
@@ -36,4 +38,5 @@ pub mod run;
 pub mod status;
 pub mod stylus;
 pub mod suite;
+pub mod toolchain;
 pub mod workspace;
