@@ -12,7 +12,8 @@ pub const PREFIX_NO_DICT: [u8; 4] = [0xEF, 0xF0, 0x00, 0x00];
 /// The EIP-170 code size limit Arbitrum applies to Stylus code (prefix included).
 pub const MAX_CODE_SIZE: usize = 24_576;
 
-/// Nitro's `MaxWasmSize`: the decompressed WASM may not exceed 128 KiB.
+/// Nitro's `MaxWasmSize` before ArbOS 60: the decompressed WASM may not exceed
+/// 128 KiB (256 KiB from ArbOS 60, [`crate::rules::max_wasm_size`]).
 pub const MAX_WASM_SIZE: usize = 128 * 1024;
 
 /// Errors from parsing or decompressing Stylus code.

@@ -14,10 +14,34 @@ use wasmparser::{
 
 use crate::format::MAX_WASM_SIZE;
 
+/// The ArbOS version the rules default to: 61, live on Arbitrum One and Nova
+/// since 2026-08-20 (the devnode boots at it too).
+pub const DEFAULT_ARBOS_VERSION: u64 = 61;
+
+/// The first ArbOS version that rejects multi-value WASM at activation
+/// (functions with several results, or `block`/`loop`/`if` with a function
+/// type).
+pub const ARBOS_VERSION_NO_MULTI_VALUE: u64 = 60;
+
+/// `MaxWasmSize` from ArbOS 60 on: the decompressed WASM may reach 256 KiB.
+pub const MAX_WASM_SIZE_ARBOS_60: usize = 256 * 1024;
+
+/// Nitro's `MaxWasmSize` at `arbos_version`: 128 KiB before ArbOS 60,
+/// 256 KiB from it.
+#[must_use]
+pub const fn max_wasm_size(arbos_version: u64) -> usize {
+    if arbos_version >= 60 {
+        MAX_WASM_SIZE_ARBOS_60
+    } else {
+        MAX_WASM_SIZE
+    }
+}
+
 /// Chain parameters the rules depend on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Params {
-    /// ArbOS version (multi-value is rejected from ArbOS 60 on).
+    /// ArbOS version (multi-value is rejected from ArbOS 60 on; 0 is Nitro's
+    /// recompilation of an already active program, which accepts it).
     pub arbos_version: u64,
     /// Maximum memory pages (`PageLimit`, 128 by default).
     pub page_limit: u32,
@@ -31,13 +55,20 @@ pub struct Params {
 }
 
 impl Params {
-    /// Nitro's defaults on the dev chain (ArbOS 51), activation semantics.
+    /// Nitro's defaults at [`DEFAULT_ARBOS_VERSION`] (61), activation semantics.
     #[must_use]
     pub const fn activation() -> Self {
+        Self::for_arbos(DEFAULT_ARBOS_VERSION)
+    }
+
+    /// Nitro's activation rules at `arbos_version`: page limit 128, no debug
+    /// imports, `MaxWasmSize` per [`max_wasm_size`].
+    #[must_use]
+    pub const fn for_arbos(arbos_version: u64) -> Self {
         Self {
-            arbos_version: 51,
+            arbos_version,
             page_limit: 128,
-            max_wasm_size: MAX_WASM_SIZE,
+            max_wasm_size: max_wasm_size(arbos_version),
             debug: false,
             reject_floats: false,
         }
@@ -76,6 +107,20 @@ pub enum ValidationError {
         "rule wasm-features: invalid under Nitro's feature set at offset {offset:#x}: {message}"
     )]
     Invalid {
+        /// Byte offset of the problem.
+        offset: usize,
+        /// wasmparser's message.
+        message: String,
+    },
+    /// Multi-value WASM at ArbOS 60 or later: a function type with more than
+    /// one result, or a `block`/`loop`/`if` typed by a function type. The
+    /// message is wasmparser's, as Nitro reports it ("failed to validate
+    /// user: ...").
+    #[error(
+        "rule no-multi-value: failed to validate user: {message} (at offset {offset:#x}); \
+         multi-value WASM is rejected from ArbOS 60 on"
+    )]
+    MultiValue {
         /// Byte offset of the problem.
         offset: usize,
         /// wasmparser's message.
@@ -286,7 +331,7 @@ pub fn nitro_features(arbos_version: u64) -> WasmFeatures {
         | WasmFeatures::SIGN_EXTENSION
         | WasmFeatures::BULK_MEMORY
         | WasmFeatures::FLOATS;
-    if arbos_version < 60 {
+    if arbos_version < ARBOS_VERSION_NO_MULTI_VALUE {
         f |= WasmFeatures::MULTI_VALUE;
     }
     f
@@ -386,13 +431,21 @@ pub fn validate(wasm: &[u8], params: &Params) -> Result<ModuleInfo, ValidationEr
             limit: params.max_wasm_size,
         });
     }
-    let mut validator = Validator::new_with_features(nitro_features(params.arbos_version));
-    validator
-        .validate_all(wasm)
-        .map_err(|e| ValidationError::Invalid {
-            offset: e.offset() as usize,
-            message: e.message().to_string(),
-        })?;
+    let features = nitro_features(params.arbos_version);
+    if let Err(e) = Validator::new_with_features(features).validate_all(wasm) {
+        // A module that validates once multi-value is allowed broke only the
+        // multi-value rule.
+        let multi_value = !features.contains(WasmFeatures::MULTI_VALUE)
+            && Validator::new_with_features(features | WasmFeatures::MULTI_VALUE)
+                .validate_all(wasm)
+                .is_ok();
+        let (offset, message) = (e.offset() as usize, e.message().to_string());
+        return Err(if multi_value {
+            ValidationError::MultiValue { offset, message }
+        } else {
+            ValidationError::Invalid { offset, message }
+        });
+    }
 
     let mut info = ModuleInfo {
         wasm_len: wasm.len(),

@@ -218,9 +218,24 @@ fn oversized_module_rejected() {
         wasm.push(byte | 0x80);
     }
     wasm.extend_from_slice(&section);
+    // too large for MaxWasmSize before ArbOS 60 (128 KiB)...
     assert!(matches!(
-        validate(&wasm, &Params::activation()),
-        Err(ValidationError::TooLarge { .. })
+        validate(&wasm, &Params::for_arbos(51)),
+        Err(ValidationError::TooLarge {
+            limit: 131_072,
+            ..
+        })
+    ));
+    // ...but within ArbOS 60+'s 256 KiB
+    assert!(validate(&wasm, &Params::activation()).is_ok());
+    let mut huge = wasm.clone();
+    huge.resize(256 * 1024 + 1, 0);
+    assert!(matches!(
+        validate(&huge, &Params::activation()),
+        Err(ValidationError::TooLarge {
+            limit: 262_144,
+            ..
+        })
     ));
 }
 
@@ -257,4 +272,55 @@ fn pad_call_indirect(wasm: &[u8]) -> Vec<u8> {
         pos += 2 + size;
     }
     panic!("no code section");
+}
+
+#[test]
+fn multi_value_rejected_from_arbos_60() {
+    use stylus_validate::rules::{max_wasm_size, ARBOS_VERSION_NO_MULTI_VALUE};
+    let two_results = module(&format!(
+        "(func $pair (result i32 i32) i32.const 1 i32.const 2) {}",
+        entry("call $pair drop")
+    ));
+    let block_type = module(&entry(
+        "i32.const 7 (block (param i32) (result i32)) drop i32.const 0",
+    ));
+    for wasm in [&two_results, &block_type] {
+        // ArbOS 59 and Nitro's recompilation path (version 0) accept it
+        for v in [0, ARBOS_VERSION_NO_MULTI_VALUE - 1] {
+            assert!(validate(wasm, &Params::for_arbos(v)).is_ok(), "at {v}");
+        }
+        for v in [60, 61] {
+            let err = validate(wasm, &Params::for_arbos(v)).unwrap_err();
+            assert!(
+                matches!(err, ValidationError::MultiValue { .. }),
+                "at {v}: {err}"
+            );
+        }
+    }
+    // the default (ArbOS 61) rejects it, with wasmparser's words as Nitro reports them
+    let text = validate(&two_results, &Params::activation())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.starts_with(
+            "rule no-multi-value: failed to validate user: func type returns multiple values"
+        ),
+        "{text}"
+    );
+    let text = validate(&block_type, &Params::activation())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("blocks, loops, and ifs may only produce a resulttype"),
+        "{text}"
+    );
+    // other invalid modules keep their own rule
+    let simd = module(&entry("v128.const i64x2 0 0 drop i32.const 0"));
+    assert!(matches!(
+        validate(&simd, &Params::activation()),
+        Err(ValidationError::Invalid { .. })
+    ));
+    assert_eq!(max_wasm_size(59), 128 * 1024);
+    assert_eq!(max_wasm_size(60), 256 * 1024);
+    assert_eq!(Params::activation().max_wasm_size, 256 * 1024);
 }
