@@ -7,6 +7,9 @@
 //! * [`format`]: cargo-stylus' on-chain encoding — custom-section stripping,
 //!   brotli (quality 11, window 22), the `EF F0 00 00` prefix, decompression
 //!   with the 128 KiB cap, and the 43-byte deploy init-code prelude.
+//! * [`fragments`]: ArbOS 60+ fragmented programs — the compressed stream
+//!   split over `EF F0 01` fragment contracts, the `EF F0 02` root naming
+//!   them, and reassembly as activation does it.
 //! * [`rules`]: the WASM feature set, exports, `vm_hooks` import signatures,
 //!   start function, names and count limits, each failure naming its rule.
 //!
@@ -22,10 +25,15 @@
 //! ```
 
 pub mod format;
+pub mod fragments;
 pub mod rules;
 
 pub use format::{
     compress, decompress_program, deploy_init_code, is_stylus_program, program_code,
     strip_custom_sections, FormatError, MAX_CODE_SIZE, MAX_WASM_SIZE, PREFIX_NO_DICT,
+};
+pub use fragments::{
+    FragmentError, Root, Split, FRAGMENTED_MAX_WASM_SIZE, FRAGMENT_PREFIX, MAX_FRAGMENTS,
+    ROOT_PREFIX,
 };
 pub use rules::{validate, ModuleInfo, Params, ValidationError};
