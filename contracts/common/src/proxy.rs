@@ -1,4 +1,6 @@
-//! EVM minimal proxy ("clone") for split wallets and fractional-share vaults.
+//! EVM minimal proxies ("clones"): one for split wallets and
+//! fractional-share vaults, which receive plain ETH cheaply, and a *strict*
+//! one for contracts that must never hold ETH (collections and editions).
 //!
 //! A clone is a 51-byte EVM contract that
 //!
@@ -83,6 +85,20 @@
 //!
 //! The creation code accepts value (no CALLVALUE check): an endowment sent
 //! with CREATE2 simply becomes the clone's balance.
+//!
+//! ## Strict proxy (45 bytes): no receive path
+//!
+//! For contracts not meant to hold ETH (the ERC-721 collection and the
+//! ERC-1155 editions) the 15-gas receive path above would strand any plain
+//! ETH sent to them: nothing can move it out. [`strict_proxy_runtime_code`]
+//! is exactly EIP-1167 (the runtime above without its 6-byte prefix, jump
+//! target back at `0x2b`): *every* call, empty calldata included, is
+//! delegated, so the implementation decides, and a Stylus contract without
+//! `receive`/`fallback` and without `#[payable]` methods refuses any value.
+//!
+//! ```text
+//! 36 3d 3d 37 3d 3d 3d 36 3d 73<I> 5a f4 3d 82 80 3e 90 3d 91 602b 57 fd 5b f3
+//! ```
 
 use alloc::vec::Vec;
 
@@ -228,6 +244,42 @@ pub fn predict_create2_address(
     let mut out = [0u8; 20];
     out.copy_from_slice(&h[12..]);
     out
+}
+
+/// Length of the strict (EIP-1167) proxy runtime code in bytes.
+pub const STRICT_PROXY_RUNTIME_LEN: usize = PROXY_RUNTIME_LEN - STRICT_SKIP;
+
+/// Bytes of the receive-path prefix the strict proxy leaves out.
+const STRICT_SKIP: usize = 6;
+
+/// Index in [`RUNTIME_TAIL`] of the `PUSH1` operand (the success jump
+/// target), which moves back by [`STRICT_SKIP`] in the strict proxy.
+const TAIL_JUMP_OPERAND: usize = 10;
+
+/// The strict proxy runtime as a fixed-size array: exactly EIP-1167, which
+/// delegates every call (empty calldata and plain ETH included) to
+/// `implementation` (see the module docs).
+#[must_use]
+pub const fn strict_proxy_runtime_array(
+    implementation: [u8; 20],
+) -> [u8; STRICT_PROXY_RUNTIME_LEN] {
+    let full = proxy_runtime_array(implementation);
+    let mut out = [0u8; STRICT_PROXY_RUNTIME_LEN];
+    let mut i = 0;
+    while i < STRICT_PROXY_RUNTIME_LEN {
+        out[i] = full[STRICT_SKIP + i];
+        i += 1;
+    }
+    let operand = PROXY_IMPL_OFFSET + 20 + TAIL_JUMP_OPERAND - STRICT_SKIP;
+    out[operand] = RUNTIME_TAIL[TAIL_JUMP_OPERAND] - STRICT_SKIP as u8;
+    out
+}
+
+/// Runtime bytecode of a strict minimal proxy delegating to `implementation`
+/// (EIP-1167, no receive path): for clones of contracts that must refuse ETH.
+#[must_use]
+pub fn strict_proxy_runtime_code(implementation: [u8; 20]) -> Vec<u8> {
+    strict_proxy_runtime_array(implementation).to_vec()
 }
 
 /// If `code` is exactly a proxy runtime produced by [`proxy_runtime_code`],
@@ -733,6 +785,63 @@ mod tests {
         let mut bad = code;
         bad[0] = 0x5f;
         assert_eq!(proxy_implementation(&bad), None);
+    }
+
+    #[test]
+    fn strict_runtime_is_exactly_eip1167() {
+        let code = strict_proxy_runtime_code(IMPL);
+        assert_eq!(code.len(), STRICT_PROXY_RUNTIME_LEN);
+        assert_eq!(STRICT_PROXY_RUNTIME_LEN, 45);
+        assert_eq!(
+            hex(&code),
+            std::format!(
+                "363d3d373d3d3d363d73{}5af43d82803e903d91602b57fd5bf3",
+                hex(&IMPL)
+            )
+        );
+        // Its only JUMPI lands on its only JUMPDEST.
+        let ops = disasm(&code);
+        let jumpdests: Vec<usize> = ops
+            .iter()
+            .filter(|(_, op, _)| *op == 0x5b)
+            .map(|(pc, _, _)| *pc)
+            .collect();
+        assert_eq!(jumpdests, vec![0x2b]);
+        assert!(!ops.iter().any(|(_, op, _)| *op == 0x00), "no STOP path");
+        assert_eq!(proxy_implementation(&code), None);
+    }
+
+    #[test]
+    fn strict_proxy_delegates_plain_eth_to_the_implementation() {
+        // Empty calldata reaches the implementation, whose refusal bubbles.
+        let code = strict_proxy_runtime_code(IMPL);
+        let t = run(
+            &code,
+            &[],
+            100_000,
+            &Callee {
+                success: false,
+                output: vec![],
+            },
+        );
+        assert_eq!(t.outcome, Outcome::Revert(vec![]));
+        let (_, target, input) = t.call.expect("plain ETH must reach the implementation");
+        assert_eq!(target, IMPL);
+        assert!(input.is_empty());
+        // Calls with calldata behave as in the receiving proxy.
+        let calldata: Vec<u8> = (0..40u8).collect();
+        let output = vec![7u8; 33];
+        let t = run(
+            &code,
+            &calldata,
+            1_000_000,
+            &Callee {
+                success: true,
+                output: output.clone(),
+            },
+        );
+        assert_eq!(t.outcome, Outcome::Return(output));
+        assert_eq!(t.call.expect("delegatecall made").2, calldata);
     }
 
     #[test]
