@@ -10,7 +10,11 @@
 //! * ERC-4907 timed users, plus *lease operators*: accounts an owner approves
 //!   for leases only. A user set by a lease operator is a locked (paid) lease
 //!   that survives transfers and cannot be replaced or shortened before it
-//!   expires; the pure rules live in [`logic`].
+//!   expires, and ends within 5 × 365 days of being set or renewed. Every
+//!   other user, including any the owner sets (even as its own lease
+//!   operator), is cleared by a transfer, as in the ERC-4907 reference: a
+//!   new owner holds full use rights except for bounded paid leases. The
+//!   pure rules live in [`logic`].
 //! * ERC-4906 metadata updates by metadata updaters; two-step ownership,
 //!   minters, pause of mints and transfers.
 //! * Deployable directly (`#[constructor]`) or as a clone/proxy of one
@@ -75,7 +79,7 @@ use alloy_primitives::{
     fixed_bytes, Address, B256, U256,
 };
 use alloy_sol_types::{SolError, SolEvent};
-use logic::{Lease, LeaseError, Royalty, Setter, FEE_DENOMINATOR};
+use logic::{Lease, LeaseError, Royalty, FEE_DENOMINATOR};
 use openzeppelin_stylus::token::erc721::{self, Erc721, IErc721, RECEIVER_FN_SELECTOR};
 use stylus_sdk::{
     abi::Bytes,
@@ -133,6 +137,8 @@ stylus_ip_common::sol_decls! {
     error UserExpiryInPast(uint64 expires, uint64 timestamp);
     /// `tokenId` carries a locked lease to `user` until `expires`.
     error LeaseLocked(uint256 tokenId, address user, uint64 expires);
+    /// A lock's `expires` is past `maxExpires` (now + 5 × 365 days).
+    error LockExpiryTooFar(uint64 expires, uint64 maxExpires);
     /// A counter or amount does not fit 256 bits.
     error ArithmeticOverflow();
 
@@ -369,6 +375,8 @@ errors! {
     ExpiryInPast(UserExpiryInPast { expires, timestamp }),
     /// See [`LeaseLocked`].
     LeaseLocked(LeaseLocked { tokenId, user, expires }),
+    /// See [`LockExpiryTooFar`].
+    LockExpiryTooFar(LockExpiryTooFar { expires, maxExpires }),
     /// See [`ArithmeticOverflow`].
     Overflow(ArithmeticOverflow {}),
 }
@@ -799,26 +807,32 @@ impl IpCollection {
 
     /// Sets `token_id`'s user until `expires` (inclusive; `user` zero
     /// clears). Caller: owner, approved, operator, or a lease operator of
-    /// the owner; a lease operator's user is a locked lease. While a locked
-    /// lease is in force only its renewal by a lease operator (same user,
-    /// `expires` not earlier) is accepted.
+    /// the owner; a lease operator's user is a locked lease, which must end
+    /// within 5 × 365 days ([`logic::MAX_LOCK_DURATION`]). The owner itself
+    /// only ever sets unlocked users, even as its own lease operator, so a
+    /// sale clears whatever it set. While a locked lease is in force only
+    /// its renewal by a lease operator (same user, `expires` not earlier) is
+    /// accepted.
     ///
     /// # Errors
     /// * [`Error::NonexistentToken`]; [`Error::InsufficientApproval`] for
     ///   any other caller.
     /// * [`Error::ExpiryInPast`] if `user` is set and `expires` < now.
     /// * [`Error::LeaseLocked`] as above.
+    /// * [`Error::LockExpiryTooFar`] if a lock's `expires` is later than
+    ///   now + 5 × 365 days.
     ///
     /// # Events
     /// `UpdateUser(token_id, user, expires)` (`(0, 0)` when clearing).
     pub fn set_user(&mut self, token_id: U256, user: Address, expires: u64) -> Result<(), Error> {
         let owner = self.erc721._require_owned(token_id)?;
         let sender = sender();
-        let setter = if self.lease_operators.get(owner).get(sender) {
-            Setter::LeaseOperator
-        } else if self.erc721._is_authorized(owner, sender, token_id) {
-            Setter::Holder
-        } else {
+        let Some(setter) = logic::setter_of(
+            sender,
+            owner,
+            self.lease_operators.get(owner).get(sender),
+            self.erc721._is_authorized(owner, sender, token_id),
+        ) else {
             return Err(ERC721InsufficientApproval {
                 operator: sender,
                 tokenId: token_id,
@@ -836,6 +850,11 @@ impl IpCollection {
             LeaseError::ExpiryInPast => UserExpiryInPast {
                 expires,
                 timestamp: now,
+            }
+            .into(),
+            LeaseError::TooFar => LockExpiryTooFar {
+                expires,
+                maxExpires: logic::max_lock_expiry(now),
             }
             .into(),
         })?;

@@ -9,6 +9,18 @@ use alloy_primitives::{Address, B256, U256};
 /// Denominator of every royalty fraction: royalties are in basis points.
 pub const FEE_DENOMINATOR: u64 = 10_000;
 
+/// Longest a locked lease may reach past the time it is set or renewed:
+/// 5 × 365 days, the bound the licence market puts on its offers. A lock
+/// binds the token's next owners, so it must end within a known horizon.
+pub const MAX_LOCK_DURATION: u64 = 5 * 365 * 86_400;
+
+/// The latest expiry a lock set at `now` may have (saturating at
+/// `u64::MAX`).
+#[must_use]
+pub const fn max_lock_expiry(now: u64) -> u64 {
+    now.saturating_add(MAX_LOCK_DURATION)
+}
+
 /// A token's ERC-4907 user record, as stored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Lease {
@@ -104,6 +116,28 @@ pub enum Setter {
     LeaseOperator,
 }
 
+/// How `caller` may set the user of a token owned by `owner`, given whether
+/// it is a lease operator of `owner` and whether it is ERC-721-authorised
+/// (owner, approved or operator). The owner itself always sets unlocked
+/// users, even if it approved itself as lease operator: a lock it could set
+/// on its own token would survive its sale and bind the buyer (ip-editions
+/// likewise makes an owner's records unlocked). `None`: no right at all.
+#[must_use]
+pub fn setter_of(
+    caller: Address,
+    owner: Address,
+    lease_operator: bool,
+    authorised: bool,
+) -> Option<Setter> {
+    if lease_operator && caller != owner {
+        Some(Setter::LeaseOperator)
+    } else if authorised || caller == owner {
+        Some(Setter::Holder)
+    } else {
+        None
+    }
+}
+
 /// Why a `setUser` is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LeaseError {
@@ -111,6 +145,8 @@ pub enum LeaseError {
     ExpiryInPast,
     /// A locked lease is in force and the request is not a renewal of it.
     Locked,
+    /// A lock's `expires` is later than [`max_lock_expiry`]`(now)`.
+    TooFar,
 }
 
 /// The record after `setUser(user, expires)` by `setter` at `now`.
@@ -120,11 +156,13 @@ pub enum LeaseError {
 ///   renewal by a lease operator: same user, `expires` not earlier than the
 ///   current one. A locked lease is never replaced, cleared or shortened.
 /// * Otherwise a non-zero user needs `expires >= now`; the new record is
-///   locked iff a lease operator set it.
+///   locked iff a lease operator set it, and a lock (new or renewed) ends
+///   by [`max_lock_expiry`]`(now)`.
 ///
 /// # Errors
 ///
-/// [`LeaseError::Locked`] or [`LeaseError::ExpiryInPast`], as above.
+/// [`LeaseError::Locked`], [`LeaseError::ExpiryInPast`] or
+/// [`LeaseError::TooFar`], as above.
 pub fn set_user(
     current: Lease,
     setter: Setter,
@@ -141,6 +179,9 @@ pub fn set_user(
     }
     if expires < now {
         return Err(LeaseError::ExpiryInPast);
+    }
+    if operator && expires > max_lock_expiry(now) {
+        return Err(LeaseError::TooFar);
     }
     Ok(Lease {
         user,
@@ -382,6 +423,56 @@ mod tests {
     }
 
     #[test]
+    fn l1_owner_never_sets_a_lock_on_its_own_token() {
+        let (owner, op, other) = (addr(0xa), addr(0xc), addr(0xd));
+        // The owner approved itself as lease operator: still a holder.
+        assert_eq!(setter_of(owner, owner, true, true), Some(Setter::Holder));
+        assert_eq!(setter_of(owner, owner, false, true), Some(Setter::Holder));
+        assert_eq!(
+            setter_of(op, owner, true, false),
+            Some(Setter::LeaseOperator)
+        );
+        assert_eq!(
+            setter_of(op, owner, true, true),
+            Some(Setter::LeaseOperator)
+        );
+        assert_eq!(setter_of(other, owner, false, true), Some(Setter::Holder));
+        assert_eq!(setter_of(other, owner, false, false), None);
+        // Its "forever" user is unlocked, so the sale clears it.
+        let l = set_user(Lease::default(), Setter::Holder, addr(1), u64::MAX, 5).unwrap();
+        assert!(!l.locked);
+        assert!(clears_on_transfer(l, owner, other, 6));
+    }
+
+    #[test]
+    fn l1_locks_end_within_five_years() {
+        assert_eq!(MAX_LOCK_DURATION, 157_680_000);
+        let now = 1_000;
+        let max = max_lock_expiry(now);
+        assert_eq!(max, now + 157_680_000);
+        let op = Setter::LeaseOperator;
+        assert!(set_user(Lease::default(), op, addr(1), max, now).is_ok());
+        assert_eq!(
+            set_user(Lease::default(), op, addr(1), max + 1, now),
+            Err(LeaseError::TooFar)
+        );
+        assert_eq!(
+            set_user(Lease::default(), op, addr(1), u64::MAX, now),
+            Err(LeaseError::TooFar)
+        );
+        // A renewal is bounded from the time it is made.
+        let l = set_user(Lease::default(), op, addr(1), max, now).unwrap();
+        assert_eq!(
+            set_user(l, op, addr(1), max + 1, now),
+            Err(LeaseError::TooFar)
+        );
+        assert!(set_user(l, op, addr(1), max + 1, now + 1).is_ok());
+        // Unlocked users are not bounded (a sale clears them).
+        assert!(set_user(Lease::default(), Setter::Holder, addr(1), u64::MAX, now).is_ok());
+        assert_eq!(max_lock_expiry(u64::MAX - 1), u64::MAX);
+    }
+
+    #[test]
     fn transfer_clearing() {
         let (a, b) = (addr(0xa), addr(0xb));
         let unlocked = Lease {
@@ -475,6 +566,10 @@ mod tests {
                         prop_assert!(n.expires >= l.expires);
                         prop_assert!(n.locked);
                     }
+                    Err(LeaseError::TooFar) => {
+                        prop_assert_eq!(s, Setter::LeaseOperator);
+                        prop_assert!(exp > max_lock_expiry(now));
+                    }
                     Err(e) => prop_assert_eq!(e, LeaseError::Locked),
                 }
             }
@@ -495,10 +590,46 @@ mod tests {
                     prop_assert!(!user.is_zero() && exp < now && !l.locked_at(now));
                 }
                 Err(LeaseError::Locked) => prop_assert!(l.locked_at(now)),
+                Err(LeaseError::TooFar) => {
+                    prop_assert!(s == Setter::LeaseOperator && exp > max_lock_expiry(now));
+                }
             }
-            // Not locked in force: the only refusal is a past expiry.
-            if !l.locked_at(now) && (user.is_zero() || exp >= now) {
+            // Not locked in force: the only refusals are a past expiry and
+            // a lock past the horizon.
+            let too_far = s == Setter::LeaseOperator && exp > max_lock_expiry(now);
+            if !l.locked_at(now) && (user.is_zero() || (exp >= now && !too_far)) {
                 prop_assert!(set_user(l, s, user, exp, now).is_ok());
+            }
+        }
+
+        /// L-1, owner self-lock: whatever the owner sets on its own token
+        /// (even approved as its own lease operator) is cleared by a sale,
+        /// and every lock that survives one ends within the horizon.
+        #[test]
+        fn after_a_sale_the_buyer_holds_full_use_rights_except_bounded_locks(
+            l in any_lease(), caller in 1u8..4, self_approved in any::<bool>(),
+            authorised in any::<bool>(), user in 1u8..3, exp in any::<u64>(), now in any::<u64>(),
+        ) {
+            let (owner, buyer) = (addr(0xa), addr(0xb));
+            let caller = if caller == 3 { owner } else { addr(caller) };
+            let Some(setter) = setter_of(caller, owner, self_approved, authorised) else {
+                prop_assert!(caller != owner && !self_approved && !authorised);
+                return Ok(());
+            };
+            if caller == owner {
+                prop_assert_eq!(setter, Setter::Holder);
+            }
+            if let Ok(n) = set_user(l, setter, addr(user), exp, now) {
+                if n.locked {
+                    prop_assert_eq!(setter, Setter::LeaseOperator);
+                    prop_assert!(caller != owner);
+                    prop_assert!(n.expires <= max_lock_expiry(now));
+                }
+                let survives = !clears_on_transfer(n, owner, buyer, now) && !n.user.is_zero();
+                if survives {
+                    prop_assert!(n.locked_at(now));
+                    prop_assert!(n.expires <= max_lock_expiry(now));
+                }
             }
         }
 

@@ -1634,3 +1634,84 @@ fn pause_stops_mints_and_transfers_only(
     c.sender(bob).transfer_from(alice, bob, id).motsu_unwrap();
     assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), bob);
 }
+
+/// L-1, owner self-lock surviving a sale: an owner that approves itself as
+/// lease operator and sets a "forever" user only sets an unlocked user,
+/// which the sale clears, so the buyer can set users again.
+#[motsu::test]
+fn l1_owner_self_lock_is_cleared_by_a_sale(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+    accomplice: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    c.sender(alice)
+        .set_lease_operator(alice, true)
+        .motsu_unwrap();
+    c.sender(alice)
+        .set_user(id, accomplice, u64::MAX)
+        .motsu_unwrap();
+    assert!(!c.sender(bob).lease_locked(id).motsu_unwrap());
+    c.sender(alice).transfer_from(alice, bob, id).motsu_unwrap();
+    c.assert_emitted(&UpdateUser {
+        tokenId: id,
+        user: Address::ZERO,
+        expires: 0,
+    });
+    assert_eq!(c.sender(bob).user_of(id).motsu_unwrap(), Address::ZERO);
+    c.sender(bob).set_user(id, bob, NOW + 10).motsu_unwrap();
+    assert_eq!(c.sender(bob).user_of(id).motsu_unwrap(), bob);
+}
+
+/// L-1: a lock (set by a lease operator) must end within 5 × 365 days of
+/// now, when set and when renewed.
+#[motsu::test]
+fn l1_locks_are_bounded_to_five_years(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    market: Address,
+    user: Address,
+) {
+    deploy(&c, owner);
+    let id = mint_to(&c, owner, alice);
+    c.sender(alice)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    let max = NOW + logic::MAX_LOCK_DURATION;
+    assert_eq!(
+        c.sender(market)
+            .set_user(id, user, u64::MAX)
+            .motsu_unwrap_err(),
+        LockExpiryTooFar {
+            expires: u64::MAX,
+            maxExpires: max
+        }
+        .into()
+    );
+    assert_eq!(
+        c.sender(market)
+            .set_user(id, user, max + 1)
+            .motsu_unwrap_err(),
+        LockExpiryTooFar {
+            expires: max + 1,
+            maxExpires: max
+        }
+        .into()
+    );
+    c.sender(market).set_user(id, user, max).motsu_unwrap();
+    assert!(c.sender(alice).lease_locked(id).motsu_unwrap());
+    assert_eq!(
+        c.sender(market)
+            .set_user(id, user, max + 1)
+            .motsu_unwrap_err(),
+        LockExpiryTooFar {
+            expires: max + 1,
+            maxExpires: max
+        }
+        .into()
+    );
+}
