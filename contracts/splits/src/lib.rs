@@ -18,13 +18,18 @@
 //! The recipients of epoch `e` are stored as a sorted linked list, one
 //! storage slot per recipient (next pointer, allocation and dust flag packed).
 //! `updateSplit` (controller only) writes the new set as epoch `e+1` and
-//! *settles* the listed tokens: every recipient of the old set keeps exactly
-//! what it could claim (credited into its offset), and the rounding dust goes
-//! to the old set's dust recipient. Cost: O(old recipients × listed tokens).
-//! A token that was already in use but not listed keeps following the
-//! allocation set it is in until someone settles it (`settle`,
-//! permissionless) — never lost, never claimable twice. A token the split
-//! has never touched follows the allocation set in force when first touched.
+//! *settles* ETH and the listed tokens: every recipient of the old set keeps
+//! exactly what it could claim (credited into its offset), and the rounding
+//! dust goes to the old set's dust recipient. Cost: O(old recipients ×
+//! (1 + listed tokens)). Every other token keeps following the allocation
+//! set it is in until someone settles it (`settle`, permissionless) — never
+//! lost, never claimable twice. A token the split has never touched follows
+//! the initial set (epoch 0, [`logic::followed_epoch`]): ERC-20 transfers are
+//! invisible to the split, so it cannot know which set such revenue was
+//! earned under, and handing it to the current set would let an update take
+//! un-withdrawn revenue from the old recipients. So an update never lowers
+//! any recipient's claimable amount in any token; the new recipients (or
+//! anyone) `settle` a token to move it into the current set.
 //!
 //! Listing the split's own address as a recipient is pointless but safe:
 //! its withdrawals pay the wallet itself, which counts as new revenue, so
@@ -448,14 +453,9 @@ impl Split {
         self.epoch.get().as_limbs()[0] as u32
     }
 
-    /// Allocation set that `token` follows.
+    /// Allocation set that `token` follows ([`logic::followed_epoch`]).
     fn token_epoch_of(&self, token: Address) -> u32 {
-        let e = self.tokens.getter(token).epoch_plus_one.get().as_limbs()[0] as u32;
-        if e == 0 {
-            self.current_epoch()
-        } else {
-            e - 1
-        }
+        logic::followed_epoch(self.tokens.getter(token).epoch_plus_one.get().as_limbs()[0] as u32)
     }
 
     /// Writes allocation set `epoch` (parameters already validated).
@@ -566,33 +566,18 @@ impl Split {
         let revenue = logic::epoch_revenue(received, base);
         let mut dust = U256::ZERO;
         if !revenue.is_zero() {
-            let mut sum = U256::ZERO;
-            let mut dust_recipient = Address::ZERO;
-            let mut cur = self.epochs.getter(from).head.get();
-            while !cur.is_zero() {
-                let (allocation, is_dust, next) = {
-                    let set = self.entries.getter(from);
-                    let e = set.getter(cur);
-                    (
-                        e.allocation.get().as_limbs()[0] as u32,
-                        e.dust.get(),
-                        e.next.get(),
-                    )
-                };
-                let share = logic::share(revenue, allocation);
-                if !share.is_zero() {
-                    self.credit(token, cur, share)?;
-                    sum = sum.checked_add(share).ok_or_else(overflow)?;
+            let (recipients, allocations, dust_recipient) = self.read_epoch(from);
+            let dust_index = recipients
+                .iter()
+                .position(|r| *r == dust_recipient)
+                .unwrap_or(0);
+            let settlement = logic::settlement(revenue, &allocations, dust_index)?;
+            for (recipient, credit) in recipients.into_iter().zip(settlement.credits) {
+                if !credit.is_zero() {
+                    self.credit(token, recipient, credit)?;
                 }
-                if is_dust {
-                    dust_recipient = cur;
-                }
-                cur = next;
             }
-            dust = logic::dust(revenue, sum)?;
-            if !dust.is_zero() {
-                self.credit(token, dust_recipient, dust)?;
-            }
+            dust = settlement.dust;
             self.tokens.setter(token).base.set(received);
         }
         let to_plus_one = to.checked_add(1).ok_or_else(overflow)?;
@@ -706,12 +691,14 @@ impl Split {
         Ok(())
     }
 
-    /// Replaces the allocation set (controller only). First settles each of
-    /// `settle_tokens` (`address(0)` = ETH) out of the set it follows: every
-    /// recipient keeps exactly what it could claim, and the rounding dust
-    /// goes to that set's dust recipient. Gas: O(old recipients × tokens)
-    /// plus O(new recipients) writes. Tokens not listed keep following their
-    /// current set until settled (see [`Self::settle`]).
+    /// Replaces the allocation set (controller only). First settles ETH and
+    /// each of `settle_tokens` (ERC-20s; `address(0)`, ETH again, is a
+    /// no-op) out of the set it follows: every recipient keeps exactly what
+    /// it could claim, and the rounding dust goes to that set's dust
+    /// recipient. Gas: O(old recipients × (1 + tokens)) plus O(new
+    /// recipients) writes. Every other token — including one the split has
+    /// never touched — keeps following its set until settled (see
+    /// [`Self::settle`]), so no update lowers what any recipient can claim.
     ///
     /// # Errors
     /// [`Error::NotInitialized`], [`Error::Immutable`],
@@ -731,6 +718,7 @@ impl Split {
         self.require_controller()?;
         logic::validate_split(&recipients, &allocations, dust_recipient)?;
         let next = self.current_epoch().checked_add(1).ok_or_else(overflow)?;
+        self.settle_token(Address::ZERO, next)?;
         for token in settle_tokens {
             self.settle_token(token, next)?;
         }
@@ -741,9 +729,9 @@ impl Split {
     }
 
     /// Moves `token` into the current allocation set, crediting what it
-    /// earned under its previous set to that set's recipients
-    /// (permissionless; no-op for a token already current or never
-    /// touched). O(that set's recipients).
+    /// earned under the set it follows (the initial set for a token never
+    /// touched) to that set's recipients (permissionless; no-op for a token
+    /// already current). O(that set's recipients).
     ///
     /// # Errors
     /// [`Error::NotInitialized`], [`Error::BalanceQueryFailed`],
@@ -753,9 +741,6 @@ impl Split {
     /// [`TokenSettled`] if the token moved.
     pub fn settle(&mut self, token: Address) -> Result<(), Error> {
         self.require_initialized()?;
-        if self.tokens.getter(token).epoch_plus_one.get().is_zero() {
-            return Ok(());
-        }
         let current = self.current_epoch();
         self.settle_token(token, current)
     }
@@ -940,7 +925,8 @@ impl Split {
         self.current_epoch()
     }
 
-    /// Allocation set `token` currently follows.
+    /// Allocation set `token` currently follows (0 for a token never
+    /// touched: see [`logic::followed_epoch`]).
     pub fn token_epoch(&self, token: Address) -> u32 {
         self.token_epoch_of(token)
     }

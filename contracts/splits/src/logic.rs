@@ -253,6 +253,55 @@ pub fn dust(revenue: U256, sum_of_shares: U256) -> Result<U256, SplitError> {
         .ok_or(SplitError::Overflow)
 }
 
+/// The allocation set a token follows, from its stored `epoch_plus_one`:
+/// the set it was last moved into, or the initial set (0) for a token the
+/// split has never touched. Never "the current set": the split cannot see
+/// ERC-20 transfers, so an untouched token may hold revenue earned under
+/// any earlier set, and following the current set would hand that revenue
+/// to recipients added by an update. With this rule a token's set changes
+/// only when the token is settled, which credits the old recipients first.
+#[must_use]
+pub const fn followed_epoch(epoch_plus_one: u32) -> u32 {
+    epoch_plus_one.saturating_sub(1)
+}
+
+/// What settling a token out of an allocation set credits: each
+/// recipient's share of `revenue` (in the order of the allocations), the
+/// rounding dust included in the dust recipient's credit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settlement {
+    /// Credit of each recipient (share, plus the dust for the dust
+    /// recipient).
+    pub credits: alloc::vec::Vec<U256>,
+    /// The rounding dust: `revenue - Σ shares`.
+    pub dust: U256,
+}
+
+/// Distributes `revenue` over `allocations` (parts per million summing to
+/// 1e6): `floor(revenue * a / 1e6)` each, and the rounding dust to the
+/// recipient at `dust_index`. The credits sum to exactly `revenue`.
+///
+/// # Errors
+/// [`SplitError::Overflow`] if the shares exceed `revenue` (allocations
+/// summing to more than 1e6, never stored).
+pub fn settlement(
+    revenue: U256,
+    allocations: &[u32],
+    dust_index: usize,
+) -> Result<Settlement, SplitError> {
+    let mut credits: alloc::vec::Vec<U256> =
+        allocations.iter().map(|&a| share(revenue, a)).collect();
+    let sum = credits
+        .iter()
+        .try_fold(U256::ZERO, |acc, c| acc.checked_add(*c))
+        .ok_or(SplitError::Overflow)?;
+    let dust = dust(revenue, sum)?;
+    if let Some(c) = credits.get_mut(dust_index) {
+        *c = c.checked_add(dust).ok_or(SplitError::Overflow)?;
+    }
+    Ok(Settlement { credits, dust })
+}
+
 /// Salt actually used for CREATE2 by the split factory: it commits to every
 /// split parameter, so a predicted address can only ever hold *that* split:
 /// `keccak256(abi.encode(recipients, allocations, controller, dustRecipient, salt))`.
@@ -855,5 +904,200 @@ mod tests {
         assert_eq!(w.current_dust(), U256::ZERO);
         withdraw_all(&mut w);
         assert_eq!(w.balance, U256::ZERO);
+    }
+
+    #[test]
+    fn untouched_tokens_follow_the_initial_set() {
+        assert_eq!(followed_epoch(0), 0);
+        assert_eq!(followed_epoch(1), 0);
+        assert_eq!(followed_epoch(8), 7);
+        assert_eq!(followed_epoch(u32::MAX), u32::MAX - 1);
+    }
+
+    #[test]
+    fn settlement_examples() {
+        let s = settlement(U256::from(100), &[333_333, 333_333, 333_334], 1).unwrap();
+        assert_eq!(
+            s.credits,
+            vec![U256::from(33), U256::from(34), U256::from(33)]
+        );
+        assert_eq!(s.dust, U256::from(1));
+        let s = settlement(U256::ZERO, &[1_000_000], 0).unwrap();
+        assert_eq!(s.credits, vec![U256::ZERO]);
+        assert_eq!(
+            settlement(U256::from(1_000_000), &[1_000_000, 1], 0),
+            Err(SplitError::Overflow)
+        );
+    }
+
+    /// One token of a split, as the contract keeps it, driven only by this
+    /// module's functions: the model of the L-3 property below.
+    #[derive(Clone, Debug)]
+    struct TokenModel {
+        /// Allocation sets: per recipient (0..4), parts per million, and
+        /// the dust recipient.
+        sets: Vec<([u32; 4], usize)>,
+        received: U256,
+        base: U256,
+        epoch_plus_one: u32,
+        offsets: [I256; 4],
+    }
+
+    impl TokenModel {
+        fn followed(&self) -> usize {
+            followed_epoch(self.epoch_plus_one) as usize
+        }
+
+        fn claimable(&self, r: usize) -> U256 {
+            let (alloc, _) = self.sets[self.followed()];
+            let revenue = epoch_revenue(self.received, self.base);
+            claimable(share(revenue, alloc[r]), self.offsets[r]).unwrap()
+        }
+
+        fn withdraw(&mut self, r: usize) {
+            let amount = self.claimable(r);
+            if amount.is_zero() {
+                return;
+            }
+            self.offsets[r] = offset_after_withdrawal(self.offsets[r], amount).unwrap();
+            self.epoch_plus_one = self.followed() as u32 + 1;
+            // `received` is unchanged: the balance drops by what `paid` gains.
+        }
+
+        fn settle_to(&mut self, to: usize) {
+            let from = self.followed();
+            if from == to {
+                return;
+            }
+            let revenue = epoch_revenue(self.received, self.base);
+            if !revenue.is_zero() {
+                let (alloc, dust_index) = self.sets[from];
+                let s = settlement(revenue, &alloc, dust_index).unwrap();
+                let total = s.credits.iter().fold(U256::ZERO, |a, c| a + *c);
+                assert_eq!(total, revenue, "credits sum to the revenue");
+                for (r, c) in s.credits.into_iter().enumerate() {
+                    self.offsets[r] = offset_after_credit(self.offsets[r], c).unwrap();
+                }
+                self.base = self.received;
+            }
+            self.epoch_plus_one = to as u32 + 1;
+        }
+    }
+
+    fn any_set() -> impl Strategy<Value = ([u32; 4], usize)> {
+        (prop::array::uniform4(1u32..1_000), 0usize..4).prop_map(|(w, dust)| {
+            let total: u32 = w.iter().sum();
+            let mut alloc = w.map(|x| x * PERCENTAGE_SCALE / total);
+            let sum: u32 = alloc.iter().sum();
+            alloc[dust] += PERCENTAGE_SCALE - sum;
+            (alloc, dust)
+        })
+    }
+
+    /// Split operations on one token: a deposit, a withdrawal, a
+    /// permissionless settle, or an update (settling the token or not).
+    #[derive(Clone, Debug)]
+    enum TokenOp {
+        Deposit(u64),
+        Withdraw(usize),
+        Settle,
+        Update(([u32; 4], usize), bool),
+    }
+
+    fn any_token_op() -> impl Strategy<Value = TokenOp> {
+        prop_oneof![
+            (1u64..1_000_000_000_000).prop_map(TokenOp::Deposit),
+            (0usize..4).prop_map(TokenOp::Withdraw),
+            Just(TokenOp::Settle),
+            (any_set(), any::<bool>()).prop_map(|(s, settle)| TokenOp::Update(s, settle)),
+        ]
+    }
+
+    /// No claimable amount went down, and together they rose by less than
+    /// the number of recipients (the rounding dust a settlement hands to the
+    /// dust recipient).
+    fn never_lower(before: &[U256], after: &[U256]) -> Result<(), TestCaseError> {
+        let mut gained = U256::ZERO;
+        for (b, a) in before.iter().zip(after) {
+            prop_assert!(
+                a >= b,
+                "a claimable amount went down: {:?} -> {:?}",
+                before,
+                after
+            );
+            gained += *a - *b;
+        }
+        prop_assert!(
+            gained < U256::from(before.len()),
+            "more than the dust appeared"
+        );
+        Ok(())
+    }
+
+    proptest! {
+        /// L-3: whether an update settles the token (ETH, a listed token)
+        /// or not (an unlisted token, touched or never touched), it never
+        /// lowers any recipient's claimable amount; and claims always stay
+        /// covered by the balance.
+        #[test]
+        fn an_update_never_lowers_a_claimable_amount(
+            first in any_set(), ops in prop::collection::vec(any_token_op(), 1..40)
+        ) {
+            let mut m = TokenModel {
+                sets: vec![first],
+                received: U256::ZERO,
+                base: U256::ZERO,
+                epoch_plus_one: 0,
+                offsets: [I256::ZERO; 4],
+            };
+            let mut paid = U256::ZERO;
+            for op in ops {
+                match op {
+                    TokenOp::Deposit(x) => m.received += U256::from(x),
+                    TokenOp::Withdraw(r) => {
+                        paid += m.claimable(r);
+                        m.withdraw(r);
+                    }
+                    TokenOp::Settle => {
+                        let current = m.sets.len() - 1;
+                        let before: Vec<U256> = (0..4).map(|r| m.claimable(r)).collect();
+                        m.settle_to(current);
+                        let after: Vec<U256> = (0..4).map(|r| m.claimable(r)).collect();
+                        never_lower(&before, &after)?;
+                    }
+                    TokenOp::Update(set, settle) => {
+                        let before: Vec<U256> = (0..4).map(|r| m.claimable(r)).collect();
+                        m.sets.push(set);
+                        if settle {
+                            m.settle_to(m.sets.len() - 1);
+                        }
+                        let after: Vec<U256> = (0..4).map(|r| m.claimable(r)).collect();
+                        never_lower(&before, &after)?;
+                    }
+                }
+                let owed = (0..4).fold(U256::ZERO, |a, r| a + m.claimable(r));
+                prop_assert!(owed + paid <= m.received, "claims exceed the balance");
+            }
+        }
+
+        /// The credits of a settlement sum to the revenue exactly, each
+        /// recipient gets at least its floored share, and only the dust
+        /// recipient gets more (by less than the number of recipients).
+        #[test]
+        fn settlement_distributes_exactly(
+            revenue in any::<[u64; 3]>(), set in any_set()
+        ) {
+            let revenue = U256::from_limbs([revenue[0], revenue[1], revenue[2], 0]);
+            let (alloc, dust_index) = set;
+            let s = settlement(revenue, &alloc, dust_index).unwrap();
+            let total = s.credits.iter().fold(U256::ZERO, |a, c| a + *c);
+            prop_assert_eq!(total, revenue);
+            prop_assert!(s.dust < U256::from(alloc.len()));
+            for (i, c) in s.credits.iter().enumerate() {
+                let floor = share(revenue, alloc[i]);
+                let extra = if i == dust_index { s.dust } else { U256::ZERO };
+                prop_assert_eq!(*c, floor + extra);
+            }
+        }
     }
 }

@@ -778,16 +778,93 @@ fn update_settles_listed_tokens_and_sends_dust(
     assert_eq!(rs[2].balance(), wei(4));
     assert_eq!(split.balance(), U256::ZERO);
 
-    // The token was never touched: it follows the current set.
+    // L-3: the token was never touched and not listed: the update did not
+    // hand its revenue to the new set; it still follows the initial set, so
+    // rs[2] keeps its third until someone settles it.
+    assert_eq!(split.sender(ctl).token_epoch(t), 0);
+    assert_eq!(
+        split.sender(ctl).claimable(rs[2], t).motsu_unwrap(),
+        wei(333)
+    );
+    assert_eq!(
+        split.sender(ctl).claimable(rs[0], t).motsu_unwrap(),
+        wei(333)
+    );
+    split.sender(ctl).settle(t).motsu_unwrap();
     assert_eq!(split.sender(ctl).token_epoch(t), 1);
+    split.assert_emitted(&TokenSettled {
+        token: t,
+        fromEpoch: 0,
+        toEpoch: 1,
+        revenue: wei(1_000),
+        dust: wei(1),
+    });
+    assert_eq!(
+        split.sender(ctl).claimable(rs[2], t).motsu_unwrap(),
+        wei(334)
+    );
+    token.sender(ctl).mint(split.address(), wei(100));
+    assert_eq!(
+        split.sender(ctl).claimable(rs[0], t).motsu_unwrap(),
+        wei(383)
+    );
+    assert_eq!(
+        split.sender(ctl).claimable(rs[2], t).motsu_unwrap(),
+        wei(334)
+    );
+}
+
+/// L-3: an update without any token listed still settles ETH, and leaves
+/// un-withdrawn ERC-20 revenue with the old recipients.
+#[motsu::test]
+fn l3_update_never_lowers_an_old_recipients_claim(
+    split: Contract<Split>,
+    t6: Contract<MockToken>,
+    r1: Contract<Receiver>,
+    r2: Contract<Receiver>,
+    r3: Contract<Receiver>,
+    ctl: Address,
+) {
+    let rs = sorted(vec![r1.address(), r2.address(), r3.address()]);
+    init(&split, ctl, &rs[..2], &[600_000, 400_000]);
+    split.address().fund(wei(1_000));
+    t6.sender(ctl).mint(split.address(), wei(5_000_000));
+    let t = t6.address();
+    let before: Vec<(U256, U256)> = rs[..2]
+        .iter()
+        .map(|r| {
+            (
+                split.sender(ctl).claimable(*r, ETH).motsu_unwrap(),
+                split.sender(ctl).claimable(*r, t).motsu_unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        before,
+        vec![(wei(600), wei(3_000_000)), (wei(400), wei(2_000_000))]
+    );
+    split
+        .sender(ctl)
+        .update_split(vec![rs[2]], vec![1_000_000], rs[2], vec![])
+        .motsu_unwrap();
+    for (r, b) in rs[..2].iter().zip(&before) {
+        assert_eq!(split.sender(ctl).claimable(*r, ETH).motsu_unwrap(), b.0);
+        assert_eq!(split.sender(ctl).claimable(*r, t).motsu_unwrap(), b.1);
+    }
+    assert_eq!(split.sender(ctl).token_epoch(ETH), 1);
+    assert_eq!(
+        split.sender(ctl).claimable(rs[2], ETH).motsu_unwrap(),
+        U256::ZERO
+    );
     assert_eq!(
         split.sender(ctl).claimable(rs[2], t).motsu_unwrap(),
         U256::ZERO
     );
-    assert_eq!(
-        split.sender(ctl).claimable(rs[0], t).motsu_unwrap(),
-        wei(500)
-    );
+    for r in &rs[..2] {
+        split.sender(ctl).withdraw(*r, vec![ETH, t]).motsu_unwrap();
+    }
+    assert_eq!(t6.sender(ctl).balance_of(rs[0]), wei(3_000_000));
+    assert_eq!(split.balance(), U256::ZERO);
 }
 
 #[motsu::test]
@@ -824,7 +901,7 @@ fn unlisted_token_in_use_keeps_its_set_until_settled(
     split.sender(anyone).settle(t).motsu_unwrap();
     split.sender(anyone).settle(ETH).motsu_unwrap();
     assert_eq!(split.sender(ctl).token_epoch(t), 1);
-    assert_eq!(split.sender(ctl).token_epoch(ETH), 1); // never touched: current
+    assert_eq!(split.sender(ctl).token_epoch(ETH), 1); // settled from the initial set
     split.assert_emitted(&TokenSettled {
         token: t,
         fromEpoch: 0,
