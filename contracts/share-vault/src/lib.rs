@@ -16,10 +16,13 @@
 //!   among the current holders with a per-share accumulator
 //!   (see [`logic`]): deposits, share transfers and claims are O(1) whatever
 //!   the number of holders. [`ShareVault::claimable`], [`ShareVault::claim`].
-//! * **Curator**: set at creation, transferable; may make the vault grant
-//!   lease-operator rights and update metadata on the asset, and call other
-//!   contracts (e.g. a lease market) as the vault, through
-//!   [`ShareVault::curator_call`]; it can never move the asset or the revenue.
+//! * **Curator**: set at creation, transferable; it leases the asset on the
+//!   suite's licence market, fixed at creation, and has no other power:
+//!   [`ShareVault::set_market_approval`] (the market as the vault's lease
+//!   operator on the asset) and `createOffer`/`updateOffer`/`cancelOffer`
+//!   (offers of the vaulted asset that pay the vault, in ETH or a revenue
+//!   token, for at most the vault's `maxLeaseDuration`; see
+//!   [`ShareVault::fallback`]).
 //! * **Redeem**: a holder of 100% of the supply burns it and receives the
 //!   asset ([`ShareVault::redeem`]); revenue accrued before stays claimable by
 //!   whoever earned it, revenue arriving later goes to the redeemer.
@@ -38,11 +41,21 @@
 //!   blocks transfers, claims of other tokens or redemption. Fee-on-transfer
 //!   and rebasing tokens are unsupported. Revenue beyond ~2^127 base units of
 //!   one token in total is left unaccounted rather than overflowing.
-//! * The curator is trusted with leasing: a lease offer it publishes through
-//!   [`ShareVault::curator_call`] names its own payee, which the vault cannot
-//!   check generically (a market may insist that a vault's offers pay the
-//!   vault). It can never move the asset, approve it, or touch the vault's
-//!   revenue tokens.
+//! * **Trust: the curator** chooses whether, when and at what price the
+//!   asset is leased, and nothing else. Its powers are an allow-list, not a
+//!   deny-list: the only lease operator it can approve is the market fixed
+//!   at creation, so it can never set a user or a user record itself; every
+//!   offer it publishes pays the vault (the holders), in ETH or a revenue
+//!   token, so it can neither divert lease revenue nor be paid in a token
+//!   the holders cannot claim; every offer's `maxDuration` is at most the
+//!   vault's `maxLeaseDuration` (fixed at creation, at most
+//!   [`logic::MAX_LEASE_DURATION`]), so a lease it sells (even at price 0)
+//!   ends, and once the longest one has expired the asset can be leased
+//!   again and a 100 % holder can redeem it (an ERC-1155 asset's units are
+//!   no longer frozen). It can never move, approve or burn the asset, move
+//!   any token the vault holds, or call any other contract as the vault.
+//!   The holders trust it to lease at fair prices: a price-0 offer gives
+//!   licences away for up to `maxLeaseDuration` each.
 //! * Contract holders that cannot receive ETH cannot claim ETH (the claim
 //!   reverts with [`EthTransferFailed`]; nothing is lost, the amount stays
 //!   claimable).
@@ -79,13 +92,14 @@ pub mod logic;
 use alloc::{string::String, vec, vec::Vec};
 
 use alloy_primitives::{aliases::B32, Address, B256, I256, U256};
-use alloy_sol_types::{SolError, SolEvent};
+use alloy_sol_types::{SolCall, SolError, SolEvent};
 use stylus_sdk::{
     abi::Bytes,
     call::RawCall,
     prelude::*,
     storage::{
-        StorageAddress, StorageB256, StorageI256, StorageMap, StorageU256, StorageU8, StorageVec,
+        StorageAddress, StorageB256, StorageI256, StorageMap, StorageU256, StorageU64, StorageU8,
+        StorageVec,
     },
 };
 
@@ -108,8 +122,10 @@ stylus_ip_common::sol_decls! {
     error AlreadyInitialized();
     /// The asset address is zero.
     error InvalidAsset(address asset);
-    /// The packed initialisation config does not decode.
+    /// The packed initialisation config does not decode, or names no market.
     error InvalidConfig();
+    /// The vault's longest lease is above the market's bound (5 × 365 days).
+    error InvalidMaxLeaseDuration(uint256 maxLeaseDuration);
     /// The share supply is zero or above 2^96.
     error InvalidSupply(uint256 supply);
     /// The name is longer than 95 bytes or the symbol longer than 31.
@@ -126,8 +142,10 @@ stylus_ip_common::sol_decls! {
     error EthTransferFailed(address to, uint256 amount);
     /// `account` is not the curator.
     error NotCurator(address account);
-    /// The curator may not make the vault call `selector` on `target`.
-    error ForbiddenCall(address target, bytes4 selector);
+    /// A vault offer must pay the vault, not `payee`.
+    error InvalidOfferPayee(address payee);
+    /// A vault offer's `maxDuration` is above the vault's `maxLeaseDuration`.
+    error OfferTooLong(uint256 maxDuration, uint256 maxLeaseDuration);
     /// `account` holds `balance` of the `supply` shares; redeeming needs all.
     error NotFullOwner(address account, uint256 balance, uint256 supply);
     /// The vault does not hold its asset (not yet received, or redeemed).
@@ -146,8 +164,6 @@ stylus_ip_common::sol_decls! {
     event RevenueClaimed(address indexed holder, address indexed token, uint256 amount);
     /// The curator changed.
     event CuratorTransferred(address indexed previousCurator, address indexed newCurator);
-    /// The curator made the vault call `selector` on `target`.
-    event CuratorCalled(address indexed target, bytes4 selector);
     /// `holder` burnt all shares and received the asset.
     event Redeemed(address indexed holder, address indexed asset, uint256 id, uint256 units);
     /// ERC-20 share transfer (also mint and burn).
@@ -155,8 +171,33 @@ stylus_ip_common::sol_decls! {
     /// ERC-20 allowance set.
     event Approval(address indexed owner, address indexed spender, uint256 value);
 
-    // The token receiver hooks, served by `ShareVault::fallback` (declared
-    // here so that the exported interface lists them).
+    /// The terms of a licence-market offer (the market's `OfferTerms`).
+    struct OfferTerms {
+        uint256 pricePerSecond;
+        address paymentToken;
+        uint64 minDuration;
+        uint64 maxDuration;
+        uint64 endTime;
+        uint32 maxLicensees;
+        address payee;
+        bytes32 termsHash;
+        string termsUri;
+        uint8 flags;
+        uint16 maxRoyaltyBps;
+    }
+
+    // The curator's offer functions and the token receiver hooks, served by
+    // `ShareVault::fallback` (declared here so that the exported interface
+    // lists them).
+    /// Curator only: publishes an offer of the vaulted asset (`amount` units
+    /// per licence of an ERC-1155 asset, 0 for an ERC-721 token) on the
+    /// vault's market, paying the vault, in ETH or a revenue token, for at
+    /// most `maxLeaseDuration`; returns the market's offer id.
+    function createOffer(uint64 amount, OfferTerms calldata terms) external returns (uint256);
+    /// Curator only: replaces the terms of one of the vault's offers (same rules).
+    function updateOffer(uint256 offerId, OfferTerms calldata terms) external;
+    /// Curator only: cancels one of the vault's offers.
+    function cancelOffer(uint256 offerId) external;
     /// ERC-721 receiver hook: accepts only the vault's own token, once.
     function onERC721Received(address operator, address from, uint256 tokenId, bytes calldata data) external returns (bytes4);
     /// ERC-1155 receiver hook: accepts only exactly the vault's units, once.
@@ -182,16 +223,32 @@ pub const IERC721_RECEIVER_ID: [u8; 4] = [0x15, 0x0b, 0x7a, 0x02];
 /// ERC-165 id of `IERC1155Receiver` (`onERC1155Received ^ onERC1155BatchReceived`).
 pub const IERC1155_RECEIVER_ID: [u8; 4] = [0x4e, 0x23, 0x12, 0xe0];
 
-/// Selectors the curator may call on the vaulted asset: lease-operator
-/// approval and metadata updates, nothing that can move or approve the asset.
-pub const CURATOR_ASSET_SELECTORS: [[u8; 4]; 3] = [
-    // setLeaseOperator(address,bool)
-    stylus_sdk::function_selector!("setLeaseOperator", Address, bool),
-    // setTokenURI(uint256,string) (ERC-721 asset)
-    stylus_sdk::function_selector!("setTokenURI", U256, String),
-    // setURI(uint256,string) (ERC-1155 asset)
-    stylus_sdk::function_selector!("setURI", U256, String),
-];
+/// `setLeaseOperator(address,bool)`, the same on both suite assets: the
+/// only call the curator can make the vault send to its asset.
+const SET_LEASE_OPERATOR: [u8; 4] =
+    stylus_sdk::function_selector!("setLeaseOperator", Address, bool);
+
+/// The licence market's offer functions the vault calls. `updateOffer` and
+/// `cancelOffer` have the same signatures (hence selectors) on the vault and
+/// on the market; `createOffer` takes the asset on the market.
+mod market_abi {
+    alloy_sol_types::sol! {
+        struct OfferTerms {
+            uint256 pricePerSecond;
+            address paymentToken;
+            uint64 minDuration;
+            uint64 maxDuration;
+            uint64 endTime;
+            uint32 maxLicensees;
+            address payee;
+            bytes32 termsHash;
+            string termsUri;
+            uint8 flags;
+            uint16 maxRoyaltyBps;
+        }
+        function createOffer(address collection, uint256 tokenId, uint64 amount, OfferTerms terms) returns (uint256);
+    }
+}
 
 /// Vault lifecycle, as returned by [`ShareVault::status`].
 pub mod status {
@@ -244,8 +301,12 @@ pub enum Error {
     EthTransferFailed(EthTransferFailed),
     /// See [`NotCurator`].
     NotCurator(NotCurator),
-    /// See [`ForbiddenCall`].
-    ForbiddenCall(ForbiddenCall),
+    /// See [`InvalidOfferPayee`].
+    InvalidOfferPayee(InvalidOfferPayee),
+    /// See [`OfferTooLong`].
+    OfferTooLong(OfferTooLong),
+    /// See [`InvalidMaxLeaseDuration`].
+    InvalidMaxLeaseDuration(InvalidMaxLeaseDuration),
     /// See [`NotFullOwner`].
     NotFullOwner(NotFullOwner),
     /// See [`VaultNotActive`].
@@ -269,13 +330,6 @@ fn aw(a: Address) -> B256 {
 #[inline(never)]
 fn uw(x: U256) -> B256 {
     B256::from(x)
-}
-
-/// ABI word of a `bytes4`.
-fn sw(s: B32) -> B256 {
-    let mut w = B256::ZERO;
-    w[..4].copy_from_slice(s.as_slice());
-    w
 }
 
 /// `selector ‖ words`: the ABI encoding of an error with static fields.
@@ -342,8 +396,13 @@ impl From<Error> for Vec<u8> {
                 revert_data(EthTransferFailed::SELECTOR, &[aw(e.to), uw(e.amount)])
             }
             Error::NotCurator(e) => revert_data(NotCurator::SELECTOR, &[aw(e.account)]),
-            Error::ForbiddenCall(e) => {
-                revert_data(ForbiddenCall::SELECTOR, &[aw(e.target), sw(e.selector)])
+            Error::InvalidOfferPayee(e) => revert_data(InvalidOfferPayee::SELECTOR, &[aw(e.payee)]),
+            Error::OfferTooLong(e) => revert_data(
+                OfferTooLong::SELECTOR,
+                &[uw(e.maxDuration), uw(e.maxLeaseDuration)],
+            ),
+            Error::InvalidMaxLeaseDuration(e) => {
+                revert_data(InvalidMaxLeaseDuration::SELECTOR, &[uw(e.maxLeaseDuration)])
             }
             Error::NotFullOwner(e) => revert_data(
                 NotFullOwner::SELECTOR,
@@ -389,6 +448,10 @@ pub struct ShareVault {
     /// ERC-1155 units held; 0 means the asset is an ERC-721 token.
     asset_units: StorageU256,
     curator: StorageAddress,
+    /// Longest lease the vault's offers may sell (packed with `curator`).
+    max_lease: StorageU64,
+    /// The suite's licence market (fixed at initialisation).
+    market: StorageAddress,
     /// Who redeemed; receives revenue arriving after redemption.
     redeemer: StorageAddress,
     /// Allow-listed ERC-20 revenue tokens (ETH, the zero address, is implicit).
@@ -414,19 +477,24 @@ impl ShareVault {
     /// the proxy, then transfers the asset in. `config` is a
     /// [`logic::Config`] packed by [`logic::encode_config`]: `units` of
     /// `asset` id `id` (`units` = 0 for an ERC-721 token), the curator (zero:
-    /// none), the ERC-20 revenue allow-list (ETH is always accepted), the
+    /// none), the licence market and the longest lease the vault's offers
+    /// may sell, the ERC-20 revenue allow-list (ETH is always accepted), the
     /// share name and symbol, and the initial holders with their amounts.
     /// Revenue sent to the vault's address before this is accounted at the
     /// first interaction, to the initial holders.
     ///
     /// # Errors
     /// [`Error::AlreadyInitialized`] if run before; [`Error::InvalidConfig`]
-    /// if `config` does not decode; [`Error::InvalidAsset`] for a zero asset;
+    /// if `config` does not decode or its market is zero;
+    /// [`Error::InvalidMaxLeaseDuration`] above
+    /// [`logic::MAX_LEASE_DURATION`]; [`Error::InvalidAsset`] for a zero asset;
     /// [`Error::InvalidSupply`] if the amounts sum to zero (no holders) or
     /// above 2^96; [`Error::TooManyRevenueTokens`] for more than 8 tokens;
     /// [`Error::InvalidRevenueToken`] for a zero, duplicate, self or asset
     /// token; [`Error::InvalidMetadata`] for a name over 95 or a symbol over
-    /// 31 bytes; [`Error::InvalidReceiver`] for a zero holder.
+    /// 31 bytes; [`Error::InvalidReceiver`] for a zero holder or the vault
+    /// itself (shares it held could never move, and nobody could ever hold
+    /// 100 % to redeem).
     ///
     /// # Events
     /// [`Transfer`] per holder, [`VaultInitialized`].
@@ -439,11 +507,20 @@ impl ShareVault {
             id,
             units,
             curator,
+            market,
+            max_lease_duration,
             revenue_tokens,
             name,
             symbol,
             holders,
-        } = logic::decode_config(&config).ok_or(Error::InvalidConfig(InvalidConfig {}))?;
+        } = logic::decode_config(&config)
+            .filter(|c| !c.market.is_zero())
+            .ok_or(Error::InvalidConfig(InvalidConfig {}))?;
+        if max_lease_duration > logic::MAX_LEASE_DURATION {
+            return Err(Error::InvalidMaxLeaseDuration(InvalidMaxLeaseDuration {
+                maxLeaseDuration: U256::from(max_lease_duration),
+            }));
+        }
         if asset.is_zero() {
             return Err(Error::InvalidAsset(InvalidAsset { asset }));
         }
@@ -485,6 +562,9 @@ impl ShareVault {
         self.asset_id.set(id);
         self.asset_units.set(units);
         self.curator.set(curator);
+        self.market.set(market);
+        self.max_lease
+            .set(alloy_primitives::U64::from(max_lease_duration));
         let [n0, n1, n2] = name_words;
         self.name0.set(n0);
         self.name1.set(n1);
@@ -496,7 +576,7 @@ impl ShareVault {
         // No revenue can have been accounted yet (acc = 0), so minting needs
         // no correction.
         for (holder, amount) in holders {
-            if holder.is_zero() {
+            if holder.is_zero() || holder == this {
                 return Err(Error::InvalidReceiver(ERC20InvalidReceiver {
                     receiver: holder,
                 }));
@@ -730,42 +810,36 @@ impl ShareVault {
         Ok(())
     }
 
-    /// Makes the vault call `target` with `data` (no value) on the curator's
-    /// behalf, e.g. to publish lease offers on a lease market with the vault
-    /// as payee. On the asset only `setLeaseOperator`, `setTokenURI` and
-    /// `setURI` are allowed; the vault itself and the revenue tokens are off
-    /// limits. Returns the call's return data; a revert is bubbled verbatim.
+    /// The suite's licence market: the only contract the curator can make
+    /// the vault approve as lease operator and publish offers on.
+    pub fn market(&self) -> Address {
+        self.market.get()
+    }
+
+    /// The longest lease (seconds) any offer of the vault may sell.
+    pub fn max_lease_duration(&self) -> u64 {
+        self.max_lease.get().to()
+    }
+
+    /// Curator only: makes the vault approve (or revoke) its licence
+    /// market as lease operator on the vaulted asset
+    /// (`setLeaseOperator(market, approved)`, the same on an ERC-721 and an
+    /// ERC-1155 asset of the suite). No other account can ever be approved.
     ///
     /// # Errors
-    /// [`Error::NotCurator`], [`Error::ForbiddenCall`], or the target's own
-    /// revert data.
+    /// [`Error::NotCurator`]; the asset's own revert data, verbatim.
     ///
     /// # Events
-    /// [`CuratorCalled`].
-    pub fn curator_call(&mut self, target: Address, data: Bytes) -> Result<Bytes, Vec<u8>> {
+    /// The asset's `LeaseOperatorSet`.
+    pub fn set_market_approval(&mut self, approved: bool) -> Result<(), Vec<u8>> {
         self.only_curator()?;
-        let mut selector = [0u8; 4];
-        if let Some(head) = data.get(..4) {
-            selector.copy_from_slice(head);
-        }
-        let forbidden = target == self.vm().contract_address()
-            || (!target.is_zero() && self.is_revenue_token(target))
-            || (target == self.asset.get() && !CURATOR_ASSET_SELECTORS.contains(&selector));
-        if forbidden {
-            return Err(Error::ForbiddenCall(ForbiddenCall {
-                target,
-                selector: selector.into(),
-            })
-            .into());
-        }
-        emit(
-            &[CuratorCalled::SIGNATURE_HASH, aw(target)],
-            &[sw(selector.into())],
-        );
-        // SAFETY: the vault is not re-entrant (the SDK's default), the call
-        // carries no value, and the storage cache is flushed first.
-        let out = unsafe { RawCall::new().flush_storage_cache().call(target, &data)? };
-        Ok(out.into())
+        call(
+            self.asset.get(),
+            SET_LEASE_OPERATOR,
+            &[aw(self.market.get()), uw(U256::from(u8::from(approved)))],
+            false,
+        )?;
+        Ok(())
     }
 
     /// Burns all shares of the caller, who must hold the whole supply, and
@@ -840,14 +914,43 @@ impl ShareVault {
     ///   uint256 value, bytes data) returns (bytes4)` accepts only exactly
     ///   the vault's units of its own id, once, while awaiting them.
     ///
+    /// The curator's offer functions are served here too, for the same
+    /// reason (the `OfferTerms` tuple is checked in place and forwarded to
+    /// the market as it came, see [`logic::check_offer`]):
+    ///
+    /// * `createOffer(uint64 amount, OfferTerms terms) returns (uint256)`
+    ///   calls the market's `createOffer(asset, id, amount, terms)` and
+    ///   returns its offer id;
+    /// * `updateOffer(uint256 offerId, OfferTerms terms)` and
+    ///   `cancelOffer(uint256 offerId)` call the market's functions of the
+    ///   same signature (the market only lets the vault change its own
+    ///   offers).
+    ///
+    /// A vault offer must name the vault as payee, ETH (zero) or one of the
+    /// revenue tokens as payment token, and a `maxDuration` of at most
+    /// [`Self::max_lease_duration`]: the curator can neither divert lease
+    /// revenue nor lock the asset longer than the holders agreed to.
+    ///
     /// `onERC1155BatchReceived` and any other unknown selector revert with
-    /// no data, as without a fallback.
+    /// no data, as without a fallback (so does a malformed offer call).
     ///
     /// # Errors
-    /// [`Error::UnexpectedAsset`] from a hook for anything else.
+    /// [`Error::UnexpectedAsset`] from a hook for anything else;
+    /// [`Error::NotCurator`], [`Error::InvalidOfferPayee`],
+    /// [`Error::TokenNotAllowed`], [`Error::OfferTooLong`] from the offer
+    /// functions, and the market's own revert data, verbatim.
+    ///
+    /// # Events
+    /// The market's (`OfferCreated`, `OfferTermsSet`, `OfferCancelled`).
     #[fallback]
     pub fn fallback(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         let selector = calldata.get(..4).unwrap_or_default();
+        if selector == createOfferCall::SELECTOR
+            || selector == updateOfferCall::SELECTOR
+            || selector == cancelOfferCall::SELECTOR
+        {
+            return self.curator_offer(calldata);
+        }
         let units_at = if selector == ON_ERC721_RECEIVED {
             None
         } else if selector == ON_ERC1155_RECEIVED {
@@ -980,6 +1083,54 @@ impl ShareVault {
             return Err(Error::NotCurator(NotCurator { account: sender }));
         }
         Ok(curator)
+    }
+
+    /// Serves the curator's `createOffer`/`updateOffer`/`cancelOffer` (see
+    /// [`Self::fallback`]); `calldata` starts with one of their selectors.
+    fn curator_offer(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+        self.only_curator()?;
+        let selector: [u8; 4] = calldata[..4].try_into().unwrap_or_default();
+        let data = if selector == cancelOfferCall::SELECTOR {
+            // `cancelOffer(uint256)`: the market's has the same layout.
+            calldata.get(..36).ok_or_else(Vec::new)?.to_vec()
+        } else {
+            let (first, tuple) = logic::offer_args(calldata).ok_or_else(Vec::new)?;
+            let vault = self.vm().contract_address();
+            logic::check_offer(tuple, vault, self.max_lease_duration(), |t| {
+                self.is_revenue_token(t)
+            })
+            .map_err(|refusal| match refusal {
+                logic::OfferRefusal::Malformed => Vec::new(),
+                logic::OfferRefusal::Payee(payee) => {
+                    Error::InvalidOfferPayee(InvalidOfferPayee { payee }).into()
+                }
+                logic::OfferRefusal::Token(token) => {
+                    Error::TokenNotAllowed(TokenNotAllowed { token }).into()
+                }
+                logic::OfferRefusal::TooLong(max) => Error::OfferTooLong(OfferTooLong {
+                    maxDuration: max,
+                    maxLeaseDuration: U256::from(self.max_lease_duration()),
+                })
+                .into(),
+            })?;
+            if selector == createOfferCall::SELECTOR {
+                let (asset, id, _) = self.asset();
+                logic::market_offer_call(
+                    market_abi::createOfferCall::SELECTOR,
+                    &[aw(asset), uw(id), first],
+                    tuple,
+                )
+            } else {
+                logic::market_offer_call(updateOfferCall::SELECTOR, &[first], tuple)
+            }
+        };
+        // SAFETY: the vault is not re-entrant (the SDK's default), the call
+        // carries no value, and the storage cache is flushed first.
+        unsafe {
+            RawCall::new()
+                .flush_storage_cache()
+                .call(self.market.get(), &data)
+        }
     }
 
     fn unexpected(&self, id: U256) -> Error {

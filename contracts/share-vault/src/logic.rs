@@ -189,8 +189,8 @@ pub fn on_credit(corr: I256, amount: U256) -> Result<I256, Overflow> {
 }
 
 /// What the factory passes to a new vault's `initialize`, packed by
-/// [`encode_config`] (a compact layout instead of a 9-argument ABI call: it
-/// keeps several KiB of ABI decoding out of the vault's WASM).
+/// [`encode_config`] (a compact layout instead of an 11-argument ABI call:
+/// it keeps several KiB of ABI decoding out of the vault's WASM).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Config {
     /// The asset contract.
@@ -201,6 +201,12 @@ pub struct Config {
     pub units: U256,
     /// The curator (zero: none).
     pub curator: Address,
+    /// The suite's licence market, the only contract the curator can make
+    /// the vault approve as lease operator and publish offers on.
+    pub market: Address,
+    /// The longest lease any of the vault's offers may sell, in seconds
+    /// (at most [`MAX_LEASE_DURATION`]).
+    pub max_lease_duration: u64,
     /// Allow-listed ERC-20 revenue tokens.
     pub revenue_tokens: Vec<Address>,
     /// Share token name.
@@ -212,17 +218,20 @@ pub struct Config {
 }
 
 /// Packs a [`Config`]:
-/// `asset(20) id(32) units(32) curator(20) n(1) token(20)·n
-///  nameLen(1) name symbolLen(1) symbol (holder(20) amount(32))·m`.
+/// `asset(20) id(32) units(32) curator(20) market(20) maxLeaseDuration(8)
+///  n(1) token(20)·n nameLen(1) name symbolLen(1) symbol
+///  (holder(20) amount(32))·m`.
 /// Returns `None` if there are more than 255 revenue tokens or the name or
 /// symbol is longer than 255 bytes.
 #[must_use]
 pub fn encode_config(c: &Config) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(106 + 20 * c.revenue_tokens.len() + 52 * c.holders.len());
+    let mut out = Vec::with_capacity(134 + 20 * c.revenue_tokens.len() + 52 * c.holders.len());
     out.extend_from_slice(c.asset.as_slice());
     out.extend_from_slice(&c.id.to_be_bytes::<32>());
     out.extend_from_slice(&c.units.to_be_bytes::<32>());
     out.extend_from_slice(c.curator.as_slice());
+    out.extend_from_slice(c.market.as_slice());
+    out.extend_from_slice(&c.max_lease_duration.to_be_bytes());
     out.push(u8::try_from(c.revenue_tokens.len()).ok()?);
     for t in &c.revenue_tokens {
         out.extend_from_slice(t.as_slice());
@@ -252,6 +261,8 @@ pub fn decode_config(data: &[u8]) -> Option<Config> {
     let id = U256::from_be_slice(take(32)?);
     let units = U256::from_be_slice(take(32)?);
     let curator = Address::from_slice(take(20)?);
+    let market = Address::from_slice(take(20)?);
+    let max_lease_duration = u64::from_be_bytes(take(8)?.try_into().ok()?);
     let n = usize::from(take(1)?[0]);
     let revenue_tokens = (0..n)
         .map(|_| take(20).map(Address::from_slice))
@@ -274,11 +285,108 @@ pub fn decode_config(data: &[u8]) -> Option<Config> {
         id,
         units,
         curator,
+        market,
+        max_lease_duration,
         revenue_tokens,
         name,
         symbol,
         holders,
     })
+}
+
+/// The licence market's bound on every offer's `maxDuration`: 5 × 365 days.
+/// A vault's `maxLeaseDuration` may not exceed it.
+pub const MAX_LEASE_DURATION: u64 = 5 * 365 * 86_400;
+
+/// Number of head words of an ABI-encoded `OfferTerms` tuple (`termsUri`
+/// is a dynamic field: its head word is an offset).
+pub const TERMS_HEAD_WORDS: usize = 11;
+/// Head word of `OfferTerms.paymentToken`.
+const TERMS_PAYMENT_TOKEN: usize = 1;
+/// Head word of `OfferTerms.maxDuration`.
+const TERMS_MAX_DURATION: usize = 3;
+/// Head word of `OfferTerms.payee`.
+const TERMS_PAYEE: usize = 6;
+
+/// Why [`check_offer`] refuses a curator's offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferRefusal {
+    /// The calldata does not hold `selector ‖ word ‖ offset ‖ OfferTerms`.
+    Malformed,
+    /// The payee word is not the vault.
+    Payee(Address),
+    /// The payment token is neither ETH nor a revenue token (or its word is
+    /// not a clean address).
+    Token(Address),
+    /// `maxDuration` exceeds the vault's `maxLeaseDuration`.
+    TooLong(U256),
+}
+
+/// The ABI-encoded `OfferTerms` tuple of the calldata of a function
+/// `f(uint, OfferTerms)` (the vault's `createOffer(uint64, OfferTerms)` and
+/// `updateOffer(uint256, OfferTerms)`): its first argument word, and the
+/// tuple from where its offset points to the end of the calldata (the tuple's
+/// own offsets are relative to its start, so the slice is a complete
+/// encoding). `None` if the calldata is too short for the tuple's head.
+#[must_use]
+pub fn offer_args(calldata: &[u8]) -> Option<(B256, &[u8])> {
+    let args = calldata.get(4..)?;
+    let first = B256::from_slice(args.get(..32)?);
+    let offset = U256::from_be_slice(args.get(32..64)?);
+    let offset = usize::try_from(offset).ok()?;
+    let tuple = args.get(offset..)?;
+    (tuple.len() >= 32 * TERMS_HEAD_WORDS).then_some((first, tuple))
+}
+
+/// Checks an encoded `OfferTerms` tuple against the vault's rules: `payee`
+/// is `vault`, `paymentToken` is ETH (zero) or accepted by `is_revenue_token`,
+/// and `maxDuration ≤ max_lease_duration`. Whole words are compared, so a
+/// word with stray high bits never passes as the value it would truncate to.
+///
+/// # Errors
+/// The first [`OfferRefusal`] in the order payee, token, duration.
+pub fn check_offer(
+    tuple: &[u8],
+    vault: Address,
+    max_lease_duration: u64,
+    is_revenue_token: impl Fn(Address) -> bool,
+) -> Result<(), OfferRefusal> {
+    let word = |i: usize| {
+        tuple
+            .get(32 * i..32 * (i + 1))
+            .map(B256::from_slice)
+            .ok_or(OfferRefusal::Malformed)
+    };
+    let low = |w: B256| Address::from_slice(&w[12..]);
+    let payee = word(TERMS_PAYEE)?;
+    if payee != vault.into_word() {
+        return Err(OfferRefusal::Payee(low(payee)));
+    }
+    let token = word(TERMS_PAYMENT_TOKEN)?;
+    if token != low(token).into_word() || !(token.is_zero() || is_revenue_token(low(token))) {
+        return Err(OfferRefusal::Token(low(token)));
+    }
+    let max_duration = U256::from_be_bytes(word(TERMS_MAX_DURATION)?.0);
+    if max_duration > U256::from(max_lease_duration) {
+        return Err(OfferRefusal::TooLong(max_duration));
+    }
+    Ok(())
+}
+
+/// The market call `selector ‖ words ‖ offset ‖ tuple` for an offer call
+/// with static `words` and a trailing `OfferTerms` `tuple` (as cut by
+/// [`offer_args`]): the market's `createOffer(address, uint256, uint64,
+/// OfferTerms)` and `updateOffer(uint256, OfferTerms)`.
+#[must_use]
+pub fn market_offer_call(selector: [u8; 4], words: &[B256], tuple: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + 32 * (words.len() + 1) + tuple.len());
+    out.extend_from_slice(&selector);
+    for w in words {
+        out.extend_from_slice(w.as_slice());
+    }
+    out.extend_from_slice(&U256::from(32 * (words.len() + 1)).to_be_bytes::<32>());
+    out.extend_from_slice(tuple);
+    out
 }
 
 /// Packs `s` into `N` storage words as `[length byte][bytes…][zero padding]`
@@ -316,6 +424,7 @@ pub fn unpack_str(words: &[B256]) -> String {
 mod tests {
     use super::*;
     use alloy_primitives::U512;
+    use alloy_sol_types::SolCall;
     use proptest::prelude::*;
 
     fn u(x: u128) -> U256 {
@@ -633,14 +742,14 @@ mod tests {
         };
         c.holders.push((Address::repeat_byte(1), u(5)));
         let bytes = encode_config(&c).unwrap();
-        assert_eq!(bytes.len(), 20 + 32 + 32 + 20 + 1 + 2 + 2 + 52);
+        assert_eq!(bytes.len(), 20 + 32 + 32 + 20 + 20 + 8 + 1 + 2 + 2 + 52);
         // Trailing garbage that is not a whole holder entry.
         let mut bad = bytes.clone();
         bad.push(0);
         assert_eq!(decode_config(&bad), None);
         // Invalid UTF-8 in the name.
         let mut bad = bytes;
-        bad[106] = 0xff;
+        bad[134] = 0xff;
         assert_eq!(decode_config(&bad), None);
         assert_eq!(decode_config(&[]), None);
         // Too long to pack.
@@ -654,6 +763,99 @@ mod tests {
             ..Config::default()
         };
         assert_eq!(encode_config(&many), None);
+    }
+
+    /// The vault in the offer tests.
+    const VAULT: Address = Address::repeat_byte(0xaa);
+
+    /// The vault's and the market's offer functions.
+    mod abi {
+        alloy_sol_types::sol! {
+            #[derive(Debug, PartialEq)]
+            struct OfferTerms {
+                uint256 pricePerSecond;
+                address paymentToken;
+                uint64 minDuration;
+                uint64 maxDuration;
+                uint64 endTime;
+                uint32 maxLicensees;
+                address payee;
+                bytes32 termsHash;
+                string termsUri;
+                uint8 flags;
+                uint16 maxRoyaltyBps;
+            }
+            function createOffer(uint64 amount, OfferTerms terms) returns (uint256);
+            function updateOffer(uint256 offerId, OfferTerms terms);
+            function marketCreateOffer(address collection, uint256 tokenId, uint64 amount, OfferTerms terms) returns (uint256);
+        }
+    }
+
+    /// Offer terms paying the vault or someone else, in ETH or a token, for
+    /// durations around small bounds.
+    fn offer_terms() -> impl Strategy<Value = abi::OfferTerms> {
+        (
+            any::<[u64; 4]>(),
+            prop_oneof![
+                Just(Address::ZERO),
+                any::<[u8; 20]>().prop_map(Address::from)
+            ],
+            any::<u64>(),
+            prop_oneof![0u64..100, any::<u64>()],
+            prop_oneof![Just(VAULT), any::<[u8; 20]>().prop_map(Address::from)],
+            "\\PC{0,70}",
+            any::<(u8, u16, u32)>(),
+        )
+            .prop_map(|(price, token, min, max, payee, uri, (flags, bps, n))| {
+                abi::OfferTerms {
+                    pricePerSecond: U256::from_limbs(price),
+                    paymentToken: token,
+                    minDuration: min,
+                    maxDuration: max,
+                    endTime: min ^ max,
+                    maxLicensees: n,
+                    payee,
+                    termsHash: B256::repeat_byte(flags),
+                    termsUri: uri,
+                    flags,
+                    maxRoyaltyBps: bps,
+                }
+            })
+    }
+
+    #[test]
+    fn offer_checks_by_example() {
+        let terms = abi::OfferTerms {
+            pricePerSecond: u(0),
+            paymentToken: Address::ZERO,
+            minDuration: 1,
+            maxDuration: 100,
+            endTime: 0,
+            maxLicensees: 1,
+            payee: VAULT,
+            termsHash: B256::ZERO,
+            termsUri: String::new(),
+            flags: 0,
+            maxRoyaltyBps: 0,
+        };
+        let data = abi::createOfferCall { amount: 0, terms }.abi_encode();
+        let (_, tuple) = offer_args(&data).unwrap();
+        let none = |_: Address| false;
+        assert_eq!(check_offer(tuple, VAULT, 100, none), Ok(()));
+        assert_eq!(
+            check_offer(tuple, VAULT, 99, none),
+            Err(OfferRefusal::TooLong(u(100)))
+        );
+        let other = Address::repeat_byte(1);
+        assert_eq!(
+            check_offer(tuple, other, 100, none),
+            Err(OfferRefusal::Payee(VAULT))
+        );
+        assert_eq!(
+            check_offer(&tuple[..32 * 6], VAULT, 100, none),
+            Err(OfferRefusal::Malformed)
+        );
+        assert_eq!(MAX_LEASE_DURATION, 157_680_000);
     }
 
     #[test]
@@ -678,6 +880,8 @@ mod tests {
             id in any::<[u64; 4]>(),
             units in any::<u64>(),
             curator in any::<[u8; 20]>(),
+            market in any::<[u8; 20]>(),
+            max_lease_duration in any::<u64>(),
             tokens in proptest::collection::vec(any::<[u8; 20]>(), 0..9),
             name in "\\PC{0,30}",
             symbol in "\\PC{0,10}",
@@ -689,6 +893,8 @@ mod tests {
                 id: U256::from_limbs(id),
                 units: U256::from(units),
                 curator: Address::from(curator),
+                market: Address::from(market),
+                max_lease_duration,
                 revenue_tokens: tokens.into_iter().map(Address::from).collect(),
                 name,
                 symbol,
@@ -707,6 +913,51 @@ mod tests {
                     prop_assert_eq!(d.name, c.name);
                 }
             }
+        }
+
+        /// The market call built from a curator's `createOffer` or
+        /// `updateOffer` is alloy's encoding of the market's function with
+        /// the same terms; the checks accept exactly the offers that pay the
+        /// vault, in ETH or an allowed token, for at most the longest lease.
+        #[test]
+        fn offer_calls_are_forwarded_and_checked(
+            terms in offer_terms(),
+            amount in any::<u64>(),
+            offer_id in any::<[u64; 4]>(),
+            asset in any::<[u8; 20]>(),
+            id in any::<[u64; 4]>(),
+            max_lease in any::<u64>(),
+            allowed in any::<[u8; 20]>(),
+        ) {
+            let (asset, id, allowed) = (Address::from(asset), U256::from_limbs(id), Address::from(allowed));
+            let vault = VAULT;
+            let offer_id = U256::from_limbs(offer_id);
+            let data = abi::createOfferCall { amount, terms: terms.clone() }.abi_encode();
+            let (first, tuple) = offer_args(&data).unwrap();
+            prop_assert_eq!(first, B256::from(U256::from(amount)));
+            prop_assert_eq!(
+                market_offer_call(abi::marketCreateOfferCall::SELECTOR, &[asset.into_word(), id.into(), first], tuple),
+                abi::marketCreateOfferCall { collection: asset, tokenId: id, amount, terms: terms.clone() }.abi_encode()
+            );
+            let data = abi::updateOfferCall { offerId: offer_id, terms: terms.clone() }.abi_encode();
+            let (first, tuple) = offer_args(&data).unwrap();
+            prop_assert_eq!(
+                market_offer_call(abi::updateOfferCall::SELECTOR, &[first], tuple),
+                data.clone()
+            );
+            let want = if terms.payee != vault {
+                Err(OfferRefusal::Payee(terms.payee))
+            } else if !(terms.paymentToken.is_zero() || terms.paymentToken == allowed) {
+                Err(OfferRefusal::Token(terms.paymentToken))
+            } else if terms.maxDuration > max_lease {
+                Err(OfferRefusal::TooLong(U256::from(terms.maxDuration)))
+            } else {
+                Ok(())
+            };
+            prop_assert_eq!(check_offer(tuple, vault, max_lease, |t| t == allowed), want);
+            // Cutting the tuple's head is refused.
+            let short = &data[..4 + 64 + 32 * TERMS_HEAD_WORDS - 1];
+            prop_assert!(offer_args(short).is_none());
         }
 
         /// Any string that fits round-trips.

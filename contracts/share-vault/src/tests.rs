@@ -5,7 +5,7 @@
 
 use super::*;
 use alloc::{string::ToString, vec};
-use alloy_primitives::{uint, FixedBytes};
+use alloy_primitives::uint;
 use alloy_sol_types::{sol, SolCall, SolError};
 use motsu::prelude::*;
 use openzeppelin_stylus::token::{
@@ -33,20 +33,11 @@ sol! {
     error Broken();
 }
 
-/// Calls used through `curator_call` in tests.
+/// Raw calls used in tests.
 mod calls {
     alloy_sol_types::sol! {
         function setLeaseOperator(address operator, bool approved);
-        function setTokenURI(uint256 tokenId, string uri);
-        function setURI(uint256 id, string uri);
-        function transferFrom(address from, address to, uint256 tokenId);
-        function approve(address to, uint256 tokenId);
-        function setApprovalForAll(address operator, bool approved);
-        function safeTransferFrom(address from, address to, uint256 tokenId);
-        function transfer(address to, uint256 value);
-        function claim(address[] tokens);
-        function createOffer(address collection, uint256 id, uint256 price) returns (uint256);
-        function fail(uint256 code);
+        function curatorCall(address target, bytes data) returns (bytes);
         function onERC1155BatchReceived(address operator, address from, uint256[] ids, uint256[] values, bytes data) returns (bytes4);
     }
 }
@@ -262,47 +253,115 @@ impl Wallet {
 // A lease market that lets the owner of a token publish an offer.
 // ----------------------------------------------------------------------
 
-sol_interface! {
-    interface IOwnerOf {
-        function ownerOf(uint256 id) external view returns (address);
-    }
+/// `OfferTerms` as an argument of the mock market's functions: the
+/// canonical tuple, as the real market declares it (stylus-sdk 0.9's
+/// derive would hash the struct's name into the selector).
+impl stylus_sdk::abi::AbiType for OfferTerms {
+    type SolType = Self;
+
+    const ABI: stylus_sdk::abi::ConstString = stylus_sdk::abi::ConstString::new(
+        "(uint256,address,uint64,uint64,uint64,uint32,address,bytes32,string,uint8,uint16)",
+    );
 }
 
+/// A licence market that records the offer calls it receives (decoded by
+/// the SDK's ABI decoder, as the real market's) and answers `createOffer`
+/// with offer id 42; a price of 999 makes it revert with `MarketError(999)`.
 #[storage]
 struct MockMarket {
+    /// Calls received (create, update, cancel).
+    calls: StorageU256,
     lessor: StorageAddress,
+    collection: StorageAddress,
+    token_id: StorageU256,
+    amount: StorageU256,
+    offer_id: StorageU256,
     price: StorageU256,
+    payment_token: StorageAddress,
+    max_duration: StorageU256,
+    payee: StorageAddress,
+    terms_uri: StorageString,
+    max_royalty_bps: StorageU256,
 }
 // SAFETY: test contract, top-level in motsu.
 unsafe impl TopLevelStorage for MockMarket {}
+
+impl MockMarket {
+    fn record(&mut self, offer_id: U256, terms: &OfferTerms) -> Result<(), Vec<u8>> {
+        if terms.pricePerSecond == u(999) {
+            return Err(MarketError { code: u(999) }.abi_encode());
+        }
+        let calls = self.calls.get();
+        self.calls.set(calls + u(1));
+        let sender = self.vm().msg_sender();
+        self.lessor.set(sender);
+        self.offer_id.set(offer_id);
+        self.price.set(terms.pricePerSecond);
+        self.payment_token.set(terms.paymentToken);
+        self.max_duration.set(u(terms.maxDuration));
+        self.payee.set(terms.payee);
+        self.terms_uri.set_str(&terms.termsUri);
+        self.max_royalty_bps.set(u(u64::from(terms.maxRoyaltyBps)));
+        Ok(())
+    }
+}
 
 #[public]
 impl MockMarket {
     fn create_offer(
         &mut self,
         collection: Address,
-        id: U256,
-        price: U256,
+        token_id: U256,
+        amount: u64,
+        terms: OfferTerms,
     ) -> Result<U256, Vec<u8>> {
-        let sender = self.vm().msg_sender();
-        if IOwnerOf::new(collection).owner_of(&*self, id)? != sender {
-            return Err(NotOwner {}.abi_encode());
-        }
-        self.lessor.set(sender);
-        self.price.set(price);
-        Ok(U256::from(42))
+        self.record(U256::ZERO, &terms)?;
+        self.collection.set(collection);
+        self.token_id.set(token_id);
+        self.amount.set(u(amount));
+        Ok(u(42))
     }
-    fn fail(&mut self, code: U256) -> Result<(), Vec<u8>> {
-        Err(MarketError { code }.abi_encode())
+    fn update_offer(&mut self, offer_id: U256, terms: OfferTerms) -> Result<(), Vec<u8>> {
+        self.record(offer_id, &terms)
     }
-    fn offer(&self) -> (Address, U256) {
-        (self.lessor.get(), self.price.get())
+    fn cancel_offer(&mut self, offer_id: U256) -> Result<(), Vec<u8>> {
+        let calls = self.calls.get();
+        self.calls.set(calls + u(1));
+        self.offer_id.set(offer_id);
+        Ok(())
+    }
+    /// (calls, lessor, collection, token id, amount, offer id).
+    fn seen(&self) -> (U256, Address, Address, U256, U256, U256) {
+        (
+            self.calls.get(),
+            self.lessor.get(),
+            self.collection.get(),
+            self.token_id.get(),
+            self.amount.get(),
+            self.offer_id.get(),
+        )
+    }
+    /// (price, payment token, max duration, payee, terms URI, royalty cap).
+    fn terms_seen(&self) -> (U256, Address, U256, Address, String, U256) {
+        (
+            self.price.get(),
+            self.payment_token.get(),
+            self.max_duration.get(),
+            self.payee.get(),
+            self.terms_uri.get_string(),
+            self.max_royalty_bps.get(),
+        )
     }
 }
 
 // ----------------------------------------------------------------------
 // Helpers
 // ----------------------------------------------------------------------
+
+/// The market of vaults whose test does not use one.
+const MARKET: Address = Address::repeat_byte(0x4d);
+/// The vaults' longest lease: 30 days.
+const MAX_LEASE: u64 = 30 * 86_400;
 
 fn config(
     asset: Address,
@@ -316,6 +375,8 @@ fn config(
         id: ID,
         units: u(units),
         curator,
+        market: MARKET,
+        max_lease_duration: MAX_LEASE,
         revenue_tokens: tokens.to_vec(),
         name: "Mona Shares".to_string(),
         symbol: "MONA".to_string(),
@@ -547,6 +608,32 @@ fn initialize_rejects_bad_input(
     assert!(
         matches!(err, Error::InvalidReceiver(ERC20InvalidReceiver { receiver }) if receiver.is_zero())
     );
+    // The vault itself as a holder (L-4: nobody could ever hold 100 %).
+    let err = init(
+        &vault,
+        alice,
+        asset,
+        0,
+        &[(alice, u(1)), (vault.address(), u(1))],
+        alice,
+        &[],
+    )
+    .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidReceiver(ERC20InvalidReceiver { receiver }) if receiver == vault.address())
+    );
+    // No market; a longest lease above the market's bound.
+    let mut no_market = config(asset, 0, &[(alice, u(1))], alice, &[]);
+    no_market.market = Address::ZERO;
+    let err = init_with(&vault, alice, &no_market).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidConfig(_)));
+    let mut too_long = config(asset, 0, &[(alice, u(1))], alice, &[]);
+    too_long.max_lease_duration = logic::MAX_LEASE_DURATION + 1;
+    let err = init_with(&vault, alice, &too_long).motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidMaxLeaseDuration(InvalidMaxLeaseDuration { maxLeaseDuration })
+        if maxLeaseDuration == u(logic::MAX_LEASE_DURATION + 1))
+    );
     // Nothing happened; a valid initialisation still works (8 tokens is fine).
     assert_eq!(vault.sender(alice).status(), status::UNINITIALIZED);
     assert_eq!(total_supply(&vault), U256::ZERO);
@@ -554,7 +641,13 @@ fn initialize_rejects_bad_input(
     c.symbol = "s".repeat(31);
     c.holders = vec![(alice, logic::MAX_SUPPLY)];
     c.revenue_tokens = eight;
+    c.max_lease_duration = logic::MAX_LEASE_DURATION;
     init_with(&vault, alice, &c).motsu_unwrap();
+    assert_eq!(vault.sender(alice).market(), MARKET);
+    assert_eq!(
+        vault.sender(alice).max_lease_duration(),
+        logic::MAX_LEASE_DURATION
+    );
     assert_eq!(vault.sender(alice).revenue_tokens().len(), 8);
     assert_eq!(vault.sender(alice).name(), "n".repeat(95));
     assert_eq!(vault.sender(alice).symbol(), "s".repeat(31));
@@ -1411,14 +1504,9 @@ fn curator_transfer_and_renounce(
         .motsu_unwrap();
     let err = vault.sender(next).transfer_curator(next).motsu_unwrap_err();
     assert!(matches!(err, Error::NotCurator(_)));
-    let data = calls::setLeaseOperatorCall {
-        operator: next,
-        approved: true,
-    }
-    .abi_encode();
     let err = vault
         .sender(next)
-        .curator_call(nft.address(), data.into())
+        .set_market_approval(true)
         .motsu_unwrap_err();
     assert_eq!(
         err,
@@ -1426,186 +1514,320 @@ fn curator_transfer_and_renounce(
     );
 }
 
-#[motsu::test]
-fn curator_manages_leases_and_metadata(
-    vault: Contract<ShareVault>,
-    nft: Contract<MockNft>,
-    market: Contract<MockMarket>,
+/// Offer terms a vault may publish: paying `payee` in `token`, for at most
+/// `max_duration` seconds.
+fn offer_terms(payee: Address, token: Address, max_duration: u64) -> OfferTerms {
+    OfferTerms {
+        pricePerSecond: u(5),
+        paymentToken: token,
+        minDuration: 60,
+        maxDuration: max_duration,
+        endTime: 0,
+        maxLicensees: 1,
+        payee,
+        termsHash: B256::repeat_byte(0x7e),
+        termsUri: "ipfs://terms".to_string(),
+        flags: 1,
+        maxRoyaltyBps: 1_000,
+    }
+}
+
+fn create_offer(amount: u64, terms: OfferTerms) -> Vec<u8> {
+    createOfferCall { amount, terms }.abi_encode()
+}
+
+fn update_offer(offer_id: U256, terms: OfferTerms) -> Vec<u8> {
+    updateOfferCall {
+        offerId: offer_id,
+        terms,
+    }
+    .abi_encode()
+}
+
+/// A vault of `nft`'s token `ID` on `market`, with `curator` and one
+/// revenue token.
+fn leasing_vault(
+    vault: &Contract<ShareVault>,
+    nft: &Contract<MockNft>,
+    market: &Contract<MockMarket>,
     alice: Address,
     curator: Address,
+    token: Address,
 ) {
-    vault_721(&vault, &nft, alice, &[(alice, u(1))], curator, &[]);
-    // Grant the market lease-operator rights as the asset's owner.
-    let data = calls::setLeaseOperatorCall {
-        operator: market.address(),
-        approved: true,
-    }
-    .abi_encode();
-    let out = vault
-        .sender(curator)
-        .curator_call(nft.address(), data.into())
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    let mut c = config(nft.address(), 0, &[(alice, u(1))], curator, &[token]);
+    c.market = market.address();
+    init_with(vault, alice, &c).motsu_unwrap();
+    nft.sender(alice)
+        .safe_transfer_from(alice, vault.address(), ID)
         .motsu_unwrap();
-    assert!(out.is_empty());
-    assert!(nft
-        .sender(alice)
-        .is_lease_operator(vault.address(), market.address()));
-    vault.assert_emitted(&CuratorCalled {
-        target: nft.address(),
-        selector: FixedBytes(calls::setLeaseOperatorCall::SELECTOR),
-    });
-    // Update the metadata (the asset lets its owner do it).
-    let data = calls::setTokenURICall {
-        tokenId: ID,
-        uri: "ipfs://new".to_string(),
-    }
-    .abi_encode();
-    vault
-        .sender(curator)
-        .curator_call(nft.address(), data.into())
-        .motsu_unwrap();
-    assert_eq!(nft.sender(alice).token_uri(ID), "ipfs://new");
-    // Publish an offer on the market as the vault; return data comes back.
-    let data = calls::createOfferCall {
-        collection: nft.address(),
-        id: ID,
-        price: u(5),
-    }
-    .abi_encode();
-    let out = vault
-        .sender(curator)
-        .curator_call(market.address(), data.into())
-        .motsu_unwrap();
-    assert_eq!(U256::from_be_slice(&out), u(42));
-    assert_eq!(market.sender(alice).offer(), (vault.address(), u(5)));
-    // A revert is bubbled verbatim.
-    let data = calls::failCall { code: u(9) }.abi_encode();
-    let err = vault
-        .sender(curator)
-        .curator_call(market.address(), data.into())
-        .motsu_unwrap_err();
-    assert_eq!(err, MarketError { code: u(9) }.abi_encode());
-    // Only the curator.
-    let data = calls::setLeaseOperatorCall {
-        operator: alice,
-        approved: true,
-    }
-    .abi_encode();
-    let err = vault
-        .sender(alice)
-        .curator_call(nft.address(), data.into())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::NotCurator(NotCurator { account: alice }))
-    );
-    assert!(!nft.sender(alice).is_lease_operator(vault.address(), alice));
 }
 
 #[motsu::test]
-fn curator_can_never_move_the_asset_or_revenue(
+fn curator_leases_through_the_market_only(
     vault: Contract<ShareVault>,
     nft: Contract<MockNft>,
+    market: Contract<MockMarket>,
     token: Contract<MockToken>,
     alice: Address,
     curator: Address,
 ) {
-    vault_721(
-        &vault,
-        &nft,
-        alice,
-        &[(alice, u(1))],
-        curator,
-        &[token.address()],
-    );
-    token
-        .sender(alice)
-        .mint(vault.address(), u(10))
-        .motsu_unwrap();
+    leasing_vault(&vault, &nft, &market, alice, curator, token.address());
     let this = vault.address();
-    let forbidden: Vec<(Address, Vec<u8>)> = vec![
+    assert_eq!(vault.sender(alice).market(), market.address());
+    assert_eq!(vault.sender(alice).max_lease_duration(), MAX_LEASE);
+    // Approve, then revoke, the market (and only it) as lease operator.
+    vault
+        .sender(curator)
+        .set_market_approval(true)
+        .motsu_unwrap();
+    assert!(nft.sender(alice).is_lease_operator(this, market.address()));
+    vault
+        .sender(curator)
+        .set_market_approval(false)
+        .motsu_unwrap();
+    assert!(!nft.sender(alice).is_lease_operator(this, market.address()));
+    vault
+        .sender(curator)
+        .set_market_approval(true)
+        .motsu_unwrap();
+    // An ETH offer of the vaulted token for the longest allowed lease: the
+    // market gets the vault's asset and exactly the curator's terms.
+    let out = vault
+        .sender(curator)
+        .fallback(&create_offer(0, offer_terms(this, ETH, MAX_LEASE)))
+        .motsu_unwrap();
+    assert_eq!(out, u(42).to_be_bytes::<32>().to_vec());
+    assert_eq!(
+        market.sender(alice).seen(),
+        (u(1), this, nft.address(), ID, U256::ZERO, U256::ZERO)
+    );
+    assert_eq!(
+        market.sender(alice).terms_seen(),
         (
-            nft.address(),
-            calls::transferFromCall {
-                from: this,
-                to: curator,
-                tokenId: ID,
-            }
-            .abi_encode(),
-        ),
-        (
-            nft.address(),
-            calls::safeTransferFromCall {
-                from: this,
-                to: curator,
-                tokenId: ID,
-            }
-            .abi_encode(),
-        ),
-        (
-            nft.address(),
-            calls::approveCall {
-                to: curator,
-                tokenId: ID,
-            }
-            .abi_encode(),
-        ),
-        (
-            nft.address(),
-            calls::setApprovalForAllCall {
-                operator: curator,
-                approved: true,
-            }
-            .abi_encode(),
-        ),
-        (nft.address(), vec![0x01, 0x02]),
-        (nft.address(), vec![]),
-        (
-            token.address(),
-            calls::transferCall {
-                to: curator,
-                value: u(10),
-            }
-            .abi_encode(),
-        ),
-        (
+            u(5),
+            ETH,
+            u(MAX_LEASE),
             this,
-            calls::transferCall {
-                to: curator,
-                value: u(1),
-            }
-            .abi_encode(),
-        ),
-        (this, calls::claimCall { tokens: vec![ETH] }.abi_encode()),
-    ];
-    for (target, data) in forbidden {
-        let mut selector = [0u8; 4];
-        if data.len() >= 4 {
-            selector.copy_from_slice(&data[..4]);
-        }
-        let err = vault
-            .sender(curator)
-            .curator_call(target, data.clone().into())
-            .motsu_unwrap_err();
-        assert_eq!(
-            err,
-            err_bytes(Error::ForbiddenCall(ForbiddenCall {
-                target,
-                selector: selector.into()
-            })),
-            "{target} {data:?}"
-        );
+            "ipfs://terms".to_string(),
+            u(1_000)
+        )
+    );
+    // Units per licence are passed through (the market checks them).
+    vault
+        .sender(curator)
+        .fallback(&create_offer(3, offer_terms(this, ETH, 60)))
+        .motsu_unwrap();
+    assert_eq!(market.sender(alice).seen().4, u(3));
+    // An update to the revenue token.
+    let mut terms = offer_terms(this, token.address(), 3_600);
+    terms.termsUri = "ipfs://v2".repeat(20);
+    vault
+        .sender(curator)
+        .fallback(&update_offer(u(42), terms))
+        .motsu_unwrap();
+    assert_eq!(market.sender(alice).seen().5, u(42));
+    assert_eq!(
+        market.sender(alice).terms_seen(),
+        (
+            u(5),
+            token.address(),
+            u(3_600),
+            this,
+            "ipfs://v2".repeat(20),
+            u(1_000)
+        )
+    );
+    // A cancellation.
+    vault
+        .sender(curator)
+        .fallback(&cancelOfferCall { offerId: u(7) }.abi_encode())
+        .motsu_unwrap();
+    assert_eq!(market.sender(alice).seen().0, u(4));
+    assert_eq!(market.sender(alice).seen().5, u(7));
+    // The market's revert is bubbled verbatim.
+    let mut failing = offer_terms(this, ETH, 60);
+    failing.pricePerSecond = u(999);
+    let err = vault
+        .sender(curator)
+        .fallback(&create_offer(0, failing))
+        .motsu_unwrap_err();
+    assert_eq!(err, MarketError { code: u(999) }.abi_encode());
+    // Nothing moved: the vault still holds its token.
+    assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), this);
+}
+
+#[motsu::test]
+fn only_the_curator_leases(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    market: Contract<MockMarket>,
+    token: Contract<MockToken>,
+    alice: Address,
+    curator: Address,
+) {
+    leasing_vault(&vault, &nft, &market, alice, curator, token.address());
+    let this = vault.address();
+    let not_curator = err_bytes(Error::NotCurator(NotCurator { account: alice }));
+    let err = vault
+        .sender(alice)
+        .set_market_approval(true)
+        .motsu_unwrap_err();
+    assert_eq!(err, not_curator);
+    for data in [
+        create_offer(0, offer_terms(this, ETH, 60)),
+        update_offer(u(1), offer_terms(this, ETH, 60)),
+        cancelOfferCall { offerId: u(1) }.abi_encode(),
+    ] {
+        let err = vault.sender(alice).fallback(&data).motsu_unwrap_err();
+        assert_eq!(err, not_curator);
     }
+    assert!(!nft.sender(alice).is_lease_operator(this, market.address()));
+    assert_eq!(market.sender(alice).seen().0, U256::ZERO);
+}
+
+/// H-1c: a vault offer must pay the vault; the curator cannot name itself
+/// (or anyone else) as payee, at creation or by an update.
+#[motsu::test]
+fn h1c_vault_offers_pay_the_vault(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    market: Contract<MockMarket>,
+    token: Contract<MockToken>,
+    alice: Address,
+    curator: Address,
+) {
+    leasing_vault(&vault, &nft, &market, alice, curator, token.address());
+    for payee in [curator, alice, Address::ZERO, market.address()] {
+        let want = err_bytes(Error::InvalidOfferPayee(InvalidOfferPayee { payee }));
+        for data in [
+            create_offer(0, offer_terms(payee, ETH, 60)),
+            update_offer(u(1), offer_terms(payee, ETH, 60)),
+        ] {
+            let err = vault.sender(curator).fallback(&data).motsu_unwrap_err();
+            assert_eq!(err, want, "payee {payee}");
+        }
+    }
+    assert_eq!(market.sender(alice).seen().0, U256::ZERO);
+}
+
+/// M-2: a vault offer is paid in ETH or a revenue token, so every lease
+/// payment is shared among the holders (no token lands in the vault that
+/// only the curator could reach, and the curator can no longer move any).
+#[motsu::test]
+fn m2_vault_offers_are_paid_in_revenue_tokens(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    market: Contract<MockMarket>,
+    token: Contract<MockToken>,
+    other: Contract<MockToken>,
+    alice: Address,
+    curator: Address,
+) {
+    leasing_vault(&vault, &nft, &market, alice, curator, token.address());
+    let this = vault.address();
+    for bad in [other.address(), this, nft.address(), market.address()] {
+        let want = err_bytes(Error::TokenNotAllowed(TokenNotAllowed { token: bad }));
+        for data in [
+            create_offer(0, offer_terms(this, bad, 60)),
+            update_offer(u(1), offer_terms(this, bad, 60)),
+        ] {
+            let err = vault.sender(curator).fallback(&data).motsu_unwrap_err();
+            assert_eq!(err, want, "token {bad}");
+        }
+    }
+    // A payment-token word with stray high bits is refused, not truncated
+    // to the revenue token.
+    let mut data = create_offer(0, offer_terms(this, token.address(), 60));
+    let at = 4 + 64 + 32; // tuple start + word 1
+    data[at] = 1;
+    let err = vault.sender(curator).fallback(&data).motsu_unwrap_err();
     assert_eq!(
-        nft.sender(alice).owner_of(ID).motsu_unwrap(),
-        vault.address()
+        err,
+        err_bytes(Error::TokenNotAllowed(TokenNotAllowed {
+            token: token.address()
+        }))
     );
+    assert_eq!(market.sender(alice).seen().0, U256::ZERO);
+    // The curator's former generic call no longer exists.
+    let sweep = calls::curatorCallCall {
+        target: other.address(),
+        data: Vec::new().into(),
+    }
+    .abi_encode();
+    let err = vault.sender(curator).fallback(&sweep).motsu_unwrap_err();
+    assert!(err.is_empty());
+}
+
+/// H-1a: every vault offer's `maxDuration` is at most the vault's
+/// `maxLeaseDuration`, so no lease the curator sells (even at price 0)
+/// locks the asset for longer.
+#[motsu::test]
+fn h1a_vault_offers_are_bounded_in_time(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    market: Contract<MockMarket>,
+    token: Contract<MockToken>,
+    alice: Address,
+    curator: Address,
+) {
+    leasing_vault(&vault, &nft, &market, alice, curator, token.address());
+    let this = vault.address();
+    for max in [MAX_LEASE + 1, u64::MAX] {
+        let want = err_bytes(Error::OfferTooLong(OfferTooLong {
+            maxDuration: u(max),
+            maxLeaseDuration: u(MAX_LEASE),
+        }));
+        let mut free = offer_terms(this, ETH, max);
+        free.pricePerSecond = U256::ZERO;
+        for data in [
+            create_offer(0, free.clone()),
+            update_offer(u(1), free.clone()),
+        ] {
+            let err = vault.sender(curator).fallback(&data).motsu_unwrap_err();
+            assert_eq!(err, want, "max {max}");
+        }
+    }
+    // A word above 2^64 is compared whole.
+    let mut data = create_offer(0, offer_terms(this, ETH, 60));
+    let at = 4 + 64 + 3 * 32; // tuple start + word 3
+    data[at] = 1;
+    let err = vault.sender(curator).fallback(&data).motsu_unwrap_err();
     assert_eq!(
-        token
-            .sender(alice)
-            .balance_of(vault.address())
-            .motsu_unwrap(),
-        u(10)
+        err,
+        err_bytes(Error::OfferTooLong(OfferTooLong {
+            maxDuration: U256::from_be_slice(&data[at..at + 32]),
+            maxLeaseDuration: u(MAX_LEASE),
+        }))
     );
+    assert_eq!(market.sender(alice).seen().0, U256::ZERO);
+}
+
+#[motsu::test]
+fn malformed_offer_calls_revert_without_data(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    market: Contract<MockMarket>,
+    token: Contract<MockToken>,
+    alice: Address,
+    curator: Address,
+) {
+    leasing_vault(&vault, &nft, &market, alice, curator, token.address());
+    let this = vault.address();
+    let good = create_offer(0, offer_terms(this, ETH, 60));
+    // Truncated head, an offset past the end, a short tuple, a short cancel.
+    let mut far = good.clone();
+    far[4 + 63] = 0xff;
+    for data in [
+        good[..40].to_vec(),
+        far,
+        good[..4 + 64 + 32 * 10].to_vec(),
+        cancelOfferCall::SELECTOR.to_vec(),
+    ] {
+        let err = vault.sender(curator).fallback(&data).motsu_unwrap_err();
+        assert!(err.is_empty(), "{data:?}");
+    }
+    assert_eq!(market.sender(alice).seen().0, U256::ZERO);
 }
 
 // ----------------------------------------------------------------------
@@ -1865,12 +2087,7 @@ fn interface_ids_are_xors_of_selectors() {
     );
     let xor: Vec<u8> = single.iter().zip(batch).map(|(a, b)| a ^ b).collect();
     assert_eq!(IERC1155_RECEIVER_ID.to_vec(), xor);
-    assert_eq!(
-        CURATOR_ASSET_SELECTORS[0],
-        calls::setLeaseOperatorCall::SELECTOR
-    );
-    assert_eq!(CURATOR_ASSET_SELECTORS[1], calls::setTokenURICall::SELECTOR);
-    assert_eq!(CURATOR_ASSET_SELECTORS[2], calls::setURICall::SELECTOR);
+    assert_eq!(SET_LEASE_OPERATOR, calls::setLeaseOperatorCall::SELECTOR);
 }
 
 #[test]
@@ -1976,13 +2193,26 @@ fn hand_encoded_errors_match_alloy() {
             NotCurator { account: b }.abi_encode(),
         ),
         (
-            Error::ForbiddenCall(ForbiddenCall {
-                target: a,
-                selector: [1, 2, 3, 4].into(),
+            Error::InvalidOfferPayee(InvalidOfferPayee { payee: a }),
+            InvalidOfferPayee { payee: a }.abi_encode(),
+        ),
+        (
+            Error::OfferTooLong(OfferTooLong {
+                maxDuration: m,
+                maxLeaseDuration: n,
             }),
-            ForbiddenCall {
-                target: a,
-                selector: [1, 2, 3, 4].into(),
+            OfferTooLong {
+                maxDuration: m,
+                maxLeaseDuration: n,
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::InvalidMaxLeaseDuration(InvalidMaxLeaseDuration {
+                maxLeaseDuration: n,
+            }),
+            InvalidMaxLeaseDuration {
+                maxLeaseDuration: n,
             }
             .abi_encode(),
         ),

@@ -2,8 +2,10 @@
 //!
 //! The owner of an ERC-721 token (or of ERC-1155 units) approves this
 //! factory on the asset and calls [`VaultFactory::fractionalize`]. The
-//! factory checks ownership and that no locked lease held by someone else
-//! encumbers the asset, creates a new vault at a CREATE2 address
+//! factory checks ownership and that no lease encumbers the asset (an
+//! ERC-721 token must have no user, whoever set it: a lock the creator set
+//! for itself would bind the vault and whoever redeems it; ERC-1155 units
+//! must not be frozen by user records), creates a new vault at a CREATE2 address
 //! (`keccak256(creator, salt)`: nobody can take another creator's address)
 //! as a 60-byte minimal proxy delegating to the one activated `ShareVault`
 //! implementation (see `stylus_ip_common::proxy`: plain ETH is accepted by
@@ -11,7 +13,9 @@
 //! (shares minted to the chosen holders), moves the asset in with a safe
 //! transfer and checks that the vault accepted it. [`VaultFactory::is_vault`]
 //! tells vaults of this factory apart from look-alikes (it does not vouch
-//! for the asset contract itself, which the creator chose).
+//! for the asset contract itself, which the creator chose). Every vault
+//! gets the suite's licence market fixed at the factory's construction: the
+//! only market its curator can lease the asset on.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // On-chain builds are `no_std`: std's panic runtime and message formatting
 // would otherwise be linked in.
@@ -50,6 +54,14 @@ use stylus_sdk::{
 stylus_ip_common::sol_decls! {
     /// The implementation address is zero (or the factory was not constructed).
     error InvalidImplementation(address implementation);
+    /// The licence market address is zero.
+    error InvalidMarket(address market);
+    /// A holder is the vault itself (its shares could never move, and
+    /// nobody could ever hold 100 % to redeem).
+    error ERC20InvalidReceiver(address receiver);
+    /// ERC-721 token `id` of `asset` has a user, `user`, until its expiry
+    /// (locked lease or not, whoever holds it): the vault would inherit it.
+    error AssetHasUser(address asset, uint256 id, address user);
     /// `holders` and `amounts` are empty or of different lengths.
     error InvalidHolders(uint256 holders, uint256 amounts);
     /// The name or symbol is too long (the vault takes at most 95 and 31 bytes).
@@ -60,8 +72,7 @@ stylus_ip_common::sol_decls! {
     error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
     /// `sender` holds `balance` units of `tokenId`, fewer than `needed`.
     error ERC1155InsufficientBalance(address sender, uint256 balance, uint256 needed, uint256 tokenId);
-    /// The asset is under a locked lease that the caller does not hold
-    /// (ERC-721), or the units are frozen by lease records (ERC-1155).
+    /// The ERC-1155 units are frozen by lease (user) records.
     error AssetLeaseLocked(address asset, uint256 id);
     /// This creator already used this salt.
     error VaultExists(address vault);
@@ -83,6 +94,12 @@ stylus_ip_common::sol_decls! {
 pub enum Error {
     /// See [`InvalidImplementation`].
     InvalidImplementation(InvalidImplementation),
+    /// See [`InvalidMarket`].
+    InvalidMarket(InvalidMarket),
+    /// See [`ERC20InvalidReceiver`].
+    InvalidReceiver(ERC20InvalidReceiver),
+    /// See [`AssetHasUser`].
+    AssetHasUser(AssetHasUser),
     /// See [`InvalidHolders`].
     InvalidHolders(InvalidHolders),
     /// See [`InvalidMetadata`].
@@ -136,6 +153,11 @@ impl From<Error> for Vec<u8> {
             Error::InvalidImplementation(e) => {
                 encode(InvalidImplementation::SELECTOR, &[aw(e.implementation)])
             }
+            Error::InvalidMarket(e) => encode(InvalidMarket::SELECTOR, &[aw(e.market)]),
+            Error::InvalidReceiver(e) => encode(ERC20InvalidReceiver::SELECTOR, &[aw(e.receiver)]),
+            Error::AssetHasUser(e) => {
+                encode(AssetHasUser::SELECTOR, &[aw(e.asset), uw(e.id), aw(e.user)])
+            }
             Error::InvalidHolders(e) => {
                 encode(InvalidHolders::SELECTOR, &[uw(e.holders), uw(e.amounts)])
             }
@@ -171,8 +193,6 @@ mod selectors {
 
     /// `ownerOf(uint256)`.
     pub(crate) const OWNER_OF: [u8; 4] = function_selector!("ownerOf", U256);
-    /// `leaseLocked(uint256)` (suite ERC-721 assets).
-    pub(crate) const LEASE_LOCKED: [u8; 4] = function_selector!("leaseLocked", U256);
     /// `userOf(uint256)` (ERC-4907).
     pub(crate) const USER_OF: [u8; 4] = function_selector!("userOf", U256);
     /// `balanceOf(address,uint256)` (ERC-1155).
@@ -216,30 +236,43 @@ fn call(target: Address, data: &[u8], read_only: bool) -> Result<Vec<u8>, Vec<u8
 pub struct VaultFactory {
     /// The activated `ShareVault` every vault proxy delegates to.
     implementation: StorageAddress,
+    /// The suite's licence market, given to every vault.
+    market: StorageAddress,
     /// Vaults created by this factory.
     vaults: StorageMap<Address, StorageBool>,
 }
 
 #[public]
 impl VaultFactory {
-    /// Sets the `ShareVault` implementation the vault proxies delegate to.
+    /// Sets the `ShareVault` implementation the vault proxies delegate to
+    /// and the suite's licence market every vault gets.
     ///
     /// # Errors
-    /// [`Error::InvalidImplementation`] for the zero address.
+    /// [`Error::InvalidImplementation`] / [`Error::InvalidMarket`] for the
+    /// zero address.
     #[constructor]
-    pub fn constructor(&mut self, implementation: Address) -> Result<(), Error> {
+    pub fn constructor(&mut self, implementation: Address, market: Address) -> Result<(), Error> {
         if implementation.is_zero() {
             return Err(Error::InvalidImplementation(InvalidImplementation {
                 implementation,
             }));
         }
+        if market.is_zero() {
+            return Err(Error::InvalidMarket(InvalidMarket { market }));
+        }
         self.implementation.set(implementation);
+        self.market.set(market);
         Ok(())
     }
 
     /// The `ShareVault` implementation the vault proxies delegate to.
     pub fn implementation(&self) -> Address {
         self.implementation.get()
+    }
+
+    /// The licence market every vault of this factory leases on.
+    pub fn market(&self) -> Address {
+        self.market.get()
     }
 
     /// Whether `account` is a vault created by this factory.
@@ -263,21 +296,26 @@ impl VaultFactory {
     /// `asset` when `units` is 0, into a new share vault at
     /// [`Self::predict_vault`]`(caller, salt)`: mints `amounts[i]` shares
     /// named `name`/`symbol` (18 decimals) to `holders[i]`, with `curator`
-    /// (zero: none) and the ERC-20 `revenue_tokens` allow-list (ETH is always
-    /// accepted). The caller must own the asset and have approved this
-    /// factory on it (`approve`/`setApprovalForAll`). Returns the vault.
+    /// (zero: none), the ERC-20 `revenue_tokens` allow-list (ETH is always
+    /// accepted), the factory's licence market and `max_lease_duration`, the
+    /// longest lease any vault offer may sell (seconds, at most 5 × 365
+    /// days). The caller must own the asset and have approved this factory
+    /// on it (`approve`/`setApprovalForAll`). Returns the vault.
     ///
     /// # Errors
     /// [`Error::InvalidImplementation`] if the factory was not constructed;
     /// [`Error::InvalidHolders`] for empty or mismatched lists;
+    /// [`Error::InvalidReceiver`] if a holder is the vault itself;
     /// [`Error::InvalidMetadata`] / [`Error::TooManyRevenueTokens`] for a
     /// configuration too large to pass; [`Error::IncorrectOwner`] /
     /// [`Error::InsufficientBalance`] if the caller does not own the asset;
-    /// [`Error::AssetLeaseLocked`] under a locked lease held by someone else
-    /// (ERC-721) or with the units frozen by lease records (ERC-1155);
+    /// [`Error::AssetHasUser`] if the ERC-721 token has a user (set and
+    /// unexpired); [`Error::AssetLeaseLocked`] with the ERC-1155 units
+    /// frozen by lease records;
     /// [`Error::VaultExists`] if the salt was used; [`Error::VaultDeployFailed`];
     /// the vault's own errors from `initialize` (zero supply, bad revenue
-    /// token, …) and the asset's (missing approval, …), verbatim;
+    /// token, `maxLeaseDuration` too long, …) and the asset's (missing
+    /// approval, …), verbatim;
     /// [`Error::AssetNotReceived`] if the asset did not call the vault's
     /// receiver hook.
     ///
@@ -295,6 +333,7 @@ impl VaultFactory {
         amounts: Vec<U256>,
         curator: Address,
         revenue_tokens: Vec<Address>,
+        max_lease_duration: u64,
         salt: B256,
     ) -> Result<Address, Vec<u8>> {
         let creator = self.vm().msg_sender();
@@ -322,6 +361,8 @@ impl VaultFactory {
             id,
             units,
             curator,
+            self.market.get(),
+            max_lease_duration,
             &revenue_tokens,
             &name,
             &symbol,
@@ -337,6 +378,9 @@ impl VaultFactory {
 
         let this = self.vm().contract_address();
         let vault = logic::predict_vault(this, implementation, creator, salt);
+        if holders.contains(&vault) {
+            return Err(Error::InvalidReceiver(ERC20InvalidReceiver { receiver: vault }).into());
+        }
         if self.vaults.get(vault) {
             return Err(Error::VaultExists(VaultExists { vault }).into());
         }
@@ -390,8 +434,8 @@ impl VaultFactory {
 }
 
 impl VaultFactory {
-    /// Checks that `creator` owns the asset and that no lease held by
-    /// someone else locks it.
+    /// Checks that `creator` owns the asset and that no lease encumbers it:
+    /// an ERC-721 token has no user, ERC-1155 units are not frozen.
     fn check_ownership(
         &self,
         creator: Address,
@@ -410,17 +454,17 @@ impl VaultFactory {
                 })
                 .into());
             }
-            // Assets without leases (no `leaseLocked`) are never locked.
-            let lease_locked = call(asset, &encode(LEASE_LOCKED, &[uw(id)]), true)
+            // Any user, even the creator itself (its lock would bind the
+            // vault and whoever redeems). Assets without ERC-4907 (no
+            // `userOf`) have no users.
+            let user = call(asset, &encode(USER_OF, &[uw(id)]), true)
                 .ok()
-                .and_then(|out| logic::first_word(&out))
-                .is_some_and(|w| !w.is_zero());
-            lease_locked && {
-                let user = call(asset, &encode(USER_OF, &[uw(id)]), true)
-                    .ok()
-                    .and_then(|out| logic::address_word(&out));
-                user != Some(creator)
+                .and_then(|out| logic::address_word(&out))
+                .unwrap_or_default();
+            if !user.is_zero() {
+                return Err(Error::AssetHasUser(AssetHasUser { asset, id, user }).into());
             }
+            false
         } else {
             let balance = call(asset, &encode(BALANCE_OF, &[aw(creator), uw(id)]), true)
                 .ok()

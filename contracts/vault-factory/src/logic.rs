@@ -37,8 +37,9 @@ pub fn predict_vault(
 /// Packs a vault's configuration in the layout of the share vault's
 /// `initialize(bytes)` (`share_vault::logic::encode_config`, which the tests
 /// check this against):
-/// `asset(20) id(32) units(32) curator(20) n(1) token(20)·n
-///  nameLen(1) name symbolLen(1) symbol (holder(20) amount(32))·m`.
+/// `asset(20) id(32) units(32) curator(20) market(20) maxLeaseDuration(8)
+///  n(1) token(20)·n nameLen(1) name symbolLen(1) symbol
+///  (holder(20) amount(32))·m`.
 ///
 /// Returns `None` if there are more than 255 revenue tokens, a name or
 /// symbol longer than 255 bytes, or `holders` and `amounts` of different
@@ -50,6 +51,8 @@ pub fn encode_config(
     id: U256,
     units: U256,
     curator: Address,
+    market: Address,
+    max_lease_duration: u64,
     revenue_tokens: &[Address],
     name: &str,
     symbol: &str,
@@ -60,12 +63,14 @@ pub fn encode_config(
         return None;
     }
     let mut out = Vec::with_capacity(
-        106 + 20 * revenue_tokens.len() + name.len() + symbol.len() + 52 * holders.len(),
+        134 + 20 * revenue_tokens.len() + name.len() + symbol.len() + 52 * holders.len(),
     );
     out.extend_from_slice(asset.as_slice());
     out.extend_from_slice(&id.to_be_bytes::<32>());
     out.extend_from_slice(&units.to_be_bytes::<32>());
     out.extend_from_slice(curator.as_slice());
+    out.extend_from_slice(market.as_slice());
+    out.extend_from_slice(&max_lease_duration.to_be_bytes());
     out.push(u8::try_from(revenue_tokens.len()).ok()?);
     for token in revenue_tokens {
         out.extend_from_slice(token.as_slice());
@@ -174,6 +179,8 @@ mod tests {
             U256::ZERO,
             U256::ZERO,
             Address::ZERO,
+            Address::ZERO,
+            0,
             &[],
             "n",
             "s",
@@ -186,6 +193,8 @@ mod tests {
             U256::ZERO,
             U256::ZERO,
             Address::ZERO,
+            Address::ZERO,
+            0,
             &[],
             "n",
             "s",
@@ -199,6 +208,8 @@ mod tests {
             U256::ZERO,
             U256::ZERO,
             Address::ZERO,
+            Address::ZERO,
+            0,
             &[],
             &long,
             "s",
@@ -211,6 +222,8 @@ mod tests {
             U256::ZERO,
             U256::ZERO,
             Address::ZERO,
+            Address::ZERO,
+            0,
             &[],
             "n",
             &long,
@@ -224,6 +237,8 @@ mod tests {
             U256::ZERO,
             U256::ZERO,
             Address::ZERO,
+            Address::ZERO,
+            0,
             &tokens,
             "n",
             "s",

@@ -16,6 +16,10 @@ use stylus_sdk::{abi::Bytes, storage::StorageU256};
 
 const ID: U256 = uint!(7_U256);
 const SALT: B256 = B256::repeat_byte(0x5a);
+/// The suite's licence market given to every vault.
+const MARKET: Address = Address::repeat_byte(0x4d);
+/// The vaults' longest lease: 30 days.
+const MAX_LEASE: u64 = 30 * 86_400;
 
 fn u(x: u64) -> U256 {
     U256::from(x)
@@ -186,7 +190,7 @@ fn construct(factory: &Contract<VaultFactory>, deployer: Address) -> Address {
     let implementation = Address::repeat_byte(0x1e);
     factory
         .sender(deployer)
-        .constructor(implementation)
+        .constructor(implementation, MARKET)
         .motsu_unwrap();
     implementation
 }
@@ -221,6 +225,7 @@ fn fractionalize(
         holders.iter().map(|h| u(h.1)).collect(),
         curator,
         tokens.to_vec(),
+        MAX_LEASE,
         salt,
     )
 }
@@ -242,7 +247,7 @@ fn constructor_and_views(
 ) {
     let e = factory
         .sender(deployer)
-        .constructor(Address::ZERO)
+        .constructor(Address::ZERO, MARKET)
         .motsu_unwrap_err();
     assert_eq!(
         err(e),
@@ -250,8 +255,19 @@ fn constructor_and_views(
             implementation: Address::ZERO
         }))
     );
+    let e = factory
+        .sender(deployer)
+        .constructor(Address::repeat_byte(0x1e), Address::ZERO)
+        .motsu_unwrap_err();
+    assert_eq!(
+        err(e),
+        err(Error::InvalidMarket(InvalidMarket {
+            market: Address::ZERO
+        }))
+    );
     let implementation = construct(&factory, deployer);
     assert_eq!(factory.sender(alice).implementation(), implementation);
+    assert_eq!(factory.sender(alice).market(), MARKET);
     let a = factory.sender(alice).predict_vault(alice, SALT);
     assert_eq!(
         a,
@@ -338,6 +354,7 @@ fn fractionalizes_an_erc721_token(
             vec![u(1)],
             alice,
             vec![],
+            MAX_LEASE,
             SALT,
         )
         .motsu_unwrap_err();
@@ -357,6 +374,7 @@ fn fractionalizes_an_erc721_token(
             vec![u(1)],
             alice,
             vec![],
+            MAX_LEASE,
             B256::ZERO,
         )
         .motsu_unwrap_err();
@@ -469,6 +487,7 @@ fn refuses_a_token_the_caller_does_not_own(
             vec![u(1)],
             bob,
             vec![],
+            MAX_LEASE,
             SALT,
         )
         .motsu_unwrap_err();
@@ -484,8 +503,11 @@ fn refuses_a_token_the_caller_does_not_own(
     );
 }
 
+/// H-1d: an ERC-721 token with a user, set and unexpired, is refused
+/// whoever the user is: a lock the creator set for itself until 2^64 − 1
+/// would bind the vault (no licence could ever be sold) and whoever redeems.
 #[motsu::test]
-fn locked_leases(
+fn h1d_a_token_with_a_user_is_refused(
     factory: Contract<VaultFactory>,
     nft: Contract<MockNft>,
     deployer: Address,
@@ -499,14 +521,78 @@ fn locked_leases(
     nft.sender(alice)
         .approve(factory.address(), ID)
         .motsu_unwrap();
-    // A locked lease held by someone else: refused.
-    nft.sender(alice).set_lease(ID, lessee, true);
-    let e = fractionalize(
+    // A locked lease held by the creator itself, by someone else, and an
+    // unlocked user: all refused with the user named.
+    for (user, locked) in [
+        (alice, true),
+        (lessee, true),
+        (lessee, false),
+        (alice, false),
+    ] {
+        nft.sender(alice).set_lease(ID, user, locked);
+        let e = fractionalize(
+            &factory,
+            alice,
+            nft.address(),
+            0,
+            &[(alice, 1)],
+            alice,
+            &[],
+            SALT,
+        )
+        .motsu_unwrap_err();
+        assert_eq!(
+            e,
+            err(Error::AssetHasUser(AssetHasUser {
+                asset: nft.address(),
+                id: ID,
+                user,
+            })),
+            "{user} locked {locked}"
+        );
+        assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), alice);
+        assert!(!factory.sender(alice).is_vault(_vault.address()));
+    }
+    // Once the user is gone (cleared or expired), the token is vaulted.
+    nft.sender(alice).set_lease(ID, Address::ZERO, false);
+    fractionalize(
         &factory,
         alice,
         nft.address(),
         0,
         &[(alice, 1)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap();
+    assert_eq!(
+        nft.sender(alice).owner_of(ID).motsu_unwrap(),
+        _vault.address()
+    );
+}
+
+/// L-4: the vault itself cannot be an initial holder (nobody could ever
+/// hold 100 % and redeem); the factory refuses before deploying anything.
+#[motsu::test]
+fn l4_the_vault_cannot_hold_its_own_shares(
+    factory: Contract<VaultFactory>,
+    nft: Contract<MockNft>,
+    deployer: Address,
+    alice: Address,
+) {
+    construct(&factory, deployer);
+    let vault = place_vault(&factory, alice, SALT);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    nft.sender(alice)
+        .approve(factory.address(), ID)
+        .motsu_unwrap();
+    let e = fractionalize(
+        &factory,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, 1), (vault.address(), 1)],
         alice,
         &[],
         SALT,
@@ -514,44 +600,57 @@ fn locked_leases(
     .motsu_unwrap_err();
     assert_eq!(
         e,
-        err(Error::AssetLeaseLocked(AssetLeaseLocked {
-            asset: nft.address(),
-            id: ID
+        err(Error::InvalidReceiver(ERC20InvalidReceiver {
+            receiver: vault.address()
         }))
     );
+    assert!(!factory.sender(alice).is_vault(vault.address()));
+    assert_eq!(
+        vault.sender(alice).status(),
+        share_vault::status::UNINITIALIZED
+    );
     assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), alice);
-    // An unlocked user (set by the owner) does not prevent it, nor does a
-    // locked lease the caller holds.
-    nft.sender(alice).set_lease(ID, alice, true);
-    fractionalize(
-        &factory,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, 1)],
-        alice,
-        &[],
-        SALT,
-    )
-    .motsu_unwrap();
 }
 
+/// Every vault gets the factory's market and the creator's longest lease;
+/// one above the market's bound is refused by the vault, verbatim.
 #[motsu::test]
-fn unlocked_user_does_not_block(
+fn vaults_get_the_market_and_the_longest_lease(
     factory: Contract<VaultFactory>,
     nft: Contract<MockNft>,
     deployer: Address,
     alice: Address,
-    user: Address,
 ) {
     construct(&factory, deployer);
-    // Keep the placed vault alive (dropping it removes it from motsu's VM).
-    let _vault = place_vault(&factory, alice, SALT);
+    let vault = place_vault(&factory, alice, SALT);
     nft.sender(alice).mint(alice, ID).motsu_unwrap();
     nft.sender(alice)
         .approve(factory.address(), ID)
         .motsu_unwrap();
-    nft.sender(alice).set_lease(ID, user, false);
+    let too_long = share_vault::logic::MAX_LEASE_DURATION + 1;
+    let e = factory
+        .sender(alice)
+        .fractionalize(
+            nft.address(),
+            ID,
+            U256::ZERO,
+            "n".into(),
+            "s".into(),
+            vec![alice],
+            vec![u(1)],
+            alice,
+            vec![],
+            too_long,
+            SALT,
+        )
+        .motsu_unwrap_err();
+    let want: Vec<u8> =
+        share_vault::Error::InvalidMaxLeaseDuration(share_vault::InvalidMaxLeaseDuration {
+            maxLeaseDuration: u(too_long),
+        })
+        .into();
+    assert_eq!(e, want);
+    assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), alice);
     fractionalize(
         &factory,
         alice,
@@ -563,6 +662,8 @@ fn unlocked_user_does_not_block(
         SALT,
     )
     .motsu_unwrap();
+    assert_eq!(vault.sender(alice).market(), MARKET);
+    assert_eq!(vault.sender(alice).max_lease_duration(), MAX_LEASE);
 }
 
 #[motsu::test]
@@ -733,6 +834,7 @@ fn bad_configurations(
             vec![u(1)],
             alice,
             vec![],
+            MAX_LEASE,
             SALT,
         )
         .motsu_unwrap_err();
@@ -789,6 +891,7 @@ fn bad_configurations(
                 vec![u(1)],
                 alice,
                 vec![],
+                MAX_LEASE,
                 SALT,
             )
             .motsu_unwrap_err();
@@ -847,6 +950,8 @@ fn config_matches_the_vaults_decoder() {
         ID,
         u(9),
         curator,
+        MARKET,
+        MAX_LEASE,
         &tokens,
         "Näme",
         "SYM",
@@ -859,6 +964,8 @@ fn config_matches_the_vaults_decoder() {
         id: ID,
         units: u(9),
         curator,
+        market: MARKET,
+        max_lease_duration: MAX_LEASE,
         revenue_tokens: tokens.to_vec(),
         name: "Näme".to_string(),
         symbol: "SYM".to_string(),
@@ -876,6 +983,27 @@ fn hand_encoded_errors_match_alloy() {
         (
             Error::InvalidImplementation(InvalidImplementation { implementation: a }),
             InvalidImplementation { implementation: a }.abi_encode(),
+        ),
+        (
+            Error::InvalidMarket(InvalidMarket { market: b }),
+            InvalidMarket { market: b }.abi_encode(),
+        ),
+        (
+            Error::InvalidReceiver(ERC20InvalidReceiver { receiver: a }),
+            ERC20InvalidReceiver { receiver: a }.abi_encode(),
+        ),
+        (
+            Error::AssetHasUser(AssetHasUser {
+                asset: a,
+                id: n,
+                user: b,
+            }),
+            AssetHasUser {
+                asset: a,
+                id: n,
+                user: b,
+            }
+            .abi_encode(),
         ),
         (
             Error::InvalidHolders(InvalidHolders {
@@ -961,13 +1089,16 @@ fn hand_encoded_errors_match_alloy() {
         TooManyRevenueTokens::SELECTOR,
         share_vault::TooManyRevenueTokens::SELECTOR
     );
+    assert_eq!(
+        ERC20InvalidReceiver::SELECTOR,
+        share_vault::ERC20InvalidReceiver::SELECTOR
+    );
 }
 
 #[test]
 fn selectors_match_the_interfaces() {
     sol! {
         function ownerOf(uint256 id) returns (address);
-        function leaseLocked(uint256 id) returns (bool);
         function userOf(uint256 id) returns (address);
         function balanceOf(address owner, uint256 id) returns (uint256);
         function frozenBalanceOf(address owner, uint256 id) returns (uint256);
@@ -975,7 +1106,6 @@ fn selectors_match_the_interfaces() {
         function initialize(bytes config);
     }
     assert_eq!(OWNER_OF, ownerOfCall::SELECTOR);
-    assert_eq!(LEASE_LOCKED, leaseLockedCall::SELECTOR);
     assert_eq!(USER_OF, userOfCall::SELECTOR);
     assert_eq!(BALANCE_OF, balanceOfCall::SELECTOR);
     assert_eq!(FROZEN_BALANCE_OF, frozenBalanceOfCall::SELECTOR);
