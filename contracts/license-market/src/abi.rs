@@ -53,6 +53,13 @@ impl Word for u32 {
     }
 }
 
+impl Word for u16 {
+    #[inline(never)]
+    fn word(self) -> B256 {
+        U256::from(self).word()
+    }
+}
+
 impl Word for u8 {
     #[inline(never)]
     fn word(self) -> B256 {

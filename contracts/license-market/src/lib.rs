@@ -9,21 +9,33 @@
 //!   or in one ERC-20, duration bounds, licence terms (hash + URI + flags),
 //!   maximum concurrent licensees (ERC-1155), end time and payee. The lessor
 //!   must have approved this contract as a *lease operator* on the asset.
-//! * A licensee calls [`LicenseMarket::buy_lease`] with a `maxPrice` guard.
+//! * A licensee calls [`LicenseMarket::buy_lease`] with a `maxPrice` guard
+//!   and the offer `version` it was quoted ([`LicenseMarket::quote`]): every
+//!   update of an offer bumps its version, so no token, price, terms, flag,
+//!   payee or royalty-cap switch can slip in between quote and purchase.
 //!   The market sets the licence through the asset's lease-operator path — a
 //!   locked ERC-4907 user on an ERC-721 token, an ERC-5006 user record on
 //!   ERC-1155 units — with expiry `now + duration`, pays the asset's EIP-2981
 //!   royalty on the lease price to the royalty receiver and the rest to the
 //!   payee, and refunds any excess. [`LicenseMarket::renew_lease`] extends an
 //!   active licence at the offer's current price.
+//! * **Royalty cap:** each offer names the highest royalty its lessor
+//!   accepts (`maxRoyaltyBps`); a sale whose asset royalty is above it is
+//!   refused, so an asset owner raising its royalty never takes more than
+//!   the lessor agreed to (and the lessor cannot cut the creator's royalty).
+//! * **Bounded locks:** no offer sells leases longer than
+//!   [`logic::MAX_LEASE_DURATION`] (5 years), and no licence, renewals
+//!   included, reaches further than the offer's `maxDuration` past now.
 //! * **Payments never block a sale:** a payee, royalty receiver or refunded
 //!   buyer whose transfer fails (reverts, runs out of the bounded gas, is
 //!   blocklisted by the token) is credited instead and pulls later with
-//!   [`LicenseMarket::withdraw`]. Every wei and token unit the market holds is
-//!   a credit.
+//!   [`LicenseMarket::withdraw`]; anyone may push a credit to its owner with
+//!   [`LicenseMarket::withdraw_to`] (for contracts that cannot call
+//!   `withdraw`). Every wei and token unit the market holds is a credit.
 //! * Offers live in storage without their terms URI; the full terms (URI
 //!   included) are published in [`OfferTermsSet`] events, which indexers
-//!   and dApps read; [`LicenseMarket::quote`] prices a lease on-chain.
+//!   and dApps read; [`LicenseMarket::offer`] returns the stored terms and
+//!   [`LicenseMarket::quote`] prices a lease on-chain.
 //! * [`LicenseMarket::is_licensed`] answers "may this account use this
 //!   asset now, under which terms?" for dApps and access-gated gateways.
 //!
@@ -56,18 +68,25 @@ pub mod logic;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{aliases::U64, Address, B256, U256};
+use alloy_primitives::{
+    aliases::{U32, U64},
+    Address, B256, U256,
+};
 use alloy_sol_types::SolCall;
 use stylus_sdk::{
     call::RawCall,
     prelude::*,
-    storage::{StorageAddress, StorageB256, StorageMap, StorageU256, StorageU64, StorageVec},
+    storage::{
+        StorageAddress, StorageB256, StorageMap, StorageU256, StorageU32, StorageU64, StorageVec,
+    },
 };
 
 use crate::abi::Word;
 use crate::logic::{
-    duration_in_bounds, expiry_after, free_units, is_active, lease_price, offer_open, pick_slot,
-    split_payment, valid_duration_bounds, valid_max_licensees, LeaseState, OfferMeta, OfferParams,
+    duration_in_bounds, expiry_after, free_units, is_active, latest_expiry, lease_price,
+    max_royalty, next_version, offer_open, pick_slot, royalty_within_cap, split_payment,
+    valid_duration_bounds, valid_max_licensees, valid_royalty_cap, version_matches, LeaseState,
+    OfferMeta, OfferParams,
 };
 
 /// Gas forwarded with an ETH payment pushed to a payee, royalty receiver or
@@ -92,9 +111,13 @@ pub const FLAGS_ALL: u8 = FLAG_COMMERCIAL_USE | FLAG_ATTRIBUTION | FLAG_DERIVATI
 
 stylus_ip_common::sol_decls! {
     /// The lessor-set terms of an offer (argument of `createOffer` and
-    /// `updateOffer`). `maxLicensees`: 1 for an ERC-721 token, `1..=16` for
-    /// ERC-1155 units (the editions' active records per owner and id); `endTime` 0 = no end; `flags`: bit 0 commercial use,
-    /// bit 1 attribution required, bit 2 derivatives allowed.
+    /// `updateOffer`). `maxDuration` at most `MAX_LEASE_DURATION` (5 × 365
+    /// days); `maxLicensees`: 1 for an ERC-721 token, `1..=16` for
+    /// ERC-1155 units (the editions' active records per owner and id);
+    /// `endTime` 0 = no end; `flags`: bit 0 commercial use, bit 1
+    /// attribution required, bit 2 derivatives allowed; `maxRoyaltyBps`:
+    /// the highest asset royalty (basis points of the lease price, at most
+    /// 10,000) the lessor accepts; a sale above it is refused.
     struct OfferTerms {
         uint256 pricePerSecond;
         address paymentToken;
@@ -106,6 +129,41 @@ stylus_ip_common::sol_decls! {
         bytes32 termsHash;
         string termsUri;
         uint8 flags;
+        uint16 maxRoyaltyBps;
+    }
+
+    /// What a lease costs now (`quote`): the price in `paymentToken` (zero =
+    /// ETH), the royalty and its receiver, and the offer `version` to pass
+    /// to `buyLease`/`renewLease`.
+    struct Quote {
+        uint256 price;
+        address paymentToken;
+        address royaltyReceiver;
+        uint256 royalty;
+        uint32 version;
+    }
+
+    /// An offer as stored (`offer`): the asset, the lessor, every term
+    /// except the terms URI (published in `OfferTermsSet`; `termsHash`
+    /// commits to the document), the version and the status (1 open, 2
+    /// cancelled).
+    struct OfferView {
+        address lessor;
+        address collection;
+        uint256 tokenId;
+        uint64 amount;
+        uint256 pricePerSecond;
+        address paymentToken;
+        uint64 minDuration;
+        uint64 maxDuration;
+        uint64 endTime;
+        uint32 maxLicensees;
+        address payee;
+        bytes32 termsHash;
+        uint8 flags;
+        uint16 maxRoyaltyBps;
+        uint32 version;
+        uint8 status;
     }
 
     /// `offerId` was never created.
@@ -140,8 +198,20 @@ stylus_ip_common::sol_decls! {
     error LicenseMarketUnauthorizedLessor(uint256 offerId, address account);
     /// The payee must be neither the zero address nor the market itself.
     error LicenseMarketInvalidPayee(address payee);
-    /// Duration bounds must satisfy `1 <= minDuration <= maxDuration`.
+    /// Duration bounds must satisfy
+    /// `1 <= minDuration <= maxDuration <= MAX_LEASE_DURATION`.
     error LicenseMarketInvalidDurationBounds(uint64 minDuration, uint64 maxDuration);
+    /// The royalty cap must be at most 10,000 basis points.
+    error LicenseMarketInvalidRoyaltyCap(uint16 maxRoyaltyBps);
+    /// The buyer was quoted offer version `quoted`; the offer is now at
+    /// `current` (its lessor updated it): quote again.
+    error LicenseMarketOfferVersionMismatch(uint256 offerId, uint32 quoted, uint32 current);
+    /// The asset's royalty on this sale, `royalty`, is above the most the
+    /// offer's lessor accepts, `maxRoyalty` (its `maxRoyaltyBps` of the price).
+    error LicenseMarketRoyaltyAboveCap(uint256 offerId, uint256 royalty, uint256 maxRoyalty);
+    /// The licence would run until `expires`, past `latest`: now plus the
+    /// offer's `maxDuration` (renew later, or for less).
+    error LicenseMarketLeaseTooLong(uint64 expires, uint64 latest);
     /// The offer's end time is already past.
     error LicenseMarketInvalidEndTime(uint64 endTime);
     /// Licensee cap must be 1 for ERC-721, `1..=16` for ERC-1155.
@@ -152,7 +222,7 @@ stylus_ip_common::sol_decls! {
     error LicenseMarketLeaseRejected(address collection, uint256 tokenId);
     /// A price, expiry or balance computation overflowed.
     error LicenseMarketArithmeticOverflow();
-    /// `msg.sender` has no credit in `token`.
+    /// The account has no credit in `token`.
     error LicenseMarketNothingToWithdraw(address token);
     /// Sending a withdrawal failed (nothing changed, the credit stays).
     error LicenseMarketTransferFailed(address token, address to, uint256 amount);
@@ -162,10 +232,11 @@ stylus_ip_common::sol_decls! {
 
     /// A lessor published offer `offerId` (`amount == 0`: ERC-721 token).
     event OfferCreated(uint256 indexed offerId, address indexed lessor, address indexed collection, uint256 tokenId, uint64 amount);
-    /// The terms of offer `offerId` were set (at creation) or changed by its
-    /// lessor (active leases keep theirs): the fields of [`OfferTerms`].
-    /// Offers are indexed from these events (the contract stores no URI).
-    event OfferTermsSet(uint256 indexed offerId, uint256 pricePerSecond, address paymentToken, uint64 minDuration, uint64 maxDuration, uint64 endTime, uint32 maxLicensees, address payee, bytes32 termsHash, uint8 flags, string termsUri);
+    /// The terms of offer `offerId` were set (at creation, `version` 1) or
+    /// changed by its lessor (each change bumps `version`; active leases
+    /// keep their terms): the fields of [`OfferTerms`]. Offers are indexed
+    /// from these events (the contract stores no URI).
+    event OfferTermsSet(uint256 indexed offerId, uint256 pricePerSecond, address paymentToken, uint64 minDuration, uint64 maxDuration, uint64 endTime, uint32 maxLicensees, address payee, bytes32 termsHash, uint8 flags, uint16 maxRoyaltyBps, uint32 version, string termsUri);
     /// The lessor cancelled offer `offerId` (active leases run to expiry).
     event OfferCancelled(uint256 indexed offerId);
     /// `licensee` bought a licence valid until `expires` for `price`, of which
@@ -174,9 +245,9 @@ stylus_ip_common::sol_decls! {
     /// `licensee` extended its licence to `expires` for `price`.
     event LeaseRenewed(uint256 indexed offerId, address indexed licensee, uint64 expires, uint256 price, uint256 royaltyPaid);
     /// A push of `amount` of `token` (zero = ETH) to `account` failed; it was
-    /// credited for [`withdraw`].
+    /// credited for `withdraw` / `withdrawTo`.
     event PaymentCredited(address indexed account, address indexed token, uint256 amount);
-    /// `account` withdrew its credit of `amount` of `token` (zero = ETH).
+    /// `account` was paid its credit of `amount` of `token` (zero = ETH).
     event Withdrawal(address indexed account, address indexed token, uint256 amount);
 }
 
@@ -189,12 +260,37 @@ impl stylus_sdk::abi::AbiType for OfferTerms {
     type SolType = Self;
 
     const ABI: stylus_sdk::abi::ConstString = stylus_sdk::abi::ConstString::new(
-        "(uint256,address,uint64,uint64,uint64,uint32,address,bytes32,string,uint8)",
+        "(uint256,address,uint64,uint64,uint64,uint32,address,bytes32,string,uint8,uint16)",
     );
     const EXPORT_ABI_ARG: stylus_sdk::abi::ConstString =
         stylus_sdk::abi::ConstString::new("OfferTerms calldata");
     const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
         stylus_sdk::abi::ConstString::new("OfferTerms memory");
+}
+
+/// `Quote` as a return type: the canonical tuple (see `OfferTerms`).
+impl stylus_sdk::abi::AbiType for Quote {
+    type SolType = Self;
+
+    const ABI: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("(uint256,address,address,uint256,uint32)");
+    const EXPORT_ABI_ARG: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("Quote calldata");
+    const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("Quote memory");
+}
+
+/// `OfferView` as a return type: the canonical tuple (see `OfferTerms`).
+impl stylus_sdk::abi::AbiType for OfferView {
+    type SolType = Self;
+
+    const ABI: stylus_sdk::abi::ConstString = stylus_sdk::abi::ConstString::new(
+        "(address,address,uint256,uint64,uint256,address,uint64,uint64,uint64,uint32,address,bytes32,uint8,uint16,uint32,uint8)",
+    );
+    const EXPORT_ABI_ARG: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("OfferView calldata");
+    const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
+        stylus_sdk::abi::ConstString::new("OfferView memory");
 }
 
 /// Solidity interfaces the market calls: the suite's assets through their
@@ -293,6 +389,14 @@ pub enum Error {
     InvalidPayee(LicenseMarketInvalidPayee),
     /// See [`LicenseMarketInvalidDurationBounds`].
     InvalidDurationBounds(LicenseMarketInvalidDurationBounds),
+    /// See [`LicenseMarketInvalidRoyaltyCap`].
+    InvalidRoyaltyCap(LicenseMarketInvalidRoyaltyCap),
+    /// See [`LicenseMarketOfferVersionMismatch`].
+    OfferVersionMismatch(LicenseMarketOfferVersionMismatch),
+    /// See [`LicenseMarketRoyaltyAboveCap`].
+    RoyaltyAboveCap(LicenseMarketRoyaltyAboveCap),
+    /// See [`LicenseMarketLeaseTooLong`].
+    LeaseTooLong(LicenseMarketLeaseTooLong),
     /// See [`LicenseMarketInvalidEndTime`].
     InvalidEndTime(LicenseMarketInvalidEndTime),
     /// See [`LicenseMarketInvalidMaxLicensees`].
@@ -344,6 +448,10 @@ impl From<Error> for Vec<u8> {
             UnauthorizedLessor(LicenseMarketUnauthorizedLessor { offerId, account }),
             InvalidPayee(LicenseMarketInvalidPayee { payee }),
             InvalidDurationBounds(LicenseMarketInvalidDurationBounds { minDuration, maxDuration }),
+            InvalidRoyaltyCap(LicenseMarketInvalidRoyaltyCap { maxRoyaltyBps }),
+            OfferVersionMismatch(LicenseMarketOfferVersionMismatch { offerId, quoted, current }),
+            RoyaltyAboveCap(LicenseMarketRoyaltyAboveCap { offerId, royalty, maxRoyalty }),
+            LeaseTooLong(LicenseMarketLeaseTooLong { expires, latest }),
             InvalidEndTime(LicenseMarketInvalidEndTime { endTime }),
             InvalidMaxLicensees(LicenseMarketInvalidMaxLicensees { maxLicensees }),
             InvalidFlags(LicenseMarketInvalidFlags { flags }),
@@ -358,7 +466,7 @@ impl From<Error> for Vec<u8> {
 
 // Errors, events and `OfferTerms` reach the exported interface through
 // `SOL_DECLS`.
-stylus_ip_common::abi_structs!(Error, OfferTerms);
+stylus_ip_common::abi_structs!(Error, OfferTerms, Quote, OfferView);
 
 /// Emits event `$ev` with indexed fields `[..]` and static data fields
 /// `[..]`, plus an optional trailing `string`.
@@ -398,8 +506,12 @@ struct Offer {
     payment_token: StorageAddress,
     /// Receives the price net of royalty.
     payee: StorageAddress,
-    /// [`OfferMeta`]: max licensees, flags, status (shares `payee`'s slot).
+    /// [`OfferMeta`]: max licensees, flags, status, royalty cap (shares
+    /// `payee`'s slot).
     meta: StorageU64,
+    /// Version of the terms: 1 at creation, +1 per update (shares `payee`'s
+    /// slot).
+    version: StorageU32,
     /// [`OfferParams`]: amount, min/max duration, end time.
     params: StorageU256,
     /// Token id.
@@ -458,6 +570,8 @@ struct Sale {
     max_licensees: u32,
     payee: Address,
     terms_hash: B256,
+    max_royalty_bps: u16,
+    version: u32,
 }
 
 #[public]
@@ -482,12 +596,15 @@ impl LicenseMarket {
     /// `(lessor, id)`; offers on the same `(lessor, id)` share them, and a
     /// buyer beyond them gets [`Error::LeaseRejected`] (payment returned).
     ///
+    /// The offer starts at version 1.
+    ///
     /// # Errors
-    /// [`Error::InvalidPayee`], [`Error::InvalidDurationBounds`],
+    /// [`Error::InvalidPayee`], [`Error::InvalidDurationBounds`] (including
+    /// a `maxDuration` above [`logic::MAX_LEASE_DURATION`]),
     /// [`Error::InvalidEndTime`], [`Error::InvalidMaxLicensees`],
-    /// [`Error::InvalidFlags`], [`Error::ArithmeticOverflow`] (price of the
-    /// longest lease overflows), [`Error::LessorNotOwner`],
-    /// [`Error::OperatorNotApproved`].
+    /// [`Error::InvalidFlags`], [`Error::InvalidRoyaltyCap`],
+    /// [`Error::ArithmeticOverflow`] (price of the longest lease overflows),
+    /// [`Error::LessorNotOwner`], [`Error::OperatorNotApproved`].
     ///
     /// # Events
     /// [`OfferCreated`], [`OfferTermsSet`].
@@ -513,25 +630,26 @@ impl LicenseMarket {
         o.lessor.set(lessor);
         o.collection.set(collection);
         o.token_id.set(token_id);
-        Self::store_terms(&mut o, &terms, amount);
+        Self::store_terms(&mut o, &terms, amount, 1);
         emit!(
             self.vm(),
             OfferCreated,
             [id, lessor, collection],
             [token_id, amount]
         );
-        self.emit_terms(id, &terms);
+        self.emit_terms(id, &terms, 1);
         Ok(id)
     }
 
-    /// Replaces the terms of an open offer. Only its lessor may call this.
-    /// The asset, token and units are fixed; active leases keep their terms
+    /// Replaces the terms of an open offer and bumps its version (buyers
+    /// quoted an earlier version are refused). Only its lessor may call
+    /// this. The asset and units are fixed; active leases keep their terms
     /// and expiry.
     ///
     /// # Errors
     /// [`Error::UnknownOffer`], [`Error::OfferCancelled`],
-    /// [`Error::UnauthorizedLessor`], and the validation errors of
-    /// [`Self::create_offer`].
+    /// [`Error::UnauthorizedLessor`], the validation errors of
+    /// [`Self::create_offer`], [`Error::ArithmeticOverflow`] (version).
     ///
     /// # Events
     /// [`OfferTermsSet`].
@@ -539,8 +657,9 @@ impl LicenseMarket {
         let amount = self.lessor_owned_open(offer_id)?;
         self.validate(&terms, amount)?;
         let mut o = self.offers.setter(offer_id);
-        Self::store_terms(&mut o, &terms, amount);
-        self.emit_terms(offer_id, &terms);
+        let version = next_version(o.version.get().to()).ok_or_else(overflow)?;
+        Self::store_terms(&mut o, &terms, amount, version);
+        self.emit_terms(offer_id, &terms, version);
         Ok(())
     }
 
@@ -568,23 +687,28 @@ impl LicenseMarket {
     /// Buys a licence of `duration` seconds from offer `offer_id` for the
     /// caller and returns its expiry (`now + duration`).
     ///
-    /// ETH offers: send at least the price; the excess is refunded. ERC-20
-    /// offers: send no ETH and approve the market for the price beforehand.
-    /// The asset's EIP-2981 royalty on the price (capped at the price) goes
-    /// to its receiver, the rest to the offer's payee; a failing recipient
-    /// is credited (see [`Self::withdraw`]).
+    /// `version` is the offer version the buyer was quoted
+    /// ([`Self::quote`]); the purchase is refused when the lessor has
+    /// updated the offer since, so the buyer pays only in the token, the
+    /// price and under the terms it was shown. ETH offers: send at least
+    /// the price; the excess is refunded. ERC-20 offers: send no ETH and
+    /// approve the market for the price beforehand. The asset's EIP-2981
+    /// royalty on the price goes to its receiver (the sale is refused when
+    /// it is above the offer's `maxRoyaltyBps`), the rest to the offer's
+    /// payee; a failing recipient is credited (see [`Self::withdraw`]).
     ///
     /// # Errors
     /// [`Error::UnknownOffer`], [`Error::OfferCancelled`],
-    /// [`Error::OfferEnded`], [`Error::DurationOutOfBounds`],
+    /// [`Error::OfferEnded`], [`Error::OfferVersionMismatch`],
+    /// [`Error::DurationOutOfBounds`],
     /// [`Error::PriceAboveMax`] (price over `max_price`),
     /// [`Error::InsufficientPayment`], [`Error::UnexpectedValue`],
     /// [`Error::AlreadyLicensed`] (renew instead),
     /// [`Error::OperatorNotApproved`], [`Error::LessorNotOwner`],
     /// [`Error::TokenLeased`] (ERC-721 under a locked lease),
     /// [`Error::NoFreeUnits`], [`Error::SoldOut`] (ERC-1155),
-    /// [`Error::LeaseRejected`], [`Error::SafeErc20FailedOperation`],
-    /// [`Error::ArithmeticOverflow`].
+    /// [`Error::RoyaltyAboveCap`], [`Error::LeaseRejected`],
+    /// [`Error::SafeErc20FailedOperation`], [`Error::ArithmeticOverflow`].
     ///
     /// # Events
     /// [`LeasePurchased`], and [`PaymentCredited`] per failed push.
@@ -594,14 +718,17 @@ impl LicenseMarket {
         offer_id: U256,
         duration: u64,
         max_price: U256,
+        version: u32,
     ) -> Result<u64, Error> {
-        self.lease(offer_id, duration, max_price, false)
+        self.lease(offer_id, duration, max_price, version, false)
     }
 
     /// Extends the caller's active licence from offer `offer_id` by
     /// `duration` seconds (counted from its current expiry) at the offer's
-    /// current price and terms, and returns the new expiry. Payment works as
-    /// in [`Self::buy_lease`].
+    /// current price and terms (`version` as in [`Self::buy_lease`]), and
+    /// returns the new expiry. Payment works as in [`Self::buy_lease`]. The
+    /// new expiry may be at most the offer's `maxDuration` past now, so
+    /// stacked renewals cannot lock the asset further ahead than one lease.
     ///
     /// For ERC-1155 the market extends the licence's ERC-5006 record
     /// (`extendUserRecord` on the asset) instead of writing a new one: the
@@ -611,8 +738,8 @@ impl LicenseMarket {
     /// paused, ...) the renewal reverts with [`Error::LeaseRejected`].
     ///
     /// # Errors
-    /// [`Error::NotLicensee`] (no active licence from this offer), and those
-    /// of [`Self::buy_lease`] except [`Error::AlreadyLicensed`],
+    /// [`Error::NotLicensee`] (no active licence from this offer),
+    /// [`Error::LeaseTooLong`], and those of [`Self::buy_lease`] except [`Error::AlreadyLicensed`],
     /// [`Error::TokenLeased`] and [`Error::SoldOut`] (and, for ERC-1155,
     /// [`Error::LessorNotOwner`] and [`Error::NoFreeUnits`]).
     ///
@@ -624,8 +751,9 @@ impl LicenseMarket {
         offer_id: U256,
         duration: u64,
         max_price: U256,
+        version: u32,
     ) -> Result<u64, Error> {
-        self.lease(offer_id, duration, max_price, true)
+        self.lease(offer_id, duration, max_price, version, true)
     }
 
     /// Sends the caller its whole credit in `token` (zero address = ETH),
@@ -639,23 +767,23 @@ impl LicenseMarket {
     /// [`Withdrawal`].
     pub fn withdraw(&mut self, token: Address) -> Result<(), Error> {
         let account = self.vm().msg_sender();
-        let amount = self.credits.getter(account).getter(token).get();
-        if amount.is_zero() {
-            return Err(Error::NothingToWithdraw(LicenseMarketNothingToWithdraw {
-                token,
-            }));
-        }
-        // Effects before the interaction: a reentrant withdraw sees zero.
-        self.credits.setter(account).setter(token).set(U256::ZERO);
-        if !self.send(token, account, amount, u64::MAX) {
-            return Err(Error::TransferFailed(LicenseMarketTransferFailed {
-                token,
-                to: account,
-                amount,
-            }));
-        }
-        emit!(self.vm(), Withdrawal, [account, token], [amount]);
-        Ok(())
+        self.pay_out(account, token)
+    }
+
+    /// Sends `account` its whole credit in `token` (zero address = ETH),
+    /// forwarding all gas. Anyone may call this; the credit goes to
+    /// `account` only. It serves contracts that were credited (a split
+    /// wallet or vault whose push failed) but cannot call
+    /// [`Self::withdraw`] themselves.
+    ///
+    /// # Errors
+    /// [`Error::NothingToWithdraw`], [`Error::TransferFailed`] (the credit
+    /// is kept).
+    ///
+    /// # Events
+    /// [`Withdrawal`].
+    pub fn withdraw_to(&mut self, account: Address, token: Address) -> Result<(), Error> {
+        self.pay_out(account, token)
     }
 
     /// Whether `account` holds an active licence bought here for `token_id`
@@ -664,6 +792,13 @@ impl LicenseMarket {
     /// The market's record is cross-checked with the asset (ERC-4907
     /// `userOf` / ERC-5006 `userRecordOf`). For an expired licence returns
     /// `(false, expires, termsHash)`; with no licence, all zeros.
+    ///
+    /// Royalties are enforced only on this market's path: a licence sold
+    /// here paid the asset's EIP-2981 royalty (within the offer's cap), but
+    /// an asset owner or lease operator can also set users directly on the
+    /// asset, or sell use rights elsewhere, without paying one. This view
+    /// answers only for licences bought here; the asset's own `userOf` /
+    /// `usableBalanceOf` also report users set outside the market.
     pub fn is_licensed(
         &self,
         collection: Address,
@@ -703,18 +838,61 @@ impl LicenseMarket {
         (ok, expires, terms)
     }
 
-    /// Price of a `duration`-second lease from offer `offer_id`, the
-    /// royalty receiver and the royalty (capped at the price) it would get.
+    /// What a `duration`-second lease from offer `offer_id` costs now: the
+    /// price, its payment token (zero = ETH), the royalty receiver and the
+    /// royalty (capped at the price) it would get, and the offer version to
+    /// pass to [`Self::buy_lease`] / [`Self::renew_lease`].
     ///
     /// # Errors
     /// [`Error::UnknownOffer`], [`Error::OfferCancelled`],
     /// [`Error::OfferEnded`], [`Error::DurationOutOfBounds`],
+    /// [`Error::RoyaltyAboveCap`] (the sale would be refused),
     /// [`Error::ArithmeticOverflow`].
-    pub fn quote(&self, offer_id: U256, duration: u64) -> Result<(U256, Address, U256), Error> {
+    pub fn quote(&self, offer_id: U256, duration: u64) -> Result<Quote, Error> {
         let sale = self.open_offer(offer_id, self.now())?;
         let price = Self::price_of(&sale, duration)?;
-        let (receiver, royalty) = self.royalty(&sale, price);
-        Ok((price, receiver, royalty))
+        let (receiver, royalty) = self.capped_royalty(offer_id, &sale, price)?;
+        Ok(Quote {
+            price,
+            paymentToken: sale.payment_token,
+            royaltyReceiver: receiver,
+            royalty,
+            version: sale.version,
+        })
+    }
+
+    /// Offer `offer_id` as stored: asset, lessor, terms (the URI is in
+    /// [`OfferTermsSet`]), version and status (1 open, 2 cancelled).
+    ///
+    /// # Errors
+    /// [`Error::UnknownOffer`] (never created).
+    pub fn offer(&self, offer_id: U256) -> Result<OfferView, Error> {
+        let o = self.offers.getter(offer_id);
+        let meta = OfferMeta::unpack(u64_of(o.meta.get()));
+        if meta.status == 0 {
+            return Err(Error::UnknownOffer(LicenseMarketUnknownOffer {
+                offerId: offer_id,
+            }));
+        }
+        let params = OfferParams::unpack(o.params.get());
+        Ok(OfferView {
+            lessor: o.lessor.get(),
+            collection: o.collection.get(),
+            tokenId: o.token_id.get(),
+            amount: params.amount,
+            pricePerSecond: o.price_per_second.get(),
+            paymentToken: o.payment_token.get(),
+            minDuration: params.min_duration,
+            maxDuration: params.max_duration,
+            endTime: params.end_time,
+            maxLicensees: meta.max_licensees,
+            payee: o.payee.get(),
+            termsHash: o.terms_hash.get(),
+            flags: meta.flags,
+            maxRoyaltyBps: meta.max_royalty_bps,
+            version: o.version.get().to(),
+            status: meta.status,
+        })
     }
 
     /// Number of offers created (ids are `1..=offerCount`).
@@ -750,6 +928,27 @@ impl LicenseMarket {
         t
     }
 
+    /// Pays `account` its whole credit in `token` (see [`Self::withdraw`]).
+    fn pay_out(&mut self, account: Address, token: Address) -> Result<(), Error> {
+        let amount = self.credits.getter(account).getter(token).get();
+        if amount.is_zero() {
+            return Err(Error::NothingToWithdraw(LicenseMarketNothingToWithdraw {
+                token,
+            }));
+        }
+        // Effects before the interaction: a reentrant withdraw sees zero.
+        self.credits.setter(account).setter(token).set(U256::ZERO);
+        if !self.send(token, account, amount, u64::MAX) {
+            return Err(Error::TransferFailed(LicenseMarketTransferFailed {
+                token,
+                to: account,
+                amount,
+            }));
+        }
+        emit!(self.vm(), Withdrawal, [account, token], [amount]);
+        Ok(())
+    }
+
     /// Validation shared by create and update.
     fn validate(&self, t: &OfferTerms, amount: u64) -> Result<(), Error> {
         // The market cannot withdraw a credit of its own: funds would stick.
@@ -783,13 +982,18 @@ impl LicenseMarket {
                 flags: t.flags,
             }));
         }
+        if !valid_royalty_cap(t.maxRoyaltyBps) {
+            return Err(Error::InvalidRoyaltyCap(LicenseMarketInvalidRoyaltyCap {
+                maxRoyaltyBps: t.maxRoyaltyBps,
+            }));
+        }
         // Every in-bounds lease must be priceable.
         lease_price(t.pricePerSecond, t.maxDuration).ok_or_else(overflow)?;
         Ok(())
     }
 
-    /// Writes the terms of an offer (and marks it open).
-    fn store_terms(o: &mut Offer, t: &OfferTerms, amount: u64) {
+    /// Writes the terms of an offer at `version` (and marks it open).
+    fn store_terms(o: &mut Offer, t: &OfferTerms, amount: u64, version: u32) {
         let params = OfferParams {
             amount,
             min_duration: t.minDuration,
@@ -800,6 +1004,7 @@ impl LicenseMarket {
             max_licensees: t.maxLicensees,
             flags: t.flags,
             status: STATUS_OPEN,
+            max_royalty_bps: t.maxRoyaltyBps,
         };
         o.params.set(params.pack());
         o.meta.set(U64::from(meta.pack()));
@@ -807,10 +1012,11 @@ impl LicenseMarket {
         o.payment_token.set(t.paymentToken);
         o.payee.set(t.payee);
         o.terms_hash.set(t.termsHash);
+        o.version.set(U32::from(version));
     }
 
-    /// Emits [`OfferTermsSet`] with every field of `t`.
-    fn emit_terms(&self, offer_id: U256, t: &OfferTerms) {
+    /// Emits [`OfferTermsSet`] with every field of `t` and the `version`.
+    fn emit_terms(&self, offer_id: U256, t: &OfferTerms, version: u32) {
         emit!(
             self.vm(),
             OfferTermsSet,
@@ -824,7 +1030,9 @@ impl LicenseMarket {
                 t.maxLicensees,
                 t.payee,
                 t.termsHash,
-                t.flags
+                t.flags,
+                t.maxRoyaltyBps,
+                version
             ],
             &t.termsUri
         );
@@ -882,6 +1090,8 @@ impl LicenseMarket {
             max_licensees: meta.max_licensees,
             payee: o.payee.get(),
             terms_hash: o.terms_hash.get(),
+            max_royalty_bps: meta.max_royalty_bps,
+            version: o.version.get().to(),
         })
     }
 
@@ -920,6 +1130,24 @@ impl LicenseMarket {
             }
             _ => (Address::ZERO, U256::ZERO),
         }
+    }
+
+    /// [`Self::royalty`], refused when above the offer's royalty cap.
+    fn capped_royalty(
+        &self,
+        offer_id: U256,
+        sale: &Sale,
+        price: U256,
+    ) -> Result<(Address, U256), Error> {
+        let (receiver, royalty) = self.royalty(sale, price);
+        if !royalty_within_cap(price, royalty, sale.max_royalty_bps) {
+            return Err(Error::RoyaltyAboveCap(LicenseMarketRoyaltyAboveCap {
+                offerId: offer_id,
+                royalty,
+                maxRoyalty: max_royalty(price, sale.max_royalty_bps),
+            }));
+        }
+        Ok((receiver, royalty))
     }
 
     /// `holder` owns the ERC-721 token, or holds at least `amount` units.
@@ -975,12 +1203,22 @@ impl LicenseMarket {
         offer_id: U256,
         duration: u64,
         max_price: U256,
+        version: u32,
         renew: bool,
     ) -> Result<u64, Error> {
         let now = self.now();
         let licensee = self.vm().msg_sender();
         let paid = self.vm().msg_value();
         let sale = self.open_offer(offer_id, now)?;
+        if !version_matches(version, sale.version) {
+            return Err(Error::OfferVersionMismatch(
+                LicenseMarketOfferVersionMismatch {
+                    offerId: offer_id,
+                    quoted: version,
+                    current: sale.version,
+                },
+            ));
+        }
 
         // Price and payment checks.
         let price = Self::price_of(&sale, duration)?;
@@ -1026,6 +1264,13 @@ impl LicenseMarket {
             now
         };
         let expires = expiry_after(start, duration).ok_or_else(overflow)?;
+        let latest = latest_expiry(now, sale.max_duration);
+        if expires > latest {
+            return Err(Error::LeaseTooLong(LicenseMarketLeaseTooLong {
+                expires,
+                latest,
+            }));
+        }
 
         // Asset checks: the lessor still holds the asset and the operator role.
         self.check_operator(sale.collection, sale.lessor)?;
@@ -1071,7 +1316,7 @@ impl LicenseMarket {
             }
             slot = self.free_slot(offer_id, &sale, now)?;
         }
-        let (receiver, royalty_quote) = self.royalty(&sale, price);
+        let (receiver, royalty_quote) = self.capped_royalty(offer_id, &sale, price)?;
         let split = split_payment(paid, price, royalty_quote).ok_or(Error::InsufficientPayment(
             LicenseMarketInsufficientPayment { price, paid },
         ))?;

@@ -20,6 +20,16 @@ use alloy_primitives::U256;
 /// to a storage word: at most 4 storage reads).
 pub const MAX_UNIT_LICENSEES: u32 = 16;
 
+/// Longest lease any offer may sell (its `maxDuration` bound), and the
+/// furthest past now any licence may reach, renewals included: 5 × 365
+/// days. An operator or asset lock set through the market therefore always
+/// lapses; a lessor (a share vault, say) may bound its offers tighter.
+pub const MAX_LEASE_DURATION: u64 = 5 * 365 * 86_400;
+
+/// Basis points in a whole (EIP-2981's fee denominator): the unit of an
+/// offer's `maxRoyaltyBps`.
+pub const BPS_DENOMINATOR: u16 = 10_000;
+
 /// Price of a lease of `duration` seconds at `price_per_second`, or `None`
 /// on overflow.
 #[must_use]
@@ -64,10 +74,68 @@ pub const fn offer_open(now: u64, end_time: u64) -> bool {
     end_time == 0 || now <= end_time
 }
 
-/// Validates an offer's duration bounds: `1 <= min <= max`.
+/// Validates an offer's duration bounds:
+/// `1 <= min <= max <= MAX_LEASE_DURATION`.
 #[must_use]
 pub const fn valid_duration_bounds(min: u64, max: u64) -> bool {
-    min >= 1 && min <= max
+    min >= 1 && min <= max && max <= MAX_LEASE_DURATION
+}
+
+/// Latest expiry a licence sold or renewed at `now` under an offer whose
+/// longest lease is `max_duration` may have: `now + max_duration`
+/// (saturating). A renewal extends from the current expiry, so without this
+/// bound repeated renewals of a cheap offer would push a lock arbitrarily
+/// far.
+#[must_use]
+pub const fn latest_expiry(now: u64, max_duration: u64) -> u64 {
+    now.saturating_add(max_duration)
+}
+
+/// Whether an offer's royalty cap is valid: at most 100 %.
+#[must_use]
+pub const fn valid_royalty_cap(max_royalty_bps: u16) -> bool {
+    max_royalty_bps <= BPS_DENOMINATOR
+}
+
+/// Highest royalty an offer capped at `max_royalty_bps` accepts on a lease
+/// costing `price`: `floor(price × cap / 10,000)`, exact for every `price`
+/// (no 256-bit overflow). A cap above 100 % counts as 100 %.
+#[must_use]
+pub fn max_royalty(price: U256, max_royalty_bps: u16) -> U256 {
+    let cap = max_royalty_bps.min(BPS_DENOMINATOR);
+    let (cap, denominator) = (U256::from(cap), U256::from(BPS_DENOMINATOR));
+    // price = q × 10,000 + r, so floor(price × cap / 10,000)
+    // = q × cap + floor(r × cap / 10,000). Neither product can wrap:
+    // q × cap <= price (cap <= 10,000) and r × cap < 10^8.
+    let (q, r) = price.div_rem(denominator);
+    q.wrapping_mul(cap)
+        .wrapping_add(r.wrapping_mul(cap) / denominator)
+}
+
+/// Whether a sale paying `royalty` on `price` respects the offer's cap: the
+/// lessor then receives at least `price - max_royalty(price, cap)`, i.e.
+/// `price × (1 − cap)` rounded up. A sale above the cap is refused (not
+/// capped): capping would let a lessor cut the creator's royalty on its own
+/// say-so, refusing leaves both sides' terms intact.
+#[must_use]
+pub fn royalty_within_cap(price: U256, royalty: U256, max_royalty_bps: u16) -> bool {
+    royalty <= max_royalty(price, max_royalty_bps)
+}
+
+/// Whether a purchase quoted at offer version `quoted` may proceed while
+/// the offer is at version `current`: only the same version (every
+/// `updateOffer` bumps it, so no token, price, terms, flag, payee or
+/// royalty-cap change can slip in between quote and purchase).
+#[must_use]
+pub const fn version_matches(quoted: u32, current: u32) -> bool {
+    quoted == current
+}
+
+/// The version an offer at version `current` gets from an update, or `None`
+/// when it would overflow (after 2^32 − 1 updates).
+#[must_use]
+pub const fn next_version(current: u32) -> Option<u32> {
+    current.checked_add(1)
 }
 
 /// Validates an offer's licensee cap: exactly `1` for an ERC-721 token
@@ -121,7 +189,7 @@ impl OfferParams {
 }
 
 /// An offer's small fields packed into a `u64`: `maxLicensees` in bits
-/// 0..32, `flags` in 32..40, `status` in 40..48.
+/// 0..32, `flags` in 32..40, `status` in 40..48, `maxRoyaltyBps` in 48..64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct OfferMeta {
     /// Max concurrent licensees.
@@ -130,22 +198,28 @@ pub struct OfferMeta {
     pub flags: u8,
     /// Offer status (0 unknown, 1 open, 2 cancelled).
     pub status: u8,
+    /// Highest royalty the lessor accepts, basis points of the price.
+    pub max_royalty_bps: u16,
 }
 
 impl OfferMeta {
     /// The packed value.
     #[must_use]
     pub const fn pack(self) -> u64 {
-        self.max_licensees as u64 | (self.flags as u64) << 32 | (self.status as u64) << 40
+        self.max_licensees as u64
+            | (self.flags as u64) << 32
+            | (self.status as u64) << 40
+            | (self.max_royalty_bps as u64) << 48
     }
 
-    /// Inverse of [`Self::pack`] (bits above 48 are ignored).
+    /// Inverse of [`Self::pack`].
     #[must_use]
     pub const fn unpack(v: u64) -> Self {
         Self {
             max_licensees: v as u32,
             flags: (v >> 32) as u8,
             status: (v >> 40) as u8,
+            max_royalty_bps: (v >> 48) as u16,
         }
     }
 }
@@ -285,6 +359,46 @@ mod tests {
         assert!(!valid_duration_bounds(6, 5));
     }
 
+    /// The perpetual lock: a free offer with a huge maximum duration (or
+    /// renewals stacking past it) locked an asset for ever.
+    #[test]
+    fn perpetual_lock_offer_durations_are_bounded() {
+        assert_eq!(MAX_LEASE_DURATION, 157_680_000);
+        assert!(valid_duration_bounds(1, MAX_LEASE_DURATION));
+        assert!(!valid_duration_bounds(1, MAX_LEASE_DURATION + 1));
+        assert!(!valid_duration_bounds(1, u64::MAX));
+        assert_eq!(latest_expiry(100, 50), 150);
+        assert_eq!(latest_expiry(u64::MAX - 1, 50), u64::MAX);
+    }
+
+    /// M-3: a royalty raised above the lessor's cap is refused.
+    #[test]
+    fn m3_royalty_cap_examples() {
+        assert!(valid_royalty_cap(0));
+        assert!(valid_royalty_cap(10_000));
+        assert!(!valid_royalty_cap(10_001));
+        assert_eq!(max_royalty(u(10_000), 500), u(500));
+        assert_eq!(max_royalty(u(19_999), 500), u(999));
+        assert_eq!(max_royalty(U256::MAX, 10_000), U256::MAX);
+        assert_eq!(max_royalty(U256::MAX, u16::MAX), U256::MAX);
+        assert_eq!(max_royalty(u(123), 0), U256::ZERO);
+        assert!(royalty_within_cap(u(10_000), u(500), 500));
+        assert!(!royalty_within_cap(u(10_000), u(501), 500));
+        // 100 % royalty under a 5 % cap.
+        assert!(!royalty_within_cap(u(86_400), u(86_400), 500));
+        // No royalty always passes, even under a 0 cap.
+        assert!(royalty_within_cap(u(86_400), U256::ZERO, 0));
+    }
+
+    /// M-1: a purchase quoted at an older version is refused.
+    #[test]
+    fn m1_version_examples() {
+        assert!(version_matches(1, 1));
+        assert!(!version_matches(1, 2));
+        assert_eq!(next_version(1), Some(2));
+        assert_eq!(next_version(u32::MAX), None);
+    }
+
     #[test]
     fn expiry_and_activity_follow_erc4907() {
         assert_eq!(expiry_after(100, 50), Some(150));
@@ -355,12 +469,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn packing_round_trips(a in any::<u64>(), b in any::<u64>(), c in any::<u64>(), d in any::<u64>(), l in any::<u32>(), f in any::<u8>(), st in any::<u8>(), rec in any::<bool>()) {
+        fn packing_round_trips(a in any::<u64>(), b in any::<u64>(), c in any::<u64>(), d in any::<u64>(), l in any::<u32>(), f in any::<u8>(), st in any::<u8>(), cap in any::<u16>(), rec in any::<bool>()) {
             let p = OfferParams { amount: a, min_duration: b, max_duration: c, end_time: d };
             prop_assert_eq!(OfferParams::unpack(p.pack()), p);
-            let m = OfferMeta { max_licensees: l, flags: f, status: st };
+            let m = OfferMeta { max_licensees: l, flags: f, status: st, max_royalty_bps: cap };
             prop_assert_eq!(OfferMeta::unpack(m.pack()), m);
-            prop_assert!(m.pack() < 1 << 48);
             let s = LeaseState { expires: a, slot: l, is_record: rec };
             prop_assert_eq!(LeaseState::unpack(s.pack()), s);
         }
@@ -378,6 +491,63 @@ mod tests {
                     prop_assert_eq!(s.royalty + s.payee, price);
                     // No overflow possible: the parts sum to `paid`.
                     prop_assert_eq!(s.royalty.checked_add(s.payee).and_then(|x| x.checked_add(s.refund)), Some(paid));
+                }
+            }
+        }
+
+        /// M-3: `max_royalty` is exactly `floor(price × cap / 10,000)`
+        /// (checked against 512-bit arithmetic), and a sale within the cap
+        /// leaves the lessor at least `price × (1 − cap)`.
+        #[test]
+        fn m3_max_royalty_is_the_exact_floor(limbs in any::<[u64; 4]>(), small in any::<bool>(), cap in any::<u16>(), quote in any::<[u64; 4]>()) {
+            use alloy_primitives::U512;
+            let price = if small { U256::from(limbs[0]) } else { U256::from_limbs(limbs) };
+            let m = max_royalty(price, cap);
+            let c = u64::from(cap.min(BPS_DENOMINATOR));
+            let exact = U512::from(price) * U512::from(c) / U512::from(10_000u64);
+            prop_assert_eq!(U512::from(m), exact);
+            prop_assert!(m <= price);
+            prop_assert_eq!(valid_royalty_cap(cap), cap <= 10_000);
+            // What the market does: the asset's quote capped at the price,
+            // refused above the offer's cap.
+            let royalty = U256::from_limbs(quote).min(price);
+            if royalty_within_cap(price, royalty, cap) {
+                let s = split_payment(price, price, royalty).expect("paid == price");
+                // payee × 10,000 >= price × (10,000 − cap), in 512 bits.
+                let lhs = U512::from(s.payee) * U512::from(10_000u64);
+                let rhs = U512::from(price) * U512::from(10_000 - c);
+                prop_assert!(lhs >= rhs);
+            } else {
+                prop_assert!(U512::from(royalty) * U512::from(10_000u64) > U512::from(price) * U512::from(c));
+            }
+        }
+
+        /// M-1: only the current version buys; every update moves it on.
+        #[test]
+        fn m1_only_the_current_version_buys(quoted in any::<u32>(), current in any::<u32>()) {
+            prop_assert_eq!(version_matches(quoted, current), quoted == current);
+            if let Some(next) = next_version(current) {
+                prop_assert!(!version_matches(current, next));
+                prop_assert!(next > current);
+            } else {
+                prop_assert_eq!(current, u32::MAX);
+            }
+        }
+
+        /// The perpetual lock: valid bounds never exceed
+        /// `MAX_LEASE_DURATION`, and any expiry within `latest_expiry` is at
+        /// most that far from now.
+        #[test]
+        fn perpetual_lock_expiries_stay_within_the_horizon(now in any::<u64>(), min in any::<u64>(), max in any::<u64>(), start_ahead in any::<u64>(), duration in any::<u64>()) {
+            if valid_duration_bounds(min, max) {
+                prop_assert!(1 <= min && min <= max && max <= MAX_LEASE_DURATION);
+            }
+            let max = max % (MAX_LEASE_DURATION + 1);
+            // A renewal: start at a current expiry at or after now.
+            let start = now.saturating_add(start_ahead % (MAX_LEASE_DURATION + 1));
+            if let Some(expires) = expiry_after(start, duration) {
+                if expires <= latest_expiry(now, max) && now <= u64::MAX - MAX_LEASE_DURATION {
+                    prop_assert!(expires - now <= MAX_LEASE_DURATION);
                 }
             }
         }

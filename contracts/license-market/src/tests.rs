@@ -50,6 +50,11 @@ fn u(v: u64) -> U256 {
     U256::from(v)
 }
 
+/// A quote's price, royalty receiver and royalty.
+fn price_royalty(q: Quote) -> (U256, Address, U256) {
+    (q.price, q.royaltyReceiver, q.royalty)
+}
+
 fn now() -> u64 {
     clock::shift(T0)
 }
@@ -73,7 +78,7 @@ macro_rules! expect_err {
 sol_interface! {
     interface IMarket {
         function withdraw(address token) external;
-        function buyLease(uint256 offer_id, uint64 duration, uint256 max_price) external payable returns (uint64);
+        function buyLease(uint256 offer_id, uint64 duration, uint256 max_price, uint32 version) external payable returns (uint64);
     }
 }
 
@@ -538,7 +543,7 @@ impl Payee {
             } else {
                 let (offer, value) = (self.offer.get(), self.value.get());
                 market
-                    .buy_lease(Call::new_in(self).value(value), offer, DAY, U256::MAX)
+                    .buy_lease(Call::new_in(self).value(value), offer, DAY, U256::MAX, 1)
                     .map(|_| ())
             };
             self.reentry_ok.set(res.is_ok());
@@ -598,8 +603,8 @@ fn stored_offer(
     )
 }
 
-/// The `OfferTermsSet` event for `t`.
-fn terms_event(id: U256, t: OfferTerms) -> OfferTermsSet {
+/// The `OfferTermsSet` event for `t` at `version`.
+fn terms_event(id: U256, t: OfferTerms, version: u32) -> OfferTermsSet {
     OfferTermsSet {
         offerId: id,
         pricePerSecond: t.pricePerSecond,
@@ -611,6 +616,8 @@ fn terms_event(id: U256, t: OfferTerms) -> OfferTermsSet {
         payee: t.payee,
         termsHash: t.termsHash,
         flags: t.flags,
+        maxRoyaltyBps: t.maxRoyaltyBps,
+        version,
         termsUri: t.termsUri,
     }
 }
@@ -639,6 +646,8 @@ fn terms(
         termsHash: terms_hash,
         termsUri: terms_uri,
         flags,
+        // Any royalty: the royalty-cap tests set their own.
+        maxRoyaltyBps: 10_000,
     }
 }
 
@@ -723,9 +732,21 @@ fn buy(
     value: u64,
 ) -> Result<u64, Error> {
     buyer.fund(u(value));
+    let version = version_of(market, offer);
     market
         .sender_and_value(buyer, u(value))
-        .buy_lease(offer, duration, U256::MAX)
+        .buy_lease(offer, duration, U256::MAX, version)
+}
+
+/// The offer's current version, as `quote` reports it to a buyer.
+fn version_of(market: &Contract<LicenseMarket>, offer: U256) -> u32 {
+    market
+        .sender(Address::ZERO)
+        .offers
+        .getter(offer)
+        .version
+        .get()
+        .to()
 }
 
 // ---------------------------------------------------------------- offers ---
@@ -773,6 +794,7 @@ fn create_offer_stores_fields_and_emits(
             String::from("ipfs://terms"),
             FLAG_COMMERCIAL_USE | FLAG_ATTRIBUTION,
         ),
+        1,
     ));
     market.assert_emitted(&OfferCreated {
         offerId: id,
@@ -1003,6 +1025,7 @@ fn update_offer_changes_terms_but_not_active_leases(
             String::from("ipfs://v2"),
             0,
         ),
+        2,
     ));
     let o = stored_offer(&market, id);
     assert_eq!(
@@ -1118,7 +1141,7 @@ fn cancel_offer_stops_sales_not_leases(
     expect_err!(
         market
             .sender_and_value(buyer.address(), u(DAY * RATE))
-            .renew_lease(id, DAY, U256::MAX),
+            .renew_lease(id, DAY, U256::MAX, 1),
         cancelled()
     );
     // The running lease is untouched.
@@ -1144,14 +1167,14 @@ fn buy_lease_sets_locked_user_and_splits_payment(
     let id = list_nft(&market, &nft, lessor, payee.address(), royalty.address());
     let price = 2 * DAY * RATE;
     assert_eq!(
-        market.sender(lessor).quote(id, 2 * DAY).motsu_unwrap(),
+        price_royalty(market.sender(lessor).quote(id, 2 * DAY).motsu_unwrap()),
         (u(price), royalty.address(), u(price / 10))
     );
     // Overpay by 777 wei: refunded.
     buyer.fund(u(price + 777));
     let expires = market
         .sender_and_value(buyer.address(), u(price + 777))
-        .buy_lease(id, 2 * DAY, u(price))
+        .buy_lease(id, 2 * DAY, u(price), 1)
         .motsu_unwrap();
     assert_eq!(expires, now() + 2 * DAY);
     assert_eq!(royalty.balance(), u(price / 10));
@@ -1226,7 +1249,7 @@ fn buy_lease_input_errors_change_nothing(
     expect_err!(
         market
             .sender_and_value(b, u(DAY * RATE))
-            .buy_lease(id, DAY, u(DAY * RATE - 1)),
+            .buy_lease(id, DAY, u(DAY * RATE - 1), 1),
         Error::PriceAboveMax(LicenseMarketPriceAboveMax {
             price: u(DAY * RATE),
             maxPrice: u(DAY * RATE - 1)
@@ -1289,7 +1312,7 @@ fn buy_lease_after_offer_end_fails(
         .motsu_unwrap();
     clock::advance(100); // exactly at the end time: still sells
     assert_eq!(
-        market.sender(lessor).quote(id, 10).motsu_unwrap().0,
+        market.sender(lessor).quote(id, 10).motsu_unwrap().price,
         u(10 * RATE)
     );
     clock::advance(1);
@@ -1475,7 +1498,7 @@ fn lease_lapses_at_expiry_and_token_can_be_leased_again(
     expect_err!(
         market
             .sender_and_value(buyer.address(), u(DAY * RATE))
-            .renew_lease(id, DAY, U256::MAX),
+            .renew_lease(id, DAY, U256::MAX, 1),
         Error::NotLicensee(LicenseMarketNotLicensee {
             offerId: id,
             account: buyer.address()
@@ -1494,44 +1517,63 @@ fn lease_lapses_at_expiry_and_token_can_be_leased_again(
     buy(&market, buyer.address(), id, 5, 5 * RATE).motsu_unwrap();
 }
 
+/// The perpetual lock: a free offer with a huge maximum duration (or
+/// renewals stacked on a long lease) locked the asset for ever. Offers are
+/// bounded by `MAX_LEASE_DURATION` and no licence reaches further than the
+/// offer's `maxDuration` past now.
 #[motsu::test]
-fn expiry_overflow_is_a_typed_error(
+fn perpetual_lock_offer_and_renewals_are_bounded(
     market: Contract<LicenseMarket>,
     nft: Contract<MockCollection>,
     payee: Contract<Payee>,
     buyer: Contract<Wallet>,
+    rival: Contract<Wallet>,
     lessor: Address,
 ) {
+    use crate::logic::MAX_LEASE_DURATION as MAX;
     nft.sender(lessor).mint(lessor, u(1));
     nft.sender(lessor)
         .set_lease_operator(market.address(), true);
+    let free = |max| {
+        terms(
+            U256::ZERO,
+            ETH,
+            1,
+            max,
+            0,
+            1,
+            payee.address(),
+            TERMS,
+            String::new(),
+            0,
+        )
+    };
+    for max in [u64::MAX, MAX + 1] {
+        expect_err!(
+            market
+                .sender(lessor)
+                .create_offer(nft.address(), u(1), 0, free(max)),
+            Error::InvalidDurationBounds(LicenseMarketInvalidDurationBounds {
+                minDuration: 1,
+                maxDuration: max
+            })
+        );
+    }
     let id = market
         .sender(lessor)
-        .create_offer(
-            nft.address(),
-            u(1),
-            0,
-            terms(
-                U256::ZERO,
-                ETH,
-                1,
-                u64::MAX,
-                0,
-                1,
-                payee.address(),
-                TERMS,
-                String::new(),
-                0,
-            ),
-        )
+        .create_offer(nft.address(), u(1), 0, free(MAX))
         .motsu_unwrap();
     expect_err!(
-        buy(&market, buyer.address(), id, u64::MAX - 1, 0),
-        Error::ArithmeticOverflow(LicenseMarketArithmeticOverflow {})
+        market.sender(lessor).update_offer(id, free(MAX + 1)),
+        Error::InvalidDurationBounds(LicenseMarketInvalidDurationBounds {
+            minDuration: 1,
+            maxDuration: MAX + 1
+        })
     );
-    // Free licences work (zero price, nothing to pay).
-    let e = buy(&market, buyer.address(), id, DAY, 0).motsu_unwrap();
-    assert_eq!(e, now() + DAY);
+    // Free licences work (zero price, nothing to pay); the longest one ends
+    // MAX_LEASE_DURATION from now.
+    let e = buy(&market, buyer.address(), id, MAX, 0).motsu_unwrap();
+    assert_eq!(e, now() + MAX);
     market.assert_emitted(&LeasePurchased {
         offerId: id,
         licensee: buyer.address(),
@@ -1539,6 +1581,44 @@ fn expiry_overflow_is_a_typed_error(
         price: U256::ZERO,
         royaltyPaid: U256::ZERO,
     });
+    // Renewing on top of it would reach past now + maxDuration.
+    expect_err!(
+        market
+            .sender(buyer.address())
+            .renew_lease(id, 1, U256::ZERO, 1),
+        Error::LeaseTooLong(LicenseMarketLeaseTooLong {
+            expires: e + 1,
+            latest: now() + MAX
+        })
+    );
+    clock::advance(DAY);
+    expect_err!(
+        market
+            .sender(buyer.address())
+            .renew_lease(id, DAY + 1, U256::ZERO, 1),
+        Error::LeaseTooLong(LicenseMarketLeaseTooLong {
+            expires: e + DAY + 1,
+            latest: now() + MAX
+        })
+    );
+    let e2 = market
+        .sender(buyer.address())
+        .renew_lease(id, DAY, U256::ZERO, 1)
+        .motsu_unwrap();
+    assert_eq!(e2, now() + MAX);
+    // Once it lapses, the token is leasable again.
+    expect_err!(
+        buy(&market, rival.address(), id, 1, 0),
+        Error::TokenLeased(LicenseMarketTokenLeased {
+            collection: nft.address(),
+            tokenId: u(1),
+            expires: u(e2)
+        })
+    );
+    clock::advance(MAX + 1);
+    let e3 = buy(&market, rival.address(), id, DAY, 0).motsu_unwrap();
+    assert_eq!(nft.sender(lessor).user_of(u(1)), rival.address());
+    assert_eq!(e3, now() + DAY);
 }
 
 #[motsu::test]
@@ -1578,7 +1658,7 @@ fn renew_lease_extends_from_current_expiry(
     expect_err!(
         market
             .sender_and_value(buyer.address(), u(price))
-            .renew_lease(id, 2 * DAY, u(price - 1)),
+            .renew_lease(id, 2 * DAY, u(price - 1), 2),
         Error::PriceAboveMax(LicenseMarketPriceAboveMax {
             price: u(price),
             maxPrice: u(price - 1)
@@ -1586,7 +1666,7 @@ fn renew_lease_extends_from_current_expiry(
     );
     let e2 = market
         .sender_and_value(buyer.address(), u(price + 5))
-        .renew_lease(id, 2 * DAY, u(price))
+        .renew_lease(id, 2 * DAY, u(price), 2)
         .motsu_unwrap();
     assert_eq!(e2, e1 + 2 * DAY);
     market.assert_emitted(&LeaseRenewed {
@@ -1610,7 +1690,7 @@ fn renew_lease_extends_from_current_expiry(
     expect_err!(
         market
             .sender_and_value(rival.address(), u(DAY * 2 * RATE))
-            .renew_lease(id, DAY, U256::MAX),
+            .renew_lease(id, DAY, U256::MAX, 2),
         Error::NotLicensee(LicenseMarketNotLicensee {
             offerId: id,
             account: rival.address()
@@ -1621,7 +1701,7 @@ fn renew_lease_extends_from_current_expiry(
     expect_err!(
         market
             .sender_and_value(buyer.address(), u(DAY * 2 * RATE))
-            .renew_lease(id, 31 * DAY, U256::MAX),
+            .renew_lease(id, 31 * DAY, U256::MAX, 2),
         Error::DurationOutOfBounds(LicenseMarketDurationOutOfBounds {
             duration: 31 * DAY,
             minDuration: 1,
@@ -1633,7 +1713,7 @@ fn renew_lease_extends_from_current_expiry(
     expect_err!(
         market
             .sender_and_value(buyer.address(), u(DAY * 2 * RATE))
-            .renew_lease(id, DAY, U256::MAX),
+            .renew_lease(id, DAY, U256::MAX, 2),
         Error::OperatorNotApproved(LicenseMarketOperatorNotApproved {
             collection: nft.address(),
             lessor
@@ -1642,6 +1722,154 @@ fn renew_lease_extends_from_current_expiry(
 }
 
 // ---------------------------------------------------------- royalties ---
+
+/// M-1: the lessor switches the offer's token and flags between the buyer's
+/// quote and purchase (the buyer holds an unlimited approval in the new
+/// token). The purchase names the version it was quoted and is refused;
+/// nothing moves. A fresh quote shows the new token and version.
+#[motsu::test]
+fn m1_offer_update_between_quote_and_purchase_is_refused(
+    market: Contract<LicenseMarket>,
+    nft: Contract<MockCollection>,
+    token: Contract<MockErc20>,
+    payee: Contract<Payee>,
+    royalty: Contract<Payee>,
+    buyer: Address,
+    lessor: Address,
+) {
+    let id = list_nft(&market, &nft, lessor, payee.address(), royalty.address());
+    let q = market.sender(buyer).quote(id, DAY).motsu_unwrap();
+    assert_eq!(
+        (q.price, q.paymentToken, q.version),
+        (u(DAY * RATE), ETH, 1)
+    );
+    token.sender(buyer).mint(buyer, u(1_000 * DAY * RATE));
+    token.sender(buyer).approve(market.address(), U256::MAX);
+    let switched = terms(
+        u(RATE / 10),
+        token.address(),
+        1,
+        30 * DAY,
+        0,
+        1,
+        payee.address(),
+        TERMS2,
+        String::new(),
+        0,
+    );
+    market
+        .sender(lessor)
+        .update_offer(id, switched)
+        .motsu_unwrap();
+    expect_err!(
+        market.sender(buyer).buy_lease(id, DAY, q.price, q.version),
+        Error::OfferVersionMismatch(LicenseMarketOfferVersionMismatch {
+            offerId: id,
+            quoted: 1,
+            current: 2
+        })
+    );
+    expect_err!(
+        market
+            .sender(buyer)
+            .renew_lease(id, DAY, q.price, q.version),
+        Error::OfferVersionMismatch(LicenseMarketOfferVersionMismatch {
+            offerId: id,
+            quoted: 1,
+            current: 2
+        })
+    );
+    assert_eq!(token.sender(buyer).balance_of(buyer), u(1_000 * DAY * RATE));
+    assert_eq!(market.sender(buyer).lease_of(id, buyer).0, 0);
+    let q2 = market.sender(buyer).quote(id, DAY).motsu_unwrap();
+    assert_eq!(
+        (q2.price, q2.paymentToken, q2.version),
+        (u(DAY * RATE / 10), token.address(), 2)
+    );
+    market
+        .sender(buyer)
+        .buy_lease(id, DAY, q2.price, q2.version)
+        .motsu_unwrap();
+    assert_eq!(
+        token.sender(buyer).balance_of(buyer),
+        u(1_000 * DAY * RATE - DAY * RATE / 10)
+    );
+    // The view reports the stored terms and version.
+    let o = market.sender(buyer).offer(id).motsu_unwrap();
+    assert_eq!(
+        (o.paymentToken, o.termsHash, o.flags, o.version, o.status),
+        (token.address(), TERMS2, 0, 2, 1)
+    );
+    expect_err!(
+        market.sender(buyer).offer(u(9)),
+        Error::UnknownOffer(LicenseMarketUnknownOffer { offerId: u(9) })
+    );
+}
+
+/// M-3: the asset owner raises the royalty to 100 % under an offer capped
+/// at 10 %; quote and sale are refused with nothing moved. At the cap the
+/// lessor gets `price × 90 %`. Caps above 100 % are invalid.
+#[motsu::test]
+fn m3_royalty_above_the_offers_cap_is_refused(
+    market: Contract<LicenseMarket>,
+    nft: Contract<MockCollection>,
+    payee: Contract<Payee>,
+    royalty: Contract<Payee>,
+    buyer: Contract<Wallet>,
+    lessor: Address,
+) {
+    let id = list_nft(&market, &nft, lessor, payee.address(), royalty.address());
+    let mut capped = terms(
+        u(RATE),
+        ETH,
+        1,
+        30 * DAY,
+        0,
+        1,
+        payee.address(),
+        TERMS,
+        String::new(),
+        0,
+    );
+    capped.maxRoyaltyBps = 10_001;
+    expect_err!(
+        market.sender(lessor).update_offer(id, capped.clone()),
+        Error::InvalidRoyaltyCap(LicenseMarketInvalidRoyaltyCap {
+            maxRoyaltyBps: 10_001
+        })
+    );
+    capped.maxRoyaltyBps = 1_000;
+    market
+        .sender(lessor)
+        .update_offer(id, capped)
+        .motsu_unwrap();
+    let price = DAY * RATE;
+    nft.sender(lessor).set_royalty(royalty.address(), u(10_000));
+    let above = || {
+        Error::RoyaltyAboveCap(LicenseMarketRoyaltyAboveCap {
+            offerId: id,
+            royalty: u(price),
+            maxRoyalty: u(price / 10),
+        })
+    };
+    expect_err!(market.sender(lessor).quote(id, DAY), above());
+    expect_err!(buy(&market, buyer.address(), id, DAY, price), above());
+    // One basis point over the cap is refused too.
+    nft.sender(lessor).set_royalty(royalty.address(), u(1_001));
+    expect_err!(
+        buy(&market, buyer.address(), id, DAY, price),
+        Error::RoyaltyAboveCap(LicenseMarketRoyaltyAboveCap {
+            offerId: id,
+            royalty: u(price * 1_001 / 10_000),
+            maxRoyalty: u(price / 10),
+        })
+    );
+    assert_eq!(payee.balance(), U256::ZERO);
+    nft.sender(lessor).set_royalty(royalty.address(), u(1_000));
+    buy(&market, buyer.address(), id, DAY, price).motsu_unwrap();
+    assert_eq!(payee.balance(), u(price - price / 10));
+    assert_eq!(royalty.balance(), u(price / 10));
+}
 
 #[motsu::test]
 fn royalty_is_capped_at_price(
@@ -1655,7 +1883,7 @@ fn royalty_is_capped_at_price(
     let id = list_nft(&market, &nft, lessor, payee.address(), royalty.address());
     nft.sender(lessor).set_royalty(royalty.address(), u(25_000)); // 250 %: broken asset
     assert_eq!(
-        market.sender(lessor).quote(id, 10).motsu_unwrap(),
+        price_royalty(market.sender(lessor).quote(id, 10).motsu_unwrap()),
         (u(10 * RATE), royalty.address(), u(10 * RATE))
     );
     buy(&market, buyer.address(), id, 10, 10 * RATE).motsu_unwrap();
@@ -1677,7 +1905,7 @@ fn no_royalty_when_asset_has_none(
     // Reverting royaltyInfo: everything to the payee.
     nft.sender(lessor).set_royalty_reverts(true);
     assert_eq!(
-        market.sender(lessor).quote(id, 10).motsu_unwrap(),
+        price_royalty(market.sender(lessor).quote(id, 10).motsu_unwrap()),
         (u(10 * RATE), Address::ZERO, U256::ZERO)
     );
     buy(&market, buyer.address(), id, 10, 10 * RATE).motsu_unwrap();
@@ -1685,7 +1913,7 @@ fn no_royalty_when_asset_has_none(
     // The market as receiver (it could never withdraw): no royalty.
     nft.sender(lessor).set_royalty(market.address(), u(1_000));
     assert_eq!(
-        market.sender(lessor).quote(id, 10).motsu_unwrap(),
+        price_royalty(market.sender(lessor).quote(id, 10).motsu_unwrap()),
         (u(10 * RATE), Address::ZERO, U256::ZERO)
     );
     // Zero receiver: everything to the payee.
@@ -1694,7 +1922,7 @@ fn no_royalty_when_asset_has_none(
     buyer.fund(u(10 * RATE));
     market
         .sender_and_value(buyer.address(), u(10 * RATE))
-        .renew_lease(id, 10, U256::MAX)
+        .renew_lease(id, 10, U256::MAX, 1)
         .motsu_unwrap();
     assert_eq!(payee.balance(), u(20 * RATE));
     assert_eq!(royalty.balance(), U256::ZERO);
@@ -1790,6 +2018,58 @@ fn reverting_recipients_are_credited_and_withdraw(
     assert_eq!(
         royalty.balance() + payee.balance() + buyer.balance(),
         u(price + 9)
+    );
+}
+
+/// L-2: a contract credited by a failed push that cannot call `withdraw`
+/// itself is paid by anyone's `withdrawTo`, and only it is paid.
+#[motsu::test]
+fn l2_withdraw_to_pays_the_credited_account_only(
+    market: Contract<LicenseMarket>,
+    nft: Contract<MockCollection>,
+    payee: Contract<Payee>,
+    royalty: Contract<Payee>,
+    buyer: Contract<Wallet>,
+    outsider: Address,
+    lessor: Address,
+) {
+    let id = list_nft(&market, &nft, lessor, payee.address(), royalty.address());
+    royalty.sender(lessor).set_reject(true);
+    let price = DAY * RATE;
+    buy(&market, buyer.address(), id, DAY, price).motsu_unwrap();
+    assert_eq!(
+        market.sender(lessor).credit_of(royalty.address(), ETH),
+        u(price / 10)
+    );
+    // Still refusing: the credit stays.
+    expect_err!(
+        market.sender(outsider).withdraw_to(royalty.address(), ETH),
+        Error::TransferFailed(LicenseMarketTransferFailed {
+            token: ETH,
+            to: royalty.address(),
+            amount: u(price / 10)
+        })
+    );
+    royalty.sender(lessor).set_reject(false);
+    market
+        .sender(outsider)
+        .withdraw_to(royalty.address(), ETH)
+        .motsu_unwrap();
+    assert_eq!(royalty.balance(), u(price / 10));
+    assert_eq!(outsider.balance(), U256::ZERO);
+    assert_eq!(market.balance(), U256::ZERO);
+    assert_eq!(
+        market.sender(lessor).credit_of(royalty.address(), ETH),
+        U256::ZERO
+    );
+    market.assert_emitted(&Withdrawal {
+        account: royalty.address(),
+        token: ETH,
+        amount: u(price / 10),
+    });
+    expect_err!(
+        market.sender(outsider).withdraw_to(royalty.address(), ETH),
+        Error::NothingToWithdraw(LicenseMarketNothingToWithdraw { token: ETH })
     );
 }
 
@@ -1924,7 +2204,7 @@ fn erc20_offer_pulls_price_and_splits(
     token.sender(buyer).mint(buyer, u(price + 1));
     // No allowance yet.
     expect_err!(
-        market.sender(buyer).buy_lease(id, DAY, U256::MAX),
+        market.sender(buyer).buy_lease(id, DAY, U256::MAX, 2),
         Error::SafeErc20FailedOperation(SafeErc20FailedOperation {
             token: token.address()
         })
@@ -1935,12 +2215,12 @@ fn erc20_offer_pulls_price_and_splits(
     expect_err!(
         market
             .sender_and_value(buyer, u(1))
-            .buy_lease(id, DAY, U256::MAX),
+            .buy_lease(id, DAY, U256::MAX, 2),
         Error::UnexpectedValue(LicenseMarketUnexpectedValue { value: u(1) })
     );
     let expires = market
         .sender(buyer)
-        .buy_lease(id, DAY, u(price))
+        .buy_lease(id, DAY, u(price), 2)
         .motsu_unwrap();
     assert_eq!(token.sender(buyer).balance_of(buyer), u(1));
     assert_eq!(
@@ -1980,7 +2260,7 @@ fn erc20_failing_pushes_are_credited(
     token.sender(lessor).set_blocked(payee.address(), true);
     market
         .sender(buyer)
-        .buy_lease(id, DAY, U256::MAX)
+        .buy_lease(id, DAY, U256::MAX, 2)
         .motsu_unwrap();
     assert_eq!(
         market.sender(lessor).credit_of(payee.address(), t),
@@ -2045,14 +2325,14 @@ fn erc20_bad_tokens_are_rejected(
     // Fee on transfer: the market would receive less than the price.
     token.sender(lessor).set_fee_bps(u(100));
     expect_err!(
-        market.sender(buyer).buy_lease(id, DAY, U256::MAX),
+        market.sender(buyer).buy_lease(id, DAY, U256::MAX, 2),
         failed(t)
     );
     token.sender(lessor).set_fee_bps(U256::ZERO);
     // transferFrom returning false.
     token.sender(lessor).set_return_false(true);
     expect_err!(
-        market.sender(buyer).buy_lease(id, DAY, U256::MAX),
+        market.sender(buyer).buy_lease(id, DAY, U256::MAX, 2),
         failed(t)
     );
     token.sender(lessor).set_return_false(false);
@@ -2076,7 +2356,7 @@ fn erc20_bad_tokens_are_rejected(
         )
         .motsu_unwrap();
     expect_err!(
-        market.sender(buyer).buy_lease(id, DAY, U256::MAX),
+        market.sender(buyer).buy_lease(id, DAY, U256::MAX, 3),
         failed(not_a_token)
     );
     assert_eq!(market.sender(lessor).lease_of(id, buyer).0, 0);
@@ -2101,7 +2381,7 @@ fn erc20_push_returning_false_is_credited(
     token.sender(lessor).set_blocked(payee.address(), true);
     market
         .sender(buyer)
-        .buy_lease(id, DAY, U256::MAX)
+        .buy_lease(id, DAY, U256::MAX, 2)
         .motsu_unwrap();
     assert_eq!(
         market.sender(lessor).credit_of(payee.address(), t),
@@ -2269,7 +2549,7 @@ fn units_lease_needs_free_units(
     a.fund(u(price));
     let renewed = market
         .sender_and_value(a.address(), u(price))
-        .renew_lease(id, DAY, U256::MAX)
+        .renew_lease(id, DAY, U256::MAX, 1)
         .motsu_unwrap();
     assert_eq!(renewed, ea + DAY);
     assert_eq!(
@@ -2321,7 +2601,7 @@ fn units_lease_renewal_extends_the_record(
     a.fund(u(2 * price));
     let e2 = market
         .sender_and_value(a.address(), u(2 * price))
-        .renew_lease(id, 2 * DAY, U256::MAX)
+        .renew_lease(id, 2 * DAY, U256::MAX, 1)
         .motsu_unwrap();
     assert_eq!(e2, e1 + 2 * DAY);
     market.assert_emitted(&LeaseRenewed {
@@ -2371,7 +2651,7 @@ fn units_lease_renewal_extends_the_record(
         a.fund(u(price));
         let e = market
             .sender_and_value(a.address(), u(price))
-            .renew_lease(id, DAY, U256::MAX)
+            .renew_lease(id, DAY, U256::MAX, 1)
             .motsu_unwrap();
         assert_eq!(e, e2 + n * DAY);
         assert_eq!(market.sender(lessor).lease_of(id, a.address()).2, u(1));
@@ -2418,7 +2698,7 @@ fn units_lease_renewal_refused_by_the_asset_changes_nothing(
     expect_err!(
         market
             .sender_and_value(a.address(), u(price))
-            .renew_lease(id, DAY, U256::MAX),
+            .renew_lease(id, DAY, U256::MAX, 1),
         rejected()
     );
     editions.sender(lessor).set_reject(false);
@@ -2427,7 +2707,7 @@ fn units_lease_renewal_refused_by_the_asset_changes_nothing(
     expect_err!(
         market
             .sender_and_value(a.address(), u(price))
-            .renew_lease(id, DAY, U256::MAX),
+            .renew_lease(id, DAY, U256::MAX, 1),
         rejected()
     );
     assert_eq!(
@@ -2675,7 +2955,7 @@ fn quote_errors(
         })
     );
     assert_eq!(
-        market.sender(lessor).quote(id, 1).motsu_unwrap(),
+        price_royalty(market.sender(lessor).quote(id, 1).motsu_unwrap()),
         (u(RATE), payee.address(), u(RATE / 10))
     );
 }
@@ -2814,7 +3094,7 @@ fn compact_event_encoding_matches_alloy() {
             String::from(uri),
             7,
         );
-        let expected = terms_event(u(3), t.clone()).encode_log_data();
+        let expected = terms_event(u(3), t.clone(), u32::MAX).encode_log_data();
         let data = abi::log_data(
             &[
                 abi::Word::word(t.pricePerSecond),
@@ -2826,6 +3106,8 @@ fn compact_event_encoding_matches_alloy() {
                 abi::Word::word(t.payee),
                 abi::Word::word(t.termsHash),
                 abi::Word::word(t.flags),
+                abi::Word::word(t.maxRoyaltyBps),
+                abi::Word::word(u32::MAX),
             ],
             Some(uri),
         );
@@ -2866,12 +3148,40 @@ mod client {
             bytes32 termsHash;
             string termsUri;
             uint8 flags;
+            uint16 maxRoyaltyBps;
         }
+        struct ClientQuote {
+            uint256 price;
+            address paymentToken;
+            address royaltyReceiver;
+            uint256 royalty;
+            uint32 version;
+        }
+        struct ClientOfferView {
+            address lessor;
+            address collection;
+            uint256 tokenId;
+            uint64 amount;
+            uint256 pricePerSecond;
+            address paymentToken;
+            uint64 minDuration;
+            uint64 maxDuration;
+            uint64 endTime;
+            uint32 maxLicensees;
+            address payee;
+            bytes32 termsHash;
+            uint8 flags;
+            uint16 maxRoyaltyBps;
+            uint32 version;
+            uint8 status;
+        }
+        function offer(uint256 offerId) external view returns (ClientOfferView);
+        function withdrawTo(address account, address token) external;
         function createOffer(address collection, uint256 tokenId, uint64 amount, ClientTerms terms) external returns (uint256);
         function updateOffer(uint256 offerId, ClientTerms terms) external;
-        function quote(uint256 offerId, uint64 duration) external view returns (uint256, address, uint256);
+        function quote(uint256 offerId, uint64 duration) external view returns (ClientQuote);
         function isLicensed(address collection, uint256 tokenId, address account) external view returns (bool, uint64, bytes32);
-        function buyLease(uint256 offerId, uint64 duration, uint256 maxPrice) external payable returns (uint64);
+        function buyLease(uint256 offerId, uint64 duration, uint256 maxPrice, uint32 version) external payable returns (uint64);
         function leaseOf(uint256 offerId, address licensee) external view returns (uint64, bytes32, uint256);
     }
 }
@@ -2938,6 +3248,7 @@ fn solidity_clients_reach_every_entry_point_through_the_router(
         termsHash: TERMS,
         termsUri: String::from("ipfs://terms"),
         flags: FLAG_DERIVATIVES,
+        maxRoyaltyBps: 500,
     };
     let call = |c: &Contract<Caller>, data: Vec<u8>, value: u64| {
         c.fund(u(value));
@@ -2967,6 +3278,8 @@ fn solidity_clients_reach_every_entry_point_through_the_router(
         payee: payee.address(),
         termsHash: TERMS,
         flags: FLAG_DERIVATIVES,
+        maxRoyaltyBps: 500,
+        version: 1,
         termsUri: String::from("ipfs://terms"),
     });
 
@@ -2990,10 +3303,44 @@ fn solidity_clients_reach_every_entry_point_through_the_router(
         0,
     )
     .motsu_unwrap();
-    let q = client::quoteCall::abi_decode_returns(&q, true).unwrap();
+    let q = client::quoteCall::abi_decode_returns(&q, true).unwrap()._0;
     assert_eq!(
-        (q._0, q._1, q._2),
-        (u(20 * RATE), Address::ZERO, U256::ZERO)
+        (
+            q.price,
+            q.paymentToken,
+            q.royaltyReceiver,
+            q.royalty,
+            q.version
+        ),
+        (u(20 * RATE), ETH, Address::ZERO, U256::ZERO, 2)
+    );
+    let o = call(&buyer, client::offerCall { offerId: id }.abi_encode(), 0).motsu_unwrap();
+    let o = client::offerCall::abi_decode_returns(&o, true).unwrap()._0;
+    assert_eq!(
+        (
+            o.lessor,
+            o.collection,
+            o.tokenId,
+            o.amount,
+            o.pricePerSecond,
+            o.paymentToken
+        ),
+        (l, nft.address(), u(1), 0, u(2 * RATE), ETH)
+    );
+    assert_eq!(
+        (
+            o.minDuration,
+            o.maxDuration,
+            o.endTime,
+            o.maxLicensees,
+            o.payee,
+            o.termsHash
+        ),
+        (1, DAY, 0, 1, payee.address(), TERMS)
+    );
+    assert_eq!(
+        (o.flags, o.maxRoyaltyBps, o.version, o.status),
+        (FLAG_DERIVATIVES, 500, 2, 1)
     );
 
     let ret = call(
@@ -3002,6 +3349,7 @@ fn solidity_clients_reach_every_entry_point_through_the_router(
             offerId: id,
             duration: 10,
             maxPrice: U256::MAX,
+            version: 2,
         }
         .abi_encode(),
         25 * RATE,
