@@ -31,9 +31,13 @@
 //!   owner's active records, the owner can move `balanceOf - frozen`, and
 //!   `usableBalanceOf(user, id)` is the sum of the user's active records.
 //! * At most [`logic::MAX_ACTIVE_RECORDS`] (16) active records per
-//!   `(owner, id)` and per `(user, id)` ([`Error::TooManyRecords`]), so
-//!   every transfer check reads a bounded list; expired entries are pruned
-//!   whenever a list is rewritten.
+//!   `(owner, id)` ([`Error::TooManyRecords`]), so every transfer check
+//!   reads a bounded list; expired entries are pruned whenever the list is
+//!   rewritten. A user's records are not capped (a stranger could otherwise
+//!   fill a victim's slots and block its leases): no transaction reads a
+//!   user's list whole, each record edits its own entry in O(1).
+//! * A lease operator's (locked) record, and any extension, ends within
+//!   5 × 365 days ([`logic::MAX_LOCK_DURATION`], [`Error::LockExpiryTooFar`]).
 //! * Who may delete: anyone once expired (clean-up); the user at any time
 //!   (renouncing); the owner, its approved operators and its lease operators
 //!   unless the record is *locked*, i.e. was created by a lease operator (a
@@ -176,6 +180,9 @@ stylus_ip_common::sol_decls! {
     /// Record `recordId` runs until `expiry`; an extension must end later
     /// than that (`newExpiry`).
     error InvalidRecordExtension(uint256 recordId, uint64 expiry, uint64 newExpiry);
+    /// A lock's (a lease operator's record or an extension) `expiry` is past
+    /// `maxExpiry` (now + 5 × 365 days).
+    error LockExpiryTooFar(uint64 expiry, uint64 maxExpiry);
 
     /// ERC-1155 single transfer, mint or burn.
     event TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value);
@@ -322,6 +329,8 @@ pub enum Error {
     NotLeaseOperator(NotLeaseOperator),
     /// See [`InvalidRecordExtension`].
     InvalidRecordExtension(InvalidRecordExtension),
+    /// See [`LockExpiryTooFar`].
+    LockExpiryTooFar(LockExpiryTooFar),
 }
 
 impl Error {
@@ -419,6 +428,9 @@ impl Error {
                 InvalidRecordExtension::SELECTOR,
                 &[uint(x.recordId), n(x.expiry), n(x.newExpiry)],
             ),
+            Self::LockExpiryTooFar(x) => {
+                data(LockExpiryTooFar::SELECTOR, &[n(x.expiry), n(x.maxExpiry)])
+            }
         }
     }
 }
@@ -1028,8 +1040,11 @@ impl IpEditions {
     /// * [`Error::InvalidRecordExpiry`] if `expiry` is not in the future.
     /// * [`Error::InsufficientUnfrozenBalance`] if `amount` exceeds the
     ///   owner's unfrozen units.
-    /// * [`Error::TooManyRecords`] if the owner's or the user's list for
-    ///   `tokenId` already holds the maximum of active records.
+    /// * [`Error::LockExpiryTooFar`] if a lease operator's (locked) record
+    ///   ends after now + 5 × 365 days.
+    /// * [`Error::TooManyRecords`] if the owner's list for `tokenId` already
+    ///   holds the maximum of active records (a user's records are not
+    ///   capped).
     ///
     /// # Events
     /// [`CreateUserRecord`].
@@ -1056,6 +1071,9 @@ impl IpEditions {
         if expiry <= now {
             return Err(InvalidRecordExpiry { expiry, timestamp: now }.into());
         }
+        if locked {
+            check_lock_expiry(expiry, now)?;
+        }
         let old_owner_list = self.read_list(FROZEN, owner, token_id);
         let available = logic::available(
             self.balance_of(owner, token_id),
@@ -1078,16 +1096,13 @@ impl IpEditions {
         let mut owner_list = old_owner_list.clone();
         logic::insert(&mut owner_list, entry, now)
             .map_err(|_| TooManyRecords { account: owner, tokenId: token_id })?;
-        let old_user_list = self.read_list(USABLE, user, token_id);
-        let mut user_list = old_user_list.clone();
-        logic::insert(&mut user_list, entry, now)
-            .map_err(|_| TooManyRecords { account: user, tokenId: token_id })?;
 
         self.write_list(FROZEN, owner, token_id, &old_owner_list, &owner_list);
-        self.write_list(USABLE, user, token_id, &old_user_list, &user_list);
+        let user_index = self.append_usable(user, token_id, entry, now);
         self.last_record_id.set(U64::from(record_id));
         let record_key = U256::from(record_id);
-        let words = RecordData { token_id, owner, amount, user, expiry, locked }.to_words();
+        let words =
+            RecordData { token_id, owner, amount, user, expiry, locked, user_index }.to_words();
         let mut record = self.records.setter(record_key);
         record.w0.set(words[0]);
         record.w1.set(words[1]);
@@ -1121,7 +1136,8 @@ impl IpEditions {
     /// # Events
     /// [`DeleteUserRecord`].
     sol("deleteUserRecord") fn delete_user_record(&mut self, record_id: U256) -> Result<(), Error> {
-        let RecordData { token_id, owner, user, expiry, locked, .. } = self.record(record_id)?;
+        let r = self.record(record_id)?;
+        let RecordData { owner, user, expiry, locked, .. } = r;
         let caller = sender();
         let now = now();
         logic::delete_permission(caller, user, self.rights(caller, owner), locked, expiry, now)
@@ -1133,7 +1149,7 @@ impl IpEditions {
                     }
                 }
             })?;
-        self.edit_entries(record_id, token_id, owner, user, now, None);
+        self.edit_entries(record_id, &r, now, None);
         self.records.delete(record_id);
         emit(DeleteUserRecord::SIGNATURE_HASH, &[], uint(record_id).as_slice());
         Ok(())
@@ -1155,6 +1171,7 @@ impl IpEditions {
     /// * [`Error::ExpiredRecord`] if the record has expired.
     /// * [`Error::InvalidRecordExtension`] if `expiry` is not after the
     ///   record's current expiry.
+    /// * [`Error::LockExpiryTooFar`] if `expiry` is after now + 5 × 365 days.
     ///
     /// # Events
     /// [`UserRecordExtended`].
@@ -1172,7 +1189,8 @@ impl IpEditions {
         if expiry <= r.expiry {
             return Err(InvalidRecordExtension { recordId: record_id, expiry: r.expiry, newExpiry: expiry }.into());
         }
-        self.edit_entries(record_id, r.token_id, r.owner, r.user, now, Some(expiry));
+        check_lock_expiry(expiry, now)?;
+        self.edit_entries(record_id, &r, now, Some(expiry));
         r.expiry = expiry;
         self.records.setter(record_id).w2.set(r.to_words()[2]);
         emit(UserRecordExtended::SIGNATURE_HASH, &[uint(record_id)], uint(U256::from(expiry)).as_slice());
@@ -1308,6 +1326,23 @@ fn write_text(list: &mut Words, text: &str) {
     list.write(&old, &encode::text_words(text));
 }
 
+/// Refuses a lock (a lease operator's record, or any extension) ending
+/// after [`logic::max_lock_expiry`]`(now)`.
+///
+/// # Errors
+/// [`Error::LockExpiryTooFar`].
+fn check_lock_expiry(expiry: u64, now: u64) -> Result<(), Error> {
+    let max = logic::max_lock_expiry(now);
+    if expiry > max {
+        return Err(LockExpiryTooFar {
+            expiry,
+            maxExpiry: max,
+        }
+        .into());
+    }
+    Ok(())
+}
+
 /// The [`Lists`] key of `account`'s `side` list (an address word with the
 /// side in its otherwise zero first byte).
 fn list_key(side: u8, account: Address) -> B256 {
@@ -1335,34 +1370,84 @@ impl IpEditions {
         outer.setter(id).write(&pack(old), &pack(new));
     }
 
-    /// Rewrites the entry of record `record_id` in the owner's and the
-    /// user's lists: extended to `expiry` if given (an active record is in
-    /// both lists), else removed; expired entries are pruned at `now`.
-    fn edit_entries(
-        &mut self,
-        record_id: U256,
-        token_id: U256,
-        owner: Address,
-        user: Address,
-        now: u64,
-        expiry: Option<u64>,
-    ) {
+    /// Rewrites the entry of record `record_id` (stored as `r`) in the
+    /// owner's and the user's lists: extended to `expiry` if given (an
+    /// active record is in both lists), else removed. The owner list is
+    /// rewritten whole, expired entries pruned at `now`; the user list is
+    /// edited at the record's own position only (O(1) whatever its length).
+    fn edit_entries(&mut self, record_id: U256, r: &RecordData, now: u64, expiry: Option<u64>) {
         // Found records have u64 ids.
         let id = record_id.saturating_to::<u64>();
-        for (side, account) in [(FROZEN, owner), (USABLE, user)] {
-            let old = self.read_list(side, account, token_id);
-            let mut new = old.clone();
-            match expiry {
-                Some(expiry) => {
-                    logic::extend(&mut new, id, expiry);
-                }
-                None => {
-                    logic::remove(&mut new, id);
-                }
+        let old = self.read_list(FROZEN, r.owner, r.token_id);
+        let mut new = old.clone();
+        match expiry {
+            Some(expiry) => {
+                logic::extend(&mut new, id, expiry);
             }
-            logic::prune(&mut new, now);
-            self.write_list(side, account, token_id, &old, &new);
+            None => {
+                logic::remove(&mut new, id);
+            }
         }
+        logic::prune(&mut new, now);
+        self.write_list(FROZEN, r.owner, r.token_id, &old, &new);
+
+        let mut outer = self.lists.setter(list_key(USABLE, r.user));
+        let mut list = outer.setter(r.token_id);
+        let len = list.len();
+        let at = r.user_index as usize;
+        // The entry may have been written over since (see `append_usable`).
+        if at >= len || Entry::unpack(U256::from_be_bytes(list.get(at).0)).record_id != id {
+            return;
+        }
+        let word = match expiry {
+            Some(expiry) => Entry {
+                record_id: id,
+                amount: r.amount,
+                expiry,
+            }
+            .pack(),
+            None => {
+                // Swap-remove: the last entry moves here, and its record
+                // learns its new position.
+                let last = len - 1;
+                let moved = list.get(last);
+                list.set(last, B256::ZERO);
+                list.set_len(last);
+                if at == last {
+                    return;
+                }
+                let moved_id = U256::from(Entry::unpack(U256::from_be_bytes(moved.0)).record_id);
+                let mut record = self.records.setter(moved_id);
+                // Positions fit a u32: see `append_usable`.
+                let w1 = record.w1.get();
+                record.w1.set(logic::with_user_index(w1, at as u32));
+                U256::from_be_bytes(moved.0)
+            }
+        };
+        let mut outer = self.lists.setter(list_key(USABLE, r.user));
+        outer.setter(r.token_id).set(at, B256::from(word));
+    }
+
+    /// Appends `entry` to the user list of `(user, id)` in O(1), over up to
+    /// two expired entries at its end ([`logic::append_index`]); returns its
+    /// position. (A list would need 2^32 records, each a transaction, before
+    /// positions stopped fitting a u32; they saturate rather than wrap.)
+    fn append_usable(&mut self, user: Address, id: U256, entry: Entry, now: u64) -> u32 {
+        let mut outer = self.lists.setter(list_key(USABLE, user));
+        let mut list = outer.setter(id);
+        let len = list.len();
+        let tail: Vec<Entry> = (len.saturating_sub(2)..len)
+            .map(|i| Entry::unpack(U256::from_be_bytes(list.get(i).0)))
+            .collect();
+        let at = logic::append_index(len, &tail, now);
+        list.set(at, B256::from(entry.pack()));
+        for i in at + 1..len {
+            list.set(i, B256::ZERO);
+        }
+        if at + 1 != len {
+            list.set_len(at + 1);
+        }
+        u32::try_from(at).unwrap_or(u32::MAX)
     }
 
     /// The stored record `record_id`.

@@ -8,18 +8,29 @@
 //! A user record freezes `amount` units of its owner's balance of one token
 //! id until `expiry`. A record is *active* while `now <= expiry` (the
 //! ERC-4907 convention, so a record is still active in the block whose
-//! timestamp equals its expiry). Active records are tracked per
-//! `(owner, id)` and per `(user, id)` in small bounded lists of [`Entry`]s
-//! (at most [`MAX_ACTIVE_RECORDS`] each):
+//! timestamp equals its expiry). Records are tracked per `(owner, id)` and
+//! per `(user, id)` in lists of [`Entry`]s:
 //!
 //! * `frozen(owner, id, now)` = sum of the owner list's active entries;
 //! * `usable(user, id, now)` = sum of the user list's active entries;
 //! * the owner may move (transfer or burn) at most
 //!   `available = balance - frozen` units.
 //!
+//! The owner list bounds the gas of every transfer and burn check, which
+//! reads it whole: it holds at most [`MAX_ACTIVE_RECORDS`] active entries,
+//! and only the owner side (the owner and those it approved) can fill it.
+//! The user list has **no cap**: anyone holding units can create records
+//! *for* any user, so a cap there would let a stranger fill a victim's slots
+//! and block the victim's purchases. No transaction reads the user list
+//! whole: a record remembers its entry's position ([`RecordData::user_index`]),
+//! so creating, extending and deleting touch O(1) words of it; only the
+//! `usableBalanceOf` view sums it. Appending reuses up to two expired slots
+//! at its end ([`append_index`]), so a user leasing again and again keeps a
+//! short list.
+//!
 //! Expired entries simply stop counting: no transaction is needed for frozen
-//! units to become movable again. They are pruned from a list whenever the
-//! list is written anyway (a new record or a deletion).
+//! units to become movable again. They are pruned from an owner list
+//! whenever the list is written anyway (a new record or a deletion).
 //!
 //! Invariant kept by the contract: `frozen <= balance` at every `now`,
 //! because a record is only created for at most `available` units, a debit
@@ -35,10 +46,34 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
 
-/// Maximum number of *active* records in one `(owner, id)` or `(user, id)`
-/// list. Bounds the gas of every transfer/burn check (one storage slot per
-/// entry). Expired entries are pruned before the cap is checked.
+/// Maximum number of *active* records in one `(owner, id)` list. Bounds the
+/// gas of every transfer/burn check (one storage slot per entry). Expired
+/// entries are pruned before the cap is checked. (User lists have no cap:
+/// see the module docs.)
 pub const MAX_ACTIVE_RECORDS: usize = 16;
+
+/// Longest a locked record (a lease operator's paid lease) may reach past
+/// the time it is created or extended: 5 × 365 days, the bound the licence
+/// market puts on its offers.
+pub const MAX_LOCK_DURATION: u64 = 5 * 365 * 86_400;
+
+/// The latest expiry a lock created or extended at `now` may have
+/// (saturating at `u64::MAX`).
+#[must_use]
+pub const fn max_lock_expiry(now: u64) -> u64 {
+    now.saturating_add(MAX_LOCK_DURATION)
+}
+
+/// Where a new entry goes in a user list of `len` entries whose last ones
+/// are `tail` (at most two, in list order): over the expired entries at the
+/// very end (at most two of them), else at `len`. The entries written over
+/// are dropped from the list; their records find their entry gone when they
+/// are deleted (see [`RecordData::user_index`]).
+#[must_use]
+pub fn append_index(len: usize, tail: &[Entry], now: u64) -> usize {
+    let expired_at_end = tail.iter().rev().take_while(|e| !e.is_active(now)).count();
+    len.saturating_sub(expired_at_end.min(2).min(len))
+}
 
 /// Basis-point denominator of every royalty (10,000 = 100 %).
 pub const FEE_DENOMINATOR: u64 = 10_000;
@@ -97,11 +132,17 @@ pub struct RecordData {
     pub expiry: u64,
     /// Created by a lease operator: the owner side cannot delete it early.
     pub locked: bool,
+    /// Position of the record's entry in its user's list. The entry may
+    /// have left the list since (an expired entry written over by
+    /// [`append_index`]): it is the record's only if the entry at this
+    /// position carries the record's id.
+    pub user_index: u32,
 }
 
 impl RecordData {
     /// The three storage words: bytes 0–19 hold the address, byte 20 the
-    /// `locked` flag, bytes 24–31 the `u64`.
+    /// `locked` flag (third word), bytes 20–23 the user index (second
+    /// word), bytes 24–31 the `u64`.
     #[must_use]
     pub fn to_words(&self) -> [B256; 3] {
         let pack = |a: Address, flag: bool, x: u64| {
@@ -113,7 +154,7 @@ impl RecordData {
         };
         [
             B256::from(self.token_id),
-            pack(self.owner, false, self.amount),
+            with_user_index(pack(self.owner, false, self.amount), self.user_index),
             pack(self.user, self.locked, self.expiry),
         ]
     }
@@ -134,8 +175,22 @@ impl RecordData {
             user: addr(&words[2]),
             expiry: low(&words[2]),
             locked: words[2][20] != 0,
+            user_index: u32::from_be_bytes([
+                words[1][20],
+                words[1][21],
+                words[1][22],
+                words[1][23],
+            ]),
         }
     }
+}
+
+/// The record's second word `w1` with its user index set to `index`.
+#[must_use]
+pub fn with_user_index(w1: B256, index: u32) -> B256 {
+    let mut w = w1;
+    w[20..24].copy_from_slice(&index.to_be_bytes());
+    w
 }
 
 /// Sum of the amounts of the entries active at `now`.
@@ -503,6 +558,26 @@ mod tests {
         );
     }
 
+    #[test]
+    fn append_reuses_at_most_two_expired_slots_at_the_end() {
+        let (on, off) = (e(1, 1, 100), e(2, 1, 5));
+        assert_eq!(append_index(0, &[], 10), 0);
+        assert_eq!(append_index(5, &[on, on], 10), 5);
+        assert_eq!(append_index(5, &[on, off], 10), 4);
+        assert_eq!(append_index(5, &[off, off], 10), 3);
+        assert_eq!(append_index(5, &[off, on], 10), 5);
+        assert_eq!(append_index(1, &[off], 10), 0);
+        // Active until and including its expiry.
+        assert_eq!(append_index(1, &[off], 5), 1);
+    }
+
+    #[test]
+    fn lock_horizon_is_five_years() {
+        assert_eq!(MAX_LOCK_DURATION, 157_680_000);
+        assert_eq!(max_lock_expiry(10), 10 + 157_680_000);
+        assert_eq!(max_lock_expiry(u64::MAX - 3), u64::MAX);
+    }
+
     /// One step of the random model.
     #[derive(Clone, Debug)]
     enum Op {
@@ -548,8 +623,9 @@ mod tests {
             let mut balance = U256::from(initial);
             let mut owner_list: Vec<Entry> = Vec::new();
             let mut user_lists: Vec<Vec<Entry>> = vec![Vec::new(); 3];
-            // Every record ever created: (id, user, amount, expiry, deleted).
-            let mut all: Vec<(u64, usize, u64, u64, bool)> = Vec::new();
+            // Every record ever created: (id, user, amount, expiry, deleted,
+            // position in the user list).
+            let mut all: Vec<(u64, usize, u64, u64, bool, usize)> = Vec::new();
             let mut next_id = 1u64;
             for op in ops {
                 match op {
@@ -558,14 +634,19 @@ mod tests {
                         let free = available(balance, frozen);
                         let entry = Entry { record_id: next_id, amount, expiry: now + duration };
                         let mut o = owner_list.clone();
-                        let mut u = user_lists[user as usize].clone();
-                        let ok = U256::from(amount) <= free
-                            && insert(&mut o, entry, now).is_ok()
-                            && insert(&mut u, entry, now).is_ok();
+                        let ok = U256::from(amount) <= free && insert(&mut o, entry, now).is_ok();
                         if ok {
                             owner_list = o;
-                            user_lists[user as usize] = u;
-                            all.push((next_id, user as usize, amount, now + duration, false));
+                            // The user side, as `append_usable` does it: never refused.
+                            let u = &mut user_lists[user as usize];
+                            let len = u.len();
+                            let at = append_index(len, &u[len.saturating_sub(2)..], now);
+                            for dropped in &u[at..] {
+                                prop_assert!(!dropped.is_active(now), "an active entry was dropped");
+                            }
+                            u.truncate(at);
+                            u.push(entry);
+                            all.push((next_id, user as usize, amount, now + duration, false, at));
                             next_id += 1;
                         }
                     }
@@ -581,11 +662,20 @@ mod tests {
                     }
                     Op::Credit { value } => balance += U256::from(value),
                     Op::Delete { index } => {
-                        if let Some(rec) = all.get_mut(index) {
-                            if !rec.4 {
-                                rec.4 = true;
-                                remove(&mut owner_list, rec.0);
-                                remove(&mut user_lists[rec.1], rec.0);
+                        if index < all.len() && !all[index].4 {
+                            all[index].4 = true;
+                            let (id, user, at) = (all[index].0, all[index].1, all[index].5);
+                            remove(&mut owner_list, id);
+                            // As `edit_entries`: at the record's own position, if
+                            // its entry is still there; the last entry moves in.
+                            let u = &mut user_lists[user];
+                            if at < u.len() && u[at].record_id == id {
+                                let moved = u.pop().expect("non-empty");
+                                if at < u.len() {
+                                    u[at] = moved;
+                                    let r = all.iter_mut().find(|r| r.0 == moved.record_id).expect("known");
+                                    r.5 = at;
+                                }
                             }
                         }
                     }
@@ -595,7 +685,10 @@ mod tests {
                                 let frozen = active_amount(&owner_list, now);
                                 rec.3 += secs;
                                 prop_assert!(extend(&mut owner_list, rec.0, rec.3));
-                                prop_assert!(extend(&mut user_lists[rec.1], rec.0, rec.3));
+                                // An active record's entry is where it says.
+                                let u = &mut user_lists[rec.1];
+                                prop_assert_eq!(u[rec.5].record_id, rec.0);
+                                u[rec.5].expiry = rec.3;
                                 // Nothing more frozen now: the units already were.
                                 prop_assert_eq!(active_amount(&owner_list, now), frozen);
                             }
@@ -628,12 +721,16 @@ mod tests {
         }
 
         #[test]
-        fn record_words_round_trip(id: [u64; 4], owner: [u8; 20], amount: u64, user: [u8; 20], expiry: u64, locked: bool) {
+        fn record_words_round_trip(id: [u64; 4], owner: [u8; 20], amount: u64, user: [u8; 20], expiry: u64, locked: bool, user_index: u32, other: u32) {
             let r = RecordData {
                 token_id: U256::from_limbs(id), owner: Address::from(owner), amount,
-                user: Address::from(user), expiry, locked,
+                user: Address::from(user), expiry, locked, user_index,
             };
-            prop_assert_eq!(RecordData::from_words(r.to_words()), r);
+            let words = r.to_words();
+            prop_assert_eq!(RecordData::from_words(words), r);
+            // Moving the entry changes only the index.
+            let moved = [words[0], with_user_index(words[1], other), words[2]];
+            prop_assert_eq!(RecordData::from_words(moved), RecordData { user_index: other, ..r });
         }
 
         #[test]

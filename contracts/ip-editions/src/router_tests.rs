@@ -738,8 +738,12 @@ fn compact_error_encoding_matches_the_derived_one() {
             expiry: 5,
             newExpiry: u64::MAX - 2
         }),
+        Error::LockExpiryTooFar(LockExpiryTooFar {
+            expiry: u64::MAX,
+            maxExpiry: 157_680_000 + 3
+        }),
     ];
-    assert_eq!(cases.len(), 29, "one case per variant");
+    assert_eq!(cases.len(), 30, "one case per variant");
     for (derived, compact) in cases {
         let label = format!("{derived:?}");
         assert_eq!(compact.revert_data(), Vec::<u8>::from(derived), "{label}");

@@ -3,8 +3,10 @@
 //! Same layout as a Solidity dynamic array (length at the slot, word `i` at
 //! `keccak256(slot) + i`), but without stylus-sdk's generic `StorageVec`
 //! machinery (lazy base cell, per-element index maths, panicking length
-//! conversion), which costs kilobytes of WASM. Lists are always read whole
-//! and rewritten as a diff against what was read.
+//! conversion), which costs kilobytes of WASM. Bounded lists are read whole
+//! and rewritten as a diff against what was read; unbounded ones are edited
+//! one word at a time ([`Words::len`], [`Words::get`], [`Words::set`],
+//! [`Words::set_len`]).
 
 use alloc::vec::Vec;
 
@@ -71,6 +73,30 @@ impl Words {
         let len = usize::try_from(self.len_cell().get()).unwrap_or(0);
         let base = self.base();
         (0..len).map(|i| self.cell(base, i).get()).collect()
+    }
+
+    /// Number of words (a length that does not fit reads as 0, as in
+    /// [`Words::read`]).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        usize::try_from(self.len_cell().get()).unwrap_or(0)
+    }
+
+    /// Word `i` (not checked against the length).
+    #[must_use]
+    pub fn get(&self, i: usize) -> B256 {
+        self.cell(self.base(), i).get()
+    }
+
+    /// Writes word `i` (not checked against the length).
+    pub fn set(&mut self, i: usize, word: B256) {
+        self.cell(self.base(), i).set(word);
+    }
+
+    /// Sets the length (words beyond it are left as they are: callers zero
+    /// them).
+    pub fn set_len(&mut self, len: usize) {
+        self.len_cell().set(U256::from(len));
     }
 
     /// Replaces the list, whose current content `old` was just [`read`],

@@ -1597,7 +1597,7 @@ fn record_lists_are_bounded_and_pruned(
     bob: Address,
     carol: Address,
 ) {
-    deploy_with_units(&c, owner, alice, 99);
+    deploy_with_units(&c, owner, alice, 98);
     let max = logic::MAX_ACTIVE_RECORDS as u64;
     for i in 0..max {
         c.sender(alice)
@@ -1615,21 +1615,15 @@ fn record_lists_are_bounded_and_pruned(
             tokenId: u(1)
         })
     );
-    // The user's list is bounded too (records from another owner).
+    // The user's list is not capped: another owner's record for bob is
+    // accepted (a cap there would let a stranger block bob's leases).
     c.sender(owner)
-        .mint(carol, u(1), u(1), none())
+        .mint(carol, u(1), u(2), none())
         .motsu_unwrap();
-    let err = c
-        .sender(carol)
+    c.sender(carol)
         .create_user_record(carol, bob, u(1), 1, T0 + 50)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::TooManyRecords(TooManyRecords {
-            account: bob,
-            tokenId: u(1)
-        })
-    );
+        .motsu_unwrap();
+    assert_eq!(c.sender(bob).usable_balance_of(bob, u(1)), u(max + 1));
     assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), u(max));
     // Once the first one expires its slot is reused by the next record.
     // (Expiry T0 + 10 has passed at T0 + 11; T0 + 11 is still active.)
@@ -1642,7 +1636,7 @@ fn record_lists_are_bounded_and_pruned(
     c.sender(carol)
         .create_user_record(carol, bob, u(1), 1, T0 + 50)
         .motsu_unwrap();
-    assert_eq!(c.sender(bob).usable_balance_of(bob, u(1)), u(max - 1 + 1));
+    assert_eq!(c.sender(bob).usable_balance_of(bob, u(1)), u(max - 1 + 2));
     let err = c
         .sender(alice)
         .create_user_record(alice, carol, u(1), 1, T0 + 50)
@@ -1720,4 +1714,111 @@ fn self_and_zero_value_transfers(
         .motsu_unwrap_err();
     assert!(matches!(err, Error::InsufficientUnfrozenBalance(_)));
     assert_eq!(c.sender(alice).balance_of(alice, u(1)), u(5));
+}
+
+/// L-6, user-side griefing: a stranger holding 16 units fills a victim's
+/// record slots for an id; the victim's lease through a lease operator
+/// must still go through, and deleting or extending it stays O(1).
+#[motsu::test]
+fn l6_a_stranger_cannot_exhaust_a_users_records(
+    c: Contract<IpEditions>,
+    owner: Address,
+    lessor: Address,
+    stranger: Address,
+    victim: Address,
+    market: Address,
+) {
+    deploy_with_units(&c, owner, lessor, 5);
+    c.sender(owner)
+        .mint(stranger, u(1), u(16), none())
+        .motsu_unwrap();
+    let max = logic::MAX_ACTIVE_RECORDS as u64;
+    let junk: Vec<U256> = (0..max)
+        .map(|_| {
+            c.sender(stranger)
+                .create_user_record(stranger, victim, u(1), 1, T0 + 1_000)
+                .motsu_unwrap()
+        })
+        .collect();
+    assert_eq!(c.sender(victim).usable_balance_of(victim, u(1)), u(max));
+    // The victim's purchase: the market creates a locked record.
+    c.sender(lessor)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    let lease = c
+        .sender(market)
+        .create_user_record(lessor, victim, u(1), 2, T0 + 100)
+        .motsu_unwrap();
+    assert_eq!(c.sender(victim).usable_balance_of(victim, u(1)), u(max + 2));
+    // Renewal and the stranger's own clean-up keep every balance exact.
+    c.sender(market)
+        .extend_user_record(lease, T0 + 2_000)
+        .motsu_unwrap();
+    for id in &junk[..4] {
+        c.sender(stranger).delete_user_record(*id).motsu_unwrap();
+    }
+    assert_eq!(
+        c.sender(victim).usable_balance_of(victim, u(1)),
+        u(max - 4 + 2)
+    );
+    set_now(T0 + 1_001);
+    assert_eq!(c.sender(victim).usable_balance_of(victim, u(1)), u(2));
+    c.sender(victim).delete_user_record(lease).motsu_unwrap();
+    assert_eq!(c.sender(victim).usable_balance_of(victim, u(1)), U256::ZERO);
+    assert_eq!(c.sender(victim).frozen_balance_of(lessor, u(1)), U256::ZERO);
+}
+
+/// L-1 applied to records: a lease operator's (locked) record and any
+/// extension end within 5 × 365 days; the owner's own records are unlocked.
+#[motsu::test]
+fn l1_locked_records_are_bounded_to_five_years(
+    c: Contract<IpEditions>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+    market: Address,
+) {
+    deploy_with_units(&c, owner, alice, 5);
+    c.sender(alice)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    let max = T0 + logic::MAX_LOCK_DURATION;
+    assert_eq!(
+        c.sender(market)
+            .create_user_record(alice, bob, u(1), 1, u64::MAX)
+            .motsu_unwrap_err(),
+        Error::LockExpiryTooFar(LockExpiryTooFar {
+            expiry: u64::MAX,
+            maxExpiry: max
+        })
+    );
+    let id = c
+        .sender(market)
+        .create_user_record(alice, bob, u(1), 1, max)
+        .motsu_unwrap();
+    assert!(c.sender(bob).is_record_locked(id));
+    set_now(T0 + 10);
+    assert_eq!(
+        c.sender(market)
+            .extend_user_record(id, max + 11)
+            .motsu_unwrap_err(),
+        Error::LockExpiryTooFar(LockExpiryTooFar {
+            expiry: max + 11,
+            maxExpiry: max + 10
+        })
+    );
+    c.sender(market)
+        .extend_user_record(id, max + 10)
+        .motsu_unwrap();
+    // The owner approving itself as lease operator still makes unlocked
+    // records, which it may delete: they are not bounded.
+    c.sender(alice)
+        .set_lease_operator(alice, true)
+        .motsu_unwrap();
+    let own = c
+        .sender(alice)
+        .create_user_record(alice, bob, u(1), 1, u64::MAX)
+        .motsu_unwrap();
+    assert!(!c.sender(bob).is_record_locked(own));
+    c.sender(alice).delete_user_record(own).motsu_unwrap();
 }
