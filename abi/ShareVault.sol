@@ -37,7 +37,11 @@ interface IShareVault  {
 
     function transferCurator(address newCurator) external;
 
-    function curatorCall(address target, bytes calldata data) external returns (bytes memory);
+    function market() external view returns (address);
+
+    function maxLeaseDuration() external view returns (uint64);
+
+    function setMarketApproval(bool approved) external;
 
     function redeem() external;
 
@@ -52,6 +56,7 @@ interface IShareVault  {
     error AlreadyInitialized();
     error InvalidAsset(address asset);
     error InvalidConfig();
+    error InvalidMaxLeaseDuration(uint256 maxLeaseDuration);
     error InvalidSupply(uint256 supply);
     error InvalidMetadata(uint256 nameLength, uint256 symbolLength);
     error TooManyRevenueTokens(uint256 count);
@@ -60,7 +65,8 @@ interface IShareVault  {
     error NothingToClaim(address holder);
     error EthTransferFailed(address to, uint256 amount);
     error NotCurator(address account);
-    error ForbiddenCall(address target, bytes4 selector);
+    error InvalidOfferPayee(address payee);
+    error OfferTooLong(uint256 maxDuration, uint256 maxLeaseDuration);
     error NotFullOwner(address account, uint256 balance, uint256 supply);
     error VaultNotActive();
     error UnexpectedAsset(address asset, uint256 id);
@@ -69,10 +75,13 @@ interface IShareVault  {
     event RevenueAccrued(address indexed token, uint256 amount);
     event RevenueClaimed(address indexed holder, address indexed token, uint256 amount);
     event CuratorTransferred(address indexed previousCurator, address indexed newCurator);
-    event CuratorCalled(address indexed target, bytes4 selector);
     event Redeemed(address indexed holder, address indexed asset, uint256 id, uint256 units);
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Approval(address indexed owner, address indexed spender, uint256 value);
+    struct OfferTerms { uint256 pricePerSecond; address paymentToken; uint64 minDuration; uint64 maxDuration; uint64 endTime; uint32 maxLicensees; address payee; bytes32 termsHash; string termsUri; uint8 flags; uint16 maxRoyaltyBps; }
+    function createOffer(uint64 amount, OfferTerms calldata terms) external returns(uint256);
+    function updateOffer(uint256 offerId, OfferTerms calldata terms) external;
+    function cancelOffer(uint256 offerId) external;
     function onERC721Received(address operator, address from, uint256 tokenId, bytes calldata data) external returns(bytes4);
     function onERC1155Received(address operator, address from, uint256 id, uint256 value, bytes calldata data) external returns(bytes4);
 }
