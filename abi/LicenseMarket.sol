@@ -9,15 +9,19 @@ interface ILicenseMarket  {
 
     function cancelOffer(uint256 offerId) external;
 
-    function buyLease(uint256 offerId, uint64 duration, uint256 maxPrice) external payable returns (uint64);
+    function buyLease(uint256 offerId, uint64 duration, uint256 maxPrice, uint32 version) external payable returns (uint64);
 
-    function renewLease(uint256 offerId, uint64 duration, uint256 maxPrice) external payable returns (uint64);
+    function renewLease(uint256 offerId, uint64 duration, uint256 maxPrice, uint32 version) external payable returns (uint64);
 
     function withdraw(address token) external;
 
+    function withdrawTo(address account, address token) external;
+
     function isLicensed(address collection, uint256 tokenId, address account) external view returns (bool, uint64, bytes32);
 
-    function quote(uint256 offerId, uint64 duration) external view returns (uint256, address, uint256);
+    function quote(uint256 offerId, uint64 duration) external view returns (Quote memory);
+
+    function offer(uint256 offerId) external view returns (OfferView memory);
 
     function offerCount() external view returns (uint256);
 
@@ -25,7 +29,9 @@ interface ILicenseMarket  {
 
     function creditOf(address account, address token) external view returns (uint256);
 
-    struct OfferTerms { uint256 pricePerSecond; address paymentToken; uint64 minDuration; uint64 maxDuration; uint64 endTime; uint32 maxLicensees; address payee; bytes32 termsHash; string termsUri; uint8 flags; }
+    struct OfferTerms { uint256 pricePerSecond; address paymentToken; uint64 minDuration; uint64 maxDuration; uint64 endTime; uint32 maxLicensees; address payee; bytes32 termsHash; string termsUri; uint8 flags; uint16 maxRoyaltyBps; }
+    struct Quote { uint256 price; address paymentToken; address royaltyReceiver; uint256 royalty; uint32 version; }
+    struct OfferView { address lessor; address collection; uint256 tokenId; uint64 amount; uint256 pricePerSecond; address paymentToken; uint64 minDuration; uint64 maxDuration; uint64 endTime; uint32 maxLicensees; address payee; bytes32 termsHash; uint8 flags; uint16 maxRoyaltyBps; uint32 version; uint8 status; }
     error LicenseMarketUnknownOffer(uint256 offerId);
     error LicenseMarketOfferCancelled(uint256 offerId);
     error LicenseMarketOfferEnded(uint256 offerId, uint64 endTime);
@@ -43,6 +49,10 @@ interface ILicenseMarket  {
     error LicenseMarketUnauthorizedLessor(uint256 offerId, address account);
     error LicenseMarketInvalidPayee(address payee);
     error LicenseMarketInvalidDurationBounds(uint64 minDuration, uint64 maxDuration);
+    error LicenseMarketInvalidRoyaltyCap(uint16 maxRoyaltyBps);
+    error LicenseMarketOfferVersionMismatch(uint256 offerId, uint32 quoted, uint32 current);
+    error LicenseMarketRoyaltyAboveCap(uint256 offerId, uint256 royalty, uint256 maxRoyalty);
+    error LicenseMarketLeaseTooLong(uint64 expires, uint64 latest);
     error LicenseMarketInvalidEndTime(uint64 endTime);
     error LicenseMarketInvalidMaxLicensees(uint32 maxLicensees);
     error LicenseMarketInvalidFlags(uint8 flags);
@@ -52,7 +62,7 @@ interface ILicenseMarket  {
     error LicenseMarketTransferFailed(address token, address to, uint256 amount);
     error SafeErc20FailedOperation(address token);
     event OfferCreated(uint256 indexed offerId, address indexed lessor, address indexed collection, uint256 tokenId, uint64 amount);
-    event OfferTermsSet(uint256 indexed offerId, uint256 pricePerSecond, address paymentToken, uint64 minDuration, uint64 maxDuration, uint64 endTime, uint32 maxLicensees, address payee, bytes32 termsHash, uint8 flags, string termsUri);
+    event OfferTermsSet(uint256 indexed offerId, uint256 pricePerSecond, address paymentToken, uint64 minDuration, uint64 maxDuration, uint64 endTime, uint32 maxLicensees, address payee, bytes32 termsHash, uint8 flags, uint16 maxRoyaltyBps, uint32 version, string termsUri);
     event OfferCancelled(uint256 indexed offerId);
     event LeasePurchased(uint256 indexed offerId, address indexed licensee, uint64 expires, uint256 price, uint256 royaltyPaid);
     event LeaseRenewed(uint256 indexed offerId, address indexed licensee, uint64 expires, uint256 price, uint256 royaltyPaid);
