@@ -101,6 +101,7 @@ interface IIpCollection  {
     error InvalidAccount(address account);
     error UserExpiryInPast(uint64 expires, uint64 timestamp);
     error LeaseLocked(uint256 tokenId, address user, uint64 expires);
+    error LockExpiryTooFar(uint64 expires, uint64 maxExpires);
     error ArithmeticOverflow();
     event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
     event Approval(address indexed owner, address indexed approved, uint256 indexed tokenId);

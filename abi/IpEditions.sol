@@ -122,6 +122,7 @@ interface IIpEditions  {
     error ExpiredRecord(uint256 recordId, uint64 expiry);
     error NotLeaseOperator(address operator, address owner);
     error InvalidRecordExtension(uint256 recordId, uint64 expiry, uint64 newExpiry);
+    error LockExpiryTooFar(uint64 expiry, uint64 maxExpiry);
     event TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value);
     event TransferBatch(address indexed operator, address indexed from, address indexed to, uint256[] ids, uint256[] values);
     event ApprovalForAll(address indexed account, address indexed operator, bool approved);
