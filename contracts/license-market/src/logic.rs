@@ -102,14 +102,29 @@ pub const fn valid_royalty_cap(max_royalty_bps: u16) -> bool {
 /// (no 256-bit overflow). A cap above 100 % counts as 100 %.
 #[must_use]
 pub fn max_royalty(price: U256, max_royalty_bps: u16) -> U256 {
-    let cap = max_royalty_bps.min(BPS_DENOMINATOR);
-    let (cap, denominator) = (U256::from(cap), U256::from(BPS_DENOMINATOR));
-    // price = q × 10,000 + r, so floor(price × cap / 10,000)
-    // = q × cap + floor(r × cap / 10,000). Neither product can wrap:
-    // q × cap <= price (cap <= 10,000) and r × cap < 10^8.
-    let (q, r) = price.div_rem(denominator);
-    q.wrapping_mul(cap)
-        .wrapping_add(r.wrapping_mul(cap) / denominator)
+    let cap = u128::from(max_royalty_bps.min(BPS_DENOMINATOR));
+    let denominator = u128::from(BPS_DENOMINATOR);
+    // price × cap on the 64-bit limbs (five limbs: cap < 2^64), then the
+    // long division by 10,000 from the top limb down: far smaller in WASM
+    // than ruint's generic division (equivalence with 512-bit arithmetic is
+    // property-tested below).
+    let mut product = [0u64; 5];
+    let mut carry = 0u128;
+    for (p, &limb) in product.iter_mut().zip(price.as_limbs()) {
+        let t = u128::from(limb) * cap + carry;
+        *p = t as u64; // low half
+        carry = t >> 64;
+    }
+    product[4] = carry as u64; // < cap < 2^64
+    let mut quotient = [0u64; 5];
+    let mut rem = 0u128;
+    for (q, &p) in quotient.iter_mut().zip(&product).rev() {
+        let cur = rem << 64 | u128::from(p);
+        *q = (cur / denominator) as u64; // < 2^64: rem < denominator
+        rem = cur % denominator;
+    }
+    // The quotient is at most `price` (cap <= 10,000): its top limb is 0.
+    U256::from_limbs([quotient[0], quotient[1], quotient[2], quotient[3]])
 }
 
 /// Whether a sale paying `royalty` on `price` respects the offer's cap: the
