@@ -70,6 +70,8 @@ pub fn bytecode(name: &str) -> Vec<u8> {
 pub fn test_token_code(symbol: &str, decimals: u8) -> Vec<u8> {
     use alloy_sol_types::SolValue;
     let mut code = bytecode("TestToken");
+    // A `uint8` argument is one ABI word, like a `uint256` of the same value.
+    let decimals = alloy_primitives::U256::from(decimals);
     code.extend((symbol.to_string(), symbol.to_string(), decimals).abi_encode_params());
     code
 }
