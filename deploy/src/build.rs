@@ -13,7 +13,10 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use stylus_validate::{validate, Params, MAX_CODE_SIZE, PREFIX_NO_DICT};
+use stylus_validate::fragments::{fragment_capacity, fragments_needed};
+use stylus_validate::{
+    validate, Params, FRAGMENTED_MAX_WASM_SIZE, MAX_CODE_SIZE, MAX_FRAGMENTS, PREFIX_NO_DICT,
+};
 
 use crate::workspace::{contract_crates, ContractCrate};
 
@@ -30,6 +33,14 @@ pub enum Toolchain {
 }
 
 /// One contract's processed artefact and its figures.
+///
+/// Two limits apply to the deployed code. A single program is one contract:
+/// `EF F0 00 00` + brotli stream, at most [`MAX_CODE_SIZE`] bytes. Above
+/// that, ArbOS 60+ deploys it *fragmented*: the stream split over up to
+/// [`MAX_FRAGMENTS`] fragment contracts (`EF F0 01` + at most 24,573 bytes
+/// each) named by a root program, with the decompressed WASM at most
+/// [`FRAGMENTED_MAX_WASM_SIZE`]. The gate fails only above the fragmented
+/// limit (or on a broken rule).
 #[derive(Debug, Clone, Serialize)]
 pub struct Artifact {
     /// Cargo package name.
@@ -38,22 +49,47 @@ pub struct Artifact {
     pub wasm_path: PathBuf,
     /// Raw (stripped) WASM size in bytes.
     pub raw_bytes: usize,
-    /// Deployed code size: `EF F0 00 00` prefix + brotli stream.
+    /// Compressed size as a single program: `EF F0 00 00` prefix + brotli stream.
     pub code_bytes: usize,
-    /// `code_bytes` as a percentage of the 24,576-byte limit.
+    /// `code_bytes` as a percentage of the 24,576-byte single-program limit.
     pub percent_of_limit: f64,
+    /// Fragments the program needs (0: it fits as a single program).
+    pub fragments: usize,
+    /// Bytes left under the single-program limit (`MAX_CODE_SIZE - code_bytes`;
+    /// negative above it).
+    pub single_headroom: i64,
+    /// Bytes of brotli stream left under the fragmented limit
+    /// (`MAX_FRAGMENTS` × 24,573 − stream; negative above it).
+    pub fragmented_headroom: i64,
+    /// Bytes left under the fragmented decompressed limit
+    /// (`FRAGMENTED_MAX_WASM_SIZE - raw_bytes`).
+    pub wasm_headroom: i64,
     /// Host functions imported.
     pub imports: usize,
-    /// The first rule the module breaks, if any.
+    /// The first rule the module breaks, if any (the fragmented limits included).
     pub error: Option<String>,
 }
 
 impl Artifact {
-    /// Whether the artefact passes the gate.
+    /// Whether the artefact passes the gate (a fragmented program passes).
     #[must_use]
     pub fn ok(&self) -> bool {
-        self.error.is_none() && self.code_bytes <= MAX_CODE_SIZE
+        self.error.is_none()
     }
+
+    /// The status column: `ok`, `fragmented (N)`, or the broken rule.
+    #[must_use]
+    pub fn status(&self) -> String {
+        match (&self.error, self.fragments) {
+            (Some(e), _) => e.clone(),
+            (None, 0) => "ok".into(),
+            (None, n) => format!("fragmented ({n})"),
+        }
+    }
+}
+
+fn headroom(limit: usize, used: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX) - i64::try_from(used).unwrap_or(i64::MAX)
 }
 
 fn installed_rustup_wasm_target(root: &Path) -> bool {
@@ -198,26 +234,37 @@ pub fn compile(root: &Path, toolchain: Toolchain, contract: &ContractCrate) -> R
 /// `out_dir/<contract>.wasm` and `out_dir/<contract>.wasm.br`.
 ///
 /// # Errors
-/// On I/O errors or a malformed binary; rule violations are recorded in the
-/// returned [`Artifact`] instead.
+/// On I/O errors or a malformed binary; rule violations (the fragmented
+/// size limits included) are recorded in the returned [`Artifact`] instead.
 pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifact> {
     let bytes =
         std::fs::read(compiled).with_context(|| format!("reading {}", compiled.display()))?;
     let wasm = stylus_validate::strip_custom_sections(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", compiled.display()))?;
-    let (imports, error) = match validate(&wasm, &Params::build_gate()) {
+    // ArbOS 60+'s MaxWasmSize: a program above 24,576 B of code is fragmented.
+    let params = Params {
+        max_wasm_size: FRAGMENTED_MAX_WASM_SIZE,
+        ..Params::build_gate()
+    };
+    let (imports, error) = match validate(&wasm, &params) {
         Ok(info) => (info.imports.len(), None),
         Err(e) => (0, Some(e.to_string())),
     };
     let brotli = stylus_validate::compress(&wasm);
     let code_bytes = PREFIX_NO_DICT.len() + brotli.len();
+    let fragments = fragments_needed(brotli.len(), MAX_CODE_SIZE);
     std::fs::create_dir_all(out_dir)?;
     let wasm_path = out_dir.join(format!("{contract}.wasm"));
     std::fs::write(&wasm_path, &wasm)?;
     std::fs::write(out_dir.join(format!("{contract}.wasm.br")), &brotli)?;
+    let capacity = fragment_capacity(MAX_CODE_SIZE);
     let error = error.or_else(|| {
-        (code_bytes > MAX_CODE_SIZE)
-            .then(|| format!("rule max-code-size: {code_bytes} bytes of code exceed the {MAX_CODE_SIZE}-byte limit"))
+        (fragments > MAX_FRAGMENTS).then(|| {
+            format!(
+                "rule max-fragments: {code_bytes} bytes of code need {fragments} fragments of \
+                 {capacity} bytes, at most {MAX_FRAGMENTS}"
+            )
+        })
     });
     Ok(Artifact {
         contract: contract.to_string(),
@@ -225,27 +272,51 @@ pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifa
         raw_bytes: wasm.len(),
         code_bytes,
         percent_of_limit: code_bytes as f64 * 100.0 / MAX_CODE_SIZE as f64,
+        fragments,
+        single_headroom: headroom(MAX_CODE_SIZE, code_bytes),
+        fragmented_headroom: headroom(MAX_FRAGMENTS * capacity, brotli.len()),
+        wasm_headroom: headroom(FRAGMENTED_MAX_WASM_SIZE, wasm.len()),
         imports,
         error,
     })
 }
 
-/// Renders the size table.
+/// Renders the size table: sizes, fragments needed, headroom against the
+/// single-program and the fragmented limits, and the gate's verdict.
 #[must_use]
 pub fn table(artifacts: &[Artifact]) -> String {
     let mut s = format!(
-        "{:<20} {:>10} {:>12} {:>9}  {}\n",
-        "contract", "raw bytes", "code bytes", "% limit", "status"
+        "{:<20} {:>10} {:>11} {:>8} {:>6} {:>11} {:>11} {:>11}  {}\n",
+        "contract",
+        "raw bytes",
+        "code bytes",
+        "% single",
+        "frags",
+        "single room",
+        "frag. room",
+        "wasm room",
+        "status"
     );
     for a in artifacts {
-        let status = a.error.clone().unwrap_or_else(|| "ok".into());
         s.push_str(&format!(
-            "{:<20} {:>10} {:>12} {:>8.1}%  {}\n",
-            a.contract, a.raw_bytes, a.code_bytes, a.percent_of_limit, status
+            "{:<20} {:>10} {:>11} {:>7.1}% {:>6} {:>11} {:>11} {:>11}  {}\n",
+            a.contract,
+            a.raw_bytes,
+            a.code_bytes,
+            a.percent_of_limit,
+            a.fragments,
+            a.single_headroom,
+            a.fragmented_headroom,
+            a.wasm_headroom,
+            a.status()
         ));
     }
     s.push_str(&format!(
-        "(code bytes = EF F0 00 00 prefix + brotli q11 w22 of the stripped WASM; limit {MAX_CODE_SIZE})\n"
+        "(code bytes = EF F0 00 00 prefix + brotli q11 w22 of the stripped WASM; single-program limit \
+         {MAX_CODE_SIZE}; above it the program is deployed fragmented (ArbOS 60+): at most \
+         {MAX_FRAGMENTS} fragments of EF F0 01 + {} bytes, WASM at most {FRAGMENTED_MAX_WASM_SIZE} \
+         bytes; room = bytes left, negative above the limit)\n",
+        fragment_capacity(MAX_CODE_SIZE)
     ));
     s
 }
@@ -254,7 +325,9 @@ pub fn table(artifacts: &[Artifact]) -> String {
 /// writing `target/wasm/` and `target/wasm/sizes.json`.
 ///
 /// # Errors
-/// When the build fails or any contract breaks a rule or the size limit.
+/// When the build fails or any contract breaks a rule or the fragmented
+/// size limit (a program only above the single-program limit passes, shown
+/// as `fragmented (N)`).
 pub fn build_all(root: &Path, only: &[String]) -> Result<Vec<Artifact>> {
     let mut crates = contract_crates(root)?;
     if !only.is_empty() {
@@ -346,6 +419,62 @@ mod tests {
         let br = std::fs::read(dir.join("out/demo.wasm.br")).unwrap();
         assert_eq!(a.code_bytes, br.len() + 4);
         assert!(table(&[a]).contains("demo"));
+    }
+
+    /// A program with `data_len` bytes of incompressible data (xorshift).
+    fn noisy_program(data_len: usize) -> String {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut data = String::new();
+        for _ in 0..data_len {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            data.push_str(&format!("\\{:02x}", x as u8));
+        }
+        let pages = (1024 + data_len).div_ceil(65_536);
+        format!(
+            r#"(module (import "vm_hooks" "pay_for_memory_grow" (func (param i32)))
+                 (memory (export "memory") {pages} {pages})
+                 (data (i32.const 1024) "{data}")
+                 (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#
+        )
+    }
+
+    #[test]
+    fn above_the_single_limit_is_fragmented_and_passes() {
+        let dir = tempdir("frag");
+        let src = write_wasm(&dir, "in.wasm", &noisy_program(40_000));
+        let a = process("big", &src, &dir.join("out")).unwrap();
+        assert!(a.ok(), "{a:?}");
+        assert!(a.code_bytes > MAX_CODE_SIZE);
+        assert_eq!(a.fragments, 2);
+        assert_eq!(a.status(), "fragmented (2)");
+        assert!(a.single_headroom < 0);
+        assert_eq!(
+            a.fragmented_headroom,
+            4 * 24_573 - (a.code_bytes as i64 - 4)
+        );
+        assert_eq!(a.wasm_headroom, 256 * 1024 - a.raw_bytes as i64);
+        let t = table(std::slice::from_ref(&a));
+        assert!(t.contains("fragmented (2)"), "{t}");
+        // the JSON beside the WASM carries the new figures
+        let json = serde_json::to_value(&a).unwrap();
+        assert_eq!(json["fragments"], 2);
+        assert!(json["single_headroom"].as_i64().unwrap() < 0);
+    }
+
+    #[test]
+    fn above_the_fragmented_limit_fails() {
+        let dir = tempdir("toobig");
+        let src = write_wasm(&dir, "in.wasm", &noisy_program(4 * 24_573 + 100));
+        let a = process("huge", &src, &dir.join("out")).unwrap();
+        assert!(!a.ok());
+        assert_eq!(a.fragments, 5);
+        assert!(a.fragmented_headroom < 0);
+        assert!(
+            a.error.as_deref().unwrap().contains("rule max-fragments"),
+            "{a:?}"
+        );
     }
 
     #[test]
