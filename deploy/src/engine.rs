@@ -7,6 +7,12 @@
 //! receipt instead of being re-sent. Programs and clones are created through
 //! the deterministic CREATE2 factory, so their addresses never depend on
 //! nonces: a step can never deploy a second copy of a finished contract.
+//!
+//! A program whose code exceeds the 24,576-byte limit ([`ProgramCode`]) is
+//! deployed fragmented (ArbOS 60+): each fragment is its own step
+//! (`deploy:<name>.fragment<i>`, salt [`fragment_salt`]), then the root
+//! (`deploy:<name>`), then its activation; the chain's
+//! `getMaxStylusContractFragments` is checked before anything is sent.
 
 use std::path::PathBuf;
 
@@ -16,6 +22,8 @@ use alloy::providers::Provider;
 use alloy::rpc::types::state::{AccountOverride, StateOverride};
 use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
 use anyhow::{anyhow, bail, Context, Result};
+
+use stylus_validate::fragments::{self, Split};
 
 use crate::manifest::{Manifest, TxRecord};
 use crate::stylus::{self, Activation};
@@ -53,6 +61,7 @@ pub struct Engine<P> {
     confirmed: usize,
     total: Option<usize>,
     tty: bool,
+    max_fragments: Option<u8>,
 }
 
 /// The CREATE2 salt of contract `name` (also the StylusDeployer salt):
@@ -63,6 +72,115 @@ pub fn salt_for(namespace: Option<&str>, name: &str) -> B256 {
     match namespace {
         None => keccak256(format!("stylus-ip:{name}")),
         Some(ns) => keccak256(format!("stylus-ip:{ns}:{name}")),
+    }
+}
+
+/// The CREATE2 salt of fragment `index` of the program whose salt is
+/// `program_salt`: `keccak256(program_salt ‖ "fragment" ‖ index as u32 BE)`.
+#[must_use]
+pub fn fragment_salt(program_salt: B256, index: usize) -> B256 {
+    let mut buf = program_salt.to_vec();
+    buf.extend_from_slice(b"fragment");
+    buf.extend_from_slice(&u32::try_from(index).unwrap_or(u32::MAX).to_be_bytes());
+    keccak256(buf)
+}
+
+/// A program in on-chain form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProgramCode {
+    /// One contract: `EF F0 00 00` + brotli stream.
+    Single(Vec<u8>),
+    /// Too large for one contract (ArbOS 60+): the stream in fragment codes,
+    /// named by a root program once their addresses are known.
+    Fragmented(Split),
+}
+
+/// One fragment of a fragmented program: where it goes and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FragmentSlot {
+    /// Manifest name, `<program>.fragment<index>`.
+    pub name: String,
+    /// CREATE2 salt ([`fragment_salt`]).
+    pub salt: B256,
+    /// The fragment's code (`EF F0 01` + slice).
+    pub code: Vec<u8>,
+    /// Its address through the CREATE2 factory.
+    pub address: Address,
+}
+
+/// Where a program's parts go: its fragments (none for a single program)
+/// and the code of the program contract itself (the root, if fragmented).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramLayout {
+    /// Fragments in order.
+    pub fragments: Vec<FragmentSlot>,
+    /// The program contract's code: classic code, or the root naming the fragments.
+    pub code: Vec<u8>,
+}
+
+impl ProgramCode {
+    /// Compresses `wasm` as cargo-stylus does and splits it into fragments
+    /// when the classic code would exceed [`stylus_validate::MAX_CODE_SIZE`].
+    #[must_use]
+    pub fn from_wasm(wasm: &[u8]) -> Self {
+        let brotli = stylus_validate::compress(wasm);
+        if fragments::fragments_needed(brotli.len(), stylus_validate::MAX_CODE_SIZE) == 0 {
+            let mut code = stylus_validate::PREFIX_NO_DICT.to_vec();
+            code.extend_from_slice(&brotli);
+            Self::Single(code)
+        } else {
+            Self::Fragmented(fragments::split(
+                &brotli,
+                wasm.len(),
+                stylus_validate::MAX_CODE_SIZE,
+            ))
+        }
+    }
+
+    /// Number of fragments (0 for a single program).
+    #[must_use]
+    pub fn fragment_count(&self) -> usize {
+        match self {
+            Self::Single(_) => 0,
+            Self::Fragmented(split) => split.fragments.len(),
+        }
+    }
+
+    /// The layout of program `name` deployed with `program_salt`: fragments
+    /// at their CREATE2 addresses, and the root code naming them.
+    #[must_use]
+    pub fn layout(&self, name: &str, program_salt: B256) -> ProgramLayout {
+        match self {
+            Self::Single(code) => ProgramLayout {
+                fragments: Vec::new(),
+                code: code.clone(),
+            },
+            Self::Fragmented(split) => {
+                let fragments: Vec<FragmentSlot> = split
+                    .fragments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, code)| {
+                        let salt = fragment_salt(program_salt, i);
+                        FragmentSlot {
+                            name: format!("{name}.fragment{i}"),
+                            salt,
+                            code: code.clone(),
+                            address: stylus::create2_address(
+                                salt,
+                                &stylus_validate::deploy_init_code(code),
+                            ),
+                        }
+                    })
+                    .collect();
+                let addresses: Vec<[u8; 20]> =
+                    fragments.iter().map(|f| f.address.into_array()).collect();
+                ProgramLayout {
+                    code: fragments::root_code(split.wasm_len, &addresses),
+                    fragments,
+                }
+            }
+        }
     }
 }
 
@@ -104,6 +222,7 @@ impl<P: Provider<Ethereum>> Engine<P> {
             confirmed: 0,
             total: None,
             tty: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            max_fragments: None,
         })
     }
 
@@ -296,9 +415,21 @@ impl<P: Provider<Ethereum>> Engine<P> {
         init_code: Vec<u8>,
         expected_code_hash: Option<B256>,
     ) -> Result<Address> {
+        let salt = salt_for(self.namespace.as_deref(), name);
+        self.create2_salted(name, salt, init_code, expected_code_hash)
+            .await
+    }
+
+    /// [`Self::create2`] with an explicit salt (fragments: [`fragment_salt`]).
+    async fn create2_salted(
+        &mut self,
+        name: &str,
+        salt: B256,
+        init_code: Vec<u8>,
+        expected_code_hash: Option<B256>,
+    ) -> Result<Address> {
         self.checkpoint()?;
         let id = format!("deploy:{name}");
-        let salt = salt_for(self.namespace.as_deref(), name);
         let address = stylus::create2_address(salt, &init_code);
         if self
             .already_deployed(name, &id, address, expected_code_hash)
@@ -384,10 +515,94 @@ impl<P: Provider<Ethereum>> Engine<P> {
     /// # Errors
     /// When deployment or activation fails (with Nitro's reason).
     pub async fn program(&mut self, name: &str, code: &[u8]) -> Result<Address> {
+        self.deploy_program(name, &ProgramCode::Single(code.to_vec()))
+            .await
+    }
+
+    /// The chain's `MaxFragmentCount`, asked once per engine.
+    ///
+    /// # Errors
+    /// When the RPC is unreachable.
+    pub async fn max_fragments(&mut self) -> Result<u8> {
+        if let Some(n) = self.max_fragments {
+            return Ok(n);
+        }
+        let n = stylus::max_fragments(&self.provider).await?;
+        self.max_fragments = Some(n);
+        Ok(n)
+    }
+
+    /// Refuses program `name` when it needs more fragments than the chain
+    /// allows (a chain before ArbOS 60 allows none). Sends nothing.
+    ///
+    /// # Errors
+    /// Names the program, the fragments it needs and the chain's limit.
+    pub async fn check_fragments(&mut self, name: &str, program: &ProgramCode) -> Result<()> {
+        let ProgramCode::Fragmented(split) = program else {
+            return Ok(());
+        };
+        let needed = split.fragments.len();
+        let limit = self.max_fragments().await?;
+        if needed > usize::from(limit) {
+            let code_bytes: usize = split
+                .fragments
+                .iter()
+                .map(|f| f.len() - fragments::FRAGMENT_PREFIX.len())
+                .sum::<usize>()
+                + stylus_validate::PREFIX_NO_DICT.len();
+            let why = if limit == 0 {
+                "none: fragmented programs need ArbOS 60 or later".to_string()
+            } else {
+                format!("at most {limit}")
+            };
+            bail!(
+                "{name} needs {needed} fragments ({code_bytes} bytes of code, over the {}-byte \
+                 single-program limit) but the chain allows {why} \
+                 (ArbOwnerPublic.getMaxStylusContractFragments); nothing was sent",
+                stylus_validate::MAX_CODE_SIZE
+            );
+        }
+        Ok(())
+    }
+
+    /// Deploys each fragment of `layout` through the CREATE2 factory, one
+    /// step each (`deploy:<program>.fragment<i>`), skipping those present.
+    async fn deploy_fragments(&mut self, layout: &ProgramLayout) -> Result<()> {
+        for f in &layout.fragments {
+            self.create2_salted(
+                &f.name,
+                f.salt,
+                stylus_validate::deploy_init_code(&f.code),
+                Some(keccak256(&f.code)),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Deploys a Stylus program, single or fragmented, through the CREATE2
+    /// factory and activates it (skipping activation when ArbWasm reports
+    /// the code hash active). A fragmented program is checked against the
+    /// chain's fragment limit first; then each fragment, the root and the
+    /// activation are separate steps (`deploy:<name>.fragment<i>`,
+    /// `deploy:<name>`, `activate:<name>`). ArbWasm knows a fragmented
+    /// program by its root's code hash, as Nitro keys programs by the code
+    /// hash of the activated address.
+    ///
+    /// # Errors
+    /// Too many fragments for the chain, or a failing deployment or
+    /// activation (with Nitro's reason).
+    pub async fn deploy_program(&mut self, name: &str, program: &ProgramCode) -> Result<Address> {
+        self.check_fragments(name, program).await?;
+        let salt = salt_for(self.namespace.as_deref(), name);
+        let layout = program.layout(name, salt);
+        self.deploy_fragments(&layout).await?;
+        let code = layout.code.as_slice();
         let code_hash = keccak256(code);
         let address = self
-            .create2(
+            .create2_salted(
                 name,
+                salt,
                 stylus_validate::deploy_init_code(code),
                 Some(code_hash),
             )
@@ -406,15 +621,24 @@ impl<P: Provider<Ethereum>> Engine<P> {
             }
             Activation::Needed(reason) => {
                 if self.dry_run && self.provider.get_code_at(address).await?.is_empty() {
-                    let fee = stylus::estimate_data_fee_for_code(&self.provider, code)
-                        .await
-                        .with_context(|| name.to_string())?;
+                    let fee = stylus::estimate_data_fee_with_fragments(
+                        &self.provider,
+                        code,
+                        &fragment_codes(&layout),
+                    )
+                    .await
+                    .with_context(|| name.to_string())?;
+                    let parts = if layout.fragments.is_empty() {
+                        String::new()
+                    } else {
+                        format!("root of {} fragments, ", layout.fragments.len())
+                    };
                     self.report(
                         &id,
                         "planned",
                         None,
                         format!(
-                            "activation after deployment, data fee ~{} ETH ({reason})",
+                            "activation after deployment, {parts}data fee ~{} ETH ({reason})",
                             stylus::eth(fee)
                         ),
                     );
@@ -435,6 +659,25 @@ impl<P: Provider<Ethereum>> Engine<P> {
         Ok(address)
     }
 
+    /// [`Self::constructed`] for a program that may be fragmented: its
+    /// fragments go through the CREATE2 factory first (one step each), then
+    /// the root through the StylusDeployer.
+    ///
+    /// # Errors
+    /// As [`Self::deploy_program`] and [`Self::constructed`].
+    pub async fn constructed_program(
+        &mut self,
+        name: &str,
+        program: &ProgramCode,
+        ctor_args: &[u8],
+    ) -> Result<Address> {
+        self.check_fragments(name, program).await?;
+        let layout = program.layout(name, salt_for(self.namespace.as_deref(), name));
+        self.deploy_fragments(&layout).await?;
+        self.constructed_with(name, &layout.code, ctor_args, &fragment_codes(&layout))
+            .await
+    }
+
     /// Deploys, activates and constructs a Stylus program (on-chain `code`)
     /// in one transaction through the StylusDeployer, with `ctor_args` (ABI-encoded constructor
     /// arguments). The address commits to the code and the arguments, so a
@@ -448,6 +691,18 @@ impl<P: Provider<Ethereum>> Engine<P> {
         name: &str,
         code: &[u8],
         ctor_args: &[u8],
+    ) -> Result<Address> {
+        self.constructed_with(name, code, ctor_args, &[]).await
+    }
+
+    /// [`Self::constructed`], estimating the data fee with `fragments`' code
+    /// in place (a dry run has not deployed them).
+    async fn constructed_with(
+        &mut self,
+        name: &str,
+        code: &[u8],
+        ctor_args: &[u8],
+        fragments: &[(Address, Bytes)],
     ) -> Result<Address> {
         self.checkpoint()?;
         let id = format!("deploy:{name}");
@@ -465,9 +720,11 @@ impl<P: Provider<Ethereum>> Engine<P> {
         }
         let fee = match stylus::activation_status(&self.provider, code_hash).await? {
             Activation::Active(_) => U256::ZERO,
-            Activation::Needed(_) => stylus::estimate_data_fee_for_code(&self.provider, code)
-                .await
-                .with_context(|| name.to_string())?,
+            Activation::Needed(_) => {
+                stylus::estimate_data_fee_with_fragments(&self.provider, code, fragments)
+                    .await
+                    .with_context(|| name.to_string())?
+            }
         };
         let tx = stylus::stylus_deployer_request(&init_code, &init_data, salt, fee);
         if let Some(receipt) = self.transact(&id, tx).await? {
@@ -532,6 +789,16 @@ impl<P: Provider<Ethereum>> Engine<P> {
     }
 }
 
+/// The fragments of `layout` as `(address, code)` pairs, for `eth_call`
+/// state overrides.
+fn fragment_codes(layout: &ProgramLayout) -> Vec<(Address, Bytes)> {
+    layout
+        .fragments
+        .iter()
+        .map(|f| (f.address, Bytes::copy_from_slice(&f.code)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,5 +810,53 @@ mod tests {
         assert_eq!(salt_for(None, "x"), keccak256("stylus-ip:x"));
         assert_eq!(salt_for(Some("s"), "x"), keccak256("stylus-ip:s:x"));
         assert_ne!(salt_for(Some("s"), "x"), salt_for(Some("t"), "x"));
+        let s = salt_for(None, "x");
+        assert_ne!(fragment_salt(s, 0), fragment_salt(s, 1));
+        assert_ne!(fragment_salt(s, 0), fragment_salt(salt_for(None, "y"), 0));
+        assert_ne!(fragment_salt(s, 0), s);
+    }
+
+    #[test]
+    fn large_programs_are_laid_out_as_fragments_and_a_root() {
+        let small = ProgramCode::from_wasm(&[0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+        assert_eq!(small.fragment_count(), 0);
+        let l = small.layout("s", B256::ZERO);
+        assert!(l.fragments.is_empty() && l.code[..4] == stylus_validate::PREFIX_NO_DICT);
+
+        // incompressible bytes: the stream is as long as the input
+        let mut x = 1u64;
+        let wasm: Vec<u8> = (0..30_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let big = ProgramCode::from_wasm(&wasm);
+        assert_eq!(big.fragment_count(), 2);
+        let salt = salt_for(None, "big");
+        let l = big.layout("big", salt);
+        assert_eq!(l.fragments[1].name, "big.fragment1");
+        assert_eq!(l.fragments[1].salt, fragment_salt(salt, 1));
+        let root = fragments::parse_root(&l.code).unwrap();
+        assert_eq!(root.wasm_len, 30_000);
+        assert_eq!(
+            root.fragments,
+            vec![
+                l.fragments[0].address.into_array(),
+                l.fragments[1].address.into_array()
+            ]
+        );
+        let codes: Vec<&[u8]> = l.fragments.iter().map(|f| f.code.as_slice()).collect();
+        assert_eq!(
+            fragments::assemble(&root, &codes, usize::MAX).unwrap(),
+            wasm
+        );
+        // deterministic, and the namespace moves every part
+        assert_eq!(big.layout("big", salt), l);
+        let other = big.layout("big", salt_for(Some("ns"), "big"));
+        assert_ne!(other.fragments[0].address, l.fragments[0].address);
+        assert_ne!(other.code, l.code);
     }
 }

@@ -24,7 +24,7 @@ struct Cli {
 #[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 enum Cmd {
-    /// Compile every contract to WASM, gate it (Nitro rules, 24,576-byte code limit) and print the size table.
+    /// Compile every contract to WASM, gate it (Nitro rules; above 24,576 bytes of code a program is fragmented, up to 4 fragments) and print the size table.
     Build {
         /// Only these contract packages.
         contracts: Vec<String>,
@@ -49,7 +49,7 @@ enum Cmd {
         /// or deployments/<chain id>-<namespace>.json for a namespaced config).
         #[arg(long)]
         manifest: Option<PathBuf>,
-        /// Print the plan with gas and data-fee estimates; send nothing.
+        /// Print the plan (fragments of large programs included) with gas and data-fee estimates; send nothing.
         #[arg(long)]
         dry_run: bool,
         /// Use the WASM already in target/wasm instead of building first.

@@ -47,7 +47,9 @@ pub struct Manifest {
     pub chain_id: u64,
     /// The deploying account.
     pub deployer: Address,
-    /// Contracts by name (e.g. `ip-collection`, `splits-impl`).
+    /// Contracts by name (e.g. `ip-collection`, `splits-impl`); a fragmented
+    /// program's fragments as `<program>.fragment<i>`, its root under the
+    /// program's name.
     pub contracts: BTreeMap<String, ContractRecord>,
     /// Completed steps, by step id, with the transaction that completed each
     /// (or `None` for steps satisfied without a transaction).

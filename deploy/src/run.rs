@@ -130,6 +130,12 @@ pub async fn deploy(root: &Path, opts: &DeployOptions, artifacts: &Artifacts) ->
         plan.engine_steps(),
         manifest.display()
     );
+    for (name, n) in plan.fragments.iter().filter(|(_, n)| **n > 0) {
+        eprintln!(
+            "{name}: over the {}-byte code limit, deployed fragmented: {n} fragments + root (ArbOS 60+)",
+            stylus_validate::MAX_CODE_SIZE
+        );
+    }
     let mut engine =
         Engine::open(provider.clone(), deployer, manifest.clone(), opts.dry_run).await?;
     let result = suite::deploy(&mut engine, &plan, artifacts).await;

@@ -1,5 +1,10 @@
 //! `stylus-ip status`: what the manifest says against what the chain says,
 //! and `--keepalive` for programs close to expiry.
+//!
+//! A fragmented program is its root: Nitro keys the program record by the
+//! code hash of the activated address (the root's), so `codehashVersion`,
+//! `programTimeLeft` and `codehashKeepalive` take the root's address or code
+//! hash; its fragments are listed as such.
 
 use alloy::network::{Ethereum, TransactionBuilder};
 use alloy::primitives::{keccak256, Address, U256};
@@ -7,6 +12,7 @@ use alloy::providers::{Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
 use alloy::sol_types::{SolCall, SolInterface};
 use anyhow::{bail, Context, Result};
+use stylus_validate::fragments;
 
 use crate::manifest::Manifest;
 use crate::stylus::{activation_status, Activation, ArbWasm, ARB_WASM};
@@ -45,7 +51,15 @@ pub async fn print(rpc_url: &str, manifest: &Manifest) -> Result<()> {
         let code = provider.get_code_at(c.address).await?;
         let (state, detail) = if code.is_empty() {
             ("missing", "no code at the recorded address".to_string())
-        } else if !stylus_validate::is_stylus_program(&code) {
+        } else if fragments::is_fragment(&code) {
+            (
+                "fragment",
+                format!(
+                    "{} bytes of a fragmented program's code (the root is the program)",
+                    code.len() - fragments::FRAGMENT_PREFIX.len()
+                ),
+            )
+        } else if !fragments::is_program(&code) {
             ("evm", format!("{} bytes of EVM code", code.len()))
         } else {
             match activation_status(&provider, keccak256(&code)).await? {
@@ -53,7 +67,10 @@ pub async fn print(rpc_url: &str, manifest: &Manifest) -> Result<()> {
                     let left = days_left(&provider, c.address)
                         .await
                         .map_or("?".into(), |d| format!("{d} days"));
-                    ("active", format!("Stylus v{v}, expires in {left}; keep alive with ArbWasm.codehashKeepalive when under 31 days"))
+                    let root = fragments::parse_root(&code).map_or(String::new(), |r| {
+                        format!("root of {} fragments, ", r.fragments.len())
+                    });
+                    ("active", format!("{root}Stylus v{v}, expires in {left}; keep alive with ArbWasm.codehashKeepalive when under 31 days"))
                 }
                 Activation::Needed(reason) => ("inactive", reason),
             }
@@ -81,7 +98,8 @@ pub struct Keepalive {
 /// `below_days` (`ArbWasm.codehashKeepalive`, paying its data fee, learnt
 /// from the `ProgramInsufficientValue` revert of a zero-value `eth_call`,
 /// plus 20 %; the excess is refunded). Programs sharing a code hash are kept
-/// alive once; EVM contracts are skipped.
+/// alive once; EVM contracts and fragments are skipped (a fragmented
+/// program is kept alive through its root).
 ///
 /// # Errors
 /// When a query fails or a keepalive reverts (for instance
@@ -97,7 +115,9 @@ pub async fn keepalive<P: Provider<Ethereum>>(
     let mut out = Vec::new();
     for (name, c) in &manifest.contracts {
         let code = provider.get_code_at(c.address).await?;
-        if !stylus_validate::is_stylus_program(&code) {
+        // Programs only (classic or root): fragments and EVM code have no
+        // ArbWasm record of their own.
+        if !fragments::is_program(&code) {
             continue;
         }
         let hash = keccak256(&code);

@@ -1,6 +1,7 @@
 //! Stylus-specific chain operations over JSON-RPC: deterministic program
 //! deployment through the CREATE2 factory, activation status, data-fee
-//! estimation and activation through ArbWasm, exactly as cargo-stylus does.
+//! estimation and activation through ArbWasm, exactly as cargo-stylus does,
+//! and the chain's fragment limit (ArbOwnerPublic) for fragmented programs.
 
 use alloy::network::{Ethereum, TransactionBuilder};
 use alloy::primitives::{address, keccak256, Address, Bytes, B256, U256};
@@ -11,6 +12,8 @@ use alloy::sol;
 use alloy::sol_types::{SolCall, SolInterface};
 use anyhow::{anyhow, bail, Context, Result};
 
+/// The ArbOwnerPublic precompile.
+pub const ARB_OWNER_PUBLIC: Address = address!("000000000000000000000000000000000000006b");
 /// The ArbWasm precompile.
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
 /// The deterministic CREATE2 factory present on Arbitrum chains and nitro-devnode.
@@ -40,6 +43,15 @@ sol! {
         error ProgramUpToDate();
         error ProgramKeepaliveTooSoon(uint64 ageInSeconds);
         error ProgramInsufficientValue(uint256 have, uint256 want);
+    }
+}
+
+sol! {
+    /// Nitro's ArbOwnerPublic precompile (the parts deployment needs).
+    #[sol(all_derives)]
+    interface ArbOwnerPublic {
+        /// Most fragments a root program may name (ArbOS 60+).
+        function getMaxStylusContractFragments() external view returns (uint8);
     }
 }
 
@@ -178,7 +190,7 @@ pub async fn estimate_data_fee<P: Provider<Ethereum>>(
     provider: &P,
     program: Address,
 ) -> Result<U256> {
-    estimate_with(provider, program, None).await
+    estimate_with(provider, program, None, &[]).await
 }
 
 /// Estimates the activation data fee of program `code` that is not deployed
@@ -191,14 +203,54 @@ pub async fn estimate_data_fee_for_code<P: Provider<Ethereum>>(
     provider: &P,
     code: &[u8],
 ) -> Result<U256> {
+    estimate_data_fee_with_fragments(provider, code, &[]).await
+}
+
+/// [`estimate_data_fee_for_code`] for a root program whose fragments may not
+/// be deployed yet: each `(address, code)` of `fragments` is overridden too.
+///
+/// # Errors
+/// When activation would fail (with ArbWasm's reason).
+pub async fn estimate_data_fee_with_fragments<P: Provider<Ethereum>>(
+    provider: &P,
+    code: &[u8],
+    fragments: &[(Address, Bytes)],
+) -> Result<U256> {
     let scratch = address!("00000000000000000000000000000000c0de0001");
-    estimate_with(provider, scratch, Some(Bytes::copy_from_slice(code))).await
+    estimate_with(
+        provider,
+        scratch,
+        Some(Bytes::copy_from_slice(code)),
+        fragments,
+    )
+    .await
+}
+
+/// The chain's `MaxFragmentCount` (`ArbOwnerPublic.getMaxStylusContractFragments`):
+/// how many fragments a root program may name. A chain without the method
+/// (before ArbOS 60, where the call reverts) allows none: 0.
+///
+/// # Errors
+/// On transport failures (an unreachable node), not on a revert.
+pub async fn max_fragments<P: Provider<Ethereum>>(provider: &P) -> Result<u8> {
+    let tx = TransactionRequest::default()
+        .with_to(ARB_OWNER_PUBLIC)
+        .with_input(ArbOwnerPublic::getMaxStylusContractFragmentsCall {}.abi_encode());
+    match provider.call(tx).await {
+        Ok(out) => Ok(
+            ArbOwnerPublic::getMaxStylusContractFragmentsCall::abi_decode_returns(&out)
+                .unwrap_or(0),
+        ),
+        Err(e) if e.as_error_resp().is_some() => Ok(0),
+        Err(e) => Err(anyhow!(e).context("calling ArbOwnerPublic.getMaxStylusContractFragments")),
+    }
 }
 
 async fn estimate_with<P: Provider<Ethereum>>(
     provider: &P,
     program: Address,
     code: Option<Bytes>,
+    fragments: &[(Address, Bytes)],
 ) -> Result<U256> {
     let from = address!("00000000000000000000000000000000c0ffee01");
     let code_given = code.is_some();
@@ -217,6 +269,15 @@ async fn estimate_with<P: Provider<Ethereum>>(
             ..AccountOverride::default()
         },
     );
+    for (address, fragment) in fragments {
+        overrides.insert(
+            *address,
+            AccountOverride {
+                code: Some(fragment.clone()),
+                ..AccountOverride::default()
+            },
+        );
+    }
     if let Some(code) = code {
         overrides.insert(
             program,
@@ -350,6 +411,10 @@ mod tests {
         assert_eq!(
             ArbWasm::activateProgramCall::SELECTOR,
             [0x58, 0xc7, 0x80, 0xc2]
+        );
+        assert_eq!(
+            ArbOwnerPublic::getMaxStylusContractFragmentsCall::SELECTOR,
+            [0xe5, 0xa7, 0xf8, 0x93]
         );
     }
 }

@@ -14,6 +14,11 @@
 //! | 9–10 | `collection`, `editions` | the studio's own ERC-721 and ERC-1155 instances: clones of the implementations, initialised inside their creation transaction ([`crate::clone`]) |
 //! | 11… | wiring | minters, the licence market as lease operator for the owner's tokens (owner opt-in), ownership offered to the configured owner last (two-step: the new owner calls `acceptOwnership()`) |
 //!
+//! A program above the 24,576-byte code limit is deployed fragmented
+//! (ArbOS 60+, [`ProgramCode::Fragmented`]): its fragments through the
+//! CREATE2 factory first, one step each, then its root as above; the chain's
+//! fragment limit is checked before anything is sent.
+//!
 //! Provenance records need no role: the registry asks the collection whether
 //! the writer is a minter (or the token's owner), so granting minters here
 //! also makes them provenance writers.
@@ -28,7 +33,7 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use crate::bindings::{IpCollection, IpEditions};
-use crate::engine::Engine;
+use crate::engine::{salt_for, Engine, ProgramCode};
 use crate::manifest::Manifest;
 use crate::stylus;
 
@@ -189,11 +194,12 @@ impl SuiteConfig {
     }
 }
 
-/// Every program of the suite in on-chain form (`EF F0 00 00` + brotli of
-/// the built WASM), compressed once.
+/// Every program of the suite in on-chain form, compressed once: classic
+/// code (`EF F0 00 00` + brotli of the built WASM), or fragments when that
+/// exceeds 24,576 bytes ([`ProgramCode`]).
 #[derive(Debug, Clone)]
 pub struct Artifacts {
-    code: std::collections::BTreeMap<String, Vec<u8>>,
+    code: std::collections::BTreeMap<String, ProgramCode>,
 }
 
 impl Artifacts {
@@ -218,20 +224,33 @@ impl Artifacts {
     pub fn from_wasm(wasm: std::collections::BTreeMap<String, Vec<u8>>) -> Self {
         let code = wasm
             .into_iter()
-            .map(|(name, w)| (name, stylus_validate::program_code(&w)))
+            .map(|(name, w)| (name, ProgramCode::from_wasm(&w)))
             .collect();
         Self { code }
     }
 
-    /// One program's on-chain code.
+    /// One program's on-chain form, single or fragmented.
     ///
     /// # Errors
     /// When `name` is not part of the set.
-    pub fn get(&self, name: &str) -> Result<&[u8]> {
+    pub fn program(&self, name: &str) -> Result<&ProgramCode> {
         self.code
             .get(name)
-            .map(Vec::as_slice)
             .with_context(|| format!("no WASM for {name}"))
+    }
+
+    /// One single program's on-chain code.
+    ///
+    /// # Errors
+    /// When `name` is not part of the set, or is fragmented (see [`Self::program`]).
+    pub fn get(&self, name: &str) -> Result<&[u8]> {
+        match self.program(name)? {
+            ProgramCode::Single(code) => Ok(code),
+            ProgramCode::Fragmented(split) => bail!(
+                "{name} exceeds the single-program code limit: it deploys as {} fragments",
+                split.fragments.len()
+            ),
+        }
     }
 }
 
@@ -304,12 +323,23 @@ pub struct Plan {
     pub addresses: SuiteAddresses,
     /// The config's namespace (the engine salts with it).
     pub namespace: Option<String>,
+    /// Fragments of each program (0: a single contract).
+    pub fragments: std::collections::BTreeMap<String, usize>,
+}
+
+/// The code of program `name`'s own contract: classic code, or the root
+/// naming its fragments at their deterministic addresses.
+fn program_contract_code(artifacts: &Artifacts, ns: Option<&str>, name: &str) -> Result<Vec<u8>> {
+    Ok(artifacts
+        .program(name)?
+        .layout(name, salt_for(ns, name))
+        .code)
 }
 
 fn program_address(artifacts: &Artifacts, ns: Option<&str>, name: &str) -> Result<Address> {
     Ok(stylus::create2_address(
-        crate::engine::salt_for(ns, name),
-        &stylus_validate::deploy_init_code(artifacts.get(name)?),
+        salt_for(ns, name),
+        &stylus_validate::deploy_init_code(&program_contract_code(artifacts, ns, name)?),
     ))
 }
 
@@ -319,19 +349,19 @@ fn constructed_address(
     name: &str,
     args: &[u8],
 ) -> Result<Address> {
-    let code = artifacts.get(name)?;
+    let code = program_contract_code(artifacts, ns, name)?;
     let mut init_data = stylus::STYLUS_CONSTRUCTOR_SELECTOR.to_vec();
     init_data.extend_from_slice(args);
     Ok(stylus::stylus_deployer_address(
-        crate::engine::salt_for(ns, name),
+        salt_for(ns, name),
         &init_data,
-        &stylus_validate::deploy_init_code(code),
+        &stylus_validate::deploy_init_code(&code),
     ))
 }
 
 fn clone_address(ns: Option<&str>, name: &str, implementation: Address, init: &[u8]) -> Address {
     stylus::create2_address(
-        crate::engine::salt_for(ns, name),
+        salt_for(ns, name),
         &crate::clone::clone_init_code(implementation, init),
     )
 }
@@ -344,6 +374,16 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
     config.validate()?;
     let ns = config.namespace.as_deref();
     let mut steps = Vec::new();
+    let fragments = PLAIN_PROGRAMS
+        .iter()
+        .chain(CONSTRUCTED_PROGRAMS.iter())
+        .map(|name| {
+            Ok((
+                (*name).to_string(),
+                artifacts.program(name)?.fragment_count(),
+            ))
+        })
+        .collect::<Result<_>>()?;
     let mut at = std::collections::BTreeMap::new();
     for name in PLAIN_PROGRAMS {
         at.insert(name, program_address(artifacts, ns, name)?);
@@ -494,6 +534,7 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
             editions,
         },
         namespace: config.namespace.clone(),
+        fragments,
     })
 }
 
@@ -539,12 +580,19 @@ impl Plan {
         Ok(())
     }
 
-    /// Number of engine steps (programs count twice: deploy + activate).
+    /// Number of engine steps (programs count twice: deploy + activate;
+    /// each fragment of a fragmented program is one more).
     #[must_use]
     pub fn engine_steps(&self) -> usize {
         self.steps
             .iter()
-            .map(|s| usize::from(matches!(s, Step::Program { .. })) + 1)
+            .map(|s| match s {
+                Step::Program { name } => 2 + self.fragments.get(*name).copied().unwrap_or(0),
+                Step::Constructed { name, .. } => {
+                    1 + self.fragments.get(*name).copied().unwrap_or(0)
+                }
+                Step::Clone { .. } | Step::Call { .. } => 1,
+            })
             .sum()
     }
 }
@@ -560,15 +608,28 @@ pub async fn deploy<P: Provider<Ethereum>>(
     artifacts: &Artifacts,
 ) -> Result<SuiteAddresses> {
     plan.check_manifest(engine.manifest())?;
+    // A fragmented program the chain cannot take stops the run before
+    // anything is sent.
+    for step in &plan.steps {
+        if let Step::Program { name } | Step::Constructed { name, .. } = step {
+            engine
+                .check_fragments(name, artifacts.program(name)?)
+                .await?;
+        }
+    }
     engine.set_total(plan.engine_steps());
     engine.namespace.clone_from(&plan.namespace);
     for step in &plan.steps {
         match step {
             Step::Program { name } => {
-                engine.program(name, artifacts.get(name)?).await?;
+                engine
+                    .deploy_program(name, artifacts.program(name)?)
+                    .await?;
             }
             Step::Constructed { name, args } => {
-                engine.constructed(name, artifacts.get(name)?, args).await?;
+                engine
+                    .constructed_program(name, artifacts.program(name)?, args)
+                    .await?;
             }
             Step::Clone {
                 name,
