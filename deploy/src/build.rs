@@ -1,12 +1,8 @@
 //! The WASM pipeline: compile every contract for `wasm32-unknown-unknown`,
 //! process it as cargo-stylus does, and gate it against Nitro's rules.
 //!
-//! Toolchain choice (never downloads a toolchain):
-//! 1. the rustup toolchain pinned in `rust-toolchain.toml`, when its
-//!    `wasm32-unknown-unknown` target is already installed;
-//! 2. otherwise Debian's `rustc-web` with `-Zbuild-std=std,panic_abort` and
-//!    `wasm-ld-19`, installing `rustc-web cargo-web rust-web-src lld-19` with
-//!    apt when missing and running as root.
+//! The compiler is chosen (and on Debian installed or upgraded, never
+//! downloaded) by [`crate::toolchain`].
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,19 +14,8 @@ use stylus_validate::{
     validate, Params, FRAGMENTED_MAX_WASM_SIZE, MAX_CODE_SIZE, MAX_FRAGMENTS, PREFIX_NO_DICT,
 };
 
+use crate::toolchain::{Toolchain, TARGET};
 use crate::workspace::{contract_crates, ContractCrate};
-
-const TARGET: &str = "wasm32-unknown-unknown";
-const DEBIAN_PACKAGES: [&str; 4] = ["rustc-web", "cargo-web", "rust-web-src", "lld-19"];
-
-/// Which compiler builds the WASM.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Toolchain {
-    /// rustup's pinned toolchain with its installed wasm32 target.
-    Rustup,
-    /// Debian's rustc-web with build-std.
-    Debian,
-}
 
 /// One contract's processed artefact and its figures.
 ///
@@ -92,87 +77,28 @@ fn headroom(limit: usize, used: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX) - i64::try_from(used).unwrap_or(i64::MAX)
 }
 
-fn installed_rustup_wasm_target(root: &Path) -> bool {
-    Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .current_dir(root)
-        .env("RUSTUP_AUTO_INSTALL", "0")
-        .output()
-        .map(|o| {
-            o.status.success()
-                && String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .any(|l| l.trim() == TARGET)
-        })
-        .unwrap_or(false)
-}
-
-fn debian_toolchain_present() -> bool {
-    Path::new("/usr/bin/rustc").is_file()
-        && Path::new("/usr/bin/cargo").is_file()
-        && Path::new("/usr/lib/rustlib/src/rust/library").is_dir()
-        && Command::new("wasm-ld-19")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-fn apt_install() -> Result<()> {
-    let install = || {
-        Command::new("apt-get")
-            .args(["install", "-y", "-qq"])
-            .args(DEBIAN_PACKAGES)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .status()
-    };
-    if install().is_ok_and(|s| s.success()) {
-        return Ok(());
-    }
-    eprintln!("apt-get install failed; running apt-get update and retrying");
-    let updated = Command::new("apt-get")
-        .args(["update", "-qq"])
-        .status()
-        .context("running apt-get update")?;
-    if !updated.success() || !install().context("running apt-get install")?.success() {
-        bail!("apt-get could not install {}", DEBIAN_PACKAGES.join(" "));
-    }
-    Ok(())
-}
-
-/// Picks the toolchain, installing Debian's packages if needed and allowed.
+/// Size levers of the Debian build (it compiles std itself, so it can build
+/// std the way a contract needs; rustup's prebuilt std cannot), measured
+/// together at −1.4 to −3.9 KB compressed per contract:
+/// * `panic = "immediate-abort"`: every panic, in std and core too, is a
+///   bare `unreachable` trap — no panic machinery, no message formatting
+///   (a contract's own panic handler only traps as well, so behaviour is the
+///   same: the call reverts);
+/// * std's `optimize_for_size` feature (smaller algorithms in core/alloc);
+/// * `-Zfmt-debug=none` (`Debug` impls print nothing: nothing on-chain
+///   prints) and `-Zlocation-detail=none` (no file/line strings in the data
+///   segment, which also lowers `cachedGas`: Nitro prices data bytes).
 ///
-/// # Errors
-/// When neither toolchain is usable and the packages cannot be installed.
-pub fn select_toolchain(root: &Path) -> Result<Toolchain> {
-    if installed_rustup_wasm_target(root) {
-        return Ok(Toolchain::Rustup);
-    }
-    if !debian_toolchain_present() {
-        if !is_root() {
-            bail!(
-                "no wasm32-unknown-unknown toolchain: rustup's target is not installed and Debian's \
-                 packages are missing. Run as root, or install them: sudo apt-get install -y {}",
-                DEBIAN_PACKAGES.join(" ")
-            );
-        }
-        eprintln!(
-            "installing Debian's WASM toolchain: {}",
-            DEBIAN_PACKAGES.join(" ")
-        );
-        apt_install()?;
-        if !debian_toolchain_present() {
-            bail!("Debian's WASM toolchain is still incomplete after apt-get install");
-        }
-    }
-    Ok(Toolchain::Debian)
-}
+/// The rustflags entry is appended to `.cargo/config.toml`'s (cargo merges
+/// `--config` arrays), so `--compress-relocations` and the stack size stay.
+const DEBIAN_SIZE_FLAGS: [&str; 6] = [
+    "-Zbuild-std-features=optimize_for_size",
+    "-Zpanic-immediate-abort",
+    "--config",
+    "profile.release.panic=\"immediate-abort\"",
+    "--config",
+    "target.wasm32-unknown-unknown.rustflags=[\"-Zfmt-debug=none\",\"-Zlocation-detail=none\"]",
+];
 
 /// Compiles one contract to WASM and returns the directory holding its
 /// `<lib_name>.wasm`. One package per cargo invocation, as cargo-stylus does:
@@ -207,6 +133,7 @@ pub fn compile(root: &Path, toolchain: Toolchain, contract: &ContractCrate) -> R
                 TARGET,
                 "-Zbuild-std=std,panic_abort",
             ]);
+            c.args(DEBIAN_SIZE_FLAGS);
             c.args(["--target-dir", "target/debian"]);
             c.env("RUSTC", "/usr/bin/rustc")
                 .env("RUSTC_BOOTSTRAP", "1")
@@ -344,7 +271,7 @@ pub fn build_all(root: &Path, only: &[String]) -> Result<Vec<Artifact>> {
             root.display()
         );
     }
-    let toolchain = select_toolchain(root)?;
+    let toolchain = crate::toolchain::select(root)?;
     eprintln!(
         "building {} contract(s) with the {toolchain:?} toolchain",
         crates.len()
