@@ -226,6 +226,31 @@ async fn a_fragmented_program_deploys_activates_answers_and_resumes_after_every_
     );
     assert_eq!(provider.get_transaction_count(from).await.unwrap(), nonce);
     assert!(provider.get_code_at(planned).await.unwrap().is_empty());
+
+    // With a constructor: fragments through the CREATE2 factory, the root
+    // through the StylusDeployer (deploy + activate + constructor call).
+    let mut ctor = Engine::open(provider.clone(), from, dir.join("ctor.json"), false)
+        .await
+        .unwrap();
+    ctor.namespace = Some("ctor".into());
+    let constructed = ctor
+        .constructed_program("big", &program, &[])
+        .await
+        .unwrap();
+    let ids: Vec<&str> = ctor.reports.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, &ids_of("big")[..3]);
+    for r in &ctor.reports {
+        eprintln!("constructed {}: {:?} gas", r.id, r.gas_used);
+    }
+    let out = provider
+        .call(
+            TransactionRequest::default()
+                .with_to(constructed)
+                .with_input(Bytes::from_static(b"again")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.as_ref(), data.as_slice());
 }
 
 fn ids_of(name: &str) -> Vec<String> {
