@@ -11,8 +11,9 @@ use revm::state::{AccountInfo, Bytecode};
 use revm::{DatabaseCommit, DatabaseRef};
 
 use crate::config::{VmConfig, ARBOS_STATE_ADDRESS, ARB_PRECOMPILES, ARB_WASM};
-use crate::evm::{execute_with_cfg, Execution, Runtime};
+use crate::evm::{execute_in_block, execute_with_cfg, Execution, Runtime};
 use crate::precompiles::abi::ArbWasm;
+use crate::recent::RecentPrograms;
 
 /// The state database of the in-process devnode.
 pub type StateDb = CacheDB<EmptyDB>;
@@ -41,6 +42,9 @@ pub struct TxOutcome {
     pub stylus_error: Option<String>,
     /// `console.*` output of debug programs.
     pub console: Vec<String>,
+    /// Program entries that paid the cached init cost because the program was
+    /// entered earlier in the same block (the recent-programs cache, ArbOS 60+).
+    pub recent_cache_hits: u64,
 }
 
 impl TxOutcome {
@@ -50,6 +54,7 @@ impl TxOutcome {
         let mut out = Self {
             stylus_error: exec.top_level_error().map(str::to_string),
             console: exec.trace.console.clone(),
+            recent_cache_hits: exec.trace.recent_cache_hits,
             ..Self::default()
         };
         match &exec.result.result {
@@ -87,6 +92,10 @@ pub struct Devnode {
     db: StateDb,
     block: BlockEnv,
     snapshots: Vec<(StateDb, BlockEnv)>,
+    /// The open block's recent-programs cache (ArbOS 60+).
+    recent: RecentPrograms,
+    /// Whether transactions accumulate in one block until [`Devnode::end_block`].
+    block_open: bool,
 }
 
 impl Default for Devnode {
@@ -133,7 +142,8 @@ impl<E: DatabaseRef> DatabaseCommitExt for CacheDB<E> {
 }
 
 impl Devnode {
-    /// A devnode with nitro-devnode's defaults (ArbOS 51, chain 412346, debug chain).
+    /// A devnode with the defaults: ArbOS 61 ([`crate::DEFAULT_ARBOS_VERSION`]),
+    /// chain 412346, debug chain.
     #[must_use]
     pub fn new() -> Self {
         Self::with_config(VmConfig::default())
@@ -162,6 +172,8 @@ impl Devnode {
             db,
             block,
             snapshots: Vec::new(),
+            recent: RecentPrograms::new(),
+            block_open: false,
         }
     }
 
@@ -279,7 +291,30 @@ impl Devnode {
         };
         self.db = db;
         self.block = block;
+        self.recent.clear();
+        self.block_open = false;
         true
+    }
+
+    /// Opens a block: the transactions sent until [`end_block`](Self::end_block)
+    /// share one block (its number and its recent-programs cache) instead of
+    /// mining one block each.
+    pub fn begin_block(&mut self) {
+        self.block_open = true;
+    }
+
+    /// Seals the open block (if any): the block number moves on and the
+    /// recent-programs cache is discarded, as Nitro does at each block's end.
+    pub fn end_block(&mut self) {
+        self.block_open = false;
+        self.block.number += U256::from(1);
+        self.recent.clear();
+    }
+
+    /// The recent-programs cache of the block being built.
+    #[must_use]
+    pub fn recent_programs(&self) -> &RecentPrograms {
+        &self.recent
     }
 
     fn tx(&self, from: Address, kind: TxKind, data: Bytes, value: U256, gas: u64) -> TxEnv {
@@ -306,15 +341,27 @@ impl Devnode {
             .map_err(|e| e.to_string())
     }
 
-    /// Executes and commits `tx`, mining one block.
+    /// Executes and commits `tx`, mining one block (or adding it to the block
+    /// opened by [`begin_block`](Self::begin_block)).
     ///
     /// # Errors
     /// A message for invalid transactions (nothing is committed then).
     pub fn transact_tx(&mut self, tx: TxEnv) -> Result<TxOutcome, String> {
-        let exec = self.execute(tx)?;
+        let cfg = self.runtime.cfg_env();
+        let exec = execute_in_block(
+            &self.runtime,
+            &mut self.db,
+            self.block.clone(),
+            cfg,
+            tx,
+            &mut self.recent,
+        )
+        .map_err(|e| e.to_string())?;
         let outcome = TxOutcome::from_execution(&exec);
         self.db.commit(exec.result.state);
-        self.block.number += U256::from(1);
+        if !self.block_open {
+            self.end_block();
+        }
         Ok(outcome)
     }
 

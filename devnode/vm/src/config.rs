@@ -25,6 +25,10 @@ pub const ARB_PRECOMPILES: [Address; 5] = [
     ARB_WASM_CACHE,
 ];
 
+/// The ArbOS version the VM, the devnode chain and the `stylus-devnode` binary
+/// default to: 61, live on Arbitrum One and Nova since 2026-08-20.
+pub const DEFAULT_ARBOS_VERSION: u64 = stylus_validate::rules::DEFAULT_ARBOS_VERSION;
+
 /// Arbitrum's start time: program ages count hours from here.
 pub const ARBITRUM_START_TIME: u64 = 1_421_388_000;
 
@@ -57,11 +61,15 @@ pub struct StylusParams {
     pub expiry_days: u16,
     /// Days before keepalive is allowed.
     pub keepalive_days: u16,
-    /// Size of the recent-programs block cache (ArbOS 60).
+    /// Size of the per-block recent-programs cache (`BlockCacheSize`; it
+    /// takes effect from ArbOS 60).
     pub block_cache_size: u16,
-    /// Largest decompressed WASM.
+    /// Largest decompressed WASM (`MaxWasmSize`: 128 KiB, 256 KiB from ArbOS 60).
     pub max_wasm_size: u32,
-    /// Most fragments of a root program (ArbOS 60; 0 before).
+    /// Most fragments of a root program (`MaxFragmentCount`, read by
+    /// `ArbOwnerPublic.getMaxStylusContractFragments()`): 0 before ArbOS 60,
+    /// 2 at 60 (Nitro's initial value), 4 from 61 (Arbitrum One and Nova,
+    /// 96 KB of compressed code).
     pub max_fragment_count: u8,
 }
 
@@ -88,8 +96,14 @@ impl StylusParams {
             expiry_days: 365,
             keepalive_days: 31,
             block_cache_size: 32,
-            max_wasm_size: 128 * 1024,
-            max_fragment_count: if arbos_version >= 60 { 2 } else { 0 },
+            max_wasm_size: stylus_validate::rules::max_wasm_size(arbos_version) as u32,
+            max_fragment_count: if arbos_version >= 61 {
+                4
+            } else if arbos_version >= 60 {
+                2
+            } else {
+                0
+            },
         }
     }
 }
@@ -99,7 +113,7 @@ impl StylusParams {
 pub struct VmConfig {
     /// Chain id (412346 on nitro-devnode).
     pub chain_id: u64,
-    /// ArbOS version (51 by default, as nitro-devnode boots).
+    /// ArbOS version ([`DEFAULT_ARBOS_VERSION`], 61, by default).
     pub arbos_version: u64,
     /// Debug chain (`AllowDebugPrecompiles`): `console.*` imports and start
     /// functions are accepted. nitro `--dev` chains are debug chains.
@@ -112,16 +126,20 @@ pub struct VmConfig {
     pub max_code_size: usize,
     /// Fixed gas burnt by every activation.
     pub activation_fixed_gas: u64,
+    /// `ArbWasm.activationGas()`: a constant charge burnt before every
+    /// activation, set by the chain owner (ArbOS 60+; 0 by default).
+    pub activation_gas: u64,
 }
 
 impl Default for VmConfig {
     fn default() -> Self {
-        Self::arbos(51)
+        Self::arbos(DEFAULT_ARBOS_VERSION)
     }
 }
 
 impl VmConfig {
-    /// The nitro-devnode configuration at `arbos_version`.
+    /// The nitro-devnode configuration at `arbos_version` (any version the VM
+    /// models: 51 and 60 stay selectable next to the default 61).
     #[must_use]
     pub const fn arbos(arbos_version: u64) -> Self {
         Self {
@@ -132,7 +150,20 @@ impl VmConfig {
             tx_gas_limit_cap: 32_000_000,
             max_code_size: 24_576,
             activation_fixed_gas: 1_659_168,
+            activation_gas: 0,
         }
+    }
+
+    /// The ArbOS version these rules follow.
+    #[must_use]
+    pub const fn arbos_version(&self) -> u64 {
+        self.arbos_version
+    }
+
+    /// Whether the per-block recent-programs cache applies (ArbOS 60+).
+    #[must_use]
+    pub const fn recent_programs_cache(&self) -> bool {
+        self.arbos_version >= 60
     }
 
     /// The revm hard fork matching the ArbOS version (Osaka from 50, Prague from 40).

@@ -41,6 +41,7 @@ use crate::engine::{Outcome, ProgramRun, Step, WasmiEngine, WasmiRun};
 use crate::host::{ApiStatus, CallKind, EvmData, HostState, Request, Response};
 use crate::precompiles::ArbPrecompiles;
 use crate::pricing::{evm_memory_cost, memory_gas};
+use crate::recent::RecentPrograms;
 
 /// The revm context the VM runs on, over any database.
 pub type StylusContext<DB> = Context<BlockEnv, TxEnv, CfgEnv, DB>;
@@ -103,6 +104,9 @@ pub struct StylusTrace {
     pub errors: Vec<(usize, String)>,
     /// Number of Stylus frames run.
     pub programs_run: u64,
+    /// Program entries that hit the per-block recent-programs cache (ArbOS
+    /// 60+) and so paid the cached init cost instead of the full one.
+    pub recent_cache_hits: u64,
 }
 
 /// Result of [`StylusEvm::transact`]: revm's result and state changes plus the trace.
@@ -181,6 +185,7 @@ pub struct StylusEvm<DB: Database> {
     runtime: Runtime,
     frames: Vec<FrameMeta>,
     tx: TxState,
+    recent: RecentPrograms,
 }
 
 impl<DB: Database> std::fmt::Debug for StylusEvm<DB> {
@@ -223,7 +228,26 @@ impl<DB: Database> StylusEvm<DB> {
             runtime: runtime.clone(),
             frames: Vec::new(),
             tx: TxState::default(),
+            recent: RecentPrograms::new(),
         }
+    }
+
+    /// The recent-programs cache of the block this EVM executes in. It starts
+    /// empty and carries over between the transactions run on this EVM, so
+    /// one `StylusEvm` per block (or [`execute_in_block`]) models a block.
+    #[must_use]
+    pub fn recent_programs(&self) -> &RecentPrograms {
+        &self.recent
+    }
+
+    /// Replaces the recent-programs cache (e.g. with the block's so far).
+    pub fn set_recent_programs(&mut self, recent: RecentPrograms) {
+        self.recent = recent;
+    }
+
+    /// Takes the recent-programs cache out, leaving an empty one.
+    pub fn take_recent_programs(&mut self) -> RecentPrograms {
+        std::mem::take(&mut self.recent)
     }
 
     /// The database.
@@ -285,7 +309,14 @@ impl<DB: Database> StylusEvm<DB> {
         let (open, ever) = (self.tx.open, self.tx.ever);
         let p = &cfg.stylus;
         let mut cost = memory_gas(program.footprint, open, ever, p.free_pages, p.page_gas);
-        let cached = program.cached;
+        // Recorded before the init gas is charged, as Nitro does: even an entry
+        // that then runs out of gas leaves the program in the block's cache.
+        let recent_hit =
+            cfg.recent_programs_cache() && self.recent.insert(codehash, p.block_cache_size);
+        if recent_hit {
+            self.tx.trace.recent_cache_hits += 1;
+        }
+        let cached = program.cached || recent_hit;
         if cached || p.version > 1 {
             cost = cost.saturating_add(program.cached_gas(&cfg));
         }
@@ -322,11 +353,11 @@ impl<DB: Database> StylusEvm<DB> {
             read_only: is_static,
         };
         if !self.runtime.engine.is_cached(&codehash) {
-            let mut unused_gas = 0;
-            let prepared =
-                arbos::program_wasm(ctx, &cfg, &code, &mut unused_gas)?.and_then(|wasm| {
-                    arbos::prepare(&self.runtime.engine, &cfg, &wasm, codehash, p.page_limit)
-                });
+            // Nitro's recompilation: the root's fragments are read without
+            // limits or gas, and the rules are those of ArbOS version 0.
+            let prepared = arbos::program_wasm(ctx, &cfg, &code, None)?
+                .map_err(|e| e.to_string())
+                .and_then(|wasm| arbos::recompile(&self.runtime.engine, &cfg, &wasm, codehash));
             if let Err(e) = prepared {
                 self.tx
                     .trace
@@ -998,6 +1029,28 @@ pub fn execute<DB: Database>(
     tx: TxEnv,
 ) -> Result<Execution, EVMError<DB::Error>> {
     StylusEvm::new(runtime, db, block).transact(tx)
+}
+
+/// [`execute_with_cfg`] for a transaction included in a block: `recent` is
+/// the block's recent-programs cache (ArbOS 60+), updated by this
+/// transaction. Clear it when the block is sealed; pass a fresh one for
+/// simulations (`eth_call`), as Nitro does.
+///
+/// # Errors
+/// Invalid transactions and database errors.
+pub fn execute_in_block<DB: Database>(
+    runtime: &Runtime,
+    db: DB,
+    block: BlockEnv,
+    cfg: CfgEnv,
+    tx: TxEnv,
+    recent: &mut RecentPrograms,
+) -> Result<Execution, EVMError<DB::Error>> {
+    let mut evm = StylusEvm::with_cfg(runtime, db, block, cfg);
+    evm.set_recent_programs(std::mem::take(recent));
+    let out = evm.transact(tx);
+    *recent = evm.take_recent_programs();
+    out
 }
 
 /// [`execute`] with an explicit revm configuration (e.g. nonce/balance/base-fee

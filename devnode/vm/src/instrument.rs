@@ -62,7 +62,7 @@ impl Default for InstrumentConfig {
             debug: false,
             page_limit: 128,
             stylus_version: 2,
-            arbos_version: 51,
+            arbos_version: crate::config::DEFAULT_ARBOS_VERSION,
         }
     }
 }

@@ -19,7 +19,10 @@
 //!   for Stylus prefixes; per-call program costs; reentrancy; the lower-level
 //!   [`evm::execute`] entry point.
 //! * [`arbos`] — program records, module hashes, data pricer (in the ArbOS
-//!   state account's storage, so journaled and snapshotted), activation.
+//!   state account's storage, so journaled and snapshotted), activation,
+//!   fragmented (root) programs.
+//! * [`recent`] — the per-block recent-programs cache (ArbOS 60+): a program
+//!   entered again in the same block pays the cached init cost.
 //! * [`precompiles`] — ArbWasm 0x71, ArbWasmCache 0x72, ArbSys 0x64,
 //!   ArbOwnerPublic 0x6b, ArbGasInfo 0x6c (ABI-encoded custom errors).
 //! * [`api`] — the in-process [`Devnode`].
@@ -39,9 +42,12 @@
 //! node.warp(3600);
 //! node.revert(snap);
 //! ```
-//! `call` simulates without committing (`eth_call`); `transact` commits and
-//! mines one block (block number + 1; the timestamp only moves with
-//! `warp`/`set_timestamp`). Everything is deterministic.
+//! `call` simulates without committing (`eth_call`, starting from an empty
+//! recent-programs cache); `transact` commits and mines one block (block
+//! number + 1; the timestamp only moves with `warp`/`set_timestamp`), unless
+//! `begin_block` opened a block that several transactions share until
+//! `end_block` (they then share its recent-programs cache, [`recent`]).
+//! Everything is deterministic.
 //!
 //! ## Using it from a chain / JSON-RPC layer (part 2)
 //! Keep your own state database (anything implementing `revm::Database`;
@@ -56,7 +62,9 @@
 //!    `eth_call`/`eth_estimateGas`). It returns [`evm::Execution`]: revm's
 //!    `ResultAndState` (result with gas used, logs, output; the state changes
 //!    **not yet committed**) plus a [`evm::StylusTrace`].
-//! 3. If the tx goes into a block, `db.commit(execution.result.state)`.
+//! 3. If the tx goes into a block, `db.commit(execution.result.state)`. For
+//!    the transactions of a block use [`evm::execute_in_block`] with one
+//!    [`RecentPrograms`] per block, cleared when the block is sealed.
 //! 4. For error messages: `execution.top_level_error()` names a top-level
 //!    Stylus failure (`ProgramNotActivated`, …); revert data of ArbWasm calls
 //!    are ABI-encoded custom errors ([`precompiles::abi::ArbWasm`]).
@@ -77,10 +85,14 @@ pub mod host;
 pub mod instrument;
 pub mod precompiles;
 pub mod pricing;
+pub mod recent;
 
 pub use api::{Devnode, TxOutcome};
-pub use config::VmConfig;
-pub use evm::{execute, execute_with_cfg, Execution, Runtime, StylusEvm, StylusTrace};
+pub use config::{VmConfig, DEFAULT_ARBOS_VERSION};
+pub use evm::{
+    execute, execute_in_block, execute_with_cfg, Execution, Runtime, StylusEvm, StylusTrace,
+};
+pub use recent::RecentPrograms;
 /// The revm version this crate is built on.
 pub use revm;
 /// revm's primitive types (`Address`, `U256`, `Bytes`, `B256`, `Log`…).
