@@ -297,9 +297,35 @@ pub fn prepare(
     codehash: B256,
     page_limit: u16,
 ) -> Result<Prepared, String> {
+    prepare_at(engine, cfg, cfg.arbos_version, wasm, codehash, page_limit)
+}
+
+/// Recompiles an already active program (its compiled module is gone) as
+/// Nitro does: validated at ArbOS version 0, so rules added since its
+/// activation (multi-value) do not lock it out.
+///
+/// # Errors
+/// A message naming the rule or step that failed.
+pub fn recompile(
+    engine: &WasmiEngine,
+    cfg: &VmConfig,
+    wasm: &[u8],
+    codehash: B256,
+) -> Result<Prepared, String> {
+    prepare_at(engine, cfg, 0, wasm, codehash, cfg.stylus.page_limit)
+}
+
+fn prepare_at(
+    engine: &WasmiEngine,
+    cfg: &VmConfig,
+    rules_version: u64,
+    wasm: &[u8],
+    codehash: B256,
+    page_limit: u16,
+) -> Result<Prepared, String> {
     let wasm = wasm.to_vec();
     let params = stylus_validate::Params {
-        arbos_version: cfg.arbos_version,
+        arbos_version: rules_version,
         page_limit: u32::from(page_limit),
         max_wasm_size: cfg.stylus.max_wasm_size as usize,
         debug: cfg.debug,
@@ -362,74 +388,200 @@ pub fn root_code(wasm_len: u32, fragments: &[Address]) -> Vec<u8> {
     code
 }
 
-/// The decompressed WASM of program `code`: classic code, or (ArbOS 60) a
-/// root whose fragments are read from the state; each fragment read adds
-/// 100 warm / 2600 cold + 3 per word to `gas`.
+/// Gas accounting of an activation's fragment reads (Nitro's fragment read
+/// charger): before each fragment is read the activation must still hold a
+/// worst-case read (100 warm / 2600 cold + 3 per word of a `MaxCodeSize`
+/// fragment), otherwise it runs out of gas; after the read it pays the
+/// EXTCODECOPY-style cost of the actual code (100 warm / 2600 cold + 3 per
+/// word), and the fragment's address becomes warm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FragmentMeter {
+    /// Gas used by the activation so far (fragment reads are added).
+    pub gas_used: u64,
+    /// The activation's gas limit.
+    pub gas_limit: u64,
+    /// `MaxCodeSize`: the largest fragment a read may have to copy.
+    pub max_code_size: usize,
+}
+
+/// Gas to read a fragment of `code_len` bytes (`fragmentReadGasCost`).
+#[must_use]
+pub const fn fragment_read_gas(warm: bool, code_len: usize) -> u64 {
+    let access = if warm { 100 } else { 2600 };
+    access + 3 * (code_len as u64).div_ceil(32)
+}
+
+/// Why [`program_wasm`] found no WASM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WasmError {
+    /// `ProgramNotWasm()`: no code, or (ArbOS 60+) code that is no Stylus
+    /// component (a Solidity custom error: revert with it, keep the gas).
+    NotWasm,
+    /// Any other reason, e.g. a fragment activated directly or too many
+    /// fragments (a plain error: empty revert data, the gas left is kept).
+    Invalid(String),
+    /// The activation cannot pay for the next fragment read (all gas is taken).
+    OutOfGas,
+}
+
+fn is_fragment(code: &[u8]) -> bool {
+    code.len() >= 3 && code[..3] == [0xEF, 0xF0, 0x01]
+}
+
+/// Whether `address` is in the transaction's access list, without warming it.
+fn is_warm<CTX: ContextTr>(ctx: &mut CTX, address: Address) -> Result<bool, DbErr<CTX>> {
+    use revm::context_interface::journaled_state::JournalLoadError;
+    match ctx
+        .journal_mut()
+        .load_account_info_skip_cold_load(address, false, true)
+    {
+        Ok(_) => Ok(true),
+        Err(JournalLoadError::ColdLoadSkipped) => Ok(false),
+        Err(JournalLoadError::DBError(e)) => Err(e),
+    }
+}
+
+/// The code at `address` without adding it to the access list (Nitro's
+/// recompilation reads fragments with `GetCode`, which warms nothing). A cold
+/// account cannot have been changed in this transaction, so the database
+/// has its code.
+fn read_code_quietly<CTX: ContextTr>(ctx: &mut CTX, address: Address) -> Result<Bytes, DbErr<CTX>> {
+    if is_warm(ctx, address)? {
+        return Ok(ctx.journal_mut().code(address)?.data);
+    }
+    let db = ctx.db_mut();
+    let Some(info) = revm::Database::basic(db, address)? else {
+        return Ok(Bytes::new());
+    };
+    let code = match info.code {
+        Some(c) => c,
+        None => revm::Database::code_by_hash(db, info.code_hash)?,
+    };
+    Ok(code.original_bytes())
+}
+
+impl std::fmt::Display for WasmError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotWasm => f.write_str("ProgramNotWasm"),
+            Self::Invalid(e) => f.write_str(e),
+            Self::OutOfGas => f.write_str("out of gas reading the fragments"),
+        }
+    }
+}
+
+/// The decompressed WASM of program `code`, as Nitro's `getWasm` finds it:
+/// classic code, or (ArbOS 60+) a root whose fragments are read from the state.
+///
+/// With a `meter` this is an activation: the root's declared length must fit
+/// `MaxWasmSize`, its fragment count `MaxFragmentCount`, and every fragment
+/// read is charged to the meter. Without one it is a recompilation (a call
+/// of an active program whose compiled module is gone): no limits, no gas, as
+/// in Nitro. A call never reads fragments for gas: the root's init cost was
+/// fixed at activation.
 ///
 /// # Errors
-/// Outer: database errors. Inner: why the code is not a usable program.
+/// Outer: database errors. Inner: [`WasmError`].
 pub fn program_wasm<CTX: ContextTr>(
     ctx: &mut CTX,
     cfg: &VmConfig,
     code: &[u8],
-    gas: &mut u64,
-) -> Result<Result<Vec<u8>, String>, DbErr<CTX>> {
+    mut meter: Option<&mut FragmentMeter>,
+) -> Result<Result<Vec<u8>, WasmError>, DbErr<CTX>> {
     let max = cfg.stylus.max_wasm_size as usize;
+    if code.is_empty() {
+        return Ok(Err(WasmError::NotWasm));
+    }
     if is_stylus_program(code) {
-        return Ok(decompress(code, max));
+        return Ok(decompress(code, max).map_err(WasmError::Invalid));
     }
     if cfg.arbos_version < 60 {
-        return Ok(Err("specified bytecode is not a Stylus program".into()));
+        return Ok(Err(WasmError::Invalid(
+            "specified bytecode is not a Stylus program".into(),
+        )));
     }
-    if code.len() > 3 && code[..3] == [0xEF, 0xF0, 0x01] {
-        return Ok(Err("fragmented stylus programs cannot be activated directly; activate the root program instead".into()));
+    if is_fragment(code) {
+        return Ok(Err(WasmError::Invalid("fragmented stylus programs cannot be activated directly; activate the root program instead".into())));
     }
-    if !is_stylus_root(code) || code.len() < 8 || !(code.len() - 8).is_multiple_of(20) {
-        return Ok(Err("not a Stylus program".into()));
+    if !is_stylus_root(code) {
+        return Ok(Err(WasmError::NotWasm));
     }
-    if code[3] != 0 {
-        return Ok(Err(format!("unsupported dictionary type: {}", code[3])));
+    if code.len() < 8 {
+        return Ok(Err(WasmError::Invalid(format!(
+            "stylus program root too short: need at least 8 bytes, got {}",
+            code.len()
+        ))));
+    }
+    if !(code.len() - 8).is_multiple_of(20) {
+        return Ok(Err(WasmError::Invalid(format!(
+            "stylus program root address data has invalid length: {} (must be multiple of 20)",
+            code.len() - 8
+        ))));
     }
     let declared = u32::from_be_bytes([code[4], code[5], code[6], code[7]]) as usize;
     let addresses: Vec<Address> = code[8..].chunks(20).map(Address::from_slice).collect();
-    if declared > max {
-        return Ok(Err(format!(
-            "invalid wasm: decompressedLength {declared} is greater then MaxWasmSize {max}"
-        )));
-    }
-    if addresses.len() > usize::from(cfg.stylus.max_fragment_count) {
-        return Ok(Err(format!(
-            "invalid wasm: fragment count exceeds limit of {}",
-            cfg.stylus.max_fragment_count
-        )));
+    if meter.is_some() {
+        if declared > max {
+            return Ok(Err(WasmError::Invalid(format!(
+                "invalid wasm: decompressedLength {declared} is greater then MaxWasmSize {max}"
+            ))));
+        }
+        if addresses.len() > usize::from(cfg.stylus.max_fragment_count) {
+            return Ok(Err(WasmError::Invalid(format!(
+                "invalid wasm: fragment count exceeds limit of {}",
+                cfg.stylus.max_fragment_count
+            ))));
+        }
     }
     if addresses.is_empty() {
-        return Ok(Err("invalid wasm: fragment count cannot be zero".into()));
+        return Ok(Err(WasmError::Invalid(
+            "invalid wasm: fragment count cannot be zero".into(),
+        )));
     }
     let mut compressed = Vec::new();
     for a in addresses {
-        let frag = ctx.journal_mut().code(a)?;
-        *gas = gas
-            .saturating_add(if frag.is_cold { 2600 } else { 100 })
-            .saturating_add(3 * (frag.data.len() as u64).div_ceil(32));
-        if frag.data.len() < 3 || frag.data[..3] != [0xEF, 0xF0, 0x01] {
-            return Ok(Err(
-                "invalid wasm: fragment lacks the EF F0 01 prefix".into()
-            ));
+        if let Some(m) = meter.as_deref_mut() {
+            let worst = fragment_read_gas(is_warm(ctx, a)?, m.max_code_size);
+            if m.gas_limit.saturating_sub(m.gas_used) < worst {
+                return Ok(Err(WasmError::OutOfGas));
+            }
         }
-        compressed.extend_from_slice(&frag.data[3..]);
+        let frag = if let Some(m) = meter.as_deref_mut() {
+            let frag = ctx.journal_mut().code(a)?;
+            m.gas_used = m
+                .gas_used
+                .saturating_add(fragment_read_gas(!frag.is_cold, frag.data.len()));
+            if m.gas_used > m.gas_limit {
+                return Ok(Err(WasmError::OutOfGas));
+            }
+            frag.data
+        } else {
+            read_code_quietly(ctx, a)?
+        };
+        if !is_fragment(&frag) {
+            return Ok(Err(WasmError::Invalid(
+                "specified bytecode is not a Stylus program fragment".into(),
+            )));
+        }
+        compressed.extend_from_slice(&frag[3..]);
+    }
+    if code[3] != 0 {
+        return Ok(Err(WasmError::Invalid(format!(
+            "unsupported dictionary type: {}",
+            code[3]
+        ))));
     }
     let mut prefixed = vec![0xEF, 0xF0, 0x00, 0x00];
     prefixed.extend_from_slice(&compressed);
     let wasm = match decompress(&prefixed, declared) {
         Ok(w) => w,
-        Err(e) => return Ok(Err(e)),
+        Err(e) => return Ok(Err(WasmError::Invalid(e))),
     };
     if wasm.len() != declared {
-        return Ok(Err(format!(
+        return Ok(Err(WasmError::Invalid(format!(
             "invalid wasm: decompressed length {} does not match expected length {declared}",
             wasm.len()
-        )));
+        ))));
     }
     Ok(Ok(wasm))
 }
@@ -444,9 +596,15 @@ pub fn is_stylus_component(code: &[u8]) -> bool {
 /// Outcome of `activateProgram`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActivationError {
-    /// An ABI-encoded custom error: revert with the data, keep the gas left.
-    Revert(Bytes),
-    /// Everything else (invalid WASM…): revert and take all gas.
+    /// An ABI-encoded custom error: revert with the data and charge the gas
+    /// used so far (the second field), keeping the rest.
+    Revert(Bytes, u64),
+    /// A plain error before validation (e.g. a fragment activated directly,
+    /// too many fragments, a corrupt stream): revert without data, charge
+    /// the gas used so far (the second field), keep the rest.
+    Failed(String, u64),
+    /// The WASM failed validation or instrumentation ("program activation
+    /// failed: ..."): revert and take all gas.
     TakeAllGas(String),
     /// Not enough gas.
     OutOfGas,
@@ -467,8 +625,21 @@ pub struct Activation {
     pub gas_used: u64,
 }
 
+/// The constant charge burnt before every activation (`ArbWasm.activationGas()`):
+/// the configured value from ArbOS 60, 0 before.
+#[must_use]
+pub const fn activation_gas(cfg: &VmConfig) -> u64 {
+    if cfg.arbos_version >= 60 {
+        cfg.activation_gas
+    } else {
+        0
+    }
+}
+
 /// Activates the program at `program` (ArbWasm `activateProgram`), up to the
-/// data-fee payment which the precompile does.
+/// data-fee payment which the precompile does. The gas, in Nitro's order:
+/// `activationGas` (ArbOS 60+), the fixed 1,659,168, the parameter reads,
+/// then (roots) each fragment read, the compile gas and the record writes.
 ///
 /// # Errors
 /// Outer: database errors. Inner: [`ActivationError`].
@@ -482,7 +653,9 @@ pub fn activate<CTX: ContextTr>(
     use crate::precompiles::abi::ArbWasm as W;
     use alloy_sol_types::SolError;
     let time: u64 = revm::context_interface::Block::timestamp(ctx.block()).saturating_to();
-    let mut gas_used = cfg.activation_fixed_gas + 2 * 800;
+    let mut gas_used = activation_gas(cfg)
+        .saturating_add(cfg.activation_fixed_gas)
+        .saturating_add(2 * 800);
     if gas_used > gas_limit {
         return Ok(Err(ActivationError::OutOfGas));
     }
@@ -494,28 +667,26 @@ pub fn activate<CTX: ContextTr>(
     if existing.version == cfg.stylus.version && !expired {
         return Ok(Err(ActivationError::Revert(
             W::ProgramUpToDate {}.abi_encode().into(),
+            gas_used,
         )));
     }
-    let is_fragment = code.len() > 3 && code[..3] == [0xEF, 0xF0, 0x01];
-    let activatable =
-        runs_as_wasm(&code, cfg.arbos_version) || (cfg.arbos_version >= 60 && is_fragment);
-    if !activatable {
-        if cfg.arbos_version >= 60 {
+    let mut meter = FragmentMeter {
+        gas_used,
+        gas_limit,
+        max_code_size: cfg.max_code_size,
+    };
+    let wasm = match program_wasm(ctx, cfg, &code, Some(&mut meter))? {
+        Ok(w) => w,
+        Err(WasmError::NotWasm) => {
             return Ok(Err(ActivationError::Revert(
                 W::ProgramNotWasm {}.abi_encode().into(),
-            )));
+                meter.gas_used,
+            )))
         }
-        return Ok(Err(ActivationError::TakeAllGas(
-            "specified bytecode is not a Stylus program".into(),
-        )));
-    }
-    let wasm = match program_wasm(ctx, cfg, &code, &mut gas_used)? {
-        Ok(w) => w,
-        Err(e) => return Ok(Err(ActivationError::TakeAllGas(e))),
+        Err(WasmError::Invalid(e)) => return Ok(Err(ActivationError::Failed(e, meter.gas_used))),
+        Err(WasmError::OutOfGas) => return Ok(Err(ActivationError::OutOfGas)),
     };
-    if gas_used > gas_limit {
-        return Ok(Err(ActivationError::OutOfGas));
-    }
+    gas_used = meter.gas_used;
     let prepared = match prepare(engine, cfg, &wasm, codehash, cfg.stylus.page_limit) {
         Ok(p) => p,
         Err(e) => return Ok(Err(ActivationError::TakeAllGas(e))),

@@ -1,5 +1,8 @@
-//! Arbitrum precompiles: ArbWasm (0x71), ArbWasmCache (0x72), ArbSys (0x64),
-//! ArbOwnerPublic (0x6b) and ArbGasInfo (0x6c), plus Ethereum's own.
+//! Arbitrum precompiles: ArbWasm (0x71), ArbWasmCache (0x72), ArbSys (0x64,
+//! `arbOSVersion()` = 55 + the ArbOS version), ArbOwnerPublic (0x6b,
+//! `getMaxStylusContractFragments()` from ArbOS 60) and ArbGasInfo (0x6c),
+//! plus Ethereum's own. Methods Nitro added in ArbOS 60 (`activationGas`,
+//! `getMaxStylusContractFragments`) revert, taking all gas, before it.
 //!
 //! Errors are ABI-encoded Solidity custom errors so that cargo-stylus and
 //! other clients recognise them. Precompile gas beyond activation is an
@@ -46,6 +49,7 @@ pub mod abi {
             function expiryDays() external view returns (uint16 _days);
             function keepaliveDays() external view returns (uint16 _days);
             function blockCacheSize() external view returns (uint16 count);
+            function activationGas() external view returns (uint64 gas);
             event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
             event ProgramLifetimeExtended(bytes32 indexed codehash, uint256 dataFee);
             error ProgramNotWasm();
@@ -252,8 +256,9 @@ impl ArbPrecompiles {
                     .map_err(db)?;
                 let act = match act {
                     Ok(a) => a,
-                    Err(ActivationError::Revert(data)) => {
-                        return Ok(Out::Revert(data, self.config.activation_fixed_gas))
+                    Err(ActivationError::Revert(data, used)) => return Ok(Out::Revert(data, used)),
+                    Err(ActivationError::Failed(_, used)) => {
+                        return Ok(Out::Revert(Bytes::new(), used))
                     }
                     Err(ActivationError::TakeAllGas(_) | ActivationError::OutOfGas) => {
                         return Ok(Out::Fail)
@@ -418,6 +423,9 @@ impl ArbPrecompiles {
             C::expiryDays(_) => ok((p.expiry_days,).abi_encode_params()),
             C::keepaliveDays(_) => ok((p.keepalive_days,).abi_encode_params()),
             C::blockCacheSize(_) => ok((p.block_cache_size,).abi_encode_params()),
+            // a method of ArbOS 60: before it, calling it reverts taking all gas
+            C::activationGas(_) if self.config.arbos_version < 60 => Ok(Out::Fail),
+            C::activationGas(_) => ok((arbos::activation_gas(&self.config),).abi_encode_params()),
         }
     }
 
@@ -530,7 +538,12 @@ impl ArbPrecompiles {
             return Out::Fail;
         };
         let data = match call {
+            // a method of ArbOS 60: before it, calling it reverts taking all gas
+            C::getMaxStylusContractFragments(_) if self.config.arbos_version < 60 => {
+                return Out::Fail
+            }
             C::getMaxStylusContractFragments(_) => {
+                // uint8, as Nitro returns it (a left-padded word)
                 (U256::from(self.config.stylus.max_fragment_count),).abi_encode_params()
             }
             C::getNetworkFeeAccount(_) | C::getInfraFeeAccount(_) => {

@@ -206,10 +206,18 @@ fn activation_charges_fee_emits_event_and_refunds() {
         out.output,
         Bytes::from(ArbWasm::ProgramUpToDate {}.abi_encode())
     );
-    // not a program: takes all gas on ArbOS 51
+    // not a program (no code): ProgramNotWasm, a custom error, keeping the gas
+    // left (Nitro's getWasm checks for empty code first, at every ArbOS version)
     let eoa = Address::repeat_byte(0x42);
-    let out = activate_tx(&mut n, eoa, fee);
-    assert!(!out.success && out.gas_used == DEFAULT_TX_GAS);
+    for cfg in [VmConfig::default(), VmConfig::arbos(51)] {
+        let mut n = node_with(cfg);
+        let out = activate_tx(&mut n, eoa, fee);
+        assert!(!out.success && out.gas_used < DEFAULT_TX_GAS, "{out:?}");
+        assert_eq!(
+            out.output,
+            Bytes::from(ArbWasm::ProgramNotWasm {}.abi_encode())
+        );
+    }
 }
 
 fn view<C: SolCall>(n: &mut Devnode, to: Address, call: &C) -> Result<C::Return, Bytes> {
@@ -394,7 +402,8 @@ fn other_precompiles() {
     );
     assert_eq!(
         view(&mut n, ARB_SYS, &ArbSys::arbOSVersionCall {}).unwrap(),
-        U256::from(55 + 51)
+        U256::from(116),
+        "55 + ArbOS 61"
     );
     assert_eq!(
         view(&mut n, ARB_SYS, &ArbSys::arbBlockNumberCall {}).unwrap(),
@@ -407,7 +416,24 @@ fn other_precompiles() {
             &ArbOwnerPublic::getMaxStylusContractFragmentsCall {}
         )
         .unwrap(),
-        0
+        4,
+        "ArbOS 61: 4 fragments (96 KB)"
+    );
+    // before ArbOS 60 the method does not exist: revert taking all gas
+    let mut n51 = node_with(VmConfig::arbos(51));
+    let out = n51
+        .call(
+            ALICE,
+            ARB_OWNER_PUBLIC,
+            ArbOwnerPublic::getMaxStylusContractFragmentsCall {}
+                .abi_encode()
+                .into(),
+        )
+        .unwrap();
+    assert!(!out.success && out.gas_used == DEFAULT_TX_GAS, "{out:?}");
+    assert_eq!(
+        view(&mut n51, ARB_SYS, &ArbSys::arbOSVersionCall {}).unwrap(),
+        U256::from(55 + 51)
     );
     let mut n60 = node_with(VmConfig::arbos(60));
     assert_eq!(
@@ -506,7 +532,7 @@ fn root_programs_with_fragments_need_arbos_60() {
     .unwrap();
     let compressed = stylus_validate::compress(&wasm);
     let (a, b) = compressed.split_at(compressed.len() / 2);
-    for arbos in [51u64, 60] {
+    for arbos in [51u64, 60, 61] {
         let mut n = node_with(VmConfig::arbos(arbos));
         let frags: Vec<Address> = [a, b]
             .iter()
@@ -522,9 +548,11 @@ fn root_programs_with_fragments_need_arbos_60() {
         assert!(!out.success);
         let out = activate_tx(&mut n, root, eth(1));
         if arbos < 60 {
+            // "specified bytecode is not a Stylus program": a plain error, so
+            // the revert keeps the gas left (Nitro, ArbOS >= 11)
             assert!(
-                !out.success && out.gas_used == DEFAULT_TX_GAS,
-                "roots are not programs before ArbOS 60"
+                !out.success && out.output.is_empty() && out.gas_used < DEFAULT_TX_GAS,
+                "roots are not programs before ArbOS 60: {out:?}"
             );
             continue;
         }
@@ -532,12 +560,14 @@ fn root_programs_with_fragments_need_arbos_60() {
         let out = call(&mut n, root, b"fragmented");
         assert!(out.success, "{out:?}");
         assert_eq!(&out.output[..], b"fragmented");
-        // a root naming more fragments than allowed is rejected
-        let bad = deploy_raw(
-            &mut n,
-            &arbos::root_code(wasm.len() as u32, &[frags[0], frags[1], frags[1]]),
-        );
-        assert!(!activate_tx(&mut n, bad, eth(1)).success);
+        // a root naming more fragments than MaxFragmentCount (2 at 60, 4 at 61)
+        // is rejected, keeping the gas left
+        let max = n.runtime().config.stylus.max_fragment_count as usize;
+        assert_eq!(max, if arbos == 60 { 2 } else { 4 });
+        let too_many: Vec<Address> = (0..=max).map(|i| frags[i % 2]).collect();
+        let bad = deploy_raw(&mut n, &arbos::root_code(wasm.len() as u32, &too_many));
+        let out = activate_tx(&mut n, bad, eth(1));
+        assert!(!out.success && out.gas_used < DEFAULT_TX_GAS, "{out:?}");
         // a wrong declared length is rejected
         let bad = deploy_raw(&mut n, &arbos::root_code(wasm.len() as u32 + 1, &frags));
         assert!(!activate_tx(&mut n, bad, eth(1)).success);
