@@ -545,6 +545,18 @@ impl Chain {
         self.executor.execute(db, cfg, block, tx)
     }
 
+    /// Like [`execute`](Self::execute) for a transaction of the block being mined.
+    fn execute_in_block(
+        &mut self,
+        state: &WorldState,
+        cfg: CfgEnv,
+        block: BlockEnv,
+        tx: TxEnv,
+    ) -> ExecOutcome {
+        let db = StateDb::new(state, &self.data.block_hashes);
+        self.executor.execute_in_block(db, cfg, block, tx)
+    }
+
     // ---------------------------------------------------------------- tx submission
 
     /// `eth_sendRawTransaction`.
@@ -794,6 +806,7 @@ impl Chain {
         let mut rejected = Vec::new();
         let mut cumulative = 0u64;
         let mut log_index = 0u64;
+        self.executor.begin_block();
         for p in txs {
             let tx_env = match self.tx_env(&p, base_fee) {
                 Ok(t) => t,
@@ -808,7 +821,7 @@ impl Chain {
             } else {
                 tx_env.gas_price
             };
-            let res = match self.execute(&state, cfg, env.clone(), tx_env) {
+            let res = match self.execute_in_block(&state, cfg, env.clone(), tx_env) {
                 Ok(r) => r,
                 Err(e) => {
                     rejected.push((p.hash, ChainError::from_evm(e)));

@@ -21,6 +21,9 @@ pub const DEFAULT_BLOCK_GAS_LIMIT: u64 = 1 << 50;
 pub const DEFAULT_MAX_CODE_SIZE: usize = 24_576;
 /// ArbOS 50+ per-transaction gas cap.
 pub const DEFAULT_TX_GAS_CAP: u64 = 32_000_000;
+/// The ArbOS version the chain follows by default: 61, live on Arbitrum One and Nova since
+/// 2026-08-20 (the same as `stylus_vm::DEFAULT_ARBOS_VERSION`).
+pub const DEFAULT_ARBOS_VERSION: u64 = 61;
 
 /// A funded dev account whose key the node holds (`eth_accounts`, `eth_sendTransaction`).
 #[derive(Clone, Debug)]
@@ -71,6 +74,9 @@ pub struct ChainConfig {
     /// `MaxCodeSize` (24,576 as EIP-170; nitro's `--init.dev-max-code-size` equivalent).
     /// The init-code limit is twice this.
     pub max_code_size: usize,
+    /// ArbOS version whose Stylus rules the chain follows ([`DEFAULT_ARBOS_VERSION`], 61, by
+    /// default; 51 and 60 stay selectable).
+    pub arbos_version: u64,
 }
 
 impl Default for ChainConfig {
@@ -85,6 +91,7 @@ impl Default for ChainConfig {
             genesis_timestamp: None,
             automine: true,
             max_code_size: DEFAULT_MAX_CODE_SIZE,
+            arbos_version: DEFAULT_ARBOS_VERSION,
         }
     }
 }

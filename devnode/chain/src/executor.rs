@@ -44,6 +44,26 @@ pub trait Executor: Send + 'static {
     /// `EVMError::Transaction` when the transaction is invalid (nonce, balance, gas, fees).
     fn execute(&mut self, db: StateDb<'_>, cfg: CfgEnv, block: BlockEnv, tx: TxEnv) -> ExecOutcome;
 
+    /// Executes `tx`, included in the block being mined, on top of `db` (the block's state
+    /// so far). The Stylus engine carries its per-block recent-programs cache from one
+    /// transaction of the block to the next; by default this is [`execute`](Self::execute).
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute).
+    fn execute_in_block(
+        &mut self,
+        db: StateDb<'_>,
+        cfg: CfgEnv,
+        block: BlockEnv,
+        tx: TxEnv,
+    ) -> ExecOutcome {
+        self.execute(db, cfg, block, tx)
+    }
+
+    /// A new block is being mined: per-block state (Nitro's recent-programs cache) starts
+    /// afresh. Does nothing by default.
+    fn begin_block(&mut self) {}
+
     /// Human-readable engine name (shown by `web3_clientVersion`).
     fn name(&self) -> &'static str;
 
@@ -62,7 +82,7 @@ pub fn default_executor(config: &crate::ChainConfig) -> Box<dyn Executor> {
             chain_id: config.chain_id,
             tx_gas_limit_cap: config.tx_gas_cap,
             max_code_size: config.max_code_size,
-            ..stylus_vm::config::VmConfig::default()
+            ..stylus_vm::config::VmConfig::arbos(config.arbos_version)
         }))
     }
     #[cfg(not(feature = "stylus"))]
@@ -97,11 +117,13 @@ impl Executor for RevmExecutor {
 #[derive(Debug, Clone)]
 pub struct StylusExecutor {
     runtime: stylus_vm::evm::Runtime,
+    /// The recent-programs cache of the block being mined.
+    recent: stylus_vm::RecentPrograms,
 }
 
 #[cfg(feature = "stylus")]
 impl StylusExecutor {
-    /// An engine for `chain_id` at the default ArbOS version (51, as nitro-devnode).
+    /// An engine for `chain_id` at the default ArbOS version (61, `stylus_vm::DEFAULT_ARBOS_VERSION`).
     pub fn new(chain_id: u64) -> Self {
         Self::with_config(stylus_vm::config::VmConfig {
             chain_id,
@@ -113,15 +135,18 @@ impl StylusExecutor {
     pub fn with_config(config: stylus_vm::config::VmConfig) -> Self {
         Self {
             runtime: stylus_vm::evm::Runtime::new(config),
+            recent: stylus_vm::RecentPrograms::new(),
         }
     }
-}
 
-#[cfg(feature = "stylus")]
-impl Executor for StylusExecutor {
-    fn execute(&mut self, db: StateDb<'_>, cfg: CfgEnv, block: BlockEnv, tx: TxEnv) -> ExecOutcome {
-        // The VM's configuration (spec, EIP-3541 handled by the VM, code size) plus the
-        // chain's per-call switches.
+    /// The ArbOS version the engine follows.
+    pub fn arbos_version(&self) -> u64 {
+        self.runtime.config.arbos_version
+    }
+
+    /// The revm configuration: the VM's (spec, EIP-3541 handled by the VM, code size) plus
+    /// the chain's per-call switches.
+    fn cfg(&self, cfg: &CfgEnv) -> CfgEnv {
         let mut c = self.runtime.cfg_env();
         c.chain_id = cfg.chain_id;
         c.tx_gas_limit_cap = cfg.tx_gas_limit_cap;
@@ -132,13 +157,51 @@ impl Executor for StylusExecutor {
         c.disable_eip3607 = cfg.disable_eip3607;
         c.limit_contract_code_size = cfg.limit_contract_code_size;
         c.limit_contract_initcode_size = cfg.limit_contract_initcode_size;
+        c
+    }
+}
+
+#[cfg(feature = "stylus")]
+fn executed(exec: stylus_vm::Execution) -> Executed {
+    let stylus_error = exec.top_level_error().map(str::to_string);
+    Executed {
+        result: exec.result,
+        stylus_error,
+    }
+}
+
+#[cfg(feature = "stylus")]
+impl Executor for StylusExecutor {
+    /// A simulation (`eth_call`, `eth_estimateGas`): it starts from an empty
+    /// recent-programs cache, as Nitro's fresh state does, and leaves the block's alone.
+    fn execute(&mut self, db: StateDb<'_>, cfg: CfgEnv, block: BlockEnv, tx: TxEnv) -> ExecOutcome {
+        let c = self.cfg(&cfg);
         let exec =
             stylus_vm::evm::execute_with_cfg(&self.runtime, WrapDatabaseRef(db), block, c, tx)?;
-        let stylus_error = exec.top_level_error().map(str::to_string);
-        Ok(Executed {
-            result: exec.result,
-            stylus_error,
-        })
+        Ok(executed(exec))
+    }
+
+    fn execute_in_block(
+        &mut self,
+        db: StateDb<'_>,
+        cfg: CfgEnv,
+        block: BlockEnv,
+        tx: TxEnv,
+    ) -> ExecOutcome {
+        let c = self.cfg(&cfg);
+        let exec = stylus_vm::evm::execute_in_block(
+            &self.runtime,
+            WrapDatabaseRef(db),
+            block,
+            c,
+            tx,
+            &mut self.recent,
+        )?;
+        Ok(executed(exec))
+    }
+
+    fn begin_block(&mut self) {
+        self.recent.clear();
     }
 
     fn name(&self) -> &'static str {
@@ -153,5 +216,20 @@ impl Executor for StylusExecutor {
         for a in ARB_PRECOMPILES {
             state.set_code(a, alloy_primitives::Bytes::from_static(&[0xFE]));
         }
+    }
+}
+
+#[cfg(all(test, feature = "stylus"))]
+mod tests {
+    #[test]
+    fn chain_and_vm_default_to_the_same_arbos_version() {
+        assert_eq!(
+            crate::config::DEFAULT_ARBOS_VERSION,
+            stylus_vm::DEFAULT_ARBOS_VERSION
+        );
+        let e = super::default_executor(&crate::ChainConfig::default());
+        assert_eq!(e.name(), "stylus-vm");
+        let old = super::StylusExecutor::with_config(stylus_vm::VmConfig::arbos(51));
+        assert_eq!(old.arbos_version(), 51);
     }
 }

@@ -36,6 +36,11 @@ struct Args {
     /// Maximum contract code size in bytes (nitro's `--init.dev-max-code-size`).
     #[arg(long, default_value_t = 24_576)]
     max_code_size: usize,
+    /// ArbOS version whose rules the chain follows: 61 (Arbitrum One and Nova since
+    /// 2026-08-20) by default; e.g. 51 or 60 for older rules.
+    #[arg(long, value_name = "N", default_value_t = devnode_chain::config::DEFAULT_ARBOS_VERSION,
+          value_parser = clap::value_parser!(u64).range(31..=61))]
+    arbos_version: u64,
     /// Don't print the accounts banner.
     #[arg(long, short)]
     quiet: bool,
@@ -73,6 +78,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     config.chain.chain_id = args.chain_id;
     config.chain.accounts = args.accounts;
     config.chain.max_code_size = args.max_code_size;
+    config.chain.arbos_version = args.arbos_version;
     config.chain.balance = alloy_primitives::U256::from(args.balance)
         * alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18));
     let chain = Arc::new(Mutex::new(build_chain(&config)?));
@@ -122,6 +128,7 @@ fn print_banner(chain: &stylus_devnode::Chain, config: &DevnodeConfig) {
         println!("({i}) {}", a.private_key_hex());
     }
     println!();
+    println!("ArbOS version:    {}", config.chain.arbos_version);
     println!(
         "CREATE2 factory:  {}",
         devnode_chain::genesis::CREATE2_FACTORY

@@ -221,10 +221,7 @@ fn oversized_module_rejected() {
     // too large for MaxWasmSize before ArbOS 60 (128 KiB)...
     assert!(matches!(
         validate(&wasm, &Params::for_arbos(51)),
-        Err(ValidationError::TooLarge {
-            limit: 131_072,
-            ..
-        })
+        Err(ValidationError::TooLarge { limit: 131_072, .. })
     ));
     // ...but within ArbOS 60+'s 256 KiB
     assert!(validate(&wasm, &Params::activation()).is_ok());
@@ -232,10 +229,7 @@ fn oversized_module_rejected() {
     huge.resize(256 * 1024 + 1, 0);
     assert!(matches!(
         validate(&huge, &Params::activation()),
-        Err(ValidationError::TooLarge {
-            limit: 262_144,
-            ..
-        })
+        Err(ValidationError::TooLarge { limit: 262_144, .. })
     ));
 }
 
