@@ -157,6 +157,43 @@ pub fn compile(root: &Path, toolchain: Toolchain, contract: &ContractCrate) -> R
     Ok(target_dir.join(TARGET).join("release"))
 }
 
+/// `wasm-opt` flags: size optimisation with the two post-MVP features rustc
+/// emits and Nitro accepts (bulk memory's `memory.copy`/`memory.fill`, sign
+/// extension). Measured on every contract: the same compressed size within
+/// ±3 %, but `cachedGas` −1.3k to −2.6k and `initGas` −1.5k to −3.5k per
+/// call, because Nitro prices a module by its data bytes and function
+/// count, and rustc's data segment is mostly zeros (wasm-opt's memory
+/// packing drops them) while wasm-opt also inlines small functions.
+pub const WASM_OPT_FLAGS: [&str; 3] = ["-Os", "--enable-bulk-memory", "--enable-sign-ext"];
+
+/// The DataCount section's id: wasm-opt writes one whenever bulk memory is
+/// enabled, but it is only needed by `memory.init`/`data.drop`, which the
+/// gate rejects anyway; rustc never writes one, so the deployed module
+/// keeps rustc's section layout.
+const DATA_COUNT_SECTION: u8 = 12;
+
+/// Runs `wasm-opt` ([`WASM_OPT_FLAGS`]) on a compiled contract.
+///
+/// # Errors
+/// When wasm-opt fails (its output is in the message).
+pub fn optimize(wasm_opt: &Path, input: &Path, output: &Path) -> Result<()> {
+    let out = Command::new(wasm_opt)
+        .args(WASM_OPT_FLAGS)
+        .arg(input)
+        .arg("-o")
+        .arg(output)
+        .output()
+        .with_context(|| format!("running {}", wasm_opt.display()))?;
+    if !out.status.success() {
+        bail!(
+            "wasm-opt failed on {}: {}",
+            input.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(())
+}
+
 /// Strips, validates and compresses one compiled contract, writing
 /// `out_dir/<contract>.wasm` and `out_dir/<contract>.wasm.br`.
 ///
@@ -166,7 +203,7 @@ pub fn compile(root: &Path, toolchain: Toolchain, contract: &ContractCrate) -> R
 pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifact> {
     let bytes =
         std::fs::read(compiled).with_context(|| format!("reading {}", compiled.display()))?;
-    let wasm = stylus_validate::strip_custom_sections(&bytes)
+    let wasm = stylus_validate::strip_sections(&bytes, |id| id == 0 || id == DATA_COUNT_SECTION)
         .map_err(|e| anyhow::anyhow!("{}: {e}", compiled.display()))?;
     // ArbOS 60+'s MaxWasmSize: a program above 24,576 B of code is fragmented.
     let params = Params {
@@ -276,19 +313,23 @@ pub fn build_all(root: &Path, only: &[String]) -> Result<Vec<Artifact>> {
         "building {} contract(s) with the {toolchain:?} toolchain",
         crates.len()
     );
+    let wasm_opt = crate::toolchain::wasm_opt()?;
     let mut dir = PathBuf::new();
     for c in &crates {
         dir = compile(root, toolchain, c)?;
     }
     let out_dir = root.join("target/wasm");
+    std::fs::create_dir_all(&out_dir)?;
     let artifacts = crates
         .iter()
         .map(|c| {
-            process(
-                &c.package,
+            let optimised = out_dir.join(format!("{}.opt.wasm", c.package));
+            optimize(
+                &wasm_opt,
                 &dir.join(format!("{}.wasm", c.lib_name())),
-                &out_dir,
-            )
+                &optimised,
+            )?;
+            process(&c.package, &optimised, &out_dir)
         })
         .collect::<Result<Vec<_>>>()?;
     std::fs::write(

@@ -9,11 +9,14 @@
 //!    Debian 12 image's package lists offer bookworm's rustc-web 1.85, and
 //!    only refreshed lists reach bookworm-security's newer one.
 //!
+//! Every build also runs `wasm-opt` (Debian's `binaryen`, installed the
+//! same way when missing: [`wasm_opt`]).
+//!
 //! The decision is the pure [`plan`] (installed version, required version,
 //! root or not), unit-tested; [`select`] runs it against the machine.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
@@ -185,9 +188,9 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-/// `apt-get update`, then `apt-get install` of [`DEBIAN_PACKAGES`] (which
-/// also upgrades installed ones to the refreshed lists' candidates).
-fn apt_install() -> Result<()> {
+/// `apt-get update`, then `apt-get install` of `packages` (which also
+/// upgrades installed ones to the refreshed lists' candidates).
+fn apt_install(packages: &[&str]) -> Result<()> {
     let updated = Command::new("apt-get")
         .args(["update", "-qq"])
         .status()
@@ -197,14 +200,14 @@ fn apt_install() -> Result<()> {
     }
     let installed = Command::new("apt-get")
         .args(["install", "-y", "-qq"])
-        .args(DEBIAN_PACKAGES)
+        .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive")
         .status()
         .context("running apt-get install")?;
     if !installed.success() {
         bail!(
             "apt-get install -y {} failed ({installed})",
-            DEBIAN_PACKAGES.join(" ")
+            packages.join(" ")
         );
     }
     Ok(())
@@ -230,7 +233,7 @@ pub fn select(root: &Path) -> Result<Toolchain> {
                 "{why}: apt-get update && apt-get install {}",
                 DEBIAN_PACKAGES.join(" ")
             );
-            apt_install()?;
+            apt_install(&DEBIAN_PACKAGES)?;
         }
     }
     match plan(debian_state(), required, false) {
@@ -244,6 +247,33 @@ pub fn select(root: &Path) -> Result<Toolchain> {
                 .map_or_else(|| "missing".to_string(), |v| v.to_string())
         ),
     }
+}
+
+/// The `wasm-opt` every build runs, installing Debian's `binaryen` (after
+/// `apt-get update`) when it is missing and the build runs as root.
+///
+/// # Errors
+/// When it is missing and cannot be installed; the message names the fix.
+pub fn wasm_opt() -> Result<PathBuf> {
+    let runs = || {
+        Command::new("wasm-opt")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !runs() {
+        if !is_root() {
+            bail!(
+                "wasm-opt is missing. Fix: sudo apt-get update && sudo apt-get install -y binaryen"
+            );
+        }
+        eprintln!("wasm-opt is missing: apt-get update && apt-get install binaryen");
+        apt_install(&["binaryen"])?;
+        if !runs() {
+            bail!("wasm-opt still does not run after apt-get install binaryen");
+        }
+    }
+    Ok(PathBuf::from("wasm-opt"))
 }
 
 #[cfg(test)]
@@ -272,7 +302,14 @@ mod tests {
         );
         assert_eq!(Version::from_rustc_output("cargo 1.96.0"), None);
         assert_eq!(Version::from_rustc_output(""), None);
-        assert_eq!(v("1.95"), Version { major: 1, minor: 95, patch: 0 });
+        assert_eq!(
+            v("1.95"),
+            Version {
+                major: 1,
+                minor: 95,
+                patch: 0
+            }
+        );
         assert_eq!(Version::parse("1"), None);
         assert_eq!(Version::parse("1.95.0.1"), None);
         assert_eq!(Version::parse("one.two"), None);
@@ -326,7 +363,10 @@ mod tests {
             rustc: None,
             complete: false,
         };
-        assert!(matches!(plan(missing, required, true), Action::Install { .. }));
+        assert!(matches!(
+            plan(missing, required, true),
+            Action::Install { .. }
+        ));
         assert!(matches!(plan(missing, required, false), Action::Fail(_)));
 
         let partial = DebianState {

@@ -92,6 +92,15 @@ pub fn decompress_program(code: &[u8], limit: usize) -> Result<Vec<u8>, FormatEr
 /// # Errors
 /// Returns a message when the binary is truncated or not WASM.
 pub fn strip_custom_sections(wasm: &[u8]) -> Result<Vec<u8>, String> {
+    strip_sections(wasm, |id| id == 0)
+}
+
+/// `wasm` without the sections whose id `drop` selects (e.g. `0` custom,
+/// `12` DataCount), every other section kept byte for byte.
+///
+/// # Errors
+/// When `wasm` is not a well-formed sequence of sections.
+pub fn strip_sections(wasm: &[u8], drop: impl Fn(u8) -> bool) -> Result<Vec<u8>, String> {
     if wasm.len() < 8 || wasm[..4] != *b"\0asm" {
         return Err("not a wasm binary".into());
     }
@@ -107,7 +116,7 @@ pub fn strip_custom_sections(wasm: &[u8]) -> Result<Vec<u8>, String> {
             .checked_add(size as usize)
             .filter(|&e| e <= wasm.len())
             .ok_or("section overruns the binary")?;
-        if id != 0 {
+        if !drop(id) {
             out.extend_from_slice(&wasm[start..end]);
         }
         pos = end;
@@ -146,6 +155,29 @@ pub fn deploy_init_code(code: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strip_sections_drops_only_the_selected_ids() {
+        let module = wat::parse_str("(module (memory 1) (data (i32.const 0) \"hi\"))").unwrap();
+        // Insert a DataCount section (id 12, one segment) before the data
+        // section, as wasm-opt writes it, and a custom section at the end.
+        // The data section is the module's last: id 11, size, one segment
+        // (flags 0, `i32.const 0`, `end`, length 2, "hi").
+        let data_at = module.len() - (1 + 1 + 1 + 1 + 3 + 1 + 2);
+        assert_eq!(module[data_at], 11);
+        let mut with = module[..data_at].to_vec();
+        with.extend_from_slice(&[12, 1, 1]);
+        with.extend_from_slice(&module[data_at..]);
+        with.extend_from_slice(&[0, 3, 2, b'n', b'm']);
+        assert!(wasmparser::validate(&with).is_ok());
+        let stripped = strip_sections(&with, |id| id == 0 || id == 12).unwrap();
+        assert_eq!(stripped, module);
+        assert_eq!(
+            strip_custom_sections(&with).unwrap(),
+            with[..with.len() - 5]
+        );
+        assert!(strip_sections(&with[..with.len() - 1], |_| false).is_err());
+    }
 
     #[test]
     fn round_trip_and_limit() {

@@ -30,7 +30,8 @@ pub mod rules;
 
 pub use format::{
     compress, decompress_program, deploy_init_code, is_stylus_program, program_code,
-    strip_custom_sections, FormatError, MAX_CODE_SIZE, MAX_WASM_SIZE, PREFIX_NO_DICT,
+    strip_custom_sections, strip_sections, FormatError, MAX_CODE_SIZE, MAX_WASM_SIZE,
+    PREFIX_NO_DICT,
 };
 pub use fragments::{
     FragmentError, Root, Split, FRAGMENTED_MAX_WASM_SIZE, FRAGMENT_PREFIX, MAX_FRAGMENTS,
