@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | 1–4 | `provenance`, `license-market`, `share-vault`, `splits` | program via the CREATE2 factory + `activateProgram` (no constructor: singletons and clone implementations) |
 //! | 5–6 | `ip-collection`, `ip-editions` | StylusDeployer (deploy + activate + constructor in one transaction), the constructor locking each implementation |
-//! | 7–8 | `vault-factory`, `split-factory` | StylusDeployer, constructor argument = the share-vault / splits implementation |
+//! | 7–8 | `vault-factory`, `split-factory` | StylusDeployer, constructor arguments = the share-vault implementation and the licence market / the splits implementation |
 //! | 9–10 | `collection`, `editions` | the studio's own ERC-721 and ERC-1155 instances: clones of the implementations, initialised inside their creation transaction ([`crate::clone`]) |
 //! | 11… | wiring | minters, the licence market as lease operator for the owner's tokens (owner opt-in), ownership offered to the configured owner last (two-step: the new owner calls `acceptOwnership()`) |
 //!
@@ -407,7 +407,8 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
         royaltyBps: alloy::primitives::aliases::U96::ZERO,
     }
     .abi_encode();
-    let vault_factory_args = at["share-vault"].abi_encode();
+    // The vault factory gives every vault the suite's licence market.
+    let vault_factory_args = (at["share-vault"], at["license-market"]).abi_encode_params();
     let split_factory_args = at["splits"].abi_encode();
     for (name, args) in [
         ("ip-collection", collection_impl_args),
@@ -686,7 +687,10 @@ mod tests {
                 _ => None,
             })
             .unwrap();
-        assert_eq!(vf, p.addresses.share_vault.abi_encode());
+        assert_eq!(
+            vf,
+            (p.addresses.share_vault, p.addresses.license_market).abi_encode_params()
+        );
         // the default config: two instances, both opted in, no ownership change
         assert!(p.addresses.collection.is_some() && p.addresses.editions.is_some());
         assert_eq!(
