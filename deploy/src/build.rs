@@ -205,12 +205,8 @@ pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifa
         std::fs::read(compiled).with_context(|| format!("reading {}", compiled.display()))?;
     let wasm = stylus_validate::strip_sections(&bytes, |id| id == 0 || id == DATA_COUNT_SECTION)
         .map_err(|e| anyhow::anyhow!("{}: {e}", compiled.display()))?;
-    // ArbOS 60+'s MaxWasmSize: a program above 24,576 B of code is fragmented.
-    let params = Params {
-        max_wasm_size: FRAGMENTED_MAX_WASM_SIZE,
-        ..Params::build_gate()
-    };
-    let (imports, error) = match validate(&wasm, &params) {
+    // The gate's rules are the default ArbOS version's (256 KiB of WASM from 60).
+    let (imports, error) = match validate(&wasm, &Params::build_gate()) {
         Ok(info) => (info.imports.len(), None),
         Err(e) => (0, Some(e.to_string())),
     };

@@ -39,10 +39,11 @@ pub const ROOT_HEADER_LEN: usize = 8;
 /// `MaxFragmentCount` on Arbitrum One and Nova at ArbOS 61 (the value to
 /// plan against; read the target chain's with
 /// `ArbOwnerPublic.getMaxStylusContractFragments()`).
-pub const MAX_FRAGMENTS: usize = 4;
+pub const MAX_FRAGMENTS: usize =
+    crate::rules::max_fragment_count(crate::rules::DEFAULT_ARBOS_VERSION);
 
 /// `MaxWasmSize` at ArbOS 60+: the decompressed WASM may reach 256 KiB.
-pub const FRAGMENTED_MAX_WASM_SIZE: usize = 256 * 1024;
+pub const FRAGMENTED_MAX_WASM_SIZE: usize = crate::rules::MAX_WASM_SIZE_ARBOS_60;
 
 /// Errors from parsing fragments and roots or reassembling a program.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

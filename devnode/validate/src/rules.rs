@@ -37,6 +37,21 @@ pub const fn max_wasm_size(arbos_version: u64) -> usize {
     }
 }
 
+/// Nitro's `MaxFragmentCount` at `arbos_version`: none before ArbOS 60, 2 at
+/// 60 (Nitro's initial value), 4 from 61 (Arbitrum One and Nova: 96 KB of
+/// compressed code). A chain's live value is
+/// `ArbOwnerPublic.getMaxStylusContractFragments()`.
+#[must_use]
+pub const fn max_fragment_count(arbos_version: u64) -> usize {
+    if arbos_version >= 61 {
+        4
+    } else if arbos_version >= 60 {
+        2
+    } else {
+        0
+    }
+}
+
 /// Chain parameters the rules depend on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Params {

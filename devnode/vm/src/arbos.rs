@@ -368,7 +368,7 @@ pub fn is_stylus_program(code: &[u8]) -> bool {
 /// Whether `code` is a root program (`EF F0 02`, ArbOS 60).
 #[must_use]
 pub fn is_stylus_root(code: &[u8]) -> bool {
-    code.len() > 3 && code[..3] == [0xEF, 0xF0, 0x02]
+    stylus_validate::fragments::is_root(code)
 }
 
 /// Whether `code` runs as WASM at `arbos_version` (classic, or a root from ArbOS 60).
@@ -380,12 +380,8 @@ pub fn runs_as_wasm(code: &[u8], arbos_version: u64) -> bool {
 /// Builds root-program code: `EF F0 02 <dict 0> <u32 BE wasm length> <fragment addresses>`.
 #[must_use]
 pub fn root_code(wasm_len: u32, fragments: &[Address]) -> Vec<u8> {
-    let mut code = vec![0xEF, 0xF0, 0x02, 0x00];
-    code.extend_from_slice(&wasm_len.to_be_bytes());
-    for f in fragments {
-        code.extend_from_slice(f.as_slice());
-    }
-    code
+    let addresses: Vec<[u8; 20]> = fragments.iter().map(|a| a.0 .0).collect();
+    stylus_validate::fragments::root_code(wasm_len, &addresses)
 }
 
 /// Gas accounting of an activation's fragment reads (Nitro's fragment read
@@ -424,9 +420,7 @@ pub enum WasmError {
     OutOfGas,
 }
 
-fn is_fragment(code: &[u8]) -> bool {
-    code.len() >= 3 && code[..3] == [0xEF, 0xF0, 0x01]
-}
+use stylus_validate::fragments::is_fragment;
 
 /// Whether `address` is in the transaction's access list, without warming it.
 fn is_warm<CTX: ContextTr>(ctx: &mut CTX, address: Address) -> Result<bool, DbErr<CTX>> {

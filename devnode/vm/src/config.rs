@@ -97,13 +97,8 @@ impl StylusParams {
             keepalive_days: 31,
             block_cache_size: 32,
             max_wasm_size: stylus_validate::rules::max_wasm_size(arbos_version) as u32,
-            max_fragment_count: if arbos_version >= 61 {
-                4
-            } else if arbos_version >= 60 {
-                2
-            } else {
-                0
-            },
+            // At most 4: always fits a u8.
+            max_fragment_count: stylus_validate::rules::max_fragment_count(arbos_version) as u8,
         }
     }
 }
