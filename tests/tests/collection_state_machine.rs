@@ -6,7 +6,11 @@
 //! Invariants checked after every step (issue 11 numbering):
 //! 1. `ownerOf`/`balanceOf` match the model for every token and actor;
 //! 3. no user is active after its expiry, and a locked lease is never
-//!    shortened or replaced before it lapses;
+//!    shortened or replaced before it lapses, and ends within 5 × 365 days
+//!    of now (L-1);
+//! 4. after a transfer the new owner holds full use rights, except for
+//!    leases locked by a lease operator: whatever the owner set, even
+//!    approved as its own lease operator ("self-lock", L-1), is cleared;
 //! 10. a call the model says is unauthorised reverts with the exact custom
 //!     error and changes nothing.
 
@@ -14,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use alloy_primitives::{aliases::U96, Address, U256};
+use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMachineTest};
@@ -25,6 +30,8 @@ use IpCollection::IpCollectionErrors as E;
 
 const ACTORS: usize = 4;
 const START: u64 = 1_700_000_000;
+/// Longest a lock may reach past now: 5 × 365 days.
+const LOCK_HORIZON: u64 = 157_680_000;
 
 /// One user action.
 #[derive(Debug, Clone)]
@@ -57,6 +64,13 @@ enum Action {
     Warp {
         seconds: u64,
     },
+    /// L-1: the owner approves itself as lease operator, sets `user` until
+    /// 2^64-1, and sells the token to `to`.
+    SelfLockThenSell {
+        token: u64,
+        user: usize,
+        to: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +86,8 @@ enum Expect {
     Ok,
     NotAuthorised,
     Locked,
+    /// `LockExpiryTooFar`.
+    TooFar,
 }
 
 #[derive(Debug, Clone)]
@@ -133,9 +149,11 @@ impl ReferenceStateMachine for Reference {
             3 => (actor.clone(), actor.clone(), token.clone()).prop_map(|(by, to, token)| Action::Transfer { by, to, token }),
             1 => (actor.clone(), actor.clone(), token.clone()).prop_map(|(by, spender, token)| Action::Approve { by, spender, token }),
             1 => (actor.clone(), actor.clone(), any::<bool>()).prop_map(|(owner, operator, approved)| Action::SetLeaseOperator { owner, operator, approved }),
-            4 => (actor.clone(), token, actor, 0u64..10_000, prop::bool::weighted(0.1))
+            // Durations now and then at, past or far past the lock horizon.
+            4 => (actor.clone(), token.clone(), actor.clone(), prop_oneof![8 => 0u64..10_000, 1 => Just(LOCK_HORIZON), 1 => Just(LOCK_HORIZON + 1), 1 => Just(u64::MAX)], prop::bool::weighted(0.1))
                 .prop_map(|(by, token, user, duration, clear)| Action::SetUser { by, token, user, duration, clear }),
             2 => (0u64..12_000).prop_map(|seconds| Action::Warp { seconds }),
+            1 => (token, actor.clone(), actor).prop_map(|(token, user, to)| Action::SelfLockThenSell { token, user, to }),
         ]
         .boxed()
     }
@@ -147,6 +165,9 @@ impl ReferenceStateMachine for Reference {
             Action::Transfer { token, .. }
             | Action::Approve { token, .. }
             | Action::SetUser { token, .. } => state.owner.contains_key(token),
+            Action::SelfLockThenSell { token, .. } => {
+                state.owner.contains_key(token) && state.locked_in_force(*token).is_none()
+            }
             _ => true,
         }
     }
@@ -197,17 +218,22 @@ impl ReferenceStateMachine for Reference {
                 clear,
             } => {
                 let owner = s.owner[&token];
-                let operator = s.operators.contains(&(owner, by));
+                // The owner is never a lease operator of its own tokens.
+                let operator = by != owner && s.operators.contains(&(owner, by));
                 if !operator && !s.authorised(by, token) {
                     s.last = Expect::NotAuthorised;
                     return s;
                 }
-                let expires = s.now + duration;
+                let expires = s.now.saturating_add(duration);
                 if let Some(l) = s.locked_in_force(token) {
                     if !(operator && !clear && user == l.user && expires >= l.expires) {
                         s.last = Expect::Locked;
                         return s;
                     }
+                }
+                if operator && !clear && expires > s.now + LOCK_HORIZON {
+                    s.last = Expect::TooFar;
+                    return s;
                 }
                 if clear {
                     s.lease.remove(&token);
@@ -223,6 +249,24 @@ impl ReferenceStateMachine for Reference {
                 }
             }
             Action::Warp { seconds } => s.now += seconds,
+            Action::SelfLockThenSell { token, user, to } => {
+                let owner = s.owner[&token];
+                s.operators.insert((owner, owner));
+                // The owner's user is an ordinary one, which the sale clears.
+                s.lease.insert(
+                    token,
+                    Lease {
+                        user,
+                        expires: u64::MAX,
+                        locked: false,
+                    },
+                );
+                s.owner.insert(token, to);
+                s.approved.remove(&token);
+                if owner != to {
+                    s.lease.remove(&token);
+                }
+            }
         }
         s
     }
@@ -255,6 +299,15 @@ impl World {
                 m.locked_in_force(token).is_some(),
                 "lease lock of {token}"
             );
+            if locked {
+                let expires = self
+                    .h
+                    .view(nft, &IpCollection::userExpiresCall { tokenId: id });
+                assert!(
+                    expires <= U256::from(m.now + LOCK_HORIZON),
+                    "lock of {token} reaches past five years"
+                );
+            }
         }
         for i in 0..ACTORS {
             let bal = self.h.view(
@@ -361,7 +414,7 @@ impl StateMachineTest for Collection {
                 let (user, expires) = if clear {
                     (Address::ZERO, 0)
                 } else {
-                    (w.actor(user), now + duration)
+                    (w.actor(user), now.saturating_add(duration))
                 };
                 let call = IpCollection::setUserCall {
                     tokenId: id(token),
@@ -374,6 +427,37 @@ impl StateMachineTest for Collection {
             Action::Warp { seconds } => {
                 w.h.node.warp(seconds);
                 Ok(())
+            }
+            Action::SelfLockThenSell { token, user, to } => {
+                let owner =
+                    w.h.view(nft, &IpCollection::ownerOfCall { tokenId: id(token) });
+                let steps: [Vec<u8>; 3] = [
+                    IpCollection::setLeaseOperatorCall {
+                        operator: owner,
+                        approved: true,
+                    }
+                    .abi_encode(),
+                    IpCollection::setUserCall {
+                        tokenId: id(token),
+                        user: w.actor(user),
+                        expires: u64::MAX,
+                    }
+                    .abi_encode(),
+                    IpCollection::transferFromCall {
+                        from: owner,
+                        to: w.actor(to),
+                        tokenId: id(token),
+                    }
+                    .abi_encode(),
+                ];
+                let mut result = Ok(());
+                for data in steps {
+                    result = w.h.send_raw(owner, nft, data, U256::ZERO).map(|_| ());
+                    if result.is_err() {
+                        break;
+                    }
+                }
+                result
             }
         };
         match (m.last, result) {
@@ -388,6 +472,9 @@ impl StateMachineTest for Collection {
             },
             (Expect::Locked, Err(r)) => {
                 assert!(matches!(r.decode::<E>(), E::LeaseLocked(_)), "{t:?}")
+            }
+            (Expect::TooFar, Err(r)) => {
+                assert!(matches!(r.decode::<E>(), E::LockExpiryTooFar(_)), "{t:?}")
             }
         }
         assert_eq!(w.h.node.timestamp(), m.now, "clock");
