@@ -317,6 +317,7 @@ async fn erc721(s: &mut Sty<'_>, p: &Programs) -> Result<Address> {
         termsHash: B256::repeat_byte(7),
         termsUri: String::new(),
         flags: 0,
+        maxRoyaltyBps: 10_000,
     };
     let offer = LicenseMarket::createOfferCall {
         collection: nft,
@@ -330,12 +331,14 @@ async fn erc721(s: &mut Sty<'_>, p: &Programs) -> Result<Address> {
         offerId: id(1),
         duration: 30 * 86_400,
         maxPrice: price,
+        version: 1,
     };
     s.op("lease.buy", a3, market, buy, price).await?;
     let renew = LicenseMarket::renewLeaseCall {
         offerId: id(1),
         duration: 30 * 86_400,
         maxPrice: price,
+        version: 1,
     };
     s.op("lease.renew", a3, market, renew, price).await?;
 
@@ -463,6 +466,7 @@ async fn new_vault(
         amounts: vec![share_supply()],
         curator: Address::ZERO,
         revenueTokens: Vec::new(),
+        maxLeaseDuration: 30 * 86_400,
         salt: B256::with_last_byte(salt),
     };
     let data = call.abi_encode();
@@ -489,6 +493,7 @@ async fn vault(s: &mut Sty<'_>, p: &Programs, nft: Address) -> Result<()> {
     let (a0, a1) = (a[0], a[1]);
     let ctor = VaultFactory::constructorCall {
         implementation: p.vault,
+        market: p.market,
     };
     let (factory, _, _) = s.construct("vault-factory", &ctor).await?;
     let (vault, r, data) = new_vault(s, factory, nft, 0).await?;

@@ -212,6 +212,7 @@ impl Lab {
             offerId: offer,
             duration: seconds,
             maxPrice: U256::MAX,
+            version: 1,
         };
         let (_, gas) = self
             .h
@@ -369,11 +370,13 @@ fn market_refund_reentering_buy_lease_gains_nothing() {
             offerId: offer,
             duration: 3600,
             maxPrice: U256::MAX,
+            version: 1,
         };
         let again = LicenseMarket::buyLeaseCall {
             offerId: U256::from(1),
             duration: 3600,
             maxPrice: U256::MAX,
+            version: 1,
         };
         l.arm(a, Mode::Reenter, market, &again);
         let alice_before = l.balance(alice);
@@ -473,6 +476,7 @@ fn market_gas_burning_payee_and_royalty_receiver_are_credited() {
                 offerId: honest,
                 duration: 3600,
                 maxPrice: U256::MAX,
+                version: 1,
             };
             reference
                 .h
@@ -520,6 +524,7 @@ fn market_refund_to_reverting_buyer_is_credited() {
             offerId: offer,
             duration: 3600,
             maxPrice: U256::MAX,
+            version: 1,
         };
         l.exec(a, market, &buy, price(3600) + eth(2))
             .expect("buyLease");
@@ -981,6 +986,7 @@ fn fake_collection_on_the_market_drains_nothing() {
             offerId: fake_offer,
             duration: 3600,
             maxPrice: U256::MAX,
+            version: 1,
         };
         let refused = must_revert(l.h.send(bob, market, &call, p));
         assert_eq!(

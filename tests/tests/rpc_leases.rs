@@ -10,7 +10,8 @@
 //! time warps by two licensees, compared with a plain-Rust model. Invariants
 //! (issue 11 numbering):
 //! 3. a licence is active exactly until its expiry (`isLicensed`, ERC-4907
-//!    `userOf`), never after; a renewal extends from the current expiry;
+//!    `userOf`), never after; a renewal extends from the current expiry, but
+//!    never past now + the offer's `maxDuration`;
 //! 4. the royalty paid is `royaltyInfo(price)` ≤ price, to the receiver set;
 //! 5. payee + royalty + refund = value paid, to the wei;
 //! 9. ETH is conserved: the deltas of buyer, payee, receiver and market sum
@@ -131,11 +132,15 @@ fn case() -> impl Strategy<Value = Case> {
 /// Expected outcome of a purchase.
 #[derive(Debug, PartialEq, Eq)]
 enum Expect {
-    Ok { expires: u64 },
+    Ok {
+        expires: u64,
+    },
     OutOfBounds,
     AlreadyLicensed,
     NotLicensee,
     TokenLeased,
+    /// A renewal reaching past now + the offer's `maxDuration`.
+    TooLong,
 }
 
 impl World {
@@ -199,6 +204,7 @@ fn run_case(w: &World, c: &Case) -> Result<(), TestCaseError> {
         termsHash: B256::ZERO,
         termsUri: String::new(),
         flags: 0,
+        maxRoyaltyBps: 10_000,
     };
     let (ok, _, revert) = w.send(
         &mut rc,
@@ -241,12 +247,14 @@ fn run_case(w: &World, c: &Case) -> Result<(), TestCaseError> {
                 let expect = if duration < c.min || duration > c.max {
                     Expect::OutOfBounds
                 } else if renew {
-                    if active(expiry[who]) {
+                    if !active(expiry[who]) {
+                        Expect::NotLicensee
+                    } else if expiry[who] + duration > now + c.max {
+                        Expect::TooLong
+                    } else {
                         Expect::Ok {
                             expires: expiry[who] + duration,
                         }
-                    } else {
-                        Expect::NotLicensee
                     }
                 } else if active(expiry[who]) {
                     Expect::AlreadyLicensed
@@ -276,6 +284,7 @@ fn run_case(w: &World, c: &Case) -> Result<(), TestCaseError> {
                             offerId: offer_id,
                             duration,
                             maxPrice: price,
+                            version: 1,
                         },
                         value,
                     )
@@ -289,6 +298,7 @@ fn run_case(w: &World, c: &Case) -> Result<(), TestCaseError> {
                             offerId: offer_id,
                             duration,
                             maxPrice: price,
+                            version: 1,
                         },
                         value,
                     )
@@ -323,6 +333,7 @@ fn run_case(w: &World, c: &Case) -> Result<(), TestCaseError> {
                                 | (Expect::AlreadyLicensed, ME::LicenseMarketAlreadyLicensed(_))
                                 | (Expect::NotLicensee, ME::LicenseMarketNotLicensee(_))
                                 | (Expect::TokenLeased, ME::LicenseMarketTokenLeased(_))
+                                | (Expect::TooLong, ME::LicenseMarketLeaseTooLong(_))
                         );
                         prop_assert!(matches, "{action:?}: expected {bad:?}, got {err:?}");
                         // 10: nothing moved but the gas fee
