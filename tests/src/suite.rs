@@ -717,6 +717,33 @@ impl Suite {
         }
     }
 
+    /// Deploys a contract from `init_code` as `from` (e.g. a test ERC-20,
+    /// [`crate::sol::test_token_code`]) through the CREATE2 factory with
+    /// `salt` (unique within the case), so that its address,
+    /// [`create_address`], is the same on every backend and known to a
+    /// reference model in advance. In process the factory is installed on
+    /// first use, as nitro-devnode and the devnode's JSON-RPC chain have it
+    /// at genesis.
+    ///
+    /// # Panics
+    /// When the creation fails.
+    pub fn create(&mut self, from: Address, salt: B256, init_code: Vec<u8>) -> Address {
+        use stylus_ip_deploy::stylus::CREATE2_FACTORY;
+        if let Chain::Local(h) = &mut self.chain {
+            if h.node.code(CREATE2_FACTORY).is_empty() {
+                let code = alloy_primitives::hex::decode(CREATE2_FACTORY_CODE)
+                    .expect("the factory's code is valid hex");
+                h.node.set_code(CREATE2_FACTORY, Bytes::from(code));
+            }
+        }
+        let address = create_address(salt, &init_code);
+        let mut data = salt.to_vec();
+        data.extend(init_code);
+        self.send_raw(from, CREATE2_FACTORY, data, U256::ZERO)
+            .unwrap_or_else(|r| panic!("creation through the CREATE2 factory failed: {r:?}"));
+        address
+    }
+
     /// [`Suite::send`] that must succeed.
     ///
     /// # Panics
@@ -851,6 +878,17 @@ impl Suite {
         all.extend(extra.iter().copied());
         all
     }
+}
+
+/// Runtime code of the deterministic-deployment CREATE2 factory (calldata:
+/// 32-byte salt ‖ init code), as `devnode-chain`'s genesis installs it.
+const CREATE2_FACTORY_CODE: &str = "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3";
+
+/// Address of the contract [`Suite::create`] deploys from `init_code` with
+/// `salt`.
+#[must_use]
+pub fn create_address(salt: B256, init_code: &[u8]) -> Address {
+    stylus_ip_deploy::stylus::create2_address(salt, init_code)
 }
 
 /// Calls `program`'s Stylus constructor with `args` (ABI-encoded) as admin.

@@ -1,11 +1,16 @@
 //! Licence market over both asset contracts, end to end: ERC-721 tokens
 //! (with their own or the default EIP-2981 royalty) and ERC-1155 units held
-//! by several actors; random offers (created, updated and cancelled by their
-//! lessors and by others), lease purchases and renewals with exact, excess
-//! and insufficient payments and price guards, asset transfers (which make
-//! lessors lose their assets), lease-operator revocations, withdrawals,
-//! provenance records, royalty and price quotes, and time warps, compared
-//! after every step with a plain-Rust model.
+//! by several actors; random offers priced in ETH or in one of two ERC-20s
+//! of different decimals (`TestToken` with 6 and 18; every actor holds both
+//! and has approved the market without limit), with royalty caps (created,
+//! updated — switching token, price, flags, payee and cap, which bumps the
+//! offer's version — and cancelled by their lessors and by others), lease
+//! purchases and renewals quoted at the current or an older version, with
+//! exact, excess and insufficient payments and price guards, owner royalty
+//! changes on both asset contracts, asset transfers (which make lessors lose
+//! their assets), lease-operator revocations, withdrawals (`withdraw` and
+//! `withdrawTo`), provenance records, royalty, price and offer views, and
+//! time warps, compared after every step with a plain-Rust model.
 //!
 //! Invariants checked after every step (issue 11 numbering):
 //! 1. `ownerOf` of every token and `balanceOf` of every actor match the
@@ -24,7 +29,17 @@
 //! 5. for every purchase and renewal the ETH balance changes are exactly
 //!    payee + royalty + refund = value paid (no credit is left in the
 //!    market);
-//! 9. ETH is conserved across all accounts and contracts (gas price 0);
+//! 9. ETH is conserved across all accounts and contracts (gas price 0), and
+//!    so is each ERC-20 (every party's balance moves exactly as the model
+//!    says; the market holds none);
+//! 13. a buyer pays only in the token, and under the terms, it was quoted:
+//!     a purchase naming an older offer version is refused with nothing
+//!     moved, and a successful one moves only the offer's token;
+//! 14. a lessor receives at least `price × (1 − cap)`: a sale whose royalty
+//!     is above the offer's `maxRoyaltyBps` is refused, and the royalty of
+//!     every sale is within the cap;
+//! 15. no licence reaches further than the offer's `maxDuration` past now
+//!     (renewals included);
 //! 10. a call the model says is unauthorised or invalid (offer changes by a
 //!     non-lessor, a lease of an asset its lessor no longer holds or no
 //!     longer lets the market lease, sold out, already licensed, not a
@@ -44,12 +59,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use alloy_primitives::{aliases::U96, Address, B256, U256};
 use proptest::prelude::*;
 use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMachineTest};
+use stylus_ip_tests::sol::{test_token_code, TestToken};
 use stylus_ip_tests::suite::abi::{
     ILicenseMarket, IpCollection, IpEditions, LicenseMarket, ProvenanceRegistry,
 };
 use stylus_ip_tests::suite::{
-    actor_address, lease_event, Event, Expect, Sent, Suite, ACTORS, COLLECTION_ROYALTY_BPS,
-    EDITION1_ROYALTY_BPS, EDITIONS_ROYALTY_BPS,
+    actor_address, create_address, lease_event, Event, Expect, Sent, Suite, ACTORS,
+    COLLECTION_ROYALTY_BPS, EDITION1_ROYALTY_BPS, EDITIONS_ROYALTY_BPS,
 };
 use IpCollection::IpCollectionErrors as C;
 use IpEditions::IpEditionsErrors as D;
@@ -66,6 +82,42 @@ const TOKENS: u64 = 3;
 const MAX_OFFERS: usize = 4;
 /// The edition whose royalty goes to actor 5.
 const ROYALTY_RECEIVER_5: usize = 5;
+/// Payment tokens: index 0 is ETH, 1 and 2 the test ERC-20s.
+const TOKEN_DECIMALS: [u8; 2] = [6, 18];
+/// What every party holds of each test ERC-20 at the start.
+const TOKEN_FUNDS: u128 = 1_000_000_000_000_000_000_000_000;
+
+/// Address and creation salt of test ERC-20 `k` (1 or 2; 0 is ETH).
+fn token_at(k: usize) -> Address {
+    if k == 0 {
+        return Address::ZERO;
+    }
+    let (salt, code) = token_code(k);
+    create_address(salt, &code)
+}
+
+fn token_code(k: usize) -> (B256, Vec<u8>) {
+    let decimals = TOKEN_DECIMALS[k - 1];
+    (
+        B256::repeat_byte(0x70 + k as u8),
+        test_token_code(&format!("T{decimals}"), decimals),
+    )
+}
+
+/// An ERC-20 `Transfer` log of test token `k`.
+fn transfer_event(k: usize, from: Address, to: Address, value: u128) -> Event {
+    use alloy_primitives::{keccak256, Log, LogData};
+    let topics = vec![
+        keccak256("Transfer(address,address,uint256)"),
+        from.into_word(),
+        to.into_word(),
+    ];
+    let data = U256::from(value).to_be_bytes::<32>().to_vec();
+    Event::Other(Log {
+        address: token_at(k),
+        data: LogData::new_unchecked(topics, data.into()),
+    })
+}
 
 fn who(p: usize) -> Address {
     if p == ADMIN_IX {
@@ -116,12 +168,18 @@ enum Action {
         end_in: Option<u64>,
         licensees: u32,
         payee: usize,
+        token: usize,
+        cap: u16,
     },
+    /// Switches price, payee, token, flags and royalty cap.
     UpdateOffer {
         by: usize,
         offer: usize,
         price: u128,
         payee: usize,
+        token: usize,
+        flags: u8,
+        cap: u16,
     },
     CancelOffer {
         by: usize,
@@ -133,6 +191,14 @@ enum Action {
         seconds: u64,
         pay: Pay,
         renew: bool,
+        /// Quoted before the offer's last update: names its previous version.
+        stale: bool,
+    },
+    /// The asset contract's owner (admin) changes the default royalty of
+    /// the collection or of the editions (edition 2; edition 1 has its own).
+    SetRoyalty {
+        on_editions: bool,
+        bps: u64,
     },
     TransferNft {
         token: u64,
@@ -149,8 +215,10 @@ enum Action {
         editions: bool,
         approved: bool,
     },
+    /// `withdraw`, or `withdrawTo(to)` when `to` is set.
     Withdraw {
         by: usize,
+        to: Option<usize>,
     },
     /// Views only: `royaltyInfo` of an asset and `quote` of an offer.
     Quote {
@@ -182,6 +250,11 @@ struct Offer {
     terms: B256,
     cancelled: bool,
     slots: Vec<u64>,
+    /// 0: ETH; 1, 2: the test ERC-20s.
+    token: usize,
+    flags: u8,
+    cap: u16,
+    version: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -246,7 +319,26 @@ struct Model {
     step: u64,
     /// ETH balance changes of the last step, by party.
     eth: BTreeMap<usize, i128>,
+    /// ERC-20 balance changes of the last step, by (party, token).
+    tok: BTreeMap<(usize, usize), i128>,
+    /// Default royalty (bps, to admin) of the collection and the editions.
+    default_bps: [u64; 2],
     last: Outcome,
+}
+
+/// ETH (mostly) or one of the test ERC-20s.
+fn payment_token() -> impl Strategy<Value = usize> {
+    prop_oneof![2 => Just(0usize), 1 => Just(1usize), 1 => Just(2usize)]
+}
+
+/// An offer's `maxRoyaltyBps`: mostly generous, sometimes below the assets'
+/// royalties, rarely invalid.
+fn royalty_cap() -> impl Strategy<Value = u16> {
+    prop_oneof![
+        4 => Just(10_000u16),
+        2 => prop::sample::select(vec![0u16, 250, 500, 1_000, 5_000]),
+        1 => Just(10_001u16),
+    ]
 }
 
 fn nft_royalty_strategy() -> impl Strategy<Value = Option<(usize, u64)>> {
@@ -282,10 +374,10 @@ impl Model {
         match asset {
             Asset::Nft(t) => match self.nft_royalty.get(&t).copied().flatten() {
                 Some((r, bps)) => (Some(r), bps),
-                None => (Some(ADMIN_IX), COLLECTION_ROYALTY_BPS),
+                None => (Some(ADMIN_IX), self.default_bps[0]),
             },
             Asset::Units { id: 1, .. } => (Some(ROYALTY_RECEIVER_5), EDITION1_ROYALTY_BPS),
-            Asset::Units { .. } => (Some(ADMIN_IX), EDITIONS_ROYALTY_BPS),
+            Asset::Units { .. } => (Some(ADMIN_IX), self.default_bps[1]),
         }
     }
 
@@ -336,16 +428,22 @@ impl Model {
         Event::Market(Mev::OfferTermsSet(LicenseMarket::OfferTermsSet {
             offerId: U256::from(offer + 1),
             pricePerSecond: U256::from(o.price),
-            paymentToken: Address::ZERO,
+            paymentToken: token_at(o.token),
             minDuration: o.min,
             maxDuration: o.max,
             endTime: o.end,
             maxLicensees: o.licensees,
             payee: who(o.payee),
             termsHash: o.terms,
-            flags: 5,
+            flags: o.flags,
+            maxRoyaltyBps: o.cap,
+            version: o.version,
             termsUri: terms_uri(o.terms),
         }))
+    }
+
+    fn add_tok(&mut self, p: usize, token: usize, delta: i128) {
+        *self.tok.entry((p, token)).or_default() += delta;
     }
 
     /// Offer checks of `updateOffer`/`cancelOffer`.
@@ -385,6 +483,7 @@ impl Model {
         seconds: u64,
         pay: Pay,
         renew: bool,
+        stale: bool,
     ) -> Expect<M> {
         let now = self.now;
         let offer_id = U256::from(offer + 1);
@@ -406,6 +505,15 @@ impl Model {
                 },
             ));
         }
+        if stale {
+            return Expect::Err(M::LicenseMarketOfferVersionMismatch(
+                LicenseMarket::LicenseMarketOfferVersionMismatch {
+                    offerId: offer_id,
+                    quoted: o.version - 1,
+                    current: o.version,
+                },
+            ));
+        }
         if seconds < o.min || seconds > o.max {
             return Expect::Err(M::LicenseMarketDurationOutOfBounds(
                 LicenseMarket::LicenseMarketDurationOutOfBounds {
@@ -416,7 +524,7 @@ impl Model {
             ));
         }
         let price = o.price * u128::from(seconds);
-        let (paid, max_price) = payment(price, pay);
+        let (paid, max_price) = payment(price, pay, o.token);
         if price > max_price {
             return Expect::Err(M::LicenseMarketPriceAboveMax(
                 LicenseMarket::LicenseMarketPriceAboveMax {
@@ -425,6 +533,15 @@ impl Model {
                 },
             ));
         }
+        if o.token != 0 && paid != 0 {
+            return Expect::Err(M::LicenseMarketUnexpectedValue(
+                LicenseMarket::LicenseMarketUnexpectedValue {
+                    value: U256::from(paid),
+                },
+            ));
+        }
+        // An ERC-20 offer pulls exactly the price (approved without limit).
+        let paid = if o.token == 0 { paid } else { price };
         if paid < price {
             return Expect::Err(M::LicenseMarketInsufficientPayment(
                 LicenseMarket::LicenseMarketInsufficientPayment {
@@ -458,6 +575,14 @@ impl Model {
             now
         };
         let expires = start + seconds;
+        if expires > now + o.max {
+            return Expect::Err(M::LicenseMarketLeaseTooLong(
+                LicenseMarket::LicenseMarketLeaseTooLong {
+                    expires,
+                    latest: now + o.max,
+                },
+            ));
+        }
         let collection = self.contract_of(o.asset);
         if !self.operator_ok(o.lessor, o.asset) {
             return Expect::Err(M::LicenseMarketOperatorNotApproved(
@@ -523,6 +648,21 @@ impl Model {
         } else {
             0
         };
+        // Invariant 14: above the lessor's cap, no sale.
+        let max_royalty = price * u128::from(o.cap) / 10_000;
+        if royalty > max_royalty {
+            return Expect::Err(M::LicenseMarketRoyaltyAboveCap(
+                LicenseMarket::LicenseMarketRoyaltyAboveCap {
+                    offerId: offer_id,
+                    royalty: U256::from(royalty),
+                    maxRoyalty: U256::from(max_royalty),
+                },
+            ));
+        }
+        assert!(
+            (price - royalty) * 10_000 >= price * (10_000 - u128::from(o.cap)),
+            "the lessor's share is at least price × (1 − cap)"
+        );
         let rejected = M::LicenseMarketLeaseRejected(LicenseMarket::LicenseMarketLeaseRejected {
             collection,
             tokenId: Self::token_id(o.asset),
@@ -634,13 +774,29 @@ impl Model {
                 record,
             },
         );
-        // Money: payee + royalty + refund = paid.
-        let refund = paid - price;
-        self.add_eth(buyer, -(paid as i128) + refund as i128);
-        if let Some(r) = receiver {
-            self.add_eth(r, royalty as i128);
+        // Money: payee + royalty + refund = paid, in the offer's token only.
+        let mut events = vec![asset_event];
+        if o.token == 0 {
+            let refund = paid - price;
+            self.add_eth(buyer, -(paid as i128) + refund as i128);
+            if let Some(r) = receiver {
+                self.add_eth(r, royalty as i128);
+            }
+            self.add_eth(o.payee, (price - royalty) as i128);
+        } else {
+            let k = o.token;
+            let market = self.market;
+            self.add_tok(buyer, k, -(price as i128));
+            events.push(transfer_event(k, who(buyer), market, price));
+            if let Some(r) = receiver.filter(|_| royalty > 0) {
+                self.add_tok(r, k, royalty as i128);
+                events.push(transfer_event(k, market, who(r), royalty));
+            }
+            if price > royalty {
+                self.add_tok(o.payee, k, (price - royalty) as i128);
+                events.push(transfer_event(k, market, who(o.payee), price - royalty));
+            }
         }
-        self.add_eth(o.payee, (price - royalty) as i128);
         let market = lease_event(
             offer_id,
             who(buyer),
@@ -649,17 +805,24 @@ impl Model {
             U256::from(royalty),
             renew,
         );
-        Expect::Ok(vec![asset_event, market])
+        events.push(market);
+        Expect::Ok(events)
     }
 }
 
-/// `(value sent, maxPrice)` for a lease costing `price`.
-fn payment(price: u128, pay: Pay) -> (u128, u128) {
-    match pay {
+/// `(ETH value sent, maxPrice)` for a lease costing `price` in `token`:
+/// for an ERC-20 offer the buyer sends no ETH, except a tip (refused).
+fn payment(price: u128, pay: Pay, token: usize) -> (u128, u128) {
+    let (value, max) = match pay {
         Pay::Exact => (price, price),
         Pay::Tip(tip) => (price + tip, price + tip),
         Pay::Under => (price.saturating_sub(1), price),
         Pay::LowMax => (price, price.saturating_sub(1)),
+    };
+    match (token, pay) {
+        (0, _) => (value, max),
+        (_, Pay::Tip(tip)) => (tip, max),
+        _ => (0, max),
     }
 }
 
@@ -707,6 +870,8 @@ impl ReferenceStateMachine for Reference {
                     prov: BTreeMap::new(),
                     step: 0,
                     eth: BTreeMap::new(),
+                    tok: BTreeMap::new(),
+                    default_bps: [COLLECTION_ROYALTY_BPS, EDITIONS_ROYALTY_BPS],
                     last: Outcome::Nothing,
                 };
                 for (i, (owner, royalty)) in nfts.into_iter().enumerate() {
@@ -821,26 +986,28 @@ impl ReferenceStateMachine for Reference {
             proptest::sample::select(unit_holders).boxed()
         };
         prop_oneof![
-            create_weight => (offered, 0u128..2_000_000_000, 1u64..50, 0u64..600, prop::option::weighted(0.3, 1u64..3_000), 1u32..=3, 0..ACTORS)
-                .prop_map(|((lessor, asset), price, min, span, end_in, licensees, payee)| Action::CreateOffer {
-                    lessor, asset, price, min, max: min + span, end_in, licensees, payee,
+            create_weight => (offered, 0u128..2_000_000_000, 1u64..50, 0u64..600, prop::option::weighted(0.3, 1u64..3_000), 1u32..=3, 0..ACTORS, payment_token(), royalty_cap())
+                .prop_map(|((lessor, asset), price, min, span, end_in, licensees, payee, token, cap)| Action::CreateOffer {
+                    lessor, asset, price, min, max: min + span, end_in, licensees, payee, token, cap,
                 }),
-            change_weight => offer.clone().prop_flat_map(move |o| (lessor_of(o), Just(o), 0u128..2_000_000_000, 0..ACTORS))
-                .prop_map(|(by, offer, price, payee)| Action::UpdateOffer { by, offer, price, payee }),
+            change_weight => offer.clone().prop_flat_map(move |o| (lessor_of(o), Just(o), 0u128..2_000_000_000, 0..ACTORS, payment_token(), prop::sample::select(vec![0u8, 1, 5, 7]), royalty_cap()))
+                .prop_map(|(by, offer, price, payee, token, flags, cap)| Action::UpdateOffer { by, offer, price, payee, token, flags, cap }),
             change_weight => offer.clone().prop_flat_map(move |o| (lessor_of2(o), Just(o)))
                 .prop_map(|(by, offer)| Action::CancelOffer { by, offer }),
-            buy_weight => (actor.clone(), offer.clone(), pay.clone())
-                .prop_flat_map(move |(buyer, offer, pay)| (Just(buyer), Just(offer), within(offer), Just(pay)))
-                .prop_map(|(buyer, offer, seconds, pay)| Action::Lease { buyer, offer, seconds, pay, renew: false }),
-            renew_weight => (renewal, pay)
-                .prop_flat_map(move |((offer, buyer), pay)| (Just(buyer), Just(offer), within2(offer), Just(pay)))
-                .prop_map(|(buyer, offer, seconds, pay)| Action::Lease { buyer, offer, seconds, pay, renew: true }),
+            buy_weight => (actor.clone(), offer.clone(), pay.clone(), prop::bool::weighted(0.15))
+                .prop_flat_map(move |(buyer, offer, pay, stale)| (Just(buyer), Just(offer), within(offer), Just(pay), Just(stale)))
+                .prop_map(|(buyer, offer, seconds, pay, stale)| Action::Lease { buyer, offer, seconds, pay, renew: false, stale }),
+            renew_weight => (renewal, pay, prop::bool::weighted(0.15))
+                .prop_flat_map(move |((offer, buyer), pay, stale)| (Just(buyer), Just(offer), within2(offer), Just(pay), Just(stale)))
+                .prop_map(|(buyer, offer, seconds, pay, stale)| Action::Lease { buyer, offer, seconds, pay, renew: true, stale }),
+            1 => (any::<bool>(), prop::sample::select(vec![0u64, 250, 500, 1_000, 5_000, 10_000]))
+                .prop_map(|(on_editions, bps)| Action::SetRoyalty { on_editions, bps }),
             1 => (token.clone(), actor.clone()).prop_map(|(token, to)| Action::TransferNft { token, to }),
             1 => (unit_holder, actor.clone(), 1u128..6)
                 .prop_map(|((from, id), to, amount)| Action::TransferUnits { from, to, id, amount }),
             1 => (actor, any::<bool>(), prop::bool::weighted(0.4))
                 .prop_map(|(owner, editions, approved)| Action::SetOperator { owner, editions, approved }),
-            1 => party.clone().prop_map(|by| Action::Withdraw { by }),
+            1 => (party.clone(), prop::option::of(party.clone())).prop_map(|(by, to)| Action::Withdraw { by, to }),
             1 => (any_asset, prop_oneof![Just(U256::MAX), any::<u128>().prop_map(U256::from), (0u64..1_000_000).prop_map(U256::from)], offer, seconds)
                 .prop_map(|(asset, sale, offer, seconds)| Action::Quote { asset, sale, offer, seconds }),
             2 => (token.clone(), prop::option::weighted(0.3, token), party, 0u8..4)
@@ -859,6 +1026,13 @@ impl ReferenceStateMachine for Reference {
     }
 
     fn preconditions(s: &Model, t: &Action) -> bool {
+        // A stale quote needs an offer that has been updated.
+        if let Action::Lease {
+            offer, stale: true, ..
+        } = *t
+        {
+            return s.offers.get(offer).is_some_and(|o| o.version > 1);
+        }
         match *t {
             Action::CreateOffer { .. } => s.offers.len() < MAX_OFFERS,
             Action::TransferNft { token, .. } => s.nft_owner.contains_key(&token),
@@ -870,6 +1044,7 @@ impl ReferenceStateMachine for Reference {
     fn apply(mut s: Model, t: &Action) -> Model {
         s.step += 1;
         s.eth.clear();
+        s.tok.clear();
         s.last = Outcome::Nothing;
         match *t {
             Action::CreateOffer {
@@ -881,6 +1056,8 @@ impl ReferenceStateMachine for Reference {
                 end_in,
                 licensees,
                 payee,
+                token,
+                cap,
             } => {
                 let licensees = match asset {
                     Asset::Nft(_) => 1,
@@ -898,7 +1075,17 @@ impl ReferenceStateMachine for Reference {
                     terms: B256::from(U256::from(s.step)),
                     cancelled: false,
                     slots: Vec::new(),
+                    token,
+                    flags: 5,
+                    cap,
+                    version: 1,
                 };
+                if cap > 10_000 {
+                    s.last = Outcome::Market(Expect::Err(M::LicenseMarketInvalidRoyaltyCap(
+                        LicenseMarket::LicenseMarketInvalidRoyaltyCap { maxRoyaltyBps: cap },
+                    )));
+                    return s;
+                }
                 let collection = s.contract_of(asset);
                 if !s.lessor_holds(&o) {
                     s.last = Outcome::Market(Expect::Err(s.not_owner(asset, lessor)));
@@ -935,6 +1122,9 @@ impl ReferenceStateMachine for Reference {
                 offer,
                 price,
                 payee,
+                token,
+                flags,
+                cap,
             } => {
                 if let Err(e) = s.lessor_owned_open(offer, by) {
                     s.last = Outcome::Market(Expect::Err(e));
@@ -949,11 +1139,21 @@ impl ReferenceStateMachine for Reference {
                     )));
                     return s;
                 }
+                if cap > 10_000 {
+                    s.last = Outcome::Market(Expect::Err(M::LicenseMarketInvalidRoyaltyCap(
+                        LicenseMarket::LicenseMarketInvalidRoyaltyCap { maxRoyaltyBps: cap },
+                    )));
+                    return s;
+                }
                 let step = s.step;
                 let o = &mut s.offers[offer];
                 o.price = price;
                 o.payee = payee;
                 o.terms = B256::from(U256::from(step));
+                o.token = token;
+                o.flags = flags;
+                o.cap = cap;
+                o.version += 1;
                 s.last = Outcome::Market(Expect::Ok(vec![s.terms_event(offer)]));
             }
             Action::CancelOffer { by, offer } => {
@@ -974,12 +1174,14 @@ impl ReferenceStateMachine for Reference {
                 seconds,
                 pay,
                 renew,
+                stale,
             } => {
                 let before = s.clone();
-                let outcome = s.lease(buyer, offer, seconds, pay, renew);
+                let outcome = s.lease(buyer, offer, seconds, pay, renew, stale);
                 if matches!(outcome, Expect::Err(_)) {
                     s = before;
                     s.eth.clear();
+                    s.tok.clear();
                 }
                 s.last = Outcome::Market(outcome);
             }
@@ -1085,6 +1287,21 @@ impl ReferenceStateMachine for Reference {
                     )]));
                 }
             }
+            Action::SetRoyalty { on_editions, bps } => {
+                s.default_bps[usize::from(on_editions)] = bps;
+                s.last = if on_editions {
+                    Outcome::Editions(Expect::Ok(Vec::new()))
+                } else {
+                    Outcome::Collection(Expect::Ok(vec![Event::Collection(
+                        IpCollection::IpCollectionEvents::DefaultRoyaltySet(
+                            IpCollection::DefaultRoyaltySet {
+                                receiver: who(ADMIN_IX),
+                                royaltyBps: U96::from(bps),
+                            },
+                        ),
+                    )]))
+                };
+            }
             Action::Withdraw { .. } => {
                 // Every push to these accounts succeeds: no credit, ever.
                 s.last = Outcome::Market(Expect::Err(M::LicenseMarketNothingToWithdraw(
@@ -1171,6 +1388,12 @@ struct World {
 }
 
 impl World {
+    /// Balance of `a` in test ERC-20 `k`.
+    fn token_balance(&mut self, k: usize, a: Address) -> U256 {
+        self.s
+            .view(token_at(k), &TestToken::balanceOfCall { account: a })
+    }
+
     #[allow(clippy::too_many_lines)]
     fn compare(&mut self, m: &Model) {
         let (collection, editions, market, provenance) = (
@@ -1324,6 +1547,20 @@ impl World {
         }
         // Invariant 9.
         assert_eq!(self.s.eth_total(&[]), self.eth, "ETH conservation");
+        for k in 1..=TOKEN_DECIMALS.len() {
+            let in_market = self.token_balance(k, market);
+            let total: U256 = parties()
+                .map(|p| self.token_balance(k, who(p)))
+                .sum::<U256>()
+                + in_market;
+            let supply = self.s.view(token_at(k), &TestToken::totalSupplyCall {});
+            assert_eq!(total, supply, "token {k} conservation");
+            assert_eq!(
+                supply,
+                U256::from(TOKEN_FUNDS) * U256::from(parties().count()),
+                "token {k} supply"
+            );
+        }
     }
 }
 
@@ -1364,6 +1601,26 @@ impl StateMachineTest for MarketMachine {
             };
             s.ok(Suite::template().admin(), editions, &mint, U256::ZERO);
         }
+        // The two payment tokens; every party holds both and has approved
+        // the market without limit (an old unlimited approval).
+        let admin = Suite::template().admin();
+        for k in 1..=TOKEN_DECIMALS.len() {
+            let (salt, code) = token_code(k);
+            let token = s.create(admin, salt, code);
+            assert_eq!(token, token_at(k), "token {k} address");
+            for p in parties() {
+                let mint = TestToken::mintCall {
+                    to: who(p),
+                    value: U256::from(TOKEN_FUNDS),
+                };
+                s.ok(who(p), token, &mint, U256::ZERO);
+                let approve = TestToken::approveCall {
+                    spender: s.market,
+                    value: U256::MAX,
+                };
+                s.ok(who(p), token, &approve, U256::ZERO);
+            }
+        }
         let eth = s.eth_total(&[]);
         let mut w = World {
             s,
@@ -1379,6 +1636,10 @@ impl StateMachineTest for MarketMachine {
         let (collection, editions, market, provenance) =
             (w.s.collection, w.s.editions, w.s.market, w.s.provenance);
         let before: BTreeMap<usize, U256> = parties().map(|p| (p, w.s.balance(who(p)))).collect();
+        let tok_before: BTreeMap<(usize, usize), U256> = parties()
+            .flat_map(|p| (1..=TOKEN_DECIMALS.len()).map(move |k| (p, k)))
+            .map(|(p, k)| ((p, k), w.token_balance(k, who(p))))
+            .collect();
         let got = match t {
             Action::CreateOffer { lessor, asset, .. } => {
                 // The terms as the model stored them (or would have).
@@ -1418,17 +1679,24 @@ impl StateMachineTest for MarketMachine {
                 seconds,
                 pay,
                 renew,
+                stale,
             } => {
-                // The price from the terms in force (the model's, unchanged
-                // by a lease).
-                let pps = m.offers.get(offer).map_or(0, |o| o.price);
-                let (paid, max) = payment(pps * u128::from(seconds), pay);
+                // The price, token and version from the terms in force (the
+                // model's, unchanged by a lease); a stale buyer was quoted
+                // the previous version.
+                let (pps, token, version) = m
+                    .offers
+                    .get(offer)
+                    .map_or((0, 0, 0), |o| (o.price, o.token, o.version));
+                let version = if stale { version - 1 } else { version };
+                let (paid, max) = payment(pps * u128::from(seconds), pay, token);
                 let (offer_id, max_price) = (U256::from(offer + 1), U256::from(max));
                 let got = if renew {
                     let call = LicenseMarket::renewLeaseCall {
                         offerId: offer_id,
                         duration: seconds,
                         maxPrice: max_price,
+                        version,
                     };
                     w.s.send(who(buyer), market, &call, U256::from(paid))
                 } else {
@@ -1436,6 +1704,7 @@ impl StateMachineTest for MarketMachine {
                         offerId: offer_id,
                         duration: seconds,
                         maxPrice: max_price,
+                        version,
                     };
                     w.s.send(who(buyer), market, &call, U256::from(paid))
                 };
@@ -1497,19 +1766,50 @@ impl StateMachineTest for MarketMachine {
                         .map(Sent::unit)
                 }
             }
-            Action::Withdraw { by } => {
-                let credit = w.s.view(
-                    market,
-                    &LicenseMarket::creditOfCall {
-                        account: who(by),
-                        token: Address::ZERO,
-                    },
-                );
-                assert_eq!(credit, U256::ZERO, "credit of {by}");
-                let call = LicenseMarket::withdrawCall {
-                    token: Address::ZERO,
-                };
-                w.s.send(who(by), market, &call, U256::ZERO).map(Sent::unit)
+            Action::SetRoyalty { on_editions, bps } => {
+                let admin = who(ADMIN_IX);
+                if on_editions {
+                    let call = IpEditions::setDefaultRoyaltyCall {
+                        receiver: admin,
+                        bps: U96::from(bps),
+                    };
+                    w.s.send(admin, editions, &call, U256::ZERO).map(Sent::unit)
+                } else {
+                    let call = IpCollection::setDefaultRoyaltyCall {
+                        receiver: admin,
+                        royaltyBps: U96::from(bps),
+                    };
+                    w.s.send(admin, collection, &call, U256::ZERO)
+                        .map(Sent::unit)
+                }
+            }
+            Action::Withdraw { by, to } => {
+                let account = who(to.unwrap_or(by));
+                for k in 0..=TOKEN_DECIMALS.len() {
+                    let credit = w.s.view(
+                        market,
+                        &LicenseMarket::creditOfCall {
+                            account,
+                            token: token_at(k),
+                        },
+                    );
+                    assert_eq!(credit, U256::ZERO, "credit of {account} in token {k}");
+                }
+                match to {
+                    None => {
+                        let call = LicenseMarket::withdrawCall {
+                            token: Address::ZERO,
+                        };
+                        w.s.send(who(by), market, &call, U256::ZERO).map(Sent::unit)
+                    }
+                    Some(_) => {
+                        let call = LicenseMarket::withdrawToCall {
+                            account,
+                            token: Address::ZERO,
+                        };
+                        w.s.send(who(by), market, &call, U256::ZERO).map(Sent::unit)
+                    }
+                }
             }
             Action::Quote {
                 asset,
@@ -1580,6 +1880,27 @@ impl StateMachineTest for MarketMachine {
             assert_eq!(now, want, "ETH of party {p} after {t:?}");
         }
         assert_eq!(w.s.balance(market), U256::ZERO, "the market holds no ETH");
+        // Invariants 9 and 13 for the ERC-20s: every party's balance moved
+        // exactly as the model says (only in the offer's token), the market
+        // holds none.
+        for k in 1..=TOKEN_DECIMALS.len() {
+            for p in parties() {
+                let delta = m.tok.get(&(p, k)).copied().unwrap_or(0);
+                let now = w.token_balance(k, who(p));
+                let was = tok_before[&(p, k)];
+                let want = if delta >= 0 {
+                    was + U256::from(delta as u128)
+                } else {
+                    was - U256::from(delta.unsigned_abs())
+                };
+                assert_eq!(now, want, "token {k} of party {p} after {t:?}");
+            }
+            assert_eq!(
+                w.token_balance(k, market),
+                U256::ZERO,
+                "the market holds no token {k}"
+            );
+        }
         assert_eq!(w.s.timestamp(), m.now, "clock");
         w.compare(m);
         w
@@ -1598,6 +1919,8 @@ fn offer_terms(m: &Model, t: &Action) -> ILicenseMarket::OfferTerms {
             end_in,
             licensees,
             payee,
+            token,
+            cap,
         } => Offer {
             lessor,
             asset,
@@ -1614,11 +1937,18 @@ fn offer_terms(m: &Model, t: &Action) -> ILicenseMarket::OfferTerms {
             terms: B256::from(U256::from(m.step)),
             cancelled: false,
             slots: Vec::new(),
+            token,
+            flags: 5,
+            cap,
+            version: 1,
         },
         Action::UpdateOffer {
             offer,
             price,
             payee,
+            token,
+            flags,
+            cap,
             ..
         } => {
             // An unknown offer: any valid terms (the id check comes first).
@@ -1634,17 +1964,24 @@ fn offer_terms(m: &Model, t: &Action) -> ILicenseMarket::OfferTerms {
                 terms: B256::ZERO,
                 cancelled: false,
                 slots: Vec::new(),
+                token: 0,
+                flags: 0,
+                cap: 0,
+                version: 0,
             });
             o.price = price;
             o.payee = payee;
             o.terms = B256::from(U256::from(m.step));
+            o.token = token;
+            o.flags = flags;
+            o.cap = cap;
             o
         }
         _ => unreachable!("terms of {t:?}"),
     };
     ILicenseMarket::OfferTerms {
         pricePerSecond: U256::from(o.price),
-        paymentToken: Address::ZERO,
+        paymentToken: token_at(o.token),
         minDuration: o.min,
         maxDuration: o.max,
         endTime: o.end,
@@ -1652,7 +1989,8 @@ fn offer_terms(m: &Model, t: &Action) -> ILicenseMarket::OfferTerms {
         payee: who(o.payee),
         termsHash: o.terms,
         termsUri: terms_uri(o.terms),
-        flags: 5,
+        flags: o.flags,
+        maxRoyaltyBps: o.cap,
     }
 }
 
@@ -1690,8 +2028,57 @@ fn quote(s: &mut Suite, m: &Model, asset: Asset, sale: U256, offer: usize, secon
     );
     assert!(got <= sale, "royalty above the sale price");
     assert_eq!(got, want, "royalty of {asset:?} at {sale}");
-    // The market's quote of an open offer agrees with it.
+    // The market's quote of an open offer agrees with it (token, royalty
+    // within the cap, version), and its offer view with the model.
     let Some(o) = m.offers.get(offer) else { return };
+    let v = s.view(
+        m.market,
+        &LicenseMarket::offerCall {
+            offerId: U256::from(offer + 1),
+        },
+    );
+    let (id, amount) = match o.asset {
+        Asset::Nft(t) => (t, 0),
+        Asset::Units { id, amount } => (id, amount),
+    };
+    assert_eq!(
+        (v.lessor, v.collection, v.tokenId, v.amount),
+        (
+            who(o.lessor),
+            m.contract_of(o.asset),
+            U256::from(id),
+            amount
+        ),
+        "offer view: asset"
+    );
+    assert_eq!(
+        (
+            v.pricePerSecond,
+            v.paymentToken,
+            v.minDuration,
+            v.maxDuration,
+            v.endTime,
+            v.maxLicensees,
+            v.payee,
+            v.termsHash
+        ),
+        (
+            U256::from(o.price),
+            token_at(o.token),
+            o.min,
+            o.max,
+            o.end,
+            o.licensees,
+            who(o.payee),
+            o.terms
+        ),
+        "offer view: terms"
+    );
+    assert_eq!(
+        (v.flags, v.maxRoyaltyBps, v.version, v.status),
+        (o.flags, o.cap, o.version, if o.cancelled { 2 } else { 1 }),
+        "offer view: flags, cap, version, status"
+    );
     let q = s.try_view(
         m.market,
         &LicenseMarket::quoteCall {
@@ -1700,20 +2087,31 @@ fn quote(s: &mut Suite, m: &Model, asset: Asset, sale: U256, offer: usize, secon
         },
     );
     let open = !o.cancelled && (o.end == 0 || m.now <= o.end);
-    if open && (o.min..=o.max).contains(&seconds) {
-        let q = q.expect("quote of an open offer");
-        let price = o.price * u128::from(seconds);
-        let (r, bps) = m.royalty_of(o.asset);
-        assert_eq!(q._0, U256::from(price), "quoted price");
-        assert_eq!(q._1, r.map_or(Address::ZERO, who), "quoted receiver");
-        assert_eq!(
-            q._2,
-            U256::from(price * u128::from(bps) / 10_000),
-            "quoted royalty"
-        );
-        assert!(q._2 <= q._0, "quoted royalty above the price");
+    let price = o.price * u128::from(seconds);
+    let (r, bps) = m.royalty_of(o.asset);
+    let royalty = if r.is_some() {
+        price * u128::from(bps) / 10_000
     } else {
-        assert!(q.is_err(), "quote of a closed offer or bad duration");
+        0
+    };
+    let within_cap = royalty <= price * u128::from(o.cap) / 10_000;
+    if open && (o.min..=o.max).contains(&seconds) && within_cap {
+        let q = q.expect("quote of an open offer");
+        assert_eq!(q.price, U256::from(price), "quoted price");
+        assert_eq!(q.paymentToken, token_at(o.token), "quoted token");
+        assert_eq!(
+            q.royaltyReceiver,
+            r.map_or(Address::ZERO, who),
+            "quoted receiver"
+        );
+        assert_eq!(q.royalty, U256::from(royalty), "quoted royalty");
+        assert_eq!(q.version, o.version, "quoted version");
+        assert!(q.royalty <= q.price, "quoted royalty above the price");
+    } else {
+        assert!(
+            q.is_err(),
+            "quote of a closed offer, a bad duration or a royalty above the cap"
+        );
     }
 }
 
