@@ -625,12 +625,13 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
             },
         )
         .await?;
-    let (price, royalty) = (quote._0, quote._2);
+    let (price, royalty) = (quote.price, quote.royalty);
     println!(
-        "   quote: {} ETH, of which royalty {} ETH to {}",
+        "   quote: {} ETH, of which royalty {} ETH to {} (offer version {})",
         eth(price),
         eth(royalty),
-        d.name(quote._1)
+        d.name(quote.royaltyReceiver),
+        quote.version
     );
     let before = (
         d.provider.get_balance(vault).await?,
@@ -644,6 +645,7 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
                 offerId: offer_id,
                 duration,
                 maxPrice: price,
+                version: quote.version,
             },
             price,
             "30 days",
