@@ -91,6 +91,7 @@ pub fn terms(payee: Address, max_licensees: u32) -> ILicenseMarket::OfferTerms {
         termsHash: B256::repeat_byte(0x7e),
         termsUri: "ipfs://terms".into(),
         flags: 1,
+        maxRoyaltyBps: 10_000,
     }
 }
 
@@ -292,6 +293,7 @@ impl World {
                 offerId: U256::from(2),
                 duration: 3600,
                 maxPrice: price,
+                version: 1,
             },
             price,
         );
