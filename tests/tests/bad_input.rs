@@ -259,6 +259,7 @@ fn buy(offer: u64, seconds: u64) -> LicenseMarket::buyLeaseCall {
         offerId: u(offer),
         duration: seconds,
         maxPrice: U256::MAX,
+        version: 1,
     }
 }
 
@@ -1420,6 +1421,7 @@ fn market_cases(v: &mut Vec<Case>) {
             offerId: u(1),
             duration: 3600,
             maxPrice: price(3600) - u(1),
+            version: 1,
         };
         let e = MarketE::LicenseMarketPriceAboveMax(C::LicenseMarketPriceAboveMax {
             price: price(3600),
@@ -1447,6 +1449,7 @@ fn market_cases(v: &mut Vec<Case>) {
             offerId: u(1),
             duration: 3600,
             maxPrice: U256::MAX,
+            version: 1,
         };
         let e = MarketE::LicenseMarketNotLicensee(C::LicenseMarketNotLicensee {
             offerId: u(1),
@@ -1518,6 +1521,7 @@ fn market_cases(v: &mut Vec<Case>) {
                 offerId: u(2),
                 duration: 3600,
                 maxPrice: U256::MAX,
+                version: 1,
             };
             let e = MarketE::LicenseMarketLeaseRejected(C::LicenseMarketLeaseRejected {
                 collection: editions,
@@ -1713,6 +1717,186 @@ fn market_cases(v: &mut Vec<Case>) {
         t.pricePerSecond = U256::MAX;
         let e = MarketE::LicenseMarketArithmeticOverflow(C::LicenseMarketArithmeticOverflow {});
         Bad::call(w.alice, w.market, &create_offer(w.nft, 3, 0, t), e)
+    }));
+    v.push(case("market/m1/buy_quoted_at_an_older_version", |w| {
+        // M-1: the lessor switched the offer (here: dropped the
+        // commercial-use flag) after the buyer's quote at version 1.
+        let (alice, market) = (w.alice, w.market);
+        let mut t = terms(alice, 1);
+        t.flags = 0;
+        w.ok(
+            alice,
+            market,
+            &C::updateOfferCall {
+                offerId: u(1),
+                terms: t,
+            },
+        );
+        let e = MarketE::LicenseMarketOfferVersionMismatch(C::LicenseMarketOfferVersionMismatch {
+            offerId: u(1),
+            quoted: 1,
+            current: 2,
+        });
+        Bad::call(w.carol, market, &buy(1, 3600), e).value(price(3600))
+    }));
+    v.push(case("market/m1/renew_quoted_at_an_older_version", |w| {
+        // M-1 on a renewal: bob's offer switched to an ERC-20 (the vault's
+        // shares) after his quote.
+        let (alice, market, vault) = (w.alice, w.market, w.vault);
+        let mut t = terms(alice, 3);
+        t.paymentToken = vault;
+        w.ok(
+            alice,
+            market,
+            &C::updateOfferCall {
+                offerId: u(2),
+                terms: t,
+            },
+        );
+        let call = C::renewLeaseCall {
+            offerId: u(2),
+            duration: 3600,
+            maxPrice: price(3600),
+            version: 1,
+        };
+        let e = MarketE::LicenseMarketOfferVersionMismatch(C::LicenseMarketOfferVersionMismatch {
+            offerId: u(2),
+            quoted: 1,
+            current: 2,
+        });
+        Bad::call(w.bob, market, &call, e).value(price(3600))
+    }));
+    v.push(case(
+        "market/m3/buy_with_royalty_above_the_offers_cap",
+        |w| {
+            // M-3: the collection's 5 % royalty is above the offer's 4 % cap.
+            let (alice, market) = (w.alice, w.market);
+            let mut t = terms(alice, 1);
+            t.maxRoyaltyBps = 400;
+            w.ok(
+                alice,
+                market,
+                &C::updateOfferCall {
+                    offerId: u(1),
+                    terms: t,
+                },
+            );
+            let call = C::buyLeaseCall {
+                offerId: u(1),
+                duration: 3600,
+                maxPrice: U256::MAX,
+                version: 2,
+            };
+            let e = MarketE::LicenseMarketRoyaltyAboveCap(C::LicenseMarketRoyaltyAboveCap {
+                offerId: u(1),
+                royalty: price(3600) * u(NFT_ROYALTY_BPS) / u(10_000),
+                maxRoyalty: price(3600) * u(400) / u(10_000),
+            });
+            Bad::call(w.carol, market, &call, e).value(price(3600))
+        },
+    ));
+    v.push(case(
+        "market/m3/buy_after_owner_raised_royalty_to_100_percent",
+        |w| {
+            // M-3: the collection owner raises the default royalty to 100 %
+            // under an offer capped at the 5 % it had.
+            let (alice, admin, market, nft, royalty) =
+                (w.alice, w.admin(), w.market, w.nft, w.royalty);
+            let mut t = terms(alice, 1);
+            t.maxRoyaltyBps = 500;
+            w.ok(
+                alice,
+                market,
+                &C::updateOfferCall {
+                    offerId: u(1),
+                    terms: t,
+                },
+            );
+            let raise = IpCollection::setDefaultRoyaltyCall {
+                receiver: royalty,
+                royaltyBps: U96::from(10_000),
+            };
+            w.ok(admin, nft, &raise);
+            let call = C::buyLeaseCall {
+                offerId: u(1),
+                duration: 3600,
+                maxPrice: U256::MAX,
+                version: 2,
+            };
+            let e = MarketE::LicenseMarketRoyaltyAboveCap(C::LicenseMarketRoyaltyAboveCap {
+                offerId: u(1),
+                royalty: price(3600),
+                maxRoyalty: price(3600) * u(500) / u(10_000),
+            });
+            Bad::call(w.carol, market, &call, e).value(price(3600))
+        },
+    ));
+    v.push(case("market/m3/offer_royalty_cap_above_100_percent", |w| {
+        let mut t = terms(w.alice, 1);
+        t.maxRoyaltyBps = 10_001;
+        let e = MarketE::LicenseMarketInvalidRoyaltyCap(C::LicenseMarketInvalidRoyaltyCap {
+            maxRoyaltyBps: 10_001,
+        });
+        Bad::call(w.alice, w.market, &create_offer(w.nft, 3, 0, t), e)
+    }));
+    v.push(case("market/lock/offer_max_duration_above_5_years", |w| {
+        // The perpetual lock: a free offer with a huge maximum duration.
+        let mut t = terms(w.alice, 1);
+        t.pricePerSecond = U256::ZERO;
+        t.maxDuration = u64::MAX;
+        let e =
+            MarketE::LicenseMarketInvalidDurationBounds(C::LicenseMarketInvalidDurationBounds {
+                minDuration: 60,
+                maxDuration: u64::MAX,
+            });
+        Bad::call(w.alice, w.market, &create_offer(w.nft, 3, 0, t), e)
+    }));
+    v.push(case(
+        "market/lock/offer_max_duration_one_second_over_5_years",
+        |w| {
+            let mut t = terms(w.alice, 1);
+            t.maxDuration = 5 * 365 * 86_400 + 1;
+            let e = MarketE::LicenseMarketInvalidDurationBounds(
+                C::LicenseMarketInvalidDurationBounds {
+                    minDuration: 60,
+                    maxDuration: 5 * 365 * 86_400 + 1,
+                },
+            );
+            Bad::call(w.alice, w.market, &create_offer(w.nft, 3, 0, t), e)
+        },
+    ));
+    v.push(case("market/lock/renew_past_max_duration_from_now", |w| {
+        // Bob's licence runs an hour; renewing by the offer's whole day
+        // would reach past now + maxDuration.
+        let now = w.h.node.timestamp();
+        let call = C::renewLeaseCall {
+            offerId: u(2),
+            duration: 86_400,
+            maxPrice: U256::MAX,
+            version: 1,
+        };
+        let e = MarketE::LicenseMarketLeaseTooLong(C::LicenseMarketLeaseTooLong {
+            expires: START + 3600 + 86_400,
+            latest: now + 86_400,
+        });
+        Bad::call(w.bob, w.market, &call, e).value(price(86_400))
+    }));
+    v.push(case("market/l2/withdraw_to_without_credit", |w| {
+        let call = C::withdrawToCall {
+            account: w.carol,
+            token: Address::ZERO,
+        };
+        let e = MarketE::LicenseMarketNothingToWithdraw(C::LicenseMarketNothingToWithdraw {
+            token: Address::ZERO,
+        });
+        Bad::call(w.dave, w.market, &call, e)
+    }));
+    v.push(case("market/l2/value_to_non_payable_withdraw_to", |w| {
+        let call = C::withdrawToCall {
+            account: w.carol,
+            token: Address::ZERO,
+        };
+        Bad::call(w.dave, w.market, &call, Expect::Empty).value(u(1))
     }));
     v.push(case(
         "market/unauthorised/offer_for_token_of_someone_else",
@@ -2936,6 +3120,7 @@ fn erc1155_offer_sells_every_licence_it_advertises() {
                 offerId: offer,
                 duration: 3600,
                 maxPrice: U256::MAX,
+                version: 1,
             };
             if let Err(e) = w.h.send(buyer, market, &call, price(3600)) {
                 panic!(
@@ -2963,6 +3148,7 @@ fn erc1155_offer_sells_every_licence_it_advertises() {
             offerId: offer,
             duration: 7200,
             maxPrice: U256::MAX,
+            version: 1,
         };
         if let Err(e) = w.h.send(buyers[0], market, &renew, price(7200)) {
             panic!("renewal refused: {:?}", e.decode::<MarketE>());
