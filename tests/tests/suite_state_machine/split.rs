@@ -649,6 +649,7 @@ impl StateMachineTest for SplitMachine {
                 termsHash: B256::repeat_byte(7),
                 termsUri: "ipfs://terms".into(),
                 flags: 1,
+                maxRoyaltyBps: 10_000,
             },
         };
         s.ok(lessor, market, &offer, U256::ZERO);
@@ -678,6 +679,7 @@ impl StateMachineTest for SplitMachine {
                     offerId: offer_id,
                     duration: seconds,
                     maxPrice: price,
+                    version: 1,
                 };
                 w.s.send(buyer, market, &call, price).map(Sent::unit)
             } else {
@@ -685,6 +687,7 @@ impl StateMachineTest for SplitMachine {
                     offerId: offer_id,
                     duration: seconds,
                     maxPrice: price,
+                    version: 1,
                 };
                 w.s.send(buyer, market, &call, price).map(Sent::unit)
             };
