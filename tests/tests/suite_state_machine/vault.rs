@@ -280,8 +280,8 @@ impl Model {
             }
             None => {
                 l.acc += shl(fresh) / U256::from(supply);
-                for h in 0..N {
-                    l.earned[h] += U256::from(fresh) * U256::from(bal[h]);
+                for (earned, b) in l.earned.iter_mut().zip(bal) {
+                    *earned += U256::from(fresh) * U256::from(b);
                 }
                 l.accountings += 1;
             }
