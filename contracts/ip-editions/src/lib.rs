@@ -1393,7 +1393,7 @@ impl IpEditions {
 
         let mut outer = self.lists.setter(list_key(USABLE, r.user));
         let mut list = outer.setter(r.token_id);
-        let len = list.len();
+        let len = list.length();
         let at = r.user_index as usize;
         // The entry may have been written over since (see `append_usable`).
         if at >= len || Entry::unpack(U256::from_be_bytes(list.get(at).0)).record_id != id {
@@ -1435,7 +1435,7 @@ impl IpEditions {
     fn append_usable(&mut self, user: Address, id: U256, entry: Entry, now: u64) -> u32 {
         let mut outer = self.lists.setter(list_key(USABLE, user));
         let mut list = outer.setter(id);
-        let len = list.len();
+        let len = list.length();
         let tail: Vec<Entry> = (len.saturating_sub(2)..len)
             .map(|i| Entry::unpack(U256::from_be_bytes(list.get(i).0)))
             .collect();

@@ -5,7 +5,7 @@
 //! machinery (lazy base cell, per-element index maths, panicking length
 //! conversion), which costs kilobytes of WASM. Bounded lists are read whole
 //! and rewritten as a diff against what was read; unbounded ones are edited
-//! one word at a time ([`Words::len`], [`Words::get`], [`Words::set`],
+//! one word at a time ([`Words::length`], [`Words::get`], [`Words::set`],
 //! [`Words::set_len`]).
 
 use alloc::vec::Vec;
@@ -78,7 +78,7 @@ impl Words {
     /// Number of words (a length that does not fit reads as 0, as in
     /// [`Words::read`]).
     #[must_use]
-    pub fn len(&self) -> usize {
+    pub fn length(&self) -> usize {
         usize::try_from(self.len_cell().get()).unwrap_or(0)
     }
 
