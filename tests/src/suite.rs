@@ -27,7 +27,7 @@
 //! | [`Suite::editions`] | `ip-editions` | constructor, default royalty 2.5 % to admin, editions 1 and 2 created |
 //! | [`Suite::market`] | `license-market` | no constructor |
 //! | [`Suite::provenance`] | `provenance` | no constructor; model 1 registered by admin |
-//! | [`Suite::vault_impl`], [`Suite::vault_factory`] | `share-vault`, `vault-factory` | factory constructor(impl) |
+//! | [`Suite::vault_impl`], [`Suite::vault_factory`] | `share-vault`, `vault-factory` | factory constructor(impl, market) |
 //! | [`Suite::split_impl`], [`Suite::split_factory`] | `splits`, `split-factory` | factory constructor(impl) |
 //!
 //! Wiring: every actor has approved the licence market as lease operator on
@@ -435,7 +435,11 @@ impl Suite {
         let provenance = h.deploy("provenance");
         let vault_impl = h.deploy("share-vault");
         let vault_factory = h.deploy("vault-factory");
-        construct(&mut h, vault_factory, vault_impl.abi_encode());
+        construct(
+            &mut h,
+            vault_factory,
+            (vault_impl, market).abi_encode_params(),
+        );
         let split_impl = h.deploy("splits");
         let split_factory = h.deploy("split-factory");
         construct(&mut h, split_factory, split_impl.abi_encode());

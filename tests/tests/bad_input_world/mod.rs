@@ -26,6 +26,8 @@ pub const PRICE_PER_SECOND: u64 = 1_000_000_000;
 pub const UNITS_PER_LICENCE: u64 = 2;
 /// Default royalty of the collection (basis points).
 pub const NFT_ROYALTY_BPS: u64 = 500;
+/// Longest lease of the base vault's offers: 30 days.
+pub const VAULT_MAX_LEASE: u64 = 30 * 86_400;
 /// Shares of the base vault (alice, dave).
 pub const VAULT_SHARES: [u128; 2] = [600 * ETH, 400 * ETH];
 /// Allocations of the base split (alice, bob), parts per million.
@@ -195,7 +197,7 @@ impl World {
             record: U256::ZERO,
         };
         let admin = w.admin();
-        w.construct(vault_factory, &vault_impl.abi_encode());
+        w.construct(vault_factory, &(vault_impl, market).abi_encode_params());
         w.construct(split_factory, &split_impl.abi_encode());
 
         // Assets.
@@ -356,7 +358,8 @@ impl World {
 }
 
 /// `fractionalize` of `asset`/`id` with the base vault's metadata and
-/// holders (`first` 600 shares, `second` 400), curator `first`.
+/// holders (`first` 600 shares, `second` 400), curator `first`, leases of
+/// at most [`VAULT_MAX_LEASE`].
 pub fn fractionalize(
     asset: Address,
     id: U256,
@@ -375,6 +378,7 @@ pub fn fractionalize(
         amounts: VAULT_SHARES.iter().map(|&a| U256::from(a)).collect(),
         curator: first,
         revenueTokens: vec![],
+        maxLeaseDuration: VAULT_MAX_LEASE,
         salt,
     }
 }
