@@ -111,7 +111,23 @@ enum Action {
     Warp {
         seconds: u64,
     },
+    /// L-6, user-side griefing: `stranger` creates one-unit records for
+    /// `victim` until its own list is full (16) or its units run out, then
+    /// `lessor` (any actor) creates a record of one unit for `victim`: a
+    /// stranger can never exhaust a user's records.
+    Grief {
+        stranger: usize,
+        victim: usize,
+        id: u64,
+        lessor: usize,
+    },
 }
+
+/// Longest a lock (a lease operator's record, or an extension) may reach
+/// past now: 5 × 365 days.
+const LOCK_HORIZON: u64 = 157_680_000;
+/// Duration of the griefing records.
+const GRIEF_SECONDS: u64 = 5_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Record {
@@ -138,6 +154,8 @@ struct Model {
     /// frozen or usable).
     in_records: BTreeSet<(usize, u64)>,
     last: Expect<E>,
+    /// Records the last [`Action::Grief`] created before its final call.
+    grief: u64,
 }
 
 impl Model {
@@ -338,6 +356,7 @@ impl ReferenceStateMachine for Reference {
                     lease_ops: (0..N).map(|a| (a, (a + 1) % N)).collect(),
                     records: BTreeMap::new(),
                     next_record: 1,
+                    grief: 0,
                     in_records: BTreeSet::new(),
                     last: Expect::default(),
                 }
@@ -432,7 +451,8 @@ impl ReferenceStateMachine for Reference {
                     } else {
                         prop_oneof![3 => proptest::sample::select(ops), 1 => 0..=N].boxed()
                     };
-                    let later = prop_oneof![1 => Just(0u64), 6 => 1u64..2_000];
+                    // Now and then past the five-year lock horizon.
+                    let later = prop_oneof![1 => Just(0u64), 6 => 1u64..2_000, 1 => Just(LOCK_HORIZON + 1_500)];
                     (Just(k), by, later.prop_map(move |d| expiry + d))
                 })
                 .boxed()
@@ -459,7 +479,7 @@ impl ReferenceStateMachine for Reference {
                 .prop_map(|(owner, operator, approved)| Action::Approve { owner, operator, approved }),
             2 => (actor.clone(), actor.clone(), prop::bool::weighted(0.8))
                 .prop_map(|(owner, operator, approved)| Action::LeaseOperator { owner, operator, approved }),
-            6 => (holding, actor, prop_oneof![1 => Just(0u64), 9 => 1u64..2_000])
+            6 => (holding, actor, prop_oneof![1 => Just(0u64), 9 => 1u64..2_000, 1 => Just(LOCK_HORIZON), 1 => Just(LOCK_HORIZON + 1)])
                 .prop_flat_map(move |(held, user, seconds)| (caller3(held.0), Just((held, user, seconds))))
                 .prop_map(|(by, ((owner, id, amount), user, seconds))| {
                     // Amount 0 now and then.
@@ -468,6 +488,8 @@ impl ReferenceStateMachine for Reference {
                 }),
             3 => record.prop_map(|(record, by)| Action::DeleteRecord { by, record }),
             2 => (1u64..1_500).prop_map(|seconds| Action::Warp { seconds }),
+            1 => (0..=N, 0..=N, 1..=s.last_id(), 0..=N)
+                .prop_map(|(stranger, victim, id, lessor)| Action::Grief { stranger, victim, id, lessor }),
         ]
         .boxed()
     }
@@ -639,6 +661,11 @@ impl ReferenceStateMachine for Reference {
                             newExpiry: expiry,
                         },
                     ))
+                } else if expiry > s.now + LOCK_HORIZON {
+                    Expect::Err(E::LockExpiryTooFar(IpEditions::LockExpiryTooFar {
+                        expiry,
+                        maxExpiry: s.now + LOCK_HORIZON,
+                    }))
                 } else {
                     if let Some(r) = s.records.get_mut(&record) {
                         r.expiry = expiry;
@@ -652,6 +679,25 @@ impl ReferenceStateMachine for Reference {
                 };
             }
             Action::Warp { seconds } => s.now += seconds,
+            Action::Grief {
+                stranger,
+                victim,
+                id,
+                lessor,
+            } => {
+                // At most 16: the stranger's own list is full by then.
+                let mut created = 0;
+                while created < 16
+                    && matches!(
+                        create_record(&mut s, stranger, stranger, victim, id, 1, GRIEF_SECONDS),
+                        Expect::Ok(_)
+                    )
+                {
+                    created += 1;
+                }
+                s.grief = created;
+                s.last = create_record(&mut s, lessor, lessor, victim, id, 1, 100);
+            }
         }
         s
     }
@@ -691,6 +737,12 @@ fn create_record(
             timestamp: s.now,
         }));
     }
+    if locked && expiry > s.now + LOCK_HORIZON {
+        return Expect::Err(E::LockExpiryTooFar(IpEditions::LockExpiryTooFar {
+            expiry,
+            maxExpiry: s.now + LOCK_HORIZON,
+        }));
+    }
     let available = s.bal(owner, id).saturating_sub(s.frozen(owner, id));
     if u128::from(amount) > available {
         return Expect::Err(E::InsufficientUnfrozenBalance(
@@ -702,19 +754,17 @@ fn create_record(
             },
         ));
     }
-    let full = |n: usize| n >= 16;
+    // Only the owner's list is capped (16 active records); a user's is not
+    // (L-6: a stranger could otherwise fill it and block the user's leases).
     let owner_list = s
         .active()
         .filter(|r| r.owner == owner && r.id == id)
         .count();
-    let user_list = s.active().filter(|r| r.user == user && r.id == id).count();
-    for (count, account) in [(owner_list, owner), (user_list, user)] {
-        if full(count) {
-            return Expect::Err(E::TooManyRecords(IpEditions::TooManyRecords {
-                account: who(account),
-                tokenId: U256::from(id),
-            }));
-        }
+    if owner_list >= 16 {
+        return Expect::Err(E::TooManyRecords(IpEditions::TooManyRecords {
+            account: who(owner),
+            tokenId: U256::from(id),
+        }));
     }
     let record = s.next_record;
     s.next_record += 1;
@@ -1015,6 +1065,39 @@ impl StateMachineTest for EditionsMachine {
             Action::Warp { seconds } => {
                 w.s.warp(seconds);
                 Ok(Sent::default())
+            }
+            Action::Grief {
+                stranger,
+                victim,
+                id,
+                lessor,
+            } => {
+                let first = m.next_record - m.grief - u64::from(matches!(m.last, Expect::Ok(_)));
+                for k in 0..m.grief {
+                    let call = IpEditions::createUserRecordCall {
+                        owner: who(stranger),
+                        user: who(victim),
+                        tokenId: U256::from(id),
+                        amount: 1,
+                        expiry: w.s.timestamp() + GRIEF_SECONDS,
+                    };
+                    let sent =
+                        w.s.send(who(stranger), ed, &call, U256::ZERO)
+                            .unwrap_or_else(|e| panic!("griefing record {k} refused: {e:?}"));
+                    assert_eq!(sent.ret, U256::from(first + k), "record id");
+                }
+                let call = IpEditions::createUserRecordCall {
+                    owner: who(lessor),
+                    user: who(victim),
+                    tokenId: U256::from(id),
+                    amount: 1,
+                    expiry: w.s.timestamp() + 100,
+                };
+                let got = w.s.send(who(lessor), ed, &call, U256::ZERO);
+                if got.is_ok() {
+                    w.compare_record(m, m.next_record - 1);
+                }
+                got.map(Sent::unit)
             }
         };
         m.last.check(&t, &got);

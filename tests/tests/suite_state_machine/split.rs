@@ -96,7 +96,9 @@ struct Model {
     epochs: Vec<Alloc>,
     controller: Option<usize>,
     pending: Option<usize>,
-    /// Epoch ETH is pinned to (`None`: never touched, follows the current).
+    /// Epoch ETH is pinned to (`None`: never touched, follows the initial
+    /// set, epoch 0, until settled: an update never hands revenue the split
+    /// has not settled to new recipients).
     eth_epoch: Option<u32>,
     /// Total received when ETH last changed epoch.
     base: u128,
@@ -124,7 +126,7 @@ impl Model {
     }
 
     fn token_epoch(&self) -> u32 {
-        self.eth_epoch.unwrap_or_else(|| self.current())
+        self.eth_epoch.unwrap_or(0)
     }
 
     fn received(&self) -> u128 {
@@ -356,23 +358,18 @@ impl ReferenceStateMachine for Reference {
                 )]);
             }
             Action::Settle { .. } => {
-                let mut events = Vec::new();
-                if s.eth_epoch.is_some() {
-                    let current = s.current();
-                    events.extend(s.settle_to(current));
-                }
-                s.last = Expect::Ok(events);
+                let current = s.current();
+                s.last = Expect::Ok(s.settle_to(current).into_iter().collect());
             }
-            Action::Update { by, ref to, settle } => {
+            Action::Update { by, ref to, .. } => {
                 if let Err(e) = s.require_controller(by) {
                     s.last = Expect::Err(e);
                     return s;
                 }
+                // ETH is always settled (L-3); listing it again (`settle`)
+                // is a no-op.
                 let next = s.current() + 1;
-                let mut events = Vec::new();
-                if settle {
-                    events.extend(s.settle_to(next));
-                }
+                let mut events: Vec<Event> = s.settle_to(next).into_iter().collect();
                 events.push(s.updated_event(next, to));
                 s.epochs.push(to.clone());
                 s.last = Expect::Ok(events);
