@@ -529,6 +529,7 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
                 amounts: vec![supply],
                 curator: ada,
                 revenueTokens: Vec::new(),
+                maxLeaseDuration: 365 * DAY,
                 salt: vault_salt,
             },
             U256::ZERO,
@@ -560,24 +561,17 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
     )
     .await?;
 
-    d.section("Through the vault, Ada publishes a lease offer paying the vault");
-    let call = IpCollection::setLeaseOperatorCall {
-        operator: a.license_market,
-        approved: true,
-    };
+    d.section("As the vault's curator, Ada publishes a lease offer paying the vault");
     d.send(
         ada,
         vault,
-        &ShareVault::curatorCallCall {
-            target: collection,
-            data: Bytes::from(call.abi_encode()),
-        },
+        &ShareVault::setMarketApprovalCall { approved: true },
         U256::ZERO,
         "vault approves the licence market as lease operator",
     )
     .await?;
     let price_per_second = u / U256::from(10_000u64);
-    let terms = crate::bindings::ILicenseMarket::OfferTerms {
+    let terms = crate::bindings::IShareVault::OfferTerms {
         pricePerSecond: price_per_second,
         paymentToken: Address::ZERO,
         minDuration: DAY,
@@ -588,27 +582,17 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
         termsHash: keccak256("commercial licence v1: campaigns, attribution required"),
         termsUri: "ipfs://bafy.../licence-v1.md".into(),
         flags: 1 | 2,
+        maxRoyaltyBps: 1_000,
     };
-    let create = LicenseMarket::createOfferCall {
-        collection,
-        tokenId: token_id,
-        amount: 0,
-        terms,
-    };
-    let (ret, _) = d
+    let (offer_id, _) = d
         .send(
             ada,
             vault,
-            &ShareVault::curatorCallCall {
-                target: a.license_market,
-                data: Bytes::from(create.abi_encode()),
-            },
+            &ShareVault::createOfferCall { amount: 0, terms },
             U256::ZERO,
             "offer: commercial use, 1–90 days, payee = vault",
         )
         .await?;
-    let offer_id = LicenseMarket::createOfferCall::abi_decode_returns(&ret)
-        .context("decoding createOffer's return through curatorCall")?;
     println!(
         "   offer #{offer_id} at {} ETH per day",
         eth(price_per_second * U256::from(DAY))
