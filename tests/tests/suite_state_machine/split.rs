@@ -1,15 +1,19 @@
 //! Revenue split, end to end: a split created through the split factory
-//! with random recipients and allocations; random ETH deposits (plain
+//! with random recipients and allocations; random deposits of ETH (plain
 //! transfers to the proxy, and lease payments pushed by the licence market
-//! with the split as payee), withdrawals triggered by anyone for anyone,
-//! `settle`, `updateSplit` by the controller (settling ETH or not) and by
-//! others, control transfers and `makeImmutable`, compared after every step
-//! with a plain-Rust model of the entitlements (each epoch's revenue split
+//! with the split as payee) and of two ERC-20s with 6 and 18 decimals
+//! (minted to the split, never announced to it), withdrawals triggered by
+//! anyone for anyone, `settle`, `updateSplit` by the controller (listing
+//! some tokens or none) and by others, control transfers and
+//! `makeImmutable`, compared after every step with a plain-Rust model of the
+//! entitlements per token (each epoch's revenue split
 //! `floor(revenue · allocation / 10⁶)`, rounding dust to the dust recipient
-//! when the token is settled out of the epoch).
+//! when the token is settled out of the epoch; a token never touched
+//! follows the initial set, and an update settles ETH and the listed
+//! tokens: no update lowers anyone's claim, L-3).
 //!
 //! Invariants checked after every step (issue 11 numbering):
-//! 6. every address's `claimable(ETH)` is exactly the model's;
+//! 6. every address's `claimable` of each token is exactly the model's;
 //!    `totalWithdrawn + Σ claimable ≤ totalReceived` with a shortfall below
 //!    the number of recipients of the token's epoch, equal to `dust(ETH)`;
 //!    `totalReceived`, `totalWithdrawn`, `epoch`, `tokenEpoch`, `getSplit`,
@@ -30,11 +34,13 @@ use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use proptest::sample::{subsequence, Index};
 use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMachineTest};
+use stylus_ip_tests::sol::{test_token_code, TestToken};
 use stylus_ip_tests::suite::abi::{
     ILicenseMarket, IpCollection, LicenseMarket, Split, SplitFactory,
 };
 use stylus_ip_tests::suite::{
-    actor_address, nft_lease_events, Event, Expect, Sent, Suite, COLLECTION_ROYALTY_BPS,
+    actor_address, create_address, nft_lease_events, Event, Expect, Sent, Suite,
+    COLLECTION_ROYALTY_BPS,
 };
 use LicenseMarket::LicenseMarketErrors as M;
 use Split::SplitErrors as E;
@@ -49,6 +55,28 @@ const LESSOR: usize = 5;
 const PRICE: u128 = 1_000_003;
 /// The lease token (minted in `init_test`).
 const TOKEN: u64 = 1;
+/// Revenue currencies: ETH, then test ERC-20s with 6 and 18 decimals.
+const TOKENS: usize = 3;
+/// Decimals of the ERC-20 revenue tokens (indices 1 and 2).
+const DECIMALS: [u8; 2] = [6, 18];
+
+/// Creation code and CREATE2 salt of ERC-20 revenue token `k` (1 or 2).
+fn token_code(k: usize) -> (B256, Vec<u8>) {
+    let decimals = DECIMALS[k - 1];
+    (
+        B256::repeat_byte(0x70 + decimals),
+        test_token_code(&format!("T{decimals}"), decimals),
+    )
+}
+
+/// Address of revenue currency `k` (`address(0)` for ETH).
+fn token_address(k: usize) -> Address {
+    if k == 0 {
+        return Address::ZERO;
+    }
+    let (salt, code) = token_code(k);
+    create_address(salt, &code)
+}
 
 /// An allocation set: `(actor, parts per million)` ascending, dust recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,31 +104,59 @@ impl Alloc {
 /// One action.
 #[derive(Debug, Clone)]
 enum Action {
-    Deposit { from: usize, wei: u128 },
-    LeasePayment { buyer: usize, seconds: u64 },
-    Withdraw { caller: usize, recipient: usize },
-    Settle { caller: usize },
-    Update { by: usize, to: Alloc, settle: bool },
-    TransferControl { by: usize, to: usize },
-    CancelTransfer { by: usize },
-    AcceptControl { by: usize },
-    MakeImmutable { by: usize },
-    Warp { seconds: u64 },
+    /// `wei` units of currency `token` to the split (ETH: a plain transfer;
+    /// an ERC-20: minted to it).
+    Deposit {
+        from: usize,
+        wei: u128,
+        token: usize,
+    },
+    LeasePayment {
+        buyer: usize,
+        seconds: u64,
+    },
+    Withdraw {
+        caller: usize,
+        recipient: usize,
+        token: usize,
+    },
+    Settle {
+        caller: usize,
+        token: usize,
+    },
+    /// `settle`: the currencies listed in `settleTokens` (ETH is settled
+    /// anyway).
+    Update {
+        by: usize,
+        to: Alloc,
+        settle: Vec<usize>,
+    },
+    TransferControl {
+        by: usize,
+        to: usize,
+    },
+    CancelTransfer {
+        by: usize,
+    },
+    AcceptControl {
+        by: usize,
+    },
+    MakeImmutable {
+        by: usize,
+    },
+    Warp {
+        seconds: u64,
+    },
 }
 
-/// The model: one split, ETH only.
-#[derive(Debug, Clone)]
-struct Model {
-    split: Address,
-    now: u64,
-    epochs: Vec<Alloc>,
-    controller: Option<usize>,
-    pending: Option<usize>,
-    /// Epoch ETH is pinned to (`None`: never touched, follows the initial
-    /// set, epoch 0, until settled: an update never hands revenue the split
-    /// has not settled to new recipients).
-    eth_epoch: Option<u32>,
-    /// Total received when ETH last changed epoch.
+/// The split's books in one currency.
+#[derive(Debug, Clone, Default)]
+struct Books {
+    /// Epoch the currency is pinned to (`None`: never touched, follows the
+    /// initial set, epoch 0, until settled: an update never hands revenue
+    /// the split has not settled to new recipients).
+    epoch: Option<u32>,
+    /// Total received when the currency last changed epoch.
     base: u128,
     /// Split balance and everything withdrawn.
     balance: u128,
@@ -108,6 +164,18 @@ struct Model {
     /// Settled out of earlier epochs, and withdrawn, per actor.
     credited: [u128; N],
     withdrawn: [u128; N],
+}
+
+/// The model: one split, ETH and two ERC-20s.
+#[derive(Debug, Clone)]
+struct Model {
+    split: Address,
+    now: u64,
+    epochs: Vec<Alloc>,
+    controller: Option<usize>,
+    pending: Option<usize>,
+    /// Books per currency (index: ETH, 6-decimal, 18-decimal token).
+    books: [Books; TOKENS],
     /// The split's lease: licensee and expiry (0: none yet).
     lease: Option<(usize, u64)>,
     /// Expected outcome of the last split transaction, or of the last
@@ -125,48 +193,49 @@ impl Model {
         (self.epochs.len() - 1) as u32
     }
 
-    fn token_epoch(&self) -> u32 {
-        self.eth_epoch.unwrap_or(0)
+    fn token_epoch(&self, k: usize) -> u32 {
+        self.books[k].epoch.unwrap_or(0)
     }
 
-    fn received(&self) -> u128 {
-        self.balance + self.paid
+    fn received(&self, k: usize) -> u128 {
+        self.books[k].balance + self.books[k].paid
     }
 
-    fn revenue(&self) -> u128 {
-        self.received() - self.base
+    fn revenue(&self, k: usize) -> u128 {
+        self.received(k) - self.books[k].base
     }
 
-    fn claimable(&self, a: usize) -> u128 {
-        let parts = self.epochs[self.token_epoch() as usize].of(a);
-        self.credited[a] + share(self.revenue(), parts) - self.withdrawn[a]
+    fn claimable(&self, a: usize, k: usize) -> u128 {
+        let parts = self.epochs[self.token_epoch(k) as usize].of(a);
+        let b = &self.books[k];
+        b.credited[a] + share(self.revenue(k), parts) - b.withdrawn[a]
     }
 
-    /// Settles ETH out of its epoch into `to`; returns the event.
-    fn settle_to(&mut self, to: u32) -> Option<Event> {
-        let from = self.token_epoch();
+    /// Settles currency `k` out of its epoch into `to`; returns the event.
+    fn settle_to(&mut self, k: usize, to: u32) -> Option<Event> {
+        let from = self.token_epoch(k);
         if from == to {
             return None;
         }
-        let revenue = self.revenue();
+        let revenue = self.revenue(k);
         let mut dust = 0;
         if revenue != 0 {
             let set = self.epochs[from as usize].clone();
             let mut sum = 0;
             for &(r, parts) in &set.recipients {
                 let s = share(revenue, u128::from(parts));
-                self.credited[r] += s;
+                self.books[k].credited[r] += s;
                 sum += s;
             }
             dust = revenue - sum;
-            self.credited[set.dust] += dust;
-            self.base = self.received();
+            self.books[k].credited[set.dust] += dust;
+            self.books[k].base = self.received(k);
         }
-        self.eth_epoch = Some(to);
+        self.books[k].epoch = Some(to);
         Some(Event::Split(
             self.split,
             Split::SplitEvents::TokenSettled(Split::TokenSettled {
-                token: Address::ZERO,
+                token: token_address(k),
                 fromEpoch: from,
                 toEpoch: to,
                 revenue: U256::from(revenue),
@@ -262,12 +331,7 @@ impl ReferenceStateMachine for Reference {
                     epochs: vec![set],
                     controller: Some(controller),
                     pending: None,
-                    eth_epoch: None,
-                    base: 0,
-                    balance: 0,
-                    paid: 0,
-                    credited: [0; N],
-                    withdrawn: [0; N],
+                    books: Default::default(),
                     lease: None,
                     last: Expect::default(),
                     last_lease: Expect::default(),
@@ -282,18 +346,19 @@ impl ReferenceStateMachine for Reference {
         // pending controller, the recipients of ETH's epoch.
         let controller = biased(s.controller);
         let pending = biased(s.pending);
-        let members: Vec<usize> = s.epochs[s.token_epoch() as usize]
+        let members: Vec<usize> = s.epochs[s.token_epoch(0) as usize]
             .recipients
             .iter()
             .map(|r| r.0)
             .collect();
         let recipient = prop_oneof![3 => proptest::sample::select(members), 1 => 0..N];
         prop_oneof![
-            4 => (actor.clone(), wei()).prop_map(|(from, wei)| Action::Deposit { from, wei }),
+            4 => (actor.clone(), wei(), 0..TOKENS).prop_map(|(from, wei, token)| Action::Deposit { from, wei, token }),
             2 => (actor.clone(), 1u64..500).prop_map(|(buyer, seconds)| Action::LeasePayment { buyer, seconds }),
-            5 => (actor.clone(), recipient).prop_map(|(caller, recipient)| Action::Withdraw { caller, recipient }),
-            1 => actor.clone().prop_map(|caller| Action::Settle { caller }),
-            3 => (controller.clone(), alloc(), any::<bool>()).prop_map(|(by, to, settle)| Action::Update { by, to, settle }),
+            5 => (actor.clone(), recipient, 0..TOKENS).prop_map(|(caller, recipient, token)| Action::Withdraw { caller, recipient, token }),
+            1 => (actor.clone(), 0..TOKENS).prop_map(|(caller, token)| Action::Settle { caller, token }),
+            3 => (controller.clone(), alloc(), subsequence((0..TOKENS).collect::<Vec<_>>(), 0..=TOKENS))
+                .prop_map(|(by, to, settle)| Action::Update { by, to, settle }),
             1 => (controller.clone(), actor).prop_map(|(by, to)| Action::TransferControl { by, to }),
             1 => controller.clone().prop_map(|by| Action::CancelTransfer { by }),
             1 => pending.prop_map(|by| Action::AcceptControl { by }),
@@ -309,7 +374,7 @@ impl ReferenceStateMachine for Reference {
     fn apply(mut s: Model, t: &Action) -> Model {
         s.last = Expect::default();
         match *t {
-            Action::Deposit { wei, .. } => s.balance += wei,
+            Action::Deposit { wei, token, .. } => s.books[token].balance += wei,
             Action::LeasePayment { buyer, seconds } => {
                 let price = PRICE * u128::from(seconds);
                 let royalty = price * u128::from(COLLECTION_ROYALTY_BPS) / 10_000;
@@ -332,11 +397,13 @@ impl ReferenceStateMachine for Reference {
                     _ => (s.now + seconds, false),
                 };
                 s.lease = Some((buyer, expires));
-                s.balance += price - royalty;
+                s.books[0].balance += price - royalty;
                 s.last_lease = Expect::Ok(lease_events(buyer, expires, price, royalty, renew));
             }
-            Action::Withdraw { recipient, .. } => {
-                let amount = s.claimable(recipient);
+            Action::Withdraw {
+                recipient, token, ..
+            } => {
+                let amount = s.claimable(recipient, token);
                 if amount == 0 {
                     s.last =
                         Expect::Err(E::SplitNothingToWithdraw(Split::SplitNothingToWithdraw {
@@ -344,32 +411,40 @@ impl ReferenceStateMachine for Reference {
                         }));
                     return s;
                 }
-                s.eth_epoch = Some(s.token_epoch());
-                s.withdrawn[recipient] += amount;
-                s.paid += amount;
-                s.balance -= amount;
+                s.books[token].epoch = Some(s.token_epoch(token));
+                let b = &mut s.books[token];
+                b.withdrawn[recipient] += amount;
+                b.paid += amount;
+                b.balance -= amount;
                 s.last = Expect::Ok(vec![Event::Split(
                     s.split,
                     Split::SplitEvents::Withdrawal(Split::Withdrawal {
                         recipient: actor_address(recipient),
-                        token: Address::ZERO,
+                        token: token_address(token),
                         amount: U256::from(amount),
                     }),
                 )]);
             }
-            Action::Settle { .. } => {
+            Action::Settle { token, .. } => {
                 let current = s.current();
-                s.last = Expect::Ok(s.settle_to(current).into_iter().collect());
+                s.last = Expect::Ok(s.settle_to(token, current).into_iter().collect());
             }
-            Action::Update { by, ref to, .. } => {
+            Action::Update {
+                by,
+                ref to,
+                ref settle,
+            } => {
                 if let Err(e) = s.require_controller(by) {
                     s.last = Expect::Err(e);
                     return s;
                 }
-                // ETH is always settled (L-3); listing it again (`settle`)
-                // is a no-op.
+                // ETH is always settled, then the listed currencies (ETH
+                // again is a no-op); the others keep their set (L-3).
                 let next = s.current() + 1;
-                let mut events: Vec<Event> = s.settle_to(next).into_iter().collect();
+                let mut events: Vec<Event> = s.settle_to(0, next).into_iter().collect();
+                for &k in settle {
+                    events.extend(s.settle_to(k, next));
+                }
                 events.push(s.updated_event(next, to));
                 s.epochs.push(to.clone());
                 s.last = Expect::Ok(events);
@@ -509,49 +584,13 @@ struct World {
 impl World {
     fn compare(&mut self, m: &Model) {
         let split = self.split;
-        let eth = Address::ZERO;
-        let mut claimable_sum = 0u128;
-        for a in 0..N {
-            let got = self.s.view(
-                split,
-                &Split::claimableCall {
-                    recipient: actor_address(a),
-                    token: eth,
-                },
-            );
-            assert_eq!(got, U256::from(m.claimable(a)), "claimable of actor {a}");
-            claimable_sum += m.claimable(a);
+        for k in 0..TOKENS {
+            self.compare_books(m, k);
         }
-        let received = self.s.view(split, &Split::totalReceivedCall { token: eth });
-        let withdrawn = self
-            .s
-            .view(split, &Split::totalWithdrawnCall { token: eth });
-        assert_eq!(received, U256::from(m.received()), "totalReceived");
-        assert_eq!(withdrawn, U256::from(m.paid), "totalWithdrawn");
-        assert_eq!(
-            self.s.balance(split),
-            U256::from(m.balance),
-            "split balance"
-        );
-        // Invariant 6: covered, with a shortfall (the current epoch's
-        // rounding) below its number of recipients, reported as dust.
-        let shortfall = m.received() - m.paid - claimable_sum;
-        let recipients = m.epochs[m.token_epoch() as usize].recipients.len() as u128;
-        assert!(
-            shortfall < recipients,
-            "shortfall {shortfall} ≥ {recipients}"
-        );
-        let dust = self.s.view(split, &Split::dustCall { token: eth });
-        assert_eq!(dust, U256::from(shortfall), "dust");
         assert_eq!(
             self.s.view(split, &Split::epochCall {}),
             m.current(),
             "epoch"
-        );
-        assert_eq!(
-            self.s.view(split, &Split::tokenEpochCall { token: eth }),
-            m.token_epoch(),
-            "tokenEpoch"
         );
         let current = get_split(&mut self.s, split);
         let set = m.epochs.last().expect("epoch 0");
@@ -575,6 +614,51 @@ impl World {
         );
         // Invariant 9.
         assert_eq!(self.s.eth_total(&[]), self.eth, "ETH conservation");
+    }
+
+    /// Invariant 6 in currency `k`.
+    fn compare_books(&mut self, m: &Model, k: usize) {
+        let (split, token) = (self.split, token_address(k));
+        let mut claimable_sum = 0u128;
+        for a in 0..N {
+            let got = self.s.view(
+                split,
+                &Split::claimableCall {
+                    recipient: actor_address(a),
+                    token,
+                },
+            );
+            let want = m.claimable(a, k);
+            assert_eq!(got, U256::from(want), "claimable of actor {a} in {k}");
+            claimable_sum += want;
+        }
+        let received = self.s.view(split, &Split::totalReceivedCall { token });
+        let withdrawn = self.s.view(split, &Split::totalWithdrawnCall { token });
+        let b = &m.books[k];
+        assert_eq!(received, U256::from(m.received(k)), "totalReceived of {k}");
+        assert_eq!(withdrawn, U256::from(b.paid), "totalWithdrawn of {k}");
+        let balance = if k == 0 {
+            self.s.balance(split)
+        } else {
+            self.s
+                .view(token, &TestToken::balanceOfCall { account: split })
+        };
+        assert_eq!(balance, U256::from(b.balance), "split balance of {k}");
+        // Covered, with a shortfall (the rounding of the epoch the currency
+        // follows) below its number of recipients, reported as dust.
+        let shortfall = m.received(k) - b.paid - claimable_sum;
+        let recipients = m.epochs[m.token_epoch(k) as usize].recipients.len() as u128;
+        assert!(
+            shortfall < recipients,
+            "shortfall {shortfall} ≥ {recipients} in {k}"
+        );
+        let dust = self.s.view(split, &Split::dustCall { token });
+        assert_eq!(dust, U256::from(shortfall), "dust of {k}");
+        assert_eq!(
+            self.s.view(split, &Split::tokenEpochCall { token }),
+            m.token_epoch(k),
+            "tokenEpoch of {k}"
+        );
     }
 }
 
@@ -650,6 +734,12 @@ impl StateMachineTest for SplitMachine {
             },
         };
         s.ok(lessor, market, &offer, U256::ZERO);
+        // The two ERC-20 revenue tokens, at the addresses the model knows.
+        for k in 1..TOKENS {
+            let (salt, code) = token_code(k);
+            let at = s.create(admin, salt, code);
+            assert_eq!(at, token_address(k), "token {k}");
+        }
         let eth = s.eth_total(&[]);
         let mut w = World {
             s,
@@ -693,32 +783,56 @@ impl StateMachineTest for SplitMachine {
             return w;
         }
         let got = match t {
-            Action::Deposit { from, wei } => {
+            Action::Deposit {
+                from,
+                wei,
+                token: 0,
+            } => {
                 w.s.send_raw(a(from), split, Vec::new(), U256::from(wei))
                     .map(Sent::unit)
             }
-            Action::Withdraw { caller, recipient } => {
+            Action::Deposit { from, wei, token } => {
+                let mint = TestToken::mintCall {
+                    to: split,
+                    value: U256::from(wei),
+                };
+                w.s.ok(a(from), token_address(token), &mint, U256::ZERO);
+                // The split sees nothing of it: no event of the split's.
+                Ok(Sent::default())
+            }
+            Action::Withdraw {
+                caller,
+                recipient,
+                token,
+            } => {
                 let call = Split::withdrawCall {
                     recipient: a(recipient),
-                    tokens: vec![Address::ZERO],
+                    tokens: vec![token_address(token)],
                 };
                 w.s.send(a(caller), split, &call, U256::ZERO)
-                    .map(Sent::unit)
+                    .map(|sent| Sent {
+                        ret: (),
+                        events: split_events(sent.events),
+                    })
             }
-            Action::Settle { caller } => {
+            Action::Settle { caller, token } => {
                 let call = Split::settleCall {
-                    token: Address::ZERO,
+                    token: token_address(token),
                 };
                 w.s.send(a(caller), split, &call, U256::ZERO)
                     .map(Sent::unit)
             }
-            Action::Update { by, ref to, settle } => {
+            Action::Update {
+                by,
+                ref to,
+                ref settle,
+            } => {
                 let (recipients, allocations) = to.addresses();
                 let call = Split::updateSplitCall {
                     recipients,
                     allocations,
                     dustRecipient: a(to.dust),
-                    settleTokens: if settle { vec![Address::ZERO] } else { vec![] },
+                    settleTokens: settle.iter().map(|&k| token_address(k)).collect(),
                 };
                 w.s.send(a(by), split, &call, U256::ZERO).map(Sent::unit)
             }
@@ -755,6 +869,14 @@ impl StateMachineTest for SplitMachine {
         w.compare(m);
         w
     }
+}
+
+/// The split's own events (an ERC-20 payment's `Transfer` is the token's).
+fn split_events(events: Vec<Event>) -> Vec<Event> {
+    events
+        .into_iter()
+        .filter(|e| !matches!(e, Event::Other(..)))
+        .collect()
 }
 
 prop_state_machine! {
