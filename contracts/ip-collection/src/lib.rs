@@ -30,6 +30,10 @@
 //! | later direct deployment (same code, already active) | 5.32 M + 0.32 M |
 //! | clone: 51-byte delegating proxy (`stylus_ip_common::proxy`) + `initialize` | 0.06 M + 0.30 M |
 //!
+//! `cargo ip deploy` clones it with the strict 45-byte (EIP-1167) proxy
+//! instead, which has no receive path: plain ETH reaches this contract,
+//! which refuses it (nothing here could ever move ETH out).
+//!
 //! A clone adds about 2.7 k gas per call (the `DELEGATECALL`). The
 //! implementation a factory clones should itself be initialised (or deployed
 //! with the constructor) so that nobody else claims its ownership; its own
