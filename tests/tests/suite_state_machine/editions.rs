@@ -488,7 +488,7 @@ impl ReferenceStateMachine for Reference {
                 }),
             3 => record.prop_map(|(record, by)| Action::DeleteRecord { by, record }),
             2 => (1u64..1_500).prop_map(|seconds| Action::Warp { seconds }),
-            1 => (0..=N, 0..=N, 1..=s.last_id(), 0..=N)
+            1 => (0..N, 0..N, 1..=s.last_id(), 0..N)
                 .prop_map(|(stranger, victim, id, lessor)| Action::Grief { stranger, victim, id, lessor }),
         ]
         .boxed()
