@@ -269,20 +269,26 @@ impl Client {
 
     /// What entering `program` costs on every call: its memory footprint
     /// (pages), the memory-model gas of that footprint in a fresh
-    /// transaction, and its `initGas` (uncached) and `cachedGas`.
+    /// transaction under `arbos_version`'s Stylus parameters, and its
+    /// `initGas` (uncached only) and `cachedGas` ([`init_and_cached_gas`]).
     ///
     /// # Errors
     /// When ArbWasm refuses (not activated).
-    pub async fn entry_cost(&self, program: Address) -> Result<(u16, u64, u64, u64)> {
+    pub async fn entry_cost(
+        &self,
+        program: Address,
+        arbos_version: u64,
+    ) -> Result<(u16, u64, u64, u64)> {
         let pages = self
             .view(ARB_WASM, &ArbWasm::programMemoryFootprintCall { program })
             .await?;
         let init = self
             .view(ARB_WASM, &ArbWasm::programInitGasCall { program })
             .await?;
-        let p = stylus_vm::VmConfig::default().stylus;
+        let p = stylus_vm::VmConfig::arbos(arbos_version).stylus;
         let memory = stylus_vm::pricing::memory_gas(pages, 0, 0, p.free_pages, p.page_gas);
-        Ok((pages, memory, init.gas, init.gasWhenCached))
+        let (init, cached) = init_and_cached_gas(init.gas, init.gasWhenCached, p.version);
+        Ok((pages, memory, init, cached))
     }
 
     /// Caches `program`'s code through ArbWasmCache.
@@ -299,6 +305,23 @@ impl Client {
         )
         .await?;
         Ok(())
+    }
+}
+
+/// `(initGas, cachedGas)` from ArbWasm `programInitGas`'s `(gas,
+/// gasWhenCached)`: from Stylus version 2 its `gas` is the whole charge of
+/// an uncached entry, `initGas` + `cachedGas` (both are charged), as Nitro
+/// reports it.
+#[must_use]
+pub const fn init_and_cached_gas(
+    gas: u64,
+    gas_when_cached: u64,
+    stylus_version: u16,
+) -> (u64, u64) {
+    if stylus_version > 1 {
+        (gas.saturating_sub(gas_when_cached), gas_when_cached)
+    } else {
+        (gas, gas_when_cached)
     }
 }
 
@@ -334,6 +357,12 @@ mod tests {
         assert_eq!(&code[9 + 16..9 + 36], imp.as_slice());
         assert_eq!(code[9 + 0x31], 0x5b);
         assert_eq!(*code.last().unwrap(), 0xf3);
+    }
+
+    #[test]
+    fn init_gas_excludes_cached_gas_from_stylus_v2() {
+        assert_eq!(init_and_cached_gas(18_723, 1_002, 2), (17_721, 1_002));
+        assert_eq!(init_and_cached_gas(18_723, 1_002, 1), (18_723, 1_002));
     }
 
     #[test]

@@ -11,11 +11,17 @@
 //!   [`charts`] (SVG);
 //! * runners: [`solidity`] (solc-js build), [`chain`] (JSON-RPC client,
 //!   Stylus deployment and caching), [`baseline`] and [`stylus`] (the two
-//!   scenarios), [`speed`] (devnode throughput).
+//!   scenarios), [`entries`] (the lease transactions' entries into programs
+//!   before and after the recent-program cache, in process), [`speed`]
+//!   (devnode throughput).
+//!
+//! The devnode's rules are those of its configured ArbOS version (the
+//! report states it); the entry comparison adds ArbOS 51's.
 
 pub mod baseline;
 pub mod chain;
 pub mod charts;
+pub mod entries;
 pub mod floor;
 pub mod ops;
 pub mod report;

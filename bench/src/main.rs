@@ -19,7 +19,7 @@ use stylus_devnode::{Devnode, DevnodeConfig, DevnodeHandle};
 use stylus_ip_bench::charts::{self, BarSeries, Line, Panel};
 use stylus_ip_bench::report::{self, EntryCost, Machine, Recorder, Report, Side, SizeRow, Speed};
 use stylus_ip_bench::stylus::{Wasm, CONTRACTS};
-use stylus_ip_bench::{baseline, chain::Client, solidity, speed, stylus};
+use stylus_ip_bench::{baseline, chain::Client, entries, solidity, speed, stylus};
 
 /// Transfers timed for each throughput figure.
 const TRANSFERS: u64 = 2_000;
@@ -37,9 +37,15 @@ const SOLIDITY_CONTRACTS: [&str; 9] = [
     "PullSplitterFactory",
 ];
 
+/// The configuration of every devnode the bench spawns (its ArbOS version
+/// is the one the report states).
+fn devnode_config() -> DevnodeConfig {
+    DevnodeConfig::ephemeral()
+}
+
 async fn node() -> Result<(DevnodeHandle, Client, f64)> {
     let start = Instant::now();
-    let node = Devnode::spawn(DevnodeConfig::ephemeral())?;
+    let node = Devnode::spawn(devnode_config())?;
     let client = Client::connect(node.url(), &node.dev_accounts()).await?;
     Ok((node, client, start.elapsed().as_secs_f64() * 1e3))
 }
@@ -273,6 +279,9 @@ async fn main() -> Result<()> {
     std::fs::create_dir_all(&out_dir)?;
     let wasm = Wasm::load(&wasm_dir)?;
     let machine = machine();
+    let arbos_version = devnode_config().chain.arbos_version;
+    let stylus_version = stylus_vm::VmConfig::arbos(arbos_version).stylus.version;
+    eprintln!("devnode rules: ArbOS {arbos_version} (Stylus version {stylus_version})");
     eprintln!("compiling Solidity baselines");
     let out = solidity::compile(&bench_dir)?;
     let mut rec = Recorder::default();
@@ -295,7 +304,8 @@ async fn main() -> Result<()> {
     let programs = stylus::run(&mut c, &mut rec, Side::StylusCached, &wasm).await?;
     let mut entry_costs = Vec::new();
     for (&contract, &program) in CONTRACTS.iter().zip(&programs) {
-        let (footprint_pages, memory_gas, init_gas, cached_gas) = c.entry_cost(program).await?;
+        let (footprint_pages, memory_gas, init_gas, cached_gas) =
+            c.entry_cost(program, arbos_version).await?;
         entry_costs.push(EntryCost {
             contract: contract.to_string(),
             footprint_pages,
@@ -304,20 +314,30 @@ async fn main() -> Result<()> {
             cached_gas,
         });
     }
+    let accounts = c.accounts.clone();
     eprintln!("devnode speed");
     let rpc_tps = speed::rpc_tps(&mut c, wasm.get("ip-collection"), TRANSFERS).await?;
     drop(c);
     node_c.shutdown()?;
-    let in_process_tps = speed::in_process_tps(wasm.get("ip-collection"), TRANSFERS)?;
+    let in_process_tps =
+        speed::in_process_tps(wasm.get("ip-collection"), TRANSFERS, arbos_version)?;
+    eprintln!(
+        "lease entries into programs, ArbOS {} and {arbos_version}",
+        entries::BEFORE_CACHE_ARBOS
+    );
+    let lease_entries = entries::run(&wasm, &accounts, arbos_version)?;
 
     let report = Report {
         generated: sh("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default(),
         machine,
         code: code_version(&root, &wasm_dir),
+        arbos_version,
+        stylus_version,
         operations: rec.rows(),
         scaling: rec.scaling(),
         sizes: sizes(&wasm),
         entry_costs,
+        lease_entries,
         solidity_sizes: SOLIDITY_CONTRACTS
             .iter()
             .map(|&n| Ok((n.to_string(), solidity::load(&out, n)?.runtime_len)))

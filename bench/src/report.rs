@@ -190,10 +190,184 @@ pub struct EntryCost {
     pub footprint_pages: u16,
     /// Memory-model gas of the footprint for the first program of a transaction.
     pub memory_gas: u64,
-    /// `initGas`: paid on every call while the program is not cached.
+    /// `initGas`: paid on top of `cachedGas` on every entry while the
+    /// program is not cached (from ArbOS 60 only on its first entry in a
+    /// block).
     pub init_gas: u64,
     /// `cachedGas`: paid on every call.
     pub cached_gas: u64,
+}
+
+/// A Stylus program a lease transaction enters, and how many times.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EnteredProgram {
+    /// Contract crate.
+    pub contract: String,
+    /// Entries into it per transaction (measured).
+    pub entries: u64,
+}
+
+/// One entry into a program, in call order.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ProgramEntry {
+    /// Index into [`LeaseEntries::programs`].
+    pub program: usize,
+    /// What the entry calls.
+    pub call: String,
+}
+
+/// One run of a lease transaction under given rules and caching.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EntryRun {
+    /// How the report names the run.
+    pub label: String,
+    /// ArbOS version of the rules.
+    pub arbos_version: u64,
+    /// Whether these rules have the per-block recent-program cache (ArbOS 60+).
+    pub recent_cache: bool,
+    /// Whether every program was cached through ArbWasmCache.
+    pub arbwasm_cached: bool,
+    /// Whether the same transaction (on programs with the same code) ran
+    /// earlier in the block.
+    pub after_same_tx_in_block: bool,
+    /// Gas used, as a receipt shows it.
+    pub gas: u64,
+    /// Stylus frames run.
+    pub programs_run: u64,
+    /// Entries that paid `cachedGas` because of the recent-program cache.
+    pub recent_cache_hits: u64,
+    /// `(initGas, cachedGas)` of each of [`LeaseEntries::programs`], from
+    /// ArbWasm `programInitGas` on this run's chain.
+    pub program_costs: Vec<(u64, u64)>,
+}
+
+/// What one entry paid to start, in one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryCharge {
+    /// `cachedGas`, plus `initGas` when the program was not cached.
+    pub gas: u64,
+    /// Paid `cachedGas` because of the recent-program cache.
+    pub recent_hit: bool,
+}
+
+/// A lease transaction's entries into Stylus programs and what they paid
+/// under each rule set.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LeaseEntries {
+    /// Operation id ([`ops::OPS`]).
+    pub op_id: String,
+    /// The programs entered, the top-level one first.
+    pub programs: Vec<EnteredProgram>,
+    /// Every entry: the top-level program's, then the others' in call order.
+    pub entries: Vec<ProgramEntry>,
+    /// The runs, in report column order.
+    pub runs: Vec<EntryRun>,
+}
+
+impl LeaseEntries {
+    /// The entries of `programs` (top-level first, entered by `top_call`),
+    /// the second program's labelled with `calls` when their number matches.
+    #[must_use]
+    pub fn new(op_id: &str, programs: Vec<EnteredProgram>, top_call: &str, calls: &[&str]) -> Self {
+        let mut entries = Vec::new();
+        for (i, p) in programs.iter().enumerate() {
+            for k in 0..p.entries {
+                let call = match (i, k) {
+                    (0, 0) => top_call.to_string(),
+                    (0, _) => "re-entry".to_string(),
+                    (1, _) if calls.len() as u64 == p.entries => calls[k as usize].to_string(),
+                    _ => format!("call {}", k + 1),
+                };
+                entries.push(ProgramEntry { program: i, call });
+            }
+        }
+        Self {
+            op_id: op_id.into(),
+            programs,
+            entries,
+            runs: Vec::new(),
+        }
+    }
+
+    /// What each entry pays to start in `run`: a program's first entry in
+    /// the block misses the recent cache, later ones hit it (the cache
+    /// holds 32 programs, more than a lease enters).
+    #[must_use]
+    pub fn charges(&self, run: &EntryRun) -> Vec<EntryCharge> {
+        let mut seen = vec![run.after_same_tx_in_block; self.programs.len()];
+        self.entries
+            .iter()
+            .map(|e| {
+                let recent_hit = run.recent_cache && seen[e.program];
+                seen[e.program] = true;
+                let (init, cached) = run
+                    .program_costs
+                    .get(e.program)
+                    .copied()
+                    .unwrap_or_default();
+                let gas = if run.arbwasm_cached || recent_hit {
+                    cached
+                } else {
+                    cached + init
+                };
+                EntryCharge { gas, recent_hit }
+            })
+            .collect()
+    }
+
+    /// Sum of [`Self::charges`].
+    #[must_use]
+    pub fn total_charge(&self, run: &EntryRun) -> u64 {
+        self.charges(run).iter().map(|c| c.gas).sum()
+    }
+
+    /// Whether `run` agrees with the entry model: as many frames as
+    /// entries, the recent-cache hits it predicts, and a gas difference to
+    /// the cached run under the same rules equal to the difference of the
+    /// init charges (everything else the transaction pays is the same).
+    #[must_use]
+    pub fn consistent(&self, run: &EntryRun) -> bool {
+        let hits = self.charges(run).iter().filter(|c| c.recent_hit).count() as u64;
+        let reference = self.runs.iter().find(|r| {
+            r.arbos_version == run.arbos_version && r.arbwasm_cached && !r.after_same_tx_in_block
+        });
+        let gas_ok = reference.is_some_and(|c| {
+            i128::from(run.gas) - i128::from(c.gas)
+                == i128::from(self.total_charge(run)) - i128::from(self.total_charge(c))
+        });
+        run.programs_run == self.entries.len() as u64 && hits == run.recent_cache_hits && gas_ok
+    }
+
+    /// The run under `arbos` rules, cached or not, alone in its block.
+    #[must_use]
+    pub fn run_at(&self, arbos: u64, cached: bool) -> Option<&EntryRun> {
+        self.runs.iter().find(|r| {
+            r.arbos_version == arbos && r.arbwasm_cached == cached && !r.after_same_tx_in_block
+        })
+    }
+
+    /// "license-market once (`buyLease`), ip-collection 5 times (`isLeaseOperator`, …)".
+    #[must_use]
+    pub fn describe(&self) -> String {
+        self.programs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let calls: Vec<String> = self
+                    .entries
+                    .iter()
+                    .filter(|e| e.program == i)
+                    .map(|e| format!("`{}`", e.call))
+                    .collect();
+                let times = match p.entries {
+                    1 => "once".to_string(),
+                    n => format!("{n} times"),
+                };
+                format!("{} {times} ({})", p.contract, calls.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Code-size limit of a contract (EIP-170, Stylus compressed code included).
@@ -244,6 +418,10 @@ pub struct Report {
     pub machine: Machine,
     /// Which code: the checkout and when `target/wasm` was built.
     pub code: String,
+    /// ArbOS version of the devnode's rules (from its configuration).
+    pub arbos_version: u64,
+    /// Stylus version programs are activated at under those rules.
+    pub stylus_version: u16,
     /// Gas per operation.
     pub operations: Vec<OpRow>,
     /// Scaling.
@@ -252,13 +430,16 @@ pub struct Report {
     pub sizes: Vec<SizeRow>,
     /// Per-call entry cost of each Stylus program.
     pub entry_costs: Vec<EntryCost>,
+    /// The lease purchase's and renewal's entries into programs, before
+    /// and after the recent-program cache.
+    pub lease_entries: Vec<LeaseEntries>,
     /// Solidity runtime sizes `(contract, bytes)`.
     pub solidity_sizes: Vec<(String, usize)>,
     /// Devnode speed.
     pub devnode: Speed,
 }
 
-/// One target of issue 13 and whether this run met it.
+/// One of the bench's targets and whether this run met it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Target {
     /// The target.
@@ -270,7 +451,7 @@ pub struct Target {
 }
 
 impl Report {
-    /// Checks the issue's targets.
+    /// Checks the bench's targets.
     #[must_use]
     pub fn targets(&self) -> Vec<Target> {
         let mut out = Vec::new();
@@ -426,15 +607,27 @@ program a transaction enters.\n",
 transaction and {} as Solidity: {} more. The programs now start within the 2 memory pages a transaction \
 gets free ({big} of {} above; 64 KiB stack, see item 1), so what remains of the entry cost is `cachedGas` \
 ({} for ip-collection, growing with the module) plus the host-call and WASM metering of the router. Solidity \
-has neither. The same cost recurs for every Stylus program a transaction enters: the lease purchase enters \
-the market once and ip-collection five times (isLeaseOperator, ownerOf, leaseLocked, royaltyInfo, \
-setUser). Uncached programs add their `initGas` (24–30k) per entry, which is why every uncached ratio is \
-worse still.\n",
+has neither. The same cost recurs for every Stylus program a transaction enters{}. Uncached programs add \
+their `initGas` ({}) {}, which is why every uncached ratio is worse still.\n",
                     thousands(sty),
                     thousands(sol),
                     thousands(sty.saturating_sub(sol)),
                     r.entry_costs.len(),
                     thousands(e.cached_gas),
+                    r.lease_entries.first().map_or(String::new(), |l| format!(
+                        ": the lease purchase enters {}",
+                        l.describe()
+                    )),
+                    range_k(r.entry_costs.iter().map(|e| e.init_gas)),
+                    if r.arbos_version >= 60 {
+                        format!(
+                            "on a program's first entry in a block (under ArbOS {} rules the recent-program \
+cache spares the later ones)",
+                            r.arbos_version
+                        )
+                    } else {
+                        "on every entry".to_string()
+                    },
                 );
             }
         }
@@ -476,18 +669,21 @@ worse still.\n",
                 );
             }
         }
+        blank_line(&mut s);
         let _ = writeln!(
             s,
-            "\nThe rest of the gap, per operation family, and what would close it:\n\n\
+            "The rest of the gap, per operation family, and what would close it:\n\n\
 1. **Stack size (all operations) — adopted.** The contracts are linked with a 64 KiB stack \
 (`-C link-arg=-zstack-size=65536` for wasm32 in `.cargo/config.toml`; rustc's default is 1 MiB) so each \
-program's footprint fits the 2 free pages: 15,008 gas less on every entry into a program. Before/after on \
-this bench (checkout 4a48776 vs this run): `owner()` 44,201 → about 29,100, `transferFrom` to a fresh holder \
-85,404 → about 70,300, the lease purchase 308,487 → about 233,000 (five nested entries). rustc lays the \
-stack out first, so an overflow traps (the call reverts) rather than corrupting data, and every end-to-end \
-suite (state machines, bad-input catalogue, attackers, demo) passes on these builds.\n\
-2. **`cachedGas` (all operations).** It scales with the module's size and complexity (2.9k–5.8k here); \
-smaller modules (fewer features per program, no OZ components) cut it on every call.\n\
+program's footprint fits the 2 free pages: 15,008 gas less on every entry into a program. Measured when it \
+was adopted (ArbOS 51 rules, cached, checkout 4a48776 against the next run): `owner()` 44,201 → about 29,100, \
+`transferFrom` to a fresh holder 85,404 → about 70,300, the lease purchase 308,487 → about 233,000 (five \
+nested entries). rustc lays the stack out first, so an overflow traps (the call reverts) rather than \
+corrupting data, and every end-to-end suite (state machines, bad-input catalogue, attackers, demo) passes \
+on these builds.\n\
+2. **`cachedGas` (all operations).** It scales with the module's size and complexity ({} here, after \
+`cargo ip build`'s `wasm-opt -Os`, which packs the mostly-zero data segment); smaller modules (fewer \
+features per program, no OZ components) cut it on every call.\n\
 3. **Storage layout (ERC-721 mint, user records, offers, leases).** ip-collection stores a token URI as a \
 length word plus data words (two new slots for a short URI where Solidity packs it in one: +22,100), and \
 keeps roles, the pause flag and the mint counter in separate slots (extra cold reads, 2,100 each); the \
@@ -501,12 +697,29 @@ computes hashes in metered WASM (estimated 1–3k gas per hash, not profiled her
 `native_keccak256` hostio (~12 gas for two words). Together with its `cachedGas` this is what remains on \
 transfers, approvals and `setUser` once the memory gas is gone. Dropping the OpenZeppelin ERC-721 core \
 for a hand-written one on `StorageMap` (as share-vault did for ERC-20) closes it, and shrinks the module.\n\
-5. **Cross-program calls (lease purchase and renewal).** Five calls into the collection per sale: one \
-combined view (owner, operator flag, lock, royalty in one answer) and `setUser` would save three nested \
-entries (~8,000 each — mostly `cachedGas` — now that the stack is small).\n\
-6. **Deployments.** A direct deployment pays 200 gas per byte of code deposit on 23–24 KB of compressed \
-WASM (≈4.8 M) where the Solidity baselines are 7–8 KB: deploy collections as clones of one activated \
+5. **Cross-program calls (lease purchase and renewal).** {}\n\
+6. **Deployments.** A direct deployment pays 200 gas per byte of code deposit on {} of compressed \
+WASM (≈{:.1} M gas) where the Solidity baselines are {}: deploy collections as clones of one activated \
 implementation instead (`clone + initialize` row: {} gas in two transactions).\n",
+            range_k(r.entry_costs.iter().map(|e| e.cached_gas)),
+            cross_program(r),
+            range_bytes(
+                r.sizes
+                    .iter()
+                    .filter(|z| z.contract == "ip-collection" || z.contract == "ip-editions")
+                    .map(|z| z.compressed as u64)
+            ),
+            r.sizes
+                .iter()
+                .filter(|z| z.contract == "ip-collection" || z.contract == "ip-editions")
+                .map(|z| z.compressed as f64 * 200.0 / 1e6)
+                .fold(0.0, f64::max),
+            range_bytes(
+                r.solidity_sizes
+                    .iter()
+                    .filter(|(n, _)| n == "BaselineIp721" || n == "BaselineIp1155")
+                    .map(|(_, b)| *b as u64)
+            ),
             opt(r.operations.iter().find(|o| o.id == "721.clone").and_then(|o| o.stylus_cached)),
         );
         if !targets[1].met {
@@ -530,8 +743,9 @@ where Stylus is already within or below the target.\n"
 instead of OpenZeppelin components, no `std`, one flat error enum, `opt-level = \"s\"`/`\"z\"`, LTO). \
 Getting under 16 KiB would take splitting features into separate programs (e.g. ERC-4907 leasing or \
 roles/pause as a module called by delegatecall, the market's ERC-1155 path apart from its ERC-721 path), \
-dropping the last OpenZeppelin components (ip-collection's and ip-editions' ERC-721/1155 cores), \
-`wasm-opt -Oz` in the pipeline (not measured here), and fewer, shorter custom errors and events. \
+dropping the last OpenZeppelin components (ip-collection's and ip-editions' ERC-721/1155 cores) \
+and fewer, shorter custom errors and events (the build already runs `wasm-opt -Os`, which leaves the \
+brotli size about the same). \
 Smaller modules would also lower `cachedGas` on every call (see above).\n",
             targets[2].detail
         );
@@ -548,6 +762,60 @@ interpreter; a compiling engine (wasmtime/wasmer) behind the same `ProgramRun` t
         );
     }
     s
+}
+
+/// What the market's calls into the collection cost and what fewer would
+/// save (the lease purchase's measured entries).
+fn cross_program(r: &Report) -> String {
+    let Some(buy) = r.lease_entries.first() else {
+        return "Not measured in this run.".into();
+    };
+    let Some(i) = buy
+        .programs
+        .iter()
+        .position(|p| p.contract == "ip-collection")
+    else {
+        return "The purchase does not enter ip-collection.".into();
+    };
+    let n = buy.programs[i].entries;
+    let cost = r.entry_costs.iter().find(|e| e.contract == "ip-collection");
+    let saved = n.saturating_sub(2);
+    let mut s = format!(
+        "{n} calls into the collection per sale: one combined view (owner, operator flag, lock, royalty in \
+one answer) and `setUser` would save {saved} nested entries, each paying at least ip-collection's `cachedGas` \
+({}) plus the call, the extra memory pages and the router's metering.",
+        cost.map_or("—".into(), |e| thousands(e.cached_gas)),
+    );
+    if r.arbos_version >= 60 {
+        let _ = write!(
+            s,
+            " Under ArbOS {} rules the recent-program cache already spares an uncached collection's repeats \
+their `initGas` ({} each), so the saving is the same cached or not.",
+            r.arbos_version,
+            cost.map_or("—".into(), |e| thousands(e.init_gas)),
+        );
+    }
+    s
+}
+
+/// `"2.3k–5.7k"` for the smallest and largest of `values`.
+fn range_k(values: impl Iterator<Item = u64>) -> String {
+    let v: Vec<u64> = values.collect();
+    match (v.iter().min(), v.iter().max()) {
+        (Some(&a), Some(&b)) if a == b => format!("{:.1}k", a as f64 / 1e3),
+        (Some(&a), Some(&b)) => format!("{:.1}k–{:.1}k", a as f64 / 1e3, b as f64 / 1e3),
+        _ => "—".into(),
+    }
+}
+
+/// `"6,981–8,190 B"` for the smallest and largest of `values`.
+fn range_bytes(values: impl Iterator<Item = u64>) -> String {
+    let v: Vec<u64> = values.collect();
+    match (v.iter().min(), v.iter().max()) {
+        (Some(&a), Some(&b)) if a == b => format!("{} B", thousands(a)),
+        (Some(&a), Some(&b)) => format!("{}–{} B", thousands(a), thousands(b)),
+        _ => "—".into(),
+    }
 }
 
 fn opt(v: Option<u64>) -> String {
@@ -584,6 +852,191 @@ fn ratio_cell(r: Option<f64>) -> String {
     }
 }
 
+/// Ends `s` with exactly one empty line (Markdown blocks need one between them).
+fn blank_line(s: &mut String) {
+    while s.ends_with("\n\n") {
+        s.pop();
+    }
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s.push('\n');
+}
+
+fn gas_cell(v: u64, recent_hit: bool) -> String {
+    if recent_hit {
+        format!("{} (hit)", thousands(v))
+    } else {
+        thousands(v)
+    }
+}
+
+/// The lease purchase's entries into programs, run by run, and the totals
+/// of every measured lease transaction.
+fn entries_section(r: &Report, s: &mut String) {
+    let Some(buy) = r.lease_entries.first() else {
+        return;
+    };
+    fn label(id: &str) -> &str {
+        ops::spec(id).map_or(id, |o| o.label)
+    }
+    let solidity = |id: &str| {
+        r.operations
+            .iter()
+            .find(|o| o.id == id)
+            .and_then(|o| o.solidity)
+    };
+    let _ = writeln!(
+        s,
+        "\n### Entering programs: the lease purchase before and after the recent-program cache\n\n\
+The {} enters {} Stylus programs {} times: {}. Each entry pays its init charge before any of its code runs: \
+`cachedGas` + `initGas` while the program is not cached, `cachedGas` alone once it is, through ArbWasmCache \
+or, from ArbOS 60, through the recent-program cache (a program joins it on its first entry in a block; a \
+hit is marked *(hit)*). Measured in process (`stylus_vm::Devnode`, whose outcomes count the Stylus frames \
+run and `recent_cache_hits`) on the same WASM, accounts, state and calldata as the main table; each column \
+is a fresh chain under the rules it names, and only the rules, ArbWasmCache and what ran earlier in the \
+block differ. *After the same tx in the block*: the same purchase on a second market and collection with \
+the same code (so the same code hashes) and the same state ran first in the same block \
+(`Devnode::begin_block`). Charges from ArbWasm `programInitGas` on each chain; the entries per program \
+are measured (at ArbOS {BEFORE}, caching one program removes exactly its `initGas` from each of its entries).\n",
+        label(&buy.op_id),
+        buy.programs.len(),
+        buy.entries.len(),
+        buy.describe(),
+        BEFORE = crate::entries::BEFORE_CACHE_ARBOS,
+    );
+    let _ = write!(s, "| # | program | call |");
+    for run in &buy.runs {
+        let _ = write!(s, " {} |", run.label);
+    }
+    let _ = write!(s, "\n|---:|---|---|");
+    for _ in &buy.runs {
+        let _ = write!(s, "---:|");
+    }
+    let _ = writeln!(s);
+    let charges: Vec<Vec<EntryCharge>> = buy.runs.iter().map(|run| buy.charges(run)).collect();
+    for (i, e) in buy.entries.iter().enumerate() {
+        let _ = write!(
+            s,
+            "| {} | {} | `{}` |",
+            i + 1,
+            buy.programs[e.program].contract,
+            e.call
+        );
+        for c in &charges {
+            let _ = write!(s, " {} |", gas_cell(c[i].gas, c[i].recent_hit));
+        }
+        let _ = writeln!(s);
+    }
+    let row = |s: &mut String, name: &str, cell: &dyn Fn(&EntryRun) -> String| {
+        let _ = write!(s, "| | {name} | |");
+        for run in &buy.runs {
+            let _ = write!(s, " {} |", cell(run));
+        }
+        let _ = writeln!(s);
+    };
+    row(s, "**init charges, total**", &|run| {
+        format!("**{}**", thousands(buy.total_charge(run)))
+    });
+    row(s, "receipt gas", &|run| thousands(run.gas));
+    row(s, "recent-cache hits (measured)", &|run| {
+        run.recent_cache_hits.to_string()
+    });
+    row(s, "Stylus ÷ Solidity", &|run| {
+        ratio_cell(solidity(&buy.op_id).and_then(|b| ratio(run.gas, b)))
+    });
+    row(s, "frames, hits and gas match the charges", &|run| {
+        if buy.consistent(run) { "yes" } else { "**no**" }.to_string()
+    });
+    let _ = writeln!(
+        s,
+        "\nEvery measured lease transaction, receipt gas (init charges in brackets):\n"
+    );
+    let _ = write!(s, "| operation | entries |");
+    for run in &buy.runs {
+        let _ = write!(s, " {} |", run.label);
+    }
+    let _ = write!(s, " Solidity |\n|---|---:|");
+    for _ in &buy.runs {
+        let _ = write!(s, "---:|");
+    }
+    let _ = writeln!(s, "---:|");
+    for l in &r.lease_entries {
+        let _ = write!(s, "| {} | {} |", label(&l.op_id), l.entries.len());
+        for run in &l.runs {
+            let _ = write!(
+                s,
+                " {} ({}{}) |",
+                thousands(run.gas),
+                thousands(l.total_charge(run)),
+                if l.consistent(run) {
+                    ""
+                } else {
+                    ", **inconsistent**"
+                }
+            );
+        }
+        let _ = writeln!(s, " {} |", opt(solidity(&l.op_id)));
+    }
+    let before = crate::entries::BEFORE_CACHE_ARBOS;
+    let (Some(old), Some(new), Some(cached_old), Some(cached_new)) = (
+        buy.run_at(before, false),
+        buy.run_at(r.arbos_version, false),
+        buy.run_at(before, true),
+        buy.run_at(r.arbos_version, true),
+    ) else {
+        return;
+    };
+    let main = r.operations.iter().find(|o| o.id == buy.op_id);
+    let same_as_main = main.is_some_and(|o| {
+        o.stylus_uncached == Some(new.gas) && o.stylus_cached == Some(cached_new.gas)
+    });
+    let sol = solidity(&buy.op_id);
+    let ratio_of = |g: u64| {
+        sol.and_then(|b| ratio(g, b))
+            .map_or("—".into(), |x| format!("{x:.2}"))
+    };
+    let cached = if cached_old.gas == cached_new.gas {
+        format!(
+            "cached it costs {} under both (so the two rule sets differ here only in the cache), {} ÷ Solidity",
+            thousands(cached_new.gas),
+            ratio_of(cached_new.gas)
+        )
+    } else {
+        format!(
+            "cached it costs {} under ArbOS {} and {} under ArbOS {before} (the rule sets differ in more than \
+the cache), {} ÷ Solidity",
+            thousands(cached_new.gas),
+            r.arbos_version,
+            thousands(cached_old.gas),
+            ratio_of(cached_new.gas)
+        )
+    };
+    if !new.recent_cache {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\nNot cached, the purchase costs {} gas under ArbOS {} rules against {} under ArbOS {before} \
+({} less: {} of its {} entries hit the recent cache), {} ÷ Solidity instead of {}; {cached}. After the same \
+purchase earlier in the block every entry hits, so an uncached purchase costs {} — what a cached one does. \
+The in-process figures {} the main table's (JSON-RPC, one transaction per block).\n",
+        thousands(new.gas),
+        r.arbos_version,
+        thousands(old.gas),
+        signed(Some(i64::try_from(old.gas).unwrap_or(0) - i64::try_from(new.gas).unwrap_or(0))),
+        new.recent_cache_hits,
+        buy.entries.len(),
+        ratio_of(new.gas),
+        ratio_of(old.gas),
+        buy.runs
+            .iter()
+            .find(|r| r.after_same_tx_in_block)
+            .map_or("—".into(), |r| thousands(r.gas)),
+        if same_as_main { "equal" } else { "differ from" },
+    );
+}
+
 /// Renders `RESULTS.md`. `analysis` is the hand-written explanation of the
 /// missed targets (appended under "Why targets are missed").
 #[must_use]
@@ -600,18 +1053,28 @@ pub fn markdown(r: &Report, analysis: &str) -> String {
         s,
         "Regenerate with `cargo run --release --manifest-path bench/Cargo.toml --target-dir target/devnode` \
 (after `cargo ip build`). Gas is receipt `gasUsed` on the embedded devnode over JSON-RPC \
-(ArbOS 51 rules, Stylus version 2, L1 gas 0). Stylus: the real `target/wasm/*.wasm`, deployed and activated \
+(**ArbOS {} rules**, Stylus version {}, L1 gas 0). Stylus: the real `target/wasm/*.wasm`, deployed and activated \
 through ArbWasm, called through bindings generated from `abi/*.json`. Solidity: solc 0.8.37 (solc-js), \
-OpenZeppelin Contracts 5.7.0, optimizer 200 runs, evmVersion cancun; our ports in `bench/sol/` where OZ has none.\n"
+OpenZeppelin Contracts 5.7.0, optimizer 200 runs, evmVersion cancun; our ports in `bench/sol/` where OZ has none.\n",
+        r.arbos_version, r.stylus_version
     );
+    let recent = if r.arbos_version >= 60 {
+        "From ArbOS 60 Nitro also keeps the last 32 programs entered in a block (the recent-program cache, \
+discarded at the end of each block): an uncached program pays `initGas` on its first entry in a block and \
+only `cachedGas` on every later one, in the same transaction or a later one. Every bench transaction is \
+mined in its own block (automine), so in the uncached column only a transaction's repeated entries into a \
+program hit that cache; see the lease purchase below for what it saves. "
+    } else {
+        "These rules predate the recent-program cache (ArbOS 60), so every entry into an uncached program pays \
+its `initGas`. "
+    };
     let _ = writeln!(
         s,
         "**Cached vs uncached.** The devnode models Nitro's program cache as state: a program is cached only \
 after a cache manager calls ArbWasmCache `cacheProgram`/`cacheCodehash` (on the devnode any account may). \
-An uncached program pays its `initGas` on every call that enters it; a cached one pays only `cachedGas` \
-(Stylus v2 charges `cachedGas` in both cases). ArbOS 60's per-block recent-program cache is not modelled \
-(the devnode runs ArbOS 51 rules). The two Stylus columns come from two identical runs on two fresh chains, \
-one with every program cached first.\n"
+A cached program pays only `cachedGas` on each entry; an uncached one pays `initGas` as well \
+(Stylus v2 charges `cachedGas` in both cases). {recent}The two Stylus columns come from two identical runs \
+on two fresh chains, one with every program cached first.\n"
     );
     let _ = writeln!(s, "![gas per operation](charts/gas-per-op.svg)\n");
     let _ = writeln!(
@@ -686,6 +1149,8 @@ the memory model for the module's initial memory (its footprint, beyond the 2 fr
             thousands(e.init_gas)
         );
     }
+    entries_section(r, &mut s);
+    blank_line(&mut s);
     let _ = writeln!(s, "## Scaling\n");
     let _ = writeln!(
         s,
@@ -800,6 +1265,8 @@ mod tests {
                 load: "0.1 0.1 0.1".into(),
             },
             code: "checkout abc".into(),
+            arbos_version: 61,
+            stylus_version: 2,
             operations: rec.rows(),
             scaling: rec.scaling(),
             sizes: vec![SizeRow {
@@ -814,6 +1281,7 @@ mod tests {
                 init_gas: 20_000,
                 cached_gas: 500,
             }],
+            lease_entries: vec![lease_entries()],
             solidity_sizes: vec![("S".into(), 5000)],
             devnode: Speed {
                 rpc_cold_start_ms: 1.0,
@@ -823,6 +1291,87 @@ mod tests {
                 transfers: 10,
             },
         }
+    }
+
+    /// A market entered once and a collection three times; initGas/cachedGas
+    /// 100/10 and 1,000/20; 10,000 gas besides the init charges.
+    fn lease_entries() -> LeaseEntries {
+        let programs = vec![
+            EnteredProgram {
+                contract: "m".into(),
+                entries: 1,
+            },
+            EnteredProgram {
+                contract: "c".into(),
+                entries: 3,
+            },
+        ];
+        let mut l = LeaseEntries::new("lease.buy", programs, "buyLease", &["a", "b", "c"]);
+        let run = |v: u64, cached: bool, after: bool, charges: u64, hits: u64| EntryRun {
+            label: format!(
+                "ArbOS {v}{}{}",
+                if cached { " cached" } else { "" },
+                if after { " after" } else { "" }
+            ),
+            arbos_version: v,
+            recent_cache: v >= 60,
+            arbwasm_cached: cached,
+            after_same_tx_in_block: after,
+            gas: 10_000 + charges,
+            programs_run: 4,
+            recent_cache_hits: hits,
+            program_costs: vec![(100, 10), (1_000, 20)],
+        };
+        l.runs = vec![
+            run(51, false, false, 110 + 3 * 1_020, 0),
+            run(61, false, false, 110 + 1_020 + 2 * 20, 2),
+            run(61, false, true, 10 + 3 * 20, 4),
+            run(51, true, false, 70, 0),
+            run(61, true, false, 70, 2),
+        ];
+        l
+    }
+
+    #[test]
+    fn entry_charges_follow_the_recent_cache() {
+        let l = lease_entries();
+        let calls: Vec<&str> = l.entries.iter().map(|e| e.call.as_str()).collect();
+        assert_eq!(calls, ["buyLease", "a", "b", "c"]);
+        let hits = |i: usize| -> Vec<bool> {
+            l.charges(&l.runs[i]).iter().map(|c| c.recent_hit).collect()
+        };
+        assert_eq!(hits(0), [false; 4]);
+        assert_eq!(hits(1), [false, false, true, true]);
+        assert_eq!(hits(2), [true; 4]);
+        assert_eq!(l.total_charge(&l.runs[0]), 3_170);
+        assert_eq!(l.total_charge(&l.runs[1]), 1_170);
+        assert_eq!(l.total_charge(&l.runs[2]), 70);
+        assert!(l.runs.iter().all(|r| l.consistent(r)));
+        let mut off = l.runs[1].clone();
+        off.gas += 1;
+        assert!(!l.consistent(&off));
+        off = l.runs[1].clone();
+        off.recent_cache_hits = 3;
+        assert!(!l.consistent(&off));
+        assert!(l
+            .describe()
+            .starts_with("m once (`buyLease`), c 3 times (`a`, `b`, `c`)"));
+        let two = LeaseEntries::new(
+            "lease.buy",
+            vec![
+                EnteredProgram {
+                    contract: "m".into(),
+                    entries: 1,
+                },
+                EnteredProgram {
+                    contract: "c".into(),
+                    entries: 2,
+                },
+            ],
+            "buyLease",
+            &["a", "b", "c"],
+        );
+        assert_eq!(two.entries[2].call, "call 2");
     }
 
     #[test]
@@ -888,6 +1437,9 @@ mod tests {
             "## Devnode",
             "| c | 18 | 16,000 | 500 | 20,000 |",
             "because",
+            "**ArbOS 61 rules**",
+            "| 3 | c | `b` | 1,020 | 20 (hit) | 20 (hit) | 20 | 20 (hit) |",
+            "| | **init charges, total** | | **3,170** | **1,170** | **70** | **70** | **70** |",
         ] {
             assert!(md.contains(needle), "{needle} missing");
         }

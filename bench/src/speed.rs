@@ -61,17 +61,18 @@ pub fn in_process_start_ms() -> f64 {
     times[10]
 }
 
-/// Stylus `transferFrom`s per second on the in-process devnode (one core,
-/// module compiled once and cached by the engine), over `count` transfers.
+/// Stylus `transferFrom`s per second on the in-process devnode under
+/// `arbos_version` rules (one core, module compiled once and cached by the
+/// engine), over `count` transfers.
 ///
 /// # Errors
 /// When deployment or a transaction fails.
-pub fn in_process_tps(wasm: &[u8], count: u64) -> Result<f64> {
+pub fn in_process_tps(wasm: &[u8], count: u64, arbos_version: u64) -> Result<f64> {
     let alice = Address::repeat_byte(0xA1);
     let bob = Address::repeat_byte(0xB0);
     let mut n = Devnode::with_config(VmConfig {
         max_code_size: 128 * 1024,
-        ..VmConfig::default()
+        ..VmConfig::arbos(arbos_version)
     });
     n.fund(alice, U256::from(10u64).pow(U256::from(21)));
     let c = n

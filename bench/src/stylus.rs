@@ -173,7 +173,9 @@ pub async fn run(
     Ok(addrs)
 }
 
-fn collection_ctor(owner: Address) -> IpCollection::constructorCall {
+/// The constructor every measured collection gets: 5 % default royalty to
+/// `owner`.
+pub(crate) fn collection_ctor(owner: Address) -> IpCollection::constructorCall {
     IpCollection::constructorCall {
         name: "IP".into(),
         symbol: "IP".into(),
@@ -181,6 +183,54 @@ fn collection_ctor(owner: Address) -> IpCollection::constructorCall {
         owner,
         royaltyReceiver: owner,
         royaltyBps: U96::from(500),
+    }
+}
+
+/// Length of every measured lease: 30 days.
+pub(crate) const LEASE_DURATION: u64 = 30 * 86_400;
+/// Price per second of the measured lease offer (1 gwei).
+const LEASE_PRICE_PER_SECOND: u64 = 1_000_000_000;
+
+/// The measured lease offer's terms: ETH, one licensee, royalty cap 100 %,
+/// open for a year from `now`, paying `payee`.
+pub(crate) fn lease_terms(payee: Address, now: u64) -> ILicenseMarket::OfferTerms {
+    ILicenseMarket::OfferTerms {
+        pricePerSecond: U256::from(LEASE_PRICE_PER_SECOND),
+        paymentToken: Address::ZERO,
+        minDuration: 60,
+        maxDuration: 90 * 86_400,
+        endTime: now + 365 * 86_400,
+        maxLicensees: 1,
+        payee,
+        termsHash: B256::repeat_byte(7),
+        termsUri: String::new(),
+        flags: 0,
+        maxRoyaltyBps: 10_000,
+    }
+}
+
+/// What a [`LEASE_DURATION`] lease of the measured offer costs.
+pub(crate) fn lease_price() -> U256 {
+    U256::from(LEASE_PRICE_PER_SECOND) * U256::from(LEASE_DURATION)
+}
+
+/// The measured purchase: offer 1 (its first version) for [`LEASE_DURATION`].
+pub(crate) fn lease_buy() -> LicenseMarket::buyLeaseCall {
+    LicenseMarket::buyLeaseCall {
+        offerId: U256::from(1),
+        duration: LEASE_DURATION,
+        maxPrice: lease_price(),
+        version: 1,
+    }
+}
+
+/// The measured renewal of [`lease_buy`]'s licence, by its licensee.
+pub(crate) fn lease_renew() -> LicenseMarket::renewLeaseCall {
+    LicenseMarket::renewLeaseCall {
+        offerId: U256::from(1),
+        duration: LEASE_DURATION,
+        maxPrice: lease_price(),
+        version: 1,
     }
 }
 
@@ -306,41 +356,17 @@ async fn erc721(s: &mut Sty<'_>, p: &Programs) -> Result<Address> {
         U256::ZERO,
     )
     .await?;
-    let terms = ILicenseMarket::OfferTerms {
-        pricePerSecond: U256::from(1_000_000_000u64),
-        paymentToken: Address::ZERO,
-        minDuration: 60,
-        maxDuration: 90 * 86_400,
-        endTime: now + 365 * 86_400,
-        maxLicensees: 1,
-        payee: a2,
-        termsHash: B256::repeat_byte(7),
-        termsUri: String::new(),
-        flags: 0,
-        maxRoyaltyBps: 10_000,
-    };
     let offer = LicenseMarket::createOfferCall {
         collection: nft,
         tokenId: id(2),
         amount: 0,
-        terms,
+        terms: lease_terms(a2, now),
     };
     s.op("lease.offer", a2, market, offer, U256::ZERO).await?;
-    let price = U256::from(1_000_000_000u64) * U256::from(30u64 * 86_400);
-    let buy = LicenseMarket::buyLeaseCall {
-        offerId: id(1),
-        duration: 30 * 86_400,
-        maxPrice: price,
-        version: 1,
-    };
-    s.op("lease.buy", a3, market, buy, price).await?;
-    let renew = LicenseMarket::renewLeaseCall {
-        offerId: id(1),
-        duration: 30 * 86_400,
-        maxPrice: price,
-        version: 1,
-    };
-    s.op("lease.renew", a3, market, renew, price).await?;
+    let (buy, renew) = (lease_buy(), lease_renew());
+    s.op("lease.buy", a3, market, buy, lease_price()).await?;
+    s.op("lease.renew", a3, market, renew, lease_price())
+        .await?;
 
     // provenance: a0 (minter of the collection) records token 5
     let prov = p.provenance;
