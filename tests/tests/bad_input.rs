@@ -27,7 +27,7 @@ mod bad_input_world;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
-use alloy_primitives::{aliases::U96, Address, Bytes, FixedBytes, B256, U256};
+use alloy_primitives::{aliases::U96, Address, Bytes, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolInterface, SolStruct, SolValue};
 use bad_input_world::*;
 use stylus_ip_tests::{big_stack, ETH};
@@ -410,16 +410,30 @@ fn vault_supply() -> U256 {
     U256::from(VAULT_SHARES[0] + VAULT_SHARES[1])
 }
 
-fn curator_call(target: Address, data: Vec<u8>) -> ShareVault::curatorCallCall {
-    ShareVault::curatorCallCall {
-        target,
-        data: data.into(),
+/// Offer terms of a base-vault offer: paying `payee` in `token`, for at
+/// most `max_duration` seconds.
+fn vault_terms(payee: Address, token: Address, max_duration: u64) -> IShareVault::OfferTerms {
+    IShareVault::OfferTerms {
+        pricePerSecond: U256::from(PRICE_PER_SECOND),
+        paymentToken: token,
+        minDuration: 60,
+        maxDuration: max_duration,
+        endTime: 0,
+        maxLicensees: 1,
+        payee,
+        termsHash: B256::repeat_byte(0x7e),
+        termsUri: "ipfs://terms".into(),
+        flags: 1,
+        maxRoyaltyBps: 10_000,
     }
 }
 
-/// The first four bytes of `call`'s encoding.
-fn selector_of<C: SolCall>(_: &C) -> FixedBytes<4> {
-    FixedBytes(C::SELECTOR)
+/// The curator's former generic call (`curatorCall(address,bytes)`),
+/// encoded by hand: the vault no longer has it.
+fn curator_call(target: Address, inner: &impl SolCall) -> Vec<u8> {
+    let mut data = alloy_primitives::keccak256("curatorCall(address,bytes)")[..4].to_vec();
+    data.extend((target, Bytes::from(inner.abi_encode())).abi_encode_params());
+    data
 }
 
 fn onerc721_received(id: u64) -> ShareVault::onERC721ReceivedCall {
@@ -680,6 +694,85 @@ fn collection_cases(v: &mut Vec<Case>) {
         });
         Bad::call(w.alice, w.nft, &call, e)
     }));
+    v.push(case("collection/state/l1_lock_past_five_years", |w| {
+        // L-1: a lease operator's lock must end within 5 x 365 days.
+        let (alice, carol, nft) = (w.alice, w.carol, w.nft);
+        let op = C::setLeaseOperatorCall {
+            operator: carol,
+            approved: true,
+        };
+        w.ok(alice, nft, &op);
+        let call = C::setUserCall {
+            tokenId: u(3),
+            user: w.bob,
+            expires: u64::MAX,
+        };
+        let e = CollectionE::LockExpiryTooFar(C::LockExpiryTooFar {
+            expires: u64::MAX,
+            maxExpires: START + 157_680_000,
+        });
+        Bad::call(carol, nft, &call, e)
+    }));
+    v.push(case(
+        "collection/state/l1_lock_renewal_past_five_years",
+        |w| {
+            let (alice, bob, carol, nft) = (w.alice, w.bob, w.carol, w.nft);
+            let op = C::setLeaseOperatorCall {
+                operator: carol,
+                approved: true,
+            };
+            w.ok(alice, nft, &op);
+            let lock = C::setUserCall {
+                tokenId: u(3),
+                user: bob,
+                expires: START + 100,
+            };
+            w.ok(carol, nft, &lock);
+            let call = C::setUserCall {
+                tokenId: u(3),
+                user: bob,
+                expires: START + 157_680_001,
+            };
+            let e = CollectionE::LockExpiryTooFar(C::LockExpiryTooFar {
+                expires: START + 157_680_001,
+                maxExpires: START + 157_680_000,
+            });
+            Bad::call(carol, nft, &call, e)
+        },
+    ));
+    v.push(case(
+        "collection/state/l1_owner_self_lock_cleared_by_sale",
+        |w| {
+            // L-1: the owner, approved as its own lease operator, sets its
+            // accomplice as user "forever", then sells: the sale clears it, and
+            // the seller's self-approval no longer reaches the token.
+            let (alice, carol, dave, nft) = (w.alice, w.carol, w.dave, w.nft);
+            let op = C::setLeaseOperatorCall {
+                operator: alice,
+                approved: true,
+            };
+            w.ok(alice, nft, &op);
+            let forever = C::setUserCall {
+                tokenId: u(3),
+                user: carol,
+                expires: u64::MAX,
+            };
+            w.ok(alice, nft, &forever);
+            w.ok(alice, nft, &transfer_nft(alice, dave, 3));
+            let user = w.view(nft, &C::userOfCall { tokenId: u(3) });
+            assert_eq!(user, Address::ZERO, "the sale must clear the owner's user");
+            let call = C::setUserCall {
+                tokenId: u(3),
+                user: carol,
+                expires: u64::MAX,
+            };
+            let e = CollectionE::ERC721InsufficientApproval(C::ERC721InsufficientApproval {
+                operator: alice,
+                tokenId: u(3),
+            });
+            Bad::call(alice, nft, &call, e)
+        },
+    ));
     v.push(case("collection/unauthorised/pause_by_stranger", |w| {
         let e = CollectionE::OwnableUnauthorizedAccount(C::OwnableUnauthorizedAccount {
             account: w.carol,
@@ -1181,6 +1274,71 @@ fn editions_cases(v: &mut Vec<Case>) {
             &user_record(alice, w.carol, 1, START + 100),
             e,
         )
+    }));
+    v.push(case(
+        "editions/state/l6_stranger_cannot_fill_user_slots",
+        |w| {
+            // L-6: a stranger fills dave's 16 user-side slots for edition 1;
+            // dave's purchase still goes through, and the stranger's 17th
+            // record hits the stranger's own (owner-side) cap, not dave's.
+            let (admin, carol, dave, editions) = (w.admin(), w.carol, w.dave, w.editions);
+            w.ok(admin, editions, &editions_mint(carol, 1, u(17)));
+            for _ in 0..16 {
+                w.ok(carol, editions, &user_record(carol, dave, 1, START + 1_000));
+            }
+            bought(w, dave, 2, 3600);
+            let usable = w.view(
+                editions,
+                &C::usableBalanceOfCall {
+                    account: dave,
+                    tokenId: u(1),
+                },
+            );
+            assert_eq!(usable, u(16 + UNITS_PER_LICENCE));
+            let e = EditionsE::TooManyRecords(C::TooManyRecords {
+                account: carol,
+                tokenId: u(1),
+            });
+            Bad::call(
+                carol,
+                editions,
+                &user_record(carol, dave, 1, START + 1_000),
+                e,
+            )
+        },
+    ));
+    v.push(case(
+        "editions/state/l1_locked_record_past_five_years",
+        |w| {
+            let (alice, carol, editions) = (w.alice, w.carol, w.editions);
+            let op = C::setLeaseOperatorCall {
+                operator: carol,
+                approved: true,
+            };
+            w.ok(alice, editions, &op);
+            let e = EditionsE::LockExpiryTooFar(C::LockExpiryTooFar {
+                expiry: u64::MAX,
+                maxExpiry: START + 157_680_000,
+            });
+            Bad::call(carol, editions, &user_record(alice, w.dave, 1, u64::MAX), e)
+        },
+    ));
+    v.push(case("editions/range/l1_extension_past_five_years", |w| {
+        let (alice, carol, editions) = (w.alice, w.carol, w.editions);
+        let op = C::setLeaseOperatorCall {
+            operator: carol,
+            approved: true,
+        };
+        w.ok(alice, editions, &op);
+        let call = C::extendUserRecordCall {
+            recordId: w.record,
+            expiry: u64::MAX,
+        };
+        let e = EditionsE::LockExpiryTooFar(C::LockExpiryTooFar {
+            expiry: u64::MAX,
+            maxExpiry: START + 157_680_000,
+        });
+        Bad::call(carol, editions, &call, e)
     }));
     v.push(case("editions/state/owner_deletes_locked_record", |w| {
         let call = C::deleteUserRecordCall { recordId: w.record };
@@ -2402,43 +2560,106 @@ fn vault_cases(v: &mut Vec<Case>) {
             Bad::call(w.carol, w.vault, &call, e)
         },
     ));
-    v.push(case("vault/unauthorised/curator_call_by_stranger", |w| {
-        let call = curator_call(w.market, vec![]);
+    v.push(case(
+        "vault/unauthorised/set_market_approval_by_stranger",
+        |w| {
+            let call = C::setMarketApprovalCall { approved: true };
+            let e = VaultE::NotCurator(C::NotCurator { account: w.carol });
+            Bad::call(w.carol, w.vault, &call, e)
+        },
+    ));
+    v.push(case("vault/unauthorised/create_offer_by_stranger", |w| {
+        let call = C::createOfferCall {
+            amount: 0,
+            terms: vault_terms(w.vault, Address::ZERO, 3600),
+        };
         let e = VaultE::NotCurator(C::NotCurator { account: w.carol });
         Bad::call(w.carol, w.vault, &call, e)
     }));
-    v.push(case("vault/unauthorised/curator_moves_the_asset", |w| {
-        let inner = transfer_nft(w.vault, w.alice, 2);
-        let call = curator_call(w.nft, inner.abi_encode());
-        let e = VaultE::ForbiddenCall(C::ForbiddenCall {
-            target: w.nft,
-            selector: selector_of(&inner),
-        });
-        Bad::call(w.alice, w.vault, &call, e)
+    v.push(case("vault/unauthorised/cancel_offer_by_stranger", |w| {
+        let call = C::cancelOfferCall { offerId: u(1) };
+        let e = VaultE::NotCurator(C::NotCurator { account: w.carol });
+        Bad::call(w.carol, w.vault, &call, e)
     }));
-    v.push(case("vault/unauthorised/curator_approves_the_asset", |w| {
-        let inner = IpCollection::approveCall {
-            to: w.alice,
-            tokenId: u(2),
-        };
-        let call = curator_call(w.nft, inner.abi_encode());
-        let e = VaultE::ForbiddenCall(C::ForbiddenCall {
-            target: w.nft,
-            selector: selector_of(&inner),
-        });
-        Bad::call(w.alice, w.vault, &call, e)
-    }));
-    v.push(case("vault/unauthorised/curator_calls_the_vault", |w| {
+    // H-1a, H-1b, M-2: the curator's generic call (approving its own EOA as
+    // lease operator, sweeping a token) no longer exists.
+    v.push(case(
+        "vault/unauthorised/h1a_curator_call_approving_its_eoa",
+        |w| {
+            let inner = IpCollection::setLeaseOperatorCall {
+                operator: w.alice,
+                approved: true,
+            };
+            Bad::raw(w.alice, w.vault, curator_call(w.nft, &inner), Expect::Empty)
+        },
+    ));
+    v.push(case("vault/unauthorised/m2_curator_call_sweeping", |w| {
         let inner = C::transferCall {
             to: w.alice,
             value: u(1),
         };
-        let call = curator_call(w.vault, inner.abi_encode());
-        let e = VaultE::ForbiddenCall(C::ForbiddenCall {
-            target: w.vault,
-            selector: selector_of(&inner),
-        });
-        Bad::call(w.alice, w.vault, &call, e)
+        Bad::raw(
+            w.alice,
+            w.vault,
+            curator_call(w.market, &inner),
+            Expect::Empty,
+        )
+    }));
+    v.push(case(
+        "vault/unauthorised/h1c_offer_paying_the_curator",
+        |w| {
+            let call = C::createOfferCall {
+                amount: 0,
+                terms: vault_terms(w.alice, Address::ZERO, 3600),
+            };
+            let e = VaultE::InvalidOfferPayee(C::InvalidOfferPayee { payee: w.alice });
+            Bad::call(w.alice, w.vault, &call, e)
+        },
+    ));
+    v.push(case(
+        "vault/unauthorised/h1c_offer_update_paying_the_curator",
+        |w| {
+            let call = C::updateOfferCall {
+                offerId: u(1),
+                terms: vault_terms(w.alice, Address::ZERO, 3600),
+            };
+            let e = VaultE::InvalidOfferPayee(C::InvalidOfferPayee { payee: w.alice });
+            Bad::call(w.alice, w.vault, &call, e)
+        },
+    ));
+    v.push(case(
+        "vault/unauthorised/m2_offer_paid_in_a_token_off_the_allow_list",
+        |w| {
+            let token = w.editions;
+            let call = C::createOfferCall {
+                amount: 0,
+                terms: vault_terms(w.vault, token, 3600),
+            };
+            let e = VaultE::TokenNotAllowed(C::TokenNotAllowed { token });
+            Bad::call(w.alice, w.vault, &call, e)
+        },
+    ));
+    v.push(case(
+        "vault/range/h1a_offer_longer_than_the_longest_lease",
+        |w| {
+            let mut terms = vault_terms(w.vault, Address::ZERO, VAULT_MAX_LEASE + 1);
+            terms.pricePerSecond = U256::ZERO;
+            let call = C::createOfferCall { amount: 0, terms };
+            let e = VaultE::OfferTooLong(C::OfferTooLong {
+                maxDuration: u(VAULT_MAX_LEASE + 1),
+                maxLeaseDuration: u(VAULT_MAX_LEASE),
+            });
+            Bad::call(w.alice, w.vault, &call, e)
+        },
+    ));
+    v.push(case("vault/calldata/truncated_offer_terms", |w| {
+        let call = C::createOfferCall {
+            amount: 0,
+            terms: vault_terms(w.vault, Address::ZERO, 3600),
+        };
+        let data = call.abi_encode();
+        let cut = data[..4 + 64 + 32 * 10].to_vec();
+        Bad::raw(w.alice, w.vault, cut, Expect::Empty)
     }));
     v.push(case("vault/unauthorised/redeem_by_partial_holder", |w| {
         let e = VaultE::NotFullOwner(C::NotFullOwner {
@@ -2650,12 +2871,80 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
         };
         w.ok(alice, nft, &approve);
         let call = fractionalize(nft, u(1), U256::ZERO, alice, w.dave, B256::repeat_byte(1));
-        let e = VaultFactoryE::AssetLeaseLocked(C::AssetLeaseLocked {
+        let e = VaultFactoryE::AssetHasUser(C::AssetHasUser {
             asset: nft,
             id: u(1),
+            user: bob,
         });
         Bad::call(alice, factory, &call, e)
     }));
+    v.push(case(
+        "vault_factory/state/h1d_token_used_by_its_creator",
+        |w| {
+            // The creator's own user on the token (as owner, until the end
+            // of time) would bind the vault and whoever redeems it.
+            let (alice, nft, factory) = (w.alice, w.nft, w.vault_factory);
+            let set = IpCollection::setUserCall {
+                tokenId: u(3),
+                user: alice,
+                expires: u64::MAX,
+            };
+            w.ok(alice, nft, &set);
+            let approve = IpCollection::approveCall {
+                to: factory,
+                tokenId: u(3),
+            };
+            w.ok(alice, nft, &approve);
+            let call = fractionalize(nft, u(3), U256::ZERO, alice, w.dave, B256::repeat_byte(1));
+            let e = VaultFactoryE::AssetHasUser(C::AssetHasUser {
+                asset: nft,
+                id: u(3),
+                user: alice,
+            });
+            Bad::call(alice, factory, &call, e)
+        },
+    ));
+    v.push(case(
+        "vault_factory/range/l4_vault_as_its_own_holder",
+        |w| {
+            let (alice, nft, factory) = (w.alice, w.nft, w.vault_factory);
+            let salt = B256::repeat_byte(1);
+            let vault = w.view(
+                factory,
+                &C::predictVaultCall {
+                    creator: alice,
+                    salt,
+                },
+            );
+            let approve = IpCollection::approveCall {
+                to: factory,
+                tokenId: u(3),
+            };
+            w.ok(alice, nft, &approve);
+            let call = fractionalize(nft, u(3), U256::ZERO, alice, vault, salt);
+            let e =
+                VaultFactoryE::ERC20InvalidReceiver(C::ERC20InvalidReceiver { receiver: vault });
+            Bad::call(alice, factory, &call, e)
+        },
+    ));
+    v.push(case(
+        "vault_factory/range/longest_lease_above_the_market_bound",
+        |w| {
+            let (alice, nft, factory) = (w.alice, w.nft, w.vault_factory);
+            let approve = IpCollection::approveCall {
+                to: factory,
+                tokenId: u(3),
+            };
+            w.ok(alice, nft, &approve);
+            let mut call =
+                fractionalize(nft, u(3), U256::ZERO, alice, w.dave, B256::repeat_byte(1));
+            call.maxLeaseDuration = 5 * 365 * 86_400 + 1;
+            let e = VaultE::InvalidMaxLeaseDuration(ShareVault::InvalidMaxLeaseDuration {
+                maxLeaseDuration: u(5 * 365 * 86_400 + 1),
+            });
+            Bad::call(alice, factory, &call, e)
+        },
+    ));
     v.push(case("vault_factory/state/salt_reused", |w| {
         let call = fractionalize(w.nft, u(3), U256::ZERO, w.alice, w.dave, B256::ZERO);
         let e = VaultFactoryE::VaultExists(C::VaultExists { vault: w.vault });
@@ -2890,6 +3179,44 @@ fn split_cases(v: &mut Vec<Case>) {
             max: u(500),
         });
         Bad::call(w.admin(), w.split, &call, e)
+    }));
+    v.push(case("split/state/l3_update_keeps_old_revenue", |w| {
+        // L-3: the split holds 1 ETH and 5 T6 (never touched); the
+        // controller moves everything to carol without listing a token.
+        // Alice and bob keep their claims; carol has nothing to withdraw.
+        let (admin, alice, carol, split) = (w.admin(), w.alice, w.carol, w.split);
+        let out =
+            w.h.node
+                .deploy(
+                    carol,
+                    stylus_ip_tests::sol::test_token_code("T6", 6).into(),
+                    U256::ZERO,
+                )
+                .expect("devnode");
+        let token = out.created.expect("token deployed");
+        let mint = stylus_ip_tests::sol::TestToken::mintCall {
+            to: split,
+            value: u(5_000_000),
+        };
+        w.ok(carol, token, &mint);
+        let update = C::updateSplitCall {
+            recipients: vec![carol],
+            allocations: vec![1_000_000],
+            dustRecipient: carol,
+            settleTokens: vec![],
+        };
+        w.ok(admin, split, &update);
+        let claim = C::claimableCall {
+            recipient: alice,
+            token,
+        };
+        assert_eq!(w.view(split, &claim), u(3_000_000), "alice's T6 claim");
+        let call = C::withdrawCall {
+            recipient: carol,
+            tokens: vec![Address::ZERO, token],
+        };
+        let e = SplitE::SplitNothingToWithdraw(C::SplitNothingToWithdraw { recipient: carol });
+        Bad::call(carol, split, &call, e)
     }));
 }
 
