@@ -1131,8 +1131,14 @@ Overhead = gas − floor.\n"
         s,
         "### What entering a program costs\n\nEvery call into a Stylus program pays, before any of its code runs: \
 the memory model for the module's initial memory (its footprint, beyond the 2 free pages of a transaction: \
-1,000 gas per page plus an exponential ramp), `cachedGas`, and `initGas` while the program is not cached \
-(ArbWasm `programMemoryFootprint` / `programInitGas`).\n"
+1,000 gas per page plus an exponential ramp), `cachedGas`, and `initGas` while the program is not cached{} \
+(ArbWasm `programMemoryFootprint` / `programInitGas`, whose `gas` is `initGas` + `cachedGas` from Stylus \
+version 2).\n",
+        if r.arbos_version >= 60 {
+            " and not entered earlier in the block"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(
         s,
