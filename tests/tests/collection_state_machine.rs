@@ -3,12 +3,12 @@
 //! time warps by several actors, compared after every step with a plain-Rust
 //! reference model.
 //!
-//! Invariants checked after every step (issue 11 numbering):
+//! Invariants checked after every step (numbered as in tests/INVARIANTS.md):
 //! 1. `ownerOf`/`balanceOf` match the model for every token and actor;
 //! 3. no user is active after its expiry, and a locked lease is never
 //!    shortened or replaced before it lapses, and ends within 5 × 365 days
 //!    of now (L-1);
-//! 4. after a transfer the new owner holds full use rights, except for
+//! 17. after a transfer the new owner holds full use rights, except for
 //!    leases locked by a lease operator: whatever the owner set, even
 //!    approved as its own lease operator ("self-lock", L-1), is cleared;
 //! 10. a call the model says is unauthorised reverts with the exact custom

@@ -8,7 +8,7 @@
 //! Per case: a fresh ERC-721 token with a random royalty, an offer with
 //! random price and duration bounds, then random purchases, renewals and
 //! time warps by two licensees, compared with a plain-Rust model. Invariants
-//! (issue 11 numbering):
+//! (numbered as in tests/INVARIANTS.md):
 //! 3. a licence is active exactly until its expiry (`isLicensed`, ERC-4907
 //!    `userOf`), never after; a renewal extends from the current expiry, but
 //!    never past now + the offer's `maxDuration`;

@@ -2,12 +2,12 @@
 //! binary: the suite is deployed once per binary ([`Suite::fresh`] clones
 //! it for every case) and the machines run in parallel.
 //!
-//! | module | contracts | invariants (issue 11 numbering) |
+//! | module | contracts | invariants (numbered as in tests/INVARIANTS.md) |
 //! |---|---|---|
 //! | [`editions`] | ip-editions | 1, 2, 3, 10, 12 |
-//! | [`market`] | license-market, ip-collection, ip-editions, provenance | 1, 2, 3, 4, 5, 9, 10, 11, 12 |
+//! | [`market`] | license-market, ip-collection, ip-editions, provenance | 1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, 15 |
 //! | [`split`] | split-factory, splits, license-market | 6, 9, 10, 12 |
-//! | [`vault`] | vault-factory, share-vault, ip-collection, license-market | 7, 8, 9, 10, 12 |
+//! | [`vault`] | vault-factory, share-vault, ip-collection, license-market | 7, 8, 9, 10, 12, 16 |
 //!
 //! Backend: the in-process devnode, or with `STYLUS_RPC_URL` any JSON-RPC
 //! node with `evm_snapshot`/`evm_revert`/`evm_setNextBlockTimestamp`

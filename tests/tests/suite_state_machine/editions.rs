@@ -6,7 +6,7 @@
 //! deletions and time warps, compared after every step with a plain-Rust
 //! model.
 //!
-//! Invariants checked after every step (issue 11 numbering):
+//! Invariants checked after every step (numbered as in tests/INVARIANTS.md):
 //! 1. `balanceOfBatch` over every actor and id matches the model, and for
 //!    every id Σ balances = `totalSupply(id)` = the model's supply (≤ the
 //!    edition's maximum);

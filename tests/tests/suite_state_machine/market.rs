@@ -12,7 +12,7 @@
 //! `withdrawTo`), provenance records, royalty, price and offer views, and
 //! time warps, compared after every step with a plain-Rust model.
 //!
-//! Invariants checked after every step (issue 11 numbering):
+//! Invariants checked after every step (numbered as in tests/INVARIANTS.md):
 //! 1. `ownerOf` of every token and `balanceOf` of every actor match the
 //!    model (ERC-721), and so do the ERC-1155 balances;
 //! 2. for every account and id a lease ever involved, `frozenBalanceOf` and

@@ -12,7 +12,7 @@
 //! follows the initial set, and an update settles ETH and the listed
 //! tokens: no update lowers anyone's claim, L-3).
 //!
-//! Invariants checked after every step (issue 11 numbering):
+//! Invariants checked after every step (numbered as in tests/INVARIANTS.md):
 //! 6. every address's `claimable` of each token is exactly the model's;
 //!    `totalWithdrawn + Σ claimable ≤ totalReceived` with a shortfall below
 //!    the number of recipients of the token's epoch, equal to `dust(ETH)`;

@@ -23,7 +23,7 @@
 //! each holder's entitlement (`Σ fresh · balance / supply` at every
 //! accounting, direct credits to the redeemer after redemption) bounds it.
 //!
-//! Invariants checked after every step (issue 11 numbering), per currency:
+//! Invariants checked after every step (numbered as in tests/INVARIANTS.md), per currency:
 //! 7. every holder's `claimable` is the accumulator's; each holder's
 //!    total (claimed + claimable) is at most its exact entitlement `E` and
 //!    above `E − 1 − n · supply / 2¹²⁸` wei after `n` accountings;
@@ -42,7 +42,7 @@
 //!     asset one does not own, a lease once the vault no longer holds the
 //!     asset) reverts with the exact custom error and changes nothing; the
 //!     former generic `curatorCall` reverts without data (it is gone);
-//! 13. no curator action lowers any balance of the vault (ETH or token) or
+//! 16. no curator action lowers any balance of the vault (ETH or token) or
 //!     sets a user on the vaulted token (its `userOf`/`userExpires` are
 //!     unchanged), and the vault itself emits no event for it; after the
 //!     longest paid lease expired, the token is leased again (the machine
@@ -959,7 +959,7 @@ impl World {
 }
 
 impl World {
-    /// Invariant 13's observables: the vault's balance of every currency
+    /// Invariant 16's observables: the vault's balance of every currency
     /// and the vaulted token's user and its expiry.
     fn untouchable(&mut self) -> (Vec<U256>, Address, U256) {
         let (collection, id) = (self.s.collection, U256::from(TOKEN));
@@ -1062,7 +1062,7 @@ impl World {
                 assert!(r.data.is_empty(), "{what:?} reverted with {r:?}");
             }
         }
-        // Invariant 13.
+        // Invariant 16.
         assert_eq!(
             self.untouchable(),
             before,
