@@ -9,8 +9,8 @@
 //!    shortened or replaced before it lapses, and ends within 5 × 365 days
 //!    of now (L-1);
 //! 17. after a transfer the new owner holds full use rights, except for
-//!    leases locked by a lease operator: whatever the owner set, even
-//!    approved as its own lease operator ("self-lock", L-1), is cleared;
+//!     leases locked by a lease operator: whatever the owner set, even
+//!     approved as its own lease operator ("self-lock", L-1), is cleared;
 //! 10. a call the model says is unauthorised reverts with the exact custom
 //!     error and changes nothing.
 
