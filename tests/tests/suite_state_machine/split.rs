@@ -53,6 +53,8 @@ const SCALE: u128 = 1_000_000;
 const LESSOR: usize = 5;
 /// Price per second of that lease, wei.
 const PRICE: u128 = 1_000_003;
+/// The split's offer's `maxDuration` (seconds): no licence reaches further past now.
+const OFFER_MAX_DURATION: u64 = 1_000;
 /// The lease token (minted in `init_test`).
 const TOKEN: u64 = 1;
 /// Revenue currencies: ETH, then test ERC-20s with 6 and 18 decimals.
@@ -182,6 +184,9 @@ struct Model {
     /// lease payment (market).
     last: Expect<E>,
     last_lease: Expect<M>,
+    /// Whether the last lease payment was a renewal (the buyer's own lease
+    /// was in force), whatever its outcome.
+    last_lease_renews: bool,
 }
 
 fn share(revenue: u128, parts: u128) -> u128 {
@@ -335,6 +340,7 @@ impl ReferenceStateMachine for Reference {
                     lease: None,
                     last: Expect::default(),
                     last_lease: Expect::default(),
+                    last_lease_renews: false,
                 }
             })
             .boxed()
@@ -376,6 +382,7 @@ impl ReferenceStateMachine for Reference {
         match *t {
             Action::Deposit { wei, token, .. } => s.books[token].balance += wei,
             Action::LeasePayment { buyer, seconds } => {
+                s.last_lease_renews = false;
                 let price = PRICE * u128::from(seconds);
                 let royalty = price * u128::from(COLLECTION_ROYALTY_BPS) / 10_000;
                 let (expires, renew) = match s.lease {
@@ -396,6 +403,16 @@ impl ReferenceStateMachine for Reference {
                     }
                     _ => (s.now + seconds, false),
                 };
+                s.last_lease_renews = renew;
+                // No licence reaches further than the offer's maxDuration
+                // past now (invariant 15): a renewal beyond it is refused.
+                let latest = s.now + OFFER_MAX_DURATION;
+                if expires > latest {
+                    s.last_lease = Expect::Err(M::LicenseMarketLeaseTooLong(
+                        LicenseMarket::LicenseMarketLeaseTooLong { expires, latest },
+                    ));
+                    return s;
+                }
                 s.lease = Some((buyer, expires));
                 s.books[0].balance += price - royalty;
                 s.last_lease = Expect::Ok(lease_events(buyer, expires, price, royalty, renew));
@@ -723,7 +740,7 @@ impl StateMachineTest for SplitMachine {
                 pricePerSecond: U256::from(PRICE),
                 paymentToken: Address::ZERO,
                 minDuration: 1,
-                maxDuration: 1_000,
+                maxDuration: OFFER_MAX_DURATION,
                 endTime: 0,
                 maxLicensees: 1,
                 payee: m.split,
@@ -754,11 +771,8 @@ impl StateMachineTest for SplitMachine {
         let split = w.split;
         let a = actor_address;
         if let Action::LeasePayment { buyer, seconds } = t {
-            // A renewal when the model's outcome is one.
-            let renew = matches!(&m.last_lease, Expect::Ok(e) if matches!(
-                e.last(),
-                Some(Event::Market(LicenseMarket::LicenseMarketEvents::LeaseRenewed(_)))
-            ));
+            // A renewal when the model says the buyer's own lease is in force.
+            let renew = m.last_lease_renews;
             let (offer_id, price) = (U256::from(1), U256::from(PRICE * u128::from(seconds)));
             let (market, buyer) = (w.s.market, a(buyer));
             let got = if renew {
