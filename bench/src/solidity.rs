@@ -1,5 +1,6 @@
-//! The Solidity side: installs solc-js and OpenZeppelin into a git-ignored
-//! folder, compiles `bench/sol/*.sol`, and loads the artefacts.
+//! The Solidity side: installs solc-js and OpenZeppelin into the git-ignored
+//! `target/npm` ([`stylus_ip_deploy::npm`]), compiles `bench/sol/*.sol`, and
+//! loads the artefacts.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,30 +20,15 @@ pub struct Artifact {
     pub runtime_len: usize,
 }
 
-/// Installs the npm packages into `<bench>/.sol-build` (idempotent) and
-/// compiles the baselines into `<bench>/.sol-build/out`.
+/// Installs the npm packages into the repository's `target/npm` (the deploy
+/// crate's installer, idempotent) and compiles the baselines into
+/// `<bench>/.sol-build/out`.
 ///
 /// # Errors
 /// When npm, node or solc fail.
 pub fn compile(bench_dir: &Path) -> Result<PathBuf> {
+    let modules = stylus_ip_deploy::npm::ensure(&bench_dir.join(".."), &NPM_PACKAGES)?;
     let build = bench_dir.join(".sol-build");
-    let modules = build.join("node_modules");
-    let have = modules.join("solc/package.json").is_file()
-        && modules
-            .join("@openzeppelin/contracts/package.json")
-            .is_file();
-    if !have {
-        std::fs::create_dir_all(&build)?;
-        let status = Command::new("npm")
-            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&build)
-            .args(NPM_PACKAGES)
-            .status()
-            .context("running npm (install Node.js and npm)")?;
-        if !status.success() {
-            bail!("npm install {} failed", NPM_PACKAGES.join(" "));
-        }
-    }
     let out = build.join("out");
     let status = Command::new("node")
         .arg(bench_dir.join("js/compile.js"))

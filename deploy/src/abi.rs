@@ -133,29 +133,13 @@ pub fn export_solidity(
     Ok(out)
 }
 
-/// Installs solc-js into `target/npm` unless present; returns its `node_modules`.
+/// Installs solc-js into `target/npm` unless present (see [`crate::npm`]);
+/// returns its `node_modules`.
 ///
 /// # Errors
 /// When npm is missing or the install fails.
 pub fn ensure_solc(root: &Path) -> Result<PathBuf> {
-    let prefix = root.join("target/npm");
-    let modules = prefix.join("node_modules");
-    let package = modules.join("solc/package.json");
-    let installed = std::fs::read_to_string(&package)
-        .is_ok_and(|p| p.contains(&format!("\"version\": \"{SOLC_VERSION}\"")));
-    if !installed {
-        std::fs::create_dir_all(&prefix)?;
-        let status = Command::new("npm")
-            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&prefix)
-            .arg(format!("solc@{SOLC_VERSION}"))
-            .status()
-            .context("running npm (install Node.js and npm)")?;
-        if !status.success() {
-            bail!("npm install solc@{SOLC_VERSION} failed");
-        }
-    }
-    Ok(modules)
+    crate::npm::ensure(root, &[&format!("solc@{SOLC_VERSION}")])
 }
 
 /// Compiles one interface to a JSON ABI with solc-js.

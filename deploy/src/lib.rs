@@ -19,6 +19,10 @@
 //! * [`toolchain`]: pick the WASM compiler (rustup's target, or Debian's
 //!   rustc-web, installed or upgraded with apt after `apt-get update`).
 //! * [`workspace`]: locate the checkout and its contract crates.
+//! * [`npm`]: the one installer of npm packages (solc-js, Uniswap V2,
+//!   wallet libraries) into the git-ignored `target/npm`.
+//! * [`uniswap`]: Uniswap V2 (factory, Router02, WETH9) from npm, checked and
+//!   deployable through any way of sending a creation transaction.
 //!
 //! The `stylus-ip` binary (`cargo ip <command>` from the repository root)
 //! exposes these as subcommands.
@@ -33,10 +37,12 @@ pub mod demo;
 pub mod engine;
 pub mod keys;
 pub mod manifest;
+pub mod npm;
 pub mod provenance;
 pub mod run;
 pub mod status;
 pub mod stylus;
 pub mod suite;
 pub mod toolchain;
+pub mod uniswap;
 pub mod workspace;
