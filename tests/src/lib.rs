@@ -11,6 +11,7 @@
 pub mod rpc;
 pub mod sol;
 pub mod suite;
+pub mod uniswap;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
