@@ -8,6 +8,7 @@
 //! custom errors, so a selector or type drift between the contracts and
 //! `abi/` fails here.
 
+pub mod js;
 pub mod rpc;
 pub mod sol;
 pub mod suite;
