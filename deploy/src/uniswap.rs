@@ -5,12 +5,15 @@
 //! the router's hard-coded pair init-code hash is the pair's, every runtime
 //! fits the EIP-170 limit), `sol!` bindings of the functions we call, and a
 //! deployment helper ([`Artifacts::deploy`]) that takes any way of sending a
-//! creation transaction, so the in-process devnode, the demo and a JSON-RPC
-//! node share it.
+//! creation transaction (the in-process devnode in the tests), with its
+//! JSON-RPC form ([`Artifacts::deploy_rpc`]) for the demo and real nodes.
 
 use std::path::Path;
 
+use alloy::network::{Ethereum, TransactionBuilder};
 use alloy::primitives::{b256, keccak256, Address, B256, U256};
+use alloy::providers::Provider;
+use alloy::rpc::types::TransactionRequest;
 use alloy::sol_types::SolValue;
 use anyhow::{bail, ensure, Context, Result};
 
@@ -218,10 +221,27 @@ impl Artifacts {
         Ok(())
     }
 
+    /// The factory's creation transaction data (`feeToSetter` appended).
+    #[must_use]
+    pub fn factory_code(&self, fee_to_setter: Address) -> Vec<u8> {
+        let mut code = self.factory.clone();
+        code.extend(fee_to_setter.abi_encode());
+        code
+    }
+
+    /// Router02's creation transaction data (`factory`, `WETH` appended).
+    #[must_use]
+    pub fn router_code(&self, factory: Address, weth: Address) -> Vec<u8> {
+        let mut code = self.router.clone();
+        code.extend((factory, weth).abi_encode_params());
+        code
+    }
+
     /// Deploys WETH9, the factory (`feeToSetter` = `fee_to_setter`, no
     /// protocol fee) and Router02, in that order, each with one call of
     /// `send_create` (creation code with its constructor arguments in, the
-    /// created address out).
+    /// created address out): the in-process devnode's `deploy`, or anything
+    /// else that sends a transaction synchronously.
     ///
     /// # Errors
     /// The first failed creation, with the contract's name.
@@ -231,18 +251,77 @@ impl Artifacts {
         fee_to_setter: Address,
     ) -> Result<UniswapV2> {
         let weth = send_create(self.weth.clone()).context("deploying WETH9")?;
-        let mut factory_code = self.factory.clone();
-        factory_code.extend(fee_to_setter.abi_encode());
-        let factory = send_create(factory_code).context("deploying UniswapV2Factory")?;
-        let mut router_code = self.router.clone();
-        router_code.extend((factory, weth).abi_encode_params());
-        let router = send_create(router_code).context("deploying UniswapV2Router02")?;
+        let factory =
+            send_create(self.factory_code(fee_to_setter)).context("deploying UniswapV2Factory")?;
+        let router =
+            send_create(self.router_code(factory, weth)).context("deploying UniswapV2Router02")?;
         Ok(UniswapV2 {
             factory,
             router,
             weth,
         })
     }
+
+    /// [`Self::deploy`] over JSON-RPC: three creation transactions from
+    /// `from`, signed by `provider`'s wallet (gas and nonces filled by the
+    /// provider), each awaited to a successful receipt.
+    ///
+    /// # Errors
+    /// The first creation that is refused or reverts, with the contract's name.
+    pub async fn deploy_rpc<P: Provider<Ethereum>>(
+        &self,
+        provider: &P,
+        from: Address,
+        fee_to_setter: Address,
+    ) -> Result<UniswapV2> {
+        let weth = rpc_create(provider, from, self.weth.clone(), "WETH9").await?;
+        let factory = rpc_create(
+            provider,
+            from,
+            self.factory_code(fee_to_setter),
+            "UniswapV2Factory",
+        )
+        .await?;
+        let router = rpc_create(
+            provider,
+            from,
+            self.router_code(factory, weth),
+            "UniswapV2Router02",
+        )
+        .await?;
+        Ok(UniswapV2 {
+            factory,
+            router,
+            weth,
+        })
+    }
+}
+
+/// Sends one creation transaction over JSON-RPC and returns the created address.
+async fn rpc_create<P: Provider<Ethereum>>(
+    provider: &P,
+    from: Address,
+    code: Vec<u8>,
+    name: &str,
+) -> Result<Address> {
+    let tx = TransactionRequest::default()
+        .with_from(from)
+        .with_deploy_code(code);
+    let receipt = provider
+        .send_transaction(tx)
+        .await
+        .with_context(|| format!("sending the creation of {name}"))?
+        .get_receipt()
+        .await
+        .with_context(|| format!("awaiting the creation of {name}"))?;
+    ensure!(
+        receipt.status(),
+        "the creation of {name} reverted (transaction {})",
+        receipt.transaction_hash
+    );
+    receipt
+        .contract_address
+        .with_context(|| format!("the receipt of {name}'s creation has no contract address"))
 }
 
 /// Whether `haystack` contains `needle`.

@@ -734,3 +734,94 @@ fn flash_buy_from_a_buyout_repaid_in_shares() {
     lab.m.assert_synced(pair, token, weth);
     assert!(lab.k() >= k_before);
 }
+
+#[test]
+fn deploys_over_json_rpc_on_the_devnode_server() {
+    use alloy::network::EthereumWallet;
+    use alloy::network::TransactionBuilder;
+    use alloy::providers::{Provider, ProviderBuilder};
+    use alloy::rpc::types::TransactionRequest;
+
+    let node = stylus_devnode::Devnode::spawn(stylus_devnode::DevnodeConfig::ephemeral())
+        .expect("embedded devnode");
+    let dev = node.dev_accounts().remove(0);
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(dev.signer.clone()))
+        .connect_http(node.url().parse().expect("url"));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (a, b) = (Address::repeat_byte(0x0a), Address::repeat_byte(0x0b));
+    let (uni, router_size, pair) = rt.block_on(async {
+        let uni = artifacts()
+            .deploy_rpc(&provider, dev.address, dev.address)
+            .await
+            .expect("deploying over JSON-RPC");
+        let call = |to: Address, data: Vec<u8>| {
+            let provider = &provider;
+            async move {
+                provider
+                    .call(TransactionRequest::default().with_to(to).with_input(data))
+                    .await
+                    .expect("eth_call")
+            }
+        };
+        let factory = call(uni.router, IUniswapV2Router02::factoryCall {}.abi_encode()).await;
+        assert_eq!(
+            IUniswapV2Router02::factoryCall::abi_decode_returns(&factory).unwrap(),
+            uni.factory
+        );
+        let weth = call(uni.router, IUniswapV2Router02::WETHCall {}.abi_encode()).await;
+        assert_eq!(
+            IUniswapV2Router02::WETHCall::abi_decode_returns(&weth).unwrap(),
+            uni.weth
+        );
+        let setter = call(
+            uni.factory,
+            IUniswapV2Factory::feeToSetterCall {}.abi_encode(),
+        )
+        .await;
+        assert_eq!(
+            IUniswapV2Factory::feeToSetterCall::abi_decode_returns(&setter).unwrap(),
+            dev.address
+        );
+        let router_size = provider.get_code_at(uni.router).await.expect("code").len();
+        // A pair created over JSON-RPC lands where the router looks for it.
+        let create = TransactionRequest::default()
+            .with_from(dev.address)
+            .with_to(uni.factory)
+            .with_input(
+                IUniswapV2Factory::createPairCall {
+                    tokenA: a,
+                    tokenB: b,
+                }
+                .abi_encode(),
+            );
+        let receipt = provider
+            .send_transaction(create)
+            .await
+            .expect("createPair")
+            .get_receipt()
+            .await
+            .expect("receipt");
+        assert!(receipt.status());
+        let pair = call(
+            uni.factory,
+            IUniswapV2Factory::getPairCall {
+                tokenA: b,
+                tokenB: a,
+            }
+            .abi_encode(),
+        )
+        .await;
+        (
+            uni,
+            router_size,
+            IUniswapV2Factory::getPairCall::abi_decode_returns(&pair).unwrap(),
+        )
+    });
+    assert_eq!(router_size, artifacts().runtime_sizes[2].1);
+    assert_eq!(pair, uni.pair_for(a, b));
+    node.shutdown().expect("shutdown");
+}
