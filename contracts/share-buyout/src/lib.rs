@@ -112,6 +112,7 @@
     any(target_arch = "wasm32", feature = "export-abi"),
     allow(missing_docs)
 )]
+#[macro_use]
 extern crate alloc;
 
 /// Traps on panic (the `unreachable` instruction reverts the call) without
@@ -193,8 +194,8 @@ stylus_ip_common::sol_decls! {
     error BuyoutRejectionPeriodOver(uint64 time, uint64 rejectionEnd);
     /// The buyout can only be ended from `rejectionEnd`; it is `time`.
     error BuyoutRejectionPeriodOpen(uint64 time, uint64 rejectionEnd);
-    /// A proposal must deposit fewer than all `totalSupply` shares (and the
-    /// supply must fit 128 bits).
+    /// A proposal must deposit fewer than all `totalSupply` shares, and the
+    /// supply be at most 2^96 (the vault's own bound).
     error BuyoutInvalidShares(uint256 shares, uint256 totalSupply);
     /// A proposal must send between 1 wei and 2^128 − 1 wei.
     error BuyoutInvalidValue(uint256 value);
@@ -522,7 +523,7 @@ impl ShareBuyout {
     /// [`Error::UnsupportedVault`] if `vault.buyout()` is not this
     /// contract; [`Error::VaultNotActive`] unless `vault.status()` is 2;
     /// [`Error::AlreadyActive`] / [`Error::AlreadySucceeded`];
-    /// [`Error::InvalidShares`] unless `shares < totalSupply < 2¹²⁸`;
+    /// [`Error::InvalidShares`] unless `shares < totalSupply ≤ 2⁹⁶`;
     /// [`Error::InvalidValue`] for no ETH (or more than 2¹²⁸ − 1 wei);
     /// the vault's revert data if the share transfer fails;
     /// [`Error::SharesNotReceived`] if the pool did not grow by `shares`.
@@ -569,11 +570,11 @@ impl ShareBuyout {
                 totalSupply: supply,
             })
         };
-        if shares >= supply {
+        if shares >= supply || supply > logic::MAX_SUPPLY {
             return Err(invalid_shares().into());
         }
-        // `shares < supply`: cannot underflow, and is not zero.
-        let den = narrow(supply - shares).map_err(|_| invalid_shares())?;
+        // `shares < supply ≤ 2⁹⁶`: neither underflows nor overflows.
+        let den = narrow(supply - shares)?;
         let num = match narrow(value) {
             Ok(num) if !value.is_zero() => num,
             _ => return Err(Error::InvalidValue(BuyoutInvalidValue { value }).into()),

@@ -61,6 +61,12 @@ pub mod state {
 /// The vault's `status()` that allows a proposal: the vault holds its asset.
 pub const VAULT_ACTIVE: u8 = 2;
 
+/// Largest share supply a buyout serves: 2⁹⁶, the vault's own bound
+/// (≈7.9·10¹⁰ whole shares at 18 decimals). Every price denominator is a
+/// number of shares, so it stays within this bound too, which lets
+/// [`div_rem`] divide without a general 256-bit divider.
+pub const MAX_SUPPLY: U256 = U256::from_limbs([0, 1 << 32, 0, 0]);
+
 /// A checked operation left its range (a product above 2²⁵⁶, a division
 /// by zero, or a subtraction below zero).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,8 +112,15 @@ pub fn succeeded(pool: U256, supply: U256) -> bool {
     if supply.is_zero() {
         return false;
     }
-    // Saturates only for a pool above 2²⁴⁶ shares (no real vault).
-    pool.saturating_mul(U256::from(1000)) / supply > U256::from(500)
+    // ⌊a / b⌋ > 500 ⟺ a ≥ 501 · b: compared without a division.
+    match (
+        pool.checked_mul(U256::from(1000)),
+        supply.checked_mul(U256::from(501)),
+    ) {
+        (Some(a), Some(b)) => a >= b,
+        // Only a vault reporting more than 2²⁴⁶ shares gets here.
+        _ => pool > supply >> 1,
+    }
 }
 
 /// A price per share as the rational `num / den` (wei per share base unit).
@@ -126,13 +139,27 @@ impl Price {
         den: U256::ZERO,
     };
 
+    /// `amount · num / den` as quotient and remainder.
+    ///
+    /// # Errors
+    /// [`Overflow`] if `amount · num` exceeds 2²⁵⁶ or `den` is zero or
+    /// above [`MAX_SUPPLY`].
+    fn value(self, amount: U256) -> Result<(U256, u128), Overflow> {
+        let product = amount.checked_mul(self.num).ok_or(Overflow)?;
+        if self.den.is_zero() || self.den > MAX_SUPPLY {
+            return Err(Overflow);
+        }
+        let [lo, hi, ..] = *self.den.as_limbs();
+        Ok(div_rem(product, u128::from(hi) << 64 | u128::from(lo)))
+    }
+
     /// The ETH value of `amount` shares, rounded down: what the escrow pays.
     ///
     /// # Errors
-    /// [`Overflow`] if `amount · num` exceeds 2²⁵⁶ or `den` is zero.
+    /// [`Overflow`] if `amount · num` exceeds 2²⁵⁶, or `den` is zero or
+    /// above [`MAX_SUPPLY`].
     pub fn floor(self, amount: U256) -> Result<U256, Overflow> {
-        let product = amount.checked_mul(self.num).ok_or(Overflow)?;
-        product.checked_div(self.den).ok_or(Overflow)
+        Ok(self.value(amount)?.0)
     }
 
     /// The ETH value of `amount` shares, rounded up: what the escrow charges.
@@ -140,15 +167,36 @@ impl Price {
     /// # Errors
     /// As [`Self::floor`].
     pub fn ceil(self, amount: U256) -> Result<U256, Overflow> {
-        let product = amount.checked_mul(self.num).ok_or(Overflow)?;
-        let quotient = product.checked_div(self.den).ok_or(Overflow)?;
-        let exact = product.checked_rem(self.den).ok_or(Overflow)?.is_zero();
-        if exact {
+        let (quotient, remainder) = self.value(amount)?;
+        if remainder == 0 {
             Ok(quotient)
         } else {
             quotient.checked_add(U256::from(1)).ok_or(Overflow)
         }
     }
+}
+
+/// `n / d` (floor) and `n % d` for a divisor `1 ≤ d ≤ 2⁹⁶`, by long division
+/// in 32-bit digits on `u128`: the remainder stays below 2⁹⁶, so `remainder ·
+/// 2³² + digit` fits a `u128`. Avoids linking a general 256-bit divider into
+/// the contract.
+#[must_use]
+pub fn div_rem(n: U256, d: u128) -> (U256, u128) {
+    debug_assert!(d != 0 && d <= 1u128 << 96);
+    let limbs = n.as_limbs();
+    let mut out = [0u64; 4];
+    let mut r: u128 = 0;
+    for i in (0..4).rev() {
+        let mut q = 0u64;
+        for half in [limbs[i] >> 32, limbs[i] & 0xffff_ffff] {
+            let x = (r << 32) | u128::from(half);
+            // `x < d · 2³²`, so the digit fits 32 bits.
+            q = (q << 32) | (x / d) as u64;
+            r = x % d;
+        }
+        out[i] = q;
+    }
+    (U256::from_limbs(out), r)
 }
 
 /// A trade with the escrow: the ETH moved and the ETH held afterwards.
@@ -348,6 +396,9 @@ mod tests {
         assert!(!succeeded(u(0), u(1000)));
         assert!(!succeeded(u(0), u(0)));
         assert!(!succeeded(u(1), u(0)));
+        // Beyond the products' range (no real vault): more than half wins.
+        assert!(succeeded(U256::MAX, U256::MAX - u(1)));
+        assert!(!succeeded(U256::MAX >> 1, U256::MAX));
     }
 
     #[test]
@@ -359,6 +410,12 @@ mod tests {
         assert_eq!(p.ceil(u(3)), Ok(u(10)));
         assert_eq!(p.floor(u(0)), Ok(u(0)));
         assert_eq!(Price::ZERO.floor(u(1)), Err(Overflow));
+        let too_many = Price {
+            num: u(1),
+            den: MAX_SUPPLY + u(1),
+        };
+        assert_eq!(too_many.floor(u(1)), Err(Overflow));
+        assert_eq!(too_many.ceil(u(1)), Err(Overflow));
         assert_eq!(price(1, 1).floor(U256::MAX), Ok(U256::MAX));
         assert_eq!(price(2, 1).floor(U256::MAX), Err(Overflow));
         assert_eq!(price(2, 1).ceil(U256::MAX), Err(Overflow));
@@ -583,6 +640,32 @@ mod tests {
             }
             prop_assert!(outstanding.is_zero());
             prop_assert!(held.is_zero());
+        }
+
+        /// The long division agrees with ruint's for every divisor in range.
+        #[test]
+        fn div_rem_matches_the_general_division(
+            n in any::<[u64; 4]>(),
+            d in 1u128..=(1u128 << 96),
+        ) {
+            let n = U256::from_limbs(n);
+            let (q, r) = div_rem(n, d);
+            prop_assert_eq!(q, n / u(d));
+            prop_assert_eq!(u(r), n % u(d));
+        }
+
+        /// The division-free success test is Tessera's formula.
+        #[test]
+        fn success_rule_is_the_integer_formula(
+            supply in 1u128..=(1u128 << 96),
+            pool_pm in 0u32..=1_000_000,
+        ) {
+            let supply = u(supply);
+            let pool = supply * U256::from(pool_pm) / U256::from(1_000_000u32);
+            prop_assert_eq!(
+                succeeded(pool, supply),
+                pool * U256::from(1000) / supply > U256::from(500)
+            );
         }
 
         /// The floor and the ceiling bracket the exact value within one wei.

@@ -596,13 +596,18 @@ fn propose_refuses_bad_amounts(
         }
         .abi_encode())
     );
-    // A supply that does not fit 128 bits is refused.
+    w.approve(&p, U256::MAX);
+    // A supply above the vault's bound (2^96) is refused.
     vault
         .sender(OPERATOR)
-        .mint(a.address(), U256::from(u128::MAX));
-    let supply = U256::from(u128::MAX) + u(1000);
+        .mint(a.address(), logic::MAX_SUPPLY - u(1000));
+    w.propose(&p, 0, 1000).expect("a supply of exactly 2^96");
+    clock::advance(4 * DAY);
+    w.end(&p).expect("end");
+    vault.sender(OPERATOR).mint(a.address(), u(1));
+    let supply = logic::MAX_SUPPLY + u(1);
     assert_eq!(w.propose(&p, 0, 1000), invalid(0, supply));
-    assert_eq!(w.view().state, state::NONE);
+    assert_eq!(w.view().state, state::FAILED);
 }
 
 #[motsu::test]
