@@ -84,6 +84,8 @@
     any(target_arch = "wasm32", feature = "export-abi"),
     allow(missing_docs)
 )]
+// `#[storage]` expands to `vec!`, which `no_std` builds take from `alloc`.
+#[macro_use]
 extern crate alloc;
 
 /// Traps on panic (the `unreachable` instruction reverts the call) without
@@ -99,7 +101,7 @@ pub mod logic;
 use alloc::vec::Vec;
 
 use alloy_primitives::{aliases::U128, Address, B256, U256};
-use alloy_sol_types::{SolError, SolEvent};
+use alloy_sol_types::{SolCall, SolError, SolEvent};
 use stylus_sdk::{
     call::RawCall,
     prelude::*,
@@ -141,6 +143,19 @@ stylus_ip_common::sol_decls! {
         uint256 paid;
         bool refunded;
     }
+
+    // Served by `ShareOffering::fallback` (declared here so that the
+    // exported interface lists them).
+    /// Opens an offering and returns its id (see the contract's docs).
+    function createOffering(address vault, uint256 shares, uint256 price, address paymentToken, uint256 perBuyerCap, uint64 deadline, uint256 minRaise, address payee) external returns (uint256 id);
+    /// Offering `id`'s terms, counters and state.
+    function offering(uint256 id) external view returns (OfferingView memory);
+    /// `buyer`'s purchases in offering `id` (all zero if none).
+    function purchase(uint256 id, address buyer) external view returns (Purchase memory);
+    /// How long after a failed offering's deadline buyers may refund: 30 days.
+    function REFUND_WINDOW() external view returns (uint64);
+    /// Furthest an offering's deadline may be from its creation: 365 days.
+    function MAX_OFFERING_DURATION() external view returns (uint64);
 
     /// Offering `id` was never created.
     error OfferingUnknown(uint256 id);
@@ -207,36 +222,9 @@ stylus_ip_common::sol_decls! {
     event SharesWithdrawn(uint256 indexed id, address indexed seller, uint256 shares);
 }
 
-/// `OfferingView` as a return type: the canonical tuple (stylus-sdk 0.9's
-/// derive would name the struct instead, see `OfferTerms` in the licence
-/// market).
-impl stylus_sdk::abi::AbiType for OfferingView {
-    type SolType = Self;
-
-    const ABI: stylus_sdk::abi::ConstString = stylus_sdk::abi::ConstString::new(
-        "(address,address,uint256,uint256,address,uint256,uint64,uint256,address,uint256,uint256,uint256,uint256,uint256,uint256,uint8)",
-    );
-    const EXPORT_ABI_ARG: stylus_sdk::abi::ConstString =
-        stylus_sdk::abi::ConstString::new("OfferingView calldata");
-    const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
-        stylus_sdk::abi::ConstString::new("OfferingView memory");
-}
-
-/// `Purchase` as a return type: the canonical tuple.
-impl stylus_sdk::abi::AbiType for Purchase {
-    type SolType = Self;
-
-    const ABI: stylus_sdk::abi::ConstString =
-        stylus_sdk::abi::ConstString::new("(uint256,uint256,bool)");
-    const EXPORT_ABI_ARG: stylus_sdk::abi::ConstString =
-        stylus_sdk::abi::ConstString::new("Purchase calldata");
-    const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
-        stylus_sdk::abi::ConstString::new("Purchase memory");
-}
-
-// Errors, events and structs reach the exported interface through
-// `SOL_DECLS`.
-stylus_ip_common::abi_structs!(Error, OfferingView, Purchase);
+// Errors, events, structs and the functions served by the fallback reach
+// the exported interface through `SOL_DECLS`.
+stylus_ip_common::abi_structs!(Error);
 
 /// Errors of [`ShareOffering`]. ABI-encoded by hand (selector and static
 /// words) rather than by `#[derive(SolidityError)]`, which costs kilobytes
@@ -481,123 +469,6 @@ pub struct ShareOffering {
 
 #[public]
 impl ShareOffering {
-    /// Opens offering number `count + 1` (returned): the caller deposits
-    /// `shares` base units of `vault` (pulled with `transferFrom`; approve
-    /// or permit this contract first) for sale at `price` base units of
-    /// `payment_token` (zero: ETH; else one of `vault.revenueTokens()`) per
-    /// whole share (10^18 units), at most `per_buyer_cap` units per buyer
-    /// (0: no cap), until `deadline` (in `(now, now + 365 days]`),
-    /// succeeding once `min_raise` (at most the cost of all the shares) is
-    /// raised, the proceeds going to `payee`.
-    ///
-    /// # Errors
-    /// [`Error::ZeroShares`], [`Error::ZeroPrice`], [`Error::TooLarge`],
-    /// [`Error::MinRaiseAboveCost`], [`Error::InvalidDeadline`],
-    /// [`Error::InvalidPayee`] (zero or this contract),
-    /// [`Error::TokenNotAllowed`], [`Error::TransferAmountMismatch`] (the
-    /// vault delivered another amount), [`Error::SafeErc20FailedOperation`]
-    /// or the vault's own revert data (e.g. `ERC20InsufficientAllowance`).
-    ///
-    /// # Events
-    /// [`OfferingCreated`].
-    #[allow(clippy::too_many_arguments)]
-    pub fn create_offering(
-        &mut self,
-        vault: Address,
-        shares: U256,
-        price: U256,
-        payment_token: Address,
-        per_buyer_cap: U256,
-        deadline: u64,
-        min_raise: U256,
-        payee: Address,
-    ) -> Result<U256, Vec<u8>> {
-        if shares.is_zero() {
-            return Err(Error::ZeroShares(OfferingZeroShares {}).into());
-        }
-        if price.is_zero() {
-            return Err(Error::ZeroPrice(OfferingZeroPrice {}).into());
-        }
-        let total = logic::offering_cost(shares, price)
-            .ok_or(Error::TooLarge(OfferingTooLarge { shares, price }))?;
-        if min_raise > total {
-            return Err(Error::MinRaiseAboveCost(OfferingMinRaiseAboveCost {
-                minRaise: min_raise,
-                cost: total,
-            })
-            .into());
-        }
-        let now = self.now();
-        if !logic::valid_deadline(now, deadline) {
-            return Err(Error::InvalidDeadline(OfferingInvalidDeadline {
-                deadline,
-                now,
-                latest: logic::latest_deadline(now),
-            })
-            .into());
-        }
-        let this = self.vm().contract_address();
-        // This contract could never withdraw proceeds paid to itself.
-        if payee.is_zero() || payee == this {
-            return Err(Error::InvalidPayee(OfferingInvalidPayee { payee }).into());
-        }
-        if !payment_token.is_zero() {
-            let listed = self
-                .call_capped(RawCall::new_static(), vault, &encode(REVENUE_TOKENS, &[]))
-                .is_some_and(|ret| logic::lists_token(&ret, payment_token));
-            if !listed {
-                return Err(Error::TokenNotAllowed(OfferingTokenNotAllowed {
-                    vault,
-                    token: payment_token,
-                })
-                .into());
-            }
-        }
-
-        // Effects.
-        let id = self
-            .count
-            .get()
-            .checked_add(U256::from(1))
-            .ok_or_else(overflow)?;
-        self.count.set(id);
-        let seller = self.vm().msg_sender();
-        {
-            let mut o = self.offerings.setter(id);
-            o.vault.set(vault);
-            o.deadline.set(alloy_primitives::U64::from(deadline));
-            o.seller.set(seller);
-            o.payment_token.set(payment_token);
-            o.payee.set(payee);
-            o.price.set(price);
-            o.per_buyer_cap.set(per_buyer_cap);
-            o.shares.set(narrow(shares)?);
-            o.min_raise.set(narrow(min_raise)?);
-        }
-        emit(
-            self.vm(),
-            &[
-                OfferingCreated::SIGNATURE_HASH,
-                uw(id),
-                aw(vault),
-                aw(seller),
-            ],
-            &[
-                uw(shares),
-                uw(price),
-                aw(payment_token),
-                uw(per_buyer_cap),
-                nw(deadline),
-                uw(min_raise),
-                aw(payee),
-            ],
-        );
-
-        // Interaction: the deposit.
-        self.pull(vault, seller, shares)?;
-        Ok(id)
-    }
-
     /// Buys `shares` base units of offering `id` for the caller, who pays
     /// their cost, `⌈shares · price / 10^18⌉` (returned), and receives them
     /// in the same transaction. ETH offerings: send exactly the cost. Token
@@ -850,6 +721,205 @@ impl ShareOffering {
         Ok(())
     }
 
+    /// Number of offerings created (ids are `1..=offeringCount`).
+    pub fn offering_count(&self) -> U256 {
+        self.count.get()
+    }
+
+    /// Serves `createOffering`, `offering`, `purchase`, `REFUND_WINDOW` and
+    /// `MAX_OFFERING_DURATION`, whose arguments and results are static
+    /// words, decoded and encoded by hand here rather than by `#[public]`
+    /// methods (the SDK's generic ABI code for eight arguments and a
+    /// sixteen-field struct costs kilobytes of WASM; the constants keep
+    /// their upper-case Solidity names). They are declared in the exported
+    /// interface all the same (see [`Self::create_offering`],
+    /// [`Self::offering`], [`Self::purchase`], [`Self::refund_window`],
+    /// [`Self::max_offering_duration`]).
+    /// Arguments are validated as Solidity's decoder does (short calldata,
+    /// or an address or `uint64` word with dirty high bits, reverts without
+    /// data), and so is any other selector. Not payable.
+    ///
+    /// # Errors
+    /// Those of the functions served.
+    ///
+    /// # Events
+    /// [`OfferingCreated`] from `createOffering`.
+    #[fallback]
+    pub fn fallback(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+        let selector = calldata.get(..4).unwrap_or_default();
+        let out = if selector == createOfferingCall::SELECTOR {
+            let [vault, shares, price, token, cap, deadline, min_raise, payee] =
+                logic::arg_words(calldata).ok_or_else(Vec::new)?;
+            let addr = |w| logic::word_address(w).ok_or_else(Vec::new);
+            let num = |w: B256| U256::from_be_bytes(w.0);
+            let id = self.create_offering(
+                addr(vault)?,
+                num(shares),
+                num(price),
+                addr(token)?,
+                num(cap),
+                logic::word_u64(deadline).ok_or_else(Vec::new)?,
+                num(min_raise),
+                addr(payee)?,
+            )?;
+            vec![uw(id)]
+        } else if selector == offeringCall::SELECTOR {
+            let [id] = logic::arg_words(calldata).ok_or_else(Vec::new)?;
+            let v = self.offering(U256::from_be_bytes(id.0))?;
+            vec![
+                aw(v.vault),
+                aw(v.seller),
+                uw(v.shares),
+                uw(v.price),
+                aw(v.paymentToken),
+                uw(v.perBuyerCap),
+                nw(v.deadline),
+                uw(v.minRaise),
+                aw(v.payee),
+                uw(v.sold),
+                uw(v.raised),
+                uw(v.paidOut),
+                uw(v.refundedShares),
+                uw(v.refundedAmount),
+                uw(v.sharesWithdrawn),
+                nw(v.state.into()),
+            ]
+        } else if selector == purchaseCall::SELECTOR {
+            let [id, buyer] = logic::arg_words(calldata).ok_or_else(Vec::new)?;
+            let buyer = logic::word_address(buyer).ok_or_else(Vec::new)?;
+            let p = self.purchase(U256::from_be_bytes(id.0), buyer);
+            vec![uw(p.shares), uw(p.paid), nw(p.refunded.into())]
+        } else if selector == REFUND_WINDOWCall::SELECTOR {
+            vec![nw(self.refund_window())]
+        } else if selector == MAX_OFFERING_DURATIONCall::SELECTOR {
+            vec![nw(self.max_offering_duration())]
+        } else {
+            return Err(Vec::new());
+        };
+        Ok(out.iter().flat_map(|w| w.0).collect())
+    }
+}
+
+/// The entry points served by [`ShareOffering::fallback`] (also callable
+/// from Rust).
+impl ShareOffering {
+    /// Opens offering number `count + 1` (returned): the caller deposits
+    /// `shares` base units of `vault` (pulled with `transferFrom`; approve
+    /// or permit this contract first) for sale at `price` base units of
+    /// `payment_token` (zero: ETH; else one of `vault.revenueTokens()`) per
+    /// whole share (10^18 units), at most `per_buyer_cap` units per buyer
+    /// (0: no cap), until `deadline` (in `(now, now + 365 days]`),
+    /// succeeding once `min_raise` (at most the cost of all the shares) is
+    /// raised, the proceeds going to `payee`.
+    ///
+    /// # Errors
+    /// [`Error::ZeroShares`], [`Error::ZeroPrice`], [`Error::TooLarge`],
+    /// [`Error::MinRaiseAboveCost`], [`Error::InvalidDeadline`],
+    /// [`Error::InvalidPayee`] (zero or this contract),
+    /// [`Error::TokenNotAllowed`], [`Error::TransferAmountMismatch`] (the
+    /// vault delivered another amount), [`Error::SafeErc20FailedOperation`]
+    /// or the vault's own revert data (e.g. `ERC20InsufficientAllowance`).
+    ///
+    /// # Events
+    /// [`OfferingCreated`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_offering(
+        &mut self,
+        vault: Address,
+        shares: U256,
+        price: U256,
+        payment_token: Address,
+        per_buyer_cap: U256,
+        deadline: u64,
+        min_raise: U256,
+        payee: Address,
+    ) -> Result<U256, Vec<u8>> {
+        if shares.is_zero() {
+            return Err(Error::ZeroShares(OfferingZeroShares {}).into());
+        }
+        if price.is_zero() {
+            return Err(Error::ZeroPrice(OfferingZeroPrice {}).into());
+        }
+        let total = logic::offering_cost(shares, price)
+            .ok_or(Error::TooLarge(OfferingTooLarge { shares, price }))?;
+        if min_raise > total {
+            return Err(Error::MinRaiseAboveCost(OfferingMinRaiseAboveCost {
+                minRaise: min_raise,
+                cost: total,
+            })
+            .into());
+        }
+        let now = self.now();
+        if !logic::valid_deadline(now, deadline) {
+            return Err(Error::InvalidDeadline(OfferingInvalidDeadline {
+                deadline,
+                now,
+                latest: logic::latest_deadline(now),
+            })
+            .into());
+        }
+        let this = self.vm().contract_address();
+        // This contract could never withdraw proceeds paid to itself.
+        if payee.is_zero() || payee == this {
+            return Err(Error::InvalidPayee(OfferingInvalidPayee { payee }).into());
+        }
+        if !payment_token.is_zero() {
+            let listed = self
+                .call_capped(RawCall::new_static(), vault, &encode(REVENUE_TOKENS, &[]))
+                .is_some_and(|ret| logic::lists_token(&ret, payment_token));
+            if !listed {
+                return Err(Error::TokenNotAllowed(OfferingTokenNotAllowed {
+                    vault,
+                    token: payment_token,
+                })
+                .into());
+            }
+        }
+
+        // Effects.
+        let id = self
+            .count
+            .get()
+            .checked_add(U256::from(1))
+            .ok_or_else(overflow)?;
+        self.count.set(id);
+        let seller = self.vm().msg_sender();
+        {
+            let mut o = self.offerings.setter(id);
+            o.vault.set(vault);
+            o.deadline.set(alloy_primitives::U64::from(deadline));
+            o.seller.set(seller);
+            o.payment_token.set(payment_token);
+            o.payee.set(payee);
+            o.price.set(price);
+            o.per_buyer_cap.set(per_buyer_cap);
+            o.shares.set(narrow(shares)?);
+            o.min_raise.set(narrow(min_raise)?);
+        }
+        emit(
+            self.vm(),
+            &[
+                OfferingCreated::SIGNATURE_HASH,
+                uw(id),
+                aw(vault),
+                aw(seller),
+            ],
+            &[
+                uw(shares),
+                uw(price),
+                aw(payment_token),
+                uw(per_buyer_cap),
+                nw(deadline),
+                uw(min_raise),
+                aw(payee),
+            ],
+        );
+
+        // Interaction: the deposit.
+        self.pull(vault, seller, shares)?;
+        Ok(id)
+    }
+
     /// Offering `id`: its terms, counters and state (1 open, 2 succeeded,
     /// 3 refunding, 4 failed), see [`OfferingView`].
     ///
@@ -889,21 +959,14 @@ impl ShareOffering {
         }
     }
 
-    /// Number of offerings created (ids are `1..=offeringCount`).
-    pub fn offering_count(&self) -> U256 {
-        self.count.get()
-    }
-
     /// How long after a failed offering's deadline buyers may refund, in
     /// seconds ([`logic::REFUND_WINDOW`], 30 days).
-    #[selector(name = "REFUND_WINDOW")]
     pub fn refund_window(&self) -> u64 {
         logic::REFUND_WINDOW
     }
 
     /// Furthest an offering's deadline may be from its creation, in seconds
     /// ([`logic::MAX_OFFERING_DURATION`], 365 days).
-    #[selector(name = "MAX_OFFERING_DURATION")]
     pub fn max_offering_duration(&self) -> u64 {
         logic::MAX_OFFERING_DURATION
     }

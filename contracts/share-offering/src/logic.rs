@@ -40,7 +40,7 @@
 //! Since every purchase buys at least one unit and its rounding adds less
 //! than one base unit, `raised ≤ cost(all shares) + shares` always fits.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 
 /// One whole share in base units (the vault's shares have 18 decimals):
 /// the denominator of [`cost`].
@@ -108,23 +108,32 @@ pub enum RefundRefusal {
     Nothing,
 }
 
-/// `⌈x / 10^18⌉`, by long division in 64-bit digits on `u128` (the
-/// remainder stays below `10^18 < 2^64`, so `remainder · 2^64 + digit` fits
-/// a `u128`). Avoids linking a general 256-bit divider into the contract.
+/// `⌈x / 10^18⌉`. Since `10^18 = 2^18 · 5^18`, the 2^18 is shifted out
+/// (remembering whether bits were lost) and the rest is a long division by
+/// `5^18 < 2^42` in 16-bit digits, so every partial dividend fits a `u64`:
+/// no 128- or 256-bit divider is linked into the contract.
 #[must_use]
 pub fn div_wad_ceil(x: U256) -> U256 {
-    let d = u128::from(WAD);
-    let limbs = x.as_limbs();
+    /// `5^18`.
+    const FIVE_18: u64 = 3_814_697_265_625;
+    let lost = x.as_limbs()[0] & ((1 << 18) - 1) != 0;
+    let y: U256 = x >> 18_usize;
+    let limbs = y.as_limbs();
     let mut out = [0u64; 4];
-    let mut r: u128 = 0;
+    let mut r: u64 = 0;
     for i in (0..4).rev() {
-        let n = (r << 64) | u128::from(limbs[i]);
-        // `n < d · 2^64` because `r < d`: the digit fits 64 bits.
-        out[i] = (n / d) as u64;
-        r = n % d;
+        let mut q = 0u64;
+        for k in (0..4).rev() {
+            // `r < 5^18 < 2^42`, so `n < 2^58` and the digit `n / 5^18`
+            // fits 16 bits.
+            let n = (r << 16) | ((limbs[i] >> (16 * k)) & 0xffff);
+            q = (q << 16) | (n / FIVE_18);
+            r = n % FIVE_18;
+        }
+        out[i] = q;
     }
     let q = U256::from_limbs(out);
-    if r == 0 {
+    if r == 0 && !lost {
         q
     } else {
         // `q ≤ (2^256 − 1) / 10^18`: adding one cannot saturate.
@@ -132,12 +141,37 @@ pub fn div_wad_ceil(x: U256) -> U256 {
     }
 }
 
+/// `a · b` for `a < 2^128`, or `None` if `a` is larger or the product
+/// overflows 256 bits. Schoolbook multiplication on 64-bit limbs: far
+/// smaller in WASM than ruint's general `checked_mul`.
+#[must_use]
+pub fn mul_128(a: U256, b: U256) -> Option<U256> {
+    let [a0, a1, a2, a3] = *a.as_limbs();
+    if a2 != 0 || a3 != 0 {
+        return None;
+    }
+    let b = b.as_limbs();
+    let mut out = [0u64; 6];
+    for (i, ai) in [a0, a1].into_iter().enumerate() {
+        let mut carry: u128 = 0;
+        for (j, &bj) in b.iter().enumerate() {
+            // At most `(2^64 − 1)^2 + 2 · (2^64 − 1) = 2^128 − 1`.
+            let t = u128::from(ai) * u128::from(bj) + u128::from(out[i + j]) + carry;
+            out[i + j] = t as u64;
+            carry = t >> 64;
+        }
+        out[i + 4] = carry as u64;
+    }
+    (out[4] == 0 && out[5] == 0).then(|| U256::from_limbs([out[0], out[1], out[2], out[3]]))
+}
+
 /// What `shares` base units cost at `price` (payment-token base units per
-/// whole share): `⌈shares · price / 10^18⌉`, or `None` if the product
-/// overflows 256 bits.
+/// whole share): `⌈shares · price / 10^18⌉`, or `None` if `shares` is not
+/// below 2^128 (an offering's shares never are) or the product overflows
+/// 256 bits.
 #[must_use]
 pub fn cost(shares: U256, price: U256) -> Option<U256> {
-    Some(div_wad_ceil(shares.checked_mul(price)?))
+    Some(div_wad_ceil(mul_128(shares, price)?))
 }
 
 /// The cost of all `shares` of a new offering at `price`, or `None` if the
@@ -306,6 +340,39 @@ pub fn lists_token(ret: &[u8], token: Address) -> bool {
         .any(|w| w == want.as_slice())
 }
 
+/// The `N` static argument words of `calldata` (after its 4-byte
+/// selector), or `None` if it is shorter (extra bytes are ignored, as by
+/// Solidity's decoder).
+#[must_use]
+pub fn arg_words<const N: usize>(calldata: &[u8]) -> Option<[B256; N]> {
+    let args = calldata.get(4..4 + 32 * N)?;
+    let mut out = [B256::ZERO; N];
+    for (word, chunk) in out.iter_mut().zip(args.chunks_exact(32)) {
+        word.0.copy_from_slice(chunk);
+    }
+    Some(out)
+}
+
+/// An ABI `address` word, or `None` if its 12 high bytes are not zero.
+#[must_use]
+pub fn word_address(word: B256) -> Option<Address> {
+    word.0[..12]
+        .iter()
+        .all(|&b| b == 0)
+        .then(|| Address::from_slice(&word.0[12..]))
+}
+
+/// An ABI `uint64` word, or `None` if its 24 high bytes are not zero.
+#[must_use]
+pub fn word_u64(word: B256) -> Option<u64> {
+    let (high, low) = word.0.split_at(24);
+    high.iter().all(|&b| b == 0).then(|| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(low);
+        u64::from_be_bytes(bytes)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,6 +396,12 @@ mod tests {
         assert_eq!(cost(u(W / 2), u(3)), Some(u(2)));
         assert_eq!(cost(U256::ZERO, u(3)), Some(U256::ZERO));
         assert_eq!(cost(U256::MAX, u(2)), None);
+        // Share amounts are 128-bit.
+        assert_eq!(cost(MAX_TOTAL, u(1)), Some(div_wad_ceil(MAX_TOTAL)));
+        assert_eq!(cost(MAX_TOTAL + u(1), u(1)), None);
+        assert_eq!(mul_128(MAX_TOTAL, MAX_TOTAL), Some(MAX_TOTAL * MAX_TOTAL));
+        assert_eq!(mul_128(u(2), U256::MAX), None);
+        assert_eq!(mul_128(u(1), U256::MAX), Some(U256::MAX));
         assert_eq!(div_wad_ceil(U256::MAX), U256::MAX / u(W) + u(1));
         assert_eq!(div_wad_ceil(u(W)), u(1));
         assert_eq!(div_wad_ceil(u(W + 1)), u(2));
@@ -512,11 +585,39 @@ mod tests {
         assert!(!lists_token(&dirty, a));
     }
 
+    #[test]
+    fn static_arguments_decode_like_solidity() {
+        use alloy_sol_types::SolValue;
+        let (a, n, d) = (Address::repeat_byte(0xab), U256::MAX - u(5), u64::MAX - 7);
+        let mut calldata = alloc::vec![1, 2, 3, 4];
+        calldata.extend((a, n, d).abi_encode_params());
+        let [wa, wn, wd] = arg_words(&calldata).unwrap();
+        assert_eq!(word_address(wa), Some(a));
+        assert_eq!(U256::from_be_bytes(wn.0), n);
+        assert_eq!(word_u64(wd), Some(d));
+        // Extra bytes are ignored; missing ones refuse.
+        assert!(arg_words::<2>(&calldata).is_some());
+        assert!(arg_words::<4>(&calldata).is_none());
+        assert!(arg_words::<1>(&calldata[..35]).is_none());
+        assert_eq!(arg_words::<0>(&calldata[..4]), Some([]));
+        // Dirty high bits are not an address or a uint64.
+        assert_eq!(word_address(wn), None);
+        assert_eq!(word_u64(wn), None);
+        let mut high = B256::ZERO;
+        high.0[11] = 1;
+        assert_eq!(word_address(high), None);
+        high.0[11] = 0;
+        high.0[23] = 1;
+        assert_eq!(word_u64(high), None);
+        assert_eq!(word_address(high), Some(Address::from_slice(&high.0[12..])));
+    }
+
     fn any_u256() -> impl Strategy<Value = U256> {
         prop_oneof![
             any::<[u64; 4]>().prop_map(U256::from_limbs),
             any::<u128>().prop_map(U256::from),
             any::<u64>().prop_map(U256::from),
+            (any::<u128>(), 0..4u64).prop_map(|(x, hi)| U256::from(x) | (U256::from(hi) << 128)),
         ]
     }
 
@@ -532,13 +633,27 @@ mod tests {
             prop_assert!(q.is_zero() || (q - U512::from(1)) * w < x);
         }
 
+        /// `mul_128` is the exact product (checked in 512 bits).
+        #[test]
+        fn mul_128_is_exact(a in any_u256(), b in any_u256()) {
+            let exact = U512::from(a) * U512::from(b);
+            match mul_128(a, b) {
+                None => prop_assert!(a > MAX_TOTAL || exact > U512::from(U256::MAX)),
+                Some(p) => {
+                    prop_assert!(a <= MAX_TOTAL);
+                    prop_assert_eq!(U512::from(p), exact);
+                }
+            }
+        }
+
         /// The cost is never below the exact price, by less than one base
-        /// unit, and `None` exactly when the product overflows.
+        /// unit, and `None` exactly when the shares are not below 2^128 or
+        /// the product overflows.
         #[test]
         fn cost_is_the_exact_price_rounded_up(n in any_u256(), p in any_u256()) {
             let exact = U512::from(n) * U512::from(p);
             match cost(n, p) {
-                None => prop_assert!(exact > U512::from(U256::MAX)),
+                None => prop_assert!(n > MAX_TOTAL || exact > U512::from(U256::MAX)),
                 Some(c) => {
                     let c = U512::from(c) * U512::from(WAD);
                     prop_assert!(c >= exact);
