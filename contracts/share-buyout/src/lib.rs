@@ -127,20 +127,15 @@ pub mod logic;
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{
-    aliases::{U128, U64, U8},
-    Address, B256, U256,
-};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use stylus_sdk::{
     call::RawCall,
     prelude::*,
-    storage::{
-        StorageAddress, StorageBool, StorageMap, StorageU128, StorageU256, StorageU64, StorageU8,
-    },
+    storage::{StorageMap, StorageU256},
 };
 
-use crate::logic::{state, CashRefusal, Price};
+use crate::logic::{pack_pair, state, unpack_pair, CashRefusal, Meta, Price};
 
 stylus_ip_common::sol_decls! {
     /// A vault's buyout (`buyoutOf`). `state`: 0 none, 1 active, 2
@@ -238,20 +233,12 @@ stylus_ip_common::sol_decls! {
     event Credited(address indexed account, address indexed vault, uint256 amount);
     /// `account` withdrew its credit of `amount` wei.
     event Withdrawn(address indexed account, uint256 amount);
-}
 
-/// `BuyoutView` as a return type: the canonical tuple. stylus-sdk 0.9's
-/// `#[derive(AbiType)]` would name the struct instead.
-impl stylus_sdk::abi::AbiType for BuyoutView {
-    type SolType = Self;
-
-    const ABI: stylus_sdk::abi::ConstString = stylus_sdk::abi::ConstString::new(
-        "(uint8,address,uint64,uint64,uint64,uint256,uint256,uint256,uint256,uint256,uint256,uint256,bool)",
-    );
-    const EXPORT_ABI_ARG: stylus_sdk::abi::ConstString =
-        stylus_sdk::abi::ConstString::new("BuyoutView calldata");
-    const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
-        stylus_sdk::abi::ConstString::new("BuyoutView memory");
+    // Served by `ShareBuyout::fallback` (declared here so that the
+    // exported interface lists it).
+    /// `vault`'s current (or last) buyout; all zeros but `poolShares` when
+    /// none was ever proposed.
+    function buyoutOf(address vault) external view returns (BuyoutView memory);
 }
 
 /// Errors of [`ShareBuyout`]; each wraps the Solidity error of the same name.
@@ -308,7 +295,7 @@ pub enum Error {
 }
 
 // The errors are listed in the exported interface by `SOL_DECLS`.
-stylus_ip_common::abi_structs!(Error, BuyoutView);
+stylus_ip_common::abi_structs!(Error);
 
 /// A static ABI value: one left-padded 32-byte word.
 trait Word {
@@ -360,7 +347,7 @@ fn encode(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
     out
 }
 
-/// Event data: the static non-indexed fields' words, in order.
+/// Event data or return data: static words, in order.
 #[inline(never)]
 fn log_data(words: &[B256]) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 * words.len());
@@ -445,32 +432,24 @@ use vault_abi::{
     transferFromCall,
 };
 
-/// One vault's buyout. Four storage slots: the first packs the proposer,
-/// the start time, the state and the release flag; each later one packs two
-/// 128-bit amounts (wei and share amounts of real vaults fit: ETH's whole
-/// supply is below 2⁸⁸ wei, a vault's share supply at most 2⁹⁶).
+/// One vault's buyout: four storage words, packed by hand
+/// ([`logic::Meta`], [`logic::pack_pair`]; fewer storage fields keep the
+/// WASM small). Amounts are 128-bit halves: wei and share amounts of real
+/// vaults fit (ETH's whole supply is below 2⁸⁸ wei, a vault's share supply
+/// at most 2⁹⁶).
 #[storage]
 struct Buyout {
-    /// Who proposed (receives the asset, failed pools and credits).
-    proposer: StorageAddress,
-    /// Block time of the proposal.
-    start: StorageU64,
-    /// See [`logic::state`].
-    state: StorageU8,
-    /// The vault released the asset to the proposer.
-    released: StorageBool,
-    /// Offer price numerator: the proposal's `msg.value` (wei).
-    price_num: StorageU128,
-    /// Offer price denominator: the shares not deposited.
-    price_den: StorageU128,
-    /// Wei held for this vault.
-    held: StorageU128,
-    /// After a success: shares that can still be cashed out.
-    outstanding: StorageU128,
-    /// After a success: cash price numerator (the wei held at the end).
-    cash_num: StorageU128,
-    /// After a success: cash price denominator (the shares outside the pool).
-    cash_den: StorageU128,
+    /// [`Meta`]: proposer, start time, state, asset released.
+    meta: StorageU256,
+    /// Offer price: numerator (the proposal's wei) | denominator (the
+    /// shares not deposited).
+    price: StorageU256,
+    /// Escrow: wei held for the vault | shares that can still be cashed out
+    /// (after a success; zero before).
+    escrow: StorageU256,
+    /// Cash price after a success: numerator (wei held at the end) |
+    /// denominator (shares outside the pool); zero before.
+    cash: StorageU256,
 }
 
 /// The buyout contract (a singleton serving every vault; no constructor).
@@ -481,21 +460,6 @@ pub struct ShareBuyout {
     buyouts: StorageMap<Address, Buyout>,
     /// Account → withdrawable wei (proposers' refunds and dust).
     credits: StorageMap<Address, StorageU256>,
-}
-
-/// Value of a 128-bit storage word as a `U256`.
-fn wide(x: U128) -> U256 {
-    U256::from(x.to::<u128>())
-}
-
-/// `x` as a 128-bit storage word.
-///
-/// # Errors
-/// [`Error::ArithmeticOverflow`] above 2¹²⁸ − 1.
-fn narrow(x: U256) -> Result<U128, Error> {
-    u128::try_from(x)
-        .map(U128::from)
-        .map_err(|_| logic::Overflow.into())
 }
 
 #[public]
@@ -548,13 +512,12 @@ impl ShareBuyout {
         if status != logic::VAULT_ACTIVE {
             return Err(Error::VaultNotActive(BuyoutVaultNotActive { vault, status }).into());
         }
-        let record = self.buyouts.getter(vault);
-        match record.state.get().to::<u8>() {
+        let meta = self.meta(vault);
+        match meta.state {
             state::ACTIVE => {
-                let rejection_end = logic::rejection_end(record.start.get().to());
                 return Err(Error::AlreadyActive(BuyoutAlreadyActive {
                     vault,
-                    rejectionEnd: rejection_end,
+                    rejectionEnd: logic::rejection_end(meta.start),
                 })
                 .into());
             }
@@ -573,26 +536,28 @@ impl ShareBuyout {
         if shares >= supply || supply > logic::MAX_SUPPLY {
             return Err(invalid_shares().into());
         }
-        // `shares < supply ≤ 2⁹⁶`: neither underflows nor overflows.
-        let den = narrow(supply - shares)?;
-        let num = match narrow(value) {
-            Ok(num) if !value.is_zero() => num,
-            _ => return Err(Error::InvalidValue(BuyoutInvalidValue { value }).into()),
-        };
+        // `shares < supply ≤ 2⁹⁶`: cannot underflow, fits a half word.
+        let den = supply - shares;
+        let invalid_value = || Error::InvalidValue(BuyoutInvalidValue { value });
+        if value.is_zero() {
+            return Err(invalid_value().into());
+        }
+        let price = pack_pair(value, den).map_err(|_| invalid_value())?;
 
-        // Effects.
+        // Effects. The cash word is zero: only a success sets it, and a
+        // succeeded record is never replaced.
         let now = self.now();
-        let mut record = self.buyouts.setter(vault);
-        record.proposer.set(proposer);
-        record.start.set(U64::from(now));
-        record.state.set(U8::from(state::ACTIVE));
-        record.released.set(false);
-        record.price_num.set(num);
-        record.price_den.set(den);
-        record.held.set(num);
-        record.outstanding.set(U128::ZERO);
-        record.cash_num.set(U128::ZERO);
-        record.cash_den.set(U128::ZERO);
+        self.set_meta(
+            vault,
+            Meta {
+                proposer,
+                start: now,
+                state: state::ACTIVE,
+                released: false,
+            },
+        );
+        self.buyouts.setter(vault).price.set(price);
+        self.set_escrow(vault, value, U256::ZERO)?;
         emit!(
             self.vm(),
             BuyoutStarted,
@@ -600,7 +565,7 @@ impl ShareBuyout {
             [
                 shares,
                 value,
-                wide(den),
+                den,
                 logic::proposal_end(now),
                 logic::rejection_end(now)
             ]
@@ -640,7 +605,7 @@ impl ShareBuyout {
     pub fn sell_shares(&mut self, vault: Address, amount: U256) -> Result<(), Vec<u8>> {
         let seller = self.vm().msg_sender();
         let now = self.now();
-        let start = self.active(vault)?;
+        let start = self.active(vault)?.start;
         if !logic::selling_open(now, start) {
             return Err(Error::ProposalPeriodOver(BuyoutProposalPeriodOver {
                 time: now,
@@ -649,9 +614,9 @@ impl ShareBuyout {
             .into());
         }
         nonzero(amount)?;
-        let trade =
-            logic::sell(self.held(vault), self.price(vault), amount).map_err(Error::from)?;
-        self.buyouts.setter(vault).held.set(narrow(trade.held)?);
+        let (held, outstanding) = self.escrow(vault);
+        let trade = logic::sell(held, self.price(vault), amount).map_err(Error::from)?;
+        self.set_escrow(vault, trade.held, outstanding)?;
         emit!(
             self.vm(),
             SharesSold,
@@ -680,7 +645,7 @@ impl ShareBuyout {
         let buyer = self.vm().msg_sender();
         let value = self.vm().msg_value();
         let now = self.now();
-        let start = self.active(vault)?;
+        let start = self.active(vault)?.start;
         if !logic::buying_open(now, start) {
             return Err(Error::RejectionPeriodOver(BuyoutRejectionPeriodOver {
                 time: now,
@@ -689,7 +654,8 @@ impl ShareBuyout {
             .into());
         }
         nonzero(amount)?;
-        let trade = logic::buy(self.held(vault), self.price(vault), amount).map_err(Error::from)?;
+        let (held, outstanding) = self.escrow(vault);
+        let trade = logic::buy(held, self.price(vault), amount).map_err(Error::from)?;
         if value != trade.value {
             return Err(Error::WrongValue(BuyoutWrongValue {
                 value,
@@ -707,7 +673,7 @@ impl ShareBuyout {
             })
             .into());
         }
-        self.buyouts.setter(vault).held.set(narrow(trade.held)?);
+        self.set_escrow(vault, trade.held, outstanding)?;
         emit!(self.vm(), SharesBought, [vault, buyer], [amount, value]);
         self.send_shares(vault, None, buyer, amount)?;
         Ok(())
@@ -732,37 +698,38 @@ impl ShareBuyout {
     /// `Transfer` on failure and its release events on success.
     pub fn end(&mut self, vault: Address) -> Result<(), Vec<u8>> {
         let now = self.now();
-        let start = self.active(vault)?;
-        if !logic::can_end(now, start) {
+        let mut meta = self.active(vault)?;
+        if !logic::can_end(now, meta.start) {
             return Err(Error::RejectionPeriodOpen(BuyoutRejectionPeriodOpen {
                 time: now,
-                rejectionEnd: logic::rejection_end(start),
+                rejectionEnd: logic::rejection_end(meta.start),
             })
             .into());
         }
         let this = self.vm().contract_address();
         let pool = self.balance_of(vault, this)?;
         let supply = self.total_supply(vault)?;
-        let proposer = self.buyouts.getter(vault).proposer.get();
-        let s = logic::settle(self.held(vault), pool, supply);
+        let proposer = meta.proposer;
+        let (held, _) = self.escrow(vault);
+        let s = logic::settle(held, pool, supply);
 
         // Effects.
-        let mut record = self.buyouts.setter(vault);
-        record.held.set(narrow(s.held)?);
-        record.outstanding.set(narrow(s.outstanding)?);
+        self.set_escrow(vault, s.held, s.outstanding)?;
         if s.success {
-            record.state.set(U8::from(state::SUCCEEDED));
-            record.cash_num.set(narrow(s.cash.num)?);
-            record.cash_den.set(narrow(s.cash.den)?);
+            let cash = pack_pair(s.cash.num, s.cash.den).map_err(Error::from)?;
+            self.buyouts.setter(vault).cash.set(cash);
+            meta.state = state::SUCCEEDED;
         } else {
-            record.state.set(U8::from(state::FAILED));
+            meta.state = state::FAILED;
         }
+        self.set_meta(vault, meta);
         self.credit_to(proposer, vault, s.credit)?;
 
         // Interactions.
         let released = s.success && self.release(vault, proposer).is_ok();
         if released {
-            self.buyouts.setter(vault).released.set(true);
+            meta.released = true;
+            self.set_meta(vault, meta);
         }
         emit!(
             self.vm(),
@@ -827,9 +794,8 @@ impl ShareBuyout {
     /// outstanding ones); the vault's release events.
     pub fn claim_asset(&mut self, vault: Address) -> Result<(), Vec<u8>> {
         let this = self.vm().contract_address();
-        let record = self.buyouts.getter(vault);
-        let (outstanding, released) = (wide(record.outstanding.get()), record.released.get());
-        self.succeeded(vault)?;
+        let mut meta = self.succeeded(vault)?;
+        let (_, outstanding) = self.escrow(vault);
         // Shares here: the pool's and the cashed ones, `supply −
         // outstanding`; anything above was sent directly since the end.
         let balance = self.balance_of(vault, this)?;
@@ -837,7 +803,7 @@ impl ShareBuyout {
         let forfeited = balance
             .saturating_sub(supply.saturating_sub(outstanding))
             .min(outstanding);
-        let proposer = self.buyouts.getter(vault).proposer.get();
+        let proposer = meta.proposer;
         if !forfeited.is_zero() {
             let (_, out) = self.cash_out(vault, forfeited)?;
             let credit = out
@@ -847,7 +813,7 @@ impl ShareBuyout {
                 .map_err(Error::from)?;
             self.credit_to(proposer, vault, credit)?;
         }
-        if released {
+        if meta.released {
             if forfeited.is_zero() {
                 return Err(Error::NothingToClaim(BuyoutNothingToClaim { vault }).into());
             }
@@ -855,7 +821,8 @@ impl ShareBuyout {
         }
         match self.release(vault, proposer) {
             Ok(()) => {
-                self.buyouts.setter(vault).released.set(true);
+                meta.released = true;
+                self.set_meta(vault, meta);
                 emit!(self.vm(), AssetClaimed, [vault, proposer], []);
                 Ok(())
             }
@@ -886,43 +853,76 @@ impl ShareBuyout {
         Ok(())
     }
 
-    /// `vault`'s current (or last) buyout; all zeros but `poolShares` when
-    /// none was ever proposed.
-    pub fn buyout_of(&self, vault: Address) -> BuyoutView {
-        let this = self.vm().contract_address();
-        let r = self.buyouts.getter(vault);
-        let start: u64 = r.start.get().to();
-        let st: u8 = r.state.get().to();
-        let (proposal_end, rejection_end) = if st == state::NONE {
-            (0, 0)
-        } else {
-            (logic::proposal_end(start), logic::rejection_end(start))
-        };
-        BuyoutView {
-            state: st,
-            proposer: r.proposer.get(),
-            start,
-            proposalEnd: proposal_end,
-            rejectionEnd: rejection_end,
-            priceNumerator: wide(r.price_num.get()),
-            priceDenominator: wide(r.price_den.get()),
-            poolShares: self.balance_of(vault, this).unwrap_or_default(),
-            ethHeld: wide(r.held.get()),
-            cashNumerator: wide(r.cash_num.get()),
-            cashDenominator: wide(r.cash_den.get()),
-            outstanding: wide(r.outstanding.get()),
-            assetReleased: r.released.get(),
-        }
-    }
-
     /// `account`'s withdrawable ETH credit, in wei.
     pub fn credit(&self, account: Address) -> U256 {
         self.credits.get(account)
+    }
+
+    /// Serves `buyoutOf(address vault) returns (BuyoutView)` (see
+    /// [`Self::buyout_of`]), decoded and encoded by hand here rather than
+    /// as a `#[public]` method, whose generic struct encoder would cost
+    /// about 4 KB of WASM; it is declared in the exported interface all the
+    /// same. Not payable: value is refused, as is any other calldata
+    /// (plain ETH included), which reverts with no data.
+    #[fallback]
+    pub fn fallback(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+        let vault = match calldata.get(..4) {
+            Some(selector) if selector == buyoutOfCall::SELECTOR => calldata
+                .get(4..36)
+                .and_then(|w| address_of(&B256::from_slice(w)))
+                .ok_or_else(Vec::new)?,
+            _ => return Err(Vec::new()),
+        };
+        let v = self.buyout_of(vault);
+        Ok(log_data(&[
+            v.state.word(),
+            v.proposer.word(),
+            v.start.word(),
+            v.proposalEnd.word(),
+            v.rejectionEnd.word(),
+            v.priceNumerator.word(),
+            v.priceDenominator.word(),
+            v.poolShares.word(),
+            v.ethHeld.word(),
+            v.cashNumerator.word(),
+            v.cashDenominator.word(),
+            v.outstanding.word(),
+            v.assetReleased.word(),
+        ]))
     }
 }
 
 /// Internal logic.
 impl ShareBuyout {
+    /// `vault`'s current (or last) buyout; all zeros but `poolShares` when
+    /// none was ever proposed (the `buyoutOf` view, see [`Self::fallback`]).
+    pub fn buyout_of(&self, vault: Address) -> BuyoutView {
+        let this = self.vm().contract_address();
+        let m = self.meta(vault);
+        let (proposal_end, rejection_end) = if m.state == state::NONE {
+            (0, 0)
+        } else {
+            (logic::proposal_end(m.start), logic::rejection_end(m.start))
+        };
+        let (price, cash) = (self.price(vault), self.cash_price(vault));
+        let (held, outstanding) = self.escrow(vault);
+        BuyoutView {
+            state: m.state,
+            proposer: m.proposer,
+            start: m.start,
+            proposalEnd: proposal_end,
+            rejectionEnd: rejection_end,
+            priceNumerator: price.num,
+            priceDenominator: price.den,
+            poolShares: self.balance_of(vault, this).unwrap_or_default(),
+            ethHeld: held,
+            cashNumerator: cash.num,
+            cashDenominator: cash.den,
+            outstanding,
+            assetReleased: m.released,
+        }
+    }
+
     /// Current block timestamp (tests shift it with a thread-local clock).
     fn now(&self) -> u64 {
         let t = self.vm().block_timestamp();
@@ -931,41 +931,69 @@ impl ShareBuyout {
         t
     }
 
-    /// The start of `vault`'s running buyout.
-    ///
-    /// # Errors
-    /// [`Error::NotActive`] when none is running.
-    fn active(&self, vault: Address) -> Result<u64, Error> {
-        let r = self.buyouts.getter(vault);
-        let st: u8 = r.state.get().to();
-        if st != state::ACTIVE {
-            return Err(Error::NotActive(BuyoutNotActive { vault, state: st }));
-        }
-        Ok(r.start.get().to())
+    /// The first word of `vault`'s record.
+    fn meta(&self, vault: Address) -> Meta {
+        Meta::unpack(self.buyouts.getter(vault).meta.get())
+    }
+
+    fn set_meta(&mut self, vault: Address, meta: Meta) {
+        self.buyouts.setter(vault).meta.set(meta.pack());
+    }
+
+    /// `vault`'s escrow: wei held and shares outstanding.
+    fn escrow(&self, vault: Address) -> (U256, U256) {
+        unpack_pair(self.buyouts.getter(vault).escrow.get())
     }
 
     /// # Errors
-    /// [`Error::NotSucceeded`] unless `vault`'s buyout succeeded.
-    fn succeeded(&self, vault: Address) -> Result<(), Error> {
-        let st: u8 = self.buyouts.getter(vault).state.get().to();
-        if st != state::SUCCEEDED {
-            return Err(Error::NotSucceeded(BuyoutNotSucceeded { vault, state: st }));
-        }
+    /// [`Error::ArithmeticOverflow`] if an amount is 2¹²⁸ or more
+    /// (unreachable: the wei held is real ETH, the shares a vault's).
+    fn set_escrow(&mut self, vault: Address, held: U256, outstanding: U256) -> Result<(), Error> {
+        let word = pack_pair(held, outstanding)?;
+        self.buyouts.setter(vault).escrow.set(word);
         Ok(())
     }
 
     /// The offer price of `vault`'s buyout.
     fn price(&self, vault: Address) -> Price {
-        let r = self.buyouts.getter(vault);
-        Price {
-            num: wide(r.price_num.get()),
-            den: wide(r.price_den.get()),
-        }
+        let (num, den) = unpack_pair(self.buyouts.getter(vault).price.get());
+        Price { num, den }
     }
 
-    /// Wei held for `vault`.
-    fn held(&self, vault: Address) -> U256 {
-        wide(self.buyouts.getter(vault).held.get())
+    /// The cash price of `vault`'s succeeded buyout.
+    fn cash_price(&self, vault: Address) -> Price {
+        let (num, den) = unpack_pair(self.buyouts.getter(vault).cash.get());
+        Price { num, den }
+    }
+
+    /// The record of `vault`'s running buyout.
+    ///
+    /// # Errors
+    /// [`Error::NotActive`] when none is running.
+    fn active(&self, vault: Address) -> Result<Meta, Error> {
+        let meta = self.meta(vault);
+        if meta.state != state::ACTIVE {
+            return Err(Error::NotActive(BuyoutNotActive {
+                vault,
+                state: meta.state,
+            }));
+        }
+        Ok(meta)
+    }
+
+    /// The record of `vault`'s succeeded buyout.
+    ///
+    /// # Errors
+    /// [`Error::NotSucceeded`] unless `vault`'s buyout succeeded.
+    fn succeeded(&self, vault: Address) -> Result<Meta, Error> {
+        let meta = self.meta(vault);
+        if meta.state != state::SUCCEEDED {
+            return Err(Error::NotSucceeded(BuyoutNotSucceeded {
+                vault,
+                state: meta.state,
+            }));
+        }
+        Ok(meta)
     }
 
     /// Counts `amount` of `vault`'s outstanding shares as cashed out at the
@@ -976,29 +1004,23 @@ impl ShareBuyout {
         vault: Address,
         amount: U256,
     ) -> Result<(Address, logic::CashOut), Error> {
-        self.succeeded(vault)?;
+        let meta = self.succeeded(vault)?;
         nonzero(amount)?;
-        let r = self.buyouts.getter(vault);
-        let price = Price {
-            num: wide(r.cash_num.get()),
-            den: wide(r.cash_den.get()),
-        };
-        let outstanding = wide(r.outstanding.get());
-        let proposer = r.proposer.get();
+        let (held, outstanding) = self.escrow(vault);
         let out =
-            logic::cash(wide(r.held.get()), price, outstanding, amount).map_err(|e| match e {
-                CashRefusal::ExceedsOutstanding => {
-                    Error::CashExceedsOutstanding(BuyoutCashExceedsOutstanding {
-                        amount,
-                        outstanding,
-                    })
-                }
-                CashRefusal::Overflow => logic::Overflow.into(),
-            })?;
-        let mut r = self.buyouts.setter(vault);
-        r.held.set(narrow(out.held)?);
-        r.outstanding.set(narrow(out.outstanding)?);
-        Ok((proposer, out))
+            logic::cash(held, self.cash_price(vault), outstanding, amount).map_err(
+                |e| match e {
+                    CashRefusal::ExceedsOutstanding => {
+                        Error::CashExceedsOutstanding(BuyoutCashExceedsOutstanding {
+                            amount,
+                            outstanding,
+                        })
+                    }
+                    CashRefusal::Overflow => logic::Overflow.into(),
+                },
+            )?;
+        self.set_escrow(vault, out.held, out.outstanding)?;
+        Ok((meta.proposer, out))
     }
 
     /// Credits `amount` wei of `vault`'s escrow to `account` (nothing for 0).

@@ -33,7 +33,7 @@
 //! cashed the dust (then `held`) is returned as a credit to the proposer,
 //! so the escrow of a fully cashed buyout ends at exactly zero.
 
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
 
 /// One day in seconds.
 pub const DAY: u64 = 86_400;
@@ -174,6 +174,73 @@ impl Price {
             quotient.checked_add(U256::from(1)).ok_or(Overflow)
         }
     }
+}
+
+/// The first storage word of a buyout record ([`Meta::pack`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Meta {
+    /// Who proposed.
+    pub proposer: Address,
+    /// Block time of the proposal.
+    pub start: u64,
+    /// See [`state`].
+    pub state: u8,
+    /// The vault released the asset to the proposer.
+    pub released: bool,
+}
+
+impl Meta {
+    /// Packs the fields into one word, big-endian bytes `[2]` released,
+    /// `[3]` state, `[4..12]` start, `[12..32]` proposer (bytes 0 and 1 are
+    /// zero).
+    #[must_use]
+    pub fn pack(self) -> U256 {
+        let mut b = [0u8; 32];
+        b[2] = u8::from(self.released);
+        b[3] = self.state;
+        b[4..12].copy_from_slice(&self.start.to_be_bytes());
+        b[12..].copy_from_slice(self.proposer.as_slice());
+        U256::from_be_bytes(b)
+    }
+
+    /// Inverse of [`Self::pack`].
+    #[must_use]
+    pub fn unpack(word: U256) -> Self {
+        let b = word.to_be_bytes::<32>();
+        let mut start = [0u8; 8];
+        start.copy_from_slice(&b[4..12]);
+        Self {
+            proposer: Address::from_slice(&b[12..]),
+            start: u64::from_be_bytes(start),
+            state: b[3],
+            released: b[2] != 0,
+        }
+    }
+}
+
+/// Packs two amounts below 2¹²⁸ into one storage word, `hi` in the upper
+/// half (prices as numerator and denominator, the escrow as wei held and
+/// shares outstanding).
+///
+/// # Errors
+/// [`Overflow`] if either amount is 2¹²⁸ or more.
+pub fn pack_pair(hi: U256, lo: U256) -> Result<U256, Overflow> {
+    let [h0, h1, h2, h3] = *hi.as_limbs();
+    let [l0, l1, l2, l3] = *lo.as_limbs();
+    if h2 | h3 | l2 | l3 != 0 {
+        return Err(Overflow);
+    }
+    Ok(U256::from_limbs([l0, l1, h0, h1]))
+}
+
+/// Inverse of [`pack_pair`]: `(hi, lo)`.
+#[must_use]
+pub fn unpack_pair(word: U256) -> (U256, U256) {
+    let [l0, l1, h0, h1] = *word.as_limbs();
+    (
+        U256::from_limbs([h0, h1, 0, 0]),
+        U256::from_limbs([l0, l1, 0, 0]),
+    )
 }
 
 /// `n / d` (floor) and `n % d` for a divisor `1 ≤ d ≤ 2⁹⁶`, by long division
@@ -504,6 +571,25 @@ mod tests {
         assert_eq!(cash(u(2), p, u(3), u(1)), Err(CashRefusal::Overflow));
     }
 
+    #[test]
+    fn record_words_pack_and_unpack() {
+        let m = Meta {
+            proposer: Address::repeat_byte(0xab),
+            start: u64::MAX - 1,
+            state: state::FAILED,
+            released: true,
+        };
+        let w = m.pack();
+        assert_eq!(Meta::unpack(w), m);
+        assert_eq!(w >> 240, U256::ZERO, "bytes 0 and 1 stay zero");
+        assert_eq!(Meta::unpack(U256::ZERO), Meta::default());
+        let max = u(u128::MAX);
+        assert_eq!(pack_pair(max, u(7)).map(unpack_pair), Ok((max, u(7))));
+        assert_eq!(pack_pair(u(3), max).map(unpack_pair), Ok((u(3), max)));
+        assert_eq!(pack_pair(max + u(1), u(0)), Err(Overflow));
+        assert_eq!(pack_pair(u(0), max + u(1)), Err(Overflow));
+    }
+
     /// One step of a random buyout.
     #[derive(Debug, Clone)]
     enum Op {
@@ -666,6 +752,21 @@ mod tests {
                 succeeded(pool, supply),
                 pool * U256::from(1000) / supply > U256::from(500)
             );
+        }
+
+        /// Record words round-trip.
+        #[test]
+        fn record_words_round_trip(
+            proposer in any::<[u8; 20]>(),
+            start in any::<u64>(),
+            st in 0u8..=3,
+            released in any::<bool>(),
+            hi in any::<u128>(),
+            lo in any::<u128>(),
+        ) {
+            let m = Meta { proposer: Address::from(proposer), start, state: st, released };
+            prop_assert_eq!(Meta::unpack(m.pack()), m);
+            prop_assert_eq!(pack_pair(u(hi), u(lo)).map(unpack_pair), Ok((u(hi), u(lo))));
         }
 
         /// The floor and the ceiling bracket the exact value within one wei.

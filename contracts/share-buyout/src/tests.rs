@@ -6,9 +6,11 @@
 
 use super::*;
 use alloc::vec;
+use alloy_primitives::aliases::U8;
 use alloy_sol_types::{sol, SolType};
 use motsu::prelude::*;
 use stylus_sdk::abi::Bytes;
+use stylus_sdk::storage::{StorageAddress, StorageBool, StorageU8};
 
 /// Test clock: motsu's block timestamp is fixed, so the contract reads it
 /// through [`clock::shift`], which adds a per-thread (= per-test) offset.
@@ -1404,6 +1406,21 @@ fn abi_as_seen_by_a_caller(
             true
         )
     );
+    // The fallback serves `buyoutOf` only, with a clean address, no value
+    // (it reverts with no data; motsu reports that as "function not found").
+    let call = |data: Vec<u8>, value: U256| a.sender(OPERATOR).exec(to, data.into(), value);
+    let view = buyoutOfCall { vault: w.v() }.abi_encode();
+    let mut dirty = view.clone();
+    dirty[4] = 1;
+    assert!(call(dirty, U256::ZERO).is_err(), "dirty address");
+    assert!(call(view[..35].to_vec(), U256::ZERO).is_err(), "short");
+    assert!(
+        call(vec![0xde, 0xad, 0xbe, 0xef], U256::ZERO).is_err(),
+        "unknown"
+    );
+    assert!(call(view.clone(), u(1)).is_err(), "a view refuses value");
+    assert_eq!(call(view, U256::ZERO).map(|b| b.to_vec()), Ok(ret));
+    assert_eq!(buyout.balance(), u(563));
     let word = |x: u64| u(x).word().to_vec();
     assert_eq!(
         exec(&a, to, PROPOSAL_PERIODCall {}, U256::ZERO),
