@@ -235,10 +235,15 @@ stylus_ip_common::sol_decls! {
     event Withdrawn(address indexed account, uint256 amount);
 
     // Served by `ShareBuyout::fallback` (declared here so that the
-    // exported interface lists it).
+    // exported interface lists them).
     /// `vault`'s current (or last) buyout; all zeros but `poolShares` when
     /// none was ever proposed.
     function buyoutOf(address vault) external view returns (BuyoutView memory);
+    /// Length of the proposal period in seconds (2 days).
+    function PROPOSAL_PERIOD() external view returns (uint64);
+    /// Length of the rejection period, counted from the proposal, in
+    /// seconds (4 days).
+    function REJECTION_PERIOD() external view returns (uint64);
 }
 
 /// Errors of [`ShareBuyout`]; each wraps the Solidity error of the same name.
@@ -464,19 +469,6 @@ pub struct ShareBuyout {
 
 #[public]
 impl ShareBuyout {
-    /// Length of the proposal period in seconds (2 days).
-    #[selector(name = "PROPOSAL_PERIOD")]
-    pub fn proposal_period(&self) -> u64 {
-        logic::PROPOSAL_PERIOD
-    }
-
-    /// Length of the rejection period, counted from the proposal, in
-    /// seconds (4 days).
-    #[selector(name = "REJECTION_PERIOD")]
-    pub fn rejection_period(&self) -> u64 {
-        logic::REJECTION_PERIOD
-    }
-
     /// Proposes to buy `vault`'s asset: deposits `shares` of the caller's
     /// shares into the pool (approve this contract first) and offers
     /// `msg.value` wei for the `totalSupply − shares` others, which fixes
@@ -858,21 +850,40 @@ impl ShareBuyout {
         self.credits.get(account)
     }
 
-    /// Serves `buyoutOf(address vault) returns (BuyoutView)` (see
-    /// [`Self::buyout_of`]), decoded and encoded by hand here rather than
-    /// as a `#[public]` method, whose generic struct encoder would cost
-    /// about 4 KB of WASM; it is declared in the exported interface all the
-    /// same. Not payable: value is refused, as is any other calldata
-    /// (plain ETH included), which reverts with no data.
+    /// Serves three views, decoded and encoded by hand here rather than as
+    /// `#[public]` methods; they are declared in the exported interface all
+    /// the same:
+    ///
+    /// * `buyoutOf(address vault) returns (BuyoutView)` (see
+    ///   [`Self::buyout_of`]): the generic struct encoder of a `#[public]`
+    ///   method would cost about 4 KB of WASM;
+    /// * `PROPOSAL_PERIOD() returns (uint64)` and `REJECTION_PERIOD()
+    ///   returns (uint64)`: [`logic::PROPOSAL_PERIOD`],
+    ///   [`logic::REJECTION_PERIOD`] (stylus-sdk 0.9 exports a method
+    ///   renamed with `#[selector]` under a name without the underscores).
+    ///
+    /// Not payable: value is refused, as is any other calldata (plain ETH
+    /// included), which reverts with no data.
     #[fallback]
     pub fn fallback(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-        let vault = match calldata.get(..4) {
-            Some(selector) if selector == buyoutOfCall::SELECTOR => calldata
-                .get(4..36)
-                .and_then(|w| address_of(&B256::from_slice(w)))
-                .ok_or_else(Vec::new)?,
-            _ => return Err(Vec::new()),
+        let selector = calldata.get(..4).unwrap_or_default();
+        let period = if selector == PROPOSAL_PERIODCall::SELECTOR {
+            Some(logic::PROPOSAL_PERIOD)
+        } else if selector == REJECTION_PERIODCall::SELECTOR {
+            Some(logic::REJECTION_PERIOD)
+        } else {
+            None
         };
+        if let Some(period) = period {
+            return Ok(log_data(&[period.word()]));
+        }
+        if selector != buyoutOfCall::SELECTOR {
+            return Err(Vec::new());
+        }
+        let vault = calldata
+            .get(4..36)
+            .and_then(|w| address_of(&B256::from_slice(w)))
+            .ok_or_else(Vec::new)?;
         let v = self.buyout_of(vault);
         Ok(log_data(&[
             v.state.word(),

@@ -1342,7 +1342,7 @@ fn shares_sent_after_a_success_forfeit_their_cash_value_to_the_proposer(
 // ----------------------------------------------------------------------
 
 #[motsu::test]
-fn views_and_constants(
+fn the_view_of_a_vault_without_a_buyout(
     buyout: Contract<ShareBuyout>,
     vault: Contract<MockVault>,
     p: Contract<Wallet>,
@@ -1350,9 +1350,6 @@ fn views_and_constants(
     b: Contract<Wallet>,
 ) {
     let w = World::setup(&buyout, &vault, &p, &a, &b);
-    let c = buyout.sender(OPERATOR);
-    assert_eq!(c.proposal_period(), 2 * DAY);
-    assert_eq!(c.rejection_period(), 4 * DAY);
     // No buyout yet: all zeros, but shares already sent here show.
     w.send(&a, buyout.address(), 5);
     assert_eq!(
