@@ -53,11 +53,14 @@
 //! out (sales + cash-outs + credits) + held, at every step; payouts round
 //! down and charges up, so `held` never goes negative and always covers
 //! the shares outside the pool (proptested in [`logic`]). **Rounding dust**
-//! (below one wei per trade or cash-out) stays in the vault's reserve and
-//! is credited to the proposer with the last outstanding share's cash-out;
-//! on failure everything is credited at once. So a fully cashed buyout
-//! holds nothing, and until then the reserve exceeds what the remaining
-//! holders are owed by less than one wei per trade and cash-out made.
+//! is below one wei per trade and per cash-out. Trading dust stays in the
+//! escrow: on success it is part of the cash-out reserve (the remaining
+//! holders get it through the cash price), on failure it is credited back
+//! to the proposer with the rest. Cash-out dust stays in the reserve until
+//! the last outstanding share is cashed out, which credits it to the
+//! proposer. So a fully cashed buyout holds nothing, and until then the
+//! reserve exceeds what the remaining holders are owed by less than one
+//! wei per cash-out made.
 //!
 //! **Nothing is ever stuck here.** Plain ETH is refused (the contract has
 //! no `receive`); ETH owed to a proposer is a pull credit, so a proposer
@@ -85,9 +88,11 @@
 //!
 //! **Bounds.** Every right with a time bound has one: selling ends at
 //! `start + 2 days`, buying at `start + 4 days`; ending, cash-outs, asset
-//! claims and withdrawals have no deadline. Prices are stored as 128-bit
-//! numerators and denominators: a proposal's value and a vault's supply
-//! above 2¹²⁸ are refused (no real ETH amount or vault reaches it).
+//! claims and withdrawals have no deadline. A proposal's value must be
+//! below 2¹²⁸ wei (ETH's whole supply is below 2⁸⁸) and a vault's supply at
+//! most 2⁹⁶ (the vault's own bound), so every amount fits the record's
+//! 128-bit halves and every price denominator the contract's own
+//! division.
 //!
 //! **Limits.** A vault has one buyout at a time: a proposal at a low price
 //! holds the vault for four days, after which anyone (the same proposer

@@ -1237,6 +1237,43 @@ fn cash_refusals(
     );
 }
 
+#[motsu::test]
+fn a_lying_vault_cannot_take_more_than_its_own_escrow(
+    buyout: Contract<ShareBuyout>,
+    vault: Contract<MockVault>,
+    p: Contract<Wallet>,
+    a: Contract<Wallet>,
+    b: Contract<Wallet>,
+    honest: Contract<MockVault>,
+) {
+    let w = World::setup(&buyout, &vault, &p, &a, &b);
+    // An honest vault's buyout holds 300 wei.
+    honest.sender(OPERATOR).mint(b.address(), u(100));
+    honest.sender(OPERATOR).set_buyout(buyout.address());
+    honest.sender(OPERATOR).set_status(2);
+    let call = proposeCall {
+        vault: honest.address(),
+        shares: u(0),
+    };
+    ok(exec(&b, buyout.address(), call, u(300))).expect("honest proposal");
+    // The other vault reports transfers it never makes: its sellers keep
+    // their shares and sell them again.
+    w.standard_proposal();
+    vault.sender(OPERATOR).set_skim(true);
+    w.sell(&a, 350).expect("437 wei");
+    w.sell(&a, 350).expect("874 wei");
+    // 1000 − 874 = 126 wei left for that vault: the next sale is refused,
+    // the other vault's escrow is out of reach.
+    assert_eq!(
+        w.sell(&a, 350),
+        err(Error::ArithmeticOverflow(BuyoutArithmeticOverflow {}))
+    );
+    assert_eq!(w.view().ethHeld, u(126));
+    assert_eq!(buyout.balance(), u(126 + 300));
+    let honest_view = buyout.sender(OPERATOR).buyout_of(honest.address());
+    assert_eq!(honest_view.ethHeld, u(300));
+}
+
 // ----------------------------------------------------------------------
 // claimAsset
 // ----------------------------------------------------------------------
