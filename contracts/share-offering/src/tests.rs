@@ -1686,6 +1686,12 @@ impl Caller {
     }
 }
 
+/// Whether `e` is a revert without data, which motsu reports to the caller
+/// as its "function not found" message.
+fn bare_revert(e: &[u8]) -> bool {
+    e.is_empty() || e.starts_with(b"function not found for selector")
+}
+
 #[motsu::test]
 fn solidity_clients_reach_every_entry_point_through_the_router(
     offering: Contract<ShareOffering>,
@@ -1820,4 +1826,56 @@ fn solidity_clients_reach_every_entry_point_through_the_router(
     );
     let data = client::withdrawSharesCall { id }.abi_encode();
     assert!(call(&seller, data, u(1)).is_err());
+    // The hand-decoded entry points are not payable either.
+    let data = client::offeringCall { id }.abi_encode();
+    assert!(call(&buyer, data, u(1)).is_err());
+    let data = client::REFUND_WINDOWCall {}.abi_encode();
+    assert!(call(&buyer, data, u(1)).is_err());
+
+    // Calldata Solidity's decoder refuses is refused without data: short,
+    // an address or a uint64 with dirty high bits, an unknown selector.
+    call_approve(&vault, s, offering.address(), sh(10));
+    let good = client::createOfferingCall {
+        deadline: now() + DAY,
+        ..create
+    }
+    .abi_encode();
+    let mut short = good.clone();
+    short.pop();
+    let mut dirty_vault = good.clone();
+    dirty_vault[4 + 11] = 1;
+    let mut dirty_deadline = good.clone();
+    dirty_deadline[4 + 5 * 32 + 23] = 1;
+    let mut dirty_payee = good.clone();
+    dirty_payee[4 + 7 * 32] = 1;
+    let mut unknown = good.clone();
+    unknown[0] ^= 0xff;
+    for data in [short, dirty_vault, dirty_deadline, dirty_payee, unknown] {
+        assert!(bare_revert(
+            &call(&seller, data, U256::ZERO).motsu_unwrap_err()
+        ));
+    }
+    let mut dirty_buyer = client::purchaseCall {
+        id,
+        buyer: buyer.address(),
+    }
+    .abi_encode();
+    dirty_buyer[4 + 32] = 1;
+    assert!(bare_revert(
+        &call(&buyer, dirty_buyer, U256::ZERO).motsu_unwrap_err()
+    ));
+    let mut long = client::offeringCall { id }.abi_encode();
+    long.truncate(35);
+    assert!(bare_revert(
+        &call(&buyer, long, U256::ZERO).motsu_unwrap_err()
+    ));
+    // Trailing bytes are ignored, as by Solidity; the well-formed call works.
+    let mut padded = good;
+    padded.extend_from_slice(&[0xee; 7]);
+    let ret = call(&seller, padded, U256::ZERO).motsu_unwrap();
+    let id2 = client::createOfferingCall::abi_decode_returns(&ret, true)
+        .unwrap()
+        ._0;
+    assert_eq!(id2, u(2));
+    assert_eq!(offering.sender(s).offering_count(), u(2));
 }
