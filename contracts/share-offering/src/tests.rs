@@ -624,6 +624,45 @@ fn create_offering_checks_what_the_vault_delivers(
         ))
     );
     assert_eq!(fee_vault.sender(seller).balance_of(seller), sh(1000));
+
+    // Without the fee the deposit works; a fee that appears before a refund
+    // makes the refund fail the same way (the seller's side would be short).
+    fee_vault.sender(seller).set_fee_bps(U256::ZERO);
+    let id = offering
+        .sender(seller)
+        .create_offering(
+            fee_vault.address(),
+            t.shares,
+            t.price,
+            ETH,
+            U256::ZERO,
+            t.deadline,
+            t.min_raise,
+            payee,
+        )
+        .motsu_unwrap();
+    let buyer = Address::repeat_byte(0xb1);
+    buy_eth(&offering, buyer, id, sh(10)).motsu_unwrap();
+    clock::advance(10 * DAY + 1);
+    fee_vault
+        .sender(buyer)
+        .approve(offering.address(), sh(10))
+        .motsu_unwrap();
+    fee_vault.sender(seller).set_fee_bps(u(100));
+    let e = offering.sender(buyer).refund(id).motsu_unwrap_err();
+    assert_eq!(
+        e,
+        err(Error::TransferAmountMismatch(
+            OfferingTransferAmountMismatch {
+                token: fee_vault.address(),
+                expected: sh(10),
+                received: sh(10) - sh(10) / u(100)
+            }
+        ))
+    );
+    assert!(!purchase_of(&offering, id, buyer).2);
+    assert_eq!(offering.sender(buyer).offering_count(), u(1));
+
     // A "vault" without `balanceOf`.
     let e = offering
         .sender(seller)
@@ -644,7 +683,7 @@ fn create_offering_checks_what_the_vault_delivers(
             token: no_erc20.address()
         }))
     );
-    assert_eq!(offering.sender(seller).offering_count(), U256::ZERO);
+    assert_eq!(offering.sender(seller).offering_count(), u(1));
 }
 
 // ----------------------------------------------------------------------
