@@ -730,6 +730,9 @@ mod tests {
         WithdrawProceeds,
         WithdrawShares,
         Advance(u64),
+        /// Jumps to `deadline + 1 + k` (into or past the refund window of a
+        /// failed raise) unless that is in the past.
+        PastDeadline(u64),
     }
 
     /// The offering's counters and everyone's balances, updated exactly as
@@ -824,6 +827,7 @@ mod tests {
                     self.seller_shares += due;
                 }
                 Action::Advance(dt) => self.now += dt,
+                Action::PastDeadline(k) => self.now = self.now.max(self.deadline + 1 + k),
             }
             self.ever_funded |= self.raised >= self.min_raise;
         }
@@ -920,19 +924,23 @@ mod tests {
         prop_oneof![
             4 => (0..BUYERS, 0..=shares / 2).prop_map(|(b, n)| Action::Buy(b, n)),
             1 => (0..BUYERS, 0..=shares).prop_map(|(b, n)| Action::Buy(b, n)),
-            2 => (0..BUYERS).prop_map(Action::Refund),
+            4 => (0..BUYERS).prop_map(Action::Refund),
             1 => Just(Action::WithdrawProceeds),
             1 => Just(Action::WithdrawShares),
-            2 => (0..40 * DAY).prop_map(Action::Advance),
+            1 => (0..40 * DAY).prop_map(Action::Advance),
+            1 => (0..REFUND_WINDOW + DAY).prop_map(Action::PastDeadline),
         ]
     }
 
     fn scenario() -> impl Strategy<Value = (u128, u128, u128, u128, u64, Vec<Action>)> {
+        // Minimum raises of 0, anything, or most of the cost (so that many
+        // raises fail and refunds happen).
+        let min_pct = prop_oneof![Just(0u128), 0..=100u128, 60..=100u128];
         (
             1..=10_000_u128,
             1..=10u128.pow(24),
             0..=10_000_u128,
-            0..=100u128,
+            min_pct,
             1..=60 * DAY,
         )
             .prop_flat_map(|(whole, price, cap, min_pct, duration)| {
@@ -955,7 +963,10 @@ mod tests {
         /// paid in went to exactly one party (the payee, or the buyer who
         /// refunded), every share to a buyer or the seller.
         #[test]
-        fn conservation((shares, price, cap, min_pct, duration, actions) in scenario()) {
+        fn conservation(
+            (shares, price, cap, min_pct, duration, actions) in scenario(),
+            late_refunders in any::<[bool; BUYERS]>(),
+        ) {
             let (shares, price) = (U256::from(shares), U256::from(price));
             let total = offering_cost(shares, price).unwrap();
             let now = 1_735_689_600;
@@ -973,6 +984,17 @@ mod tests {
             for a in &actions {
                 m.apply(a);
                 m.check();
+            }
+            // Then, if the refund window is still ahead or open, some buyers
+            // refund in it (a no-op for a successful raise).
+            if m.now <= refund_deadline(m.deadline) {
+                m.apply(&Action::PastDeadline(0));
+                for (b, refunds) in late_refunders.into_iter().enumerate() {
+                    if refunds {
+                        m.apply(&Action::Refund(b));
+                        m.check();
+                    }
+                }
             }
             m.settle_and_check();
         }
