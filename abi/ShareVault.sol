@@ -3,50 +3,6 @@
 pragma solidity ^0.8.23;
 
 interface IShareVault  {
-    function initialize(bytes calldata config) external;
-
-    function name() external view returns (string memory);
-
-    function symbol() external view returns (string memory);
-
-    function decimals() external view returns (uint8);
-
-    function totalSupply() external view returns (uint256);
-
-    function balanceOf(address account) external view returns (uint256);
-
-    function allowance(address owner, address spender) external view returns (uint256);
-
-    function approve(address spender, uint256 value) external returns (bool);
-
-    function transfer(address to, uint256 value) external returns (bool);
-
-    function transferFrom(address from, address to, uint256 value) external returns (bool);
-
-    function revenueTokens() external view returns (address[] memory);
-
-    function claimable(address holder, address token) external view returns (uint256);
-
-    function claim(address[] memory tokens) external;
-
-    function asset() external view returns (address, uint256, uint256);
-
-    function status() external view returns (uint8);
-
-    function curator() external view returns (address);
-
-    function transferCurator(address newCurator) external;
-
-    function market() external view returns (address);
-
-    function maxLeaseDuration() external view returns (uint64);
-
-    function setMarketApproval(bool approved) external;
-
-    function redeem() external;
-
-    function supportsInterface(bytes4 interfaceId) external view returns (bool);
-
     error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
     error ERC20InvalidSender(address sender);
     error ERC20InvalidReceiver(address receiver);
@@ -71,6 +27,10 @@ interface IShareVault  {
     error VaultNotActive();
     error UnexpectedAsset(address asset, uint256 id);
     error MathOverflow();
+    error ERC2612ExpiredSignature(uint256 deadline);
+    error ERC2612InvalidSigner(address signer, address owner);
+    error InvalidPool(address pair);
+    error NotBuyout(address account);
     event VaultInitialized(address indexed asset, uint256 indexed id, uint256 units, uint256 supply, address curator);
     event RevenueAccrued(address indexed token, uint256 amount);
     event RevenueClaimed(address indexed holder, address indexed token, uint256 amount);
@@ -78,10 +38,44 @@ interface IShareVault  {
     event Redeemed(address indexed holder, address indexed asset, uint256 id, uint256 units);
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Approval(address indexed owner, address indexed spender, uint256 value);
+    event PoolRegistered(address indexed pair);
+    event AssetReleased(address indexed to);
     struct OfferTerms { uint256 pricePerSecond; address paymentToken; uint64 minDuration; uint64 maxDuration; uint64 endTime; uint32 maxLicensees; address payee; bytes32 termsHash; string termsUri; uint8 flags; uint16 maxRoyaltyBps; }
     function createOffer(uint64 amount, OfferTerms calldata terms) external returns(uint256);
     function updateOffer(uint256 offerId, OfferTerms calldata terms) external;
     function cancelOffer(uint256 offerId) external;
     function onERC721Received(address operator, address from, uint256 tokenId, bytes calldata data) external returns(bytes4);
     function onERC1155Received(address operator, address from, uint256 id, uint256 value, bytes calldata data) external returns(bytes4);
+    function initialize(bytes calldata config) external;
+    function name() external view returns(string memory);
+    function symbol() external view returns(string memory);
+    function revenueTokens() external view returns(address[] memory);
+    function claim(address[] calldata tokens) external;
+    function decimals() external view returns(uint8);
+    function totalSupply() external view returns(uint256);
+    function balanceOf(address account) external view returns(uint256);
+    function allowance(address owner, address spender) external view returns(uint256);
+    function approve(address spender, uint256 value) external returns(bool);
+    function transfer(address to, uint256 value) external returns(bool);
+    function transferFrom(address from, address to, uint256 value) external returns(bool);
+    function claimable(address holder, address token) external view returns(uint256);
+    function asset() external view returns(address, uint256, uint256);
+    function status() external view returns(uint8);
+    function curator() external view returns(address);
+    function transferCurator(address newCurator) external;
+    function market() external view returns(address);
+    function maxLeaseDuration() external view returns(uint64);
+    function setMarketApproval(bool approved) external;
+    function redeem() external;
+    function supportsInterface(bytes4 interfaceId) external view returns(bool);
+    function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+    function nonces(address owner) external view returns(uint256);
+    function DOMAIN_SEPARATOR() external view returns(bytes32);
+    function eip712Domain() external view returns(bytes1 fields, string memory name, string memory version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] memory extensions);
+    function registerPool(address pair) external;
+    function accrues(address account) external view returns(bool);
+    function accruingSupply() external view returns(uint256);
+    function ammFactory() external view returns(address);
+    function buyout() external view returns(address);
+    function releaseAsset(address to) external;
 }

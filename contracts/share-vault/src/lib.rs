@@ -154,6 +154,17 @@ stylus_ip_common::sol_decls! {
     error UnexpectedAsset(address asset, uint256 id);
     /// An accumulator computation left its range (unreachable by design).
     error MathOverflow();
+    // EIP-2612 (OpenZeppelin's names).
+    /// The permit's `deadline` has passed.
+    error ERC2612ExpiredSignature(uint256 deadline);
+    /// The permit was signed by `signer` (zero: no valid signature, or a
+    /// high-`s` one), not by `owner`.
+    error ERC2612InvalidSigner(address signer, address owner);
+    /// `pair` is not a Uniswap V2 pair of the shares listed by the vault's
+    /// `ammFactory` (or pools are off, or it is already non-accruing).
+    error InvalidPool(address pair);
+    /// `account` is not the vault's buyout module.
+    error NotBuyout(address account);
 
     /// The vault was initialised for `units` of `asset` id `id` (`units` = 0:
     /// ERC-721), with `supply` shares and `curator`.
@@ -168,8 +179,12 @@ stylus_ip_common::sol_decls! {
     event Redeemed(address indexed holder, address indexed asset, uint256 id, uint256 units);
     /// ERC-20 share transfer (also mint and burn).
     event Transfer(address indexed from, address indexed to, uint256 value);
-    /// ERC-20 allowance set.
+    /// ERC-20 allowance set (also by `permit`).
     event Approval(address indexed owner, address indexed spender, uint256 value);
+    /// `pair` was registered as a pool: it no longer accrues revenue.
+    event PoolRegistered(address indexed pair);
+    /// The buyout module released the asset to `to` (status 4, bought out).
+    event AssetReleased(address indexed to);
 
     /// The terms of a licence-market offer (the market's `OfferTerms`).
     struct OfferTerms {
@@ -202,6 +217,74 @@ stylus_ip_common::sol_decls! {
     function onERC721Received(address operator, address from, uint256 tokenId, bytes calldata data) external returns (bytes4);
     /// ERC-1155 receiver hook: accepts only exactly the vault's units, once.
     function onERC1155Received(address operator, address from, uint256 id, uint256 value, bytes calldata data) external returns (bytes4);
+
+    // The vault's functions, all served by `ShareVault::fallback` (see the
+    // Rust methods of the same names).
+    /// Initialises a fresh vault (the factory does, with its packed config).
+    function initialize(bytes calldata config) external;
+    /// ERC-20: the share token's name.
+    function name() external view returns (string memory);
+    /// ERC-20: the share token's symbol.
+    function symbol() external view returns (string memory);
+    /// The allow-listed ERC-20 revenue tokens (ETH is accepted on top).
+    function revenueTokens() external view returns (address[] memory);
+    /// Pays the caller what it can claim in each of `tokens` (zero: ETH).
+    function claim(address[] calldata tokens) external;
+    /// ERC-20: 18.
+    function decimals() external view returns (uint8);
+    /// ERC-20: the total share supply.
+    function totalSupply() external view returns (uint256);
+    /// ERC-20: the shares `account` holds.
+    function balanceOf(address account) external view returns (uint256);
+    /// ERC-20: the shares `spender` may move for `owner`.
+    function allowance(address owner, address spender) external view returns (uint256);
+    /// ERC-20: lets `spender` move `value` of the caller's shares.
+    function approve(address spender, uint256 value) external returns (bool);
+    /// ERC-20: moves `value` shares from the caller to `to`.
+    function transfer(address to, uint256 value) external returns (bool);
+    /// ERC-20: moves `value` shares from `from` to `to` with an allowance.
+    function transferFrom(address from, address to, uint256 value) external returns (bool);
+    /// What `holder` can claim of `token` (zero: ETH) now.
+    function claimable(address holder, address token) external view returns (uint256);
+    /// The vaulted asset: contract, id, units (0: ERC-721).
+    function asset() external view returns (address, uint256, uint256);
+    /// 0 uninitialised, 1 awaiting the asset, 2 active, 3 redeemed, 4 bought out.
+    function status() external view returns (uint8);
+    /// The curator (zero: none).
+    function curator() external view returns (address);
+    /// Curator only: hands the role to `newCurator` (zero renounces it).
+    function transferCurator(address newCurator) external;
+    /// The licence market the curator leases the asset on.
+    function market() external view returns (address);
+    /// The longest lease (seconds) any offer of the vault may sell.
+    function maxLeaseDuration() external view returns (uint64);
+    /// Curator only: approves or revokes the market as lease operator.
+    function setMarketApproval(bool approved) external;
+    /// A 100 % holder burns the supply and receives the asset.
+    function redeem() external;
+    /// ERC-165.
+    function supportsInterface(bytes4 interfaceId) external view returns (bool);
+    /// EIP-2612: sets `owner`'s allowance for `spender` with its signature.
+    function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+    /// EIP-2612: the nonce of `owner`'s next permit.
+    function nonces(address owner) external view returns (uint256);
+    /// EIP-2612: the EIP-712 domain separator of the share token.
+    function DOMAIN_SEPARATOR() external view returns (bytes32);
+    /// ERC-5267: the share token's EIP-712 domain (fields `0x0f`: name,
+    /// version "1", chain id and the vault's address; no salt, no extensions).
+    function eip712Domain() external view returns (bytes1 fields, string memory name, string memory version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] memory extensions);
+    /// Registers a Uniswap V2 pair of the shares as a non-accruing pool.
+    function registerPool(address pair) external;
+    /// Whether `account` accrues revenue (false for pools and the buyout module).
+    function accrues(address account) external view returns (bool);
+    /// The total supply minus the non-accruing balances.
+    function accruingSupply() external view returns (uint256);
+    /// The Uniswap V2 factory whose pairs may be registered (zero: none).
+    function ammFactory() external view returns (address);
+    /// The buyout module (zero: none).
+    function buyout() external view returns (address);
+    /// Buyout module only: releases the asset to `to` (status 4).
+    function releaseAsset(address to) external;
 }
 
 /// Maximum number of allow-listed ERC-20 revenue tokens (ETH comes on top).
@@ -260,6 +343,9 @@ pub mod status {
     pub const ACTIVE: u8 = 2;
     /// Redeemed: the asset left, no shares exist.
     pub const REDEEMED: u8 = 3;
+    /// Bought out: the buyout module released the asset; the shares still
+    /// exist, move and earn the revenue that still arrives.
+    pub const BOUGHT_OUT: u8 = 4;
 }
 
 /// Errors of [`ShareVault`]. ABI-encoded by hand (selector and static
@@ -315,6 +401,14 @@ pub enum Error {
     UnexpectedAsset(UnexpectedAsset),
     /// See [`MathOverflow`].
     MathOverflow(MathOverflow),
+    /// See [`ERC2612ExpiredSignature`].
+    ExpiredSignature(ERC2612ExpiredSignature),
+    /// See [`ERC2612InvalidSigner`].
+    InvalidSigner(ERC2612InvalidSigner),
+    /// See [`InvalidPool`].
+    InvalidPool(InvalidPool),
+    /// See [`NotBuyout`].
+    NotBuyout(NotBuyout),
 }
 
 // The errors are listed in the exported interface by `SOL_DECLS`.
@@ -332,11 +426,12 @@ fn uw(x: U256) -> B256 {
     B256::from(x)
 }
 
-/// `selector ‖ words`: the ABI encoding of an error with static fields.
+/// `selector ‖ words`: the ABI encoding of an error or a call with static
+/// fields (with an empty selector: of static return values).
 #[inline(never)]
-fn revert_data(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
+fn revert_data(selector: &[u8], words: &[B256]) -> Vec<u8> {
     let mut out = Vec::with_capacity(4 + 32 * words.len());
-    out.extend_from_slice(&selector);
+    out.extend_from_slice(selector);
     for w in words {
         out.extend_from_slice(w.as_slice());
     }
@@ -359,60 +454,72 @@ impl From<Error> for Vec<u8> {
     fn from(e: Error) -> Vec<u8> {
         match e {
             Error::InsufficientBalance(e) => revert_data(
-                ERC20InsufficientBalance::SELECTOR,
+                &ERC20InsufficientBalance::SELECTOR,
                 &[aw(e.sender), uw(e.balance), uw(e.needed)],
             ),
-            Error::InvalidSender(e) => revert_data(ERC20InvalidSender::SELECTOR, &[aw(e.sender)]),
+            Error::InvalidSender(e) => revert_data(&ERC20InvalidSender::SELECTOR, &[aw(e.sender)]),
             Error::InvalidReceiver(e) => {
-                revert_data(ERC20InvalidReceiver::SELECTOR, &[aw(e.receiver)])
+                revert_data(&ERC20InvalidReceiver::SELECTOR, &[aw(e.receiver)])
             }
             Error::InsufficientAllowance(e) => revert_data(
-                ERC20InsufficientAllowance::SELECTOR,
+                &ERC20InsufficientAllowance::SELECTOR,
                 &[aw(e.spender), uw(e.allowance), uw(e.needed)],
             ),
             Error::InvalidSpender(e) => {
-                revert_data(ERC20InvalidSpender::SELECTOR, &[aw(e.spender)])
+                revert_data(&ERC20InvalidSpender::SELECTOR, &[aw(e.spender)])
             }
             Error::SafeErc20Failed(e) => {
-                revert_data(SafeErc20FailedOperation::SELECTOR, &[aw(e.token)])
+                revert_data(&SafeErc20FailedOperation::SELECTOR, &[aw(e.token)])
             }
-            Error::AlreadyInitialized(_) => revert_data(AlreadyInitialized::SELECTOR, &[]),
-            Error::InvalidAsset(e) => revert_data(InvalidAsset::SELECTOR, &[aw(e.asset)]),
-            Error::InvalidConfig(_) => revert_data(InvalidConfig::SELECTOR, &[]),
-            Error::InvalidSupply(e) => revert_data(InvalidSupply::SELECTOR, &[uw(e.supply)]),
+            Error::AlreadyInitialized(_) => revert_data(&AlreadyInitialized::SELECTOR, &[]),
+            Error::InvalidAsset(e) => revert_data(&InvalidAsset::SELECTOR, &[aw(e.asset)]),
+            Error::InvalidConfig(_) => revert_data(&InvalidConfig::SELECTOR, &[]),
+            Error::InvalidSupply(e) => revert_data(&InvalidSupply::SELECTOR, &[uw(e.supply)]),
             Error::InvalidMetadata(e) => revert_data(
-                InvalidMetadata::SELECTOR,
+                &InvalidMetadata::SELECTOR,
                 &[uw(e.nameLength), uw(e.symbolLength)],
             ),
             Error::TooManyRevenueTokens(e) => {
-                revert_data(TooManyRevenueTokens::SELECTOR, &[uw(e.count)])
+                revert_data(&TooManyRevenueTokens::SELECTOR, &[uw(e.count)])
             }
             Error::InvalidRevenueToken(e) => {
-                revert_data(InvalidRevenueToken::SELECTOR, &[aw(e.token)])
+                revert_data(&InvalidRevenueToken::SELECTOR, &[aw(e.token)])
             }
-            Error::TokenNotAllowed(e) => revert_data(TokenNotAllowed::SELECTOR, &[aw(e.token)]),
-            Error::NothingToClaim(e) => revert_data(NothingToClaim::SELECTOR, &[aw(e.holder)]),
+            Error::TokenNotAllowed(e) => revert_data(&TokenNotAllowed::SELECTOR, &[aw(e.token)]),
+            Error::NothingToClaim(e) => revert_data(&NothingToClaim::SELECTOR, &[aw(e.holder)]),
             Error::EthTransferFailed(e) => {
-                revert_data(EthTransferFailed::SELECTOR, &[aw(e.to), uw(e.amount)])
+                revert_data(&EthTransferFailed::SELECTOR, &[aw(e.to), uw(e.amount)])
             }
-            Error::NotCurator(e) => revert_data(NotCurator::SELECTOR, &[aw(e.account)]),
-            Error::InvalidOfferPayee(e) => revert_data(InvalidOfferPayee::SELECTOR, &[aw(e.payee)]),
+            Error::NotCurator(e) => revert_data(&NotCurator::SELECTOR, &[aw(e.account)]),
+            Error::InvalidOfferPayee(e) => {
+                revert_data(&InvalidOfferPayee::SELECTOR, &[aw(e.payee)])
+            }
             Error::OfferTooLong(e) => revert_data(
-                OfferTooLong::SELECTOR,
+                &OfferTooLong::SELECTOR,
                 &[uw(e.maxDuration), uw(e.maxLeaseDuration)],
             ),
-            Error::InvalidMaxLeaseDuration(e) => {
-                revert_data(InvalidMaxLeaseDuration::SELECTOR, &[uw(e.maxLeaseDuration)])
-            }
+            Error::InvalidMaxLeaseDuration(e) => revert_data(
+                &InvalidMaxLeaseDuration::SELECTOR,
+                &[uw(e.maxLeaseDuration)],
+            ),
             Error::NotFullOwner(e) => revert_data(
-                NotFullOwner::SELECTOR,
+                &NotFullOwner::SELECTOR,
                 &[aw(e.account), uw(e.balance), uw(e.supply)],
             ),
-            Error::VaultNotActive(_) => revert_data(VaultNotActive::SELECTOR, &[]),
+            Error::VaultNotActive(_) => revert_data(&VaultNotActive::SELECTOR, &[]),
             Error::UnexpectedAsset(e) => {
-                revert_data(UnexpectedAsset::SELECTOR, &[aw(e.asset), uw(e.id)])
+                revert_data(&UnexpectedAsset::SELECTOR, &[aw(e.asset), uw(e.id)])
             }
-            Error::MathOverflow(_) => revert_data(MathOverflow::SELECTOR, &[]),
+            Error::MathOverflow(_) => revert_data(&MathOverflow::SELECTOR, &[]),
+            Error::ExpiredSignature(e) => {
+                revert_data(&ERC2612ExpiredSignature::SELECTOR, &[uw(e.deadline)])
+            }
+            Error::InvalidSigner(e) => revert_data(
+                &ERC2612InvalidSigner::SELECTOR,
+                &[aw(e.signer), aw(e.owner)],
+            ),
+            Error::InvalidPool(e) => revert_data(&InvalidPool::SELECTOR, &[aw(e.pair)]),
+            Error::NotBuyout(e) => revert_data(&NotBuyout::SELECTOR, &[aw(e.account)]),
         }
     }
 }
@@ -427,11 +534,17 @@ impl From<logic::Overflow> for Error {
 #[cfg_attr(not(feature = "no-entrypoint"), entrypoint)]
 #[storage]
 pub struct ShareVault {
-    /// ERC-20 balances.
+    /// Per account, its **account word** (see [`logic::balance`]): bits
+    /// 0–127 the share balance, bits 128–191 the EIP-2612 nonce, bit 255 the
+    /// non-accruing flag (a registered pool, or the buyout module from
+    /// initialisation). A transfer reads and writes these two slots only, as
+    /// a plain ERC-20 would.
     balances: StorageMap<Address, StorageU256>,
     /// ERC-20 allowances: owner → spender → amount.
     allowances: StorageMap<Address, StorageMap<Address, StorageU256>>,
-    /// ERC-20 total supply.
+    /// The **supply word** (see [`logic::total_supply`]): bits 0–127 the
+    /// total supply, bits 128–255 the non-accruing supply (Σ balances of
+    /// flagged accounts). Revenue is shared over the difference.
     total_supply: StorageU256,
     /// Share name, packed by [`logic::pack_str`] over three words (≤ 95 bytes).
     name0: StorageB256,
@@ -463,6 +576,11 @@ pub struct ShareVault {
     accounted: StorageMap<Address, StorageU256>,
     /// Per holder, per token: accumulator correction (see [`logic`]).
     corr: StorageMap<Address, StorageMap<Address, StorageI256>>,
+    /// The buyout module (zero: none), fixed at initialisation.
+    buyout: StorageAddress,
+    /// The Uniswap V2 factory whose pairs may be registered (zero: none),
+    /// fixed at initialisation.
+    amm_factory: StorageAddress,
 }
 
 #[cfg(feature = "no-entrypoint")]
@@ -473,14 +591,100 @@ unsafe impl TopLevelStorage for ShareVault {}
 
 #[public]
 impl ShareVault {
+    /// The token receiver hooks, decoded by hand here rather than as
+    /// `#[public]` methods (whose generic ABI decoding would cost about
+    /// 1.6 KiB of the compressed WASM); they are declared in the exported
+    /// interface all the same:
+    ///
+    /// * `onERC721Received(address operator, address from, uint256 tokenId,
+    ///   bytes data) returns (bytes4)` accepts only the vault's own token,
+    ///   once, while awaiting it (inside the factory's transaction);
+    /// * `onERC1155Received(address operator, address from, uint256 id,
+    ///   uint256 value, bytes data) returns (bytes4)` accepts only exactly
+    ///   the vault's units of its own id, once, while awaiting them.
+    ///
+    /// The curator's offer functions are served here too, for the same
+    /// reason (the `OfferTerms` tuple is checked in place and forwarded to
+    /// the market as it came, see [`logic::check_offer`]):
+    ///
+    /// * `createOffer(uint64 amount, OfferTerms terms) returns (uint256)`
+    ///   calls the market's `createOffer(asset, id, amount, terms)` and
+    ///   returns its offer id;
+    /// * `updateOffer(uint256 offerId, OfferTerms terms)` and
+    ///   `cancelOffer(uint256 offerId)` call the market's functions of the
+    ///   same signature (the market only lets the vault change its own
+    ///   offers).
+    ///
+    /// A vault offer must name the vault as payee, ETH (zero) or one of the
+    /// revenue tokens as payment token, and a `maxDuration` of at most
+    /// [`Self::max_lease_duration`]: the curator can neither divert lease
+    /// revenue nor lock the asset longer than the holders agreed to.
+    ///
+    /// `onERC1155BatchReceived` and any other unknown selector revert with
+    /// no data, as without a fallback (so does a malformed offer call).
+    ///
+    /// # Errors
+    /// [`Error::UnexpectedAsset`] from a hook for anything else;
+    /// [`Error::NotCurator`], [`Error::InvalidOfferPayee`],
+    /// [`Error::TokenNotAllowed`], [`Error::OfferTooLong`] from the offer
+    /// functions, and the market's own revert data, verbatim.
+    ///
+    /// # Events
+    /// The market's (`OfferCreated`, `OfferTermsSet`, `OfferCancelled`).
+    #[fallback]
+    pub fn fallback(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+        if let Some(served) = self.serve(calldata) {
+            return served;
+        }
+        let selector = calldata.get(..4).unwrap_or_default();
+        if selector == createOfferCall::SELECTOR
+            || selector == updateOfferCall::SELECTOR
+            || selector == cancelOfferCall::SELECTOR
+        {
+            return self.curator_offer(calldata);
+        }
+        let units_at = if selector == ON_ERC721_RECEIVED {
+            None
+        } else if selector == ON_ERC1155_RECEIVED {
+            Some(100)
+        } else {
+            return Err(Vec::new());
+        };
+        // Truncated arguments read as zero, which no vault accepts.
+        let word = |at: usize| {
+            calldata
+                .get(at..at + 32)
+                .map(U256::from_be_slice)
+                .unwrap_or_default()
+        };
+        let (id, units) = (word(68), units_at.map_or(U256::ZERO, word));
+        if units_at.is_some() && units.is_zero() {
+            return Err(self.unexpected(id).into());
+        }
+        self.receive_asset(id, units)?;
+        let mut magic = selector.to_vec();
+        magic.resize(32, 0);
+        Ok(magic)
+    }
+}
+
+/// The vault's functions. They are served by [`ShareVault::fallback`]
+/// through [`ShareVault::serve`], which decodes their arguments and encodes
+/// their results by hand (the SDK's router would link a generic ABI decoder
+/// and encoder per signature: several KiB of WASM, which the 24 KiB limit
+/// cannot afford), and are declared in the exported interface all the same
+/// (`SOL_DECLS`); Rust callers (tests) call them directly.
+impl ShareVault {
     /// Initialises a fresh vault; the factory does it right after creating
     /// the proxy, then transfers the asset in. `config` is a
     /// [`logic::Config`] packed by [`logic::encode_config`]: `units` of
     /// `asset` id `id` (`units` = 0 for an ERC-721 token), the curator (zero:
     /// none), the licence market and the longest lease the vault's offers
-    /// may sell, the ERC-20 revenue allow-list (ETH is always accepted), the
-    /// share name and symbol, and the initial holders with their amounts.
-    /// Revenue sent to the vault's address before this is accounted at the
+    /// may sell, the buyout module and the Uniswap V2 factory (zero: none),
+    /// the ERC-20 revenue allow-list (ETH is always accepted), the share
+    /// name and symbol, and the initial holders with their amounts. The
+    /// buyout module never accrues revenue (it holds the shares of a buyout
+    /// pool). Revenue sent to the vault's address before this is accounted at the
     /// first interaction, to the initial holders.
     ///
     /// # Errors
@@ -509,6 +713,8 @@ impl ShareVault {
             curator,
             market,
             max_lease_duration,
+            buyout,
+            amm_factory,
             revenue_tokens,
             name,
             symbol,
@@ -573,6 +779,12 @@ impl ShareVault {
         for token in revenue_tokens {
             self.tokens.push(token);
         }
+        self.buyout.set(buyout);
+        self.amm_factory.set(amm_factory);
+        if !buyout.is_zero() {
+            // Before the mints: shares minted to it are non-accruing too.
+            self.balances.insert(buyout, logic::NON_ACCRUING);
+        }
         // No revenue can have been accounted yet (acc = 0), so minting needs
         // no correction.
         for (holder, amount) in holders {
@@ -581,7 +793,7 @@ impl ShareVault {
                     receiver: holder,
                 }));
             }
-            self.move_shares(Address::ZERO, holder, amount)?;
+            self.update(Address::ZERO, holder, amount, false)?;
         }
         emit(
             &[VaultInitialized::SIGNATURE_HASH, aw(asset), uw(id)],
@@ -611,12 +823,12 @@ impl ShareVault {
 
     /// Total share supply (fixed from initialisation until redemption, then 0).
     pub fn total_supply(&self) -> U256 {
-        self.total_supply.get()
+        logic::total_supply(self.total_supply.get())
     }
 
     /// Shares held by `account`.
     pub fn balance_of(&self, account: Address) -> U256 {
-        self.balances.get(account)
+        logic::balance(self.balances.get(account))
     }
 
     /// Shares `spender` may move for `owner`.
@@ -632,15 +844,8 @@ impl ShareVault {
     /// # Events
     /// [`Approval`].
     pub fn approve(&mut self, spender: Address, value: U256) -> Result<bool, Error> {
-        if spender.is_zero() {
-            return Err(Error::InvalidSpender(ERC20InvalidSpender { spender }));
-        }
         let owner = self.vm().msg_sender();
-        self.allowances.setter(owner).insert(spender, value);
-        emit(
-            &[Approval::SIGNATURE_HASH, aw(owner), aw(spender)],
-            &[uw(value)],
-        );
+        self.set_allowance(owner, spender, value)?;
         Ok(true)
     }
 
@@ -703,26 +908,6 @@ impl ShareVault {
             .collect()
     }
 
-    /// What `holder` can claim of `token` (zero address: ETH) now, including
-    /// revenue that arrived but was not yet accounted.
-    ///
-    /// # Errors
-    /// [`Error::TokenNotAllowed`] if `token` is not a revenue token.
-    pub fn claimable(&self, holder: Address, token: Address) -> Result<U256, Error> {
-        self.require_revenue_token(token)?;
-        let mut acc = self.acc.get(token);
-        let mut corr = self.corr.getter(holder).get(token);
-        if let Some(p) = self.pending(token) {
-            acc = p.acc;
-            if let Some((redeemer, credited)) = p.credit {
-                if redeemer == holder {
-                    corr = credited;
-                }
-            }
-        }
-        Ok(logic::claimable(acc, self.balances.get(holder), corr)?)
-    }
-
     /// Pays the caller everything it can claim in each of `tokens` (zero
     /// address: ETH). Tokens with nothing due are skipped.
     ///
@@ -741,16 +926,14 @@ impl ShareVault {
         for token in tokens {
             self.require_revenue_token(token)?;
             let acc = self.sync(token);
-            let corr = self.corr.getter(holder).get(token);
-            let amount = logic::claimable(acc, self.balances.get(holder), corr)?;
+            let corr = self.corr_of(holder, token);
+            let amount = logic::claimable(acc, self.accruing_balance(holder), corr)?;
             if amount.is_zero() {
                 continue;
             }
             paid = true;
             // Effects before the interaction: a re-entrant claim finds nothing.
-            self.corr
-                .setter(holder)
-                .insert(token, logic::on_claim(corr, amount)?);
+            self.set_corr(holder, token, logic::on_claim(corr, amount)?);
             let accounted = self.accounted.get(token);
             self.accounted
                 .insert(token, accounted.checked_sub(amount).ok_or(logic::Overflow)?);
@@ -766,6 +949,27 @@ impl ShareVault {
         Ok(())
     }
 
+    /// What `holder` can claim of `token` (zero address: ETH) now, including
+    /// revenue that arrived but was not yet accounted. Always zero for a
+    /// registered pool and for the buyout module.
+    ///
+    /// # Errors
+    /// [`Error::TokenNotAllowed`] if `token` is not a revenue token.
+    pub fn claimable(&self, holder: Address, token: Address) -> Result<U256, Error> {
+        self.require_revenue_token(token)?;
+        let mut acc = self.acc.get(token);
+        let mut corr = self.corr_of(holder, token);
+        if let Some(p) = self.pending(token) {
+            acc = p.acc;
+            if let Some((redeemer, credited)) = p.credit {
+                if redeemer == holder {
+                    corr = credited;
+                }
+            }
+        }
+        Ok(logic::claimable(acc, self.accruing_balance(holder), corr)?)
+    }
+
     // ------------------------------------------------------------------
     // Asset, curator, redemption
     // ------------------------------------------------------------------
@@ -779,7 +983,8 @@ impl ShareVault {
         )
     }
 
-    /// Lifecycle: 0 uninitialised, 1 awaiting the asset, 2 active, 3 redeemed.
+    /// Lifecycle: 0 uninitialised, 1 awaiting the asset, 2 active, 3 redeemed,
+    /// 4 bought out (see [`status`]).
     pub fn status(&self) -> u8 {
         self.state.get().as_limbs()[0] as u8
     }
@@ -856,12 +1061,10 @@ impl ShareVault {
     /// # Events
     /// [`RevenueAccrued`], [`Transfer`] (burn), [`Redeemed`].
     pub fn redeem(&mut self) -> Result<(), Vec<u8>> {
-        if self.status() != status::ACTIVE {
-            return Err(Error::VaultNotActive(VaultNotActive {}).into());
-        }
+        self.require_active()?;
         let holder = self.vm().msg_sender();
-        let supply = self.total_supply.get();
-        let balance = self.balances.get(holder);
+        let supply = self.total_supply();
+        let balance = self.balance_of(holder);
         if balance != supply {
             return Err(Error::NotFullOwner(NotFullOwner {
                 account: holder,
@@ -870,9 +1073,8 @@ impl ShareVault {
             })
             .into());
         }
-        // Account everything due before the supply goes to zero.
-        self.settle(holder, Address::ZERO, balance)?;
-        self.move_shares(holder, Address::ZERO, balance)?;
+        // Accounts everything due before the supply goes to zero.
+        self.update(holder, Address::ZERO, balance, true)?;
         self.set_status(status::REDEEMED);
         self.redeemer.set(holder);
         let (asset, id, units) = self.asset();
@@ -880,99 +1082,7 @@ impl ShareVault {
             &[Redeemed::SIGNATURE_HASH, aw(holder), aw(asset)],
             &[uw(id), uw(units)],
         );
-        let this = aw(self.vm().contract_address());
-        if units.is_zero() {
-            call(asset, SAFE_TRANSFER_721, &[this, aw(holder), uw(id)], false)?;
-        } else {
-            // `data` is empty: its offset (5 words) and a zero length.
-            call(
-                asset,
-                SAFE_TRANSFER_1155,
-                &[
-                    this,
-                    aw(holder),
-                    uw(id),
-                    uw(units),
-                    uw(U256::from(0xa0)),
-                    B256::ZERO,
-                ],
-                false,
-            )?;
-        }
-        Ok(())
-    }
-
-    /// The token receiver hooks, decoded by hand here rather than as
-    /// `#[public]` methods (whose generic ABI decoding would cost about
-    /// 1.6 KiB of the compressed WASM); they are declared in the exported
-    /// interface all the same:
-    ///
-    /// * `onERC721Received(address operator, address from, uint256 tokenId,
-    ///   bytes data) returns (bytes4)` accepts only the vault's own token,
-    ///   once, while awaiting it (inside the factory's transaction);
-    /// * `onERC1155Received(address operator, address from, uint256 id,
-    ///   uint256 value, bytes data) returns (bytes4)` accepts only exactly
-    ///   the vault's units of its own id, once, while awaiting them.
-    ///
-    /// The curator's offer functions are served here too, for the same
-    /// reason (the `OfferTerms` tuple is checked in place and forwarded to
-    /// the market as it came, see [`logic::check_offer`]):
-    ///
-    /// * `createOffer(uint64 amount, OfferTerms terms) returns (uint256)`
-    ///   calls the market's `createOffer(asset, id, amount, terms)` and
-    ///   returns its offer id;
-    /// * `updateOffer(uint256 offerId, OfferTerms terms)` and
-    ///   `cancelOffer(uint256 offerId)` call the market's functions of the
-    ///   same signature (the market only lets the vault change its own
-    ///   offers).
-    ///
-    /// A vault offer must name the vault as payee, ETH (zero) or one of the
-    /// revenue tokens as payment token, and a `maxDuration` of at most
-    /// [`Self::max_lease_duration`]: the curator can neither divert lease
-    /// revenue nor lock the asset longer than the holders agreed to.
-    ///
-    /// `onERC1155BatchReceived` and any other unknown selector revert with
-    /// no data, as without a fallback (so does a malformed offer call).
-    ///
-    /// # Errors
-    /// [`Error::UnexpectedAsset`] from a hook for anything else;
-    /// [`Error::NotCurator`], [`Error::InvalidOfferPayee`],
-    /// [`Error::TokenNotAllowed`], [`Error::OfferTooLong`] from the offer
-    /// functions, and the market's own revert data, verbatim.
-    ///
-    /// # Events
-    /// The market's (`OfferCreated`, `OfferTermsSet`, `OfferCancelled`).
-    #[fallback]
-    pub fn fallback(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-        let selector = calldata.get(..4).unwrap_or_default();
-        if selector == createOfferCall::SELECTOR
-            || selector == updateOfferCall::SELECTOR
-            || selector == cancelOfferCall::SELECTOR
-        {
-            return self.curator_offer(calldata);
-        }
-        let units_at = if selector == ON_ERC721_RECEIVED {
-            None
-        } else if selector == ON_ERC1155_RECEIVED {
-            Some(100)
-        } else {
-            return Err(Vec::new());
-        };
-        // Truncated arguments read as zero, which no vault accepts.
-        let word = |at: usize| {
-            calldata
-                .get(at..at + 32)
-                .map(U256::from_be_slice)
-                .unwrap_or_default()
-        };
-        let (id, units) = (word(68), units_at.map_or(U256::ZERO, word));
-        if units_at.is_some() && units.is_zero() {
-            return Err(self.unexpected(id).into());
-        }
-        self.receive_asset(id, units)?;
-        let mut magic = selector.to_vec();
-        magic.resize(32, 0);
-        Ok(magic)
+        self.send_asset(holder)
     }
 
     /// ERC-165: ERC-165, `IERC721Receiver`, `IERC1155Receiver`.
@@ -980,11 +1090,317 @@ impl ShareVault {
         let id: [u8; 4] = interface_id.into();
         id == IERC165_ID || id == IERC721_RECEIVER_ID || id == IERC1155_RECEIVER_ID
     }
+    // ------------------------------------------------------------------
+    // EIP-2612 permit
+    // ------------------------------------------------------------------
+
+    /// EIP-2612: sets `owner`'s allowance for `spender` to `value` with
+    /// `owner`'s signature (`v`, `r`, `s`) over the EIP-712 `Permit(owner,
+    /// spender, value, nonces(owner), deadline)` in the share token's
+    /// domain ([`Self::domain_separator`]), checked by the `ecrecover`
+    /// precompile; valid until `deadline` inclusive, once (the nonce
+    /// increments). Works in every status (shares move after a buyout too).
+    ///
+    /// # Errors
+    /// [`Error::ExpiredSignature`] after `deadline`;
+    /// [`Error::InvalidSigner`] if the signature recovers to another
+    /// account, or to none (the zero address: malformed, `v` not 27 or 28,
+    /// or `s` in the upper half of the curve order);
+    /// [`Error::InvalidSpender`] for the zero spender.
+    ///
+    /// # Events
+    /// [`Approval`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn permit(
+        &mut self,
+        owner: Address,
+        spender: Address,
+        value: U256,
+        deadline: U256,
+        v: u8,
+        r: B256,
+        s: B256,
+    ) -> Result<(), Error> {
+        if logic::expired(self.vm().block_timestamp(), deadline) {
+            return Err(Error::ExpiredSignature(ERC2612ExpiredSignature {
+                deadline,
+            }));
+        }
+        let word = self.balances.get(owner);
+        let digest = logic::permit_digest(
+            self.domain_separator(),
+            owner,
+            spender,
+            value,
+            logic::nonce(word),
+            deadline,
+        );
+        let signer = if logic::low_s(s) {
+            let input = revert_data(&[], &[digest, uw(U256::from(v)), r, s]);
+            call_raw(ECRECOVER, &input, true)
+                .map(|out| logic::recovered(&out))
+                .unwrap_or_default()
+        } else {
+            Address::ZERO
+        };
+        if signer.is_zero() || signer != owner {
+            return Err(Error::InvalidSigner(ERC2612InvalidSigner { signer, owner }));
+        }
+        self.balances.insert(owner, logic::with_next_nonce(word)?);
+        self.set_allowance(owner, spender, value)
+    }
+
+    /// EIP-2612: the nonce `owner`'s next permit must be signed with.
+    pub fn nonces(&self, owner: Address) -> U256 {
+        logic::nonce(self.balances.get(owner))
+    }
+
+    /// EIP-2612: the share token's EIP-712 domain separator (name = the
+    /// share token's name, version "1", the current chain id, the vault's
+    /// address), computed on each call so that it follows the chain id.
+    pub fn domain_separator(&self) -> B256 {
+        logic::domain_separator(
+            &self.name_bytes(),
+            self.vm().chain_id(),
+            self.vm().contract_address(),
+        )
+    }
+
+    // ------------------------------------------------------------------
+    // Non-accruing accounts: pools and the buyout module
+    // ------------------------------------------------------------------
+
+    /// The Uniswap V2 factory whose pairs of the shares can be registered
+    /// as pools (zero: pools are off).
+    pub fn amm_factory(&self) -> Address {
+        self.amm_factory.get()
+    }
+
+    /// The buyout module (zero: no buyout): a non-accruing account from
+    /// initialisation and the only account that can release the asset.
+    pub fn buyout(&self) -> Address {
+        self.buyout.get()
+    }
+
+    /// Whether `account` accrues revenue: false for registered pools and
+    /// the buyout module.
+    pub fn accrues(&self, account: Address) -> bool {
+        logic::accrues(self.balances.get(account))
+    }
+
+    /// The shares revenue is shared over: the total supply minus the
+    /// balances of the non-accruing accounts.
+    pub fn accruing_supply(&self) -> U256 {
+        logic::accruing_supply(self.total_supply.get())
+    }
+
+    /// Registers the Uniswap V2 pair `pair` of the shares as a pool: from
+    /// now on it holds and moves shares as before but accrues no revenue
+    /// (a pair can never claim it: its liquidity providers earn swap fees,
+    /// the holders keep the revenue). Permissionless: `pair` qualifies only
+    /// if `ammFactory()` is set, one of `pair.token0()`/`pair.token1()` is
+    /// the vault and `ammFactory().getPair(token0, token1)` is `pair`, so
+    /// only a pair that factory created can be registered, never an
+    /// account of a holder. What the pair had accrued and not claimed
+    /// becomes fresh revenue again, shared among the accruing holders at
+    /// the next accounting ([`logic::recredit`]); nothing is lost.
+    ///
+    /// # Errors
+    /// [`Error::InvalidPool`] if `pair` does not qualify or is already
+    /// non-accruing.
+    ///
+    /// # Events
+    /// [`RevenueAccrued`] per token with new revenue, [`PoolRegistered`].
+    pub fn register_pool(&mut self, pair: Address) -> Result<(), Error> {
+        let factory = self.amm_factory.get();
+        let word = self.balances.get(pair);
+        if factory.is_zero() || !logic::accrues(word) || !self.is_pair(factory, pair) {
+            return Err(Error::InvalidPool(InvalidPool { pair }));
+        }
+        let balance = logic::balance(word);
+        for i in 0..=self.tokens.len() {
+            let token = self.token_at(i);
+            let acc = self.sync(token);
+            let corr = self.corr_of(pair, token);
+            let accounted = logic::recredit(acc, balance, corr, self.accounted.get(token))?;
+            self.accounted.insert(token, accounted);
+            self.set_corr(pair, token, I256::ZERO);
+        }
+        self.balances.insert(pair, word | logic::NON_ACCRUING);
+        let supply = logic::supply_after(
+            self.total_supply.get(),
+            balance,
+            logic::End::Accruing,
+            logic::End::NonAccruing,
+        )?;
+        self.total_supply.set(supply);
+        emit(&[PoolRegistered::SIGNATURE_HASH, aw(pair)], &[]);
+        Ok(())
+    }
+
+    /// Buyout module only, while the vault holds its asset: marks the vault
+    /// bought out (status 4) and sends the asset to `to` (ERC-721
+    /// `safeTransferFrom`, or the ERC-1155 units). The shares live on:
+    /// they move, permit and claim as before; offers and redemption end.
+    ///
+    /// # Errors
+    /// [`Error::NotBuyout`] for any other caller (or without a buyout
+    /// module); [`Error::VaultNotActive`] unless the status is 2 (active);
+    /// the asset's own revert data if the transfer fails.
+    ///
+    /// # Events
+    /// [`AssetReleased`] (and the asset's transfer event).
+    pub fn release_asset(&mut self, to: Address) -> Result<(), Vec<u8>> {
+        let sender = self.vm().msg_sender();
+        let buyout = self.buyout.get();
+        if buyout.is_zero() || sender != buyout {
+            return Err(Error::NotBuyout(NotBuyout { account: sender }).into());
+        }
+        self.require_active()?;
+        self.set_status(status::BOUGHT_OUT);
+        emit(&[AssetReleased::SIGNATURE_HASH, aw(to)], &[]);
+        self.send_asset(to)
+    }
+
+    /// Serves the entry points of this block from the fallback: `None` for
+    /// any other selector. As the SDK's (or Solidity's) decoder, it reverts
+    /// with no data when the calldata is too short for the arguments or an
+    /// argument is out of its type's range (an address word with high bits
+    /// set, a `bool` above 1, a `uint8` above 255, a `bytes4` with low
+    /// bytes set); extra calldata is ignored.
+    fn serve(&mut self, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
+        let selector: [u8; 4] = calldata.get(..4)?.try_into().ok()?;
+        // Argument words, and a bit mask of those that are addresses.
+        let (args, addresses): (usize, u8) = match selector {
+            // `bytes` and `address[]`: the offset word (checked below).
+            INITIALIZE | CLAIM => (1, 0),
+            NAME | SYMBOL | REVENUE_TOKENS => (0, 0),
+            PERMIT => (7, 0b11),
+            TRANSFER_FROM => (3, 0b11),
+            ALLOWANCE | CLAIMABLE => (2, 0b11),
+            TRANSFER | APPROVE => (2, 0b1),
+            BALANCE_OF | NONCES | ACCRUES | REGISTER_POOL | RELEASE_ASSET | TRANSFER_CURATOR => {
+                (1, 0b1)
+            }
+            SET_MARKET_APPROVAL | SUPPORTS_INTERFACE => (1, 0),
+            DECIMALS | TOTAL_SUPPLY | ASSET | STATUS | CURATOR | MARKET | MAX_LEASE_DURATION
+            | REDEEM | DOMAIN_SEPARATOR | EIP712_DOMAIN | ACCRUING_SUPPLY | AMM_FACTORY
+            | BUYOUT => (0, 0),
+            _ => return None,
+        };
+        let word = |i: usize| {
+            calldata
+                .get(4 + 32 * i..36 + 32 * i)
+                .map(B256::from_slice)
+                .unwrap_or_default()
+        };
+        let clean = calldata.len() >= 4 + 32 * args
+            && (0..args).all(|i| addresses >> i & 1 == 0 || logic::clean_address(&word(i).0));
+        // `bool`, `uint8` and `bytes4` arguments: every other bit is zero.
+        let small = |bits: U256| U256::from_be_bytes(word(0).0) & !bits == U256::ZERO;
+        if !clean
+            || (selector == SET_MARKET_APPROVAL && !small(U256::from(1)))
+            || (selector == SUPPORTS_INTERFACE && !small(U256::from(u32::MAX) << 224))
+        {
+            return Some(Err(Vec::new()));
+        }
+        let addr = |i: usize| Address::from_word(word(i));
+        let num = |i: usize| U256::from_be_bytes(word(i).0);
+        let flag = |b: bool| uw(U256::from(u8::from(b)));
+        let unit = |r: Result<(), Error>| r.map(|()| Vec::new()).map_err(Vec::from);
+        let yes = |r: Result<bool, Error>| r.map(|b| flag(b).to_vec()).map_err(Vec::from);
+        let out = match selector {
+            INITIALIZE => {
+                let Some(config) = logic::dynamic_arg(calldata, 0, 1) else {
+                    return Some(Err(Vec::new()));
+                };
+                return Some(unit(self.initialize(config.to_vec().into())));
+            }
+            NAME | SYMBOL => {
+                let name = if selector == NAME {
+                    self.name_bytes()
+                } else {
+                    logic::unpack_bytes(&[self.symbol.get()])
+                };
+                return Some(Ok(logic::encode_dynamic(name.len(), &name)));
+            }
+            REVENUE_TOKENS => {
+                let tokens: Vec<B256> = self.revenue_tokens().into_iter().map(aw).collect();
+                let items = revert_data(&[], &tokens);
+                return Some(Ok(logic::encode_dynamic(tokens.len(), &items)));
+            }
+            CLAIM => {
+                let items = logic::dynamic_arg(calldata, 0, 32);
+                let Some(tokens) = items.filter(|t| t.chunks(32).all(logic::clean_address)) else {
+                    return Some(Err(Vec::new()));
+                };
+                let tokens = tokens.chunks(32).map(|w| Address::from_slice(&w[12..]));
+                return Some(unit(self.claim(tokens.collect())));
+            }
+            TRANSFER => return Some(yes(self.transfer(addr(0), num(1)))),
+            TRANSFER_FROM => return Some(yes(self.transfer_from(addr(0), addr(1), num(2)))),
+            APPROVE => return Some(yes(self.approve(addr(0), num(1)))),
+            BALANCE_OF => uw(self.balance_of(addr(0))),
+            ALLOWANCE => uw(self.allowance(addr(0), addr(1))),
+            TOTAL_SUPPLY => uw(self.total_supply()),
+            DECIMALS => uw(U256::from(self.decimals())),
+            CLAIMABLE => match self.claimable(addr(0), addr(1)) {
+                Ok(amount) => uw(amount),
+                Err(e) => return Some(Err(e.into())),
+            },
+            ASSET => {
+                let (asset, id, units) = self.asset();
+                return Some(Ok(revert_data(&[], &[aw(asset), uw(id), uw(units)])));
+            }
+            STATUS => uw(U256::from(self.status())),
+            CURATOR => aw(self.curator()),
+            TRANSFER_CURATOR => return Some(unit(self.transfer_curator(addr(0)))),
+            MARKET => aw(self.market()),
+            MAX_LEASE_DURATION => uw(U256::from(self.max_lease_duration())),
+            SET_MARKET_APPROVAL => {
+                let approved = num(0) == U256::from(1);
+                return Some(self.set_market_approval(approved).map(|()| Vec::new()));
+            }
+            REDEEM => return Some(self.redeem().map(|()| Vec::new())),
+            SUPPORTS_INTERFACE => flag(self.supports_interface(B32::from_slice(&word(0)[..4]))),
+            NONCES => uw(self.nonces(addr(0))),
+            DOMAIN_SEPARATOR => self.domain_separator(),
+            EIP712_DOMAIN => {
+                return Some(Ok(logic::eip712_domain(
+                    &self.name_bytes(),
+                    self.vm().chain_id(),
+                    self.vm().contract_address(),
+                )))
+            }
+            PERMIT => {
+                let Ok(v) = u8::try_from(num(4)) else {
+                    return Some(Err(Vec::new()));
+                };
+                let (owner, spender) = (addr(0), addr(1));
+                return Some(unit(self.permit(
+                    owner,
+                    spender,
+                    num(2),
+                    num(3),
+                    v,
+                    word(5),
+                    word(6),
+                )));
+            }
+            ACCRUES => flag(self.accrues(addr(0))),
+            ACCRUING_SUPPLY => uw(self.accruing_supply()),
+            AMM_FACTORY => aw(self.amm_factory()),
+            BUYOUT => aw(self.buyout()),
+            REGISTER_POOL => return Some(unit(self.register_pool(addr(0)))),
+            _ => return Some(self.release_asset(addr(0)).map(|()| Vec::new())),
+        };
+        Some(Ok(out.to_vec()))
+    }
 }
 
 impl ShareVault {
     /// ERC-20 transfer between two holders: OpenZeppelin's `_transfer`
-    /// checks, then the revenue hook, then the balance move.
+    /// checks, then [`Self::update`] with the revenue hook.
     fn transfer_shares(&mut self, from: Address, to: Address, value: U256) -> Result<(), Error> {
         if from.is_zero() {
             return Err(Error::InvalidSender(ERC20InvalidSender { sender: from }));
@@ -996,56 +1412,161 @@ impl ShareVault {
                 receiver: to,
             }));
         }
-        self.move_shares(from, to, value)?;
-        self.settle(from, to, value)
+        self.update(from, to, value, true)
     }
 
     /// OpenZeppelin's `_update`: moves `value` shares from `from` to `to`;
-    /// from zero mints, to zero burns.
+    /// from zero mints, to zero burns. With `settle`, revenue is accounted
+    /// and corrections moved first ([`Self::settle`]), at the accruing
+    /// supply of before the move. The supply word is written only when the
+    /// move changes it (a mint, a burn, or shares crossing between an
+    /// accruing and a non-accruing account).
     ///
     /// # Errors
-    /// [`Error::InsufficientBalance`]; [`Error::MathOverflow`] if a mint
-    /// would overflow (unreachable: `initialize` bounds the supply first).
+    /// [`Error::InsufficientBalance`] (checked before anything else);
+    /// [`Error::MathOverflow`] if a field would leave its range
+    /// (unreachable: `initialize` bounds the supply first).
     ///
     /// # Events
-    /// [`Transfer`].
-    fn move_shares(&mut self, from: Address, to: Address, value: U256) -> Result<(), Error> {
-        if from.is_zero() {
-            let supply = self
-                .total_supply
-                .get()
-                .checked_add(value)
-                .ok_or(logic::Overflow)?;
-            self.total_supply.set(supply);
+    /// [`Transfer`]; with `settle`, [`RevenueAccrued`] per token with new
+    /// revenue.
+    fn update(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+        settle: bool,
+    ) -> Result<(), Error> {
+        let from_end = if from.is_zero() {
+            logic::End::Zero
         } else {
-            let balance = self.balances.get(from);
-            let Some(left) = balance.checked_sub(value) else {
+            let word = self.balances.get(from);
+            let balance = logic::balance(word);
+            if balance < value {
                 return Err(Error::InsufficientBalance(ERC20InsufficientBalance {
                     sender: from,
                     balance,
                     needed: value,
                 }));
-            };
-            self.balances.insert(from, left);
-        }
-        if to.is_zero() {
-            // `value ≤ balance(from) ≤ total supply`: cannot underflow.
-            let supply = self
-                .total_supply
-                .get()
-                .checked_sub(value)
-                .ok_or(logic::Overflow)?;
-            self.total_supply.set(supply);
+            }
+            logic::end(word)
+        };
+        let to_end = if to.is_zero() {
+            logic::End::Zero
         } else {
-            // `balance(to) + value ≤ total supply`: cannot overflow.
-            let balance = self
-                .balances
-                .get(to)
-                .checked_add(value)
-                .ok_or(logic::Overflow)?;
-            self.balances.insert(to, balance);
+            logic::end(self.balances.get(to))
+        };
+        if settle {
+            self.settle(from, from_end, to, to_end, value)?;
+        }
+        // One account after the other: `from` and `to` may be the same.
+        for (account, add) in [(from, false), (to, true)] {
+            if !account.is_zero() {
+                let word = self.balances.get(account);
+                self.balances
+                    .insert(account, logic::with_balance(word, value, add)?);
+            }
+        }
+        if from_end != to_end {
+            let supply = logic::supply_after(self.total_supply.get(), value, from_end, to_end)?;
+            self.total_supply.set(supply);
         }
         emit(&[Transfer::SIGNATURE_HASH, aw(from), aw(to)], &[uw(value)]);
+        Ok(())
+    }
+
+    /// ERC-20 `_approve` with the `Approval` event (`approve` and `permit`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidSpender`] for the zero address.
+    fn set_allowance(
+        &mut self,
+        owner: Address,
+        spender: Address,
+        value: U256,
+    ) -> Result<(), Error> {
+        if spender.is_zero() {
+            return Err(Error::InvalidSpender(ERC20InvalidSpender { spender }));
+        }
+        self.allowances.setter(owner).insert(spender, value);
+        emit(
+            &[Approval::SIGNATURE_HASH, aw(owner), aw(spender)],
+            &[uw(value)],
+        );
+        Ok(())
+    }
+
+    /// `holder`'s correction for `token` (one copy of the nested-map
+    /// access for every caller).
+    #[inline(never)]
+    fn corr_of(&self, holder: Address, token: Address) -> I256 {
+        self.corr.getter(holder).get(token)
+    }
+
+    /// Sets `holder`'s correction for `token`.
+    #[inline(never)]
+    fn set_corr(&mut self, holder: Address, token: Address, corr: I256) {
+        self.corr.setter(holder).insert(token, corr);
+    }
+
+    /// The share token's name, as bytes (the EIP-712 domain's name).
+    fn name_bytes(&self) -> Vec<u8> {
+        logic::unpack_bytes(&[self.name0.get(), self.name1.get(), self.name2.get()])
+    }
+
+    /// The balance `account` accrues revenue on (zero if non-accruing).
+    fn accruing_balance(&self, account: Address) -> U256 {
+        logic::accruing_balance(self.balances.get(account))
+    }
+
+    /// Whether `pair` is a Uniswap V2 pair of the shares created by
+    /// `factory`: its `token0()`/`token1()` answer, one of them is the
+    /// vault, and `factory.getPair(token0, token1)` is `pair`. An account
+    /// without code answers nothing, so it never qualifies.
+    fn is_pair(&self, factory: Address, pair: Address) -> bool {
+        let word = |target: Address, selector: [u8; 4], args: &[B256]| {
+            call(target, selector, args, true)
+                .ok()
+                .and_then(|out| out.get(..32).map(B256::from_slice))
+        };
+        let (Some(t0), Some(t1)) = (word(pair, TOKEN0, &[]), word(pair, TOKEN1, &[])) else {
+            return false;
+        };
+        let this = aw(self.vm().contract_address());
+        (t0 == this || t1 == this) && word(factory, GET_PAIR, &[t0, t1]) == Some(aw(pair))
+    }
+
+    /// [`Error::VaultNotActive`] unless the vault holds its asset (status 2).
+    fn require_active(&self) -> Result<(), Error> {
+        if self.status() != status::ACTIVE {
+            return Err(Error::VaultNotActive(VaultNotActive {}));
+        }
+        Ok(())
+    }
+
+    /// Sends the asset to `to`: ERC-721 `safeTransferFrom`, or the ERC-1155
+    /// units (redemption and buyout).
+    fn send_asset(&mut self, to: Address) -> Result<(), Vec<u8>> {
+        let (asset, id, units) = self.asset();
+        let this = aw(self.vm().contract_address());
+        if units.is_zero() {
+            call(asset, SAFE_TRANSFER_721, &[this, aw(to), uw(id)], false)?;
+        } else {
+            // `data` is empty: its offset (5 words) and a zero length.
+            call(
+                asset,
+                SAFE_TRANSFER_1155,
+                &[
+                    this,
+                    aw(to),
+                    uw(id),
+                    uw(units),
+                    uw(U256::from(0xa0)),
+                    B256::ZERO,
+                ],
+                false,
+            )?;
+        }
         Ok(())
     }
 
@@ -1089,6 +1610,7 @@ impl ShareVault {
     /// [`Self::fallback`]); `calldata` starts with one of their selectors.
     fn curator_offer(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         self.only_curator()?;
+        self.require_active()?;
         let selector: [u8; 4] = calldata[..4].try_into().unwrap_or_default();
         let data = if selector == cancelOfferCall::SELECTOR {
             // `cancelOffer(uint256)`: the market's has the same layout.
@@ -1170,8 +1692,9 @@ impl ShareVault {
 
     /// What accounting the unaccounted revenue of `token` would do, if there
     /// is any and it can be accounted: the vault's balance, the amount, and
-    /// either the new accumulator (shares exist) or the redeemer and its new
-    /// correction (after redemption).
+    /// either the new accumulator (shares exist, shared over the accruing
+    /// supply; if none accrue, nothing is accounted) or the redeemer and its
+    /// new correction (after redemption).
     fn pending(&self, token: Address) -> Option<Pending> {
         let balance = self.token_balance(token)?;
         let fresh = logic::fresh(balance, self.accounted.get(token));
@@ -1180,12 +1703,12 @@ impl ShareVault {
         }
         let supply = self.total_supply.get();
         let acc = self.acc.get(token);
-        if supply.is_zero() {
+        if logic::total_supply(supply).is_zero() {
             let redeemer = self.redeemer.get();
             if redeemer.is_zero() {
                 return None;
             }
-            let corr = logic::on_credit(self.corr.getter(redeemer).get(token), fresh).ok()?;
+            let corr = logic::on_credit(self.corr_of(redeemer, token), fresh).ok()?;
             Some(Pending {
                 balance,
                 fresh,
@@ -1193,7 +1716,13 @@ impl ShareVault {
                 credit: Some((redeemer, corr)),
             })
         } else {
-            let acc = logic::accrue(acc, fresh, supply)?;
+            // Shared over the accruing supply; none accruing: stays pending.
+            let acc = logic::accrue(
+                acc,
+                fresh,
+                logic::accruing_supply(supply),
+                logic::total_supply(supply),
+            )?;
             Some(Pending {
                 balance,
                 fresh,
@@ -1212,7 +1741,7 @@ impl ShareVault {
             return self.acc.get(token);
         };
         match p.credit {
-            Some((redeemer, corr)) => self.corr.setter(redeemer).insert(token, corr),
+            Some((redeemer, corr)) => self.set_corr(redeemer, token, corr),
             None => self.acc.insert(token, p.acc),
         }
         self.accounted.insert(token, p.balance);
@@ -1220,11 +1749,27 @@ impl ShareVault {
         p.acc
     }
 
-    /// Hook run when `shares` move from `from` to `to` (zero: burn): accounts
-    /// every revenue token first, then moves the accrued-so-far out of the
-    /// shares' way with the two corrections.
-    fn settle(&mut self, from: Address, to: Address, shares: U256) -> Result<(), Error> {
-        if shares.is_zero() || from == to {
+    /// Hook run before `shares` move from `from` to `to` (zero: mint or
+    /// burn), whose ends are `from_end` and `to_end`: accounts every revenue
+    /// token first, then moves the accrued-so-far out of the shares' way
+    /// with the corrections of the accruing ends. A non-accruing sender is
+    /// treated like a mint and a non-accruing receiver like a burn: their
+    /// corrections never move, so what they may claim stays zero. A move
+    /// without an accruing end changes neither the accruing supply nor any
+    /// accruing balance, so accounting waits for the next interaction.
+    fn settle(
+        &mut self,
+        from: Address,
+        from_end: logic::End,
+        to: Address,
+        to_end: logic::End,
+        shares: U256,
+    ) -> Result<(), Error> {
+        let (from_accrues, to_accrues) = (
+            from_end == logic::End::Accruing,
+            to_end == logic::End::Accruing,
+        );
+        if shares.is_zero() || from == to || !(from_accrues || to_accrues) {
             return Ok(());
         }
         for i in 0..=self.tokens.len() {
@@ -1233,17 +1778,11 @@ impl ShareVault {
             if acc.is_zero() {
                 continue;
             }
-            if !from.is_zero() {
-                let corr: I256 = self.corr.getter(from).get(token);
-                self.corr
-                    .setter(from)
-                    .insert(token, logic::on_send(corr, acc, shares)?);
-            }
-            if !to.is_zero() {
-                let corr: I256 = self.corr.getter(to).get(token);
-                self.corr
-                    .setter(to)
-                    .insert(token, logic::on_receive(corr, acc, shares)?);
+            for (holder, accrues, sends) in [(from, from_accrues, true), (to, to_accrues, false)] {
+                if accrues {
+                    let corr: I256 = self.corr_of(holder, token);
+                    self.set_corr(holder, token, logic::adjust(corr, acc, shares, sends)?);
+                }
             }
         }
         Ok(())
@@ -1290,7 +1829,13 @@ fn call(
     words: &[B256],
     read_only: bool,
 ) -> Result<Vec<u8>, Vec<u8>> {
-    let data = revert_data(selector, words);
+    call_raw(target, &revert_data(&selector, words), read_only)
+}
+
+/// Calls (or static-calls) `target` with `data`, no value, the storage
+/// cache flushed first; returns the return data or the revert data.
+#[inline(never)]
+fn call_raw(target: Address, data: &[u8], read_only: bool) -> Result<Vec<u8>, Vec<u8>> {
     let raw = if read_only {
         RawCall::new_static()
     } else {
@@ -1298,13 +1843,54 @@ fn call(
     };
     // SAFETY: the vault is not re-entrant (the SDK's default: a re-entrant
     // call reverts), and pending storage writes are flushed before the call.
-    unsafe { raw.flush_storage_cache().call(target, &data) }
+    unsafe { raw.flush_storage_cache().call(target, data) }
 }
 
 /// `transfer(address,uint256)` (ERC-20 payout).
 const TRANSFER: [u8; 4] = stylus_sdk::function_selector!("transfer", Address, U256);
 /// `balanceOf(address)` (ERC-20 revenue balance).
 const BALANCE_OF: [u8; 4] = stylus_sdk::function_selector!("balanceOf", Address);
+/// Selectors of the entry points [`ShareVault::serve`] answers (with
+/// [`TRANSFER`] and [`BALANCE_OF`], the same as the ERC-20 calls the vault
+/// makes).
+const INITIALIZE: [u8; 4] = initializeCall::SELECTOR;
+const NAME: [u8; 4] = nameCall::SELECTOR;
+const SYMBOL: [u8; 4] = symbolCall::SELECTOR;
+const REVENUE_TOKENS: [u8; 4] = revenueTokensCall::SELECTOR;
+const CLAIM: [u8; 4] = claimCall::SELECTOR;
+const DECIMALS: [u8; 4] = decimalsCall::SELECTOR;
+const TOTAL_SUPPLY: [u8; 4] = totalSupplyCall::SELECTOR;
+const ALLOWANCE: [u8; 4] = allowanceCall::SELECTOR;
+const APPROVE: [u8; 4] = approveCall::SELECTOR;
+const TRANSFER_FROM: [u8; 4] = transferFromCall::SELECTOR;
+const CLAIMABLE: [u8; 4] = claimableCall::SELECTOR;
+const ASSET: [u8; 4] = assetCall::SELECTOR;
+const STATUS: [u8; 4] = statusCall::SELECTOR;
+const CURATOR: [u8; 4] = curatorCall::SELECTOR;
+const TRANSFER_CURATOR: [u8; 4] = transferCuratorCall::SELECTOR;
+const MARKET: [u8; 4] = marketCall::SELECTOR;
+const MAX_LEASE_DURATION: [u8; 4] = maxLeaseDurationCall::SELECTOR;
+const SET_MARKET_APPROVAL: [u8; 4] = setMarketApprovalCall::SELECTOR;
+const REDEEM: [u8; 4] = redeemCall::SELECTOR;
+const SUPPORTS_INTERFACE: [u8; 4] = supportsInterfaceCall::SELECTOR;
+const PERMIT: [u8; 4] = permitCall::SELECTOR;
+const NONCES: [u8; 4] = noncesCall::SELECTOR;
+const DOMAIN_SEPARATOR: [u8; 4] = DOMAIN_SEPARATORCall::SELECTOR;
+const EIP712_DOMAIN: [u8; 4] = eip712DomainCall::SELECTOR;
+const REGISTER_POOL: [u8; 4] = registerPoolCall::SELECTOR;
+const ACCRUES: [u8; 4] = accruesCall::SELECTOR;
+const ACCRUING_SUPPLY: [u8; 4] = accruingSupplyCall::SELECTOR;
+const AMM_FACTORY: [u8; 4] = ammFactoryCall::SELECTOR;
+const BUYOUT: [u8; 4] = buyoutCall::SELECTOR;
+const RELEASE_ASSET: [u8; 4] = releaseAssetCall::SELECTOR;
+/// `token0()` (Uniswap V2 pair).
+const TOKEN0: [u8; 4] = stylus_sdk::function_selector!("token0");
+/// `token1()` (Uniswap V2 pair).
+const TOKEN1: [u8; 4] = stylus_sdk::function_selector!("token1");
+/// `getPair(address,address)` (Uniswap V2 factory).
+const GET_PAIR: [u8; 4] = stylus_sdk::function_selector!("getPair", Address, Address);
+/// The `ecrecover` precompile.
+const ECRECOVER: Address = Address::with_last_byte(1);
 /// `safeTransferFrom(address,address,uint256)` (ERC-721 redemption).
 const SAFE_TRANSFER_721: [u8; 4] =
     stylus_sdk::function_selector!("safeTransferFrom", Address, Address, U256);

@@ -377,6 +377,8 @@ fn config(
         curator,
         market: MARKET,
         max_lease_duration: MAX_LEASE,
+        buyout: Address::ZERO,
+        amm_factory: Address::ZERO,
         revenue_tokens: tokens.to_vec(),
         name: "Mona Shares".to_string(),
         symbol: "MONA".to_string(),
@@ -2241,9 +2243,1057 @@ fn hand_encoded_errors_match_alloy() {
             Error::MathOverflow(MathOverflow {}),
             MathOverflow {}.abi_encode(),
         ),
+        (
+            Error::ExpiredSignature(ERC2612ExpiredSignature { deadline: n }),
+            ERC2612ExpiredSignature { deadline: n }.abi_encode(),
+        ),
+        (
+            Error::InvalidSigner(ERC2612InvalidSigner {
+                signer: a,
+                owner: Address::repeat_byte(2),
+            }),
+            ERC2612InvalidSigner {
+                signer: a,
+                owner: Address::repeat_byte(2),
+            }
+            .abi_encode(),
+        ),
+        (
+            Error::InvalidPool(InvalidPool { pair: a }),
+            InvalidPool { pair: a }.abi_encode(),
+        ),
+        (
+            Error::NotBuyout(NotBuyout { account: a }),
+            NotBuyout { account: a }.abi_encode(),
+        ),
     ];
     for (error, expected) in cases {
         let name = format!("{error:?}");
         assert_eq!(err_bytes(error), expected, "{name}");
     }
+}
+
+// ----------------------------------------------------------------------
+// Uniswap V2 mocks: a pair that holds and pays out shares, and a factory
+// that lists pairs.
+// ----------------------------------------------------------------------
+
+/// A Uniswap V2 pair as the vault sees one: `token0()`/`token1()`, and
+/// share transfers out of its balance (a swap paying shares out).
+#[storage]
+struct MockPair {
+    vault: StorageAddress,
+    token0: StorageAddress,
+    token1: StorageAddress,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for MockPair {}
+
+#[public]
+impl MockPair {
+    fn set_tokens(&mut self, vault: Address, token0: Address, token1: Address) {
+        self.vault.set(vault);
+        self.token0.set(token0);
+        self.token1.set(token1);
+    }
+    fn token0(&self) -> Address {
+        self.token0.get()
+    }
+    fn token1(&self) -> Address {
+        self.token1.get()
+    }
+    /// A swap paying `value` shares out to `to`.
+    fn swap_out(&mut self, to: Address, value: U256) -> Result<bool, Vec<u8>> {
+        let vault = IVault::new(self.vault.get());
+        Ok(vault.transfer(&mut *self, to, value)?)
+    }
+    /// A pair never claims; this one tries.
+    fn claim(&mut self, tokens: Vec<Address>) -> Result<(), Vec<u8>> {
+        let vault = IVault::new(self.vault.get());
+        Ok(vault.claim(&mut *self, tokens)?)
+    }
+}
+
+/// A Uniswap V2 factory's `getPair`, with pairs listed by the test.
+#[storage]
+struct MockAmmFactory {
+    pairs: StorageMap<Address, StorageMap<Address, StorageAddress>>,
+}
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for MockAmmFactory {}
+
+#[public]
+impl MockAmmFactory {
+    fn set_pair(&mut self, a: Address, b: Address, pair: Address) {
+        self.pairs.setter(a).insert(b, pair);
+        self.pairs.setter(b).insert(a, pair);
+    }
+    fn get_pair(&self, a: Address, b: Address) -> Address {
+        self.pairs.getter(a).get(b)
+    }
+}
+
+/// An account that answers every call with success and no data, as an
+/// account without code does on chain (motsu cannot call one).
+#[storage]
+struct Silent;
+// SAFETY: test contract, top-level in motsu.
+unsafe impl TopLevelStorage for Silent {}
+
+#[public]
+impl Silent {
+    #[fallback]
+    fn fallback(&mut self, _calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+        Ok(Vec::new())
+    }
+}
+
+/// An active ERC-721 vault (minted to `owner` first) with a buyout module
+/// and a Uniswap V2 factory.
+fn vault_with(
+    vault: &Contract<ShareVault>,
+    nft: &Contract<MockNft>,
+    owner: Address,
+    holders: &[(Address, U256)],
+    buyout: Address,
+    amm_factory: Address,
+    tokens: &[Address],
+) {
+    nft.sender(owner).mint(owner, ID).motsu_unwrap();
+    let mut c = config(nft.address(), 0, holders, owner, tokens);
+    c.buyout = buyout;
+    c.amm_factory = amm_factory;
+    init_with(vault, owner, &c).motsu_unwrap();
+    nft.sender(owner)
+        .safe_transfer_from(owner, vault.address(), ID)
+        .motsu_unwrap();
+}
+
+/// `pair` as a pair of the vault's shares and `other`, listed by `amm`.
+fn list_pair(
+    vault: &Contract<ShareVault>,
+    pair: &Contract<MockPair>,
+    amm: &Contract<MockAmmFactory>,
+    other: Address,
+) {
+    pair.sender(other)
+        .set_tokens(vault.address(), other, vault.address());
+    amm.sender(other)
+        .set_pair(other, vault.address(), pair.address());
+}
+
+fn claimable_eth(vault: &Contract<ShareVault>, holder: Address) -> U256 {
+    vault.sender(holder).claimable(holder, ETH).motsu_unwrap()
+}
+
+// ----------------------------------------------------------------------
+// EIP-2612 permit
+// ----------------------------------------------------------------------
+
+sol! {
+    /// The EIP-712 permit struct, for alloy's reference signing hash.
+    struct Permit {
+        address owner;
+        address spender;
+        uint256 value;
+        uint256 nonce;
+        uint256 deadline;
+    }
+}
+
+/// A deadline one hour after motsu's block time.
+const DEADLINE: U256 = uint!(1_735_693_200_U256);
+
+/// The vault's `eip712Domain()`, through the fallback, decoded by alloy.
+fn domain_of(vault: &Contract<ShareVault>) -> eip712DomainReturn {
+    let out = vault
+        .sender(Address::ZERO)
+        .fallback(&eip712DomainCall {}.abi_encode())
+        .expect("eip712Domain answers");
+    eip712DomainCall::abi_decode_returns(&out, true).expect("ABI-exact return data")
+}
+
+/// `signer`'s permit signature `(v, r, s)`, hashed by alloy's EIP-712
+/// implementation in the domain the vault publishes.
+fn sign_permit(
+    vault: &Contract<ShareVault>,
+    signer: &Account,
+    owner: Address,
+    spender: Address,
+    value: U256,
+    nonce: U256,
+    deadline: U256,
+) -> (u8, B256, B256) {
+    use alloy_sol_types::SolStruct;
+    let d = domain_of(vault);
+    let domain = alloy_sol_types::eip712_domain! {
+        name: d.name,
+        version: d.version,
+        chain_id: d.chainId.to::<u64>(),
+        verifying_contract: d.verifyingContract,
+    };
+    let hash = Permit {
+        owner,
+        spender,
+        value,
+        nonce,
+        deadline,
+    }
+    .eip712_signing_hash(&domain);
+    let (signature, recovery) = signer
+        .signer()
+        .credential()
+        .sign_prehash_recoverable(hash.as_slice())
+        .expect("a 32-byte prehash always signs");
+    let (r, s) = signature.split_bytes();
+    (
+        recovery.to_byte() + 27,
+        B256::from_slice(&r),
+        B256::from_slice(&s),
+    )
+}
+
+#[motsu::test]
+fn permit_sets_the_allowance_once(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    alice: Account,
+    bob: Address,
+    carol: Address,
+) {
+    let owner = alice.address();
+    vault_721(&vault, &nft, owner, &[(owner, u(100))], owner, &[]);
+    // The domain: the share token's name, version 1, the chain, the vault.
+    let d = domain_of(&vault);
+    assert_eq!(d.fields.0, [0x0f]);
+    assert_eq!((d.name.as_str(), d.version.as_str()), ("Mona Shares", "1"));
+    assert_eq!(d.chainId, u(42_161));
+    assert_eq!(d.verifyingContract, vault.address());
+    assert_eq!((d.salt, d.extensions.len()), (B256::ZERO, 0));
+    assert_eq!(
+        vault.sender(bob).domain_separator(),
+        logic::domain_separator(b"Mona Shares", 42_161, vault.address())
+    );
+    assert_eq!(vault.sender(bob).nonces(owner), U256::ZERO);
+
+    let (v, r, s) = sign_permit(&vault, &alice, owner, bob, u(60), U256::ZERO, DEADLINE);
+    // Anyone may submit it (here carol).
+    vault
+        .sender(carol)
+        .permit(owner, bob, u(60), DEADLINE, v, r, s)
+        .motsu_unwrap();
+    assert_eq!(vault.sender(bob).allowance(owner, bob), u(60));
+    assert_eq!(vault.sender(bob).nonces(owner), u(1));
+    vault.assert_emitted(&Approval {
+        owner,
+        spender: bob,
+        value: u(60),
+    });
+    // The nonce shares the balance slot: the balance is untouched.
+    assert_eq!(vault.sender(bob).balance_of(owner), u(100));
+    vault
+        .sender(bob)
+        .transfer_from(owner, carol, u(60))
+        .motsu_unwrap();
+    assert_eq!(vault.sender(bob).balance_of(carol), u(60));
+    assert_eq!(vault.sender(bob).nonces(owner), u(1));
+    // Replayed: the nonce moved on, so it recovers someone else.
+    let err = vault
+        .sender(carol)
+        .permit(owner, bob, u(60), DEADLINE, v, r, s)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidSigner(ERC2612InvalidSigner { signer, owner: o }) if signer != owner && o == owner)
+    );
+    assert_eq!(vault.sender(bob).allowance(owner, bob), U256::ZERO);
+    // The next nonce works, up to the deadline itself (inclusive).
+    let deadline = u(1_735_689_600);
+    let (v, r, s) = sign_permit(&vault, &alice, owner, bob, U256::MAX, u(1), deadline);
+    vault
+        .sender(bob)
+        .permit(owner, bob, U256::MAX, deadline, v, r, s)
+        .motsu_unwrap();
+    assert_eq!(vault.sender(bob).allowance(owner, bob), U256::MAX);
+    assert_eq!(vault.sender(bob).nonces(owner), u(2));
+    // Through the fallback (the ABI path) too.
+    let (v, r, s) = sign_permit(&vault, &alice, owner, carol, u(7), u(2), DEADLINE);
+    let call = permitCall {
+        owner,
+        spender: carol,
+        value: u(7),
+        deadline: DEADLINE,
+        v,
+        r,
+        s,
+    };
+    assert_eq!(
+        vault.sender(bob).fallback(&call.abi_encode()),
+        Ok(Vec::new())
+    );
+    assert_eq!(vault.sender(bob).allowance(owner, carol), u(7));
+    assert_eq!(vault.sender(bob).nonces(owner), u(3));
+}
+
+#[motsu::test]
+fn permit_refuses_bad_signatures(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    alice: Account,
+    mallory: Account,
+    bob: Address,
+) {
+    let owner = alice.address();
+    vault_721(&vault, &nft, owner, &[(owner, u(100))], owner, &[]);
+    let refused = |err: Error, signer: Address| {
+        assert_eq!(
+            err_bytes(err),
+            err_bytes(Error::InvalidSigner(ERC2612InvalidSigner { signer, owner }))
+        );
+    };
+    // Expired: one second after its deadline.
+    let deadline = u(1_735_689_599);
+    let (v, r, s) = sign_permit(&vault, &alice, owner, bob, u(1), U256::ZERO, deadline);
+    let err = vault
+        .sender(bob)
+        .permit(owner, bob, u(1), deadline, v, r, s)
+        .motsu_unwrap_err();
+    assert_eq!(
+        err_bytes(err),
+        err_bytes(Error::ExpiredSignature(ERC2612ExpiredSignature {
+            deadline
+        }))
+    );
+    // Signed by someone else.
+    let (v, r, s) = sign_permit(&vault, &mallory, owner, bob, u(1), U256::ZERO, DEADLINE);
+    let err = vault
+        .sender(bob)
+        .permit(owner, bob, u(1), DEADLINE, v, r, s)
+        .motsu_unwrap_err();
+    refused(err, mallory.address());
+    // Signed for other terms (value 2, submitted as 1).
+    let (v, r, s) = sign_permit(&vault, &alice, owner, bob, u(2), U256::ZERO, DEADLINE);
+    let err = vault
+        .sender(bob)
+        .permit(owner, bob, u(1), DEADLINE, v, r, s)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSigner(e) if e.signer != owner && !e.signer.is_zero()));
+    // The malleable twin of a valid signature (s' = n − s, v flipped)
+    // recovers the owner at the precompile, but high s is refused.
+    let (v, r, s) = sign_permit(&vault, &alice, owner, bob, u(1), U256::ZERO, DEADLINE);
+    let n = U256::from_be_bytes(
+        alloy_primitives::b256!("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+            .0,
+    );
+    let high = B256::from(n - U256::from_be_bytes(s.0));
+    let err = vault
+        .sender(bob)
+        .permit(owner, bob, u(1), DEADLINE, 55 - v, r, high)
+        .motsu_unwrap_err();
+    refused(err, Address::ZERO);
+    // `v` other than 27 or 28: the precompile recovers nobody.
+    for bad_v in [0, 1, v + 2] {
+        let err = vault
+            .sender(bob)
+            .permit(owner, bob, u(1), DEADLINE, bad_v, r, s)
+            .motsu_unwrap_err();
+        refused(err, Address::ZERO);
+    }
+    // Garbage: nobody, never the zero address as an "owner".
+    let err = vault
+        .sender(bob)
+        .permit(
+            Address::ZERO,
+            bob,
+            u(1),
+            DEADLINE,
+            27,
+            B256::ZERO,
+            B256::ZERO,
+        )
+        .motsu_unwrap_err();
+    assert_eq!(
+        err_bytes(err),
+        err_bytes(Error::InvalidSigner(ERC2612InvalidSigner {
+            signer: Address::ZERO,
+            owner: Address::ZERO
+        }))
+    );
+    // A valid signature for the zero spender: ERC-20's own refusal.
+    let (v0, r0, s0) = sign_permit(
+        &vault,
+        &alice,
+        owner,
+        Address::ZERO,
+        u(1),
+        U256::ZERO,
+        DEADLINE,
+    );
+    let err = vault
+        .sender(bob)
+        .permit(owner, Address::ZERO, u(1), DEADLINE, v0, r0, s0)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSpender(_)));
+    // A `v` word above 255 is not a uint8: no data, as the ABI decoder.
+    let mut data = permitCall {
+        owner,
+        spender: bob,
+        value: u(1),
+        deadline: DEADLINE,
+        v,
+        r,
+        s,
+    }
+    .abi_encode();
+    data[4 + 4 * 32 + 30] = 1;
+    assert_eq!(vault.sender(bob).fallback(&data), Err(Vec::new()));
+    // Nothing of that changed anything; the untouched signature still works.
+    assert_eq!(vault.sender(bob).nonces(owner), U256::ZERO);
+    assert_eq!(vault.sender(bob).allowance(owner, bob), U256::ZERO);
+    vault
+        .sender(bob)
+        .permit(owner, bob, u(1), DEADLINE, v, r, s)
+        .motsu_unwrap();
+    assert_eq!(vault.sender(bob).allowance(owner, bob), u(1));
+}
+
+#[motsu::test]
+fn the_domain_follows_the_chain_id(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    alice: Account,
+    bob: Address,
+) {
+    let owner = alice.address();
+    vault_721(&vault, &nft, owner, &[(owner, u(100))], owner, &[]);
+    let before = vault.sender(bob).domain_separator();
+    let (v, r, s) = sign_permit(&vault, &alice, owner, bob, u(1), U256::ZERO, DEADLINE);
+    // A fork: the old chain's signatures are worthless on the new one.
+    VM::context().set_chain_id(1);
+    let after = vault.sender(bob).domain_separator();
+    assert_ne!(before, after);
+    assert_eq!(
+        after,
+        logic::domain_separator(b"Mona Shares", 1, vault.address())
+    );
+    assert_eq!(domain_of(&vault).chainId, u(1));
+    let err = vault
+        .sender(bob)
+        .permit(owner, bob, u(1), DEADLINE, v, r, s)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidSigner(_)));
+    let (v, r, s) = sign_permit(&vault, &alice, owner, bob, u(1), U256::ZERO, DEADLINE);
+    vault
+        .sender(bob)
+        .permit(owner, bob, u(1), DEADLINE, v, r, s)
+        .motsu_unwrap();
+}
+
+// ----------------------------------------------------------------------
+// Pools
+// ----------------------------------------------------------------------
+
+#[motsu::test]
+fn register_pool_accepts_only_listed_pairs_of_the_shares(
+    vault: Contract<ShareVault>,
+    bare: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    pair: Contract<MockPair>,
+    stranger_pair: Contract<MockPair>,
+    amm: Contract<MockAmmFactory>,
+    token: Contract<MockToken>,
+    eoa: Contract<Silent>,
+    alice: Address,
+    weth: Address,
+    buyout: Address,
+) {
+    vault_with(
+        &vault,
+        &nft,
+        alice,
+        &[(alice, u(10))],
+        buyout,
+        amm.address(),
+        &[],
+    );
+    let invalid = |p: Address| err_bytes(Error::InvalidPool(InvalidPool { pair: p }));
+    let register = |p: Address| {
+        vault
+            .sender(alice)
+            .register_pool(p)
+            .map_err(err_bytes)
+            .map_err(|e| (e, p))
+    };
+    // An account without code (a holder's) answers no token0().
+    assert_eq!(
+        register(eoa.address()),
+        Err((invalid(eoa.address()), eoa.address()))
+    );
+    // A contract that is no pair.
+    assert_eq!(
+        register(token.address()),
+        Err((invalid(token.address()), token.address()))
+    );
+    // A pair of the shares the factory does not list.
+    pair.sender(alice)
+        .set_tokens(vault.address(), weth, vault.address());
+    assert_eq!(
+        register(pair.address()),
+        Err((invalid(pair.address()), pair.address()))
+    );
+    // The factory lists another pair for these tokens.
+    amm.sender(alice)
+        .set_pair(weth, vault.address(), stranger_pair.address());
+    assert_eq!(
+        register(pair.address()),
+        Err((invalid(pair.address()), pair.address()))
+    );
+    // A listed pair that does not hold the shares.
+    stranger_pair
+        .sender(alice)
+        .set_tokens(vault.address(), weth, token.address());
+    amm.sender(alice)
+        .set_pair(weth, token.address(), stranger_pair.address());
+    assert_eq!(
+        register(stranger_pair.address()),
+        Err((invalid(stranger_pair.address()), stranger_pair.address()))
+    );
+    // The buyout module is non-accruing already.
+    assert_eq!(register(buyout), Err((invalid(buyout), buyout)));
+    // The listed pair of the shares: registered, once.
+    list_pair(&vault, &pair, &amm, weth);
+    assert!(vault.sender(alice).accrues(pair.address()));
+    vault
+        .sender(weth)
+        .register_pool(pair.address())
+        .motsu_unwrap();
+    vault.assert_emitted(&PoolRegistered {
+        pair: pair.address(),
+    });
+    assert!(!vault.sender(alice).accrues(pair.address()));
+    assert_eq!(
+        register(pair.address()),
+        Err((invalid(pair.address()), pair.address()))
+    );
+    // Through the fallback: the same answers, and the ABI's decoding.
+    let call = registerPoolCall {
+        pair: pair.address(),
+    }
+    .abi_encode();
+    assert_eq!(
+        vault.sender(alice).fallback(&call),
+        Err(invalid(pair.address()))
+    );
+    assert_eq!(vault.sender(alice).fallback(&call[..35]), Err(Vec::new()));
+    // Pools off (no Uniswap V2 factory): nothing qualifies.
+    nft.sender(alice).mint(alice, ID + u(1)).motsu_unwrap();
+    let mut c = config(nft.address(), 0, &[(alice, u(10))], alice, &[]);
+    c.id = ID + u(1);
+    init_with(&bare, alice, &c).motsu_unwrap();
+    assert_eq!(bare.sender(alice).amm_factory(), Address::ZERO);
+    pair.sender(alice)
+        .set_tokens(bare.address(), weth, bare.address());
+    amm.sender(alice)
+        .set_pair(weth, bare.address(), pair.address());
+    assert_eq!(
+        bare.sender(alice)
+            .register_pool(pair.address())
+            .map_err(err_bytes),
+        Err(invalid(pair.address()))
+    );
+}
+
+/// Revenue the pair accrued before registration is shared among the
+/// accruing holders; after it, revenue is shared over the accruing supply
+/// only, whichever way shares move between the pool and the holders, and
+/// the pool can never claim.
+#[motsu::test]
+fn pools_hold_shares_but_never_revenue(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    pair: Contract<MockPair>,
+    amm: Contract<MockAmmFactory>,
+    token: Contract<MockToken>,
+    a: Contract<Wallet>,
+    b: Contract<Wallet>,
+    alice: Address,
+    weth: Address,
+) {
+    let (a_, b_, p) = (a.address(), b.address(), pair.address());
+    vault_with(
+        &vault,
+        &nft,
+        alice,
+        &[(a_, u(2)), (b_, u(6))],
+        Address::ZERO,
+        amm.address(),
+        &[token.address()],
+    );
+    a.sender(alice).configure(vault.address(), false, false);
+    b.sender(alice).configure(vault.address(), false, false);
+    list_pair(&vault, &pair, &amm, weth);
+    // b adds liquidity: 4 shares into the pair, which still accrues.
+    b.sender(alice).transfer(p, u(4)).motsu_unwrap();
+    vault.address().fund(u(800));
+    token
+        .sender(alice)
+        .mint(vault.address(), u(80))
+        .motsu_unwrap();
+    assert_eq!(claimable_eth(&vault, p), u(400));
+    assert_eq!(claimable_eth(&vault, a_), u(200));
+    // Registered: the pair's 400 wei (and 40 tokens) go to a and b (2 : 2).
+    vault.sender(alice).register_pool(p).motsu_unwrap();
+    assert_eq!(vault.sender(alice).accruing_supply(), u(4));
+    assert_eq!(vault.sender(alice).total_supply(), u(8));
+    assert_eq!(claimable_eth(&vault, p), U256::ZERO);
+    assert_eq!(claimable_eth(&vault, a_), u(400));
+    assert_eq!(claimable_eth(&vault, b_), u(400));
+    assert_eq!(
+        vault
+            .sender(alice)
+            .claimable(a_, token.address())
+            .motsu_unwrap(),
+        u(40)
+    );
+    // New revenue: over the 4 accruing shares only.
+    vault.address().fund(u(400));
+    assert_eq!(claimable_eth(&vault, a_), u(600));
+    assert_eq!(claimable_eth(&vault, b_), u(600));
+    // A swap pays 2 shares out of the pool to a: exact amounts, a earns on
+    // them from now on (6 accruing shares: a 4, b 2).
+    pair.sender(alice).swap_out(a_, u(2)).motsu_unwrap();
+    vault.assert_emitted(&Transfer {
+        from: p,
+        to: a_,
+        value: u(2),
+    });
+    assert_eq!(vault.sender(alice).balance_of(p), u(2));
+    assert_eq!(vault.sender(alice).balance_of(a_), u(4));
+    assert_eq!(vault.sender(alice).accruing_supply(), u(6));
+    vault.address().fund(u(600));
+    assert_eq!(claimable_eth(&vault, a_), u(600 + 400));
+    assert_eq!(claimable_eth(&vault, b_), u(600 + 200));
+    assert_eq!(claimable_eth(&vault, p), U256::ZERO);
+    // b sells 1 share into the pool: it keeps what it earned.
+    b.sender(alice).transfer(p, u(1)).motsu_unwrap();
+    assert_eq!(vault.sender(alice).balance_of(p), u(3));
+    assert_eq!(vault.sender(alice).accruing_supply(), u(5));
+    assert_eq!(claimable_eth(&vault, b_), u(800));
+    vault.address().fund(u(500));
+    assert_eq!(claimable_eth(&vault, a_), u(1_400));
+    assert_eq!(claimable_eth(&vault, b_), u(900));
+    // The pool cannot claim anything, in any token.
+    let err = pair
+        .sender(alice)
+        .claim(vec![ETH, token.address()])
+        .motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::NothingToClaim(NothingToClaim { holder: p }))
+    );
+    // Everything paid out: 2,300 wei deposited, all of it claimed.
+    a.sender(alice)
+        .claim(vec![ETH, token.address()])
+        .motsu_unwrap();
+    b.sender(alice)
+        .claim(vec![ETH, token.address()])
+        .motsu_unwrap();
+    assert_eq!(a.balance() + b.balance(), u(2_300));
+    assert_eq!(vault.balance(), U256::ZERO);
+    assert_eq!(
+        token.sender(alice).balance_of(a_).motsu_unwrap()
+            + token.sender(alice).balance_of(b_).motsu_unwrap(),
+        u(80)
+    );
+}
+
+/// The buyout module holds shares from initialisation on without ever
+/// accruing; while nobody accrues, revenue waits for the first holder who
+/// does.
+#[motsu::test]
+fn the_buyout_module_never_accrues(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    a: Contract<Wallet>,
+    alice: Address,
+    buyout: Address,
+) {
+    let a_ = a.address();
+    vault_with(
+        &vault,
+        &nft,
+        alice,
+        &[(a_, u(3)), (buyout, u(1))],
+        buyout,
+        Address::ZERO,
+        &[],
+    );
+    a.sender(alice).configure(vault.address(), false, false);
+    assert!(!vault.sender(alice).accrues(buyout));
+    assert_eq!(vault.sender(alice).buyout(), buyout);
+    assert_eq!(vault.sender(alice).balance_of(buyout), u(1));
+    assert_eq!(vault.sender(alice).accruing_supply(), u(3));
+    vault.address().fund(u(300));
+    assert_eq!(claimable_eth(&vault, a_), u(300));
+    assert_eq!(claimable_eth(&vault, buyout), U256::ZERO);
+    // A holder commits its shares to the buyout pool: all of them.
+    a.sender(alice).transfer(buyout, u(3)).motsu_unwrap();
+    assert_eq!(vault.sender(alice).accruing_supply(), U256::ZERO);
+    vault.address().fund(u(100));
+    // Nobody accrues: the revenue stays pending, nobody can claim it.
+    assert_eq!(claimable_eth(&vault, a_), u(300));
+    assert_eq!(claimable_eth(&vault, buyout), U256::ZERO);
+    let err = vault.sender(buyout).claim(vec![ETH]).motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToClaim(_)));
+    // The buyout fails: the module hands the shares back; the 100 wei
+    // pending go to the accruing holder, plus what arrives later.
+    vault.sender(buyout).transfer(a_, u(2)).motsu_unwrap();
+    vault.address().fund(u(20));
+    assert_eq!(claimable_eth(&vault, a_), u(420));
+    a.sender(alice).claim(vec![ETH]).motsu_unwrap();
+    assert_eq!(a.balance(), u(420));
+    assert_eq!(vault.balance(), U256::ZERO);
+}
+
+// ----------------------------------------------------------------------
+// Buyout: releaseAsset
+// ----------------------------------------------------------------------
+
+#[motsu::test]
+fn release_asset_only_by_the_buyout_module_while_active(
+    vault: Contract<ShareVault>,
+    bare: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    market: Contract<MockMarket>,
+    alice: Account,
+    bob: Address,
+    proposer: Address,
+    buyout: Address,
+) {
+    let owner = alice.address();
+    nft.sender(owner).mint(owner, ID).motsu_unwrap();
+    let mut c = config(nft.address(), 0, &[(owner, u(3)), (bob, u(1))], owner, &[]);
+    c.buyout = buyout;
+    c.market = market.address();
+    init_with(&vault, owner, &c).motsu_unwrap();
+    // Before the asset arrives: not active.
+    let err = vault
+        .sender(buyout)
+        .release_asset(proposer)
+        .motsu_unwrap_err();
+    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    nft.sender(owner)
+        .safe_transfer_from(owner, vault.address(), ID)
+        .motsu_unwrap();
+    // Anyone else, the curator and 100 % holders included: refused.
+    for caller in [owner, bob, proposer, vault.address()] {
+        let err = vault
+            .sender(caller)
+            .release_asset(caller)
+            .motsu_unwrap_err();
+        assert_eq!(
+            err,
+            err_bytes(Error::NotBuyout(NotBuyout { account: caller }))
+        );
+    }
+    assert_eq!(
+        nft.sender(owner).owner_of(ID).motsu_unwrap(),
+        vault.address()
+    );
+    // The buyout module, through the ABI.
+    let call = releaseAssetCall { to: proposer }.abi_encode();
+    assert_eq!(vault.sender(buyout).fallback(&call), Ok(Vec::new()));
+    vault.assert_emitted(&AssetReleased { to: proposer });
+    assert_eq!(nft.sender(owner).owner_of(ID).motsu_unwrap(), proposer);
+    assert_eq!(vault.sender(owner).status(), status::BOUGHT_OUT);
+    // Once: the vault no longer holds the asset.
+    let err = vault
+        .sender(buyout)
+        .release_asset(buyout)
+        .motsu_unwrap_err();
+    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    // Offers and redemption end; shares, permits and claims live on.
+    let terms = offer_terms(vault.address(), ETH, 60);
+    let err = vault
+        .sender(owner)
+        .fallback(&create_offer(0, terms))
+        .unwrap_err();
+    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    let err = vault
+        .sender(owner)
+        .fallback(&cancelOfferCall { offerId: u(1) }.abi_encode())
+        .unwrap_err();
+    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    assert_eq!(market.sender(owner).seen().0, U256::ZERO);
+    vault.sender(bob).transfer(owner, u(1)).motsu_unwrap();
+    let err = vault.sender(owner).redeem().motsu_unwrap_err();
+    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    vault.address().fund(u(40));
+    assert_eq!(claimable_eth(&vault, owner), u(40));
+    let (v, r, s) = sign_permit(&vault, &alice, owner, bob, u(2), U256::ZERO, DEADLINE);
+    vault
+        .sender(bob)
+        .permit(owner, bob, u(2), DEADLINE, v, r, s)
+        .motsu_unwrap();
+    vault
+        .sender(bob)
+        .transfer_from(owner, bob, u(2))
+        .motsu_unwrap();
+    assert_eq!(vault.sender(bob).balance_of(bob), u(2));
+    // A vault without a buyout module: nobody can release its asset.
+    nft.sender(owner).mint(owner, ID + u(1)).motsu_unwrap();
+    let mut c = config(nft.address(), 0, &[(owner, u(1))], owner, &[]);
+    c.id = ID + u(1);
+    init_with(&bare, owner, &c).motsu_unwrap();
+    nft.sender(owner)
+        .safe_transfer_from(owner, bare.address(), ID + u(1))
+        .motsu_unwrap();
+    let err = bare.sender(buyout).release_asset(buyout).motsu_unwrap_err();
+    assert_eq!(
+        err,
+        err_bytes(Error::NotBuyout(NotBuyout { account: buyout }))
+    );
+}
+
+#[motsu::test]
+fn release_asset_moves_erc1155_units(
+    vault: Contract<ShareVault>,
+    editions: Contract<MockEditions>,
+    alice: Address,
+    proposer: Address,
+    buyout: Address,
+) {
+    editions.sender(alice).mint(alice, ID, u(10)).motsu_unwrap();
+    let mut c = config(editions.address(), 4, &[(alice, u(1))], alice, &[]);
+    c.buyout = buyout;
+    init_with(&vault, alice, &c).motsu_unwrap();
+    editions
+        .sender(alice)
+        .safe_transfer_from(alice, vault.address(), ID, u(4), Vec::new().into())
+        .motsu_unwrap();
+    // Units frozen by a lease: the asset refuses, verbatim; nothing changes.
+    editions.sender(alice).freeze(vault.address(), ID, u(1));
+    let err = vault
+        .sender(buyout)
+        .release_asset(proposer)
+        .motsu_unwrap_err();
+    assert_eq!(err, Frozen { id: ID }.abi_encode());
+    assert_eq!(vault.sender(alice).status(), status::ACTIVE);
+    editions
+        .sender(alice)
+        .freeze(vault.address(), ID, U256::ZERO);
+    vault.sender(buyout).release_asset(proposer).motsu_unwrap();
+    assert_eq!(editions.sender(alice).balance_of(proposer, ID), u(4));
+    assert_eq!(
+        editions.sender(alice).balance_of(vault.address(), ID),
+        U256::ZERO
+    );
+    assert_eq!(vault.sender(alice).status(), status::BOUGHT_OUT);
+}
+
+// ----------------------------------------------------------------------
+// The hand-written dispatch
+// ----------------------------------------------------------------------
+
+/// Every function served by the fallback answers what alloy decodes as the
+/// declared return type, with the same values as the Rust method; calldata
+/// the ABI decoder would refuse reverts with no data.
+#[motsu::test]
+fn served_functions_match_their_declarations(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    token: Contract<MockToken>,
+    alice: Address,
+    bob: Address,
+    buyout: Address,
+    amm: Address,
+) {
+    vault_with(
+        &vault,
+        &nft,
+        alice,
+        &[(alice, u(3)), (bob, u(1))],
+        buyout,
+        amm,
+        &[token.address()],
+    );
+    vault.sender(alice).approve(bob, u(9)).motsu_unwrap();
+    let v = |data: Vec<u8>| vault.sender(alice).fallback(&data);
+    let ok = |data: Vec<u8>| v(data).expect("served");
+    assert_eq!(
+        nameCall::abi_decode_returns(&ok(nameCall {}.abi_encode()), true)
+            .unwrap()
+            ._0,
+        "Mona Shares"
+    );
+    assert_eq!(
+        symbolCall::abi_decode_returns(&ok(symbolCall {}.abi_encode()), true)
+            .unwrap()
+            ._0,
+        "MONA"
+    );
+    assert_eq!(
+        revenueTokensCall::abi_decode_returns(&ok(revenueTokensCall {}.abi_encode()), true)
+            .unwrap()
+            ._0,
+        vec![token.address()]
+    );
+    let word = |x: U256| B256::from(x).to_vec();
+    assert_eq!(ok(decimalsCall {}.abi_encode()), word(u(18)));
+    assert_eq!(ok(totalSupplyCall {}.abi_encode()), word(u(4)));
+    assert_eq!(
+        ok(balanceOfCall { account: alice }.abi_encode()),
+        word(u(3))
+    );
+    assert_eq!(
+        ok(allowanceCall {
+            owner: alice,
+            spender: bob
+        }
+        .abi_encode()),
+        word(u(9))
+    );
+    assert_eq!(
+        ok(claimableCall {
+            holder: alice,
+            token: ETH
+        }
+        .abi_encode()),
+        word(U256::ZERO)
+    );
+    let (asset, id, units) = vault.sender(alice).asset();
+    let got = assetCall::abi_decode_returns(&ok(assetCall {}.abi_encode()), true).unwrap();
+    assert_eq!((got._0, got._1, got._2), (asset, id, units));
+    assert_eq!(ok(statusCall {}.abi_encode()), word(u(2)));
+    assert_eq!(ok(curatorCall {}.abi_encode()), alice.into_word().to_vec());
+    assert_eq!(ok(marketCall {}.abi_encode()), MARKET.into_word().to_vec());
+    assert_eq!(ok(maxLeaseDurationCall {}.abi_encode()), word(u(MAX_LEASE)));
+    assert_eq!(ok(buyoutCall {}.abi_encode()), buyout.into_word().to_vec());
+    assert_eq!(ok(ammFactoryCall {}.abi_encode()), amm.into_word().to_vec());
+    assert_eq!(ok(accruingSupplyCall {}.abi_encode()), word(u(4)));
+    assert_eq!(
+        ok(accruesCall { account: buyout }.abi_encode()),
+        word(U256::ZERO)
+    );
+    assert_eq!(ok(accruesCall { account: bob }.abi_encode()), word(u(1)));
+    assert_eq!(ok(noncesCall { owner: bob }.abi_encode()), word(U256::ZERO));
+    assert_eq!(
+        ok(DOMAIN_SEPARATORCall {}.abi_encode()),
+        vault.sender(alice).domain_separator().to_vec()
+    );
+    assert_eq!(
+        ok(supportsInterfaceCall {
+            interfaceId: IERC165_ID.into()
+        }
+        .abi_encode()),
+        word(u(1))
+    );
+    // State-changing functions return what their declarations say.
+    assert_eq!(
+        ok(transferCall {
+            to: bob,
+            value: u(1)
+        }
+        .abi_encode()),
+        word(u(1))
+    );
+    assert_eq!(
+        ok(approveCall {
+            spender: bob,
+            value: u(1)
+        }
+        .abi_encode()),
+        word(u(1))
+    );
+    let moved = vault
+        .sender(bob)
+        .fallback(
+            &transferFromCall {
+                from: alice,
+                to: bob,
+                value: u(1),
+            }
+            .abi_encode(),
+        )
+        .expect("allowed");
+    assert_eq!(moved, word(u(1)));
+    assert_eq!(vault.sender(alice).balance_of(bob), u(3));
+    assert_eq!(
+        ok(setMarketApprovalCall { approved: true }.abi_encode()),
+        Vec::<u8>::new()
+    );
+    assert!(nft.sender(alice).is_lease_operator(vault.address(), MARKET));
+    assert_eq!(
+        ok(transferCuratorCall { newCurator: bob }.abi_encode()),
+        Vec::<u8>::new()
+    );
+    assert_eq!(vault.sender(alice).curator(), bob);
+    token
+        .sender(alice)
+        .mint(vault.address(), u(40))
+        .motsu_unwrap();
+    assert_eq!(
+        ok(claimCall {
+            tokens: vec![token.address()]
+        }
+        .abi_encode()),
+        Vec::<u8>::new()
+    );
+    assert_eq!(token.sender(alice).balance_of(alice).motsu_unwrap(), u(10));
+    // Errors come back ABI-encoded.
+    assert_eq!(
+        v(transferCall {
+            to: Address::ZERO,
+            value: u(1)
+        }
+        .abi_encode()),
+        Err(err_bytes(Error::InvalidReceiver(ERC20InvalidReceiver {
+            receiver: Address::ZERO
+        })))
+    );
+    assert_eq!(
+        v(redeemCall {}.abi_encode()),
+        Err(err_bytes(Error::NotFullOwner(NotFullOwner {
+            account: alice,
+            balance: u(1),
+            supply: u(4)
+        })))
+    );
+    // What the ABI decoder refuses: no data.
+    let transfer = transferCall {
+        to: bob,
+        value: u(1),
+    }
+    .abi_encode();
+    assert_eq!(v(transfer[..transfer.len() - 1].to_vec()), Err(Vec::new()));
+    let mut dirty = transfer.clone();
+    dirty[4] = 1;
+    assert_eq!(v(dirty), Err(Vec::new()));
+    let mut flag = setMarketApprovalCall { approved: true }.abi_encode();
+    flag[35] = 2;
+    assert_eq!(v(flag), Err(Vec::new()));
+    let mut id = supportsInterfaceCall {
+        interfaceId: IERC165_ID.into(),
+    }
+    .abi_encode();
+    id[35] = 1;
+    assert_eq!(v(id), Err(Vec::new()));
+    let mut claim = claimCall {
+        tokens: vec![token.address()],
+    }
+    .abi_encode();
+    claim[35] = 0x40; // the array's offset points past the calldata
+    assert_eq!(v(claim.clone()), Err(Vec::new()));
+    claim[35] = 0x20;
+    claim[4 + 64] = 1; // a dirty address in the array
+    assert_eq!(v(claim), Err(Vec::new()));
+    let mut init = initializeCall {
+        config: vec![1, 2, 3].into(),
+    }
+    .abi_encode();
+    init[4 + 63] = 0xff; // length past the calldata
+    assert_eq!(v(init), Err(Vec::new()));
+    assert_eq!(v(vec![0xde, 0xad, 0xbe, 0xef]), Err(Vec::new()));
+    assert_eq!(v(vec![0xde]), Err(Vec::new()));
+    // Nothing of that moved a share.
+    assert_eq!(vault.sender(alice).balance_of(bob), u(3));
 }

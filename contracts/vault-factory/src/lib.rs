@@ -15,7 +15,12 @@
 //! tells vaults of this factory apart from look-alikes (it does not vouch
 //! for the asset contract itself, which the creator chose). Every vault
 //! gets the suite's licence market fixed at the factory's construction: the
-//! only market its curator can lease the asset on.
+//! only market its curator can lease the asset on; and, also fixed at
+//! construction, the suite's buyout module (the only account that can
+//! release a vault's asset, after a successful buyout; its shares never
+//! accrue revenue) and the Uniswap V2 factory whose pairs of a vault's
+//! shares can be registered as non-accruing pools. Either may be zero: that
+//! feature is off for every vault of the factory.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // On-chain builds are `no_std`: std's panic runtime and message formatting
 // would otherwise be linked in.
@@ -240,18 +245,30 @@ pub struct VaultFactory {
     market: StorageAddress,
     /// Vaults created by this factory.
     vaults: StorageMap<Address, StorageBool>,
+    /// The suite's buyout module, given to every vault (zero: none).
+    buyout: StorageAddress,
+    /// The Uniswap V2 factory, given to every vault (zero: no pools).
+    amm_factory: StorageAddress,
 }
 
 #[public]
 impl VaultFactory {
     /// Sets the `ShareVault` implementation the vault proxies delegate to
-    /// and the suite's licence market every vault gets.
+    /// and what every vault gets: the suite's licence market, its buyout
+    /// module and the Uniswap V2 factory whose pairs may be registered as
+    /// pools (either of the last two may be zero: that feature is off).
     ///
     /// # Errors
-    /// [`Error::InvalidImplementation`] / [`Error::InvalidMarket`] for the
-    /// zero address.
+    /// [`Error::InvalidImplementation`] / [`Error::InvalidMarket`] for a
+    /// zero implementation or market.
     #[constructor]
-    pub fn constructor(&mut self, implementation: Address, market: Address) -> Result<(), Error> {
+    pub fn constructor(
+        &mut self,
+        implementation: Address,
+        market: Address,
+        buyout: Address,
+        amm_factory: Address,
+    ) -> Result<(), Error> {
         if implementation.is_zero() {
             return Err(Error::InvalidImplementation(InvalidImplementation {
                 implementation,
@@ -262,6 +279,8 @@ impl VaultFactory {
         }
         self.implementation.set(implementation);
         self.market.set(market);
+        self.buyout.set(buyout);
+        self.amm_factory.set(amm_factory);
         Ok(())
     }
 
@@ -273,6 +292,17 @@ impl VaultFactory {
     /// The licence market every vault of this factory leases on.
     pub fn market(&self) -> Address {
         self.market.get()
+    }
+
+    /// The buyout module every vault of this factory gets (zero: none).
+    pub fn buyout(&self) -> Address {
+        self.buyout.get()
+    }
+
+    /// The Uniswap V2 factory every vault of this factory gets (zero:
+    /// pools are off).
+    pub fn amm_factory(&self) -> Address {
+        self.amm_factory.get()
     }
 
     /// Whether `account` is a vault created by this factory.
@@ -297,7 +327,8 @@ impl VaultFactory {
     /// [`Self::predict_vault`]`(caller, salt)`: mints `amounts[i]` shares
     /// named `name`/`symbol` (18 decimals) to `holders[i]`, with `curator`
     /// (zero: none), the ERC-20 `revenue_tokens` allow-list (ETH is always
-    /// accepted), the factory's licence market and `max_lease_duration`, the
+    /// accepted), the factory's licence market, buyout module and Uniswap V2
+    /// factory, and `max_lease_duration`, the
     /// longest lease any vault offer may sell (seconds, at most 5 × 365
     /// days). The caller must own the asset and have approved this factory
     /// on it (`approve`/`setApprovalForAll`). Returns the vault.
@@ -363,6 +394,8 @@ impl VaultFactory {
             curator,
             self.market.get(),
             max_lease_duration,
+            self.buyout.get(),
+            self.amm_factory.get(),
             &revenue_tokens,
             &name,
             &symbol,

@@ -38,8 +38,8 @@ pub fn predict_vault(
 /// `initialize(bytes)` (`share_vault::logic::encode_config`, which the tests
 /// check this against):
 /// `asset(20) id(32) units(32) curator(20) market(20) maxLeaseDuration(8)
-///  n(1) token(20)·n nameLen(1) name symbolLen(1) symbol
-///  (holder(20) amount(32))·m`.
+///  buyout(20) ammFactory(20) n(1) token(20)·n nameLen(1) name symbolLen(1)
+///  symbol (holder(20) amount(32))·m`.
 ///
 /// Returns `None` if there are more than 255 revenue tokens, a name or
 /// symbol longer than 255 bytes, or `holders` and `amounts` of different
@@ -53,6 +53,8 @@ pub fn encode_config(
     curator: Address,
     market: Address,
     max_lease_duration: u64,
+    buyout: Address,
+    amm_factory: Address,
     revenue_tokens: &[Address],
     name: &str,
     symbol: &str,
@@ -63,7 +65,7 @@ pub fn encode_config(
         return None;
     }
     let mut out = Vec::with_capacity(
-        134 + 20 * revenue_tokens.len() + name.len() + symbol.len() + 52 * holders.len(),
+        174 + 20 * revenue_tokens.len() + name.len() + symbol.len() + 52 * holders.len(),
     );
     out.extend_from_slice(asset.as_slice());
     out.extend_from_slice(&id.to_be_bytes::<32>());
@@ -71,6 +73,8 @@ pub fn encode_config(
     out.extend_from_slice(curator.as_slice());
     out.extend_from_slice(market.as_slice());
     out.extend_from_slice(&max_lease_duration.to_be_bytes());
+    out.extend_from_slice(buyout.as_slice());
+    out.extend_from_slice(amm_factory.as_slice());
     out.push(u8::try_from(revenue_tokens.len()).ok()?);
     for token in revenue_tokens {
         out.extend_from_slice(token.as_slice());
@@ -181,6 +185,8 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
+            Address::ZERO,
             &[],
             "n",
             "s",
@@ -195,6 +201,8 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
+            Address::ZERO,
             &[],
             "n",
             "s",
@@ -210,6 +218,8 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
+            Address::ZERO,
             &[],
             &long,
             "s",
@@ -224,6 +234,8 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
+            Address::ZERO,
             &[],
             "n",
             &long,
@@ -239,6 +251,8 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
+            Address::ZERO,
             &tokens,
             "n",
             "s",

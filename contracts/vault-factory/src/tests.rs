@@ -18,6 +18,10 @@ const ID: U256 = uint!(7_U256);
 const SALT: B256 = B256::repeat_byte(0x5a);
 /// The suite's licence market given to every vault.
 const MARKET: Address = Address::repeat_byte(0x4d);
+/// The suite's buyout module given to every vault.
+const BUYOUT: Address = Address::repeat_byte(0xb0);
+/// The Uniswap V2 factory given to every vault.
+const AMM_FACTORY: Address = Address::repeat_byte(0xaf);
 /// The vaults' longest lease: 30 days.
 const MAX_LEASE: u64 = 30 * 86_400;
 
@@ -190,7 +194,7 @@ fn construct(factory: &Contract<VaultFactory>, deployer: Address) -> Address {
     let implementation = Address::repeat_byte(0x1e);
     factory
         .sender(deployer)
-        .constructor(implementation, MARKET)
+        .constructor(implementation, MARKET, BUYOUT, AMM_FACTORY)
         .motsu_unwrap();
     implementation
 }
@@ -247,7 +251,7 @@ fn constructor_and_views(
 ) {
     let e = factory
         .sender(deployer)
-        .constructor(Address::ZERO, MARKET)
+        .constructor(Address::ZERO, MARKET, BUYOUT, AMM_FACTORY)
         .motsu_unwrap_err();
     assert_eq!(
         err(e),
@@ -257,7 +261,12 @@ fn constructor_and_views(
     );
     let e = factory
         .sender(deployer)
-        .constructor(Address::repeat_byte(0x1e), Address::ZERO)
+        .constructor(
+            Address::repeat_byte(0x1e),
+            Address::ZERO,
+            BUYOUT,
+            AMM_FACTORY,
+        )
         .motsu_unwrap_err();
     assert_eq!(
         err(e),
@@ -268,6 +277,8 @@ fn constructor_and_views(
     let implementation = construct(&factory, deployer);
     assert_eq!(factory.sender(alice).implementation(), implementation);
     assert_eq!(factory.sender(alice).market(), MARKET);
+    assert_eq!(factory.sender(alice).buyout(), BUYOUT);
+    assert_eq!(factory.sender(alice).amm_factory(), AMM_FACTORY);
     let a = factory.sender(alice).predict_vault(alice, SALT);
     assert_eq!(
         a,
@@ -666,6 +677,80 @@ fn vaults_get_the_market_and_the_longest_lease(
     assert_eq!(vault.sender(alice).max_lease_duration(), MAX_LEASE);
 }
 
+/// Every vault gets the factory's buyout module (non-accruing from the
+/// start) and Uniswap V2 factory; a factory built with zeros turns both off.
+#[motsu::test]
+fn vaults_get_the_buyout_module_and_the_amm_factory(
+    factory: Contract<VaultFactory>,
+    bare: Contract<VaultFactory>,
+    nft: Contract<MockNft>,
+    deployer: Address,
+    alice: Address,
+    bob: Address,
+) {
+    construct(&factory, deployer);
+    let vault = place_vault(&factory, alice, SALT);
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    nft.sender(alice)
+        .approve(factory.address(), ID)
+        .motsu_unwrap();
+    fractionalize(
+        &factory,
+        alice,
+        nft.address(),
+        0,
+        &[(alice, 10)],
+        alice,
+        &[],
+        SALT,
+    )
+    .motsu_unwrap();
+    let v = vault.sender(alice);
+    assert_eq!(v.buyout(), BUYOUT);
+    assert_eq!(v.amm_factory(), AMM_FACTORY);
+    assert!(!v.accrues(BUYOUT));
+    assert!(v.accrues(alice));
+    assert_eq!(v.accruing_supply(), u(10));
+
+    bare.sender(deployer)
+        .constructor(
+            Address::repeat_byte(0x1e),
+            MARKET,
+            Address::ZERO,
+            Address::ZERO,
+        )
+        .motsu_unwrap();
+    assert_eq!(bare.sender(bob).buyout(), Address::ZERO);
+    assert_eq!(bare.sender(bob).amm_factory(), Address::ZERO);
+    let vault = place_vault(&bare, bob, SALT);
+    nft.sender(bob).mint(bob, ID + u(1)).motsu_unwrap();
+    nft.sender(bob)
+        .approve(bare.address(), ID + u(1))
+        .motsu_unwrap();
+    bare.sender(bob)
+        .fractionalize(
+            nft.address(),
+            ID + u(1),
+            U256::ZERO,
+            "n".into(),
+            "s".into(),
+            vec![bob],
+            vec![u(5)],
+            bob,
+            vec![],
+            MAX_LEASE,
+            SALT,
+        )
+        .motsu_unwrap();
+    let v = vault.sender(bob);
+    assert_eq!(
+        (v.buyout(), v.amm_factory()),
+        (Address::ZERO, Address::ZERO)
+    );
+    assert!(v.accrues(Address::ZERO));
+    assert_eq!(v.accruing_supply(), u(5));
+}
+
 #[motsu::test]
 fn plain_collections_without_leases_work(
     factory: Contract<VaultFactory>,
@@ -952,6 +1037,8 @@ fn config_matches_the_vaults_decoder() {
         curator,
         MARKET,
         MAX_LEASE,
+        BUYOUT,
+        AMM_FACTORY,
         &tokens,
         "Näme",
         "SYM",
@@ -966,6 +1053,8 @@ fn config_matches_the_vaults_decoder() {
         curator,
         market: MARKET,
         max_lease_duration: MAX_LEASE,
+        buyout: BUYOUT,
+        amm_factory: AMM_FACTORY,
         revenue_tokens: tokens.to_vec(),
         name: "Näme".to_string(),
         symbol: "SYM".to_string(),
@@ -973,7 +1062,8 @@ fn config_matches_the_vaults_decoder() {
     })
     .unwrap();
     assert_eq!(ours, theirs);
-    assert!(share_vault::logic::decode_config(&ours).is_some());
+    let decoded = share_vault::logic::decode_config(&ours).unwrap();
+    assert_eq!((decoded.buyout, decoded.amm_factory), (BUYOUT, AMM_FACTORY));
 }
 
 #[test]
