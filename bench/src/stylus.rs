@@ -520,6 +520,8 @@ async fn vault(s: &mut Sty<'_>, p: &Programs, nft: Address) -> Result<()> {
     let ctor = VaultFactory::constructorCall {
         implementation: p.vault,
         market: p.market,
+        buyout: Address::ZERO,
+        ammFactory: Address::ZERO,
     };
     let (factory, _, _) = s.construct("vault-factory", &ctor).await?;
     let (vault, r, data) = new_vault(s, factory, nft, 0).await?;

@@ -407,8 +407,16 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
         royaltyBps: alloy::primitives::aliases::U96::ZERO,
     }
     .abi_encode();
-    // The vault factory gives every vault the suite's licence market.
-    let vault_factory_args = (at["share-vault"], at["license-market"]).abi_encode_params();
+    // The vault factory gives every vault the suite's licence market; the
+    // buyout module and the Uniswap V2 factory are not deployed yet (zero:
+    // both features off).
+    let vault_factory_args = (
+        at["share-vault"],
+        at["license-market"],
+        Address::ZERO,
+        Address::ZERO,
+    )
+        .abi_encode_params();
     let split_factory_args = at["splits"].abi_encode();
     for (name, args) in [
         ("ip-collection", collection_impl_args),
@@ -689,7 +697,13 @@ mod tests {
             .unwrap();
         assert_eq!(
             vf,
-            (p.addresses.share_vault, p.addresses.license_market).abi_encode_params()
+            (
+                p.addresses.share_vault,
+                p.addresses.license_market,
+                Address::ZERO,
+                Address::ZERO
+            )
+                .abi_encode_params()
         );
         // the default config: two instances, both opted in, no ownership change
         assert!(p.addresses.collection.is_some() && p.addresses.editions.is_some());

@@ -438,7 +438,7 @@ impl Suite {
         construct(
             &mut h,
             vault_factory,
-            (vault_impl, market).abi_encode_params(),
+            (vault_impl, market, Address::ZERO, Address::ZERO).abi_encode_params(),
         );
         let split_impl = h.deploy("splits");
         let split_factory = h.deploy("split-factory");

@@ -197,7 +197,10 @@ impl World {
             record: U256::ZERO,
         };
         let admin = w.admin();
-        w.construct(vault_factory, &(vault_impl, market).abi_encode_params());
+        w.construct(
+            vault_factory,
+            &(vault_impl, market, Address::ZERO, Address::ZERO).abi_encode_params(),
+        );
         w.construct(split_factory, &split_impl.abi_encode());
 
         // Assets.
