@@ -13,9 +13,30 @@
 //!   through the proxy's receive path (which never enters WASM) and ERC-20s
 //!   by `transfer`. At every interaction the vault compares each token's
 //!   balance with what it has already accounted and shares the difference
-//!   among the current holders with a per-share accumulator
+//!   among the current accruing holders with a per-share accumulator
 //!   (see [`logic`]): deposits, share transfers and claims are O(1) whatever
 //!   the number of holders. [`ShareVault::claimable`], [`ShareVault::claim`].
+//! * **Permit**: EIP-2612 [`ShareVault::permit`] (an allowance set by the
+//!   owner's EIP-712 signature, checked by the `ecrecover` precompile;
+//!   OpenZeppelin's rules and errors, high-`s` signatures refused),
+//!   [`ShareVault::nonces`], `DOMAIN_SEPARATOR()` and ERC-5267's
+//!   `eip712Domain()` (name: the share token's, version "1"; computed on
+//!   every call, so it follows a chain id change).
+//! * **Pools** ([`ShareVault::register_pool`]): a Uniswap V2 pair of the
+//!   shares, listed by the Uniswap V2 factory fixed at creation, can be
+//!   registered by anyone as a **non-accruing** account, and so is the
+//!   buyout module from initialisation. Non-accruing accounts hold and move
+//!   shares exactly as any holder (no fee on transfer: a pair's
+//!   `sync`/`skim` see exact balances) but earn no revenue: it is shared
+//!   over the **accruing supply**, the total supply minus their balances
+//!   ([`ShareVault::accruing_supply`]). What a pair had accrued and not
+//!   claimed before its registration becomes fresh revenue again, shared
+//!   among the accruing holders at the next accounting: nothing is lost.
+//!   While nothing accrues, new revenue waits for the first holder who does.
+//! * **Buyout** ([`ShareVault::release_asset`]): the buyout module fixed at
+//!   creation (zero: none) may take the asset out to a buyer while the
+//!   vault holds it; the vault is then bought out (status 4): shares still
+//!   move, permit and earn revenue that arrives, offers and redemption end.
 //! * **Curator**: set at creation, transferable; it leases the asset on the
 //!   suite's licence market, fixed at creation, and has no other power:
 //!   [`ShareVault::set_market_approval`] (the market as the vault's lease
@@ -30,6 +51,16 @@
 //! Vaults are deployed by the vault factory as minimal proxies delegating to
 //! one activated instance of this contract, then initialised in the same
 //! transaction.
+//!
+//! **Size.** Every function is served by the fallback (`ShareVault::serve`),
+//! which decodes the calldata and encodes the results by hand, and is
+//! declared in the exported interface by `sol_decls!`: the SDK's router
+//! would link a generic ABI decoder and encoder per signature, several KiB
+//! that the 24 KiB single-program limit cannot afford. The non-accruing
+//! flag and the permit nonce live in each account's balance slot and the
+//! non-accruing total in the total-supply slot (see [`logic::balance`] and
+//! [`logic::total_supply`]), so a transfer reads and writes the slots a
+//! plain ERC-20 transfer does.
 //!
 //! **Limits and trust.**
 //! * Every share transfer first accounts pending revenue of every revenue
@@ -59,8 +90,36 @@
 //! * Contract holders that cannot receive ETH cannot claim ETH (the claim
 //!   reverts with [`EthTransferFailed`]; nothing is lost, the amount stays
 //!   claimable).
-//! * No buyout and no EIP-2612 `permit`: both exceed the 24 KiB code limit
-//!   this contract is already close to.
+//! * **Pools: liquidity providers earn swap fees, not revenue.** A Uniswap
+//!   V2 pair only ever calls `transfer`/`balanceOf` on its tokens: revenue
+//!   accrued to it could never be claimed. A registered pair accrues none
+//!   and its earlier unclaimed revenue is handed back to the holders; the
+//!   shares a provider deposits stop earning while they are in the pool
+//!   (the price the pool sets for a share is ex-revenue). Registration is
+//!   permissionless because it only ever moves revenue towards holders who
+//!   can claim it, and it is permanent.
+//! * **Who can be registered.** Only an account the vault's Uniswap V2
+//!   factory lists as the pair of its own `token0()`/`token1()`, one of
+//!   which is the vault. That factory lists only pairs it deployed itself,
+//!   so an account without code (any externally owned account, i.e. a
+//!   holder's wallet) can never be registered: it answers no `token0()`. A
+//!   registration therefore never takes revenue from a holder that could
+//!   claim it. Without a Uniswap V2 factory (zero at creation) there are no
+//!   pools; pairs of the shares then accrue revenue that stays in the vault.
+//! * A transfer between an accruing and a non-accruing account (a swap, an
+//!   added or removed liquidity, a buyout deposit) also writes the supply
+//!   slot; other transfers cost what they did before pools existed. The
+//!   magnified bound above is checked against the total supply (shares can
+//!   always leave a pool), so while few shares accrue the revenue one token
+//!   can bring in before the bound is reached shrinks in proportion;
+//!   beyond it revenue again waits, unaccounted.
+//! * **Trust: the buyout module.** Fixed by the factory at creation, it can
+//!   take the asset out of an active vault to anyone ([`ShareVault::release_asset`]);
+//!   holders trust its rules (an optimistic buyout: a proposal the holders
+//!   can reject, settled in ETH) as they trust the factory's code. Its own
+//!   balance (the shares committed to a buyout) never accrues revenue:
+//!   revenue arriving during a buyout goes to the accruing holders, those
+//!   who did not commit their shares.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 // On-chain builds are `no_std`: std's panic runtime and message formatting
 // would otherwise be linked in.
@@ -591,10 +650,16 @@ unsafe impl TopLevelStorage for ShareVault {}
 
 #[public]
 impl ShareVault {
-    /// The token receiver hooks, decoded by hand here rather than as
-    /// `#[public]` methods (whose generic ABI decoding would cost about
-    /// 1.6 KiB of the compressed WASM); they are declared in the exported
-    /// interface all the same:
+    /// The vault's only routed entry point: every function is served here,
+    /// decoded by hand rather than as `#[public]` methods (whose generic ABI
+    /// decoding and encoding would cost several KiB of the compressed
+    /// WASM), and declared in the exported interface all the same. The
+    /// ERC-20, EIP-2612, ERC-5267, revenue, asset, curator, redemption,
+    /// pool, buyout and ERC-165 functions go to `ShareVault::serve` (see the
+    /// Rust methods of the same names). Like a `#[public]` method, the
+    /// fallback refuses value (the SDK's check runs first).
+    ///
+    /// The token receiver hooks:
     ///
     /// * `onERC721Received(address operator, address from, uint256 tokenId,
     ///   bytes data) returns (bytes4)` accepts only the vault's own token,
@@ -621,16 +686,19 @@ impl ShareVault {
     /// revenue nor lock the asset longer than the holders agreed to.
     ///
     /// `onERC1155BatchReceived` and any other unknown selector revert with
-    /// no data, as without a fallback (so does a malformed offer call).
+    /// no data, as without a fallback (so does a malformed call).
     ///
     /// # Errors
-    /// [`Error::UnexpectedAsset`] from a hook for anything else;
-    /// [`Error::NotCurator`], [`Error::InvalidOfferPayee`],
+    /// Those of the served functions; [`Error::UnexpectedAsset`] from a
+    /// hook for anything else; [`Error::NotCurator`],
+    /// [`Error::VaultNotActive`] (the asset is not held: awaiting it,
+    /// redeemed or bought out), [`Error::InvalidOfferPayee`],
     /// [`Error::TokenNotAllowed`], [`Error::OfferTooLong`] from the offer
     /// functions, and the market's own revert data, verbatim.
     ///
     /// # Events
-    /// The market's (`OfferCreated`, `OfferTermsSet`, `OfferCancelled`).
+    /// Those of the served functions; the market's (`OfferCreated`,
+    /// `OfferTermsSet`, `OfferCancelled`).
     #[fallback]
     pub fn fallback(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         if let Some(served) = self.serve(calldata) {
@@ -669,7 +737,7 @@ impl ShareVault {
 }
 
 /// The vault's functions. They are served by [`ShareVault::fallback`]
-/// through [`ShareVault::serve`], which decodes their arguments and encodes
+/// through `ShareVault::serve`, which decodes their arguments and encodes
 /// their results by hand (the SDK's router would link a generic ABI decoder
 /// and encoder per signature: several KiB of WASM, which the 24 KiB limit
 /// cannot afford), and are declared in the exported interface all the same
@@ -850,7 +918,9 @@ impl ShareVault {
     }
 
     /// Moves `value` shares from the caller to `to`. Revenue accrued so far
-    /// stays claimable by the caller; later revenue follows the shares.
+    /// stays claimable by the caller; later revenue follows the shares
+    /// (shares in a registered pool or with the buyout module earn none:
+    /// their revenue goes to the accruing holders).
     ///
     /// # Errors
     /// [`Error::InvalidReceiver`] for the zero address or the vault itself,
@@ -1053,8 +1123,9 @@ impl ShareVault {
     /// credited to the caller.
     ///
     /// # Errors
-    /// [`Error::VaultNotActive`] if the vault does not hold its asset;
-    /// [`Error::NotFullOwner`] without 100% of the shares; the asset's own
+    /// [`Error::VaultNotActive`] if the vault does not hold its asset (not
+    /// yet, redeemed, or bought out); [`Error::NotFullOwner`] without 100%
+    /// of the shares; the asset's own
     /// revert data if the transfer fails (e.g. ERC-1155 units frozen by an
     /// active lease, or a receiver rejecting the token).
     ///
@@ -1090,6 +1161,7 @@ impl ShareVault {
         let id: [u8; 4] = interface_id.into();
         id == IERC165_ID || id == IERC721_RECEIVER_ID || id == IERC1155_RECEIVER_ID
     }
+
     // ------------------------------------------------------------------
     // EIP-2612 permit
     // ------------------------------------------------------------------
@@ -1850,7 +1922,7 @@ fn call_raw(target: Address, data: &[u8], read_only: bool) -> Result<Vec<u8>, Ve
 const TRANSFER: [u8; 4] = stylus_sdk::function_selector!("transfer", Address, U256);
 /// `balanceOf(address)` (ERC-20 revenue balance).
 const BALANCE_OF: [u8; 4] = stylus_sdk::function_selector!("balanceOf", Address);
-/// Selectors of the entry points [`ShareVault::serve`] answers (with
+/// Selectors of the entry points `ShareVault::serve` answers (with
 /// [`TRANSFER`] and [`BALANCE_OF`], the same as the ERC-20 calls the vault
 /// makes).
 const INITIALIZE: [u8; 4] = initializeCall::SELECTOR;

@@ -1,9 +1,16 @@
-//! Pure per-share revenue accumulator maths (no VM, no storage).
+//! The share vault's pure logic (no VM, no storage): the per-share revenue
+//! accumulator, the packed account and supply words, the EIP-712 permit
+//! hashing, the packed initialisation config and the hand-written ABI
+//! helpers.
+//!
+//! **The accumulator.**
 //!
 //! For each revenue token the vault keeps one **accumulator** `acc`: the
-//! revenue paid per share since the vault opened, magnified by [`SCALE`].
-//! When `amount` of fresh revenue is accounted over `supply` shares,
-//! `acc += amount · SCALE / supply` (floor, [`accrue`]).
+//! revenue paid per accruing share since the vault opened, magnified by
+//! [`SCALE`]. When `amount` of fresh revenue is accounted over the
+//! `accruing` shares (the total supply minus the balances of non-accruing
+//! accounts: registered pools and the buyout module),
+//! `acc += amount · SCALE / accruing` (floor, [`accrue`]).
 //!
 //! Each holder `h` keeps one signed **correction** `corr[h]` per token so that
 //! the *magnified amount earned and not yet claimed* is always
@@ -12,26 +19,37 @@
 //! X(h) = acc · balance(h) + corr(h)            (≥ 0)
 //! ```
 //!
-//! and `claimable(h) = ⌊X(h) / SCALE⌋`. Whenever `s` shares leave `h`,
+//! and `claimable(h) = ⌊X(h) / SCALE⌋`, where `balance(h)` is the
+//! **effective** balance: zero for a non-accruing account, whose correction
+//! is zero from its registration on and never moves, so it never has
+//! anything to claim ([`recredit`] hands back what it had accrued before).
+//! Whenever `s` shares leave an accruing `h`,
 //! `corr(h) += acc · s` ([`on_send`]); when `s` shares arrive,
 //! `corr(h) −= acc · s` ([`on_receive`]): `X` does not change on a transfer,
 //! so revenue accrued before the transfer stays with the sender and revenue
-//! accrued afterwards follows the shares. A payout of `p` does
+//! accrued afterwards follows the shares. Shares leaving a non-accruing
+//! account count as a mint for the receiver (only its correction moves),
+//! shares reaching one as a burn for the sender, and the accruing supply
+//! follows ([`supply_after`]); every accrual happens before such a move, at
+//! the accruing supply of the time. A payout of `p` does
 //! `corr(h) −= p · SCALE` ([`on_claim`]), which leaves exactly the unpaid
 //! fraction. Every operation touches one accumulator and at most two
 //! corrections: O(1) whatever the number of holders.
 //!
 //! **Precision.** With `n` accruals, a holder's total (claimed + claimable)
-//! is never above its exact pro-rata share `E = Σ amountᵢ · balanceᵢ / supply`
+//! is never above its exact pro-rata share `E = Σ amountᵢ · balanceᵢ / supplyᵢ`
+//! (`supplyᵢ` the accruing supply of accrual `i`)
 //! and `E − total < 1 + n · supply / SCALE`; since `supply ≤ MAX_SUPPLY = 2⁹⁶`
 //! and `SCALE = 2¹²⁸`, that is under 1 wei plus 2⁻³² wei per deposit. Summed
 //! over all holders the shortfall (dust left in the vault) is at most the
-//! number of holders, in wei.
+//! number of holders, plus one wei per pool registration, in wei.
 //!
 //! **Bounds.** All products are checked. [`accrue`] refuses (returns `None`)
-//! any accrual that would make `acc · supply` exceed `I256::MAX`, i.e. more
-//! than about 2¹²⁷ base units of one token in total (≈1.7·10²⁰ whole tokens at
-//! 18 decimals); with that invariant no later product can overflow, so the
+//! any accrual that would make `acc · supply` exceed `I256::MAX` (`supply`
+//! the *total* supply, since parked shares may accrue again later), i.e.
+//! more than about 2¹²⁷ base units of one token in total (≈1.7·10²⁰ whole
+//! tokens at 18 decimals) while every share accrues, proportionally less
+//! while few do; with that invariant no later product can overflow, so the
 //! `Overflow` errors below are defensive and unreachable through the vault.
 
 use alloc::{string::String, vec, vec::Vec};
