@@ -45,3 +45,13 @@ sol!(
     SplitFactory,
     "../abi/SplitFactory.json"
 );
+sol!(
+    #[sol(all_derives)]
+    ShareOffering,
+    "../abi/ShareOffering.json"
+);
+sol!(
+    #[sol(all_derives)]
+    ShareBuyout,
+    "../abi/ShareBuyout.json"
+);

@@ -2,9 +2,13 @@
 //! embedded devnode unless `--rpc-url` is given) and plays one story a reader
 //! can follow in the log: a model lab registers its model, a creator mints an
 //! AI-generated work with its provenance and a royalty to her collaborators'
-//! split, fractionalises it, sells a quarter of the shares, leases the work
-//! through the vault to a licensee for 30 days, revenue flows to share
-//! holders and collaborators, and the licence lapses by itself.
+//! split, fractionalises it, raises capital by offering a quarter of the
+//! shares (an investor buys them in one transaction), opens a Uniswap V2
+//! pool of the shares (deployed from npm's artefacts on the embedded
+//! devnode) where the investor sells some to a second investor, leases the
+//! work through the vault to a licensee for 30 days while the pool holds
+//! shares, revenue flows to the share holders (the pool accrues none, so
+//! nothing is lost) and collaborators, and the licence lapses by itself.
 //!
 //! Every call goes through the exported ABIs ([`crate::bindings`]); return
 //! values come from an `eth_call` of the same transaction just before it is
@@ -22,11 +26,13 @@ use alloy::sol_types::{SolCall, SolInterface};
 use anyhow::{bail, Context, Result};
 
 use crate::bindings::{
-    IpCollection, LicenseMarket, ProvenanceRegistry, ShareVault, Split, SplitFactory, VaultFactory,
+    IpCollection, LicenseMarket, ProvenanceRegistry, ShareBuyout, ShareOffering, ShareVault, Split,
+    SplitFactory, VaultFactory,
 };
 use crate::provenance::{self as prov, FieldHashes, Record, RecordIds};
 use crate::stylus::eth;
 use crate::suite::SuiteAddresses;
+use crate::uniswap::{bindings as uni, UniswapV2};
 
 /// Seconds in a day.
 const DAY: u64 = 86_400;
@@ -46,6 +52,8 @@ pub fn describe_revert(data: &[u8]) -> String {
         LicenseMarket::LicenseMarketErrors,
         ProvenanceRegistry::ProvenanceRegistryErrors,
         ShareVault::ShareVaultErrors,
+        ShareOffering::ShareOfferingErrors,
+        ShareBuyout::ShareBuyoutErrors,
         VaultFactory::VaultFactoryErrors,
         Split::SplitErrors,
         SplitFactory::SplitFactoryErrors
@@ -59,6 +67,12 @@ pub struct Demo {
     names: BTreeMap<Address, String>,
     /// Where the suite is.
     pub a: SuiteAddresses,
+    /// Uniswap V2 on this chain.
+    pub amm: UniswapV2,
+    chain_id: u64,
+    /// Ada's key, for her EIP-2612 permits (the provider's wallet signs
+    /// transactions, not typed data).
+    ada_key: PrivateKeySigner,
     /// One "unit" of money: 0.001 ETH on the devnode, 0.00001 ETH elsewhere.
     unit: U256,
     total_gas: u64,
@@ -90,6 +104,23 @@ pub struct Outcome {
     pub licensed_after: Option<bool>,
     /// Whether the registry verified the record's ERC-7007 proof.
     pub verified: bool,
+    /// What the share offering raised (paid to the split).
+    pub raised: U256,
+    /// Shares Dee received from the offering, in the same transaction.
+    pub offering_shares: U256,
+    /// Net lease revenue the vault received (lease price minus royalty).
+    pub vault_revenue: U256,
+    /// Each holder's claim computed from balances: revenue × balance /
+    /// accruing supply, by name.
+    pub expected_claims: BTreeMap<String, U256>,
+    /// The pool's shares when the revenue arrived.
+    pub pool_shares: U256,
+    /// Whether the pool accrues revenue (it must not).
+    pub pool_accrues: bool,
+    /// What the pool could claim after the revenue (it must be 0).
+    pub pool_claimable: U256,
+    /// The pool's reserves equal its balances (no fee on transfer).
+    pub pool_reserves_exact: bool,
     /// Total gas of the scenario's transactions.
     pub total_gas: u64,
 }
@@ -105,6 +136,7 @@ impl Demo {
         deployer: PrivateKeySigner,
         chain_id: u64,
         a: SuiteAddresses,
+        amm: UniswapV2,
     ) -> Result<(Self, Cast)> {
         let unit = if chain_id == crate::keys::DEVNODE_CHAIN_ID {
             U256::from(1_000_000_000_000_000u64)
@@ -117,9 +149,11 @@ impl Demo {
             bo: PrivateKeySigner::random(),
             cy: PrivateKeySigner::random(),
             dee: PrivateKeySigner::random(),
+            eve: PrivateKeySigner::random(),
         };
+        let ada_key = deployer.clone();
         let mut wallet = EthereumWallet::from(deployer);
-        for s in [&cast.lab, &cast.bo, &cast.cy, &cast.dee] {
+        for s in [&cast.lab, &cast.bo, &cast.cy, &cast.dee, &cast.eve] {
             wallet.register_signer(s.clone());
         }
         let provider = ProviderBuilder::new()
@@ -132,11 +166,17 @@ impl Demo {
         names.insert(cast.bo.address(), "Bo (prompt artist)".to_string());
         names.insert(cast.cy.address(), "Cy (licensee)".to_string());
         names.insert(cast.dee.address(), "Dee (investor)".to_string());
+        names.insert(cast.eve.address(), "Eve (investor)".to_string());
         for (n, addr) in [
             ("provenance registry", a.provenance),
             ("licence market", a.license_market),
             ("vault factory", a.vault_factory),
             ("split factory", a.split_factory),
+            ("share offering", a.share_offering),
+            ("share buyout", a.share_buyout),
+            ("Uniswap V2 router", amm.router),
+            ("Uniswap V2 factory", amm.factory),
+            ("WETH", amm.weth),
         ] {
             names.insert(addr, n.to_string());
         }
@@ -148,6 +188,9 @@ impl Demo {
                 provider,
                 names,
                 a,
+                amm,
+                chain_id,
+                ada_key,
                 unit,
                 total_gas: 0,
                 steps: 0,
@@ -309,6 +352,41 @@ impl Demo {
         mined.is_ok()
     }
 
+    /// Prints the pool's reserves against its balances and the vault's view
+    /// of it; returns whether the reserves equal the balances and the
+    /// pool's shares.
+    async fn pool_state(&self, vault: Address, pair: Address) -> Result<(bool, U256)> {
+        let one = U256::from(10u64).pow(U256::from(18u64));
+        let r = self
+            .view(pair, &uni::IUniswapV2Pair::getReservesCall {})
+            .await?;
+        let token0 = self.view(pair, &uni::IUniswapV2Pair::token0Call {}).await?;
+        let (koi_reserve, weth_reserve) = if token0 == vault {
+            (U256::from(r.reserve0), U256::from(r.reserve1))
+        } else {
+            (U256::from(r.reserve1), U256::from(r.reserve0))
+        };
+        let koi = self
+            .view(vault, &ShareVault::balanceOfCall { account: pair })
+            .await?;
+        let weth = self
+            .view(self.amm.weth, &uni::IWETH9::balanceOfCall { owner: pair })
+            .await?;
+        let accrues = self
+            .view(vault, &ShareVault::accruesCall { account: pair })
+            .await?;
+        println!(
+            "   pool: reserves {} KOI / {} WETH, balances {} KOI / {} WETH{}; accrues revenue: {accrues}; price {} ETH per KOI",
+            koi_reserve / one,
+            eth(weth_reserve),
+            koi / one,
+            eth(weth),
+            if koi == koi_reserve && weth == weth_reserve { " (exact)" } else { " (MISMATCH)" },
+            eth(weth_reserve * one / koi_reserve.max(U256::from(1u64)))
+        );
+        Ok((koi == koi_reserve && weth == weth_reserve, koi))
+    }
+
     async fn now(&self) -> Result<u64> {
         let block = self
             .provider
@@ -332,6 +410,8 @@ pub struct Cast {
     pub cy: PrivateKeySigner,
     /// Dee, an investor.
     pub dee: PrivateKeySigner,
+    /// Eve, a second investor, who buys on the pool.
+    pub eve: PrivateKeySigner,
 }
 
 /// Plays the scenario on a deployed suite.
@@ -341,11 +421,12 @@ pub struct Cast {
 #[allow(clippy::too_many_lines)] // one linear story reads best in one place
 pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcome> {
     let ada = cast.ada;
-    let (lab, bo, cy, dee) = (
+    let (lab, bo, cy, dee, eve) = (
         cast.lab.address(),
         cast.bo.address(),
         cast.cy.address(),
         cast.dee.address(),
+        cast.eve.address(),
     );
     let a = d.a;
     let collection = a
@@ -354,7 +435,7 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
     let u = d.unit;
 
     d.section("Ada funds the cast");
-    for (who, units) in [(lab, 20u64), (bo, 20), (cy, 400), (dee, 200)] {
+    for (who, units) in [(lab, 20u64), (bo, 20), (cy, 400), (dee, 200), (eve, 100)] {
         d.pay(ada, who, u * U256::from(units), "gas money").await?;
     }
 
@@ -545,21 +626,7 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
         d.name(owner)
     );
 
-    d.section("Dee buys 25 % of the shares from Ada (over the counter)");
-    let quarter = supply / U256::from(4u64);
-    d.pay(dee, ada, u * U256::from(100u64), "price of 250,000 KOI")
-        .await?;
-    d.send(
-        ada,
-        vault,
-        &ShareVault::transferCall {
-            to: dee,
-            value: quarter,
-        },
-        U256::ZERO,
-        "250,000 KOI to Dee",
-    )
-    .await?;
+    let investors = investor_story(d, cast, vault, split, supply).await?;
 
     d.section("As the vault's curator, Ada publishes a lease offer paying the vault");
     d.send(
@@ -653,30 +720,9 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
         d.name(user)
     );
 
-    d.section("Share holders claim the lease revenue, pro rata");
-    let mut claimed = BTreeMap::new();
-    for who in [ada, dee] {
-        let amount = d
-            .view(
-                vault,
-                &ShareVault::claimableCall {
-                    holder: who,
-                    token: Address::ZERO,
-                },
-            )
-            .await?;
-        d.send(
-            who,
-            vault,
-            &ShareVault::claimCall {
-                tokens: vec![Address::ZERO],
-            },
-            U256::ZERO,
-            &format!("{} ETH", eth(amount)),
-        )
-        .await?;
-        claimed.insert(d.name(who), amount);
-    }
+    let vault_revenue = after.0 - before.0;
+    let claims = claim_story(d, vault, investors.pair, vault_revenue, &[ada, dee, eve]).await?;
+    let claimed = claims.claimed.clone();
 
     d.section("Collaborators withdraw their royalty share from the split");
     let mut withdrawn = BTreeMap::new();
@@ -703,7 +749,7 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
         .await?;
         withdrawn.insert(d.name(who), amount);
     }
-    d.balances(&[ada, bo, dee, vault, split]).await?;
+    d.balances(&[ada, bo, dee, eve, vault, split]).await?;
 
     d.section("31 days later: the licence lapses by itself");
     let licensed_after = if d.warp(31 * DAY).await {
@@ -732,6 +778,14 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
         licensed_during,
         licensed_after,
         verified,
+        raised: investors.raised,
+        offering_shares: investors.bought,
+        vault_revenue,
+        expected_claims: claims.expected,
+        pool_shares: claims.pool_shares,
+        pool_accrues: claims.pool_accrues,
+        pool_claimable: claims.pool_claimable,
+        pool_reserves_exact: claims.reserves_exact,
         total_gas: d.total_gas,
     })
 }
@@ -794,19 +848,38 @@ pub fn run(root: &std::path::Path, opts: &DemoOptions) -> Result<Outcome> {
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let amm_artifacts = crate::uniswap::Artifacts::load(root)?;
     let outcome = rt.block_on(async {
+        let chain_id = ProviderBuilder::new()
+            .connect_http(rpc_url.parse().context("bad --rpc-url")?)
+            .get_chain_id()
+            .await
+            .context("reading the chain id")?;
+        let signer = crate::keys::load(&opts.key, chain_id)?;
+        let deployer = signer.address();
+        let provider = ProviderBuilder::new()
+            .wallet(EthereumWallet::from(signer.clone()))
+            .connect_http(rpc_url.parse().context("bad --rpc-url")?);
+        println!("== deploying Uniswap V2 (WETH9, factory, Router02) from npm's artefacts");
+        let amm = amm_artifacts
+            .deploy_rpc(&provider, deployer, deployer)
+            .await?;
+        println!(
+            "   factory {}, router {}, WETH {}",
+            amm.factory, amm.router, amm.weth
+        );
         let deploy_opts = crate::run::DeployOptions {
             rpc_url: rpc_url.clone(),
             key: opts.key.clone(),
             config: None,
             manifest,
             dry_run: false,
+            amm_factory: Some(amm.factory),
         };
         println!("== deploying the suite");
         let deployed = crate::run::deploy(root, &deploy_opts, &artifacts).await?;
-        let signer = crate::keys::load(&opts.key, deployed.chain_id)?;
         let (mut demo, cast) =
-            Demo::new(&rpc_url, signer, deployed.chain_id, deployed.addresses).await?;
+            Demo::new(&rpc_url, signer, deployed.chain_id, deployed.addresses, amm).await?;
         println!();
         println!("== the story");
         scenario(&mut demo, &cast, deployed.chain_id).await
@@ -815,4 +888,357 @@ pub fn run(root: &std::path::Path, opts: &DemoOptions) -> Result<Outcome> {
         n.shutdown().context("stopping the devnode")?;
     }
     outcome
+}
+
+/// What the investor part of the story left behind.
+struct Investors {
+    /// The KOI/WETH pair.
+    pair: Address,
+    /// What the offering raised.
+    raised: U256,
+    /// Shares Dee received from the offering.
+    bought: U256,
+}
+
+/// Ada offers a quarter of the shares (permit instead of an approval
+/// transaction), Dee buys them in one transaction, the proceeds go to the
+/// split; Ada opens a KOI/WETH pool on Uniswap V2 (registered with the vault
+/// first, so it accrues no revenue), Dee sells some KOI on it (approving the
+/// router with a signed permit) and Eve buys KOI on it.
+#[allow(clippy::too_many_lines)] // one linear chapter of the story
+async fn investor_story(
+    d: &mut Demo,
+    cast: &Cast,
+    vault: Address,
+    split: Address,
+    supply: U256,
+) -> Result<Investors> {
+    let (ada, dee, eve) = (cast.ada, cast.dee.address(), cast.eve.address());
+    let u = d.unit;
+    let one = U256::from(10u64).pow(U256::from(18u64));
+    let quarter = supply / U256::from(4u64);
+    // 100 units for 250,000 KOI: the price of one whole KOI, in wei.
+    let price = u * U256::from(100u64) / (quarter / one);
+    let name = d.view(vault, &ShareVault::nameCall {}).await?;
+    let domain = crate::permit::domain(&name, d.chain_id, vault);
+
+    d.section("Ada offers 250,000 KOI to investors (a 7-day offering, minimum raise 50 %)");
+    let deadline = d.now().await? + 7 * DAY;
+    let nonce = d
+        .view(vault, &ShareVault::noncesCall { owner: ada })
+        .await?;
+    let ada_key = d.ada_key.clone();
+    let permit = crate::permit::Permit {
+        owner: ada,
+        spender: d.a.share_offering,
+        value: quarter,
+        nonce,
+        deadline: U256::from(deadline),
+    };
+    let sig = crate::permit::sign(&ada_key, &domain, &permit)?;
+    d.send(
+        ada,
+        vault,
+        &ShareVault::permitCall {
+            owner: ada,
+            spender: d.a.share_offering,
+            value: quarter,
+            deadline: U256::from(deadline),
+            v: sig.v,
+            r: sig.r,
+            s: sig.s,
+        },
+        U256::ZERO,
+        "EIP-2612: Ada's signed approval of the offering",
+    )
+    .await?;
+    let (offering_id, _) = d
+        .send(
+            ada,
+            d.a.share_offering,
+            &ShareOffering::createOfferingCall {
+                vault,
+                shares: quarter,
+                price,
+                paymentToken: Address::ZERO,
+                perBuyerCap: U256::ZERO,
+                deadline,
+                minRaise: u * U256::from(50u64),
+                payee: split,
+            },
+            U256::ZERO,
+            "250,000 KOI escrowed, proceeds to the split",
+        )
+        .await?;
+    println!(
+        "   offering #{offering_id}: {} ETH per KOI, until {deadline}",
+        eth(price)
+    );
+
+    d.section("Dee buys all 250,000 KOI from the offering in one transaction");
+    let cost = u * U256::from(100u64);
+    let before = d
+        .view(vault, &ShareVault::balanceOfCall { account: dee })
+        .await?;
+    d.send(
+        dee,
+        d.a.share_offering,
+        &ShareOffering::buyCall {
+            id: offering_id,
+            shares: quarter,
+        },
+        cost,
+        "pays and receives the shares atomically",
+    )
+    .await?;
+    let bought = d
+        .view(vault, &ShareVault::balanceOfCall { account: dee })
+        .await?
+        - before;
+    let view = d
+        .view(
+            d.a.share_offering,
+            &ShareOffering::offeringCall { id: offering_id },
+        )
+        .await?;
+    println!(
+        "   Dee holds {} KOI; raised {} ETH of the {} ETH minimum: the raise succeeded",
+        bought / one,
+        eth(view.raised),
+        eth(view.minRaise)
+    );
+    d.send(
+        dee,
+        d.a.share_offering,
+        &ShareOffering::withdrawProceedsCall { id: offering_id },
+        U256::ZERO,
+        "anyone may pay the proceeds to the payee (the split)",
+    )
+    .await?;
+
+    d.section("Ada opens a KOI/WETH pool on Uniswap V2 and registers it with the vault");
+    let amm = d.amm;
+    let (pair, _) = d
+        .send(
+            ada,
+            amm.factory,
+            &uni::IUniswapV2Factory::createPairCall {
+                tokenA: vault,
+                tokenB: amm.weth,
+            },
+            U256::ZERO,
+            "the pair (from npm's artefacts)",
+        )
+        .await?;
+    d.names.insert(pair, "KOI/WETH pool".into());
+    d.send(
+        eve,
+        vault,
+        &ShareVault::registerPoolCall { pair },
+        U256::ZERO,
+        "anyone may register a pair the AMM factory lists: it accrues no revenue",
+    )
+    .await?;
+    let seeded = supply / U256::from(5u64);
+    let seeded_eth = price * (seeded / one);
+    d.send(
+        ada,
+        vault,
+        &ShareVault::approveCall {
+            spender: amm.router,
+            value: seeded,
+        },
+        U256::ZERO,
+        "the router may move 200,000 KOI",
+    )
+    .await?;
+    d.send(
+        ada,
+        amm.router,
+        &uni::IUniswapV2Router02::addLiquidityETHCall {
+            token: vault,
+            amountTokenDesired: seeded,
+            amountTokenMin: seeded,
+            amountETHMin: seeded_eth,
+            to: ada,
+            deadline: crate::uniswap::NO_DEADLINE,
+        },
+        seeded_eth,
+        "200,000 KOI + ETH at the offering's price",
+    )
+    .await?;
+
+    d.section("Dee sells 50,000 KOI on the pool (approving the router by permit); Eve buys");
+    let sold = supply / U256::from(20u64);
+    let nonce = d
+        .view(vault, &ShareVault::noncesCall { owner: dee })
+        .await?;
+    let sig = crate::permit::sign(
+        &cast.dee,
+        &domain,
+        &crate::permit::Permit {
+            owner: dee,
+            spender: amm.router,
+            value: sold,
+            nonce,
+            deadline: U256::from(deadline),
+        },
+    )?;
+    d.send(
+        dee,
+        vault,
+        &ShareVault::permitCall {
+            owner: dee,
+            spender: amm.router,
+            value: sold,
+            deadline: U256::from(deadline),
+            v: sig.v,
+            r: sig.r,
+            s: sig.s,
+        },
+        U256::ZERO,
+        "Dee's signed approval of the router",
+    )
+    .await?;
+    let path = vec![vault, amm.weth];
+    let out = d
+        .view(
+            amm.router,
+            &uni::IUniswapV2Router02::getAmountsOutCall {
+                amountIn: sold,
+                path: path.clone(),
+            },
+        )
+        .await?;
+    d.send(
+        dee,
+        amm.router,
+        &uni::IUniswapV2Router02::swapExactTokensForETHCall {
+            amountIn: sold,
+            amountOutMin: out[1],
+            path,
+            to: dee,
+            deadline: crate::uniswap::NO_DEADLINE,
+        },
+        U256::ZERO,
+        &format!("50,000 KOI for {} ETH", eth(out[1])),
+    )
+    .await?;
+    let spend = u * U256::from(30u64);
+    let path = vec![amm.weth, vault];
+    let out = d
+        .view(
+            amm.router,
+            &uni::IUniswapV2Router02::getAmountsOutCall {
+                amountIn: spend,
+                path: path.clone(),
+            },
+        )
+        .await?;
+    d.send(
+        eve,
+        amm.router,
+        &uni::IUniswapV2Router02::swapExactETHForTokensCall {
+            amountOutMin: out[1],
+            path,
+            to: eve,
+            deadline: crate::uniswap::NO_DEADLINE,
+        },
+        spend,
+        &format!("{} ETH for {} KOI", eth(spend), out[1] / one),
+    )
+    .await?;
+    d.pool_state(vault, pair).await?;
+    Ok(Investors {
+        pair,
+        raised: view.raised,
+        bought,
+    })
+}
+
+/// What the claims left behind.
+struct Claims {
+    claimed: BTreeMap<String, U256>,
+    expected: BTreeMap<String, U256>,
+    pool_shares: U256,
+    pool_accrues: bool,
+    pool_claimable: U256,
+    reserves_exact: bool,
+}
+
+/// The holders claim `revenue` (ETH that reached `vault`) while `pair`
+/// holds shares; each claim is checked against revenue × balance / accruing
+/// supply before it is sent.
+async fn claim_story(
+    d: &mut Demo,
+    vault: Address,
+    pair: Address,
+    revenue: U256,
+    holders: &[Address],
+) -> Result<Claims> {
+    d.section("Share holders claim the lease revenue, pro rata; the pool accrued none");
+    let (reserves_exact, pool_shares) = d.pool_state(vault, pair).await?;
+    let accruing = d.view(vault, &ShareVault::accruingSupplyCall {}).await?;
+    let pool_accrues = d
+        .view(vault, &ShareVault::accruesCall { account: pair })
+        .await?;
+    let pool_claimable = d
+        .view(
+            vault,
+            &ShareVault::claimableCall {
+                holder: pair,
+                token: Address::ZERO,
+            },
+        )
+        .await?;
+    println!(
+        "   revenue {} ETH over the accruing supply ({} of {} KOI: the pool's {} KOI accrue nothing); the pool's claimable: {}",
+        eth(revenue),
+        accruing / U256::from(10u64).pow(U256::from(18u64)),
+        d.view(vault, &ShareVault::totalSupplyCall {}).await? / U256::from(10u64).pow(U256::from(18u64)),
+        pool_shares / U256::from(10u64).pow(U256::from(18u64)),
+        pool_claimable
+    );
+    let (mut claimed, mut expected) = (BTreeMap::new(), BTreeMap::new());
+    for &who in holders {
+        let balance = d
+            .view(vault, &ShareVault::balanceOfCall { account: who })
+            .await?;
+        let due = revenue * balance / accruing;
+        let amount = d
+            .view(
+                vault,
+                &ShareVault::claimableCall {
+                    holder: who,
+                    token: Address::ZERO,
+                },
+            )
+            .await?;
+        d.send(
+            who,
+            vault,
+            &ShareVault::claimCall {
+                tokens: vec![Address::ZERO],
+            },
+            U256::ZERO,
+            &format!(
+                "{} ETH (revenue × {} / {} KOI = {} ETH)",
+                eth(amount),
+                balance / U256::from(10u64).pow(U256::from(18u64)),
+                accruing / U256::from(10u64).pow(U256::from(18u64)),
+                eth(due)
+            ),
+        )
+        .await?;
+        claimed.insert(d.name(who), amount);
+        expected.insert(d.name(who), due);
+    }
+    Ok(Claims {
+        claimed,
+        expected,
+        pool_shares,
+        pool_accrues,
+        pool_claimable,
+        reserves_exact,
+    })
 }

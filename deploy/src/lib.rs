@@ -21,6 +21,7 @@
 //! * [`workspace`]: locate the checkout and its contract crates.
 //! * [`npm`]: the one installer of npm packages (solc-js, Uniswap V2,
 //!   wallet libraries) into the git-ignored `target/npm`.
+//! * [`permit`]: EIP-2612 permits of the share tokens (domain, signing).
 //! * [`uniswap`]: Uniswap V2 (factory, Router02, WETH9) from npm, checked and
 //!   deployable through any way of sending a creation transaction.
 //!
@@ -38,6 +39,7 @@ pub mod engine;
 pub mod keys;
 pub mod manifest;
 pub mod npm;
+pub mod permit;
 pub mod provenance;
 pub mod run;
 pub mod status;

@@ -206,6 +206,7 @@ fn run(cli: Cli) -> Result<()> {
                 config,
                 manifest,
                 dry_run,
+                amm_factory: None,
             };
             let deployed = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

@@ -25,6 +25,9 @@ pub struct DeployOptions {
     pub manifest: Option<PathBuf>,
     /// Plan and estimate only.
     pub dry_run: bool,
+    /// The Uniswap V2 factory for the vaults' pools, overriding the
+    /// configuration's `amm_factory` (the demo passes the one it deployed).
+    pub amm_factory: Option<Address>,
 }
 
 /// What a deployment run produced.
@@ -109,6 +112,10 @@ pub async fn deploy(root: &Path, opts: &DeployOptions, artifacts: &Artifacts) ->
             }
         }
     };
+    let mut config = config;
+    if opts.amm_factory.is_some() {
+        config.amm_factory = opts.amm_factory;
+    }
     let manifest = manifest_path(
         root,
         opts.manifest.as_deref(),

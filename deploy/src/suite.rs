@@ -8,9 +8,9 @@
 //!
 //! | order | contract | how |
 //! |---|---|---|
-//! | 1–4 | `provenance`, `license-market`, `share-vault`, `splits` | program via the CREATE2 factory + `activateProgram` (no constructor: singletons and clone implementations) |
+//! | 1–6 | `provenance`, `license-market`, `share-vault`, `splits`, `share-offering`, `share-buyout` | program via the CREATE2 factory + `activateProgram` (no constructor: singletons and clone implementations) |
 //! | 5–6 | `ip-collection`, `ip-editions` | StylusDeployer (deploy + activate + constructor in one transaction), the constructor locking each implementation |
-//! | 7–8 | `vault-factory`, `split-factory` | StylusDeployer, constructor arguments = the share-vault implementation and the licence market / the splits implementation |
+//! | 7–8 | `vault-factory`, `split-factory` | StylusDeployer, constructor arguments = the share-vault implementation, the licence market, the buyout module and the configured Uniswap V2 factory / the splits implementation |
 //! | 9–10 | `collection`, `editions` | the studio's own ERC-721 and ERC-1155 instances: clones of the implementations, initialised inside their creation transaction ([`crate::clone`]) |
 //! | 11… | wiring | minters, the licence market as lease operator for the owner's tokens (owner opt-in), ownership offered to the configured owner last (two-step: the new owner calls `acceptOwnership()`) |
 //!
@@ -38,7 +38,14 @@ use crate::manifest::Manifest;
 use crate::stylus;
 
 /// Programs deployed without a constructor, in order.
-pub const PLAIN_PROGRAMS: [&str; 4] = ["provenance", "license-market", "share-vault", "splits"];
+pub const PLAIN_PROGRAMS: [&str; 6] = [
+    "provenance",
+    "license-market",
+    "share-vault",
+    "splits",
+    "share-offering",
+    "share-buyout",
+];
 /// Programs deployed with a constructor through the StylusDeployer, in order.
 pub const CONSTRUCTED_PROGRAMS: [&str; 4] = [
     "ip-collection",
@@ -138,6 +145,10 @@ pub struct SuiteConfig {
     pub collection: CollectionConfig,
     /// The ERC-1155 instance.
     pub editions: EditionsConfig,
+    /// The Uniswap V2 factory whose pairs of a vault's shares may be
+    /// registered as non-accruing pools (default: none, pools off). On
+    /// Arbitrum One, Uniswap's V2 factory; the demo deploys one from npm.
+    pub amm_factory: Option<Address>,
 }
 
 impl SuiteConfig {
@@ -176,6 +187,9 @@ impl SuiteConfig {
         }
         if self.owner == Some(Address::ZERO) {
             bail!("owner is the zero address");
+        }
+        if self.amm_factory == Some(Address::ZERO) {
+            bail!("amm_factory is the zero address (leave it out to turn pools off)");
         }
         if let Some(ns) = &self.namespace {
             if ns.is_empty() || ns.len() > 64 || !ns.chars().all(|c| c.is_ascii_graphic()) {
@@ -273,6 +287,12 @@ pub struct SuiteAddresses {
     pub vault_factory: Address,
     /// Split factory.
     pub split_factory: Address,
+    /// Share offering (singleton): primary sales of vault shares.
+    pub share_offering: Address,
+    /// Share buyout (singleton): every vault's buyout module.
+    pub share_buyout: Address,
+    /// The Uniswap V2 factory the vaults accept pools of (zero: none).
+    pub amm_factory: Address,
     /// The studio's ERC-721 instance, if configured.
     pub collection: Option<Address>,
     /// The studio's ERC-1155 instance, if configured.
@@ -407,14 +427,14 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
         royaltyBps: alloy::primitives::aliases::U96::ZERO,
     }
     .abi_encode();
-    // The vault factory gives every vault the suite's licence market; the
-    // buyout module and the Uniswap V2 factory are not deployed yet (zero:
-    // both features off).
+    // The vault factory gives every vault the suite's licence market, its
+    // buyout module and the configured Uniswap V2 factory (zero: pools off).
+    let amm_factory = config.amm_factory.unwrap_or_default();
     let vault_factory_args = (
         at["share-vault"],
         at["license-market"],
-        Address::ZERO,
-        Address::ZERO,
+        at["share-buyout"],
+        amm_factory,
     )
         .abi_encode_params();
     let split_factory_args = at["splits"].abi_encode();
@@ -539,6 +559,9 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
             ip_editions: at["ip-editions"],
             vault_factory: at["vault-factory"],
             split_factory: at["split-factory"],
+            share_offering: at["share-offering"],
+            share_buyout: at["share-buyout"],
+            amm_factory,
             collection,
             editions,
         },
@@ -561,6 +584,8 @@ impl Plan {
             ("ip-editions", a.ip_editions),
             ("vault-factory", a.vault_factory),
             ("split-factory", a.split_factory),
+            ("share-offering", a.share_offering),
+            ("share-buyout", a.share_buyout),
         ];
         out.extend(a.collection.map(|c| ("collection", c)));
         out.extend(a.editions.map(|e| ("editions", e)));
@@ -700,11 +725,24 @@ mod tests {
             (
                 p.addresses.share_vault,
                 p.addresses.license_market,
-                Address::ZERO,
+                p.addresses.share_buyout,
                 Address::ZERO
             )
                 .abi_encode_params()
         );
+        // a configured AMM factory reaches the vault factory (and moves it)
+        let amm = Address::repeat_byte(0xa3);
+        let with_amm = plan(
+            &SuiteConfig {
+                amm_factory: Some(amm),
+                ..SuiteConfig::default()
+            },
+            &artifacts(),
+            deployer,
+        )
+        .unwrap();
+        assert_eq!(with_amm.addresses.amm_factory, amm);
+        assert_ne!(with_amm.addresses.vault_factory, p.addresses.vault_factory);
         // the default config: two instances, both opted in, no ownership change
         assert!(p.addresses.collection.is_some() && p.addresses.editions.is_some());
         assert_eq!(
@@ -714,8 +752,8 @@ mod tests {
                 .count(),
             2
         );
-        // 4 programs ×2 + 4 constructed + 2 clones + 2 calls
-        assert_eq!(p.engine_steps(), 16);
+        // 6 programs ×2 + 4 constructed + 2 clones + 2 calls
+        assert_eq!(p.engine_steps(), 20);
         // the plan is a pure function of its inputs
         let again = plan(&SuiteConfig::default(), &artifacts(), deployer).unwrap();
         assert_eq!(again.addresses, p.addresses);

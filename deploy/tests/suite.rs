@@ -235,6 +235,7 @@ async fn dry_run_plans_with_estimates_and_sends_nothing() {
         config: None,
         manifest: Some(path.clone()),
         dry_run: true,
+        amm_factory: None,
     };
     let out = run::deploy(&root(), &opts, &artifacts).await.unwrap();
     assert_eq!(out.deployer, from);
@@ -278,6 +279,7 @@ async fn errors_are_clear_and_leave_the_manifest_intact() {
         config: None,
         manifest: Some(temp_manifest("down")),
         dry_run: false,
+        amm_factory: None,
     };
     let err = format!(
         "{:#}",

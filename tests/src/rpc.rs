@@ -85,6 +85,8 @@ pub struct RpcNode {
     pub admin: Address,
     /// Where the deploy crate put the suite.
     pub addresses: SuiteAddresses,
+    /// Uniswap V2, deployed from npm's artefacts before the suite.
+    pub amm: stylus_ip_deploy::uniswap::UniswapV2,
     /// Max fee per gas of every transaction.
     max_fee: u128,
     /// Whether the node pins block times (`evm_setNextBlockTimestamp`).
@@ -181,12 +183,30 @@ impl RpcNode {
         std::fs::create_dir_all(&dir).context("temp dir")?;
         let config = dir.join("deploy.toml");
         std::fs::write(&config, deploy_config()).context("writing deploy.toml")?;
+        // Uniswap V2 first: the vault factory is constructed with its factory.
+        let amm = rt
+            .block_on(async {
+                let chain_id = ProviderBuilder::new()
+                    .connect_http(url.parse().context("RPC URL")?)
+                    .get_chain_id()
+                    .await?;
+                let deployer = stylus_ip_deploy::keys::load(&key, chain_id)?;
+                let from = deployer.address();
+                let provider = ProviderBuilder::new()
+                    .wallet(EthereumWallet::from(deployer))
+                    .connect_http(url.parse().context("RPC URL")?);
+                crate::uniswap::artifacts()
+                    .deploy_rpc(&provider, from, from)
+                    .await
+            })
+            .context("deploying Uniswap V2")?;
         let opts = stylus_ip_deploy::run::DeployOptions {
             rpc_url: url.clone(),
             key: key.clone(),
             config: Some(config),
             manifest: Some(dir.join("manifest.json")),
             dry_run: false,
+            amm_factory: Some(amm.factory),
         };
         let deployed = rt
             .block_on(stylus_ip_deploy::run::deploy(&root, &opts, &artifacts))
@@ -222,6 +242,7 @@ impl RpcNode {
             url,
             admin,
             addresses: deployed.addresses,
+            amm,
             max_fee,
             pins_time,
             snapshots,

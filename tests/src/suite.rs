@@ -27,7 +27,9 @@
 //! | [`Suite::editions`] | `ip-editions` | constructor, default royalty 2.5 % to admin, editions 1 and 2 created |
 //! | [`Suite::market`] | `license-market` | no constructor |
 //! | [`Suite::provenance`] | `provenance` | no constructor; model 1 registered by admin |
-//! | [`Suite::vault_impl`], [`Suite::vault_factory`] | `share-vault`, `vault-factory` | factory constructor(impl, market) |
+//! | [`Suite::offering`], [`Suite::buyout`] | `share-offering`, `share-buyout` | no constructor |
+//! | [`Suite::amm`] | Uniswap V2 (WETH9, factory, Router02) | from npm's artefacts ([`crate::uniswap`]) |
+//! | [`Suite::vault_impl`], [`Suite::vault_factory`] | `share-vault`, `vault-factory` | factory constructor(impl, market, buyout, AMM factory) |
 //! | [`Suite::split_impl`], [`Suite::split_factory`] | `splits`, `split-factory` | factory constructor(impl) |
 //!
 //! Wiring: every actor has approved the licence market as lease operator on
@@ -228,6 +230,12 @@ pub struct Suite {
     pub vault_impl: Address,
     /// `vault-factory`.
     pub vault_factory: Address,
+    /// `share-offering` (singleton).
+    pub offering: Address,
+    /// `share-buyout` (singleton, every vault's buyout module).
+    pub buyout: Address,
+    /// Uniswap V2, whose factory's pairs the vaults accept as pools.
+    pub amm: stylus_ip_deploy::uniswap::UniswapV2,
     /// The `splits` implementation.
     pub split_impl: Address,
     /// `split-factory`.
@@ -253,6 +261,9 @@ impl Suite {
             provenance: self.provenance,
             vault_impl: self.vault_impl,
             vault_factory: self.vault_factory,
+            offering: self.offering,
+            buyout: self.buyout,
+            amm: self.amm,
             split_impl: self.split_impl,
             split_factory: self.split_factory,
             vaults: self.vaults.clone(),
@@ -433,12 +444,15 @@ impl Suite {
         );
         let market = h.deploy("license-market");
         let provenance = h.deploy("provenance");
+        let offering = h.deploy("share-offering");
+        let buyout = h.deploy("share-buyout");
+        let amm = crate::uniswap::deploy(&mut h);
         let vault_impl = h.deploy("share-vault");
         let vault_factory = h.deploy("vault-factory");
         construct(
             &mut h,
             vault_factory,
-            (vault_impl, market, Address::ZERO, Address::ZERO).abi_encode_params(),
+            (vault_impl, market, buyout, amm.factory).abi_encode_params(),
         );
         let split_impl = h.deploy("splits");
         let split_factory = h.deploy("split-factory");
@@ -456,6 +470,9 @@ impl Suite {
             provenance,
             vault_impl,
             vault_factory,
+            offering,
+            buyout,
+            amm,
             split_impl,
             split_factory,
             vaults: BTreeSet::new(),
@@ -485,6 +502,9 @@ impl Suite {
             provenance: a.provenance,
             vault_impl: a.share_vault,
             vault_factory: a.vault_factory,
+            offering: a.share_offering,
+            buyout: a.share_buyout,
+            amm: node.amm,
             split_impl: a.splits,
             split_factory: a.split_factory,
             vaults: BTreeSet::new(),
