@@ -724,7 +724,7 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
     let claims = claim_story(d, vault, investors.pair, vault_revenue, &[ada, dee, eve]).await?;
     let claimed = claims.claimed.clone();
 
-    d.section("Collaborators withdraw their royalty share from the split");
+    d.section("Collaborators withdraw their share of the royalty and the raise from the split");
     let mut withdrawn = BTreeMap::new();
     for who in [ada, bo] {
         let amount = d
