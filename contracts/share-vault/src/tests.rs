@@ -3265,7 +3265,7 @@ fn served_functions_match_their_declarations(
     }
     .abi_encode();
     assert_eq!(v(transfer[..transfer.len() - 1].to_vec()), Err(Vec::new()));
-    let mut dirty = transfer.clone();
+    let mut dirty = transfer;
     dirty[4] = 1;
     assert_eq!(v(dirty), Err(Vec::new()));
     let mut flag = setMarketApprovalCall { approved: true }.abi_encode();
