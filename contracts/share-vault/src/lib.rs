@@ -847,9 +847,12 @@ impl ShareVault {
         for token in revenue_tokens {
             self.tokens.push(token);
         }
-        self.buyout.set(buyout);
-        self.amm_factory.set(amm_factory);
+        // Zero (the feature off) is what the slots hold already: no write.
+        if !amm_factory.is_zero() {
+            self.amm_factory.set(amm_factory);
+        }
         if !buyout.is_zero() {
+            self.buyout.set(buyout);
             // Before the mints: shares minted to it are non-accruing too.
             self.balances.insert(buyout, logic::NON_ACCRUING);
         }
@@ -1509,11 +1512,14 @@ impl ShareVault {
         value: U256,
         settle: bool,
     ) -> Result<(), Error> {
+        // Each account word is read once and written once (`settle` does
+        // not touch them).
+        let (mut from_word, mut to_word) = (U256::ZERO, U256::ZERO);
         let from_end = if from.is_zero() {
             logic::End::Zero
         } else {
-            let word = self.balances.get(from);
-            let balance = logic::balance(word);
+            from_word = self.balances.get(from);
+            let balance = logic::balance(from_word);
             if balance < value {
                 return Err(Error::InsufficientBalance(ERC20InsufficientBalance {
                     sender: from,
@@ -1521,23 +1527,28 @@ impl ShareVault {
                     needed: value,
                 }));
             }
-            logic::end(word)
+            logic::end(from_word)
         };
         let to_end = if to.is_zero() {
             logic::End::Zero
         } else {
-            logic::end(self.balances.get(to))
+            to_word = self.balances.get(to);
+            logic::end(to_word)
         };
         if settle {
             self.settle(from, from_end, to, to_end, value)?;
         }
-        // One account after the other: `from` and `to` may be the same.
-        for (account, add) in [(from, false), (to, true)] {
-            if !account.is_zero() {
-                let word = self.balances.get(account);
-                self.balances
-                    .insert(account, logic::with_balance(word, value, add)?);
+        if !from.is_zero() {
+            from_word = logic::with_balance(from_word, value, false)?;
+            self.balances.insert(from, from_word);
+            if to == from {
+                // A transfer to oneself: the receiver is the debited word.
+                to_word = from_word;
             }
+        }
+        if !to.is_zero() {
+            self.balances
+                .insert(to, logic::with_balance(to_word, value, true)?);
         }
         if from_end != to_end {
             let supply = logic::supply_after(self.total_supply.get(), value, from_end, to_end)?;

@@ -945,7 +945,15 @@ fn share_transfers_and_allowances(
     // Zero-value and self transfers are fine.
     assert!(vault.sender(alice).transfer(bob, U256::ZERO).motsu_unwrap());
     assert!(vault.sender(alice).transfer(alice, u(5)).motsu_unwrap());
+    assert_eq!(vault.sender(alice).balance_of(alice), u(690));
     assert_eq!(total_supply(&vault), u(1000));
+    // More than the balance, even to oneself: refused.
+    let err = vault
+        .sender(alice)
+        .transfer(alice, u(691))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InsufficientBalance(_)));
+    assert_eq!(vault.sender(alice).balance_of(alice), u(690));
 }
 
 #[motsu::test]
