@@ -1,10 +1,12 @@
-//! Bad-input catalogue (issue 11): named cases across all eight contracts of
-//! the suite, each run on a clone of the populated suite (see
-//! `bad_input_world`) — malformed calldata (short, unknown selector,
-//! truncated or out-of-bounds ABI, value to a non-payable function,
-//! constructor replays), zero addresses, `U256::MAX` amounts, every
-//! unauthorised call, out-of-range parameters and unmet state
-//! preconditions.
+//! Bad-input catalogue: named cases across the suite's contracts (the eight
+//! of the suite, the share offering and the share buyout), each run on a
+//! clone of the populated suite (see `bad_input_world`) — malformed calldata
+//! (short, unknown selector, truncated or out-of-bounds ABI, dirty address
+//! or small-integer words, value to a non-payable function, constructor
+//! replays), zero addresses, `U256::MAX` amounts, every unauthorised call,
+//! bad EIP-2612 permits (expired, signed by someone else, for other terms,
+//! replayed, malleable high `s`, malformed `v`), out-of-range parameters,
+//! calls outside their period and unmet state preconditions.
 //!
 //! Each case sets up its state, takes a fingerprint of the whole chain
 //! (every account's balance, nonce, code and non-zero storage slot), sends
@@ -27,15 +29,20 @@ mod bad_input_world;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
-use alloy_primitives::{aliases::U96, Address, Bytes, B256, U256};
-use alloy_sol_types::{sol, SolCall, SolInterface, SolStruct, SolValue};
+use alloy::signers::{local::PrivateKeySigner, SignerSync};
+use alloy_primitives::{aliases::U96, keccak256, Address, Bytes, Signature, B256, U256};
+use alloy_sol_types::{sol, Eip712Domain, SolCall, SolInterface, SolStruct, SolValue};
 use bad_input_world::*;
+use stylus_ip_deploy::uniswap::bindings::IUniswapV2Factory;
+use stylus_ip_tests::js::Permit;
 use stylus_ip_tests::{big_stack, ETH};
 
 use IpCollection::IpCollectionErrors as CollectionE;
 use IpEditions::IpEditionsErrors as EditionsE;
 use LicenseMarket::LicenseMarketErrors as MarketE;
 use ProvenanceRegistry::ProvenanceRegistryErrors as ProvenanceE;
+use ShareBuyout::ShareBuyoutErrors as BuyoutE;
+use ShareOffering::ShareOfferingErrors as OfferingE;
 use ShareVault::ShareVaultErrors as VaultE;
 use Split::SplitErrors as SplitE;
 use SplitFactory::SplitFactoryErrors as SplitFactoryE;
@@ -80,6 +87,8 @@ enum Expect {
     VaultFactory(VaultFactoryE),
     Split(SplitE),
     SplitFactory(SplitFactoryE),
+    Offering(OfferingE),
+    Buyout(BuyoutE),
 }
 
 macro_rules! expect_from {
@@ -99,7 +108,9 @@ expect_from!(
     Vault(VaultE),
     VaultFactory(VaultFactoryE),
     Split(SplitE),
-    SplitFactory(SplitFactoryE)
+    SplitFactory(SplitFactoryE),
+    Offering(OfferingE),
+    Buyout(BuyoutE)
 );
 
 /// Decodes `data` as one of `E`'s errors and compares it with `want`.
@@ -124,6 +135,8 @@ impl Expect {
             Self::VaultFactory(e) => same(data, e),
             Self::Split(e) => same(data, e),
             Self::SplitFactory(e) => same(data, e),
+            Self::Offering(e) => same(data, e),
+            Self::Buyout(e) => same(data, e),
         }
     }
 }
@@ -446,6 +459,349 @@ fn onerc721_received(id: u64) -> ShareVault::onERC721ReceivedCall {
 }
 
 // ---------------------------------------------------------------------------
+// Helpers for the investor features (permit, pools, offering, buyout)
+// ---------------------------------------------------------------------------
+
+/// `n` whole shares (18 decimals), in base units.
+fn sh(n: u64) -> U256 {
+    U256::from(u128::from(n) * ETH)
+}
+
+/// `wei` as a `U256`.
+fn wei(wei: u128) -> U256 {
+    U256::from(wei)
+}
+
+/// A holder that signs permits (the world's actors have no keys).
+fn owner_key() -> PrivateKeySigner {
+    PrivateKeySigner::from_bytes(&keccak256("stylus-ip bad-input permit owner")).expect("a key")
+}
+
+/// Someone else's key.
+fn stranger_key() -> PrivateKeySigner {
+    PrivateKeySigner::from_bytes(&keccak256("stylus-ip bad-input stranger")).expect("a key")
+}
+
+/// Last second of the catalogue's permits: an hour after genesis.
+const PERMIT_DEADLINE: u64 = START + 3600;
+
+/// An EIP-712 domain of a share token (name "Work Shares", version "1").
+fn share_domain(chain_id: u64, vault: Address) -> Eip712Domain {
+    Eip712Domain::new(
+        Some("Work Shares".into()),
+        Some("1".into()),
+        Some(U256::from(chain_id)),
+        Some(vault),
+        None,
+    )
+}
+
+/// The base vault's EIP-712 domain.
+fn vault_domain(w: &World) -> Eip712Domain {
+    share_domain(w.chain_id(), w.vault)
+}
+
+/// [`owner_key`]'s permit for `spender` to move `value` shares, with
+/// `nonce`, until [`PERMIT_DEADLINE`].
+fn permit_of(spender: Address, value: U256, nonce: u64) -> Permit {
+    Permit {
+        owner: owner_key().address(),
+        spender,
+        value,
+        nonce: u(nonce),
+        deadline: u(PERMIT_DEADLINE),
+    }
+}
+
+/// The `permit` call of `permit` signed by `key` in `domain`.
+fn signed(
+    key: &PrivateKeySigner,
+    domain: &Eip712Domain,
+    permit: &Permit,
+) -> ShareVault::permitCall {
+    let sig = key
+        .sign_hash_sync(&permit.eip712_signing_hash(domain))
+        .expect("signing a permit");
+    ShareVault::permitCall {
+        owner: permit.owner,
+        spender: permit.spender,
+        value: permit.value,
+        deadline: permit.deadline,
+        v: 27 + u8::from(sig.v()),
+        r: sig.r().into(),
+        s: sig.s().into(),
+    }
+}
+
+/// Whom `ecrecover` names for `call`'s signature over the permit the call
+/// states, with `nonce`, in `domain` (what the vault checks).
+fn recovered(call: &ShareVault::permitCall, nonce: u64, domain: &Eip712Domain) -> Address {
+    let permit = Permit {
+        owner: call.owner,
+        spender: call.spender,
+        value: call.value,
+        nonce: u(nonce),
+        deadline: call.deadline,
+    };
+    Signature::new(
+        U256::from_be_bytes(call.r.0),
+        U256::from_be_bytes(call.s.0),
+        call.v == 28,
+    )
+    .recover_address_from_prehash(&permit.eip712_signing_hash(domain))
+    .expect("a recoverable signature")
+}
+
+fn invalid_signer(signer: Address, owner: Address) -> VaultE {
+    VaultE::ERC2612InvalidSigner(ShareVault::ERC2612InvalidSigner { signer, owner })
+}
+
+/// The secp256k1 group order `n`.
+const SECP256K1_N: B256 =
+    alloy_primitives::b256!("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+
+/// Alice sends `n` of her shares to [`owner_key`]'s account.
+fn fund_signer(w: &mut World, n: u64) {
+    let (alice, vault) = (w.alice, w.vault);
+    let call = ShareVault::transferCall {
+        to: owner_key().address(),
+        value: sh(n),
+    };
+    w.ok(alice, vault, &call);
+}
+
+/// Creates the pair of `a` and `b` on Uniswap V2 factory `factory`.
+fn create_pair(w: &mut World, factory: Address, a: Address, b: Address) -> Address {
+    let carol = w.carol;
+    let call = IUniswapV2Factory::createPairCall {
+        tokenA: a,
+        tokenB: b,
+    };
+    w.ok(carol, factory, &call)
+}
+
+/// The pair of the base vault's shares and WETH on the world's factory.
+fn share_pair(w: &mut World) -> Address {
+    let (factory, vault, weth) = (w.amm.factory, w.vault, w.amm.weth);
+    create_pair(w, factory, vault, weth)
+}
+
+/// A vault of NFT 3 (alice 600 shares, dave 400) from a second vault
+/// factory constructed without a buyout module or a Uniswap V2 factory.
+fn featureless_vault(w: &mut World) -> Address {
+    let (alice, dave, nft, implementation, market, offering) =
+        (w.alice, w.dave, w.nft, w.vault_impl, w.market, w.offering);
+    // The program is already activated: the same code runs as it is.
+    let admin = w.admin();
+    let factory =
+        w.h.node
+            .deploy_wasm(admin, &stylus_ip_tests::wasm("vault-factory"))
+            .unwrap_or_else(|o| panic!("deploying a second vault factory failed: {o:?}"));
+    let args = vault_factory_args(&[
+        ("implementation", implementation),
+        ("market", market),
+        ("buyout", Address::ZERO),
+        ("ammFactory", Address::ZERO),
+        ("offering", offering),
+    ]);
+    w.construct(factory, &args);
+    let approve = IpCollection::approveCall {
+        to: factory,
+        tokenId: u(3),
+    };
+    w.ok(alice, nft, &approve);
+    w.ok(
+        alice,
+        factory,
+        &fractionalize(nft, u(3), U256::ZERO, alice, dave, B256::ZERO),
+    )
+}
+
+/// Lets `account`, a contract, send the case's transaction, as a node's
+/// impersonation does: the devnode refuses transactions from accounts with
+/// code (EIP-3607), so the code is removed before the fingerprint is taken.
+/// The callee sees `account` as the caller all the same.
+fn impersonate(w: &mut World, account: Address) -> Address {
+    w.h.node.set_code(account, Bytes::new());
+    account
+}
+
+/// Dave gives alice his 400 shares and alice redeems the base vault
+/// (status 3).
+fn redeemed(w: &mut World) {
+    let (alice, dave, vault) = (w.alice, w.dave, w.vault);
+    let call = ShareVault::transferCall {
+        to: alice,
+        value: u128_u(VAULT_SHARES[1]),
+    };
+    w.ok(dave, vault, &call);
+    w.ok(alice, vault, &ShareVault::redeemCall {});
+}
+
+fn u128_u(x: u128) -> U256 {
+    U256::from(x)
+}
+
+// The catalogue's offering: alice sells 100 shares of the base vault at
+// 0.01 ETH a share (1 ETH in all), at most 50 per buyer, for a week,
+// succeeding at 0.5 ETH, paid to alice.
+const OFFER_SHARES: u64 = 100;
+const OFFER_PRICE: u128 = ETH / 100;
+const OFFER_CAP: u64 = 50;
+const OFFER_MIN_RAISE: u128 = ETH / 2;
+const OFFER_DEADLINE: u64 = START + 7 * 86_400;
+/// `REFUND_WINDOW`: 30 days.
+const REFUND_WINDOW: u64 = 30 * 86_400;
+/// `MAX_OFFERING_DURATION`: 365 days.
+const MAX_OFFERING_DURATION: u64 = 365 * 86_400;
+
+fn create_offering(w: &World) -> ShareOffering::createOfferingCall {
+    ShareOffering::createOfferingCall {
+        vault: w.vault,
+        shares: sh(OFFER_SHARES),
+        price: wei(OFFER_PRICE),
+        paymentToken: Address::ZERO,
+        perBuyerCap: sh(OFFER_CAP),
+        deadline: OFFER_DEADLINE,
+        minRaise: wei(OFFER_MIN_RAISE),
+        payee: w.alice,
+    }
+}
+
+/// `owner` approves `spender` for `value` shares of the base vault.
+fn approve_shares(w: &mut World, owner: Address, spender: Address, value: U256) {
+    let vault = w.vault;
+    w.ok(owner, vault, &ShareVault::approveCall { spender, value });
+}
+
+/// Opens the catalogue's offering (id 1).
+fn offered(w: &mut World) -> U256 {
+    let (alice, offering) = (w.alice, w.offering);
+    approve_shares(w, alice, offering, sh(OFFER_SHARES));
+    let call = create_offering(w);
+    let id = w.ok(alice, offering, &call);
+    assert_eq!(id, u(1));
+    id
+}
+
+/// What `shares` of the catalogue's offering cost: `⌈shares · price / 10^18⌉`.
+fn offer_cost(shares: U256) -> U256 {
+    let one = U256::from(ETH);
+    (shares * wei(OFFER_PRICE) + one - U256::from(1)) / one
+}
+
+/// `who` buys `n` whole shares of offering `id`, paying exactly.
+fn bought_offered(w: &mut World, who: Address, id: U256, n: u64) {
+    let offering = w.offering;
+    let call = ShareOffering::buyCall { id, shares: sh(n) };
+    w.ok_value(who, offering, &call, offer_cost(sh(n)));
+}
+
+/// `ShareOffering` error helpers.
+fn offering_unknown(id: U256) -> OfferingE {
+    OfferingE::OfferingUnknown(ShareOffering::OfferingUnknown { id })
+}
+
+fn nothing_to_withdraw(id: U256) -> OfferingE {
+    OfferingE::OfferingNothingToWithdraw(ShareOffering::OfferingNothingToWithdraw { id })
+}
+
+fn invalid_deadline(deadline: u64) -> OfferingE {
+    OfferingE::OfferingInvalidDeadline(ShareOffering::OfferingInvalidDeadline {
+        deadline,
+        now: START,
+        latest: START + MAX_OFFERING_DURATION,
+    })
+}
+
+// The catalogue's buyouts (the buyout module's periods: selling for 2 days,
+// buying back for 4).
+const PROPOSAL_PERIOD: u64 = 2 * 86_400;
+const REJECTION_PERIOD: u64 = 4 * 86_400;
+/// Shares alice deposits in the catalogue's proposal.
+const POOL_SHARES: u64 = 100;
+/// Wei alice offers for the 900 other shares: 0.01 ETH a share.
+const PROPOSAL_WEI: u128 = 9 * ETH;
+
+/// Alice proposes a buyout of the base vault at START: 100 of her shares
+/// into the pool, 9 ETH for the 900 others (0.01 ETH a share).
+fn proposed(w: &mut World) {
+    let (alice, vault, buyout) = (w.alice, w.vault, w.buyout);
+    approve_shares(w, alice, buyout, sh(POOL_SHARES));
+    let call = ShareBuyout::proposeCall {
+        vault,
+        shares: sh(POOL_SHARES),
+    };
+    w.ok_value(alice, buyout, &call, wei(PROPOSAL_WEI));
+}
+
+/// A failed buyout: [`proposed`], nobody sells, ended after the rejection
+/// period (alice is credited her 9 ETH).
+fn failed_buyout(w: &mut World) {
+    proposed(w);
+    w.h.node.warp(REJECTION_PERIOD);
+    let (alice, vault, buyout) = (w.alice, w.vault, w.buyout);
+    w.ok(alice, buyout, &ShareBuyout::endCall { vault });
+}
+
+/// A succeeded buyout: alice proposes with all 600 of her shares and 4 ETH
+/// for dave's 400 (0.01 ETH a share), ended after the rejection period;
+/// the vault released NFT 2 to alice (status 4) and dave may cash out 400.
+fn bought_out(w: &mut World) {
+    let (alice, vault, buyout) = (w.alice, w.vault, w.buyout);
+    approve_shares(w, alice, buyout, u128_u(VAULT_SHARES[0]));
+    let call = ShareBuyout::proposeCall {
+        vault,
+        shares: u128_u(VAULT_SHARES[0]),
+    };
+    w.ok_value(alice, buyout, &call, U256::from(4 * ETH));
+    w.h.node.warp(REJECTION_PERIOD);
+    w.ok(alice, buyout, &ShareBuyout::endCall { vault });
+    let status = w.view(vault, &ShareVault::statusCall {});
+    assert_eq!(status, 4, "the buyout released the asset");
+}
+
+fn buyout_not_active(vault: Address, state: u8) -> BuyoutE {
+    BuyoutE::BuyoutNotActive(ShareBuyout::BuyoutNotActive { vault, state })
+}
+
+fn buyout_not_succeeded(vault: Address, state: u8) -> BuyoutE {
+    BuyoutE::BuyoutNotSucceeded(ShareBuyout::BuyoutNotSucceeded { vault, state })
+}
+
+/// The vault's `ERC20InsufficientAllowance` for `spender`.
+fn no_allowance(spender: Address, allowance: U256, needed: U256) -> VaultE {
+    VaultE::ERC20InsufficientAllowance(ShareVault::ERC20InsufficientAllowance {
+        spender,
+        allowance,
+        needed,
+    })
+}
+
+/// The vault's `ERC20InsufficientBalance` of `sender`.
+fn short_balance(sender: Address, balance: U256, needed: U256) -> VaultE {
+    VaultE::ERC20InsufficientBalance(ShareVault::ERC20InsufficientBalance {
+        sender,
+        balance,
+        needed,
+    })
+}
+
+/// An address word with a bit set above its 20 bytes.
+fn dirty(a: Address) -> U256 {
+    let mut word = U256::from_be_slice(a.as_slice());
+    word.set_bit(200, true);
+    word
+}
+
+/// `selector` followed by `bytes` zero bytes.
+fn selector_and(selector: [u8; 4], bytes: usize) -> Vec<u8> {
+    let mut data = selector.to_vec();
+    data.resize(4 + bytes, 0);
+    data
+}
+
+// ---------------------------------------------------------------------------
 // The catalogue
 // ---------------------------------------------------------------------------
 
@@ -472,6 +828,8 @@ fn catalogue() -> Vec<Case> {
     garbage!(v, "vault_factory", vault_factory);
     garbage!(v, "split", split);
     garbage!(v, "split_factory", split_factory);
+    garbage!(v, "offering", offering);
+    garbage!(v, "buyout", buyout);
     collection_cases(&mut v);
     editions_cases(&mut v);
     market_cases(&mut v);
@@ -480,6 +838,12 @@ fn catalogue() -> Vec<Case> {
     vault_factory_cases(&mut v);
     split_cases(&mut v);
     split_factory_cases(&mut v);
+    vault_permit_cases(&mut v);
+    vault_pool_cases(&mut v);
+    vault_buyout_cases(&mut v);
+    vault_view_calldata_cases(&mut v);
+    offering_cases(&mut v);
+    buyout_cases(&mut v);
     v
 }
 
@@ -3313,6 +3677,1594 @@ fn split_factory_cases(v: &mut Vec<Case>) {
     }));
 }
 
+#[allow(clippy::too_many_lines)]
+fn vault_permit_cases(v: &mut Vec<Case>) {
+    use ShareVault as C;
+    v.push(case(
+        "vault/state/permit_one_second_after_its_deadline",
+        |w| {
+            let call = signed(
+                &owner_key(),
+                &vault_domain(w),
+                &permit_of(w.carol, sh(1), 0),
+            );
+            // Valid until its deadline inclusive.
+            w.h.node.warp(PERMIT_DEADLINE + 1 - START);
+            let e = VaultE::ERC2612ExpiredSignature(C::ERC2612ExpiredSignature {
+                deadline: u(PERMIT_DEADLINE),
+            });
+            Bad::call(w.bob, w.vault, &call, e)
+        },
+    ));
+    v.push(case("vault/zero/permit_deadline_zero", |w| {
+        let mut permit = permit_of(w.carol, sh(1), 0);
+        permit.deadline = U256::ZERO;
+        let call = signed(&owner_key(), &vault_domain(w), &permit);
+        let e = VaultE::ERC2612ExpiredSignature(C::ERC2612ExpiredSignature {
+            deadline: U256::ZERO,
+        });
+        Bad::call(w.bob, w.vault, &call, e)
+    }));
+    v.push(case(
+        "vault/unauthorised/permit_signed_by_a_stranger",
+        |w| {
+            let call = signed(
+                &stranger_key(),
+                &vault_domain(w),
+                &permit_of(w.carol, sh(1), 0),
+            );
+            let e = invalid_signer(stranger_key().address(), owner_key().address());
+            Bad::call(w.bob, w.vault, &call, e)
+        },
+    ));
+    v.push(case("vault/unauthorised/permit_signed_for_less", |w| {
+        // Signed for 1 share, submitted for 2: another digest, another signer.
+        fund_signer(w, 10);
+        let domain = vault_domain(w);
+        let mut call = signed(&owner_key(), &domain, &permit_of(w.carol, sh(1), 0));
+        call.value = sh(2);
+        let signer = recovered(&call, 0, &domain);
+        assert_ne!(signer, owner_key().address());
+        Bad::call(w.carol, w.vault, &call, invalid_signer(signer, call.owner))
+    }));
+    v.push(case("vault/unauthorised/permit_for_another_spender", |w| {
+        let domain = vault_domain(w);
+        let mut call = signed(&owner_key(), &domain, &permit_of(w.carol, sh(1), 0));
+        call.spender = w.dave;
+        let signer = recovered(&call, 0, &domain);
+        Bad::call(w.dave, w.vault, &call, invalid_signer(signer, call.owner))
+    }));
+    v.push(case("vault/unauthorised/permit_for_another_chain", |w| {
+        let other = share_domain(w.chain_id() + 1, w.vault);
+        let call = signed(&owner_key(), &other, &permit_of(w.carol, sh(1), 0));
+        let signer = recovered(&call, 0, &vault_domain(w));
+        Bad::call(w.bob, w.vault, &call, invalid_signer(signer, call.owner))
+    }));
+    v.push(case("vault/unauthorised/permit_for_another_token", |w| {
+        // Signed for the implementation's domain, submitted to the vault.
+        let other = share_domain(w.chain_id(), w.vault_impl);
+        let call = signed(&owner_key(), &other, &permit_of(w.carol, sh(1), 0));
+        let signer = recovered(&call, 0, &vault_domain(w));
+        Bad::call(w.bob, w.vault, &call, invalid_signer(signer, call.owner))
+    }));
+    v.push(case(
+        "vault/unauthorised/permit_signed_with_a_future_nonce",
+        |w| {
+            let domain = vault_domain(w);
+            let call = signed(&owner_key(), &domain, &permit_of(w.carol, sh(1), 1));
+            let signer = recovered(&call, 0, &domain);
+            Bad::call(w.bob, w.vault, &call, invalid_signer(signer, call.owner))
+        },
+    ));
+    v.push(case("vault/state/permit_replayed", |w| {
+        let (bob, vault) = (w.bob, w.vault);
+        let domain = vault_domain(w);
+        let call = signed(&owner_key(), &domain, &permit_of(w.carol, sh(1), 0));
+        w.ok(bob, vault, &call);
+        // The nonce moved on: the same signature now names a stranger.
+        let signer = recovered(&call, 1, &domain);
+        assert_ne!(signer, call.owner);
+        Bad::call(bob, vault, &call, invalid_signer(signer, call.owner))
+    }));
+    v.push(case("vault/range/permit_high_s_twin", |w| {
+        // s' = n − s with v flipped recovers the owner at the precompile,
+        // but malleable signatures are refused.
+        let mut call = signed(
+            &owner_key(),
+            &vault_domain(w),
+            &permit_of(w.carol, sh(1), 0),
+        );
+        let n = U256::from_be_bytes(SECP256K1_N.0);
+        call.s = B256::from(n - U256::from_be_bytes(call.s.0));
+        call.v = 55 - call.v;
+        Bad::call(
+            w.bob,
+            w.vault,
+            &call,
+            invalid_signer(Address::ZERO, call.owner),
+        )
+    }));
+    v.push(case("vault/range/permit_v_not_27_or_28", |w| {
+        let mut call = signed(
+            &owner_key(),
+            &vault_domain(w),
+            &permit_of(w.carol, sh(1), 0),
+        );
+        call.v -= 27;
+        Bad::call(
+            w.bob,
+            w.vault,
+            &call,
+            invalid_signer(Address::ZERO, call.owner),
+        )
+    }));
+    v.push(case("vault/range/permit_r_zero", |w| {
+        let mut call = signed(
+            &owner_key(),
+            &vault_domain(w),
+            &permit_of(w.carol, sh(1), 0),
+        );
+        call.r = B256::ZERO;
+        Bad::call(
+            w.bob,
+            w.vault,
+            &call,
+            invalid_signer(Address::ZERO, call.owner),
+        )
+    }));
+    v.push(case("vault/zero/permit_zero_owner_zero_signature", |w| {
+        let call = C::permitCall {
+            owner: Address::ZERO,
+            spender: w.carol,
+            value: sh(1),
+            deadline: u(PERMIT_DEADLINE),
+            v: 27,
+            r: B256::ZERO,
+            s: B256::ZERO,
+        };
+        Bad::call(
+            w.bob,
+            w.vault,
+            &call,
+            invalid_signer(Address::ZERO, Address::ZERO),
+        )
+    }));
+    v.push(case("vault/zero/permit_zero_spender", |w| {
+        // A valid signature: the ERC-20's own refusal.
+        let call = signed(
+            &owner_key(),
+            &vault_domain(w),
+            &permit_of(Address::ZERO, sh(1), 0),
+        );
+        let e = VaultE::ERC20InvalidSpender(C::ERC20InvalidSpender {
+            spender: Address::ZERO,
+        });
+        Bad::call(w.bob, w.vault, &call, e)
+    }));
+    v.push(case("vault/calldata/permit_v_above_255", |w| {
+        let call = signed(
+            &owner_key(),
+            &vault_domain(w),
+            &permit_of(w.carol, sh(1), 0),
+        );
+        let data = with_word(&call, 4, U256::from(256 + u64::from(call.v)));
+        Bad::raw(w.bob, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/permit_dirty_owner", |w| {
+        let call = signed(
+            &owner_key(),
+            &vault_domain(w),
+            &permit_of(w.carol, sh(1), 0),
+        );
+        let data = with_word(&call, 0, dirty(call.owner));
+        Bad::raw(w.bob, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/permit_dirty_spender", |w| {
+        let call = signed(
+            &owner_key(),
+            &vault_domain(w),
+            &permit_of(w.carol, sh(1), 0),
+        );
+        let data = with_word(&call, 1, dirty(call.spender));
+        Bad::raw(w.bob, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/permit_truncated", |w| {
+        // The last byte of `s` is missing: never read as zero.
+        let call = signed(
+            &owner_key(),
+            &vault_domain(w),
+            &permit_of(w.carol, sh(1), 0),
+        );
+        Bad::raw(w.bob, w.vault, truncated(&call), Expect::Empty)
+    }));
+    v.push(case("vault/calldata/value_to_non_payable_permit", |w| {
+        // A valid permit: only the value is wrong.
+        let call = signed(
+            &owner_key(),
+            &vault_domain(w),
+            &permit_of(w.carol, sh(1), 0),
+        );
+        Bad::call(w.bob, w.vault, &call, Expect::Empty).value(u(1))
+    }));
+}
+
+#[allow(clippy::too_many_lines)]
+fn vault_pool_cases(v: &mut Vec<Case>) {
+    use ShareVault as C;
+    fn invalid_pool(pair: Address) -> VaultE {
+        VaultE::InvalidPool(C::InvalidPool { pair })
+    }
+    v.push(case("vault/unauthorised/register_pool_an_account", |w| {
+        let call = C::registerPoolCall { pair: w.carol };
+        Bad::call(w.carol, w.vault, &call, invalid_pool(w.carol))
+    }));
+    v.push(case("vault/unauthorised/register_pool_a_holder", |w| {
+        // Alice would stop earning: an account without code never qualifies.
+        let call = C::registerPoolCall { pair: w.alice };
+        Bad::call(w.dave, w.vault, &call, invalid_pool(w.alice))
+    }));
+    v.push(case("vault/zero/register_pool_zero", |w| {
+        let call = C::registerPoolCall {
+            pair: Address::ZERO,
+        };
+        Bad::call(w.carol, w.vault, &call, invalid_pool(Address::ZERO))
+    }));
+    v.push(case("vault/range/register_pool_not_created_yet", |w| {
+        let pair = w.amm.pair_for(w.vault, w.amm.weth);
+        Bad::call(
+            w.carol,
+            w.vault,
+            &C::registerPoolCall { pair },
+            invalid_pool(pair),
+        )
+    }));
+    v.push(case("vault/range/register_pool_of_other_tokens", |w| {
+        // A pair of the right factory, but not of these shares.
+        let (factory, weth, editions) = (w.amm.factory, w.amm.weth, w.editions);
+        let pair = create_pair(w, factory, weth, editions);
+        Bad::call(
+            w.carol,
+            w.vault,
+            &C::registerPoolCall { pair },
+            invalid_pool(pair),
+        )
+    }));
+    v.push(case("vault/range/register_pool_of_another_factory", |w| {
+        // A genuine Uniswap V2 pair of the shares, from a factory the vault
+        // does not know.
+        let other = stylus_ip_tests::uniswap::deploy(&mut w.h);
+        let vault = w.vault;
+        let pair = create_pair(w, other.factory, vault, other.weth);
+        Bad::call(
+            w.carol,
+            vault,
+            &C::registerPoolCall { pair },
+            invalid_pool(pair),
+        )
+    }));
+    v.push(case("vault/range/register_pool_the_factory_itself", |w| {
+        let pair = w.amm.factory;
+        Bad::call(
+            w.carol,
+            w.vault,
+            &C::registerPoolCall { pair },
+            invalid_pool(pair),
+        )
+    }));
+    v.push(case("vault/state/register_pool_twice", |w| {
+        let (carol, vault) = (w.carol, w.vault);
+        let pair = share_pair(w);
+        w.ok(carol, vault, &C::registerPoolCall { pair });
+        Bad::call(
+            carol,
+            vault,
+            &C::registerPoolCall { pair },
+            invalid_pool(pair),
+        )
+    }));
+    v.push(case("vault/state/register_pool_the_buyout_module", |w| {
+        // Non-accruing since initialisation, and no pair.
+        let pair = w.buyout;
+        Bad::call(
+            w.carol,
+            w.vault,
+            &C::registerPoolCall { pair },
+            invalid_pool(pair),
+        )
+    }));
+    v.push(case(
+        "vault/state/register_pool_without_an_amm_factory",
+        |w| {
+            // A vault created with pools off: even a real pair of its shares.
+            let vault = featureless_vault(w);
+            let (factory, weth) = (w.amm.factory, w.amm.weth);
+            let pair = create_pair(w, factory, vault, weth);
+            Bad::call(
+                w.carol,
+                vault,
+                &C::registerPoolCall { pair },
+                invalid_pool(pair),
+            )
+        },
+    ));
+    v.push(case("vault/calldata/register_pool_dirty_address", |w| {
+        let pair = share_pair(w);
+        let data = with_word(&C::registerPoolCall { pair }, 0, dirty(pair));
+        Bad::raw(w.carol, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/register_pool_short", |w| {
+        let pair = share_pair(w);
+        Bad::raw(
+            w.carol,
+            w.vault,
+            truncated(&C::registerPoolCall { pair }),
+            Expect::Empty,
+        )
+    }));
+    v.push(case(
+        "vault/calldata/value_to_non_payable_register_pool",
+        |w| {
+            // A pair that qualifies: only the value is wrong.
+            let pair = share_pair(w);
+            Bad::call(
+                w.carol,
+                w.vault,
+                &C::registerPoolCall { pair },
+                Expect::Empty,
+            )
+            .value(u(1))
+        },
+    ));
+}
+
+#[allow(clippy::too_many_lines)]
+fn vault_buyout_cases(v: &mut Vec<Case>) {
+    use ShareVault as C;
+    fn not_buyout(account: Address) -> VaultE {
+        VaultE::NotBuyout(C::NotBuyout { account })
+    }
+    fn not_active() -> VaultE {
+        VaultE::VaultNotActive(C::VaultNotActive {})
+    }
+    v.push(case(
+        "vault/unauthorised/release_asset_by_a_stranger",
+        |w| {
+            let call = C::releaseAssetCall { to: w.carol };
+            Bad::call(w.carol, w.vault, &call, not_buyout(w.carol))
+        },
+    ));
+    v.push(case(
+        "vault/unauthorised/release_asset_by_the_curator",
+        |w| {
+            let call = C::releaseAssetCall { to: w.alice };
+            Bad::call(w.alice, w.vault, &call, not_buyout(w.alice))
+        },
+    ));
+    v.push(case(
+        "vault/unauthorised/release_asset_by_a_full_owner",
+        |w| {
+            // Even 100 % of the shares is no buyout: that is what redeem is for.
+            let (alice, dave, vault) = (w.alice, w.dave, w.vault);
+            let call = C::transferCall {
+                to: alice,
+                value: u128_u(VAULT_SHARES[1]),
+            };
+            w.ok(dave, vault, &call);
+            Bad::call(
+                alice,
+                vault,
+                &C::releaseAssetCall { to: alice },
+                not_buyout(alice),
+            )
+        },
+    ));
+    v.push(case(
+        "vault/unauthorised/release_asset_by_the_factory",
+        |w| {
+            let factory = impersonate(w, w.vault_factory);
+            let call = C::releaseAssetCall { to: w.carol };
+            Bad::call(factory, w.vault, &call, not_buyout(factory))
+        },
+    ));
+    v.push(case(
+        "vault/unauthorised/release_asset_by_the_offering",
+        |w| {
+            let offering = impersonate(w, w.offering);
+            let call = C::releaseAssetCall { to: w.carol };
+            Bad::call(offering, w.vault, &call, not_buyout(offering))
+        },
+    ));
+    v.push(case(
+        "vault/unauthorised/release_asset_without_a_buyout_module",
+        |w| {
+            // The suite's buyout is no module of a vault created without one.
+            let vault = featureless_vault(w);
+            let buyout = impersonate(w, w.buyout);
+            let call = C::releaseAssetCall { to: buyout };
+            Bad::call(buyout, vault, &call, not_buyout(buyout))
+        },
+    ));
+    v.push(case("vault/state/release_asset_after_redeem", |w| {
+        redeemed(w);
+        let buyout = impersonate(w, w.buyout);
+        let call = C::releaseAssetCall { to: w.carol };
+        Bad::call(buyout, w.vault, &call, not_active())
+    }));
+    v.push(case("vault/state/release_asset_after_a_buyout", |w| {
+        bought_out(w);
+        let buyout = impersonate(w, w.buyout);
+        let call = C::releaseAssetCall { to: w.carol };
+        Bad::call(buyout, w.vault, &call, not_active())
+    }));
+    v.push(case("vault/state/redeem_after_a_buyout", |w| {
+        bought_out(w);
+        Bad::call(w.dave, w.vault, &C::redeemCall {}, not_active())
+    }));
+    v.push(case("vault/state/create_offer_after_a_buyout", |w| {
+        bought_out(w);
+        let call = C::createOfferCall {
+            amount: 0,
+            terms: vault_terms(w.vault, Address::ZERO, 3600),
+        };
+        Bad::call(w.alice, w.vault, &call, not_active())
+    }));
+    v.push(case("vault/calldata/release_asset_short", |w| {
+        // From the buyout module, which may release: 31 bytes of `to` are
+        // never read as an address.
+        let buyout = impersonate(w, w.buyout);
+        let call = C::releaseAssetCall { to: w.carol };
+        Bad::raw(buyout, w.vault, truncated(&call), Expect::Empty)
+    }));
+    v.push(case("vault/calldata/release_asset_selector_only", |w| {
+        let buyout = impersonate(w, w.buyout);
+        let data = C::releaseAssetCall::SELECTOR.to_vec();
+        Bad::raw(buyout, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/release_asset_dirty_address", |w| {
+        let buyout = impersonate(w, w.buyout);
+        let call = C::releaseAssetCall { to: w.carol };
+        let data = with_word(&call, 0, dirty(w.carol));
+        Bad::raw(buyout, w.vault, data, Expect::Empty)
+    }));
+    v.push(case(
+        "vault/calldata/value_to_non_payable_release_asset",
+        |w| {
+            let buyout = impersonate(w, w.buyout);
+            w.h.node.fund(buyout, U256::from(ETH));
+            let call = C::releaseAssetCall { to: w.carol };
+            Bad::call(buyout, w.vault, &call, Expect::Empty).value(u(1))
+        },
+    ));
+}
+
+/// Malformed calls to the vault's other hand-decoded entry points (views
+/// included) and value sent to them.
+#[allow(clippy::too_many_lines)]
+fn vault_view_calldata_cases(v: &mut Vec<Case>) {
+    use ShareVault as C;
+    v.push(case("vault/calldata/nonces_selector_only", |w| {
+        Bad::raw(
+            w.carol,
+            w.vault,
+            C::noncesCall::SELECTOR.to_vec(),
+            Expect::Empty,
+        )
+    }));
+    v.push(case("vault/calldata/nonces_dirty_address", |w| {
+        let data = with_word(&C::noncesCall { owner: w.alice }, 0, dirty(w.alice));
+        Bad::raw(w.carol, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/accrues_short", |w| {
+        let data = selector_and(C::accruesCall::SELECTOR, 20);
+        Bad::raw(w.carol, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/accrues_dirty_address", |w| {
+        let data = with_word(&C::accruesCall { account: w.alice }, 0, dirty(w.alice));
+        Bad::raw(w.carol, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/transfer_from_dirty_receiver", |w| {
+        let call = C::transferFromCall {
+            from: w.alice,
+            to: w.carol,
+            value: U256::ZERO,
+        };
+        let data = with_word(&call, 1, dirty(w.carol));
+        Bad::raw(w.alice, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/approve_short", |w| {
+        let call = C::approveCall {
+            spender: w.carol,
+            value: sh(1),
+        };
+        let data = call.abi_encode()[..4 + 32 + 16].to_vec();
+        Bad::raw(w.alice, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/claim_offset_past_end", |w| {
+        let call = C::claimCall {
+            tokens: vec![Address::ZERO],
+        };
+        let data = with_word(&call, 0, u(0x1000));
+        Bad::raw(w.alice, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/claim_dirty_token", |w| {
+        let call = C::claimCall {
+            tokens: vec![Address::ZERO],
+        };
+        // Head, length, then the one item.
+        let data = with_word(&call, 2, dirty(Address::ZERO));
+        Bad::raw(w.alice, w.vault, data, Expect::Empty)
+    }));
+    v.push(case("vault/calldata/value_to_nonces", |w| {
+        let call = C::noncesCall { owner: w.alice };
+        Bad::call(w.carol, w.vault, &call, Expect::Empty).value(u(1))
+    }));
+    v.push(case("vault/calldata/value_to_domain_separator", |w| {
+        Bad::call(w.carol, w.vault, &C::DOMAIN_SEPARATORCall {}, Expect::Empty).value(u(1))
+    }));
+    v.push(case("vault/calldata/value_to_eip712_domain", |w| {
+        Bad::call(w.carol, w.vault, &C::eip712DomainCall {}, Expect::Empty).value(u(1))
+    }));
+    v.push(case("vault/calldata/value_to_accrues", |w| {
+        let call = C::accruesCall { account: w.alice };
+        Bad::call(w.carol, w.vault, &call, Expect::Empty).value(u(1))
+    }));
+    v.push(case("vault/calldata/value_to_accruing_supply", |w| {
+        Bad::call(w.carol, w.vault, &C::accruingSupplyCall {}, Expect::Empty).value(u(1))
+    }));
+    v.push(case("vault/calldata/value_to_amm_factory", |w| {
+        Bad::call(w.carol, w.vault, &C::ammFactoryCall {}, Expect::Empty).value(u(1))
+    }));
+    v.push(case("vault/calldata/value_to_buyout", |w| {
+        Bad::call(w.carol, w.vault, &C::buyoutCall {}, Expect::Empty).value(u(1))
+    }));
+    v.push(case("vault/calldata/value_to_transfer", |w| {
+        let call = C::transferCall {
+            to: w.carol,
+            value: sh(1),
+        };
+        Bad::call(w.alice, w.vault, &call, Expect::Empty).value(u(1))
+    }));
+}
+
+#[allow(clippy::too_many_lines)]
+fn offering_cases(v: &mut Vec<Case>) {
+    use ShareOffering as C;
+
+    // createOffering
+    v.push(case("offering/zero/create_zero_shares", |w| {
+        let mut call = create_offering(w);
+        call.shares = U256::ZERO;
+        let e = OfferingE::OfferingZeroShares(C::OfferingZeroShares {});
+        Bad::call(w.alice, w.offering, &call, e)
+    }));
+    v.push(case("offering/zero/create_zero_price", |w| {
+        let mut call = create_offering(w);
+        call.price = U256::ZERO;
+        let e = OfferingE::OfferingZeroPrice(C::OfferingZeroPrice {});
+        Bad::call(w.alice, w.offering, &call, e)
+    }));
+    v.push(case("offering/max/create_u256_max_shares", |w| {
+        let mut call = create_offering(w);
+        call.shares = U256::MAX;
+        let e = OfferingE::OfferingTooLarge(C::OfferingTooLarge {
+            shares: U256::MAX,
+            price: wei(OFFER_PRICE),
+        });
+        Bad::call(w.alice, w.offering, &call, e)
+    }));
+    v.push(case("offering/max/create_u256_max_price", |w| {
+        let mut call = create_offering(w);
+        call.price = U256::MAX;
+        let e = OfferingE::OfferingTooLarge(C::OfferingTooLarge {
+            shares: sh(OFFER_SHARES),
+            price: U256::MAX,
+        });
+        Bad::call(w.alice, w.offering, &call, e)
+    }));
+    v.push(case("offering/range/create_min_raise_above_cost", |w| {
+        let mut call = create_offering(w);
+        call.minRaise = U256::from(ETH) + U256::from(1);
+        let e = OfferingE::OfferingMinRaiseAboveCost(C::OfferingMinRaiseAboveCost {
+            minRaise: call.minRaise,
+            cost: U256::from(ETH),
+        });
+        Bad::call(w.alice, w.offering, &call, e)
+    }));
+    v.push(case("offering/range/create_deadline_now", |w| {
+        let mut call = create_offering(w);
+        call.deadline = START;
+        Bad::call(w.alice, w.offering, &call, invalid_deadline(START))
+    }));
+    v.push(case("offering/zero/create_deadline_zero", |w| {
+        let mut call = create_offering(w);
+        call.deadline = 0;
+        Bad::call(w.alice, w.offering, &call, invalid_deadline(0))
+    }));
+    v.push(case(
+        "offering/range/create_deadline_past_the_longest",
+        |w| {
+            let mut call = create_offering(w);
+            call.deadline = START + MAX_OFFERING_DURATION + 1;
+            Bad::call(w.alice, w.offering, &call, invalid_deadline(call.deadline))
+        },
+    ));
+    v.push(case("offering/max/create_deadline_u64_max", |w| {
+        let mut call = create_offering(w);
+        call.deadline = u64::MAX;
+        Bad::call(w.alice, w.offering, &call, invalid_deadline(u64::MAX))
+    }));
+    v.push(case("offering/zero/create_zero_payee", |w| {
+        let mut call = create_offering(w);
+        call.payee = Address::ZERO;
+        let e = OfferingE::OfferingInvalidPayee(C::OfferingInvalidPayee {
+            payee: Address::ZERO,
+        });
+        Bad::call(w.alice, w.offering, &call, e)
+    }));
+    v.push(case(
+        "offering/range/create_paying_the_offering_itself",
+        |w| {
+            let mut call = create_offering(w);
+            call.payee = w.offering;
+            let e = OfferingE::OfferingInvalidPayee(C::OfferingInvalidPayee { payee: w.offering });
+            Bad::call(w.alice, w.offering, &call, e)
+        },
+    ));
+    v.push(case(
+        "offering/range/create_in_a_token_off_the_allow_list",
+        |w| {
+            let mut call = create_offering(w);
+            call.paymentToken = w.amm.weth;
+            let e = OfferingE::OfferingTokenNotAllowed(C::OfferingTokenNotAllowed {
+                vault: w.vault,
+                token: w.amm.weth,
+            });
+            Bad::call(w.alice, w.offering, &call, e)
+        },
+    ));
+    v.push(case(
+        "offering/range/create_in_a_token_for_an_account",
+        |w| {
+            // `vault` is no contract: it lists no revenue token.
+            let mut call = create_offering(w);
+            call.vault = w.carol;
+            call.paymentToken = w.amm.weth;
+            let e = OfferingE::OfferingTokenNotAllowed(C::OfferingTokenNotAllowed {
+                vault: w.carol,
+                token: w.amm.weth,
+            });
+            Bad::call(w.alice, w.offering, &call, e)
+        },
+    ));
+    v.push(case("offering/zero/create_for_the_zero_vault", |w| {
+        let mut call = create_offering(w);
+        call.vault = Address::ZERO;
+        let e = OfferingE::SafeErc20FailedOperation(C::SafeErc20FailedOperation {
+            token: Address::ZERO,
+        });
+        Bad::call(w.alice, w.offering, &call, e)
+    }));
+    v.push(case("offering/unauthorised/create_without_approval", |w| {
+        let call = create_offering(w);
+        let e = no_allowance(w.offering, U256::ZERO, sh(OFFER_SHARES));
+        Bad::call(w.alice, w.offering, &call, e)
+    }));
+    v.push(case("offering/range/create_more_shares_than_held", |w| {
+        let (carol, offering) = (w.carol, w.offering);
+        approve_shares(w, carol, offering, U256::MAX);
+        let call = create_offering(w);
+        let e = short_balance(carol, U256::ZERO, sh(OFFER_SHARES));
+        Bad::call(carol, offering, &call, e)
+    }));
+    v.push(case("offering/calldata/create_truncated", |w| {
+        let (alice, offering) = (w.alice, w.offering);
+        approve_shares(w, alice, offering, sh(OFFER_SHARES));
+        let data = truncated(&create_offering(w));
+        Bad::raw(alice, offering, data, Expect::Empty)
+    }));
+    v.push(case("offering/calldata/create_seven_words", |w| {
+        let (alice, offering) = (w.alice, w.offering);
+        approve_shares(w, alice, offering, sh(OFFER_SHARES));
+        let data = create_offering(w).abi_encode()[..4 + 7 * 32].to_vec();
+        Bad::raw(alice, offering, data, Expect::Empty)
+    }));
+    v.push(case("offering/calldata/create_dirty_vault", |w| {
+        let (alice, offering) = (w.alice, w.offering);
+        approve_shares(w, alice, offering, sh(OFFER_SHARES));
+        let data = with_word(&create_offering(w), 0, dirty(w.vault));
+        Bad::raw(alice, offering, data, Expect::Empty)
+    }));
+    v.push(case("offering/calldata/create_dirty_payee", |w| {
+        let (alice, offering) = (w.alice, w.offering);
+        approve_shares(w, alice, offering, sh(OFFER_SHARES));
+        let data = with_word(&create_offering(w), 7, dirty(alice));
+        Bad::raw(alice, offering, data, Expect::Empty)
+    }));
+    v.push(case(
+        "offering/calldata/create_deadline_above_uint64",
+        |w| {
+            let (alice, offering) = (w.alice, w.offering);
+            approve_shares(w, alice, offering, sh(OFFER_SHARES));
+            let deadline = U256::from(OFFER_DEADLINE) | (U256::from(1) << 64);
+            let data = with_word(&create_offering(w), 5, deadline);
+            Bad::raw(alice, offering, data, Expect::Empty)
+        },
+    ));
+    v.push(case("offering/calldata/value_to_non_payable_create", |w| {
+        // An offering that would open: only the value is wrong.
+        let (alice, offering) = (w.alice, w.offering);
+        approve_shares(w, alice, offering, sh(OFFER_SHARES));
+        Bad::call(alice, offering, &create_offering(w), Expect::Empty).value(u(1))
+    }));
+
+    // buy
+    v.push(case("offering/state/buy_unknown_id", |w| {
+        let call = C::buyCall {
+            id: u(7),
+            shares: sh(1),
+        };
+        Bad::call(w.bob, w.offering, &call, offering_unknown(u(7))).value(offer_cost(sh(1)))
+    }));
+    v.push(case("offering/zero/buy_id_zero", |w| {
+        offered(w);
+        let call = C::buyCall {
+            id: U256::ZERO,
+            shares: sh(1),
+        };
+        Bad::call(w.bob, w.offering, &call, offering_unknown(U256::ZERO)).value(offer_cost(sh(1)))
+    }));
+    v.push(case("offering/zero/buy_zero_shares", |w| {
+        let id = offered(w);
+        let call = C::buyCall {
+            id,
+            shares: U256::ZERO,
+        };
+        let e = OfferingE::OfferingZeroShares(C::OfferingZeroShares {});
+        Bad::call(w.bob, w.offering, &call, e)
+    }));
+    v.push(case("offering/range/buy_more_than_offered", |w| {
+        let id = offered(w);
+        let call = C::buyCall {
+            id,
+            shares: sh(OFFER_SHARES) + U256::from(1),
+        };
+        let e = OfferingE::OfferingInsufficientShares(C::OfferingInsufficientShares {
+            id,
+            available: sh(OFFER_SHARES),
+            requested: call.shares,
+        });
+        Bad::call(w.bob, w.offering, &call, e).value(offer_cost(call.shares))
+    }));
+    v.push(case("offering/max/buy_u256_max", |w| {
+        let id = offered(w);
+        let call = C::buyCall {
+            id,
+            shares: U256::MAX,
+        };
+        let e = OfferingE::OfferingInsufficientShares(C::OfferingInsufficientShares {
+            id,
+            available: sh(OFFER_SHARES),
+            requested: U256::MAX,
+        });
+        Bad::call(w.bob, w.offering, &call, e)
+    }));
+    v.push(case("offering/range/buy_above_the_cap", |w| {
+        let id = offered(w);
+        let call = C::buyCall {
+            id,
+            shares: sh(OFFER_CAP) + U256::from(1),
+        };
+        let e = OfferingE::OfferingCapExceeded(C::OfferingCapExceeded {
+            id,
+            cap: sh(OFFER_CAP),
+            total: call.shares,
+        });
+        Bad::call(w.bob, w.offering, &call, e).value(offer_cost(call.shares))
+    }));
+    v.push(case(
+        "offering/range/buy_above_the_cap_in_two_purchases",
+        |w| {
+            let (bob, id) = (w.bob, offered(w));
+            bought_offered(w, bob, id, 30);
+            let call = C::buyCall { id, shares: sh(21) };
+            let e = OfferingE::OfferingCapExceeded(C::OfferingCapExceeded {
+                id,
+                cap: sh(OFFER_CAP),
+                total: sh(51),
+            });
+            Bad::call(bob, w.offering, &call, e).value(offer_cost(sh(21)))
+        },
+    ));
+    v.push(case("offering/range/buy_paying_one_wei_too_little", |w| {
+        let id = offered(w);
+        let call = C::buyCall { id, shares: sh(10) };
+        let cost = offer_cost(sh(10));
+        let e = OfferingE::OfferingWrongValue(C::OfferingWrongValue {
+            expected: cost,
+            value: cost - U256::from(1),
+        });
+        Bad::call(w.bob, w.offering, &call, e).value(cost - U256::from(1))
+    }));
+    v.push(case("offering/range/buy_paying_one_wei_too_much", |w| {
+        let id = offered(w);
+        let call = C::buyCall { id, shares: sh(10) };
+        let cost = offer_cost(sh(10));
+        let e = OfferingE::OfferingWrongValue(C::OfferingWrongValue {
+            expected: cost,
+            value: cost + U256::from(1),
+        });
+        Bad::call(w.bob, w.offering, &call, e).value(cost + U256::from(1))
+    }));
+    v.push(case("offering/zero/buy_without_paying", |w| {
+        let id = offered(w);
+        let call = C::buyCall { id, shares: sh(1) };
+        let e = OfferingE::OfferingWrongValue(C::OfferingWrongValue {
+            expected: offer_cost(sh(1)),
+            value: U256::ZERO,
+        });
+        Bad::call(w.bob, w.offering, &call, e)
+    }));
+    v.push(case(
+        "offering/range/buy_with_eth_from_a_token_offering",
+        |w| {
+            // A vault with WETH as revenue token, offered for WETH: no ETH.
+            let (alice, dave, nft, factory, offering, weth) = (
+                w.alice,
+                w.dave,
+                w.nft,
+                w.vault_factory,
+                w.offering,
+                w.amm.weth,
+            );
+            let approve = IpCollection::approveCall {
+                to: factory,
+                tokenId: u(3),
+            };
+            w.ok(alice, nft, &approve);
+            let mut call = fractionalize(nft, u(3), U256::ZERO, alice, dave, B256::repeat_byte(3));
+            call.revenueTokens = vec![weth];
+            let vault = w.ok(alice, factory, &call);
+            let approve = ShareVault::approveCall {
+                spender: offering,
+                value: sh(OFFER_SHARES),
+            };
+            w.ok(alice, vault, &approve);
+            let mut create = create_offering(w);
+            create.vault = vault;
+            create.paymentToken = weth;
+            let id = w.ok(alice, offering, &create);
+            let call = C::buyCall { id, shares: sh(1) };
+            let e = OfferingE::OfferingWrongValue(C::OfferingWrongValue {
+                expected: U256::ZERO,
+                value: offer_cost(sh(1)),
+            });
+            Bad::call(w.bob, offering, &call, e).value(offer_cost(sh(1)))
+        },
+    ));
+    v.push(case("offering/state/buy_after_the_deadline", |w| {
+        let id = offered(w);
+        w.h.node.warp(OFFER_DEADLINE + 1 - START);
+        let call = C::buyCall { id, shares: sh(1) };
+        // Nothing raised: refunding (3).
+        let e = OfferingE::OfferingNotOpen(C::OfferingNotOpen { id, state: 3 });
+        Bad::call(w.bob, w.offering, &call, e).value(offer_cost(sh(1)))
+    }));
+    v.push(case("offering/state/buy_sold_out", |w| {
+        let (bob, dave, id) = (w.bob, w.dave, offered(w));
+        bought_offered(w, bob, id, OFFER_CAP);
+        bought_offered(w, dave, id, OFFER_CAP);
+        let call = C::buyCall { id, shares: sh(1) };
+        // Sold out before the deadline, 1 ETH raised: succeeded (2).
+        let e = OfferingE::OfferingNotOpen(C::OfferingNotOpen { id, state: 2 });
+        Bad::call(w.carol, w.offering, &call, e).value(offer_cost(sh(1)))
+    }));
+    v.push(case("offering/calldata/buy_truncated", |w| {
+        let id = offered(w);
+        let call = C::buyCall { id, shares: sh(1) };
+        Bad::raw(w.bob, w.offering, truncated(&call), Expect::Empty).value(offer_cost(sh(1)))
+    }));
+
+    // refund
+    v.push(case("offering/state/refund_unknown_id", |w| {
+        Bad::call(
+            w.bob,
+            w.offering,
+            &C::refundCall { id: u(7) },
+            offering_unknown(u(7)),
+        )
+    }));
+    v.push(case("offering/state/refund_while_open", |w| {
+        let (bob, id) = (w.bob, offered(w));
+        bought_offered(w, bob, id, 10);
+        let e = OfferingE::OfferingNotFailed(C::OfferingNotFailed { id, state: 1 });
+        Bad::call(bob, w.offering, &C::refundCall { id }, e)
+    }));
+    v.push(case("offering/state/refund_after_success", |w| {
+        let (bob, id) = (w.bob, offered(w));
+        bought_offered(w, bob, id, OFFER_CAP);
+        w.h.node.warp(OFFER_DEADLINE + 1 - START);
+        let e = OfferingE::OfferingNotFailed(C::OfferingNotFailed { id, state: 2 });
+        Bad::call(bob, w.offering, &C::refundCall { id }, e)
+    }));
+    v.push(case("offering/state/refund_after_the_window", |w| {
+        let (bob, id) = (w.bob, offered(w));
+        bought_offered(w, bob, id, 10);
+        w.h.node.warp(OFFER_DEADLINE + REFUND_WINDOW + 1 - START);
+        let e = OfferingE::OfferingRefundWindowOver(C::OfferingRefundWindowOver {
+            id,
+            windowEnd: OFFER_DEADLINE + REFUND_WINDOW,
+        });
+        Bad::call(bob, w.offering, &C::refundCall { id }, e)
+    }));
+    v.push(case("offering/unauthorised/refund_by_a_non_buyer", |w| {
+        let (bob, carol, id) = (w.bob, w.carol, offered(w));
+        bought_offered(w, bob, id, 10);
+        w.h.node.warp(OFFER_DEADLINE + 1 - START);
+        let e = OfferingE::OfferingNothingToRefund(C::OfferingNothingToRefund { id, buyer: carol });
+        Bad::call(carol, w.offering, &C::refundCall { id }, e)
+    }));
+    v.push(case("offering/state/refund_twice", |w| {
+        let (bob, offering, id) = (w.bob, w.offering, offered(w));
+        bought_offered(w, bob, id, 10);
+        w.h.node.warp(OFFER_DEADLINE + 1 - START);
+        approve_shares(w, bob, offering, sh(10));
+        w.ok(bob, offering, &C::refundCall { id });
+        let e = OfferingE::OfferingNothingToRefund(C::OfferingNothingToRefund { id, buyer: bob });
+        Bad::call(bob, offering, &C::refundCall { id }, e)
+    }));
+    v.push(case("offering/unauthorised/refund_without_approval", |w| {
+        let (bob, id) = (w.bob, offered(w));
+        bought_offered(w, bob, id, 10);
+        w.h.node.warp(OFFER_DEADLINE + 1 - START);
+        let e = no_allowance(w.offering, U256::ZERO, sh(10));
+        Bad::call(bob, w.offering, &C::refundCall { id }, e)
+    }));
+    v.push(case("offering/state/refund_of_shares_sold_on", |w| {
+        // Bob passed his shares to carol: he cannot return them.
+        let (bob, carol, offering, vault, id) = (w.bob, w.carol, w.offering, w.vault, offered(w));
+        bought_offered(w, bob, id, 10);
+        let call = ShareVault::transferCall {
+            to: carol,
+            value: sh(10),
+        };
+        w.ok(bob, vault, &call);
+        w.h.node.warp(OFFER_DEADLINE + 1 - START);
+        approve_shares(w, bob, offering, sh(10));
+        let e = short_balance(bob, U256::ZERO, sh(10));
+        Bad::call(bob, offering, &C::refundCall { id }, e)
+    }));
+    v.push(case("offering/calldata/value_to_non_payable_refund", |w| {
+        // A refund that would succeed: only the value is wrong.
+        let (bob, offering, id) = (w.bob, w.offering, offered(w));
+        bought_offered(w, bob, id, 10);
+        w.h.node.warp(OFFER_DEADLINE + 1 - START);
+        approve_shares(w, bob, offering, sh(10));
+        Bad::call(bob, offering, &C::refundCall { id }, Expect::Empty).value(u(1))
+    }));
+
+    // withdrawProceeds
+    v.push(case("offering/state/withdraw_proceeds_unknown_id", |w| {
+        let call = C::withdrawProceedsCall { id: u(7) };
+        Bad::call(w.carol, w.offering, &call, offering_unknown(u(7)))
+    }));
+    v.push(case(
+        "offering/state/withdraw_proceeds_below_the_minimum",
+        |w| {
+            let (bob, id) = (w.bob, offered(w));
+            bought_offered(w, bob, id, 10);
+            let call = C::withdrawProceedsCall { id };
+            Bad::call(w.alice, w.offering, &call, nothing_to_withdraw(id))
+        },
+    ));
+    v.push(case(
+        "offering/state/withdraw_proceeds_while_refunding",
+        |w| {
+            let (bob, id) = (w.bob, offered(w));
+            bought_offered(w, bob, id, 10);
+            w.h.node.warp(OFFER_DEADLINE + 1 - START);
+            let call = C::withdrawProceedsCall { id };
+            Bad::call(w.alice, w.offering, &call, nothing_to_withdraw(id))
+        },
+    ));
+    v.push(case("offering/state/withdraw_proceeds_twice", |w| {
+        let (bob, carol, offering, id) = (w.bob, w.carol, w.offering, offered(w));
+        bought_offered(w, bob, id, OFFER_CAP);
+        let call = C::withdrawProceedsCall { id };
+        w.ok(carol, offering, &call);
+        Bad::call(carol, offering, &call, nothing_to_withdraw(id))
+    }));
+    v.push(case(
+        "offering/range/withdraw_proceeds_to_a_payee_refusing_eth",
+        |w| {
+            // The buyout module has no receive: the payout reverts, stays due.
+            let (alice, bob, offering, buyout) = (w.alice, w.bob, w.offering, w.buyout);
+            approve_shares(w, alice, offering, sh(OFFER_SHARES));
+            let mut create = create_offering(w);
+            create.payee = buyout;
+            let id = w.ok(alice, offering, &create);
+            bought_offered(w, bob, id, OFFER_CAP);
+            let e = OfferingE::EthTransferFailed(C::EthTransferFailed {
+                to: buyout,
+                amount: offer_cost(sh(OFFER_CAP)),
+            });
+            Bad::call(alice, offering, &C::withdrawProceedsCall { id }, e)
+        },
+    ));
+    v.push(case(
+        "offering/calldata/value_to_non_payable_withdraw_proceeds",
+        |w| {
+            let (bob, id) = (w.bob, offered(w));
+            bought_offered(w, bob, id, OFFER_CAP);
+            let call = C::withdrawProceedsCall { id };
+            Bad::call(w.alice, w.offering, &call, Expect::Empty).value(u(1))
+        },
+    ));
+
+    // withdrawShares
+    v.push(case("offering/state/withdraw_shares_unknown_id", |w| {
+        let call = C::withdrawSharesCall { id: u(7) };
+        Bad::call(w.alice, w.offering, &call, offering_unknown(u(7)))
+    }));
+    v.push(case(
+        "offering/unauthorised/withdraw_shares_by_a_stranger",
+        |w| {
+            let id = offered(w);
+            w.h.node.warp(OFFER_DEADLINE + 1 - START);
+            let e = OfferingE::OfferingNotSeller(C::OfferingNotSeller {
+                id,
+                account: w.carol,
+            });
+            Bad::call(w.carol, w.offering, &C::withdrawSharesCall { id }, e)
+        },
+    ));
+    v.push(case(
+        "offering/unauthorised/withdraw_shares_by_the_payee",
+        |w| {
+            // The payee (dave) is not the seller (alice).
+            let (alice, dave, offering) = (w.alice, w.dave, w.offering);
+            approve_shares(w, alice, offering, sh(OFFER_SHARES));
+            let mut create = create_offering(w);
+            create.payee = dave;
+            let id = w.ok(alice, offering, &create);
+            w.h.node.warp(OFFER_DEADLINE + 1 - START);
+            let e = OfferingE::OfferingNotSeller(C::OfferingNotSeller { id, account: dave });
+            Bad::call(dave, offering, &C::withdrawSharesCall { id }, e)
+        },
+    ));
+    v.push(case("offering/state/withdraw_shares_while_open", |w| {
+        let id = offered(w);
+        let e = OfferingE::OfferingNotClosed(C::OfferingNotClosed { id });
+        Bad::call(w.alice, w.offering, &C::withdrawSharesCall { id }, e)
+    }));
+    v.push(case("offering/state/withdraw_shares_sold_out", |w| {
+        let (bob, dave, id) = (w.bob, w.dave, offered(w));
+        bought_offered(w, bob, id, OFFER_CAP);
+        bought_offered(w, dave, id, OFFER_CAP);
+        let call = C::withdrawSharesCall { id };
+        Bad::call(w.alice, w.offering, &call, nothing_to_withdraw(id))
+    }));
+    v.push(case("offering/state/withdraw_shares_twice", |w| {
+        let (alice, offering, id) = (w.alice, w.offering, offered(w));
+        w.h.node.warp(OFFER_DEADLINE + 1 - START);
+        let call = C::withdrawSharesCall { id };
+        w.ok(alice, offering, &call);
+        Bad::call(alice, offering, &call, nothing_to_withdraw(id))
+    }));
+    v.push(case(
+        "offering/calldata/value_to_non_payable_withdraw_shares",
+        |w| {
+            let id = offered(w);
+            w.h.node.warp(OFFER_DEADLINE + 1 - START);
+            let call = C::withdrawSharesCall { id };
+            Bad::call(w.alice, w.offering, &call, Expect::Empty).value(u(1))
+        },
+    ));
+
+    // Views (served by the hand-decoding fallback but for `offeringCount`).
+    v.push(case("offering/state/offering_unknown_id", |w| {
+        let call = C::offeringCall { id: u(7) };
+        Bad::call(w.carol, w.offering, &call, offering_unknown(u(7)))
+    }));
+    v.push(case("offering/calldata/offering_short", |w| {
+        let id = offered(w);
+        Bad::raw(
+            w.carol,
+            w.offering,
+            truncated(&C::offeringCall { id }),
+            Expect::Empty,
+        )
+    }));
+    v.push(case("offering/calldata/purchase_one_word", |w| {
+        let id = offered(w);
+        let call = C::purchaseCall { id, buyer: w.bob };
+        let data = call.abi_encode()[..36].to_vec();
+        Bad::raw(w.carol, w.offering, data, Expect::Empty)
+    }));
+    v.push(case("offering/calldata/purchase_dirty_buyer", |w| {
+        let id = offered(w);
+        let call = C::purchaseCall { id, buyer: w.bob };
+        Bad::raw(
+            w.carol,
+            w.offering,
+            with_word(&call, 1, dirty(w.bob)),
+            Expect::Empty,
+        )
+    }));
+    v.push(case("offering/calldata/value_to_offering", |w| {
+        let id = offered(w);
+        Bad::call(w.carol, w.offering, &C::offeringCall { id }, Expect::Empty).value(u(1))
+    }));
+    v.push(case("offering/calldata/value_to_offering_count", |w| {
+        Bad::call(w.carol, w.offering, &C::offeringCountCall {}, Expect::Empty).value(u(1))
+    }));
+    v.push(case("offering/calldata/value_to_refund_window", |w| {
+        Bad::call(w.carol, w.offering, &C::REFUND_WINDOWCall {}, Expect::Empty).value(u(1))
+    }));
+    v.push(case("offering/calldata/plain_eth", |w| {
+        Bad::raw(w.carol, w.offering, Vec::new(), Expect::Empty).value(u(1))
+    }));
+}
+
+#[allow(clippy::too_many_lines)]
+fn buyout_cases(v: &mut Vec<Case>) {
+    use ShareBuyout as C;
+    fn propose(vault: Address, shares: U256) -> C::proposeCall {
+        C::proposeCall { vault, shares }
+    }
+    fn unsupported(vault: Address) -> BuyoutE {
+        BuyoutE::BuyoutUnsupportedVault(C::BuyoutUnsupportedVault {
+            vault,
+            buyout: Address::ZERO,
+        })
+    }
+    fn zero_amount() -> BuyoutE {
+        BuyoutE::BuyoutZeroAmount(C::BuyoutZeroAmount {})
+    }
+
+    // propose
+    v.push(case("buyout/range/propose_for_an_account", |w| {
+        let call = propose(w.carol, U256::ZERO);
+        Bad::call(w.alice, w.buyout, &call, unsupported(w.carol)).value(u(1))
+    }));
+    v.push(case("buyout/range/propose_for_another_contract", |w| {
+        // The collection answers no `buyout()`.
+        let call = propose(w.nft, U256::ZERO);
+        Bad::call(w.alice, w.buyout, &call, unsupported(w.nft)).value(u(1))
+    }));
+    v.push(case("buyout/range/propose_for_the_implementation", |w| {
+        let call = propose(w.vault_impl, U256::ZERO);
+        Bad::call(w.alice, w.buyout, &call, unsupported(w.vault_impl)).value(u(1))
+    }));
+    v.push(case(
+        "buyout/range/propose_for_a_vault_without_buyouts",
+        |w| {
+            let vault = featureless_vault(w);
+            let call = propose(vault, U256::ZERO);
+            Bad::call(w.alice, w.buyout, &call, unsupported(vault)).value(u(1))
+        },
+    ));
+    v.push(case("buyout/zero/propose_without_eth", |w| {
+        let (alice, buyout) = (w.alice, w.buyout);
+        approve_shares(w, alice, buyout, sh(POOL_SHARES));
+        let call = propose(w.vault, sh(POOL_SHARES));
+        let e = BuyoutE::BuyoutInvalidValue(C::BuyoutInvalidValue { value: U256::ZERO });
+        Bad::call(alice, buyout, &call, e)
+    }));
+    v.push(case("buyout/max/propose_with_2_pow_128_wei", |w| {
+        let (carol, buyout) = (w.carol, w.buyout);
+        let value = U256::from(1) << 128;
+        w.h.node.fund(carol, value);
+        let call = propose(w.vault, U256::ZERO);
+        let e = BuyoutE::BuyoutInvalidValue(C::BuyoutInvalidValue { value });
+        Bad::call(carol, buyout, &call, e).value(value)
+    }));
+    v.push(case("buyout/range/propose_with_the_whole_supply", |w| {
+        // Alice holds everything: nothing would be left to buy.
+        let (alice, dave, vault, buyout) = (w.alice, w.dave, w.vault, w.buyout);
+        let call = ShareVault::transferCall {
+            to: alice,
+            value: u128_u(VAULT_SHARES[1]),
+        };
+        w.ok(dave, vault, &call);
+        approve_shares(w, alice, buyout, vault_supply());
+        let e = BuyoutE::BuyoutInvalidShares(C::BuyoutInvalidShares {
+            shares: vault_supply(),
+            totalSupply: vault_supply(),
+        });
+        Bad::call(alice, buyout, &propose(vault, vault_supply()), e).value(u(1))
+    }));
+    v.push(case("buyout/max/propose_u256_max_shares", |w| {
+        let e = BuyoutE::BuyoutInvalidShares(C::BuyoutInvalidShares {
+            shares: U256::MAX,
+            totalSupply: vault_supply(),
+        });
+        Bad::call(w.alice, w.buyout, &propose(w.vault, U256::MAX), e).value(u(1))
+    }));
+    v.push(case("buyout/unauthorised/propose_without_approval", |w| {
+        let call = propose(w.vault, sh(POOL_SHARES));
+        let e = no_allowance(w.buyout, U256::ZERO, sh(POOL_SHARES));
+        Bad::call(w.alice, w.buyout, &call, e).value(wei(PROPOSAL_WEI))
+    }));
+    v.push(case("buyout/range/propose_more_shares_than_held", |w| {
+        let (carol, buyout) = (w.carol, w.buyout);
+        approve_shares(w, carol, buyout, U256::MAX);
+        let call = propose(w.vault, sh(1));
+        let e = short_balance(carol, U256::ZERO, sh(1));
+        Bad::call(carol, buyout, &call, e).value(u(1))
+    }));
+    v.push(case("buyout/state/propose_while_one_runs", |w| {
+        proposed(w);
+        let e = BuyoutE::BuyoutAlreadyActive(C::BuyoutAlreadyActive {
+            vault: w.vault,
+            rejectionEnd: START + REJECTION_PERIOD,
+        });
+        Bad::call(w.dave, w.buyout, &propose(w.vault, U256::ZERO), e).value(u(1))
+    }));
+    v.push(case("buyout/state/propose_after_redeem", |w| {
+        redeemed(w);
+        let e = BuyoutE::BuyoutVaultNotActive(C::BuyoutVaultNotActive {
+            vault: w.vault,
+            status: 3,
+        });
+        Bad::call(w.dave, w.buyout, &propose(w.vault, U256::ZERO), e).value(u(1))
+    }));
+    v.push(case("buyout/state/propose_after_a_buyout", |w| {
+        bought_out(w);
+        let e = BuyoutE::BuyoutVaultNotActive(C::BuyoutVaultNotActive {
+            vault: w.vault,
+            status: 4,
+        });
+        Bad::call(w.dave, w.buyout, &propose(w.vault, U256::ZERO), e).value(u(1))
+    }));
+    v.push(case("buyout/calldata/propose_truncated", |w| {
+        let call = propose(w.vault, U256::ZERO);
+        Bad::raw(w.alice, w.buyout, truncated(&call), Expect::Empty).value(u(1))
+    }));
+    v.push(case("buyout/calldata/propose_dirty_vault", |w| {
+        let data = with_word(&propose(w.vault, U256::ZERO), 0, dirty(w.vault));
+        Bad::raw(w.alice, w.buyout, data, Expect::Empty).value(u(1))
+    }));
+
+    // sellShares
+    v.push(case("buyout/state/sell_without_a_buyout", |w| {
+        let call = C::sellSharesCall {
+            vault: w.vault,
+            amount: sh(1),
+        };
+        Bad::call(w.dave, w.buyout, &call, buyout_not_active(w.vault, 0))
+    }));
+    v.push(case(
+        "buyout/state/sell_at_the_end_of_the_proposal_period",
+        |w| {
+            proposed(w);
+            let (dave, buyout) = (w.dave, w.buyout);
+            approve_shares(w, dave, buyout, sh(10));
+            w.h.node.warp(PROPOSAL_PERIOD);
+            let call = C::sellSharesCall {
+                vault: w.vault,
+                amount: sh(10),
+            };
+            let e = BuyoutE::BuyoutProposalPeriodOver(C::BuyoutProposalPeriodOver {
+                time: START + PROPOSAL_PERIOD,
+                proposalEnd: START + PROPOSAL_PERIOD,
+            });
+            Bad::call(dave, buyout, &call, e)
+        },
+    ));
+    v.push(case("buyout/state/sell_after_a_failed_buyout", |w| {
+        failed_buyout(w);
+        let call = C::sellSharesCall {
+            vault: w.vault,
+            amount: sh(1),
+        };
+        Bad::call(w.dave, w.buyout, &call, buyout_not_active(w.vault, 3))
+    }));
+    v.push(case("buyout/zero/sell_zero", |w| {
+        proposed(w);
+        let call = C::sellSharesCall {
+            vault: w.vault,
+            amount: U256::ZERO,
+        };
+        Bad::call(w.dave, w.buyout, &call, zero_amount())
+    }));
+    v.push(case("buyout/unauthorised/sell_without_approval", |w| {
+        proposed(w);
+        let call = C::sellSharesCall {
+            vault: w.vault,
+            amount: sh(10),
+        };
+        let e = no_allowance(w.buyout, U256::ZERO, sh(10));
+        Bad::call(w.dave, w.buyout, &call, e)
+    }));
+    v.push(case("buyout/range/sell_more_than_held", |w| {
+        proposed(w);
+        let (dave, buyout) = (w.dave, w.buyout);
+        approve_shares(w, dave, buyout, U256::MAX);
+        let needed = u128_u(VAULT_SHARES[1]) + U256::from(1);
+        let call = C::sellSharesCall {
+            vault: w.vault,
+            amount: needed,
+        };
+        let e = short_balance(dave, u128_u(VAULT_SHARES[1]), needed);
+        Bad::call(dave, buyout, &call, e)
+    }));
+    v.push(case("buyout/max/sell_u256_max", |w| {
+        proposed(w);
+        let call = C::sellSharesCall {
+            vault: w.vault,
+            amount: U256::MAX,
+        };
+        let e = BuyoutE::BuyoutArithmeticOverflow(C::BuyoutArithmeticOverflow {});
+        Bad::call(w.dave, w.buyout, &call, e)
+    }));
+    v.push(case("buyout/calldata/value_to_non_payable_sell", |w| {
+        // A sale that would go through: only the value is wrong.
+        proposed(w);
+        let (dave, buyout) = (w.dave, w.buyout);
+        approve_shares(w, dave, buyout, sh(10));
+        let call = C::sellSharesCall {
+            vault: w.vault,
+            amount: sh(10),
+        };
+        Bad::call(dave, buyout, &call, Expect::Empty).value(u(1))
+    }));
+
+    // buyShares (the catalogue's price: 0.01 ETH a share)
+    v.push(case("buyout/state/buy_without_a_buyout", |w| {
+        let call = C::buySharesCall {
+            vault: w.vault,
+            amount: sh(1),
+        };
+        Bad::call(w.dave, w.buyout, &call, buyout_not_active(w.vault, 0)).value(wei(ETH / 100))
+    }));
+    v.push(case(
+        "buyout/state/buy_at_the_end_of_the_rejection_period",
+        |w| {
+            proposed(w);
+            w.h.node.warp(REJECTION_PERIOD);
+            let call = C::buySharesCall {
+                vault: w.vault,
+                amount: sh(10),
+            };
+            let e = BuyoutE::BuyoutRejectionPeriodOver(C::BuyoutRejectionPeriodOver {
+                time: START + REJECTION_PERIOD,
+                rejectionEnd: START + REJECTION_PERIOD,
+            });
+            Bad::call(w.dave, w.buyout, &call, e).value(wei(ETH / 10))
+        },
+    ));
+    v.push(case("buyout/zero/buy_zero", |w| {
+        proposed(w);
+        let call = C::buySharesCall {
+            vault: w.vault,
+            amount: U256::ZERO,
+        };
+        Bad::call(w.dave, w.buyout, &call, zero_amount())
+    }));
+    v.push(case("buyout/range/buy_paying_one_wei_too_little", |w| {
+        proposed(w);
+        let call = C::buySharesCall {
+            vault: w.vault,
+            amount: sh(10),
+        };
+        let e = BuyoutE::BuyoutWrongValue(C::BuyoutWrongValue {
+            value: wei(ETH / 10 - 1),
+            expected: wei(ETH / 10),
+        });
+        Bad::call(w.dave, w.buyout, &call, e).value(wei(ETH / 10 - 1))
+    }));
+    v.push(case("buyout/range/buy_paying_one_wei_too_much", |w| {
+        proposed(w);
+        let call = C::buySharesCall {
+            vault: w.vault,
+            amount: sh(10),
+        };
+        let e = BuyoutE::BuyoutWrongValue(C::BuyoutWrongValue {
+            value: wei(ETH / 10 + 1),
+            expected: wei(ETH / 10),
+        });
+        Bad::call(w.dave, w.buyout, &call, e).value(wei(ETH / 10 + 1))
+    }));
+    v.push(case("buyout/range/buy_more_than_the_pool", |w| {
+        // Paid exactly, but the pool holds 100 shares.
+        proposed(w);
+        let amount = sh(POOL_SHARES + 1);
+        let call = C::buySharesCall {
+            vault: w.vault,
+            amount,
+        };
+        let e = BuyoutE::ERC20InsufficientBalance(C::ERC20InsufficientBalance {
+            sender: w.buyout,
+            balance: sh(POOL_SHARES),
+            needed: amount,
+        });
+        Bad::call(w.dave, w.buyout, &call, e).value(wei((POOL_SHARES as u128 + 1) * ETH / 100))
+    }));
+    v.push(case("buyout/calldata/buy_truncated", |w| {
+        proposed(w);
+        let call = C::buySharesCall {
+            vault: w.vault,
+            amount: sh(10),
+        };
+        Bad::raw(w.dave, w.buyout, truncated(&call), Expect::Empty).value(wei(ETH / 10))
+    }));
+
+    // end
+    v.push(case("buyout/state/end_without_a_buyout", |w| {
+        let call = C::endCall { vault: w.vault };
+        Bad::call(w.carol, w.buyout, &call, buyout_not_active(w.vault, 0))
+    }));
+    v.push(case("buyout/state/end_one_second_early", |w| {
+        proposed(w);
+        w.h.node.warp(REJECTION_PERIOD - 1);
+        let e = BuyoutE::BuyoutRejectionPeriodOpen(C::BuyoutRejectionPeriodOpen {
+            time: START + REJECTION_PERIOD - 1,
+            rejectionEnd: START + REJECTION_PERIOD,
+        });
+        Bad::call(w.carol, w.buyout, &C::endCall { vault: w.vault }, e)
+    }));
+    v.push(case("buyout/state/end_twice", |w| {
+        bought_out(w);
+        let call = C::endCall { vault: w.vault };
+        Bad::call(w.carol, w.buyout, &call, buyout_not_active(w.vault, 2))
+    }));
+    v.push(case("buyout/calldata/value_to_non_payable_end", |w| {
+        proposed(w);
+        w.h.node.warp(REJECTION_PERIOD);
+        let call = C::endCall { vault: w.vault };
+        Bad::call(w.carol, w.buyout, &call, Expect::Empty).value(u(1))
+    }));
+
+    // cash
+    v.push(case("buyout/state/cash_while_the_buyout_runs", |w| {
+        proposed(w);
+        let call = C::cashCall {
+            vault: w.vault,
+            amount: sh(1),
+        };
+        Bad::call(w.dave, w.buyout, &call, buyout_not_succeeded(w.vault, 1))
+    }));
+    v.push(case("buyout/state/cash_after_a_failed_buyout", |w| {
+        failed_buyout(w);
+        let call = C::cashCall {
+            vault: w.vault,
+            amount: sh(1),
+        };
+        Bad::call(w.dave, w.buyout, &call, buyout_not_succeeded(w.vault, 3))
+    }));
+    v.push(case("buyout/zero/cash_zero", |w| {
+        bought_out(w);
+        let call = C::cashCall {
+            vault: w.vault,
+            amount: U256::ZERO,
+        };
+        Bad::call(w.dave, w.buyout, &call, zero_amount())
+    }));
+    v.push(case("buyout/range/cash_more_than_outstanding", |w| {
+        bought_out(w);
+        let (dave, buyout) = (w.dave, w.buyout);
+        approve_shares(w, dave, buyout, U256::MAX);
+        let amount = u128_u(VAULT_SHARES[1]) + U256::from(1);
+        let call = C::cashCall {
+            vault: w.vault,
+            amount,
+        };
+        let e = BuyoutE::BuyoutCashExceedsOutstanding(C::BuyoutCashExceedsOutstanding {
+            amount,
+            outstanding: u128_u(VAULT_SHARES[1]),
+        });
+        Bad::call(dave, buyout, &call, e)
+    }));
+    v.push(case("buyout/unauthorised/cash_without_approval", |w| {
+        bought_out(w);
+        let call = C::cashCall {
+            vault: w.vault,
+            amount: sh(10),
+        };
+        let e = no_allowance(w.buyout, U256::ZERO, sh(10));
+        Bad::call(w.dave, w.buyout, &call, e)
+    }));
+    v.push(case("buyout/unauthorised/cash_by_a_non_holder", |w| {
+        bought_out(w);
+        let (carol, buyout) = (w.carol, w.buyout);
+        approve_shares(w, carol, buyout, U256::MAX);
+        let call = C::cashCall {
+            vault: w.vault,
+            amount: sh(1),
+        };
+        Bad::call(
+            carol,
+            buyout,
+            &call,
+            short_balance(carol, U256::ZERO, sh(1)),
+        )
+    }));
+    v.push(case("buyout/calldata/value_to_non_payable_cash", |w| {
+        bought_out(w);
+        let (dave, buyout) = (w.dave, w.buyout);
+        approve_shares(w, dave, buyout, sh(10));
+        let call = C::cashCall {
+            vault: w.vault,
+            amount: sh(10),
+        };
+        Bad::call(dave, buyout, &call, Expect::Empty).value(u(1))
+    }));
+
+    // claimAsset
+    v.push(case("buyout/state/claim_asset_without_a_buyout", |w| {
+        let call = C::claimAssetCall { vault: w.vault };
+        Bad::call(w.alice, w.buyout, &call, buyout_not_succeeded(w.vault, 0))
+    }));
+    v.push(case(
+        "buyout/state/claim_asset_while_the_buyout_runs",
+        |w| {
+            proposed(w);
+            let call = C::claimAssetCall { vault: w.vault };
+            Bad::call(w.alice, w.buyout, &call, buyout_not_succeeded(w.vault, 1))
+        },
+    ));
+    v.push(case("buyout/state/claim_asset_already_released", |w| {
+        bought_out(w);
+        let call = C::claimAssetCall { vault: w.vault };
+        let e = BuyoutE::BuyoutNothingToClaim(C::BuyoutNothingToClaim { vault: w.vault });
+        Bad::call(w.alice, w.buyout, &call, e)
+    }));
+    v.push(case(
+        "buyout/calldata/value_to_non_payable_claim_asset",
+        |w| {
+            bought_out(w);
+            let call = C::claimAssetCall { vault: w.vault };
+            Bad::call(w.alice, w.buyout, &call, Expect::Empty).value(u(1))
+        },
+    ));
+
+    // withdraw
+    v.push(case("buyout/state/withdraw_without_credit", |w| {
+        let e = BuyoutE::BuyoutNothingToWithdraw(C::BuyoutNothingToWithdraw { account: w.carol });
+        Bad::call(w.carol, w.buyout, &C::withdrawCall {}, e)
+    }));
+    v.push(case("buyout/state/withdraw_twice", |w| {
+        failed_buyout(w);
+        let (alice, buyout) = (w.alice, w.buyout);
+        w.ok(alice, buyout, &C::withdrawCall {});
+        let e = BuyoutE::BuyoutNothingToWithdraw(C::BuyoutNothingToWithdraw { account: alice });
+        Bad::call(alice, buyout, &C::withdrawCall {}, e)
+    }));
+    v.push(case("buyout/calldata/value_to_non_payable_withdraw", |w| {
+        // Alice is owed her 9 ETH: only the value is wrong.
+        failed_buyout(w);
+        Bad::call(w.alice, w.buyout, &C::withdrawCall {}, Expect::Empty).value(u(1))
+    }));
+
+    // Views (`buyoutOf` and the periods are served by the fallback).
+    v.push(case("buyout/calldata/buyout_of_selector_only", |w| {
+        let data = C::buyoutOfCall::SELECTOR.to_vec();
+        Bad::raw(w.carol, w.buyout, data, Expect::Empty)
+    }));
+    v.push(case("buyout/calldata/buyout_of_short", |w| {
+        let call = C::buyoutOfCall { vault: w.vault };
+        Bad::raw(w.carol, w.buyout, truncated(&call), Expect::Empty)
+    }));
+    v.push(case("buyout/calldata/buyout_of_dirty_address", |w| {
+        let data = with_word(&C::buyoutOfCall { vault: w.vault }, 0, dirty(w.vault));
+        Bad::raw(w.carol, w.buyout, data, Expect::Empty)
+    }));
+    v.push(case("buyout/calldata/value_to_buyout_of", |w| {
+        let call = C::buyoutOfCall { vault: w.vault };
+        Bad::call(w.carol, w.buyout, &call, Expect::Empty).value(u(1))
+    }));
+    v.push(case("buyout/calldata/value_to_proposal_period", |w| {
+        Bad::call(w.carol, w.buyout, &C::PROPOSAL_PERIODCall {}, Expect::Empty).value(u(1))
+    }));
+    v.push(case("buyout/calldata/value_to_credit", |w| {
+        let call = C::creditCall { account: w.carol };
+        Bad::call(w.carol, w.buyout, &call, Expect::Empty).value(u(1))
+    }));
+    v.push(case("buyout/calldata/plain_eth", |w| {
+        Bad::raw(w.carol, w.buyout, Vec::new(), Expect::Empty).value(u(1))
+    }));
+}
+
 // ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
@@ -3331,7 +5283,7 @@ fn catalogue_has_at_least_60_distinct_named_cases() {
     for (contract, n) in &per_contract {
         println!("  {contract}: {n}");
     }
-    assert_eq!(per_contract.len(), 8, "every contract has cases");
+    assert_eq!(per_contract.len(), 10, "every contract has cases");
     assert!(names.len() >= 60, "only {} cases", names.len());
 }
 
@@ -3353,6 +5305,8 @@ group_tests! {
     bad_input_vault_factory => "vault_factory",
     bad_input_splits => "split",
     bad_input_split_factory => "split_factory",
+    bad_input_share_offering => "offering",
+    bad_input_share_buyout => "buyout",
 }
 
 /// Regression (found while writing the catalogue): the registry authorises
@@ -3504,5 +5458,125 @@ fn erc1155_offer_sells_every_licence_it_advertises() {
         );
         assert!(licensed._0);
         assert_eq!(licensed._1, START + 3600 + 7200);
+    });
+}
+
+/// The honest twins of the catalogue's investor cases that refuse a call for
+/// one flaw only (value sent to a non-payable function, short calldata, a
+/// replay, an impersonated caller): from the same setup, the same call
+/// without the flaw succeeds and has its exact effect. So those cases fail
+/// for their flaw alone, and the impersonated buyout module is one the
+/// vault obeys.
+#[test]
+#[allow(clippy::too_many_lines)]
+fn honest_twins_of_the_investor_cases_succeed() {
+    big_stack("twins", || {
+        let balance_of = |w: &mut World, who: Address| {
+            let vault = w.vault;
+            w.view(vault, &ShareVault::balanceOfCall { account: who })
+        };
+
+        // A valid permit (once), then the spender moves the shares.
+        let mut w = World::get();
+        let (bob, carol, vault) = (w.bob, w.carol, w.vault);
+        let owner = owner_key().address();
+        fund_signer(&mut w, 10);
+        let call = signed(&owner_key(), &vault_domain(&w), &permit_of(carol, sh(4), 0));
+        w.ok(bob, vault, &call);
+        let allowance = ShareVault::allowanceCall {
+            owner,
+            spender: carol,
+        };
+        assert_eq!(w.view(vault, &allowance), sh(4));
+        assert_eq!(w.view(vault, &ShareVault::noncesCall { owner }), u(1));
+        let move_ = ShareVault::transferFromCall {
+            from: owner,
+            to: carol,
+            value: sh(4),
+        };
+        w.ok(carol, vault, &move_);
+        assert_eq!(balance_of(&mut w, owner), sh(6));
+        assert_eq!(balance_of(&mut w, carol), sh(4));
+
+        // A real pair of the shares registers once and stops accruing.
+        let mut w = World::get();
+        let pair = share_pair(&mut w);
+        assert_eq!(pair, w.amm.pair_for(w.vault, w.amm.weth));
+        let (carol, vault) = (w.carol, w.vault);
+        w.ok(carol, vault, &ShareVault::registerPoolCall { pair });
+        assert!(!w.view(vault, &ShareVault::accruesCall { account: pair }));
+
+        // The (impersonated) buyout module releases the asset.
+        let mut w = World::get();
+        let (nft, vault, buyout) = (w.nft, w.vault, w.buyout);
+        impersonate(&mut w, buyout);
+        let carol = w.carol;
+        w.ok(buyout, vault, &ShareVault::releaseAssetCall { to: carol });
+        assert_eq!(w.view(vault, &ShareVault::statusCall {}), 4);
+        let owner_of = IpCollection::ownerOfCall { tokenId: u(2) };
+        assert_eq!(w.view(nft, &owner_of), carol);
+
+        // Offering: created, bought at the exact cost, proceeds paid.
+        let mut w = World::get();
+        let (alice, bob, offering) = (w.alice, w.bob, w.offering);
+        let id = offered(&mut w);
+        let paid = w.balance(alice);
+        bought_offered(&mut w, bob, id, OFFER_CAP);
+        assert_eq!(balance_of(&mut w, bob), sh(OFFER_CAP));
+        w.ok(alice, offering, &ShareOffering::withdrawProceedsCall { id });
+        assert_eq!(w.balance(alice) - paid, wei(OFFER_MIN_RAISE));
+
+        // Offering: a failed raise refunds, the seller takes its shares back.
+        let mut w = World::get();
+        let (alice, bob, offering) = (w.alice, w.bob, w.offering);
+        let id = offered(&mut w);
+        bought_offered(&mut w, bob, id, 10);
+        w.h.node.warp(OFFER_DEADLINE + 1 - START);
+        approve_shares(&mut w, bob, offering, sh(10));
+        let before = w.balance(bob);
+        w.ok(bob, offering, &ShareOffering::refundCall { id });
+        assert_eq!(w.balance(bob) - before, offer_cost(sh(10)));
+        w.ok(alice, offering, &ShareOffering::withdrawSharesCall { id });
+        assert_eq!(balance_of(&mut w, alice), u128_u(VAULT_SHARES[0]));
+
+        // Buyout: a sale, a purchase, a failed end and the credit withdrawn.
+        let mut w = World::get();
+        let (alice, dave, vault, buyout) = (w.alice, w.dave, w.vault, w.buyout);
+        proposed(&mut w);
+        approve_shares(&mut w, dave, buyout, sh(10));
+        let before = w.balance(dave);
+        let sell = ShareBuyout::sellSharesCall {
+            vault,
+            amount: sh(10),
+        };
+        w.ok(dave, buyout, &sell);
+        assert_eq!(w.balance(dave) - before, wei(ETH / 10));
+        let buy = ShareBuyout::buySharesCall {
+            vault,
+            amount: sh(10),
+        };
+        w.ok_value(dave, buyout, &buy, wei(ETH / 10));
+        assert_eq!(balance_of(&mut w, dave), u128_u(VAULT_SHARES[1]));
+        w.h.node.warp(REJECTION_PERIOD);
+        let carol = w.carol;
+        w.ok(carol, buyout, &ShareBuyout::endCall { vault });
+        let credit = ShareBuyout::creditCall { account: alice };
+        assert_eq!(w.view(buyout, &credit), wei(PROPOSAL_WEI));
+        let before = w.balance(alice);
+        w.ok(alice, buyout, &ShareBuyout::withdrawCall {});
+        assert_eq!(w.balance(alice) - before, wei(PROPOSAL_WEI));
+
+        // Buyout: success, then a cash-out at 0.01 ETH a share.
+        let mut w = World::get();
+        let (dave, vault, buyout) = (w.dave, w.vault, w.buyout);
+        bought_out(&mut w);
+        approve_shares(&mut w, dave, buyout, sh(10));
+        let before = w.balance(dave);
+        let cash = ShareBuyout::cashCall {
+            vault,
+            amount: sh(10),
+        };
+        w.ok(dave, buyout, &cash);
+        assert_eq!(w.balance(dave) - before, wei(ETH / 10));
     });
 }

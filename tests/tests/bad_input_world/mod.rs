@@ -1,15 +1,19 @@
 //! The populated suite the bad-input catalogue and the attacker scenarios
-//! start from: all eight contracts deployed and activated on one devnode,
-//! wired together (factories constructed with their implementations), with
-//! tokens, editions, offers, a live ERC-1155 lease, a model and a record, a
-//! funded split and a funded share vault. Built once per test binary and
-//! cloned per case (the clones share the compiled-program cache).
+//! start from: the eight contracts of the suite, the share offering, the
+//! share buyout and Uniswap V2 (from npm's artefacts) deployed and activated
+//! on one devnode, wired together (factories constructed with their
+//! implementations; the vault factory also with the buyout module and the
+//! Uniswap V2 factory, so every vault has both), with tokens, editions,
+//! offers, a live ERC-1155 lease, a model and a record, a funded split and a
+//! funded share vault. Built once per test binary and cloned per case (the
+//! clones share the compiled-program cache).
 #![allow(dead_code, missing_docs, unreachable_pub, clippy::too_many_arguments)]
 
 use std::sync::OnceLock;
 
 use alloy_primitives::{aliases::U96, Address, Bytes, B256, U256};
 use alloy_sol_types::{SolCall, SolValue};
+use stylus_ip_deploy::uniswap::UniswapV2;
 use stylus_ip_tests::{Harness, ETH};
 
 // The suite's bindings, generated once from abi/ in the harness.
@@ -65,6 +69,12 @@ pub struct World {
     pub vault: Address,
     /// ERC-5006 record of bob's lease (offer 2).
     pub record: U256,
+    /// `share-offering` (singleton, no offering yet).
+    pub offering: Address,
+    /// `share-buyout` (singleton, no buyout yet): every vault's buyout module.
+    pub buyout: Address,
+    /// Uniswap V2 (no pair yet): its factory is every vault's `ammFactory`.
+    pub amm: UniswapV2,
 }
 
 impl Clone for World {
@@ -112,6 +122,11 @@ impl World {
 
     pub fn admin(&self) -> Address {
         self.h.admin
+    }
+
+    /// The devnode's chain id (what a vault's EIP-712 domain names).
+    pub fn chain_id(&self) -> u64 {
+        self.h.node.runtime().config.chain_id
     }
 
     /// Sends `call` and panics on revert (setup steps).
@@ -176,6 +191,10 @@ impl World {
         let vault_factory = h.deploy("vault-factory");
         let split_impl = h.deploy("splits");
         let split_factory = h.deploy("split-factory");
+        // Deployed after the others, so that their addresses stay the same.
+        let offering = h.deploy("share-offering");
+        let buyout = h.deploy("share-buyout");
+        let amm = stylus_ip_tests::uniswap::deploy(&mut h);
         let mut w = Self {
             h,
             alice,
@@ -195,12 +214,19 @@ impl World {
             split: Address::ZERO,
             vault: Address::ZERO,
             record: U256::ZERO,
+            offering,
+            buyout,
+            amm,
         };
         let admin = w.admin();
-        w.construct(
-            vault_factory,
-            &(vault_impl, market, Address::ZERO, Address::ZERO).abi_encode_params(),
-        );
+        let args = vault_factory_args(&[
+            ("implementation", vault_impl),
+            ("market", market),
+            ("buyout", buyout),
+            ("ammFactory", amm.factory),
+            ("offering", offering),
+        ]);
+        w.construct(vault_factory, &args);
         w.construct(split_factory, &split_impl.abi_encode());
 
         // Assets.
@@ -358,6 +384,46 @@ impl World {
         w.pay(bob, vault, U256::from(ETH));
         w
     }
+}
+
+/// The vault factory's constructor arguments, ABI-encoded from `by_name`
+/// in the order of the constructor's parameters as `abi/VaultFactory.json`
+/// declares them: the world does not depend on that order or on the
+/// factory taking every address it is offered. Names compare
+/// case-insensitively, without underscores.
+///
+/// # Panics
+/// When the ABI cannot be read, has no constructor, or a parameter is not
+/// an address named in `by_name`.
+pub fn vault_factory_args(by_name: &[(&str, Address)]) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../abi/VaultFactory.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let abi: alloy::json_abi::JsonAbi =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()));
+    let constructor = abi
+        .constructor
+        .unwrap_or_else(|| panic!("{} declares no constructor", path.display()));
+    let key = |name: &str| name.replace('_', "").to_ascii_lowercase();
+    let mut out = Vec::new();
+    for input in &constructor.inputs {
+        assert_eq!(
+            input.ty, "address",
+            "vault factory constructor parameter {}: not an address",
+            input.name
+        );
+        let &(_, address) = by_name
+            .iter()
+            .find(|(name, _)| key(name) == key(&input.name))
+            .unwrap_or_else(|| {
+                panic!(
+                    "the vault factory's constructor takes `{}`, which the world does not provide",
+                    input.name
+                )
+            });
+        out.extend_from_slice(address.into_word().as_slice());
+    }
+    out
 }
 
 /// `fractionalize` of `asset`/`id` with the base vault's metadata and
