@@ -521,6 +521,7 @@ async fn vault(s: &mut Sty<'_>, p: &Programs, nft: Address) -> Result<()> {
         implementation: p.vault,
         market: p.market,
         buyout: Address::ZERO,
+        offering: Address::ZERO,
         ammFactory: Address::ZERO,
     };
     let (factory, _, _) = s.construct("vault-factory", &ctor).await?;

@@ -428,12 +428,14 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
     }
     .abi_encode();
     // The vault factory gives every vault the suite's licence market, its
-    // buyout module and the configured Uniswap V2 factory (zero: pools off).
+    // buyout module, the share offering (non-accruing in every vault) and
+    // the configured Uniswap V2 factory (zero: pools off).
     let amm_factory = config.amm_factory.unwrap_or_default();
     let vault_factory_args = (
         at["share-vault"],
         at["license-market"],
         at["share-buyout"],
+        at["share-offering"],
         amm_factory,
     )
         .abi_encode_params();
@@ -726,6 +728,7 @@ mod tests {
                 p.addresses.share_vault,
                 p.addresses.license_market,
                 p.addresses.share_buyout,
+                p.addresses.share_offering,
                 Address::ZERO
             )
                 .abi_encode_params()

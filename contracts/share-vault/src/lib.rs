@@ -748,11 +748,12 @@ impl ShareVault {
     /// [`logic::Config`] packed by [`logic::encode_config`]: `units` of
     /// `asset` id `id` (`units` = 0 for an ERC-721 token), the curator (zero:
     /// none), the licence market and the longest lease the vault's offers
-    /// may sell, the buyout module and the Uniswap V2 factory (zero: none),
+    /// may sell, the buyout module, the share offering and the Uniswap V2
+    /// factory (zero: none),
     /// the ERC-20 revenue allow-list (ETH is always accepted), the share
     /// name and symbol, and the initial holders with their amounts. The
-    /// buyout module never accrues revenue (it holds the shares of a buyout
-    /// pool). Revenue sent to the vault's address before this is accounted at the
+    /// buyout module and the offering never accrue revenue (they hold the
+    /// shares of a buyout pool or of a sale). Revenue sent to the vault's address before this is accounted at the
     /// first interaction, to the initial holders.
     ///
     /// # Errors
@@ -782,6 +783,7 @@ impl ShareVault {
             market,
             max_lease_duration,
             buyout,
+            offering,
             amm_factory,
             revenue_tokens,
             name,
@@ -855,6 +857,11 @@ impl ShareVault {
             self.buyout.set(buyout);
             // Before the mints: shares minted to it are non-accruing too.
             self.balances.insert(buyout, logic::NON_ACCRUING);
+        }
+        // The offering escrows shares for sale and never claims: flagged
+        // (its address is not stored; `accrues(offering)` shows it).
+        if !offering.is_zero() {
+            self.balances.insert(offering, logic::NON_ACCRUING);
         }
         // No revenue can have been accounted yet (acc = 0), so minting needs
         // no correction.
@@ -1333,6 +1340,8 @@ impl ShareVault {
         }
         self.require_active()?;
         self.set_status(status::BOUGHT_OUT);
+        // Revenue arriving while no share accrues goes to the new owner.
+        self.redeemer.set(to);
         emit(&[AssetReleased::SIGNATURE_HASH, aw(to)], &[]);
         self.send_asset(to)
     }
@@ -1786,7 +1795,10 @@ impl ShareVault {
         }
         let supply = self.total_supply.get();
         let acc = self.acc.get(token);
-        if logic::total_supply(supply).is_zero() {
+        // No share accrues (none exist after a redemption; after a buyout
+        // every share may sit with non-accruing accounts): the account that
+        // received the asset, if any, is credited; otherwise it waits.
+        if logic::accruing_supply(supply).is_zero() {
             let redeemer = self.redeemer.get();
             if redeemer.is_zero() {
                 return None;
@@ -1799,7 +1811,7 @@ impl ShareVault {
                 credit: Some((redeemer, corr)),
             })
         } else {
-            // Shared over the accruing supply; none accruing: stays pending.
+            // Shared over the accruing supply.
             let acc = logic::accrue(
                 acc,
                 fresh,

@@ -378,6 +378,7 @@ fn config(
         market: MARKET,
         max_lease_duration: MAX_LEASE,
         buyout: Address::ZERO,
+        offering: Address::ZERO,
         amm_factory: Address::ZERO,
         revenue_tokens: tokens.to_vec(),
         name: "Mona Shares".to_string(),
@@ -3060,6 +3061,59 @@ fn release_asset_only_by_the_buyout_module_while_active(
         err,
         err_bytes(Error::NotBuyout(NotBuyout { account: buyout }))
     );
+}
+
+/// When no share accrues any more (after a buyout every share may sit with
+/// the buyout module), revenue that arrives is credited to the account the
+/// asset was released to instead of waiting forever; while shares accrue,
+/// they share it as before. The offering's escrow never accrues.
+#[motsu::test]
+fn revenue_with_no_accruing_share_goes_to_the_asset_recipient(
+    vault: Contract<ShareVault>,
+    nft: Contract<MockNft>,
+    market: Contract<MockMarket>,
+    alice: Account,
+    bob: Account,
+    proposer: Account,
+    buyout: Address,
+    offering: Address,
+) {
+    let (alice, bob, proposer) = (alice.address(), bob.address(), proposer.address());
+    nft.sender(alice).mint(alice, ID).motsu_unwrap();
+    let mut c = config(nft.address(), 0, &[(alice, u(3)), (bob, u(1))], alice, &[]);
+    c.buyout = buyout;
+    c.offering = offering;
+    c.market = market.address();
+    init_with(&vault, alice, &c).motsu_unwrap();
+    nft.sender(alice)
+        .safe_transfer_from(alice, vault.address(), ID)
+        .motsu_unwrap();
+    assert!(!vault.sender(alice).accrues(offering));
+    // Alice escrows 2 shares with the offering: they earn nothing.
+    vault.sender(alice).transfer(offering, u(2)).motsu_unwrap();
+    vault.address().fund(u(20));
+    assert_eq!(claimable_eth(&vault, alice), u(10));
+    assert_eq!(claimable_eth(&vault, bob), u(10));
+    assert_eq!(claimable_eth(&vault, offering), U256::ZERO);
+    // A buyout pool takes every other share, succeeds, releases the asset.
+    vault.sender(alice).transfer(buyout, u(1)).motsu_unwrap();
+    vault.sender(bob).transfer(buyout, u(1)).motsu_unwrap();
+    assert_eq!(vault.sender(alice).accruing_supply(), U256::ZERO);
+    vault.sender(buyout).release_asset(proposer).motsu_unwrap();
+    // Nobody accrues: late revenue goes to the new owner of the asset, and
+    // what the holders had earned stays theirs.
+    vault.address().fund(u(7));
+    assert_eq!(claimable_eth(&vault, proposer), u(7));
+    assert_eq!(claimable_eth(&vault, alice), u(10));
+    assert_eq!(claimable_eth(&vault, bob), u(10));
+    assert_eq!(claimable_eth(&vault, buyout), U256::ZERO);
+    // Shares that accrue again share what comes next; the credit stays.
+    vault.sender(offering).transfer(bob, u(2)).motsu_unwrap();
+    vault.address().fund(u(4));
+    assert_eq!(claimable_eth(&vault, bob), u(14));
+    assert_eq!(claimable_eth(&vault, alice), u(10));
+    assert_eq!(claimable_eth(&vault, proposer), u(7));
+    assert_eq!(vault.balance(), u(31));
 }
 
 #[motsu::test]

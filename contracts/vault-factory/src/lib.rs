@@ -249,14 +249,19 @@ pub struct VaultFactory {
     buyout: StorageAddress,
     /// The Uniswap V2 factory, given to every vault (zero: no pools).
     amm_factory: StorageAddress,
+    /// The suite's share offering, a non-accruing account of every vault
+    /// (zero: none).
+    offering: StorageAddress,
 }
 
 #[public]
 impl VaultFactory {
     /// Sets the `ShareVault` implementation the vault proxies delegate to
     /// and what every vault gets: the suite's licence market, its buyout
-    /// module and the Uniswap V2 factory whose pairs may be registered as
-    /// pools (either of the last two may be zero: that feature is off).
+    /// module, its share offering (a non-accruing account of every vault:
+    /// shares escrowed for sale earn nothing, so no revenue is stranded
+    /// there) and the Uniswap V2 factory whose pairs may be registered as
+    /// pools (any of the last three may be zero: that feature is off).
     ///
     /// # Errors
     /// [`Error::InvalidImplementation`] / [`Error::InvalidMarket`] for a
@@ -267,6 +272,7 @@ impl VaultFactory {
         implementation: Address,
         market: Address,
         buyout: Address,
+        offering: Address,
         amm_factory: Address,
     ) -> Result<(), Error> {
         if implementation.is_zero() {
@@ -280,6 +286,7 @@ impl VaultFactory {
         self.implementation.set(implementation);
         self.market.set(market);
         self.buyout.set(buyout);
+        self.offering.set(offering);
         self.amm_factory.set(amm_factory);
         Ok(())
     }
@@ -297,6 +304,12 @@ impl VaultFactory {
     /// The buyout module every vault of this factory gets (zero: none).
     pub fn buyout(&self) -> Address {
         self.buyout.get()
+    }
+
+    /// The share offering every vault of this factory treats as
+    /// non-accruing (zero: none).
+    pub fn offering(&self) -> Address {
+        self.offering.get()
     }
 
     /// The Uniswap V2 factory every vault of this factory gets (zero:
@@ -395,6 +408,7 @@ impl VaultFactory {
             self.market.get(),
             max_lease_duration,
             self.buyout.get(),
+            self.offering.get(),
             self.amm_factory.get(),
             &revenue_tokens,
             &name,

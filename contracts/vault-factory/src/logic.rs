@@ -38,7 +38,7 @@ pub fn predict_vault(
 /// `initialize(bytes)` (`share_vault::logic::encode_config`, which the tests
 /// check this against):
 /// `asset(20) id(32) units(32) curator(20) market(20) maxLeaseDuration(8)
-///  buyout(20) ammFactory(20) n(1) token(20)·n nameLen(1) name symbolLen(1)
+///  buyout(20) offering(20) ammFactory(20) n(1) token(20)·n nameLen(1) name symbolLen(1)
 ///  symbol (holder(20) amount(32))·m`.
 ///
 /// Returns `None` if there are more than 255 revenue tokens, a name or
@@ -54,6 +54,7 @@ pub fn encode_config(
     market: Address,
     max_lease_duration: u64,
     buyout: Address,
+    offering: Address,
     amm_factory: Address,
     revenue_tokens: &[Address],
     name: &str,
@@ -65,7 +66,7 @@ pub fn encode_config(
         return None;
     }
     let mut out = Vec::with_capacity(
-        174 + 20 * revenue_tokens.len() + name.len() + symbol.len() + 52 * holders.len(),
+        194 + 20 * revenue_tokens.len() + name.len() + symbol.len() + 52 * holders.len(),
     );
     out.extend_from_slice(asset.as_slice());
     out.extend_from_slice(&id.to_be_bytes::<32>());
@@ -74,6 +75,7 @@ pub fn encode_config(
     out.extend_from_slice(market.as_slice());
     out.extend_from_slice(&max_lease_duration.to_be_bytes());
     out.extend_from_slice(buyout.as_slice());
+    out.extend_from_slice(offering.as_slice());
     out.extend_from_slice(amm_factory.as_slice());
     out.push(u8::try_from(revenue_tokens.len()).ok()?);
     for token in revenue_tokens {
@@ -187,6 +189,7 @@ mod tests {
             0,
             Address::ZERO,
             Address::ZERO,
+            Address::ZERO,
             &[],
             "n",
             "s",
@@ -201,6 +204,7 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
             Address::ZERO,
             Address::ZERO,
             &[],
@@ -220,6 +224,7 @@ mod tests {
             0,
             Address::ZERO,
             Address::ZERO,
+            Address::ZERO,
             &[],
             &long,
             "s",
@@ -234,6 +239,7 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
             Address::ZERO,
             Address::ZERO,
             &[],
@@ -251,6 +257,7 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
             Address::ZERO,
             Address::ZERO,
             &tokens,

@@ -22,6 +22,8 @@ const MARKET: Address = Address::repeat_byte(0x4d);
 const BUYOUT: Address = Address::repeat_byte(0xb0);
 /// The Uniswap V2 factory given to every vault.
 const AMM_FACTORY: Address = Address::repeat_byte(0xaf);
+/// The share offering every vault treats as non-accruing.
+const OFFERING: Address = Address::repeat_byte(0x0f);
 /// The vaults' longest lease: 30 days.
 const MAX_LEASE: u64 = 30 * 86_400;
 
@@ -194,7 +196,7 @@ fn construct(factory: &Contract<VaultFactory>, deployer: Address) -> Address {
     let implementation = Address::repeat_byte(0x1e);
     factory
         .sender(deployer)
-        .constructor(implementation, MARKET, BUYOUT, AMM_FACTORY)
+        .constructor(implementation, MARKET, BUYOUT, OFFERING, AMM_FACTORY)
         .motsu_unwrap();
     implementation
 }
@@ -251,7 +253,7 @@ fn constructor_and_views(
 ) {
     let e = factory
         .sender(deployer)
-        .constructor(Address::ZERO, MARKET, BUYOUT, AMM_FACTORY)
+        .constructor(Address::ZERO, MARKET, BUYOUT, OFFERING, AMM_FACTORY)
         .motsu_unwrap_err();
     assert_eq!(
         err(e),
@@ -265,6 +267,7 @@ fn constructor_and_views(
             Address::repeat_byte(0x1e),
             Address::ZERO,
             BUYOUT,
+            OFFERING,
             AMM_FACTORY,
         )
         .motsu_unwrap_err();
@@ -279,6 +282,7 @@ fn constructor_and_views(
     assert_eq!(factory.sender(alice).market(), MARKET);
     assert_eq!(factory.sender(alice).buyout(), BUYOUT);
     assert_eq!(factory.sender(alice).amm_factory(), AMM_FACTORY);
+    assert_eq!(factory.sender(alice).offering(), OFFERING);
     let a = factory.sender(alice).predict_vault(alice, SALT);
     assert_eq!(
         a,
@@ -709,6 +713,7 @@ fn vaults_get_the_buyout_module_and_the_amm_factory(
     assert_eq!(v.buyout(), BUYOUT);
     assert_eq!(v.amm_factory(), AMM_FACTORY);
     assert!(!v.accrues(BUYOUT));
+    assert!(!v.accrues(OFFERING), "the offering's escrow never accrues");
     assert!(v.accrues(alice));
     assert_eq!(v.accruing_supply(), u(10));
 
@@ -718,9 +723,11 @@ fn vaults_get_the_buyout_module_and_the_amm_factory(
             MARKET,
             Address::ZERO,
             Address::ZERO,
+            Address::ZERO,
         )
         .motsu_unwrap();
     assert_eq!(bare.sender(bob).buyout(), Address::ZERO);
+    assert_eq!(bare.sender(bob).offering(), Address::ZERO);
     assert_eq!(bare.sender(bob).amm_factory(), Address::ZERO);
     let vault = place_vault(&bare, bob, SALT);
     nft.sender(bob).mint(bob, ID + u(1)).motsu_unwrap();
@@ -1038,6 +1045,7 @@ fn config_matches_the_vaults_decoder() {
         MARKET,
         MAX_LEASE,
         BUYOUT,
+        OFFERING,
         AMM_FACTORY,
         &tokens,
         "Näme",
@@ -1054,6 +1062,7 @@ fn config_matches_the_vaults_decoder() {
         market: MARKET,
         max_lease_duration: MAX_LEASE,
         buyout: BUYOUT,
+        offering: OFFERING,
         amm_factory: AMM_FACTORY,
         revenue_tokens: tokens.to_vec(),
         name: "Näme".to_string(),
@@ -1063,7 +1072,10 @@ fn config_matches_the_vaults_decoder() {
     .unwrap();
     assert_eq!(ours, theirs);
     let decoded = share_vault::logic::decode_config(&ours).unwrap();
-    assert_eq!((decoded.buyout, decoded.amm_factory), (BUYOUT, AMM_FACTORY));
+    assert_eq!(
+        (decoded.buyout, decoded.offering, decoded.amm_factory),
+        (BUYOUT, OFFERING, AMM_FACTORY)
+    );
 }
 
 #[test]
