@@ -50,11 +50,14 @@
 //! * A refunded buyer keeps the vault revenue its shares earned while it
 //!   held them (revenue follows the holder at the time it arrives).
 //! * Shares held by this contract (unsold, or refunded and not yet
-//!   withdrawn) earn vault revenue like any holding; that revenue is
-//!   claimable only by this contract's address, which never claims it. A
-//!   seller forgoes the revenue of the shares it escrows, for at most the
-//!   offering's duration plus the refund window (and until it withdraws
-//!   them): keep offerings short on assets with large revenue.
+//!   withdrawn) earn no revenue: the suite's vault factory makes this
+//!   contract a non-accruing account of every vault, so the revenue that
+//!   arrives meanwhile goes to the accruing holders instead of being
+//!   stranded at an address that never claims. A seller forgoes the
+//!   revenue of the shares it escrows, for at most the offering's duration
+//!   plus the refund window (and until it withdraws them). On a vault made
+//!   by another factory the escrowed shares' revenue would be stranded:
+//!   sell only shares of vaults that `VaultFactory.isVault` knows.
 //! * Payouts are pushed with all gas and revert the whole call when they
 //!   fail ([`EthTransferFailed`], [`SafeErc20FailedOperation`], or the
 //!   token's own revert data): nothing changes and the amount stays due.
