@@ -1143,3 +1143,537 @@ fn attacker_contracts_compile_with_solc_js() {
         assert!(!bytecode(name).is_empty(), "{name}");
     }
 }
+
+/// Flash-swap capital against a real buyout: the suite's `share-buyout`,
+/// a vault of 1,000 shares (proposer 400, holder 300, liquidity provider
+/// 300, of which 200 with 2 ETH in a registered Uniswap V2 share/WETH pool
+/// at 0.01 ETH a share) and `FlashBuyoutAttacker`
+/// (`tests/sol/Attackers.sol`) wired to the pair.
+///
+/// **Conclusion.** A flash swap only buys what any trader with capital could
+/// buy: the attacker moves shares between the pool and the buyout at the
+/// buyout's fixed price when that beats the AMM's price, paying the AMM its
+/// price plus fee for the capital (exactly Uniswap's least input), and keeps
+/// the difference. That is arbitrage at market prices, and the shares stay
+/// where they were sold: a sale into the buyout is final (buying them back
+/// costs the buyout's price, more than the pool pays for them, so the
+/// transaction reverts), and a purchase from the buyout removes them from
+/// its pool for good. A generous offer therefore pulls shares from the AMM
+/// into its pool (and may carry the vote with shares that were really sold),
+/// a lowball offer gets its pool drained into the AMM (and fails). What a
+/// flash loan cannot do is decide or take anything: `end` reverts until the
+/// rejection period is over, and from that second on neither selling nor
+/// buying is open, so no borrowed balance can be present when the outcome
+/// is read; the asset goes to the proposer or stays in the vault, never to
+/// the attacker (`claimAsset` releases to the proposer only).
+mod flash_buyout {
+    use alloy_primitives::{aliases::U96, Address, B256, U256};
+    use alloy_sol_types::{SolCall, SolEventInterface, SolValue};
+    use stylus_ip_deploy::uniswap::bindings::{
+        IUniswapV2Factory, IUniswapV2Pair, IUniswapV2Router02, IWETH9,
+    };
+    use stylus_ip_deploy::uniswap::{get_amount_in, NO_DEADLINE};
+    use stylus_ip_tests::sol::bytecode;
+    use stylus_ip_tests::suite::abi::{
+        IShareBuyout, IpCollection, ShareBuyout, ShareVault, VaultFactory,
+    };
+    use stylus_ip_tests::suite::{Event, Sent, Suite};
+    use stylus_ip_tests::uniswap::FlashBuyoutAttacker;
+    use stylus_ip_tests::{big_stack, Revert, ETH};
+    use ShareBuyout::{ShareBuyoutErrors as BE, ShareBuyoutEvents as Bev};
+
+    /// `n` whole shares (18 decimals).
+    fn shares(n: u128) -> U256 {
+        U256::from(n * ETH)
+    }
+
+    /// `n / d` ETH in wei.
+    fn eth(n: u128, d: u128) -> U256 {
+        U256::from(n * ETH / d)
+    }
+
+    const DAY: u64 = 86_400;
+
+    struct Lab {
+        s: Suite,
+        vault: Address,
+        pair: Address,
+        attacker: Address,
+        /// Calls the attacker contract (and anything else it tries).
+        caller: Address,
+        proposer: Address,
+        holder: Address,
+    }
+
+    impl Lab {
+        fn new() -> Self {
+            let mut s = Suite::fresh();
+            let (admin, proposer, holder, lp, caller) =
+                (s.admin(), s.actor(0), s.actor(1), s.actor(2), s.actor(3));
+            let (collection, factory, amm) = (s.collection, s.vault_factory, s.amm);
+            let mint = IpCollection::mintCall {
+                to: proposer,
+                uri: String::new(),
+                royaltyReceiver: Address::ZERO,
+                royaltyBps: U96::ZERO,
+            };
+            s.ok(admin, collection, &mint, U256::ZERO);
+            let frac = VaultFactory::fractionalizeCall {
+                asset: collection,
+                id: U256::from(1),
+                units: U256::ZERO,
+                name: "Flash".into(),
+                symbol: "FL".into(),
+                holders: vec![proposer, holder, lp],
+                amounts: vec![shares(400), shares(300), shares(300)],
+                curator: Address::ZERO,
+                revenueTokens: vec![],
+                maxLeaseDuration: DAY,
+                salt: B256::ZERO,
+            };
+            let vault = s.ok(proposer, factory, &frac, U256::ZERO).ret;
+            s.vaults.insert(vault);
+            let create = IUniswapV2Factory::createPairCall {
+                tokenA: vault,
+                tokenB: amm.weth,
+            };
+            let pair = s.ok(lp, amm.factory, &create, U256::ZERO).ret;
+            s.ok(
+                lp,
+                vault,
+                &ShareVault::registerPoolCall { pair },
+                U256::ZERO,
+            );
+            let approve = ShareVault::approveCall {
+                spender: amm.router,
+                value: shares(200),
+            };
+            s.ok(lp, vault, &approve, U256::ZERO);
+            let add = IUniswapV2Router02::addLiquidityETHCall {
+                token: vault,
+                amountTokenDesired: shares(200),
+                amountTokenMin: shares(200),
+                amountETHMin: eth(2, 1),
+                to: lp,
+                deadline: NO_DEADLINE,
+            };
+            s.ok(lp, amm.router, &add, eth(2, 1));
+            let mut code = bytecode("FlashBuyoutAttacker");
+            code.extend((s.buyout, vault, pair, amm.weth).abi_encode_params());
+            let attacker = s.create(caller, B256::repeat_byte(0xF1), code);
+            Self {
+                s,
+                vault,
+                pair,
+                attacker,
+                caller,
+                proposer,
+                holder,
+            }
+        }
+
+        /// The pair's reserves as (shares, WETH).
+        fn reserves(&mut self) -> (U256, U256) {
+            let r = self.s.view(self.pair, &IUniswapV2Pair::getReservesCall {});
+            let (r0, r1) = (U256::from(r.reserve0), U256::from(r.reserve1));
+            let t0 = self.s.view(self.pair, &IUniswapV2Pair::token0Call {});
+            if t0 == self.vault {
+                (r0, r1)
+            } else {
+                (r1, r0)
+            }
+        }
+
+        fn shares_of(&mut self, account: Address) -> U256 {
+            let vault = self.vault;
+            self.s.view(vault, &ShareVault::balanceOfCall { account })
+        }
+
+        fn weth_of(&mut self, account: Address) -> U256 {
+            let weth = self.s.amm.weth;
+            self.s.view(weth, &IWETH9::balanceOfCall { owner: account })
+        }
+
+        fn record(&mut self) -> [U256; 6] {
+            let a = self.attacker;
+            let s = &mut self.s;
+            [
+                s.view(a, &FlashBuyoutAttacker::borrowedCall {}),
+                s.view(a, &FlashBuyoutAttacker::repaidCall {}),
+                s.view(a, &FlashBuyoutAttacker::ethReceivedCall {}),
+                s.view(a, &FlashBuyoutAttacker::ethSpentCall {}),
+                s.view(a, &FlashBuyoutAttacker::sharesReceivedCall {}),
+                s.view(a, &FlashBuyoutAttacker::leftoverCall {}),
+            ]
+        }
+
+        fn buyout_of(&mut self) -> IShareBuyout::BuyoutView {
+            let (buyout, vault) = (self.s.buyout, self.vault);
+            self.s.view(buyout, &ShareBuyout::buyoutOfCall { vault })
+        }
+
+        /// `by` approves the buyout for `amount` shares and calls `call` on it.
+        fn approve_and_call<C: SolCall>(
+            &mut self,
+            by: Address,
+            amount: U256,
+            call: &C,
+            value: U256,
+        ) -> Sent<C::Return> {
+            let (buyout, vault) = (self.s.buyout, self.vault);
+            let approve = ShareVault::approveCall {
+                spender: buyout,
+                value: amount,
+            };
+            self.s.ok(by, vault, &approve, U256::ZERO);
+            self.s.ok(by, buyout, call, value)
+        }
+
+        /// The caller sends `call` to `to`; it must revert (changing nothing,
+        /// as `Suite::send_raw` checks).
+        fn refused<C: SolCall>(&mut self, to: Address, call: &C) -> Revert {
+            let caller = self.caller;
+            match self.s.send(caller, to, call, U256::ZERO) {
+                Ok(_) => panic!("{} succeeded", C::SIGNATURE),
+                Err(r) => r,
+            }
+        }
+
+        /// The buyout's events among `events`.
+        fn buyout_events(&self, events: &[Event]) -> Vec<Bev> {
+            events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Other(log) if log.address == self.s.buyout => Some(
+                        Bev::decode_raw_log(log.topics(), &log.data.data).expect("a buyout event"),
+                    ),
+                    _ => None,
+                })
+                .collect()
+        }
+
+        fn owner_of_token(&mut self) -> Address {
+            let collection = self.s.collection;
+            self.s.view(
+                collection,
+                &IpCollection::ownerOfCall {
+                    tokenId: U256::from(1),
+                },
+            )
+        }
+    }
+
+    /// (a) A generous offer (0.02 ETH a share, twice the pool's price): the
+    /// attacker flash-borrows 40 shares from the pair, sells them into the
+    /// buyout during the proposal period and repays the pair in WETH; (b) a
+    /// lowball offer (0.005 ETH a share, half the pool's price): it
+    /// flash-borrows WETH, buys 100 shares from the buyout's pool during
+    /// the rejection period and repays the pair in shares. Exact amounts
+    /// throughout; then the limits of the trick and the outcomes after the
+    /// warp and `end` (see the module docs for the conclusion).
+    #[test]
+    fn flash_swaps_arbitrage_a_buyout_but_cannot_decide_it() {
+        big_stack("flash buyout", || {
+            generous_offer_pulls_pool_shares_into_the_buyout();
+            lowball_offer_gets_its_pool_drained_into_the_amm();
+        });
+    }
+
+    fn generous_offer_pulls_pool_shares_into_the_buyout() {
+        let mut l = Lab::new();
+        let (vault, attacker, buyout) = (l.vault, l.attacker, l.s.buyout);
+        let (proposer, holder, caller) = (l.proposer, l.holder, l.caller);
+        let start = l.s.timestamp();
+        // 400 shares in, 12 ETH for the other 600: 0.02 ETH a share.
+        let propose = ShareBuyout::proposeCall {
+            vault,
+            shares: shares(400),
+        };
+        l.approve_and_call(proposer, shares(400), &propose, eth(12, 1));
+        let (r_shares, r_weth) = l.reserves();
+        assert_eq!((r_shares, r_weth), (shares(200), eth(2, 1)));
+
+        // The attacker borrows 40 shares, sells them at 0.02 and repays
+        // Uniswap's least input in WETH.
+        let owed = get_amount_in(shares(40), r_weth, r_shares);
+        assert_eq!(owed, U256::from(501_504_513_540_621_866u128));
+        let attack = FlashBuyoutAttacker::attackSellCall {
+            shares: shares(40),
+            pullEth: false,
+        };
+        let sent = l.s.ok(caller, attacker, &attack, U256::ZERO);
+        let paid = eth(8, 10);
+        assert_eq!(
+            l.buyout_events(&sent.events),
+            vec![Bev::SharesSold(ShareBuyout::SharesSold {
+                vault,
+                seller: attacker,
+                amount: shares(40),
+                value: paid,
+            })]
+        );
+        assert_eq!(
+            l.record(),
+            [shares(40), owed, paid, U256::ZERO, U256::ZERO, paid - owed]
+        );
+        // Its profit, in WETH: what the buyout pays over what the pool asks.
+        assert_eq!(l.weth_of(attacker), U256::from(298_495_486_459_378_134u128));
+        assert_eq!(l.s.balance(attacker), U256::ZERO);
+        assert_eq!(l.shares_of(attacker), U256::ZERO);
+        // The shares left the pool for good: the pool took its price in WETH.
+        assert_eq!(l.reserves(), (shares(160), eth(2, 1) + owed));
+        assert_eq!(l.shares_of(l.pair), shares(160));
+        assert_eq!(l.shares_of(buyout), shares(440));
+        assert_eq!(l.buyout_of().ethHeld, eth(12, 1) - paid);
+
+        // Nothing can be decided in that transaction, or any other before
+        // the rejection period is over.
+        let end = ShareBuyout::endCall { vault };
+        let refused = l.refused(buyout, &end);
+        assert_eq!(
+            refused.decode::<BE>(),
+            BE::BuyoutRejectionPeriodOpen(ShareBuyout::BuyoutRejectionPeriodOpen {
+                time: start,
+                rejectionEnd: start + 4 * DAY,
+            })
+        );
+        // The holder accepts too: 540 of 1,000 shares in the pool.
+        let sell = ShareBuyout::sellSharesCall {
+            vault,
+            amount: shares(100),
+        };
+        l.approve_and_call(holder, shares(100), &sell, U256::ZERO);
+
+        // In the rejection period the sale cannot be undone with borrowed
+        // WETH: the 40 shares cost 0.8 ETH at the buyout's price, and the
+        // pool wants about 75 shares for 0.8 WETH.
+        l.s.warp(2 * DAY);
+        let (r_shares, r_weth) = l.reserves();
+        let buy_back = FlashBuyoutAttacker::attackBuyCall {
+            wethOut: paid,
+            shares: shares(40),
+        };
+        let refused = l.refused(attacker, &buy_back);
+        assert_eq!(
+            refused.decode::<ShareVault::ShareVaultErrors>(),
+            ShareVault::ShareVaultErrors::ERC20InsufficientBalance(
+                ShareVault::ERC20InsufficientBalance {
+                    sender: attacker,
+                    balance: shares(40),
+                    needed: get_amount_in(paid, r_shares, r_weth),
+                }
+            )
+        );
+        assert_eq!(
+            get_amount_in(paid, r_shares, r_weth),
+            U256::from(75_453_902_381_513_793_899u128)
+        );
+        // Selling has closed.
+        let refused = l.refused(attacker, &attack);
+        assert_eq!(
+            refused.decode::<BE>(),
+            BE::BuyoutProposalPeriodOver(ShareBuyout::BuyoutProposalPeriodOver {
+                time: start + 2 * DAY,
+                proposalEnd: start + 2 * DAY,
+            })
+        );
+        l.s.warp(2 * DAY - 1);
+        let refused = l.refused(buyout, &end);
+        assert_eq!(
+            refused.decode::<BE>(),
+            BE::BuyoutRejectionPeriodOpen(ShareBuyout::BuyoutRejectionPeriodOpen {
+                time: start + 4 * DAY - 1,
+                rejectionEnd: start + 4 * DAY,
+            })
+        );
+
+        // From the second `end` opens, no trade is: borrowed shares can
+        // neither join nor leave the pool when the outcome is read.
+        l.s.warp(1);
+        let refused = l.refused(attacker, &attack);
+        assert_eq!(
+            refused.decode::<BE>(),
+            BE::BuyoutProposalPeriodOver(ShareBuyout::BuyoutProposalPeriodOver {
+                time: start + 4 * DAY,
+                proposalEnd: start + 2 * DAY,
+            })
+        );
+        let small_buy = FlashBuyoutAttacker::attackBuyCall {
+            wethOut: eth(2, 100),
+            shares: shares(1),
+        };
+        let refused = l.refused(attacker, &small_buy);
+        assert_eq!(
+            refused.decode::<BE>(),
+            BE::BuyoutRejectionPeriodOver(ShareBuyout::BuyoutRejectionPeriodOver {
+                time: start + 4 * DAY,
+                rejectionEnd: start + 4 * DAY,
+            })
+        );
+        let pool_before = l.reserves();
+
+        // The attacker ends it (anyone may): success with the shares where
+        // they were sold, the asset to the proposer.
+        let sent = l.s.ok(caller, buyout, &end, U256::ZERO);
+        let held = eth(12, 1) - paid - eth(2, 1);
+        assert_eq!(
+            l.buyout_events(&sent.events),
+            vec![Bev::BuyoutEnded(ShareBuyout::BuyoutEnded {
+                vault,
+                proposer,
+                success: true,
+                poolShares: shares(540),
+                totalSupply: shares(1_000),
+                eth: held,
+                assetReleased: true,
+            })]
+        );
+        assert_eq!(l.owner_of_token(), proposer);
+        assert_eq!(l.reserves(), pool_before);
+        assert_eq!(l.shares_of(buyout), shares(540));
+        assert_eq!(l.shares_of(attacker), U256::ZERO);
+        // Nothing left to claim, and nothing the attacker could take.
+        let claim = ShareBuyout::claimAssetCall { vault };
+        let refused = l.refused(buyout, &claim);
+        assert_eq!(
+            refused.decode::<BE>(),
+            BE::BuyoutNothingToClaim(ShareBuyout::BuyoutNothingToClaim { vault })
+        );
+        let credit =
+            l.s.view(buyout, &ShareBuyout::creditCall { account: attacker });
+        assert_eq!(credit, U256::ZERO);
+        // The 460 shares outside (160 in the pool) cash out at 9.2 / 460 =
+        // 0.02 ETH a share: the holder's 200 get 4 ETH.
+        let view = l.buyout_of();
+        assert_eq!(
+            (view.cashNumerator, view.cashDenominator, view.outstanding),
+            (held, shares(460), shares(460))
+        );
+        let before = l.s.balance(holder);
+        let cash = ShareBuyout::cashCall {
+            vault,
+            amount: shares(200),
+        };
+        l.approve_and_call(holder, shares(200), &cash, U256::ZERO);
+        assert_eq!(l.s.balance(holder) - before, eth(4, 1));
+    }
+
+    fn lowball_offer_gets_its_pool_drained_into_the_amm() {
+        let mut l = Lab::new();
+        let (vault, attacker, buyout) = (l.vault, l.attacker, l.s.buyout);
+        let (proposer, caller) = (l.proposer, l.caller);
+        let start = l.s.timestamp();
+        // 400 shares in, 3 ETH for the other 600: 0.005 ETH a share.
+        let propose = ShareBuyout::proposeCall {
+            vault,
+            shares: shares(400),
+        };
+        l.approve_and_call(proposer, shares(400), &propose, eth(3, 1));
+        // Into the rejection period (selling closed).
+        l.s.warp(2 * DAY);
+        let (r_shares, r_weth) = l.reserves();
+
+        // The attacker borrows exactly the price of 100 shares in WETH, buys
+        // them from the pool and repays Uniswap's least input in shares.
+        let cost = eth(1, 2);
+        let owed = get_amount_in(cost, r_shares, r_weth);
+        assert_eq!(owed, U256::from(66_867_268_472_082_915_413u128));
+        let attack = FlashBuyoutAttacker::attackBuyCall {
+            wethOut: cost,
+            shares: shares(100),
+        };
+        let sent = l.s.ok(caller, attacker, &attack, U256::ZERO);
+        assert_eq!(
+            l.buyout_events(&sent.events),
+            vec![Bev::SharesBought(ShareBuyout::SharesBought {
+                vault,
+                buyer: attacker,
+                amount: shares(100),
+                value: cost,
+            })]
+        );
+        assert_eq!(
+            l.record(),
+            [
+                cost,
+                owed,
+                U256::ZERO,
+                cost,
+                shares(100),
+                shares(100) - owed
+            ]
+        );
+        // Its profit, in shares it now holds.
+        assert_eq!(
+            l.shares_of(attacker),
+            U256::from(33_132_731_527_917_084_587u128)
+        );
+        assert_eq!(l.s.balance(attacker), U256::ZERO);
+        assert_eq!(l.weth_of(attacker), U256::ZERO);
+        assert_eq!(l.reserves(), (shares(200) + owed, eth(3, 2)));
+        assert_eq!(l.shares_of(buyout), shares(300));
+        assert_eq!(l.buyout_of().ethHeld, eth(7, 2));
+
+        // No decision before the rejection period is over; no trade from
+        // the second it is.
+        let end = ShareBuyout::endCall { vault };
+        let refused = l.refused(buyout, &end);
+        assert_eq!(
+            refused.decode::<BE>(),
+            BE::BuyoutRejectionPeriodOpen(ShareBuyout::BuyoutRejectionPeriodOpen {
+                time: start + 2 * DAY,
+                rejectionEnd: start + 4 * DAY,
+            })
+        );
+        l.s.warp(2 * DAY);
+        let refused = l.refused(attacker, &attack);
+        assert_eq!(
+            refused.decode::<BE>(),
+            BE::BuyoutRejectionPeriodOver(ShareBuyout::BuyoutRejectionPeriodOver {
+                time: start + 4 * DAY,
+                rejectionEnd: start + 4 * DAY,
+            })
+        );
+
+        // It fails with 300 of 1,000 shares: the pool goes back to the
+        // proposer with the 3.5 ETH held; the asset stays in the vault.
+        let sent = l.s.ok(caller, buyout, &end, U256::ZERO);
+        assert_eq!(
+            l.buyout_events(&sent.events),
+            vec![
+                Bev::Credited(ShareBuyout::Credited {
+                    account: proposer,
+                    vault,
+                    amount: eth(7, 2),
+                }),
+                Bev::BuyoutEnded(ShareBuyout::BuyoutEnded {
+                    vault,
+                    proposer,
+                    success: false,
+                    poolShares: shares(300),
+                    totalSupply: shares(1_000),
+                    eth: eth(7, 2),
+                    assetReleased: false,
+                }),
+            ]
+        );
+        assert_eq!(l.owner_of_token(), vault);
+        assert_eq!(l.s.view(vault, &ShareVault::statusCall {}), 2);
+        assert_eq!(l.shares_of(proposer), shares(300));
+        assert_eq!(l.shares_of(buyout), U256::ZERO);
+        let claim = ShareBuyout::claimAssetCall { vault };
+        let refused = l.refused(buyout, &claim);
+        assert_eq!(
+            refused.decode::<BE>(),
+            BE::BuyoutNotSucceeded(ShareBuyout::BuyoutNotSucceeded { vault, state: 3 })
+        );
+        let before = l.s.balance(proposer);
+        l.s.ok(proposer, buyout, &ShareBuyout::withdrawCall {}, U256::ZERO);
+        assert_eq!(l.s.balance(proposer) - before, eth(7, 2));
+        // The attacker keeps the shares it bought, a holder like any other.
+        assert_eq!(
+            l.shares_of(attacker),
+            U256::from(33_132_731_527_917_084_587u128)
+        );
+    }
+}
