@@ -94,7 +94,7 @@ mod tests {
         // another nonce, chain or vault is another digest
         let other = Permit {
             nonce: U256::from(1u64),
-            ..permit.clone()
+            ..permit
         };
         assert_ne!(other.eip712_signing_hash(&d), digest);
         assert_ne!(
