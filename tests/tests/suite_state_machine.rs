@@ -4,6 +4,7 @@
 //!
 //! | module | contracts | invariants (numbered as in tests/INVARIANTS.md) |
 //! |---|---|---|
+//! | [`buyout`] | share-buyout, share-vault, vault-factory, ip-collection, ip-editions, license-market, Uniswap V2 | 7, 9, 10, 12, 19, 20, 21, 22 |
 //! | [`editions`] | ip-editions | 1, 2, 3, 10, 12 |
 //! | [`market`] | license-market, ip-collection, ip-editions, provenance | 1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, 15 |
 //! | [`split`] | split-factory, splits, license-market | 6, 9, 10, 12 |
@@ -23,6 +24,8 @@
 //!
 //! [`Suite::fresh`]: stylus_ip_tests::suite::Suite::fresh
 
+#[path = "suite_state_machine/buyout.rs"]
+mod buyout;
 #[path = "suite_state_machine/editions.rs"]
 mod editions;
 #[path = "suite_state_machine/market.rs"]
