@@ -13,7 +13,10 @@ use alloy::sol;
 use alloy::sol_types::{SolCall, SolEvent, SolValue};
 use anyhow::{Context, Result};
 
+use stylus_ip_deploy::uniswap::Artifacts;
+
 use crate::chain::{fresh, Client};
+use crate::investors;
 use crate::report::{Recorder, Side};
 use crate::solidity;
 
@@ -129,15 +132,17 @@ impl Sol<'_> {
     }
 }
 
-/// Runs every Solidity baseline operation and scaling series.
+/// Runs every Solidity baseline operation and scaling series; `amm` is
+/// Uniswap V2 for the investor operations ([`crate::investors`]).
 ///
 /// # Errors
 /// When a deployment or a call fails.
-pub async fn run(c: &mut Client, rec: &mut Recorder, out: &Path) -> Result<()> {
+pub async fn run(c: &mut Client, rec: &mut Recorder, out: &Path, amm: &Artifacts) -> Result<()> {
     let mut s = Sol { c, rec, out };
     erc721(&mut s).await?;
     erc1155(&mut s).await?;
     vault(&mut s).await?;
+    investors(&mut s, amm).await?;
     splits(&mut s).await?;
     Ok(())
 }
@@ -385,7 +390,10 @@ async fn vault(s: &mut Sol<'_>) -> Result<()> {
         U256::ZERO,
     )
     .await?;
-    let args = (nft, U256::from(1), a0, supply).abi_encode_params();
+    // no AMM factory, buyout module or offering (features off, as the
+    // Stylus vaults of these rows)
+    let none = Address::ZERO;
+    let args = (nft, U256::from(1), a0, supply, none, none, none).abi_encode_params();
     let art = solidity::load(s.out, "AccumulatorVault")?;
     let (vault, gas) = s.deploy("AccumulatorVault", args.clone()).await?;
     s.rec.op(
@@ -438,6 +446,51 @@ async fn vault(s: &mut Sol<'_>) -> Result<()> {
         s.rec.scale("claim", n, Side::Solidity, r.gas_used);
     }
     Ok(())
+}
+
+/// The investor operations ([`crate::investors`]) on two AccumulatorVaults
+/// with every feature on (Uniswap V2's factory, the buyout and offering
+/// twins), each holding its ERC-721 token as the Stylus vaults do.
+async fn investors(s: &mut Sol<'_>, amm: &Artifacts) -> Result<()> {
+    let a0 = s.c.accounts[0];
+    let uni = investors::deploy_uniswap(s.c, amm).await?;
+    let (offering, _) = s.deploy("OfferingBaseline", Vec::new()).await?;
+    let (buyout, _) = s.deploy("BuyoutBaseline", Vec::new()).await?;
+    // the asset: the ip-collection baseline (ERC-4907 users kept across transfers)
+    let (nft, _) = s
+        .deploy(
+            "BaselineIp721",
+            (a0, a0, U256::from(500)).abi_encode_params(),
+        )
+        .await?;
+    let mut vaults = Vec::new();
+    for id in [1u64, 2] {
+        let id = U256::from(id);
+        let mint = BaselineIp721::mintCall {
+            to: a0,
+            uri: String::new(),
+            royaltyReceiver: Address::ZERO,
+            bps: U96::ZERO,
+        };
+        s.c.call(a0, nft, &mint, U256::ZERO).await?;
+        let args = (nft, id, a0, share_supply(), uni.factory, buyout, offering).abi_encode_params();
+        let (v, _) = s.deploy("AccumulatorVault", args).await?;
+        let give = BaselineIp721::safeTransferFromCall {
+            from: a0,
+            to: v,
+            id,
+        };
+        s.c.call(a0, nft, &give, U256::ZERO).await?;
+        vaults.push(v);
+    }
+    let world = investors::World {
+        amm: uni,
+        vault: vaults[0],
+        buyout_vault: vaults[1],
+        offering,
+        buyout,
+    };
+    investors::run(s.c, s.rec, Side::Solidity, &world).await
 }
 
 async fn splits(s: &mut Sol<'_>) -> Result<()> {

@@ -10,6 +10,7 @@ use alloy::network::{EthereumWallet, TransactionBuilder};
 use alloy::primitives::{address, keccak256, Address, Bytes, B256, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
+use alloy::signers::local::PrivateKeySigner;
 use alloy::sol;
 use alloy::sol_types::{SolCall, SolEvent};
 use anyhow::{bail, Context, Result};
@@ -64,6 +65,9 @@ pub struct Client {
     pub provider: DynProvider,
     /// Dev accounts.
     pub accounts: Vec<Address>,
+    /// The dev accounts' keys, in [`Self::accounts`] order (for off-chain
+    /// signatures such as EIP-2612 permits).
+    pub signers: Vec<PrivateKeySigner>,
     nonces: HashMap<Address, u64>,
     chain_id: u64,
 }
@@ -87,6 +91,7 @@ impl Client {
         Ok(Self {
             provider,
             accounts: accounts.iter().map(|a| a.address).collect(),
+            signers: accounts.iter().map(|a| a.signer.clone()).collect(),
             nonces: HashMap::new(),
             chain_id,
         })
@@ -193,6 +198,20 @@ impl Client {
             .context("no block")?
             .header
             .timestamp)
+    }
+
+    /// Moves the devnode's clock `secs` seconds ahead (`evm_increaseTime`):
+    /// the next block is at least that much later than the latest.
+    ///
+    /// # Errors
+    /// Transport errors, or a node without the method.
+    pub async fn increase_time(&self, secs: u64) -> Result<()> {
+        let _: serde_json::Value = self
+            .provider
+            .raw_request("evm_increaseTime".into(), (secs,))
+            .await
+            .context("evm_increaseTime")?;
+        Ok(())
     }
 
     /// Deploys EVM `init_code` from account 0; returns the address and gas.

@@ -37,6 +37,8 @@ pub const CREATE: u64 = 32_000;
 pub const CODE_DEPOSIT_BYTE: u64 = 200;
 /// Runtime size of the smallest delegating clone (EIP-1167).
 pub const MINIMAL_PROXY_BYTES: u64 = 45;
+/// The ECRECOVER precompile (a signature check such as an EIP-2612 permit's).
+pub const ECRECOVER: u64 = 3_000;
 /// Log base cost.
 pub const LOG_BASE: u64 = 375;
 /// Cost per log topic.
@@ -79,6 +81,8 @@ pub struct StateWork {
     pub new_account_payments: u64,
     /// Contracts created as minimal proxies.
     pub clones: u64,
+    /// Signatures recovered (ECRECOVER).
+    pub signatures: u64,
     /// Logs as `(topics, data bytes)`.
     pub logs: &'static [(u64, u64)],
 }
@@ -96,12 +100,13 @@ impl StateWork {
             + self.payments * pay
             + self.new_account_payments * (pay + NEW_ACCOUNT);
         let creates = self.clones * (CREATE + MINIMAL_PROXY_BYTES * CODE_DEPOSIT_BYTE);
+        let signatures = self.signatures * ECRECOVER;
         let logs: u64 = self
             .logs
             .iter()
             .map(|&(t, d)| LOG_BASE + t * LOG_TOPIC + d * LOG_BYTE)
             .sum();
-        writes + reads + calls + creates + logs
+        writes + reads + calls + creates + signatures + logs
     }
 
     /// A compact description, e.g. `3 new, 1 upd, 1 read, 1 log`.
@@ -121,6 +126,7 @@ impl StateWork {
         push(self.payments, "pay");
         push(self.new_account_payments, "pay-new");
         push(self.clones, "clone");
+        push(self.signatures, "sig");
         push(self.logs.len() as u64, "log");
         if parts.is_empty() {
             "none".into()
@@ -182,6 +188,12 @@ mod tests {
             ..StateWork::default()
         };
         assert_eq!(clear.gas(), 200);
+        let sig = StateWork {
+            signatures: 1,
+            ..StateWork::default()
+        };
+        assert_eq!(sig.gas(), 3_000);
+        assert_eq!(sig.describe(), "1 sig");
         assert_eq!(StateWork::default().describe(), "none");
     }
 }

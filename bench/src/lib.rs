@@ -11,7 +11,7 @@
 //!   [`charts`] (SVG);
 //! * runners: [`solidity`] (solc-js build), [`chain`] (JSON-RPC client,
 //!   Stylus deployment and caching), [`baseline`] and [`stylus`] (the two
-//!   scenarios), [`entries`] (the lease transactions' entries into programs
+//!   scenarios), [`investors`] (the investor operations, shared by both), [`entries`] (the lease transactions' entries into programs
 //!   before and after the recent-program cache, in process), [`speed`]
 //!   (devnode throughput).
 //!
@@ -23,6 +23,7 @@ pub mod chain;
 pub mod charts;
 pub mod entries;
 pub mod floor;
+pub mod investors;
 pub mod ops;
 pub mod report;
 pub mod solidity;

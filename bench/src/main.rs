@@ -25,7 +25,7 @@ use stylus_ip_bench::{baseline, chain::Client, entries, solidity, speed, stylus}
 const TRANSFERS: u64 = 2_000;
 
 /// Solidity baselines whose runtime size the report lists.
-const SOLIDITY_CONTRACTS: [&str; 9] = [
+const SOLIDITY_CONTRACTS: [&str; 11] = [
     "OzErc721Royalty",
     "BaselineIp721",
     "OzErc1155Supply",
@@ -35,6 +35,8 @@ const SOLIDITY_CONTRACTS: [&str; 9] = [
     "AccumulatorVault",
     "PullSplitter",
     "PullSplitterFactory",
+    "OfferingBaseline",
+    "BuyoutBaseline",
 ];
 
 /// The configuration of every devnode the bench spawns (its ArbOS version
@@ -284,24 +286,26 @@ async fn main() -> Result<()> {
     eprintln!("devnode rules: ArbOS {arbos_version} (Stylus version {stylus_version})");
     eprintln!("compiling Solidity baselines");
     let out = solidity::compile(&bench_dir)?;
+    eprintln!("loading Uniswap V2 from npm");
+    let amm = stylus_ip_deploy::uniswap::Artifacts::load(&root)?;
     let mut rec = Recorder::default();
 
     // Three fresh chains, so that no side sees accounts another side created.
     let (node_a, mut a, cold_start_ms) = node().await?;
     eprintln!("Solidity baselines (devnode cold start {cold_start_ms:.1} ms)");
-    baseline::run(&mut a, &mut rec, &out).await?;
+    baseline::run(&mut a, &mut rec, &out, &amm).await?;
     drop(a);
     node_a.shutdown()?;
 
     let (node_b, mut b, _) = node().await?;
     eprintln!("Stylus, programs not cached");
-    stylus::run(&mut b, &mut rec, Side::StylusUncached, &wasm).await?;
+    stylus::run(&mut b, &mut rec, Side::StylusUncached, &wasm, &amm).await?;
     drop(b);
     node_b.shutdown()?;
 
     let (node_c, mut c, _) = node().await?;
     eprintln!("Stylus, programs cached");
-    let programs = stylus::run(&mut c, &mut rec, Side::StylusCached, &wasm).await?;
+    let programs = stylus::run(&mut c, &mut rec, Side::StylusCached, &wasm, &amm).await?;
     let mut entry_costs = Vec::new();
     for (&contract, &program) in CONTRACTS.iter().zip(&programs) {
         let (footprint_pages, memory_gas, init_gas, cached_gas) =

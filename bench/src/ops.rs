@@ -35,6 +35,7 @@ const fn w() -> StateWork {
         payments: 0,
         new_account_payments: 0,
         clones: 0,
+        signatures: 0,
         logs: &[],
     }
 }
@@ -225,6 +226,121 @@ pub const OPS: &[OpSpec] = &[
         note: "Stylus: claim([ETH]); baseline: claim()",
     },
     OpSpec {
+        id: "vault.permit",
+        group: "shares",
+        label: "permit (EIP-2612, owner's second)",
+        // nonce updated, allowance set; the signature recovered; Approval
+        work: Some(StateWork { new_slots: 1, updated_slots: 1, signatures: 1, logs: &[(3, 32)], ..w() }),
+        note: "Solidity: AccumulatorVault with OpenZeppelin's ERC20Permit (bench/sol); both sent by the spender",
+    },
+    OpSpec {
+        id: "vault.permit_transfer",
+        group: "shares",
+        label: "permit + transferFrom (2 txs, existing holder)",
+        // permit as above; then the allowance cleared, both balances and both
+        // holders' revenue corrections updated, accumulator and accounted total read
+        work: Some(StateWork {
+            new_slots: 1,
+            updated_slots: 5,
+            cleared_slots: 1,
+            read_slots: 2,
+            signatures: 1,
+            logs: &[(3, 32), (3, 32)],
+            ..w()
+        }),
+        note: "the spender sends both (permit for exactly the amount moved); revenue has accrued, so both holders' corrections move",
+    },
+    OpSpec {
+        id: "offer.buy",
+        group: "offering",
+        label: "share purchase (ETH, new investor)",
+        // vault|deadline, shares|minRaise, cap, price, payment token read; sold|raised
+        // updated; purchase record set; shares out of the (non-accruing) escrow: its
+        // balance and the non-accruing total updated, the buyer's balance and revenue
+        // correction set, accumulator and accounted total read; SharesPurchased + Transfer
+        work: Some(StateWork {
+            new_slots: 3,
+            updated_slots: 3,
+            read_slots: 7,
+            cold_accounts: 1,
+            logs: &[(3, 64), (3, 32)],
+            ..w()
+        }),
+        note: "Stylus: ShareOffering.buy (singleton); Solidity: bench/sol/OfferingBaseline.sol, a twin of its sale path (ETH only), selling AccumulatorVault shares",
+    },
+    OpSpec {
+        id: "amm.sell",
+        group: "amm",
+        label: "swap shares → ETH (Router02, registered pool)",
+        work: None,
+        note: "Uniswap V2 Router02 swapExactTokensForETH (npm's artefacts, the same on both sides) on the side's share token paired with WETH, the pair registered as a non-accruing pool; the second sale by a holder who approved the router without limit",
+    },
+    OpSpec {
+        id: "amm.buy",
+        group: "amm",
+        label: "swap ETH → shares (Router02, registered pool)",
+        work: None,
+        note: "swapExactETHForTokens on the same pool, the second purchase by the same holder",
+    },
+    OpSpec {
+        id: "buyout.propose",
+        group: "buyout",
+        label: "buyout proposal (40 % of the shares + ETH)",
+        // the vault's buyout module and status read; record (meta, price, escrow)
+        // set; shares into the pool: the allowance cleared, the proposer's balance
+        // and correction, the pool's flagged balance word and the supply word
+        // (non-accruing total) updated, accumulator and accounted total read;
+        // BuyoutStarted + Transfer
+        work: Some(StateWork {
+            new_slots: 3,
+            updated_slots: 4,
+            cleared_slots: 1,
+            read_slots: 4,
+            cold_accounts: 1,
+            logs: &[(3, 160), (3, 32)],
+            ..w()
+        }),
+        note: "Stylus: ShareBuyout.propose (singleton); Solidity: bench/sol/BuyoutBaseline.sol, a twin (same record, checks and events) on AccumulatorVault",
+    },
+    OpSpec {
+        id: "buyout.end",
+        group: "buyout",
+        label: "buyout settlement: end (success, asset released)",
+        // record state and escrow updated, cash price set; pool and supply read;
+        // the vault: buyout module and token id read, status updated; the ERC-721
+        // moved out (owner updated, vault's balance cleared, proposer's set);
+        // BuyoutEnded + AssetReleased + Transfer
+        work: Some(StateWork {
+            new_slots: 2,
+            updated_slots: 4,
+            cleared_slots: 1,
+            read_slots: 4,
+            cold_accounts: 2,
+            logs: &[(3, 160), (2, 0), (4, 0)],
+            ..w()
+        }),
+        note: "the proposer ends it after 4 days (pool 55 %); the asset is each side's ERC-721 (Stylus: ip-collection; Solidity: BaselineIp721)",
+    },
+    OpSpec {
+        id: "buyout.cash",
+        group: "buyout",
+        label: "cash-out after a buyout (a holder's 20 %, not the last)",
+        // record state read, escrow updated, cash price read; the holder's shares
+        // into the pool: allowance, the holder's balance and correction cleared,
+        // the pool's balance and the supply word updated, accumulator and accounted
+        // total read; one payment; Cashed + Transfer
+        work: Some(StateWork {
+            updated_slots: 3,
+            cleared_slots: 3,
+            read_slots: 4,
+            cold_accounts: 1,
+            payments: 1,
+            logs: &[(3, 64), (3, 32)],
+            ..w()
+        }),
+        note: "",
+    },
+    OpSpec {
         id: "split.create",
         group: "splits",
         label: "split creation (2 recipients)",
@@ -263,6 +379,10 @@ pub fn program(id: &str) -> Option<&'static str> {
             "prov" => Some("provenance"),
             "vault" => Some("share-vault"),
             "split" => Some("splits"),
+            "offer" => Some("share-offering"),
+            "buyout" => Some("share-buyout"),
+            // the router (EVM) enters the share vault first
+            "amm" => Some("share-vault"),
             _ => None,
         },
     }

@@ -691,7 +691,7 @@ market writes a lease record (state + terms hash) and a licence index besides th
 slot, which the baseline does not (it keeps no per-licensee state). Packing these as the Solidity layout \
 does, and storing short strings inline, closes most of the mint and record gaps.\n\
 4. **Hashing (ip-collection).** ip-collection is the one program that carries a software keccak \
-(the Keccak-f round constants are in its WASM and in none of the seven others): its dependency on \
+(the Keccak-f round constants are in its WASM and in none of the others): its dependency on \
 OpenZeppelin Stylus 0.3's ERC-721 switches alloy-primitives to tiny-keccak, so every mapping slot it \
 computes hashes in metered WASM (estimated 1–3k gas per hash, not profiled here) instead of the \
 `native_keccak256` hostio (~12 gas for two words). Together with its `cachedGas` this is what remains on \
@@ -796,6 +796,113 @@ their `initGas` ({} each), so the saving is the same cached or not.",
         );
     }
     s
+}
+
+/// `"137,757 cached / 171,811 uncached vs 135,350 Solidity (1.02)"` for
+/// operation `id` (dashes for what was not measured).
+fn gas_vs(r: &Report, id: &str) -> String {
+    let Some(o) = r.operations.iter().find(|o| o.id == id) else {
+        return "not measured".into();
+    };
+    format!(
+        "{} cached / {} uncached vs {} Solidity ({})",
+        opt(o.stylus_cached),
+        opt(o.stylus_uncached),
+        opt(o.solidity),
+        o.ratio_cached()
+            .map_or_else(|| "—".into(), |x| format!("{x:.2}"))
+    )
+}
+
+/// What the investor rows (offering, amm, buyout, permit) measure, how the
+/// references were chosen, and where the two sides differ.
+fn investors_section(r: &Report, s: &mut String) {
+    if !r
+        .operations
+        .iter()
+        .any(|o| o.group == "amm" && o.stylus_cached.is_some())
+    {
+        return;
+    }
+    let vault_bytes = r
+        .solidity_sizes
+        .iter()
+        .find(|(n, _)| n == "AccumulatorVault")
+        .map_or_else(|| "—".into(), |(_, b)| thousands(*b as u64));
+    let _ = writeln!(
+        s,
+        "\n### Investor features: offering, swaps, permit, buyout\n\n\
+The `shares` permit rows and the `offering`, `amm` and `buyout` groups run the same transactions on both sides \
+(`bench/src/investors.rs`, one set of bindings from `abi/*.json`: the references share the suite's function \
+signatures). Each side gets a fresh Uniswap V2 (WETH9, factory and Router02 from npm's `@uniswap/v2-core` / \
+`v2-periphery` artefacts: the same bytecode on both sides, installed at run time) and two share tokens of \
+10^24 shares held by account 0 with every investor feature on. Stylus: vaults from a vault factory configured \
+with the share-buyout and share-offering singletons and that Uniswap factory (the offering and the buyout module \
+are non-accruing accounts from initialisation). Solidity: `bench/sol/AccumulatorVault.sol` with the same \
+configuration, each holding its ERC-721 token like the Stylus vaults. Revenue (1 ETH) has arrived and been \
+accounted before anything is measured, so every share transfer also moves revenue corrections; each measured \
+transaction follows an unmeasured one of the same kind (steady state).\n\n\
+**Reference token.** The swaps and the permit are measured against `AccumulatorVault`, the bench's existing \
+like-for-like share token, given OpenZeppelin 5's `ERC20Permit` (domain: the share name, version \"1\", as the \
+share vault's ERC-5267 domain) and the vault's non-accruing accounts (pools registered through the configured \
+factory, the buyout module, the offering; revenue shared over the accruing supply; the flag in the debt word and \
+the non-accruing total packed with the accounted total, where the share vault packs them into its balance and \
+supply words), rather than against a plain OpenZeppelin `ERC20Permit` token: a plain token does no revenue \
+accounting, so every share transfer inside a swap or a `transferFrom` would compare the share vault's \
+accumulator with no work at all. The features cost the Solidity baseline code and a little gas elsewhere: its \
+runtime is now {vault_bytes} bytes, which is what the *fractionalise* row's CREATE pays for, and every transfer \
+tests the flag. The vaults of the older `shares` rows are created with the features off on both sides.\n"
+    );
+    let _ = writeln!(
+        s,
+        "- **Share purchase** (`ShareOffering.buy`, ETH): 1 % of the supply from an ETH offering of 10 % at 10^12 wei \
+per whole share, by an account that never held shares, after another buyer's purchase: {}. Reference: \
+`bench/sol/OfferingBaseline.sol`, a twin of share-offering's sale path written for this bench (same slot \
+layout, checks, event and escrow, a transient re-entrancy guard for the SDK's; ETH payments only, no refunds or \
+withdrawals), selling `AccumulatorVault` shares.",
+        gas_vs(r, "offer.buy")
+    );
+    let _ = writeln!(
+        s,
+        "- **Swaps through Router02** on the share token's pair with WETH, registered with the token (non-accruing) \
+before it was seeded with 20 % of the supply and 0.2 ETH; a holder who approved the router without limit swaps \
+1 % of the supply for ETH ({}) and 0.01 ETH for shares ({}), each the second swap in its direction, one second \
+after the previous block so the pair's price accumulators move on every swap. Router, pair and WETH are the \
+same bytecode on both sides: the difference is the share token's `transferFrom` (sale) or `transfer` (purchase) \
+and the pair's `balanceOf` calls into it.",
+        gas_vs(r, "amm.sell"),
+        gas_vs(r, "amm.buy")
+    );
+    let _ = writeln!(
+        s,
+        "- **Permit and transferFrom**: the owner's second permit (nonce 1 → 2) for exactly 1 % of the supply, signed \
+off-chain (`stylus_ip_deploy::permit`) and sent by the spender ({}), then the spender's `transferFrom` of it to an \
+existing holder; both transactions together: {}. The share vault is a clone, which has no immutables: each \
+permit reads the share name (three storage words, cold: 6,300 gas) and hashes the EIP-712 domain, where \
+OpenZeppelin's `ERC20Permit` keeps the domain separator in immutable code (the bench pairs a factory-made \
+Stylus vault with a Solidity vault created directly, as in the *fractionalise* row).",
+        gas_vs(r, "vault.permit"),
+        gas_vs(r, "vault.permit_transfer")
+    );
+    let _ = writeln!(
+        s,
+        "- **Buyout** of a second vault whose holders hold 60 / 20 / 20 %: account 0 proposes with 40 % of the shares \
+and 1 ETH ({}); a holder sells 15 % into the pool; after the 4 days the proposer ends it with 55 % pooled, a \
+success, so the vault releases its ERC-721 token to the proposer in the same transaction ({}); the other holder \
+then cashes out its 20 % ({}). Reference: `bench/sol/BuyoutBaseline.sol`, a twin of share-buyout written for this \
+bench (the same four-word record, price and success rules, checks and events; `claimAsset` and the `buyoutOf` \
+view not ported) on `AccumulatorVault`, whose asset is `BaselineIp721` (the ip-collection baseline). The \
+settlement enters three programs on the Stylus side (the buyout module, the vault's `releaseAsset`, \
+ip-collection's `safeTransferFrom`), each with its entry cost and, uncached, its `initGas`; and the share vault \
+records the asset's recipient (who gets revenue arriving while no share accrues) in a slot of its own, a new \
+slot (22,100 gas), where the twin packs it with the status it updates anyway. In the proposal the share vault's \
+packing helps instead: the buyout module's account word holds its non-accruing flag from initialisation, so the \
+pool's first shares update a slot where OpenZeppelin's balance mapping sets a new one (17,100 gas more for the \
+twin).",
+        gas_vs(r, "buyout.propose"),
+        gas_vs(r, "buyout.end"),
+        gas_vs(r, "buyout.cash")
+    );
 }
 
 /// `"2.3k–5.7k"` for the smallest and largest of `values`.
@@ -1126,6 +1233,7 @@ Overhead = gas − floor.\n"
             let _ = writeln!(s, "- *{}*: {}", o.label, o.note);
         }
     }
+    investors_section(r, &mut s);
     let _ = writeln!(s, "\n![creation gas](charts/gas-creation.svg)\n");
     let _ = writeln!(
         s,
@@ -1449,6 +1557,20 @@ mod tests {
         ] {
             assert!(md.contains(needle), "{needle} missing");
         }
+    }
+
+    #[test]
+    fn investor_rows_are_explained_with_their_numbers() {
+        let mut rec = Recorder::default();
+        let md = markdown(&report(&rec), "");
+        assert!(!md.contains("### Investor features"));
+        rec.op("amm.sell", Side::StylusCached, 130_000, &[]);
+        rec.op("amm.sell", Side::StylusUncached, 150_000, &[]);
+        rec.op("amm.sell", Side::Solidity, 125_000, &[]);
+        let md = markdown(&report(&rec), "");
+        assert!(md.contains("### Investor features"));
+        assert!(md.contains("130,000 cached / 150,000 uncached vs 125,000 Solidity (1.04)"));
+        assert!(md.contains("— cached / — uncached vs — Solidity (—)"));
     }
 
     #[test]

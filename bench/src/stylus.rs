@@ -13,8 +13,11 @@ use alloy::rpc::types::TransactionReceipt;
 use alloy::sol_types::{SolCall, SolConstructor, SolEvent};
 use anyhow::{Context, Result};
 
+use stylus_ip_deploy::uniswap::Artifacts;
+
 use crate::baseline::{eth, share_supply, split_members, HOLDERS, RECIPIENTS};
 use crate::chain::{clone_init_code, fresh, indexed_address, read_wasm, Client};
+use crate::investors;
 use crate::report::{Recorder, Side};
 
 /// Bindings generated from the exported ABIs in `abi/` (one module per
@@ -25,6 +28,8 @@ pub mod abi {
     alloy::sol!(IpEditions, "../abi/IpEditions.json");
     alloy::sol!(LicenseMarket, "../abi/LicenseMarket.json");
     alloy::sol!(ProvenanceRegistry, "../abi/ProvenanceRegistry.json");
+    alloy::sol!(ShareBuyout, "../abi/ShareBuyout.json");
+    alloy::sol!(ShareOffering, "../abi/ShareOffering.json");
     alloy::sol!(ShareVault, "../abi/ShareVault.json");
     alloy::sol!(Split, "../abi/Split.json");
     alloy::sol!(SplitFactory, "../abi/SplitFactory.json");
@@ -33,7 +38,7 @@ pub mod abi {
 pub use abi::*;
 
 /// The suite's contracts, as `cargo ip build` names their WASM.
-pub const CONTRACTS: [&str; 8] = [
+pub const CONTRACTS: [&str; 10] = [
     "ip-collection",
     "ip-editions",
     "license-market",
@@ -42,6 +47,8 @@ pub const CONTRACTS: [&str; 8] = [
     "splits",
     "split-factory",
     "vault-factory",
+    "share-offering",
+    "share-buyout",
 ];
 
 /// The built WASM of every contract.
@@ -87,6 +94,10 @@ struct Programs {
     provenance: Address,
     vault: Address,
     splits: Address,
+    /// The share offering (a singleton: the program itself).
+    offering: Address,
+    /// The buyout module (a singleton: the program itself).
+    buyout: Address,
 }
 
 struct Sty<'a> {
@@ -134,7 +145,8 @@ impl Sty<'_> {
 }
 
 /// Deploys, activates (and on [`Side::StylusCached`] caches) every program,
-/// then runs every operation and scaling series, recording under `side`.
+/// then runs every operation and scaling series, recording under `side`;
+/// `amm` is Uniswap V2 for the investor operations ([`crate::investors`]).
 /// Returns the activated instance of each program, in [`CONTRACTS`] order.
 ///
 /// # Errors
@@ -144,6 +156,7 @@ pub async fn run(
     rec: &mut Recorder,
     side: Side,
     wasm: &Wasm,
+    amm: &Artifacts,
 ) -> Result<Vec<Address>> {
     let mut addrs = Vec::new();
     for (name, code) in &wasm.programs {
@@ -164,11 +177,14 @@ pub async fn run(
         provenance: addrs[3],
         vault: addrs[4],
         splits: addrs[5],
+        offering: addrs[8],
+        buyout: addrs[9],
     };
     let mut s = Sty { c, rec, side, wasm };
     let nft = erc721(&mut s, &p).await?;
     erc1155(&mut s).await?;
     vault(&mut s, &p, nft).await?;
+    investors(&mut s, &p, nft, amm).await?;
     splits(&mut s, &p).await?;
     Ok(addrs)
 }
@@ -581,6 +597,31 @@ async fn vault(s: &mut Sty<'_>, p: &Programs, nft: Address) -> Result<()> {
         s.rec.scale("claim", n, s.side, r.gas_used);
     }
     Ok(())
+}
+
+/// The investor operations ([`crate::investors`]) on two vaults of a
+/// factory with every feature on: the buyout module, the share offering and
+/// a freshly deployed Uniswap V2's factory.
+async fn investors(s: &mut Sty<'_>, p: &Programs, nft: Address, amm: &Artifacts) -> Result<()> {
+    let uni = investors::deploy_uniswap(s.c, amm).await?;
+    let ctor = VaultFactory::constructorCall {
+        implementation: p.vault,
+        market: p.market,
+        buyout: p.buyout,
+        offering: p.offering,
+        ammFactory: uni.factory,
+    };
+    let (factory, _, _) = s.construct("vault-factory", &ctor).await?;
+    let (vault, _, _) = new_vault(s, factory, nft, 100).await?;
+    let (buyout_vault, _, _) = new_vault(s, factory, nft, 101).await?;
+    let world = investors::World {
+        amm: uni,
+        vault,
+        buyout_vault,
+        offering: p.offering,
+        buyout: p.buyout,
+    };
+    investors::run(s.c, s.rec, s.side, &world).await
 }
 
 async fn splits(s: &mut Sty<'_>, p: &Programs) -> Result<()> {
