@@ -335,11 +335,9 @@ impl Model {
                 },
             ));
         }
-        let mut events = vec![self.ev(Ev::Transfer(ShareVault::Transfer {
-            from: actor_address(from),
-            to: actor_address(to),
-            value: U256::from(amount),
-        }))];
+        // The vault accounts pending revenue first (its events come before
+        // the transfer's), then moves the shares.
+        let mut events = Vec::new();
         if amount != 0 && from != to {
             // Revenue accrued so far stays with the sender.
             events.extend(self.sync_all());
@@ -349,6 +347,11 @@ impl Model {
                 l.corr[to] -= moved;
             }
         }
+        events.push(self.ev(Ev::Transfer(ShareVault::Transfer {
+            from: actor_address(from),
+            to: actor_address(to),
+            value: U256::from(amount),
+        })));
         self.bal[from] -= amount;
         self.bal[to] += amount;
         Expect::Ok(events)
@@ -692,8 +695,9 @@ fn curator_act() -> BoxedStrategy<CuratorAct> {
     .boxed()
 }
 
-/// What a curator action by `by` does: the vault's checks (curator, then
-/// payee, token and duration of an offer), then the market's.
+/// What a curator action by `by` does: the vault's checks (curator, the
+/// asset still vaulted, then payee, token and duration of an offer), then
+/// the market's.
 fn curator(s: &mut Model, by: usize, act: CuratorAct) -> CuratorExpect {
     if let CuratorAct::Legacy(_) = act {
         return CuratorExpect::Empty;
@@ -702,6 +706,11 @@ fn curator(s: &mut Model, by: usize, act: CuratorAct) -> CuratorExpect {
         return CuratorExpect::Vault(E::NotCurator(ShareVault::NotCurator {
             account: actor_address(by),
         }));
+    }
+    // Offers need the asset in the vault: a redeemed vault refuses them
+    // before looking at their terms (the market approval stays open).
+    if s.redeemer.is_some() && !matches!(act, CuratorAct::ApproveMarket) {
+        return CuratorExpect::Vault(E::VaultNotActive(ShareVault::VaultNotActive {}));
     }
     match act {
         CuratorAct::Legacy(_) | CuratorAct::ApproveMarket => CuratorExpect::Ok,
