@@ -1715,6 +1715,15 @@ impl World {
                 self.accrued[h][cur] = total;
                 owed += want;
             }
+            // The buyout contract and the pool never have anything to claim.
+            let pool = m.reserves.map(|_| PAIR);
+            for i in std::iter::once(BUYOUT).chain(pool) {
+                let call = ShareVault::claimableCall {
+                    holder: m.addr(i),
+                    token: m.currency(cur),
+                };
+                assert_eq!(self.s.view(vault, &call), U256::ZERO, "claimable of {i}");
+            }
             let claimed: u128 = l.claimed.iter().sum();
             assert_eq!(l.held, l.deposited - claimed, "balance = deposits − claims");
             let dust = l
@@ -1751,23 +1760,31 @@ impl World {
         );
         match b.state {
             1 => {
-                // held ≥ outside · num / den, less than a wei per trade above
-                // (shares sent directly add their value).
+                // held ≥ outside · num / den, and above it by less than a
+                // wei per trade (shares sent directly add their value).
                 let outside = U256::from(m.supply - m.bal[BUYOUT]);
-                let slack = U256::from(b.held) * U256::from(b.den) - outside * U256::from(b.num);
-                let direct = U256::from(b.direct) * U256::from(b.num);
-                assert!(slack >= direct, "escrow below the shares outside");
+                let slack = (U256::from(b.held) * U256::from(b.den))
+                    .checked_sub(outside * U256::from(b.num))
+                    .expect("the escrow covers the shares outside the pool");
+                let dust = slack
+                    .checked_sub(U256::from(b.direct) * U256::from(b.num))
+                    .expect("the shares sent directly are worth their price");
                 assert!(
-                    slack - direct <= U256::from(b.trades) * U256::from(b.den),
-                    "trading dust"
+                    dust < U256::from(b.trades) * U256::from(b.den) || dust.is_zero(),
+                    "trading dust {dust} after {} trades",
+                    b.trades
                 );
             }
             2 if b.cash_den > 0 => {
-                let slack = U256::from(b.held) * U256::from(b.cash_den)
-                    - U256::from(b.outstanding) * U256::from(b.cash_num);
+                // held ≥ ⌊outstanding · cash price⌋, above it by less than a
+                // wei per cash-out.
+                let dust = (U256::from(b.held) * U256::from(b.cash_den))
+                    .checked_sub(U256::from(b.outstanding) * U256::from(b.cash_num))
+                    .expect("the reserve covers the outstanding cash-outs");
                 assert!(
-                    slack <= U256::from(b.cashouts) * U256::from(b.cash_den),
-                    "cash-out dust"
+                    dust < U256::from(b.cashouts) * U256::from(b.cash_den) || dust.is_zero(),
+                    "cash-out dust {dust} after {} cash-outs",
+                    b.cashouts
                 );
             }
             _ => assert!(b.state != 3 || b.held == 0, "a failed buyout holds nothing"),
