@@ -34,9 +34,9 @@
 //! `Scope`: a refusal is proven to change nothing by `Suite::send_raw`'s
 //! whole-chain fingerprint, and nothing but the asset's licence depends on
 //! time; over JSON-RPC everything is read after every step):
-//! 19. buyout escrow conservation: ETH in (proposals + purchases) = sales
-//!     + cash-outs + credits + held, the buyout's ETH balance is held +
-//!     unwithdrawn credits, held covers the shares outside the pool at the
+//! 19. buyout escrow conservation: ETH in (proposals and purchases) equals
+//!     sales, cash-outs, credits and held together, the buyout's ETH
+//!     balance is held plus unwithdrawn credits, held covers the shares outside the pool at the
 //!     offer price while trading and the outstanding cash-outs at the cash
 //!     price after a success, and the rounding dust stays below one wei
 //!     per trade and per cash-out; `buyoutOf` is the model's record;
