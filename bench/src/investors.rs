@@ -126,6 +126,11 @@ pub async fn run(c: &mut Client, rec: &mut Recorder, side: Side, w: &World) -> R
     let zero = U256::ZERO;
     let v = w.vault;
 
+    for (vault, account) in [(v, w.offering), (w.buyout_vault, w.buyout)] {
+        let accrues = c.view(vault, &ShareVault::accruesCall { account }).await?;
+        ensure!(!accrues, "{account} accrues revenue from {vault}");
+    }
+
     // Holders 1–3 get 10 % each; revenue arrives and a transfer accounts it.
     for to in [a1, a2, a3] {
         let t = ShareVault::transferCall { to, value: pct(10) };

@@ -798,14 +798,14 @@ their `initGas` ({} each), so the saving is the same cached or not.",
     s
 }
 
-/// `"137,757 cached / 171,811 uncached vs 135,350 Solidity (1.02)"` for
-/// operation `id` (dashes for what was not measured).
+/// `"137,757 cached / 171,811 uncached vs 135,350 Solidity: ratio 1.02"`
+/// for operation `id` (dashes for what was not measured).
 fn gas_vs(r: &Report, id: &str) -> String {
     let Some(o) = r.operations.iter().find(|o| o.id == id) else {
         return "not measured".into();
     };
     format!(
-        "{} cached / {} uncached vs {} Solidity ({})",
+        "{} cached / {} uncached vs {} Solidity: ratio {}",
         opt(o.stylus_cached),
         opt(o.stylus_uncached),
         opt(o.solidity),
@@ -1569,8 +1569,8 @@ mod tests {
         rec.op("amm.sell", Side::Solidity, 125_000, &[]);
         let md = markdown(&report(&rec), "");
         assert!(md.contains("### Investor features"));
-        assert!(md.contains("130,000 cached / 150,000 uncached vs 125,000 Solidity (1.04)"));
-        assert!(md.contains("— cached / — uncached vs — Solidity (—)"));
+        assert!(md.contains("130,000 cached / 150,000 uncached vs 125,000 Solidity: ratio 1.04"));
+        assert!(md.contains("— cached / — uncached vs — Solidity: ratio —"));
     }
 
     #[test]
