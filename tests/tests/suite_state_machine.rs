@@ -6,6 +6,7 @@
 //! |---|---|---|
 //! | [`buyout`] | share-buyout, share-vault, vault-factory, ip-collection, ip-editions, license-market, Uniswap V2 | 7, 9, 10, 12, 19, 20, 21, 22 |
 //! | [`editions`] | ip-editions | 1, 2, 3, 10, 12 |
+//! | [`investors`] | share-offering, share-vault, vault-factory, license-market, Uniswap V2 (Router02, pairs) | 9, 10, 12, 23, 24, 25, 26, 27 |
 //! | [`market`] | license-market, ip-collection, ip-editions, provenance | 1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, 15 |
 //! | [`split`] | split-factory, splits, license-market | 6, 9, 10, 12 |
 //! | [`vault`] | vault-factory, share-vault, ip-collection, license-market | 7, 8, 9, 10, 12, 16 |
@@ -28,6 +29,8 @@
 mod buyout;
 #[path = "suite_state_machine/editions.rs"]
 mod editions;
+#[path = "suite_state_machine/investors.rs"]
+mod investors;
 #[path = "suite_state_machine/market.rs"]
 mod market;
 #[path = "suite_state_machine/split.rs"]
