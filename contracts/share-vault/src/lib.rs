@@ -32,7 +32,13 @@
 //!   ([`ShareVault::accruing_supply`]). What a pair had accrued and not
 //!   claimed before its registration becomes fresh revenue again, shared
 //!   among the accruing holders at the next accounting: nothing is lost.
-//!   While nothing accrues, new revenue waits for the first holder who does.
+//!   While nothing accrues, new revenue goes to the account the asset was
+//!   released or redeemed to, if any; otherwise it waits and the first
+//!   holders to accrue again share it. Known limit: if those first holders
+//!   are a forwarding contract (Router02 in `removeLiquidityETH` receives
+//!   the shares before passing them on), the waiting revenue is credited to
+//!   it and stranded there; only a vault whose every share sits in pools,
+//!   the offering or the buyout module can reach that state.
 //! * **Buyout** ([`ShareVault::release_asset`]): the buyout module fixed at
 //!   creation (zero: none) may take the asset out to a buyer while the
 //!   vault holds it; the vault is then bought out (status 4): shares still
