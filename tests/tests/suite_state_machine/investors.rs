@@ -210,6 +210,8 @@ struct Tx {
     want: Want,
     /// The exact return data on success, when checked.
     ret: Option<Bytes>,
+    /// A share balance to read right after it: (account, shares).
+    shares_after: Option<(Address, u128)>,
 }
 
 /// How an offering is paid.
@@ -633,6 +635,7 @@ impl Model {
             value,
             want,
             ret: None,
+            shares_after: None,
         });
     }
 
@@ -2382,6 +2385,9 @@ impl ReferenceStateMachine for Reference {
                     U256::ZERO,
                     Want::Ok(events),
                 );
+                // The donation sits beside the reserve until skim or sync.
+                let reserve = s.pools[pool].shares;
+                s.txs.last_mut().expect("sent").shares_after = Some((pair, reserve + amount));
                 match skim_to {
                     Some(to) => {
                         // The pair hands out both excesses: the donation,
@@ -2419,6 +2425,7 @@ impl ReferenceStateMachine for Reference {
                         value: U256::from(amount),
                         want: Want::Ok(Vec::new()),
                         ret: None,
+                        shares_after: None,
                     });
                 } else {
                     let token = s.tokens[cur];
@@ -2971,6 +2978,14 @@ impl World {
         for (i, tx) in m.txs.iter().enumerate() {
             let got = self.s.send_raw(tx.from, tx.to, tx.data.to_vec(), tx.value);
             self.check(t, i, tx, got);
+            if let Some((account, shares)) = tx.shares_after {
+                let held = self.s.view(m.vault, &ShareVault::balanceOfCall { account });
+                assert_eq!(
+                    held,
+                    U256::from(shares),
+                    "shares of {account} after transaction {i}"
+                );
+            }
         }
     }
 }
@@ -3005,10 +3020,11 @@ fn waiting_revenue_is_not_stranded_in_the_router() {
 }
 
 fn waiting_revenue_through_the_router() {
+    // Before the case's suite: over JSON-RPC a case owns the chain.
+    let vault = probe().vault;
     let mut s = Suite::fresh();
     let (admin, collection, factory, amm) = (s.admin(), s.collection, s.vault_factory, s.amm);
     let lp = actor_address(CREATOR);
-    let vault = probe().vault;
     s.vaults.insert(vault);
     let mint = IpCollection::mintCall {
         to: lp,
