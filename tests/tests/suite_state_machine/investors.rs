@@ -1395,8 +1395,9 @@ impl ReferenceStateMachine for Reference {
         let stake = prop_oneof![1 => 1u128..1_000_000, 6 => WAD..100 * WAD];
         // Half the cases start with an offering of part of the first
         // holder's shares (so that short cases reach its deadline, refunds
-        // and withdrawals): the share in percent, the currency, the price,
-        // the cap and minimum raise in percent, the duration.
+        // and withdrawals): the part offered in percent, the currency, the
+        // price, the cap in percent of the offer, the duration and the
+        // minimum raise in percent of the cost.
         let opening = proptest::option::of((
             1u128..=100,
             any::<bool>(),
@@ -1564,7 +1565,8 @@ impl ReferenceStateMachine for Reference {
                         Some(Flaw::ZeroShares) => a.shares = 0,
                         Some(Flaw::MoreThanHeld) => a.shares = bal[seller] + 1,
                         Some(Flaw::ZeroPrice) => a.price = U256::ZERO,
-                        Some(Flaw::TooLarge) => a.price = U256::from(1) << 130,
+                        // Even one share unit costs more than 128 bits.
+                        Some(Flaw::TooLarge) => a.price = U256::from(1) << 255,
                         Some(Flaw::DeadlineNow) => a.deadline_in = 0,
                         Some(Flaw::DeadlineTooFar) => a.deadline_in = MAX_OFFERING_DURATION + 1,
                         Some(Flaw::PayeeZero) => a.payee = Payee::Zero,
