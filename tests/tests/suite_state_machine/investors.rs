@@ -3011,10 +3011,10 @@ fn investors_match_the_model() {
 /// The router is the first accruing holder, so the vault credits it all the
 /// waiting revenue, which Router02 can never claim.
 ///
-/// CONTRACT BUG (share-vault): fails as of this commit (the router's
-/// `claimable` is the whole deposit, the provider's zero); ignored so that
-/// the suite stays green until the vault's rule for waiting revenue is
-/// settled. Run it with `--ignored`.
+/// CONTRACT BUG (share-vault; its crate docs list it as a known limit):
+/// this test fails (the router's `claimable` is the whole deposit, the
+/// provider's zero) and is ignored so that the suite stays green until the
+/// vault's rule for waiting revenue changes. Run it with `--ignored`.
 #[test]
 #[ignore = "share-vault bug: revenue waiting while no share accrues is credited to Router02"]
 fn waiting_revenue_is_not_stranded_in_the_router() {
