@@ -538,6 +538,7 @@ async fn vault(s: &mut Sty<'_>, p: &Programs, nft: Address) -> Result<()> {
         market: p.market,
         buyout: Address::ZERO,
         offering: Address::ZERO,
+        ammRouter: Address::ZERO,
         ammFactory: Address::ZERO,
     };
     let (factory, _, _) = s.construct("vault-factory", &ctor).await?;
@@ -609,6 +610,7 @@ async fn investors(s: &mut Sty<'_>, p: &Programs, nft: Address, amm: &Artifacts)
         market: p.market,
         buyout: p.buyout,
         offering: p.offering,
+        ammRouter: uni.router,
         ammFactory: uni.factory,
     };
     let (factory, _, _) = s.construct("vault-factory", &ctor).await?;

@@ -875,6 +875,7 @@ pub fn run(root: &std::path::Path, opts: &DemoOptions) -> Result<Outcome> {
             manifest,
             dry_run: false,
             amm_factory: Some(amm.factory),
+            amm_router: Some(amm.router),
         };
         println!("== deploying the suite");
         let deployed = crate::run::deploy(root, &deploy_opts, &artifacts).await?;

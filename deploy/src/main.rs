@@ -207,6 +207,7 @@ fn run(cli: Cli) -> Result<()> {
                 manifest,
                 dry_run,
                 amm_factory: None,
+                amm_router: None,
             };
             let deployed = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

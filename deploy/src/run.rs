@@ -28,6 +28,8 @@ pub struct DeployOptions {
     /// The Uniswap V2 factory for the vaults' pools, overriding the
     /// configuration's `amm_factory` (the demo passes the one it deployed).
     pub amm_factory: Option<Address>,
+    /// The Uniswap V2 router, overriding the configuration's `amm_router`.
+    pub amm_router: Option<Address>,
 }
 
 /// What a deployment run produced.
@@ -115,6 +117,9 @@ pub async fn deploy(root: &Path, opts: &DeployOptions, artifacts: &Artifacts) ->
     let mut config = config;
     if opts.amm_factory.is_some() {
         config.amm_factory = opts.amm_factory;
+    }
+    if opts.amm_router.is_some() {
+        config.amm_router = opts.amm_router;
     }
     let manifest = manifest_path(
         root,

@@ -149,6 +149,9 @@ pub struct SuiteConfig {
     /// registered as non-accruing pools (default: none, pools off). On
     /// Arbitrum One, Uniswap's V2 factory; the demo deploys one from npm.
     pub amm_factory: Option<Address>,
+    /// The Uniswap V2 router every vault treats as non-accruing (it only
+    /// forwards shares within a call). Default: none.
+    pub amm_router: Option<Address>,
 }
 
 impl SuiteConfig {
@@ -187,6 +190,9 @@ impl SuiteConfig {
         }
         if self.owner == Some(Address::ZERO) {
             bail!("owner is the zero address");
+        }
+        if self.amm_router == Some(Address::ZERO) {
+            bail!("amm_router is the zero address (leave it out)");
         }
         if self.amm_factory == Some(Address::ZERO) {
             bail!("amm_factory is the zero address (leave it out to turn pools off)");
@@ -436,6 +442,7 @@ pub fn plan(config: &SuiteConfig, artifacts: &Artifacts, deployer: Address) -> R
         at["license-market"],
         at["share-buyout"],
         at["share-offering"],
+        config.amm_router.unwrap_or_default(),
         amm_factory,
     )
         .abi_encode_params();
@@ -729,6 +736,7 @@ mod tests {
                 p.addresses.license_market,
                 p.addresses.share_buyout,
                 p.addresses.share_offering,
+                Address::ZERO,
                 Address::ZERO
             )
                 .abi_encode_params()

@@ -236,6 +236,7 @@ async fn dry_run_plans_with_estimates_and_sends_nothing() {
         manifest: Some(path.clone()),
         dry_run: true,
         amm_factory: None,
+        amm_router: None,
     };
     let out = run::deploy(&root(), &opts, &artifacts).await.unwrap();
     assert_eq!(out.deployer, from);
@@ -280,6 +281,7 @@ async fn errors_are_clear_and_leave_the_manifest_intact() {
         manifest: Some(temp_manifest("down")),
         dry_run: false,
         amm_factory: None,
+        amm_router: None,
     };
     let err = format!(
         "{:#}",

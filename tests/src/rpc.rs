@@ -207,6 +207,7 @@ impl RpcNode {
             manifest: Some(dir.join("manifest.json")),
             dry_run: false,
             amm_factory: Some(amm.factory),
+            amm_router: Some(amm.router),
         };
         let deployed = rt
             .block_on(stylus_ip_deploy::run::deploy(&root, &opts, &artifacts))

@@ -29,7 +29,7 @@
 //! | [`Suite::provenance`] | `provenance` | no constructor; model 1 registered by admin |
 //! | [`Suite::offering`], [`Suite::buyout`] | `share-offering`, `share-buyout` | no constructor |
 //! | [`Suite::amm`] | Uniswap V2 (WETH9, factory, Router02) | from npm's artefacts ([`crate::uniswap`]) |
-//! | [`Suite::vault_impl`], [`Suite::vault_factory`] | `share-vault`, `vault-factory` | factory constructor(impl, market, buyout, offering, AMM factory) |
+//! | [`Suite::vault_impl`], [`Suite::vault_factory`] | `share-vault`, `vault-factory` | factory constructor(impl, market, buyout, offering, AMM router, AMM factory) |
 //! | [`Suite::split_impl`], [`Suite::split_factory`] | `splits`, `split-factory` | factory constructor(impl) |
 //!
 //! Wiring: every actor has approved the licence market as lease operator on
@@ -452,7 +452,15 @@ impl Suite {
         construct(
             &mut h,
             vault_factory,
-            (vault_impl, market, buyout, offering, amm.factory).abi_encode_params(),
+            (
+                vault_impl,
+                market,
+                buyout,
+                offering,
+                amm.router,
+                amm.factory,
+            )
+                .abi_encode_params(),
         );
         let split_impl = h.deploy("splits");
         let split_factory = h.deploy("split-factory");

@@ -37,8 +37,11 @@
 //!   holders to accrue again share it. Known limit: if those first holders
 //!   are a forwarding contract (Router02 in `removeLiquidityETH` receives
 //!   the shares before passing them on), the waiting revenue is credited to
-//!   it and stranded there; only a vault whose every share sits in pools,
-//!   the offering or the buyout module can reach that state.
+//!   it and stranded there. The suite's router is therefore non-accruing
+//!   too (fixed by the vault factory): what waits goes to the holder the
+//!   router forwards the shares to. Another forwarding contract would
+//!   still take it; only a vault whose every share sits in pools, the
+//!   offering or the buyout module can reach that state.
 //! * **Buyout** ([`ShareVault::release_asset`]): the buyout module fixed at
 //!   creation (zero: none) may take the asset out to a buyer while the
 //!   vault holds it; the vault is then bought out (status 4): shares still
@@ -754,8 +757,8 @@ impl ShareVault {
     /// [`logic::Config`] packed by [`logic::encode_config`]: `units` of
     /// `asset` id `id` (`units` = 0 for an ERC-721 token), the curator (zero:
     /// none), the licence market and the longest lease the vault's offers
-    /// may sell, the buyout module, the share offering and the Uniswap V2
-    /// factory (zero: none),
+    /// may sell, the buyout module, the share offering, the Uniswap V2
+    /// router and factory (zero: none),
     /// the ERC-20 revenue allow-list (ETH is always accepted), the share
     /// name and symbol, and the initial holders with their amounts. The
     /// buyout module and the offering never accrue revenue (they hold the
@@ -790,6 +793,7 @@ impl ShareVault {
             max_lease_duration,
             buyout,
             offering,
+            amm_router,
             amm_factory,
             revenue_tokens,
             name,
@@ -868,6 +872,11 @@ impl ShareVault {
         // (its address is not stored; `accrues(offering)` shows it).
         if !offering.is_zero() {
             self.balances.insert(offering, logic::NON_ACCRUING);
+        }
+        // The router only forwards shares within a call: flagged, so that
+        // revenue waiting while no share accrues is never credited to it.
+        if !amm_router.is_zero() {
+            self.balances.insert(amm_router, logic::NON_ACCRUING);
         }
         // No revenue can have been accounted yet (acc = 0), so minting needs
         // no correction.

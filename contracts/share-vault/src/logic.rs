@@ -560,6 +560,12 @@ pub struct Config {
     /// the accruing holders instead of being stranded at an address that
     /// never claims).
     pub offering: Address,
+    /// The Uniswap V2 router the suite trusts (zero: none): it never
+    /// accrues revenue. It only holds shares in transit (it receives them
+    /// from a pair in `removeLiquidityETH` and forwards them in the same
+    /// call); as an accruing holder it could be credited revenue it can
+    /// never claim.
+    pub amm_router: Address,
     /// The Uniswap V2 factory whose pairs of the shares may be registered as
     /// non-accruing pools (zero: no pools).
     pub amm_factory: Address,
@@ -575,14 +581,14 @@ pub struct Config {
 
 /// Packs a [`Config`]:
 /// `asset(20) id(32) units(32) curator(20) market(20) maxLeaseDuration(8)
-///  buyout(20) offering(20) ammFactory(20) n(1) token(20)·n nameLen(1) name
+///  buyout(20) offering(20) ammRouter(20) ammFactory(20) n(1) token(20)·n nameLen(1) name
 ///  symbolLen(1) symbol
 ///  (holder(20) amount(32))·m`.
 /// Returns `None` if there are more than 255 revenue tokens or the name or
 /// symbol is longer than 255 bytes.
 #[must_use]
 pub fn encode_config(c: &Config) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(194 + 20 * c.revenue_tokens.len() + 52 * c.holders.len());
+    let mut out = Vec::with_capacity(214 + 20 * c.revenue_tokens.len() + 52 * c.holders.len());
     out.extend_from_slice(c.asset.as_slice());
     out.extend_from_slice(&c.id.to_be_bytes::<32>());
     out.extend_from_slice(&c.units.to_be_bytes::<32>());
@@ -591,6 +597,7 @@ pub fn encode_config(c: &Config) -> Option<Vec<u8>> {
     out.extend_from_slice(&c.max_lease_duration.to_be_bytes());
     out.extend_from_slice(c.buyout.as_slice());
     out.extend_from_slice(c.offering.as_slice());
+    out.extend_from_slice(c.amm_router.as_slice());
     out.extend_from_slice(c.amm_factory.as_slice());
     out.push(u8::try_from(c.revenue_tokens.len()).ok()?);
     for t in &c.revenue_tokens {
@@ -625,6 +632,7 @@ pub fn decode_config(data: &[u8]) -> Option<Config> {
     let max_lease_duration = u64::from_be_bytes(take(8)?.try_into().ok()?);
     let buyout = Address::from_slice(take(20)?);
     let offering = Address::from_slice(take(20)?);
+    let amm_router = Address::from_slice(take(20)?);
     let amm_factory = Address::from_slice(take(20)?);
     let n = usize::from(take(1)?[0]);
     let revenue_tokens = (0..n)
@@ -652,6 +660,7 @@ pub fn decode_config(data: &[u8]) -> Option<Config> {
         max_lease_duration,
         buyout,
         offering,
+        amm_router,
         amm_factory,
         revenue_tokens,
         name,
@@ -1247,7 +1256,7 @@ mod tests {
         let bytes = encode_config(&c).unwrap();
         assert_eq!(
             bytes.len(),
-            20 + 32 + 32 + 20 + 20 + 8 + 20 + 20 + 20 + 1 + 2 + 2 + 52
+            20 + 32 + 32 + 20 + 20 + 8 + 20 + 20 + 20 + 20 + 1 + 2 + 2 + 52
         );
         // Trailing garbage that is not a whole holder entry.
         let mut bad = bytes.clone();
@@ -1255,7 +1264,7 @@ mod tests {
         assert_eq!(decode_config(&bad), None);
         // Invalid UTF-8 in the name.
         let mut bad = bytes;
-        bad[194] = 0xff;
+        bad[214] = 0xff;
         assert_eq!(decode_config(&bad), None);
         assert_eq!(decode_config(&[]), None);
         // Too long to pack.
@@ -1563,7 +1572,7 @@ mod tests {
             curator in any::<[u8; 20]>(),
             market in any::<[u8; 20]>(),
             max_lease_duration in any::<u64>(),
-            (buyout, offering, amm_factory) in any::<([u8; 20], [u8; 20], [u8; 20])>(),
+            (buyout, offering, amm_router, amm_factory) in any::<([u8; 20], [u8; 20], [u8; 20], [u8; 20])>(),
             tokens in proptest::collection::vec(any::<[u8; 20]>(), 0..9),
             name in "\\PC{0,30}",
             symbol in "\\PC{0,10}",
@@ -1579,6 +1588,7 @@ mod tests {
                 max_lease_duration,
                 buyout: Address::from(buyout),
                 offering: Address::from(offering),
+                amm_router: Address::from(amm_router),
                 amm_factory: Address::from(amm_factory),
                 revenue_tokens: tokens.into_iter().map(Address::from).collect(),
                 name,

@@ -379,6 +379,7 @@ fn config(
         max_lease_duration: MAX_LEASE,
         buyout: Address::ZERO,
         offering: Address::ZERO,
+        amm_router: Address::ZERO,
         amm_factory: Address::ZERO,
         revenue_tokens: tokens.to_vec(),
         name: "Mona Shares".to_string(),

@@ -252,6 +252,9 @@ pub struct VaultFactory {
     /// The suite's share offering, a non-accruing account of every vault
     /// (zero: none).
     offering: StorageAddress,
+    /// The Uniswap V2 router, a non-accruing account of every vault (zero:
+    /// none).
+    amm_router: StorageAddress,
 }
 
 #[public]
@@ -260,8 +263,10 @@ impl VaultFactory {
     /// and what every vault gets: the suite's licence market, its buyout
     /// module, its share offering (a non-accruing account of every vault:
     /// shares escrowed for sale earn nothing, so no revenue is stranded
-    /// there) and the Uniswap V2 factory whose pairs may be registered as
-    /// pools (any of the last three may be zero: that feature is off).
+    /// there), the Uniswap V2 router (non-accruing too: it only forwards
+    /// shares within a call) and the Uniswap V2 factory whose pairs may be
+    /// registered as pools (any of the last four may be zero: that feature
+    /// is off).
     ///
     /// # Errors
     /// [`Error::InvalidImplementation`] / [`Error::InvalidMarket`] for a
@@ -273,6 +278,7 @@ impl VaultFactory {
         market: Address,
         buyout: Address,
         offering: Address,
+        amm_router: Address,
         amm_factory: Address,
     ) -> Result<(), Error> {
         if implementation.is_zero() {
@@ -287,6 +293,7 @@ impl VaultFactory {
         self.market.set(market);
         self.buyout.set(buyout);
         self.offering.set(offering);
+        self.amm_router.set(amm_router);
         self.amm_factory.set(amm_factory);
         Ok(())
     }
@@ -310,6 +317,12 @@ impl VaultFactory {
     /// non-accruing (zero: none).
     pub fn offering(&self) -> Address {
         self.offering.get()
+    }
+
+    /// The Uniswap V2 router every vault of this factory treats as
+    /// non-accruing (zero: none).
+    pub fn amm_router(&self) -> Address {
+        self.amm_router.get()
     }
 
     /// The Uniswap V2 factory every vault of this factory gets (zero:
@@ -409,6 +422,7 @@ impl VaultFactory {
             max_lease_duration,
             self.buyout.get(),
             self.offering.get(),
+            self.amm_router.get(),
             self.amm_factory.get(),
             &revenue_tokens,
             &name,

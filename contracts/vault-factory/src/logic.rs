@@ -38,7 +38,7 @@ pub fn predict_vault(
 /// `initialize(bytes)` (`share_vault::logic::encode_config`, which the tests
 /// check this against):
 /// `asset(20) id(32) units(32) curator(20) market(20) maxLeaseDuration(8)
-///  buyout(20) offering(20) ammFactory(20) n(1) token(20)·n nameLen(1) name symbolLen(1)
+///  buyout(20) offering(20) ammRouter(20) ammFactory(20) n(1) token(20)·n nameLen(1) name symbolLen(1)
 ///  symbol (holder(20) amount(32))·m`.
 ///
 /// Returns `None` if there are more than 255 revenue tokens, a name or
@@ -55,6 +55,7 @@ pub fn encode_config(
     max_lease_duration: u64,
     buyout: Address,
     offering: Address,
+    amm_router: Address,
     amm_factory: Address,
     revenue_tokens: &[Address],
     name: &str,
@@ -66,7 +67,7 @@ pub fn encode_config(
         return None;
     }
     let mut out = Vec::with_capacity(
-        194 + 20 * revenue_tokens.len() + name.len() + symbol.len() + 52 * holders.len(),
+        214 + 20 * revenue_tokens.len() + name.len() + symbol.len() + 52 * holders.len(),
     );
     out.extend_from_slice(asset.as_slice());
     out.extend_from_slice(&id.to_be_bytes::<32>());
@@ -76,6 +77,7 @@ pub fn encode_config(
     out.extend_from_slice(&max_lease_duration.to_be_bytes());
     out.extend_from_slice(buyout.as_slice());
     out.extend_from_slice(offering.as_slice());
+    out.extend_from_slice(amm_router.as_slice());
     out.extend_from_slice(amm_factory.as_slice());
     out.push(u8::try_from(revenue_tokens.len()).ok()?);
     for token in revenue_tokens {
@@ -190,6 +192,7 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             Address::ZERO,
+            Address::ZERO,
             &[],
             "n",
             "s",
@@ -204,6 +207,7 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
             Address::ZERO,
             Address::ZERO,
             Address::ZERO,
@@ -225,6 +229,7 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             Address::ZERO,
+            Address::ZERO,
             &[],
             &long,
             "s",
@@ -239,6 +244,7 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
             Address::ZERO,
             Address::ZERO,
             Address::ZERO,
@@ -257,6 +263,7 @@ mod tests {
             Address::ZERO,
             Address::ZERO,
             0,
+            Address::ZERO,
             Address::ZERO,
             Address::ZERO,
             Address::ZERO,

@@ -24,6 +24,8 @@ const BUYOUT: Address = Address::repeat_byte(0xb0);
 const AMM_FACTORY: Address = Address::repeat_byte(0xaf);
 /// The share offering every vault treats as non-accruing.
 const OFFERING: Address = Address::repeat_byte(0x0f);
+/// The Uniswap V2 router every vault treats as non-accruing.
+const ROUTER: Address = Address::repeat_byte(0x2e);
 /// The vaults' longest lease: 30 days.
 const MAX_LEASE: u64 = 30 * 86_400;
 
@@ -196,7 +198,14 @@ fn construct(factory: &Contract<VaultFactory>, deployer: Address) -> Address {
     let implementation = Address::repeat_byte(0x1e);
     factory
         .sender(deployer)
-        .constructor(implementation, MARKET, BUYOUT, OFFERING, AMM_FACTORY)
+        .constructor(
+            implementation,
+            MARKET,
+            BUYOUT,
+            OFFERING,
+            ROUTER,
+            AMM_FACTORY,
+        )
         .motsu_unwrap();
     implementation
 }
@@ -253,7 +262,7 @@ fn constructor_and_views(
 ) {
     let e = factory
         .sender(deployer)
-        .constructor(Address::ZERO, MARKET, BUYOUT, OFFERING, AMM_FACTORY)
+        .constructor(Address::ZERO, MARKET, BUYOUT, OFFERING, ROUTER, AMM_FACTORY)
         .motsu_unwrap_err();
     assert_eq!(
         err(e),
@@ -268,6 +277,7 @@ fn constructor_and_views(
             Address::ZERO,
             BUYOUT,
             OFFERING,
+            ROUTER,
             AMM_FACTORY,
         )
         .motsu_unwrap_err();
@@ -283,6 +293,7 @@ fn constructor_and_views(
     assert_eq!(factory.sender(alice).buyout(), BUYOUT);
     assert_eq!(factory.sender(alice).amm_factory(), AMM_FACTORY);
     assert_eq!(factory.sender(alice).offering(), OFFERING);
+    assert_eq!(factory.sender(alice).amm_router(), ROUTER);
     let a = factory.sender(alice).predict_vault(alice, SALT);
     assert_eq!(
         a,
@@ -714,6 +725,7 @@ fn vaults_get_the_buyout_module_and_the_amm_factory(
     assert_eq!(v.amm_factory(), AMM_FACTORY);
     assert!(!v.accrues(BUYOUT));
     assert!(!v.accrues(OFFERING), "the offering's escrow never accrues");
+    assert!(!v.accrues(ROUTER), "the router's transit never accrues");
     assert!(v.accrues(alice));
     assert_eq!(v.accruing_supply(), u(10));
 
@@ -721,6 +733,7 @@ fn vaults_get_the_buyout_module_and_the_amm_factory(
         .constructor(
             Address::repeat_byte(0x1e),
             MARKET,
+            Address::ZERO,
             Address::ZERO,
             Address::ZERO,
             Address::ZERO,
@@ -1046,6 +1059,7 @@ fn config_matches_the_vaults_decoder() {
         MAX_LEASE,
         BUYOUT,
         OFFERING,
+        ROUTER,
         AMM_FACTORY,
         &tokens,
         "Näme",
@@ -1063,6 +1077,7 @@ fn config_matches_the_vaults_decoder() {
         max_lease_duration: MAX_LEASE,
         buyout: BUYOUT,
         offering: OFFERING,
+        amm_router: ROUTER,
         amm_factory: AMM_FACTORY,
         revenue_tokens: tokens.to_vec(),
         name: "Näme".to_string(),
@@ -1073,8 +1088,13 @@ fn config_matches_the_vaults_decoder() {
     assert_eq!(ours, theirs);
     let decoded = share_vault::logic::decode_config(&ours).unwrap();
     assert_eq!(
-        (decoded.buyout, decoded.offering, decoded.amm_factory),
-        (BUYOUT, OFFERING, AMM_FACTORY)
+        (
+            decoded.buyout,
+            decoded.offering,
+            decoded.amm_router,
+            decoded.amm_factory
+        ),
+        (BUYOUT, OFFERING, ROUTER, AMM_FACTORY)
     );
 }
 

@@ -225,6 +225,7 @@ impl World {
             ("buyout", buyout),
             ("ammFactory", amm.factory),
             ("offering", offering),
+            ("ammRouter", amm.router),
         ]);
         w.construct(vault_factory, &args);
         w.construct(split_factory, &split_impl.abi_encode());

@@ -1421,6 +1421,9 @@ impl ReferenceStateMachine for Reference {
                 let p = probe();
                 let mut accrues = [true; ACCOUNTS];
                 accrues[OFFERING] = !OFFERING_NON_ACCRUING;
+                // The suite's vault factory makes Router02 non-accruing too:
+                // it only holds shares in transit.
+                accrues[ROUTER] = false;
                 let mut pools: [Pool; 2] = Default::default();
                 pools[0].created = true;
                 let m = Model {
@@ -3008,15 +3011,11 @@ fn investors_match_the_model() {
 /// ETH of revenue arrives and waits, then the only provider removes half
 /// its liquidity with `removeLiquidityETH`: the pair pays the shares to the
 /// router, which passes them on to the provider in the same transaction.
-/// The router is the first accruing holder, so the vault credits it all the
-/// waiting revenue, which Router02 can never claim.
-///
-/// CONTRACT BUG (share-vault; its crate docs list it as a known limit):
-/// this test fails (the router's `claimable` is the whole deposit, the
-/// provider's zero) and is ignored so that the suite stays green until the
-/// vault's rule for waiting revenue changes. Run it with `--ignored`.
+/// Regression: when the router accrued, it was the first accruing holder and
+/// the vault credited it all the waiting revenue, which Router02 can never
+/// claim (the router's `claimable` was the whole deposit, the provider's
+/// zero). The vault factory now makes the suite's router non-accruing.
 #[test]
-#[ignore = "share-vault bug: revenue waiting while no share accrues is credited to Router02"]
 fn waiting_revenue_is_not_stranded_in_the_router() {
     crate::on_big_stack(waiting_revenue_through_the_router);
 }
