@@ -602,6 +602,7 @@ fn featureless_vault(w: &mut World) -> Address {
         ("market", market),
         ("buyout", Address::ZERO),
         ("ammFactory", Address::ZERO),
+        ("ammRouter", Address::ZERO),
         ("offering", offering),
     ]);
     w.construct(factory, &args);
