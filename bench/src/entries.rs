@@ -182,6 +182,18 @@ impl World {
                 .map_err(|o| anyhow::anyhow!("deploying {c} in process: {o:?}"))?;
             programs.push(a);
         }
+        if cached != Cached::None {
+            // only cache managers and chain owners may cache: the admin
+            // becomes chain owner as nitro-devnode's dev key does (ArbDebug)
+            let owner = stylus_vm::precompiles::abi::ArbDebug::becomeChainOwnerCall {};
+            send(
+                &mut node,
+                admin,
+                stylus_vm::config::ARB_DEBUG,
+                owner.abi_encode(),
+                U256::ZERO,
+            )?;
+        }
         for (i, &p) in programs.iter().enumerate() {
             if cached == Cached::All || cached == Cached::Only(i) {
                 let call = ArbWasmCache::cacheProgramCall { addr: p };

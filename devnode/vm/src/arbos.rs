@@ -167,6 +167,228 @@ fn store<CTX: ContextTr>(ctx: &mut CTX, key: U256, value: U256) -> Result<(), Db
     Ok(())
 }
 
+/// Gas Nitro's storage burner charges for reading an ArbOS state word.
+pub const STORAGE_READ_GAS: u64 = 800;
+/// Gas Nitro's storage burner charges for writing a non-zero ArbOS state word.
+pub const STORAGE_WRITE_GAS: u64 = 20_000;
+/// Gas Nitro's storage burner charges for writing zero to an ArbOS state word.
+pub const STORAGE_WRITE_ZERO_GAS: u64 = 5_000;
+
+fn burn(gas: &mut u64, amount: u64) {
+    *gas = gas.saturating_add(amount);
+}
+
+fn write_gas(value: U256) -> u64 {
+    if value.is_zero() {
+        STORAGE_WRITE_ZERO_GAS
+    } else {
+        STORAGE_WRITE_GAS
+    }
+}
+
+/// A set of addresses kept in the ArbOS state as Nitro's `AddressSet` keeps
+/// it: a size word, members at positions 1..=size (insertion order; a removal
+/// moves the last member into the hole) and each member's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressSet {
+    /// The chain owners (`ArbOwner`, `ArbOwnerPublic.isChainOwner`).
+    ChainOwners,
+    /// The Stylus cache managers (`ArbWasmCache.isCacheManager`).
+    CacheManagers,
+}
+
+impl AddressSet {
+    fn tag(self) -> &'static [u8] {
+        match self {
+            Self::ChainOwners => b"arbos.chain_owners",
+            Self::CacheManagers => b"stylus.cache_managers",
+        }
+    }
+
+    fn size_slot(self) -> U256 {
+        let mut t = self.tag().to_vec();
+        t.extend_from_slice(b".size");
+        fixed_slot(&t)
+    }
+
+    fn member_slot(self, position: u64) -> U256 {
+        let mut t = self.tag().to_vec();
+        t.extend_from_slice(b".member");
+        slot(&t, &B256::from(U256::from(position)))
+    }
+
+    fn position_slot(self, address: Address) -> U256 {
+        let mut t = self.tag().to_vec();
+        t.extend_from_slice(b".position");
+        slot(&t, &address.into_word())
+    }
+
+    /// The storage words (slot, value) of the ArbOS state account holding a
+    /// set of exactly `members` (duplicates dropped): what genesis writes.
+    #[must_use]
+    pub fn genesis_storage(self, members: &[Address]) -> Vec<(U256, U256)> {
+        let mut out = Vec::new();
+        let mut seen: Vec<Address> = Vec::new();
+        for &m in members {
+            if seen.contains(&m) {
+                continue;
+            }
+            seen.push(m);
+            let position = seen.len() as u64;
+            out.push((self.member_slot(position), address_word(m)));
+            out.push((self.position_slot(m), U256::from(position)));
+        }
+        out.push((self.size_slot(), U256::from(seen.len())));
+        out
+    }
+
+    /// Whether `address` is a member; adds the read to `gas`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn contains<CTX: ContextTr>(
+        self,
+        ctx: &mut CTX,
+        address: Address,
+        gas: &mut u64,
+    ) -> Result<bool, DbErr<CTX>> {
+        burn(gas, STORAGE_READ_GAS);
+        Ok(!load(ctx, self.position_slot(address))?.is_zero())
+    }
+
+    /// Adds `address` (nothing if already a member); returns whether it was
+    /// added. Adds the storage reads and writes to `gas`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn add<CTX: ContextTr>(
+        self,
+        ctx: &mut CTX,
+        address: Address,
+        gas: &mut u64,
+    ) -> Result<bool, DbErr<CTX>> {
+        if self.contains(ctx, address, gas)? {
+            return Ok(false);
+        }
+        burn(gas, STORAGE_READ_GAS);
+        let size: u64 = load(ctx, self.size_slot())?.saturating_to();
+        let position = size.saturating_add(1);
+        for (k, v) in [
+            (self.member_slot(position), address_word(address)),
+            (self.position_slot(address), U256::from(position)),
+            (self.size_slot(), U256::from(position)),
+        ] {
+            burn(gas, write_gas(v));
+            store(ctx, k, v)?;
+        }
+        Ok(true)
+    }
+
+    /// Removes `address`; returns whether it was a member. Adds the storage
+    /// reads and writes to `gas`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn remove<CTX: ContextTr>(
+        self,
+        ctx: &mut CTX,
+        address: Address,
+        gas: &mut u64,
+    ) -> Result<bool, DbErr<CTX>> {
+        burn(gas, STORAGE_READ_GAS);
+        let position: u64 = load(ctx, self.position_slot(address))?.saturating_to();
+        if position == 0 {
+            return Ok(false);
+        }
+        burn(gas, STORAGE_READ_GAS);
+        let size: u64 = load(ctx, self.size_slot())?.saturating_to();
+        let mut writes = Vec::with_capacity(5);
+        if position != size {
+            burn(gas, STORAGE_READ_GAS);
+            let last = load(ctx, self.member_slot(size))?;
+            let last_address = Address::from_word(B256::from(last.to_be_bytes::<32>()));
+            writes.push((self.member_slot(position), last));
+            writes.push((self.position_slot(last_address), U256::from(position)));
+        }
+        writes.push((self.member_slot(size), U256::ZERO));
+        writes.push((self.position_slot(address), U256::ZERO));
+        writes.push((self.size_slot(), U256::from(size.saturating_sub(1))));
+        for (k, v) in writes {
+            burn(gas, write_gas(v));
+            store(ctx, k, v)?;
+        }
+        Ok(true)
+    }
+
+    /// All members, in storage order. Adds the reads to `gas`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn members<CTX: ContextTr>(
+        self,
+        ctx: &mut CTX,
+        gas: &mut u64,
+    ) -> Result<Vec<Address>, DbErr<CTX>> {
+        burn(gas, STORAGE_READ_GAS);
+        let size: u64 = load(ctx, self.size_slot())?.saturating_to();
+        let mut out = Vec::new();
+        for position in 1..=size {
+            burn(gas, STORAGE_READ_GAS);
+            let w = load(ctx, self.member_slot(position))?;
+            out.push(Address::from_word(B256::from(w.to_be_bytes::<32>())));
+        }
+        Ok(out)
+    }
+}
+
+fn address_word(a: Address) -> U256 {
+    U256::from_be_bytes(a.into_word().0)
+}
+
+const ACTIVATION_GAS_OVERRIDE: &[u8] = b"stylus.activation_gas";
+
+/// `ArbWasm.activationGas()` as the chain state has it: the value the chain
+/// owner set with `ArbOwner.setWasmActivationGas` if any, else the configured
+/// [`VmConfig::activation_gas`]; 0 before ArbOS 60. Adds the read to `gas`.
+///
+/// # Errors
+/// Database errors.
+pub fn activation_gas_in_state<CTX: ContextTr>(
+    ctx: &mut CTX,
+    cfg: &VmConfig,
+    gas: &mut u64,
+) -> Result<u64, DbErr<CTX>> {
+    if cfg.arbos_version < 60 {
+        return Ok(0);
+    }
+    burn(gas, STORAGE_READ_GAS);
+    let w = load(ctx, fixed_slot(ACTIVATION_GAS_OVERRIDE))?;
+    // stored as gas + 1, so that 0 means "not set"
+    Ok(if w.is_zero() {
+        cfg.activation_gas
+    } else {
+        w.saturating_sub(U256::from(1)).saturating_to()
+    })
+}
+
+/// Sets `ArbWasm.activationGas()` (`ArbOwner.setWasmActivationGas`). Adds
+/// the write to `gas`.
+///
+/// # Errors
+/// Database errors.
+pub fn set_activation_gas<CTX: ContextTr>(
+    ctx: &mut CTX,
+    value: u64,
+    gas: &mut u64,
+) -> Result<(), DbErr<CTX>> {
+    burn(gas, STORAGE_WRITE_GAS);
+    store(
+        ctx,
+        fixed_slot(ACTIVATION_GAS_OVERRIDE),
+        U256::from(value).saturating_add(U256::from(1)),
+    )
+}
+
 /// Reads the program record of `codehash`.
 ///
 /// # Errors
@@ -619,8 +841,10 @@ pub struct Activation {
     pub gas_used: u64,
 }
 
-/// The constant charge burnt before every activation (`ArbWasm.activationGas()`):
-/// the configured value from ArbOS 60, 0 before.
+/// The configured constant charge burnt before every activation
+/// (`ArbWasm.activationGas()`): the configured value from ArbOS 60, 0 before.
+/// The chain owner may override it in the state
+/// ([`activation_gas_in_state`]).
 #[must_use]
 pub const fn activation_gas(cfg: &VmConfig) -> u64 {
     if cfg.arbos_version >= 60 {
@@ -647,7 +871,8 @@ pub fn activate<CTX: ContextTr>(
     use crate::precompiles::abi::ArbWasm as W;
     use alloy_sol_types::SolError;
     let time: u64 = revm::context_interface::Block::timestamp(ctx.block()).saturating_to();
-    let mut gas_used = activation_gas(cfg)
+    let mut reads = 0;
+    let mut gas_used = activation_gas_in_state(ctx, cfg, &mut reads)?
         .saturating_add(cfg.activation_fixed_gas)
         .saturating_add(2 * 800);
     if gas_used > gas_limit {

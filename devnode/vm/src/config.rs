@@ -14,16 +14,30 @@ pub const ARB_GAS_INFO: Address = address!("0x0000000000000000000000000000000000
 pub const ARB_WASM: Address = address!("0x0000000000000000000000000000000000000071");
 /// `ArbWasmCache`.
 pub const ARB_WASM_CACHE: Address = address!("0x0000000000000000000000000000000000000072");
+/// `ArbOwner`: chain-owner-only configuration.
+pub const ARB_OWNER: Address = address!("0x0000000000000000000000000000000000000070");
+/// `ArbDebug`: debug-chain helpers (`becomeChainOwner`).
+pub const ARB_DEBUG: Address = address!("0x00000000000000000000000000000000000000ff");
 /// Where activation data fees go (the network fee account).
 pub const NETWORK_FEE_ACCOUNT: Address = address!("0x00000000000000000000000000000000000A4B05");
 /// The Arbitrum precompiles this crate provides.
-pub const ARB_PRECOMPILES: [Address; 5] = [
+pub const ARB_PRECOMPILES: [Address; 7] = [
     ARB_SYS,
     ARB_OWNER_PUBLIC,
     ARB_GAS_INFO,
     ARB_WASM,
     ARB_WASM_CACHE,
+    ARB_OWNER,
+    ARB_DEBUG,
 ];
+/// The CacheManager contract at nitro-devnode's address (cargo-stylus'
+/// `devnet::addresses::CACHE_MANAGER`): a system contract served natively by
+/// [`crate::cache_manager`] while its code is [`CACHE_MANAGER_CODE`]. It is
+/// not a precompile, so its address is not warm.
+pub const CACHE_MANAGER: Address = address!("0x2F8Bd4EaB69764c105aDd7dE7CB0402557a44E6f");
+/// The code marking the native CacheManager (one `INVALID` byte, so
+/// `eth_getCode` is non-empty and calls reach the precompile provider).
+pub const CACHE_MANAGER_CODE: [u8; 1] = [0xFE];
 
 /// The ArbOS version the VM, the devnode chain and the `stylus-devnode` binary
 /// default to: 61, live on Arbitrum One and Nova since 2026-08-20.

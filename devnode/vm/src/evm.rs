@@ -272,6 +272,7 @@ impl<DB: Database> StylusEvm<DB> {
         let mut handler =
             MainnetHandler::<Self, EVMError<DB::Error>, EthFrame<EthInterpreter>>::default();
         let result = handler.run(self);
+        self.tx.trace.errors.extend(self.inner.precompiles.take_errors());
         let state = self.inner.ctx.journal_mut().finalize();
         let trace = std::mem::take(&mut self.tx.trace);
         self.frames.clear();

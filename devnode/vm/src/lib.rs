@@ -24,7 +24,11 @@
 //! * [`recent`] — the per-block recent-programs cache (ArbOS 60+): a program
 //!   entered again in the same block pays the cached init cost.
 //! * [`precompiles`] — ArbWasm 0x71, ArbWasmCache 0x72, ArbSys 0x64,
-//!   ArbOwnerPublic 0x6b, ArbGasInfo 0x6c (ABI-encoded custom errors).
+//!   ArbOwnerPublic 0x6b, ArbGasInfo 0x6c, ArbOwner 0x70, ArbDebug 0xff
+//!   (ABI-encoded custom errors); chain owners and cache managers live in the
+//!   ArbOS state ([`arbos::AddressSet`]).
+//! * [`cache_manager`] — the CacheManager bid auction as a native system
+//!   contract at nitro-devnode's address (installed by the chain's genesis).
 //! * [`api`] — the in-process [`Devnode`].
 //!
 //! ## Using it in tests (in-process)
@@ -78,6 +82,7 @@
 
 pub mod api;
 pub mod arbos;
+pub mod cache_manager;
 pub mod config;
 pub mod engine;
 pub mod evm;

@@ -1,8 +1,17 @@
-//! Arbitrum precompiles: ArbWasm (0x71), ArbWasmCache (0x72), ArbSys (0x64,
-//! `arbOSVersion()` = 55 + the ArbOS version), ArbOwnerPublic (0x6b,
-//! `getMaxStylusContractFragments()` from ArbOS 60) and ArbGasInfo (0x6c),
-//! plus Ethereum's own. Methods Nitro added in ArbOS 60 (`activationGas`,
-//! `getMaxStylusContractFragments`) revert, taking all gas, before it.
+//! Arbitrum precompiles: ArbWasm (0x71), ArbWasmCache (0x72, for cache
+//! managers and chain owners), ArbSys (0x64, `arbOSVersion()` = 55 + the
+//! ArbOS version), ArbOwnerPublic (0x6b, `getMaxStylusContractFragments()`
+//! from ArbOS 60), ArbGasInfo (0x6c), ArbOwner (0x70, chain owners only) and
+//! ArbDebug (0xff, `becomeChainOwner`), plus Ethereum's own, and the native
+//! CacheManager system contract ([`crate::cache_manager`]). Methods Nitro
+//! added in ArbOS 60 (`activationGas`, `getMaxStylusContractFragments`)
+//! revert, taking all gas, before it.
+//!
+//! A precompile error that is not a revert (a failed activation, a non-owner
+//! calling ArbOwner) halts the call taking all gas, as geth does for any
+//! non-revert error, and its text is recorded with the call depth so that a
+//! top-level failure reaches the RPC error message
+//! ([`crate::evm::Execution::top_level_error`]).
 //!
 //! Errors are ABI-encoded Solidity custom errors so that cargo-stylus and
 //! other clients recognise them. Precompile gas beyond activation is an
@@ -15,12 +24,12 @@ use revm::context::Cfg;
 use revm::context_interface::{Block, ContextTr, JournalTr};
 use revm::handler::{EthPrecompiles, PrecompileProvider};
 use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
-use revm::primitives::{hardfork::SpecId, Address, AddressSet, Bytes, Log, B256, U256};
+use revm::primitives::{hardfork::SpecId, Address, Bytes, Log, B256, U256};
 
-use crate::arbos::{self, ActivationError};
+use crate::arbos::{self, ActivationError, AddressSet};
 use crate::config::{
-    VmConfig, ARB_GAS_INFO, ARB_OWNER_PUBLIC, ARB_PRECOMPILES, ARB_SYS, ARB_WASM, ARB_WASM_CACHE,
-    NETWORK_FEE_ACCOUNT,
+    VmConfig, ARB_DEBUG, ARB_GAS_INFO, ARB_OWNER, ARB_OWNER_PUBLIC, ARB_PRECOMPILES, ARB_SYS,
+    ARB_WASM, ARB_WASM_CACHE, CACHE_MANAGER, CACHE_MANAGER_CODE, NETWORK_FEE_ACCOUNT,
 };
 use crate::engine::WasmiEngine;
 
@@ -91,6 +100,22 @@ pub mod abi {
             function getBrotliCompressionLevel() external view returns (uint64);
         }
 
+        interface ArbOwner {
+            function addChainOwner(address newOwner) external;
+            function removeChainOwner(address ownerToRemove) external;
+            function isChainOwner(address addr) external view returns (bool);
+            function getAllChainOwners() external view returns (address[] memory);
+            function addWasmCacheManager(address manager) external;
+            function removeWasmCacheManager(address manager) external;
+            function setWasmActivationGas(uint64 gas) external;
+            function setL1PricePerUnit(uint256 pricePerUnit) external;
+            event OwnerActs(bytes4 indexed method, address indexed owner, bytes data);
+        }
+
+        interface ArbDebug {
+            function becomeChainOwner() external;
+        }
+
         interface ArbGasInfo {
             function getPricesInWei() external view returns (uint256, uint256, uint256, uint256, uint256, uint256);
             function getPricesInArbGas() external view returns (uint256, uint256, uint256);
@@ -104,15 +129,25 @@ pub mod abi {
     }
 }
 
-use abi::{ArbGasInfo, ArbOwnerPublic, ArbSys, ArbWasm, ArbWasmCache};
+use abi::{ArbDebug, ArbGasInfo, ArbOwner, ArbOwnerPublic, ArbSys, ArbWasm, ArbWasmCache};
+
+/// The error text of a call to ArbOwner by an account that is not a chain
+/// owner (Nitro's owner-only wrapper).
+pub const UNAUTHORIZED_OWNER_CALL: &str = "unauthorized caller to access-controlled method";
+/// The prefix of the error text of an activation the validator rejected
+/// (Nitro's `ErrProgramActivation`).
+pub const ACTIVATION_FAILED: &str = "program activation failed";
 
 /// Ethereum precompiles plus the Arbitrum ones.
 #[derive(Debug, Clone)]
 pub struct ArbPrecompiles {
     eth: EthPrecompiles,
-    warm: AddressSet,
+    warm: revm::primitives::AddressSet,
     engine: WasmiEngine,
     config: Arc<VmConfig>,
+    /// Non-revert errors of this transaction's precompile calls, with the
+    /// call depth (0: the transaction's own call).
+    errors: Vec<(usize, String)>,
 }
 
 impl ArbPrecompiles {
@@ -127,16 +162,30 @@ impl ArbPrecompiles {
             warm,
             engine,
             config,
+            errors: Vec::new(),
         }
+    }
+
+    /// Takes the non-revert errors recorded since the last call (call depth,
+    /// message): a failed activation's reason, an unauthorized ArbOwner call.
+    pub fn take_errors(&mut self) -> Vec<(usize, String)> {
+        std::mem::take(&mut self.errors)
     }
 }
 
 /// What an Arbitrum precompile method produced.
-enum Out {
+pub(crate) enum Out {
     Ok(Bytes, u64),
     Revert(Bytes, u64),
     /// Revert consuming all gas.
     Fail,
+    /// A non-revert error (halt) consuming all gas; the text is recorded.
+    Error(String),
+    /// Success charging nothing (an owner's ArbOwner call, as Nitro's
+    /// owner-only wrapper does).
+    Free(Bytes),
+    /// Revert charging nothing (an owner's failed ArbOwner call).
+    FreeRevert,
 }
 
 fn words(n: usize) -> u64 {
@@ -162,44 +211,39 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for ArbPrecompiles {
         inputs: &CallInputs,
     ) -> Result<Option<InterpreterResult>, String> {
         let addr = inputs.bytecode_address;
+        if addr == CACHE_MANAGER
+            && inputs.known_bytecode.1.original_byte_slice() == CACHE_MANAGER_CODE
+        {
+            let input = Bytes::copy_from_slice(&inputs.input.as_bytes(ctx));
+            let (out, refund) = crate::cache_manager::run(self, ctx, inputs, &input)?;
+            let mut result = self.finish(ctx, inputs, out, 0, false);
+            if result.result.is_ok() {
+                result.gas.record_refund(refund);
+            }
+            return Ok(Some(result));
+        }
         if !ARB_PRECOMPILES.contains(&addr) {
             return self.eth.run(ctx, inputs);
         }
         let input = Bytes::copy_from_slice(&inputs.input.as_bytes(ctx));
+        // Nitro: a precompile's methods may only run as the precompile itself
+        // (no DELEGATECALL/CALLCODE into ArbOwner or ArbDebug).
+        let acting_elsewhere = inputs.target_address != addr;
         let out = match addr {
             a if a == ARB_WASM => self.arb_wasm(ctx, inputs, &input)?,
             a if a == ARB_WASM_CACHE => self.arb_wasm_cache(ctx, inputs, &input)?,
             a if a == ARB_SYS => self.arb_sys(ctx, inputs, &input),
-            a if a == ARB_OWNER_PUBLIC => self.arb_owner_public(&input),
+            a if a == ARB_OWNER_PUBLIC => self.arb_owner_public(ctx, &input)?,
             a if a == ARB_GAS_INFO => arb_gas_info(ctx, &input),
+            a if a == ARB_OWNER && !acting_elsewhere => self.arb_owner(ctx, inputs, &input)?,
+            a if a == ARB_DEBUG && !acting_elsewhere => self.arb_debug(ctx, inputs, &input)?,
             _ => Out::Fail,
         };
-        let limit = inputs.gas_limit;
-        let mut gas = Gas::new(limit);
         let copy = 3 * words(input.len().saturating_sub(4));
-        let result = match out {
-            Out::Ok(data, used) | Out::Revert(data, used) if used.saturating_add(copy) > limit => {
-                let _ = data;
-                gas.spend_all();
-                InterpreterResult::new(InstructionResult::PrecompileOOG, Bytes::new(), gas)
-            }
-            Out::Ok(data, used) => {
-                let _ = gas.record_regular_cost(used + copy + 3 * words(data.len()));
-                InterpreterResult::new(InstructionResult::Return, data, gas)
-            }
-            Out::Revert(data, used) => {
-                let _ = gas.record_regular_cost(used + copy);
-                InterpreterResult::new(InstructionResult::Revert, data, gas)
-            }
-            Out::Fail => {
-                gas.spend_all();
-                InterpreterResult::new(InstructionResult::Revert, Bytes::new(), gas)
-            }
-        };
-        Ok(Some(result))
+        Ok(Some(self.finish(ctx, inputs, out, copy, true)))
     }
 
-    fn warm_addresses(&self) -> &AddressSet {
+    fn warm_addresses(&self) -> &revm::primitives::AddressSet {
         &self.warm
     }
 
@@ -208,18 +252,74 @@ impl<CTX: ContextTr> PrecompileProvider<CTX> for ArbPrecompiles {
     }
 }
 
-const READ: u64 = 800;
+impl ArbPrecompiles {
+    /// Turns a method's outcome into the call's result: `copy` is the
+    /// argument-copy charge, `charge_output` whether returned words cost copy
+    /// gas (a precompile's do; the CacheManager prices its own).
+    fn finish<CTX: ContextTr>(
+        &mut self,
+        ctx: &mut CTX,
+        inputs: &CallInputs,
+        out: Out,
+        copy: u64,
+        charge_output: bool,
+    ) -> InterpreterResult {
+        let limit = inputs.gas_limit;
+        let mut gas = Gas::new(limit);
+        match out {
+            Out::Ok(data, used) | Out::Revert(data, used) if used.saturating_add(copy) > limit => {
+                let _ = data;
+                gas.spend_all();
+                InterpreterResult::new(InstructionResult::PrecompileOOG, Bytes::new(), gas)
+            }
+            Out::Ok(data, used) => {
+                let out_copy = if charge_output {
+                    3 * words(data.len())
+                } else {
+                    0
+                };
+                let cost = used.saturating_add(copy).saturating_add(out_copy);
+                if gas.record_regular_cost(cost) {
+                    InterpreterResult::new(InstructionResult::Return, data, gas)
+                } else {
+                    // Nitro: the caller cannot afford the result data: revert, no gas left
+                    gas.spend_all();
+                    InterpreterResult::new(InstructionResult::Revert, Bytes::new(), gas)
+                }
+            }
+            Out::Revert(data, used) => {
+                let _ = gas.record_regular_cost(used.saturating_add(copy));
+                InterpreterResult::new(InstructionResult::Revert, data, gas)
+            }
+            Out::Fail => {
+                gas.spend_all();
+                InterpreterResult::new(InstructionResult::Revert, Bytes::new(), gas)
+            }
+            Out::Error(message) => {
+                // the journal's depth is 1 inside the transaction's own call
+                let depth = ctx.journal_mut().depth().saturating_sub(1);
+                self.errors.push((depth, message));
+                gas.spend_all();
+                InterpreterResult::new(InstructionResult::PrecompileError, Bytes::new(), gas)
+            }
+            Out::Free(data) => InterpreterResult::new(InstructionResult::Return, data, gas),
+            Out::FreeRevert => InterpreterResult::new(InstructionResult::Revert, Bytes::new(), gas),
+        }
+    }
+}
 
-fn db<E: std::fmt::Display>(e: E) -> String {
+pub(crate) const READ: u64 = 800;
+
+pub(crate) fn db<E: std::fmt::Display>(e: E) -> String {
     format!("database error: {e}")
 }
 
 impl ArbPrecompiles {
-    fn code_hash_of<CTX: ContextTr>(ctx: &mut CTX, a: Address) -> Result<B256, String> {
+    pub(crate) fn code_hash_of<CTX: ContextTr>(ctx: &mut CTX, a: Address) -> Result<B256, String> {
         Ok(ctx.journal_mut().code_hash(a).map_err(db)?.data)
     }
 
-    fn active<CTX: ContextTr>(
+    pub(crate) fn active<CTX: ContextTr>(
         &self,
         ctx: &mut CTX,
         codehash: &B256,
@@ -257,12 +357,17 @@ impl ArbPrecompiles {
                 let act = match act {
                     Ok(a) => a,
                     Err(ActivationError::Revert(data, used)) => return Ok(Out::Revert(data, used)),
+                    // a plain error before validation (a corrupt stream, a bad
+                    // root): Nitro reverts without data and keeps the gas left
                     Err(ActivationError::Failed(_, used)) => {
                         return Ok(Out::Revert(Bytes::new(), used))
                     }
-                    Err(ActivationError::TakeAllGas(_) | ActivationError::OutOfGas) => {
-                        return Ok(Out::Fail)
+                    // the validator rejected the WASM: Nitro's ErrProgramActivation,
+                    // an error (not a revert) carrying the reason, all gas burnt
+                    Err(ActivationError::TakeAllGas(reason)) => {
+                        return Ok(Out::Error(format!("{ACTIVATION_FAILED}: {reason}")))
                     }
+                    Err(ActivationError::OutOfGas) => return Ok(Out::Fail),
                 };
                 if value < act.data_fee {
                     let err = ArbWasm::ProgramInsufficientValue {
@@ -425,11 +530,81 @@ impl ArbPrecompiles {
             C::blockCacheSize(_) => ok((p.block_cache_size,).abi_encode_params()),
             // a method of ArbOS 60: before it, calling it reverts taking all gas
             C::activationGas(_) if self.config.arbos_version < 60 => Ok(Out::Fail),
-            C::activationGas(_) => ok((arbos::activation_gas(&self.config),).abi_encode_params()),
+            C::activationGas(_) => {
+                let mut gas = 0;
+                let value =
+                    arbos::activation_gas_in_state(ctx, &self.config, &mut gas).map_err(db)?;
+                Ok(Out::Ok((value,).abi_encode_params().into(), gas))
+            }
         }
     }
 
-    fn arb_wasm_cache<CTX: ContextTr>(
+    /// Whether `caller` may change the Stylus cache (Nitro's `hasAccess`: a
+    /// cache manager or a chain owner). Adds the reads to `gas`.
+    pub(crate) fn may_manage_cache<CTX: ContextTr>(
+        ctx: &mut CTX,
+        caller: Address,
+        gas: &mut u64,
+    ) -> Result<bool, String> {
+        if AddressSet::CacheManagers
+            .contains(ctx, caller, gas)
+            .map_err(db)?
+        {
+            return Ok(true);
+        }
+        AddressSet::ChainOwners
+            .contains(ctx, caller, gas)
+            .map_err(db)
+    }
+
+    /// Caches or evicts `codehash` on behalf of `manager` (ArbWasmCache's
+    /// `setProgramCached`, after the access check): caching needs an active,
+    /// up-to-date program; a no-op when nothing changes; otherwise the
+    /// record is updated, `UpdateProgramCache` is emitted and the program's
+    /// init cost is burnt.
+    pub(crate) fn set_cached<CTX: ContextTr>(
+        &self,
+        ctx: &mut CTX,
+        manager: Address,
+        codehash: B256,
+        cache: bool,
+    ) -> Result<Out, String> {
+        let time: u64 = ctx.block().timestamp().saturating_to();
+        let prog = arbos::get_program(ctx, &codehash).map_err(db)?;
+        if cache {
+            match arbos::active_program(ctx, &self.config, &codehash, time).map_err(db)? {
+                Ok(_) => {}
+                Err(e) => return Ok(Out::Revert(e.abi(), READ)),
+            }
+        }
+        if prog.cached == cache {
+            return Ok(Out::Ok(Bytes::new(), READ));
+        }
+        arbos::set_program(
+            ctx,
+            &codehash,
+            &arbos::Program {
+                cached: cache,
+                ..prog
+            },
+        )
+        .map_err(db)?;
+        let event = ArbWasmCache::UpdateProgramCache {
+            manager,
+            codehash,
+            cached: cache,
+        };
+        ctx.journal_mut().log(Log {
+            address: ARB_WASM_CACHE,
+            data: event.encode_log_data(),
+        });
+        Ok(Out::Ok(
+            Bytes::new(),
+            READ + 20_000 + u64::from(prog.init_cost),
+        ))
+    }
+
+    pub(crate) fn arb_wasm_cache<CTX: ContextTr>(
         &self,
         ctx: &mut CTX,
         inputs: &CallInputs,
@@ -443,60 +618,177 @@ impl ArbPrecompiles {
             call,
             C::isCacheManager(_) | C::allCacheManagers(_) | C::codehashIsCached(_)
         );
-        if !view && inputs.is_static {
+        if (!view && inputs.is_static) || inputs.value.get() != U256::ZERO {
             return Ok(Out::Fail);
         }
-        let set = |ctx: &mut CTX, codehash: B256, cache: bool| -> Result<Out, String> {
-            let time: u64 = ctx.block().timestamp().saturating_to();
-            let prog = arbos::get_program(ctx, &codehash).map_err(db)?;
-            if cache {
-                match arbos::active_program(ctx, &self.config, &codehash, time).map_err(db)? {
-                    Ok(_) => {}
-                    Err(e) => return Ok(Out::Revert(e.abi(), READ)),
-                }
-            }
-            if prog.cached == cache {
-                return Ok(Out::Ok(Bytes::new(), READ));
-            }
-            arbos::set_program(
-                ctx,
-                &codehash,
-                &arbos::Program {
-                    cached: cache,
-                    ..prog
-                },
-            )
-            .map_err(db)?;
-            let event = ArbWasmCache::UpdateProgramCache {
-                manager: inputs.caller,
-                codehash,
-                cached: cache,
-            };
-            ctx.journal_mut().log(Log {
-                address: ARB_WASM_CACHE,
-                data: event.encode_log_data(),
-            });
-            Ok(Out::Ok(
-                Bytes::new(),
-                READ + 20_000 + u64::from(prog.init_cost),
-            ))
+        let mut gas = 0;
+        if !view && !Self::may_manage_cache(ctx, inputs.caller, &mut gas)? {
+            // Nitro burns out the caller: a revert without data, all gas taken
+            return Ok(Out::Fail);
+        }
+        let charged = |out: Out| match out {
+            Out::Ok(d, g) => Out::Ok(d, g.saturating_add(gas)),
+            Out::Revert(d, g) => Out::Revert(d, g.saturating_add(gas)),
+            other => other,
         };
         match call {
-            // On the devnode every account may manage the cache.
-            C::isCacheManager(_) => Ok(Out::Ok((true,).abi_encode_params().into(), READ)),
-            C::allCacheManagers(_) => Ok(Out::Ok(
-                (Vec::<Address>::new(),).abi_encode_params().into(),
-                READ,
-            )),
-            C::cacheCodehash(c) => set(ctx, c.codehash, true),
+            C::isCacheManager(c) => {
+                let member = AddressSet::CacheManagers
+                    .contains(ctx, c.manager, &mut gas)
+                    .map_err(db)?;
+                Ok(Out::Ok((member,).abi_encode_params().into(), gas))
+            }
+            C::allCacheManagers(_) => {
+                let all = AddressSet::CacheManagers
+                    .members(ctx, &mut gas)
+                    .map_err(db)?;
+                Ok(Out::Ok((all,).abi_encode_params().into(), gas))
+            }
+            C::cacheCodehash(c) => Ok(charged(self.set_cached(
+                ctx,
+                inputs.caller,
+                c.codehash,
+                true,
+            )?)),
             C::cacheProgram(c) => {
                 let h = Self::code_hash_of(ctx, c.addr)?;
-                set(ctx, h, true)
+                Ok(charged(self.set_cached(ctx, inputs.caller, h, true)?))
             }
-            C::evictCodehash(c) => set(ctx, c.codehash, false),
+            C::evictCodehash(c) => Ok(charged(self.set_cached(
+                ctx,
+                inputs.caller,
+                c.codehash,
+                false,
+            )?)),
             C::codehashIsCached(c) => {
                 let prog = arbos::get_program(ctx, &c.codehash).map_err(db)?;
                 Ok(Out::Ok((prog.cached,).abi_encode_params().into(), READ))
+            }
+        }
+    }
+
+    fn arb_owner<CTX: ContextTr>(
+        &self,
+        ctx: &mut CTX,
+        inputs: &CallInputs,
+        input: &[u8],
+    ) -> Result<Out, String> {
+        use ArbOwner::ArbOwnerCalls as C;
+        let mut gas = 0;
+        if !AddressSet::ChainOwners
+            .contains(ctx, inputs.caller, &mut gas)
+            .map_err(db)?
+        {
+            return Ok(Out::Error(UNAUTHORIZED_OWNER_CALL.into()));
+        }
+        // From here on Nitro charges the owner nothing, success or not.
+        let Ok(call) = C::abi_decode(input) else {
+            return Ok(Out::FreeRevert);
+        };
+        let view = matches!(call, C::isChainOwner(_) | C::getAllChainOwners(_));
+        if inputs.value.get() != U256::ZERO || (!view && inputs.is_static) {
+            return Ok(Out::FreeRevert);
+        }
+        let out: Vec<u8> = match call {
+            C::addChainOwner(c) => {
+                AddressSet::ChainOwners
+                    .add(ctx, c.newOwner, &mut gas)
+                    .map_err(db)?;
+                Vec::new()
+            }
+            C::removeChainOwner(c) => {
+                let removed = AddressSet::ChainOwners
+                    .remove(ctx, c.ownerToRemove, &mut gas)
+                    .map_err(db)?;
+                if !removed {
+                    // "tried to remove non-owner": a plain error, so a revert
+                    return Ok(Out::FreeRevert);
+                }
+                Vec::new()
+            }
+            C::isChainOwner(c) => {
+                let member = AddressSet::ChainOwners
+                    .contains(ctx, c.addr, &mut gas)
+                    .map_err(db)?;
+                (member,).abi_encode_params()
+            }
+            C::getAllChainOwners(_) => {
+                let all = AddressSet::ChainOwners.members(ctx, &mut gas).map_err(db)?;
+                (all,).abi_encode_params()
+            }
+            C::addWasmCacheManager(c) => {
+                AddressSet::CacheManagers
+                    .add(ctx, c.manager, &mut gas)
+                    .map_err(db)?;
+                Vec::new()
+            }
+            C::removeWasmCacheManager(c) => {
+                let removed = AddressSet::CacheManagers
+                    .remove(ctx, c.manager, &mut gas)
+                    .map_err(db)?;
+                if !removed {
+                    // "tried to remove non-manager"
+                    return Ok(Out::FreeRevert);
+                }
+                Vec::new()
+            }
+            C::setWasmActivationGas(c) => {
+                if self.config.arbos_version < 60 {
+                    // a method of ArbOS 60
+                    return Ok(Out::FreeRevert);
+                }
+                arbos::set_activation_gas(ctx, c.gas, &mut gas).map_err(db)?;
+                Vec::new()
+            }
+            C::setL1PricePerUnit(c) => {
+                // The devnode has no L1 pricing: the L1 price is 0, as
+                // nitro-devnode sets it. Setting 0 is a no-op; any other
+                // price is not modelled and reverts.
+                if c.pricePerUnit != U256::ZERO {
+                    return Ok(Out::FreeRevert);
+                }
+                Vec::new()
+            }
+        };
+        if !inputs.is_static {
+            let mut method = [0u8; 4];
+            method.copy_from_slice(&input[..4]);
+            let event = ArbOwner::OwnerActs {
+                method: method.into(),
+                owner: inputs.caller,
+                data: Bytes::copy_from_slice(input),
+            };
+            ctx.journal_mut().log(Log {
+                address: ARB_OWNER,
+                data: event.encode_log_data(),
+            });
+        }
+        Ok(Out::Free(out.into()))
+    }
+
+    fn arb_debug<CTX: ContextTr>(
+        &self,
+        ctx: &mut CTX,
+        inputs: &CallInputs,
+        input: &[u8],
+    ) -> Result<Out, String> {
+        use ArbDebug::ArbDebugCalls as C;
+        if !self.config.debug {
+            return Ok(Out::Error("debug precompiles are disabled".into()));
+        }
+        let Ok(call) = C::abi_decode(input) else {
+            return Ok(Out::Fail);
+        };
+        if inputs.is_static || inputs.value.get() != U256::ZERO {
+            return Ok(Out::Fail);
+        }
+        match call {
+            C::becomeChainOwner(_) => {
+                let mut gas = READ;
+                AddressSet::ChainOwners
+                    .add(ctx, inputs.caller, &mut gas)
+                    .map_err(db)?;
+                Ok(Out::Ok(Bytes::new(), gas))
             }
         }
     }
@@ -532,15 +824,16 @@ impl ArbPrecompiles {
         Out::Ok(data.into(), 0)
     }
 
-    fn arb_owner_public(&self, input: &[u8]) -> Out {
+    fn arb_owner_public<CTX: ContextTr>(&self, ctx: &mut CTX, input: &[u8]) -> Result<Out, String> {
         use ArbOwnerPublic::ArbOwnerPublicCalls as C;
         let Ok(call) = C::abi_decode(input) else {
-            return Out::Fail;
+            return Ok(Out::Fail);
         };
+        let mut gas = 0;
         let data = match call {
             // a method of ArbOS 60: before it, calling it reverts taking all gas
             C::getMaxStylusContractFragments(_) if self.config.arbos_version < 60 => {
-                return Out::Fail
+                return Ok(Out::Fail)
             }
             C::getMaxStylusContractFragments(_) => {
                 // uint8, as Nitro returns it (a left-padded word)
@@ -549,11 +842,16 @@ impl ArbPrecompiles {
             C::getNetworkFeeAccount(_) | C::getInfraFeeAccount(_) => {
                 (NETWORK_FEE_ACCOUNT,).abi_encode_params()
             }
-            C::isChainOwner(_) => (false,).abi_encode_params(),
-            C::getAllChainOwners(_) => (Vec::<Address>::new(),).abi_encode_params(),
+            C::isChainOwner(c) => (AddressSet::ChainOwners
+                .contains(ctx, c.addr, &mut gas)
+                .map_err(db)?,)
+                .abi_encode_params(),
+            C::getAllChainOwners(_) => {
+                (AddressSet::ChainOwners.members(ctx, &mut gas).map_err(db)?,).abi_encode_params()
+            }
             C::getBrotliCompressionLevel(_) => (11u64,).abi_encode_params(),
         };
-        Out::Ok(data.into(), READ)
+        Ok(Out::Ok(data.into(), gas.max(READ)))
     }
 }
 

@@ -6,8 +6,8 @@ use alloy_sol_types::{SolCall, SolError, SolEvent};
 use common::*;
 use stylus_vm::api::DEFAULT_TX_GAS;
 use stylus_vm::arbos;
-use stylus_vm::config::{ARB_OWNER_PUBLIC, ARB_SYS, ARB_WASM, ARB_WASM_CACHE};
-use stylus_vm::precompiles::abi::{ArbOwnerPublic, ArbSys, ArbWasm, ArbWasmCache};
+use stylus_vm::config::{ARB_DEBUG, ARB_OWNER_PUBLIC, ARB_SYS, ARB_WASM, ARB_WASM_CACHE};
+use stylus_vm::precompiles::abi::{ArbDebug, ArbOwnerPublic, ArbSys, ArbWasm, ArbWasmCache};
 use stylus_vm::primitives::{keccak256, Address, Bytes, U256};
 use stylus_vm::{Devnode, VmConfig};
 
@@ -365,6 +365,17 @@ fn caching_lowers_the_call_cost() {
         &ArbWasmCache::codehashIsCachedCall { codehash: hash }
     )
     .unwrap());
+    // only cache managers and chain owners may cache; on a debug chain
+    // anyone may become a chain owner (ArbDebug), as on nitro-devnode
+    let owner = n
+        .transact(
+            ALICE,
+            ARB_DEBUG,
+            ArbDebug::becomeChainOwnerCall {}.abi_encode().into(),
+            U256::ZERO,
+        )
+        .unwrap();
+    assert!(owner.success, "{owner:?}");
     let out = n
         .transact(
             ALICE,
