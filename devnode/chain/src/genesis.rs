@@ -1,4 +1,7 @@
-//! Genesis state: funded dev accounts, the CREATE2 factory and the StylusDeployer.
+//! Genesis state: funded dev accounts, the CREATE2 factory, the StylusDeployer and (with the
+//! Stylus engine) what nitro-devnode's setup script adds: the dev account as chain owner
+//! (`ArbDebug.becomeChainOwner`) and a CacheManager registered as the Stylus cache manager
+//! (`ArbOwner.addWasmCacheManager`).
 
 use alloy_primitives::{address, Address, Bytes, B256, U256};
 use revm::context::result::ExecutionResult;
@@ -41,6 +44,8 @@ pub fn genesis_state(
     state.set_code(CREATE2_FACTORY, factory.into());
     state.set_nonce(CREATE2_FACTORY, 1);
     executor.genesis(&mut state);
+    #[cfg(feature = "stylus")]
+    install_owner_and_cache_manager(&mut state);
 
     // Deploy the StylusDeployer through the factory with salt 0, as nitro-devnode does.
     let init = alloy_primitives::hex::decode(STYLUS_DEPLOYER_INITCODE.trim())
@@ -85,4 +90,31 @@ pub fn genesis_state(
     // Keep only the deployed contract (not the synthetic sender's nonce bump).
     state.commit(res.state.into_iter().filter(|(a, _)| *a == STYLUS_DEPLOYER));
     Ok(state)
+}
+
+/// The chain owner at genesis: nitro-devnode's dev account, as its setup script makes it
+/// (`ArbDebug.becomeChainOwner()`).
+pub const GENESIS_CHAIN_OWNER: Address = crate::config::NITRO_DEV_ADDRESS;
+
+/// nitro-devnode's setup, done at genesis: [`GENESIS_CHAIN_OWNER`] is the chain owner, and
+/// the native CacheManager (`stylus_vm::cache_manager`) sits at nitro-devnode's address,
+/// initialised with nitro-contracts' deployment values (512 MiB, decay 10,322,197,911 wei/s)
+/// and registered as the one Stylus cache manager.
+#[cfg(feature = "stylus")]
+fn install_owner_and_cache_manager(state: &mut WorldState) {
+    use stylus_vm::arbos::AddressSet;
+    use stylus_vm::cache_manager::{genesis_storage, DEFAULT_CACHE_SIZE, DEFAULT_DECAY};
+    use stylus_vm::config::{ARBOS_STATE_ADDRESS, CACHE_MANAGER, CACHE_MANAGER_CODE};
+    let arbos = AddressSet::ChainOwners
+        .genesis_storage(&[GENESIS_CHAIN_OWNER])
+        .into_iter()
+        .chain(AddressSet::CacheManagers.genesis_storage(&[CACHE_MANAGER]));
+    for (slot, value) in arbos {
+        state.set_storage(ARBOS_STATE_ADDRESS, slot, value);
+    }
+    state.set_code(CACHE_MANAGER, Bytes::copy_from_slice(&CACHE_MANAGER_CODE));
+    state.set_nonce(CACHE_MANAGER, 1);
+    for (slot, value) in genesis_storage(DEFAULT_CACHE_SIZE, DEFAULT_DECAY) {
+        state.set_storage(CACHE_MANAGER, slot, value);
+    }
 }
