@@ -128,9 +128,50 @@ pub fn export_solidity(
                 String::from_utf8_lossy(&output.stderr)
             );
         }
-        out.push((c.clone(), String::from_utf8(output.stdout)?));
+        let solidity = String::from_utf8(output.stdout)?;
+        check_constructor_reflection(&bin, &solidity)
+            .with_context(|| format!("{}: cargo-stylus constructor reflection", c.package))?;
+        out.push((c.clone(), solidity));
     }
     Ok(out)
+}
+
+/// cargo-stylus 0.10 learns a contract's constructor by running its
+/// `export-abi` binary with the argument `constructor` and parsing the line
+/// with alloy's `Constructor::parse` (no line: no constructor). Checks that
+/// the binary answers exactly the interface's `// constructor(...)` line and
+/// that the answer parses, so `cargo stylus deploy --constructor-args ...`
+/// encodes the arguments the contract decodes.
+///
+/// # Errors
+/// When the binary fails, or its answer differs from the interface or does
+/// not parse.
+pub fn check_constructor_reflection(bin: &Path, solidity: &str) -> Result<()> {
+    let output = Command::new(bin)
+        .arg("constructor")
+        .output()
+        .with_context(|| format!("running {} constructor", bin.display()))?;
+    if !output.status.success() {
+        bail!(
+            "`{} constructor` failed: {}",
+            bin.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let got = String::from_utf8(output.stdout)?.trim().to_string();
+    let want = solidity
+        .lines()
+        .find_map(|l| l.strip_prefix("// constructor("))
+        .map(|rest| format!("constructor({rest}"))
+        .unwrap_or_default();
+    if got != want {
+        bail!("`constructor` printed {got:?}, the interface declares {want:?}");
+    }
+    if !got.is_empty() {
+        alloy::json_abi::Constructor::parse(&got)
+            .map_err(|e| anyhow::anyhow!("{got:?} does not parse as a constructor: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Installs solc-js into `target/npm` unless present (see [`crate::npm`]);

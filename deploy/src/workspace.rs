@@ -103,6 +103,39 @@ mod tests {
         assert_eq!(package_name("[lib]\nname = \"x\"\n"), None);
     }
 
+    /// cargo-stylus 0.10 stops with "missing Stylus.toml" unless the Cargo
+    /// workspace root has one with `[workspace.networks]` (each network an
+    /// `endpoint` string), and it treats a crate as a contract only when the
+    /// crate has its own `Stylus.toml`; both are read as TOML.
+    #[test]
+    fn stylus_manifests_have_the_shape_cargo_stylus_reads() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let text = std::fs::read_to_string(root.join("Stylus.toml")).expect("root Stylus.toml");
+        let manifest: toml::Table = toml::from_str(&text).expect("root Stylus.toml parses");
+        let networks = manifest["workspace"]["networks"]
+            .as_table()
+            .expect("[workspace.networks] table");
+        assert!(networks.contains_key("devnode"));
+        for (name, net) in networks {
+            let endpoint = net["endpoint"].as_str().unwrap_or_default();
+            assert!(
+                endpoint.starts_with("http"),
+                "{name}: endpoint {endpoint:?}"
+            );
+        }
+        let crates = contract_crates(&root).expect("contracts");
+        assert!(!crates.is_empty());
+        for c in crates {
+            let text = std::fs::read_to_string(c.dir.join("Stylus.toml")).expect("read");
+            let m: toml::Table = toml::from_str(&text).expect("contract Stylus.toml parses");
+            assert!(
+                m.contains_key("contract"),
+                "{}: [contract] table",
+                c.package
+            );
+        }
+    }
+
     #[test]
     fn finds_this_checkout_and_its_contracts() {
         let root = find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();

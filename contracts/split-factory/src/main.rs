@@ -1,9 +1,11 @@
-//! Prints the contract's full Solidity interface (`--features export-abi`).
+//! The contract's `export-abi` binary: its full Solidity interface, or with
+//! `constructor` its constructor signature (see
+//! `stylus_ip_common::export::run_exporter`).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    stylus_ip_common::export::print_interface::<split_factory::SplitFactory>(
+    stylus_ip_common::export::run_exporter::<split_factory::SplitFactory>(
         split_factory::SOL_DECLS,
     );
 }
