@@ -244,7 +244,11 @@ pub fn constructor_signature<T: GenerateAbi>() -> String {
 /// Any other argument: a usage line on stderr and exit status 2.
 pub fn run_exporter<T: GenerateAbi>(decls: &str) {
     let args: std::vec::Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<std::vec::Vec<_>>()[..] {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<std::vec::Vec<_>>()[..]
+    {
         [] => print_interface::<T>(decls),
         ["constructor"] => {
             let sig = constructor_signature::<T>();
