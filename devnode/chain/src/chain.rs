@@ -40,6 +40,11 @@ const MAX_LOG_RANGE: u64 = 100_000;
 const MAX_MINE_BLOCKS: u64 = 100_000;
 /// Maximum pending transactions.
 const MAX_POOL: usize = 10_000;
+/// How much more (in percent) a transaction must offer, on both its max fee and its tip, to
+/// replace a pool transaction with the same sender and nonce (geth's default price bump).
+const PRICE_BUMP_PERCENT: u64 = 10;
+/// The intrinsic gas of a plain transfer; `eth_estimateGas` ignores a smaller request gas.
+const MIN_TX_GAS: u64 = 21_000;
 
 /// A transaction waiting to be mined.
 #[derive(Clone, Debug)]
@@ -614,17 +619,22 @@ impl Chain {
         if req.to.is_none() {
             req.to = Some(TxKind::Create);
         }
+        // Fees first, then the gas estimate with them (as geth fills an `eth_sendTransaction`):
+        // the estimate then answers `insufficient funds for transfer` when the value is
+        // more than the sender has.
+        if req.gas_price.is_none() {
+            let tip = *req.max_priority_fee_per_gas.get_or_insert(0);
+            if req.max_fee_per_gas.is_none() {
+                req.max_fee_per_gas = Some(
+                    u128::from(self.data.base_fee)
+                        .saturating_mul(2)
+                        .saturating_add(tip),
+                );
+            }
+        }
         if req.gas.is_none() {
             let est = self.estimate_gas(req.clone(), BlockId::pending(), None)?;
             req.gas = Some(est);
-        }
-        if req.gas_price.is_none() {
-            if req.max_fee_per_gas.is_none() {
-                req.max_fee_per_gas = Some(u128::from(self.data.base_fee) * 2);
-            }
-            if req.max_priority_fee_per_gas.is_none() {
-                req.max_priority_fee_per_gas = Some(0);
-            }
         }
         if req.sidecar.is_some() || req.blob_versioned_hashes.is_some() {
             return Err(ChainError::InvalidTx(
@@ -654,10 +664,14 @@ impl Chain {
         })
     }
 
-    fn prevalidate(&self, p: &PendingTx) -> Result<(), ChainError> {
+    /// Checks a transaction before it enters the pool or a block, answering as geth's pool and
+    /// Nitro's sequencer do (their messages' leading phrases are what wallet libraries match
+    /// on). Returns the position of the pool transaction it replaces (same sender and nonce,
+    /// outbid by [`PRICE_BUMP_PERCENT`] on both the max fee and the tip), if any.
+    fn prevalidate(&self, p: &PendingTx) -> Result<Option<usize>, ChainError> {
         let e = &p.envelope;
-        if self.data.txs.contains_key(&p.hash) || self.data.pool.iter().any(|q| q.hash == p.hash) {
-            return Err(ChainError::InvalidTx("already known".into()));
+        if self.data.pool.iter().any(|q| q.hash == p.hash) {
+            return Err(ChainError::already_known());
         }
         if e.tx_type() == TxType::Eip4844 {
             return Err(ChainError::InvalidTx(
@@ -672,45 +686,84 @@ impl Chain {
                 )));
             }
         }
-        let state_nonce = self.data.state.nonce(&p.from);
-        if e.nonce() < state_nonce {
-            return Err(ChainError::InvalidTx(format!(
-                "nonce too low: next nonce {state_nonce}, tx nonce {}",
-                e.nonce()
-            )));
-        }
         if e.gas_limit() > self.config.tx_gas_cap {
             return Err(ChainError::InvalidTx(format!(
-                "gas limit {} exceeds the per-transaction cap {}",
-                e.gas_limit(),
-                self.config.tx_gas_cap
+                "transaction gas limit too high (cap: {}, tx: {})",
+                self.config.tx_gas_cap,
+                e.gas_limit()
             )));
         }
-        if e.max_fee_per_gas() < u128::from(self.data.base_fee) {
-            return Err(ChainError::InvalidTx(format!(
-                "max fee per gas less than block base fee: maxFeePerGas: {}, baseFee: {}",
-                e.max_fee_per_gas(),
-                self.data.base_fee
-            )));
+        let (fee_cap, tip) = fee_cap_and_tip(e);
+        if tip > fee_cap {
+            return Err(ChainError::tip_above_fee_cap(p.from, tip, fee_cap));
+        }
+        let intrinsic = revm::context_interface::cfg::gas::calculate_initial_tx_gas_for_tx(
+            self.tx_env(p, self.data.base_fee)?,
+            SpecId::OSAKA,
+            None,
+        );
+        let needed = intrinsic
+            .initial_regular_gas
+            .saturating_add(intrinsic.initial_state_gas);
+        if e.gas_limit() < needed {
+            return Err(ChainError::intrinsic_gas_too_low(e.gas_limit(), needed));
+        }
+        if e.gas_limit() < intrinsic.floor_gas {
+            return Err(ChainError::floor_data_gas(
+                e.gas_limit(),
+                intrinsic.floor_gas,
+            ));
+        }
+        let state_nonce = self.data.state.nonce(&p.from);
+        if e.nonce() < state_nonce {
+            return Err(ChainError::nonce_too_low(p.from, e.nonce(), state_nonce));
+        }
+        if self.data.txs.contains_key(&p.hash) {
+            // Mined before and valid again (the nonce was set back): a hash names one
+            // transaction only.
+            return Err(ChainError::already_known());
+        }
+        if fee_cap < u128::from(self.data.base_fee) {
+            return Err(ChainError::fee_cap_too_low(
+                p.from,
+                fee_cap,
+                self.data.base_fee,
+            ));
         }
         let cost = U256::from(e.gas_limit())
-            .saturating_mul(U256::from(e.max_fee_per_gas()))
+            .saturating_mul(U256::from(fee_cap))
             .saturating_add(e.value());
         let balance = self.data.state.balance(&p.from);
         if balance < cost {
-            return Err(ChainError::InvalidTx(format!(
-                "insufficient funds for gas * price + value: address {} have {balance} want {cost}",
-                p.from
-            )));
+            return Err(ChainError::insufficient_funds(p.from, balance, cost));
+        }
+        let same_nonce = self
+            .data
+            .pool
+            .iter()
+            .position(|q| q.from == p.from && q.envelope.nonce() == e.nonce());
+        if let Some(i) = same_nonce {
+            let (old_cap, old_tip) = fee_cap_and_tip(&self.data.pool[i].envelope);
+            if !outbids(fee_cap, old_cap) || !outbids(tip, old_tip) {
+                return Err(ChainError::replacement_underpriced());
+            }
+            return Ok(Some(i));
+        }
+        // Automine models Nitro's sequencer, which has no mempool: a nonce gap is refused.
+        let next = self.pending_nonce(p.from);
+        if self.automine && e.nonce() > next {
+            return Err(ChainError::nonce_too_high(p.from, e.nonce(), next));
         }
         if self.data.pool.len() >= MAX_POOL {
-            return Err(ChainError::InvalidTx("transaction pool is full".into()));
+            return Err(ChainError::InvalidTx("txpool is full".into()));
         }
-        Ok(())
+        Ok(None)
     }
 
     fn submit(&mut self, p: PendingTx) -> Result<B256, ChainError> {
-        self.prevalidate(&p)?;
+        if let Some(replaced) = self.prevalidate(&p)? {
+            self.data.pool.remove(replaced);
+        }
         let hash = p.hash;
         for f in self.filters.values_mut() {
             if matches!(f.kind, FilterKind::PendingTxs) {
@@ -824,7 +877,7 @@ impl Chain {
             let res = match self.execute_in_block(&state, cfg, env.clone(), tx_env) {
                 Ok(r) => r,
                 Err(e) => {
-                    rejected.push((p.hash, ChainError::from_evm(e)));
+                    rejected.push((p.hash, ChainError::from_evm(e, p.from)));
                     continue;
                 }
             };
@@ -1278,18 +1331,27 @@ impl Chain {
         block_overrides: Option<&rpc::BlockOverrides>,
     ) -> Result<Bytes, ChainError> {
         let (state, env) = self.call_context(block, overrides, block_overrides)?;
+        check_call_fees(req, env.basefee)?;
         let tx = self.call_env(req, &state, self.config.tx_gas_cap)?;
         let cfg = self.cfg(true, true);
+        let caller = tx.caller;
         let res = self
             .execute(&state, cfg, env, tx)
-            .map_err(ChainError::from_evm)?;
+            .map_err(|e| ChainError::from_evm(e, caller))?;
         result_to_output(res.result.result, res.stylus_error)
     }
 
     /// `eth_estimateGas`: the lowest gas limit (within 1.5 %) that makes the call succeed.
     ///
+    /// As geth does: the search starts at the request's gas (if at least 21,000) or the
+    /// per-transaction cap; with a non-zero fee cap (max fee or gas price) it is capped by
+    /// what the sender can pay, `(balance - value) / fee cap`, and a value of at least the
+    /// balance fails at once with `insufficient funds for transfer`.
+    ///
     /// # Errors
-    /// The call fails at the gas cap (revert data included).
+    /// `insufficient funds for transfer`; the fee checks of [`call`](Self::call); a revert
+    /// (code 3, data) or halt at the highest gas; `gas required exceeds allowance (N)` when
+    /// the call runs out of gas (or below intrinsic gas) at that highest gas `N`.
     pub fn estimate_gas(
         &mut self,
         req: rpc::TransactionRequest,
@@ -1297,18 +1359,23 @@ impl Chain {
         overrides: Option<&StateOverride>,
     ) -> Result<u64, ChainError> {
         let (state, env) = self.call_context(block, overrides, None)?;
-        let mut hi = req
-            .gas
-            .unwrap_or(self.config.tx_gas_cap)
-            .min(self.config.tx_gas_cap);
+        let mut hi = match req.gas {
+            Some(g) if g >= MIN_TX_GAS => g.min(self.config.tx_gas_cap),
+            _ => self.config.tx_gas_cap,
+        };
         let base = self.call_env(&req, &state, hi)?;
+        let caller = base.caller;
         // Limit by what the sender can pay for.
-        let price = base.gas_price;
-        if price > 0 {
-            let avail = state.balance(&base.caller).saturating_sub(base.value);
-            let affordable = u256_to_u64(avail / U256::from(price));
-            hi = hi.min(affordable);
+        let fee_cap = req.gas_price.or(req.max_fee_per_gas).unwrap_or_default();
+        if fee_cap > 0 {
+            let balance = state.balance(&caller);
+            if base.value >= balance {
+                return Err(ChainError::insufficient_funds_for_transfer());
+            }
+            let allowance = (balance - base.value) / U256::from(fee_cap);
+            hi = hi.min(u256_to_u64(allowance));
         }
+        check_call_fees(&req, env.basefee)?;
         let cfg = self.cfg(true, true);
         let run =
             |this: &mut Self, gas: u64| -> Result<(ExecutionResult, Option<String>), ChainError> {
@@ -1316,10 +1383,23 @@ impl Chain {
                 tx.gas_limit = gas;
                 this.execute(&state, cfg.clone(), env.clone(), tx)
                     .map(|r| (r.result.result, r.stylus_error))
-                    .map_err(ChainError::from_evm)
+                    .map_err(|e| ChainError::from_evm(e, caller))
             };
-        let (first, note) = run(self, hi)?;
+        let (first, note) = match run(self, hi) {
+            Ok(r) => r,
+            Err(e) if e.is_gas_too_low() => return Err(ChainError::gas_allowance_exceeded(hi)),
+            Err(e) => return Err(e),
+        };
         if !first.is_success() {
+            if matches!(
+                first,
+                ExecutionResult::Halt {
+                    reason: revm::context::result::HaltReason::OutOfGas(_),
+                    ..
+                }
+            ) {
+                return Err(ChainError::gas_allowance_exceeded(hi));
+            }
             return result_to_output(first, note).map(|_| hi);
         }
         let used = first.tx_gas_used();
@@ -1329,7 +1409,8 @@ impl Chain {
         if used < hi {
             match run(self, used) {
                 Ok((r, _)) if r.is_success() => return Ok(used),
-                Ok(_) | Err(ChainError::InvalidTx(_)) => lo = used,
+                Ok(_) => lo = used,
+                Err(e) if e.is_gas_too_low() => lo = used,
                 Err(e) => return Err(e),
             }
         }
@@ -1339,7 +1420,7 @@ impl Chain {
             match run(self, guess) {
                 Ok((r, _)) if r.is_success() => hi = guess,
                 Ok(_) => lo = lo.max(guess),
-                Err(ChainError::InvalidTx(_)) => lo = lo.max(guess),
+                Err(e) if e.is_gas_too_low() => lo = lo.max(guess),
                 Err(e) => return Err(e),
             }
         }
@@ -1351,7 +1432,8 @@ impl Chain {
             let mid = lo + (hi - lo) / 2;
             match run(self, mid) {
                 Ok((r, _)) if r.is_success() => hi = mid,
-                Ok(_) | Err(ChainError::InvalidTx(_)) => lo = mid,
+                Ok(_) => lo = mid,
+                Err(e) if e.is_gas_too_low() => lo = mid,
                 Err(e) => return Err(e),
             }
         }
@@ -1669,9 +1751,10 @@ fn apply_state_overrides(state: &mut WorldState, o: &StateOverride) -> Result<()
 }
 
 impl ChainError {
-    fn from_evm(e: EVMError<std::convert::Infallible>) -> Self {
+    /// revm's verdict on a transaction of `caller`, in geth's words.
+    fn from_evm(e: EVMError<std::convert::Infallible>, caller: Address) -> Self {
         match e {
-            EVMError::Transaction(t) => Self::InvalidTx(invalid_tx_message(&t)),
+            EVMError::Transaction(t) => invalid_tx_error(&t, caller),
             EVMError::Header(h) => Self::InvalidTx(format!("invalid block environment: {h}")),
             EVMError::Custom(s) => Self::Internal(s),
             other => Self::Internal(other.to_string()),
@@ -1679,23 +1762,80 @@ impl ChainError {
     }
 }
 
-fn invalid_tx_message(t: &InvalidTransaction) -> String {
+/// The fee checks geth applies to `eth_call` and `eth_estimateGas` unless every fee field is
+/// zero: the tip may not exceed the fee cap, nor the fee cap fall below the base fee. A gas
+/// price is both the fee cap and the tip; a missing max fee is zero.
+fn check_call_fees(req: &rpc::TransactionRequest, base_fee: u64) -> Result<(), ChainError> {
+    let (cap, tip) = match req.gas_price {
+        Some(price) => (price, price),
+        None => (
+            req.max_fee_per_gas.unwrap_or_default(),
+            req.max_priority_fee_per_gas.unwrap_or_default(),
+        ),
+    };
+    if cap == 0 && tip == 0 {
+        return Ok(());
+    }
+    let from = req.from.unwrap_or_default();
+    if tip > cap {
+        return Err(ChainError::tip_above_fee_cap(from, tip, cap));
+    }
+    if cap < u128::from(base_fee) {
+        return Err(ChainError::fee_cap_too_low(from, cap, base_fee));
+    }
+    Ok(())
+}
+
+/// A transaction's fee cap and tip: the max fee and the max priority fee, or the gas price
+/// for both (legacy and EIP-2930 transactions).
+fn fee_cap_and_tip(e: &TxEnvelope) -> (u128, u128) {
+    let cap = e.max_fee_per_gas();
+    (cap, e.max_priority_fee_per_gas().unwrap_or(cap))
+}
+
+/// Whether `new` outbids `old` enough to replace it: strictly more, and at least
+/// [`PRICE_BUMP_PERCENT`] % more (rounded down).
+fn outbids(new: u128, old: u128) -> bool {
+    let threshold = U256::from(old) * U256::from(100 + PRICE_BUMP_PERCENT) / U256::from(100);
+    new > old && U256::from(new) >= threshold
+}
+
+/// An invalid transaction of `who` found by revm, with geth's message.
+fn invalid_tx_error(t: &InvalidTransaction, who: Address) -> ChainError {
     match t {
         InvalidTransaction::NonceTooLow { tx, state } => {
-            format!("nonce too low: next nonce {state}, tx nonce {tx}")
+            ChainError::nonce_too_low(who, *tx, *state)
         }
         InvalidTransaction::NonceTooHigh { tx, state } => {
-            format!("nonce too high: next nonce {state}, tx nonce {tx}")
+            ChainError::nonce_too_high(who, *tx, *state)
         }
         InvalidTransaction::LackOfFundForMaxFee { fee, balance } => {
-            format!("insufficient funds for gas * price + value: have {balance} want {fee}")
+            ChainError::insufficient_funds(who, **balance, **fee)
         }
-        InvalidTransaction::CallGasCostMoreThanGasLimit { .. }
-        | InvalidTransaction::GasFloorMoreThanGasLimit { .. } => "intrinsic gas too low".into(),
-        InvalidTransaction::GasPriceLessThanBasefee => {
-            "max fee per gas less than block base fee".into()
+        InvalidTransaction::CallGasCostMoreThanGasLimit {
+            initial_gas,
+            gas_limit,
+        } => ChainError::intrinsic_gas_too_low(*gas_limit, *initial_gas),
+        InvalidTransaction::GasFloorMoreThanGasLimit {
+            gas_floor,
+            gas_limit,
+        } => ChainError::floor_data_gas(*gas_limit, *gas_floor),
+        InvalidTransaction::GasPriceLessThanBasefee => ChainError::InvalidTx(format!(
+            "max fee per gas less than block base fee: address {who}"
+        )),
+        InvalidTransaction::PriorityFeeGreaterThanMaxFee => ChainError::InvalidTx(format!(
+            "max priority fee per gas higher than max fee per gas: address {who}"
+        )),
+        InvalidTransaction::TxGasLimitGreaterThanCap { gas_limit, cap } => ChainError::InvalidTx(
+            format!("transaction gas limit too high (cap: {cap}, tx: {gas_limit})"),
+        ),
+        InvalidTransaction::CallerGasLimitMoreThanBlock => {
+            ChainError::InvalidTx("exceeds block gas limit".into())
         }
-        other => other.to_string(),
+        InvalidTransaction::RejectCallerWithCode => {
+            ChainError::InvalidTx(format!("sender not an eoa: address {who}"))
+        }
+        other => ChainError::InvalidTx(other.to_string()),
     }
 }
 
