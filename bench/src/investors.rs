@@ -119,7 +119,6 @@ fn value_of(shares: U256) -> U256 {
 ///
 /// # Errors
 /// When a transaction fails or an outcome is not the expected one.
-#[allow(clippy::too_many_lines)] // one linear scenario
 pub async fn run(c: &mut Client, rec: &mut Recorder, side: Side, w: &World) -> Result<()> {
     let a = c.accounts.clone();
     let (a0, a1, a2, a3, a4) = (a[0], a[1], a[2], a[3], a[4]);

@@ -743,7 +743,7 @@ where Stylus is already within or below the target.\n"
 instead of OpenZeppelin components, no `std`, one flat error enum, `opt-level = \"s\"`/`\"z\"`, LTO). \
 Getting under 16 KiB would take splitting features into separate programs (e.g. ERC-4907 leasing or \
 roles/pause as a module called by delegatecall, the market's ERC-1155 path apart from its ERC-721 path), \
-dropping the last OpenZeppelin components (ip-collection's and ip-editions' ERC-721/1155 cores) \
+dropping the last OpenZeppelin component on a hot path (ip-collection's ERC-721 core; ip-editions' ERC-1155 core is already hand-written) \
 and fewer, shorter custom errors and events (the build already runs `wasm-opt -Os`, which leaves the \
 brotli size about the same). \
 Smaller modules would also lower `cachedGas` on every call (see above).\n",

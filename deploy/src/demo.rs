@@ -418,7 +418,6 @@ pub struct Cast {
 ///
 /// # Errors
 /// The first failing step, with the contract's decoded custom error.
-#[allow(clippy::too_many_lines)] // one linear story reads best in one place
 pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcome> {
     let ada = cast.ada;
     let (lab, bo, cy, dee, eve) = (
@@ -906,7 +905,6 @@ struct Investors {
 /// split; Ada opens a KOI/WETH pool on Uniswap V2 (registered with the vault
 /// first, so it accrues no revenue), Dee sells some KOI on it (approving the
 /// router with a signed permit) and Eve buys KOI on it.
-#[allow(clippy::too_many_lines)] // one linear chapter of the story
 async fn investor_story(
     d: &mut Demo,
     cast: &Cast,

@@ -818,7 +818,6 @@ macro_rules! garbage {
     };
 }
 
-#[allow(clippy::too_many_lines)]
 fn catalogue() -> Vec<Case> {
     let mut v = Vec::new();
     garbage!(v, "collection", nft);
@@ -848,7 +847,6 @@ fn catalogue() -> Vec<Case> {
     v
 }
 
-#[allow(clippy::too_many_lines)]
 fn collection_cases(v: &mut Vec<Case>) {
     use IpCollection as C;
     v.push(case("collection/calldata/truncated_transfer_from", |w| {
@@ -1276,7 +1274,6 @@ fn collection_cases(v: &mut Vec<Case>) {
     }));
 }
 
-#[allow(clippy::too_many_lines)]
 fn editions_cases(v: &mut Vec<Case>) {
     use IpEditions as C;
     v.push(case("editions/calldata/truncated_safe_transfer", |w| {
@@ -1866,7 +1863,6 @@ fn editions_cases(v: &mut Vec<Case>) {
     ));
 }
 
-#[allow(clippy::too_many_lines)]
 fn market_cases(v: &mut Vec<Case>) {
     use LicenseMarket as C;
     v.push(case(
@@ -2513,7 +2509,6 @@ fn market_cases(v: &mut Vec<Case>) {
     }));
 }
 
-#[allow(clippy::too_many_lines)]
 fn provenance_cases(v: &mut Vec<Case>) {
     use ProvenanceRegistry as C;
     v.push(case("provenance/calldata/truncated_record", |w| {
@@ -2756,7 +2751,6 @@ fn provenance_cases(v: &mut Vec<Case>) {
     }));
 }
 
-#[allow(clippy::too_many_lines)]
 fn vault_cases(v: &mut Vec<Case>) {
     use ShareVault as C;
     v.push(case("vault/calldata/truncated_transfer", |w| {
@@ -3068,7 +3062,6 @@ fn vault_cases(v: &mut Vec<Case>) {
     }));
 }
 
-#[allow(clippy::too_many_lines)]
 fn vault_factory_cases(v: &mut Vec<Case>) {
     use VaultFactory as C;
     v.push(case(
@@ -3383,7 +3376,6 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
     }));
 }
 
-#[allow(clippy::too_many_lines)]
 fn split_cases(v: &mut Vec<Case>) {
     use Split as C;
     v.push(case("split/calldata/truncated_withdraw", |w| {
@@ -3678,7 +3670,6 @@ fn split_factory_cases(v: &mut Vec<Case>) {
     }));
 }
 
-#[allow(clippy::too_many_lines)]
 fn vault_permit_cases(v: &mut Vec<Case>) {
     use ShareVault as C;
     v.push(case(
@@ -3889,7 +3880,6 @@ fn vault_permit_cases(v: &mut Vec<Case>) {
     }));
 }
 
-#[allow(clippy::too_many_lines)]
 fn vault_pool_cases(v: &mut Vec<Case>) {
     use ShareVault as C;
     fn invalid_pool(pair: Address) -> VaultE {
@@ -4018,7 +4008,6 @@ fn vault_pool_cases(v: &mut Vec<Case>) {
     ));
 }
 
-#[allow(clippy::too_many_lines)]
 fn vault_buyout_cases(v: &mut Vec<Case>) {
     use ShareVault as C;
     fn not_buyout(account: Address) -> VaultE {
@@ -4140,7 +4129,6 @@ fn vault_buyout_cases(v: &mut Vec<Case>) {
 
 /// Malformed calls to the vault's other hand-decoded entry points (views
 /// included) and value sent to them.
-#[allow(clippy::too_many_lines)]
 fn vault_view_calldata_cases(v: &mut Vec<Case>) {
     use ShareVault as C;
     v.push(case("vault/calldata/nonces_selector_only", |w| {
@@ -4227,7 +4215,6 @@ fn vault_view_calldata_cases(v: &mut Vec<Case>) {
     }));
 }
 
-#[allow(clippy::too_many_lines)]
 fn offering_cases(v: &mut Vec<Case>) {
     use ShareOffering as C;
 
@@ -4806,7 +4793,6 @@ fn offering_cases(v: &mut Vec<Case>) {
     }));
 }
 
-#[allow(clippy::too_many_lines)]
 fn buyout_cases(v: &mut Vec<Case>) {
     use ShareBuyout as C;
     fn propose(vault: Address, shares: U256) -> C::proposeCall {
@@ -5469,7 +5455,6 @@ fn erc1155_offer_sells_every_licence_it_advertises() {
 /// for their flaw alone, and the impersonated buyout module is one the
 /// vault obeys.
 #[test]
-#[allow(clippy::too_many_lines)]
 fn honest_twins_of_the_investor_cases_succeed() {
     big_stack("twins", || {
         let balance_of = |w: &mut World, who: Address| {

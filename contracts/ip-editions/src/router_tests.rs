@@ -2,7 +2,6 @@
 //! encoded by alloy from the Solidity interface goes through
 //! `Router::route`/`Router::constructor`, and the return and revert data are
 //! decoded by alloy again.
-#![allow(clippy::too_many_lines)]
 
 use alloc::{string::String, vec, vec::Vec};
 

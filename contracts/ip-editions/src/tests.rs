@@ -1,7 +1,7 @@
 //! motsu unit tests of the contract glue (every public function and error
 //! path). Time-dependent behaviour uses [`set_now`], a test-only override of
 //! the block timestamp (motsu's is fixed).
-#![allow(clippy::too_many_lines, clippy::unreadable_literal)]
+#![allow(clippy::unreadable_literal)]
 
 use alloc::{string::String, vec, vec::Vec};
 use core::cell::Cell;

@@ -5,7 +5,5 @@
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    stylus_ip_common::export::run_exporter::<provenance::ProvenanceRegistry>(
-        provenance::SOL_DECLS,
-    );
+    stylus_ip_common::export::run_exporter::<provenance::ProvenanceRegistry>(provenance::SOL_DECLS);
 }

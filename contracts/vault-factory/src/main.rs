@@ -5,7 +5,5 @@
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    stylus_ip_common::export::run_exporter::<vault_factory::VaultFactory>(
-        vault_factory::SOL_DECLS,
-    );
+    stylus_ip_common::export::run_exporter::<vault_factory::VaultFactory>(vault_factory::SOL_DECLS);
 }

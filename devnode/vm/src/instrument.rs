@@ -126,7 +126,6 @@ struct Globals {
 /// function outside debug mode, unsupported opcodes (`memory.init`, tables,
 /// reference types…), frames over the limits, a growable memory without
 /// `vm_hooks.pay_for_memory_grow`, too many pages, a missing entry point.
-#[allow(clippy::too_many_lines)]
 pub fn instrument(wasm: &[u8], cfg: &InstrumentConfig) -> Result<Instrumented, InstrumentError> {
     let mut types: Vec<Sig> = Vec::new();
     let mut func_sigs: Vec<u32> = Vec::new(); // type index of every function (imports first)
@@ -681,7 +680,6 @@ fn depth_check<'a>(
     Ok(out)
 }
 
-#[allow(clippy::too_many_lines)]
 fn worst_case_depth(
     ops: &[Operator<'_>],
     func_sig: &impl Fn(u32) -> Option<Sig>,

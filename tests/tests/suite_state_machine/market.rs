@@ -475,7 +475,6 @@ impl Model {
     }
 
     /// `buyLease`/`renewLease`: the market's checks in order, then effects.
-    #[allow(clippy::too_many_lines)]
     fn lease(
         &mut self,
         buyer: usize,
@@ -887,7 +886,6 @@ impl ReferenceStateMachine for Reference {
             .boxed()
     }
 
-    #[allow(clippy::too_many_lines)]
     fn transitions(s: &Model) -> BoxedStrategy<Action> {
         let actor = 0..N;
         let party = prop_oneof![4 => 0..ACTORS, 1 => Just(ADMIN_IX)];
@@ -1042,7 +1040,6 @@ impl ReferenceStateMachine for Reference {
         }
     }
 
-    #[allow(clippy::too_many_lines)]
     fn apply(mut s: Model, t: &Action) -> Model {
         s.step += 1;
         s.eth.clear();
@@ -1396,7 +1393,6 @@ impl World {
             .view(token_at(k), &TestToken::balanceOfCall { account: a })
     }
 
-    #[allow(clippy::too_many_lines)]
     fn compare(&mut self, m: &Model) {
         let (collection, editions, market, provenance) = (
             self.s.collection,
@@ -1633,7 +1629,6 @@ impl StateMachineTest for MarketMachine {
         w
     }
 
-    #[allow(clippy::too_many_lines)]
     fn apply(mut w: World, m: &Model, t: Action) -> World {
         let (collection, editions, market, provenance) =
             (w.s.collection, w.s.editions, w.s.market, w.s.provenance);
