@@ -10,7 +10,9 @@
 //!   offline: CREATE2 factory, StylusDeployer, clones initialised at
 //!   creation by [`clone`]) and its wiring, run by the resumable [`engine`]
 //!   that records every step in the [`manifest`]; [`run`] adds keys
-//!   ([`keys`]), endpoint checks and the summary; [`status`] reads it back.
+//!   ([`keys`]), endpoint checks and the summary; [`status`] reads it back;
+//!   [`cache`] bids for the deployed programs in the CacheManager auction
+//!   (`deploy --cache-bid`).
 //! * [`demo`]: the README's main job — deploy on the embedded devnode and
 //!   play the story (model, mint + provenance, split, vault, lease, claims,
 //!   lapse) through the exported ABIs ([`bindings`]).
@@ -33,6 +35,7 @@ extern crate alloc;
 pub mod abi;
 pub mod bindings;
 pub mod build;
+pub mod cache;
 pub mod clone;
 pub mod demo;
 pub mod engine;

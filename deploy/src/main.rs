@@ -55,6 +55,10 @@ enum Cmd {
         /// Use the WASM already in target/wasm instead of building first.
         #[arg(long)]
         skip_build: bool,
+        /// After deploying, bid this many wei (decimal or 0x hex) in the chain's CacheManager
+        /// for every Stylus program of the suite not yet cached (skipped when already cached).
+        #[arg(long, value_name = "WEI", value_parser = stylus_ip_deploy::cache::parse_wei)]
+        cache_bid: Option<alloy::primitives::U256>,
     },
     /// The main job: build, deploy the suite on the embedded devnode (or --rpc-url) and play the demo story.
     Demo {
@@ -195,6 +199,7 @@ fn run(cli: Cli) -> Result<()> {
             manifest,
             dry_run,
             skip_build,
+            cache_bid,
         } => {
             if !skip_build {
                 build::build_all(&root, &[])?;
@@ -209,12 +214,21 @@ fn run(cli: Cli) -> Result<()> {
                 amm_factory: None,
                 amm_router: None,
             };
-            let deployed = tokio::runtime::Builder::new_multi_thread()
+            let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
-                .build()?
-                .block_on(deploy_run::deploy(&root, &opts, &artifacts))?;
+                .build()?;
+            let deployed = rt.block_on(deploy_run::deploy(&root, &opts, &artifacts))?;
             if !dry_run {
                 println!("manifest: {}", deployed.manifest.display());
+            }
+            if let Some(bid) = cache_bid {
+                if dry_run {
+                    println!("dry run: no cache bids placed");
+                } else {
+                    let reports =
+                        rt.block_on(stylus_ip_deploy::cache::cache_deployed(&deployed, bid))?;
+                    stylus_ip_deploy::cache::print_reports(&reports);
+                }
             }
         }
         Cmd::Demo {
