@@ -16,7 +16,8 @@ use wasmi::{
 };
 
 use crate::host::{
-    complete, io, CallKind, CodeUse, Escape, Guest, HostState, MathOp, Request, Response, Resume,
+    complete, io, CallKind, CodeUse, Escape, Guest, HostState, HostioRecord, MathOp, Request,
+    Response, Resume,
 };
 use crate::instrument::{STYLUS_INK_LEFT, STYLUS_INK_STATUS, STYLUS_STACK_LEFT};
 
@@ -54,6 +55,9 @@ pub trait ProgramRun {
     fn ink_left(&self) -> u64;
     /// Drains `console.*` output.
     fn take_console(&mut self) -> Vec<String>;
+    /// Drains the hostio records made so far (empty unless the run is traced, i.e. its
+    /// [`HostState::recorder`] is set).
+    fn take_hostios(&mut self) -> Vec<HostioRecord>;
 }
 
 /// Store data of a wasmi program.
@@ -305,43 +309,55 @@ fn build_linker(engine: &Engine) -> Result<Linker<WasmiHost>, wasmi::Error> {
         wrap(io::evm_ink_left(&mut G(c)))
     })?;
     l.func_wrap(vm, "block_basefee", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), u(d), |e| {
+        wrap(io::write_word(&mut G(c), "block_basefee", u(d), |e| {
             e.block_basefee.to_vec()
         }))
     })?;
     l.func_wrap(vm, "block_coinbase", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), u(d), |e| {
+        wrap(io::write_word(&mut G(c), "block_coinbase", u(d), |e| {
             e.block_coinbase.to_vec()
         }))
     })?;
     l.func_wrap(vm, "block_gas_limit", |c: C<'_>| {
-        wrap(io::read_u64(&mut G(c), |e| e.block_gas_limit))
+        wrap(io::read_u64(&mut G(c), "block_gas_limit", |e| {
+            e.block_gas_limit
+        }))
     })?;
     l.func_wrap(vm, "block_number", |c: C<'_>| {
-        wrap(io::read_u64(&mut G(c), |e| e.block_number))
+        wrap(io::read_u64(&mut G(c), "block_number", |e| e.block_number))
     })?;
     l.func_wrap(vm, "block_timestamp", |c: C<'_>| {
-        wrap(io::read_u64(&mut G(c), |e| e.block_timestamp))
+        wrap(io::read_u64(&mut G(c), "block_timestamp", |e| {
+            e.block_timestamp
+        }))
     })?;
     l.func_wrap(vm, "chainid", |c: C<'_>| {
-        wrap(io::read_u64(&mut G(c), |e| e.chainid))
+        wrap(io::read_u64(&mut G(c), "chainid", |e| e.chainid))
     })?;
     l.func_wrap(vm, "contract_address", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), u(d), |e| {
+        wrap(io::write_word(&mut G(c), "contract_address", u(d), |e| {
             e.contract_address.to_vec()
         }))
     })?;
     l.func_wrap(vm, "msg_sender", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), u(d), |e| e.msg_sender.to_vec()))
+        wrap(io::write_word(&mut G(c), "msg_sender", u(d), |e| {
+            e.msg_sender.to_vec()
+        }))
     })?;
     l.func_wrap(vm, "msg_value", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), u(d), |e| e.msg_value.to_vec()))
+        wrap(io::write_word(&mut G(c), "msg_value", u(d), |e| {
+            e.msg_value.to_vec()
+        }))
     })?;
     l.func_wrap(vm, "tx_origin", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), u(d), |e| e.tx_origin.to_vec()))
+        wrap(io::write_word(&mut G(c), "tx_origin", u(d), |e| {
+            e.tx_origin.to_vec()
+        }))
     })?;
     l.func_wrap(vm, "tx_gas_price", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), u(d), |e| e.tx_gas_price.to_vec()))
+        wrap(io::write_word(&mut G(c), "tx_gas_price", u(d), |e| {
+            e.tx_gas_price.to_vec()
+        }))
     })?;
     l.func_wrap(vm, "tx_ink_price", |c: C<'_>| {
         wrap(io::tx_ink_price(&mut G(c)))
@@ -545,7 +561,17 @@ impl std::fmt::Debug for WasmiRun {
 }
 
 impl WasmiRun {
+    /// Records `user_returned(status)` when traced (a normal return or `exit_early`).
+    fn returned(&mut self, status: u32) {
+        if let Some(r) = self.store.data_mut().state.recorder.as_mut() {
+            r.returned(status);
+        }
+    }
+
     fn escape_outcome(&mut self, escape: Escape) -> Outcome {
+        if let Escape::Exit(status) = escape {
+            self.returned(status);
+        }
         let outs = self.store.data().state.outs.clone();
         match escape {
             Escape::Exit(0) => Outcome::Success(outs),
@@ -563,6 +589,7 @@ impl WasmiRun {
                     Some(Val::I32(s)) => *s,
                     _ => 1,
                 };
+                self.returned(status as u32);
                 let outs = self.store.data().state.outs.clone();
                 Step::Done(if status == 0 {
                     Outcome::Success(outs)
@@ -613,6 +640,9 @@ impl ProgramRun for WasmiRun {
         g.set_ink_status(0);
         let _ = self.stack.set(&mut self.store, Val::I32(stack as i32));
         let len = self.store.data().state.args.len() as i32;
+        if let Some(r) = self.store.data_mut().state.recorder.as_mut() {
+            r.enter(len as u32, ink);
+        }
         let mut out = [Val::I32(0)];
         let result = self
             .entry
@@ -646,5 +676,15 @@ impl ProgramRun for WasmiRun {
 
     fn take_console(&mut self) -> Vec<String> {
         std::mem::take(&mut self.store.data_mut().state.console)
+    }
+
+    fn take_hostios(&mut self) -> Vec<HostioRecord> {
+        self.store
+            .data_mut()
+            .state
+            .recorder
+            .as_mut()
+            .map(|r| r.take())
+            .unwrap_or_default()
     }
 }

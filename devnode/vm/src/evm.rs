@@ -38,7 +38,9 @@ use revm::Database;
 use crate::arbos::{self, is_stylus_component, is_stylus_program, runs_as_wasm};
 use crate::config::VmConfig;
 use crate::engine::{Outcome, ProgramRun, Step, WasmiEngine, WasmiRun};
-use crate::host::{ApiStatus, CallKind, EvmData, HostState, Request, Response};
+use crate::host::{
+    ApiStatus, CallKind, EvmData, HostState, HostioRecord, HostioRecorder, Request, Response,
+};
 use crate::precompiles::ArbPrecompiles;
 use crate::pricing::{evm_memory_cost, memory_gas};
 use crate::recent::RecentPrograms;
@@ -107,6 +109,70 @@ pub struct StylusTrace {
     /// Program entries that hit the per-block recent-programs cache (ArbOS
     /// 60+) and so paid the cached init cost instead of the full one.
     pub recent_cache_hits: u64,
+    /// Frames entered and left and the hostios of Stylus frames, in execution
+    /// order; empty unless the EVM traces ([`StylusEvm::set_tracing`]).
+    pub events: Vec<TraceEvent>,
+}
+
+/// How a frame was entered (the opcode geth's tracers report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameKind {
+    /// `CALL` (or the transaction's call).
+    Call,
+    /// `CALLCODE`.
+    CallCode,
+    /// `DELEGATECALL`.
+    DelegateCall,
+    /// `STATICCALL`.
+    StaticCall,
+    /// `CREATE` (or a creation transaction).
+    Create,
+    /// `CREATE2`.
+    Create2,
+}
+
+/// A frame starts (geth's `OnEnter`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameEnter {
+    /// 0 for the transaction's own frame.
+    pub depth: usize,
+    /// Opcode.
+    pub kind: FrameKind,
+    /// Caller (for `DELEGATECALL`, the delegating contract).
+    pub from: Address,
+    /// Code address called, or the address created (zero if creation failed early).
+    pub to: Address,
+    /// Calldata or init code.
+    pub input: Bytes,
+    /// Gas given to the frame.
+    pub gas: u64,
+    /// Value transferred (the apparent value for `DELEGATECALL`).
+    pub value: U256,
+}
+
+/// A frame ends (geth's `OnExit`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameExit {
+    /// 0 for the transaction's own frame.
+    pub depth: usize,
+    /// Return data, revert data, or the deployed code.
+    pub output: Bytes,
+    /// Gas the frame used.
+    pub gas_used: u64,
+    /// revm's result (`Return`, `Revert`, `OutOfGas`, …).
+    pub result: InstructionResult,
+}
+
+/// One event of a traced execution, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TraceEvent {
+    /// A frame started.
+    Enter(FrameEnter),
+    /// A frame ended.
+    Exit(FrameExit),
+    /// A Stylus hostio finished (recorded when it completes, so a call's record follows
+    /// the callee's frame).
+    Hostio(HostioRecord),
 }
 
 /// Result of [`StylusEvm::transact`]: revm's result and state changes plus the trace.
@@ -186,6 +252,7 @@ pub struct StylusEvm<DB: Database> {
     frames: Vec<FrameMeta>,
     tx: TxState,
     recent: RecentPrograms,
+    tracing: bool,
 }
 
 impl<DB: Database> std::fmt::Debug for StylusEvm<DB> {
@@ -229,7 +296,14 @@ impl<DB: Database> StylusEvm<DB> {
             frames: Vec::new(),
             tx: TxState::default(),
             recent: RecentPrograms::new(),
+            tracing: false,
         }
+    }
+
+    /// Turns recording of frames and hostios on or off for the next transactions; the
+    /// events come back in [`StylusTrace::events`]. Off by default (and then free).
+    pub fn set_tracing(&mut self, on: bool) {
+        self.tracing = on;
     }
 
     /// The recent-programs cache of the block this EVM executes in. It starts
@@ -272,7 +346,10 @@ impl<DB: Database> StylusEvm<DB> {
         let mut handler =
             MainnetHandler::<Self, EVMError<DB::Error>, EthFrame<EthInterpreter>>::default();
         let result = handler.run(self);
-        self.tx.trace.errors.extend(self.inner.precompiles.take_errors());
+        self.tx
+            .trace
+            .errors
+            .extend(self.inner.precompiles.take_errors());
         let state = self.inner.ctx.journal_mut().finalize();
         let trace = std::mem::take(&mut self.tx.trace);
         self.frames.clear();
@@ -372,6 +449,7 @@ impl<DB: Database> StylusEvm<DB> {
             evm_data,
             ink_price: u64::from(p.ink_price),
             debug: cfg.debug,
+            recorder: self.tracing.then(Box::<HostioRecorder>::default),
             ..HostState::default()
         };
         let mut run = match self.runtime.engine.instantiate(&codehash, state) {
@@ -419,11 +497,17 @@ impl<DB: Database> StylusEvm<DB> {
         };
         loop {
             match step {
-                Step::Done(outcome) => return self.finish_stylus(idx, outcome),
+                Step::Done(outcome) => {
+                    self.drain_hostios(idx);
+                    return self.finish_stylus(idx, outcome);
+                }
                 Step::Request(req) => match req {
                     Request::Call { .. } | Request::Create { .. } => {
                         match self.begin_child(idx, req)? {
-                            Ok(init) => return Ok(ItemOrResult::Item(init)),
+                            Ok(init) => {
+                                self.drain_hostios(idx);
+                                return Ok(ItemOrResult::Item(init));
+                            }
                             Err(resp) => step = self.resume(idx, resp),
                         }
                     }
@@ -434,6 +518,24 @@ impl<DB: Database> StylusEvm<DB> {
                 },
             }
         }
+    }
+
+    /// Moves the hostio records of the Stylus frame at `idx` into the trace (before the
+    /// frame suspends on a child or finishes, so they precede the child's events).
+    fn drain_hostios(&mut self, idx: usize) {
+        if !self.tracing {
+            return;
+        }
+        let records = self.frames[idx]
+            .stylus
+            .as_mut()
+            .and_then(|sf| sf.run.as_mut())
+            .map(ProgramRun::take_hostios)
+            .unwrap_or_default();
+        self.tx
+            .trace
+            .events
+            .extend(records.into_iter().map(TraceEvent::Hostio));
     }
 
     fn resume(&mut self, idx: usize, resp: Response) -> Step {
@@ -834,9 +936,28 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
             }
             _ => None,
         };
+        let enter = self
+            .tracing
+            .then(|| frame_enter(&self.inner.ctx, &frame_input));
         let (is_stylus, created) = match self.inner.frame_init(frame_input)? {
-            ItemOrResult::Result(r) => return Ok(ItemOrResult::Result(r)),
+            ItemOrResult::Result(r) => {
+                if let Some(enter) = enter {
+                    let depth = enter.depth;
+                    self.tx.trace.events.push(TraceEvent::Enter(enter));
+                    self.tx
+                        .trace
+                        .events
+                        .push(TraceEvent::Exit(frame_exit(depth, &r)));
+                }
+                return Ok(ItemOrResult::Result(r));
+            }
             ItemOrResult::Item(frame) => {
+                if let Some(mut enter) = enter {
+                    if let FrameData::Create(c) = &frame.data {
+                        enter.to = c.created_address;
+                    }
+                    self.tx.trace.events.push(TraceEvent::Enter(enter));
+                }
                 let created = match &frame.data {
                     FrameData::Create(c) => Some(c.created_address),
                     FrameData::Call(_) => None,
@@ -913,6 +1034,13 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
         result: <Self::Frame as FrameTr>::FrameResult,
     ) -> Result<Option<<Self::Frame as FrameTr>::FrameResult>, ContextDbError<Self::Context>> {
         if self.inner.frame_stack.get().is_finished() {
+            if self.tracing {
+                let depth = self.inner.frame_stack.get().depth;
+                self.tx
+                    .trace
+                    .events
+                    .push(TraceEvent::Exit(frame_exit(depth, &result)));
+            }
             let idx = self.inner.frame_stack.index().unwrap_or(0);
             if let Some(meta) = self.frames.get_mut(idx) {
                 if let Some(a) = meta.counted.take() {
@@ -997,6 +1125,58 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
     }
 }
 
+/// The trace event of a frame about to start.
+fn frame_enter<DB: Database>(ctx: &StylusContext<DB>, init: &FrameInit) -> FrameEnter {
+    match &init.frame_input {
+        FrameInput::Call(c) => FrameEnter {
+            depth: init.depth,
+            kind: match c.scheme {
+                CallScheme::Call => FrameKind::Call,
+                CallScheme::CallCode => FrameKind::CallCode,
+                CallScheme::DelegateCall => FrameKind::DelegateCall,
+                CallScheme::StaticCall => FrameKind::StaticCall,
+            },
+            from: c.caller,
+            to: c.bytecode_address,
+            input: c.input.bytes(ctx),
+            gas: c.gas_limit,
+            value: c.value.get(),
+        },
+        FrameInput::Create(c) => FrameEnter {
+            depth: init.depth,
+            kind: match c.scheme() {
+                revm::context_interface::CreateScheme::Create2 { .. } => FrameKind::Create2,
+                _ => FrameKind::Create,
+            },
+            from: c.caller(),
+            to: Address::ZERO,
+            input: c.init_code().clone(),
+            gas: c.gas_limit(),
+            value: c.value(),
+        },
+        FrameInput::Empty => FrameEnter {
+            depth: init.depth,
+            kind: FrameKind::Call,
+            from: Address::ZERO,
+            to: Address::ZERO,
+            input: Bytes::new(),
+            gas: 0,
+            value: U256::ZERO,
+        },
+    }
+}
+
+/// The trace event of a frame that ended with `result`.
+fn frame_exit(depth: usize, result: &FrameResult) -> FrameExit {
+    let gas = result.gas();
+    FrameExit {
+        depth,
+        output: result.interpreter_result().output.clone(),
+        gas_used: gas.limit().saturating_sub(gas.remaining()),
+        result: result.instruction_result(),
+    }
+}
+
 /// `SELFDESTRUCT` that reverts when the acting account is a Stylus program
 /// (Nitro's `opSelfdestruct6780`): reachable through a `DELEGATECALL` from a
 /// program into EVM code.
@@ -1067,6 +1247,27 @@ pub fn execute_with_cfg<DB: Database>(
     tx: TxEnv,
 ) -> Result<Execution, EVMError<DB::Error>> {
     StylusEvm::with_cfg(runtime, db, block, cfg).transact(tx)
+}
+
+/// [`execute_in_block`] with tracing on: the [`Execution`]'s trace carries the frames and
+/// hostios ([`StylusTrace::events`]).
+///
+/// # Errors
+/// Invalid transactions and database errors.
+pub fn execute_traced<DB: Database>(
+    runtime: &Runtime,
+    db: DB,
+    block: BlockEnv,
+    cfg: CfgEnv,
+    tx: TxEnv,
+    recent: &mut RecentPrograms,
+) -> Result<Execution, EVMError<DB::Error>> {
+    let mut evm = StylusEvm::with_cfg(runtime, db, block, cfg);
+    evm.set_tracing(true);
+    evm.set_recent_programs(std::mem::take(recent));
+    let out = evm.transact(tx);
+    *recent = evm.take_recent_programs();
+    out
 }
 
 #[allow(dead_code)]

@@ -353,6 +353,139 @@ pub struct HostState {
     pub request: Option<Request>,
     /// `console.*` output (debug chains).
     pub console: Vec<String>,
+    /// The hostio recorder, only when the transaction is traced (`None` costs one
+    /// pointer test per hostio).
+    pub recorder: Option<Box<HostioRecorder>>,
+}
+
+/// One hostio as Nitro's tracer sees it (`CaptureStylusHostio`): its name, its arguments and
+/// outputs packed as in `user-host-trait` (big-endian integers, words and addresses
+/// concatenated), and the ink before and after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostioRecord {
+    /// Hostio name (`read_args`, `storage_load_bytes32`, …, `user_entrypoint`,
+    /// `user_returned`).
+    pub name: &'static str,
+    /// Packed arguments.
+    pub args: Vec<u8>,
+    /// Packed outputs.
+    pub outs: Vec<u8>,
+    /// Ink left when the hostio started.
+    pub start_ink: u64,
+    /// Ink left when it finished.
+    pub end_ink: u64,
+}
+
+/// A hostio suspended on the EVM: what its record needs once it completes.
+#[derive(Debug, Clone)]
+struct PendingRecord {
+    name: &'static str,
+    start_ink: u64,
+    args: Vec<u8>,
+}
+
+/// Records the hostios of one program run, in order (only for traced transactions).
+#[derive(Debug, Default, Clone)]
+pub struct HostioRecorder {
+    records: Vec<HostioRecord>,
+    pending: Option<PendingRecord>,
+    entry_ink: u64,
+}
+
+impl HostioRecorder {
+    /// Takes the records made so far.
+    pub fn take(&mut self) -> Vec<HostioRecord> {
+        std::mem::take(&mut self.records)
+    }
+
+    /// Records a hostio.
+    pub fn push(
+        &mut self,
+        name: &'static str,
+        args: Vec<u8>,
+        outs: Vec<u8>,
+        start_ink: u64,
+        end_ink: u64,
+    ) {
+        self.records.push(HostioRecord {
+            name,
+            args,
+            outs,
+            start_ink,
+            end_ink,
+        });
+    }
+
+    /// Records the program's entry (`user_entrypoint(args_len)` with the starting ink, as
+    /// Nitro's `run_main` does).
+    pub fn enter(&mut self, args_len: u32, ink: u64) {
+        self.entry_ink = ink;
+        self.push(
+            "user_entrypoint",
+            args_len.to_be_bytes().to_vec(),
+            Vec::new(),
+            ink,
+            ink,
+        );
+    }
+
+    /// Records the program's return status (`user_returned`; Nitro reports the starting ink
+    /// as both start and end).
+    pub fn returned(&mut self, status: u32) {
+        let ink = self.entry_ink;
+        self.push(
+            "user_returned",
+            Vec::new(),
+            status.to_be_bytes().to_vec(),
+            ink,
+            ink,
+        );
+    }
+}
+
+/// The ink left, 0 once exhausted (what a record shows).
+fn ink_now<G: Guest>(g: &G) -> u64 {
+    if g.ink_status() != 0 {
+        0
+    } else {
+        g.ink_raw()
+    }
+}
+
+/// `Some(ink left)` when the program is traced: the one recorder test of a hostio.
+#[inline]
+fn trace_start<G: Guest>(g: &G) -> Option<u64> {
+    if g.host_ref().recorder.is_some() {
+        Some(ink_now(g))
+    } else {
+        None
+    }
+}
+
+/// Records a finished hostio (the caller has checked that the run is traced).
+#[cold]
+fn record<G: Guest>(g: &mut G, start: u64, name: &'static str, args: Vec<u8>, outs: Vec<u8>) {
+    let end = ink_now(g);
+    if let Some(r) = g.host().recorder.as_mut() {
+        r.push(name, args, outs, start, end);
+    }
+}
+
+/// Keeps what the record of a suspended hostio needs until [`complete`] finishes it.
+#[cold]
+fn record_pending<G: Guest>(g: &mut G, start: u64, name: &'static str, args: Vec<u8>) {
+    if let Some(r) = g.host().recorder.as_mut() {
+        r.pending = Some(PendingRecord {
+            name,
+            start_ink: start,
+            args,
+        });
+    }
+}
+
+/// Concatenates byte slices (a record's packed arguments or outputs).
+fn cat(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
 }
 
 /// What the hostio layer needs from an engine: guest memory and the ink globals.
@@ -463,6 +596,20 @@ fn suspend<G: Guest>(g: &mut G, req: Request) -> Escape {
     Escape::Suspend
 }
 
+/// [`suspend`], keeping the hostio's record open when traced (`args` is only built then).
+fn suspend_traced<G: Guest>(
+    g: &mut G,
+    start: Option<u64>,
+    name: &'static str,
+    args: impl FnOnce() -> Vec<u8>,
+    req: Request,
+) -> Escape {
+    if let Some(s) = start {
+        record_pending(g, s, name, args());
+    }
+    suspend(g, req)
+}
+
 fn ink_to_gas_price<G: Guest>(g: &G) -> u64 {
     g.host_ref().ink_price
 }
@@ -476,29 +623,48 @@ pub mod io {
 
     /// `read_args(dest)`
     pub fn read_args<G: Guest>(g: &mut G, dest: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::READ_ARGS)?;
         let args = g.host_ref().args.clone();
         g.buy_ink(pricing::write_price(args.len() as u32))?;
-        g.write(dest, &args)
+        g.write(dest, &args)?;
+        if let Some(s) = t {
+            record(g, s, "read_args", Vec::new(), args.to_vec());
+        }
+        Ok(())
     }
 
     /// `write_result(ptr, len)`
     pub fn write_result<G: Guest>(g: &mut G, ptr: u32, len: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::WRITE_RESULT)?;
         g.buy_ink(pricing::read_price(len))?;
         g.buy_ink(pricing::read_price(len))?;
-        let outs = g.read(ptr, len)?;
-        g.host().outs = outs.into();
+        let outs: Bytes = g.read(ptr, len)?.into();
+        g.host().outs = outs.clone();
+        if let Some(s) = t {
+            record(g, s, "write_result", outs.to_vec(), Vec::new());
+        }
         Ok(())
     }
 
     /// `exit_early(status)`
-    pub fn exit_early<G: Guest>(_g: &mut G, status: u32) -> R {
+    pub fn exit_early<G: Guest>(g: &mut G, status: u32) -> R {
+        if let Some(s) = trace_start(g) {
+            record(
+                g,
+                s,
+                "exit_early",
+                status.to_be_bytes().to_vec(),
+                Vec::new(),
+            );
+        }
         Err(Escape::Exit(status))
     }
 
     /// `storage_load_bytes32(key, dest)`
     pub fn storage_load_bytes32<G: Guest>(g: &mut G, key: u32, dest: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::STORAGE_LOAD)?;
         let api_gas = pricing::EVM_API_INK / ink_to_gas_price(g);
         g.require_gas(COLD_SLOAD_GAS + REQUIRED_ACCESS_GAS + api_gas)?;
@@ -508,10 +674,17 @@ pub mod io {
         if let Some(word) = host.storage.slots.get(&key) {
             let value = word.value;
             g.buy_gas(tier)?;
-            return g.write(dest, value.as_slice());
+            g.write(dest, value.as_slice())?;
+            if let Some(s) = t {
+                record(g, s, "storage_load_bytes32", key.to_vec(), value.to_vec());
+            }
+            return Ok(());
         }
-        Err(suspend(
+        Err(suspend_traced(
             g,
+            t,
+            "storage_load_bytes32",
+            || key.to_vec(),
             Request::GetBytes32 {
                 key,
                 dest,
@@ -522,6 +695,7 @@ pub mod io {
 
     /// `storage_cache_bytes32(key, value)`
     pub fn storage_cache_bytes32<G: Guest>(g: &mut G, key: u32, value: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::STORAGE_CACHE)?;
         g.require_gas(SSTORE_SENTRY_GAS + REQUIRED_ACCESS_GAS)?;
         let key = g.read_b256(key)?;
@@ -533,20 +707,38 @@ pub mod io {
             .entry(key)
             .and_modify(|w| w.value = value)
             .or_insert(StorageWord { value, known: None });
-        g.buy_gas(cost)
+        g.buy_gas(cost)?;
+        if let Some(s) = t {
+            record(
+                g,
+                s,
+                "storage_cache_bytes32",
+                cat(&[key.as_slice(), value.as_slice()]),
+                Vec::new(),
+            );
+        }
+        Ok(())
     }
 
     /// `storage_flush_cache(clear)`
     pub fn storage_flush_cache<G: Guest>(g: &mut G, clear: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::STORAGE_FLUSH)?;
         g.require_gas(SSTORE_SENTRY_GAS)?;
         let gas_left = g.gas_left()?;
         let slots = g.host().storage.take_dirty(clear != 0);
+        let args = || vec![u8::from(clear != 0)];
         if slots.is_empty() {
+            if let Some(s) = t {
+                record(g, s, "storage_flush_cache", args(), Vec::new());
+            }
             return Ok(());
         }
-        Err(suspend(
+        Err(suspend_traced(
             g,
+            t,
+            "storage_flush_cache",
+            args,
             Request::SetTrieSlots {
                 gas_left: gas_left + 1,
                 slots,
@@ -556,19 +748,33 @@ pub mod io {
 
     /// `transient_load_bytes32(key, dest)`
     pub fn transient_load_bytes32<G: Guest>(g: &mut G, key: u32, dest: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::TRANSIENT)?;
         g.buy_gas(TRANSIENT_GAS)?;
         let key = g.read_b256(key)?;
-        Err(suspend(g, Request::GetTransient { key, dest }))
+        Err(suspend_traced(
+            g,
+            t,
+            "transient_load_bytes32",
+            || key.to_vec(),
+            Request::GetTransient { key, dest },
+        ))
     }
 
     /// `transient_store_bytes32(key, value)`
     pub fn transient_store_bytes32<G: Guest>(g: &mut G, key: u32, value: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::TRANSIENT)?;
         g.buy_gas(TRANSIENT_GAS)?;
         let key = g.read_b256(key)?;
         let value = g.read_b256(value)?;
-        Err(suspend(g, Request::SetTransient { key, value }))
+        Err(suspend_traced(
+            g,
+            t,
+            "transient_store_bytes32",
+            || cat(&[key.as_slice(), value.as_slice()]),
+            Request::SetTransient { key, value },
+        ))
     }
 
     /// `call_contract`, `delegate_call_contract`, `static_call_contract`
@@ -583,24 +789,43 @@ pub mod io {
         gas: u64,
         ret_len: u32,
     ) -> R<i32> {
+        let t = trace_start(g);
         g.buy_ink(base::CALL)?;
         g.buy_ink(pricing::read_price(data_len))?;
         g.buy_ink(pricing::read_price(data_len))?;
         let gas_left = g.gas_left()?;
         let gas_req = gas.min(gas_left);
         let target = g.read_address(contract)?;
-        let input = g.read(data, data_len)?;
+        let input: Bytes = g.read(data, data_len)?.into();
         let value = match value {
-            Some(ptr) => U256::from_be_bytes(g.read_b256(ptr)?.0),
-            None => U256::ZERO,
+            Some(ptr) => Some(U256::from_be_bytes(g.read_b256(ptr)?.0)),
+            None => None,
         };
-        Err(suspend(
+        let name = match kind {
+            CallKind::Call => "call_contract",
+            CallKind::Delegate => "delegate_call_contract",
+            CallKind::Static => "static_call_contract",
+        };
+        // Nitro records the gas the program asked for, the value only for `call_contract`.
+        let args = || {
+            let v = value.map(|v| v.to_be_bytes::<32>());
+            cat(&[
+                target.as_slice(),
+                &gas.to_be_bytes(),
+                v.as_ref().map_or(&[][..], |v| &v[..]),
+                &input,
+            ])
+        };
+        Err(suspend_traced(
             g,
+            t,
+            name,
+            args,
             Request::Call {
                 kind,
                 target,
-                input: input.into(),
-                value,
+                input: input.clone(),
+                value: value.unwrap_or_default(),
                 gas_left,
                 gas_req,
                 ret_len_ptr: ret_len,
@@ -618,6 +843,7 @@ pub mod io {
         contract: u32,
         revert_len: u32,
     ) -> R {
+        let t = trace_start(g);
         g.buy_ink(if salt.is_some() {
             base::CREATE2
         } else {
@@ -625,17 +851,29 @@ pub mod io {
         })?;
         g.buy_ink(pricing::read_price(code_len))?;
         g.buy_ink(pricing::read_price(code_len))?;
-        let code = g.read(code, code_len)?;
-        let endowment = U256::from_be_bytes(g.read_b256(endowment)?.0);
+        let code: Bytes = g.read(code, code_len)?.into();
+        let endowment_word = g.read_b256(endowment)?;
+        let endowment = U256::from_be_bytes(endowment_word.0);
         let salt = match salt {
             Some(p) => Some(g.read_b256(p)?),
             None => None,
         };
         let gas = g.gas_left()?;
-        Err(suspend(
+        let name = if salt.is_some() { "create2" } else { "create1" };
+        let args = || {
+            cat(&[
+                endowment_word.as_slice(),
+                salt.as_ref().map_or(&[][..], |s| s.as_slice()),
+                &code,
+            ])
+        };
+        Err(suspend_traced(
             g,
+            t,
+            name,
+            args,
             Request::Create {
-                code: code.into(),
+                code: code.clone(),
                 endowment,
                 salt,
                 gas,
@@ -647,10 +885,15 @@ pub mod io {
 
     /// `read_return_data(dest, offset, size)`
     pub fn read_return_data<G: Guest>(g: &mut G, dest: u32, offset: u32, size: u32) -> R<i32> {
+        let t = trace_start(g);
         g.buy_ink(base::READ_RETURN_DATA)?;
         let max = g.host_ref().return_data_len.saturating_sub(offset);
         g.buy_ink(pricing::write_price(size.min(max)))?;
+        let args = || cat(&[&offset.to_be_bytes(), &size.to_be_bytes()]);
         if max == 0 {
+            if let Some(s) = t {
+                record(g, s, "read_return_data", args(), Vec::new());
+            }
             return Ok(0);
         }
         let data = g.host_ref().return_data.clone();
@@ -660,17 +903,32 @@ pub mod io {
         if !out.is_empty() {
             g.write(dest, out)?;
         }
+        if let Some(s) = t {
+            record(g, s, "read_return_data", args(), out.to_vec());
+        }
         Ok(out.len() as i32)
     }
 
     /// `return_data_size()`
     pub fn return_data_size<G: Guest>(g: &mut G) -> R<i32> {
+        let t = trace_start(g);
         g.buy_ink(base::READ_ARGS)?;
-        Ok(g.host_ref().return_data_len as i32)
+        let len = g.host_ref().return_data_len;
+        if let Some(s) = t {
+            record(
+                g,
+                s,
+                "return_data_size",
+                Vec::new(),
+                len.to_be_bytes().to_vec(),
+            );
+        }
+        Ok(len as i32)
     }
 
     /// `emit_log(data, len, topics)`
     pub fn emit_log<G: Guest>(g: &mut G, data: u32, len: u32, topics: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::EMIT_LOG)?;
         if topics > 4 || len < topics * 32 {
             return Err(Escape::Logical("bad topic data".into()));
@@ -681,26 +939,38 @@ pub mod io {
         g.buy_gas(cost)?;
         let bytes = g.read(data, len)?;
         let split = topics as usize * 32;
-        let topics = bytes[..split].chunks(32).map(B256::from_slice).collect();
-        Err(suspend(
+        let topic_words = bytes[..split].chunks(32).map(B256::from_slice).collect();
+        let log_data = Bytes::copy_from_slice(&bytes[split..]);
+        Err(suspend_traced(
             g,
+            t,
+            "emit_log",
+            || cat(&[&topics.to_be_bytes(), &bytes]),
             Request::EmitLog {
-                topics,
-                data: Bytes::copy_from_slice(&bytes[split..]),
+                topics: topic_words,
+                data: log_data,
             },
         ))
     }
 
     /// `account_balance(address, dest)`
     pub fn account_balance<G: Guest>(g: &mut G, address: u32, dest: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::ACCOUNT_2PTR)?;
         g.require_gas(COLD_ACCOUNT_GAS)?;
         let address = g.read_address(address)?;
-        Err(suspend(g, Request::AccountBalance { address, dest }))
+        Err(suspend_traced(
+            g,
+            t,
+            "account_balance",
+            || address.to_vec(),
+            Request::AccountBalance { address, dest },
+        ))
     }
 
     /// `account_code(address, offset, size, dest)` / `account_code_size(address)`
     pub fn account_code<G: Guest>(g: &mut G, address: u32, then: CodeUse) -> R<i32> {
+        let t = trace_start(g);
         g.buy_ink(base::ACCOUNT_CODE)?;
         g.require_gas(COLD_ACCOUNT_GAS)?;
         let address = g.read_address(address)?;
@@ -712,10 +982,23 @@ pub mod io {
             .filter(|(a, _)| *a == address)
             .map(|(_, c)| c.clone());
         if let Some(code) = cached {
-            return finish_code(g, &code, then);
+            let r = finish_code(g, &code, then)?;
+            if let Some(s) = t {
+                record(
+                    g,
+                    s,
+                    code_hostio(then),
+                    code_args(address, then),
+                    code_outs(&code, then),
+                );
+            }
+            return Ok(r);
         }
-        Err(suspend(
+        Err(suspend_traced(
             g,
+            t,
+            code_hostio(then),
+            || code_args(address, then),
             Request::AccountCode {
                 address,
                 gas_left,
@@ -726,60 +1009,117 @@ pub mod io {
 
     /// `account_codehash(address, dest)`
     pub fn account_codehash<G: Guest>(g: &mut G, address: u32, dest: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::ACCOUNT_2PTR)?;
         g.require_gas(COLD_ACCOUNT_GAS)?;
         let address = g.read_address(address)?;
-        Err(suspend(g, Request::AccountCodeHash { address, dest }))
+        Err(suspend_traced(
+            g,
+            t,
+            "account_codehash",
+            || address.to_vec(),
+            Request::AccountCodeHash { address, dest },
+        ))
     }
 
-    /// Hostios that write a fixed word from [`EvmData`].
-    pub fn write_word<G: Guest>(g: &mut G, dest: u32, pick: fn(&EvmData) -> Vec<u8>) -> R {
+    /// Hostios that write a fixed word from [`EvmData`] (`name` is the hostio's, for traces).
+    pub fn write_word<G: Guest>(
+        g: &mut G,
+        name: &'static str,
+        dest: u32,
+        pick: fn(&EvmData) -> Vec<u8>,
+    ) -> R {
+        let t = trace_start(g);
         g.buy_ink(base::ONE_PTR)?;
         let bytes = pick(&g.host_ref().evm_data);
-        g.write(dest, &bytes)
+        g.write(dest, &bytes)?;
+        if let Some(s) = t {
+            record(g, s, name, Vec::new(), bytes);
+        }
+        Ok(())
     }
 
-    /// Hostios that return a `u64` from [`EvmData`].
-    pub fn read_u64<G: Guest>(g: &mut G, pick: fn(&EvmData) -> u64) -> R<i64> {
+    /// Hostios that return a `u64` from [`EvmData`] (`name` is the hostio's, for traces).
+    pub fn read_u64<G: Guest>(g: &mut G, name: &'static str, pick: fn(&EvmData) -> u64) -> R<i64> {
+        let t = trace_start(g);
         g.buy_ink(pricing::HOSTIO_INK)?;
-        Ok(pick(&g.host_ref().evm_data) as i64)
+        let v = pick(&g.host_ref().evm_data);
+        if let Some(s) = t {
+            record(g, s, name, Vec::new(), v.to_be_bytes().to_vec());
+        }
+        Ok(v as i64)
     }
 
     /// `evm_gas_left()`
     pub fn evm_gas_left<G: Guest>(g: &mut G) -> R<i64> {
+        let t = trace_start(g);
         g.buy_ink(pricing::HOSTIO_INK)?;
-        Ok(g.gas_left()? as i64)
+        let gas = g.gas_left()?;
+        if let Some(s) = t {
+            record(g, s, "evm_gas_left", Vec::new(), gas.to_be_bytes().to_vec());
+        }
+        Ok(gas as i64)
     }
 
     /// `evm_ink_left()`
     pub fn evm_ink_left<G: Guest>(g: &mut G) -> R<i64> {
+        let t = trace_start(g);
         g.buy_ink(pricing::HOSTIO_INK)?;
-        Ok(g.ink_ready()? as i64)
+        let ink = g.ink_ready()?;
+        if let Some(s) = t {
+            record(g, s, "evm_ink_left", Vec::new(), ink.to_be_bytes().to_vec());
+        }
+        Ok(ink as i64)
     }
 
     /// `tx_ink_price()`
     pub fn tx_ink_price<G: Guest>(g: &mut G) -> R<i32> {
+        let t = trace_start(g);
         g.buy_ink(pricing::HOSTIO_INK)?;
-        Ok(g.host_ref().ink_price as i32)
+        let price = g.host_ref().ink_price as u32;
+        if let Some(s) = t {
+            record(
+                g,
+                s,
+                "tx_ink_price",
+                Vec::new(),
+                price.to_be_bytes().to_vec(),
+            );
+        }
+        Ok(price as i32)
     }
 
     /// `msg_reentrant()`
     pub fn msg_reentrant<G: Guest>(g: &mut G) -> R<i32> {
+        let t = trace_start(g);
         g.buy_ink(pricing::HOSTIO_INK)?;
-        Ok(g.host_ref().evm_data.reentrant as i32)
+        let reentrant = g.host_ref().evm_data.reentrant;
+        if let Some(s) = t {
+            record(
+                g,
+                s,
+                "msg_reentrant",
+                Vec::new(),
+                reentrant.to_be_bytes().to_vec(),
+            );
+        }
+        Ok(reentrant as i32)
     }
 
     /// `math_div`, `math_mod`, `math_pow`, `math_add_mod`, `math_mul_mod`
     pub fn math<G: Guest>(g: &mut G, op: MathOp, a: u32, b: u32, c: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(match op {
             MathOp::Div | MathOp::Mod => base::MATH_DIV,
             MathOp::Pow => base::MATH_POW,
             MathOp::AddMod => base::MATH_ADD_MOD,
             MathOp::MulMod => base::MATH_MUL_MOD,
         })?;
-        let x = U256::from_be_bytes(g.read_b256(a)?.0);
+        let xb = g.read_b256(a)?;
+        let x = U256::from_be_bytes(xb.0);
         let yb = g.read_b256(b)?;
         let y = U256::from_be_bytes(yb.0);
+        let mut mb = None;
         let result = match op {
             MathOp::Div => x.checked_div(y).unwrap_or_default(),
             MathOp::Mod => x.checked_rem(y).unwrap_or_default(),
@@ -787,31 +1127,75 @@ pub mod io {
                 g.buy_ink(pricing::pow_price(&yb.0))?;
                 x.wrapping_pow(y)
             }
-            MathOp::AddMod => x.add_mod(y, U256::from_be_bytes(g.read_b256(c)?.0)),
-            MathOp::MulMod => x.mul_mod(y, U256::from_be_bytes(g.read_b256(c)?.0)),
+            MathOp::AddMod | MathOp::MulMod => {
+                let m = g.read_b256(c)?;
+                mb = Some(m);
+                let m = U256::from_be_bytes(m.0);
+                if op == MathOp::AddMod {
+                    x.add_mod(y, m)
+                } else {
+                    x.mul_mod(y, m)
+                }
+            }
         };
-        g.write(a, &result.to_be_bytes::<32>())
+        let out = result.to_be_bytes::<32>();
+        g.write(a, &out)?;
+        if let Some(s) = t {
+            let name = match op {
+                MathOp::Div => "math_div",
+                MathOp::Mod => "math_mod",
+                MathOp::Pow => "math_pow",
+                MathOp::AddMod => "math_add_mod",
+                MathOp::MulMod => "math_mul_mod",
+            };
+            let m = mb.as_ref().map_or(&[][..], |m| m.as_slice());
+            record(
+                g,
+                s,
+                name,
+                cat(&[xb.as_slice(), yb.as_slice(), m]),
+                out.to_vec(),
+            );
+        }
+        Ok(())
     }
 
     /// `native_keccak256(ptr, len, out)`
     pub fn native_keccak256<G: Guest>(g: &mut G, ptr: u32, len: u32, out: u32) -> R {
+        let t = trace_start(g);
         g.buy_ink(pricing::keccak_price(len))?;
         let data = g.read(ptr, len)?;
-        g.write(out, keccak256(data).as_slice())
+        let digest = keccak256(&data);
+        g.write(out, digest.as_slice())?;
+        if let Some(s) = t {
+            record(g, s, "native_keccak256", data, digest.to_vec());
+        }
+        Ok(())
     }
 
     /// `pay_for_memory_grow(pages)`
     pub fn pay_for_memory_grow<G: Guest>(g: &mut G, pages: u32) -> R {
+        let t = trace_start(g);
         let pages = pages as u16; // a u16 on the host, as in Nitro
         if pages == 0 {
             g.buy_ink(pricing::HOSTIO_INK)?;
         }
-        Err(suspend(g, Request::AddPages { pages }))
+        Err(suspend_traced(
+            g,
+            t,
+            "pay_for_memory_grow",
+            || pages.to_be_bytes().to_vec(),
+            Request::AddPages { pages },
+        ))
     }
 
     /// `console.log_txt(ptr, len)`
     pub fn log_txt<G: Guest>(g: &mut G, ptr: u32, len: u32) -> R {
+        let t = trace_start(g);
         let text = g.read(ptr, len)?;
+        if let Some(s) = t {
+            record(g, s, "console_log_text", text.clone(), Vec::new());
+        }
         let text = String::from_utf8_lossy(&text).into_owned();
         g.host().console.push(text);
         Ok(())
@@ -819,6 +1203,9 @@ pub mod io {
 
     /// `console.log_*` / `console.tee_*`
     pub fn log_value<G: Guest>(g: &mut G, text: String) {
+        if let Some(s) = trace_start(g) {
+            record(g, s, "console_log", text.as_bytes().to_vec(), Vec::new());
+        }
         g.host().console.push(text);
     }
 
@@ -831,6 +1218,38 @@ pub mod io {
                 let end = (offset.saturating_add(size) as usize).min(code.len());
                 g.write(dest, &code[start..end])?;
                 Ok((end - start) as i32)
+            }
+        }
+    }
+
+    /// The hostio name of an `account_code*` request.
+    pub(super) fn code_hostio(then: CodeUse) -> &'static str {
+        match then {
+            CodeUse::Size => "account_code_size",
+            CodeUse::Copy { .. } => "account_code",
+        }
+    }
+
+    /// Packed arguments of an `account_code*` record.
+    pub(super) fn code_args(address: Address, then: CodeUse) -> Vec<u8> {
+        match then {
+            CodeUse::Size => address.to_vec(),
+            CodeUse::Copy { offset, size, .. } => cat(&[
+                address.as_slice(),
+                &offset.to_be_bytes(),
+                &size.to_be_bytes(),
+            ]),
+        }
+    }
+
+    /// Packed outputs of an `account_code*` record: the bytes copied, or the size.
+    pub(super) fn code_outs(code: &[u8], then: CodeUse) -> Vec<u8> {
+        match then {
+            CodeUse::Size => (code.len() as u32).to_be_bytes().to_vec(),
+            CodeUse::Copy { offset, size, .. } => {
+                let start = (offset as usize).min(code.len());
+                let end = (offset.saturating_add(size) as usize).min(code.len());
+                code[start..end].to_vec()
             }
         }
     }
@@ -867,6 +1286,25 @@ pub enum Resume {
 /// An [`Escape`] ends the program (out of ink, memory fault, failed create,
 /// write-protected flush…).
 pub fn complete<G: Guest>(g: &mut G, req: Request, resp: Response) -> Result<Resume, Escape> {
+    let pending = match g.host().recorder.as_mut() {
+        Some(r) => r.pending.take(),
+        None => None,
+    };
+    let (resume, outs) = complete_untraced(g, req, resp, pending.is_some())?;
+    if let Some(p) = pending {
+        record(g, p.start_ink, p.name, p.args, outs);
+    }
+    Ok(resume)
+}
+
+/// [`complete`] without the record; `traced` asks for the record's packed outputs.
+fn complete_untraced<G: Guest>(
+    g: &mut G,
+    req: Request,
+    resp: Response,
+    traced: bool,
+) -> Result<(Resume, Vec<u8>), Escape> {
+    let mut outs = Vec::new();
     match (req, resp) {
         (
             Request::GetBytes32 {
@@ -885,6 +1323,9 @@ pub fn complete<G: Guest>(g: &mut G, req: Request, resp: Response) -> Result<Res
             );
             g.buy_gas(gas.saturating_add(extra_gas))?;
             g.write(dest, value.as_slice())?;
+            if traced {
+                outs = value.to_vec();
+            }
         }
         (Request::SetTrieSlots { .. }, Response::Status { status, gas }) => {
             g.buy_gas(gas)?;
@@ -896,7 +1337,10 @@ pub fn complete<G: Guest>(g: &mut G, req: Request, resp: Response) -> Result<Res
             }
         }
         (Request::GetTransient { dest, .. }, Response::Word { value, .. }) => {
-            g.write(dest, value.as_slice())?
+            g.write(dest, value.as_slice())?;
+            if traced {
+                outs = value.to_vec();
+            }
         }
         (Request::SetTransient { .. }, Response::Status { status, .. }) => {
             if status != ApiStatus::Success {
@@ -910,7 +1354,10 @@ pub fn complete<G: Guest>(g: &mut G, req: Request, resp: Response) -> Result<Res
             host.return_data = ret;
             host.return_data_len = len;
             g.write(ret_len_ptr, &len.to_le_bytes())?;
-            return Ok(Resume::I32(i32::from(status)));
+            if traced {
+                outs = cat(&[&len.to_be_bytes(), &[status]]);
+            }
+            return Ok((Resume::I32(i32::from(status)), outs));
         }
         (
             Request::Create {
@@ -928,19 +1375,29 @@ pub fn complete<G: Guest>(g: &mut G, req: Request, resp: Response) -> Result<Res
             host.return_data_len = len;
             g.write(revert_len_ptr, &len.to_le_bytes())?;
             g.write(contract_ptr, address.as_slice())?;
+            if traced {
+                outs = cat(&[address.as_slice(), &len.to_be_bytes()]);
+            }
         }
         (Request::EmitLog { .. }, Response::Log(result)) => result.map_err(Escape::Logical)?,
         (Request::AccountBalance { dest, .. }, Response::Word { value, gas })
         | (Request::AccountCodeHash { dest, .. }, Response::Word { value, gas }) => {
             g.buy_gas(gas)?;
             g.write(dest, value.as_slice())?;
+            if traced {
+                outs = value.to_vec();
+            }
         }
         (Request::AccountCode { address, then, .. }, Response::Code { code, gas }) => {
             g.buy_gas(gas)?;
             if !code.is_empty() {
                 g.host().last_code = Some((address, code.clone()));
             }
-            return io::finish_code(g, &code, then).map(Resume::I32);
+            let r = io::finish_code(g, &code, then)?;
+            if traced {
+                outs = io::code_outs(&code, then);
+            }
+            return Ok((Resume::I32(r), outs));
         }
         (Request::AddPages { .. }, Response::Gas(gas)) => g.buy_gas(gas)?,
         (req, resp) => {
@@ -949,5 +1406,5 @@ pub fn complete<G: Guest>(g: &mut G, req: Request, resp: Response) -> Result<Res
             )))
         }
     }
-    Ok(Resume::Unit)
+    Ok((Resume::Unit, outs))
 }

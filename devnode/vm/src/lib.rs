@@ -95,8 +95,10 @@ pub mod recent;
 pub use api::{Devnode, TxOutcome};
 pub use config::{VmConfig, DEFAULT_ARBOS_VERSION};
 pub use evm::{
-    execute, execute_in_block, execute_with_cfg, Execution, Runtime, StylusEvm, StylusTrace,
+    execute, execute_in_block, execute_traced, execute_with_cfg, Execution, FrameEnter, FrameExit,
+    FrameKind, Runtime, StylusEvm, StylusTrace, TraceEvent,
 };
+pub use host::HostioRecord;
 pub use recent::RecentPrograms;
 /// The revm version this crate is built on.
 pub use revm;
