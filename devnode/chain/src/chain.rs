@@ -315,7 +315,7 @@ impl Chain {
         }
     }
 
-    fn block_at(&self, n: u64) -> Option<&Arc<BlockRecord>> {
+    pub(crate) fn block_at(&self, n: u64) -> Option<&Arc<BlockRecord>> {
         self.data.blocks.get(usize::try_from(n).ok()?)
     }
 
@@ -445,7 +445,7 @@ impl Chain {
         cfg
     }
 
-    fn cfg(&self, call: bool, skip_eoa_check: bool) -> CfgEnv {
+    pub(crate) fn cfg(&self, call: bool, skip_eoa_check: bool) -> CfgEnv {
         Self::cfg_for(&self.config, call, skip_eoa_check)
     }
 
@@ -468,7 +468,7 @@ impl Chain {
         }
     }
 
-    fn env_of_block(&self, b: &BlockRecord) -> BlockEnv {
+    pub(crate) fn env_of_block(&self, b: &BlockRecord) -> BlockEnv {
         self.block_env(
             b.header.number,
             b.header.timestamp,
@@ -560,6 +560,30 @@ impl Chain {
     ) -> ExecOutcome {
         let db = StateDb::new(state, &self.data.block_hashes);
         self.executor.execute_in_block(db, cfg, block, tx)
+    }
+
+    // ---------------------------------------------------------------- replay (tracing)
+
+    /// A database over `state` with this chain's block hashes (`BLOCKHASH`).
+    pub(crate) fn state_db<'a>(&'a self, state: &'a WorldState) -> StateDb<'a> {
+        StateDb::new(state, &self.data.block_hashes)
+    }
+
+    /// A separate engine for replaying past blocks (see [`Executor::replayer`]).
+    pub(crate) fn replayer(&self) -> Box<dyn Executor> {
+        self.executor.replayer()
+    }
+
+    /// The revm transaction of a mined transaction, as its block executed it (the EOA
+    /// check is skipped: impersonated senders replay too).
+    pub(crate) fn mined_tx_env(&self, t: &TxRecord, base_fee: u64) -> Result<TxEnv, ChainError> {
+        let p = PendingTx {
+            envelope: t.envelope.clone(),
+            from: t.from,
+            hash: t.hash,
+            impersonated: true,
+        };
+        self.tx_env(&p, base_fee)
     }
 
     // ---------------------------------------------------------------- tx submission
@@ -1227,7 +1251,7 @@ impl Chain {
 
     // ---------------------------------------------------------------- calls
 
-    fn call_env(
+    pub(crate) fn call_env(
         &self,
         req: &rpc::TransactionRequest,
         state: &WorldState,
@@ -1279,7 +1303,7 @@ impl Chain {
         })
     }
 
-    fn call_context(
+    pub(crate) fn call_context(
         &self,
         block: BlockId,
         overrides: Option<&StateOverride>,

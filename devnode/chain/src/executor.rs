@@ -13,6 +13,7 @@ use revm::database_interface::WrapDatabaseRef;
 use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
 
 use crate::state::StateDb;
+use crate::trace::TraceEvent;
 
 /// Result of executing one transaction: the outcome and the (uncommitted) state changes, or
 /// an invalid-transaction error.
@@ -64,6 +65,28 @@ pub trait Executor: Send + 'static {
     /// afresh. Does nothing by default.
     fn begin_block(&mut self) {}
 
+    /// A second engine of the same kind with its own per-block state, for replaying a past
+    /// block (tracing) without disturbing the block being mined. Compiled programs may be
+    /// shared.
+    fn replayer(&self) -> Box<dyn Executor>;
+
+    /// [`execute_in_block`](Self::execute_in_block) with the frames and, for Stylus
+    /// programs, the hostios recorded in execution order. By default nothing is recorded
+    /// (an engine that cannot trace).
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute).
+    fn execute_traced(
+        &mut self,
+        db: StateDb<'_>,
+        cfg: CfgEnv,
+        block: BlockEnv,
+        tx: TxEnv,
+    ) -> Result<(Executed, Vec<TraceEvent>), EVMError<Infallible>> {
+        self.execute_in_block(db, cfg, block, tx)
+            .map(|e| (e, Vec::new()))
+    }
+
     /// Human-readable engine name (shown by `web3_clientVersion`).
     fn name(&self) -> &'static str;
 
@@ -104,6 +127,10 @@ impl Executor for RevmExecutor {
             .with_block(block)
             .build_mainnet();
         evm.transact(tx).map(Executed::from)
+    }
+
+    fn replayer(&self) -> Box<dyn Executor> {
+        Box::new(*self)
     }
 
     fn name(&self) -> &'static str {
@@ -202,6 +229,36 @@ impl Executor for StylusExecutor {
 
     fn begin_block(&mut self) {
         self.recent.clear();
+    }
+
+    fn replayer(&self) -> Box<dyn Executor> {
+        Box::new(Self {
+            runtime: self.runtime.clone(),
+            recent: stylus_vm::RecentPrograms::new(),
+        })
+    }
+
+    fn execute_traced(
+        &mut self,
+        db: StateDb<'_>,
+        cfg: CfgEnv,
+        block: BlockEnv,
+        tx: TxEnv,
+    ) -> Result<(Executed, Vec<TraceEvent>), EVMError<Infallible>> {
+        let c = self.cfg(&cfg);
+        let mut exec = stylus_vm::evm::execute_traced(
+            &self.runtime,
+            WrapDatabaseRef(db),
+            block,
+            c,
+            tx,
+            &mut self.recent,
+        )?;
+        let events = std::mem::take(&mut exec.trace.events)
+            .into_iter()
+            .map(crate::trace::from_vm_event)
+            .collect();
+        Ok((executed(exec), events))
     }
 
     fn name(&self) -> &'static str {

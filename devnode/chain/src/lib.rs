@@ -18,6 +18,7 @@ mod error;
 pub mod executor;
 pub mod genesis;
 pub mod state;
+pub mod trace;
 pub mod types;
 
 pub use chain::{encode_envelope, BlockDump, Chain, ChainDump, MineOutcome, SEQUENCER_COINBASE};
@@ -26,6 +27,7 @@ pub use error::{decode_revert_reason, ChainError};
 #[cfg(feature = "stylus")]
 pub use executor::StylusExecutor;
 pub use executor::{default_executor, ExecOutcome, Executed, Executor, RevmExecutor};
+pub use trace::{TraceOptions, Tracer};
 
 /// Re-exported dependency crates whose types appear in this API.
 pub mod reexports {
