@@ -1,4 +1,5 @@
-//! Method dispatch: `eth_*`, `net_*`, `web3_*`, `evm_*`, `anvil_*` (and hardhat aliases).
+//! Method dispatch: `eth_*`, `net_*`, `web3_*`, `debug_trace*`, `evm_*`, `anvil_*` (and hardhat
+//! aliases).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -6,7 +7,7 @@ use alloy_primitives::{hex, keccak256, Address, Bytes, B256, U256};
 use devnode_chain::reexports::alloy_eips::{BlockId, BlockNumberOrTag};
 use devnode_chain::reexports::alloy_rpc_types_eth as rpc;
 use devnode_chain::state::StateDump;
-use devnode_chain::{Chain, ChainDump};
+use devnode_chain::{Chain, ChainDump, TraceOptions};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use tokio::sync::watch;
@@ -99,6 +100,22 @@ fn q(n: u64) -> Value {
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<Value, RpcError> {
     serde_json::to_value(v).map_err(|e| RpcError::new(INTERNAL_ERROR, e.to_string()))
+}
+
+/// A receipt with the fields Nitro's receipts add: `gasUsedForL1` (0: the devnode has no L1
+/// pricing, as nitro-devnode sets the L1 price to 0) and `l1BlockNumber` (the devnode has no
+/// L1: it is the receipt's own block number, the value `block.number` gives inside the EVM
+/// and Stylus programs on the devnode).
+fn arbitrum_receipt(r: &rpc::TransactionReceipt) -> Result<Value, RpcError> {
+    let mut v = to_json(r)?;
+    if let Value::Object(m) = &mut v {
+        m.insert("gasUsedForL1".into(), q(0));
+        m.insert(
+            "l1BlockNumber".into(),
+            q(r.block_number.unwrap_or_default()),
+        );
+    }
+    Ok(v)
 }
 
 fn parse_snapshot_id(v: &Value) -> Result<u64, RpcError> {
@@ -237,12 +254,18 @@ pub(crate) fn dispatch(node: &Node, method: &str, params: Vec<Value>) -> Result<
         "eth_getTransactionReceipt" => {
             p.check_len(1)?;
             let h: B256 = p.req(0)?;
-            to_json(&lock(chain).receipt(h))
+            let r = lock(chain).receipt(h);
+            r.as_ref().map_or(Ok(Value::Null), arbitrum_receipt)
         }
         "eth_getBlockReceipts" => {
             p.check_len(1)?;
             let b: BlockId = p.req(0)?;
-            to_json(&lock(chain).block_receipts(b))
+            match lock(chain).block_receipts(b) {
+                None => Ok(Value::Null),
+                Some(rs) => Ok(Value::Array(
+                    rs.iter().map(arbitrum_receipt).collect::<Result<_, _>>()?,
+                )),
+            }
         }
         // ------------------------------------------------------------ eth: execution
         "eth_call" => {
@@ -282,6 +305,36 @@ pub(crate) fn dispatch(node: &Node, method: &str, params: Vec<Value>) -> Result<
             let r = c.send_transaction(req);
             c.impersonate(from, false);
             Ok(json!(r?))
+        }
+        // ------------------------------------------------------------ debug: tracing
+        "debug_traceTransaction" => {
+            p.check_len(2)?;
+            let h: B256 = p.req(0)?;
+            let opts = TraceOptions::from_config(p.raw(1))?;
+            Ok(lock(chain).trace_transaction(h, &opts)?)
+        }
+        "debug_traceCall" => {
+            p.check_len(3)?;
+            let req: rpc::TransactionRequest = p.req(0)?;
+            let b = p.block(1)?;
+            let config = p.raw(2);
+            let opts = TraceOptions::from_config(config)?;
+            let field = |k: &str| config.and_then(|c| c.get(k)).filter(|v| !v.is_null());
+            let overrides: Option<rpc::state::StateOverride> = field("stateOverrides")
+                .map(|v| serde_json::from_value(v.clone()))
+                .transpose()
+                .map_err(|e| RpcError::invalid_params(format!("invalid stateOverrides: {e}")))?;
+            let block_overrides: Option<rpc::BlockOverrides> = field("blockOverrides")
+                .map(|v| serde_json::from_value(v.clone()))
+                .transpose()
+                .map_err(|e| RpcError::invalid_params(format!("invalid blockOverrides: {e}")))?;
+            Ok(lock(chain).trace_call(
+                &req,
+                b,
+                overrides.as_ref(),
+                block_overrides.as_ref(),
+                &opts,
+            )?)
         }
         // ------------------------------------------------------------ eth: logs and filters
         "eth_getLogs" => {
