@@ -310,7 +310,9 @@ impl Client {
         Ok((pages, memory, init, cached))
     }
 
-    /// Caches `program`'s code through ArbWasmCache.
+    /// Caches `program`'s code through ArbWasmCache, as dev account 0 (the
+    /// devnode's chain owner at genesis: only cache managers and chain
+    /// owners may cache).
     ///
     /// # Errors
     /// When the precompile refuses.

@@ -1178,7 +1178,7 @@ its `initGas`. "
     let _ = writeln!(
         s,
         "**Cached vs uncached.** The devnode models Nitro's program cache as state: a program is cached only \
-after a cache manager calls ArbWasmCache `cacheProgram`/`cacheCodehash` (on the devnode any account may). \
+after a cache manager calls ArbWasmCache `cacheProgram`/`cacheCodehash` or a chain owner (the bench caches as the dev account, chain owner at genesis). \
 A cached program pays only `cachedGas` on each entry; an uncached one pays `initGas` as well \
 (Stylus v2 charges `cachedGas` in both cases). {recent}The two Stylus columns come from two identical runs \
 on two fresh chains, one with every program cached first.\n"
