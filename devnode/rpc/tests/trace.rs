@@ -200,7 +200,11 @@ fn assert_ink_decreases(steps: &Value) {
     let entry = ink(&steps[0], "startInk");
     assert_eq!(steps[0]["name"], "user_entrypoint");
     let mut last = entry;
-    for s in &steps[1..steps.len() - 1] {
+    // (`evm_*` records are frames, not hostios: no ink)
+    for s in steps[1..steps.len() - 1]
+        .iter()
+        .filter(|s| !s["name"].as_str().is_some_and(|n| n.starts_with("evm_")))
+    {
         let (a, b) = (ink(s, "startInk"), ink(s, "endInk"));
         assert!(a >= b, "{s}");
         assert!(a <= last, "ink went up at {s}");
@@ -586,4 +590,238 @@ async fn receipts_carry_arbitrum_fields() {
         .expect("null"),
         Value::Null
     );
+}
+
+/// A program that calls most remaining hostios once: message and block data, ink and gas,
+/// keccak, math, account queries (the code twice: the second read hits the one-entry code
+/// cache), transient storage, `create1`, a static call, and `exit_early`.
+fn many_hostios_wasm() -> Vec<u8> {
+    wat::parse_str(
+        r#"(module
+  (import "vm_hooks" "msg_sender" (func $msg_sender (param i32)))
+  (import "vm_hooks" "msg_value" (func $msg_value (param i32)))
+  (import "vm_hooks" "tx_origin" (func $tx_origin (param i32)))
+  (import "vm_hooks" "contract_address" (func $contract_address (param i32)))
+  (import "vm_hooks" "block_number" (func $block_number (result i64)))
+  (import "vm_hooks" "block_timestamp" (func $block_timestamp (result i64)))
+  (import "vm_hooks" "chainid" (func $chainid (result i64)))
+  (import "vm_hooks" "block_basefee" (func $block_basefee (param i32)))
+  (import "vm_hooks" "block_coinbase" (func $block_coinbase (param i32)))
+  (import "vm_hooks" "block_gas_limit" (func $block_gas_limit (result i64)))
+  (import "vm_hooks" "tx_gas_price" (func $tx_gas_price (param i32)))
+  (import "vm_hooks" "tx_ink_price" (func $tx_ink_price (result i32)))
+  (import "vm_hooks" "evm_gas_left" (func $evm_gas_left (result i64)))
+  (import "vm_hooks" "evm_ink_left" (func $evm_ink_left (result i64)))
+  (import "vm_hooks" "msg_reentrant" (func $msg_reentrant (result i32)))
+  (import "vm_hooks" "native_keccak256" (func $keccak (param i32 i32 i32)))
+  (import "vm_hooks" "math_div" (func $math_div (param i32 i32)))
+  (import "vm_hooks" "math_add_mod" (func $math_add_mod (param i32 i32 i32)))
+  (import "vm_hooks" "account_balance" (func $account_balance (param i32 i32)))
+  (import "vm_hooks" "account_code_size" (func $account_code_size (param i32) (result i32)))
+  (import "vm_hooks" "account_codehash" (func $account_codehash (param i32 i32)))
+  (import "vm_hooks" "account_code" (func $account_code (param i32 i32 i32 i32) (result i32)))
+  (import "vm_hooks" "transient_store_bytes32" (func $tstore (param i32 i32)))
+  (import "vm_hooks" "transient_load_bytes32" (func $tload (param i32 i32)))
+  (import "vm_hooks" "create1" (func $create1 (param i32 i32 i32 i32 i32)))
+  (import "vm_hooks" "return_data_size" (func $return_data_size (result i32)))
+  (import "vm_hooks" "static_call_contract" (func $static_call (param i32 i32 i32 i64 i32) (result i32)))
+  (import "vm_hooks" "exit_early" (func $exit_early (param i32)))
+  (memory (export "memory") 1 1)
+  (data (i32.const 1000) "\60\00\60\00\f3")
+  (func (export "user_entrypoint") (param $len i32) (result i32)
+    (call $msg_sender (i32.const 0))
+    (call $msg_value (i32.const 32))
+    (call $tx_origin (i32.const 64))
+    (call $contract_address (i32.const 96))
+    (drop (call $block_number))
+    (drop (call $block_timestamp))
+    (drop (call $chainid))
+    (call $block_basefee (i32.const 128))
+    (call $block_coinbase (i32.const 160))
+    (drop (call $block_gas_limit))
+    (call $tx_gas_price (i32.const 192))
+    (drop (call $tx_ink_price))
+    (drop (call $evm_gas_left))
+    (drop (call $evm_ink_left))
+    (drop (call $msg_reentrant))
+    (call $keccak (i32.const 0) (i32.const 20) (i32.const 224))
+    (i32.store8 (i32.const 287) (i32.const 100))
+    (i32.store8 (i32.const 319) (i32.const 7))
+    (call $math_div (i32.const 256) (i32.const 288))
+    (i32.store8 (i32.const 351) (i32.const 5))
+    (call $math_add_mod (i32.const 256) (i32.const 288) (i32.const 320))
+    (call $account_balance (i32.const 0) (i32.const 352))
+    (drop (call $account_code_size (i32.const 96)))
+    (call $account_codehash (i32.const 96) (i32.const 384))
+    (drop (call $account_code (i32.const 96) (i32.const 0) (i32.const 4) (i32.const 416)))
+    (call $tstore (i32.const 256) (i32.const 288))
+    (call $tload (i32.const 256) (i32.const 448))
+    (call $create1 (i32.const 1000) (i32.const 5) (i32.const 480) (i32.const 512) (i32.const 544))
+    (drop (call $return_data_size))
+    (drop (call $static_call (i32.const 512) (i32.const 0) (i32.const 0) (i64.const 100000) (i32.const 548)))
+    (call $exit_early (i32.const 0))
+    unreachable))"#,
+    )
+    .expect("valid wat")
+}
+
+fn bytes_of(s: &Value, k: &str) -> Vec<u8> {
+    alloy::primitives::hex::decode(s[k].as_str().expect("hex")).expect("hex")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_record_has_the_layout_cargo_stylus_parses() {
+    let node = node();
+    let url = node.url();
+    let p = provider(&node, 4);
+    let sender = node.dev_accounts()[4].address;
+    let program = deploy_program(&p, &many_hostios_wasm()).await;
+    let tx = send(&p, program, vec![]).await;
+    let receipt = p
+        .get_transaction_receipt(tx)
+        .await
+        .expect("receipt")
+        .expect("mined");
+    let trace = rpc(
+        url,
+        "debug_traceTransaction",
+        json!([tx, {"tracer": "stylusTracer"}]),
+    )
+    .await
+    .expect("trace");
+    assert_eq!(
+        names(&trace),
+        [
+            "user_entrypoint",
+            "msg_sender",
+            "msg_value",
+            "tx_origin",
+            "contract_address",
+            "block_number",
+            "block_timestamp",
+            "chainid",
+            "block_basefee",
+            "block_coinbase",
+            "block_gas_limit",
+            "tx_gas_price",
+            "tx_ink_price",
+            "evm_gas_left",
+            "evm_ink_left",
+            "msg_reentrant",
+            "native_keccak256",
+            "math_div",
+            "math_add_mod",
+            "account_balance",
+            "account_code_size",
+            "account_codehash",
+            "account_code",
+            "transient_store_bytes32",
+            "transient_load_bytes32",
+            // As on Nitro, the frame a create enters stays a record of its own before the
+            // hostio's (only the call hostios absorb theirs).
+            "evm_create1",
+            "create1",
+            "return_data_size",
+            "static_call_contract",
+            "exit_early",
+            "user_returned",
+        ]
+    );
+    // (args bytes, outs bytes) as stylus-tools' frame parser reads each record; `None` for
+    // variable-length data.
+    let layout = |name: &str| -> (Option<usize>, Option<usize>) {
+        match name {
+            "user_entrypoint" => (Some(4), Some(0)),
+            "user_returned" => (Some(0), Some(4)),
+            "msg_sender" | "tx_origin" | "contract_address" | "block_coinbase" => {
+                (Some(0), Some(20))
+            }
+            "msg_value" | "block_basefee" | "tx_gas_price" => (Some(0), Some(32)),
+            "block_number" | "block_timestamp" | "chainid" | "block_gas_limit" | "evm_gas_left"
+            | "evm_ink_left" => (Some(0), Some(8)),
+            "tx_ink_price" | "msg_reentrant" | "return_data_size" => (Some(0), Some(4)),
+            "native_keccak256" => (None, Some(32)),
+            "math_div" => (Some(64), Some(32)),
+            "math_add_mod" => (Some(96), Some(32)),
+            "account_balance" | "account_codehash" => (Some(20), Some(32)),
+            "account_code_size" => (Some(20), Some(4)),
+            "account_code" => (Some(28), None),
+            "transient_store_bytes32" => (Some(64), Some(0)),
+            "transient_load_bytes32" => (Some(32), Some(32)),
+            "create1" => (None, Some(24)),
+            "static_call_contract" => (None, Some(5)),
+            "exit_early" => (Some(4), Some(0)),
+            "evm_create1" => (Some(0), Some(0)),
+            other => panic!("unexpected {other}"),
+        }
+    };
+    for s in trace.as_array().expect("array") {
+        let name = s["name"].as_str().expect("name");
+        let (a, o) = layout(name);
+        if let Some(a) = a {
+            assert_eq!(bytes_of(s, "args").len(), a, "{s}");
+        }
+        if let Some(o) = o {
+            assert_eq!(bytes_of(s, "outs").len(), o, "{s}");
+        }
+    }
+    assert_ink_decreases(&trace);
+
+    let outs = |name: &str| bytes_of(step(&trace, name), "outs");
+    let u64_of = |name: &str| u64::from_be_bytes(outs(name).try_into().expect("8 bytes"));
+    assert_eq!(outs("msg_sender"), sender.to_vec());
+    assert_eq!(outs("tx_origin"), sender.to_vec());
+    assert_eq!(outs("contract_address"), program.to_vec());
+    assert_eq!(outs("msg_value"), [0u8; 32]);
+    assert_eq!(u64_of("block_number"), receipt.block_number.expect("block"));
+    assert_eq!(u64_of("chainid"), 412_346);
+    assert_eq!(outs("tx_ink_price"), 10_000u32.to_be_bytes());
+    // evm_ink_left answers the ink left after paying for itself: the record's end ink.
+    let ink_left = step(&trace, "evm_ink_left");
+    assert_eq!(u64_of("evm_ink_left"), ink(ink_left, "endInk"));
+    let gas_left = step(&trace, "evm_gas_left");
+    assert_eq!(u64_of("evm_gas_left"), ink(gas_left, "endInk") / 10_000);
+    let keccak = step(&trace, "native_keccak256");
+    assert_eq!(bytes_of(keccak, "args"), sender.to_vec());
+    assert_eq!(
+        outs("native_keccak256"),
+        alloy::primitives::keccak256(sender).to_vec()
+    );
+    assert_eq!(outs("math_div"), word(14).to_vec());
+    assert_eq!(outs("math_add_mod"), word(1).to_vec());
+    let code = p.get_code_at(program).await.expect("code");
+    assert_eq!(outs("account_code_size"), (code.len() as u32).to_be_bytes());
+    assert_eq!(
+        outs("account_codehash"),
+        alloy::primitives::keccak256(&code).to_vec()
+    );
+    assert_eq!(outs("account_code"), code[..4].to_vec());
+    assert_eq!(
+        bytes_of(step(&trace, "account_code"), "args"),
+        [program.as_slice(), &0u32.to_be_bytes(), &4u32.to_be_bytes()].concat()
+    );
+    assert_eq!(outs("transient_load_bytes32"), word(7).to_vec());
+    let create = step(&trace, "create1");
+    assert_eq!(
+        bytes_of(create, "args"),
+        [&[0u8; 32][..], &[0x60, 0x00, 0x60, 0x00, 0xf3]].concat()
+    );
+    let created = Address::from_slice(&outs("create1")[..20]);
+    assert_eq!(created, program.create(1));
+    let frame = step(&trace, "evm_create1");
+    assert_eq!(frame["address"], hexs(created.as_slice()));
+    assert_eq!(frame["steps"], json!([]));
+    let call = step(&trace, "static_call_contract");
+    assert_eq!(call["address"], hexs(created.as_slice()));
+    assert_eq!(call["steps"], json!([]));
+    assert_eq!(
+        bytes_of(call, "args"),
+        [created.as_slice(), &100_000u64.to_be_bytes()].concat()
+    );
+    assert_eq!(outs("static_call_contract"), [0, 0, 0, 0, 0]);
+    assert_eq!(
+        bytes_of(step(&trace, "exit_early"), "args"),
+        0u32.to_be_bytes()
+    );
+    assert_eq!(outs("user_returned"), 0u32.to_be_bytes());
 }
