@@ -1,0 +1,196 @@
+//! The gateway's TOML configuration (see `gateway/gateway.example.toml`).
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use alloy::primitives::{Address, U256};
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use crate::policy::Policy;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// The chain id (the EIP-712 domains of requests and attestations).
+    pub chain_id: u64,
+    /// The licence market (`isLicensed`; verifying contract of requests).
+    pub market: Address,
+    /// The provenance registry (verifying contract of attestations).
+    pub registry: Address,
+    /// The model's id in the provenance registry (a number or a string).
+    #[serde(deserialize_with = "crate::request::de_u256")]
+    pub model_id: U256,
+    /// The model's name, as responses report it.
+    #[serde(default = "default_model_name")]
+    pub model_name: String,
+    /// Environment variable holding the model lab's attester key (hex).
+    #[serde(default = "default_lab_key_env")]
+    pub lab_key_env: String,
+    /// Longest a granted decision is cached, in seconds.
+    #[serde(default = "default_ttl")]
+    pub cache_ttl_secs: u64,
+    /// How often the chain is polled for events and time, in milliseconds.
+    #[serde(default = "default_poll")]
+    pub poll_interval_ms: u64,
+    /// Cached decisions are not served when the last successful poll is
+    /// older than this (milliseconds; default 4 × the poll interval).
+    #[serde(default)]
+    pub stale_after_ms: Option<u64>,
+    /// Timeout of one chain read, in milliseconds.
+    #[serde(default = "default_chain_timeout")]
+    pub chain_timeout_ms: u64,
+    /// Longest accepted request lifetime (`expiry - now`), in seconds.
+    #[serde(default = "default_lifetime")]
+    pub max_request_lifetime_secs: u64,
+    /// The routes, served at `POST /v1/generate/<name>`.
+    pub routes: Vec<Route>,
+}
+
+/// One route.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// URL segment: `[a-z0-9_-]+`.
+    pub name: String,
+    /// Which licences grant access.
+    pub policy: Policy,
+    /// Collections served (empty: any).
+    #[serde(default)]
+    pub collections: Vec<Address>,
+    /// Whether a refusal answers 402 with the market to buy a licence from.
+    #[serde(default)]
+    pub purchasable: bool,
+    /// Requests per day per licence (none: unlimited).
+    #[serde(default)]
+    pub requests_per_day: Option<u32>,
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8787))
+}
+fn default_model_name() -> String {
+    "stylus-ip procedural v1".into()
+}
+fn default_lab_key_env() -> String {
+    "GATEWAY_LAB_KEY".into()
+}
+fn default_ttl() -> u64 {
+    60
+}
+fn default_poll() -> u64 {
+    500
+}
+fn default_chain_timeout() -> u64 {
+    3_000
+}
+fn default_lifetime() -> u64 {
+    3_600
+}
+
+impl Config {
+    /// Parses and checks a configuration.
+    ///
+    /// # Errors
+    /// On invalid TOML or a failed [`Config::check`].
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let c: Self = toml::from_str(text).context("gateway configuration")?;
+        c.check()?;
+        Ok(c)
+    }
+
+    /// Reads and checks a configuration file.
+    ///
+    /// # Errors
+    /// See [`Config::from_toml`].
+    pub fn load(path: &Path) -> Result<Self> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Self::from_toml(&text).with_context(|| path.display().to_string())
+    }
+
+    /// Checks route names (unique, URL-safe) and intervals.
+    ///
+    /// # Errors
+    /// On the first problem found.
+    pub fn check(&self) -> Result<()> {
+        let mut names = BTreeSet::new();
+        if self.routes.is_empty() {
+            bail!("no [[routes]]");
+        }
+        for r in &self.routes {
+            if r.name.is_empty()
+                || !r
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+            {
+                bail!("route name `{}` must be [a-z0-9_-]+", r.name);
+            }
+            if !names.insert(&r.name) {
+                bail!("route `{}` defined twice", r.name);
+            }
+        }
+        if self.poll_interval_ms == 0 || self.chain_timeout_ms == 0 {
+            bail!("poll_interval_ms and chain_timeout_ms must be positive");
+        }
+        Ok(())
+    }
+
+    /// The route named `name`.
+    #[must_use]
+    pub fn route(&self, name: &str) -> Option<&Route> {
+        self.routes.iter().find(|r| r.name == name)
+    }
+
+    /// The staleness bound of the event watch, in milliseconds.
+    #[must_use]
+    pub fn stale_after_ms(&self) -> u64 {
+        self.stale_after_ms
+            .unwrap_or(self.poll_interval_ms.saturating_mul(4))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Check;
+
+    #[test]
+    fn the_example_parses() {
+        let c = Config::from_toml(include_str!("../gateway.example.toml")).unwrap();
+        assert_eq!(c.chain_id, 412_346);
+        let r = c.route("generate").unwrap();
+        assert_eq!(r.policy.checks(), [Check::Licensed, Check::User]);
+        assert!(r.purchasable);
+        assert_eq!(c.stale_after_ms(), 4 * c.poll_interval_ms);
+    }
+
+    #[test]
+    fn bad_configs_are_refused() {
+        let base = include_str!("../gateway.example.toml");
+        for (bad, msg) in [
+            (
+                base.replace("name = \"generate\"", "name = \"Gen/x\""),
+                "must be",
+            ),
+            (
+                base.replace("name = \"owners\"", "name = \"generate\""),
+                "twice",
+            ),
+            (
+                base.replace("policy = \"owner\"", "policy = []"),
+                "gateway configuration",
+            ),
+            (format!("{base}\nunknown = 1\n"), "gateway configuration"),
+        ] {
+            let e = format!("{:#}", Config::from_toml(&bad).unwrap_err());
+            assert!(e.contains(msg), "{e}");
+        }
+    }
+}

@@ -1,0 +1,468 @@
+//! The HTTP glue: routes, the request pipeline, the event poller, startup
+//! and graceful shutdown. Every decision is made by the pure modules; this
+//! file only sequences them.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use alloy::primitives::Address;
+use alloy::signers::local::PrivateKeySigner;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine as _;
+use serde_json::json;
+use stylus_ip_deploy::provenance::AssetRef;
+use tokio::sync::watch;
+
+use crate::cache::{invalidation_for, watched_topics, CacheKey, Entry, LicenceCache};
+use crate::chain::{Chain, ChainError};
+use crate::clock::{wall_ms, Clock};
+use crate::config::{Config, Route};
+use crate::error::GatewayError;
+use crate::generation::{self, Context};
+use crate::metrics::Metrics;
+use crate::nonce::{MemoryNonces, NonceStore};
+use crate::policy::{cache_until, Check};
+use crate::request::{self, REQUEST_HEADER, SIGNATURE_HEADER};
+use crate::usage::{UsageCounters, UsageKey};
+
+/// Everything a request handler shares.
+pub struct AppState {
+    config: Config,
+    chain: Chain,
+    lab: PrivateKeySigner,
+    nonces: Arc<dyn NonceStore>,
+    cache: Mutex<LicenceCache>,
+    usage: Mutex<UsageCounters>,
+    clock: Clock,
+    metrics: Arc<Metrics>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("lab", &self.lab.address())
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<ChainError> for GatewayError {
+    fn from(e: ChainError) -> Self {
+        Self::ChainUnavailable(e.to_string())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn json_response(status: u16, body: &serde_json::Value) -> Response {
+    let mut r = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        body.to_string(),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// A granted decision and whether it came from the cache.
+struct Decision {
+    entry: Entry,
+    cached: bool,
+}
+
+impl AppState {
+    /// Verifies that the signature is `account`'s: ecrecover for an EOA,
+    /// else ERC-1271 at the latest block.
+    async fn verify_signer(
+        &self,
+        req: &request::GatewayRequest,
+        sig: alloy::primitives::Bytes,
+    ) -> Result<(), GatewayError> {
+        let digest = request::signing_hash(req, self.config.chain_id, self.config.market);
+        if request::recover_eoa(digest, &sig) == Some(req.account) {
+            return Ok(());
+        }
+        let (block, ts) = self.chain.latest().await?;
+        self.clock.observe_block(ts);
+        if self
+            .chain
+            .erc1271_valid(req.account, digest, sig, block)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(GatewayError::WrongSigner(req.account))
+        }
+    }
+
+    /// The licence decision: from the cache while the event watch is fresh,
+    /// else from the chain at the latest block (and cached).
+    async fn decide(
+        &self,
+        route: &Route,
+        req: &request::GatewayRequest,
+    ) -> Result<Decision, GatewayError> {
+        let key = CacheKey {
+            route: route.name.clone(),
+            collection: req.collection,
+            token_id: req.tokenId,
+            account: req.account,
+        };
+        if self.clock.watch_fresh(self.config.stale_after_ms()) {
+            let now = self.clock.now();
+            if let Some(entry) = lock(&self.cache).get(&key, now) {
+                self.metrics.cache_hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(Decision {
+                    entry,
+                    cached: true,
+                });
+            }
+        }
+        self.metrics.cache_misses.fetch_add(1, Ordering::Relaxed);
+        let (block, ts) = self.chain.latest().await?;
+        self.clock.observe_block(ts);
+        let now = self.clock.now();
+        for &check in route.policy.checks() {
+            let grant = self
+                .chain
+                .grant(check, req.collection, req.tokenId, req.account, block, now)
+                .await?;
+            if let Some(g) = grant {
+                let entry = Entry {
+                    until: cache_until(&g, now, self.config.cache_ttl_secs),
+                    check: g.check,
+                    licence_until: g.until,
+                };
+                lock(&self.cache).insert(key, entry, block);
+                return Ok(Decision {
+                    entry,
+                    cached: false,
+                });
+            }
+        }
+        Err(GatewayError::NotLicensed {
+            account: req.account,
+            collection: req.collection,
+            token_id: req.tokenId.to_string(),
+            market: route.purchasable.then_some(self.config.market),
+        })
+    }
+
+    /// The pipeline of `POST /v1/generate/<route>`.
+    async fn serve(
+        &self,
+        route_name: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+        who: &mut Option<Address>,
+    ) -> Result<Response, GatewayError> {
+        let route = self
+            .config
+            .route(route_name)
+            .ok_or_else(|| GatewayError::UnknownRoute(route_name.to_string()))?;
+        let header_str = |name: &'static str| {
+            headers
+                .get(name)
+                .ok_or(GatewayError::MissingHeader(name))?
+                .to_str()
+                .map_err(|_| GatewayError::MissingHeader(name))
+        };
+        let req = request::parse_request_header(header_str(REQUEST_HEADER)?)?;
+        *who = Some(req.account);
+        let sig = request::parse_signature_header(header_str(SIGNATURE_HEADER)?)?;
+        request::check_body(&req, body)?;
+        let now = self.clock.now();
+        request::check_expiry(&req, now, self.config.max_request_lifetime_secs)?;
+        let (gen_req, canonical, width, height) = generation::parse_body(body)?;
+        if !route.collections.is_empty() && !route.collections.contains(&req.collection) {
+            return Err(GatewayError::CollectionNotServed(req.collection));
+        }
+        self.verify_signer(&req, sig).await?;
+        if !self
+            .nonces
+            .claim(req.account, req.nonce, req.expiry, self.clock.now())
+        {
+            return Err(GatewayError::Replay {
+                account: req.account,
+                nonce: req.nonce.to_string(),
+            });
+        }
+        let decision = self.decide(route, &req).await?;
+        let usage = lock(&self.usage).try_consume(
+            UsageKey {
+                route: route.name.clone(),
+                collection: req.collection,
+                token_id: req.tokenId,
+                account: req.account,
+            },
+            self.clock.now(),
+            route.requests_per_day,
+        )?;
+        let cx = Context {
+            account: req.account,
+            licensed: AssetRef {
+                collection: req.collection,
+                id: req.tokenId,
+            },
+            model_id: self.config.model_id,
+            chain_id: self.config.chain_id,
+            registry: self.config.registry,
+            lab: &self.lab,
+        };
+        let g = generation::generate(&gen_req, canonical, width, height, &cx)?;
+        let body = json!({
+            "model": { "id": self.config.model_id.to_string(), "name": self.config.model_name },
+            "image": {
+                "contentType": "image/png",
+                "base64": base64::engine::general_purpose::STANDARD.encode(&g.png),
+                "sha256": g.record.hashes.content_hash,
+            },
+            "record": g.record,
+            "canonicalParams": g.canonical_params,
+            "attestation": g.attestation,
+            "licence": {
+                "check": decision.entry.check.name(),
+                "licenceUntil": decision.entry.licence_until,
+                "cachedUntil": decision.entry.until,
+                "fromCache": decision.cached,
+            },
+            "usage": { "used": usage.used, "limit": usage.limit, "resetsAt": usage.resets_at },
+        });
+        Ok(json_response(200, &body))
+    }
+
+    /// One poll: advance the clock, scan new blocks' events, invalidate.
+    async fn poll(&self, cursor: &mut Option<u64>) -> Result<(), ChainError> {
+        let (head, ts) = self.chain.latest().await?;
+        self.clock.observe_block(ts);
+        let mut watched: BTreeSet<Address> = lock(&self.cache).collections();
+        watched.extend(
+            self.config
+                .routes
+                .iter()
+                .flat_map(|r| r.collections.iter().copied()),
+        );
+        watched.insert(self.config.market);
+        let invalidations = match *cursor {
+            Some(c) if head > c => self
+                .chain
+                .logs(c + 1, head, &watched, watched_topics())
+                .await?
+                .iter()
+                .map(|l| invalidation_for(l, self.config.market))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let through = cursor.map_or(head, |c| c.max(head));
+        let dropped = lock(&self.cache).apply_scan(&invalidations, &watched, through);
+        self.metrics
+            .invalidations
+            .fetch_add(dropped as u64, Ordering::Relaxed);
+        *cursor = Some(through);
+        self.clock.poll_ok();
+        Ok(())
+    }
+}
+
+async fn generate_handler(
+    State(state): State<Arc<AppState>>,
+    Path(route): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let start = Instant::now();
+    let mut who = None;
+    let (status, code, resp) = match state.serve(&route, &headers, &body, &mut who).await {
+        Ok(r) => (200, "ok", r),
+        Err(e) => (e.status(), e.code(), json_response(e.status(), &e.body())),
+    };
+    state.metrics.request(
+        if state.config.route(&route).is_some() {
+            &route
+        } else {
+            "unknown"
+        },
+        status,
+    );
+    // One structured log line per request.
+    eprintln!(
+        "{}",
+        json!({
+            "ts_ms": wall_ms(),
+            "route": route,
+            "status": status,
+            "code": code,
+            "account": who,
+            "latency_ms": start.elapsed().as_secs_f64() * 1e3,
+        })
+    );
+    resp
+}
+
+async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    let fresh = state.clock.watch_fresh(state.config.stale_after_ms());
+    json_response(
+        200,
+        &json!({
+            "status": "ok",
+            "chainWatchFresh": fresh,
+            "chainTime": state.clock.chain_time(),
+            "gatewayTime": state.clock.now(),
+            "sinceLastPollMs": state.clock.since_last_poll_ms(),
+            "scannedThrough": lock(&state.cache).scanned_through(),
+            "cacheEntries": lock(&state.cache).len(),
+        }),
+    )
+}
+
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    let mut r = state.metrics.render().into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    r
+}
+
+/// The router over `state`.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/v1/generate/{route}", post(generate_handler))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+/// A running gateway.
+#[derive(Debug)]
+pub struct GatewayHandle {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    poller: tokio::task::JoinHandle<()>,
+}
+
+impl GatewayHandle {
+    /// Stops accepting, finishes in-flight requests, stops the poller.
+    ///
+    /// # Errors
+    /// When the server failed.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        self.server.await??;
+        self.poller.await?;
+        Ok(())
+    }
+
+    /// Resolves when a shutdown was requested through `signal` (e.g. Ctrl-C),
+    /// then shuts down.
+    ///
+    /// # Errors
+    /// See [`GatewayHandle::shutdown`].
+    pub async fn run_until(
+        self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> anyhow::Result<()> {
+        signal.await;
+        self.shutdown().await
+    }
+}
+
+/// Starts the gateway on `listener` against the node at `rpc_url`, signing
+/// attestations with `lab`. The chain need not be reachable at startup.
+///
+/// # Errors
+/// When the RPC URL does not parse or the listener has no address.
+pub async fn start(
+    config: Config,
+    rpc_url: &str,
+    lab: PrivateKeySigner,
+    listener: tokio::net::TcpListener,
+) -> anyhow::Result<GatewayHandle> {
+    config.check()?;
+    let metrics = Arc::new(Metrics::default());
+    let chain = Chain::new(
+        rpc_url,
+        config.market,
+        Duration::from_millis(config.chain_timeout_ms),
+        metrics.clone(),
+    )?;
+    let poll = Duration::from_millis(config.poll_interval_ms);
+    let state = Arc::new(AppState {
+        config,
+        chain,
+        lab,
+        nonces: Arc::new(MemoryNonces::default()),
+        cache: Mutex::new(LicenceCache::new()),
+        usage: Mutex::new(UsageCounters::default()),
+        clock: Clock::default(),
+        metrics,
+    });
+    let addr = listener.local_addr()?;
+    let (tx, rx) = watch::channel(false);
+    let mut stop_poll = rx.clone();
+    let poll_state = state.clone();
+    let poller = tokio::spawn(async move {
+        let mut cursor = None;
+        loop {
+            match poll_state.poll(&mut cursor).await {
+                Ok(()) => poll_state.metrics.polls_ok.fetch_add(1, Ordering::Relaxed),
+                Err(e) => {
+                    eprintln!(
+                        "{}",
+                        json!({ "ts_ms": wall_ms(), "event": "poll_failed", "error": e.to_string() })
+                    );
+                    poll_state
+                        .metrics
+                        .polls_failed
+                        .fetch_add(1, Ordering::Relaxed)
+                }
+            };
+            let now = poll_state.clock.now();
+            lock(&poll_state.usage).prune(now);
+            tokio::select! {
+                _ = stop_poll.changed() => break,
+                () = tokio::time::sleep(poll) => {}
+            }
+        }
+    });
+    let mut stop_serve = rx;
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async move {
+                let _ = stop_serve.changed().await;
+            })
+            .await
+    });
+    Ok(GatewayHandle {
+        addr,
+        shutdown: tx,
+        server,
+        poller,
+    })
+}
+
+/// The check names of a route, for logs and docs.
+#[must_use]
+pub fn describe(route: &Route) -> String {
+    route
+        .policy
+        .checks()
+        .iter()
+        .map(|c: &Check| c.name())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
