@@ -9,7 +9,9 @@
 //! [`sign_typed_data`] takes the request as the libraries do (JSON domain,
 //! types, message); [`sign_permit`] builds an EIP-2612 `Permit` request from
 //! alloy's [`Eip712Domain`], whose signing hash is [`Permit`]'s
-//! `eip712_signing_hash`.
+//! `eip712_signing_hash`. [`run_script`] runs any other script of
+//! `tests/js` with both libraries (e.g. `wallet_errors.js`, the wallet error
+//! classification of `tests/wallet_errors.rs`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -109,22 +111,7 @@ pub fn sign_typed_data(
         "primaryType": primary_type,
         "message": message,
     });
-    let script = repo_root().join("tests/js/sign_typed_data.js");
-    let mut child = Command::new("node")
-        .arg(&script)
-        .env("NODE_PATH", modules)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("running node (install Node.js)")?;
-    child
-        .stdin
-        .take()
-        .context("node's stdin")?
-        .write_all(request.to_string().as_bytes())
-        .context("writing the request to node")?;
-    let out = child.wait_with_output().context("waiting for node")?;
+    let out = run_node(modules, "sign_typed_data.js", &request)?;
     if !out.status.success() {
         bail!(
             "{} refused to sign ({}): {}",
@@ -143,6 +130,47 @@ pub fn sign_typed_data(
             bytes.len()
         )
     })
+}
+
+/// Runs `tests/js/<script>` with node, `NODE_PATH` = `modules`, `request` as JSON on its
+/// stdin; returns its exit status and output (a failing script is not an error here).
+fn run_node(modules: &Path, script: &str, request: &Value) -> Result<std::process::Output> {
+    let script = repo_root().join("tests/js").join(script);
+    let mut child = Command::new("node")
+        .arg(&script)
+        .env("NODE_PATH", modules)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running node (install Node.js)")?;
+    child
+        .stdin
+        .take()
+        .context("node's stdin")?
+        .write_all(request.to_string().as_bytes())
+        .context("writing the request to node")?;
+    child.wait_with_output().context("waiting for node")
+}
+
+/// Runs `tests/js/<script>` (a script of this crate's, e.g. `wallet_errors.js`) with
+/// [`ETHERS`] and [`VIEM`] on `NODE_PATH`, `request` as JSON on its stdin, and returns
+/// its standard output.
+///
+/// # Errors
+/// When the libraries cannot be installed, node is missing, or the script exits with a
+/// failure (its standard error is included).
+pub fn run_script(script: &str, request: &Value) -> Result<String> {
+    let modules = node_modules()?;
+    let out = run_node(modules, script, request)?;
+    if !out.status.success() {
+        bail!(
+            "node {script} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    String::from_utf8(out.stdout).with_context(|| format!("node {script}: output is not UTF-8"))
 }
 
 /// `domain` as the libraries take it: only the fields it has, integers as
