@@ -7,6 +7,10 @@
 //! `stylus`, on by default) runs EVM and Stylus WASM with `stylus-vm`; [`RevmExecutor`] runs
 //! plain EVM. [`Chain::new`] picks [`default_executor`]; [`Chain::with_executor`] takes any.
 //!
+//! [`Chain::trace_transaction`] and [`Chain::trace_call`] ([`trace`]) replay a mined
+//! transaction in its block (or run a call) with the engine's recorder on and answer with
+//! Nitro's Stylus hostio tracer or geth's `callTracer`.
+//!
 //! Genesis mirrors nitro-devnode: chain id 412346, the CREATE2 factory at
 //! [`genesis::CREATE2_FACTORY`], the StylusDeployer at [`genesis::STYLUS_DEPLOYER`] (its
 //! published bytecode run through the factory with salt 0), nitro-devnode's dev account and

@@ -73,6 +73,13 @@
 //!    Stylus failure (`ProgramNotActivated`, …); revert data of ArbWasm calls
 //!    are ABI-encoded custom errors ([`precompiles::abi::ArbWasm`]).
 //!
+//! ## Tracing
+//! [`StylusEvm::set_tracing`] (or [`evm::execute_traced`]) records, in execution order, the
+//! frames entered and left and every hostio of Stylus frames with its arguments and outputs
+//! packed as Nitro's tracer sees them and its start/end ink ([`StylusTrace::events`]); the
+//! chain turns them into `debug_traceTransaction` answers. Untraced runs only test an
+//! `Option` once per hostio.
+//!
 //! Snapshots, dumps and time are the chain's business: all Stylus state
 //! (program records, data pricer) lives in ordinary account storage of
 //! [`config::ARBOS_STATE_ADDRESS`], so cloning or serialising the database
