@@ -1,4 +1,5 @@
-//! Transaction tracing: `debug_traceTransaction` and `debug_traceCall`.
+//! Transaction tracing: `debug_traceTransaction`, `debug_traceBlockByNumber`/`ByHash` and
+//! `debug_traceCall`.
 //!
 //! A mined transaction is traced by replaying its block: the parent block's state, the
 //! block's earlier transactions executed as they were mined (same block environment, same
@@ -333,6 +334,42 @@ impl Chain {
             .tx_record(hash)
             .ok_or_else(|| ChainError::NotFound(format!("transaction {hash} not found")))?;
         let n = record.block_number;
+        self.replay_block(n, Some(hash), opts)?
+            .pop()
+            .map(|(_, v)| v)
+            .ok_or_else(|| {
+                ChainError::Internal(format!("transaction {hash} is not in its block {n}"))
+            })
+    }
+
+    /// `debug_traceBlockByNumber` / `debug_traceBlockByHash`: replays the block and traces
+    /// each of its transactions, `[{txHash, result}]` as geth answers. The chain is not
+    /// changed.
+    ///
+    /// # Errors
+    /// Unknown block.
+    pub fn trace_block(&self, block: BlockId, opts: &TraceOptions) -> Result<Value, ChainError> {
+        let n = self.resolve_block(block)?;
+        if n == 0 {
+            return Ok(json!([]));
+        }
+        let traces = self.replay_block(n, None, opts)?;
+        Ok(Value::Array(
+            traces
+                .into_iter()
+                .map(|(h, result)| json!({"txHash": h, "result": result}))
+                .collect(),
+        ))
+    }
+
+    /// Replays block `n` from its parent's state with its own environment and a fresh
+    /// per-block engine state; traces `only` (stopping there) or every transaction.
+    fn replay_block(
+        &self,
+        n: u64,
+        only: Option<B256>,
+        opts: &TraceOptions,
+    ) -> Result<Vec<(B256, Value)>, ChainError> {
         let missing = || ChainError::NotFound(format!("block {n} not found"));
         let block = self.block_at(n).ok_or_else(missing)?;
         let parent = self
@@ -346,6 +383,8 @@ impl Chain {
         env.gas_limit = header.gas_limit;
         let mut engine = self.replayer();
         engine.begin_block();
+        let replay_failed = |e| ChainError::Internal(format!("replay failed: {e}"));
+        let mut traces = Vec::new();
         for h in &block.txs {
             let t = self
                 .tx_record(*h)
@@ -353,25 +392,28 @@ impl Chain {
             let tx = self.mined_tx_env(&t, base_fee)?;
             let cfg = self.cfg(false, true);
             let db = self.state_db(&state);
-            if *h == hash {
+            let done = if only.is_none_or(|o| o == *h) {
                 let gas_limit = tx.gas_limit;
                 let (done, events) = engine
-                    .execute_traced(db, cfg, env, tx)
-                    .map_err(|e| ChainError::Internal(format!("replay failed: {e}")))?;
+                    .execute_traced(db, cfg, env.clone(), tx)
+                    .map_err(replay_failed)?;
                 let top = TopFrame {
                     gas_limit,
                     gas_used: done.result.result.tx_gas_used(),
                 };
-                return Ok(render(opts, &events, &top, &done.result.result));
-            }
-            let done = engine
-                .execute_in_block(db, cfg, env.clone(), tx)
-                .map_err(|e| ChainError::Internal(format!("replay failed: {e}")))?;
+                traces.push((*h, render(opts, &events, &top, &done.result.result)));
+                if only.is_some() {
+                    return Ok(traces);
+                }
+                done
+            } else {
+                engine
+                    .execute_in_block(db, cfg, env.clone(), tx)
+                    .map_err(replay_failed)?
+            };
             state.commit(done.result.state);
         }
-        Err(ChainError::Internal(format!(
-            "transaction {hash} is not in its block {n}"
-        )))
+        Ok(traces)
     }
 
     /// `debug_traceCall`: runs `req` as `eth_call` would (at `block`, with the overrides)

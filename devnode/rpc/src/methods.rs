@@ -313,6 +313,16 @@ pub(crate) fn dispatch(node: &Node, method: &str, params: Vec<Value>) -> Result<
             let opts = TraceOptions::from_config(p.raw(1))?;
             Ok(lock(chain).trace_transaction(h, &opts)?)
         }
+        "debug_traceBlockByNumber" | "debug_traceBlockByHash" => {
+            p.check_len(2)?;
+            let b: BlockId = if method == "debug_traceBlockByHash" {
+                BlockId::hash(p.req::<B256>(0)?)
+            } else {
+                p.req(0)?
+            };
+            let opts = TraceOptions::from_config(p.raw(1))?;
+            Ok(lock(chain).trace_block(b, &opts)?)
+        }
         "debug_traceCall" => {
             p.check_len(3)?;
             let req: rpc::TransactionRequest = p.req(0)?;

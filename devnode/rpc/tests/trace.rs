@@ -825,3 +825,89 @@ async fn every_record_has_the_layout_cargo_stylus_parses() {
     );
     assert_eq!(outs("user_returned"), 0u32.to_be_bytes());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_block_is_traced_transaction_by_transaction_in_order() {
+    let node = node();
+    let url = node.url();
+    let p = provider(&node, 5);
+    let echo = deploy_program(&p, &echo_wasm()).await;
+    let caller = deploy_program(&p, &caller_wasm()).await;
+    let args = |w: u64| {
+        let mut a = echo.to_vec();
+        a.extend_from_slice(&word(w));
+        a
+    };
+    // Two transactions in one block: the second sees the first's store.
+    rpc(url, "evm_setAutomine", json!([false]))
+        .await
+        .expect("automine off");
+    let mut hashes = Vec::new();
+    for w in [11, 12] {
+        let pending = p
+            .send_transaction(
+                TransactionRequest::default()
+                    .to(caller)
+                    .input(args(w).into())
+                    .gas_limit(3_000_000),
+            )
+            .await
+            .expect("send");
+        hashes.push(*pending.tx_hash());
+    }
+    rpc(url, "evm_mine", json!([])).await.expect("mine");
+    let r0 = p
+        .get_transaction_receipt(hashes[0])
+        .await
+        .expect("receipt")
+        .expect("mined");
+    let r1 = p
+        .get_transaction_receipt(hashes[1])
+        .await
+        .expect("receipt")
+        .expect("mined");
+    assert_eq!(r0.block_number, r1.block_number);
+    let n = r0.block_number.expect("block");
+
+    let cfg = json!({"tracer": "stylusTracer"});
+    let by_number = rpc(
+        url,
+        "debug_traceBlockByNumber",
+        json!([format!("{n:#x}"), cfg]),
+    )
+    .await
+    .expect("block trace");
+    let by_hash = rpc(
+        url,
+        "debug_traceBlockByHash",
+        json!([r0.block_hash.expect("hash"), cfg]),
+    )
+    .await
+    .expect("block trace");
+    assert_eq!(by_number, by_hash);
+    let entries = by_number.as_array().expect("array");
+    assert_eq!(entries.len(), 2);
+    for (entry, h) in entries.iter().zip(&hashes) {
+        assert_eq!(entry["txHash"], json!(h));
+        let single = rpc(url, "debug_traceTransaction", json!([h, cfg]))
+            .await
+            .expect("trace");
+        assert_eq!(entry["result"], single);
+    }
+    let first = &entries[0]["result"];
+    let second = &entries[1]["result"];
+    assert_eq!(step(first, "storage_load_bytes32")["outs"], hexs(&word(0)));
+    assert_eq!(
+        step(second, "storage_load_bytes32")["outs"],
+        hexs(&word(11))
+    );
+    // Both entered the caller in the same block: the second paid the cached init cost
+    // (the recent-programs cache), so it starts with more ink for the same gas limit.
+    assert!(ink(&second[0], "startInk") > ink(&first[0], "startInk"));
+    assert_eq!(
+        rpc(url, "debug_traceBlockByNumber", json!(["0x0", cfg]))
+            .await
+            .expect("genesis"),
+        json!([])
+    );
+}
