@@ -1,0 +1,777 @@
+//! The gateway over real HTTP against the suite deployed on the embedded
+//! devnode's JSON-RPC server (as `cargo ip deploy` deploys it), with real
+//! signatures: alloy's, and viem's and ethers' through
+//! `stylus_ip_tests::js::sign_typed_data` (a browser wallet's format).
+//!
+//! The chain story: the creator mints token A and offers it on the licence
+//! market; licensee L (actor 0) buys a 30-day lease; owner O (actor 1) owns
+//! token B. The gateway runs with a 50 ms event poll and a one-year cache
+//! TTL, so that only the licence's own expiry or an event can end a cached
+//! grant. The scenarios run in order in one test because they share the
+//! chain and its clock (the last one warps it 31 days).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use alloy::primitives::{aliases::U96, keccak256, Address, Signature, B256, U256};
+use alloy::signers::local::PrivateKeySigner;
+use alloy::signers::SignerSync;
+use alloy::sol_types::SolCall;
+use base64::Engine as _;
+use serde_json::{json, Value};
+use stylus_ip_deploy::bindings::{ILicenseMarket, IpCollection, LicenseMarket};
+use stylus_ip_deploy::provenance::Record;
+use stylus_ip_gateway::request::{self, GatewayRequest};
+use stylus_ip_gateway::{Config, GatewayHandle};
+use stylus_ip_tests::js::{self, Library};
+use stylus_ip_tests::rpc::{actor_signer, RpcCase, RpcNode};
+
+const DAY: u64 = 86_400;
+const CHAIN_ID: u64 = 412_346;
+const LEASE_SECS: u64 = 30 * DAY;
+
+/// A gateway on its own runtime, and an HTTP client.
+struct Gateway {
+    rt: tokio::runtime::Runtime,
+    http: reqwest::Client,
+    base: String,
+    handle: Option<GatewayHandle>,
+}
+
+fn config_toml(market: Address, registry: Address, collection: Address) -> String {
+    format!(
+        r#"
+chain_id = {CHAIN_ID}
+market = "{market}"
+registry = "{registry}"
+model_id = 1
+cache_ttl_secs = {ttl}
+poll_interval_ms = 50
+chain_timeout_ms = 2000
+
+[[routes]]
+name = "gen"
+policy = "licensed"
+collections = ["{collection}"]
+requests_per_day = 4
+
+[[routes]]
+name = "shop"
+policy = ["licensed", "user"]
+purchasable = true
+
+[[routes]]
+name = "owners"
+policy = "owner"
+"#,
+        ttl = 365 * DAY
+    )
+}
+
+impl Gateway {
+    fn start(config: &str, rpc_url: &str, lab: &PrivateKeySigner) -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let config = Config::from_toml(config).unwrap();
+        let handle = rt.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            stylus_ip_gateway::start(config, rpc_url, lab.clone(), listener)
+                .await
+                .unwrap()
+        });
+        let base = format!("http://{}", handle.addr);
+        Self {
+            rt,
+            http: reqwest::Client::new(),
+            base,
+            handle: Some(handle),
+        }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        self.rt.block_on(async {
+            let r = self
+                .http
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        })
+    }
+
+    fn health(&self) -> Value {
+        serde_json::from_str(&self.get("/healthz").1).unwrap()
+    }
+
+    fn metric(&self, name: &str) -> u64 {
+        let (status, text) = self.get("/metrics");
+        assert_eq!(status, 200);
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} not in /metrics"))
+            .parse()
+            .unwrap()
+    }
+
+    /// Waits until `cond` holds (polling every 20 ms, at most 10 s).
+    fn wait_for(&self, what: &str, mut cond: impl FnMut(&Self) -> bool) {
+        let start = Instant::now();
+        while !cond(self) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `POST /v1/generate/<route>` with raw headers.
+    fn post(&self, route: &str, header: &str, signature: &str, body: &[u8]) -> (u16, Value) {
+        self.rt.block_on(async {
+            let r = self
+                .http
+                .post(format!("{}/v1/generate/{route}", self.base))
+                .header(request::REQUEST_HEADER, header)
+                .header(request::SIGNATURE_HEADER, signature)
+                .header("content-type", "application/json")
+                .body(body.to_vec())
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap();
+            (
+                status,
+                serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            )
+        })
+    }
+
+    fn shutdown(mut self) {
+        let h = self.handle.take().unwrap();
+        self.rt.block_on(h.shutdown()).unwrap();
+    }
+}
+
+/// A signed request, ready to send.
+#[derive(Clone)]
+struct Signed {
+    header: String,
+    signature: String,
+    body: Vec<u8>,
+}
+
+static NONCE: AtomicU64 = AtomicU64::new(1);
+
+/// The request for `body` by `account` on `(collection, token)`, valid until
+/// `expiry` (unsigned).
+fn unsigned(
+    account: Address,
+    collection: Address,
+    token: U256,
+    body: &[u8],
+    expiry: u64,
+) -> GatewayRequest {
+    GatewayRequest {
+        account,
+        collection,
+        tokenId: token,
+        bodyHash: keccak256(body),
+        nonce: U256::from(NONCE.fetch_add(1, Ordering::Relaxed)),
+        expiry,
+    }
+}
+
+/// Signs with alloy, as `signer`.
+fn sign_alloy(
+    req: GatewayRequest,
+    body: &[u8],
+    signer: &PrivateKeySigner,
+    market: Address,
+) -> Signed {
+    let digest = request::signing_hash(&req, CHAIN_ID, market);
+    let sig = signer.sign_hash_sync(&digest).unwrap().as_bytes();
+    Signed {
+        header: request::request_header_json(&req),
+        signature: format!("0x{}", alloy::primitives::hex::encode(sig)),
+        body: body.to_vec(),
+    }
+}
+
+/// Signs with a wallet library, as the key `key`.
+fn sign_js(
+    library: Library,
+    req: GatewayRequest,
+    body: &[u8],
+    key: B256,
+    market: Address,
+) -> Signed {
+    let types = json!({
+        "GatewayRequest": [
+            { "name": "account", "type": "address" },
+            { "name": "collection", "type": "address" },
+            { "name": "tokenId", "type": "uint256" },
+            { "name": "bodyHash", "type": "bytes32" },
+            { "name": "nonce", "type": "uint256" },
+            { "name": "expiry", "type": "uint64" },
+        ]
+    });
+    let message = json!({
+        "account": req.account.to_checksum(None),
+        "collection": req.collection.to_checksum(None),
+        "tokenId": req.tokenId.to_string(),
+        "bodyHash": req.bodyHash,
+        "nonce": req.nonce.to_string(),
+        "expiry": req.expiry.to_string(),
+    });
+    let domain = js::domain_json(&request::domain(CHAIN_ID, market));
+    let sig = js::sign_typed_data(library, key, &domain, &types, "GatewayRequest", &message)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    Signed {
+        header: request::request_header_json(&req),
+        signature: format!("0x{}", alloy::primitives::hex::encode(sig)),
+        body: body.to_vec(),
+    }
+}
+
+fn body(prompt: &str, seed: u64) -> Vec<u8> {
+    serde_json::to_vec(&json!({ "prompt": prompt, "seed": seed, "params": { "width": 16, "height": 8, "steps": 30 } }))
+        .unwrap()
+}
+
+/// The chain with the suite, the story's tokens and actors.
+struct World {
+    node: &'static RpcNode,
+    market: Address,
+    registry: Address,
+    collection: Address,
+    token_a: U256,
+    token_b: U256,
+    lease_expiry: u64,
+}
+
+fn send<C: SolCall>(
+    c: &mut RpcCase,
+    node: &RpcNode,
+    from: Address,
+    to: Address,
+    call: C,
+    value: U256,
+) {
+    let t = node.latest_timestamp() + 1;
+    let mined = c.send_at(t, from, to, &call.abi_encode(), value);
+    assert!(mined.success, "{} from {from} failed", C::SIGNATURE);
+}
+
+fn view<C: SolCall>(c: &RpcCase, node: &RpcNode, to: Address, call: C) -> C::Return {
+    let out = c
+        .call(node.admin, to, &call.abi_encode(), U256::ZERO)
+        .unwrap();
+    C::abi_decode_returns(&out).unwrap()
+}
+
+fn world() -> World {
+    let node = RpcNode::shared(&None);
+    let a = node.addresses;
+    let collection = a.collection.expect("the suite's collection");
+    let market = a.license_market;
+    let creator = node.admin;
+    let mut c = node.unowned();
+    let (l, o) = (actor_signer(0).address(), actor_signer(1).address());
+    for i in 0..5 {
+        let one_eth = U256::from(10u64).pow(U256::from(18u64));
+        let t = node.latest_timestamp() + 1;
+        assert!(
+            c.send_at(t, creator, actor_signer(i).address(), &[], one_eth)
+                .success
+        );
+    }
+    send(
+        &mut c,
+        node,
+        creator,
+        collection,
+        IpCollection::setLeaseOperatorCall {
+            operator: market,
+            approved: true,
+        },
+        U256::ZERO,
+    );
+    let mint = |c: &mut RpcCase, to: Address| {
+        send(
+            c,
+            node,
+            creator,
+            collection,
+            IpCollection::mintCall {
+                to,
+                uri: "ipfs://gateway".into(),
+                royaltyReceiver: creator,
+                royaltyBps: U96::from(500),
+            },
+            U256::ZERO,
+        );
+        view(c, node, collection, IpCollection::totalSupplyCall {})
+    };
+    let token_a = mint(&mut c, creator);
+    let token_b = mint(&mut c, o);
+    let offer_id = view(&c, node, market, LicenseMarket::offerCountCall {}) + U256::from(1);
+    let terms = ILicenseMarket::OfferTerms {
+        pricePerSecond: U256::from(1),
+        paymentToken: Address::ZERO,
+        minDuration: 1,
+        maxDuration: 40 * DAY,
+        endTime: 0,
+        maxLicensees: 1,
+        payee: creator,
+        termsHash: B256::ZERO,
+        termsUri: String::new(),
+        flags: 0,
+        maxRoyaltyBps: 10_000,
+    };
+    send(
+        &mut c,
+        node,
+        creator,
+        market,
+        LicenseMarket::createOfferCall {
+            collection,
+            tokenId: token_a,
+            amount: 0,
+            terms,
+        },
+        U256::ZERO,
+    );
+    let price = U256::from(LEASE_SECS);
+    send(
+        &mut c,
+        node,
+        l,
+        market,
+        LicenseMarket::buyLeaseCall {
+            offerId: offer_id,
+            duration: LEASE_SECS,
+            maxPrice: price,
+            version: 1,
+        },
+        price,
+    );
+    let lic = view(
+        &c,
+        node,
+        market,
+        LicenseMarket::isLicensedCall {
+            collection,
+            tokenId: token_a,
+            account: l,
+        },
+    );
+    assert!(lic._0, "the lease was bought");
+    World {
+        node,
+        market,
+        registry: a.provenance,
+        collection,
+        token_a,
+        token_b,
+        lease_expiry: lic._1,
+    }
+}
+
+/// A request expiry ten minutes ahead of both clocks.
+fn expiry(w: &World) -> u64 {
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    wall.max(w.node.latest_timestamp()) + 600
+}
+
+fn assert_refused(out: &(u16, Value), status: u16, code: &str) {
+    assert_eq!(out.0, status, "{}", out.1);
+    assert_eq!(out.1["code"], code, "{}", out.1);
+    assert!(
+        out.1["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{}",
+        out.1
+    );
+}
+
+#[test]
+fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() {
+    let w = world();
+    let lab = PrivateKeySigner::random();
+    let g = Gateway::start(
+        &config_toml(w.market, w.registry, w.collection),
+        &w.node.url,
+        &lab,
+    );
+    g.wait_for("the first event poll", |g| {
+        g.health()["chainWatchFresh"] == true
+    });
+    let (l, o, stranger) = (actor_signer(0), actor_signer(1), actor_signer(3));
+    let (coll, a, m) = (w.collection, w.token_a, w.market);
+
+    // 1. The licensee, signed with alloy: served, from the chain.
+    let b1 = body("a red fox in the snow", 42);
+    let first = sign_alloy(unsigned(l.address(), coll, a, &b1, expiry(&w)), &b1, &l, m);
+    let (status, r) = g.post("gen", &first.header, &first.signature, &first.body);
+    assert_eq!(status, 200, "{r}");
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(r["image"]["base64"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(png[16..24], [0, 0, 0, 16, 0, 0, 0, 8], "IHDR 16 x 8");
+    let content: B256 = serde_json::from_value(r["image"]["sha256"].clone()).unwrap();
+    assert_eq!(
+        content.0,
+        stylus_ip_provenance_hash::content_hash(&png).0,
+        "the sha-256 of the PNG bytes"
+    );
+    let record: Record = serde_json::from_value(r["record"].clone()).unwrap();
+    assert_eq!(record.hashes.content_hash, content);
+    assert_eq!(
+        record.hashes.prompt_hash,
+        keccak256("a red fox in the snow")
+    );
+    assert_eq!(
+        record.hashes.params_hash,
+        keccak256(r#"{"height":8,"steps":30,"width":16}"#)
+    );
+    assert_eq!(
+        (record.ids.collection, record.ids.id, record.ids.creator),
+        (coll, a, l.address())
+    );
+    let att = &r["attestation"];
+    let digest: B256 = serde_json::from_value(att["digest"].clone()).unwrap();
+    assert_eq!(
+        digest,
+        record.digest(CHAIN_ID, w.registry),
+        "the registry's EIP-712 digest"
+    );
+    let sig_bytes: alloy::primitives::Bytes =
+        serde_json::from_value(att["signature"].clone()).unwrap();
+    let sig = Signature::from_raw(&sig_bytes).unwrap();
+    assert_eq!(
+        sig.recover_address_from_prehash(&digest).unwrap(),
+        lab.address(),
+        "signed by the lab"
+    );
+    assert_eq!(r["licence"]["check"], "licensed");
+    assert_eq!(r["licence"]["fromCache"], false);
+    assert_eq!(r["licence"]["licenceUntil"], w.lease_expiry);
+    assert_eq!(
+        r["licence"]["cachedUntil"], w.lease_expiry,
+        "cached exactly until the lease ends, not the TTL"
+    );
+    assert_eq!(r["usage"]["used"], 1);
+
+    // 2. Signed by viem, then ethers (a browser wallet's typed data): served from the cache.
+    let key = l.to_bytes();
+    for (i, lib) in Library::ALL.into_iter().enumerate() {
+        let b = body("a red fox in the snow", 43 + i as u64);
+        let s = sign_js(
+            lib,
+            unsigned(l.address(), coll, a, &b, expiry(&w)),
+            &b,
+            key,
+            m,
+        );
+        let (status, r) = g.post("gen", &s.header, &s.signature, &s.body);
+        assert_eq!(status, 200, "{}: {r}", lib.name());
+        assert_eq!(r["licence"]["fromCache"], true, "{}", lib.name());
+        assert_eq!(r["usage"]["used"], 2 + i);
+    }
+    assert!(g.metric("gateway_cache_hits_total") >= 2);
+
+    // 3. A replayed request (same nonce): 409, whatever the body's validity.
+    assert_refused(
+        &g.post("gen", &first.header, &first.signature, &first.body),
+        409,
+        "nonce_replayed",
+    );
+
+    // 4. Signed by someone else for the licensee's account: 401.
+    let b4 = body("forged", 1);
+    let forged = sign_alloy(
+        unsigned(l.address(), coll, a, &b4, expiry(&w)),
+        &b4,
+        &stranger,
+        m,
+    );
+    assert_refused(
+        &g.post("gen", &forged.header, &forged.signature, &forged.body),
+        401,
+        "wrong_signer",
+    );
+    // Signed for another market (another EIP-712 domain): 401 too.
+    let other = sign_alloy(
+        unsigned(l.address(), coll, a, &b4, expiry(&w)),
+        &b4,
+        &l,
+        Address::repeat_byte(1),
+    );
+    assert_refused(
+        &g.post("gen", &other.header, &other.signature, &other.body),
+        401,
+        "wrong_signer",
+    );
+
+    // 5. An expired request: 401.
+    let b5 = body("late", 1);
+    let late = sign_alloy(
+        unsigned(l.address(), coll, a, &b5, expiry(&w) - 700),
+        &b5,
+        &l,
+        m,
+    );
+    assert_refused(
+        &g.post("gen", &late.header, &late.signature, &late.body),
+        401,
+        "request_expired",
+    );
+
+    // 6. A tampered body (the signed hash is another body's): 401.
+    let b6 = body("a red fox in the snow", 42);
+    let signed = sign_alloy(unsigned(l.address(), coll, a, &b6, expiry(&w)), &b6, &l, m);
+    let tampered = body("a red fox in the snow, by another artist", 42);
+    assert_refused(
+        &g.post("gen", &signed.header, &signed.signature, &tampered),
+        401,
+        "body_hash_mismatch",
+    );
+    assert_refused(
+        &g.post("gen", &signed.header, "0x1234", &b6),
+        401,
+        "wrong_signer",
+    );
+    assert_refused(
+        &g.post("gen", "{}", &signed.signature, &b6),
+        401,
+        "bad_request_header",
+    );
+
+    // 7. Someone without a licence: 403; on a purchasable route 402 with the market.
+    let b7 = body("free ride", 1);
+    let s = sign_alloy(
+        unsigned(stranger.address(), coll, a, &b7, expiry(&w)),
+        &b7,
+        &stranger,
+        m,
+    );
+    assert_refused(
+        &g.post("gen", &s.header, &s.signature, &s.body),
+        403,
+        "not_licensed",
+    );
+    let s = sign_alloy(
+        unsigned(stranger.address(), coll, a, &b7, expiry(&w)),
+        &b7,
+        &stranger,
+        m,
+    );
+    let out = g.post("shop", &s.header, &s.signature, &s.body);
+    assert_refused(&out, 402, "licence_required");
+    assert_eq!(out.1["market"], json!(m));
+
+    // 8. The daily limit (4 on this route): the 4th request is served, the 5th is 429.
+    let b8 = body("fourth", 4);
+    let s = sign_alloy(unsigned(l.address(), coll, a, &b8, expiry(&w)), &b8, &l, m);
+    let (status, r) = g.post("gen", &s.header, &s.signature, &s.body);
+    assert_eq!((status, &r["usage"]["used"]), (200, &json!(4)), "{r}");
+    let b8 = body("fifth", 5);
+    let s = sign_alloy(unsigned(l.address(), coll, a, &b8, expiry(&w)), &b8, &l, m);
+    let out = g.post("gen", &s.header, &s.signature, &s.body);
+    assert_refused(&out, 429, "rate_limited");
+    assert_eq!(out.1["limit"], 4);
+
+    // 9. Owner policy: O is served (then from the cache); after O transfers
+    //    token B away, the Transfer event drops the cached grant (the TTL is a
+    //    year) and O is refused.
+    let bo = body("owner's portrait", 9);
+    for cached in [false, true] {
+        let s = sign_alloy(
+            unsigned(o.address(), coll, w.token_b, &bo, expiry(&w)),
+            &bo,
+            &o,
+            m,
+        );
+        let (status, r) = g.post("owners", &s.header, &s.signature, &s.body);
+        assert_eq!(status, 200, "{r}");
+        assert_eq!(
+            (&r["licence"]["check"], &r["licence"]["fromCache"]),
+            (&json!("owner"), &json!(cached))
+        );
+        assert_eq!(r["licence"]["licenceUntil"], Value::Null);
+    }
+    let invalidated = g.metric("gateway_cache_invalidations_total");
+    let mut c = w.node.unowned();
+    send(
+        &mut c,
+        w.node,
+        o.address(),
+        coll,
+        IpCollection::transferFromCall {
+            from: o.address(),
+            to: actor_signer(4).address(),
+            tokenId: w.token_b,
+        },
+        U256::ZERO,
+    );
+    g.wait_for("the Transfer to invalidate the cache", |g| {
+        g.metric("gateway_cache_invalidations_total") > invalidated
+    });
+    let s = sign_alloy(
+        unsigned(o.address(), coll, w.token_b, &bo, expiry(&w)),
+        &bo,
+        &o,
+        m,
+    );
+    assert_refused(
+        &g.post("owners", &s.header, &s.signature, &s.body),
+        403,
+        "not_licensed",
+    );
+
+    // 10. The lease lapses: warp 31 days (evm_increaseTime, an empty block,
+    //     no transaction, so no event); once the gateway has seen the new
+    //     block time, the licensee's first request is refused: the cached
+    //     grant ended with the lease.
+    let before = (
+        g.metric("gateway_cache_invalidations_total"),
+        g.metric("gateway_cache_misses_total"),
+    );
+    let rpc = |method: &str, params: Value| -> Value {
+        g.rt.block_on(async {
+            let r = g
+                .http
+                .post(&w.node.url)
+                .header("content-type", "application/json")
+                .body(
+                    json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
+                        .to_string(),
+                )
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            serde_json::from_str::<Value>(&r).unwrap()
+        })
+    };
+    assert!(rpc("evm_increaseTime", json!([31 * DAY]))["error"].is_null());
+    assert!(rpc("evm_mine", json!([]))["error"].is_null());
+    let warped = w.node.latest_timestamp();
+    assert!(warped > w.lease_expiry);
+    g.wait_for("the gateway to see the warped block", |g| {
+        g.health()["chainTime"].as_u64() >= Some(warped)
+    });
+    let b10 = body("after the lease", 10);
+    let s = sign_alloy(
+        unsigned(l.address(), coll, a, &b10, expiry(&w)),
+        &b10,
+        &l,
+        m,
+    );
+    assert_refused(
+        &g.post("gen", &s.header, &s.signature, &s.body),
+        403,
+        "not_licensed",
+    );
+    assert_eq!(
+        g.metric("gateway_cache_invalidations_total"),
+        before.0,
+        "no event was needed"
+    );
+    assert_eq!(
+        g.metric("gateway_cache_misses_total"),
+        before.1 + 1,
+        "the expired grant was not served"
+    );
+
+    // Every outcome is counted by status.
+    let (_, metrics) = g.get("/metrics");
+    for line in [
+        "gateway_requests_total{route=\"gen\",status=\"200\"} 4",
+        "gateway_requests_total{route=\"gen\",status=\"401\"} 6",
+        "gateway_requests_total{route=\"gen\",status=\"409\"} 1",
+        "gateway_requests_total{route=\"gen\",status=\"429\"} 1",
+        "gateway_requests_total{route=\"shop\",status=\"402\"} 1",
+        "gateway_requests_total{route=\"owners\",status=\"403\"} 1",
+    ] {
+        assert!(
+            metrics.lines().any(|l| l == line),
+            "{line} not in\n{metrics}"
+        );
+    }
+    let base = g.base.clone();
+    g.shutdown();
+    // Gracefully shut down: nothing listens any more.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    assert!(rt
+        .block_on(reqwest::Client::new().get(format!("{base}/healthz")).send())
+        .is_err());
+}
+
+#[test]
+fn chain_down_fails_closed_with_503() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (market, coll) = (Address::repeat_byte(0x11), Address::repeat_byte(0x22));
+    let lab = PrivateKeySigner::random();
+    let g = Gateway::start(
+        &config_toml(market, Address::repeat_byte(0x33), coll),
+        &format!("http://127.0.0.1:{port}"),
+        &lab,
+    );
+    let l = actor_signer(0);
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let b = body("a red fox", 1);
+    let s = sign_alloy(
+        unsigned(l.address(), coll, U256::from(1), &b, wall + 600),
+        &b,
+        &l,
+        market,
+    );
+    assert_refused(
+        &g.post("gen", &s.header, &s.signature, &s.body),
+        503,
+        "chain_unavailable",
+    );
+    // Checks that need no chain still answer first.
+    assert_refused(
+        &g.post("gen", &s.header, &s.signature, &b),
+        409,
+        "nonce_replayed",
+    );
+    let s = sign_alloy(
+        unsigned(l.address(), coll, U256::from(1), &b, wall + 600),
+        &b,
+        &l,
+        market,
+    );
+    assert_refused(
+        &g.post("gen", &s.header, &s.signature, b"{}"),
+        401,
+        "body_hash_mismatch",
+    );
+    let h = g.health();
+    assert_eq!(h["chainWatchFresh"], false, "{h}");
+    assert!(g.metric("gateway_event_poll_failures_total") >= 1);
+    assert_eq!(g.get("/nope").0, 404);
+    let (status, r) = g.post("nope", &s.header, &s.signature, &s.body);
+    assert_eq!((status, &r["code"]), (404, &json!("unknown_route")));
+    g.shutdown();
+}
