@@ -251,7 +251,47 @@ struct World {
     collection: Address,
     token_a: U256,
     token_b: U256,
+    /// Owned by actor 2.
+    token_c: U256,
+    /// Owned by the ERC-1271 wallet.
+    token_d: U256,
+    wallet: Address,
     lease_expiry: u64,
+}
+
+/// Runtime code of a minimal ERC-1271 wallet: `isValidSignature(hash, sig)`
+/// answers the magic value iff the signature's first word is `hash` itself
+/// (so it accepts exactly the digest it is asked about), else `0xffffffff`.
+const WALLET_RUNTIME: [u8; 43] = [
+    0x60, 0x04, 0x35, // PUSH1 4 CALLDATALOAD: hash
+    0x60, 0x64, 0x35, // PUSH1 100 CALLDATALOAD: the signature's first word
+    0x14, 0x60, 0x1a, 0x57, // EQ PUSH1 ok JUMPI
+    0x63, 0xff, 0xff, 0xff, 0xff, 0x60, 0xe0, 0x1b, // 0xffffffff << 224
+    0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3, // return it
+    0x5b, // ok:
+    0x63, 0x16, 0x26, 0xba, 0x7e, 0x60, 0xe0, 0x1b, // 0x1626ba7e << 224
+    0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3, // return it
+];
+
+/// The CREATE2 factory in the devnode's genesis.
+const CREATE2_FACTORY: Address =
+    alloy::primitives::address!("4e59b44847b379578588920ca78fbf26c0b4956c");
+
+/// Deploys the wallet through the CREATE2 factory; returns its address.
+fn deploy_wallet(c: &mut RpcCase, node: &RpcNode) -> Address {
+    let mut init = vec![
+        0x60, 43, 0x60, 12, 0x60, 0x00, 0x39, 0x60, 43, 0x60, 0x00, 0xf3,
+    ];
+    init.extend_from_slice(&WALLET_RUNTIME);
+    let salt = keccak256(b"stylus-ip gateway e2e wallet");
+    let mut data = salt.to_vec();
+    data.extend_from_slice(&init);
+    let t = node.latest_timestamp() + 1;
+    assert!(
+        c.send_at(t, node.admin, CREATE2_FACTORY, &data, U256::ZERO)
+            .success
+    );
+    CREATE2_FACTORY.create2(salt, keccak256(&init))
 }
 
 fn send<C: SolCall>(
@@ -319,6 +359,9 @@ fn world() -> World {
     };
     let token_a = mint(&mut c, creator);
     let token_b = mint(&mut c, o);
+    let token_c = mint(&mut c, actor_signer(2).address());
+    let wallet = deploy_wallet(&mut c, node);
+    let token_d = mint(&mut c, wallet);
     let offer_id = view(&c, node, market, LicenseMarket::offerCountCall {}) + U256::from(1);
     let terms = ILicenseMarket::OfferTerms {
         pricePerSecond: U256::from(1),
@@ -378,6 +421,9 @@ fn world() -> World {
         collection,
         token_a,
         token_b,
+        token_c,
+        token_d,
+        wallet,
         lease_expiry: lic._1,
     }
 }
@@ -694,6 +740,81 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
         "the expired grant was not served"
     );
 
+    // 11. A contract account (ERC-1271): the gateway asks the wallet about
+    //     the request's EIP-712 digest; the wallet's yes serves, its no is 401.
+    let bw = body("a wallet's commission", 11);
+    let req = unsigned(w.wallet, coll, w.token_d, &bw, expiry(&w));
+    let digest = request::signing_hash(&req, CHAIN_ID, m);
+    let header = request::request_header_json(&req);
+    let (status, r) = g.post("owners", &header, &digest.to_string(), &bw);
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["record"]["creator"], json!(w.wallet));
+    let req = unsigned(w.wallet, coll, w.token_d, &bw, expiry(&w));
+    let header = request::request_header_json(&req);
+    assert_refused(
+        &g.post("owners", &header, &digest.to_string(), &bw),
+        401,
+        "wrong_signer",
+    );
+
+    // 12. The chain goes away after a grant was cached: once the event watch
+    //     is stale the cached grant is not served (the gateway cannot know of
+    //     a Transfer it did not see) and the request fails closed with 503.
+    let upstream: std::net::SocketAddr = w
+        .node
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    let p = Proxy::start(upstream);
+    let g2 = Gateway::start(
+        &config_toml(w.market, w.registry, w.collection),
+        &p.url,
+        &lab,
+    );
+    g2.wait_for("the first event poll", |g| {
+        g.health()["chainWatchFresh"] == true
+    });
+    let c2 = actor_signer(2);
+    let bc = body("still mine?", 12);
+    for cached in [false, true] {
+        let s = sign_alloy(
+            unsigned(c2.address(), coll, w.token_c, &bc, expiry(&w)),
+            &bc,
+            &c2,
+            m,
+        );
+        let (status, r) = g2.post("owners", &s.header, &s.signature, &s.body);
+        assert_eq!(
+            (status, &r["licence"]["fromCache"]),
+            (200, &json!(cached)),
+            "{r}"
+        );
+    }
+    p.cut();
+    g2.wait_for("the event watch to go stale", |g| {
+        g.health()["chainWatchFresh"] == false
+    });
+    let hits = g2.metric("gateway_cache_hits_total");
+    let s = sign_alloy(
+        unsigned(c2.address(), coll, w.token_c, &bc, expiry(&w)),
+        &bc,
+        &c2,
+        m,
+    );
+    assert_refused(
+        &g2.post("owners", &s.header, &s.signature, &s.body),
+        503,
+        "chain_unavailable",
+    );
+    assert_eq!(
+        g2.metric("gateway_cache_hits_total"),
+        hits,
+        "the stale cache was not used"
+    );
+    g2.shutdown();
+
     // Every outcome is counted by status.
     let (_, metrics) = g.get("/metrics");
     for line in [
@@ -716,6 +837,41 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     assert!(rt
         .block_on(reqwest::Client::new().get(format!("{base}/healthz")).send())
         .is_err());
+}
+
+/// A TCP forwarder on its own runtime: [`Proxy::cut`] drops the listener
+/// and every forwarded connection at once (a node going away).
+struct Proxy {
+    rt: tokio::runtime::Runtime,
+    url: String,
+}
+
+impl Proxy {
+    fn start(upstream: std::net::SocketAddr) -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        rt.spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    if let Ok(mut out) = tokio::net::TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
+                    }
+                });
+            }
+        });
+        Self { rt, url }
+    }
+
+    fn cut(self) {
+        self.rt.shutdown_background();
+    }
 }
 
 #[test]
