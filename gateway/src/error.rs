@@ -55,6 +55,22 @@ pub enum GatewayError {
     /// The body is not a generation request (400).
     #[error("malformed generation request: {0}")]
     BadBody(String),
+    /// The query string is not `collection=<address>&tokenId=<uint>` (400).
+    #[error("malformed query: {0}")]
+    BadQuery(String),
+    /// The signed request names another token than the query (401).
+    #[error("the signed request is for another token than the query")]
+    QueryMismatch,
+    /// The account does not own the token (403).
+    #[error("{account} does not own token {token_id} of {collection}")]
+    NotOwner {
+        /// The account.
+        account: Address,
+        /// The collection.
+        collection: Address,
+        /// The token id, decimal.
+        token_id: String,
+    },
     /// The route does not serve this collection (403).
     #[error("this route does not serve collection {0}")]
     CollectionNotServed(Address),
@@ -101,10 +117,11 @@ impl GatewayError {
             | Self::BodyHashMismatch
             | Self::Expired { .. }
             | Self::ExpiryTooFar { .. }
-            | Self::WrongSigner(_) => 401,
+            | Self::WrongSigner(_)
+            | Self::QueryMismatch => 401,
             Self::Replay { .. } => 409,
-            Self::BadBody(_) => 400,
-            Self::CollectionNotServed(_) => 403,
+            Self::BadBody(_) | Self::BadQuery(_) => 400,
+            Self::CollectionNotServed(_) | Self::NotOwner { .. } => 403,
             Self::NotLicensed { market, .. } => {
                 if market.is_some() {
                     402
@@ -132,6 +149,9 @@ impl GatewayError {
             Self::WrongSigner(_) => "wrong_signer",
             Self::Replay { .. } => "nonce_replayed",
             Self::BadBody(_) => "bad_body",
+            Self::BadQuery(_) => "bad_query",
+            Self::QueryMismatch => "query_mismatch",
+            Self::NotOwner { .. } => "not_owner",
             Self::CollectionNotServed(_) => "collection_not_served",
             Self::NotLicensed {
                 market: Some(_), ..

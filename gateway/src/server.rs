@@ -8,11 +8,11 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use alloy::primitives::Address;
+use alloy::primitives::{Address, U256};
 use alloy::signers::local::PrivateKeySigner;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -160,6 +160,105 @@ impl AppState {
         })
     }
 
+    /// The checks of a signed request that need no chain: headers parse,
+    /// `bodyHash` matches, expiry window.
+    fn authenticate_offline(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        who: &mut Option<Address>,
+    ) -> Result<(request::GatewayRequest, alloy::primitives::Bytes), GatewayError> {
+        let header_str = |name: &'static str| {
+            headers
+                .get(name)
+                .ok_or(GatewayError::MissingHeader(name))?
+                .to_str()
+                .map_err(|_| GatewayError::MissingHeader(name))
+        };
+        let req = request::parse_request_header(header_str(REQUEST_HEADER)?)?;
+        *who = Some(req.account);
+        let sig = request::parse_signature_header(header_str(SIGNATURE_HEADER)?)?;
+        request::check_body(&req, body)?;
+        request::check_expiry(
+            &req,
+            self.clock.now(),
+            self.config.max_request_lifetime_secs,
+        )?;
+        Ok((req, sig))
+    }
+
+    /// The signer is the account, and the nonce is fresh (then consumed).
+    async fn authenticate_online(
+        &self,
+        req: &request::GatewayRequest,
+        sig: alloy::primitives::Bytes,
+    ) -> Result<(), GatewayError> {
+        self.verify_signer(req, sig).await?;
+        if self
+            .nonces
+            .claim(req.account, req.nonce, req.expiry, self.clock.now())
+        {
+            Ok(())
+        } else {
+            Err(GatewayError::Replay {
+                account: req.account,
+                nonce: req.nonce.to_string(),
+            })
+        }
+    }
+
+    /// The pipeline of `GET /v1/usage?collection=&tokenId=`: a request
+    /// signed by the token's owner (empty body) for that token.
+    async fn usage_report(
+        &self,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        who: &mut Option<Address>,
+    ) -> Result<Response, GatewayError> {
+        let (req, sig) = self.authenticate_offline(headers, b"", who)?;
+        let (collection, token_id) = parse_usage_query(query)?;
+        if (req.collection, req.tokenId) != (collection, token_id) {
+            return Err(GatewayError::QueryMismatch);
+        }
+        self.authenticate_online(&req, sig).await?;
+        let (block, ts) = self.chain.latest().await?;
+        self.clock.observe_block(ts);
+        let owner = self
+            .chain
+            .grant(Check::Owner, collection, token_id, req.account, block, ts)
+            .await?;
+        if owner.is_none() {
+            return Err(GatewayError::NotOwner {
+                account: req.account,
+                collection,
+                token_id: token_id.to_string(),
+            });
+        }
+        let now = self.clock.now();
+        let licences: Vec<_> = lock(&self.usage)
+            .for_token(collection, token_id, now)
+            .into_iter()
+            .map(|(k, used)| {
+                json!({
+                    "route": k.route,
+                    "account": k.account,
+                    "usedToday": used,
+                    "limit": self.config.route(&k.route).and_then(|r| r.requests_per_day),
+                })
+            })
+            .collect();
+        Ok(json_response(
+            200,
+            &json!({
+                "collection": collection,
+                "tokenId": token_id.to_string(),
+                "day": now / crate::usage::DAY,
+                "resetsAt": (now / crate::usage::DAY + 1) * crate::usage::DAY,
+                "licences": licences,
+            }),
+        ))
+    }
+
     /// The pipeline of `POST /v1/generate/<route>`.
     async fn serve(
         &self,
@@ -172,33 +271,12 @@ impl AppState {
             .config
             .route(route_name)
             .ok_or_else(|| GatewayError::UnknownRoute(route_name.to_string()))?;
-        let header_str = |name: &'static str| {
-            headers
-                .get(name)
-                .ok_or(GatewayError::MissingHeader(name))?
-                .to_str()
-                .map_err(|_| GatewayError::MissingHeader(name))
-        };
-        let req = request::parse_request_header(header_str(REQUEST_HEADER)?)?;
-        *who = Some(req.account);
-        let sig = request::parse_signature_header(header_str(SIGNATURE_HEADER)?)?;
-        request::check_body(&req, body)?;
-        let now = self.clock.now();
-        request::check_expiry(&req, now, self.config.max_request_lifetime_secs)?;
+        let (req, sig) = self.authenticate_offline(headers, body, who)?;
         let (gen_req, canonical, width, height) = generation::parse_body(body)?;
         if !route.collections.is_empty() && !route.collections.contains(&req.collection) {
             return Err(GatewayError::CollectionNotServed(req.collection));
         }
-        self.verify_signer(&req, sig).await?;
-        if !self
-            .nonces
-            .claim(req.account, req.nonce, req.expiry, self.clock.now())
-        {
-            return Err(GatewayError::Replay {
-                account: req.account,
-                nonce: req.nonce.to_string(),
-            });
-        }
+        self.authenticate_online(&req, sig).await?;
         let decision = self.decide(route, &req).await?;
         let usage = lock(&self.usage).try_consume(
             UsageKey {
@@ -276,6 +354,33 @@ impl AppState {
     }
 }
 
+/// Counts, logs (one JSON line) and renders a finished request.
+fn finish(
+    state: &AppState,
+    label: &str,
+    start: Instant,
+    who: Option<Address>,
+    result: Result<Response, GatewayError>,
+) -> Response {
+    let (status, code, resp) = match result {
+        Ok(r) => (200, "ok", r),
+        Err(e) => (e.status(), e.code(), json_response(e.status(), &e.body())),
+    };
+    state.metrics.request(label, status);
+    eprintln!(
+        "{}",
+        json!({
+            "ts_ms": wall_ms(),
+            "route": label,
+            "status": status,
+            "code": code,
+            "account": who,
+            "latency_ms": start.elapsed().as_secs_f64() * 1e3,
+        })
+    );
+    resp
+}
+
 async fn generate_handler(
     State(state): State<Arc<AppState>>,
     Path(route): Path<String>,
@@ -284,31 +389,64 @@ async fn generate_handler(
 ) -> Response {
     let start = Instant::now();
     let mut who = None;
-    let (status, code, resp) = match state.serve(&route, &headers, &body, &mut who).await {
-        Ok(r) => (200, "ok", r),
-        Err(e) => (e.status(), e.code(), json_response(e.status(), &e.body())),
+    let result = state.serve(&route, &headers, &body, &mut who).await;
+    let label = if state.config.route(&route).is_some() {
+        route.as_str()
+    } else {
+        "unknown"
     };
-    state.metrics.request(
-        if state.config.route(&route).is_some() {
-            &route
-        } else {
-            "unknown"
-        },
-        status,
-    );
-    // One structured log line per request.
-    eprintln!(
-        "{}",
-        json!({
-            "ts_ms": wall_ms(),
-            "route": route,
-            "status": status,
-            "code": code,
-            "account": who,
-            "latency_ms": start.elapsed().as_secs_f64() * 1e3,
-        })
-    );
-    resp
+    finish(&state, label, start, who, result)
+}
+
+async fn usage_handler(
+    State(state): State<Arc<AppState>>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let start = Instant::now();
+    let mut who = None;
+    let result = state.usage_report(uri.query(), &headers, &mut who).await;
+    finish(&state, "usage", start, who, result)
+}
+
+/// Parses `collection=<address>&tokenId=<decimal or 0x-hex>` (in any order,
+/// nothing else).
+///
+/// # Errors
+/// [`GatewayError::BadQuery`] otherwise.
+pub fn parse_usage_query(query: Option<&str>) -> Result<(Address, U256), GatewayError> {
+    let (mut collection, mut token) = (None, None);
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| GatewayError::BadQuery(format!("`{pair}` is not key=value")))?;
+        let dup = || GatewayError::BadQuery(format!("`{k}` given twice"));
+        match k {
+            "collection" => {
+                let a = v
+                    .parse::<Address>()
+                    .map_err(|e| GatewayError::BadQuery(format!("collection: {e}")))?;
+                if collection.replace(a).is_some() {
+                    return Err(dup());
+                }
+            }
+            "tokenId" => {
+                let t = v
+                    .parse::<U256>()
+                    .map_err(|e| GatewayError::BadQuery(format!("tokenId: {e}")))?;
+                if token.replace(t).is_some() {
+                    return Err(dup());
+                }
+            }
+            _ => return Err(GatewayError::BadQuery(format!("unknown parameter `{k}`"))),
+        }
+    }
+    match (collection, token) {
+        (Some(c), Some(t)) => Ok((c, t)),
+        _ => Err(GatewayError::BadQuery(
+            "expected collection=<address>&tokenId=<uint256>".into(),
+        )),
+    }
 }
 
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
@@ -340,6 +478,7 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/v1/generate/{route}", post(generate_handler))
+        .route("/v1/usage", get(usage_handler))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .with_state(state)
@@ -465,4 +604,39 @@ pub fn describe(route: &Route) -> String {
         .map(|c: &Check| c.name())
         .collect::<Vec<_>>()
         .join(" | ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_queries() {
+        let a = "0x00000000000000000000000000000000000000c0";
+        let want = (a.parse::<Address>().unwrap(), U256::from(7));
+        assert_eq!(
+            parse_usage_query(Some(&format!("collection={a}&tokenId=7"))).unwrap(),
+            want
+        );
+        assert_eq!(
+            parse_usage_query(Some(&format!("tokenId=0x7&collection={a}"))).unwrap(),
+            want
+        );
+        for bad in [
+            None,
+            Some(""),
+            Some("tokenId=7"),
+            Some(&*format!("collection={a}&tokenId=7&tokenId=8")),
+            Some(&*format!("collection={a}&tokenId=x")),
+            Some("collection=0x12&tokenId=7"),
+            Some(&*format!("collection={a}&tokenId=7&page=2")),
+            Some(&*format!("collection={a}&tokenId")),
+        ] {
+            assert_eq!(
+                parse_usage_query(bad).unwrap_err().code(),
+                "bad_query",
+                "{bad:?}"
+            );
+        }
+    }
 }

@@ -83,6 +83,23 @@ impl UsageCounters {
         }
     }
 
+    /// Today's counters of every licence of `(collection, token_id)`, sorted
+    /// by route then account (what the token's owner may see).
+    #[must_use]
+    pub fn for_token(&self, collection: Address, token_id: U256, now: u64) -> Vec<(UsageKey, u32)> {
+        let day = now / DAY;
+        let mut out: Vec<_> = self
+            .counts
+            .iter()
+            .filter(|(k, &(d, n))| {
+                k.collection == collection && k.token_id == token_id && d == day && n > 0
+            })
+            .map(|(k, &(_, n))| (k.clone(), n))
+            .collect();
+        out.sort_by(|a, b| (&a.0.route, a.0.account).cmp(&(&b.0.route, b.0.account)));
+        out
+    }
+
     /// Drops counters of days before `now`'s.
     pub fn prune(&mut self, now: u64) {
         let day = now / DAY;
@@ -125,8 +142,21 @@ mod tests {
         );
         assert_eq!(u.try_consume(key(1), 11 * DAY, Some(2)).unwrap().used, 1);
         assert_eq!(u.used_today(&key(2), 11 * DAY), 0);
+        let other_token = UsageKey {
+            token_id: U256::from(2),
+            ..key(3)
+        };
+        u.try_consume(other_token, 11 * DAY, None).unwrap();
+        let listed = u.for_token(Address::repeat_byte(1), U256::from(1), 11 * DAY);
+        assert_eq!(listed, [(key(1), 1)], "today's counters of this token only");
+        assert_eq!(
+            u.for_token(Address::repeat_byte(1), U256::from(1), 10 * DAY)
+                .len(),
+            1,
+            "yesterday: the other licensee (the first one's counter moved to today)"
+        );
         u.prune(11 * DAY);
-        assert_eq!(u.counts.len(), 1);
+        assert_eq!(u.counts.len(), 2);
     }
 
     proptest! {

@@ -103,6 +103,26 @@ impl Gateway {
         })
     }
 
+    /// A signed `GET` (e.g. `/v1/usage?…`).
+    fn get_signed(&self, path: &str, s: &Signed) -> (u16, Value) {
+        self.rt.block_on(async {
+            let r = self
+                .http
+                .get(format!("{}{path}", self.base))
+                .header(request::REQUEST_HEADER, &s.header)
+                .header(request::SIGNATURE_HEADER, &s.signature)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap();
+            (
+                status,
+                serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            )
+        })
+    }
+
     fn health(&self) -> Value {
         serde_json::from_str(&self.get("/healthz").1).unwrap()
     }
@@ -634,6 +654,40 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     let out = g.post("gen", &s.header, &s.signature, &s.body);
     assert_refused(&out, 429, "rate_limited");
     assert_eq!(out.1["limit"], 4);
+
+    // 8b. The lessor (the token's owner) reads the licence's counters with
+    //     a signed GET; the licensee may not; the query must be the signed token.
+    let creator =
+        stylus_ip_deploy::keys::load(&stylus_ip_deploy::keys::KeySource::DevDefault, CHAIN_ID)
+            .unwrap();
+    assert_eq!(creator.address(), w.node.admin);
+    let path = format!("/v1/usage?collection={coll}&tokenId={a}");
+    let s = sign_alloy(
+        unsigned(creator.address(), coll, a, b"", expiry(&w)),
+        b"",
+        &creator,
+        m,
+    );
+    let (status, r) = g.get_signed(&path, &s);
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        r["licences"],
+        json!([{ "route": "gen", "account": l.address(), "usedToday": 4, "limit": 4 }])
+    );
+    let s = sign_alloy(unsigned(l.address(), coll, a, b"", expiry(&w)), b"", &l, m);
+    assert_refused(&g.get_signed(&path, &s), 403, "not_owner");
+    let s = sign_alloy(
+        unsigned(creator.address(), coll, w.token_b, b"", expiry(&w)),
+        b"",
+        &creator,
+        m,
+    );
+    assert_refused(&g.get_signed(&path, &s), 401, "query_mismatch");
+    assert_refused(
+        &g.get_signed("/v1/usage?collection=0x12", &s),
+        400,
+        "bad_query",
+    );
 
     // 9. Owner policy: O is served (then from the cache); after O transfers
     //    token B away, the Transfer event drops the cached grant (the TTL is a
