@@ -48,8 +48,29 @@ pub struct Config {
     /// Longest accepted request lifetime (`expiry - now`), in seconds.
     #[serde(default = "default_lifetime")]
     pub max_request_lifetime_secs: u64,
+    /// An upstream model server to forward generations to (default: the
+    /// built-in model).
+    #[serde(default)]
+    pub upstream: Option<Upstream>,
     /// The routes, served at `POST /v1/generate/<name>`.
     pub routes: Vec<Route>,
+}
+
+/// An upstream model server: the gateway POSTs `{"prompt", "seed",
+/// "params"}` as JSON to `url` and takes the answer's bytes (and
+/// `Content-Type`) as the output. Clients never learn the URL.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upstream {
+    /// The model server's endpoint.
+    pub url: String,
+    /// Timeout of one generation, in milliseconds.
+    #[serde(default = "default_upstream_timeout")]
+    pub timeout_ms: u64,
+}
+
+fn default_upstream_timeout() -> u64 {
+    60_000
 }
 
 /// One route.

@@ -100,6 +100,9 @@ pub enum GatewayError {
     /// The chain could not be read: the gateway fails closed (503).
     #[error("the chain is unreachable: {0}")]
     ChainUnavailable(String),
+    /// The model backend failed; its address is never disclosed (502).
+    #[error("the model backend failed")]
+    UpstreamFailed,
     /// A bug or misconfiguration (500).
     #[error("internal error: {0}")]
     Internal(String),
@@ -131,6 +134,7 @@ impl GatewayError {
             }
             Self::RateLimited { .. } => 429,
             Self::ChainUnavailable(_) => 503,
+            Self::UpstreamFailed => 502,
             Self::Internal(_) => 500,
         }
     }
@@ -159,6 +163,7 @@ impl GatewayError {
             Self::NotLicensed { market: None, .. } => "not_licensed",
             Self::RateLimited { .. } => "rate_limited",
             Self::ChainUnavailable(_) => "chain_unavailable",
+            Self::UpstreamFailed => "upstream_failed",
             Self::Internal(_) => "internal",
         }
     }

@@ -41,9 +41,9 @@ fn empty_object() -> serde_json::Value {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Generated {
-    /// The PNG file.
+    /// The output file (a PNG from the built-in model).
     #[serde(skip)]
-    pub png: Vec<u8>,
+    pub content: Vec<u8>,
     /// The generation record, as the registry takes it.
     pub record: Record,
     /// The canonical parameters text that was hashed.
@@ -103,11 +103,20 @@ fn b(x: ph::alloy_primitives::B256) -> B256 {
     B256::from(x.0)
 }
 
+/// The built-in model's PNG for `req`.
+#[must_use]
+pub fn render_builtin(req: &GenerationRequest, width: u32, height: u32) -> Vec<u8> {
+    png::encode_rgb(
+        width,
+        height,
+        &png::render(&req.prompt, req.seed, width, height),
+    )
+}
+
 /// Runs the built-in model and attests the result.
 ///
 /// # Errors
-/// [`GatewayError::Internal`] if the attestation fails (never expected),
-/// [`GatewayError::BadBody`] for a record the registry would refuse.
+/// See [`attest_output`].
 pub fn generate(
     req: &GenerationRequest,
     canonical_params: String,
@@ -115,11 +124,26 @@ pub fn generate(
     height: u32,
     cx: &Context<'_>,
 ) -> Result<Generated, GatewayError> {
-    let png = png::encode_rgb(
-        width,
-        height,
-        &png::render(&req.prompt, req.seed, width, height),
-    );
+    attest_output(
+        req,
+        canonical_params,
+        render_builtin(req, width, height),
+        cx,
+    )
+}
+
+/// Builds the generation record of `content` (whatever model made it) and
+/// attests it with the lab's key.
+///
+/// # Errors
+/// [`GatewayError::Internal`] if the attestation fails (never expected),
+/// [`GatewayError::BadBody`] for a record the registry would refuse.
+pub fn attest_output(
+    req: &GenerationRequest,
+    canonical_params: String,
+    content: Vec<u8>,
+    cx: &Context<'_>,
+) -> Result<Generated, GatewayError> {
     let asset = req.asset.unwrap_or(cx.licensed);
     let record = Record {
         ids: RecordIds {
@@ -137,7 +161,7 @@ pub fn generate(
             prompt_hash: b(ph::prompt_hash(&req.prompt)),
             seed_hash: b(ph::seed_hash(req.seed)),
             params_hash: keccak256(canonical_params.as_bytes()),
-            content_hash: b(ph::content_hash(&png)),
+            content_hash: b(ph::content_hash(&content)),
             human_hash: B256::ZERO,
         },
     };
@@ -147,7 +171,7 @@ pub fn generate(
     let attestation = provenance::attest(&record, cx.chain_id, cx.registry, cx.lab)
         .map_err(|e| GatewayError::Internal(format!("{e:#}")))?;
     Ok(Generated {
-        png,
+        content,
         record,
         canonical_params,
         attestation,
@@ -209,7 +233,7 @@ mod tests {
             keccak256(U256::from(42).to_be_bytes::<32>())
         );
         assert_eq!(rec.hashes.params_hash, keccak256(canon.as_bytes()));
-        assert_eq!(rec.hashes.content_hash, b(ph::content_hash(&g.png)));
+        assert_eq!(rec.hashes.content_hash, b(ph::content_hash(&g.content)));
         let a = &g.attestation;
         assert_eq!(a.digest, rec.digest(cx.chain_id, cx.registry));
         let sig = Signature::from_raw(&a.signature).unwrap();

@@ -30,7 +30,9 @@
 //! 7. [`generation::generate`]: the built-in model ([`png`]) renders the
 //!    image; the record's hashes are computed and attested with the lab's key
 //!    by `cargo ip provenance`'s code; the response carries the PNG (base64),
-//!    its sha-256, the record and the attestation.
+//!    its sha-256, the record and the attestation. With an `[upstream]`
+//!    model server configured ([`upstream`]), the prompt, seed and
+//!    parameters are forwarded there instead and its output is attested.
 //!
 //! Meanwhile the [`server`]'s poller reads the latest block and the events of
 //! the watched collections and the market every `poll_interval_ms`
@@ -52,6 +54,7 @@ pub mod png;
 pub mod policy;
 pub mod request;
 pub mod server;
+pub mod upstream;
 pub mod usage;
 
 pub use config::Config;

@@ -76,3 +76,25 @@ async fn main() -> anyhow::Result<()> {
     let handle = stylus_ip_gateway::start(config, &cli.rpc_url, lab, listener).await?;
     handle.run_until(shutdown_signal()).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_shape() {
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "stylus-ip-gateway",
+            "--config",
+            "gateway.toml",
+            "--rpc-url",
+            "http://127.0.0.1:8547",
+        ])
+        .unwrap();
+        assert_eq!(cli.config, PathBuf::from("gateway.toml"));
+        assert!(cli.listen.is_none());
+        assert!(Cli::try_parse_from(["stylus-ip-gateway", "--config", "g.toml"]).is_err());
+    }
+}

@@ -31,6 +31,7 @@ use crate::metrics::Metrics;
 use crate::nonce::{MemoryNonces, NonceStore};
 use crate::policy::{cache_until, Check};
 use crate::request::{self, REQUEST_HEADER, SIGNATURE_HEADER};
+use crate::upstream::UpstreamClient;
 use crate::usage::{UsageCounters, UsageKey};
 
 /// Everything a request handler shares.
@@ -43,6 +44,7 @@ pub struct AppState {
     usage: Mutex<UsageCounters>,
     clock: Clock,
     metrics: Arc<Metrics>,
+    upstream: Option<UpstreamClient>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -299,12 +301,22 @@ impl AppState {
             registry: self.config.registry,
             lab: &self.lab,
         };
-        let g = generation::generate(&gen_req, canonical, width, height, &cx)?;
+        let (content, content_type) = match &self.upstream {
+            Some(u) => {
+                let out = u.generate(&gen_req).await?;
+                (out.bytes, out.content_type)
+            }
+            None => (
+                generation::render_builtin(&gen_req, width, height),
+                "image/png".to_string(),
+            ),
+        };
+        let g = generation::attest_output(&gen_req, canonical, content, &cx)?;
         let body = json!({
             "model": { "id": self.config.model_id.to_string(), "name": self.config.model_name },
             "image": {
-                "contentType": "image/png",
-                "base64": base64::engine::general_purpose::STANDARD.encode(&g.png),
+                "contentType": content_type,
+                "base64": base64::engine::general_purpose::STANDARD.encode(&g.content),
                 "sha256": g.record.hashes.content_hash,
             },
             "record": g.record,
@@ -540,6 +552,7 @@ pub async fn start(
         metrics.clone(),
     )?;
     let poll = Duration::from_millis(config.poll_interval_ms);
+    let config_upstream = config.upstream.as_ref().map(UpstreamClient::new);
     let state = Arc::new(AppState {
         config,
         chain,
@@ -549,6 +562,7 @@ pub async fn start(
         usage: Mutex::new(UsageCounters::default()),
         clock: Clock::default(),
         metrics,
+        upstream: config_upstream,
     });
     let addr = listener.local_addr()?;
     let (tx, rx) = watch::channel(false);

@@ -869,6 +869,67 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     );
     g2.shutdown();
 
+    // 13. An upstream model server: the gateway forwards prompt, seed and
+    //     parameters (nothing about the licensee), attests the server's
+    //     output, and never discloses the server's address, even when it fails.
+    let up = FakeModel::start();
+    // `[upstream]` goes before the first `[[routes]]` table.
+    let config = config_toml(w.market, w.registry, w.collection).replacen(
+        "\n[[routes]]",
+        &format!(
+            "\n[upstream]\nurl = \"{}/generate\"\ntimeout_ms = 5000\n\n[[routes]]",
+            up.url
+        ),
+        1,
+    );
+    let g3 = Gateway::start(&config, &w.node.url, &lab);
+    g3.wait_for("the first event poll", |g| {
+        g.health()["chainWatchFresh"] == true
+    });
+    let bu = body("a heron at dawn", 77);
+    let s = sign_alloy(
+        unsigned(c2.address(), coll, w.token_c, &bu, expiry(&w)),
+        &bu,
+        &c2,
+        m,
+    );
+    let (status, r) = g3.post("owners", &s.header, &s.signature, &s.body);
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["image"]["contentType"], "image/webp");
+    let out = base64::engine::general_purpose::STANDARD
+        .decode(r["image"]["base64"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(out, FakeModel::OUTPUT);
+    let record: Record = serde_json::from_value(r["record"].clone()).unwrap();
+    assert_eq!(
+        record.hashes.content_hash.0,
+        stylus_ip_provenance_hash::content_hash(FakeModel::OUTPUT).0
+    );
+    let seen = up.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&seen[0].1).unwrap(),
+        json!({ "prompt": "a heron at dawn", "seed": 77, "params": { "width": 16, "height": 8, "steps": 30 } })
+    );
+    assert!(
+        seen[0].0.iter().all(|h| !h.starts_with("x-stylus-ip")),
+        "{:?}",
+        seen[0].0
+    );
+    let port = up.url.rsplit(':').next().unwrap().to_string();
+    up.cut();
+    let s = sign_alloy(
+        unsigned(c2.address(), coll, w.token_c, &bu, expiry(&w)),
+        &bu,
+        &c2,
+        m,
+    );
+    let out = g3.post("owners", &s.header, &s.signature, &s.body);
+    assert_refused(&out, 502, "upstream_failed");
+    assert!(!out.1.to_string().contains(&port), "{}", out.1);
+    assert!(!r.to_string().contains(&port));
+    g3.shutdown();
+
     // Every outcome is counted by status.
     let (_, metrics) = g.get("/metrics");
     for line in [
@@ -891,6 +952,51 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     assert!(rt
         .block_on(reqwest::Client::new().get(format!("{base}/healthz")).send())
         .is_err());
+}
+
+/// A model server on its own runtime answering every POST with
+/// [`FakeModel::OUTPUT`]; it records the headers' names and the body it got.
+struct FakeModel {
+    rt: tokio::runtime::Runtime,
+    url: String,
+    #[allow(clippy::type_complexity)]
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(Vec<String>, Vec<u8>)>>>,
+}
+
+impl FakeModel {
+    const OUTPUT: &'static [u8] = b"RIFF\x10\x00\x00\x00WEBPVP8 not really";
+
+    fn start() -> Self {
+        use axum::http::HeaderMap;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let app = axum::Router::new().route(
+            "/generate",
+            axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
+                let log = log.clone();
+                async move {
+                    let names = headers.keys().map(|k| k.as_str().to_string()).collect();
+                    log.lock().unwrap().push((names, body.to_vec()));
+                    ([("content-type", "image/webp")], Self::OUTPUT)
+                }
+            }),
+        );
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        rt.spawn(async move { axum::serve(listener, app).await });
+        Self { rt, url, seen }
+    }
+
+    fn cut(self) {
+        self.rt.shutdown_background();
+    }
 }
 
 /// A TCP forwarder on its own runtime: [`Proxy::cut`] drops the listener
