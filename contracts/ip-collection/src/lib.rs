@@ -72,6 +72,8 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 }
 
 pub mod logic;
+#[cfg(test)]
+mod oz_diff_tests;
 mod store;
 #[cfg(test)]
 mod tests;
