@@ -41,6 +41,8 @@ pub struct Entry {
     pub check: Check,
     /// The right's own end, if any.
     pub licence_until: Option<u64>,
+    /// The licence's terms hash (market licences only).
+    pub terms_hash: Option<B256>,
 }
 
 /// What an event invalidates.
@@ -210,6 +212,7 @@ mod tests {
         until: 100,
         check: Check::Owner,
         licence_until: None,
+        terms_hash: None,
     };
 
     fn log(address: Address, topics: Vec<B256>) -> Log {

@@ -192,7 +192,7 @@ impl Chain {
                 };
                 self.view(self.market, call, block)
                     .await?
-                    .and_then(|r| licensed_grant(r._0, r._1, now))
+                    .and_then(|r| licensed_grant(r._0, r._1, r._2, now))
             }
             Check::Owner => {
                 let owner = self

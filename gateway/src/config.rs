@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::Path;
 
-use alloy::primitives::{Address, U256};
+use alloy::primitives::{Address, B256, U256};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
@@ -52,6 +52,10 @@ pub struct Config {
     /// built-in model).
     #[serde(default)]
     pub upstream: Option<Upstream>,
+    /// Requests per day per licence, by the licence's terms hash (market
+    /// licences; the tighter of this and the route's limit applies).
+    #[serde(default)]
+    pub terms_limits: std::collections::BTreeMap<B256, u32>,
     /// The routes, served at `POST /v1/generate/<name>`.
     pub routes: Vec<Route>,
 }
@@ -190,6 +194,7 @@ mod tests {
         assert_eq!(r.policy.checks(), [Check::Licensed, Check::User]);
         assert!(r.purchasable);
         assert_eq!(c.stale_after_ms(), 4 * c.poll_interval_ms);
+        assert_eq!(c.terms_limits.get(&B256::ZERO), Some(&1000));
     }
 
     #[test]

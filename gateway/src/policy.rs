@@ -6,7 +6,7 @@
 //! licence or ERC-4907 user with expiry `e` is in force while `now <= e`,
 //! as the contracts define it.
 
-use alloy::primitives::{Address, U256};
+use alloy::primitives::{Address, B256, U256};
 use serde::Deserialize;
 
 /// One on-chain check a route may accept.
@@ -87,17 +87,30 @@ pub struct Grant {
     /// Last second the right is in force; `None` for rights without an end
     /// (ownership), which only events or the TTL end.
     pub until: Option<u64>,
+    /// The licence's terms hash (market licences only).
+    pub terms_hash: Option<B256>,
 }
 
-/// `isLicensed` answered `(licensed, expires)`: a grant while
+/// `isLicensed` answered `(licensed, expires, termsHash)`: a grant while
 /// `now <= expires`. A `true` whose expiry is already past by gateway time
 /// (the gateway's clock may run ahead of the last block) is refused.
 #[must_use]
-pub fn licensed_grant(licensed: bool, expires: u64, now: u64) -> Option<Grant> {
+pub fn licensed_grant(licensed: bool, expires: u64, terms_hash: B256, now: u64) -> Option<Grant> {
     (licensed && now <= expires).then_some(Grant {
         check: Check::Licensed,
         until: Some(expires),
+        terms_hash: Some(terms_hash),
     })
+}
+
+/// The daily limit of a licence: the tighter of the route's and its terms'
+/// (either may be absent).
+#[must_use]
+pub fn effective_limit(route: Option<u32>, terms: Option<u32>) -> Option<u32> {
+    match (route, terms) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// `ownerOf` answered `owner` (or `None`: the token does not exist).
@@ -106,6 +119,7 @@ pub fn owner_grant(owner: Option<Address>, account: Address) -> Option<Grant> {
     (owner == Some(account) && account != Address::ZERO).then_some(Grant {
         check: Check::Owner,
         until: None,
+        terms_hash: None,
     })
 }
 
@@ -116,6 +130,7 @@ pub fn user_grant(user: Address, expires: U256, account: Address, now: u64) -> O
     (user == account && account != Address::ZERO && now <= expires).then_some(Grant {
         check: Check::User,
         until: Some(expires),
+        terms_hash: None,
     })
 }
 
@@ -156,9 +171,15 @@ mod tests {
     #[test]
     fn grants() {
         let a = Address::repeat_byte(1);
-        assert_eq!(licensed_grant(true, 10, 10).unwrap().until, Some(10));
-        assert!(licensed_grant(true, 10, 11).is_none());
-        assert!(licensed_grant(false, 10, 5).is_none());
+        let t = B256::repeat_byte(5);
+        assert_eq!(licensed_grant(true, 10, t, 10).unwrap().until, Some(10));
+        assert_eq!(licensed_grant(true, 10, t, 10).unwrap().terms_hash, Some(t));
+        assert!(licensed_grant(true, 10, t, 11).is_none());
+        assert!(licensed_grant(false, 10, t, 5).is_none());
+        assert_eq!(effective_limit(None, None), None);
+        assert_eq!(effective_limit(Some(3), None), Some(3));
+        assert_eq!(effective_limit(None, Some(4)), Some(4));
+        assert_eq!(effective_limit(Some(9), Some(4)), Some(4));
         assert!(owner_grant(Some(a), a).is_some());
         assert!(owner_grant(None, a).is_none());
         assert!(owner_grant(Some(Address::ZERO), Address::ZERO).is_none());
@@ -176,7 +197,11 @@ mod tests {
             prop_oneof![Just(Check::Licensed), Just(Check::Owner), Just(Check::User)],
             proptest::option::of(any::<u64>()),
         )
-            .prop_map(|(check, until)| Grant { check, until })
+            .prop_map(|(check, until)| Grant {
+                check,
+                until,
+                terms_hash: None,
+            })
     }
 
     proptest! {
@@ -204,7 +229,7 @@ mod tests {
         /// lapsed one grants nothing.
         #[test]
         fn licence_grants_match_the_contract(licensed in any::<bool>(), expires in any::<u64>(), now in any::<u64>()) {
-            let g = licensed_grant(licensed, expires, now);
+            let g = licensed_grant(licensed, expires, B256::ZERO, now);
             prop_assert_eq!(g.is_some(), licensed && now <= expires);
             if let Some(g) = g {
                 prop_assert_eq!(g.until, Some(expires));

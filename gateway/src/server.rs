@@ -29,7 +29,7 @@ use crate::error::GatewayError;
 use crate::generation::{self, Context};
 use crate::metrics::Metrics;
 use crate::nonce::{MemoryNonces, NonceStore};
-use crate::policy::{cache_until, Check};
+use crate::policy::{cache_until, effective_limit, Check};
 use crate::request::{self, REQUEST_HEADER, SIGNATURE_HEADER};
 use crate::upstream::UpstreamClient;
 use crate::usage::{UsageCounters, UsageKey};
@@ -146,6 +146,7 @@ impl AppState {
                     until: cache_until(&g, now, self.config.cache_ttl_secs),
                     check: g.check,
                     licence_until: g.until,
+                    terms_hash: g.terms_hash,
                 };
                 lock(&self.cache).insert(key, entry, block);
                 return Ok(Decision {
@@ -240,12 +241,12 @@ impl AppState {
         let licences: Vec<_> = lock(&self.usage)
             .for_token(collection, token_id, now)
             .into_iter()
-            .map(|(k, used)| {
+            .map(|(k, used, limit)| {
                 json!({
                     "route": k.route,
                     "account": k.account,
                     "usedToday": used,
-                    "limit": self.config.route(&k.route).and_then(|r| r.requests_per_day),
+                    "limit": limit,
                 })
             })
             .collect();
@@ -288,7 +289,13 @@ impl AppState {
                 account: req.account,
             },
             self.clock.now(),
-            route.requests_per_day,
+            effective_limit(
+                route.requests_per_day,
+                decision
+                    .entry
+                    .terms_hash
+                    .and_then(|t| self.config.terms_limits.get(&t).copied()),
+            ),
         )?;
         let cx = Context {
             account: req.account,
@@ -325,6 +332,7 @@ impl AppState {
             "licence": {
                 "check": decision.entry.check.name(),
                 "licenceUntil": decision.entry.licence_until,
+                "termsHash": decision.entry.terms_hash,
                 "cachedUntil": decision.entry.until,
                 "fromCache": decision.cached,
             },

@@ -37,7 +37,8 @@ pub struct Usage {
 /// The counters (plain data, explicit time).
 #[derive(Debug, Default)]
 pub struct UsageCounters {
-    counts: HashMap<UsageKey, (u64, u32)>,
+    /// Per licence: day, requests that day, the limit last applied.
+    counts: HashMap<UsageKey, (u64, u32, Option<u32>)>,
 }
 
 impl UsageCounters {
@@ -54,10 +55,11 @@ impl UsageCounters {
     ) -> Result<Usage, GatewayError> {
         let day = now / DAY;
         let resets_at = (day + 1).saturating_mul(DAY);
-        let slot = self.counts.entry(key).or_insert((day, 0));
+        let slot = self.counts.entry(key).or_insert((day, 0, limit));
         if slot.0 != day {
-            *slot = (day, 0);
+            *slot = (day, 0, limit);
         }
+        slot.2 = limit;
         if let Some(l) = limit {
             if slot.1 >= l {
                 return Err(GatewayError::RateLimited {
@@ -78,23 +80,29 @@ impl UsageCounters {
     #[must_use]
     pub fn used_today(&self, key: &UsageKey, now: u64) -> u32 {
         match self.counts.get(key) {
-            Some(&(day, n)) if day == now / DAY => n,
+            Some(&(day, n, _)) if day == now / DAY => n,
             _ => 0,
         }
     }
 
-    /// Today's counters of every licence of `(collection, token_id)`, sorted
-    /// by route then account (what the token's owner may see).
+    /// Today's counters of every licence of `(collection, token_id)` with
+    /// the limit last applied, sorted by route then account (what the
+    /// token's owner may see).
     #[must_use]
-    pub fn for_token(&self, collection: Address, token_id: U256, now: u64) -> Vec<(UsageKey, u32)> {
+    pub fn for_token(
+        &self,
+        collection: Address,
+        token_id: U256,
+        now: u64,
+    ) -> Vec<(UsageKey, u32, Option<u32>)> {
         let day = now / DAY;
         let mut out: Vec<_> = self
             .counts
             .iter()
-            .filter(|(k, &(d, n))| {
+            .filter(|(k, &(d, n, _))| {
                 k.collection == collection && k.token_id == token_id && d == day && n > 0
             })
-            .map(|(k, &(_, n))| (k.clone(), n))
+            .map(|(k, &(_, n, l))| (k.clone(), n, l))
             .collect();
         out.sort_by(|a, b| (&a.0.route, a.0.account).cmp(&(&b.0.route, b.0.account)));
         out
@@ -103,7 +111,7 @@ impl UsageCounters {
     /// Drops counters of days before `now`'s.
     pub fn prune(&mut self, now: u64) {
         let day = now / DAY;
-        self.counts.retain(|_, (d, _)| *d >= day);
+        self.counts.retain(|_, (d, _, _)| *d >= day);
     }
 }
 
@@ -148,7 +156,11 @@ mod tests {
         };
         u.try_consume(other_token, 11 * DAY, None).unwrap();
         let listed = u.for_token(Address::repeat_byte(1), U256::from(1), 11 * DAY);
-        assert_eq!(listed, [(key(1), 1)], "today's counters of this token only");
+        assert_eq!(
+            listed,
+            [(key(1), 1, Some(2))],
+            "today's counters of this token only"
+        );
         assert_eq!(
             u.for_token(Address::repeat_byte(1), U256::from(1), 10 * DAY)
                 .len(),

@@ -49,11 +49,15 @@ cache_ttl_secs = {ttl}
 poll_interval_ms = 50
 chain_timeout_ms = 2000
 
+# The test offer's terms hash is zero.
+[terms_limits]
+"{zero}" = 4
+
 [[routes]]
 name = "gen"
 policy = "licensed"
 collections = ["{collection}"]
-requests_per_day = 4
+requests_per_day = 10
 
 [[routes]]
 name = "shop"
@@ -64,7 +68,8 @@ purchasable = true
 name = "owners"
 policy = "owner"
 "#,
-        ttl = 365 * DAY
+        ttl = 365 * DAY,
+        zero = B256::ZERO,
     )
 }
 
@@ -528,6 +533,7 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
         "signed by the lab"
     );
     assert_eq!(r["licence"]["check"], "licensed");
+    assert_eq!(r["licence"]["termsHash"], json!(B256::ZERO));
     assert_eq!(r["licence"]["fromCache"], false);
     assert_eq!(r["licence"]["licenceUntil"], w.lease_expiry);
     assert_eq!(
@@ -644,7 +650,8 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     assert_refused(&out, 402, "licence_required");
     assert_eq!(out.1["market"], json!(m));
 
-    // 8. The daily limit (4 on this route): the 4th request is served, the 5th is 429.
+    // 8. The daily limit (10 on this route, 4 for the offer's terms hash):
+    //    the 4th request is served, the 5th is 429.
     let b8 = body("fourth", 4);
     let s = sign_alloy(unsigned(l.address(), coll, a, &b8, expiry(&w)), &b8, &l, m);
     let (status, r) = g.post("gen", &s.header, &s.signature, &s.body);
