@@ -144,6 +144,15 @@ fn revert_data(err: &alloy::transports::TransportError) -> Option<Bytes> {
     err.as_error_resp().and_then(|e| e.as_revert_data())
 }
 
+/// Nitro's answer when ArbWasm refuses a program: not a revert but a plain
+/// JSON-RPC error whose message is the validator's reason
+/// (`program activation failed: ...`).
+fn activation_failure(err: &alloy::transports::TransportError) -> Option<String> {
+    err.as_error_resp()
+        .map(|e| e.message.to_string())
+        .filter(|m| m.contains("activation failed"))
+}
+
 /// Asks ArbWasm whether code with `code_hash` is active.
 ///
 /// # Errors
@@ -287,22 +296,23 @@ async fn estimate_with<P: Provider<Ethereum>>(
             },
         );
     }
-    let out = provider
-        .call(tx)
-        .overrides(overrides)
-        .await
-        .map_err(|e| match revert_data(&e) {
-            Some(data) => anyhow!(
-                "activation of {} would fail: {}",
-                if code_given {
-                    "the program".to_string()
-                } else {
-                    program.to_string()
-                },
-                arb_wasm_reason(&data)
-            ),
-            None => anyhow!(e).context("estimating the activation data fee"),
-        })?;
+    let out = provider.call(tx).overrides(overrides).await.map_err(|e| {
+        let what = if code_given {
+            "the program".to_string()
+        } else {
+            program.to_string()
+        };
+        match (revert_data(&e), activation_failure(&e)) {
+            (Some(data), _) => {
+                anyhow!(
+                    "activation of {what} would fail: {}",
+                    arb_wasm_reason(&data)
+                )
+            }
+            (None, Some(reason)) => anyhow!("activation of {what} would fail: {reason}"),
+            (None, None) => anyhow!(e).context("estimating the activation data fee"),
+        }
+    })?;
     let ret = ArbWasm::activateProgramCall::abi_decode_returns(&out)?;
     Ok(ret.dataFee * U256::from(100 + DATA_FEE_BUMP_PERCENT) / U256::from(100u64))
 }
