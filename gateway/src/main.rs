@@ -74,7 +74,14 @@ async fn main() -> anyhow::Result<()> {
         lab.address()
     );
     let handle = stylus_ip_gateway::start(config, &cli.rpc_url, lab, listener).await?;
-    handle.run_until(shutdown_signal()).await
+    handle
+        .run_until(async {
+            shutdown_signal().await;
+            eprintln!("shutting down: finishing in-flight requests");
+        })
+        .await?;
+    eprintln!("stopped");
+    Ok(())
 }
 
 #[cfg(test)]

@@ -578,20 +578,35 @@ pub async fn start(
     let poll_state = state.clone();
     let poller = tokio::spawn(async move {
         let mut cursor = None;
+        // Logged on changes only (a node that is down would flood the log).
+        let mut was_ok = None;
         loop {
-            match poll_state.poll(&mut cursor).await {
-                Ok(()) => poll_state.metrics.polls_ok.fetch_add(1, Ordering::Relaxed),
+            let ok = match poll_state.poll(&mut cursor).await {
+                Ok(()) => {
+                    poll_state.metrics.polls_ok.fetch_add(1, Ordering::Relaxed);
+                    if was_ok == Some(false) {
+                        eprintln!(
+                            "{}",
+                            json!({ "ts_ms": wall_ms(), "event": "poll_recovered" })
+                        );
+                    }
+                    true
+                }
                 Err(e) => {
-                    eprintln!(
-                        "{}",
-                        json!({ "ts_ms": wall_ms(), "event": "poll_failed", "error": e.to_string() })
-                    );
                     poll_state
                         .metrics
                         .polls_failed
-                        .fetch_add(1, Ordering::Relaxed)
+                        .fetch_add(1, Ordering::Relaxed);
+                    if was_ok != Some(false) {
+                        eprintln!(
+                            "{}",
+                            json!({ "ts_ms": wall_ms(), "event": "poll_failed", "error": e.to_string() })
+                        );
+                    }
+                    false
                 }
             };
+            was_ok = Some(ok);
             let now = poll_state.clock.now();
             lock(&poll_state.usage).prune(now);
             tokio::select! {
