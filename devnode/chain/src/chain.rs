@@ -732,12 +732,6 @@ impl Chain {
         if e.gas_limit() < needed {
             return Err(ChainError::intrinsic_gas_too_low(e.gas_limit(), needed));
         }
-        if e.gas_limit() < intrinsic.floor_gas {
-            return Err(ChainError::floor_data_gas(
-                e.gas_limit(),
-                intrinsic.floor_gas,
-            ));
-        }
         let state_nonce = self.data.state.nonce(&p.from);
         if e.nonce() < state_nonce {
             return Err(ChainError::nonce_too_low(p.from, e.nonce(), state_nonce));
