@@ -21,7 +21,10 @@ use serde_json::json;
 use stylus_ip_deploy::provenance::AssetRef;
 use tokio::sync::watch;
 
-use crate::cache::{invalidation_for, watched_topics, CacheKey, Entry, LicenceCache};
+use crate::cache::{invalidation_for, watched_topics, CacheKey, Entry, Invalidation, LicenceCache};
+
+/// The most blocks one event poll scans; a longer gap drops the whole cache.
+pub const MAX_LOG_RANGE: u64 = 5_000;
 use crate::chain::{Chain, ChainError};
 use crate::clock::{wall_ms, Clock};
 use crate::config::{Config, Route};
@@ -281,14 +284,16 @@ impl AppState {
         }
         self.authenticate_online(&req, sig).await?;
         let decision = self.decide(route, &req).await?;
+        let usage_key = UsageKey {
+            route: route.name.clone(),
+            collection: req.collection,
+            token_id: req.tokenId,
+            account: req.account,
+        };
+        let counted_at = self.clock.now();
         let usage = lock(&self.usage).try_consume(
-            UsageKey {
-                route: route.name.clone(),
-                collection: req.collection,
-                token_id: req.tokenId,
-                account: req.account,
-            },
-            self.clock.now(),
+            usage_key.clone(),
+            counted_at,
             effective_limit(
                 route.requests_per_day,
                 decision
@@ -308,17 +313,27 @@ impl AppState {
             registry: self.config.registry,
             lab: &self.lab,
         };
-        let (content, content_type) = match &self.upstream {
-            Some(u) => {
-                let out = u.generate(&gen_req).await?;
-                (out.bytes, out.content_type)
-            }
-            None => (
+        let generated = match &self.upstream {
+            Some(u) => u
+                .generate(&gen_req)
+                .await
+                .map(|out| (out.bytes, out.content_type)),
+            None => Ok((
                 generation::render_builtin(&gen_req, width, height),
                 "image/png".to_string(),
-            ),
+            )),
+        }
+        .and_then(|(content, content_type)| {
+            generation::attest_output(&gen_req, canonical, content, &cx).map(|g| (g, content_type))
+        });
+        let (g, content_type) = match generated {
+            Ok(x) => x,
+            Err(e) => {
+                // Nothing was delivered: the request does not count.
+                lock(&self.usage).refund(&usage_key, counted_at);
+                return Err(e);
+            }
         };
-        let g = generation::attest_output(&gen_req, canonical, content, &cx)?;
         let body = json!({
             "model": { "id": self.config.model_id.to_string(), "name": self.config.model_name },
             "image": {
@@ -354,6 +369,9 @@ impl AppState {
         );
         watched.insert(self.config.market);
         let invalidations = match *cursor {
+            // Too many blocks to scan at once (the watch was down for long):
+            // forget every cached grant instead.
+            Some(c) if head.saturating_sub(c) > MAX_LOG_RANGE => vec![Invalidation::All],
             Some(c) if head > c => self
                 .chain
                 .logs(c + 1, head, &watched, watched_topics())

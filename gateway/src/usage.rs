@@ -76,6 +76,16 @@ impl UsageCounters {
         })
     }
 
+    /// Takes back one request counted at `counted_at` (one that delivered
+    /// nothing), if its day's counter is still the current one.
+    pub fn refund(&mut self, key: &UsageKey, counted_at: u64) {
+        if let Some(slot) = self.counts.get_mut(key) {
+            if slot.0 == counted_at / DAY {
+                slot.1 = slot.1.saturating_sub(1);
+            }
+        }
+    }
+
     /// Requests counted today for `key`.
     #[must_use]
     pub fn used_today(&self, key: &UsageKey, now: u64) -> u32 {
@@ -134,6 +144,12 @@ mod tests {
         let mut u = UsageCounters::default();
         let t = 10 * DAY + 5;
         assert_eq!(u.try_consume(key(1), t, Some(2)).unwrap().used, 1);
+        assert_eq!(u.try_consume(key(1), t, Some(2)).unwrap().used, 2);
+        // A failed generation is taken back, and only on its own day.
+        u.refund(&key(1), t);
+        assert_eq!(u.used_today(&key(1), t), 1);
+        u.refund(&key(1), t - DAY);
+        assert_eq!(u.used_today(&key(1), t), 1);
         assert_eq!(u.try_consume(key(1), t, Some(2)).unwrap().used, 2);
         let e = u.try_consume(key(1), t + 1, Some(2)).unwrap_err();
         assert_eq!(

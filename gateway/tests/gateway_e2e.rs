@@ -933,6 +933,20 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     );
     let out = g3.post("owners", &s.header, &s.signature, &s.body);
     assert_refused(&out, 502, "upstream_failed");
+    // The failed generation did not count against the licence.
+    // (Token C's owner, actor 2, reads its own usage.)
+    let s = sign_alloy(
+        unsigned(c2.address(), coll, w.token_c, b"", expiry(&w)),
+        b"",
+        &c2,
+        m,
+    );
+    let (status, r) = g3.get_signed(
+        &format!("/v1/usage?collection={coll}&tokenId={}", w.token_c),
+        &s,
+    );
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["licences"][0]["usedToday"], 1, "{r}");
     assert!(!out.1.to_string().contains(&port), "{}", out.1);
     assert!(!r.to_string().contains(&port));
     g3.shutdown();
