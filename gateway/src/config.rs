@@ -164,6 +164,15 @@ impl Config {
         if self.poll_interval_ms == 0 || self.chain_timeout_ms == 0 {
             bail!("poll_interval_ms and chain_timeout_ms must be positive");
         }
+        if let Some(u) = &self.upstream {
+            if !(u.url.starts_with("http://") || u.url.starts_with("https://")) {
+                // The URL itself is not echoed: it may carry credentials.
+                bail!("[upstream] url must be an http:// or https:// URL");
+            }
+            if u.timeout_ms == 0 {
+                bail!("[upstream] timeout_ms must be positive");
+            }
+        }
         Ok(())
     }
 
@@ -213,7 +222,14 @@ mod tests {
                 base.replace("policy = \"owner\"", "policy = []"),
                 "gateway configuration",
             ),
-            (format!("{base}\nunknown = 1\n"), "gateway configuration"),
+            (format!("unknown = 1\n{base}"), "gateway configuration"),
+            (
+                base.replace(
+                    "# [upstream]\n# url = ",
+                    "[upstream]\nurl = \"ftp://x\"\n# ",
+                ),
+                "http:// or https://",
+            ),
         ] {
             let e = format!("{:#}", Config::from_toml(&bad).unwrap_err());
             assert!(e.contains(msg), "{e}");

@@ -34,6 +34,10 @@
 //!    model server configured ([`upstream`]), the prompt, seed and
 //!    parameters are forwarded there instead and its output is attested.
 //!
+//! A generation that fails (upstream down) is not counted. `GET
+//! /v1/usage?collection=&tokenId=`, signed the same way (empty body) by the
+//! token's owner, reports today's counters of every licence of the token.
+//!
 //! Meanwhile the [`server`]'s poller reads the latest block and the events of
 //! the watched collections and the market every `poll_interval_ms`
 //! (`Transfer`, `UpdateUser`, the market's lease and offer events) and drops
