@@ -1,6 +1,8 @@
 //! Pure logic of the collection, free of storage and host calls so it can be
-//! unit- and property-tested without a VM: the ERC-4907 lease state machine
-//! (with explicit `now`), the royalty maths and token-id formatting.
+//! unit- and property-tested without a VM: the packed storage words (token,
+//! account, collection, royalty), ERC-721's authorisation and transfer
+//! checks, the ERC-4907 lease state machine (with explicit `now`), the
+//! royalty maths and token-id formatting.
 
 use alloc::vec::Vec;
 
@@ -21,7 +23,8 @@ pub const fn max_lock_expiry(now: u64) -> u64 {
     now.saturating_add(MAX_LOCK_DURATION)
 }
 
-/// A token's ERC-4907 user record, as stored.
+/// A token's ERC-4907 user record: `expires` and `locked` are stored in its
+/// [`Token`] word, `user` in a word of its own.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Lease {
     /// The user (zero: none).
@@ -52,28 +55,275 @@ impl Lease {
     }
 }
 
-impl Lease {
-    /// One storage word: `locked` (byte 3), `expires` (bytes 4..12, big
-    /// endian), `user` (bytes 12..32).
+/// Reads the big-endian `u64` at bytes `at..at + 8` of a word.
+fn get_u64(w: &B256, at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&w[at..at + 8]);
+    u64::from_be_bytes(b)
+}
+
+/// Flag bit of [`Token::locked`] in byte 3 of a token word (bit 224).
+const TOKEN_LOCKED: u8 = 1;
+/// Flag bit of [`Token::has_user`] in byte 3 (bit 225).
+const TOKEN_HAS_USER: u8 = 2;
+/// Flag bit of [`Token::has_approval`] in byte 3 (bit 226).
+const TOKEN_HAS_APPROVAL: u8 = 4;
+
+/// A token's word (`tokens[id]`): its owner and everything a transfer must
+/// know about it, so that a transfer of a token without approval or user
+/// touches no other per-token slot.
+///
+/// | bits | bytes (big endian) | field |
+/// |---|---|---|
+/// | 0..160 | 12..32 | `owner` (zero: the token does not exist) |
+/// | 160..224 | 4..12 | `expires` of the ERC-4907 user (0 if none) |
+/// | 224 | 3, `0x01` | `locked`: the user was set by a lease operator |
+/// | 225 | 3, `0x02` | `has_user`: `users[id]` holds a non-zero user |
+/// | 226 | 3, `0x04` | `has_approval`: `approvals[id]` holds a non-zero address |
+/// | 227..256 | 0..3 and the rest of 3 | zero |
+///
+/// The user's address lives in `users[id]` and the approved address in
+/// `approvals[id]`, each read only when its flag says it is there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Token {
+    /// The owner (zero: nonexistent).
+    pub owner: Address,
+    /// The ERC-4907 record's `expires` (0 when there is no user).
+    pub expires: u64,
+    /// The ERC-4907 record is a locked lease.
+    pub locked: bool,
+    /// `users[id]` is non-zero.
+    pub has_user: bool,
+    /// `approvals[id]` is non-zero.
+    pub has_approval: bool,
+}
+
+impl Token {
+    /// The storage word (see the table above).
     #[must_use]
     pub fn pack(&self) -> B256 {
         let mut w = B256::ZERO;
-        w[3] = u8::from(self.locked);
+        w[3] = with_flag(0, TOKEN_LOCKED, self.locked)
+            | with_flag(0, TOKEN_HAS_USER, self.has_user)
+            | with_flag(0, TOKEN_HAS_APPROVAL, self.has_approval);
         w[4..12].copy_from_slice(&self.expires.to_be_bytes());
-        w[12..].copy_from_slice(self.user.as_slice());
+        w[12..].copy_from_slice(self.owner.as_slice());
         w
     }
 
-    /// Inverse of [`Lease::pack`].
+    /// Inverse of [`Token::pack`].
     #[must_use]
     pub fn unpack(w: B256) -> Self {
-        let mut expires = [0u8; 8];
-        expires.copy_from_slice(&w[4..12]);
         Self {
-            user: Address::from_slice(&w[12..]),
-            expires: u64::from_be_bytes(expires),
-            locked: w[3] != 0,
+            owner: Address::from_slice(&w[12..]),
+            expires: get_u64(&w, 4),
+            locked: w[3] & TOKEN_LOCKED != 0,
+            has_user: w[3] & TOKEN_HAS_USER != 0,
+            has_approval: w[3] & TOKEN_HAS_APPROVAL != 0,
         }
+    }
+
+    /// The ERC-4907 record, given `user`, the content of `users[id]` (read
+    /// only if [`Token::has_user`]; pass zero otherwise).
+    #[must_use]
+    pub fn lease(&self, user: Address) -> Lease {
+        Lease {
+            user,
+            expires: self.expires,
+            locked: self.locked,
+        }
+    }
+
+    /// The word holding `lease` instead of the current record.
+    #[must_use]
+    pub fn with_lease(self, lease: Lease) -> Self {
+        Self {
+            expires: lease.expires,
+            locked: lease.locked,
+            has_user: !lease.user.is_zero(),
+            ..self
+        }
+    }
+
+    /// [`Lease::locked_at`] without the user's address: a locked record
+    /// with a user whose `expires` is not past.
+    #[must_use]
+    pub fn lock_in_force(&self, now: u64) -> bool {
+        self.locked && self.has_user && self.expires >= now
+    }
+
+    /// Whether the user's address is needed to judge the record at `now`:
+    /// only while a user may still hold rights ([`Lease::user_at`] is zero
+    /// once `expires < now`).
+    #[must_use]
+    pub fn user_in_force(&self, now: u64) -> bool {
+        self.has_user && self.expires >= now
+    }
+
+    /// [`clears_on_transfer`] from the word alone.
+    #[must_use]
+    pub fn clears_on_transfer(&self, from: Address, to: Address, now: u64) -> bool {
+        from != to && self.has_user && !self.lock_in_force(now)
+    }
+}
+
+/// Role bit of minters in an account word.
+pub const MINTER: u8 = 1;
+/// Role bit of metadata updaters in an account word.
+pub const METADATA_UPDATER: u8 = 2;
+
+/// An account's word (`accounts[account]`): its ERC-721 balance and its
+/// roles, so a minter's role check and its own balance share a slot.
+///
+/// | bits | bytes (big endian) | field |
+/// |---|---|---|
+/// | 0..64 | 24..32 | `balance` (tokens are at most `u64::MAX`, so it never overflows) |
+/// | 64..72 | 23 | `roles`: [`MINTER`] `0x01`, [`METADATA_UPDATER`] `0x02` |
+/// | 72..256 | 0..23 | zero |
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Account {
+    /// Tokens held.
+    pub balance: u64,
+    /// Role bits.
+    pub roles: u8,
+}
+
+impl Account {
+    /// The storage word (see the table above).
+    #[must_use]
+    pub fn pack(&self) -> B256 {
+        let mut w = B256::ZERO;
+        w[23] = self.roles;
+        w[24..].copy_from_slice(&self.balance.to_be_bytes());
+        w
+    }
+
+    /// Inverse of [`Account::pack`].
+    #[must_use]
+    pub fn unpack(w: B256) -> Self {
+        Self {
+            balance: get_u64(&w, 24),
+            roles: w[23],
+        }
+    }
+}
+
+/// Flag bit of the collection word's `paused` in byte 3 (bit 224).
+const COLLECTION_PAUSED: u8 = 1;
+/// Flag bit of `initialized` in byte 3 (bit 225).
+const COLLECTION_INITIALIZED: u8 = 2;
+
+/// The collection word (slot 0): what a mint or a transfer checks, in one
+/// slot.
+///
+/// | bits | bytes (big endian) | field |
+/// |---|---|---|
+/// | 0..160 | 12..32 | `owner` |
+/// | 160..224 | 4..12 | `minted`: tokens minted, also the last id |
+/// | 224 | 3, `0x01` | `paused` |
+/// | 225 | 3, `0x02` | `initialized` |
+/// | 226..256 | 0..3 and the rest of 3 | zero |
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Collection {
+    /// The collection's owner.
+    pub owner: Address,
+    /// Tokens minted (ids run from 1 to this).
+    pub minted: u64,
+    /// Mints and transfers are paused.
+    pub paused: bool,
+    /// `initialize` or the constructor ran.
+    pub initialized: bool,
+}
+
+impl Collection {
+    /// The storage word (see the table above).
+    #[must_use]
+    pub fn pack(&self) -> B256 {
+        let mut w = B256::ZERO;
+        w[3] = with_flag(0, COLLECTION_PAUSED, self.paused)
+            | with_flag(0, COLLECTION_INITIALIZED, self.initialized);
+        w[4..12].copy_from_slice(&self.minted.to_be_bytes());
+        w[12..].copy_from_slice(self.owner.as_slice());
+        w
+    }
+
+    /// Inverse of [`Collection::pack`].
+    #[must_use]
+    pub fn unpack(w: B256) -> Self {
+        Self {
+            owner: Address::from_slice(&w[12..]),
+            minted: get_u64(&w, 4),
+            paused: w[3] & COLLECTION_PAUSED != 0,
+            initialized: w[3] & COLLECTION_INITIALIZED != 0,
+        }
+    }
+}
+
+/// Bit of an `operators[owner][operator]` byte: ERC-721 operator of all
+/// the owner's tokens (`setApprovalForAll`).
+pub const APPROVED_FOR_ALL: u8 = 1;
+/// Bit of an `operators[owner][operator]` byte: lease operator.
+pub const LEASE_OPERATOR: u8 = 2;
+
+/// `bits` with `flag` set or cleared.
+#[must_use]
+pub const fn with_flag(bits: u8, flag: u8, on: bool) -> u8 {
+    if on {
+        bits | flag
+    } else {
+        bits & !flag
+    }
+}
+
+/// ERC-721's authorisation (OZ `_isAuthorized`): a non-zero `spender` that
+/// is the owner, one of its operators or the token's approved account.
+/// `approved` is only asked for when the first two fail.
+#[must_use]
+pub fn is_authorized(
+    owner: Address,
+    spender: Address,
+    operator: bool,
+    approved: impl FnOnce() -> Address,
+) -> bool {
+    !spender.is_zero() && (owner == spender || operator || approved() == spender)
+}
+
+/// Why ERC-721 refuses a `transferFrom`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferError {
+    /// `to` is zero.
+    InvalidReceiver,
+    /// The token does not exist.
+    Nonexistent,
+    /// The caller is not authorised.
+    InsufficientApproval,
+    /// `from` is not the owner.
+    IncorrectOwner,
+}
+
+/// ERC-721's checks of `transferFrom(from, to)` on a token owned by `owner`
+/// (zero: nonexistent) by a caller who is `authorised` (see
+/// [`is_authorized`]), in OpenZeppelin's order: receiver, existence,
+/// authorisation, then the owner.
+///
+/// # Errors
+/// The first check that fails.
+pub fn check_transfer(
+    from: Address,
+    to: Address,
+    owner: Address,
+    authorised: bool,
+) -> Result<(), TransferError> {
+    if to.is_zero() {
+        Err(TransferError::InvalidReceiver)
+    } else if owner.is_zero() {
+        Err(TransferError::Nonexistent)
+    } else if !authorised {
+        Err(TransferError::InsufficientApproval)
+    } else if owner != from {
+        Err(TransferError::IncorrectOwner)
+    } else {
+        Ok(())
     }
 }
 
@@ -545,6 +795,135 @@ mod tests {
         assert_eq!(decimal(u64::MAX), u64::MAX.to_string().as_bytes());
     }
 
+    #[test]
+    fn words_have_the_documented_layout() {
+        let owner = Address::repeat_byte(0xab);
+        let t = Token {
+            owner,
+            expires: 0x0102_0304_0506_0708,
+            locked: true,
+            has_user: true,
+            has_approval: true,
+        };
+        let mut w = [0u8; 32];
+        w[3] = 0x07;
+        w[4..12].copy_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8]);
+        w[12..].copy_from_slice(owner.as_slice());
+        assert_eq!(t.pack(), B256::from(w));
+        // A fresh mint's word is the owner alone (as OZ's `_owners` slot).
+        assert_eq!(
+            Token {
+                owner,
+                ..Token::default()
+            }
+            .pack(),
+            owner.into_word()
+        );
+        let a = Account {
+            balance: 0x0a0b,
+            roles: MINTER | METADATA_UPDATER,
+        };
+        assert_eq!(
+            U256::from_be_bytes(a.pack().0),
+            U256::from(0x03_0000_0000_0000_0a0bu128)
+        );
+        let c = Collection {
+            owner,
+            minted: 5,
+            paused: true,
+            initialized: true,
+        };
+        let mut w = [0u8; 32];
+        w[3] = 0x03;
+        w[11] = 5;
+        w[12..].copy_from_slice(owner.as_slice());
+        assert_eq!(c.pack(), B256::from(w));
+    }
+
+    #[test]
+    fn transfer_checks_in_openzeppelins_order() {
+        let (a, b, z) = (addr(1), addr(2), Address::ZERO);
+        // Receiver first, even for a nonexistent token and no rights.
+        assert_eq!(
+            check_transfer(a, z, z, false),
+            Err(TransferError::InvalidReceiver)
+        );
+        assert_eq!(
+            check_transfer(a, b, z, false),
+            Err(TransferError::Nonexistent)
+        );
+        assert_eq!(
+            check_transfer(b, b, a, false),
+            Err(TransferError::InsufficientApproval)
+        );
+        assert_eq!(
+            check_transfer(b, b, a, true),
+            Err(TransferError::IncorrectOwner)
+        );
+        assert_eq!(check_transfer(a, b, a, true), Ok(()));
+        assert_eq!(check_transfer(a, a, a, true), Ok(()));
+    }
+
+    #[test]
+    fn authorisation_reads_the_approval_last() {
+        let (owner, op, other) = (addr(1), addr(2), addr(3));
+        let never = || -> Address { panic!("approval read needlessly") };
+        assert!(is_authorized(owner, owner, false, never));
+        assert!(is_authorized(owner, op, true, never));
+        assert!(!is_authorized(owner, Address::ZERO, true, never));
+        assert!(is_authorized(owner, other, false, || other));
+        assert!(!is_authorized(owner, other, false, || op));
+        // The zero address is never authorised, even where it "matches".
+        assert!(!is_authorized(Address::ZERO, Address::ZERO, false, || {
+            Address::ZERO
+        }));
+    }
+
+    proptest! {
+        #[test]
+        fn token_words_round_trip_and_agree_with_lease_rules(
+            owner in any::<[u8; 20]>(), l in any_lease(), has_approval in any::<bool>(),
+            from in 1u8..3, to in 1u8..3, now in any::<u64>(),
+        ) {
+            let t = Token { owner: Address::from(owner), ..Token::default() }.with_lease(l);
+            let t = Token { has_approval, ..t };
+            prop_assert_eq!(Token::unpack(t.pack()), t);
+            prop_assert_eq!(t.has_user, !l.user.is_zero());
+            // The record as stored: a zero user always comes with the
+            // default record (`set_user` returns it), so the word's flags
+            // say all the rules need.
+            let stored = if l.user.is_zero() { Lease::default() } else { l };
+            let t = t.with_lease(stored);
+            prop_assert_eq!(t.lease(stored.user), stored);
+            prop_assert_eq!(t.lock_in_force(now), stored.locked_at(now));
+            prop_assert_eq!(t.user_in_force(now), !stored.user_at(now).is_zero());
+            let (from, to) = (addr(from), addr(to));
+            prop_assert_eq!(
+                t.clears_on_transfer(from, to, now),
+                clears_on_transfer(stored, from, to, now)
+            );
+        }
+
+        #[test]
+        fn account_and_collection_words_round_trip(
+            balance in any::<u64>(), roles in any::<u8>(), owner in any::<[u8; 20]>(),
+            minted in any::<u64>(), paused in any::<bool>(), initialized in any::<bool>(),
+        ) {
+            let a = Account { balance, roles };
+            prop_assert_eq!(Account::unpack(a.pack()), a);
+            let c = Collection { owner: Address::from(owner), minted, paused, initialized };
+            prop_assert_eq!(Collection::unpack(c.pack()), c);
+        }
+
+        #[test]
+        fn flags_set_and_clear_one_bit(bits in any::<u8>(), flag in 0u32..8, on in any::<bool>()) {
+            let flag = 1u8 << flag;
+            let out = with_flag(bits, flag, on);
+            prop_assert_eq!(out & flag != 0, on);
+            prop_assert_eq!(out & !flag, bits & !flag);
+        }
+    }
+
     proptest! {
         #[test]
         fn user_at_matches_definition(l in any_lease(), now in any::<u64>()) {
@@ -647,12 +1026,9 @@ mod tests {
         }
 
         #[test]
-        fn packing_round_trips(l in any_lease(), user in any::<[u8; 20]>(), bps in any::<u16>()) {
-            let l = Lease { user: Address::from(user), ..l };
-            prop_assert_eq!(Lease::unpack(l.pack()), l);
+        fn royalty_packing_round_trips(user in any::<[u8; 20]>(), bps in any::<u16>()) {
             let r = Royalty { receiver: Address::from(user), bps };
             prop_assert_eq!(Royalty::unpack(r.pack()), r);
-            prop_assert_eq!(Lease::unpack(B256::ZERO), Lease::default());
             prop_assert_eq!(Royalty::unpack(B256::ZERO), Royalty::default());
         }
 

@@ -1,15 +1,19 @@
-//! Strings in raw storage slots: the length in the slot itself, the bytes
-//! from slot `keccak256(slot)` on, 32 per slot (Solidity's long-string
-//! layout without its short-string packing, which would cost more code than
-//! the one slot it saves).
+//! Strings in raw storage slots, in Solidity's layout for `string`: up to
+//! 31 bytes inline in the slot itself (the bytes left-aligned, `2 × length`
+//! in the lowest byte), longer ones as `2 × length + 1` in the slot and the
+//! bytes from slot `keccak256(slot)` on, 32 per slot. A short token URI
+//! (`ipfs://…` of a CID path is often under 32 bytes) thus costs a mint one
+//! new slot, as in Solidity, not two.
 //!
 //! stylus-sdk 0.9's `StorageString` writes byte by byte and computes lengths
-//! with a general 256-bit division (plus a software keccak and formatting
-//! code for an `unwrap`): about 4 KB of compressed WASM and far more gas.
-//! These word-wise helpers need neither.
+//! with a general 256-bit division (plus formatting code for an `unwrap`):
+//! kilobytes of compressed WASM and far more gas. These word-wise helpers
+//! need neither. Words of a long string that a shorter one replaces keep
+//! their stale bytes (Solidity zeroes them), which [`read`] never looks at.
 //!
 //! Roots come from [`root`] (ERC-7201-style `keccak256` of a label), so they
-//! cannot meet the `#[storage]` fields, which start at slot 0.
+//! cannot meet the `#[storage]` fields, which start at slot 0. Every hash at
+//! run time is the `native_keccak256` hostio.
 
 use alloc::{string::String, vec::Vec};
 
@@ -47,25 +51,41 @@ pub(crate) fn map_slot(root: U256, key: U256) -> U256 {
 
 /// Reads the string at `slot` (empty if never written).
 pub(crate) fn read(slot: U256) -> String {
-    // Only `write` fills these slots: the length is a real one and the
-    // bytes come from a `&str`, so they are valid UTF-8.
-    let len = U256::from_be_bytes(load(slot).0).as_limbs()[0] as usize;
-    let data = keccak(&slot.to_be_bytes::<32>());
-    let mut out = Vec::with_capacity(len + 31);
-    let mut i = 0u64;
-    while out.len() < len {
-        out.extend_from_slice(load(data.wrapping_add(U256::from(i))).as_slice());
-        i += 1;
-    }
-    out.truncate(len);
+    let head = load(slot);
+    let out = if head[31] & 1 == 0 {
+        // Short: at most 31 bytes inline.
+        let len = usize::from(head[31] / 2).min(31);
+        head[..len].to_vec()
+    } else {
+        // Long: only `write` stores this form, with a real length.
+        let len = (U256::from_be_bytes(head.0).as_limbs()[0] / 2) as usize;
+        let data = keccak(&slot.to_be_bytes::<32>());
+        let mut out = Vec::with_capacity(len + 31);
+        let mut i = 0u64;
+        while out.len() < len {
+            out.extend_from_slice(load(data.wrapping_add(U256::from(i))).as_slice());
+            i += 1;
+        }
+        out.truncate(len);
+        out
+    };
+    // The bytes come from a `&str` given to `write`, so they are UTF-8.
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Writes `value` at `slot`. Words beyond a shorter new value keep stale
-/// bytes, which `read` never looks at.
+/// Writes `value` at `slot` (see the module docs for the layout).
 pub(crate) fn write(slot: U256, value: &str) {
     let bytes = value.as_bytes();
-    store(slot, B256::from(U256::from(bytes.len())));
+    if bytes.len() < 32 {
+        let mut word = B256::ZERO;
+        word[..bytes.len()].copy_from_slice(bytes);
+        // len < 32, so 2 × len fits the byte.
+        word[31] = (bytes.len() * 2) as u8;
+        store(slot, word);
+        return;
+    }
+    // 2 × len + 1 cannot overflow: `len` is a `usize` of a real allocation.
+    store(slot, B256::from(U256::from(bytes.len() as u64 * 2 + 1)));
     let data = keccak(&slot.to_be_bytes::<32>());
     for (i, chunk) in bytes.chunks(32).enumerate() {
         let mut word = B256::ZERO;

@@ -11,7 +11,10 @@ use alloy_primitives::{aliases::U96, fixed_bytes, uint, Address, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolError};
 use motsu::prelude::*;
 use openzeppelin_stylus::{
-    token::{common::erc2981::IErc2981, erc721::IErc721},
+    token::{
+        common::erc2981::IErc2981,
+        erc721::{Erc721, IErc721},
+    },
     utils::introspection::erc165::IErc165,
 };
 use stylus_sdk::{
@@ -63,11 +66,11 @@ fn mint_to(c: &Contract<IpCollection>, owner: Address, to: Address) -> U256 {
 /// time had passed (motsu cannot advance its clock).
 fn age_lease(c: &Contract<IpCollection>, id: U256, secs: u64) {
     let mut call = c.sender(Address::ZERO);
-    let lease = Lease::unpack(call.users.get(id));
-    call.users.setter(id).set(
-        Lease {
-            expires: lease.expires - secs,
-            ..lease
+    let token = Token::unpack(call.tokens.get(id));
+    call.tokens.setter(id).set(
+        Token {
+            expires: token.expires - secs,
+            ..token
         }
         .pack(),
     );
@@ -432,11 +435,10 @@ fn hand_encoded_errors_match_alloy() {
 }
 
 #[test]
-fn oz_errors_map_to_the_same_solidity_errors() {
+fn errors_encode_as_openzeppelins() {
     use openzeppelin_stylus::token::erc721 as oz;
-    /// `make()` maps to `ours`, and both encode to the same bytes.
+    /// OZ's error and ours encode to the same bytes.
     fn check(make: impl Fn() -> oz::Error, ours: Error) {
-        assert_eq!(Error::from(make()), ours);
         assert_eq!(Vec::<u8>::from(make()), Vec::<u8>::from(ours));
     }
     let a = Address::repeat_byte(0xA1);
@@ -493,17 +495,6 @@ fn oz_errors_map_to_the_same_solidity_errors() {
     check(
         || oz::ERC721InvalidOperator { operator: a }.into(),
         ERC721InvalidOperator { operator: a }.into(),
-    );
-    // OZ's own receiver check (never used here) is the one exception.
-    let with_reason = oz::Error::InvalidReceiverWithReason(oz::InvalidReceiverWithReason {
-        reason: "no".into(),
-    });
-    assert_eq!(
-        Error::from(with_reason),
-        ERC721InvalidReceiver {
-            receiver: Address::ZERO
-        }
-        .into()
     );
 }
 
@@ -834,6 +825,43 @@ fn token_uri_prefers_own_uri_then_base_plus_id(
     assert_eq!(
         c.sender(alice).token_uri(U256::from(11)).motsu_unwrap(),
         "https://x/11"
+    );
+}
+
+/// Strings use Solidity's layout: a short one inline with `2 × length` in
+/// the lowest byte (one slot for a short token URI), a long one as
+/// `2 × length + 1` with the bytes from `keccak256(slot)`.
+#[motsu::test]
+fn strings_use_solidity_layout(c: Contract<IpCollection>, owner: Address, alice: Address) {
+    use stylus_sdk::host::WasmVM;
+    deploy(&c, owner);
+    let id = c
+        .sender(owner)
+        .mint(alice, "ipfs://bafy/1".into(), Address::ZERO, bps(0))
+        .motsu_unwrap();
+    let slot = store::map_slot(TOKEN_URI_ROOT, id);
+    // The last call leaves `c` as the VM's current contract.
+    assert_eq!(
+        c.sender(alice).token_uri(id).motsu_unwrap(),
+        "ipfs://bafy/1"
+    );
+    let mut short = [0u8; 32];
+    short[..13].copy_from_slice(b"ipfs://bafy/1");
+    short[31] = 26;
+    assert_eq!(WasmVM {}.storage_load_bytes32(slot), B256::from(short));
+    let long = "x".repeat(40);
+    c.sender(owner)
+        .set_token_uri(id, long.clone())
+        .motsu_unwrap();
+    assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), long);
+    assert_eq!(
+        WasmVM {}.storage_load_bytes32(slot),
+        B256::from(U256::from(81))
+    );
+    let data = U256::from_be_bytes(alloy_primitives::keccak256(slot.to_be_bytes::<32>()).0);
+    assert_eq!(
+        WasmVM {}.storage_load_bytes32(data),
+        B256::repeat_byte(b'x')
     );
 }
 
