@@ -43,7 +43,8 @@
 //! (`Transfer`, `UpdateUser`, the market's lease and offer events) and drops
 //! the cache entries they touch. Every request is counted in [`metrics`]
 //! (`GET /metrics`) and logged as one JSON line on stderr; `GET /healthz`
-//! reports liveness and the freshness of the chain watch. Errors are
+//! reports liveness and the freshness of the chain watch, `GET /readyz`
+//! answers 503 while that watch is stale. Errors are
 //! `{"error": "...", "code": "..."}` ([`error`]).
 
 pub mod cache;

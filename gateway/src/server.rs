@@ -503,6 +503,20 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     )
 }
 
+/// Readiness: 200 while the chain watch is fresh, else 503 (cached grants
+/// are not served and chain reads are failing).
+async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    if state.clock.watch_fresh(state.config.stale_after_ms()) {
+        json_response(200, &json!({ "status": "ready" }))
+    } else {
+        let e = GatewayError::ChainUnavailable(format!(
+            "no successful event poll within {} ms",
+            state.config.stale_after_ms()
+        ));
+        json_response(e.status(), &e.body())
+    }
+}
+
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     let mut r = state.metrics.render().into_response();
     r.headers_mut().insert(
@@ -518,6 +532,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/generate/{route}", post(generate_handler))
         .route("/v1/usage", get(usage_handler))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .with_state(state)
 }

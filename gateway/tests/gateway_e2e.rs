@@ -484,6 +484,7 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     g.wait_for("the first event poll", |g| {
         g.health()["chainWatchFresh"] == true
     });
+    assert_eq!(g.get("/readyz").0, 200);
     let (l, o, stranger) = (actor_signer(0), actor_signer(1), actor_signer(3));
     let (coll, a, m) = (w.collection, w.token_a, w.market);
 
@@ -1106,6 +1107,9 @@ fn chain_down_fails_closed_with_503() {
     );
     let h = g.health();
     assert_eq!(h["chainWatchFresh"], false, "{h}");
+    let (status, ready) = g.get("/readyz");
+    assert_eq!(status, 503, "{ready}");
+    assert!(ready.contains("chain_unavailable"), "{ready}");
     assert!(g.metric("gateway_event_poll_failures_total") >= 1);
     assert_eq!(g.get("/nope").0, 404);
     let (status, r) = g.post("nope", &s.header, &s.signature, &s.body);
