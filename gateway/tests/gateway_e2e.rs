@@ -5,10 +5,17 @@
 //!
 //! The chain story: the creator mints token A and offers it on the licence
 //! market; licensee L (actor 0) buys a 30-day lease; owner O (actor 1) owns
-//! token B. The gateway runs with a 50 ms event poll and a one-year cache
-//! TTL, so that only the licence's own expiry or an event can end a cached
-//! grant. The scenarios run in order in one test because they share the
-//! chain and its clock (the last one warps it 31 days).
+//! token B, actor 2 token C, a minimal ERC-1271 wallet token D. The gateway
+//! runs with a 50 ms event poll and a one-year cache TTL, so that only the
+//! licence's own expiry or an event can end a cached grant. The numbered
+//! scenarios run in order in one test because they share the chain and its
+//! clock (scenario 10 warps it 31 days): served with attested provenance
+//! (1, 2), replay (3), wrong signer (4), expired request (5), tampered body
+//! (6), no licence (7), daily limit (8), the lessor's usage report (8b),
+//! owner refused after a Transfer (9), lease lapsed after the warp (10),
+//! ERC-1271 (11), cached grant not served once the chain is gone (12), the
+//! upstream model server (13). `chain_down_fails_closed_with_503` needs no
+//! chain at all.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
