@@ -218,14 +218,16 @@ pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifa
     std::fs::write(&wasm_path, &wasm)?;
     std::fs::write(out_dir.join(format!("{contract}.wasm.br")), &brotli)?;
     let capacity = fragment_capacity(MAX_CODE_SIZE);
-    let error = error.or_else(|| {
-        (fragments > MAX_FRAGMENTS).then(|| {
-            format!(
-                "rule max-fragments: {code_bytes} bytes of code need {fragments} fragments of \
-                 {capacity} bytes, at most {MAX_FRAGMENTS}"
-            )
+    let error = error
+        .or_else(|| {
+            (fragments > MAX_FRAGMENTS).then(|| {
+                format!(
+                    "rule max-fragments: {code_bytes} bytes of code need {fragments} fragments of \
+                     {capacity} bytes, at most {MAX_FRAGMENTS}"
+                )
+            })
         })
-    });
+        .or_else(|| software_keccak(&wasm));
     Ok(Artifact {
         contract: contract.to_string(),
         wasm_path,
@@ -238,6 +240,108 @@ pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifa
         wasm_headroom: headroom(FRAGMENTED_MAX_WASM_SIZE, wasm.len()),
         imports,
         error,
+    })
+}
+
+/// The 24 round constants of Keccak-f\[1600\] (FIPS 202, ι step).
+const KECCAK_ROUND_CONSTANTS: [u64; 24] = [
+    0x0000_0000_0000_0001,
+    0x0000_0000_0000_8082,
+    0x8000_0000_0000_808A,
+    0x8000_0000_8000_8000,
+    0x0000_0000_0000_808B,
+    0x0000_0000_8000_0001,
+    0x8000_0000_8000_8081,
+    0x8000_0000_0000_8009,
+    0x0000_0000_0000_008A,
+    0x0000_0000_0000_0088,
+    0x0000_0000_8000_8009,
+    0x0000_0000_8000_000A,
+    0x0000_0000_8000_808B,
+    0x8000_0000_0000_008B,
+    0x8000_0000_0000_8089,
+    0x8000_0000_0000_8003,
+    0x8000_0000_0000_8002,
+    0x8000_0000_0000_0080,
+    0x0000_0000_0000_800A,
+    0x8000_0000_8000_000A,
+    0x8000_0000_8000_8081,
+    0x8000_0000_0000_8080,
+    0x0000_0000_8000_0001,
+    0x8000_0000_8000_8008,
+];
+
+/// How many distinct distinctive round constants make a software Keccak:
+/// half of the 16 (see [`distinctive_round_constants`]). Keccak-f needs all
+/// of them (a 12-round Keccak-p the last 12, of which 10 are distinctive),
+/// while no other code has reason to hold more than one or two.
+const KECCAK_CONSTANTS_THRESHOLD: usize = 8;
+
+/// The round constants with a bit above bit 15 set, deduplicated (16 of the
+/// 24): values such as 1, 0x88 or 0x808b also occur in ordinary code, these
+/// do not.
+fn distinctive_round_constants() -> Vec<u64> {
+    let mut v: Vec<u64> = KECCAK_ROUND_CONSTANTS
+        .iter()
+        .copied()
+        .filter(|c| *c > 0xFFFF)
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// `i64.const value`: opcode `0x42` and the signed LEB128 immediate.
+fn i64_const(value: u64) -> Vec<u8> {
+    let mut v = value as i64;
+    let mut out = vec![0x42];
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        let done = (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0);
+        out.push(if done { byte } else { byte | 0x80 });
+        if done {
+            return out;
+        }
+    }
+}
+
+/// The `no-software-keccak` rule: a Stylus program must hash with the
+/// `native_keccak256` hostio (a few dozen gas), never with a Keccak compiled
+/// into its WASM (thousands of gas of metered code per hash, and kilobytes of
+/// code). A dependency that enables alloy-primitives' `tiny-keccak` (or
+/// `sha3-keccak`) feature silently switches every `keccak256` of the
+/// program, `StorageMap` slots included, to software; this rule catches it.
+///
+/// A software Keccak-f\[1600\] carries its round constants, either as a
+/// table of little-endian `u64`s in a data segment (tiny-keccak's loop) or as
+/// `i64.const` immediates (an unrolled permutation). The module is flagged
+/// when at least [`KECCAK_CONSTANTS_THRESHOLD`] of the 16 distinctive
+/// constants occur in either form anywhere in its bytes. Matching each
+/// constant on its own, not the table as one run, stays robust when
+/// wasm-opt splits a data segment at its zero runs or the compiler reorders
+/// an unrolled loop.
+#[must_use]
+pub fn software_keccak(wasm: &[u8]) -> Option<String> {
+    let contains = |needle: &[u8]| wasm.windows(needle.len()).any(|w| w == needle);
+    let distinctive = distinctive_round_constants();
+    let (mut in_data, mut in_code) = (0usize, 0usize);
+    for c in &distinctive {
+        if contains(&c.to_le_bytes()) {
+            in_data += 1;
+        } else if contains(&i64_const(*c)) {
+            in_code += 1;
+        }
+    }
+    (in_data + in_code >= KECCAK_CONSTANTS_THRESHOLD).then(|| {
+        format!(
+            "rule no-software-keccak: {} of the {} distinctive Keccak-f[1600] round constants \
+             found ({in_data} as data, {in_code} as i64.const): a software keccak is linked in \
+             (a dependency enables alloy-primitives' tiny-keccak/sha3-keccak); hash with the \
+             native_keccak256 hostio (stylus_sdk::crypto::keccak, StorageMap)",
+            in_data + in_code,
+            distinctive.len()
+        )
     })
 }
 
@@ -439,6 +543,71 @@ mod tests {
             a.error.as_deref().unwrap().contains("rule max-fragments"),
             "{a:?}"
         );
+    }
+
+    /// A module with `n` distinctive round constants as a little-endian
+    /// data table and `m` more as `i64.const` immediates.
+    fn keccak_like_program(n: usize, m: usize) -> String {
+        let consts = distinctive_round_constants();
+        let data: String = consts[..n]
+            .iter()
+            .flat_map(|c| c.to_le_bytes())
+            .map(|b| format!("\\{b:02x}"))
+            .collect();
+        let code: String = consts[n..n + m]
+            .iter()
+            .map(|c| format!("i64.const {} drop ", *c as i64))
+            .collect();
+        format!(
+            r#"(module (import "vm_hooks" "pay_for_memory_grow" (func (param i32)))
+                 (memory (export "memory") 1 1)
+                 (data (i32.const 1024) "{data}")
+                 (func (export "user_entrypoint") (param i32) (result i32) {code} i32.const 0))"#
+        )
+    }
+
+    #[test]
+    fn i64_const_encodes_signed_leb128() {
+        assert_eq!(i64_const(0), [0x42, 0x00]);
+        assert_eq!(i64_const(63), [0x42, 0x3f]);
+        assert_eq!(i64_const(64), [0x42, 0xc0, 0x00]);
+        assert_eq!(i64_const(u64::MAX), [0x42, 0x7f]);
+        // The assembler agrees on a real constant.
+        let wasm =
+            wat::parse_str("(module (func (result i64) i64.const 0x800000000000808a))").unwrap();
+        let needle = i64_const(0x8000_0000_0000_808A);
+        assert!(wasm.windows(needle.len()).any(|w| w == needle.as_slice()));
+    }
+
+    #[test]
+    fn the_keccak_gate_flags_round_constants_as_data_or_code() {
+        assert_eq!(distinctive_round_constants().len(), 16);
+        let dir = tempdir("keccak");
+        for (n, m, flagged) in [
+            (16, 0, true), // tiny-keccak's table
+            (0, 16, true), // an unrolled permutation
+            (4, 4, true),  // mixed, at the threshold
+            (7, 0, false), // below it
+            (0, 0, false),
+        ] {
+            let src = write_wasm(&dir, "k.wasm", &keccak_like_program(n, m));
+            let a = process("k", &src, &dir.join("out")).unwrap();
+            assert_eq!(!a.ok(), flagged, "{n} data + {m} code: {a:?}");
+            if flagged {
+                let e = a.error.unwrap();
+                assert!(e.contains("rule no-software-keccak"), "{e}");
+                assert!(e.contains(&format!("{n} as data, {m} as i64.const")), "{e}");
+            }
+        }
+        // The full 24-entry table, as tiny-keccak lays it out, is flagged too.
+        let table: Vec<u8> = KECCAK_ROUND_CONSTANTS
+            .iter()
+            .flat_map(|c| c.to_le_bytes())
+            .collect();
+        let mut module = wat::parse_str("(module)").unwrap();
+        module.extend_from_slice(&table);
+        assert!(software_keccak(&module).is_some());
+        assert!(software_keccak(&wat::parse_str("(module)").unwrap()).is_none());
     }
 
     #[test]
