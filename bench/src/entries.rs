@@ -185,7 +185,7 @@ impl World {
         if cached != Cached::None {
             // only cache managers and chain owners may cache: the admin
             // becomes chain owner as nitro-devnode's dev key does (ArbDebug)
-            let owner = stylus_vm::precompiles::abi::ArbDebug::becomeChainOwnerCall {};
+            let owner = stylus_vm::abi::ArbDebug::becomeChainOwnerCall {};
             send(
                 &mut node,
                 admin,

@@ -10,9 +10,9 @@ use revm::primitives::{Address, Bytes, Log, TxKind, U256};
 use revm::state::{AccountInfo, Bytecode};
 use revm::{DatabaseCommit, DatabaseRef};
 
+use crate::abi::ArbWasm;
 use crate::config::{VmConfig, ARBOS_STATE_ADDRESS, ARB_PRECOMPILES, ARB_WASM};
 use crate::evm::{execute_in_block, execute_with_cfg, Execution, Runtime};
-use crate::precompiles::abi::ArbWasm;
 use crate::recent::RecentPrograms;
 
 /// The state database of the in-process devnode.

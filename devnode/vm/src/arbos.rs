@@ -110,7 +110,7 @@ impl ProgramError {
     /// The ABI-encoded custom error.
     #[must_use]
     pub fn abi(&self) -> Bytes {
-        use crate::precompiles::abi::ArbWasm as W;
+        use crate::abi::ArbWasm as W;
         use alloy_sol_types::SolError;
         match *self {
             Self::NotActivated => W::ProgramNotActivated {}.abi_encode().into(),
@@ -868,7 +868,7 @@ pub fn activate<CTX: ContextTr>(
     program: Address,
     gas_limit: u64,
 ) -> Result<Result<Activation, ActivationError>, DbErr<CTX>> {
-    use crate::precompiles::abi::ArbWasm as W;
+    use crate::abi::ArbWasm as W;
     use alloy_sol_types::SolError;
     let time: u64 = revm::context_interface::Block::timestamp(ctx.block()).saturating_to();
     let mut reads = 0;

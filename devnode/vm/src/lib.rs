@@ -71,7 +71,7 @@
 //!    [`RecentPrograms`] per block, cleared when the block is sealed.
 //! 4. For error messages: `execution.top_level_error()` names a top-level
 //!    Stylus failure (`ProgramNotActivated`, …); revert data of ArbWasm calls
-//!    are ABI-encoded custom errors ([`precompiles::abi::ArbWasm`]).
+//!    are ABI-encoded custom errors ([`abi::ArbWasm`]).
 //!
 //! ## Tracing
 //! [`StylusEvm::set_tracing`] (or [`evm::execute_traced`]) records, in execution order, the
@@ -87,6 +87,7 @@
 //! Chain id, ArbOS version, debug mode and Stylus parameters are in
 //! [`config::VmConfig`].
 
+pub mod abi;
 pub mod api;
 pub mod arbos;
 pub mod cache_manager;

@@ -4,10 +4,10 @@
 mod common;
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use common::*;
+use stylus_vm::abi::{ArbDebug, ArbOwnerPublic, ArbSys, ArbWasm, ArbWasmCache};
 use stylus_vm::api::DEFAULT_TX_GAS;
 use stylus_vm::arbos;
 use stylus_vm::config::{ARB_DEBUG, ARB_OWNER_PUBLIC, ARB_SYS, ARB_WASM, ARB_WASM_CACHE};
-use stylus_vm::precompiles::abi::{ArbDebug, ArbOwnerPublic, ArbSys, ArbWasm, ArbWasmCache};
 use stylus_vm::primitives::{keccak256, Address, Bytes, U256};
 use stylus_vm::{Devnode, VmConfig};
 

@@ -5,10 +5,10 @@
 mod common;
 use alloy_sol_types::SolCall;
 use common::*;
+use stylus_vm::abi::{ArbSys, ArbWasm};
 use stylus_vm::api::DEFAULT_TX_GAS;
 use stylus_vm::arbos;
 use stylus_vm::config::{ARB_SYS, ARB_WASM};
-use stylus_vm::precompiles::abi::{ArbSys, ArbWasm};
 use stylus_vm::primitives::{Address, Bytes, TxKind, U256};
 use stylus_vm::revm::context::TxEnv;
 use stylus_vm::{Devnode, TxOutcome, VmConfig, DEFAULT_ARBOS_VERSION};

@@ -4,13 +4,13 @@
 mod common;
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use common::*;
+use stylus_vm::abi::{ArbDebug, ArbOwner, ArbOwnerPublic, ArbWasm, ArbWasmCache};
 use stylus_vm::api::DEFAULT_TX_GAS;
 use stylus_vm::cache_manager::{abi::CacheManager as Cm, genesis_storage};
 use stylus_vm::config::{
     ARB_DEBUG, ARB_OWNER, ARB_OWNER_PUBLIC, ARB_WASM, ARB_WASM_CACHE, CACHE_MANAGER,
     CACHE_MANAGER_CODE,
 };
-use stylus_vm::precompiles::abi::{ArbDebug, ArbOwner, ArbOwnerPublic, ArbWasm, ArbWasmCache};
 use stylus_vm::precompiles::{ACTIVATION_FAILED, UNAUTHORIZED_OWNER_CALL};
 use stylus_vm::primitives::alloy_primitives::aliases::U192;
 use stylus_vm::primitives::{keccak256, Address, Bytes, U256};
