@@ -5,7 +5,7 @@
 //! the main scenario ([`crate::stylus`]: ip-collection with a 5 % default
 //! royalty, token 2 offered on a fresh licence market by its owner, bought
 //! for 30 days, then renewed), on a fresh in-process chain
-//! ([`stylus_vm::Devnode`], whose outcomes carry the Stylus frames run and
+//! ([`stylus_vm::Sandbox`], whose outcomes carry the Stylus frames run and
 //! the recent-cache hits that receipts do not). Only the ArbOS version,
 //! ArbWasmCache and what ran earlier in the block change between runs:
 //!
@@ -14,7 +14,7 @@
 //! * after the same transaction in the block: a second market and
 //!   collection with the same code (so the same code hashes) and the same
 //!   state serve the same transaction first, in the same block
-//!   ([`Devnode::begin_block`]);
+//!   ([`Sandbox::begin_block`]);
 //! * cached: both programs cached through ArbWasmCache `cacheProgram`.
 //!
 //! How many times each program is entered is measured, not assumed: at
@@ -26,7 +26,7 @@ use alloy::sol_types::{SolCall, SolConstructor};
 use anyhow::{bail, ensure, Context, Result};
 use stylus_vm::revm::context::TxEnv;
 use stylus_vm::revm::primitives::TxKind;
-use stylus_vm::{Devnode, Runtime, VmConfig};
+use stylus_vm::{Runtime, Sandbox, VmConfig};
 
 use crate::chain::{
     init_and_cached_gas, ArbWasm, ArbWasmCache, ARB_WASM, ARB_WASM_CACHE, CONSTRUCTOR_SELECTOR,
@@ -115,7 +115,7 @@ struct Pair {
 
 /// One fresh in-process chain with two identical pairs deployed.
 struct World {
-    node: Devnode,
+    node: Sandbox,
     /// The pair measured.
     pair: Pair,
     /// Same code, same state: serves the transaction earlier in the block.
@@ -141,15 +141,15 @@ fn ok(out: &stylus_vm::TxOutcome, what: &str) -> Result<()> {
     Ok(())
 }
 
-fn send(n: &mut Devnode, from: Address, to: Address, data: Vec<u8>, value: U256) -> Result<()> {
+fn send(n: &mut Sandbox, from: Address, to: Address, data: Vec<u8>, value: U256) -> Result<()> {
     let out = n
         .transact(from, to, Bytes::from(data), value)
         .map_err(anyhow::Error::msg)?;
     ok(&out, "setup transaction")
 }
 
-/// The transaction `from` → `to` as [`Devnode::transact`] would send it.
-fn tx(n: &Devnode, from: Address, to: Address, data: Vec<u8>, value: U256) -> TxEnv {
+/// The transaction `from` → `to` as [`Sandbox::transact`] would send it.
+fn tx(n: &Sandbox, from: Address, to: Address, data: Vec<u8>, value: U256) -> TxEnv {
     TxEnv {
         caller: from,
         gas_limit: stylus_vm::api::DEFAULT_TX_GAS,
@@ -171,7 +171,7 @@ impl World {
         let &[admin, holder, owner, licensee, ..] = accounts else {
             bail!("four accounts needed");
         };
-        let mut node = Devnode::with_runtime(runtime.clone());
+        let mut node = Sandbox::with_runtime(runtime.clone());
         for a in [admin, holder, owner, licensee] {
             node.fund(a, U256::from(10u64).pow(U256::from(22)));
         }

@@ -380,7 +380,7 @@ pub const SIZE_TARGET: usize = 16 * 1024;
 pub struct Speed {
     /// Spawning the JSON-RPC devnode until it answers `eth_chainId`, ms.
     pub rpc_cold_start_ms: f64,
-    /// Creating an in-process chain (`stylus_vm::Devnode::new`), median ms.
+    /// Creating an in-process chain (`stylus_vm::Sandbox::new`), median ms.
     pub in_process_start_ms: f64,
     /// Stylus ERC-721 `transferFrom`s per second in-process (one core).
     pub in_process_tps: f64,
@@ -999,7 +999,7 @@ fn entries_section(r: &Report, s: &mut String) {
 The {} enters {} Stylus programs {} times: {}. Each entry pays its init charge before any of its code runs: \
 `cachedGas` + `initGas` while the program is not cached, `cachedGas` alone once it is, through ArbWasmCache \
 or, from ArbOS 60, through the recent-program cache (a program joins it on its first entry in a block; a \
-hit is marked *(hit)*). Measured in process (`stylus_vm::Devnode`, whose outcomes count the Stylus frames \
+hit is marked *(hit)*). Measured in process (`stylus_vm::Sandbox`, whose outcomes count the Stylus frames \
 run and `recent_cache_hits`) on the same WASM, accounts, state and calldata as the main table; each column \
 is a fresh chain under the rules it names, and only the rules, ArbWasmCache and what ran earlier in the \
 block differ. *After the same tx in the block*: the same purchase on a second market and collection with \
@@ -1345,7 +1345,7 @@ withdraw and creation against the number of recipients.\n"
     );
     let _ = writeln!(
         s,
-        "| Stylus ERC-721 transfers/s in-process (`stylus_vm::Devnode::transact`, one core, {} transfers) | {:.0} |",
+        "| Stylus ERC-721 transfers/s in-process (`stylus_vm::Sandbox::transact`, one core, {} transfers) | {:.0} |",
         d.transfers, d.in_process_tps
     );
     let _ = writeln!(

@@ -1,4 +1,4 @@
-//! Devnode speed: chain creation, and Stylus ERC-721 transfers per second
+//! Sandbox speed: chain creation, and Stylus ERC-721 transfers per second
 //! in-process (the approach of `cargo bench -p stylus-vm --bench
 //! throughput`) and over JSON-RPC.
 
@@ -7,7 +7,7 @@ use std::time::Instant;
 use alloy::primitives::{aliases::U96, Address, Bytes, U256};
 use alloy::sol_types::{SolCall, SolConstructor};
 use anyhow::{bail, Context, Result};
-use stylus_vm::{Devnode, VmConfig};
+use stylus_vm::{Sandbox, VmConfig};
 
 use crate::chain::{Client, CONSTRUCTOR_SELECTOR};
 use crate::stylus::IpCollection;
@@ -53,7 +53,7 @@ pub fn in_process_start_ms() -> f64 {
     let mut times: Vec<f64> = (0..21)
         .map(|_| {
             let t = Instant::now();
-            std::hint::black_box(Devnode::new());
+            std::hint::black_box(Sandbox::new());
             t.elapsed().as_secs_f64() * 1e3
         })
         .collect();
@@ -70,7 +70,7 @@ pub fn in_process_start_ms() -> f64 {
 pub fn in_process_tps(wasm: &[u8], count: u64, arbos_version: u64) -> Result<f64> {
     let alice = Address::repeat_byte(0xA1);
     let bob = Address::repeat_byte(0xB0);
-    let mut n = Devnode::with_config(VmConfig {
+    let mut n = Sandbox::with_config(VmConfig {
         max_code_size: 128 * 1024,
         ..VmConfig::arbos(arbos_version)
     });
@@ -78,7 +78,7 @@ pub fn in_process_tps(wasm: &[u8], count: u64, arbos_version: u64) -> Result<f64
     let c = n
         .deploy_and_activate(alice, wasm)
         .map_err(|o| anyhow::anyhow!("deploy + activate: {o:?}"))?;
-    let send = |n: &mut Devnode, data: Vec<u8>| -> Result<()> {
+    let send = |n: &mut Sandbox, data: Vec<u8>| -> Result<()> {
         let out = n
             .transact(alice, c, Bytes::from(data), U256::ZERO)
             .map_err(anyhow::Error::msg)?;

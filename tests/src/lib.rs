@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_sol_types::{SolCall, SolInterface};
-use stylus_vm::Devnode;
+use stylus_vm::Sandbox;
 
 /// One ether in wei.
 pub const ETH: u128 = 1_000_000_000_000_000_000;
@@ -53,7 +53,7 @@ impl Revert {
 #[derive(Debug)]
 pub struct Harness {
     /// The in-process chain.
-    pub node: Devnode,
+    pub node: Sandbox,
     /// Deployer and administrator of everything.
     pub admin: Address,
     /// Funded actors (not including `admin`).
@@ -120,7 +120,7 @@ impl Harness {
     /// (100 ETH each).
     #[must_use]
     pub fn with_actors(actors: Vec<Address>) -> Self {
-        let mut node = Devnode::new();
+        let mut node = Sandbox::new();
         let admin = Address::repeat_byte(0xAD);
         node.fund(admin, U256::from(1000 * ETH));
         for a in &actors {

@@ -6,7 +6,7 @@
 //! same state cheaply.
 //!
 //! - **In process** ([`Backend::InProcess`]): the deployed chain is cloned,
-//!   the way `Devnode::snapshot`/`revert` do, sharing the compiled programs
+//!   the way `Sandbox::snapshot`/`revert` do, sharing the compiled programs
 //!   (the devnode's engine cache is shared between clones). Transactions are
 //!   free (gas price 0) and may come from any address.
 //! - **Over JSON-RPC** ([`Backend::Rpc`]: `STYLUS_RPC_URL`, or the embedded

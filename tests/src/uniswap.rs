@@ -11,7 +11,7 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use anyhow::{bail, Context};
 use stylus_ip_deploy::uniswap::{Artifacts, UniswapV2};
-use stylus_vm::Devnode;
+use stylus_vm::Sandbox;
 
 use crate::Harness;
 
@@ -67,7 +67,7 @@ pub fn artifacts() -> &'static Artifacts {
 ///
 /// # Errors
 /// When the devnode refuses the transaction or the creation reverts.
-pub fn create(node: &mut Devnode, from: Address, init_code: Vec<u8>) -> anyhow::Result<Address> {
+pub fn create(node: &mut Sandbox, from: Address, init_code: Vec<u8>) -> anyhow::Result<Address> {
     let out = node
         .deploy(from, init_code.into(), U256::ZERO)
         .map_err(anyhow::Error::msg)

@@ -7,9 +7,9 @@ use alloy_rpc_types_eth::TransactionRequest;
 use alloy_sol_types::SolCall;
 use devnode_chain::config::NITRO_DEV_ADDRESS;
 use devnode_chain::{Chain, ChainConfig, ChainError};
+use stylus_vm::abi::{ArbOwner, ArbOwnerPublic, ArbWasmCache};
 use stylus_vm::cache_manager::{abi::CacheManager as Cm, DEFAULT_CACHE_SIZE, DEFAULT_DECAY};
 use stylus_vm::config::{ARB_DEBUG, ARB_OWNER, ARB_OWNER_PUBLIC, ARB_WASM_CACHE, CACHE_MANAGER};
-use stylus_vm::abi::{ArbOwner, ArbOwnerPublic, ArbWasmCache};
 use stylus_vm::precompiles::UNAUTHORIZED_OWNER_CALL;
 
 fn call<C: SolCall>(

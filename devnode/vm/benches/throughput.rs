@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use alloy_sol_types::{sol, SolCall, SolValue};
 use stylus_vm::primitives::{Address, Bytes, U256};
-use stylus_vm::{Devnode, VmConfig};
+use stylus_vm::{Sandbox, VmConfig};
 
 sol! {
     function mint(address to, string uri, address royaltyReceiver, uint96 royaltyBps) external returns (uint256);
@@ -22,7 +22,7 @@ fn main() {
     let mut times = Vec::new();
     for _ in 0..21 {
         let t = Instant::now();
-        let n = Devnode::new();
+        let n = Sandbox::new();
         std::hint::black_box(&n);
         times.push(t.elapsed());
     }
@@ -39,7 +39,7 @@ fn main() {
         );
         return;
     };
-    let mut n = Devnode::with_config(VmConfig {
+    let mut n = Sandbox::with_config(VmConfig {
         max_code_size: 128 * 1024,
         ..VmConfig::default()
     });

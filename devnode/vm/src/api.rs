@@ -18,7 +18,7 @@ use crate::recent::RecentPrograms;
 /// The state database of the in-process devnode.
 pub type StateDb = CacheDB<EmptyDB>;
 
-/// Default gas limit of a transaction sent through [`Devnode`].
+/// Default gas limit of a transaction sent through [`Sandbox`].
 pub const DEFAULT_TX_GAS: u64 = 30_000_000;
 /// Timestamp of the genesis block.
 pub const GENESIS_TIMESTAMP: u64 = 1_700_000_000;
@@ -85,20 +85,25 @@ impl TxOutcome {
     }
 }
 
-/// A deterministic in-process Stylus chain (see the crate docs for usage).
+/// A deterministic in-process Stylus sandbox: the VM and a state, without
+/// the chain around them (see the crate docs for usage). Transactions skip
+/// signatures, nonce and fee checks and need no mining; blocks advance only
+/// when asked. The VM's own tests and the bench's entry-cost measurements use
+/// it; everything that should behave like a node (RPC, pool, receipts, logs)
+/// uses `devnode_chain::Chain` or `stylus_devnode::Devnode` instead.
 #[derive(Debug, Clone)]
-pub struct Devnode {
+pub struct Sandbox {
     runtime: Runtime,
     db: StateDb,
     block: BlockEnv,
     snapshots: Vec<(StateDb, BlockEnv)>,
     /// The open block's recent-programs cache (ArbOS 60+).
     recent: RecentPrograms,
-    /// Whether transactions accumulate in one block until [`Devnode::end_block`].
+    /// Whether transactions accumulate in one block until [`Sandbox::end_block`].
     block_open: bool,
 }
 
-impl Default for Devnode {
+impl Default for Sandbox {
     fn default() -> Self {
         Self::new()
     }
@@ -141,7 +146,7 @@ impl<E: DatabaseRef> DatabaseCommitExt for CacheDB<E> {
     }
 }
 
-impl Devnode {
+impl Sandbox {
     /// A devnode with the defaults: ArbOS 61 ([`crate::DEFAULT_ARBOS_VERSION`]),
     /// chain 412346, debug chain.
     #[must_use]

@@ -29,12 +29,13 @@
 //!   ArbOS state ([`arbos::AddressSet`]).
 //! * [`cache_manager`] — the CacheManager bid auction as a native system
 //!   contract at nitro-devnode's address (installed by the chain's genesis).
-//! * [`api`] — the in-process [`Devnode`].
+//! * [`api`] — [`Sandbox`], the VM and a state in process without the chain
+//!   (no signatures, nonces, fees or mining); the node is `devnode-chain`.
 //!
 //! ## Using it in tests (in-process)
 //! ```no_run
-//! use stylus_vm::{Devnode, primitives::{Address, U256, Bytes}};
-//! let mut node = Devnode::new();
+//! use stylus_vm::{Sandbox, primitives::{Address, U256, Bytes}};
+//! let mut node = Sandbox::new();
 //! let alice = Address::repeat_byte(0xA1);
 //! node.fund(alice, U256::from(10u64).pow(U256::from(18)));
 //! # let wasm: Vec<u8> = vec![];
@@ -100,7 +101,7 @@ pub mod precompiles;
 pub mod pricing;
 pub mod recent;
 
-pub use api::{Devnode, TxOutcome};
+pub use api::{Sandbox, TxOutcome};
 pub use config::{VmConfig, DEFAULT_ARBOS_VERSION};
 pub use evm::{
     execute, execute_in_block, execute_traced, execute_with_cfg, Execution, FrameEnter, FrameExit,

@@ -9,17 +9,17 @@ use stylus_vm::api::DEFAULT_TX_GAS;
 use stylus_vm::arbos;
 use stylus_vm::config::{ARB_DEBUG, ARB_OWNER_PUBLIC, ARB_SYS, ARB_WASM, ARB_WASM_CACHE};
 use stylus_vm::primitives::{keccak256, Address, Bytes, U256};
-use stylus_vm::{Devnode, VmConfig};
+use stylus_vm::{Sandbox, VmConfig};
 
 const OK_BODY: &str = "i32.const 0";
 
-fn activate_tx(n: &mut Devnode, p: Address, value: U256) -> stylus_vm::TxOutcome {
+fn activate_tx(n: &mut Sandbox, p: Address, value: U256) -> stylus_vm::TxOutcome {
     let data = ArbWasm::activateProgramCall { program: p }.abi_encode();
     n.transact(ALICE, ARB_WASM, data.into(), value).unwrap()
 }
 
 /// Deploys `wasm` and checks activation fails taking all gas; returns the rule message.
-fn rejected(n: &mut Devnode, wasm: &[u8]) -> String {
+fn rejected(n: &mut Sandbox, wasm: &[u8]) -> String {
     let p = n.deploy_wasm(ALICE, wasm).expect("deploys");
     let out = activate_tx(n, p, eth(1));
     assert!(!out.success, "activation must fail");
@@ -220,7 +220,7 @@ fn activation_charges_fee_emits_event_and_refunds() {
     }
 }
 
-fn view<C: SolCall>(n: &mut Devnode, to: Address, call: &C) -> Result<C::Return, Bytes> {
+fn view<C: SolCall>(n: &mut Sandbox, to: Address, call: &C) -> Result<C::Return, Bytes> {
     let out = n.call(ALICE, to, call.abi_encode().into()).unwrap();
     if out.success {
         Ok(C::abi_decode_returns(&out.output).unwrap())
@@ -521,13 +521,13 @@ fn activation_in_a_reverted_call_is_rolled_back() {
     );
 }
 
-fn deploy_evm_big(n: &mut Devnode, runtime: &[u8]) -> Address {
+fn deploy_evm_big(n: &mut Sandbox, runtime: &[u8]) -> Address {
     n.set_code(Address::repeat_byte(0xC0), Bytes::copy_from_slice(runtime));
     Address::repeat_byte(0xC0)
 }
 
 /// Deploys `code` verbatim (init code returning it).
-fn deploy_raw(n: &mut Devnode, code: &[u8]) -> Address {
+fn deploy_raw(n: &mut Sandbox, code: &[u8]) -> Address {
     let init = stylus_validate::deploy_init_code(code);
     let out = n.deploy(ALICE, init.into(), U256::ZERO).unwrap();
     assert!(out.success, "{out:?}");

@@ -11,7 +11,7 @@ use stylus_vm::arbos;
 use stylus_vm::config::{ARB_SYS, ARB_WASM};
 use stylus_vm::primitives::{Address, Bytes, TxKind, U256};
 use stylus_vm::revm::context::TxEnv;
-use stylus_vm::{Devnode, TxOutcome, VmConfig, DEFAULT_ARBOS_VERSION};
+use stylus_vm::{Sandbox, TxOutcome, VmConfig, DEFAULT_ARBOS_VERSION};
 
 /// A program distinguished by `i` (so each has its own code hash).
 fn distinct(i: u32) -> String {
@@ -36,7 +36,7 @@ fn caller_code(p: Address, times: usize, revert: bool) -> Vec<u8> {
     code
 }
 
-fn program_init_gas(n: &mut Devnode, p: Address) -> (u64, u64) {
+fn program_init_gas(n: &mut Sandbox, p: Address) -> (u64, u64) {
     let data = ArbWasm::programInitGasCall { program: p }.abi_encode();
     let out = n.call(ALICE, ARB_WASM, data.into()).unwrap();
     let r = ArbWasm::programInitGasCall::abi_decode_returns(&out.output).unwrap();
@@ -163,7 +163,7 @@ fn the_33rd_distinct_program_evicts_the_least_recent() {
 }
 
 /// A transaction with an explicit gas limit.
-fn tx(n: &Devnode, to: Address, data: Vec<u8>, value: U256, gas: u64) -> TxEnv {
+fn tx(n: &Sandbox, to: Address, data: Vec<u8>, value: U256, gas: u64) -> TxEnv {
     TxEnv {
         caller: ALICE,
         gas_limit: gas,
@@ -177,7 +177,7 @@ fn tx(n: &Devnode, to: Address, data: Vec<u8>, value: U256, gas: u64) -> TxEnv {
     }
 }
 
-fn activate_with_gas(n: &mut Devnode, p: Address, gas: u64) -> TxOutcome {
+fn activate_with_gas(n: &mut Sandbox, p: Address, gas: u64) -> TxOutcome {
     let data = ArbWasm::activateProgramCall { program: p }.abi_encode();
     let t = tx(n, ARB_WASM, data, eth(1), gas);
     n.transact_tx(t).unwrap()

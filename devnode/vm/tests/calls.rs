@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use stylus_vm::pricing::read_price;
 use stylus_vm::primitives::{keccak256, Address, Bytes, U256};
-use stylus_vm::Devnode;
+use stylus_vm::Sandbox;
 
 /// Stylus program: calldata = kind (0 call, 1 delegate, 2 static) ‖ target ‖ payload.
 /// Returns status byte ‖ return data.
@@ -345,7 +345,7 @@ fn value_transfers_and_static_protection() {
     assert_eq!(out.output[0], 2);
     assert_eq!(n.storage(counter, U256::ZERO), U256::ZERO);
     let _ = Bytes::new();
-    let _: fn() -> Devnode = Devnode::new;
+    let _: fn() -> Sandbox = Sandbox::new;
 }
 
 #[test]

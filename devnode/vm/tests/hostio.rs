@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use stylus_vm::pricing::{keccak_price, pow_price, read_price, write_price};
 use stylus_vm::primitives::{Address, Bytes, U256};
-use stylus_vm::Devnode;
+use stylus_vm::Sandbox;
 
 const HEADER: u64 = 2450;
 const CALL: u64 = 3800;
@@ -50,7 +50,7 @@ fn overhead(args: &str, has_result: bool) -> u64 {
 }
 
 fn measure_with(
-    n: &mut Devnode,
+    n: &mut Sandbox,
     import: &str,
     args: &str,
     has_result: bool,
@@ -404,7 +404,7 @@ fn account_queries() {
             .map(|b| format!("\\{b:02x}"))
             .collect::<String>()
     );
-    let with_target = |n: &mut Devnode| {
+    let with_target = |n: &mut Sandbox| {
         n.fund(target, U256::from(5));
         n.set_code(target, Bytes::from_static(&[0x60, 0x00, 0x60, 0x00, 0xf3]));
     };

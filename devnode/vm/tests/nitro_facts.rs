@@ -89,7 +89,7 @@ fn grow_program() -> String {
 }
 
 fn grow(
-    n: &mut stylus_vm::Devnode,
+    n: &mut stylus_vm::Sandbox,
     p: stylus_vm::primitives::Address,
     pages: u32,
     gas: u64,
@@ -172,7 +172,7 @@ fn max_recursion(max_depth: u32) -> u32 {
         i32.const 0))"#
     );
     let p = program(&mut n, &wat);
-    let ok = |n: &mut stylus_vm::Devnode, depth: u32| {
+    let ok = |n: &mut stylus_vm::Sandbox, depth: u32| {
         let out = call(n, p, &depth.to_le_bytes());
         if !out.success {
             assert_eq!(out.halt.as_deref(), Some("StackOverflow"), "{out:?}");
@@ -277,7 +277,7 @@ fn storage_flush_gas_equals_evm_sstore_gas() {
     let p = program(&mut n, &stylus_flush_program());
     let with = deploy_evm(&mut n, &evm_stores(&[(1, 5), (2, 6), (3, 7)], true));
     let without = deploy_evm(&mut n, &evm_stores(&[(1, 5), (2, 6), (3, 7)], false));
-    let flush_gas = |n: &mut stylus_vm::Devnode, pairs: &[(u8, u8)]| {
+    let flush_gas = |n: &mut stylus_vm::Sandbox, pairs: &[(u8, u8)]| {
         let mut data = Vec::new();
         for (k, v) in pairs {
             data.extend_from_slice(&U256::from(*k).to_be_bytes::<32>());
@@ -290,7 +290,7 @@ fn storage_flush_gas_equals_evm_sstore_gas() {
         // block: 2450 + i64.store 950 + i32.const 1 + call 3800; flush base 68073; evm_ink_left 8400
         (a - b - (2450 + 950 + 1 + 3800) - 68_073 - 8400) / 10_000
     };
-    let evm_gas = |n: &mut stylus_vm::Devnode| {
+    let evm_gas = |n: &mut stylus_vm::Sandbox| {
         let a = send(n, with, &[]).gas_used;
         let b = send(n, without, &[]);
         a - b.gas_used + 3 * 4 // SSTORE replaced two POPs (2 gas each) per pair

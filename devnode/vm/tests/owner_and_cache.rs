@@ -14,13 +14,13 @@ use stylus_vm::config::{
 use stylus_vm::precompiles::{ACTIVATION_FAILED, UNAUTHORIZED_OWNER_CALL};
 use stylus_vm::primitives::alloy_primitives::aliases::U192;
 use stylus_vm::primitives::{keccak256, Address, Bytes, U256};
-use stylus_vm::{arbos, Devnode, TxOutcome};
+use stylus_vm::{arbos, Sandbox, TxOutcome};
 
-fn tx(n: &mut Devnode, from: Address, to: Address, data: Vec<u8>, value: U256) -> TxOutcome {
+fn tx(n: &mut Sandbox, from: Address, to: Address, data: Vec<u8>, value: U256) -> TxOutcome {
     n.transact(from, to, data.into(), value).expect("valid tx")
 }
 
-fn view<C: SolCall>(n: &mut Devnode, to: Address, c: &C) -> C::Return {
+fn view<C: SolCall>(n: &mut Sandbox, to: Address, c: &C) -> C::Return {
     let out = n
         .call(ALICE, to, c.abi_encode().into())
         .expect("valid call");
@@ -28,7 +28,7 @@ fn view<C: SolCall>(n: &mut Devnode, to: Address, c: &C) -> C::Return {
     C::abi_decode_returns(&out.output).expect("decodes")
 }
 
-fn become_owner(n: &mut Devnode, who: Address) {
+fn become_owner(n: &mut Sandbox, who: Address) {
     let out = tx(
         n,
         who,
@@ -235,7 +235,7 @@ fn wasm_cache_is_for_cache_managers_and_chain_owners() {
 
 /// A chain with ALICE as owner and the CacheManager installed as the chain's
 /// genesis does it, with `cache_size` bytes and no decay.
-fn with_cache_manager(cache_size: u64) -> Devnode {
+fn with_cache_manager(cache_size: u64) -> Sandbox {
     let mut n = node();
     become_owner(&mut n, ALICE);
     n.set_code(CACHE_MANAGER, Bytes::copy_from_slice(&CACHE_MANAGER_CODE));
@@ -257,7 +257,7 @@ fn revert_data(out: &TxOutcome) -> Bytes {
     out.output.clone()
 }
 
-fn place(n: &mut Devnode, from: Address, program: Address, value: u64) -> TxOutcome {
+fn place(n: &mut Sandbox, from: Address, program: Address, value: u64) -> TxOutcome {
     let data = Cm::placeBidCall { program }.abi_encode();
     tx(n, from, CACHE_MANAGER, data, U256::from(value))
 }
@@ -268,7 +268,7 @@ fn cache_manager_auction_evicts_the_lowest_bid() {
     let programs: Vec<Address> = (10..14u8)
         .map(|v| n.deploy_and_activate(ALICE, &wasm(v)).expect("program"))
         .collect();
-    let hash = |n: &Devnode, p: Address| keccak256(n.code(p));
+    let hash = |n: &Sandbox, p: Address| keccak256(n.code(p));
     // every program has the same asm size: room for two
     let sizes: Vec<u64> = programs
         .iter()

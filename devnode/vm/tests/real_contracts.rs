@@ -56,7 +56,7 @@ fn packages() -> Vec<String> {
 /// when the build is over it (the build gate reports that), a chain with a
 /// raised limit (like nitro's `--init.dev-max-code-size`) so the VM is still
 /// exercised on the real code.
-fn node_for(package: &str, wasm: &[u8]) -> stylus_vm::Devnode {
+fn node_for(package: &str, wasm: &[u8]) -> stylus_vm::Sandbox {
     let size = stylus_validate::program_code(wasm).len();
     if size <= 24_576 {
         return node();

@@ -2,7 +2,7 @@
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 use stylus_vm::primitives::{Address, Bytes, U256};
-use stylus_vm::{Devnode, TxOutcome, VmConfig};
+use stylus_vm::{Sandbox, TxOutcome, VmConfig};
 
 pub const ALICE: Address = Address::repeat_byte(0xA1);
 pub const BOB: Address = Address::repeat_byte(0xB0);
@@ -11,33 +11,33 @@ pub fn eth(n: u64) -> U256 {
     U256::from(n) * U256::from(10u64).pow(U256::from(18))
 }
 
-pub fn node() -> Devnode {
-    let mut n = Devnode::new();
+pub fn node() -> Sandbox {
+    let mut n = Sandbox::new();
     n.fund(ALICE, eth(1000));
     n.fund(BOB, eth(1000));
     n
 }
 
-pub fn node_with(cfg: VmConfig) -> Devnode {
-    let mut n = Devnode::with_config(cfg);
+pub fn node_with(cfg: VmConfig) -> Sandbox {
+    let mut n = Sandbox::with_config(cfg);
     n.fund(ALICE, eth(1000));
     n.fund(BOB, eth(1000));
     n
 }
 
 /// Deploys and activates a WAT program.
-pub fn program(n: &mut Devnode, wat: &str) -> Address {
+pub fn program(n: &mut Sandbox, wat: &str) -> Address {
     let wasm = wat::parse_str(wat).expect("valid wat");
     n.deploy_and_activate(ALICE, &wasm)
         .unwrap_or_else(|o| panic!("deploy/activate failed: {o:?}"))
 }
 
-pub fn call(n: &mut Devnode, to: Address, data: &[u8]) -> TxOutcome {
+pub fn call(n: &mut Sandbox, to: Address, data: &[u8]) -> TxOutcome {
     n.call(ALICE, to, Bytes::copy_from_slice(data))
         .expect("valid call")
 }
 
-pub fn send(n: &mut Devnode, to: Address, data: &[u8]) -> TxOutcome {
+pub fn send(n: &mut Sandbox, to: Address, data: &[u8]) -> TxOutcome {
     n.transact(ALICE, to, Bytes::copy_from_slice(data), U256::ZERO)
         .expect("valid tx")
 }
@@ -71,7 +71,7 @@ pub fn evm_init(runtime: &[u8]) -> Bytes {
     init.into()
 }
 
-pub fn deploy_evm(n: &mut Devnode, runtime: &[u8]) -> Address {
+pub fn deploy_evm(n: &mut Sandbox, runtime: &[u8]) -> Address {
     let out = n.deploy(ALICE, evm_init(runtime), U256::ZERO).unwrap();
     assert!(out.success, "{out:?}");
     out.created.unwrap()
