@@ -27,8 +27,9 @@
 //! * [`uniswap`]: Uniswap V2 (factory, Router02, WETH9) from npm, checked and
 //!   deployable through any way of sending a creation transaction.
 //!
-//! The `stylus-ip` binary (`cargo ip <command>` from the repository root)
-//! exposes these as subcommands.
+//! A library only: the `stylus-ip` binary (`cargo ip <command>` from the
+//! repository root) is the `stylus-ip-cli` crate (`cli/`), which exposes
+//! these as subcommands beside the licence-gated gateway.
 
 extern crate alloc;
 

@@ -1,4 +1,7 @@
-//! `stylus-ip`: build, export and deploy the stylus-ip contract suite.
+//! `stylus-ip` (`cargo ip <command>`): the command line of the stylus-ip
+//! suite. A thin binary: building, ABI export, deployment, status,
+//! provenance and the demo story live in the `stylus_ip_deploy` library;
+//! this crate parses the command line and calls them.
 
 use std::path::PathBuf;
 
