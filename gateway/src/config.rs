@@ -118,7 +118,81 @@ fn default_lifetime() -> u64 {
     3_600
 }
 
+/// Why a configuration could not be derived from a deployment manifest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ManifestConfigError {
+    /// The manifest records no contract of that name (an unfinished deployment).
+    #[error(
+        "the deployment manifest has no `{0}` contract: finish the deployment (cargo ip deploy)"
+    )]
+    MissingContract(&'static str),
+}
+
+/// The route of a configuration derived from a deployment
+/// ([`Config::for_suite`]).
+pub const SUITE_ROUTE: &str = "generate";
+
 impl Config {
+    /// The configuration for a deployed suite with every default: listen on
+    /// 127.0.0.1:8787, one route [`SUITE_ROUTE`] granting a licence bought
+    /// on the market or an ERC-4907 user (any collection, purchasable: a
+    /// refusal answers 402 with the market), 100 requests per day per
+    /// licence, the built-in model.
+    #[must_use]
+    pub fn for_suite(chain_id: u64, market: Address, registry: Address, model_id: U256) -> Self {
+        use crate::policy::Check;
+        Self {
+            listen: default_listen(),
+            chain_id,
+            market,
+            registry,
+            model_id,
+            model_name: default_model_name(),
+            lab_key_env: default_lab_key_env(),
+            cache_ttl_secs: default_ttl(),
+            poll_interval_ms: default_poll(),
+            stale_after_ms: None,
+            chain_timeout_ms: default_chain_timeout(),
+            max_request_lifetime_secs: default_lifetime(),
+            upstream: None,
+            terms_limits: std::collections::BTreeMap::new(),
+            routes: vec![Route {
+                name: SUITE_ROUTE.into(),
+                policy: Policy::any_of(vec![Check::Licensed, Check::User])
+                    .expect("two distinct checks"),
+                collections: Vec::new(),
+                purchasable: true,
+                requests_per_day: Some(100),
+            }],
+        }
+    }
+
+    /// [`Config::for_suite`] with the chain id, licence market and
+    /// provenance registry of a deployment manifest (as `cargo ip deploy`
+    /// writes it).
+    ///
+    /// # Errors
+    /// [`ManifestConfigError::MissingContract`] when the manifest lacks the
+    /// market or the registry.
+    pub fn from_manifest(
+        manifest: &stylus_ip_deploy::manifest::Manifest,
+        model_id: U256,
+    ) -> Result<Self, ManifestConfigError> {
+        let at = |name: &'static str| {
+            manifest
+                .contracts
+                .get(name)
+                .map(|r| r.address)
+                .ok_or(ManifestConfigError::MissingContract(name))
+        };
+        Ok(Self::for_suite(
+            manifest.chain_id,
+            at("license-market")?,
+            at("provenance")?,
+            model_id,
+        ))
+    }
+
     /// Parses and checks a configuration.
     ///
     /// # Errors
@@ -204,6 +278,36 @@ mod tests {
         assert!(r.purchasable);
         assert_eq!(c.stale_after_ms(), 4 * c.poll_interval_ms);
         assert_eq!(c.terms_limits.get(&B256::ZERO), Some(&1000));
+    }
+
+    #[test]
+    fn a_manifest_gives_the_suite_config() {
+        use stylus_ip_deploy::manifest::{ContractRecord, Manifest};
+        let record = |byte: u8| ContractRecord {
+            address: Address::repeat_byte(byte),
+            code_hash: B256::ZERO,
+            deploy_tx: None,
+            activate_tx: None,
+            data_fee: None,
+        };
+        let mut m = Manifest::new(421_614, Address::ZERO);
+        m.contracts.insert("license-market".into(), record(0x11));
+        assert_eq!(
+            Config::from_manifest(&m, U256::from(1u64)).unwrap_err(),
+            ManifestConfigError::MissingContract("provenance")
+        );
+        m.contracts.insert("provenance".into(), record(0x22));
+        let c = Config::from_manifest(&m, U256::from(3u64)).unwrap();
+        c.check().unwrap();
+        assert_eq!(c.chain_id, 421_614);
+        assert_eq!(c.market, Address::repeat_byte(0x11));
+        assert_eq!(c.registry, Address::repeat_byte(0x22));
+        assert_eq!(c.model_id, U256::from(3u64));
+        let r = c.route(SUITE_ROUTE).unwrap();
+        assert_eq!(r.policy.checks(), [Check::Licensed, Check::User]);
+        assert!(r.purchasable && r.collections.is_empty());
+        assert_eq!(r.requests_per_day, Some(100));
+        assert_eq!(c.listen, default_listen());
     }
 
     #[test]

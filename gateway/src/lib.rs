@@ -46,9 +46,14 @@
 //! reports liveness and the freshness of the chain watch, `GET /readyz`
 //! answers 503 while that watch is stale. Errors are
 //! `{"error": "...", "code": "..."}` ([`error`]).
+//!
+//! The licensee's side — signing a request and sending it — is [`client`].
+//! [`Config::from_manifest`] derives a configuration from a deployment
+//! manifest (what `cargo ip gateway` runs without `--config`).
 
 pub mod cache;
 pub mod chain;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -22,27 +22,6 @@ struct Cli {
     listen: Option<std::net::SocketAddr>,
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -76,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
     let handle = stylus_ip_gateway::start(config, &cli.rpc_url, lab, listener).await?;
     handle
         .run_until(async {
-            shutdown_signal().await;
+            server::shutdown_signal().await;
             eprintln!("shutting down: finishing in-flight requests");
         })
         .await?;

@@ -573,6 +573,30 @@ impl GatewayHandle {
     }
 }
 
+/// Resolves at Ctrl-C or (on Unix) SIGTERM: what the gateway binaries
+/// (`stylus-ip-gateway`, `cargo ip gateway`) pass to
+/// [`GatewayHandle::run_until`].
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
 /// Starts the gateway on `listener` against the node at `rpc_url`, signing
 /// attestations with `lab`. The chain need not be reachable at startup.
 ///
