@@ -1,13 +1,17 @@
 //! `stylus-ip` (`cargo ip <command>`): the command line of the stylus-ip
 //! suite. A thin binary: building, ABI export, deployment, status,
-//! provenance and the demo story live in the `stylus_ip_deploy` library;
-//! this crate parses the command line and calls them.
+//! provenance and the demo story live in the `stylus_ip_deploy` library,
+//! the licence-gated model access in `stylus_ip_gateway`; this crate parses
+//! the command line and calls them (`gateway`: `stylus-ip gateway` and the
+//! demo's gateway steps).
 
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 use stylus_ip_deploy::{abi, build, demo, keys, run as deploy_run, suite, workspace};
+
+mod gateway;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -74,6 +78,34 @@ enum Cmd {
         #[arg(long)]
         manifest: Option<PathBuf>,
         /// Use the WASM already in target/wasm instead of building first.
+        #[arg(long)]
+        skip_build: bool,
+    },
+    /// Serve the model to current licensees only: the licence-gated gateway on a deployed suite
+    /// (--rpc-url and its manifest), or on the embedded devnode with the suite deployed.
+    Gateway {
+        /// The chain (default: start the embedded devnode and deploy the suite on it).
+        #[arg(long)]
+        rpc_url: Option<String>,
+        /// Deployment manifest (default: deployments/<chain id>.json with --rpc-url,
+        /// a fresh target/gateway/manifest.json on the embedded devnode).
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// Gateway configuration (see gateway/gateway.example.toml; default: derived from
+        /// the manifest: one route `generate`, licensed or ERC-4907 user, 100 requests/day).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Listen address (default: the configuration's, 127.0.0.1:8787).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// Environment variable holding the lab's attester key (default: the configuration's
+        /// `lab_key_env`, GATEWAY_LAB_KEY; on the embedded devnode, unset: dev account #1).
+        #[arg(long)]
+        lab_key_env: Option<String>,
+        /// The model's id in the provenance registry (derived configuration).
+        #[arg(long, default_value_t = alloy::primitives::U256::from(1u64))]
+        model_id: alloy::primitives::U256,
+        /// Use the WASM already in target/wasm instead of building first (embedded devnode).
         #[arg(long)]
         skip_build: bool,
     },
@@ -246,8 +278,28 @@ fn run(cli: Cli) -> Result<()> {
                 skip_build,
                 manifest,
             };
-            demo::run(&root, &opts)?;
+            demo::run_with(&root, &opts, &mut gateway::GatewayHooks::default())?;
         }
+        Cmd::Gateway {
+            rpc_url,
+            manifest,
+            config,
+            listen,
+            lab_key_env,
+            model_id,
+            skip_build,
+        } => gateway::run(
+            &root,
+            &gateway::GatewayOptions {
+                rpc_url,
+                manifest,
+                config,
+                listen,
+                lab_key_env,
+                model_id,
+                skip_build,
+            },
+        )?,
         Cmd::Status {
             rpc_url,
             manifest,

@@ -64,6 +64,7 @@ pub fn describe_revert(data: &[u8]) -> String {
 /// The demo's cast and chain.
 pub struct Demo {
     provider: DynProvider,
+    rpc_url: String,
     names: BTreeMap<Address, String>,
     /// Where the suite is.
     pub a: SuiteAddresses,
@@ -123,6 +124,10 @@ pub struct Outcome {
     pub pool_reserves_exact: bool,
     /// Total gas of the scenario's transactions.
     pub total_gas: u64,
+    /// Cy's call of the model while licensed (`None`: no hooks).
+    pub gateway_licensed: Option<ModelCall>,
+    /// Cy's call of the model after the lapse (`None`: no hooks, or no warp).
+    pub gateway_expired: Option<ModelCall>,
 }
 
 impl Demo {
@@ -186,6 +191,7 @@ impl Demo {
         Ok((
             Self {
                 provider,
+                rpc_url: rpc_url.to_string(),
                 names,
                 a,
                 amm,
@@ -414,11 +420,95 @@ pub struct Cast {
     pub eve: PrivateKeySigner,
 }
 
-/// Plays the scenario on a deployed suite.
+/// What a [`DemoHooks`] step is given: the chain, the suite, Cy's licensed
+/// token and the keys that sign for Cy and for the lab.
+#[derive(Debug, Clone)]
+pub struct LicenceStage {
+    /// The chain's JSON-RPC endpoint.
+    pub rpc_url: String,
+    /// The chain id.
+    pub chain_id: u64,
+    /// The licence market.
+    pub market: Address,
+    /// The provenance registry.
+    pub registry: Address,
+    /// The collection of the licensed work.
+    pub collection: Address,
+    /// The licensed work.
+    pub token_id: U256,
+    /// The lab's model in the registry.
+    pub model_id: U256,
+    /// Cy, the licensee.
+    pub licensee: PrivateKeySigner,
+    /// The lab, the model's attester.
+    pub lab: PrivateKeySigner,
+    /// The latest block's timestamp when the step runs.
+    pub chain_time: u64,
+}
+
+/// A call of the model on the licensee's behalf and its answer, as a hook
+/// reports it: the HTTP status and one line for the story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelCall {
+    /// The HTTP status (200 served; 402/403 refused).
+    pub status: u16,
+    /// What the story prints about it.
+    pub line: String,
+}
+
+/// Steps the demo leaves to its caller: the licensee calling the model
+/// while licensed and again after the licence lapsed. The deploy library
+/// cannot run the licence-gated gateway (the gateway depends on it); the
+/// `stylus-ip` CLI implements these with the gateway in process. `()` skips
+/// them.
+pub trait DemoHooks {
+    /// Cy calls the model right after buying the licence.
+    ///
+    /// # Errors
+    /// When the call cannot be made (a refusal is an answer, not an error).
+    fn licensed(
+        &mut self,
+        stage: &LicenceStage,
+    ) -> impl std::future::Future<Output = Result<Option<ModelCall>>>;
+
+    /// Cy calls the model again after the 31-day warp.
+    ///
+    /// # Errors
+    /// As [`DemoHooks::licensed`].
+    fn expired(
+        &mut self,
+        stage: &LicenceStage,
+    ) -> impl std::future::Future<Output = Result<Option<ModelCall>>>;
+}
+
+impl DemoHooks for () {
+    async fn licensed(&mut self, _: &LicenceStage) -> Result<Option<ModelCall>> {
+        Ok(None)
+    }
+    async fn expired(&mut self, _: &LicenceStage) -> Result<Option<ModelCall>> {
+        Ok(None)
+    }
+}
+
+/// Plays the scenario on a deployed suite, without the hooks' steps.
 ///
 /// # Errors
 /// The first failing step, with the contract's decoded custom error.
 pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcome> {
+    scenario_with(d, cast, chain_id, &mut ()).await
+}
+
+/// Plays the scenario on a deployed suite, running `hooks`' steps where the
+/// story calls the model.
+///
+/// # Errors
+/// The first failing step or hook.
+pub async fn scenario_with(
+    d: &mut Demo,
+    cast: &Cast,
+    chain_id: u64,
+    hooks: &mut impl DemoHooks,
+) -> Result<Outcome> {
     let ada = cast.ada;
     let (lab, bo, cy, dee, eve) = (
         cast.lab.address(),
@@ -718,6 +808,22 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
         expires.saturating_sub(d.now().await?) / DAY,
         d.name(user)
     );
+    let mut stage = LicenceStage {
+        rpc_url: d.rpc_url.clone(),
+        chain_id,
+        market: a.license_market,
+        registry: a.provenance,
+        collection,
+        token_id,
+        model_id,
+        licensee: cast.cy.clone(),
+        lab: cast.lab.clone(),
+        chain_time: d.now().await?,
+    };
+    let gateway_licensed = hooks.licensed(&stage).await?;
+    if let Some(call) = &gateway_licensed {
+        println!("   Cy calls the model through the gateway: {}", call.line);
+    }
 
     let vault_revenue = after.0 - before.0;
     let claims = claim_story(d, vault, investors.pair, vault_revenue, &[ada, dee, eve]).await?;
@@ -751,6 +857,7 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
     d.balances(&[ada, bo, dee, eve, vault, split]).await?;
 
     d.section("31 days later: the licence lapses by itself");
+    let mut gateway_expired = None;
     let licensed_after = if d.warp(31 * DAY).await {
         let (licensed, user_after) = d.licence(collection, token_id, cy).await?;
         println!(
@@ -758,6 +865,11 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
             licensed,
             d.name(user_after)
         );
+        stage.chain_time = d.now().await?;
+        gateway_expired = hooks.expired(&stage).await?;
+        if let Some(call) = &gateway_expired {
+            println!("   Cy calls the model again: {}", call.line);
+        }
         Some(licensed)
     } else {
         println!("   notice: this node has no evm_increaseTime; skipping the time travel (the licence lapses at {expires})");
@@ -786,6 +898,8 @@ pub async fn scenario(d: &mut Demo, cast: &Cast, chain_id: u64) -> Result<Outcom
         pool_claimable: claims.pool_claimable,
         pool_reserves_exact: claims.reserves_exact,
         total_gas: d.total_gas,
+        gateway_licensed,
+        gateway_expired,
     })
 }
 
@@ -803,11 +917,23 @@ pub struct DemoOptions {
     pub manifest: Option<std::path::PathBuf>,
 }
 
-/// Builds, deploys and plays the scenario.
+/// Builds, deploys and plays the scenario (without the hooks' steps).
 ///
 /// # Errors
 /// A failing build, deployment or scenario step.
 pub fn run(root: &std::path::Path, opts: &DemoOptions) -> Result<Outcome> {
+    run_with(root, opts, &mut ())
+}
+
+/// Builds, deploys and plays the scenario with `hooks`' steps.
+///
+/// # Errors
+/// A failing build, deployment, scenario step or hook.
+pub fn run_with(
+    root: &std::path::Path,
+    opts: &DemoOptions,
+    hooks: &mut impl DemoHooks,
+) -> Result<Outcome> {
     if !opts.skip_build {
         println!("== building the contracts (WASM + Stylus gate)");
         crate::build::build_all(root, &[])?;
@@ -882,7 +1008,7 @@ pub fn run(root: &std::path::Path, opts: &DemoOptions) -> Result<Outcome> {
             Demo::new(&rpc_url, signer, deployed.chain_id, deployed.addresses, amm).await?;
         println!();
         println!("== the story");
-        scenario(&mut demo, &cast, deployed.chain_id).await
+        scenario_with(&mut demo, &cast, deployed.chain_id, hooks).await
     });
     if let Some(n) = node {
         n.shutdown().context("stopping the devnode")?;

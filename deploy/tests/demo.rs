@@ -69,4 +69,6 @@ fn demo_story_moves_the_right_amounts_and_the_licence_lapses() {
         split_in * U256::from(3u64) / U256::from(10u64)
     );
     assert!(out.total_gas > 0);
+    // no hooks: the gateway steps are the CLI's (cli/tests/demo_gateway.rs)
+    assert!(out.gateway_licensed.is_none() && out.gateway_expired.is_none());
 }
