@@ -287,6 +287,8 @@ impl GatewayHooks {
         let mut config =
             Config::for_suite(stage.chain_id, stage.market, stage.registry, stage.model_id);
         config.poll_interval_ms = 50;
+        // the story prints each answer itself
+        config.access_log = false;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .context("binding the demo's gateway")?;

@@ -56,6 +56,9 @@ pub struct Config {
     /// licences; the tighter of this and the route's limit applies).
     #[serde(default)]
     pub terms_limits: std::collections::BTreeMap<B256, u32>,
+    /// Whether every finished request is logged as one JSON line on stderr.
+    #[serde(default = "default_access_log")]
+    pub access_log: bool,
     /// The routes, served at `POST /v1/generate/<name>`.
     pub routes: Vec<Route>,
 }
@@ -104,6 +107,9 @@ fn default_model_name() -> String {
 }
 fn default_lab_key_env() -> String {
     "GATEWAY_LAB_KEY".into()
+}
+fn default_access_log() -> bool {
+    true
 }
 fn default_ttl() -> u64 {
     60
@@ -156,6 +162,7 @@ impl Config {
             max_request_lifetime_secs: default_lifetime(),
             upstream: None,
             terms_limits: std::collections::BTreeMap::new(),
+            access_log: default_access_log(),
             routes: vec![Route {
                 name: SUITE_ROUTE.into(),
                 policy: Policy::any_of(vec![Check::Licensed, Check::User])

@@ -42,7 +42,7 @@
 //! the watched collections and the market every `poll_interval_ms`
 //! (`Transfer`, `UpdateUser`, the market's lease and offer events) and drops
 //! the cache entries they touch. Every request is counted in [`metrics`]
-//! (`GET /metrics`) and logged as one JSON line on stderr; `GET /healthz`
+//! (`GET /metrics`) and logged as one JSON line on stderr (`access_log`); `GET /healthz`
 //! reports liveness and the freshness of the chain watch, `GET /readyz`
 //! answers 503 while that watch is stale. Errors are
 //! `{"error": "...", "code": "..."}` ([`error`]).

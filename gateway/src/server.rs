@@ -405,17 +405,19 @@ fn finish(
         Err(e) => (e.status(), e.code(), json_response(e.status(), &e.body())),
     };
     state.metrics.request(label, status);
-    eprintln!(
-        "{}",
-        json!({
-            "ts_ms": wall_ms(),
-            "route": label,
-            "status": status,
-            "code": code,
-            "account": who,
-            "latency_ms": start.elapsed().as_secs_f64() * 1e3,
-        })
-    );
+    if state.config.access_log {
+        eprintln!(
+            "{}",
+            json!({
+                "ts_ms": wall_ms(),
+                "route": label,
+                "status": status,
+                "code": code,
+                "account": who,
+                "latency_ms": start.elapsed().as_secs_f64() * 1e3,
+            })
+        );
+    }
     resp
 }
 
