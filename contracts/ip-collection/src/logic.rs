@@ -277,15 +277,16 @@ pub const fn with_flag(bits: u8, flag: u8, on: bool) -> u8 {
 
 /// ERC-721's authorisation (OZ `_isAuthorized`): a non-zero `spender` that
 /// is the owner, one of its operators or the token's approved account.
-/// `approved` is only asked for when the first two fail.
+/// `operator` and `approved` read storage, so each is only asked for when
+/// everything before it failed (an owner's own transfer reads neither).
 #[must_use]
 pub fn is_authorized(
     owner: Address,
     spender: Address,
-    operator: bool,
+    operator: impl FnOnce() -> bool,
     approved: impl FnOnce() -> Address,
 ) -> bool {
-    !spender.is_zero() && (owner == spender || operator || approved() == spender)
+    !spender.is_zero() && (owner == spender || operator() || approved() == spender)
 }
 
 /// Why ERC-721 refuses a `transferFrom`.
@@ -865,18 +866,18 @@ mod tests {
     }
 
     #[test]
-    fn authorisation_reads_the_approval_last() {
+    fn authorisation_reads_storage_only_when_needed() {
         let (owner, op, other) = (addr(1), addr(2), addr(3));
         let never = || -> Address { panic!("approval read needlessly") };
-        assert!(is_authorized(owner, owner, false, never));
-        assert!(is_authorized(owner, op, true, never));
-        assert!(!is_authorized(owner, Address::ZERO, true, never));
-        assert!(is_authorized(owner, other, false, || other));
-        assert!(!is_authorized(owner, other, false, || op));
+        let no_operator = || -> bool { panic!("operator read needlessly") };
+        assert!(is_authorized(owner, owner, no_operator, never));
+        assert!(is_authorized(owner, op, || true, never));
+        assert!(!is_authorized(owner, Address::ZERO, no_operator, never));
+        assert!(is_authorized(owner, other, || false, || other));
+        assert!(!is_authorized(owner, other, || false, || op));
         // The zero address is never authorised, even where it "matches".
-        assert!(!is_authorized(Address::ZERO, Address::ZERO, false, || {
-            Address::ZERO
-        }));
+        let zero = Address::ZERO;
+        assert!(!is_authorized(zero, zero, no_operator, || zero));
     }
 
     proptest! {
