@@ -13,7 +13,8 @@
 //!   Stylus deployment and caching), [`baseline`] and [`stylus`] (the two
 //!   scenarios), [`investors`] (the investor operations, shared by both), [`entries`] (the lease transactions' entries into programs
 //!   before and after the recent-program cache, in process), [`speed`]
-//!   (devnode throughput).
+//!   (devnode throughput), [`gateway`] (the licence-gated gateway under
+//!   load; `stylus-ip-bench gateway` runs it alone).
 //!
 //! The devnode's rules are those of its configured ArbOS version (the
 //! report states it); the entry comparison adds ArbOS 51's.
@@ -23,6 +24,7 @@ pub mod chain;
 pub mod charts;
 pub mod entries;
 pub mod floor;
+pub mod gateway;
 pub mod investors;
 pub mod ops;
 pub mod report;

@@ -437,6 +437,8 @@ pub struct Report {
     pub solidity_sizes: Vec<(String, usize)>,
     /// Devnode speed.
     pub devnode: Speed,
+    /// The gateway under load (`None`: not measured).
+    pub gateway: Option<crate::gateway::GatewayLoad>,
 }
 
 /// One of the bench's targets and whether this run met it.
@@ -1353,6 +1355,10 @@ withdraw and creation against the number of recipients.\n"
         "| Stylus ERC-721 transfers/s over JSON-RPC (signed `eth_sendRawTransaction` + receipt, one client, {} transfers) | {:.0} |",
         d.transfers, d.rpc_tps
     );
+    if let Some(g) = &r.gateway {
+        s.push('\n');
+        s.push_str(&gateway_section(g));
+    }
     if !analysis.trim().is_empty() {
         let _ = writeln!(
             s,
@@ -1361,6 +1367,88 @@ withdraw and creation against the number of recipients.\n"
         );
     }
     s
+}
+
+/// The heading of the gateway's section.
+pub const GATEWAY_HEADING: &str = "## Gateway";
+/// The heading the gateway's section comes before (when present).
+const AFTER_GATEWAY: &str = "## Why targets are missed";
+
+/// The "Gateway" section of `RESULTS.md` (heading included, ends with a
+/// newline): the full bench writes it after "Devnode", and
+/// `stylus-ip-bench gateway` replaces it alone ([`splice_gateway`]).
+#[must_use]
+pub fn gateway_section(g: &crate::gateway::GatewayLoad) -> String {
+    use crate::gateway::{TARGET_P99_MS, TARGET_RPS};
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{GATEWAY_HEADING}\n\nThe licence-gated model gateway (`stylus-ip-gateway`) under load on {} (load average \
+before the run: {}): **{} verified requests/s** on one core, latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms. \
+Target ≥ {} requests/s and p99 ≤ {TARGET_P99_MS:.0} ms: **{}**.\n",
+        g.generated,
+        g.load,
+        thousands(g.rps.round() as u64),
+        g.p50_ms,
+        g.p99_ms,
+        g.max_ms,
+        thousands(TARGET_RPS as u64),
+        if g.met() { "met" } else { "not met" }
+    );
+    let _ = writeln!(
+        s,
+        "Set-up: {} build; the gateway in process on its own thread with a single-threaded tokio runtime (one core), \
+on the embedded devnode after the demo story's licence purchase (`Config::for_suite`: licensed or ERC-4907 user, \
+no daily limit, access log off); the load generator on another thread (one core, keep-alive HTTP/1.1 on loopback), \
+**{} requests in flight**. Requests are **pre-signed** by the licensee (signing not timed; each has its own nonce) \
+and verified in full by the gateway: body hash, expiry, EIP-712 ecrecover, nonce, the licence decision from a \
+**warm cache** ({} untimed warm-up requests, all but the first answered from the cache), usage, a {}×{} PNG from \
+the built-in model, the record's hashes and the lab's EIP-712 attestation. {} timed requests in {:.2} s, all 200; \
+latency is client-side, send to full answer.\n",
+        if g.release { "Release" } else { "**Debug**" },
+        g.concurrency,
+        g.warmup,
+        g.image_side,
+        g.image_side,
+        thousands(g.requests as u64),
+        g.seconds
+    );
+    let _ = writeln!(
+        s,
+        "Regenerate this section alone with `cargo run --release --manifest-path bench/Cargo.toml --target-dir \
+target/devnode -- gateway`."
+    );
+    s
+}
+
+/// `md` (a `RESULTS.md`) with its gateway section replaced by `section`, or
+/// inserted where [`markdown`] puts it (before the analysis, else at the
+/// end) when it has none.
+#[must_use]
+pub fn splice_gateway(md: &str, section: &str) -> String {
+    let (head, tail) = match md.find(&format!("\n{GATEWAY_HEADING}\n")) {
+        Some(at) => {
+            let after = &md[at + 1..];
+            let end = after[1..]
+                .find("\n## ")
+                .map_or(after.len(), |e| e + 2);
+            (&md[..at + 1], &after[end..])
+        }
+        None => match md.find(&format!("\n{AFTER_GATEWAY}")) {
+            Some(at) => (&md[..at + 1], &md[at + 1..]),
+            None => (md, ""),
+        },
+    };
+    let mut out = head.to_string();
+    if !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+    out.push_str(section);
+    if !tail.is_empty() {
+        out.push('\n');
+        out.push_str(tail);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1404,7 +1492,51 @@ mod tests {
                 rpc_tps: 500.0,
                 transfers: 10,
             },
+            gateway: None,
         }
+    }
+
+    fn load(rps: f64) -> crate::gateway::GatewayLoad {
+        crate::gateway::GatewayLoad {
+            requests: 100,
+            concurrency: 4,
+            warmup: 2,
+            image_side: 64,
+            seconds: 100.0 / rps,
+            rps,
+            p50_ms: 1.0,
+            p99_ms: 3.0,
+            max_ms: 4.0,
+            release: true,
+            generated: "now".into(),
+            load: "0.1".into(),
+        }
+    }
+
+    #[test]
+    fn the_gateway_section_alone_reproduces_the_full_report() {
+        let rec = Recorder::default();
+        let mut r = report(&rec);
+        let without = markdown(&r, "why");
+        assert!(!without.contains(GATEWAY_HEADING));
+        r.gateway = Some(load(2500.0));
+        let full = markdown(&r, "why");
+        let section = gateway_section(r.gateway.as_ref().unwrap());
+        assert!(section.contains("**2,500 verified requests/s**"), "{section}");
+        assert!(section.contains("**met**"));
+        // inserted into a report without one, or replacing an older one:
+        // the same text as the full bench writes
+        assert_eq!(splice_gateway(&without, &section), full);
+        let older = splice_gateway(&without, &gateway_section(&load(1500.0)));
+        assert!(older.contains("**not met**"));
+        assert_eq!(splice_gateway(&older, &section), full);
+        // the sections around it are untouched
+        assert!(full.find("## Devnode").unwrap() < full.find(GATEWAY_HEADING).unwrap());
+        assert!(full.find(GATEWAY_HEADING).unwrap() < full.find(AFTER_GATEWAY).unwrap());
+        // no analysis: at the end
+        let bare = markdown(&report(&rec), "");
+        r.gateway = Some(load(2500.0));
+        assert_eq!(splice_gateway(&bare, &section), markdown(&r, ""));
     }
 
     /// A market entered once and a collection three times; initGas/cachedGas
