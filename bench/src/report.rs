@@ -1429,9 +1429,7 @@ pub fn splice_gateway(md: &str, section: &str) -> String {
     let (head, tail) = match md.find(&format!("\n{GATEWAY_HEADING}\n")) {
         Some(at) => {
             let after = &md[at + 1..];
-            let end = after[1..]
-                .find("\n## ")
-                .map_or(after.len(), |e| e + 2);
+            let end = after[1..].find("\n## ").map_or(after.len(), |e| e + 2);
             (&md[..at + 1], &after[end..])
         }
         None => match md.find(&format!("\n{AFTER_GATEWAY}")) {
@@ -1522,7 +1520,10 @@ mod tests {
         r.gateway = Some(load(2500.0));
         let full = markdown(&r, "why");
         let section = gateway_section(r.gateway.as_ref().unwrap());
-        assert!(section.contains("**2,500 verified requests/s**"), "{section}");
+        assert!(
+            section.contains("**2,500 verified requests/s**"),
+            "{section}"
+        );
         assert!(section.contains("**met**"));
         // inserted into a report without one, or replacing an older one:
         // the same text as the full bench writes
