@@ -55,15 +55,32 @@ pub fn sign(
         nonce: what.nonce,
         expiry: what.expiry,
     };
-    let digest = request::signing_hash(&req, chain_id, market);
+    Ok(SignedRequest {
+        header: request::request_header_json(&req),
+        signature: signature(signer, chain_id, market, &req)?,
+        body,
+    })
+}
+
+/// The `X-Stylus-IP-Signature` value of `req` signed by `signer` (an EOA;
+/// `req.account` is not checked, so tests can sign as the wrong account).
+///
+/// # Errors
+/// When signing fails.
+pub fn signature(
+    signer: &PrivateKeySigner,
+    chain_id: u64,
+    market: Address,
+    req: &GatewayRequest,
+) -> Result<String> {
+    let digest = request::signing_hash(req, chain_id, market);
     let sig = signer
         .sign_hash_sync(&digest)
         .context("signing the gateway request")?;
-    Ok(SignedRequest {
-        header: request::request_header_json(&req),
-        signature: format!("0x{}", alloy::primitives::hex::encode(sig.as_bytes())),
-        body,
-    })
+    Ok(format!(
+        "0x{}",
+        alloy::primitives::hex::encode(sig.as_bytes())
+    ))
 }
 
 /// An HTTP client of one gateway.

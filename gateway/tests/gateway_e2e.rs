@@ -22,7 +22,6 @@ use std::time::{Duration, Instant};
 
 use alloy::primitives::{aliases::U96, keccak256, Address, Signature, B256, U256};
 use alloy::signers::local::PrivateKeySigner;
-use alloy::signers::SignerSync;
 use alloy::sol_types::SolCall;
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -225,11 +224,9 @@ fn sign_alloy(
     signer: &PrivateKeySigner,
     market: Address,
 ) -> Signed {
-    let digest = request::signing_hash(&req, CHAIN_ID, market);
-    let sig = signer.sign_hash_sync(&digest).unwrap().as_bytes();
     Signed {
         header: request::request_header_json(&req),
-        signature: format!("0x{}", alloy::primitives::hex::encode(sig)),
+        signature: stylus_ip_gateway::client::signature(signer, CHAIN_ID, market, &req).unwrap(),
         body: body.to_vec(),
     }
 }
