@@ -41,6 +41,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
+use stylus_ip_deploy::stylus::STYLUS_CONSTRUCTOR_SELECTOR;
 
 use crate::rpc::{RpcCase, RpcNode};
 
@@ -58,8 +59,6 @@ use abi::{
     VaultFactory,
 };
 
-/// Calldata selector of a Stylus constructor: `stylus_constructor()`.
-pub const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
 /// Timestamp every fresh in-process suite starts at (over RPC: the chain's
 /// time when the suite was deployed, [`Suite::start`]).
 pub const START: u64 = 1_700_000_000;
@@ -925,7 +924,7 @@ pub fn create_address(salt: B256, init_code: &[u8]) -> Address {
 
 /// Calls `program`'s Stylus constructor with `args` (ABI-encoded) as admin.
 fn construct(h: &mut Harness, program: Address, args: Vec<u8>) {
-    let mut data = CONSTRUCTOR_SELECTOR.to_vec();
+    let mut data = STYLUS_CONSTRUCTOR_SELECTOR.to_vec();
     data.extend(args);
     let admin = h.admin;
     h.send_raw(admin, program, data, U256::ZERO)

@@ -21,7 +21,7 @@ pub use stylus_ip_tests::suite::abi::*;
 
 /// Selector of a Stylus constructor (`stylus_constructor()`), called after
 /// deployment and activation with the ABI-encoded arguments.
-pub const CONSTRUCTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+pub use stylus_ip_deploy::stylus::STYLUS_CONSTRUCTOR_SELECTOR as CONSTRUCTOR;
 /// Genesis time of every world.
 pub const START: u64 = 1_700_000_000;
 /// Price per second of the base offers (wei).
