@@ -686,19 +686,21 @@ on these builds.\n\
 2. **`cachedGas` (all operations).** It scales with the module's size and complexity ({} here, after \
 `cargo ip build`'s `wasm-opt -Os`, which packs the mostly-zero data segment); smaller modules (fewer \
 features per program, no OZ components) cut it on every call.\n\
-3. **Storage layout (ERC-721 mint, user records, offers, leases).** ip-collection stores a token URI as a \
-length word plus data words (two new slots for a short URI where Solidity packs it in one: +22,100), and \
-keeps roles, the pause flag and the mint counter in separate slots (extra cold reads, 2,100 each); the \
-market writes a lease record (state + terms hash) and a licence index besides the collection's ERC-4907 \
-slot, which the baseline does not (it keeps no per-licensee state). Packing these as the Solidity layout \
-does, and storing short strings inline, closes most of the mint and record gaps.\n\
-4. **Hashing (ip-collection).** ip-collection is the one program that carries a software keccak \
-(the Keccak-f round constants are in its WASM and in none of the others): its dependency on \
-OpenZeppelin Stylus 0.3's ERC-721 switches alloy-primitives to tiny-keccak, so every mapping slot it \
-computes hashes in metered WASM (estimated 1–3k gas per hash, not profiled here) instead of the \
-`native_keccak256` hostio (~12 gas for two words). Together with its `cachedGas` this is what remains on \
-transfers, approvals and `setUser` once the memory gas is gone. Dropping the OpenZeppelin ERC-721 core \
-for a hand-written one on `StorageMap` (as share-vault did for ERC-20) closes it, and shrinks the module.\n\
+3. **Storage layout (ERC-721, user records, offers, leases) — adopted for ip-collection.** ip-collection \
+packs a token's owner, ERC-4907 expiry, lock and approval/user flags in one word, an account's balance and \
+roles in one, the owner, mint counter, pause and initialisation flags in one, and stores short URIs \
+inline as Solidity does (crate docs: the layout bit by bit), so a transfer of a token without approval or \
+user touches the token word, two account words and the collection word, and a mint one collection word; \
+the trade-off is `approve`, which also sets the token word's approval flag (+2,900) so that every other \
+transfer can skip the approval slot. The market still writes a lease record (state + terms hash) and a \
+licence index besides the collection's ERC-4907 slot, which the baseline does not (it keeps no \
+per-licensee state).\n\
+4. **Hashing — adopted.** ip-collection's ERC-721 core is its own (OpenZeppelin Stylus' `Erc721` is kept as \
+the specification of a differential property test), so no program carries a software keccak any more \
+(`cargo ip build` fails one that does: rule `no-software-keccak`) and every mapping slot is hashed by the \
+`native_keccak256` hostio (~12 gas for two words) instead of in metered WASM (OpenZeppelin Stylus 0.3's \
+ERC-721 switched alloy-primitives to tiny-keccak). What remains on approvals and `setUser` is the entry \
+cost (`cachedGas`).\n\
 5. **Cross-program calls (lease purchase and renewal).** {}\n\
 6. **Deployments.** A direct deployment pays 200 gas per byte of code deposit on {} of compressed \
 WASM (≈{:.1} M gas) where the Solidity baselines are {}: deploy collections as clones of one activated \
@@ -745,7 +747,6 @@ where Stylus is already within or below the target.\n"
 instead of OpenZeppelin components, no `std`, one flat error enum, `opt-level = \"s\"`/`\"z\"`, LTO). \
 Getting under 16 KiB would take splitting features into separate programs (e.g. ERC-4907 leasing or \
 roles/pause as a module called by delegatecall, the market's ERC-1155 path apart from its ERC-721 path), \
-dropping the last OpenZeppelin component on a hot path (ip-collection's ERC-721 core; ip-editions' ERC-1155 core is already hand-written) \
 and fewer, shorter custom errors and events (the build already runs `wasm-opt -Os`, which leaves the \
 brotli size about the same). \
 Smaller modules would also lower `cachedGas` on every call (see above).\n",
