@@ -11,10 +11,9 @@
 //! after a failure bids only for what is still uncached.
 
 use alloy::network::{Ethereum, TransactionBuilder};
-use alloy::primitives::{address, keccak256, Address, B256, U256};
+use alloy::primitives::{keccak256, Address, B256, U256};
 use alloy::providers::Provider;
 use alloy::rpc::types::TransactionRequest;
-use alloy::sol;
 use alloy::sol_types::{SolCall, SolEvent, SolInterface};
 use anyhow::{anyhow, bail, Context, Result};
 
@@ -22,41 +21,12 @@ use crate::manifest::Manifest;
 use crate::run::Deployed;
 
 /// The ArbWasmCache precompile.
-pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
+pub use stylus_vm::config::ARB_WASM_CACHE;
 
-sol! {
-    /// Nitro's ArbWasmCache precompile (the parts caching needs).
-    #[sol(all_derives)]
-    interface ArbWasmCache {
-        function allCacheManagers() external view returns (address[] memory managers);
-        function codehashIsCached(bytes32 codehash) external view returns (bool);
-    }
-}
-
-sol! {
-    /// nitro-contracts' CacheManager (the interface cargo-stylus uses, plus
-    /// the events and every error it may revert with).
-    #[sol(all_derives)]
-    interface CacheManager {
-        function cacheSize() external view returns (uint64);
-        function queueSize() external view returns (uint64);
-        function isPaused() external view returns (bool);
-        function placeBid(address program) external payable;
-        function getMinBid(address program) external view returns (uint192 min);
-        function getMinBid(uint64 size) external view returns (uint192 min);
-        function setCacheSize(uint64 newSize) external;
-        event InsertBid(bytes32 indexed codehash, address program, uint192 bid, uint64 size);
-        event DeleteBid(bytes32 indexed codehash, uint192 bid, uint64 size);
-        error NotChainOwner(address sender);
-        error AsmTooLarge(uint256 asm, uint256 queueSize, uint256 cacheSize);
-        error AlreadyCached(bytes32 codehash);
-        error BidTooLarge(uint256 bid);
-        error BidTooSmall(uint192 bid, uint192 min);
-        error BidsArePaused();
-        error MakeSpaceTooLarge(uint64 size, uint64 limit);
-        error ProgramNotActivated();
-    }
-}
+/// Nitro's ArbWasmCache precompile and the CacheManager contract: the
+/// devnode's declarations of them (one definition for the node and its
+/// clients).
+pub use stylus_vm::{abi::ArbWasmCache, cache_manager::abi::CacheManager};
 
 /// What happened to one program.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +74,8 @@ pub fn reason(data: &[u8]) -> String {
         Ok(E::NotChainOwner(e)) => format!("NotChainOwner({})", e.sender),
         Ok(E::BidTooLarge(e)) => format!("BidTooLarge({})", e.bid),
         Ok(E::MakeSpaceTooLarge(e)) => format!("MakeSpaceTooLarge({}, {})", e.size, e.limit),
+        Ok(E::HeapIsEmpty(_)) => "HeapIsEmpty".into(),
+        Ok(E::Panic(e)) => format!("Panic({})", e.code),
         Err(_) if data.is_empty() => "reverted without data".into(),
         Err(_) => format!("revert data 0x{}", alloy::hex::encode(data)),
     }

@@ -12,48 +12,17 @@ use alloy::sol;
 use alloy::sol_types::{SolCall, SolInterface};
 use anyhow::{anyhow, bail, Context, Result};
 
-/// The ArbOwnerPublic precompile.
-pub const ARB_OWNER_PUBLIC: Address = address!("000000000000000000000000000000000000006b");
-/// The ArbWasm precompile.
-pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
-/// The deterministic CREATE2 factory present on Arbitrum chains and nitro-devnode.
-pub const CREATE2_FACTORY: Address = address!("4e59b44847b379578588920ca78fbf26c0b4956c");
-/// The StylusDeployer (deploy + activate + constructor in one transaction),
-/// at the same address on Arbitrum One, Sepolia, nitro-devnode and our devnode.
-pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
+/// The precompiles' and the platform contracts' addresses (the same on
+/// Arbitrum One, Sepolia, nitro-devnode and our devnode), as the devnode
+/// declares them.
+pub use devnode_chain::genesis::{CREATE2_FACTORY, STYLUS_DEPLOYER};
+pub use stylus_vm::config::{ARB_OWNER_PUBLIC, ARB_WASM};
 /// Percentage added to the estimated data fee (cargo-stylus uses 20 %).
 pub const DATA_FEE_BUMP_PERCENT: u64 = 20;
 
-sol! {
-    /// Nitro's ArbWasm precompile (the parts deployment needs).
-    #[sol(all_derives)]
-    interface ArbWasm {
-        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
-        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
-        function programVersion(address program) external view returns (uint16 version);
-        function programTimeLeft(address program) external view returns (uint64 secs);
-        function codehashKeepalive(bytes32 codehash) external payable;
-        function stylusVersion() external view returns (uint16 version);
-        function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
-        function programMemoryFootprint(address program) external view returns (uint16 footprint);
-        error ProgramNotWasm();
-        error ProgramNotActivated();
-        error ProgramNeedsUpgrade(uint16 version, uint16 stylusVersion);
-        error ProgramExpired(uint64 ageInSeconds);
-        error ProgramUpToDate();
-        error ProgramKeepaliveTooSoon(uint64 ageInSeconds);
-        error ProgramInsufficientValue(uint256 have, uint256 want);
-    }
-}
-
-sol! {
-    /// Nitro's ArbOwnerPublic precompile (the parts deployment needs).
-    #[sol(all_derives)]
-    interface ArbOwnerPublic {
-        /// Most fragments a root program may name (ArbOS 60+).
-        function getMaxStylusContractFragments() external view returns (uint8);
-    }
-}
+/// Nitro's ArbWasm and ArbOwnerPublic precompiles: the devnode's
+/// declarations of them (one definition for the node and its clients).
+pub use stylus_vm::abi::{ArbOwnerPublic, ArbWasm};
 
 sol! {
     /// The StylusDeployer's entry point and errors (nitro-contracts).

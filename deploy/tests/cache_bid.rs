@@ -137,7 +137,7 @@ async fn cache_bid_caches_every_suite_program_once() {
     let min = view(
         &p,
         manager,
-        CacheManager::getMinBid_0Call {
+        CacheManager::getMinBid_2Call {
             program: victim.address,
         },
     )

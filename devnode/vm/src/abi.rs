@@ -5,6 +5,7 @@
 //! ([`crate::arbos`], whose activation errors are ArbWasm's) and callers.
 #![allow(missing_docs, clippy::too_many_arguments)]
 alloy_sol_types::sol! {
+    #[sol(all_derives)]
     interface ArbWasm {
         function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
         function stylusVersion() external view returns (uint16 version);
@@ -38,6 +39,7 @@ alloy_sol_types::sol! {
         error ProgramInsufficientValue(uint256 have, uint256 want);
     }
 
+    #[sol(all_derives)]
     interface ArbWasmCache {
         function isCacheManager(address manager) external view returns (bool);
         function allCacheManagers() external view returns (address[] memory managers);
@@ -48,6 +50,7 @@ alloy_sol_types::sol! {
         event UpdateProgramCache(address indexed manager, bytes32 indexed codehash, bool cached);
     }
 
+    #[sol(all_derives)]
     interface ArbSys {
         function arbBlockNumber() external view returns (uint256);
         function arbBlockHash(uint256 arbBlockNum) external view returns (bytes32);
@@ -59,6 +62,7 @@ alloy_sol_types::sol! {
         function myCallersAddressWithoutAliasing() external view returns (address);
     }
 
+    #[sol(all_derives)]
     interface ArbOwnerPublic {
         function getMaxStylusContractFragments() external view returns (uint8);
         function getNetworkFeeAccount() external view returns (address);
@@ -68,6 +72,7 @@ alloy_sol_types::sol! {
         function getBrotliCompressionLevel() external view returns (uint64);
     }
 
+    #[sol(all_derives)]
     interface ArbOwner {
         function addChainOwner(address newOwner) external;
         function removeChainOwner(address ownerToRemove) external;
@@ -80,10 +85,12 @@ alloy_sol_types::sol! {
         event OwnerActs(bytes4 indexed method, address indexed owner, bytes data);
     }
 
+    #[sol(all_derives)]
     interface ArbDebug {
         function becomeChainOwner() external;
     }
 
+    #[sol(all_derives)]
     interface ArbGasInfo {
         function getPricesInWei() external view returns (uint256, uint256, uint256, uint256, uint256, uint256);
         function getPricesInArbGas() external view returns (uint256, uint256, uint256);

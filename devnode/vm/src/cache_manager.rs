@@ -57,6 +57,7 @@ pub const DEFAULT_DECAY: u64 = 10_322_197_911;
 #[allow(missing_docs, clippy::too_many_arguments)]
 pub mod abi {
     alloy_sol_types::sol! {
+        #[sol(all_derives)]
         interface CacheManager {
             struct Entry {
                 bytes32 code;
@@ -91,6 +92,8 @@ pub mod abi {
             error BidsArePaused();
             error MakeSpaceTooLarge(uint64 size, uint64 limit);
             error HeapIsEmpty();
+            /// ArbWasm's error, passed through when the program was never activated.
+            error ProgramNotActivated();
             error Panic(uint256 code);
 
             event InsertBid(bytes32 indexed codehash, address program, uint192 bid, uint64 size);
