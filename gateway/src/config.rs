@@ -59,6 +59,10 @@ pub struct Config {
     /// Whether every finished request is logged as one JSON line on stderr.
     #[serde(default = "default_access_log")]
     pub access_log: bool,
+    /// Where used nonces and usage counters live (default: this process's
+    /// memory).
+    #[serde(default)]
+    pub store: Store,
     /// The routes, served at `POST /v1/generate/<name>`.
     pub routes: Vec<Route>,
 }
@@ -78,6 +82,56 @@ pub struct Upstream {
 
 fn default_upstream_timeout() -> u64 {
     60_000
+}
+
+/// Which store keeps used nonces and usage counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreKind {
+    /// This process's memory: one instance only.
+    #[default]
+    Memory,
+    /// A Redis server shared by every instance.
+    Redis,
+}
+
+/// The `[store]` table: where used nonces and usage counters live
+/// ([`crate::store`]). Several instances behind a load balancer need
+/// `kind = "redis"` with the same `url` and `key_prefix`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Store {
+    /// `memory` (default) or `redis`.
+    #[serde(default)]
+    pub kind: StoreKind,
+    /// The Redis URL, `redis://[:password@]host:port/db` (only with `redis`).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Put before every Redis key (deployments sharing one Redis need
+    /// different prefixes).
+    #[serde(default = "default_key_prefix")]
+    pub key_prefix: String,
+    /// Timeout of one store operation, in milliseconds (then 503).
+    #[serde(default = "default_store_timeout")]
+    pub timeout_ms: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self {
+            kind: StoreKind::Memory,
+            url: None,
+            key_prefix: default_key_prefix(),
+            timeout_ms: default_store_timeout(),
+        }
+    }
+}
+
+fn default_key_prefix() -> String {
+    "stylus-ip-gateway:".into()
+}
+fn default_store_timeout() -> u64 {
+    1_000
 }
 
 /// One route.
@@ -163,6 +217,7 @@ impl Config {
             upstream: None,
             terms_limits: std::collections::BTreeMap::new(),
             access_log: default_access_log(),
+            store: Store::default(),
             routes: vec![Route {
                 name: SUITE_ROUTE.into(),
                 policy: Policy::any_of(vec![Check::Licensed, Check::User])
@@ -254,6 +309,18 @@ impl Config {
                 bail!("[upstream] timeout_ms must be positive");
             }
         }
+        match (self.store.kind, &self.store.url) {
+            (StoreKind::Memory, Some(_)) => bail!("[store] url is only for kind = \"redis\""),
+            (StoreKind::Redis, None) => bail!("[store] kind = \"redis\" needs a url"),
+            (StoreKind::Redis, Some(u)) if !u.starts_with("redis://") => {
+                // The URL itself is not echoed: it may carry a password.
+                bail!("[store] url must be a redis:// URL");
+            }
+            _ => {}
+        }
+        if self.store.timeout_ms == 0 {
+            bail!("[store] timeout_ms must be positive");
+        }
         Ok(())
     }
 
@@ -285,6 +352,18 @@ mod tests {
         assert!(r.purchasable);
         assert_eq!(c.stale_after_ms(), 4 * c.poll_interval_ms);
         assert_eq!(c.terms_limits.get(&B256::ZERO), Some(&1000));
+        assert_eq!(c.store, Store::default());
+        assert_eq!(c.store.kind, StoreKind::Memory);
+        // The example's commented-out Redis table, switched on.
+        let redis = include_str!("../gateway.example.toml")
+            .replace("# [store]\n# kind = \"redis\"", "[store]\nkind = \"redis\"")
+            .replace("# url = \"redis://", "url = \"redis://")
+            .replace("# key_prefix = ", "key_prefix = ");
+        let c = Config::from_toml(&redis).unwrap();
+        assert_eq!(c.store.kind, StoreKind::Redis);
+        assert_eq!(c.store.url.as_deref(), Some("redis://127.0.0.1:6379/0"));
+        assert_eq!(c.store.key_prefix, "stylus-ip-gateway:");
+        assert_eq!(c.store.timeout_ms, 1_000);
     }
 
     #[test]
@@ -340,6 +419,30 @@ mod tests {
                     "[upstream]\nurl = \"ftp://x\"\n# ",
                 ),
                 "http:// or https://",
+            ),
+            (
+                base.replace("# [store]\n# kind = \"redis\"", "[store]\nkind = \"redis\""),
+                "needs a url",
+            ),
+            (
+                base.replace(
+                    "# [store]\n# kind = \"redis\"",
+                    "[store]\nkind = \"memory\"",
+                )
+                .replace("# url = \"redis://", "url = \"redis://"),
+                "only for kind",
+            ),
+            (
+                base.replace("# [store]\n# kind = \"redis\"", "[store]\nkind = \"redis\"")
+                    .replace("# url = \"redis://", "url = \"http://"),
+                "redis:// URL",
+            ),
+            (
+                base.replace(
+                    "# [store]\n# kind = \"redis\"",
+                    "[store]\nkind = \"sqlite\"",
+                ),
+                "gateway configuration",
             ),
         ] {
             let e = format!("{:#}", Config::from_toml(&bad).unwrap_err());

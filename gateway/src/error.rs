@@ -100,6 +100,10 @@ pub enum GatewayError {
     /// The chain could not be read: the gateway fails closed (503).
     #[error("the chain is unreachable: {0}")]
     ChainUnavailable(String),
+    /// The shared store (Redis) cannot be reached: the gateway fails closed
+    /// rather than serve a request whose nonce or use it cannot record (503).
+    #[error("the gateway's shared store is unavailable")]
+    StoreUnavailable,
     /// The model backend failed; its address is never disclosed (502).
     #[error("the model backend failed")]
     UpstreamFailed,
@@ -133,7 +137,7 @@ impl GatewayError {
                 }
             }
             Self::RateLimited { .. } => 429,
-            Self::ChainUnavailable(_) => 503,
+            Self::ChainUnavailable(_) | Self::StoreUnavailable => 503,
             Self::UpstreamFailed => 502,
             Self::Internal(_) => 500,
         }
@@ -163,6 +167,7 @@ impl GatewayError {
             Self::NotLicensed { market: None, .. } => "not_licensed",
             Self::RateLimited { .. } => "rate_limited",
             Self::ChainUnavailable(_) => "chain_unavailable",
+            Self::StoreUnavailable => "store_unavailable",
             Self::UpstreamFailed => "upstream_failed",
             Self::Internal(_) => "internal",
         }
@@ -211,6 +216,8 @@ mod tests {
         assert_eq!((r.status(), r.code()), (429, "rate_limited"));
         assert_eq!(r.body()["resetsAt"], json!(86_400));
         assert_eq!(GatewayError::ChainUnavailable("x".into()).status(), 503);
+        let s = GatewayError::StoreUnavailable;
+        assert_eq!((s.status(), s.code()), (503, "store_unavailable"));
         let replay = GatewayError::Replay {
             account: m,
             nonce: "5".into(),

@@ -18,7 +18,9 @@
 //!    the route serves the collection (else 403).
 //! 3. The signature is the account's: ecrecover, or ERC-1271
 //!    `isValidSignature` at the latest block for contract accounts (else 401).
-//! 4. [`nonce`]: the `(account, nonce)` pair was never used (else 409).
+//! 4. [`nonce`]: the `(account, nonce)` pair was never used (else 409),
+//!    in the [`store`]: this process's memory, or Redis shared by several
+//!    instances (unreachable: 503, failing closed).
 //! 5. [`policy`]: the route's checks (`licensed`, `owner`, `user`, any-of),
 //!    answered from the [`cache`] while the event watch is fresh, else read
 //!    from the chain at the latest block ([`chain`]); a granted answer is
@@ -26,7 +28,7 @@
 //!    licence: 403 (402 with the market's address when purchasable); chain
 //!    unreachable: 503, failing closed.
 //! 6. [`usage`]: the licence's requests today are under the route's limit
-//!    (else 429).
+//!    (else 429), counted in the same [`store`].
 //! 7. [`generation::generate`]: the built-in model ([`png`]) renders the
 //!    image; the record's hashes are computed and attested with the lab's key
 //!    by `cargo ip provenance`'s code; the response carries the PNG (base64),
@@ -64,6 +66,7 @@ pub mod png;
 pub mod policy;
 pub mod request;
 pub mod server;
+pub mod store;
 pub mod upstream;
 pub mod usage;
 

@@ -1,21 +1,14 @@
 //! Replay protection: each `(account, nonce)` is accepted once.
 //!
-//! The store is a trait so that a shared store (SQLite, Redis) can replace
-//! the in-memory one. A nonce may be forgotten once its request has expired:
+//! This is the in-memory table of one process ([`crate::store::MemoryStore`]);
+//! several instances share Redis instead ([`crate::store::RedisStore`]). A
+//! nonce may be forgotten once its request has expired:
 //! [`crate::request::check_expiry`] refuses such a request before the nonce
 //! is looked at.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
 
 use alloy::primitives::{Address, U256};
-
-/// Where used nonces are remembered.
-pub trait NonceStore: Send + Sync {
-    /// Records `(account, nonce)` for a request valid until `expiry`; `false`
-    /// if it was already recorded (a replay). `now` is gateway time.
-    fn claim(&self, account: Address, nonce: U256, expiry: u64, now: u64) -> bool;
-}
 
 /// The nonce table (plain data, explicit time).
 #[derive(Debug, Default)]
@@ -25,7 +18,8 @@ pub struct NonceTable {
 }
 
 impl NonceTable {
-    /// See [`NonceStore::claim`].
+    /// Records `(account, nonce)` for a request valid until `expiry`; `false`
+    /// if it was already recorded (a replay). `now` is gateway time.
     pub fn claim(&mut self, account: Address, nonce: U256, expiry: u64, now: u64) -> bool {
         self.prune(now);
         if self.seen.contains_key(&(account, nonce)) {
@@ -62,19 +56,6 @@ impl NonceTable {
     }
 }
 
-/// The in-memory store (one process).
-#[derive(Debug, Default)]
-pub struct MemoryNonces(Mutex<NonceTable>);
-
-impl NonceStore for MemoryNonces {
-    fn claim(&self, account: Address, nonce: U256, expiry: u64, now: u64) -> bool {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .claim(account, nonce, expiry, now)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,7 +88,7 @@ mod tests {
 
     #[test]
     fn other_accounts_and_nonces_are_independent() {
-        let s = MemoryNonces::default();
+        let mut s = NonceTable::default();
         let (a, b) = (Address::repeat_byte(1), Address::repeat_byte(2));
         assert!(s.claim(a, U256::from(1), 10, 0));
         assert!(!s.claim(a, U256::from(1), 10, 5));

@@ -31,20 +31,19 @@ use crate::config::{Config, Route};
 use crate::error::GatewayError;
 use crate::generation::{self, Context};
 use crate::metrics::Metrics;
-use crate::nonce::{MemoryNonces, NonceStore};
 use crate::policy::{cache_until, effective_limit, Check};
 use crate::request::{self, REQUEST_HEADER, SIGNATURE_HEADER};
+use crate::store::{MemoryStore, RedisStore, SharedState};
 use crate::upstream::UpstreamClient;
-use crate::usage::{UsageCounters, UsageKey};
+use crate::usage::UsageKey;
 
 /// Everything a request handler shares.
 pub struct AppState {
     config: Config,
     chain: Chain,
     lab: PrivateKeySigner,
-    nonces: Arc<dyn NonceStore>,
+    store: Arc<dyn SharedState>,
     cache: Mutex<LicenceCache>,
-    usage: Mutex<UsageCounters>,
     clock: Clock,
     metrics: Arc<Metrics>,
     upstream: Option<UpstreamClient>,
@@ -201,8 +200,9 @@ impl AppState {
     ) -> Result<(), GatewayError> {
         self.verify_signer(req, sig).await?;
         if self
-            .nonces
-            .claim(req.account, req.nonce, req.expiry, self.clock.now())
+            .store
+            .claim_nonce(req.account, req.nonce, req.expiry, self.clock.now())
+            .await?
         {
             Ok(())
         } else {
@@ -241,8 +241,10 @@ impl AppState {
             });
         }
         let now = self.clock.now();
-        let licences: Vec<_> = lock(&self.usage)
+        let licences: Vec<_> = self
+            .store
             .for_token(collection, token_id, now)
+            .await?
             .into_iter()
             .map(|(k, used, limit)| {
                 json!({
@@ -291,17 +293,17 @@ impl AppState {
             account: req.account,
         };
         let counted_at = self.clock.now();
-        let usage = lock(&self.usage).try_consume(
-            usage_key.clone(),
-            counted_at,
-            effective_limit(
-                route.requests_per_day,
-                decision
-                    .entry
-                    .terms_hash
-                    .and_then(|t| self.config.terms_limits.get(&t).copied()),
-            ),
-        )?;
+        let limit = effective_limit(
+            route.requests_per_day,
+            decision
+                .entry
+                .terms_hash
+                .and_then(|t| self.config.terms_limits.get(&t).copied()),
+        );
+        let usage = self
+            .store
+            .try_consume(&usage_key, counted_at, limit)
+            .await?;
         let cx = Context {
             account: req.account,
             licensed: AssetRef {
@@ -329,8 +331,9 @@ impl AppState {
         let (g, content_type) = match generated {
             Ok(x) => x,
             Err(e) => {
-                // Nothing was delivered: the request does not count.
-                lock(&self.usage).refund(&usage_key, counted_at);
+                // Nothing was delivered: the request does not count. A
+                // store that fails now keeps the count (logged by the store).
+                let _ = self.store.refund(&usage_key, counted_at).await;
                 return Err(e);
             }
         };
@@ -501,6 +504,7 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
             "sinceLastPollMs": state.clock.since_last_poll_ms(),
             "scannedThrough": lock(&state.cache).scanned_through(),
             "cacheEntries": lock(&state.cache).len(),
+            "store": state.store.kind(),
         }),
     )
 }
@@ -620,13 +624,20 @@ pub async fn start(
     )?;
     let poll = Duration::from_millis(config.poll_interval_ms);
     let config_upstream = config.upstream.as_ref().map(UpstreamClient::new);
+    let store: Arc<dyn SharedState> = match (config.store.kind, &config.store.url) {
+        (crate::config::StoreKind::Redis, Some(url)) => Arc::new(RedisStore::new(
+            url,
+            &config.store.key_prefix,
+            Duration::from_millis(config.store.timeout_ms),
+        )?),
+        _ => Arc::new(MemoryStore::default()),
+    };
     let state = Arc::new(AppState {
         config,
         chain,
         lab,
-        nonces: Arc::new(MemoryNonces::default()),
+        store,
         cache: Mutex::new(LicenceCache::new()),
-        usage: Mutex::new(UsageCounters::default()),
         clock: Clock::default(),
         metrics,
         upstream: config_upstream,
@@ -667,7 +678,7 @@ pub async fn start(
             };
             was_ok = Some(ok);
             let now = poll_state.clock.now();
-            lock(&poll_state.usage).prune(now);
+            poll_state.store.prune(now);
             tokio::select! {
                 _ = stop_poll.changed() => break,
                 () = tokio::time::sleep(poll) => {}
