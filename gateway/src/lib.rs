@@ -46,7 +46,7 @@
 //! the cache entries they touch. Every request is counted in [`metrics`]
 //! (`GET /metrics`) and logged as one JSON line on stderr (`access_log`); `GET /healthz`
 //! reports liveness and the freshness of the chain watch, `GET /readyz`
-//! answers 503 while that watch is stale. Errors are
+//! answers 503 while that watch is stale or the store does not answer. Errors are
 //! `{"error": "...", "code": "..."}` ([`error`]).
 //!
 //! The licensee's side — signing a request and sending it — is [`client`].

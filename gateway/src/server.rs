@@ -509,17 +509,21 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     )
 }
 
-/// Readiness: 200 while the chain watch is fresh, else 503 (cached grants
-/// are not served and chain reads are failing).
+/// Readiness: 200 while the chain watch is fresh and the store answers,
+/// else 503 (cached grants are not served and chain reads are failing; or
+/// every request would fail closed on the store).
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {
-    if state.clock.watch_fresh(state.config.stale_after_ms()) {
-        json_response(200, &json!({ "status": "ready" }))
+    let ready = if state.clock.watch_fresh(state.config.stale_after_ms()) {
+        state.store.ready().await
     } else {
-        let e = GatewayError::ChainUnavailable(format!(
+        Err(GatewayError::ChainUnavailable(format!(
             "no successful event poll within {} ms",
             state.config.stale_after_ms()
-        ));
-        json_response(e.status(), &e.body())
+        )))
+    };
+    match ready {
+        Ok(()) => json_response(200, &json!({ "status": "ready" })),
+        Err(e) => json_response(e.status(), &e.body()),
     }
 }
 

@@ -105,6 +105,12 @@ pub trait SharedState: Send + Sync {
     /// expire by themselves does nothing).
     fn prune(&self, _now: u64) {}
 
+    /// Whether the store answers now (`/readyz`); the memory store always
+    /// does.
+    fn ready(&self) -> StoreFuture<'_, ()> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+
     /// The store's kind, as `/healthz` reports it.
     fn kind(&self) -> &'static str;
 }
@@ -522,6 +528,13 @@ impl SharedState for RedisStore {
         })
     }
 
+    fn ready(&self) -> StoreFuture<'_, ()> {
+        Box::pin(self.run(|mut c| async move {
+            let _: String = redis::cmd("PING").query_async(&mut c).await?;
+            Ok(())
+        }))
+    }
+
     fn kind(&self) -> &'static str {
         "redis"
     }
@@ -633,6 +646,7 @@ mod tests {
                 .await
                 .unwrap_err();
             assert_eq!((e.status(), e.code()), (503, "store_unavailable"));
+            assert_eq!(s.ready().await.unwrap_err().code(), "store_unavailable");
             let e = s.try_consume(&key(), 0, Some(3)).await.unwrap_err();
             assert_eq!(e.code(), "store_unavailable");
             assert_eq!(

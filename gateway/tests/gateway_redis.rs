@@ -3,7 +3,7 @@
 //! started here on a free port without persistence. A request served by one
 //! is a replay at the other; the daily limit is one limit across both; the
 //! lessor's usage report at either sees both instances' counts; with Redis
-//! gone both fail closed (503 `store_unavailable`), and they heal by
+//! gone both fail closed (503 `store_unavailable`, `/readyz` too), and they heal by
 //! themselves once Redis is back.
 //!
 //! `redis-server` must be installed (`apt-get install redis-server`; CI's
@@ -139,6 +139,7 @@ fn two_instances_share_nonces_and_limits_through_redis_and_fail_closed_without_i
             g.health()["chainWatchFresh"] == true
         });
         assert_eq!(g.health()["store"], "redis");
+        assert_eq!(g.get("/readyz").0, 200);
     }
     let l = actor_signer(0);
     let (coll, a, m) = (w.collection, w.token_a, w.market);
@@ -218,6 +219,9 @@ fn two_instances_share_nonces_and_limits_through_redis_and_fail_closed_without_i
             "store_unavailable",
         );
         assert_refused(&report(g), 503, "store_unavailable");
+        let (status, ready) = g.get("/readyz");
+        assert_eq!(status, 503, "{ready}");
+        assert!(ready.contains("store_unavailable"), "{ready}");
     }
     // The request refused while Redis was down was not recorded anywhere:
     // once Redis is back (empty: it keeps nothing on disk here) the same
@@ -229,6 +233,7 @@ fn two_instances_share_nonces_and_limits_through_redis_and_fail_closed_without_i
         "store_unavailable",
     );
     let redis = RedisServer::start(Some(port));
+    assert_eq!(ga.get("/readyz").0, 200, "healed");
     let (status, r) = gb.post("gen", &retried.header, &retried.signature, &retried.body);
     assert_eq!((status, &r["usage"]["used"]), (200, &json!(1)), "{r}");
     assert_refused(
