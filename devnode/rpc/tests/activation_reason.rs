@@ -7,20 +7,11 @@
 mod common;
 
 use alloy::network::TransactionBuilder;
-use alloy::primitives::{address, Address, Bytes, U256};
+use alloy::primitives::{Bytes, U256};
 use alloy::providers::Provider;
 use alloy::rpc::types::TransactionRequest;
-use alloy::sol;
 use alloy::sol_types::SolCall;
 use common::*;
-
-sol! {
-    interface ArbWasm {
-        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
-    }
-}
-
-const ARB_WASM: Address = address!("0x0000000000000000000000000000000000000071");
 
 #[tokio::test(flavor = "multi_thread")]
 async fn failed_activation_answers_the_validators_reason() {

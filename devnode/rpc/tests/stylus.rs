@@ -7,27 +7,18 @@ mod common;
 use alloy::network::TransactionBuilder;
 use alloy::primitives::{address, keccak256, Address, Bytes, B256, U256};
 use alloy::providers::Provider;
-use alloy::rpc::types::state::{AccountOverride, StateOverride};
 use alloy::rpc::types::TransactionRequest;
 use alloy::sol;
 use alloy::sol_types::{SolCall, SolError, SolEvent};
 use common::*;
 
 sol! {
-    interface ArbWasm {
-        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
-        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
-        function stylusVersion() external view returns (uint16 version);
-        error ProgramNotActivated();
-        event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
-    }
     interface StylusDeployer {
         function deploy(bytes calldata bytecode, bytes calldata initData, uint256 initValue, bytes32 salt) external payable returns (address);
         event ContractDeployed(address deployedContract);
     }
 }
 
-const ARB_WASM: Address = address!("0x0000000000000000000000000000000000000071");
 const DEPLOYER: Address = address!("0xcEcba2F1DC234f70Dd89F2041029807F8D03A990");
 
 /// A Stylus program: with ≥ 36 bytes of calldata it stores bytes 4..36 at slot 0 and logs
@@ -65,33 +56,6 @@ fn selector_word(n: u64) -> Bytes {
     let mut d = vec![0x12, 0x34, 0x56, 0x78];
     d.extend_from_slice(&word(n));
     d.into()
-}
-
-/// The cargo-stylus data-fee query: `activateProgram(random)` simulated with overrides.
-async fn data_fee(p: &impl Provider, code: &[u8]) -> U256 {
-    let program = Address::repeat_byte(0xab);
-    let sender = Address::repeat_byte(0xcd);
-    let mut o = StateOverride::default();
-    o.insert(
-        program,
-        AccountOverride::default().with_code(Bytes::copy_from_slice(code)),
-    );
-    o.insert(sender, AccountOverride::default().with_balance(U256::MAX));
-    let out = p
-        .call(
-            TransactionRequest::default()
-                .from(sender)
-                .to(ARB_WASM)
-                .value(U256::from(10).pow(U256::from(18)))
-                .input(ArbWasm::activateProgramCall { program }.abi_encode().into()),
-        )
-        .overrides(o)
-        .await
-        .expect("data fee eth_call");
-    let ret = ArbWasm::activateProgramCall::abi_decode_returns(&out).expect("decode");
-    assert!(ret.version >= 1);
-    assert!(ret.dataFee > U256::ZERO);
-    ret.dataFee
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

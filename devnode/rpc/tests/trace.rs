@@ -4,23 +4,12 @@
 
 mod common;
 
-use alloy::network::{AnyNetwork, TransactionBuilder};
-use alloy::primitives::{Address, Bytes, B256, U256};
+use alloy::network::AnyNetwork;
+use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{Provider, ProviderBuilder};
-use alloy::rpc::types::state::{AccountOverride, StateOverride};
 use alloy::rpc::types::TransactionRequest;
-use alloy::sol;
-use alloy::sol_types::SolCall;
 use common::*;
 use serde_json::{json, Value};
-
-sol! {
-    interface ArbWasm {
-        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
-    }
-}
-
-const ARB_WASM: Address = alloy::primitives::address!("0x0000000000000000000000000000000000000071");
 
 /// The callee: echoes its calldata.
 fn echo_wasm() -> Vec<u8> {
@@ -65,76 +54,6 @@ fn caller_wasm() -> Vec<u8> {
     (i32.const 0)))"#,
     )
     .expect("valid wat")
-}
-
-/// Deploys `wasm` as a Stylus program and activates it (fee from the `eth_call` estimate).
-async fn deploy_program(p: &impl Provider, wasm: &[u8]) -> Address {
-    let code = stylus_validate::format::program_code(wasm);
-    let init = stylus_validate::format::deploy_init_code(&code);
-    let r = p
-        .send_transaction(TransactionRequest::default().with_deploy_code(Bytes::from(init)))
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
-    assert!(r.status(), "deploy");
-    let program = r.contract_address.expect("address");
-    // The data fee, as cargo-stylus asks it: the activation simulated with a rich sender.
-    let probe = Address::repeat_byte(0xab);
-    let rich = Address::repeat_byte(0xcd);
-    let mut o = StateOverride::default();
-    o.insert(
-        probe,
-        AccountOverride::default().with_code(Bytes::copy_from_slice(&code)),
-    );
-    o.insert(rich, AccountOverride::default().with_balance(U256::MAX));
-    let out = p
-        .call(
-            TransactionRequest::default()
-                .from(rich)
-                .to(ARB_WASM)
-                .value(U256::from(10).pow(U256::from(18)))
-                .input(
-                    ArbWasm::activateProgramCall { program: probe }
-                        .abi_encode()
-                        .into(),
-                ),
-        )
-        .overrides(o)
-        .await
-        .expect("data fee");
-    let fee = ArbWasm::activateProgramCall::abi_decode_returns(&out)
-        .expect("decode")
-        .dataFee
-        * U256::from(2);
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(ARB_WASM)
-                .value(fee)
-                .input(ArbWasm::activateProgramCall { program }.abi_encode().into()),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
-    assert!(r.status(), "activation");
-    program
-}
-
-/// Deploys EVM runtime code.
-async fn deploy_evm(p: &impl Provider, runtime: &[u8]) -> Address {
-    let r = p
-        .send_transaction(TransactionRequest::default().with_deploy_code(initcode(runtime)))
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
-    assert!(r.status());
-    r.contract_address.expect("address")
 }
 
 /// Sends a call with a fixed gas limit (an estimate would be the least gas with which the

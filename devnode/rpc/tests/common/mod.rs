@@ -1,10 +1,14 @@
 //! Shared helpers for the JSON-RPC tests.
 #![allow(dead_code, unreachable_pub)]
 
-use alloy::network::EthereumWallet;
-use alloy::primitives::{Bytes, U256};
+use alloy::network::{EthereumWallet, TransactionBuilder};
+use alloy::primitives::{address, Address, Bytes, U256};
 use alloy::providers::{Provider, ProviderBuilder};
+use alloy::rpc::types::state::{AccountOverride, StateOverride};
+use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
+use alloy::sol;
+use alloy::sol_types::SolCall;
 use stylus_devnode::{Devnode, DevnodeConfig, DevnodeHandle};
 
 /// Starts a node on 127.0.0.1 with a free port.
@@ -105,4 +109,91 @@ pub async fn post(url: &str, body: impl Into<Vec<u8>>) -> (u16, serde_json::Valu
         status,
         serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
     )
+}
+
+sol! {
+    /// The parts of Nitro's ArbWasm the tests call, declared as a client
+    /// outside the devnode (cargo-stylus, alloy) declares them.
+    interface ArbWasm {
+        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
+        function stylusVersion() external view returns (uint16 version);
+        error ProgramNotActivated();
+        event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
+    }
+}
+
+/// The ArbWasm precompile.
+pub const ARB_WASM: Address = address!("0x0000000000000000000000000000000000000071");
+
+/// The cargo-stylus data-fee query: `activateProgram(random)` simulated with
+/// state overrides (the code at a random address, a rich random sender).
+pub async fn data_fee(p: &impl Provider, code: &[u8]) -> U256 {
+    let program = Address::repeat_byte(0xab);
+    let sender = Address::repeat_byte(0xcd);
+    let mut o = StateOverride::default();
+    o.insert(
+        program,
+        AccountOverride::default().with_code(Bytes::copy_from_slice(code)),
+    );
+    o.insert(sender, AccountOverride::default().with_balance(U256::MAX));
+    let out = p
+        .call(
+            TransactionRequest::default()
+                .from(sender)
+                .to(ARB_WASM)
+                .value(U256::from(10).pow(U256::from(18)))
+                .input(ArbWasm::activateProgramCall { program }.abi_encode().into()),
+        )
+        .overrides(o)
+        .await
+        .expect("data fee eth_call");
+    let ret = ArbWasm::activateProgramCall::abi_decode_returns(&out).expect("decode");
+    assert!(ret.version >= 1);
+    assert!(ret.dataFee > U256::ZERO);
+    ret.dataFee
+}
+
+/// Deploys `wasm` as a Stylus program and activates it, paying twice the
+/// [`data_fee`] estimate.
+pub async fn deploy_program(p: &impl Provider, wasm: &[u8]) -> Address {
+    let code = stylus_validate::format::program_code(wasm);
+    let init = stylus_validate::format::deploy_init_code(&code);
+    let r = p
+        .send_transaction(TransactionRequest::default().with_deploy_code(Bytes::from(init)))
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
+    assert!(r.status(), "deploy");
+    let program = r.contract_address.expect("address");
+    let fee = data_fee(p, &code).await * U256::from(2);
+    let r = p
+        .send_transaction(
+            TransactionRequest::default()
+                .to(ARB_WASM)
+                .value(fee)
+                .input(ArbWasm::activateProgramCall { program }.abi_encode().into()),
+        )
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
+    assert!(r.status(), "activation");
+    program
+}
+
+/// Deploys EVM runtime code.
+pub async fn deploy_evm(p: &impl Provider, runtime: &[u8]) -> Address {
+    let r = p
+        .send_transaction(TransactionRequest::default().with_deploy_code(initcode(runtime)))
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt");
+    assert!(r.status());
+    r.contract_address.expect("address")
 }
