@@ -32,13 +32,11 @@ async fn failed_activation_answers_the_validators_reason() {
     assert!(reason.contains("reserved"), "{reason}");
     let code = stylus_validate::format::program_code(&wasm);
     let init = stylus_validate::format::deploy_init_code(&code);
-    let r = p
-        .send_transaction(TransactionRequest::default().with_deploy_code(Bytes::from(init)))
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default().with_deploy_code(Bytes::from(init)),
+    )
+    .await;
     assert!(r.status(), "deploys (activation is what fails)");
     let program = r.contract_address.expect("address");
 
@@ -61,13 +59,7 @@ async fn failed_activation_answers_the_validators_reason() {
 
     // mined: status 0, all gas used (the receipt cannot carry the text)
     let gas = 5_000_000;
-    let r = p
-        .send_transaction(activate.gas_limit(gas))
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(&p, activate.gas_limit(gas)).await;
     assert!(!r.status());
     assert_eq!(r.gas_used, gas);
 }

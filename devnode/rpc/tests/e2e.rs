@@ -14,13 +14,7 @@ use stylus_devnode::{Devnode, DevnodeConfig};
 
 async fn deploy(p: &impl Provider, runtime: &[u8]) -> Address {
     let tx = TransactionRequest::default().with_deploy_code(initcode(runtime));
-    let r = p
-        .send_transaction(tx)
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(&p, tx).await;
     assert!(r.status());
     r.contract_address.expect("contract address")
 }
@@ -93,17 +87,13 @@ async fn deploy_call_transact_logs_receipts() {
     assert_eq!(out, word(7));
 
     // transaction with a log
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(addr)
-                .input(word(42).into()),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default()
+            .to(addr)
+            .input(word(42).into()),
+    )
+    .await;
     assert!(r.status());
     assert_eq!(r.from, from);
     assert!(r.gas_used > 21_000);
@@ -185,18 +175,14 @@ async fn reverts_are_code_3_with_data() {
         .expect_err("reverts");
     assert_eq!(err.as_error_resp().map(|e| e.code), Some(3));
     // A reverted transaction is mined with status 0.
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(addr)
-                .input(word(0).into())
-                .with_gas_limit(100_000),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default()
+            .to(addr)
+            .input(word(0).into())
+            .with_gas_limit(100_000),
+    )
+    .await;
     assert!(!r.status());
 }
 
@@ -370,12 +356,11 @@ async fn snapshot_revert_and_state_edits() {
         U256::from(5)
     );
     assert_eq!(p.get_code_at(who).await.expect("c").len(), 9);
-    p.send_transaction(TransactionRequest::default().to(who).value(U256::from(1)))
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    mined(
+        &p,
+        TransactionRequest::default().to(who).value(U256::from(1)),
+    )
+    .await;
     assert_eq!(p.get_block_number().await.expect("n"), 1);
     let ok: bool = p
         .raw_request("evm_revert".into(), (snap.clone(),))
@@ -443,12 +428,11 @@ async fn filters() {
         .expect("new filter");
     let block_filter = p.new_block_filter().await.expect("block filter");
     for i in 1..=3u64 {
-        p.send_transaction(TransactionRequest::default().to(addr).input(word(i).into()))
-            .await
-            .expect("send")
-            .get_receipt()
-            .await
-            .expect("receipt");
+        mined(
+            &p,
+            TransactionRequest::default().to(addr).input(word(i).into()),
+        )
+        .await;
     }
     let logs: Vec<alloy::rpc::types::Log> = p
         .raw_request("eth_getFilterChanges".into(), (log_filter,))
@@ -502,17 +486,13 @@ async fn state_file_round_trip() {
         let node = Devnode::spawn(config.clone()).expect("spawn");
         let p = provider(&node, 0);
         let addr = deploy(&p, &store_runtime()).await;
-        let r = p
-            .send_transaction(
-                TransactionRequest::default()
-                    .to(addr)
-                    .input(word(11).into()),
-            )
-            .await
-            .expect("send")
-            .get_receipt()
-            .await
-            .expect("receipt");
+        let r = mined(
+            &p,
+            TransactionRequest::default()
+                .to(addr)
+                .input(word(11).into()),
+        )
+        .await;
         let n = p.get_block_number().await.expect("n");
         node.shutdown().expect("clean shutdown");
         (addr, r.transaction_hash, n)
@@ -532,17 +512,13 @@ async fn state_file_round_trip() {
         .expect("receipt kept");
     assert_eq!(r.inner.logs().len(), 1);
     // The chain continues: nonce and new transactions work.
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(addr)
-                .input(word(12).into()),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default()
+            .to(addr)
+            .input(word(12).into()),
+    )
+    .await;
     assert_eq!(r.block_number, Some(n + 1));
     // anvil_dumpState / anvil_loadState on another node.
     let dump: Bytes = p

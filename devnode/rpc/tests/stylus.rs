@@ -72,13 +72,7 @@ async fn cargo_stylus_flow_deploy_activate_call() {
         .with_deploy_code(Bytes::from(init))
         .max_fee_per_gas(gas_price)
         .max_priority_fee_per_gas(0);
-    let r = p
-        .send_transaction(tx)
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(&p, tx).await;
     assert!(r.status(), "deploy");
     let program = r.contract_address.expect("address");
     assert_eq!(
@@ -115,18 +109,14 @@ async fn cargo_stylus_flow_deploy_activate_call() {
 
     // Activate with the data fee + 20 %.
     let fee = data_fee(&p, &code).await * U256::from(120) / U256::from(100);
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(ARB_WASM)
-                .value(fee)
-                .input(ArbWasm::activateProgramCall { program }.abi_encode().into()),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default()
+            .to(ARB_WASM)
+            .value(fee)
+            .input(ArbWasm::activateProgramCall { program }.abi_encode().into()),
+    )
+    .await;
     assert!(r.status(), "activation");
     let activated = r
         .inner
@@ -155,17 +145,13 @@ async fn cargo_stylus_flow_deploy_activate_call() {
             .expect("call"),
         word(0)
     );
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(program)
-                .input(selector_word(99).into()),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default()
+            .to(program)
+            .input(selector_word(99).into()),
+    )
+    .await;
     assert!(r.status());
     assert_eq!(r.inner.logs().len(), 1);
     assert_eq!(r.inner.logs()[0].topics()[0], STORED_TOPIC);
@@ -199,18 +185,14 @@ async fn stylus_deployer_with_constructor_args() {
         initValue: U256::ZERO,
         salt: B256::ZERO,
     };
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(DEPLOYER)
-                .value(fee)
-                .input(call.abi_encode().into()),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default()
+            .to(DEPLOYER)
+            .value(fee)
+            .input(call.abi_encode().into()),
+    )
+    .await;
     assert!(r.status(), "StylusDeployer.deploy");
     let deployed = r
         .inner

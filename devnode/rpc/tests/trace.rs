@@ -59,18 +59,14 @@ fn caller_wasm() -> Vec<u8> {
 /// Sends a call with a fixed gas limit (an estimate would be the least gas with which the
 /// caller succeeds, starving the sub-call whose status it ignores).
 async fn send(p: &impl Provider, to: Address, input: Vec<u8>) -> B256 {
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(to)
-                .input(input.into())
-                .gas_limit(3_000_000),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default()
+            .to(to)
+            .input(input.into())
+            .gas_limit(3_000_000),
+    )
+    .await;
     assert!(r.status(), "transaction");
     r.transaction_hash
 }
@@ -287,17 +283,13 @@ async fn stylus_tracer_records_every_hostio_with_nitros_layout() {
     );
 
     // A plain transfer runs no Stylus code.
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(Address::repeat_byte(0x42))
-                .value(U256::from(1)),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default()
+            .to(Address::repeat_byte(0x42))
+            .value(U256::from(1)),
+    )
+    .await;
     let plain = rpc(
         url,
         "debug_traceTransaction",
@@ -403,17 +395,13 @@ async fn unsupported_tracers_are_refused_clearly() {
     let node = node();
     let url = node.url();
     let p = provider(&node, 2);
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(Address::repeat_byte(0x43))
-                .value(U256::from(1)),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default()
+            .to(Address::repeat_byte(0x43))
+            .value(U256::from(1)),
+    )
+    .await;
     let tx = r.transaction_hash;
     let msg = |e: Value| e["message"].as_str().expect("message").to_string();
     let e = rpc(url, "debug_traceTransaction", json!([tx]))
@@ -455,17 +443,13 @@ async fn receipts_carry_arbitrum_fields() {
     let node = node();
     let url = node.url();
     let p = provider(&node, 3);
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(Address::repeat_byte(0x44))
-                .value(U256::from(1)),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        &p,
+        TransactionRequest::default()
+            .to(Address::repeat_byte(0x44))
+            .value(U256::from(1)),
+    )
+    .await;
     let n = r.block_number.expect("block");
 
     // alloy's network-agnostic receipt keeps them in `other`.

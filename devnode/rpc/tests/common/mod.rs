@@ -123,6 +123,19 @@ sol! {
     }
 }
 
+/// Sends `tx` and waits for its receipt (whatever its status).
+pub async fn mined(
+    p: &impl Provider,
+    tx: TransactionRequest,
+) -> alloy::rpc::types::TransactionReceipt {
+    p.send_transaction(tx)
+        .await
+        .expect("send")
+        .get_receipt()
+        .await
+        .expect("receipt")
+}
+
 /// The ArbWasm precompile.
 pub const ARB_WASM: Address = address!("0x0000000000000000000000000000000000000071");
 
@@ -159,41 +172,33 @@ pub async fn data_fee(p: &impl Provider, code: &[u8]) -> U256 {
 pub async fn deploy_program(p: &impl Provider, wasm: &[u8]) -> Address {
     let code = stylus_validate::format::program_code(wasm);
     let init = stylus_validate::format::deploy_init_code(&code);
-    let r = p
-        .send_transaction(TransactionRequest::default().with_deploy_code(Bytes::from(init)))
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        p,
+        TransactionRequest::default().with_deploy_code(Bytes::from(init)),
+    )
+    .await;
     assert!(r.status(), "deploy");
     let program = r.contract_address.expect("address");
     let fee = data_fee(p, &code).await * U256::from(2);
-    let r = p
-        .send_transaction(
-            TransactionRequest::default()
-                .to(ARB_WASM)
-                .value(fee)
-                .input(ArbWasm::activateProgramCall { program }.abi_encode().into()),
-        )
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        p,
+        TransactionRequest::default()
+            .to(ARB_WASM)
+            .value(fee)
+            .input(ArbWasm::activateProgramCall { program }.abi_encode().into()),
+    )
+    .await;
     assert!(r.status(), "activation");
     program
 }
 
 /// Deploys EVM runtime code.
 pub async fn deploy_evm(p: &impl Provider, runtime: &[u8]) -> Address {
-    let r = p
-        .send_transaction(TransactionRequest::default().with_deploy_code(initcode(runtime)))
-        .await
-        .expect("send")
-        .get_receipt()
-        .await
-        .expect("receipt");
+    let r = mined(
+        p,
+        TransactionRequest::default().with_deploy_code(initcode(runtime)),
+    )
+    .await;
     assert!(r.status());
     r.contract_address.expect("address")
 }
