@@ -47,6 +47,7 @@ pub mod permit;
 pub mod provenance;
 pub mod run;
 pub mod status;
+pub mod studio;
 pub mod stylus;
 pub mod suite;
 pub mod toolchain;
