@@ -56,6 +56,8 @@ interface IIpCollection  {
 
     function isLeaseOperator(address owner, address operator) external view returns (bool);
 
+    function leaseContext(uint256 tokenId, address lessor, address operator, uint256 salePrice) external view returns (address, bool, bool, uint64, address, uint256);
+
     function owner() external view returns (address);
 
     function pendingOwner() external view returns (address);

@@ -1743,3 +1743,214 @@ fn l1_locks_are_bounded_to_five_years(
         .into()
     );
 }
+
+// ------------------------------------------------------------ lease context
+
+/// `leaseContext` of `id` as the separate views answer it, or their error.
+fn lease_context_of_views(
+    c: &Contract<IpCollection>,
+    id: U256,
+    lessor: Address,
+    operator: Address,
+    price: U256,
+) -> Result<LeaseContext, Vec<u8>> {
+    let caller = Address::repeat_byte(0xCA);
+    let owner = c.sender(caller).owner_of(id).map_err(Vec::<u8>::from)?;
+    let approved = c.sender(caller).is_lease_operator(lessor, operator);
+    let locked = c.sender(caller).lease_locked(id).map_err(Vec::<u8>::from)?;
+    let expires = c.sender(caller).user_expires(id).map_err(Vec::<u8>::from)?;
+    let (receiver, amount) = c
+        .sender(caller)
+        .royalty_info(id, price)
+        .map_err(Vec::<u8>::from)?;
+    Ok((
+        owner,
+        approved,
+        locked,
+        expires.to::<u64>(),
+        receiver,
+        amount,
+    ))
+}
+
+/// Writes a random state for token 1: its word (owner or none, expiry,
+/// lock), the lessor's operator bits, the default and the token's royalty.
+#[allow(clippy::too_many_arguments)] // one argument per stored field
+fn write_state(
+    c: &Contract<IpCollection>,
+    owner: Address,
+    expires: u64,
+    locked: bool,
+    lessor: Address,
+    operator: Address,
+    bits: u8,
+    default_royalty: (Address, u16),
+    own_royalty: (Address, u16),
+) {
+    let mut s = c.sender(Address::ZERO);
+    s.tokens.setter(ID1).set(
+        Token {
+            owner,
+            expires,
+            locked,
+            has_user: false,
+            has_approval: false,
+        }
+        .pack(),
+    );
+    s.operators
+        .setter(lessor)
+        .setter(operator)
+        .set(alloy_primitives::aliases::U8::from(bits));
+    s.default_royalty.set(
+        Royalty {
+            receiver: default_royalty.0,
+            bps: default_royalty.1,
+        }
+        .pack(),
+    );
+    s.token_royalties.setter(ID1).set(
+        Royalty {
+            receiver: own_royalty.0,
+            bps: own_royalty.1,
+        }
+        .pack(),
+    );
+}
+
+#[motsu::test]
+fn lease_context_matches_the_separate_views_on_fixed_states(
+    c: Contract<IpCollection>,
+    alice: Address,
+    market: Address,
+) {
+    deploy(&c, alice);
+    let id = mint_to(&c, alice, alice);
+    let price = U256::from(1_000_000);
+    let ctx = c.sender(market).lease_context(id, alice, market, price);
+    assert_eq!(
+        ctx.motsu_unwrap(),
+        (
+            alice,
+            false,
+            false,
+            0,
+            default_receiver(),
+            U256::from(50_000)
+        )
+    );
+    c.sender(alice)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    c.sender(market)
+        .set_user(id, market, NOW + 100)
+        .motsu_unwrap();
+    let ctx = c.sender(market).lease_context(id, alice, market, price);
+    assert_eq!(
+        ctx.motsu_unwrap(),
+        (
+            alice,
+            true,
+            true,
+            NOW + 100,
+            default_receiver(),
+            U256::from(50_000)
+        )
+    );
+    assert_eq!(
+        c.sender(market)
+            .lease_context(id, alice, market, price)
+            .map_err(Vec::<u8>::from),
+        lease_context_of_views(&c, id, alice, market, price)
+    );
+    // A lease past its expiry is no longer locked; its expiry stays.
+    age_lease(&c, id, 101);
+    assert_eq!(
+        c.sender(market)
+            .lease_context(id, alice, market, price)
+            .motsu_unwrap(),
+        (
+            alice,
+            true,
+            false,
+            NOW - 1,
+            default_receiver(),
+            U256::from(50_000)
+        )
+    );
+    // A nonexistent token: the same error as ownerOf.
+    assert_eq!(
+        c.sender(market)
+            .lease_context(ABSENT, alice, market, price)
+            .motsu_unwrap_err(),
+        c.sender(market).owner_of(ABSENT).motsu_unwrap_err()
+    );
+    assert_eq!(
+        c.sender(market)
+            .lease_context(ABSENT, alice, market, price)
+            .motsu_unwrap_err(),
+        Error::from(ERC721NonexistentToken { tokenId: ABSENT })
+    );
+}
+
+/// An address from a small set (zero included), so equalities happen.
+fn small_address() -> impl proptest::strategy::Strategy<Value = Address> {
+    use proptest::prelude::*;
+    (0u8..4).prop_map(|b| {
+        if b == 0 {
+            Address::ZERO
+        } else {
+            Address::repeat_byte(b)
+        }
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// On random token words, operator bits, royalties, prices and
+    /// expiries around now, `leaseContext` answers exactly what
+    /// `ownerOf`, `isLeaseOperator`, `leaseLocked`, `userExpires` and
+    /// `royaltyInfo` answer, or fails with their error.
+    #[test]
+    fn lease_context_matches_the_separate_views(
+        owner in small_address(),
+        expires in proptest::prop_oneof![
+            proptest::prelude::Just(0u64),
+            (NOW - 3)..(NOW + 3),
+            proptest::prelude::any::<u64>(),
+        ],
+        locked in proptest::prelude::any::<bool>(),
+        lessor in small_address(),
+        operator in small_address(),
+        query_lessor in small_address(),
+        bits in 0u8..4,
+        default_royalty in (small_address(), 0u16..=10_000),
+        own_royalty in (small_address(), 0u16..=10_000),
+        price in proptest::prelude::any::<[u8; 32]>(),
+    ) {
+        let c = Contract::<IpCollection>::new();
+        c.sender(Address::repeat_byte(0xEE))
+            .constructor(
+                "IP".into(),
+                "IP".into(),
+                String::new(),
+                Address::repeat_byte(0xEE),
+                Address::ZERO,
+                U96::ZERO,
+            )
+            .motsu_unwrap();
+        write_state(
+            &c, owner, expires, locked, lessor, operator, bits, default_royalty, own_royalty,
+        );
+        let price = U256::from_be_bytes(price);
+        let got = c
+            .sender(Address::repeat_byte(0xCA))
+            .lease_context(ID1, query_lessor, operator, price)
+            .map_err(Vec::<u8>::from);
+        proptest::prop_assert_eq!(
+            got,
+            lease_context_of_views(&c, ID1, query_lessor, operator, price)
+        );
+    }
+}

@@ -324,6 +324,7 @@ pub mod interfaces {
             function userExpires(uint256 tokenId) external view returns (uint256);
             function leaseLocked(uint256 tokenId) external view returns (bool);
             function royaltyInfo(uint256 tokenId, uint256 salePrice) external view returns (address, uint256);
+            function leaseContext(uint256 tokenId, address lessor, address operator, uint256 salePrice) external view returns (address, bool, bool, uint64, address, uint256);
         }
 
         /// The ERC-1155 IP asset packs (lease operator, ERC-5006, EIP-2981).
@@ -555,6 +556,21 @@ pub struct LicenseMarket {
     licence_of: StorageMap<Address, StorageMap<U256, StorageMap<Address, StorageU256>>>,
     /// Account → token (zero = ETH) → withdrawable credit.
     credits: StorageMap<Address, StorageMap<Address, StorageU256>>,
+}
+
+/// An ERC-721 asset's answers to the market's checks before a lease, from
+/// one `leaseContext` call (see [`LicenseMarket::lease_context`]).
+struct LeaseContext {
+    /// `ownerOf(tokenId)`.
+    owner: Address,
+    /// `isLeaseOperator(lessor, market)`.
+    approved: bool,
+    /// `leaseLocked(tokenId)`.
+    locked: bool,
+    /// `userExpires(tokenId)`.
+    user_expires: U256,
+    /// `royaltyInfo(tokenId, price)`.
+    royalty: (Address, U256),
 }
 
 /// In-memory copy of the offer fields a sale needs.
@@ -1121,7 +1137,16 @@ impl LicenseMarket {
             &[sale.token_id.word(), price.word()],
             2,
         );
-        match answer.and_then(|r| Some((abi::address_at(&r, 0)?, abi::word_at(&r, 1)))) {
+        self.accepted_royalty(
+            answer.and_then(|r| Some((abi::address_at(&r, 0)?, abi::word_at(&r, 1)))),
+            price,
+        )
+    }
+
+    /// The royalty taken from the asset's `quote` on `price` (see
+    /// [`Self::royalty`]).
+    fn accepted_royalty(&self, quote: Option<(Address, U256)>, price: U256) -> (Address, U256) {
+        match quote {
             // A receiver that is the market itself could never withdraw.
             Some((receiver, amount))
                 if !receiver.is_zero() && receiver != self.vm().contract_address() =>
@@ -1139,7 +1164,16 @@ impl LicenseMarket {
         sale: &Sale,
         price: U256,
     ) -> Result<(Address, U256), Error> {
-        let (receiver, royalty) = self.royalty(sale, price);
+        Self::within_cap(offer_id, sale, price, self.royalty(sale, price))
+    }
+
+    /// Refuses the royalty `(receiver, royalty)` when above the offer's cap.
+    fn within_cap(
+        offer_id: U256,
+        sale: &Sale,
+        price: U256,
+        (receiver, royalty): (Address, U256),
+    ) -> Result<(Address, U256), Error> {
         if !royalty_within_cap(price, royalty, sale.max_royalty_bps) {
             return Err(Error::RoyaltyAboveCap(LicenseMarketRoyaltyAboveCap {
                 offerId: offer_id,
@@ -1180,6 +1214,29 @@ impl LicenseMarket {
                 lessor: holder,
             }))
         }
+    }
+
+    /// The ERC-721 asset's `leaseContext` for this sale: `None` when it
+    /// fails (a nonexistent token, an asset without the view) or answers
+    /// unclean words, and the caller then asks the separate views, which
+    /// decide exactly as before the view existed.
+    fn lease_context(&self, sale: &Sale, price: U256) -> Option<LeaseContext> {
+        let market = self.vm().contract_address();
+        let args = [
+            sale.token_id.word(),
+            sale.lessor.word(),
+            market.word(),
+            price.word(),
+        ];
+        let sel = IIpCollection::leaseContextCall::SELECTOR;
+        let r = self.query(sale.collection, sel, &args, 6)?;
+        Some(LeaseContext {
+            owner: abi::address_at(&r, 0)?,
+            approved: abi::bool_at(&r, 1)?,
+            locked: abi::bool_at(&r, 2)?,
+            user_expires: abi::word_at(&r, 3),
+            royalty: (abi::address_at(&r, 4)?, abi::word_at(&r, 5)),
+        })
     }
 
     /// `lessor` still lets this market set users on `collection`.
@@ -1273,12 +1330,44 @@ impl LicenseMarket {
         }
 
         // Asset checks: the lessor still holds the asset and the operator role.
-        self.check_operator(sale.collection, sale.lessor)?;
         let units = sale.amount != 0;
         // A unit renewal extends the licence's record (below): its units
         // are frozen already and its slot stays taken.
         let mut slot = current_slot;
-        if !units {
+        // An ERC-721 asset answers every check in one call when it can; the
+        // checks and their order are those of the separate calls below.
+        let context = if units {
+            None
+        } else {
+            self.lease_context(&sale, price)
+        };
+        let quote = if let Some(ctx) = context {
+            if !ctx.approved {
+                return Err(Error::OperatorNotApproved(
+                    LicenseMarketOperatorNotApproved {
+                        collection: sale.collection,
+                        lessor: sale.lessor,
+                    },
+                ));
+            }
+            if ctx.owner != sale.lessor {
+                return Err(self.not_owner(&sale));
+            }
+            if !renew && ctx.locked && ctx.user_expires >= U256::from(now) {
+                return Err(Error::TokenLeased(LicenseMarketTokenLeased {
+                    collection: sale.collection,
+                    tokenId: sale.token_id,
+                    expires: ctx.user_expires,
+                }));
+            }
+            Some(self.accepted_royalty(Some(ctx.royalty), price))
+        } else {
+            None
+        };
+        if quote.is_some() {
+            // Checked above.
+        } else if !units {
+            self.check_operator(sale.collection, sale.lessor)?;
             self.check_holder(sale.collection, sale.token_id, 0, sale.lessor)?;
             if !renew {
                 let (c, id) = (sale.collection, [sale.token_id.word()]);
@@ -1298,7 +1387,10 @@ impl LicenseMarket {
                     }
                 }
             }
-        } else if !renew {
+        } else {
+            self.check_operator(sale.collection, sale.lessor)?;
+        }
+        if units && !renew {
             let (c, who, id) = (sale.collection, sale.lessor, sale.token_id);
             let balance = self
                 .units_of(c, IIpEditions::balanceOfCall::SELECTOR, who, id)
@@ -1316,7 +1408,10 @@ impl LicenseMarket {
             }
             slot = self.free_slot(offer_id, &sale, now)?;
         }
-        let (receiver, royalty_quote) = self.capped_royalty(offer_id, &sale, price)?;
+        let (receiver, royalty_quote) = match quote {
+            Some(quote) => Self::within_cap(offer_id, &sale, price, quote)?,
+            None => self.capped_royalty(offer_id, &sale, price)?,
+        };
         let split = split_payment(paid, price, royalty_quote).ok_or(Error::InsufficientPayment(
             LicenseMarketInsufficientPayment { price, paid },
         ))?;

@@ -82,6 +82,10 @@ sol_interface! {
     }
 }
 
+/// `leaseContext`'s answer: owner, lessor approved, locked, user expiry,
+/// royalty receiver and amount.
+type MockLeaseContext = (Address, bool, bool, u64, Address, U256);
+
 /// Minimal ERC-721 asset: owners, lease operators, ERC-4907 users with the
 /// lock rule of the suite's collection, EIP-2981.
 #[storage]
@@ -95,6 +99,8 @@ pub struct MockCollection {
     royalty_bps: StorageU256,
     reject_leases: StorageBool,
     royalty_reverts: StorageBool,
+    /// Without `leaseContext`, as an ERC-721 that predates it.
+    no_context: StorageBool,
 }
 
 unsafe impl TopLevelStorage for MockCollection {}
@@ -198,6 +204,35 @@ impl MockCollection {
 
     fn set_royalty_reverts(&mut self, v: bool) {
         self.royalty_reverts.set(v);
+    }
+
+    /// The suite collection's combined view, from the views above (and
+    /// failing when any of them fails).
+    fn lease_context(
+        &self,
+        id: U256,
+        lessor: Address,
+        operator: Address,
+        price: U256,
+    ) -> Result<MockLeaseContext, Vec<u8>> {
+        if self.no_context.get() {
+            return Err(Vec::new());
+        }
+        let owner = self.owner_of(id)?;
+        let (receiver, royalty) = self.royalty_info(id, price)?;
+        Ok((
+            owner,
+            self.is_lease_operator(lessor, operator),
+            self.lease_locked(id),
+            self.expires.get(id).to(),
+            receiver,
+            royalty,
+        ))
+    }
+
+    /// Test hook: removes (or restores) `leaseContext`.
+    fn set_no_context(&mut self, v: bool) {
+        self.no_context.set(v);
     }
 }
 
@@ -1340,13 +1375,85 @@ fn buy_lease_asset_state_errors(
     lessor: Address,
     newowner: Address,
 ) {
-    let id = list_nft(&market, &nft, lessor, payee.address(), payee.address());
+    asset_state_errors(
+        &market, &nft, &payee, &buyer, &rival, lessor, newowner, false,
+    );
+}
+
+/// The same errors from an ERC-721 without `leaseContext` (the market asks
+/// the separate views).
+#[motsu::test]
+fn buy_lease_asset_state_errors_without_lease_context(
+    market: Contract<LicenseMarket>,
+    nft: Contract<MockCollection>,
+    payee: Contract<Payee>,
+    buyer: Contract<Wallet>,
+    rival: Contract<Wallet>,
+    lessor: Address,
+    newowner: Address,
+) {
+    nft.sender(lessor).set_no_context(true);
+    asset_state_errors(
+        &market, &nft, &payee, &buyer, &rival, lessor, newowner, true,
+    );
+}
+
+/// Every asset-state error of an ERC-721 purchase, in the order the market
+/// checks them; `no_context`: the asset lacks `leaseContext`.
+fn asset_state_errors(
+    market: &Contract<LicenseMarket>,
+    nft: &Contract<MockCollection>,
+    payee: &Contract<Payee>,
+    buyer: &Contract<Wallet>,
+    rival: &Contract<Wallet>,
+    lessor: Address,
+    newowner: Address,
+    no_context: bool,
+) {
+    let id = list_nft(market, nft, lessor, payee.address(), payee.address());
     let c = nft.address();
+    nft.sender(lessor).set_no_context(no_context);
+    // A nonexistent token: the operator check first, then the holder's.
+    nft.sender(lessor).transfer(Address::ZERO, u(1));
+    nft.sender(lessor)
+        .set_lease_operator(market.address(), false);
+    expect_err!(
+        buy(market, buyer.address(), id, DAY, DAY * RATE),
+        Error::OperatorNotApproved(LicenseMarketOperatorNotApproved {
+            collection: c,
+            lessor
+        })
+    );
+    nft.sender(lessor)
+        .set_lease_operator(market.address(), true);
+    expect_err!(
+        buy(market, buyer.address(), id, DAY, DAY * RATE),
+        Error::LessorNotOwner(LicenseMarketLessorNotOwner {
+            collection: c,
+            tokenId: u(1),
+            lessor
+        })
+    );
+    nft.sender(lessor).transfer(lessor, u(1));
+    // Sold: the operator check still comes first.
+    nft.sender(lessor).transfer(newowner, u(1));
+    nft.sender(lessor)
+        .set_lease_operator(market.address(), false);
+    expect_err!(
+        buy(market, buyer.address(), id, DAY, DAY * RATE),
+        Error::OperatorNotApproved(LicenseMarketOperatorNotApproved {
+            collection: c,
+            lessor
+        })
+    );
+    nft.sender(lessor)
+        .set_lease_operator(market.address(), true);
+    nft.sender(newowner).transfer(lessor, u(1));
     // Operator revoked.
     nft.sender(lessor)
         .set_lease_operator(market.address(), false);
     expect_err!(
-        buy(&market, buyer.address(), id, DAY, DAY * RATE),
+        buy(market, buyer.address(), id, DAY, DAY * RATE),
         Error::OperatorNotApproved(LicenseMarketOperatorNotApproved {
             collection: c,
             lessor
@@ -1357,7 +1464,7 @@ fn buy_lease_asset_state_errors(
     // The asset refuses the lease.
     nft.sender(lessor).set_reject_leases(true);
     expect_err!(
-        buy(&market, buyer.address(), id, DAY, DAY * RATE),
+        buy(market, buyer.address(), id, DAY, DAY * RATE),
         Error::LeaseRejected(LicenseMarketLeaseRejected {
             collection: c,
             tokenId: u(1)
@@ -1372,7 +1479,7 @@ fn buy_lease_asset_state_errors(
     // Lessor sold the token.
     nft.sender(lessor).transfer(newowner, u(1));
     expect_err!(
-        buy(&market, buyer.address(), id, DAY, DAY * RATE),
+        buy(market, buyer.address(), id, DAY, DAY * RATE),
         Error::LessorNotOwner(LicenseMarketLessorNotOwner {
             collection: c,
             tokenId: u(1),
@@ -1382,9 +1489,9 @@ fn buy_lease_asset_state_errors(
     nft.sender(newowner).transfer(lessor, u(1));
     // Bought once: the token is under a locked lease for everyone else, and
     // the licensee itself must renew instead.
-    let expires = buy(&market, buyer.address(), id, DAY, DAY * RATE).motsu_unwrap();
+    let expires = buy(market, buyer.address(), id, DAY, DAY * RATE).motsu_unwrap();
     expect_err!(
-        buy(&market, rival.address(), id, DAY, DAY * RATE),
+        buy(market, rival.address(), id, DAY, DAY * RATE),
         Error::TokenLeased(LicenseMarketTokenLeased {
             collection: c,
             tokenId: u(1),
@@ -1392,7 +1499,7 @@ fn buy_lease_asset_state_errors(
         })
     );
     expect_err!(
-        buy(&market, buyer.address(), id, DAY, DAY * RATE),
+        buy(market, buyer.address(), id, DAY, DAY * RATE),
         Error::AlreadyLicensed(LicenseMarketAlreadyLicensed {
             offerId: id,
             licensee: buyer.address(),
@@ -1421,7 +1528,7 @@ fn buy_lease_asset_state_errors(
         )
         .motsu_unwrap();
     expect_err!(
-        buy(&market, rival.address(), id2, DAY, DAY),
+        buy(market, rival.address(), id2, DAY, DAY),
         Error::TokenLeased(LicenseMarketTokenLeased {
             collection: c,
             tokenId: u(1),
@@ -1619,6 +1726,47 @@ fn perpetual_lock_offer_and_renewals_are_bounded(
     let e3 = buy(&market, rival.address(), id, DAY, 0).motsu_unwrap();
     assert_eq!(nft.sender(lessor).user_of(u(1)), rival.address());
     assert_eq!(e3, now() + DAY);
+}
+
+/// An ERC-721 without `leaseContext`: purchase and renewal pay, lock and
+/// log exactly as with it.
+#[motsu::test]
+fn purchase_and_renewal_without_lease_context(
+    market: Contract<LicenseMarket>,
+    nft: Contract<MockCollection>,
+    payee: Contract<Payee>,
+    royalty: Contract<Payee>,
+    buyer: Contract<Wallet>,
+    lessor: Address,
+) {
+    let id = list_nft(&market, &nft, lessor, payee.address(), royalty.address());
+    nft.sender(lessor).set_no_context(true);
+    let e1 = buy(&market, buyer.address(), id, DAY, DAY * RATE).motsu_unwrap();
+    market.assert_emitted(&LeasePurchased {
+        offerId: id,
+        licensee: buyer.address(),
+        expires: e1,
+        price: u(DAY * RATE),
+        royaltyPaid: u(DAY * RATE / 10),
+    });
+    assert!(nft.sender(lessor).lease_locked(u(1)));
+    let price = DAY * RATE;
+    buyer.fund(u(price));
+    let e2 = market
+        .sender_and_value(buyer.address(), u(price))
+        .renew_lease(id, DAY, u(price), 1)
+        .motsu_unwrap();
+    assert_eq!(e2, e1 + DAY);
+    market.assert_emitted(&LeaseRenewed {
+        offerId: id,
+        licensee: buyer.address(),
+        expires: e2,
+        price: u(price),
+        royaltyPaid: u(price / 10),
+    });
+    assert_eq!(nft.sender(lessor).user_expires(u(1)), u(e2));
+    assert_eq!(royalty.balance(), u(2 * price / 10));
+    assert_eq!(payee.balance(), u(2 * (price - price / 10)));
 }
 
 #[motsu::test]
