@@ -45,18 +45,12 @@ pub const BEFORE_CACHE_ARBOS: u64 = 51;
 const PROGRAMS: [&str; 2] = ["license-market", "ip-collection"];
 
 /// The market's calls into the collection on the ERC-721 purchase path, in
-/// call order (license-market's `lease`: operator check, holder check, lock
-/// check, royalty quote, then the user it sets). Used as labels only when
-/// the measured number of entries matches.
-const PURCHASE_CALLS: [&str; 5] = [
-    "isLeaseOperator",
-    "ownerOf",
-    "leaseLocked",
-    "royaltyInfo",
-    "setUser",
-];
-/// The same for a renewal (no lock check: the lock is the licensee's own).
-const RENEWAL_CALLS: [&str; 4] = ["isLeaseOperator", "ownerOf", "royaltyInfo", "setUser"];
+/// call order (license-market's `lease`: one `leaseContext` for the
+/// operator, holder and lock checks and the royalty quote, then the user it
+/// sets). Used as labels only when the measured number of entries matches.
+const PURCHASE_CALLS: [&str; 2] = ["leaseContext", "setUser"];
+/// The same for a renewal (the lock in the context is the licensee's own).
+const RENEWAL_CALLS: [&str; 2] = ["leaseContext", "setUser"];
 
 /// Which programs ArbWasmCache holds in a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

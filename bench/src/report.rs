@@ -346,7 +346,7 @@ impl LeaseEntries {
         })
     }
 
-    /// "license-market once (`buyLease`), ip-collection 5 times (`isLeaseOperator`, …)".
+    /// "license-market once (`buyLease`), ip-collection twice (`leaseContext`, `setUser`)".
     #[must_use]
     pub fn describe(&self) -> String {
         self.programs
@@ -361,6 +361,7 @@ impl LeaseEntries {
                     .collect();
                 let times = match p.entries {
                     1 => "once".to_string(),
+                    2 => "twice".to_string(),
                     n => format!("{n} times"),
                 };
                 format!("{} {times} ({})", p.contract, calls.join(", "))
@@ -783,17 +784,27 @@ fn cross_program(r: &Report) -> String {
     let n = buy.programs[i].entries;
     let cost = r.entry_costs.iter().find(|e| e.contract == "ip-collection");
     let saved = n.saturating_sub(2);
-    let mut s = format!(
-        "{n} calls into the collection per sale: one combined view (owner, operator flag, lock, royalty in \
+    let cached = cost.map_or("—".into(), |e| thousands(e.cached_gas));
+    let mut s = if saved == 0 {
+        format!(
+            "Adopted: {n} calls into the collection per sale, one combined view (`leaseContext`: owner, the \
+lessor's operator flag, lock and expiry, royalty in one answer; the market asks the separate views of an \
+ERC-721 without it) and `setUser`, instead of five for a purchase and four for a renewal. Each entry \
+removed paid at least ip-collection's `cachedGas` ({cached}) plus the call, the extra memory pages and the \
+router's metering."
+        )
+    } else {
+        format!(
+            "{n} calls into the collection per sale: one combined view (owner, operator flag, lock, royalty in \
 one answer) and `setUser` would save {saved} nested entries, each paying at least ip-collection's `cachedGas` \
-({}) plus the call, the extra memory pages and the router's metering.",
-        cost.map_or("—".into(), |e| thousands(e.cached_gas)),
-    );
+({cached}) plus the call, the extra memory pages and the router's metering."
+        )
+    };
     if r.arbos_version >= 60 {
         let _ = write!(
             s,
-            " Under ArbOS {} rules the recent-program cache already spares an uncached collection's repeats \
-their `initGas` ({} each), so the saving is the same cached or not.",
+            " Under ArbOS {} rules the recent-program cache spares an uncached collection's repeats \
+their `initGas` ({} each), so the saving is about the same cached or not.",
             r.arbos_version,
             cost.map_or("—".into(), |e| thousands(e.init_gas)),
         );
