@@ -24,6 +24,11 @@ echo "== 3/5 ABI freshness"
 cargo ip abi --check
 
 echo "== 4/5 off-chain: validator, devnode, deploy, end-to-end"
+# The gateway's shared-store test runs a real redis-server: as root, install
+# Debian's package (after apt-get update) when it is missing.
+if ! command -v redis-server >/dev/null && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+fi
 cargo test --manifest-path devnode/Cargo.toml --workspace --locked --target-dir target/devnode
 
 echo "== 5/5 state machines over JSON-RPC (embedded devnode server)"

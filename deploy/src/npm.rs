@@ -95,6 +95,7 @@ pub fn ensure(root: &Path, packages: &[&str]) -> Result<PathBuf> {
     // Another process may have installed them while this one waited.
     let todo = missing(&modules, packages)?;
     if !todo.is_empty() {
+        crate::toolchain::node_and_npm()?;
         install(&prefix, &todo)?;
         let still = missing(&modules, &todo)?;
         if !still.is_empty() {

@@ -276,6 +276,33 @@ pub fn wasm_opt() -> Result<PathBuf> {
     Ok(PathBuf::from("wasm-opt"))
 }
 
+/// Makes sure `node` and `npm` run (solc-js, Uniswap's artefacts and the
+/// wallet libraries come from npm), installing Debian's `nodejs` and `npm`
+/// (after `apt-get update`) when they are missing and this runs as root.
+///
+/// # Errors
+/// When they are missing and cannot be installed; the message names the fix.
+pub fn node_and_npm() -> Result<()> {
+    let runs = |cmd: &str| {
+        Command::new(cmd)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if runs("node") && runs("npm") {
+        return Ok(());
+    }
+    if !is_root() {
+        bail!("node or npm is missing. Fix: sudo apt-get update && sudo apt-get install -y nodejs npm");
+    }
+    eprintln!("node or npm is missing: apt-get update && apt-get install nodejs npm");
+    apt_install(&["nodejs", "npm"])?;
+    if !(runs("node") && runs("npm")) {
+        bail!("node or npm still does not run after apt-get install nodejs npm");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
