@@ -29,9 +29,9 @@ echo "== 4/5 off-chain: validator, devnode, deploy, end-to-end"
 if ! command -v redis-server >/dev/null && [ "$(id -u)" = 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
 fi
-cargo test --manifest-path devnode/Cargo.toml --workspace --locked --target-dir target/devnode
+cargo offchain-test --workspace --locked
 
 echo "== 5/5 state machines over JSON-RPC (embedded devnode server)"
 STYLUS_RPC_URL=embedded PROPTEST_CASES="${PROPTEST_RPC_CASES:-16}" \
-  cargo test --manifest-path devnode/Cargo.toml --locked --target-dir target/devnode \
+  cargo offchain-test --locked \
   -p stylus-ip-tests --test suite_state_machine
