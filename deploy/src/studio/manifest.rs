@@ -157,6 +157,18 @@ pub enum LineErrorKind {
     },
     /// `supply` is 0.
     ZeroSupply,
+    /// The model is registered but retired (no new records).
+    RetiredModel {
+        /// The model id given.
+        model_id: u64,
+    },
+    /// The model requires commit–reveal, which batch minting does not do.
+    CommitRevealModel {
+        /// The model id given.
+        model_id: u64,
+    },
+    /// An ERC-1155 line (`supply`): the batch mint does not issue editions yet.
+    EditionsUnsupported,
 }
 
 /// A problem with one manifest line.
@@ -201,6 +213,17 @@ impl fmt::Display for LineErrorKind {
                 "same file content as line {first_line} (sha-256 {content_hash})"
             ),
             Self::ZeroSupply => f.write_str("supply must be at least 1"),
+            Self::RetiredModel { model_id } => {
+                write!(f, "model {model_id} is retired (no new provenance records)")
+            }
+            Self::CommitRevealModel { model_id } => write!(
+                f,
+                "model {model_id} requires commit–reveal; batch minting records without commitments"
+            ),
+            Self::EditionsUnsupported => f.write_str(
+                "ERC-1155 editions (`supply`) are not minted by `cargo ip mint` yet; \
+                 remove `supply` for a one-of-one ERC-721 token",
+            ),
         }
     }
 }

@@ -27,9 +27,14 @@
 //! `contentHash` and the digest inside its CID.
 
 pub mod cid;
+pub mod journal;
 pub mod manifest;
 pub mod metadata;
+pub mod mint;
+pub mod models;
 pub mod output;
+pub mod plan;
+pub mod progress;
 
 pub use cid::Cid;
 pub use manifest::{
@@ -37,4 +42,7 @@ pub use manifest::{
     TraitValue,
 };
 pub use metadata::{Metadata, MetadataFile};
+pub use mint::{
+    mint, AbortAt, Attesters, Boundary, MintError, MintOptions, MintReport, MintTarget,
+};
 pub use output::{write, AssetEntry, OutputError};
