@@ -11,6 +11,8 @@ interface IProvenanceRegistry  {
 
     function recordProvenance(address collection, uint256 id, uint256 modelId, bytes32 promptHash, bytes32 seedHash, bytes32 paramsHash, bytes32 contentHash, bytes32 humanHash, address[] memory parentCollections, uint256[] memory parentIds, bytes calldata signature) external;
 
+    function recordProvenanceBatch(address collection, uint256[] memory ids, uint256 modelId, bytes32[] memory promptHashes, bytes32[] memory seedHashes, bytes32[] memory paramsHashes, bytes32[] memory contentHashes, bytes32[] memory humanHashes, bytes calldata signatures) external;
+
     function attest(address collection, uint256 id, bytes calldata signature) external;
 
     function verify(bytes calldata prompt, bytes calldata aigcData, bytes calldata proof) external view returns (bool);
@@ -50,6 +52,10 @@ interface IProvenanceRegistry  {
     error ProvenanceRevealTooEarly(bytes32 commitment, uint64 readyAtBlock);
     error ProvenanceLineageTooDeep(uint32 maxDepth, uint32 limit);
     error ProvenanceOverflow();
+    error ProvenanceEmptyBatch();
+    error ProvenanceBatchLengthMismatch(uint256 ids, uint256 hashes);
+    error ProvenanceBatchSignaturesLength(uint256 length, uint256 records);
+    error ProvenanceBatchStoreFailed();
     event ModelRegistered(uint256 indexed modelId, address indexed owner, uint256 indexed parentModelId, bytes32 weightsHash, address attester, bool commitReveal, string version, string uri);
     event ModelRetired(uint256 indexed modelId);
     event ModelNftLinked(uint256 indexed modelId, address indexed collection, uint256 indexed tokenId);

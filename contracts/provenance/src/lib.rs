@@ -78,8 +78,8 @@ use crate::{
     abi::Item,
     hashing::{AssetRef, RecordFields},
     logic::{
-        ModelHead, ModelSigner, ParentError, RecordHead, RevealError, MAX_LINEAGE_DEPTH,
-        MAX_LINEAGE_NODES,
+        BatchError, BatchHead, ModelHead, ModelSigner, ParentError, RecordHead, RevealError,
+        DATA_HEADER_LEN, DATA_RECORD_LEN, MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES, RECORDS_PER_DATA,
     },
 };
 
@@ -145,6 +145,14 @@ stylus_ip_common::sol_decls! {
     error ProvenanceLineageTooDeep(uint32 maxDepth, uint32 limit);
     /// A counter or block number overflowed.
     error ProvenanceOverflow();
+    /// `recordProvenanceBatch` was given no ids.
+    error ProvenanceEmptyBatch();
+    /// A hash array of a batch has `hashes` entries where `ids` has `ids`.
+    error ProvenanceBatchLengthMismatch(uint256 ids, uint256 hashes);
+    /// A batch's `signatures` has `length` bytes: neither 0 nor 65 per record.
+    error ProvenanceBatchSignaturesLength(uint256 length, uint256 records);
+    /// Creating a batch's data contract failed (out of gas).
+    error ProvenanceBatchStoreFailed();
 
     /// A model was registered.
     event ModelRegistered(uint256 indexed modelId, address indexed owner, uint256 indexed parentModelId, bytes32 weightsHash, address attester, bool commitReveal, string version, string uri);
@@ -188,7 +196,7 @@ const ECRECOVER: Address = address!("0000000000000000000000000000000000000001");
 pub const IERC165_ID: FixedBytes<4> = fixed_bytes!("01ffc9a7");
 /// ERC-165 id of the registry interface: XOR of the selectors of every public
 /// function except `supportsInterface` (recomputed in the unit tests).
-pub const IPROVENANCE_REGISTRY_ID: FixedBytes<4> = fixed_bytes!("1cf06610");
+pub const IPROVENANCE_REGISTRY_ID: FixedBytes<4> = fixed_bytes!("878a7c90");
 
 /// Errors of [`ProvenanceRegistry`]: each variant wraps the
 /// [`sol_decls!`](stylus_ip_common::sol_decls) error it reverts with.
@@ -239,6 +247,14 @@ pub enum Error {
     LineageTooDeep(ProvenanceLineageTooDeep),
     /// See [`ProvenanceOverflow`].
     Overflow(ProvenanceOverflow),
+    /// See [`ProvenanceEmptyBatch`].
+    EmptyBatch(ProvenanceEmptyBatch),
+    /// See [`ProvenanceBatchLengthMismatch`].
+    BatchLengthMismatch(ProvenanceBatchLengthMismatch),
+    /// See [`ProvenanceBatchSignaturesLength`].
+    BatchSignaturesLength(ProvenanceBatchSignaturesLength),
+    /// See [`ProvenanceBatchStoreFailed`].
+    BatchStoreFailed(ProvenanceBatchStoreFailed),
 }
 
 impl From<Error> for Vec<u8> {
@@ -344,6 +360,18 @@ impl From<Error> for Vec<u8> {
                 2,
             ),
             Error::Overflow(_) => (ProvenanceOverflow::SELECTOR, [z, z, z], 0),
+            Error::EmptyBatch(_) => (ProvenanceEmptyBatch::SELECTOR, [z, z, z], 0),
+            Error::BatchLengthMismatch(e) => (
+                ProvenanceBatchLengthMismatch::SELECTOR,
+                [abi::uint(e.ids), abi::uint(e.hashes), z],
+                2,
+            ),
+            Error::BatchSignaturesLength(e) => (
+                ProvenanceBatchSignaturesLength::SELECTOR,
+                [abi::uint(e.length), abi::uint(e.records), z],
+                2,
+            ),
+            Error::BatchStoreFailed(_) => (ProvenanceBatchStoreFailed::SELECTOR, [z, z, z], 0),
         };
         let mut out = Vec::with_capacity(4 + 32 * n);
         out.extend_from_slice(&selector);
@@ -375,6 +403,32 @@ impl From<ParentError> for Error {
                 collection: a.collection,
                 id: a.id,
             }),
+        }
+    }
+}
+
+impl BatchError {
+    /// The registry error for this batch error in a batch for `collection`
+    /// (a duplicate id is [`Error::RecordExists`]: its second write would
+    /// meet the record the first one made).
+    fn into_error(self, collection: Address) -> Error {
+        match self {
+            BatchError::Empty => Error::EmptyBatch(ProvenanceEmptyBatch {}),
+            BatchError::LengthMismatch { ids, hashes } => {
+                Error::BatchLengthMismatch(ProvenanceBatchLengthMismatch {
+                    ids: U256::from(ids),
+                    hashes: U256::from(hashes),
+                })
+            }
+            BatchError::SignaturesLength { length, records } => {
+                Error::BatchSignaturesLength(ProvenanceBatchSignaturesLength {
+                    length: U256::from(length),
+                    records: U256::from(records),
+                })
+            }
+            BatchError::Duplicate(id) => {
+                Error::RecordExists(ProvenanceRecordExists { collection, id })
+            }
         }
     }
 }
@@ -775,20 +829,7 @@ impl ProvenanceRegistry {
         };
         let struct_hash = hashing::record_struct_hash(&fields);
         if model.commit_reveal {
-            let ready_at = logic::be_u64(&self.commits.getter(sender).get(struct_hash)[24..]);
-            logic::check_reveal(ready_at, self.block_number()).map_err(|e| match e {
-                RevealError::NoCommit => {
-                    Error::RevealWithoutCommit(ProvenanceRevealWithoutCommit {
-                        commitment: struct_hash,
-                    })
-                }
-                RevealError::TooEarly { ready_at } => {
-                    Error::RevealTooEarly(ProvenanceRevealTooEarly {
-                        commitment: struct_hash,
-                        readyAtBlock: ready_at,
-                    })
-                }
-            })?;
+            self.check_reveal(sender, struct_hash, self.block_number())?;
         }
         let attester = self.attester_of(model_id);
         let attested = !signature.is_empty();
@@ -858,6 +899,153 @@ impl ProvenanceRegistry {
         Ok(())
     }
 
+    /// Writes the provenance records of `ids.len()` assets of `collection`
+    /// made with model `model_id`, all or none: record `i` is `(collection,
+    /// ids[i])` with the `i`-th entry of each hash array, no parents, the
+    /// caller as creator, and, when `signatures` is not empty, the model
+    /// attester's EIP-712 signature of it at bytes `65i..65i+65` (the
+    /// signature [`Self::record_provenance`] takes for that record). The
+    /// same rules as [`Self::record_provenance`] apply to every record; the
+    /// model is checked once, and a caller that is a minter of `collection`
+    /// is checked once (else it must own every id). The records are stored
+    /// in data contracts (see the crate docs): every view treats them as
+    /// single records.
+    ///
+    /// # Errors
+    /// [`Error::EmptyBatch`], [`Error::BatchLengthMismatch`],
+    /// [`Error::BatchSignaturesLength`], [`Error::RecordExists`] (also for an
+    /// id listed twice), [`Error::UnknownModel`], [`Error::ModelRetired`],
+    /// [`Error::RevealWithoutCommit`] / [`Error::RevealTooEarly`] (models
+    /// with commit–reveal), [`Error::InvalidSignature`],
+    /// [`Error::UnauthorizedWriter`], [`Error::BatchStoreFailed`].
+    ///
+    /// # Events
+    /// Per record, in order: [`ProvenanceRecorded`] (empty parent arrays),
+    /// and [`ProvenanceAttested`] when signed.
+    #[allow(clippy::too_many_arguments)] // mirrors the flat Solidity ABI
+    pub fn record_provenance_batch(
+        &mut self,
+        collection: Address,
+        ids: Vec<U256>,
+        model_id: U256,
+        prompt_hashes: Vec<B256>,
+        seed_hashes: Vec<B256>,
+        params_hashes: Vec<B256>,
+        content_hashes: Vec<B256>,
+        human_hashes: Vec<B256>,
+        signatures: Bytes,
+    ) -> Result<(), Error> {
+        let sender = self.vm().msg_sender();
+        let columns: [&[B256]; 5] = [
+            &prompt_hashes,
+            &seed_hashes,
+            &params_hashes,
+            &content_hashes,
+            &human_hashes,
+        ];
+        let signed = logic::check_batch(&ids, &columns.map(<[B256]>::len), signatures.len())
+            .map_err(|e| e.into_error(collection))?;
+        for &id in &ids {
+            if self.has_provenance(collection, id) {
+                return Err(Error::RecordExists(ProvenanceRecordExists {
+                    collection,
+                    id,
+                }));
+            }
+        }
+        let model = self.require_active(model_id)?;
+        let now_block = self.block_number();
+        let attester = self.attester_of(model_id);
+        let domain = self.domain_separator();
+        let mut struct_hashes = Vec::with_capacity(ids.len());
+        for (i, &id) in ids.iter().enumerate() {
+            let fields = RecordFields {
+                asset: AssetRef { collection, id },
+                model_id,
+                prompt_hash: prompt_hashes[i],
+                seed_hash: seed_hashes[i],
+                params_hash: params_hashes[i],
+                content_hash: content_hashes[i],
+                human_hash: human_hashes[i],
+                creator: sender,
+                parents: Vec::new(),
+            };
+            let struct_hash = hashing::record_struct_hash(&fields);
+            if model.commit_reveal {
+                self.check_reveal(sender, struct_hash, now_block)?;
+            }
+            if let Some(sig) = logic::signature_at(&signatures, i) {
+                let digest = hashing::eip712_digest(domain, struct_hash);
+                if self.recover(digest, sig) != Some(attester) {
+                    return Err(Error::InvalidSignature(ProvenanceInvalidSignature {}));
+                }
+            }
+            struct_hashes.push(struct_hash);
+        }
+        if !self.is_minter(collection, sender) {
+            for &id in &ids {
+                if self.owner_of(collection, id) != Some(sender) {
+                    return Err(Error::UnauthorizedWriter(ProvenanceUnauthorizedWriter {
+                        collection,
+                        id,
+                        account: sender,
+                    }));
+                }
+            }
+        }
+
+        // All checks passed: effects. The data contracts first, as their
+        // addresses go into the heads.
+        let mut data = Vec::with_capacity(ids.len().div_ceil(RECORDS_PER_DATA));
+        for start in (0..ids.len()).step_by(RECORDS_PER_DATA) {
+            let end = ids.len().min(start + RECORDS_PER_DATA);
+            let code = logic::data_init_code(sender, model_id, columns.map(|c| &c[start..end]));
+            data.push(
+                data_store::create(&code)
+                    .ok_or(Error::BatchStoreFailed(ProvenanceBatchStoreFailed {}))?,
+            );
+        }
+        if model.commit_reveal {
+            let mut mine = self.commits.setter(sender);
+            for &h in &struct_hashes {
+                mine.delete(h);
+            }
+        }
+        let now = self.vm().block_timestamp();
+        for (i, &id) in ids.iter().enumerate() {
+            let head = BatchHead {
+                data: data[i / RECORDS_PER_DATA],
+                timestamp: now,
+                attested: signed,
+                // `i % RECORDS_PER_DATA < 153`: fits a u16.
+                index: (i % RECORDS_PER_DATA) as u16,
+            };
+            let mut by_collection = self.records.setter(collection);
+            let mut r = by_collection.setter(id);
+            write_words(&mut r, record_words::HEAD, &[head.pack()]);
+            self.emit(
+                &[
+                    ProvenanceRecorded::SIGNATURE_HASH,
+                    abi::address(collection),
+                    abi::uint(id),
+                    abi::uint(model_id),
+                ],
+                &[
+                    Item::Word(abi::address(sender)),
+                    Item::Word(struct_hashes[i]),
+                    Item::Word(prompt_hashes[i]),
+                    Item::Word(content_hashes[i]),
+                    Item::Words(&[]),
+                    Item::Words(&[]),
+                ],
+            );
+            if signed {
+                self.emit_attested(collection, id, attester);
+            }
+        }
+        Ok(())
+    }
+
     /// Attests an existing, unattested record with the model attester's
     /// EIP-712 signature. Anyone may submit it: the signature is the
     /// authorisation.
@@ -870,7 +1058,7 @@ impl ProvenanceRegistry {
     /// [`ProvenanceAttested`].
     pub fn attest(&mut self, collection: Address, id: U256, signature: Bytes) -> Result<(), Error> {
         let asset = AssetRef { collection, id };
-        let (fields, mut head) = self.record_of(asset)?;
+        let (fields, head) = self.record_of(asset)?;
         if head.attested {
             return Err(Error::AlreadyAttested(ProvenanceAlreadyAttested {
                 collection,
@@ -883,12 +1071,10 @@ impl ProvenanceRegistry {
         if self.recover(digest, &signature) != Some(attester) {
             return Err(Error::InvalidSignature(ProvenanceInvalidSignature {}));
         }
-        head.attested = true;
-        write_words(
-            &mut self.records.setter(collection).setter(id),
-            record_words::HEAD,
-            &[head.pack()],
-        );
+        let mut by_collection = self.records.setter(collection);
+        let mut r = by_collection.setter(id);
+        let w = logic::with_attested(word(&r, record_words::HEAD));
+        write_words(&mut r, record_words::HEAD, &[w]);
         self.emit_attested(collection, id, attester);
         Ok(())
     }
@@ -1146,12 +1332,16 @@ impl ProvenanceRegistry {
     fn record_of(&self, asset: AssetRef) -> Result<(RecordFields, RecordHead), Error> {
         let by_collection = self.records.getter(asset.collection);
         let r = by_collection.getter(asset.id);
-        let head = RecordHead::unpack(word(&r, record_words::HEAD));
+        let w = word(&r, record_words::HEAD);
+        let head = RecordHead::unpack(w);
         if head.creator.is_zero() {
             return Err(Error::NonexistentRecord(ProvenanceNonexistentRecord {
                 collection: asset.collection,
                 id: asset.id,
             }));
+        }
+        if logic::is_batch_head(&w) {
+            return Ok(self.batch_record_of(asset, BatchHead::unpack(w)));
         }
         let h = read_words(&r, record_words::HASHES, 5);
         let fields = RecordFields {
@@ -1176,7 +1366,11 @@ impl ProvenanceRegistry {
     fn parents_of(&self, asset: AssetRef) -> Vec<AssetRef> {
         let by_collection = self.records.getter(asset.collection);
         let r = by_collection.getter(asset.id);
-        let n = RecordHead::unpack(word(&r, record_words::HEAD)).parent_count;
+        let w = word(&r, record_words::HEAD);
+        if logic::is_batch_head(&w) {
+            return Vec::new();
+        }
+        let n = RecordHead::unpack(w).parent_count;
         parents_from_words(&read_words(&r, record_words::PARENTS, 2 * usize::from(n)))
     }
 
@@ -1229,12 +1423,145 @@ impl ProvenanceRegistry {
     /// token's owner. Failing calls (no such function, unknown token, no
     /// code) count as "no".
     fn may_write(&self, collection: Address, id: U256, account: Address) -> bool {
+        self.is_minter(collection, account) || self.owner_of(collection, id) == Some(account)
+    }
+
+    /// Whether `collection.isMinter(account)` returns exactly `true` (a
+    /// failing call counts as "no").
+    fn is_minter(&self, collection: Address, account: Address) -> bool {
         self.call_collection(
             collection,
             IAssetCollection::isMinterCall::SELECTOR,
             abi::address(account),
         ) == Some(abi::boolean(true))
-            || self.owner_of(collection, id) == Some(account)
+    }
+
+    /// Commit–reveal check of a record with `struct_hash` written by
+    /// `sender` in block `now_block`.
+    fn check_reveal(
+        &self,
+        sender: Address,
+        struct_hash: B256,
+        now_block: u64,
+    ) -> Result<(), Error> {
+        let ready_at = logic::be_u64(&self.commits.getter(sender).get(struct_hash)[24..]);
+        logic::check_reveal(ready_at, now_block).map_err(|e| match e {
+            RevealError::NoCommit => Error::RevealWithoutCommit(ProvenanceRevealWithoutCommit {
+                commitment: struct_hash,
+            }),
+            RevealError::TooEarly { ready_at } => Error::RevealTooEarly(ProvenanceRevealTooEarly {
+                commitment: struct_hash,
+                readyAtBlock: ready_at,
+            }),
+        })
+    }
+
+    /// The fields and a normalised header (creator, timestamp, attested, no
+    /// parents) of the batch record of `asset` whose head is `head`, read
+    /// from its data contract.
+    fn batch_record_of(&self, asset: AssetRef, head: BatchHead) -> (RecordFields, RecordHead) {
+        let mut top = [0u8; DATA_HEADER_LEN - 1];
+        data_store::read(head.data, 1, &mut top);
+        let (creator, model_id) = logic::parse_data_header(&top);
+        let mut rec = [0u8; DATA_RECORD_LEN];
+        data_store::read(head.data, logic::data_record_offset(head.index), &mut rec);
+        let [prompt_hash, seed_hash, params_hash, content_hash, human_hash] =
+            logic::parse_data_record(&rec);
+        let fields = RecordFields {
+            asset,
+            model_id,
+            prompt_hash,
+            seed_hash,
+            params_hash,
+            content_hash,
+            human_hash,
+            creator,
+            parents: Vec::new(),
+        };
+        let normalised = RecordHead {
+            creator,
+            timestamp: head.timestamp,
+            attested: head.attested,
+            parent_count: 0,
+        };
+        (fields, normalised)
+    }
+}
+
+/// Where batch records' data lives: the runtime code of data contracts
+/// the registry creates (see the crate docs). A seam because motsu's
+/// `create1` and `account_code` hostios are stubs: under test, the "chain"
+/// is a per-thread map from address to runtime code, filled by running the
+/// init code's effect (returning the bytes after its prefix).
+#[cfg(not(test))]
+mod data_store {
+    use alloy_primitives::{Address, U256};
+
+    /// Creates a data contract (CREATE) from `init_code`; `None` if the
+    /// creation failed (out of gas).
+    pub(crate) fn create(init_code: &[u8]) -> Option<Address> {
+        // SAFETY: the init code is `logic::data_init_code`'s constructor,
+        // which makes no call, so nothing can re-enter the registry or see
+        // its unflushed storage cache during the creation.
+        #[allow(deprecated)]
+        let created = unsafe { stylus_sdk::deploy::RawDeploy::new().deploy(init_code, U256::ZERO) };
+        created.ok()
+    }
+
+    /// Copies `out.len()` bytes of `data`'s code from `offset` into `out`
+    /// (EXTCODECOPY: bytes past the end of the code read as zero).
+    pub(crate) fn read(data: Address, offset: usize, out: &mut [u8]) {
+        // SAFETY: `out` is a valid, writable buffer of `out.len()` bytes and
+        // the hostio writes at most that many.
+        unsafe {
+            stylus_sdk::hostio::account_code(data.as_ptr(), offset, out.len(), out.as_mut_ptr());
+        }
+    }
+}
+
+#[cfg(test)]
+mod data_store {
+    use alloc::vec::Vec;
+    use core::cell::RefCell;
+    use std::collections::HashMap;
+
+    use alloy_primitives::Address;
+
+    std::thread_local! {
+        static CODES: RefCell<HashMap<Address, Vec<u8>>> = RefCell::new(HashMap::new());
+    }
+
+    /// Stores the runtime code `init_code` returns under a fresh address.
+    pub(crate) fn create(init_code: &[u8]) -> Option<Address> {
+        let code = crate::tests::run_init_code(init_code)?;
+        CODES.with(|c| {
+            let mut c = c.borrow_mut();
+            let mut a = [0xdau8; 20];
+            a[12..].copy_from_slice(&(c.len() as u64 + 1).to_be_bytes());
+            let address = Address::from(a);
+            c.insert(address, code);
+            Some(address)
+        })
+    }
+
+    /// EXTCODECOPY from the stored code (zeros past its end).
+    pub(crate) fn read(data: Address, offset: usize, out: &mut [u8]) {
+        CODES.with(|c| {
+            let c = c.borrow();
+            let code = c.get(&data).map(Vec::as_slice).unwrap_or_default();
+            for (i, b) in out.iter_mut().enumerate() {
+                *b = offset
+                    .checked_add(i)
+                    .and_then(|j| code.get(j))
+                    .copied()
+                    .unwrap_or(0);
+            }
+        });
+    }
+
+    /// Number of data contracts created on this test thread.
+    pub(crate) fn count() -> usize {
+        CODES.with(|c| c.borrow().len())
     }
 }
 

@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
 
-use crate::hashing::{AssetRef, MAX_PARENTS};
+use crate::hashing::{AssetRef, MAX_PARENTS, SIGNATURE_LEN};
 
 /// Deepest `maxDepth` accepted by `lineage`.
 pub const MAX_LINEAGE_DEPTH: u32 = 16;
@@ -304,6 +304,230 @@ pub fn unpack_texts(words: &[B256], a_len: usize, b_len: usize) -> (Vec<u8>, Vec
     let a = take(0, a_len);
     let b = take(a_len.div_ceil(32) * 32, b_len);
     (a, b)
+}
+
+/// Why a `recordProvenanceBatch` call is malformed (checked before any
+/// state is read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BatchError {
+    /// No ids.
+    Empty,
+    /// A hash array's length differs from the ids'.
+    LengthMismatch {
+        /// Number of ids.
+        ids: usize,
+        /// Length of the first hash array that differs.
+        hashes: usize,
+    },
+    /// `signatures` is neither empty nor exactly 65 bytes per record.
+    SignaturesLength {
+        /// Byte length of `signatures`.
+        length: usize,
+        /// Number of records.
+        records: usize,
+    },
+    /// An id appears twice in the batch (its second write would meet the
+    /// record its first write made).
+    Duplicate(U256),
+}
+
+/// Checks the shape of a batch: at least one id, every hash array
+/// (`hash_lens`, in any order) as long as `ids`, `signatures_len` either 0
+/// or `65 * ids.len()`, and no id twice. Returns whether the batch is
+/// signed (attested).
+///
+/// # Errors
+/// See [`BatchError`], in that order of precedence.
+pub fn check_batch(
+    ids: &[U256],
+    hash_lens: &[usize],
+    signatures_len: usize,
+) -> Result<bool, BatchError> {
+    let n = ids.len();
+    if n == 0 {
+        return Err(BatchError::Empty);
+    }
+    if let Some(&hashes) = hash_lens.iter().find(|&&l| l != n) {
+        return Err(BatchError::LengthMismatch { ids: n, hashes });
+    }
+    let signed = signatures_len != 0;
+    if signed && n.checked_mul(SIGNATURE_LEN) != Some(signatures_len) {
+        return Err(BatchError::SignaturesLength {
+            length: signatures_len,
+            records: n,
+        });
+    }
+    if let Some(dup) = first_duplicate(ids) {
+        return Err(BatchError::Duplicate(dup));
+    }
+    Ok(signed)
+}
+
+/// The first value of `xs` (in order of its second occurrence) that occurs
+/// earlier in `xs`. Quadratic, which for the batch sizes one transaction
+/// can carry (a few hundred) costs less gas than the WASM of a sort or a
+/// hash set would cost size.
+#[must_use]
+pub fn first_duplicate<T: PartialEq + Copy>(xs: &[T]) -> Option<T> {
+    xs.iter()
+        .enumerate()
+        .find(|&(i, x)| xs[..i].contains(x))
+        .map(|(_, &x)| x)
+}
+
+/// Record `i`'s 65-byte signature in the concatenated `signatures` of a
+/// batch (bytes `65i..65i+65`), or `None` when the batch is unsigned or `i`
+/// is past its end.
+#[must_use]
+pub fn signature_at(signatures: &[u8], i: usize) -> Option<&[u8]> {
+    let start = i.checked_mul(SIGNATURE_LEN)?;
+    signatures.get(start..start.checked_add(SIGNATURE_LEN)?)
+}
+
+/// Largest runtime code an account may hold (EIP-170, Arbitrum's default).
+pub const MAX_CODE_SIZE: usize = 24_576;
+/// Bytes before the first record in a data contract's runtime code: the
+/// `STOP` byte, the creator (20 bytes) and the model id (32 bytes).
+pub const DATA_HEADER_LEN: usize = 1 + 20 + 32;
+/// Bytes of one record in a data contract: its five hashes.
+pub const DATA_RECORD_LEN: usize = 5 * 32;
+/// Most records one data contract holds: 153.
+pub const RECORDS_PER_DATA: usize = (MAX_CODE_SIZE - DATA_HEADER_LEN) / DATA_RECORD_LEN;
+/// Length of [`data_init_code`]'s constructor prefix.
+pub const INIT_PREFIX_LEN: usize = 12;
+
+/// Init code of a data contract holding records that share `creator` and
+/// `model_id`; `columns` are their prompt, seed, parameters, content and
+/// human-contribution hashes (equal-length slices, one entry per record,
+/// at most [`RECORDS_PER_DATA`]).
+///
+/// The init code is a 12-byte constructor that returns the bytes after it
+/// as the new account's runtime code:
+///
+/// ```text
+/// 61 LL LL   PUSH2 len          len = runtime code length
+/// 80         DUP1
+/// 60 0c      PUSH1 12           where the runtime code starts in the init code
+/// 60 00      PUSH1 0
+/// 39         CODECOPY           memory[0..len] = code[12..12+len]
+/// 60 00      PUSH1 0
+/// f3         RETURN             runtime code = memory[0..len]
+/// ```
+///
+/// followed by the runtime code: `00` (STOP, so a call to the data contract
+/// does nothing and it can never run an instruction), the creator, the
+/// model id, then per record its five hashes (see the crate docs).
+#[must_use]
+pub fn data_init_code(creator: Address, model_id: U256, columns: [&[B256]; 5]) -> Vec<u8> {
+    let n = columns[0].len();
+    // At most RECORDS_PER_DATA records: at most MAX_CODE_SIZE bytes, a u16.
+    let len = DATA_HEADER_LEN + n * DATA_RECORD_LEN;
+    let mut code = Vec::with_capacity(INIT_PREFIX_LEN + len);
+    code.push(0x61);
+    code.extend_from_slice(&(len as u16).to_be_bytes());
+    code.extend_from_slice(&[
+        0x80,
+        0x60,
+        INIT_PREFIX_LEN as u8,
+        0x60,
+        0x00,
+        0x39,
+        0x60,
+        0x00,
+        0xf3,
+    ]);
+    code.push(0x00);
+    code.extend_from_slice(creator.as_slice());
+    code.extend_from_slice(&model_id.to_be_bytes::<32>());
+    for i in 0..n {
+        for column in &columns {
+            code.extend_from_slice(column[i].as_slice());
+        }
+    }
+    code
+}
+
+/// Offset, in a data contract's runtime code, of record `index`'s five
+/// hashes.
+#[must_use]
+pub fn data_record_offset(index: u16) -> usize {
+    DATA_HEADER_LEN + usize::from(index) * DATA_RECORD_LEN
+}
+
+/// Creator and model id from bytes `1..53` of a data contract's runtime
+/// code (after the `STOP` byte).
+#[must_use]
+pub fn parse_data_header(b: &[u8; DATA_HEADER_LEN - 1]) -> (Address, U256) {
+    (
+        Address::from_slice(&b[..20]),
+        U256::from_be_slice(&b[20..52]),
+    )
+}
+
+/// The five hashes (prompt, seed, parameters, content, human contribution)
+/// of a record's [`DATA_RECORD_LEN`] bytes in a data contract.
+#[must_use]
+pub fn parse_data_record(b: &[u8; DATA_RECORD_LEN]) -> [B256; 5] {
+    core::array::from_fn(|k| B256::from_slice(&b[32 * k..32 * (k + 1)]))
+}
+
+/// Marker in byte 31 of a record's head word saying "batch record" (a
+/// [`BatchHead`]); a [`RecordHead`] always has 0 there.
+pub const BATCH_KIND: u8 = 1;
+
+/// Head word of a record written by `recordProvenanceBatch`: `data contract
+/// (20 bytes) ‖ timestamp (u64) ‖ attested (1 byte) ‖ index (u16) ‖
+/// BATCH_KIND (1 byte)`. The timestamp and the attested byte sit where a
+/// [`RecordHead`] has them, so `attest` sets byte 28 of either kind alike.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchHead {
+    /// The data contract holding the record's creator, model id and hashes.
+    pub data: Address,
+    /// Block timestamp of the write.
+    pub timestamp: u64,
+    /// Whether the model's attester signed the record.
+    pub attested: bool,
+    /// Index of the record in the data contract.
+    pub index: u16,
+}
+
+impl BatchHead {
+    /// The storage word.
+    #[must_use]
+    pub fn pack(&self) -> B256 {
+        let mut w = B256::ZERO;
+        w[..20].copy_from_slice(self.data.as_slice());
+        w[20..28].copy_from_slice(&self.timestamp.to_be_bytes());
+        w[28] = u8::from(self.attested);
+        w[29..31].copy_from_slice(&self.index.to_be_bytes());
+        w[31] = BATCH_KIND;
+        w
+    }
+
+    /// Inverse of [`Self::pack`] for a word that [`is_batch_head`].
+    #[must_use]
+    pub fn unpack(w: B256) -> Self {
+        Self {
+            data: Address::from_slice(&w[..20]),
+            timestamp: be_u64(&w[20..28]),
+            attested: w[28] != 0,
+            index: u16::from_be_bytes([w[29], w[30]]),
+        }
+    }
+}
+
+/// Whether a record head word is a [`BatchHead`] (else a [`RecordHead`],
+/// all zero when there is no record).
+#[must_use]
+pub fn is_batch_head(w: &B256) -> bool {
+    w[31] == BATCH_KIND
+}
+
+/// The head word `w` (either kind) with its attested byte set.
+#[must_use]
+pub fn with_attested(mut w: B256) -> B256 {
+    w[28] = 1;
+    w
 }
 
 #[cfg(test)]

@@ -100,6 +100,46 @@ impl MinterOnly {
     }
 }
 
+/// Runs EVM init code made only of PUSH1/PUSH2, DUP1, CODECOPY and RETURN
+/// (what `logic::data_init_code` emits) and returns the runtime code it
+/// returns; `None` for any other opcode or a stack underflow. An
+/// independent check of the constructor bytes, used by the test data store.
+pub(crate) fn run_init_code(code: &[u8]) -> Option<Vec<u8>> {
+    let (mut stack, mut memory, mut pc) = (Vec::<usize>::new(), Vec::<u8>::new(), 0usize);
+    loop {
+        let op = *code.get(pc)?;
+        pc += 1;
+        match op {
+            0x60 | 0x61 => {
+                let n = usize::from(op - 0x5f);
+                let v = code
+                    .get(pc..pc + n)?
+                    .iter()
+                    .fold(0, |a, &b| (a << 8) | usize::from(b));
+                stack.push(v);
+                pc += n;
+            }
+            0x80 => stack.push(*stack.last()?),
+            0x39 => {
+                let (dest, offset, size) = (stack.pop()?, stack.pop()?, stack.pop()?);
+                if memory.len() < dest + size {
+                    memory.resize(dest + size, 0);
+                }
+                for i in 0..size {
+                    memory[dest + i] = code.get(offset + i).copied().unwrap_or(0);
+                }
+            }
+            0xf3 => {
+                let (offset, size) = (stack.pop()?, stack.pop()?);
+                let mut out = memory.get(offset..).unwrap_or_default().to_vec();
+                out.resize(size, 0);
+                return Some(out);
+            }
+            _ => return None,
+        }
+    }
+}
+
 fn signer(key: B256) -> PrivateKeySigner {
     // SAFETY (test): the constants are valid secp256k1 keys.
     PrivateKeySigner::from_bytes(&key).unwrap()
@@ -1261,11 +1301,12 @@ fn domain_separator_matches_the_off_chain_maths(reg: Contract<ProvenanceRegistry
 
 /// Canonical signatures of every public function of the registry except
 /// `supportsInterface` (must match the exported ABI).
-const REGISTRY_FUNCTIONS: [&str; 12] = [
+const REGISTRY_FUNCTIONS: [&str; 13] = [
     "registerModel(bytes32,string,string,address,uint256,bool,address,uint256)",
     "retireModel(uint256)",
     "commit(bytes32)",
     "recordProvenance(address,uint256,uint256,bytes32,bytes32,bytes32,bytes32,bytes32,address[],uint256[],bytes)",
+    "recordProvenanceBatch(address,uint256[],uint256,bytes32[],bytes32[],bytes32[],bytes32[],bytes32[],bytes)",
     "attest(address,uint256,bytes)",
     "verify(bytes,bytes,bytes)",
     "provenanceOf(address,uint256)",
