@@ -38,7 +38,13 @@ interface IIpCollection  {
 
     function totalSupply() external view returns (uint256);
 
+    function contractURI() external view returns (string memory);
+
+    function setContractURI(string calldata uri) external;
+
     function mint(address to, string calldata uri, address royaltyReceiver, uint96 royaltyBps) external returns (uint256);
+
+    function mintBatch(address to, bytes32[] memory metadataDigests, address royaltyReceiver, uint96 royaltyBps) external returns (uint256);
 
     function royaltyInfo(uint256 tokenId, uint256 salePrice) external view returns (address, uint256);
 
@@ -105,7 +111,10 @@ interface IIpCollection  {
     error LeaseLocked(uint256 tokenId, address user, uint64 expires);
     error LockExpiryTooFar(uint64 expires, uint64 maxExpires);
     error ArithmeticOverflow();
+    error EmptyBatch();
     event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
+    event ConsecutiveTransfer(uint256 indexed fromTokenId, uint256 toTokenId, address indexed fromAddress, address indexed toAddress);
+    event ContractURIUpdated();
     event Approval(address indexed owner, address indexed approved, uint256 indexed tokenId);
     event ApprovalForAll(address indexed owner, address indexed operator, bool approved);
     event UpdateUser(uint256 indexed tokenId, address indexed user, uint64 expires);

@@ -21,6 +21,18 @@
 //!   pure rules live in [`logic`].
 //! * ERC-4906 metadata updates by metadata updaters; two-step ownership,
 //!   minters, pause of mints and transfers.
+//! * Batch mints of studio output (`mintBatch`): one 32-byte metadata
+//!   digest per token instead of a URI string; the token's URI is
+//!   `ipfs://` + the CIDv1 of that digest ([`logic::ipfs_uri`]), rendered
+//!   when read. A batch of two or more emits one ERC-2309
+//!   `ConsecutiveTransfer(first, last, 0, to)` instead of a `Transfer` per
+//!   token. ERC-721 asks for a `Transfer` per token created after
+//!   construction (only tokens created during construction may go without
+//!   one): indexers that know ERC-2309 read `ConsecutiveTransfer` instead,
+//!   others miss batch-minted tokens until their first transfer. A batch of
+//!   one emits the ordinary `Transfer`.
+//! * ERC-7572 contract-level metadata: `contractURI`, set by metadata
+//!   updaters (`setContractURI`, event `ContractURIUpdated`).
 //! * Deployable directly (`#[constructor]`) or as a clone/proxy of one
 //!   activated implementation (`initialize`, which runs once).
 //!
@@ -58,13 +70,14 @@
 //! | 0 | collection word ([`logic::Collection`]): bits 0..160 owner, 160..224 `minted` (also the last id), bit 224 paused, bit 225 initialized |
 //! | 1 | pending owner (bits 0..160) |
 //! | 2 | default royalty ([`logic::Royalty`]): bits 0..160 receiver, 160..176 basis points |
-//! | `keccak(id ‖ 3)` | token word ([`logic::Token`]): bits 0..160 owner (zero: nonexistent), 160..224 the ERC-4907 user's `expires`, bit 224 locked lease, bit 225 has user, bit 226 has approval |
+//! | `keccak(id ‖ 3)` | token word ([`logic::Token`]): bits 0..160 owner (zero: nonexistent), 160..224 the ERC-4907 user's `expires`, bit 224 locked lease, bit 225 has user, bit 226 has approval, bit 227 has digest, 228..256 zero |
 //! | `keccak(account ‖ 4)` | account word ([`logic::Account`]): bits 0..64 balance, bits 64..72 roles (minter `0x01`, metadata updater `0x02`) |
 //! | `keccak(id ‖ 5)` | approved address, non-zero exactly while the token word's has-approval bit is set |
 //! | `keccak(operator ‖ keccak(owner ‖ 6))` | bits 0..8: `0x01` operator for all (`setApprovalForAll`), `0x02` lease operator |
 //! | `keccak(id ‖ 7)` | ERC-4907 user, non-zero exactly while the token word's has-user bit is set |
 //! | `keccak(id ‖ 8)` | the token's own royalty ([`logic::Royalty`]; zero: the default applies) |
-//! | `keccak("stylus-ip.ip-collection.name")`, `…symbol`, `…base-uri` | strings in Solidity's layout ([`store`]: up to 31 bytes inline) |
+//! | `keccak(id ‖ 9)` | the sha-256 of the token's metadata (its URI is [`logic::ipfs_uri`] of it), meaningful exactly while the token word's has-digest bit is set; zeroed when a string URI replaces it |
+//! | `keccak("stylus-ip.ip-collection.name")`, `…symbol`, `…base-uri`, `…contract-uri` | strings in Solidity's layout ([`store`]: up to 31 bytes inline) |
 //! | `keccak(id ‖ keccak("stylus-ip.ip-collection.token-uri"))` | the token's own URI, same layout |
 //!
 //! What that buys, against OpenZeppelin's Solidity layout (one slot each for
@@ -225,9 +238,16 @@ stylus_ip_common::sol_decls! {
     error LockExpiryTooFar(uint64 expires, uint64 maxExpires);
     /// A counter or amount does not fit 256 bits.
     error ArithmeticOverflow();
+    /// `mintBatch` was given no metadata digest (nothing to mint).
+    error EmptyBatch();
 
     /// ERC-721: `tokenId` moved from `from` to `to`.
     event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
+    /// ERC-2309: tokens `fromTokenId..=toTokenId` moved from `fromAddress`
+    /// to `toAddress` (a batch mint, from zero).
+    event ConsecutiveTransfer(uint256 indexed fromTokenId, uint256 toTokenId, address indexed fromAddress, address indexed toAddress);
+    /// ERC-7572: the contract-level metadata (`contractURI`) changed.
+    event ContractURIUpdated();
     /// ERC-721: `owner` approved `approved` for `tokenId`.
     event Approval(address indexed owner, address indexed approved, uint256 indexed tokenId);
     /// ERC-721: `owner` (dis)approved `operator` for all its tokens.
@@ -279,6 +299,7 @@ const NAME_SLOT: U256 = store::root(b"stylus-ip.ip-collection.name");
 const SYMBOL_SLOT: U256 = store::root(b"stylus-ip.ip-collection.symbol");
 const BASE_URI_SLOT: U256 = store::root(b"stylus-ip.ip-collection.base-uri");
 const TOKEN_URI_ROOT: U256 = store::root(b"stylus-ip.ip-collection.token-uri");
+const CONTRACT_URI_SLOT: U256 = store::root(b"stylus-ip.ip-collection.contract-uri");
 
 // stylus-sdk 0.9 deprecates these free host functions in favour of
 // `self.vm()`, a dynamically dispatched path to the same hostios that costs
@@ -479,6 +500,8 @@ errors! {
     LockExpiryTooFar(LockExpiryTooFar { expires, maxExpires }),
     /// See [`ArithmeticOverflow`].
     Overflow(ArithmeticOverflow {}),
+    /// See [`EmptyBatch`].
+    EmptyBatch(EmptyBatch {}),
 }
 
 // Errors reach the exported interface through `SOL_DECLS`.
@@ -506,6 +529,8 @@ pub struct IpCollection {
     users: StorageMap<U256, StorageAddress>,
     /// Slot 8: token => packed [`Royalty`] set at mint.
     token_royalties: StorageMap<U256, StorageB256>,
+    /// Slot 9: token => sha-256 of its metadata, while [`Token::has_digest`].
+    digests: StorageMap<U256, StorageB256>,
 }
 
 /// `leaseContext`'s answer: `(owner, lessorApproved, locked, userExpires,
@@ -689,7 +714,7 @@ impl IpCollection {
             // The owner's balance counts this token, so it is at least 1.
             a.balance = a.balance.checked_sub(1).ok_or(ArithmeticOverflow {})?;
             self.accounts.setter(from).set(a.pack());
-            self.add_token(to)?;
+            self.add_tokens(to, 1)?;
         }
         let clears = token.clears_on_transfer(from, to, now());
         if clears {
@@ -780,14 +805,21 @@ impl IpCollection {
         store::read(SYMBOL_SLOT)
     }
 
-    /// The token's own URI if set, else base URI + decimal id (empty if
-    /// there is no base URI either).
+    /// `ipfs://<CIDv1>` of the token's metadata digest if it was minted by
+    /// [`Self::mint_batch`] (and no string URI replaced it since), else the
+    /// token's own URI if set, else base URI + decimal id (empty if there
+    /// is no base URI either).
     ///
     /// # Errors
     /// [`Error::NonexistentToken`].
     #[selector(name = "tokenURI")]
     pub fn token_uri(&self, token_id: U256) -> Result<String, Error> {
-        self.require_owned(token_id)?;
+        if self.require_owned(token_id)?.has_digest {
+            // `ipfs_uri` is ASCII, so the conversion cannot fail.
+            return Ok(
+                String::from_utf8(logic::ipfs_uri(&self.digests.get(token_id))).unwrap_or_default(),
+            );
+        }
         let own = store::read(store::map_slot(TOKEN_URI_ROOT, token_id));
         if !own.is_empty() {
             return Ok(own);
@@ -804,8 +836,9 @@ impl IpCollection {
         Ok(uri)
     }
 
-    /// Sets `token_id`'s own URI (empty: fall back to base URI + id).
-    /// Caller: a metadata updater (or the owner).
+    /// Sets `token_id`'s own URI (empty: fall back to base URI + id); it
+    /// replaces a batch-minted token's `ipfs://` digest URI (the digest is
+    /// cleared). Caller: a metadata updater (or the owner).
     ///
     /// # Errors
     /// [`Error::NotMetadataUpdater`], [`Error::NonexistentToken`].
@@ -815,7 +848,12 @@ impl IpCollection {
     #[selector(name = "setTokenURI")]
     pub fn set_token_uri(&mut self, token_id: U256, uri: String) -> Result<(), Error> {
         self.only_metadata_updater()?;
-        self.require_owned(token_id)?;
+        let mut token = self.require_owned(token_id)?;
+        if token.has_digest {
+            token.has_digest = false;
+            self.tokens.setter(token_id).set(token.pack());
+            self.digests.setter(token_id).set(B256::ZERO);
+        }
         store::write(store::map_slot(TOKEN_URI_ROOT, token_id), &uri);
         emit(MetadataUpdate::SIGNATURE_HASH, &[], &[w_u256(token_id)]);
         Ok(())
@@ -848,6 +886,28 @@ impl IpCollection {
         U256::from(self.collection().minted)
     }
 
+    /// ERC-7572 contract-level metadata URI (empty until set).
+    #[selector(name = "contractURI")]
+    pub fn contract_uri(&self) -> String {
+        store::read(CONTRACT_URI_SLOT)
+    }
+
+    /// Sets the ERC-7572 contract URI. Caller: a metadata updater (or the
+    /// owner), as for [`Self::set_base_uri`].
+    ///
+    /// # Errors
+    /// [`Error::NotMetadataUpdater`].
+    ///
+    /// # Events
+    /// `ContractURIUpdated()`.
+    #[selector(name = "setContractURI")]
+    pub fn set_contract_uri(&mut self, uri: String) -> Result<(), Error> {
+        self.only_metadata_updater()?;
+        store::write(CONTRACT_URI_SLOT, &uri);
+        emit(ContractURIUpdated::SIGNATURE_HASH, &[], &[]);
+        Ok(())
+    }
+
     // ----- Mint -----
 
     /// Mints the next id (sequential from 1) to `to` with its own `uri`
@@ -869,51 +929,46 @@ impl IpCollection {
         royalty_receiver: Address,
         royalty_bps: U96,
     ) -> Result<U256, Error> {
-        let mut collection = self.collection();
-        self.only_role_of(&collection, MINTER)?;
-        if collection.paused {
-            return Err(EnforcedPause {}.into());
-        }
-        let next = collection
-            .minted
-            .checked_add(1)
-            .ok_or(ArithmeticOverflow {})?;
-        let id = U256::from(next);
-        let bps = checked_bps(royalty_bps).ok_or(ERC2981InvalidTokenRoyalty {
-            tokenId: id,
-            numerator: U256::from(royalty_bps),
-            denominator: U256::from(FEE_DENOMINATOR),
-        })?;
-        if to.is_zero() {
-            return Err(ERC721InvalidReceiver { receiver: to }.into());
-        }
-        // Ids are fresh (the counter only grows), so the token word is new:
-        // ERC-721's "already minted" case (`ERC721InvalidSender`) cannot
-        // arise.
-        self.tokens.setter(id).set(
-            Token {
-                owner: to,
-                ..Token::default()
-            }
-            .pack(),
-        );
-        self.add_token(to)?;
-        collection.minted = next;
-        self.collection.set(collection.pack());
-        emit_transfer(Address::ZERO, to, id);
+        let id = self.mint_tokens(to, 1, &[], royalty_receiver, royalty_bps)?;
         if !uri.is_empty() {
             store::write(store::map_slot(TOKEN_URI_ROOT, id), &uri);
         }
-        if !royalty_receiver.is_zero() {
-            self.token_royalties.setter(id).set(
-                Royalty {
-                    receiver: royalty_receiver,
-                    bps,
-                }
-                .pack(),
-            );
-        }
         Ok(id)
+    }
+
+    /// Mints one token per digest, ids `totalSupply + 1 …
+    /// totalSupply + n`, to `to`, each with the same royalty as [`Self::mint`]
+    /// gives one token (`royalty_receiver` zero: the default royalty).
+    /// Token *i*'s `tokenURI` is `ipfs://<CIDv1>` of `metadata_digests[i]`,
+    /// the sha-256 of its metadata file (raw codec, base32: `bafkrei…`,
+    /// [`logic::ipfs_uri`]). Returns the first id. Caller: a minter (or the
+    /// owner).
+    ///
+    /// # Errors
+    /// * [`Error::NotMinter`], [`Error::EnforcedPause`].
+    /// * [`Error::EmptyBatch`] if `metadata_digests` is empty.
+    /// * [`Error::Overflow`] if the ids would pass 2^64 − 1.
+    /// * [`Error::InvalidTokenRoyalty`] (with the first id) if
+    ///   `royalty_bps` > 10,000.
+    /// * [`Error::InvalidReceiver`] if `to` is zero.
+    ///
+    /// # Events
+    /// ERC-2309 `ConsecutiveTransfer(first, last, 0, to)` for two tokens or
+    /// more, `Transfer(0, to, id)` for one (see the crate docs).
+    pub fn mint_batch(
+        &mut self,
+        to: Address,
+        metadata_digests: Vec<B256>,
+        royalty_receiver: Address,
+        royalty_bps: U96,
+    ) -> Result<U256, Error> {
+        self.mint_tokens(
+            to,
+            metadata_digests.len() as u64,
+            &metadata_digests,
+            royalty_receiver,
+            royalty_bps,
+        )
     }
 
     // ----- EIP-2981 -----
@@ -1353,13 +1408,90 @@ impl IpCollection {
         Account::unpack(self.accounts.get(account))
     }
 
-    /// One more token for `to`.
-    fn add_token(&mut self, to: Address) -> Result<(), Error> {
+    /// `n` more tokens for `to`.
+    fn add_tokens(&mut self, to: Address, n: u64) -> Result<(), Error> {
         let mut a = self.account(to);
         // At most `u64::MAX` tokens exist, so this cannot fail.
-        a.balance = a.balance.checked_add(1).ok_or(ArithmeticOverflow {})?;
+        a.balance = a.balance.checked_add(n).ok_or(ArithmeticOverflow {})?;
         self.accounts.setter(to).set(a.pack());
         Ok(())
+    }
+
+    /// Mints `n` tokens to `to`, the next ids, returning the first: the
+    /// body of [`Self::mint`] (`n` = 1, no digest) and [`Self::mint_batch`]
+    /// (`n` = `digests.len()`, token *i* with `digests[i]`), with their
+    /// checks in this order: role, pause, `n` ≥ 1, counter, royalty, `to`.
+    fn mint_tokens(
+        &mut self,
+        to: Address,
+        n: u64,
+        digests: &[B256],
+        royalty_receiver: Address,
+        royalty_bps: U96,
+    ) -> Result<U256, Error> {
+        let mut collection = self.collection();
+        self.only_role_of(&collection, MINTER)?;
+        if collection.paused {
+            return Err(EnforcedPause {}.into());
+        }
+        if n == 0 {
+            return Err(EmptyBatch {}.into());
+        }
+        let last = collection
+            .minted
+            .checked_add(n)
+            .ok_or(ArithmeticOverflow {})?;
+        // `minted` < `last` (n ≥ 1), so this cannot overflow.
+        let first_id = collection.minted + 1;
+        let first = U256::from(first_id);
+        let bps = checked_bps(royalty_bps).ok_or(ERC2981InvalidTokenRoyalty {
+            tokenId: first,
+            numerator: U256::from(royalty_bps),
+            denominator: U256::from(FEE_DENOMINATOR),
+        })?;
+        if to.is_zero() {
+            return Err(ERC721InvalidReceiver { receiver: to }.into());
+        }
+        for (i, id) in (first_id..=last).enumerate() {
+            let id = U256::from(id);
+            let digest = digests.get(i);
+            // Ids are fresh (the counter only grows), so the token word is
+            // new: ERC-721's "already minted" case (`ERC721InvalidSender`)
+            // cannot arise.
+            self.tokens.setter(id).set(
+                Token {
+                    owner: to,
+                    has_digest: digest.is_some(),
+                    ..Token::default()
+                }
+                .pack(),
+            );
+            if let Some(digest) = digest {
+                self.digests.setter(id).set(*digest);
+            }
+            if !royalty_receiver.is_zero() {
+                self.token_royalties.setter(id).set(
+                    Royalty {
+                        receiver: royalty_receiver,
+                        bps,
+                    }
+                    .pack(),
+                );
+            }
+        }
+        self.add_tokens(to, n)?;
+        collection.minted = last;
+        self.collection.set(collection.pack());
+        if n == 1 {
+            emit_transfer(Address::ZERO, to, first);
+        } else {
+            emit(
+                ConsecutiveTransfer::SIGNATURE_HASH,
+                &[w_u256(first), w_addr(Address::ZERO), w_addr(to)],
+                &[w_u64(last)],
+            );
+        }
+        Ok(first)
     }
 
     fn has_role_of(&self, collection: &Collection, account: Address, role: u8) -> bool {

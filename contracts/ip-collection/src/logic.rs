@@ -2,7 +2,8 @@
 //! unit- and property-tested without a VM: the packed storage words (token,
 //! account, collection, royalty), ERC-721's authorisation and transfer
 //! checks, the ERC-4907 lease state machine (with explicit `now`), the
-//! royalty maths and token-id formatting.
+//! royalty maths, token-id formatting and the `ipfs://` URI of a metadata
+//! digest ([`ipfs_uri`]).
 
 use alloc::vec::Vec;
 
@@ -68,6 +69,8 @@ const TOKEN_LOCKED: u8 = 1;
 const TOKEN_HAS_USER: u8 = 2;
 /// Flag bit of [`Token::has_approval`] in byte 3 (bit 226).
 const TOKEN_HAS_APPROVAL: u8 = 4;
+/// Flag bit of [`Token::has_digest`] in byte 3 (bit 227).
+const TOKEN_HAS_DIGEST: u8 = 8;
 
 /// A token's word (`tokens[id]`): its owner and everything a transfer must
 /// know about it, so that a transfer of a token without approval or user
@@ -80,10 +83,12 @@ const TOKEN_HAS_APPROVAL: u8 = 4;
 /// | 224 | 3, `0x01` | `locked`: the user was set by a lease operator |
 /// | 225 | 3, `0x02` | `has_user`: `users[id]` holds a non-zero user |
 /// | 226 | 3, `0x04` | `has_approval`: `approvals[id]` holds a non-zero address |
-/// | 227..256 | 0..3 and the rest of 3 | zero |
+/// | 227 | 3, `0x08` | `has_digest`: `digests[id]` holds the metadata's sha-256 (the URI is [`ipfs_uri`] of it) |
+/// | 228..256 | 0..3 and the rest of 3 | zero |
 ///
-/// The user's address lives in `users[id]` and the approved address in
-/// `approvals[id]`, each read only when its flag says it is there.
+/// The user's address lives in `users[id]`, the approved address in
+/// `approvals[id]` and the metadata digest in `digests[id]`, each read only
+/// when its flag says it is there.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Token {
     /// The owner (zero: nonexistent).
@@ -96,6 +101,9 @@ pub struct Token {
     pub has_user: bool,
     /// `approvals[id]` is non-zero.
     pub has_approval: bool,
+    /// `digests[id]` holds the sha-256 of the token's metadata, which gives
+    /// its URI (set by a batch mint, cleared by a string URI).
+    pub has_digest: bool,
 }
 
 impl Token {
@@ -105,7 +113,8 @@ impl Token {
         let mut w = B256::ZERO;
         w[3] = with_flag(0, TOKEN_LOCKED, self.locked)
             | with_flag(0, TOKEN_HAS_USER, self.has_user)
-            | with_flag(0, TOKEN_HAS_APPROVAL, self.has_approval);
+            | with_flag(0, TOKEN_HAS_APPROVAL, self.has_approval)
+            | with_flag(0, TOKEN_HAS_DIGEST, self.has_digest);
         w[4..12].copy_from_slice(&self.expires.to_be_bytes());
         w[12..].copy_from_slice(self.owner.as_slice());
         w
@@ -120,6 +129,7 @@ impl Token {
             locked: w[3] & TOKEN_LOCKED != 0,
             has_user: w[3] & TOKEN_HAS_USER != 0,
             has_approval: w[3] & TOKEN_HAS_APPROVAL != 0,
+            has_digest: w[3] & TOKEN_HAS_DIGEST != 0,
         }
     }
 
@@ -557,6 +567,36 @@ pub fn decimal(mut value: u64) -> Vec<u8> {
     digits
 }
 
+/// The lower-case RFC 4648 base32 alphabet (multibase prefix `b`).
+const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+/// `ipfs://` and the CIDv1 of a file whose sha-256 is `digest`: the bytes
+/// `0x01` (CIDv1) `0x55` (raw codec) `0x12 0x20` (sha2-256 multihash, 32
+/// bytes) ‖ `digest`, in multibase base32 lower case without padding
+/// (prefix `b`): `ipfs://bafkrei…`, 66 ASCII bytes. What
+/// `ipfs add --cid-version 1 --raw-leaves` prints for a file of one block.
+#[must_use]
+pub fn ipfs_uri(digest: &B256) -> Vec<u8> {
+    let mut out = Vec::with_capacity(66);
+    out.extend_from_slice(b"ipfs://b");
+    // Bits not yet written, the last `pending` of `acc` (at most 12).
+    let mut acc: u32 = 0;
+    let mut pending = 0;
+    for byte in [0x01, 0x55, 0x12, 0x20].iter().chain(digest.iter()) {
+        acc = (acc << 8 | u32::from(*byte)) & 0xfff;
+        pending += 8;
+        while pending >= 5 {
+            pending -= 5;
+            out.push(BASE32[(acc >> pending) as usize & 31]);
+        }
+    }
+    // 36 bytes are 288 bits: 57 symbols and 3 bits, padded with zeros.
+    if pending > 0 {
+        out.push(BASE32[(acc << (5 - pending)) as usize & 31]);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use alloc::string::ToString;
@@ -796,6 +836,41 @@ mod tests {
         assert_eq!(decimal(u64::MAX), u64::MAX.to_string().as_bytes());
     }
 
+    /// `ipfs_uri` of the sha-256 `hex`, as a string.
+    fn uri_of(hex: &str) -> alloc::string::String {
+        let digest: B256 = hex.parse().expect("a 32-byte hex digest");
+        alloc::string::String::from_utf8(ipfs_uri(&digest)).expect("ASCII")
+    }
+
+    #[test]
+    fn ipfs_uris_are_the_cids_ipfs_prints() {
+        // `sha256sum` of the files of examples/studio, and their CIDs in its
+        // README (computed there by the deploy library, as `ipfs add
+        // --cid-version 1 --raw-leaves` prints them).
+        let cases = [
+            (
+                "2547a087ce026bcf43a0a7646395f75c52068aff8ee0d90e940b21b75fa627ef",
+                "bafkreibfi6qiptqcnphuhifhmrrzl524kidiv74o4dmq5faleg3v7jrh54",
+            ),
+            (
+                "d7901f6ee3b2d127fcb069f0e065bb5050451be4bff1b7717f4d953cce9aeb1d",
+                "bafkreigxsapw5y5s2et7zmdj6dqglo2qkbcrxzf76g3xc72nsu6m5gxldu",
+            ),
+            (
+                "387aeee56a4fed01147304e7aa7f04ef60d0a6da9baae3669dc22c30c60a940b",
+                "bafkreibyplxok2sp5uari4ye46vh6bhpmdiknwu3vlrwnhocfqymmcuubm",
+            ),
+            // The empty file.
+            (
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+            ),
+        ];
+        for (sha256, cid) in cases {
+            assert_eq!(uri_of(sha256), alloc::format!("ipfs://{cid}"));
+        }
+    }
+
     #[test]
     fn words_have_the_documented_layout() {
         let owner = Address::repeat_byte(0xab);
@@ -805,9 +880,10 @@ mod tests {
             locked: true,
             has_user: true,
             has_approval: true,
+            has_digest: true,
         };
         let mut w = [0u8; 32];
-        w[3] = 0x07;
+        w[3] = 0x0f;
         w[4..12].copy_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8]);
         w[12..].copy_from_slice(owner.as_slice());
         assert_eq!(t.pack(), B256::from(w));
@@ -884,10 +960,10 @@ mod tests {
         #[test]
         fn token_words_round_trip_and_agree_with_lease_rules(
             owner in any::<[u8; 20]>(), l in any_lease(), has_approval in any::<bool>(),
-            from in 1u8..3, to in 1u8..3, now in any::<u64>(),
+            has_digest in any::<bool>(), from in 1u8..3, to in 1u8..3, now in any::<u64>(),
         ) {
             let t = Token { owner: Address::from(owner), ..Token::default() }.with_lease(l);
-            let t = Token { has_approval, ..t };
+            let t = Token { has_approval, has_digest, ..t };
             prop_assert_eq!(Token::unpack(t.pack()), t);
             prop_assert_eq!(t.has_user, !l.user.is_zero());
             // The record as stored: a zero user always comes with the
@@ -1024,6 +1100,30 @@ mod tests {
             } else {
                 prop_assert!(clears);
             }
+        }
+
+        #[test]
+        fn ipfs_uri_is_the_bitwise_base32_of_the_cid(digest in any::<[u8; 32]>()) {
+            // Reference: the CID's 288 bits, most significant first, cut
+            // into 5-bit symbols (the last one zero-padded).
+            let mut cid = vec![0x01, 0x55, 0x12, 0x20];
+            cid.extend_from_slice(&digest);
+            let bits: Vec<u8> = cid
+                .iter()
+                .flat_map(|b| (0..8).rev().map(move |i| (b >> i) & 1))
+                .collect();
+            let mut expected = b"ipfs://b".to_vec();
+            for chunk in bits.chunks(5) {
+                let v = chunk
+                    .iter()
+                    .chain(core::iter::repeat(&0))
+                    .take(5)
+                    .fold(0usize, |v, bit| v << 1 | usize::from(*bit));
+                expected.push(b"abcdefghijklmnopqrstuvwxyz234567"[v]);
+            }
+            let uri = ipfs_uri(&B256::from(digest));
+            prop_assert_eq!(uri.len(), 66);
+            prop_assert_eq!(uri, expected);
         }
 
         #[test]

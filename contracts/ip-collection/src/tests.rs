@@ -428,6 +428,7 @@ fn hand_encoded_errors_match_alloy() {
         expires: u64::MAX - 1,
     });
     check(ArithmeticOverflow {});
+    check(EmptyBatch {});
     assert_eq!(
         Vec::<u8>::from(Error::ReceiverRevert(vec![1, 2, 3])),
         vec![1, 2, 3]
@@ -1158,6 +1159,341 @@ fn owner_updates_the_default_royalty(
     );
 }
 
+// ------------------------------------------------------------ batch mint
+
+/// The sha-256 of examples/studio's `fox.png`, `snow.png` and `forest.png`
+/// (`sha256sum`) and their CIDs (the example's README).
+const STUDIO: [(B256, &str); 3] = [
+    (
+        fixed_bytes!("2547a087ce026bcf43a0a7646395f75c52068aff8ee0d90e940b21b75fa627ef"),
+        "ipfs://bafkreibfi6qiptqcnphuhifhmrrzl524kidiv74o4dmq5faleg3v7jrh54",
+    ),
+    (
+        fixed_bytes!("d7901f6ee3b2d127fcb069f0e065bb5050451be4bff1b7717f4d953cce9aeb1d"),
+        "ipfs://bafkreigxsapw5y5s2et7zmdj6dqglo2qkbcrxzf76g3xc72nsu6m5gxldu",
+    ),
+    (
+        fixed_bytes!("387aeee56a4fed01147304e7aa7f04ef60d0a6da9baae3669dc22c30c60a940b"),
+        "ipfs://bafkreibyplxok2sp5uari4ye46vh6bhpmdiknwu3vlrwnhocfqymmcuubm",
+    ),
+];
+
+fn studio_digests() -> Vec<B256> {
+    STUDIO.iter().map(|(d, _)| *d).collect()
+}
+
+#[motsu::test]
+fn mint_batch_mints_consecutive_ids_with_ipfs_uris(
+    c: Contract<IpCollection>,
+    owner: Address,
+    minter: Address,
+    alice: Address,
+    artist: Address,
+) {
+    deploy(&c, owner);
+    let single = mint_to(&c, owner, alice);
+    c.sender(owner).set_minter(minter, true).motsu_unwrap();
+    let first = c
+        .sender(minter)
+        .mint_batch(alice, studio_digests(), artist, bps(1_000))
+        .motsu_unwrap();
+    assert_eq!(first, U256::from(2));
+    c.assert_emitted(&ConsecutiveTransfer {
+        fromTokenId: U256::from(2),
+        toTokenId: U256::from(4),
+        fromAddress: Address::ZERO,
+        toAddress: alice,
+    });
+    // One event for the batch, no Transfer per token.
+    for id in 2..=4u64 {
+        assert!(!c.emitted(&Transfer {
+            from: Address::ZERO,
+            to: alice,
+            tokenId: U256::from(id),
+        }));
+    }
+    assert_eq!(c.sender(alice).total_supply(), U256::from(4));
+    assert_eq!(
+        c.sender(alice).balance_of(alice).motsu_unwrap(),
+        U256::from(4)
+    );
+    let price = U256::from(1_000_000);
+    for (i, (digest, uri)) in STUDIO.iter().enumerate() {
+        let id = first + U256::from(i);
+        assert_eq!(c.sender(alice).owner_of(id).motsu_unwrap(), alice);
+        assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), *uri);
+        assert_eq!(
+            c.sender(alice).royalty_info(id, price).motsu_unwrap(),
+            (artist, U256::from(100_000))
+        );
+        // The token word is the owner plus the digest flag (bit 227), the
+        // digest in `keccak(id ‖ 9)`.
+        let call = c.sender(Address::ZERO);
+        let mut word = alice.into_word();
+        word[3] = 0x08;
+        assert_eq!(call.tokens.get(id), word);
+        assert_eq!(call.digests.get(id), *digest);
+    }
+    // The single mint before is untouched: base URI + id, default royalty.
+    assert_eq!(
+        c.sender(alice).token_uri(single).motsu_unwrap(),
+        "ipfs://base/1"
+    );
+    assert_eq!(
+        c.sender(alice).royalty_info(single, price).motsu_unwrap(),
+        (default_receiver(), U256::from(50_000))
+    );
+    assert_eq!(
+        c.sender(alice).owner_of(U256::from(5)).motsu_unwrap_err(),
+        ERC721NonexistentToken {
+            tokenId: U256::from(5)
+        }
+        .into()
+    );
+    // Ids go on from the batch.
+    assert_eq!(mint_to(&c, owner, alice), U256::from(5));
+}
+
+#[motsu::test]
+fn mint_batch_of_one_emits_transfer_and_uses_the_default_royalty(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+) {
+    deploy(&c, owner);
+    let id = c
+        .sender(owner)
+        .mint_batch(alice, vec![STUDIO[1].0], Address::ZERO, bps(700))
+        .motsu_unwrap();
+    assert_eq!(id, ID1);
+    c.assert_emitted(&Transfer {
+        from: Address::ZERO,
+        to: alice,
+        tokenId: ID1,
+    });
+    assert!(!c.emitted(&ConsecutiveTransfer {
+        fromTokenId: ID1,
+        toTokenId: ID1,
+        fromAddress: Address::ZERO,
+        toAddress: alice,
+    }));
+    assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), STUDIO[1].1);
+    assert_eq!(
+        c.sender(alice).balance_of(alice).motsu_unwrap(),
+        U256::from(1)
+    );
+    // Receiver zero: the default royalty, no per-token word.
+    assert_eq!(
+        c.sender(alice)
+            .royalty_info(id, U256::from(10_000))
+            .motsu_unwrap(),
+        (default_receiver(), U256::from(500))
+    );
+    assert_eq!(c.sender(Address::ZERO).token_royalties.get(id), B256::ZERO);
+}
+
+/// Supply, `to`'s balance and token 1's word: what a failed batch must not
+/// change.
+fn batch_state(c: &Contract<IpCollection>, to: Address) -> (U256, U256, B256) {
+    let call = c.sender(Address::ZERO);
+    (
+        call.total_supply(),
+        U256::from(call.account(to).balance),
+        call.tokens.get(ID1),
+    )
+}
+
+#[motsu::test]
+fn mint_batch_rejects_bad_input_and_changes_nothing(
+    c: Contract<IpCollection>,
+    owner: Address,
+    eve: Address,
+    alice: Address,
+) {
+    deploy(&c, owner);
+    let before = batch_state(&c, alice);
+    let fail = |sender: Address, to: Address, digests: Vec<B256>, bps_: u64| {
+        let e = c
+            .sender(sender)
+            .mint_batch(to, digests, alice, bps(bps_))
+            .motsu_unwrap_err();
+        assert_eq!(batch_state(&c, alice), before);
+        e
+    };
+    assert_eq!(
+        fail(eve, alice, studio_digests(), 0),
+        CallerNotMinter { account: eve }.into()
+    );
+    assert_eq!(fail(owner, alice, Vec::new(), 0), EmptyBatch {}.into());
+    // The empty batch is refused by its own error even with other faults
+    // (checked right after role and pause).
+    assert_eq!(
+        fail(owner, Address::ZERO, Vec::new(), 10_001),
+        EmptyBatch {}.into()
+    );
+    assert_eq!(
+        fail(owner, Address::ZERO, studio_digests(), 0),
+        ERC721InvalidReceiver {
+            receiver: Address::ZERO
+        }
+        .into()
+    );
+    assert_eq!(
+        fail(owner, alice, studio_digests(), 10_001),
+        ERC2981InvalidTokenRoyalty {
+            tokenId: ID1,
+            numerator: U256::from(10_001),
+            denominator: U256::from(10_000)
+        }
+        .into()
+    );
+    c.sender(owner).pause().motsu_unwrap();
+    assert_eq!(
+        fail(owner, alice, studio_digests(), 0),
+        EnforcedPause {}.into()
+    );
+    c.sender(owner).unpause().motsu_unwrap();
+    // Nothing was consumed.
+    assert_eq!(
+        c.sender(owner)
+            .mint_batch(alice, studio_digests(), Address::ZERO, bps(0))
+            .motsu_unwrap(),
+        ID1
+    );
+}
+
+#[motsu::test]
+fn mint_batch_checks_the_id_counter(c: Contract<IpCollection>, owner: Address, alice: Address) {
+    deploy(&c, owner);
+    // Move the counter to 2^64 − 3: room for two more ids.
+    {
+        let mut call = c.sender(Address::ZERO);
+        let mut collection = call.collection();
+        collection.minted = u64::MAX - 2;
+        call.collection.set(collection.pack());
+    }
+    assert_eq!(
+        c.sender(owner)
+            .mint_batch(alice, studio_digests(), Address::ZERO, bps(0))
+            .motsu_unwrap_err(),
+        ArithmeticOverflow {}.into()
+    );
+    assert_eq!(c.sender(owner).total_supply(), U256::from(u64::MAX - 2));
+    let first = c
+        .sender(owner)
+        .mint_batch(alice, studio_digests()[..2].to_vec(), Address::ZERO, bps(0))
+        .motsu_unwrap();
+    assert_eq!(first, U256::from(u64::MAX - 1));
+    assert_eq!(c.sender(owner).total_supply(), U256::from(u64::MAX));
+    assert_eq!(
+        c.sender(alice)
+            .token_uri(U256::from(u64::MAX))
+            .motsu_unwrap(),
+        STUDIO[1].1
+    );
+    assert_eq!(
+        c.sender(owner)
+            .mint(alice, String::new(), Address::ZERO, bps(0))
+            .motsu_unwrap_err(),
+        ArithmeticOverflow {}.into()
+    );
+}
+
+#[motsu::test]
+fn set_token_uri_replaces_a_batch_tokens_digest(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    bob: Address,
+) {
+    deploy(&c, owner);
+    let first = c
+        .sender(owner)
+        .mint_batch(alice, studio_digests(), Address::ZERO, bps(0))
+        .motsu_unwrap();
+    let second = first + U256::from(1);
+    // A transfer (and an approval) keep the digest URI.
+    c.sender(alice).approve(bob, first).motsu_unwrap();
+    c.sender(alice)
+        .transfer_from(alice, bob, first)
+        .motsu_unwrap();
+    assert_eq!(c.sender(bob).token_uri(first).motsu_unwrap(), STUDIO[0].1);
+    // A string URI wins, and the digest is cleared.
+    c.sender(owner)
+        .set_token_uri(first, "ar://new".into())
+        .motsu_unwrap();
+    c.assert_emitted(&MetadataUpdate { _tokenId: first });
+    assert_eq!(c.sender(bob).token_uri(first).motsu_unwrap(), "ar://new");
+    {
+        let call = c.sender(Address::ZERO);
+        assert!(!Token::unpack(call.tokens.get(first)).has_digest);
+        assert_eq!(call.digests.get(first), B256::ZERO);
+        assert_eq!(Token::unpack(call.tokens.get(first)).owner, bob);
+    }
+    // An empty string falls back to base URI + id.
+    c.sender(owner)
+        .set_token_uri(second, String::new())
+        .motsu_unwrap();
+    assert_eq!(
+        c.sender(bob).token_uri(second).motsu_unwrap(),
+        "ipfs://base/2"
+    );
+    // The third keeps its digest URI; a refused update changes nothing.
+    let third = second + U256::from(1);
+    assert_eq!(
+        c.sender(alice)
+            .set_token_uri(third, "x".into())
+            .motsu_unwrap_err(),
+        CallerNotMetadataUpdater { account: alice }.into()
+    );
+    assert_eq!(c.sender(bob).token_uri(third).motsu_unwrap(), STUDIO[2].1);
+}
+
+#[motsu::test]
+fn contract_uri_roles_and_event(
+    c: Contract<IpCollection>,
+    owner: Address,
+    updater: Address,
+    alice: Address,
+) {
+    deploy(&c, owner);
+    assert_eq!(c.sender(alice).contract_uri(), "");
+    assert_eq!(
+        c.sender(alice)
+            .set_contract_uri("ipfs://x".into())
+            .motsu_unwrap_err(),
+        CallerNotMetadataUpdater { account: alice }.into()
+    );
+    assert!(!c.emitted(&ContractURIUpdated {}));
+    assert_eq!(c.sender(alice).contract_uri(), "");
+    c.sender(owner)
+        .set_contract_uri("ipfs://short".into())
+        .motsu_unwrap();
+    c.assert_emitted(&ContractURIUpdated {});
+    assert_eq!(c.sender(alice).contract_uri(), "ipfs://short");
+    c.sender(owner)
+        .set_metadata_updater(updater, true)
+        .motsu_unwrap();
+    // Longer than one slot.
+    let long = "ipfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku/collection.json";
+    c.sender(updater)
+        .set_contract_uri(long.into())
+        .motsu_unwrap();
+    assert_eq!(c.sender(alice).contract_uri(), long);
+    // Neither the base URI nor the name moved.
+    assert_eq!(c.sender(alice).name(), "IP Collection");
+    assert_eq!(
+        c.sender(alice)
+            .token_uri(mint_to(&c, owner, alice))
+            .motsu_unwrap(),
+        "ipfs://base/1"
+    );
+    c.sender(updater)
+        .set_contract_uri(String::new())
+        .motsu_unwrap();
+    assert_eq!(c.sender(alice).contract_uri(), "");
+}
+
 // ------------------------------------------------------------ ERC-4907
 
 #[motsu::test]
@@ -1795,6 +2131,7 @@ fn write_state(
             locked,
             has_user: false,
             has_approval: false,
+            has_digest: false,
         }
         .pack(),
     );
