@@ -393,6 +393,12 @@ pub const DATA_HEADER_LEN: usize = 1 + 20 + 32;
 pub const DATA_RECORD_LEN: usize = 5 * 32;
 /// Most records one data contract holds: 153.
 pub const RECORDS_PER_DATA: usize = (MAX_CODE_SIZE - DATA_HEADER_LEN) / DATA_RECORD_LEN;
+// A full data contract fits the code size limit (and its length a u16);
+// one more record would not.
+const _: () = assert!(DATA_HEADER_LEN + RECORDS_PER_DATA * DATA_RECORD_LEN <= MAX_CODE_SIZE);
+const _: () = assert!(DATA_HEADER_LEN + (RECORDS_PER_DATA + 1) * DATA_RECORD_LEN > MAX_CODE_SIZE);
+const _: () = assert!(MAX_CODE_SIZE <= u16::MAX as usize);
+
 /// Length of [`data_init_code`]'s constructor prefix.
 pub const INIT_PREFIX_LEN: usize = 12;
 
@@ -708,6 +714,160 @@ mod tests {
             prop_assert_eq!(ModelHead::unpack(m.pack()), m);
             let s = ModelSigner { attester: Address::from(a), version_len: l1, uri_len: l2 };
             prop_assert_eq!(ModelSigner::unpack(s.pack()), s);
+        }
+    }
+
+    #[test]
+    fn batch_shape_is_checked_in_order() {
+        let ids: Vec<U256> = (1..=3).map(U256::from).collect();
+        assert_eq!(check_batch(&ids, &[3; 5], 0), Ok(false));
+        assert_eq!(check_batch(&ids, &[3; 5], 195), Ok(true));
+        assert_eq!(check_batch(&[], &[0; 5], 0), Err(BatchError::Empty));
+        assert_eq!(check_batch(&[], &[1; 5], 65), Err(BatchError::Empty));
+        assert_eq!(
+            check_batch(&ids, &[3, 3, 3, 4, 2], 0),
+            Err(BatchError::LengthMismatch { ids: 3, hashes: 4 })
+        );
+        for len in [1, 64, 66, 130, 196, usize::MAX] {
+            assert_eq!(
+                check_batch(&ids, &[3; 5], len),
+                Err(BatchError::SignaturesLength {
+                    length: len,
+                    records: 3
+                })
+            );
+        }
+        let dup = [U256::from(7), U256::from(8), U256::from(7)];
+        assert_eq!(
+            check_batch(&dup, &[3; 5], 0),
+            Err(BatchError::Duplicate(U256::from(7)))
+        );
+        // Lengths are checked before duplicates.
+        assert_eq!(
+            check_batch(&dup, &[3, 3, 3, 3, 0], 0),
+            Err(BatchError::LengthMismatch { ids: 3, hashes: 0 })
+        );
+    }
+
+    #[test]
+    fn duplicates_and_signature_slices() {
+        assert_eq!(first_duplicate::<u8>(&[]), None);
+        assert_eq!(first_duplicate(&[1, 2, 3]), None);
+        assert_eq!(first_duplicate(&[1, 2, 3, 2, 1]), Some(2));
+        assert_eq!(first_duplicate(&[5, 5]), Some(5));
+        let sigs: Vec<u8> = (0..3u8).flat_map(|i| [i; 65]).collect();
+        assert_eq!(signature_at(&sigs, 0), Some(&[0u8; 65][..]));
+        assert_eq!(signature_at(&sigs, 2), Some(&[2u8; 65][..]));
+        assert_eq!(signature_at(&sigs, 3), None);
+        assert_eq!(signature_at(&[], 0), None);
+        assert_eq!(signature_at(&sigs, usize::MAX), None);
+    }
+
+    proptest! {
+        #[test]
+        fn first_duplicate_matches_a_set(xs in proptest::collection::vec(0u8..20, 0..30)) {
+            let mut seen = alloc::collections::BTreeSet::new();
+            let want = xs.iter().find(|&&x| !seen.insert(x)).copied();
+            prop_assert_eq!(first_duplicate(&xs), want);
+        }
+    }
+
+    #[test]
+    fn data_contracts_hold_at_most_153_records() {
+        assert_eq!(RECORDS_PER_DATA, 153);
+        assert_eq!(data_record_offset(0), 53);
+        assert_eq!(data_record_offset(152), 53 + 152 * 160);
+    }
+
+    proptest! {
+        /// The init code, run by an independent interpreter, returns the
+        /// runtime code: STOP, creator, model id, then each record's five
+        /// hashes, which the parsers read back.
+        #[test]
+        fn data_init_code_returns_the_records(
+            creator in any::<[u8; 20]>(),
+            model in any::<[u8; 32]>(),
+            hashes in proptest::collection::vec(any::<[[u8; 32]; 5]>(), 0..=RECORDS_PER_DATA),
+        ) {
+            let (creator, model) = (Address::from(creator), U256::from_be_bytes(model));
+            let cols: Vec<Vec<B256>> = (0..5)
+                .map(|k| hashes.iter().map(|h| B256::from(h[k])).collect())
+                .collect();
+            let init = data_init_code(
+                creator,
+                model,
+                [&cols[0], &cols[1], &cols[2], &cols[3], &cols[4]],
+            );
+            prop_assert_eq!(init.len(), INIT_PREFIX_LEN + DATA_HEADER_LEN + hashes.len() * DATA_RECORD_LEN);
+            let code = crate::tests::run_init_code(&init).unwrap();
+            prop_assert_eq!(code.len(), DATA_HEADER_LEN + hashes.len() * DATA_RECORD_LEN);
+            prop_assert!(code.len() <= MAX_CODE_SIZE);
+            prop_assert_eq!(code[0], 0x00);
+            let top: [u8; DATA_HEADER_LEN - 1] = code[1..DATA_HEADER_LEN].try_into().unwrap();
+            prop_assert_eq!(parse_data_header(&top), (creator, model));
+            for (i, h) in hashes.iter().enumerate() {
+                let at = data_record_offset(i as u16);
+                let rec: [u8; DATA_RECORD_LEN] = code[at..at + DATA_RECORD_LEN].try_into().unwrap();
+                prop_assert_eq!(parse_data_record(&rec), h.map(B256::from));
+            }
+        }
+    }
+
+    #[test]
+    fn batch_heads_pack_bit_by_bit() {
+        let h = BatchHead {
+            data: Address::repeat_byte(0xda),
+            timestamp: 0x0102030405060708,
+            attested: false,
+            index: 0x0099,
+        };
+        let w = h.pack();
+        assert_eq!(&w[..20], &[0xda; 20]);
+        assert_eq!(&w[20..28], &[1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!((w[28], w[29], w[30], w[31]), (0, 0x00, 0x99, BATCH_KIND));
+        assert!(is_batch_head(&w));
+        assert_eq!(BatchHead::unpack(w), h);
+        let attested = with_attested(w);
+        assert_eq!(
+            BatchHead::unpack(attested),
+            BatchHead {
+                attested: true,
+                ..h
+            }
+        );
+        // A single record's head is never a batch head, and keeps its
+        // fields when attested.
+        let single = RecordHead {
+            creator: Address::repeat_byte(1),
+            timestamp: 9,
+            attested: false,
+            parent_count: 8,
+        };
+        assert!(!is_batch_head(&single.pack()));
+        assert!(!is_batch_head(&B256::ZERO));
+        assert_eq!(
+            RecordHead::unpack(with_attested(single.pack())),
+            RecordHead {
+                attested: true,
+                ..single
+            }
+        );
+        // The timestamp and the flag read the same through RecordHead.
+        let as_single = RecordHead::unpack(attested);
+        assert_eq!(
+            (as_single.timestamp, as_single.attested),
+            (h.timestamp, true)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn batch_heads_round_trip(a in any::<[u8; 20]>(), t in any::<u64>(), f in any::<bool>(), i in any::<u16>()) {
+            let h = BatchHead { data: Address::from(a), timestamp: t, attested: f, index: i };
+            prop_assert!(is_batch_head(&h.pack()));
+            prop_assert_eq!(BatchHead::unpack(h.pack()), h);
+            let r = RecordHead { creator: Address::from(a), timestamp: t, attested: f, parent_count: i as u8 };
+            prop_assert!(!is_batch_head(&r.pack()));
         }
     }
 

@@ -1569,6 +1569,19 @@ fn error_encoding_matches_alloy() {
         },
     );
     check(Error::Overflow, ProvenanceOverflow {});
+    check(Error::EmptyBatch, ProvenanceEmptyBatch {});
+    check(
+        Error::BatchLengthMismatch,
+        ProvenanceBatchLengthMismatch { ids: n, hashes: m },
+    );
+    check(
+        Error::BatchSignaturesLength,
+        ProvenanceBatchSignaturesLength {
+            length: m,
+            records: n,
+        },
+    );
+    check(Error::BatchStoreFailed, ProvenanceBatchStoreFailed {});
 }
 
 #[motsu::test]
@@ -1651,4 +1664,518 @@ fn long_and_unicode_model_texts_round_trip(reg: Contract<ProvenanceRegistry>, al
         version,
         uri,
     });
+}
+
+// ---------------------------------------------------------------- batches
+
+/// Record `id` of `collection` with hashes that differ per id.
+fn batch_fields(collection: Address, id: u64, model_id: U256, creator: Address) -> RecordFields {
+    let mut f = fields(collection, id, model_id, creator);
+    f.prompt_hash = prompt_hash(&format!("prompt {id}"));
+    f.seed_hash = seed_hash(id);
+    f.content_hash = content_hash(&id.to_be_bytes());
+    f
+}
+
+/// `n` records of `collection` with ids `first..first + n`.
+fn batch_of(
+    collection: Address,
+    first: u64,
+    n: u64,
+    model_id: U256,
+    creator: Address,
+) -> Vec<RecordFields> {
+    (first..first + n)
+        .map(|id| batch_fields(collection, id, model_id, creator))
+        .collect()
+}
+
+/// The concatenated attestations of `fs`.
+fn sign_all(reg: &Contract<ProvenanceRegistry>, fs: &[RecordFields]) -> Vec<u8> {
+    fs.iter().flat_map(|f| sign(reg, f)).collect()
+}
+
+/// Calls `recordProvenanceBatch` with `fs` (same collection, model and
+/// creator, the sender) and `sigs`.
+fn write_batch(
+    reg: &Contract<ProvenanceRegistry>,
+    fs: &[RecordFields],
+    sigs: &[u8],
+) -> Result<(), Error> {
+    let col = |g: fn(&RecordFields) -> B256| fs.iter().map(g).collect::<Vec<_>>();
+    reg.sender(fs[0].creator).record_provenance_batch(
+        fs[0].asset.collection,
+        fs.iter().map(|f| f.asset.id).collect(),
+        fs[0].model_id,
+        col(|f| f.prompt_hash),
+        col(|f| f.seed_hash),
+        col(|f| f.params_hash),
+        col(|f| f.content_hash),
+        col(|f| f.human_hash),
+        Bytes::from(sigs.to_vec()),
+    )
+}
+
+/// What `provenanceOf` must return for `f` written at motsu's timestamp.
+fn view_of(f: &RecordFields, attested: bool) -> ProvenanceView {
+    (
+        f.model_id,
+        f.prompt_hash,
+        f.seed_hash,
+        f.params_hash,
+        f.content_hash,
+        f.human_hash,
+        f.creator,
+        MOTSU_TIMESTAMP,
+        attested,
+    )
+}
+
+/// No record of `fs` exists.
+fn none_written(reg: &Contract<ProvenanceRegistry>, fs: &[RecordFields]) -> bool {
+    fs.iter().all(|f| {
+        !reg.sender(f.creator)
+            .has_provenance(f.asset.collection, f.asset.id)
+    })
+}
+
+#[motsu::test]
+fn attested_batch_by_minter_reads_like_single_records(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+    bob: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(bob, true);
+    let fs = batch_of(nft.address(), 1, 3, model, bob);
+    let sigs = sign_all(&reg, &fs);
+    write_batch(&reg, &fs, &sigs).motsu_unwrap();
+    assert_eq!(data_store::count(), 1);
+
+    // A single record with the same fields, for comparison.
+    let single = batch_fields(nft.address(), 100, model, bob);
+    write(&reg, &single, &sign(&reg, &single)).motsu_unwrap();
+    let single_view = reg
+        .sender(alice)
+        .provenance_of(nft.address(), U256::from(100))
+        .motsu_unwrap();
+    assert_eq!(single_view, view_of(&single, true));
+
+    for (f, sig) in fs.iter().zip(sigs.chunks_exact(65)) {
+        let id = f.asset.id;
+        assert!(reg.sender(alice).has_provenance(nft.address(), id));
+        assert_eq!(
+            reg.sender(alice)
+                .provenance_of(nft.address(), id)
+                .motsu_unwrap(),
+            view_of(f, true)
+        );
+        assert_eq!(
+            reg.sender(alice)
+                .lineage(nft.address(), id, 3)
+                .motsu_unwrap()
+                .into_tuple(),
+            (vec![], vec![], vec![], false)
+        );
+        reg.assert_emitted(&ProvenanceRecorded {
+            collection: nft.address(),
+            id,
+            modelId: model,
+            creator: bob,
+            structHash: hashing::record_struct_hash(f),
+            promptHash: f.prompt_hash,
+            contentHash: f.content_hash,
+            parentCollections: vec![],
+            parentIds: vec![],
+        });
+        reg.assert_emitted(&ProvenanceAttested {
+            collection: nft.address(),
+            id,
+            attester: ATTESTER,
+        });
+        let sig: [u8; 65] = sig.try_into().unwrap(); // SAFETY (test): chunks of 65
+        let prompt = Bytes::from(format!("prompt {}", f.asset.id).into_bytes());
+        assert!(reg
+            .sender(alice)
+            .verify(prompt.clone(), content_bytes(f), proof(f, &sig)));
+        // Another prompt, or another record's proof: false.
+        assert!(!reg
+            .sender(alice)
+            .verify(prompt_bytes(), content_bytes(f), proof(f, &sig)));
+        let other = &fs[(fs.iter().position(|g| g == f).unwrap() + 1) % fs.len()];
+        assert!(!reg
+            .sender(alice)
+            .verify(prompt, content_bytes(f), proof(other, &sig)));
+        // Records are write-once, batch or not.
+        let err = write(&reg, f, &[]).unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::RecordExists(ProvenanceRecordExists {
+                collection: nft.address(),
+                id
+            }))
+        );
+        let err = reg
+            .sender(alice)
+            .attest(nft.address(), id, Bytes::from(sig.to_vec()))
+            .unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::AlreadyAttested(ProvenanceAlreadyAttested {
+                collection: nft.address(),
+                id
+            }))
+        );
+    }
+    // A batch of one is a batch.
+    let one = batch_of(nft.address(), 50, 1, model, bob);
+    write_batch(&reg, &one, &[]).motsu_unwrap();
+    assert_eq!(
+        reg.sender(alice)
+            .provenance_of(nft.address(), U256::from(50))
+            .motsu_unwrap(),
+        view_of(&one[0], false)
+    );
+}
+
+#[motsu::test]
+fn unattested_batch_by_token_owner_then_attest(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+    carol: Address,
+) {
+    let model = register(&reg, alice, false);
+    for id in 1..=3 {
+        nft.sender(alice).set_owner(U256::from(id), carol);
+    }
+    let fs = batch_of(nft.address(), 1, 3, model, carol);
+    write_batch(&reg, &fs, &[]).motsu_unwrap();
+    for f in &fs {
+        assert_eq!(
+            reg.sender(alice)
+                .provenance_of(nft.address(), f.asset.id)
+                .motsu_unwrap(),
+            view_of(f, false)
+        );
+        assert!(!reg.emitted(&ProvenanceAttested {
+            collection: nft.address(),
+            id: f.asset.id,
+            attester: ATTESTER
+        }));
+    }
+    // Attest the middle one: a wrong signature is refused, the right one
+    // sets only its attested flag.
+    let f = &fs[1];
+    let err = reg
+        .sender(alice)
+        .attest(
+            nft.address(),
+            f.asset.id,
+            Bytes::from(sign_with(&reg, f, OTHER_KEY).to_vec()),
+        )
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::InvalidSignature(ProvenanceInvalidSignature {}))
+    );
+    let sig = sign(&reg, f);
+    reg.sender(alice)
+        .attest(nft.address(), f.asset.id, Bytes::from(sig.to_vec()))
+        .motsu_unwrap();
+    reg.assert_emitted(&ProvenanceAttested {
+        collection: nft.address(),
+        id: f.asset.id,
+        attester: ATTESTER,
+    });
+    for (g, attested) in fs.iter().zip([false, true, false]) {
+        assert_eq!(
+            reg.sender(alice)
+                .provenance_of(nft.address(), g.asset.id)
+                .motsu_unwrap(),
+            view_of(g, attested)
+        );
+    }
+    let prompt = Bytes::from(format!("prompt {}", f.asset.id).into_bytes());
+    assert!(reg
+        .sender(alice)
+        .verify(prompt, content_bytes(f), proof(f, &sig)));
+    let err = reg
+        .sender(alice)
+        .attest(nft.address(), f.asset.id, Bytes::from(sig.to_vec()))
+        .unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::AlreadyAttested(ProvenanceAlreadyAttested {
+            collection: nft.address(),
+            id: f.asset.id
+        }))
+    );
+}
+
+#[motsu::test]
+fn batch_records_can_be_parents(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let fs = batch_of(nft.address(), 1, 2, model, alice);
+    write_batch(&reg, &fs, &[]).motsu_unwrap();
+    let mut child = batch_fields(nft.address(), 9, model, alice);
+    child.parents = fs.iter().map(|f| f.asset).collect();
+    write(&reg, &child, &sign(&reg, &child)).motsu_unwrap();
+    assert_eq!(
+        reg.sender(alice)
+            .lineage(nft.address(), U256::from(9), 4)
+            .motsu_unwrap()
+            .into_tuple(),
+        (
+            vec![nft.address(); 2],
+            vec![U256::from(1), U256::from(2)],
+            vec![1, 1],
+            false
+        )
+    );
+}
+
+#[motsu::test]
+fn large_batches_span_several_data_contracts(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let n = logic::RECORDS_PER_DATA as u64 + 7;
+    let fs = batch_of(nft.address(), 1, n, model, alice);
+    write_batch(&reg, &fs, &sign_all(&reg, &fs)).motsu_unwrap();
+    assert_eq!(data_store::count(), 2);
+    for i in [0, 1, 151, 152, 153, 154, n - 1] {
+        let f = &fs[i as usize];
+        assert_eq!(
+            reg.sender(alice)
+                .provenance_of(nft.address(), f.asset.id)
+                .motsu_unwrap(),
+            view_of(f, true),
+            "record {i}"
+        );
+    }
+}
+
+#[motsu::test]
+fn malformed_batches_are_refused(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let fs = batch_of(nft.address(), 1, 3, model, alice);
+    let sigs = sign_all(&reg, &fs);
+    let ids: Vec<U256> = fs.iter().map(|f| f.asset.id).collect();
+    let h = vec![B256::ZERO; 3];
+    let short = vec![B256::ZERO; 2];
+    let call = |ids: Vec<U256>, hs: [&Vec<B256>; 5], sigs: &[u8]| {
+        reg.sender(alice).record_provenance_batch(
+            nft.address(),
+            ids,
+            model,
+            hs[0].clone(),
+            hs[1].clone(),
+            hs[2].clone(),
+            hs[3].clone(),
+            hs[4].clone(),
+            Bytes::from(sigs.to_vec()),
+        )
+    };
+    let err = call(vec![], [&vec![]; 5], &[]).unwrap_err();
+    assert_eq!(enc(err), enc(Error::EmptyBatch(ProvenanceEmptyBatch {})));
+    for k in 0..5 {
+        let mut hs = [&h; 5];
+        hs[k] = &short;
+        let err = call(ids.clone(), hs, &[]).unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::BatchLengthMismatch(ProvenanceBatchLengthMismatch {
+                ids: U256::from(3),
+                hashes: U256::from(2)
+            })),
+            "array {k}"
+        );
+    }
+    for len in [1, 64, 65, 130, 194, 196, 260] {
+        let err = write_batch(&reg, &fs, &vec![1u8; len]).unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::BatchSignaturesLength(
+                ProvenanceBatchSignaturesLength {
+                    length: U256::from(len),
+                    records: U256::from(3)
+                }
+            )),
+            "length {len}"
+        );
+    }
+    // An id twice: its second write would meet the first.
+    let mut dup = fs.clone();
+    dup[2].asset.id = U256::from(1);
+    let err = write_batch(&reg, &dup, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::RecordExists(ProvenanceRecordExists {
+            collection: nft.address(),
+            id: U256::from(1)
+        }))
+    );
+    assert!(none_written(&reg, &fs));
+    assert_eq!(data_store::count(), 0);
+    // The well-formed batch still goes through afterwards.
+    write_batch(&reg, &fs, &sigs).motsu_unwrap();
+}
+
+#[motsu::test]
+fn batch_rules_are_those_of_single_records(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    editions: Contract<MinterOnly>,
+    alice: Address,
+    bob: Address,
+    carol: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let fs = batch_of(nft.address(), 1, 3, model, alice);
+    let sigs = sign_all(&reg, &fs);
+
+    // One record of the batch already exists.
+    write(&reg, &fs[2], &[]).motsu_unwrap();
+    let err = write_batch(&reg, &fs, &sigs).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::RecordExists(ProvenanceRecordExists {
+            collection: nft.address(),
+            id: U256::from(3)
+        }))
+    );
+    assert!(none_written(&reg, &fs[..2]));
+
+    let fs = batch_of(nft.address(), 11, 3, model, alice);
+    let sigs = sign_all(&reg, &fs);
+    // Unknown model.
+    let unknown: Vec<RecordFields> = batch_of(nft.address(), 11, 3, U256::from(9), alice);
+    let err = write_batch(&reg, &unknown, &[]).unwrap_err();
+    assert_eq!(enc(err), enc(unknown_model(U256::from(9))));
+    // One bad signature (the middle one, signed by another key).
+    let mut bad = sigs.clone();
+    bad[65..130].copy_from_slice(&sign_with(&reg, &fs[1], OTHER_KEY));
+    let err = write_batch(&reg, &fs, &bad).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::InvalidSignature(ProvenanceInvalidSignature {}))
+    );
+    // Signatures in the wrong order.
+    let mut swapped = sigs[65..130].to_vec();
+    swapped.extend_from_slice(&sigs[..65]);
+    swapped.extend_from_slice(&sigs[130..]);
+    let err = write_batch(&reg, &fs, &swapped).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::InvalidSignature(ProvenanceInvalidSignature {}))
+    );
+    // Not a minter, owning only some of the ids.
+    let carols = batch_of(nft.address(), 11, 3, model, carol);
+    nft.sender(alice).set_owner(U256::from(11), carol);
+    nft.sender(alice).set_owner(U256::from(13), carol);
+    nft.sender(alice).set_owner(U256::from(12), bob);
+    let err = write_batch(&reg, &carols, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::UnauthorizedWriter(ProvenanceUnauthorizedWriter {
+            collection: nft.address(),
+            id: U256::from(12),
+            account: carol
+        }))
+    );
+    // Without ownerOf (an ERC-1155 style collection), only a minter.
+    editions.sender(alice).set(alice);
+    let eds = batch_of(editions.address(), 1, 2, model, bob);
+    let err = write_batch(&reg, &eds, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::UnauthorizedWriter(ProvenanceUnauthorizedWriter {
+            collection: editions.address(),
+            id: U256::from(1),
+            account: bob
+        }))
+    );
+    assert!(none_written(&reg, &fs));
+    assert!(none_written(&reg, &eds));
+    assert_eq!(data_store::count(), 0);
+    write_batch(&reg, &batch_of(editions.address(), 1, 2, model, alice), &[]).motsu_unwrap();
+    nft.sender(alice).set_owner(U256::from(12), carol);
+    write_batch(&reg, &carols, &[]).motsu_unwrap();
+
+    // Retired model.
+    reg.sender(alice).retire_model(model).motsu_unwrap();
+    let late = batch_of(nft.address(), 21, 2, model, alice);
+    let err = write_batch(&reg, &late, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::ModelRetired(ProvenanceModelRetired {
+            modelId: model
+        }))
+    );
+    assert!(none_written(&reg, &late));
+}
+
+#[motsu::test]
+fn commit_reveal_applies_to_every_record_of_a_batch(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    EXTRA_BLOCKS.with(|b| b.set(100));
+    let model = register(&reg, alice, true);
+    nft.sender(alice).set_minter(alice, true);
+    let fs = batch_of(nft.address(), 1, 3, model, alice);
+    let cs: Vec<B256> = fs.iter().map(hashing::record_commitment).collect();
+
+    // Only two of three committed.
+    reg.sender(alice).commit(cs[0]).motsu_unwrap();
+    reg.sender(alice).commit(cs[2]).motsu_unwrap();
+    advance_blocks(1);
+    let err = write_batch(&reg, &fs, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::RevealWithoutCommit(ProvenanceRevealWithoutCommit {
+            commitment: cs[1]
+        }))
+    );
+    // The last committed in this block: too early.
+    reg.sender(alice).commit(cs[1]).motsu_unwrap();
+    let err = write_batch(&reg, &fs, &[]).unwrap_err();
+    assert_eq!(
+        enc(err),
+        enc(Error::RevealTooEarly(ProvenanceRevealTooEarly {
+            commitment: cs[1],
+            readyAtBlock: 102
+        }))
+    );
+    assert!(none_written(&reg, &fs));
+    assert_eq!(reg.sender(alice).commit_ready_at(alice, cs[0]), 101);
+
+    advance_blocks(1);
+    write_batch(&reg, &fs, &sign_all(&reg, &fs)).motsu_unwrap();
+    for (f, c) in fs.iter().zip(&cs) {
+        assert_eq!(reg.sender(alice).commit_ready_at(alice, *c), 0);
+        assert_eq!(
+            reg.sender(alice)
+                .provenance_of(nft.address(), f.asset.id)
+                .motsu_unwrap(),
+            view_of(f, true)
+        );
+    }
 }
