@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use stylus_ip_deploy::{abi, build, demo, keys, run as deploy_run, suite, workspace};
 
 mod gateway;
+mod studio;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -135,6 +136,39 @@ enum Cmd {
         #[command(subcommand)]
         cmd: stylus_ip_deploy::provenance::ProvenanceCmd,
     },
+    /// Studio batch mint: validate a JSON Lines manifest, write the IPFS-ready output folder,
+    /// then mint the ERC-721 tokens and record their attested provenance in gas-sized batches
+    /// (resumable from <out>/journal.jsonl).
+    Mint {
+        /// The studio manifest (JSON Lines, see examples/studio/README.md).
+        #[arg(long)]
+        manifest: PathBuf,
+        /// Output folder (default: <manifest folder>/<manifest stem>.out).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        chain: StudioChain,
+        #[command(flatten)]
+        key: KeyArgs,
+        /// Environment variable holding the model attester's hex key (default on a devnode:
+        /// the dev account registered as each model's attester).
+        #[arg(long, value_name = "VAR")]
+        key_env: Option<String>,
+        /// The tokens' recipient (default: the minter).
+        #[arg(long)]
+        to: Option<alloy::primitives::Address>,
+        /// Print the batch plan with gas and fee estimates; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Assets per batch (default: sized from the block gas limit and eth_estimateGas).
+        #[arg(long)]
+        batch_size: Option<usize>,
+    },
+    /// Print the provenance registry's models as version trees (parent links, retired marked).
+    Models {
+        #[command(flatten)]
+        chain: StudioChain,
+    },
     /// Export Solidity interfaces and JSON ABIs into abi/.
     Abi {
         /// Fail (without writing) when abi/ differs from what the sources export.
@@ -151,6 +185,30 @@ struct Target {
     rpc_url: String,
     #[command(flatten)]
     key: KeyArgs,
+}
+
+/// The chain of a studio command.
+#[derive(clap::Args, Debug)]
+struct StudioChain {
+    /// The chain (default: start the embedded devnode, deploy the suite and register a sample model).
+    #[arg(long)]
+    rpc_url: Option<String>,
+    /// Deployment manifest (default: deployments/<chain id>.json with --rpc-url).
+    #[arg(long)]
+    deployment: Option<PathBuf>,
+    /// Use the WASM already in target/wasm instead of building first (embedded devnode).
+    #[arg(long)]
+    skip_build: bool,
+}
+
+impl StudioChain {
+    fn args(self) -> studio::ChainArgs {
+        studio::ChainArgs {
+            rpc_url: self.rpc_url,
+            deployment: self.deployment,
+            skip_build: self.skip_build,
+        }
+    }
 }
 
 /// Where the deployer's key comes from (none: the devnode dev key, on a devnode only).
@@ -339,6 +397,32 @@ fn run(cli: Cli) -> Result<()> {
                 anyhow::Ok(())
             })?;
         }
+        Cmd::Mint {
+            manifest,
+            out,
+            chain,
+            key,
+            key_env,
+            to,
+            dry_run,
+            batch_size,
+        } => {
+            let mut opts = stylus_ip_deploy::studio::MintOptions::new(manifest);
+            opts.out = out;
+            opts.recipient = to;
+            opts.dry_run = dry_run;
+            opts.batch_size = batch_size;
+            studio::mint(
+                &root,
+                studio::MintArgs {
+                    chain: chain.args(),
+                    key: key.source(),
+                    attester_env: key_env,
+                    opts,
+                },
+            )?;
+        }
+        Cmd::Models { chain } => studio::models(&root, &chain.args())?,
         Cmd::Provenance { .. } => unreachable!("handled before the root lookup"),
         Cmd::Abi { check } => {
             let files = abi::generate(&root)?;

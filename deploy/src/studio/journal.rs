@@ -40,6 +40,9 @@ pub struct Header {
     pub version: u32,
     /// The chain id.
     pub chain_id: u64,
+    /// The chain's genesis block hash (tells a restarted dev chain from
+    /// the one the journal was written on).
+    pub genesis: B256,
     /// The ERC-721 collection minted into.
     pub collection: Address,
     /// The provenance registry.
@@ -244,6 +247,7 @@ pub fn check_header(journal: &Header, now: &Header) -> Result<(), JournalError> 
     )?;
     mismatch("number of assets", &journal.assets, &now.assets)?;
     mismatch("chain id", &journal.chain_id, &now.chain_id)?;
+    mismatch("chain (genesis block)", &journal.genesis, &now.genesis)?;
     mismatch("collection", &journal.collection, &now.collection)?;
     mismatch("provenance registry", &journal.registry, &now.registry)?;
     mismatch("minter", &journal.minter, &now.minter)?;
@@ -473,6 +477,7 @@ mod tests {
         Header {
             version: VERSION,
             chain_id: 412_346,
+            genesis: B256::repeat_byte(4),
             collection: Address::repeat_byte(1),
             registry: Address::repeat_byte(2),
             minter: Address::repeat_byte(3),
@@ -538,7 +543,7 @@ mod tests {
         // a superseding intent replaces the pending one
         let mut i1b = intent(&p[1], 2);
         i1b.batch = 1;
-        let mut more = entries.clone();
+        let mut more = entries;
         more.push(Entry::Intent(i1b.clone()));
         let s = State::replay(&more, &header(), &p).unwrap();
         assert_eq!(s.pending.get(&1), Some(&i1b));

@@ -48,7 +48,7 @@ use super::models::{self, Model};
 use super::output::{self, AssetEntry};
 use super::plan::{self, Batch, BatchKind, GasModel, PlanItem};
 use super::progress::{self, Progress, Totals};
-use crate::bindings::IpCollection;
+use crate::bindings::{IpCollection, ProvenanceRegistry};
 use crate::provenance::{self as prov, Record, RecordIds};
 
 /// The assets of the larger gas probe.
@@ -63,16 +63,12 @@ pub const RECEIPT_TIMEOUT: Duration = Duration::from_secs(600);
 /// Arbitrum's `NodeInterface` (a virtual contract answering `eth_call`).
 pub const NODE_INTERFACE: Address = address!("00000000000000000000000000000000000000c8");
 
-// Until the contracts' `abi/*.json` carry the batch functions: the same
-// signatures, so the same selectors and encodings.
+// Until the collection's `abi/IpCollection.json` carries `mintBatch`: the
+// same signature, so the same selector and encoding.
 sol! {
     /// `IpCollection.mintBatch`.
     interface BatchCollection {
         function mintBatch(address to, bytes32[] metadataDigests, address royaltyReceiver, uint96 royaltyBps) external returns (uint256 firstId);
-    }
-    /// `ProvenanceRegistry.recordProvenanceBatch`.
-    interface BatchRegistry {
-        function recordProvenanceBatch(address collection, uint256[] ids, uint256 modelId, bytes32[] promptHashes, bytes32[] seedHashes, bytes32[] paramsHashes, bytes32[] contentHashes, bytes32[] humanHashes, bytes signatures) external;
     }
 }
 
@@ -498,7 +494,7 @@ impl Chain {
                 let h = |f: fn(&Prepared) -> B256| ps.iter().map(|p| f(p)).collect::<Vec<_>>();
                 Ok((
                     self.registry,
-                    BatchRegistry::recordProvenanceBatchCall {
+                    ProvenanceRegistry::recordProvenanceBatchCall {
                         collection: self.collection,
                         ids: ids.to_vec(),
                         modelId: U256::from(model_id),
@@ -795,9 +791,17 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
         }
     };
     let batches = plan::plan(&items, mint_size, prov_size)?;
+    let genesis = chain
+        .provider
+        .get_block_by_number(alloy::eips::BlockNumberOrTag::Number(0))
+        .await?
+        .context("no genesis block")?
+        .header
+        .hash;
     let header = Header {
         version: journal::VERSION,
         chain_id,
+        genesis,
         collection: chain.collection,
         registry: chain.registry,
         minter,
