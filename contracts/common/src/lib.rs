@@ -7,18 +7,23 @@
 //!   it expands to alloy's `sol!` for the Rust types **and**, under the
 //!   `export-abi` feature, to the Solidity source text that the ABI exporter
 //!   splices into `abi/<Contract>.sol`. One source of truth for the ABI.
+//! * [`abi`] is the one ABI toolkit of the contracts: static words,
+//!   `selector ‖ words` for errors and calls, events ([`emit!`]), and
+//!   [`errors!`], which builds a contract's `Error` enum and its revert data.
 //! * [`export`] prints a contract's full Solidity interface (functions from
 //!   stylus-sdk's `export-abi`, plus the errors and events above).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 
 extern crate alloc;
 
+pub mod abi;
 #[cfg(feature = "export-abi")]
 pub mod export;
 pub mod proxy;
 
 #[doc(hidden)]
 pub mod __private {
+    pub use alloc::vec::Vec;
     pub use alloy_sol_types;
 }
 

@@ -104,7 +104,8 @@ pub mod logic;
 use alloc::vec::Vec;
 
 use alloy_primitives::{aliases::U128, Address, B256, U256};
-use alloy_sol_types::{SolCall, SolError, SolEvent};
+use alloy_sol_types::SolCall;
+use stylus_ip_common::abi::{address_at, encode, Word};
 use stylus_sdk::{
     call::RawCall,
     prelude::*,
@@ -227,144 +228,56 @@ stylus_ip_common::sol_decls! {
 
 // Errors, events, structs and the functions served by the fallback reach
 // the exported interface through `SOL_DECLS`.
-stylus_ip_common::abi_structs!(Error);
-
-/// Errors of [`ShareOffering`]. ABI-encoded by hand (selector and static
-/// words) rather than by `#[derive(SolidityError)]`, which costs kilobytes
-/// of WASM; a unit test checks every variant against alloy's encoding.
-#[derive(Debug)]
-pub enum Error {
-    /// See [`OfferingUnknown`].
-    Unknown(OfferingUnknown),
-    /// See [`OfferingZeroShares`].
-    ZeroShares(OfferingZeroShares),
-    /// See [`OfferingZeroPrice`].
-    ZeroPrice(OfferingZeroPrice),
-    /// See [`OfferingTooLarge`].
-    TooLarge(OfferingTooLarge),
-    /// See [`OfferingInvalidDeadline`].
-    InvalidDeadline(OfferingInvalidDeadline),
-    /// See [`OfferingTokenNotAllowed`].
-    TokenNotAllowed(OfferingTokenNotAllowed),
-    /// See [`OfferingMinRaiseAboveCost`].
-    MinRaiseAboveCost(OfferingMinRaiseAboveCost),
-    /// See [`OfferingInvalidPayee`].
-    InvalidPayee(OfferingInvalidPayee),
-    /// See [`OfferingNotOpen`].
-    NotOpen(OfferingNotOpen),
-    /// See [`OfferingInsufficientShares`].
-    InsufficientShares(OfferingInsufficientShares),
-    /// See [`OfferingCapExceeded`].
-    CapExceeded(OfferingCapExceeded),
-    /// See [`OfferingWrongValue`].
-    WrongValue(OfferingWrongValue),
-    /// See [`OfferingTransferAmountMismatch`].
-    TransferAmountMismatch(OfferingTransferAmountMismatch),
-    /// See [`OfferingNotFailed`].
-    NotFailed(OfferingNotFailed),
-    /// See [`OfferingRefundWindowOver`].
-    RefundWindowOver(OfferingRefundWindowOver),
-    /// See [`OfferingNothingToRefund`].
-    NothingToRefund(OfferingNothingToRefund),
-    /// See [`OfferingNotSeller`].
-    NotSeller(OfferingNotSeller),
-    /// See [`OfferingNotClosed`].
-    NotClosed(OfferingNotClosed),
-    /// See [`OfferingNothingToWithdraw`].
-    NothingToWithdraw(OfferingNothingToWithdraw),
-    /// See [`OfferingArithmeticOverflow`].
-    ArithmeticOverflow(OfferingArithmeticOverflow),
-    /// See [`EthTransferFailed`].
-    EthTransferFailed(EthTransferFailed),
-    /// See [`SafeErc20FailedOperation`].
-    SafeErc20FailedOperation(SafeErc20FailedOperation),
-}
-
-/// ABI word of an address.
-#[inline(never)]
-fn aw(a: Address) -> B256 {
-    a.into_word()
-}
-
-/// ABI word of a `uint256`.
-#[inline(never)]
-fn uw(x: U256) -> B256 {
-    B256::from(x)
-}
-
-/// ABI word of a `uint64` (or a smaller unsigned integer).
-fn nw(x: u64) -> B256 {
-    uw(U256::from(x))
-}
-
-/// `selector ‖ words`: the ABI encoding of an error with static fields, or
-/// of a call with static arguments.
-#[inline(never)]
-fn encode(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + 32 * words.len());
-    out.extend_from_slice(&selector);
-    for w in words {
-        out.extend_from_slice(w.as_slice());
-    }
-    out
-}
-
-impl From<Error> for Vec<u8> {
-    fn from(e: Error) -> Vec<u8> {
-        use Error as E;
-        match e {
-            E::Unknown(e) => encode(OfferingUnknown::SELECTOR, &[uw(e.id)]),
-            E::ZeroShares(_) => encode(OfferingZeroShares::SELECTOR, &[]),
-            E::ZeroPrice(_) => encode(OfferingZeroPrice::SELECTOR, &[]),
-            E::TooLarge(e) => encode(OfferingTooLarge::SELECTOR, &[uw(e.shares), uw(e.price)]),
-            E::InvalidDeadline(e) => encode(
-                OfferingInvalidDeadline::SELECTOR,
-                &[nw(e.deadline), nw(e.now), nw(e.latest)],
-            ),
-            E::TokenNotAllowed(e) => encode(
-                OfferingTokenNotAllowed::SELECTOR,
-                &[aw(e.vault), aw(e.token)],
-            ),
-            E::MinRaiseAboveCost(e) => encode(
-                OfferingMinRaiseAboveCost::SELECTOR,
-                &[uw(e.minRaise), uw(e.cost)],
-            ),
-            E::InvalidPayee(e) => encode(OfferingInvalidPayee::SELECTOR, &[aw(e.payee)]),
-            E::NotOpen(e) => encode(OfferingNotOpen::SELECTOR, &[uw(e.id), nw(e.state.into())]),
-            E::InsufficientShares(e) => encode(
-                OfferingInsufficientShares::SELECTOR,
-                &[uw(e.id), uw(e.available), uw(e.requested)],
-            ),
-            E::CapExceeded(e) => encode(
-                OfferingCapExceeded::SELECTOR,
-                &[uw(e.id), uw(e.cap), uw(e.total)],
-            ),
-            E::WrongValue(e) => {
-                encode(OfferingWrongValue::SELECTOR, &[uw(e.expected), uw(e.value)])
-            }
-            E::TransferAmountMismatch(e) => encode(
-                OfferingTransferAmountMismatch::SELECTOR,
-                &[aw(e.token), uw(e.expected), uw(e.received)],
-            ),
-            E::NotFailed(e) => encode(OfferingNotFailed::SELECTOR, &[uw(e.id), nw(e.state.into())]),
-            E::RefundWindowOver(e) => encode(
-                OfferingRefundWindowOver::SELECTOR,
-                &[uw(e.id), nw(e.windowEnd)],
-            ),
-            E::NothingToRefund(e) => {
-                encode(OfferingNothingToRefund::SELECTOR, &[uw(e.id), aw(e.buyer)])
-            }
-            E::NotSeller(e) => encode(OfferingNotSeller::SELECTOR, &[uw(e.id), aw(e.account)]),
-            E::NotClosed(e) => encode(OfferingNotClosed::SELECTOR, &[uw(e.id)]),
-            E::NothingToWithdraw(e) => encode(OfferingNothingToWithdraw::SELECTOR, &[uw(e.id)]),
-            E::ArithmeticOverflow(_) => encode(OfferingArithmeticOverflow::SELECTOR, &[]),
-            E::EthTransferFailed(e) => {
-                encode(EthTransferFailed::SELECTOR, &[aw(e.to), uw(e.amount)])
-            }
-            E::SafeErc20FailedOperation(e) => {
-                encode(SafeErc20FailedOperation::SELECTOR, &[aw(e.token)])
-            }
-        }
+stylus_ip_common::errors! {
+    /// Errors of [`ShareOffering`]. ABI-encoded by [`stylus_ip_common::errors!`]
+    /// (selector and static words) rather than by `#[derive(SolidityError)]`,
+    /// which costs kilobytes of WASM; a unit test checks every variant
+    /// against alloy's encoding.
+    pub enum Error {
+        /// See [`OfferingUnknown`].
+        Unknown(OfferingUnknown { id }),
+        /// See [`OfferingZeroShares`].
+        ZeroShares(OfferingZeroShares {}),
+        /// See [`OfferingZeroPrice`].
+        ZeroPrice(OfferingZeroPrice {}),
+        /// See [`OfferingTooLarge`].
+        TooLarge(OfferingTooLarge { shares, price }),
+        /// See [`OfferingInvalidDeadline`].
+        InvalidDeadline(OfferingInvalidDeadline { deadline, now, latest }),
+        /// See [`OfferingTokenNotAllowed`].
+        TokenNotAllowed(OfferingTokenNotAllowed { vault, token }),
+        /// See [`OfferingMinRaiseAboveCost`].
+        MinRaiseAboveCost(OfferingMinRaiseAboveCost { minRaise, cost }),
+        /// See [`OfferingInvalidPayee`].
+        InvalidPayee(OfferingInvalidPayee { payee }),
+        /// See [`OfferingNotOpen`].
+        NotOpen(OfferingNotOpen { id, state }),
+        /// See [`OfferingInsufficientShares`].
+        InsufficientShares(OfferingInsufficientShares { id, available, requested }),
+        /// See [`OfferingCapExceeded`].
+        CapExceeded(OfferingCapExceeded { id, cap, total }),
+        /// See [`OfferingWrongValue`].
+        WrongValue(OfferingWrongValue { expected, value }),
+        /// See [`OfferingTransferAmountMismatch`].
+        TransferAmountMismatch(OfferingTransferAmountMismatch { token, expected, received }),
+        /// See [`OfferingNotFailed`].
+        NotFailed(OfferingNotFailed { id, state }),
+        /// See [`OfferingRefundWindowOver`].
+        RefundWindowOver(OfferingRefundWindowOver { id, windowEnd }),
+        /// See [`OfferingNothingToRefund`].
+        NothingToRefund(OfferingNothingToRefund { id, buyer }),
+        /// See [`OfferingNotSeller`].
+        NotSeller(OfferingNotSeller { id, account }),
+        /// See [`OfferingNotClosed`].
+        NotClosed(OfferingNotClosed { id }),
+        /// See [`OfferingNothingToWithdraw`].
+        NothingToWithdraw(OfferingNothingToWithdraw { id }),
+        /// See [`OfferingArithmeticOverflow`].
+        ArithmeticOverflow(OfferingArithmeticOverflow {}),
+        /// See [`EthTransferFailed`].
+        EthTransferFailed(EthTransferFailed { to, amount }),
+        /// See [`SafeErc20FailedOperation`].
+        SafeErc20FailedOperation(SafeErc20FailedOperation { token }),
     }
 }
 
@@ -399,17 +312,6 @@ fn wide(x: U128) -> U256 {
 /// [`Error::ArithmeticOverflow`] (unreachable, see [`narrow`]).
 fn add(a: U128, b: U256) -> Result<U128, Error> {
     narrow(wide(a).checked_add(b).ok_or_else(overflow)?)
-}
-
-/// Emits a log with `topics` (the first is the event signature hash) and
-/// static `data` words: the ABI encoding of an event with static fields.
-fn emit(vm: &dyn Host, topics: &[B256], data: &[B256]) {
-    let mut bytes = Vec::with_capacity(32 * data.len());
-    for w in data {
-        bytes.extend_from_slice(w.as_slice());
-    }
-    // At most 4 topics are ever passed, so this cannot fail.
-    let _ = vm.raw_log(topics, &bytes);
 }
 
 /// One offering (see the crate docs for the slot layout).
@@ -544,11 +446,7 @@ impl ShareOffering {
             record.shares.set(bought_next);
             record.paid.set(paid_next);
         }
-        emit(
-            self.vm(),
-            &[SharesPurchased::SIGNATURE_HASH, uw(id), aw(buyer)],
-            &[uw(shares), uw(cost)],
-        );
+        stylus_ip_common::emit!(SharesPurchased, [id, buyer], [shares, cost]);
 
         // Interactions: the payment in, then the shares out.
         if !token.is_zero() {
@@ -613,11 +511,7 @@ impl ShareOffering {
             o.refunded_shares.set(shares_next);
             o.refunded_paid.set(paid_next);
         }
-        emit(
-            self.vm(),
-            &[PurchaseRefunded::SIGNATURE_HASH, uw(id), aw(buyer)],
-            &[uw(shares), uw(paid)],
-        );
+        stylus_ip_common::emit!(PurchaseRefunded, [id, buyer], [shares, paid]);
 
         // Interactions: the shares back, then the payment.
         self.pull(vault, buyer, shares)?;
@@ -657,11 +551,7 @@ impl ShareOffering {
 
         // Effects.
         self.offerings.setter(id).paid_out.set(paid_next);
-        emit(
-            self.vm(),
-            &[ProceedsWithdrawn::SIGNATURE_HASH, uw(id), aw(payee)],
-            &[uw(due)],
-        );
+        stylus_ip_common::emit!(ProceedsWithdrawn, [id, payee], [due]);
 
         // Interaction.
         self.push(token, payee, due)?;
@@ -713,11 +603,7 @@ impl ShareOffering {
             .setter(id)
             .shares_withdrawn
             .set(withdrawn_next);
-        emit(
-            self.vm(),
-            &[SharesWithdrawn::SIGNATURE_HASH, uw(id), aw(seller)],
-            &[uw(due)],
-        );
+        stylus_ip_common::emit!(SharesWithdrawn, [id, seller], [due]);
 
         // Interaction.
         self.push(vault, seller, due)?;
@@ -753,7 +639,7 @@ impl ShareOffering {
         let out = if selector == createOfferingCall::SELECTOR {
             let [vault, shares, price, token, cap, deadline, min_raise, payee] =
                 logic::arg_words(calldata).ok_or_else(Vec::new)?;
-            let addr = |w| logic::word_address(w).ok_or_else(Vec::new);
+            let addr = |w: B256| address_at(w.as_slice(), 0).ok_or_else(Vec::new);
             let num = |w: B256| U256::from_be_bytes(w.0);
             let id = self.create_offering(
                 addr(vault)?,
@@ -765,41 +651,41 @@ impl ShareOffering {
                 num(min_raise),
                 addr(payee)?,
             )?;
-            vec![uw(id)]
+            vec![id.word()]
         } else if selector == offeringCall::SELECTOR {
             let [id] = logic::arg_words(calldata).ok_or_else(Vec::new)?;
             let v = self.offering(U256::from_be_bytes(id.0))?;
             vec![
-                aw(v.vault),
-                aw(v.seller),
-                uw(v.shares),
-                uw(v.price),
-                aw(v.paymentToken),
-                uw(v.perBuyerCap),
-                nw(v.deadline),
-                uw(v.minRaise),
-                aw(v.payee),
-                uw(v.sold),
-                uw(v.raised),
-                uw(v.paidOut),
-                uw(v.refundedShares),
-                uw(v.refundedAmount),
-                uw(v.sharesWithdrawn),
-                nw(v.state.into()),
+                v.vault.word(),
+                v.seller.word(),
+                v.shares.word(),
+                v.price.word(),
+                v.paymentToken.word(),
+                v.perBuyerCap.word(),
+                v.deadline.word(),
+                v.minRaise.word(),
+                v.payee.word(),
+                v.sold.word(),
+                v.raised.word(),
+                v.paidOut.word(),
+                v.refundedShares.word(),
+                v.refundedAmount.word(),
+                v.sharesWithdrawn.word(),
+                v.state.word(),
             ]
         } else if selector == purchaseCall::SELECTOR {
             let [id, buyer] = logic::arg_words(calldata).ok_or_else(Vec::new)?;
-            let buyer = logic::word_address(buyer).ok_or_else(Vec::new)?;
+            let buyer = address_at(buyer.as_slice(), 0).ok_or_else(Vec::new)?;
             let p = self.purchase(U256::from_be_bytes(id.0), buyer);
-            vec![uw(p.shares), uw(p.paid), nw(p.refunded.into())]
+            vec![p.shares.word(), p.paid.word(), p.refunded.word()]
         } else if selector == REFUND_WINDOWCall::SELECTOR {
-            vec![nw(self.refund_window())]
+            vec![self.refund_window().word()]
         } else if selector == MAX_OFFERING_DURATIONCall::SELECTOR {
-            vec![nw(self.max_offering_duration())]
+            vec![self.max_offering_duration().word()]
         } else {
             return Err(Vec::new());
         };
-        Ok(out.iter().flat_map(|w| w.0).collect())
+        Ok(encode(&[], &out))
     }
 }
 
@@ -868,7 +754,7 @@ impl ShareOffering {
         }
         if !payment_token.is_zero() {
             let listed = self
-                .call_capped(RawCall::new_static(), vault, &encode(REVENUE_TOKENS, &[]))
+                .call_capped(RawCall::new_static(), vault, &encode(&REVENUE_TOKENS, &[]))
                 .is_some_and(|ret| logic::lists_token(&ret, payment_token));
             if !listed {
                 return Err(Error::TokenNotAllowed(OfferingTokenNotAllowed {
@@ -899,23 +785,18 @@ impl ShareOffering {
             o.shares.set(narrow(shares)?);
             o.min_raise.set(narrow(min_raise)?);
         }
-        emit(
-            self.vm(),
-            &[
-                OfferingCreated::SIGNATURE_HASH,
-                uw(id),
-                aw(vault),
-                aw(seller),
-            ],
-            &[
-                uw(shares),
-                uw(price),
-                aw(payment_token),
-                uw(per_buyer_cap),
-                nw(deadline),
-                uw(min_raise),
-                aw(payee),
-            ],
+        stylus_ip_common::emit!(
+            OfferingCreated,
+            [id, vault, seller],
+            [
+                shares,
+                price,
+                payment_token,
+                per_buyer_cap,
+                deadline,
+                min_raise,
+                payee
+            ]
         );
 
         // Interaction: the deposit.
@@ -1022,7 +903,11 @@ impl ShareOffering {
     fn pull(&mut self, token: Address, from: Address, amount: U256) -> Result<(), Vec<u8>> {
         let this = self.vm().contract_address();
         let before = self.balance_of(token, this)?;
-        self.erc20_call(token, TRANSFER_FROM, &[aw(from), aw(this), uw(amount)])?;
+        self.erc20_call(
+            token,
+            TRANSFER_FROM,
+            &[from.word(), this.word(), amount.word()],
+        )?;
         let after = self.balance_of(token, this)?;
         let received = after.saturating_sub(before);
         if after < before || received != amount {
@@ -1045,7 +930,7 @@ impl ShareOffering {
     /// [`Self::erc20_call`].
     fn push(&mut self, token: Address, to: Address, amount: U256) -> Result<(), Vec<u8>> {
         if !token.is_zero() {
-            return self.erc20_call(token, TRANSFER, &[aw(to), uw(amount)]);
+            return self.erc20_call(token, TRANSFER, &[to.word(), amount.word()]);
         }
         // SAFETY: every effect is written (and the storage cache flushed)
         // before the call; the contract is not `reentrant`, so the callee
@@ -1078,9 +963,9 @@ impl ShareOffering {
         let ret = unsafe {
             RawCall::new()
                 .flush_storage_cache()
-                .call(token, &encode(selector, words))
+                .call(token, &encode(&selector, words))
         }?;
-        if ret.is_empty() || ret.as_slice() == uw(U256::from(1)).as_slice() {
+        if ret.is_empty() || ret.as_slice() == true.word().as_slice() {
             Ok(())
         } else {
             Err(erc20_failed(token).into())
@@ -1096,7 +981,7 @@ impl ShareOffering {
         self.call_capped(
             RawCall::new_static(),
             token,
-            &encode(BALANCE_OF, &[aw(account)]),
+            &encode(&BALANCE_OF, &[account.word()]),
         )
         .filter(|ret| ret.len() == 32)
         .map(|ret| U256::from_be_slice(&ret))

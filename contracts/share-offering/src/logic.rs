@@ -353,15 +353,6 @@ pub fn arg_words<const N: usize>(calldata: &[u8]) -> Option<[B256; N]> {
     Some(out)
 }
 
-/// An ABI `address` word, or `None` if its 12 high bytes are not zero.
-#[must_use]
-pub fn word_address(word: B256) -> Option<Address> {
-    word.0[..12]
-        .iter()
-        .all(|&b| b == 0)
-        .then(|| Address::from_slice(&word.0[12..]))
-}
-
 /// An ABI `uint64` word, or `None` if its 24 high bytes are not zero.
 #[must_use]
 pub fn word_u64(word: B256) -> Option<u64> {
@@ -588,6 +579,7 @@ mod tests {
     #[test]
     fn static_arguments_decode_like_solidity() {
         use alloy_sol_types::SolValue;
+        let word_address = |w: B256| stylus_ip_common::abi::address_at(w.as_slice(), 0);
         let (a, n, d) = (Address::repeat_byte(0xab), U256::MAX - u(5), u64::MAX - 7);
         let mut calldata = alloc::vec![1, 2, 3, 4];
         calldata.extend((a, n, d).abi_encode_params());

@@ -49,7 +49,7 @@ pub mod logic;
 use alloc::{string::String, vec, vec::Vec};
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::{SolError, SolEvent};
+use stylus_ip_common::abi::{address_at, encode, encode_with_bytes, uint_at, Word};
 use stylus_sdk::{
     call::RawCall,
     prelude::*,
@@ -92,102 +92,37 @@ stylus_ip_common::sol_decls! {
     event VaultCreated(address indexed vault, address indexed creator, address indexed asset, uint256 id, uint256 units, bytes32 salt);
 }
 
-/// Errors of [`VaultFactory`] (ABI-encoded by hand, see `From<Error>`).
-/// External calls that revert (the asset's checks, the vault's
-/// `initialize`) are bubbled up verbatim.
-#[derive(Debug)]
-pub enum Error {
-    /// See [`InvalidImplementation`].
-    InvalidImplementation(InvalidImplementation),
-    /// See [`InvalidMarket`].
-    InvalidMarket(InvalidMarket),
-    /// See [`ERC20InvalidReceiver`].
-    InvalidReceiver(ERC20InvalidReceiver),
-    /// See [`AssetHasUser`].
-    AssetHasUser(AssetHasUser),
-    /// See [`InvalidHolders`].
-    InvalidHolders(InvalidHolders),
-    /// See [`InvalidMetadata`].
-    InvalidMetadata(InvalidMetadata),
-    /// See [`TooManyRevenueTokens`].
-    TooManyRevenueTokens(TooManyRevenueTokens),
-    /// See [`ERC721IncorrectOwner`].
-    IncorrectOwner(ERC721IncorrectOwner),
-    /// See [`ERC1155InsufficientBalance`].
-    InsufficientBalance(ERC1155InsufficientBalance),
-    /// See [`AssetLeaseLocked`].
-    AssetLeaseLocked(AssetLeaseLocked),
-    /// See [`VaultExists`].
-    VaultExists(VaultExists),
-    /// See [`VaultDeployFailed`].
-    VaultDeployFailed(VaultDeployFailed),
-    /// See [`AssetNotReceived`].
-    AssetNotReceived(AssetNotReceived),
-}
-
-// The errors are listed in the exported interface by `SOL_DECLS`.
-stylus_ip_common::abi_structs!(Error);
-
-/// ABI word of an address.
-#[inline(never)]
-fn aw(a: Address) -> B256 {
-    a.into_word()
-}
-
-/// ABI word of a `uint256`.
-#[inline(never)]
-fn uw(x: U256) -> B256 {
-    B256::from(x)
-}
-
-/// `selector ‖ words`: the ABI encoding of a call or an error whose
-/// arguments are all static.
-#[inline(never)]
-fn encode(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + 32 * words.len());
-    out.extend_from_slice(&selector);
-    for w in words {
-        out.extend_from_slice(w.as_slice());
-    }
-    out
-}
-
-impl From<Error> for Vec<u8> {
-    fn from(e: Error) -> Vec<u8> {
-        match e {
-            Error::InvalidImplementation(e) => {
-                encode(InvalidImplementation::SELECTOR, &[aw(e.implementation)])
-            }
-            Error::InvalidMarket(e) => encode(InvalidMarket::SELECTOR, &[aw(e.market)]),
-            Error::InvalidReceiver(e) => encode(ERC20InvalidReceiver::SELECTOR, &[aw(e.receiver)]),
-            Error::AssetHasUser(e) => {
-                encode(AssetHasUser::SELECTOR, &[aw(e.asset), uw(e.id), aw(e.user)])
-            }
-            Error::InvalidHolders(e) => {
-                encode(InvalidHolders::SELECTOR, &[uw(e.holders), uw(e.amounts)])
-            }
-            Error::InvalidMetadata(e) => encode(
-                InvalidMetadata::SELECTOR,
-                &[uw(e.nameLength), uw(e.symbolLength)],
-            ),
-            Error::TooManyRevenueTokens(e) => {
-                encode(TooManyRevenueTokens::SELECTOR, &[uw(e.count)])
-            }
-            Error::IncorrectOwner(e) => encode(
-                ERC721IncorrectOwner::SELECTOR,
-                &[aw(e.sender), uw(e.tokenId), aw(e.owner)],
-            ),
-            Error::InsufficientBalance(e) => encode(
-                ERC1155InsufficientBalance::SELECTOR,
-                &[aw(e.sender), uw(e.balance), uw(e.needed), uw(e.tokenId)],
-            ),
-            Error::AssetLeaseLocked(e) => {
-                encode(AssetLeaseLocked::SELECTOR, &[aw(e.asset), uw(e.id)])
-            }
-            Error::VaultExists(e) => encode(VaultExists::SELECTOR, &[aw(e.vault)]),
-            Error::VaultDeployFailed(_) => encode(VaultDeployFailed::SELECTOR, &[]),
-            Error::AssetNotReceived(e) => encode(AssetNotReceived::SELECTOR, &[aw(e.vault)]),
-        }
+stylus_ip_common::errors! {
+    /// Errors of [`VaultFactory`] (revert data: `selector ‖ words`).
+    /// External calls that revert (the asset's checks, the vault's
+    /// `initialize`) are bubbled up verbatim.
+    pub enum Error {
+        /// See [`InvalidImplementation`].
+        InvalidImplementation(InvalidImplementation { implementation }),
+        /// See [`InvalidMarket`].
+        InvalidMarket(InvalidMarket { market }),
+        /// See [`ERC20InvalidReceiver`].
+        InvalidReceiver(ERC20InvalidReceiver { receiver }),
+        /// See [`AssetHasUser`].
+        AssetHasUser(AssetHasUser { asset, id, user }),
+        /// See [`InvalidHolders`].
+        InvalidHolders(InvalidHolders { holders, amounts }),
+        /// See [`InvalidMetadata`].
+        InvalidMetadata(InvalidMetadata { nameLength, symbolLength }),
+        /// See [`TooManyRevenueTokens`].
+        TooManyRevenueTokens(TooManyRevenueTokens { count }),
+        /// See [`ERC721IncorrectOwner`].
+        IncorrectOwner(ERC721IncorrectOwner { sender, tokenId, owner }),
+        /// See [`ERC1155InsufficientBalance`].
+        InsufficientBalance(ERC1155InsufficientBalance { sender, balance, needed, tokenId }),
+        /// See [`AssetLeaseLocked`].
+        AssetLeaseLocked(AssetLeaseLocked { asset, id }),
+        /// See [`VaultExists`].
+        VaultExists(VaultExists { vault }),
+        /// See [`VaultDeployFailed`].
+        VaultDeployFailed(VaultDeployFailed {}),
+        /// See [`AssetNotReceived`].
+        AssetNotReceived(AssetNotReceived { vault }),
     }
 }
 
@@ -450,46 +385,32 @@ impl VaultFactory {
         debug_assert_eq!(deployed, vault);
         self.vaults.insert(vault, true);
 
-        call(
-            vault,
-            &logic::call_with_bytes(INITIALIZE, &[], &config),
-            false,
-        )?;
+        call(vault, &encode_with_bytes(&INITIALIZE, &[], &config), false)?;
         if units.is_zero() {
             call(
                 asset,
-                &encode(SAFE_TRANSFER_721, &[aw(creator), aw(vault), uw(id)]),
+                &encode(
+                    &SAFE_TRANSFER_721,
+                    &[creator.word(), vault.word(), id.word()],
+                ),
                 false,
             )?;
         } else {
-            let data = logic::call_with_bytes(
-                SAFE_TRANSFER_1155,
-                &[aw(creator), aw(vault), uw(id), uw(units)],
+            let data = encode_with_bytes(
+                &SAFE_TRANSFER_1155,
+                &[creator.word(), vault.word(), id.word(), units.word()],
                 &[],
             );
             call(asset, &data, false)?;
         }
         let status = call(vault, &STATUS, true)
             .ok()
-            .and_then(|out| logic::first_word(&out));
+            .and_then(|out| uint_at(&out, 0));
         if status != Some(U256::from(VAULT_ACTIVE)) {
             return Err(Error::AssetNotReceived(AssetNotReceived { vault }).into());
         }
 
-        let mut data = Vec::with_capacity(96);
-        for word in [uw(id), uw(units), salt] {
-            data.extend_from_slice(word.as_slice());
-        }
-        #[allow(deprecated)]
-        let _ = stylus_sdk::evm::raw_log(
-            &[
-                VaultCreated::SIGNATURE_HASH,
-                aw(vault),
-                aw(creator),
-                aw(asset),
-            ],
-            &data,
-        );
+        stylus_ip_common::emit!(VaultCreated, [vault, creator, asset], [id, units, salt]);
         Ok(vault)
     }
 }
@@ -505,7 +426,7 @@ impl VaultFactory {
         units: U256,
     ) -> Result<(), Vec<u8>> {
         let locked = if units.is_zero() {
-            let owner = logic::address_word(&call(asset, &encode(OWNER_OF, &[uw(id)]), true)?)
+            let owner = address_at(&call(asset, &encode(&OWNER_OF, &[id.word()]), true)?, 0)
                 .unwrap_or_default();
             if owner != creator {
                 return Err(Error::IncorrectOwner(ERC721IncorrectOwner {
@@ -518,19 +439,23 @@ impl VaultFactory {
             // Any user, even the creator itself (its lock would bind the
             // vault and whoever redeems). Assets without ERC-4907 (no
             // `userOf`) have no users.
-            let user = call(asset, &encode(USER_OF, &[uw(id)]), true)
+            let user = call(asset, &encode(&USER_OF, &[id.word()]), true)
                 .ok()
-                .and_then(|out| logic::address_word(&out))
+                .and_then(|out| address_at(&out, 0))
                 .unwrap_or_default();
             if !user.is_zero() {
                 return Err(Error::AssetHasUser(AssetHasUser { asset, id, user }).into());
             }
             false
         } else {
-            let balance = call(asset, &encode(BALANCE_OF, &[aw(creator), uw(id)]), true)
-                .ok()
-                .and_then(|out| logic::first_word(&out))
-                .unwrap_or_default();
+            let balance = call(
+                asset,
+                &encode(&BALANCE_OF, &[creator.word(), id.word()]),
+                true,
+            )
+            .ok()
+            .and_then(|out| uint_at(&out, 0))
+            .unwrap_or_default();
             if balance < units {
                 return Err(Error::InsufficientBalance(ERC1155InsufficientBalance {
                     sender: creator,
@@ -545,11 +470,11 @@ impl VaultFactory {
             // `frozenBalanceOf`) never freeze.
             call(
                 asset,
-                &encode(FROZEN_BALANCE_OF, &[aw(creator), uw(id)]),
+                &encode(&FROZEN_BALANCE_OF, &[creator.word(), id.word()]),
                 true,
             )
             .ok()
-            .and_then(|out| logic::first_word(&out))
+            .and_then(|out| uint_at(&out, 0))
             .is_some_and(|frozen| balance.checked_sub(frozen).is_none_or(|free| free < units))
         };
         if locked {

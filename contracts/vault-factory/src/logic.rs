@@ -1,6 +1,6 @@
 //! Pure helpers of the vault factory (no VM): the CREATE2 salt and address
-//! of a creator's vault, the packed vault configuration, and hand-written
-//! ABI encoding of the few calls the factory makes.
+//! of a creator's vault and the packed vault configuration (the calls it
+//! makes are encoded by [`stylus_ip_common::abi`]).
 
 use alloc::vec::Vec;
 
@@ -94,45 +94,12 @@ pub fn encode_config(
     Some(out)
 }
 
-/// ABI encoding of a call with static `words` then one trailing `bytes`
-/// argument: `selector ‖ words ‖ offset ‖ length ‖ data (zero-padded)`.
-#[must_use]
-pub fn call_with_bytes(selector: [u8; 4], words: &[B256], data: &[u8]) -> Vec<u8> {
-    let padded = data.len().div_ceil(32) * 32;
-    let mut out = Vec::with_capacity(4 + 32 * (words.len() + 2) + padded);
-    out.extend_from_slice(&selector);
-    for w in words {
-        out.extend_from_slice(w.as_slice());
-    }
-    out.extend_from_slice(&U256::from(32 * (words.len() + 1)).to_be_bytes::<32>());
-    out.extend_from_slice(&U256::from(data.len()).to_be_bytes::<32>());
-    out.extend_from_slice(data);
-    out.resize(out.len() + padded - data.len(), 0);
-    out
-}
-
-/// The first 32-byte word of return data, if there is one.
-#[must_use]
-pub fn first_word(data: &[u8]) -> Option<U256> {
-    data.get(..32).map(U256::from_be_slice)
-}
-
-/// An ABI-encoded `address` return value: a word whose top 12 bytes are
-/// zero.
-#[must_use]
-pub fn address_word(data: &[u8]) -> Option<Address> {
-    let word = data.get(..32)?;
-    word[..12]
-        .iter()
-        .all(|b| *b == 0)
-        .then(|| Address::from_slice(&word[12..]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use alloy_sol_types::{sol, SolCall};
     use proptest::prelude::*;
+    use stylus_ip_common::abi::encode_with_bytes;
 
     sol! {
         function initialize(bytes config);
@@ -276,30 +243,20 @@ mod tests {
         .is_none());
     }
 
-    #[test]
-    fn return_words() {
-        let mut w = [0u8; 32];
-        w[31] = 5;
-        assert_eq!(first_word(&w), Some(U256::from(5)));
-        assert_eq!(first_word(&w[..31]), None);
-        assert_eq!(address_word(&w), Some(Address::with_last_byte(5)));
-        w[0] = 1;
-        assert_eq!(address_word(&w), None);
-        assert_eq!(address_word(&[]), None);
-    }
-
     proptest! {
-        /// The hand encoding of `f(static…, bytes)` equals alloy's.
+        /// The factory's two calls with a trailing `bytes`, as
+        /// [`stylus_ip_common::abi::encode_with_bytes`] writes them, equal
+        /// alloy's.
         #[test]
         fn bytes_calls_match_alloy(data in proptest::collection::vec(any::<u8>(), 0..100), id in any::<u64>()) {
             prop_assert_eq!(
-                call_with_bytes(initializeCall::SELECTOR, &[], &data),
+                encode_with_bytes(&initializeCall::SELECTOR, &[], &data),
                 initializeCall { config: data.clone().into() }.abi_encode()
             );
             let (from, to) = (Address::repeat_byte(1), Address::repeat_byte(2));
             let words = [from.into_word(), to.into_word(), U256::from(id).into(), U256::from(9).into()];
             prop_assert_eq!(
-                call_with_bytes(safeTransferFromCall::SELECTOR, &words, &data),
+                encode_with_bytes(&safeTransferFromCall::SELECTOR, &words, &data),
                 safeTransferFromCall { from, to, id: U256::from(id), value: U256::from(9), data: data.into() }.abi_encode()
             );
         }

@@ -5,7 +5,7 @@
 use super::*;
 use alloc::{string::ToString, vec};
 use alloy_primitives::uint;
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::{sol, SolCall, SolError};
 use motsu::prelude::*;
 use openzeppelin_stylus::token::{
     erc1155::{self, Erc1155, IErc1155},
