@@ -67,6 +67,7 @@ pub mod policy;
 pub mod request;
 pub mod server;
 pub mod store;
+pub mod synthetic;
 pub mod upstream;
 pub mod usage;
 
