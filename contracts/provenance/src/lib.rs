@@ -79,7 +79,7 @@ use crate::{
     hashing::{AssetRef, RecordFields},
     logic::{
         BatchError, BatchHead, ModelHead, ModelSigner, ParentError, RecordHead, RevealError,
-        DATA_HEADER_LEN, DATA_RECORD_LEN, MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES, RECORDS_PER_DATA,
+        DATA_TOP_LEN, MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES,
     },
 };
 
@@ -996,10 +996,13 @@ impl ProvenanceRegistry {
 
         // All checks passed: effects. The data contracts first, as their
         // addresses go into the heads.
-        let mut data = Vec::with_capacity(ids.len().div_ceil(RECORDS_PER_DATA));
-        for start in (0..ids.len()).step_by(RECORDS_PER_DATA) {
-            let end = ids.len().min(start + RECORDS_PER_DATA);
-            let code = logic::data_init_code(sender, model_id, columns.map(|c| &c[start..end]));
+        let mask = logic::shared_columns(columns);
+        let per_data = logic::records_per_data(mask);
+        let mut data = Vec::with_capacity(ids.len().div_ceil(per_data));
+        for start in (0..ids.len()).step_by(per_data) {
+            let end = ids.len().min(start + per_data);
+            let chunk = columns.map(|c| &c[start..end]);
+            let code = logic::data_init_code(sender, model_id, mask, chunk);
             data.push(
                 data_store::create(&code)
                     .ok_or(Error::BatchStoreFailed(ProvenanceBatchStoreFailed {}))?,
@@ -1014,11 +1017,11 @@ impl ProvenanceRegistry {
         let now = self.vm().block_timestamp();
         for (i, &id) in ids.iter().enumerate() {
             let head = BatchHead {
-                data: data[i / RECORDS_PER_DATA],
+                data: data[i / per_data],
                 timestamp: now,
                 attested: signed,
-                // `i % RECORDS_PER_DATA < 153`: fits a u16.
-                index: (i % RECORDS_PER_DATA) as u16,
+                // `per_data <= u16::MAX`, so the index fits a u16.
+                index: (i % per_data) as u16,
             };
             let mut by_collection = self.records.setter(collection);
             let mut r = by_collection.setter(id);
@@ -1460,13 +1463,14 @@ impl ProvenanceRegistry {
     /// parents) of the batch record of `asset` whose head is `head`, read
     /// from its data contract.
     fn batch_record_of(&self, asset: AssetRef, head: BatchHead) -> (RecordFields, RecordHead) {
-        let mut top = [0u8; DATA_HEADER_LEN - 1];
-        data_store::read(head.data, 1, &mut top);
-        let (creator, model_id) = logic::parse_data_header(&top);
-        let mut rec = [0u8; DATA_RECORD_LEN];
-        data_store::read(head.data, logic::data_record_offset(head.index), &mut rec);
-        let [prompt_hash, seed_hash, params_hash, content_hash, human_hash] =
-            logic::parse_data_record(&rec);
+        let mut top = [0u8; DATA_TOP_LEN];
+        data_store::read(head.data, 0, &mut top);
+        let mask = top[logic::DATA_FIXED_LEN - 1];
+        let mut rec = [0u8; 5 * 32];
+        let rec = &mut rec[..logic::data_record_len(mask)];
+        data_store::read(head.data, logic::data_record_offset(mask, head.index), rec);
+        let (creator, model_id, [prompt_hash, seed_hash, params_hash, content_hash, human_hash]) =
+            logic::parse_data(&top, rec);
         let fields = RecordFields {
             asset,
             model_id,

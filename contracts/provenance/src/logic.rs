@@ -386,26 +386,66 @@ pub fn signature_at(signatures: &[u8], i: usize) -> Option<&[u8]> {
 
 /// Largest runtime code an account may hold (EIP-170, Arbitrum's default).
 pub const MAX_CODE_SIZE: usize = 24_576;
-/// Bytes before the first record in a data contract's runtime code: the
-/// `STOP` byte, the creator (20 bytes) and the model id (32 bytes).
-pub const DATA_HEADER_LEN: usize = 1 + 20 + 32;
-/// Bytes of one record in a data contract: its five hashes.
-pub const DATA_RECORD_LEN: usize = 5 * 32;
-/// Most records one data contract holds: 153.
-pub const RECORDS_PER_DATA: usize = (MAX_CODE_SIZE - DATA_HEADER_LEN) / DATA_RECORD_LEN;
-// A full data contract fits the code size limit (and its length a u16);
-// one more record would not.
-const _: () = assert!(DATA_HEADER_LEN + RECORDS_PER_DATA * DATA_RECORD_LEN <= MAX_CODE_SIZE);
-const _: () = assert!(DATA_HEADER_LEN + (RECORDS_PER_DATA + 1) * DATA_RECORD_LEN > MAX_CODE_SIZE);
-const _: () = assert!(MAX_CODE_SIZE <= u16::MAX as usize);
-
+/// Bytes of a data contract's fixed header: the `STOP` byte, the creator
+/// (20 bytes), the model id (32 bytes) and the shared-column mask (1 byte).
+pub const DATA_FIXED_LEN: usize = 1 + 20 + 32 + 1;
+/// Bytes a reader fetches first from a data contract: the fixed header and
+/// room for five shared hashes. Every data contract is at least this long
+/// (one record holds the five hashes, shared or not).
+pub const DATA_TOP_LEN: usize = DATA_FIXED_LEN + 5 * 32;
 /// Length of [`data_init_code`]'s constructor prefix.
 pub const INIT_PREFIX_LEN: usize = 12;
 
+/// The shared-column mask of a batch: bit `k` is set when every entry of
+/// `columns[k]` (prompt, seed, parameters, content, human-contribution
+/// hashes) equals the first, so the data contract stores that hash once
+/// instead of once per record. A batch of one record shares all five.
+#[must_use]
+pub fn shared_columns(columns: [&[B256]; 5]) -> u8 {
+    let mut mask = 0u8;
+    for (k, column) in columns.iter().enumerate() {
+        if column.iter().all(|h| Some(h) == column.first()) {
+            mask |= 1 << k;
+        }
+    }
+    mask
+}
+
+/// Number of hashes of `mask` (its set bits among the low five).
+fn shared_count(mask: u8) -> usize {
+    (mask & 0x1f).count_ones() as usize
+}
+
+/// Bytes before the first record in a data contract whose shared-column
+/// mask is `mask`.
+#[must_use]
+pub fn data_header_len(mask: u8) -> usize {
+    DATA_FIXED_LEN + 32 * shared_count(mask)
+}
+
+/// Bytes of one record (its unshared hashes) under `mask`.
+#[must_use]
+pub fn data_record_len(mask: u8) -> usize {
+    32 * (5 - shared_count(mask))
+}
+
+/// Most records one data contract holds under `mask`: as many as fit
+/// [`MAX_CODE_SIZE`] (153 with nothing shared, 254 with two hashes shared),
+/// and at most `u16::MAX` (the head's index).
+#[must_use]
+pub fn records_per_data(mask: u8) -> usize {
+    let room = MAX_CODE_SIZE - data_header_len(mask);
+    match data_record_len(mask) {
+        0 => usize::from(u16::MAX),
+        len => (room / len).min(usize::from(u16::MAX)),
+    }
+}
+
 /// Init code of a data contract holding records that share `creator` and
 /// `model_id`; `columns` are their prompt, seed, parameters, content and
-/// human-contribution hashes (equal-length slices, one entry per record,
-/// at most [`RECORDS_PER_DATA`]).
+/// human-contribution hashes (equal-length slices, at least one record, at
+/// most [`records_per_data`]`(mask)`), `mask` their
+/// [`shared_columns`] (or a subset of it).
 ///
 /// The init code is a 12-byte constructor that returns the bytes after it
 /// as the new account's runtime code:
@@ -420,14 +460,19 @@ pub const INIT_PREFIX_LEN: usize = 12;
 /// f3         RETURN             runtime code = memory[0..len]
 /// ```
 ///
-/// followed by the runtime code: `00` (STOP, so a call to the data contract
-/// does nothing and it can never run an instruction), the creator, the
-/// model id, then per record its five hashes (see the crate docs).
+/// followed by the runtime code (see the crate docs): `00` (STOP, so a
+/// call to the data contract does nothing), the creator, the model id, the
+/// mask, each shared hash once, then per record its unshared hashes.
 #[must_use]
-pub fn data_init_code(creator: Address, model_id: U256, columns: [&[B256]; 5]) -> Vec<u8> {
+pub fn data_init_code(
+    creator: Address,
+    model_id: U256,
+    mask: u8,
+    columns: [&[B256]; 5],
+) -> Vec<u8> {
     let n = columns[0].len();
-    // At most RECORDS_PER_DATA records: at most MAX_CODE_SIZE bytes, a u16.
-    let len = DATA_HEADER_LEN + n * DATA_RECORD_LEN;
+    // At most records_per_data(mask) records: at most MAX_CODE_SIZE bytes, a u16.
+    let len = data_header_len(mask) + n * data_record_len(mask);
     let mut code = Vec::with_capacity(INIT_PREFIX_LEN + len);
     code.push(0x61);
     code.extend_from_slice(&(len as u16).to_be_bytes());
@@ -445,36 +490,54 @@ pub fn data_init_code(creator: Address, model_id: U256, columns: [&[B256]; 5]) -
     code.push(0x00);
     code.extend_from_slice(creator.as_slice());
     code.extend_from_slice(&model_id.to_be_bytes::<32>());
+    code.push(mask);
+    let shared = |k: usize| mask & (1 << k) != 0;
+    for (k, column) in columns.iter().enumerate() {
+        if shared(k) {
+            code.extend_from_slice(column[0].as_slice());
+        }
+    }
     for i in 0..n {
-        for column in &columns {
-            code.extend_from_slice(column[i].as_slice());
+        for (k, column) in columns.iter().enumerate() {
+            if !shared(k) {
+                code.extend_from_slice(column[i].as_slice());
+            }
         }
     }
     code
 }
 
-/// Offset, in a data contract's runtime code, of record `index`'s five
-/// hashes.
+/// Offset, in a data contract's runtime code, of record `index`'s
+/// unshared hashes, given the mask (byte `DATA_FIXED_LEN - 1` of the code).
 #[must_use]
-pub fn data_record_offset(index: u16) -> usize {
-    DATA_HEADER_LEN + usize::from(index) * DATA_RECORD_LEN
+pub fn data_record_offset(mask: u8, index: u16) -> usize {
+    data_header_len(mask) + usize::from(index) * data_record_len(mask)
 }
 
-/// Creator and model id from bytes `1..53` of a data contract's runtime
-/// code (after the `STOP` byte).
+/// A record read back from its data contract: `top` is the code's first
+/// [`DATA_TOP_LEN`] bytes and `record` the [`data_record_len`] bytes at
+/// [`data_record_offset`] (both for the mask at `top[DATA_FIXED_LEN - 1]`).
+/// Returns the creator, the model id and the five hashes (prompt, seed,
+/// parameters, content, human contribution).
 #[must_use]
-pub fn parse_data_header(b: &[u8; DATA_HEADER_LEN - 1]) -> (Address, U256) {
+pub fn parse_data(top: &[u8; DATA_TOP_LEN], record: &[u8]) -> (Address, U256, [B256; 5]) {
+    let mask = top[DATA_FIXED_LEN - 1];
+    let (mut shared, mut own) = (DATA_FIXED_LEN, 0usize);
+    let hashes = core::array::from_fn(|k| {
+        let (src, at) = if mask & (1 << k) != 0 {
+            shared += 32;
+            (&top[..], shared - 32)
+        } else {
+            own += 32;
+            (record, own - 32)
+        };
+        src.get(at..at + 32).map_or(B256::ZERO, B256::from_slice)
+    });
     (
-        Address::from_slice(&b[..20]),
-        U256::from_be_slice(&b[20..52]),
+        Address::from_slice(&top[1..21]),
+        U256::from_be_slice(&top[21..53]),
+        hashes,
     )
-}
-
-/// The five hashes (prompt, seed, parameters, content, human contribution)
-/// of a record's [`DATA_RECORD_LEN`] bytes in a data contract.
-#[must_use]
-pub fn parse_data_record(b: &[u8; DATA_RECORD_LEN]) -> [B256; 5] {
-    core::array::from_fn(|k| B256::from_slice(&b[32 * k..32 * (k + 1)]))
 }
 
 /// Marker in byte 31 of a record's head word saying "batch record" (a
@@ -772,43 +835,102 @@ mod tests {
         }
     }
 
+    fn b(x: u8) -> B256 {
+        B256::repeat_byte(x)
+    }
+
     #[test]
-    fn data_contracts_hold_at_most_153_records() {
-        assert_eq!(RECORDS_PER_DATA, 153);
-        assert_eq!(data_record_offset(0), 53);
-        assert_eq!(data_record_offset(152), 53 + 152 * 160);
+    fn shared_columns_and_sizes() {
+        let (one, two) = ([b(1)], [b(1), b(2)]);
+        let same = [b(7), b(7)];
+        assert_eq!(shared_columns([&one; 5]), 0x1f);
+        assert_eq!(shared_columns([&two; 5]), 0);
+        assert_eq!(shared_columns([&two, &two, &same, &two, &same]), 0b10100);
+        assert_eq!(shared_columns([&[]; 5]), 0x1f);
+        assert_eq!((data_header_len(0), data_record_len(0)), (54, 160));
+        assert_eq!(
+            (data_header_len(0b10100), data_record_len(0b10100)),
+            (118, 96)
+        );
+        assert_eq!((data_header_len(0x1f), data_record_len(0x1f)), (214, 0));
+        // Bits above the five columns mean nothing.
+        assert_eq!(data_header_len(0xe0), 54);
+        assert_eq!(records_per_data(0), 153);
+        assert_eq!(records_per_data(0b10100), 254);
+        assert_eq!(records_per_data(0x1f), 65_535);
+        for mask in 0..32u8 {
+            let n = records_per_data(mask);
+            let size = |n: usize| data_header_len(mask) + n * data_record_len(mask);
+            assert!(size(n) <= MAX_CODE_SIZE, "mask {mask:#b}");
+            assert!(n == 65_535 || size(n + 1) > MAX_CODE_SIZE, "mask {mask:#b}");
+        }
+        assert_eq!(data_record_offset(0, 0), 54);
+        assert_eq!(data_record_offset(0, 152), 54 + 152 * 160);
+        assert_eq!(data_record_offset(0b10100, 3), 118 + 3 * 96);
+    }
+
+    #[test]
+    fn data_layout_byte_by_byte() {
+        let creator = Address::repeat_byte(0xcc);
+        let (p, s) = ([b(1), b(2)], [b(3), b(4)]);
+        let params = [b(5), b(5)];
+        let (c, h) = ([b(6), b(7)], [b(0), b(0)]);
+        let mask = shared_columns([&p, &s, &params, &c, &h]);
+        assert_eq!(mask, 0b10100);
+        let init = data_init_code(creator, U256::from(9), mask, [&p, &s, &params, &c, &h]);
+        let len = 118 + 2 * 96;
+        assert_eq!(
+            &init[..INIT_PREFIX_LEN],
+            &[0x61, 0x01, 0x36, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3]
+        );
+        let code = &init[INIT_PREFIX_LEN..];
+        assert_eq!(code.len(), len);
+        assert_eq!(code[0], 0x00);
+        assert_eq!(&code[1..21], &[0xcc; 20]);
+        assert_eq!(U256::from_be_slice(&code[21..53]), U256::from(9));
+        assert_eq!(code[53], mask);
+        assert_eq!(
+            (&code[54..86], &code[86..118]),
+            (&[5u8; 32][..], &[0u8; 32][..])
+        );
+        let words: Vec<u8> = code[118..].chunks(32).map(|w| w[0]).collect();
+        assert_eq!(words, [1, 3, 6, 2, 4, 7]);
     }
 
     proptest! {
         /// The init code, run by an independent interpreter, returns the
-        /// runtime code: STOP, creator, model id, then each record's five
-        /// hashes, which the parsers read back.
+        /// runtime code, which fits the code size limit, starts with STOP,
+        /// and reads back every record's creator, model id and hashes,
+        /// with any columns shared.
         #[test]
         fn data_init_code_returns_the_records(
             creator in any::<[u8; 20]>(),
             model in any::<[u8; 32]>(),
-            hashes in proptest::collection::vec(any::<[[u8; 32]; 5]>(), 0..=RECORDS_PER_DATA),
+            varying in proptest::collection::vec(any::<[[u8; 32]; 5]>(), 1..=153),
+            constant in any::<[[u8; 32]; 5]>(),
+            fixed in 0u8..32,
         ) {
             let (creator, model) = (Address::from(creator), U256::from_be_bytes(model));
             let cols: Vec<Vec<B256>> = (0..5)
-                .map(|k| hashes.iter().map(|h| B256::from(h[k])).collect())
+                .map(|k| varying.iter().map(|h| B256::from(if fixed & (1 << k) != 0 { constant[k] } else { h[k] })).collect())
                 .collect();
-            let init = data_init_code(
-                creator,
-                model,
-                [&cols[0], &cols[1], &cols[2], &cols[3], &cols[4]],
-            );
-            prop_assert_eq!(init.len(), INIT_PREFIX_LEN + DATA_HEADER_LEN + hashes.len() * DATA_RECORD_LEN);
+            let columns = [&cols[0][..], &cols[1], &cols[2], &cols[3], &cols[4]];
+            let mask = shared_columns(columns);
+            prop_assert_eq!(mask & fixed, fixed);
+            let n = varying.len().min(records_per_data(mask));
+            let columns = columns.map(|c| &c[..n]);
+            let init = data_init_code(creator, model, mask, columns);
             let code = crate::tests::run_init_code(&init).unwrap();
-            prop_assert_eq!(code.len(), DATA_HEADER_LEN + hashes.len() * DATA_RECORD_LEN);
-            prop_assert!(code.len() <= MAX_CODE_SIZE);
+            prop_assert_eq!(&code[..], &init[INIT_PREFIX_LEN..]);
+            prop_assert_eq!(code.len(), data_header_len(mask) + n * data_record_len(mask));
+            prop_assert!(code.len() <= MAX_CODE_SIZE && code.len() >= DATA_TOP_LEN);
             prop_assert_eq!(code[0], 0x00);
-            let top: [u8; DATA_HEADER_LEN - 1] = code[1..DATA_HEADER_LEN].try_into().unwrap();
-            prop_assert_eq!(parse_data_header(&top), (creator, model));
-            for (i, h) in hashes.iter().enumerate() {
-                let at = data_record_offset(i as u16);
-                let rec: [u8; DATA_RECORD_LEN] = code[at..at + DATA_RECORD_LEN].try_into().unwrap();
-                prop_assert_eq!(parse_data_record(&rec), h.map(B256::from));
+            let top: [u8; DATA_TOP_LEN] = code[..DATA_TOP_LEN].try_into().unwrap();
+            let records = (0..n).map(|i| -> [B256; 5] { core::array::from_fn(|k| cols[k][i]) });
+            for (i, want) in records.enumerate() {
+                let at = data_record_offset(top[DATA_FIXED_LEN - 1], i as u16);
+                let rec = &code[at..at + data_record_len(mask)];
+                prop_assert_eq!(parse_data(&top, rec), (creator, model, want));
             }
         }
     }

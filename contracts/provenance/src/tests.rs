@@ -1673,7 +1673,9 @@ fn batch_fields(collection: Address, id: u64, model_id: U256, creator: Address) 
     let mut f = fields(collection, id, model_id, creator);
     f.prompt_hash = prompt_hash(&format!("prompt {id}"));
     f.seed_hash = seed_hash(id);
+    f.params_hash = params_hash(format!("{{\"steps\":{id}}}").as_bytes());
     f.content_hash = content_hash(&id.to_be_bytes());
+    f.human_hash = human_contribution_hash(&id.to_le_bytes());
     f
 }
 
@@ -1949,7 +1951,8 @@ fn large_batches_span_several_data_contracts(
 ) {
     let model = register(&reg, alice, false);
     nft.sender(alice).set_minter(alice, true);
-    let n = logic::RECORDS_PER_DATA as u64 + 7;
+    // Nothing shared (every hash differs per record): 153 per data contract.
+    let n = logic::records_per_data(0) as u64 + 7;
     let fs = batch_of(nft.address(), 1, n, model, alice);
     write_batch(&reg, &fs, &sign_all(&reg, &fs)).motsu_unwrap();
     assert_eq!(data_store::count(), 2);
@@ -2177,5 +2180,58 @@ fn commit_reveal_applies_to_every_record_of_a_batch(
                 .motsu_unwrap(),
             view_of(f, true)
         );
+    }
+}
+
+#[motsu::test]
+fn hashes_shared_by_a_batch_are_stored_once_and_read_back(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    // Same parameters and no human contribution throughout: 254 records
+    // per data contract, so 300 need two.
+    let mut fs = batch_of(nft.address(), 1, 300, model, alice);
+    for f in &mut fs {
+        f.params_hash = params_hash(br#"{"cfg":7}"#);
+        f.human_hash = B256::ZERO;
+    }
+    write_batch(&reg, &fs, &[]).motsu_unwrap();
+    assert_eq!(data_store::count(), 2);
+    for i in [0, 1, 253, 254, 299] {
+        assert_eq!(
+            reg.sender(alice)
+                .provenance_of(nft.address(), fs[i].asset.id)
+                .motsu_unwrap(),
+            view_of(&fs[i], false),
+            "record {i}"
+        );
+    }
+    // Every hash the same (only the ids differ): one data contract.
+    let mut same = batch_of(nft.address(), 1000, 4, model, alice);
+    for f in &mut same {
+        let first = fs[0].clone();
+        *f = RecordFields {
+            asset: f.asset,
+            ..first
+        };
+    }
+    let sigs = sign_all(&reg, &same);
+    write_batch(&reg, &same, &sigs).motsu_unwrap();
+    assert_eq!(data_store::count(), 3);
+    for (f, sig) in same.iter().zip(sigs.chunks_exact(65)) {
+        assert_eq!(
+            reg.sender(alice)
+                .provenance_of(nft.address(), f.asset.id)
+                .motsu_unwrap(),
+            view_of(f, true)
+        );
+        let sig: [u8; 65] = sig.try_into().unwrap(); // SAFETY (test): chunks of 65
+        let prompt = Bytes::from(b"prompt 1".to_vec());
+        assert!(reg
+            .sender(alice)
+            .verify(prompt, content_bytes(f), proof(f, &sig)));
     }
 }
