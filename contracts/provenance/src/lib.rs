@@ -1571,21 +1571,35 @@ impl ProvenanceRegistry {
 /// init code's effect (returning the bytes after its prefix).
 #[cfg(not(test))]
 mod data_store {
-    use alloy_primitives::{Address, U256};
+    use alloy_primitives::Address;
 
-    /// Creates a data contract (CREATE) from `init_code`; `None` if the
-    /// creation failed (out of gas).
+    /// Creates a data contract (CREATE, no value) from `init_code`; `None`
+    /// if the creation failed (out of gas). The `create1` hostio directly:
+    /// `RawDeploy` would also copy the revert data, which is always empty.
     pub(crate) fn create(init_code: &[u8]) -> Option<Address> {
-        // SAFETY: the init code is `logic::data_init_code`'s constructor,
-        // which makes no call, so nothing can re-enter the registry or see
-        // its unflushed storage cache during the creation.
-        #[allow(deprecated)]
-        let created = unsafe { stylus_sdk::deploy::RawDeploy::new().deploy(init_code, U256::ZERO) };
-        created.ok()
+        let (mut created, mut revert_len) = (Address::ZERO, 0usize);
+        let endowment = [0u8; 32];
+        // SAFETY: every pointer is valid for its length (`created` is 20
+        // writable bytes). The init code is `logic::data_init_code`'s
+        // constructor, which makes no call, so nothing can re-enter the
+        // registry or see its storage cache during the creation (nor has
+        // the batch written anything before it creates).
+        unsafe {
+            stylus_sdk::hostio::create1(
+                init_code.as_ptr(),
+                init_code.len(),
+                endowment.as_ptr(),
+                created.as_mut_ptr(),
+                &mut revert_len,
+            );
+        }
+        (!created.is_zero()).then_some(created)
     }
 
     /// Copies `out.len()` bytes of `data`'s code from `offset` into `out`
-    /// (EXTCODECOPY: bytes past the end of the code read as zero).
+    /// (like EXTCODECOPY, except that bytes past the end of the code are
+    /// left as they were: callers pass zeroed buffers, and every data
+    /// contract is at least `logic::DATA_TOP_LEN` bytes long anyway).
     pub(crate) fn read(data: Address, offset: usize, out: &mut [u8]) {
         // SAFETY: `out` is a valid, writable buffer of `out.len()` bytes and
         // the hostio writes at most that many.
