@@ -391,6 +391,24 @@ fn commitment(record: &ProvenanceRegistry::recordProvenanceCall, creator: Addres
     .eip712_hash_struct()
 }
 
+/// An unsigned `recordProvenanceBatch` of `ids` of `collection` under
+/// model 1: [`record_call`]'s hashes, with the seed hash set to the id.
+fn batch_call(collection: Address, ids: &[u64]) -> ProvenanceRegistry::recordProvenanceBatchCall {
+    let one = record_call(collection, U256::ZERO, vec![]);
+    let n = ids.len();
+    ProvenanceRegistry::recordProvenanceBatchCall {
+        collection,
+        ids: ids.iter().map(|&id| u(id)).collect(),
+        modelId: one.modelId,
+        promptHashes: vec![one.promptHash; n],
+        seedHashes: ids.iter().map(|&id| B256::from(u(id))).collect(),
+        paramsHashes: vec![one.paramsHash; n],
+        contentHashes: vec![one.contentHash; n],
+        humanHashes: vec![one.humanHash; n],
+        signatures: Bytes::new(),
+    }
+}
+
 fn update_split(
     recipients: Vec<Address>,
     allocations: Vec<u32>,
@@ -2737,6 +2755,113 @@ fn provenance_cases(v: &mut Vec<Case>) {
             Bad::call(w.carol, w.provenance, &call, e)
         },
     ));
+    v.push(case("provenance/calldata/truncated_batch", |w| {
+        let data = truncated(&batch_call(w.nft, &[3, 4]));
+        Bad::raw(w.alice, w.provenance, data, Expect::Empty)
+    }));
+    v.push(case("provenance/calldata/batch_ids_offset_past_end", |w| {
+        // Head word 1 is the offset of `ids`.
+        let data = with_word(&batch_call(w.nft, &[3, 4]), 1, u(1 << 40));
+        Bad::raw(w.alice, w.provenance, data, Expect::Empty)
+    }));
+    v.push(case("provenance/range/batch_empty", |w| {
+        let e = ProvenanceE::ProvenanceEmptyBatch(C::ProvenanceEmptyBatch {});
+        Bad::call(w.alice, w.provenance, &batch_call(w.nft, &[]), e)
+    }));
+    v.push(case("provenance/range/batch_hash_array_short", |w| {
+        let mut call = batch_call(w.nft, &[3, 4]);
+        call.contentHashes.pop();
+        let e = ProvenanceE::ProvenanceBatchLengthMismatch(C::ProvenanceBatchLengthMismatch {
+            ids: u(2),
+            hashes: u(1),
+        });
+        Bad::call(w.alice, w.provenance, &call, e)
+    }));
+    v.push(case("provenance/range/batch_hash_array_long", |w| {
+        let mut call = batch_call(w.nft, &[3, 4]);
+        call.humanHashes.push(B256::ZERO);
+        let e = ProvenanceE::ProvenanceBatchLengthMismatch(C::ProvenanceBatchLengthMismatch {
+            ids: u(2),
+            hashes: u(3),
+        });
+        Bad::call(w.alice, w.provenance, &call, e)
+    }));
+    v.push(case("provenance/range/batch_one_signature_for_two", |w| {
+        let mut call = batch_call(w.nft, &[3, 4]);
+        call.signatures = vec![0x5a; 65].into();
+        let e = ProvenanceE::ProvenanceBatchSignaturesLength(C::ProvenanceBatchSignaturesLength {
+            length: u(65),
+            records: u(2),
+        });
+        Bad::call(w.alice, w.provenance, &call, e)
+    }));
+    v.push(case("provenance/range/batch_signatures_off_by_one", |w| {
+        let mut call = batch_call(w.nft, &[3, 4]);
+        call.signatures = vec![0x5a; 129].into();
+        let e = ProvenanceE::ProvenanceBatchSignaturesLength(C::ProvenanceBatchSignaturesLength {
+            length: u(129),
+            records: u(2),
+        });
+        Bad::call(w.alice, w.provenance, &call, e)
+    }));
+    v.push(case("provenance/range/batch_garbage_signatures", |w| {
+        let mut call = batch_call(w.nft, &[3, 4]);
+        call.signatures = vec![0x5a; 130].into();
+        let e = ProvenanceE::ProvenanceInvalidSignature(C::ProvenanceInvalidSignature {});
+        Bad::call(w.alice, w.provenance, &call, e)
+    }));
+    v.push(case("provenance/range/batch_duplicate_id", |w| {
+        let e = ProvenanceE::ProvenanceRecordExists(C::ProvenanceRecordExists {
+            collection: w.nft,
+            id: u(4),
+        });
+        Bad::call(w.alice, w.provenance, &batch_call(w.nft, &[4, 3, 4]), e)
+    }));
+    v.push(case("provenance/state/batch_with_a_recorded_id", |w| {
+        let e = ProvenanceE::ProvenanceRecordExists(C::ProvenanceRecordExists {
+            collection: w.nft,
+            id: u(1),
+        });
+        Bad::call(w.alice, w.provenance, &batch_call(w.nft, &[3, 1]), e)
+    }));
+    v.push(case("provenance/state/batch_unknown_model", |w| {
+        let mut call = batch_call(w.nft, &[3, 4]);
+        call.modelId = u(99);
+        let e = ProvenanceE::ProvenanceUnknownModel(C::ProvenanceUnknownModel { modelId: u(99) });
+        Bad::call(w.alice, w.provenance, &call, e)
+    }));
+    v.push(case("provenance/state/batch_under_retired_model", |w| {
+        let (alice, provenance) = (w.alice, w.provenance);
+        w.ok(alice, provenance, &C::retireModelCall { modelId: u(1) });
+        let e = ProvenanceE::ProvenanceModelRetired(C::ProvenanceModelRetired { modelId: u(1) });
+        Bad::call(alice, provenance, &batch_call(w.nft, &[3, 4]), e)
+    }));
+    v.push(case("provenance/unauthorised/batch_by_stranger", |w| {
+        let e = ProvenanceE::ProvenanceUnauthorizedWriter(C::ProvenanceUnauthorizedWriter {
+            collection: w.nft,
+            id: u(3),
+            account: w.carol,
+        });
+        Bad::call(w.carol, w.provenance, &batch_call(w.nft, &[3, 4]), e)
+    }));
+    v.push(case("provenance/state/batch_reveal_without_commit", |w| {
+        let (alice, attester, provenance) = (w.alice, w.attester, w.provenance);
+        w.ok(
+            alice,
+            provenance,
+            &register_model(attester, 0, true, (Address::ZERO, 0)),
+        );
+        let mut call = batch_call(w.nft, &[3, 4]);
+        call.modelId = u(2);
+        // The first record's commitment: as recordProvenance's.
+        let mut first = record_call(w.nft, u(3), vec![]);
+        first.modelId = u(2);
+        first.seedHash = call.seedHashes[0];
+        let e = ProvenanceE::ProvenanceRevealWithoutCommit(C::ProvenanceRevealWithoutCommit {
+            commitment: commitment(&first, alice),
+        });
+        Bad::call(alice, provenance, &call, e)
+    }));
     v.push(case("provenance/max/lineage_depth_u32_max", |w| {
         let call = C::lineageCall {
             collection: w.nft,
