@@ -14,7 +14,9 @@
 //!   scenarios), [`investors`] (the investor operations, shared by both), [`entries`] (the lease transactions' entries into programs
 //!   before and after the recent-program cache, in process), [`speed`]
 //!   (devnode throughput), [`gateway`] (the licence-gated gateway under
-//!   load; `stylus-ip-bench gateway` runs it alone).
+//!   load; `stylus-ip-bench gateway` runs it alone), [`studio`] (the studio
+//!   batch mint's wall time, gas per asset and local hashing;
+//!   `stylus-ip-bench studio` runs it alone).
 //!
 //! The devnode's rules are those of its configured ArbOS version (the
 //! report states it); the entry comparison adds ArbOS 51's.
@@ -30,4 +32,5 @@ pub mod ops;
 pub mod report;
 pub mod solidity;
 pub mod speed;
+pub mod studio;
 pub mod stylus;

@@ -4,11 +4,13 @@
 //! `bench/RESULTS.md`, `bench/results.json` and `bench/charts/*.svg`.
 //!
 //! Run from the repository root after `cargo ip build`:
-//! `cargo run --release --manifest-path bench/Cargo.toml --target-dir target/devnode`.
+//! `cargo ip-bench` (the alias of `cargo run --release --manifest-path
+//! bench/Cargo.toml --target-dir target/devnode`).
 //!
 //! `stylus-ip-bench gateway` measures only the licence-gated gateway under
 //! load and replaces the "Gateway" section of `RESULTS.md` (and
-//! `report.gateway` in `results.json`) with what the full run would write.
+//! `report.gateway` in `results.json`) with what the full run would write;
+//! `stylus-ip-bench studio` does the same for the studio batch mint.
 //!
 //! To compare another build without touching the committed report, point
 //! `STYLUS_IP_BENCH_WASM` at a directory of `<contract>.wasm` files and
@@ -278,19 +280,34 @@ fn gateway_load(root: &Path, load: String) -> Result<stylus_ip_bench::gateway::G
         .map_err(|_| anyhow::anyhow!("the gateway bench panicked"))?
 }
 
-/// `stylus-ip-bench gateway`: the gateway section alone, spliced into the
-/// existing `RESULTS.md` and `results.json`.
-fn gateway_only(root: &Path, out_dir: &Path) -> Result<()> {
-    let g = gateway_load(root, machine().load)?;
-    let section = report::gateway_section(&g);
+/// The studio batch mint ([`stylus_ip_bench::studio::run`]), on a thread
+/// of its own: it runs its own runtime.
+fn studio_run(root: &Path, load: String) -> Result<stylus_ip_bench::studio::StudioBench> {
+    let root = root.to_path_buf();
+    let generated = sh("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default();
+    std::thread::spawn(move || stylus_ip_bench::studio::run(&root, generated, load))
+        .join()
+        .map_err(|_| anyhow::anyhow!("the studio bench panicked"))?
+}
+
+/// `stylus-ip-bench gateway|studio`: one section alone, spliced into the
+/// existing `RESULTS.md` (under `heading`) and `results.json` (as
+/// `report.<key>`).
+fn section_only(
+    out_dir: &Path,
+    heading: &str,
+    key: &str,
+    section: &str,
+    value: serde_json::Value,
+) -> Result<()> {
     let md_path = out_dir.join("RESULTS.md");
     let md = std::fs::read_to_string(&md_path).unwrap_or_default();
-    std::fs::write(&md_path, report::splice_gateway(&md, &section))?;
+    std::fs::write(&md_path, report::splice_section(&md, heading, section))?;
     let json_path = out_dir.join("results.json");
     if let Ok(text) = std::fs::read_to_string(&json_path) {
         let mut json: serde_json::Value =
             serde_json::from_str(&text).context("parsing results.json")?;
-        json["report"]["gateway"] = serde_json::to_value(&g)?;
+        json["report"][key] = value;
         std::fs::write(&json_path, serde_json::to_string_pretty(&json)? + "\n")?;
     }
     print!("{section}");
@@ -314,8 +331,21 @@ async fn main() -> Result<()> {
     std::fs::create_dir_all(&out_dir)?;
     match std::env::args().nth(1).as_deref() {
         None => {}
-        Some("gateway") => return gateway_only(&root, &out_dir),
-        Some(other) => anyhow::bail!("unknown section `{other}` (only `gateway` runs alone)"),
+        Some("gateway") => {
+            let g = gateway_load(&root, machine().load)?;
+            let section = report::gateway_section(&g);
+            let value = serde_json::to_value(&g)?;
+            return section_only(&out_dir, report::GATEWAY_HEADING, "gateway", &section, value);
+        }
+        Some("studio") => {
+            let st = studio_run(&root, machine().load)?;
+            let section = report::studio_section(&st);
+            let value = serde_json::to_value(&st)?;
+            return section_only(&out_dir, report::STUDIO_HEADING, "studio", &section, value);
+        }
+        Some(other) => {
+            anyhow::bail!("unknown section `{other}` (`gateway` and `studio` run alone)")
+        }
     }
     let wasm = Wasm::load(&wasm_dir)?;
     let machine = machine();
@@ -370,6 +400,8 @@ async fn main() -> Result<()> {
     let lease_entries = entries::run(&wasm, &accounts, arbos_version)?;
     eprintln!("the gateway under load");
     let gateway = gateway_load(&root, machine.load.clone())?;
+    eprintln!("the studio batch mint");
+    let studio = studio_run(&root, machine.load.clone())?;
 
     let report = Report {
         generated: sh("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default(),
@@ -394,6 +426,7 @@ async fn main() -> Result<()> {
             transfers: TRANSFERS,
         },
         gateway: Some(gateway),
+        studio: Some(studio),
     };
     write_charts(&report, &out_dir.join("charts"))?;
     let md = report::markdown(&report, &stylus_ip_bench::report::analysis(&report));

@@ -440,6 +440,9 @@ pub struct Report {
     pub devnode: Speed,
     /// The gateway under load (`None`: not measured).
     pub gateway: Option<crate::gateway::GatewayLoad>,
+    /// The studio batch mint (`None`: not measured).
+    #[serde(default)]
+    pub studio: Option<crate::studio::StudioBench>,
 }
 
 /// One of the bench's targets and whether this run met it.
@@ -1172,7 +1175,7 @@ pub fn markdown(r: &Report, analysis: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "Regenerate with `cargo run --release --manifest-path bench/Cargo.toml --target-dir target/devnode` \
+        "Regenerate with `cargo ip-bench` \
 (after `cargo ip build`). Gas is receipt `gasUsed` on the embedded devnode over JSON-RPC \
 (**ArbOS {} rules**, Stylus version {}, L1 gas 0). Stylus: the real `target/wasm/*.wasm`, deployed and activated \
 through ArbWasm, called through bindings generated from `abi/*.json`. Solidity: solc 0.8.37 (solc-js), \
@@ -1371,6 +1374,10 @@ withdraw and creation against the number of recipients.\n"
         s.push('\n');
         s.push_str(&gateway_section(g));
     }
+    if let Some(st) = &r.studio {
+        s.push('\n');
+        s.push_str(&studio_section(st));
+    }
     if !analysis.trim().is_empty() {
         let _ = writeln!(
             s,
@@ -1388,7 +1395,7 @@ const AFTER_GATEWAY: &str = "## Why targets are missed";
 
 /// The "Gateway" section of `RESULTS.md` (heading included, ends with a
 /// newline): the full bench writes it after "Devnode", and
-/// `stylus-ip-bench gateway` replaces it alone ([`splice_gateway`]).
+/// `stylus-ip-bench gateway` replaces it alone ([`splice_section`]).
 #[must_use]
 pub fn gateway_section(g: &crate::gateway::GatewayLoad) -> String {
     use crate::gateway::{TARGET_P99_MS, TARGET_RPS};
@@ -1427,18 +1434,18 @@ latency is client-side, send to full answer.\n",
     );
     let _ = writeln!(
         s,
-        "Regenerate this section alone with `cargo run --release --manifest-path bench/Cargo.toml --target-dir \
-target/devnode -- gateway`."
+        "Regenerate this section alone with `cargo ip-bench -- gateway`."
     );
     s
 }
 
-/// `md` (a `RESULTS.md`) with its gateway section replaced by `section`, or
-/// inserted where [`markdown`] puts it (before the analysis, else at the
-/// end) when it has none.
+/// `md` (a `RESULTS.md`) with its section under `heading` (a `## …`
+/// line) replaced by `section`, or inserted before the analysis (else at the
+/// end) when it has none: how `stylus-ip-bench gateway` and
+/// `stylus-ip-bench studio` refresh one section of the report.
 #[must_use]
-pub fn splice_gateway(md: &str, section: &str) -> String {
-    let (head, tail) = match md.find(&format!("\n{GATEWAY_HEADING}\n")) {
+pub fn splice_section(md: &str, heading: &str, section: &str) -> String {
+    let (head, tail) = match md.find(&format!("\n{heading}\n")) {
         Some(at) => {
             let after = &md[at + 1..];
             let end = after[1..].find("\n## ").map_or(after.len(), |e| e + 2);
@@ -1459,6 +1466,73 @@ pub fn splice_gateway(md: &str, section: &str) -> String {
         out.push_str(tail);
     }
     out
+}
+
+/// The heading of the studio's section.
+pub const STUDIO_HEADING: &str = "## Studio batch mint";
+
+/// The "Studio batch mint" section of `RESULTS.md` (heading included, ends
+/// with a newline), after the gateway's.
+#[must_use]
+pub fn studio_section(st: &crate::studio::StudioBench) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{STUDIO_HEADING}\n\n`cargo ip mint` (`stylus_ip_deploy::studio::mint`) on the embedded devnode with the suite as \
+`cargo ip deploy` deploys it, on {} (load average before the run: {}; {} build). Generations come from the gateway's \
+built-in model, seeded (16×16 PNGs for the chain, {}×{} PNGs for the local work).\n",
+        st.generated,
+        st.load,
+        if st.release { "release" } else { "**debug**" },
+        crate::studio::LOCAL_SIDE,
+        crate::studio::LOCAL_SIDE,
+    );
+    let _ = writeln!(s, "| target | measured | |\n|---|---:|---|");
+    for (name, met, detail) in st.targets() {
+        let _ = writeln!(s, "| {name} | {detail} | **{}** |", if met { "met" } else { "missed" });
+    }
+    let _ = writeln!(
+        s,
+        "\n**Wall time.** {} generations from the manifest (validation, hashes, CIDs, metadata, output folder) to \
+minted tokens with recorded, attested provenance: {:.1} s, **{:.1} assets/s**, in {} batches ({} transactions; the \
+attester's EIP-712 signatures are made in the run).\n",
+        thousands(st.assets as u64),
+        st.wall_s,
+        st.rate(),
+        st.batches,
+        st.txs
+    );
+    let _ = writeln!(
+        s,
+        "**Gas per asset**, receipts on the same chain: batched ({}: `mintBatch` of metadata digests, one ERC-2309 \
+`ConsecutiveTransfer`; `recordProvenanceBatch` with the records' data in the code of a data contract) \
+**{}** against the single path's **{}** (mean of {} assets: `mint` with the same `ipfs://` URI as a string \
+{}, attested `recordProvenance` {}): **{:.1} %**.\n",
+        st.batches,
+        thousands(st.batch_gas_per_asset),
+        thousands(st.single_gas_per_asset()),
+        st.singles,
+        thousands(st.single_mint_gas),
+        thousands(st.single_record_gas),
+        st.gas_ratio() * 100.0
+    );
+    let _ = writeln!(
+        s,
+        "**Local work.** The pipeline's local half on {} images of {} KB (validation, sha-256, CIDv1, canonical \
+metadata and its CID, the output folder written): {:.2} s. The target names 1 MB images; files above one IPFS \
+block (262,144 bytes) are refused by the pipeline (their CID would be kubo's UnixFS DAG, which it does not build), \
+so the 1 MB figure is read + sha-256 alone: {} files of 1 MiB in {:.2} s.\n",
+        thousands(st.local_files as u64),
+        st.local_file_bytes / 1000,
+        st.local_s,
+        thousands(st.local_files as u64),
+        st.mib_hash_s
+    );
+    let _ = writeln!(
+        s,
+        "Regenerate this section alone with `cargo ip-bench -- studio`."
+    );
+    s
 }
 
 #[cfg(test)]
@@ -1503,6 +1577,7 @@ mod tests {
                 transfers: 10,
             },
             gateway: None,
+            studio: None,
         }
     }
 
@@ -1539,17 +1614,63 @@ mod tests {
         assert!(section.contains("**met**"));
         // inserted into a report without one, or replacing an older one:
         // the same text as the full bench writes
-        assert_eq!(splice_gateway(&without, &section), full);
-        let older = splice_gateway(&without, &gateway_section(&load(1500.0)));
+        assert_eq!(splice_section(&without, GATEWAY_HEADING, &section), full);
+        let older = splice_section(&without, GATEWAY_HEADING, &gateway_section(&load(1500.0)));
         assert!(older.contains("**not met**"));
-        assert_eq!(splice_gateway(&older, &section), full);
+        assert_eq!(splice_section(&older, GATEWAY_HEADING, &section), full);
         // the sections around it are untouched
         assert!(full.find("## Devnode").unwrap() < full.find(GATEWAY_HEADING).unwrap());
         assert!(full.find(GATEWAY_HEADING).unwrap() < full.find(AFTER_GATEWAY).unwrap());
         // no analysis: at the end
         let bare = markdown(&report(&rec), "");
         r.gateway = Some(load(2500.0));
-        assert_eq!(splice_gateway(&bare, &section), markdown(&r, ""));
+        assert_eq!(splice_section(&bare, GATEWAY_HEADING, &section), markdown(&r, ""));
+    }
+
+    fn studio(batch_gas: u64) -> crate::studio::StudioBench {
+        crate::studio::StudioBench {
+            assets: 1000,
+            wall_s: 40.0,
+            batches: 40,
+            txs: 40,
+            batch_gas_per_asset: batch_gas,
+            singles: 10,
+            single_mint_gas: 150_000,
+            single_record_gas: 250_000,
+            local_files: 1000,
+            local_file_bytes: 261_000,
+            local_s: 2.0,
+            mib_hash_s: 3.0,
+            release: true,
+            generated: "now".into(),
+            load: "0.1".into(),
+        }
+    }
+
+    #[test]
+    fn the_studio_section_marks_its_targets_and_splices_after_the_gateway() {
+        let rec = Recorder::default();
+        let mut r = report(&rec);
+        r.gateway = Some(load(2500.0));
+        let without = markdown(&r, "why");
+        r.studio = Some(studio(120_000));
+        let full = markdown(&r, "why");
+        let section = studio_section(r.studio.as_ref().unwrap());
+        assert!(section.contains("**25.0 assets/s**"), "{section}");
+        assert!(section.contains("120,000** against the single path's **400,000"));
+        assert!(!section.contains("missed"), "{section}");
+        assert_eq!(splice_section(&without, STUDIO_HEADING, &section), full);
+        assert!(full.find(GATEWAY_HEADING).unwrap() < full.find(STUDIO_HEADING).unwrap());
+        assert!(full.find(STUDIO_HEADING).unwrap() < full.find(AFTER_GATEWAY).unwrap());
+        // 210,000 of 400,000 is above half: missed, and replaced in place
+        let worse = studio_section(&studio(210_000));
+        assert!(worse.contains("52.5 %") && worse.contains("**missed**"));
+        let older = splice_section(&full, STUDIO_HEADING, &worse);
+        assert_eq!(splice_section(&older, STUDIO_HEADING, &section), full);
+        assert_eq!(
+            studio(210_000).targets().map(|t| t.1),
+            [true, false, true]
+        );
     }
 
     /// A market entered once and a collection three times; initGas/cachedGas
