@@ -490,7 +490,9 @@ fn a_journal_of_another_manifest_is_refused() {
         boundary: Boundary::AfterSend,
     });
     assert!(run(&opts, e).is_err());
-    // same files, another description on line 2: another manifest
+    // same files, another name on line 2: another manifest
+    let index = dir.join("manifest.out/assets.json");
+    let before = std::fs::read_to_string(&index).unwrap();
     let text = std::fs::read_to_string(&manifest).unwrap();
     let changed = text.replacen("Studio #2", "Studio #2 (renamed)", 1);
     assert_ne!(text, changed);
@@ -505,6 +507,8 @@ fn a_journal_of_another_manifest_is_refused() {
         "{err:#}"
     );
     assert!(format!("{err:#}").contains("another --out"), "{err:#}");
+    // refused before the output folder is written again
+    assert_eq!(std::fs::read_to_string(&index).unwrap(), before);
 }
 
 #[test]

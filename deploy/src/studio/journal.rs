@@ -23,8 +23,9 @@ use std::path::{Path, PathBuf};
 use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
 use serde::{Deserialize, Serialize};
 
-use super::output::AssetEntry;
+use super::manifest::Royalty;
 use super::plan::{Batch, BatchKind};
+use crate::provenance::FieldHashes;
 
 /// The journal's format version.
 pub const VERSION: u32 = 1;
@@ -174,14 +175,32 @@ impl fmt::Display for JournalError {
 
 impl std::error::Error for JournalError {}
 
-/// A digest of everything that goes on chain for the manifest: each
-/// asset's line, hashes, CIDs, model, royalty and supply.
+/// What the journal's digest covers of one asset: everything that goes on
+/// chain for it.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct DigestItem {
+    /// The manifest line.
+    pub line: usize,
+    /// The record's five hashes.
+    pub hashes: FieldHashes,
+    /// The metadata's CID (so the `tokenURI`).
+    pub metadata_cid: String,
+    /// The model.
+    pub model_id: u64,
+    /// The royalty.
+    pub royalty: Royalty,
+    /// ERC-1155 editions, if any.
+    pub supply: Option<u64>,
+}
+
+/// A digest of everything that goes on chain for the manifest.
 #[must_use]
-pub fn assets_digest(entries: &[AssetEntry]) -> B256 {
-    // AssetEntry serialises infallibly (strings, numbers, hex): an empty
-    // buffer would only make every digest equal, never a wrong resume of
-    // another manifest's journal with the same empty form.
-    keccak256(serde_json::to_vec(entries).unwrap_or_default())
+pub fn assets_digest(items: &[DigestItem]) -> B256 {
+    // DigestItem serialises infallibly (numbers, strings, hex); were it
+    // ever to fail, every digest would be that of the empty input and a
+    // header check would fall back on the number of assets and the rest.
+    keccak256(serde_json::to_vec(items).unwrap_or_default())
 }
 
 /// Parses the journal's text. A last line without its newline that does

@@ -63,15 +63,6 @@ pub const RECEIPT_TIMEOUT: Duration = Duration::from_secs(600);
 /// Arbitrum's `NodeInterface` (a virtual contract answering `eth_call`).
 pub const NODE_INTERFACE: Address = address!("00000000000000000000000000000000000000c8");
 
-// Until the collection's `abi/IpCollection.json` carries `mintBatch`: the
-// same signature, so the same selector and encoding.
-sol! {
-    /// `IpCollection.mintBatch`.
-    interface BatchCollection {
-        function mintBatch(address to, bytes32[] metadataDigests, address royaltyReceiver, uint96 royaltyBps) external returns (uint256 firstId);
-    }
-}
-
 sol! {
     /// Arbitrum's NodeInterface, the one method the dry run asks.
     interface NodeInterface {
@@ -384,7 +375,7 @@ fn log_parts(logs: &[Log]) -> Vec<(Address, Vec<B256>, Bytes)> {
 /// Everything a run needs about one asset.
 struct Prepared {
     asset: Asset,
-    entry: AssetEntry,
+    token_uri: String,
     digest: B256,
 }
 
@@ -462,7 +453,7 @@ impl Chain {
         match batch.kind {
             BatchKind::Mint { royalty } => Ok((
                 self.collection,
-                BatchCollection::mintBatchCall {
+                IpCollection::mintBatchCall {
                     to: self.recipient,
                     metadataDigests: ps.iter().map(|p| p.digest).collect(),
                     royaltyReceiver: royalty.receiver,
@@ -725,7 +716,6 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
         .out
         .clone()
         .unwrap_or_else(|| default_out(&opts.manifest));
-    let entries = output::write(&out, &assets)?;
     let minter = target.minter.address();
     let chain = Chain {
         provider,
@@ -738,14 +728,23 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
         attesters,
     };
     let mut prepared = BTreeMap::new();
-    for (asset, entry) in assets.into_iter().zip(entries.iter().cloned()) {
+    let mut digest_items = Vec::with_capacity(assets.len());
+    for asset in assets {
         let m = asset.metadata_file()?;
         let digest = B256::from(ph::content_hash(m.json.as_bytes()).0);
+        digest_items.push(journal::DigestItem {
+            line: asset.line,
+            hashes: asset.hashes,
+            metadata_cid: m.cid.to_string(),
+            model_id: asset.entry.model_id,
+            royalty: asset.entry.royalty,
+            supply: asset.entry.supply,
+        });
         prepared.insert(
             asset.line,
             Prepared {
+                token_uri: m.cid.uri(),
                 asset,
-                entry,
                 digest,
             },
         );
@@ -769,10 +768,41 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
     } else {
         Vec::new()
     };
+    let genesis = chain
+        .provider
+        .get_block_by_number(alloy::eips::BlockNumberOrTag::Number(0))
+        .await?
+        .context("no genesis block")?
+        .header
+        .hash;
+    let mut header = Header {
+        version: journal::VERSION,
+        chain_id,
+        genesis,
+        collection: chain.collection,
+        registry: chain.registry,
+        minter,
+        recipient: chain.recipient,
+        assets_digest: journal::assets_digest(&digest_items),
+        assets: digest_items.len(),
+        mint_batch_size: 0,
+        provenance_batch_size: 0,
+    };
     let journal_sizes = match existing.first() {
-        Some(Entry::Header(h)) => Some((h.mint_batch_size, h.provenance_batch_size)),
+        Some(Entry::Header(h)) => {
+            // another run's journal is refused before anything is written
+            journal::check_header(h, &header)?;
+            Some((h.mint_batch_size, h.provenance_batch_size))
+        }
         _ => None,
     };
+    let entries = output::write(
+        &out,
+        &prepared
+            .values()
+            .map(|p| p.asset.clone())
+            .collect::<Vec<_>>(),
+    )?;
     let mut gas_models = None;
     let (mint_size, prov_size) = match (journal_sizes, opts.batch_size) {
         (Some(s), _) => s,
@@ -791,26 +821,8 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
         }
     };
     let batches = plan::plan(&items, mint_size, prov_size)?;
-    let genesis = chain
-        .provider
-        .get_block_by_number(alloy::eips::BlockNumberOrTag::Number(0))
-        .await?
-        .context("no genesis block")?
-        .header
-        .hash;
-    let header = Header {
-        version: journal::VERSION,
-        chain_id,
-        genesis,
-        collection: chain.collection,
-        registry: chain.registry,
-        minter,
-        recipient: chain.recipient,
-        assets_digest: journal::assets_digest(&entries),
-        assets: entries.len(),
-        mint_batch_size: mint_size,
-        provenance_batch_size: prov_size,
-    };
+    header.mint_batch_size = mint_size;
+    header.provenance_batch_size = prov_size;
     let state = State::replay(&existing, &header, &batches)?;
     if opts.verbose {
         println!(
@@ -988,7 +1000,7 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
         .map(|p| MintedAsset {
             line: p.asset.line,
             token_id: ids[&p.asset.line],
-            token_uri: p.entry.token_uri.clone(),
+            token_uri: p.token_uri.clone(),
             metadata_digest: p.digest,
         })
         .collect();
