@@ -26,27 +26,7 @@ interface IIpCollection  {
 
     function isApprovedForAll(address owner, address operator) external view returns (bool);
 
-    function name() external view returns (string memory);
-
-    function symbol() external view returns (string memory);
-
-    function tokenURI(uint256 tokenId) external view returns (string memory);
-
-    function setTokenURI(uint256 tokenId, string calldata uri) external;
-
-    function setBaseURI(string calldata baseUri) external;
-
     function totalSupply() external view returns (uint256);
-
-    function contractURI() external view returns (string memory);
-
-    function setContractURI(string calldata uri) external;
-
-    function mint(address to, string calldata uri, address royaltyReceiver, uint96 royaltyBps) external returns (uint256);
-
-    function mintBatch(address to, bytes32[] memory metadataDigests, address royaltyReceiver, uint96 royaltyBps) external returns (uint256);
-
-    function royaltyInfo(uint256 tokenId, uint256 salePrice) external view returns (address, uint256);
 
     function setDefaultRoyalty(address receiver, uint96 royaltyBps) external;
 
@@ -61,8 +41,6 @@ interface IIpCollection  {
     function setLeaseOperator(address operator, bool approved) external;
 
     function isLeaseOperator(address owner, address operator) external view returns (bool);
-
-    function leaseContext(uint256 tokenId, address lessor, address operator, uint256 salePrice) external view returns (address, bool, bool, uint64, address, uint256);
 
     function owner() external view returns (address);
 
@@ -112,6 +90,17 @@ interface IIpCollection  {
     error LockExpiryTooFar(uint64 expires, uint64 maxExpires);
     error ArithmeticOverflow();
     error EmptyBatch();
+    function mintBatch(address to, bytes32[] calldata metadataDigests, address royaltyReceiver, uint96 royaltyBps) external returns(uint256);
+    function contractURI() external view returns(string memory);
+    function setContractURI(string calldata uri) external;
+    function setTokenURI(uint256 tokenId, string calldata uri) external;
+    function setBaseURI(string calldata baseUri) external;
+    function mint(address to, string calldata uri, address royaltyReceiver, uint96 royaltyBps) external returns(uint256);
+    function name() external view returns(string memory);
+    function symbol() external view returns(string memory);
+    function tokenURI(uint256 tokenId) external view returns(string memory);
+    function royaltyInfo(uint256 tokenId, uint256 salePrice) external view returns(address, uint256);
+    function leaseContext(uint256 tokenId, address lessor, address operator, uint256 salePrice) external view returns(address, bool, bool, uint64, address, uint256);
     event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
     event ConsecutiveTransfer(uint256 indexed fromTokenId, uint256 toTokenId, address indexed fromAddress, address indexed toAddress);
     event ContractURIUpdated();

@@ -68,6 +68,10 @@ interface IIpEditions  {
 
     function setBaseURI(string calldata uri) external;
 
+    function contractURI() external view returns (string memory);
+
+    function setContractURI(string calldata uri) external;
+
     function royaltyInfo(uint256 id, uint256 salePrice) external view returns (address, uint256);
 
     function setDefaultRoyalty(address receiver, uint96 bps) external;
@@ -129,6 +133,7 @@ interface IIpEditions  {
     event URI(string value, uint256 indexed id);
     event MetadataUpdate(uint256 _tokenId);
     event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId);
+    event ContractURIUpdated();
     event CreateUserRecord(uint256 recordId, uint256 tokenId, uint64 amount, address owner, address user, uint64 expiry);
     event DeleteUserRecord(uint256 recordId);
     event UserRecordExtended(uint256 indexed recordId, uint64 expiry);

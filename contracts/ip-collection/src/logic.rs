@@ -567,6 +567,42 @@ pub fn decimal(mut value: u64) -> Vec<u8> {
     digits
 }
 
+/// Static argument `index` of ABI-encoded `args` (calldata after the
+/// selector) if present and its top `zero` bytes are zero (12 for an
+/// `address`, 20 for a `uint96`): `None` for a short or dirty word, which
+/// the contract refuses as stylus-sdk's router does (empty revert data).
+#[must_use]
+pub fn static_arg(args: &[u8], index: usize, zero: usize) -> Option<B256> {
+    let at = index.checked_mul(32)?;
+    let word = B256::from_slice(args.get(at..at.checked_add(32)?)?);
+    word[..zero].iter().all(|b| *b == 0).then_some(word)
+}
+
+/// The content of dynamic argument `index` of `args`: the `count × unit`
+/// bytes after the length word its offset points to (`unit` 1 for `bytes`
+/// and `string`, 32 for `bytes32[]`). `None` if the offset or length does
+/// not fit `usize` or the bytes run past the calldata.
+#[must_use]
+pub fn dynamic_arg(args: &[u8], index: usize, unit: usize) -> Option<&[u8]> {
+    let small = |w: B256| -> Option<usize> { usize::try_from(U256::from_be_bytes(w.0)).ok() };
+    let at = small(static_arg(args, index, 0)?)?;
+    let count = small(B256::from_slice(args.get(at..at.checked_add(32)?)?))?;
+    let start = at.checked_add(32)?;
+    args.get(start..start.checked_add(count.checked_mul(unit)?)?)
+}
+
+/// The ABI encoding of one `string` (or `bytes`) return value: offset 32,
+/// length, the bytes zero-padded to a multiple of 32.
+#[must_use]
+pub fn encode_string(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + bytes.len() + 31);
+    out.extend_from_slice(&U256::from(32).to_be_bytes::<32>());
+    out.extend_from_slice(&U256::from(bytes.len()).to_be_bytes::<32>());
+    out.extend_from_slice(bytes);
+    out.resize(out.len() + (32 - bytes.len() % 32) % 32, 0);
+    out
+}
+
 /// The lower-case RFC 4648 base32 alphabet (multibase prefix `b`).
 const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
@@ -1124,6 +1160,29 @@ mod tests {
             let uri = ipfs_uri(&B256::from(digest));
             prop_assert_eq!(uri.len(), 66);
             prop_assert_eq!(uri, expected);
+        }
+
+        #[test]
+        fn hand_abi_coding_agrees_with_alloy(
+            text in proptest::collection::vec(any::<u8>(), 0..100),
+            words in proptest::collection::vec(any::<[u8; 32]>(), 0..5),
+            owner in any::<[u8; 20]>(),
+        ) {
+            use alloy_sol_types::SolValue;
+            let text = alloy_primitives::Bytes::from(text);
+            prop_assert_eq!(encode_string(&text), (text.clone(),).abi_encode_params());
+            let words: Vec<B256> = words.into_iter().map(B256::from).collect();
+            let owner = Address::from(owner);
+            let args = (owner, text.clone(), words.clone()).abi_encode_params();
+            prop_assert_eq!(static_arg(&args, 0, 12), Some(owner.into_word()));
+            prop_assert_eq!(dynamic_arg(&args, 1, 1), Some(&text[..]));
+            let flat: Vec<u8> = words.iter().flat_map(|w| w.0).collect();
+            prop_assert_eq!(dynamic_arg(&args, 2, 32), Some(&flat[..]));
+            // Past the last argument, or a word too dirty for its type.
+            prop_assert_eq!(static_arg(&args[..96], 3, 0), None);
+            let word1 = static_arg(&args, 1, 0).map(|w| U256::from_be_bytes(w.0));
+            prop_assert_eq!(word1, Some(U256::from(96)));
+            prop_assert_eq!(static_arg(&args, 1, 32).is_some(), false);
         }
 
         #[test]

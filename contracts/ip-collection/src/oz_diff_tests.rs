@@ -120,7 +120,7 @@ fn step(
         Op::Mint { to } => {
             let a = c
                 .sender(curator())
-                .mint(actor(to), String::new(), Address::ZERO, U96::ZERO)
+                .mint(actor(to), "", Address::ZERO, U96::ZERO)
                 .motsu_res()
                 .map(Some)
                 .map_err(Vec::from);

@@ -58,7 +58,7 @@ fn deploy(c: &Contract<IpCollection>, owner: Address) {
 /// Mints the next token to `to` (no own URI, default royalty).
 fn mint_to(c: &Contract<IpCollection>, owner: Address, to: Address) -> U256 {
     c.sender(owner)
-        .mint(to, String::new(), Address::ZERO, bps(0))
+        .mint(to, "", Address::ZERO, bps(0))
         .motsu_unwrap()
 }
 
@@ -806,7 +806,7 @@ fn token_uri_prefers_own_uri_then_base_plus_id(
     let long = "ar://".to_string() + &"x".repeat(90);
     let id2 = c
         .sender(owner)
-        .mint(alice, long.clone(), Address::ZERO, bps(0))
+        .mint(alice, &long, Address::ZERO, bps(0))
         .motsu_unwrap();
     assert_eq!(
         c.sender(alice).token_uri(id1).motsu_unwrap(),
@@ -814,15 +814,13 @@ fn token_uri_prefers_own_uri_then_base_plus_id(
     );
     assert_eq!(c.sender(alice).token_uri(id2).motsu_unwrap(), long);
     // No base URI: empty.
-    c.sender(owner).set_base_uri(String::new()).motsu_unwrap();
+    c.sender(owner).set_base_uri("").motsu_unwrap();
     assert_eq!(c.sender(alice).token_uri(id1).motsu_unwrap(), "");
     // Ids of several digits.
     for _ in 0..9 {
         mint_to(&c, owner, alice);
     }
-    c.sender(owner)
-        .set_base_uri("https://x/".into())
-        .motsu_unwrap();
+    c.sender(owner).set_base_uri("https://x/").motsu_unwrap();
     assert_eq!(
         c.sender(alice).token_uri(U256::from(11)).motsu_unwrap(),
         "https://x/11"
@@ -838,7 +836,7 @@ fn strings_use_solidity_layout(c: Contract<IpCollection>, owner: Address, alice:
     deploy(&c, owner);
     let id = c
         .sender(owner)
-        .mint(alice, "ipfs://bafy/1".into(), Address::ZERO, bps(0))
+        .mint(alice, "ipfs://bafy/1", Address::ZERO, bps(0))
         .motsu_unwrap();
     let slot = store::map_slot(TOKEN_URI_ROOT, id);
     // The last call leaves `c` as the VM's current contract.
@@ -851,9 +849,7 @@ fn strings_use_solidity_layout(c: Contract<IpCollection>, owner: Address, alice:
     short[31] = 26;
     assert_eq!(WasmVM {}.storage_load_bytes32(slot), B256::from(short));
     let long = "x".repeat(40);
-    c.sender(owner)
-        .set_token_uri(id, long.clone())
-        .motsu_unwrap();
+    c.sender(owner).set_token_uri(id, &long).motsu_unwrap();
     assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), long);
     assert_eq!(
         WasmVM {}.storage_load_bytes32(slot),
@@ -874,9 +870,7 @@ fn strings_of_every_length_round_trip(c: Contract<IpCollection>, owner: Address,
         let uri: String = (0..len)
             .map(|i| char::from(b'a' + (i % 26) as u8))
             .collect();
-        c.sender(owner)
-            .set_token_uri(id, uri.clone())
-            .motsu_unwrap();
+        c.sender(owner).set_token_uri(id, &uri).motsu_unwrap();
         let expected = if uri.is_empty() {
             "ipfs://base/1".to_string()
         } else {
@@ -886,7 +880,7 @@ fn strings_of_every_length_round_trip(c: Contract<IpCollection>, owner: Address,
     }
     // Multi-byte UTF-8 survives.
     c.sender(owner)
-        .set_token_uri(id, "ipfs://é✓🦀".into())
+        .set_token_uri(id, "ipfs://é✓🦀")
         .motsu_unwrap();
     assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), "ipfs://é✓🦀");
 }
@@ -901,29 +895,25 @@ fn set_token_uri_roles_and_event(
     deploy(&c, owner);
     let id = mint_to(&c, owner, alice);
     assert_eq!(
-        c.sender(updater)
-            .set_token_uri(id, "u".into())
-            .motsu_unwrap_err(),
+        c.sender(updater).set_token_uri(id, "u").motsu_unwrap_err(),
         CallerNotMetadataUpdater { account: updater }.into()
     );
     // The token owner is no metadata updater either.
     assert_eq!(
-        c.sender(alice)
-            .set_token_uri(id, "u".into())
-            .motsu_unwrap_err(),
+        c.sender(alice).set_token_uri(id, "u").motsu_unwrap_err(),
         CallerNotMetadataUpdater { account: alice }.into()
     );
     c.sender(owner)
         .set_metadata_updater(updater, true)
         .motsu_unwrap();
     c.sender(updater)
-        .set_token_uri(id, "ipfs://v2".into())
+        .set_token_uri(id, "ipfs://v2")
         .motsu_unwrap();
     c.assert_emitted(&MetadataUpdate { _tokenId: id });
     assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), "ipfs://v2");
     assert_eq!(
         c.sender(updater)
-            .set_token_uri(ABSENT, "u".into())
+            .set_token_uri(ABSENT, "u")
             .motsu_unwrap_err(),
         ERC721NonexistentToken { tokenId: ABSENT }.into()
     );
@@ -931,9 +921,7 @@ fn set_token_uri_roles_and_event(
         .set_metadata_updater(updater, false)
         .motsu_unwrap();
     assert_eq!(
-        c.sender(updater)
-            .set_token_uri(id, "v3".into())
-            .motsu_unwrap_err(),
+        c.sender(updater).set_token_uri(id, "v3").motsu_unwrap_err(),
         CallerNotMetadataUpdater { account: updater }.into()
     );
     assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), "ipfs://v2");
@@ -942,21 +930,21 @@ fn set_token_uri_roles_and_event(
 #[motsu::test]
 fn set_base_uri_emits_batch_update(c: Contract<IpCollection>, owner: Address, alice: Address) {
     deploy(&c, owner);
-    c.sender(owner).set_base_uri("a/".into()).motsu_unwrap();
+    c.sender(owner).set_base_uri("a/").motsu_unwrap();
     assert!(!c.emitted(&BatchMetadataUpdate {
         _fromTokenId: ID1,
         _toTokenId: U256::ZERO
     }));
     mint_to(&c, owner, alice);
     mint_to(&c, owner, alice);
-    c.sender(owner).set_base_uri("b/".into()).motsu_unwrap();
+    c.sender(owner).set_base_uri("b/").motsu_unwrap();
     c.assert_emitted(&BatchMetadataUpdate {
         _fromTokenId: ID1,
         _toTokenId: ID2,
     });
     assert_eq!(c.sender(alice).token_uri(ID2).motsu_unwrap(), "b/2");
     assert_eq!(
-        c.sender(alice).set_base_uri("c/".into()).motsu_unwrap_err(),
+        c.sender(alice).set_base_uri("c/").motsu_unwrap_err(),
         CallerNotMetadataUpdater { account: alice }.into()
     );
 }
@@ -973,7 +961,7 @@ fn mint_ids_are_sequential_and_role_gated(
     deploy(&c, owner);
     assert_eq!(
         c.sender(minter)
-            .mint(alice, String::new(), Address::ZERO, bps(0))
+            .mint(alice, "", Address::ZERO, bps(0))
             .motsu_unwrap_err(),
         CallerNotMinter { account: minter }.into()
     );
@@ -988,7 +976,7 @@ fn mint_ids_are_sequential_and_role_gated(
     for expected in 1..=3u64 {
         let id = c
             .sender(minter)
-            .mint(alice, String::new(), Address::ZERO, bps(0))
+            .mint(alice, "", Address::ZERO, bps(0))
             .motsu_unwrap();
         assert_eq!(id, U256::from(expected));
     }
@@ -1004,7 +992,7 @@ fn mint_ids_are_sequential_and_role_gated(
     });
     assert_eq!(
         c.sender(minter)
-            .mint(alice, String::new(), Address::ZERO, bps(0))
+            .mint(alice, "", Address::ZERO, bps(0))
             .motsu_unwrap_err(),
         CallerNotMinter { account: minter }.into()
     );
@@ -1015,7 +1003,7 @@ fn mint_rejects_bad_input(c: Contract<IpCollection>, owner: Address, alice: Addr
     deploy(&c, owner);
     assert_eq!(
         c.sender(owner)
-            .mint(alice, String::new(), alice, bps(10_001))
+            .mint(alice, "", alice, bps(10_001))
             .motsu_unwrap_err(),
         ERC2981InvalidTokenRoyalty {
             tokenId: ID1,
@@ -1027,7 +1015,7 @@ fn mint_rejects_bad_input(c: Contract<IpCollection>, owner: Address, alice: Addr
     // Checked even when the default royalty applies.
     assert_eq!(
         c.sender(owner)
-            .mint(alice, String::new(), Address::ZERO, bps(20_000))
+            .mint(alice, "", Address::ZERO, bps(20_000))
             .motsu_unwrap_err(),
         ERC2981InvalidTokenRoyalty {
             tokenId: ID1,
@@ -1038,7 +1026,7 @@ fn mint_rejects_bad_input(c: Contract<IpCollection>, owner: Address, alice: Addr
     );
     assert_eq!(
         c.sender(owner)
-            .mint(Address::ZERO, String::new(), Address::ZERO, bps(0))
+            .mint(Address::ZERO, "", Address::ZERO, bps(0))
             .motsu_unwrap_err(),
         ERC721InvalidReceiver {
             receiver: Address::ZERO
@@ -1060,12 +1048,12 @@ fn per_token_and_default_royalties(
     deploy(&c, owner);
     let own = c
         .sender(owner)
-        .mint(alice, String::new(), artist, bps(1_000))
+        .mint(alice, "", artist, bps(1_000))
         .motsu_unwrap();
     let default = mint_to(&c, owner, alice);
     let zero = c
         .sender(owner)
-        .mint(alice, String::new(), artist, bps(0))
+        .mint(alice, "", artist, bps(0))
         .motsu_unwrap();
     let price = U256::from(1_000_000);
     assert_eq!(
@@ -1093,7 +1081,7 @@ fn per_token_and_default_royalties(
     );
     let full = c
         .sender(owner)
-        .mint(alice, String::new(), artist, bps(10_000))
+        .mint(alice, "", artist, bps(10_000))
         .motsu_unwrap();
     assert_eq!(
         c.sender(alice).royalty_info(full, U256::MAX).motsu_unwrap(),
@@ -1393,7 +1381,7 @@ fn mint_batch_checks_the_id_counter(c: Contract<IpCollection>, owner: Address, a
     );
     assert_eq!(
         c.sender(owner)
-            .mint(alice, String::new(), Address::ZERO, bps(0))
+            .mint(alice, "", Address::ZERO, bps(0))
             .motsu_unwrap_err(),
         ArithmeticOverflow {}.into()
     );
@@ -1420,7 +1408,7 @@ fn set_token_uri_replaces_a_batch_tokens_digest(
     assert_eq!(c.sender(bob).token_uri(first).motsu_unwrap(), STUDIO[0].1);
     // A string URI wins, and the digest is cleared.
     c.sender(owner)
-        .set_token_uri(first, "ar://new".into())
+        .set_token_uri(first, "ar://new")
         .motsu_unwrap();
     c.assert_emitted(&MetadataUpdate { _tokenId: first });
     assert_eq!(c.sender(bob).token_uri(first).motsu_unwrap(), "ar://new");
@@ -1431,9 +1419,7 @@ fn set_token_uri_replaces_a_batch_tokens_digest(
         assert_eq!(Token::unpack(call.tokens.get(first)).owner, bob);
     }
     // An empty string falls back to base URI + id.
-    c.sender(owner)
-        .set_token_uri(second, String::new())
-        .motsu_unwrap();
+    c.sender(owner).set_token_uri(second, "").motsu_unwrap();
     assert_eq!(
         c.sender(bob).token_uri(second).motsu_unwrap(),
         "ipfs://base/2"
@@ -1441,9 +1427,7 @@ fn set_token_uri_replaces_a_batch_tokens_digest(
     // The third keeps its digest URI; a refused update changes nothing.
     let third = second + U256::from(1);
     assert_eq!(
-        c.sender(alice)
-            .set_token_uri(third, "x".into())
-            .motsu_unwrap_err(),
+        c.sender(alice).set_token_uri(third, "x").motsu_unwrap_err(),
         CallerNotMetadataUpdater { account: alice }.into()
     );
     assert_eq!(c.sender(bob).token_uri(third).motsu_unwrap(), STUDIO[2].1);
@@ -1460,14 +1444,14 @@ fn contract_uri_roles_and_event(
     assert_eq!(c.sender(alice).contract_uri(), "");
     assert_eq!(
         c.sender(alice)
-            .set_contract_uri("ipfs://x".into())
+            .set_contract_uri("ipfs://x")
             .motsu_unwrap_err(),
         CallerNotMetadataUpdater { account: alice }.into()
     );
     assert!(!c.emitted(&ContractURIUpdated {}));
     assert_eq!(c.sender(alice).contract_uri(), "");
     c.sender(owner)
-        .set_contract_uri("ipfs://short".into())
+        .set_contract_uri("ipfs://short")
         .motsu_unwrap();
     c.assert_emitted(&ContractURIUpdated {});
     assert_eq!(c.sender(alice).contract_uri(), "ipfs://short");
@@ -1476,9 +1460,7 @@ fn contract_uri_roles_and_event(
         .motsu_unwrap();
     // Longer than one slot.
     let long = "ipfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku/collection.json";
-    c.sender(updater)
-        .set_contract_uri(long.into())
-        .motsu_unwrap();
+    c.sender(updater).set_contract_uri(long).motsu_unwrap();
     assert_eq!(c.sender(alice).contract_uri(), long);
     // Neither the base URI nor the name moved.
     assert_eq!(c.sender(alice).name(), "IP Collection");
@@ -1488,9 +1470,7 @@ fn contract_uri_roles_and_event(
             .motsu_unwrap(),
         "ipfs://base/1"
     );
-    c.sender(updater)
-        .set_contract_uri(String::new())
-        .motsu_unwrap();
+    c.sender(updater).set_contract_uri("").motsu_unwrap();
     assert_eq!(c.sender(alice).contract_uri(), "");
 }
 
@@ -1977,14 +1957,14 @@ fn pause_stops_mints_and_transfers_only(
     );
     assert_eq!(
         c.sender(owner)
-            .mint(alice, String::new(), Address::ZERO, bps(0))
+            .mint(alice, "", Address::ZERO, bps(0))
             .motsu_unwrap_err(),
         paused
     );
     // Approvals, leases, metadata and views still work.
     c.sender(alice).approve(bob, id).motsu_unwrap();
     c.sender(alice).set_user(id, bob, NOW + 1).motsu_unwrap();
-    c.sender(owner).set_token_uri(id, "p".into()).motsu_unwrap();
+    c.sender(owner).set_token_uri(id, "p").motsu_unwrap();
     assert_eq!(c.sender(bob).user_of(id).motsu_unwrap(), bob);
     assert_eq!(c.sender(bob).owner_of(id).motsu_unwrap(), alice);
 
@@ -2290,4 +2270,240 @@ proptest::proptest! {
             lease_context_of_views(&c, ID1, query_lessor, operator, price)
         );
     }
+}
+
+// ------------------------------------------------------------ fallback router
+
+/// The ABI encoding of one `string` return value, by alloy.
+fn abi_string(s: &str) -> Vec<u8> {
+    use alloy_sol_types::SolValue;
+    (String::from(s),).abi_encode_params()
+}
+
+#[motsu::test]
+fn fallback_serves_the_declared_functions_as_alloy_encodes_them(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+    artist: Address,
+) {
+    use alloy_sol_types::SolValue;
+    deploy(&c, owner);
+    let call = |sender: Address, data: Vec<u8>| c.sender(sender).fallback(&data);
+    assert_eq!(
+        call(alice, nameCall {}.abi_encode()).motsu_unwrap(),
+        abi_string("IP Collection")
+    );
+    assert_eq!(
+        call(alice, symbolCall {}.abi_encode()).motsu_unwrap(),
+        abi_string("IPC")
+    );
+    // mint with a URI longer than one slot, then a batch.
+    let long = "ipfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+    let minted = call(
+        owner,
+        mintCall {
+            to: alice,
+            uri: long.into(),
+            royaltyReceiver: Address::ZERO,
+            royaltyBps: bps(0),
+        }
+        .abi_encode(),
+    )
+    .motsu_unwrap();
+    assert_eq!(minted, ID1.abi_encode());
+    let first = call(
+        owner,
+        mintBatchCall {
+            to: alice,
+            metadataDigests: studio_digests(),
+            royaltyReceiver: artist,
+            royaltyBps: bps(250),
+        }
+        .abi_encode(),
+    )
+    .motsu_unwrap();
+    assert_eq!(first, ID2.abi_encode());
+    c.assert_emitted(&ConsecutiveTransfer {
+        fromTokenId: ID2,
+        toTokenId: U256::from(4),
+        fromAddress: Address::ZERO,
+        toAddress: alice,
+    });
+    let uri_of = |id: U256| call(alice, tokenURICall { tokenId: id }.abi_encode());
+    assert_eq!(uri_of(ID1).motsu_unwrap(), abi_string(long));
+    assert_eq!(uri_of(ID2).motsu_unwrap(), abi_string(STUDIO[0].1));
+    assert_eq!(
+        uri_of(ABSENT).motsu_unwrap_err(),
+        Vec::<u8>::from(Error::from(ERC721NonexistentToken { tokenId: ABSENT }))
+    );
+    call(
+        owner,
+        setTokenURICall {
+            tokenId: ID2,
+            uri: "ar://x".into(),
+        }
+        .abi_encode(),
+    )
+    .motsu_unwrap();
+    assert_eq!(uri_of(ID2).motsu_unwrap(), abi_string("ar://x"));
+    call(
+        owner,
+        setTokenURICall {
+            tokenId: ID1,
+            uri: String::new(),
+        }
+        .abi_encode(),
+    )
+    .motsu_unwrap();
+    call(
+        owner,
+        setBaseURICall {
+            baseUri: "https://example.org/meta/".into(),
+        }
+        .abi_encode(),
+    )
+    .motsu_unwrap();
+    assert_eq!(
+        uri_of(ID1).motsu_unwrap(),
+        abi_string("https://example.org/meta/1")
+    );
+    // ERC-7572.
+    assert_eq!(
+        call(alice, contractURICall {}.abi_encode()).motsu_unwrap(),
+        abi_string("")
+    );
+    assert_eq!(
+        call(
+            alice,
+            setContractURICall {
+                uri: "ipfs://c".into()
+            }
+            .abi_encode()
+        )
+        .motsu_unwrap_err(),
+        Vec::<u8>::from(Error::from(CallerNotMetadataUpdater { account: alice }))
+    );
+    assert_eq!(
+        call(owner, setContractURICall { uri: long.into() }.abi_encode()).motsu_unwrap(),
+        Vec::<u8>::new()
+    );
+    c.assert_emitted(&ContractURIUpdated {});
+    assert_eq!(
+        call(alice, contractURICall {}.abi_encode()).motsu_unwrap(),
+        abi_string(long)
+    );
+    // EIP-2981 and the lease views.
+    let price = U256::from(1_000_000);
+    assert_eq!(
+        call(
+            alice,
+            royaltyInfoCall {
+                tokenId: ID2,
+                salePrice: price
+            }
+            .abi_encode()
+        )
+        .motsu_unwrap(),
+        (artist, U256::from(25_000)).abi_encode_params()
+    );
+    c.sender(alice)
+        .set_lease_operator(artist, true)
+        .motsu_unwrap();
+    c.sender(alice)
+        .set_user(ID2, owner, NOW + 10)
+        .motsu_unwrap();
+    assert_eq!(
+        call(
+            alice,
+            leaseContextCall {
+                tokenId: ID2,
+                lessor: alice,
+                operator: artist,
+                salePrice: price
+            }
+            .abi_encode()
+        )
+        .motsu_unwrap(),
+        (alice, true, false, NOW + 10, artist, U256::from(25_000)).abi_encode_params()
+    );
+    assert_eq!(
+        call(
+            alice,
+            leaseContextCall {
+                tokenId: ABSENT,
+                lessor: alice,
+                operator: artist,
+                salePrice: price
+            }
+            .abi_encode()
+        )
+        .motsu_unwrap_err(),
+        Vec::<u8>::from(Error::from(ERC721NonexistentToken { tokenId: ABSENT }))
+    );
+}
+
+#[motsu::test]
+fn fallback_refuses_malformed_calls_with_empty_data(
+    c: Contract<IpCollection>,
+    owner: Address,
+    alice: Address,
+) {
+    deploy(&c, owner);
+    let batch = mintBatchCall {
+        to: alice,
+        metadataDigests: studio_digests(),
+        royaltyReceiver: Address::ZERO,
+        royaltyBps: bps(0),
+    }
+    .abi_encode();
+    let set_uri = setContractURICall { uri: "ok".into() }.abi_encode();
+    let mint = mintCall {
+        to: alice,
+        uri: "u".into(),
+        royaltyReceiver: Address::ZERO,
+        royaltyBps: bps(0),
+    }
+    .abi_encode();
+    let with = |base: &[u8], at: usize, byte: u8| {
+        let mut data = base.to_vec();
+        data[at] = byte;
+        data
+    };
+    // Layout of `batch`: selector, to, offset (128), receiver, bps, length
+    // (3), the digests.
+    let cases: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        vec![0xde, 0xad, 0xbe, 0xef],
+        batch[..4 + 32 * 3].to_vec(),
+        // A digest cut short.
+        batch[..batch.len() - 1].to_vec(),
+        // Dirty address and uint96 words.
+        with(&batch, 4 + 11, 1),
+        with(&batch, 4 + 32 * 2, 1),
+        with(&batch, 4 + 32 * 3 + 19, 1),
+        // The offset past the end, and a huge length.
+        with(&batch, 4 + 32 + 30, 0xff),
+        with(&batch, 4 + 32 * 4 + 20, 1),
+        // A string that is not UTF-8, then one cut short.
+        with(&set_uri, 4 + 64, 0xff),
+        set_uri[..4 + 64].to_vec(),
+        with(&mint, 4 + 32 * 5, 0xc0),
+        tokenURICall { tokenId: ID1 }.abi_encode()[..20].to_vec(),
+    ];
+    for data in cases {
+        assert_eq!(
+            c.sender(owner).fallback(&data).motsu_unwrap_err(),
+            Vec::<u8>::new(),
+            "{data:02x?}"
+        );
+    }
+    assert_eq!(c.sender(owner).total_supply(), U256::ZERO);
+    assert_eq!(c.sender(owner).contract_uri(), "");
+    assert!(!c.emitted(&ContractURIUpdated {}));
+    // The unmodified calls go through.
+    c.sender(owner).fallback(&batch).motsu_unwrap();
+    c.sender(owner).fallback(&set_uri).motsu_unwrap();
+    assert_eq!(c.sender(owner).total_supply(), U256::from(3));
+    assert_eq!(c.sender(owner).contract_uri(), "ok");
 }

@@ -48,6 +48,9 @@
 //!   place, without freezing the units a second time or using up another
 //!   of the 16 entries.
 //! * Pausing stops new records and extensions, never expiry or deletion.
+//! * **ERC-7572** contract-level metadata: `contractURI`, set by a metadata
+//!   updater or the owner (`setContractURI`, event `ContractURIUpdated`),
+//!   stored as the URIs are.
 //! * **Roles**: an owner (two-step transfer) who manages minters and
 //!   metadata updaters and can pause transfers, burns, mints and new or
 //!   extended records (never views, never expiry).
@@ -196,6 +199,8 @@ stylus_ip_common::sol_decls! {
     event MetadataUpdate(uint256 _tokenId);
     /// ERC-4906: the metadata of a range of ids changed.
     event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId);
+    /// ERC-7572: the contract-level metadata (`contractURI`) changed.
+    event ContractURIUpdated();
     /// ERC-5006: a user record was created.
     event CreateUserRecord(uint256 recordId, uint256 tokenId, uint64 amount, address owner, address user, uint64 expiry);
     /// ERC-5006: a user record was deleted.
@@ -514,6 +519,8 @@ pub struct IpEditions {
     lists: Lists,
     /// `owner => lease operator => approved`.
     lease_operators: Flags<Address>,
+    /// The ERC-7572 contract URI.
+    contract_uri: Words,
 }
 
 contract_api! {
@@ -976,6 +983,26 @@ impl IpEditions {
         self.only_role(METADATA_UPDATER_ROLE)?;
         write_text(&mut self.token_uris.setter(U256::ZERO), &uri);
         emit(BatchMetadataUpdate::SIGNATURE_HASH, &[], &encode::words(&[uint(U256::ZERO), uint(U256::MAX)]));
+        Ok(())
+    }
+
+    /// ERC-7572 contract-level metadata URI (empty until set).
+    sol("contractURI") fn contract_uri(&self) -> String {
+        read_text(&self.contract_uri)
+    }
+
+    /// Sets the ERC-7572 contract URI (metadata updater role or owner, as
+    /// [`IpEditions::set_base_uri`]).
+    ///
+    /// # Errors
+    /// [`Error::MissingRole`].
+    ///
+    /// # Events
+    /// [`ContractURIUpdated`].
+    sol("setContractURI") fn set_contract_uri(&mut self, uri: String) -> Result<(), Error> {
+        self.only_role(METADATA_UPDATER_ROLE)?;
+        write_text(&mut self.contract_uri, &uri);
+        emit(ContractURIUpdated::SIGNATURE_HASH, &[], &[]);
         Ok(())
     }
 

@@ -48,6 +48,8 @@ sol! {
         function uri(uint256 id) external view returns (string);
         function setURI(uint256 id, string uri) external;
         function setBaseURI(string uri) external;
+        function contractURI() external view returns (string);
+        function setContractURI(string uri) external;
         function royaltyInfo(uint256 id, uint256 salePrice) external view returns (address, uint256);
         function setDefaultRoyalty(address receiver, uint96 bps) external;
         function setLeaseOperator(address operator, bool approved) external;
@@ -105,6 +107,8 @@ fn interface_selectors() -> Vec<u32> {
         uriCall,
         setURICall,
         setBaseURICall,
+        contractURICall,
+        setContractURICall,
         royaltyInfoCall,
         setDefaultRoyaltyCall,
         setLeaseOperatorCall,
@@ -747,4 +751,39 @@ fn compact_error_encoding_matches_the_derived_one() {
         let label = format!("{derived:?}");
         assert_eq!(compact.revert_data(), Vec::<u8>::from(derived), "{label}");
     }
+}
+
+#[motsu::test]
+fn contract_uri_round_trips_through_the_router(
+    c: Contract<IpEditions>,
+    owner: Address,
+    eve: Address,
+) {
+    let args = ctor_args("b", owner, 0);
+    <IpEditions as Router<IpEditions>>::constructor(&mut c.sender(owner), &args);
+    assert_eq!(ok(&c, eve, &I::contractURICall {})._0, "");
+    let long = String::from("ipfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku");
+    assert_eq!(
+        send(&c, owner, &I::setContractURICall { uri: long.clone() }),
+        Ok(Vec::new())
+    );
+    c.assert_emitted(&ContractURIUpdated {});
+    assert_eq!(ok(&c, eve, &I::contractURICall {})._0, long);
+    let denied = send(
+        &c,
+        eve,
+        &I::setContractURICall {
+            uri: String::from("x"),
+        },
+    )
+    .expect_err("eve holds no role");
+    assert_eq!(
+        denied,
+        AccessControlUnauthorizedAccount {
+            account: eve,
+            neededRole: METADATA_UPDATER_ROLE,
+        }
+        .abi_encode()
+    );
+    assert_eq!(ok(&c, eve, &I::contractURICall {})._0, long);
 }

@@ -774,6 +774,53 @@ fn set_uri_and_base_uri(c: Contract<IpEditions>, owner: Address, writer: Address
     assert_eq!(c.sender(eve).uri(id), "https://x/{id}");
 }
 
+#[motsu::test]
+fn contract_uri_roles_and_event(
+    c: Contract<IpEditions>,
+    owner: Address,
+    writer: Address,
+    eve: Address,
+) {
+    deploy(&c, owner);
+    assert_eq!(c.sender(eve).contract_uri(), "");
+    let err = c
+        .sender(eve)
+        .set_contract_uri(String::from("ipfs://c"))
+        .motsu_unwrap_err();
+    assert_eq!(
+        err,
+        Error::MissingRole(AccessControlUnauthorizedAccount {
+            account: eve,
+            neededRole: METADATA_UPDATER_ROLE,
+        })
+    );
+    assert!(!c.emitted(&ContractURIUpdated {}));
+    c.sender(owner)
+        .set_contract_uri(String::from("ipfs://c"))
+        .motsu_unwrap();
+    c.assert_emitted(&ContractURIUpdated {});
+    assert_eq!(c.sender(eve).contract_uri(), "ipfs://c");
+    c.sender(owner)
+        .grant_role(METADATA_UPDATER_ROLE, writer)
+        .motsu_unwrap();
+    // Longer than one word, then shorter again.
+    let long = "ipfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku/contract.json";
+    c.sender(writer)
+        .set_contract_uri(String::from(long))
+        .motsu_unwrap();
+    assert_eq!(c.sender(eve).contract_uri(), long);
+    c.sender(writer)
+        .set_contract_uri(String::from("ar://short"))
+        .motsu_unwrap();
+    assert_eq!(c.sender(eve).contract_uri(), "ar://short");
+    // The base URI is a separate string.
+    assert_eq!(c.sender(eve).uri(u(7)), BASE);
+    c.sender(writer)
+        .set_contract_uri(String::new())
+        .motsu_unwrap();
+    assert_eq!(c.sender(eve).contract_uri(), "");
+}
+
 // ----------------------------------------------------------------------
 // Royalties
 // ----------------------------------------------------------------------
