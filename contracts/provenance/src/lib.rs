@@ -1027,8 +1027,12 @@ impl ProvenanceRegistry {
         }
         let model = self.require_active(model_id)?;
         let now_block = self.block_number();
-        let attester = self.attester_of(model_id);
-        let domain = self.domain_separator();
+        // Only a signed batch needs the attester (a cold word) and the domain.
+        let (attester, domain) = if signed {
+            (self.attester_of(model_id), self.domain_separator())
+        } else {
+            (Address::ZERO, B256::ZERO)
+        };
         let mut struct_hashes = Vec::with_capacity(ids.len());
         for (i, &id) in ids.iter().enumerate() {
             let fields = RecordFields {
