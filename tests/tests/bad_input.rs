@@ -1290,6 +1290,108 @@ fn collection_cases(v: &mut Vec<Case>) {
         });
         Bad::call(w.carol, w.nft, &call, e)
     }));
+    v.push(case("collection/state/mint_batch_empty", |w| {
+        let e = CollectionE::EmptyBatch(C::EmptyBatch {});
+        Bad::call(
+            w.admin(),
+            w.nft,
+            &collection_mint_batch(w.alice, 0, U96::ZERO),
+            e,
+        )
+    }));
+    v.push(case(
+        "collection/unauthorised/mint_batch_by_stranger",
+        |w| {
+            let e = CollectionE::CallerNotMinter(C::CallerNotMinter { account: w.carol });
+            Bad::call(
+                w.carol,
+                w.nft,
+                &collection_mint_batch(w.carol, 3, U96::ZERO),
+                e,
+            )
+        },
+    ));
+    v.push(case("collection/zero/mint_batch_to_zero_address", |w| {
+        let e = CollectionE::ERC721InvalidReceiver(C::ERC721InvalidReceiver {
+            receiver: Address::ZERO,
+        });
+        let call = collection_mint_batch(Address::ZERO, 3, U96::ZERO);
+        Bad::call(w.admin(), w.nft, &call, e)
+    }));
+    v.push(case(
+        "collection/range/mint_batch_royalty_over_100_percent",
+        |w| {
+            let e = CollectionE::ERC2981InvalidTokenRoyalty(C::ERC2981InvalidTokenRoyalty {
+                tokenId: u(4),
+                numerator: u(10_001),
+                denominator: u(10_000),
+            });
+            let call = collection_mint_batch(w.alice, 3, U96::from(10_001));
+            Bad::call(w.admin(), w.nft, &call, e)
+        },
+    ));
+    v.push(case("collection/state/mint_batch_while_paused", |w| {
+        let (admin, nft) = (w.admin(), w.nft);
+        w.ok(admin, nft, &C::pauseCall {});
+        let e = CollectionE::EnforcedPause(C::EnforcedPause {});
+        Bad::call(admin, nft, &collection_mint_batch(w.alice, 3, U96::ZERO), e)
+    }));
+    v.push(case(
+        "collection/calldata/mint_batch_length_past_end",
+        |w| {
+            // mintBatch(to, digests, ..): the array's length word claims one
+            // more digest than the calldata holds.
+            let mut data = collection_mint_batch(w.alice, 3, U96::ZERO).abi_encode();
+            let len_at = 4 + 4 * 32;
+            data[len_at..len_at + 32].copy_from_slice(&u(4).to_be_bytes::<32>());
+            Bad::raw(w.admin(), w.nft, data, Expect::Empty)
+        },
+    ));
+    v.push(case(
+        "collection/calldata/mint_batch_dirty_royalty_bps",
+        |w| {
+            // `royaltyBps` (uint96) with a bit set above its 96 bits.
+            let data = with_word(
+                &collection_mint_batch(w.alice, 3, U96::ZERO),
+                3,
+                U256::from(1) << 96,
+            );
+            Bad::raw(w.admin(), w.nft, data, Expect::Empty)
+        },
+    ));
+    v.push(case(
+        "collection/unauthorised/set_contract_uri_by_stranger",
+        |w| {
+            let call = C::setContractURICall {
+                uri: "ipfs://fake".into(),
+            };
+            let e = CollectionE::CallerNotMetadataUpdater(C::CallerNotMetadataUpdater {
+                account: w.carol,
+            });
+            Bad::call(w.carol, w.nft, &call, e)
+        },
+    ));
+    v.push(case("collection/calldata/set_contract_uri_not_utf8", |w| {
+        // setContractURI(uri): the string's one byte is 0xff.
+        let mut data = C::setContractURICall { uri: "x".into() }.abi_encode();
+        data[4 + 64] = 0xff;
+        Bad::raw(w.admin(), w.nft, data, Expect::Empty)
+    }));
+}
+
+/// `mintBatch(to, n digests, ..)`, with a royalty receiver when `bps` is not
+/// zero (as [`collection_mint`]).
+fn collection_mint_batch(to: Address, n: u64, bps: U96) -> IpCollection::mintBatchCall {
+    IpCollection::mintBatchCall {
+        to,
+        metadataDigests: (0..n).map(|i| keccak256(i.to_be_bytes())).collect(),
+        royaltyReceiver: if bps.is_zero() {
+            Address::ZERO
+        } else {
+            Address::repeat_byte(0x77)
+        },
+        royaltyBps: bps,
+    }
 }
 
 fn editions_cases(v: &mut Vec<Case>) {
@@ -1389,6 +1491,20 @@ fn editions_cases(v: &mut Vec<Case>) {
             });
         Bad::call(w.admin(), w.editions, &call, e)
     }));
+    v.push(case(
+        "editions/unauthorised/set_contract_uri_by_stranger",
+        |w| {
+            let e =
+                EditionsE::AccessControlUnauthorizedAccount(C::AccessControlUnauthorizedAccount {
+                    account: w.carol,
+                    neededRole: METADATA_UPDATER_ROLE,
+                });
+            let call = C::setContractURICall {
+                uri: "ipfs://fake".into(),
+            };
+            Bad::call(w.carol, w.editions, &call, e)
+        },
+    ));
     v.push(case("editions/unauthorised/mint_by_stranger", |w| {
         let e = EditionsE::AccessControlUnauthorizedAccount(C::AccessControlUnauthorizedAccount {
             account: w.carol,
