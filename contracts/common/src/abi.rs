@@ -162,13 +162,21 @@ pub fn push_bytes(out: &mut Vec<u8>, offset: usize, bytes: &[u8]) {
 }
 
 /// Emits a log: `topics` (the event's signature hash, then its indexed
-/// fields' words) and the data [`log_data`] encodes from `words` and `tail`.
+/// fields' words) and the static data `words`.
 #[allow(deprecated)] // stylus-sdk 0.9's free `raw_log`: the same hostio as `vm().raw_log`.
 #[inline(never)]
-pub fn emit(topics: &[B256], words: &[B256], tail: Option<&[u8]>) {
+pub fn emit(topics: &[B256], words: &[B256]) {
     // `raw_log` only fails on more than 4 topics; the suite's events have at
     // most 3 indexed fields.
-    let _ = stylus_sdk::evm::raw_log(topics, &log_data(words, tail));
+    let _ = stylus_sdk::evm::raw_log(topics, &encode(&[], words));
+}
+
+/// [`emit`] for an event whose static data `words` are followed by one
+/// dynamic `string`/`bytes` field, `tail` (see [`log_data`]). A function of
+/// its own so that contracts without such events carry no tail encoder.
+#[allow(deprecated)] // See `emit`.
+pub fn emit_with_tail(topics: &[B256], words: &[B256], tail: &[u8]) {
+    let _ = stylus_sdk::evm::raw_log(topics, &log_data(words, Some(tail)));
 }
 
 /// Emits event `$ev` (a `sol_decls!` type) with indexed fields `[..]`,
@@ -181,19 +189,25 @@ pub fn emit(topics: &[B256], words: &[B256], tail: Option<&[u8]>) {
 /// ```
 #[macro_export]
 macro_rules! emit {
-    ($ev:ty, [$($topic:expr),* $(,)?], [$($word:expr),* $(,)?] $(, $tail:expr)?) => {{
-        let topics = [
-            <$ev as $crate::__private::alloy_sol_types::SolEvent>::SIGNATURE_HASH,
-            $($crate::abi::Word::word(&$topic)),*
-        ];
+    ($ev:ty, [$($topic:expr),* $(,)?], [$($word:expr),* $(,)?]) => {
         $crate::abi::emit(
-            &topics,
+            &[
+                <$ev as $crate::__private::alloy_sol_types::SolEvent>::SIGNATURE_HASH,
+                $($crate::abi::Word::word(&$topic)),*
+            ],
             &[$($crate::abi::Word::word(&$word)),*],
-            $crate::emit!(@tail $($tail)?),
-        );
-    }};
-    (@tail) => { None };
-    (@tail $tail:expr) => { Some($tail) };
+        )
+    };
+    ($ev:ty, [$($topic:expr),* $(,)?], [$($word:expr),* $(,)?], $tail:expr) => {
+        $crate::abi::emit_with_tail(
+            &[
+                <$ev as $crate::__private::alloy_sol_types::SolEvent>::SIGNATURE_HASH,
+                $($crate::abi::Word::word(&$topic)),*
+            ],
+            &[$($crate::abi::Word::word(&$word)),*],
+            $tail,
+        )
+    };
 }
 
 /// Builds a contract's flat `Error` enum, one `From<SolErrorType>` impl per

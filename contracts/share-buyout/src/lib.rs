@@ -133,7 +133,8 @@ pub mod logic;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::{SolCall, SolError, SolEvent};
+use alloy_sol_types::SolCall;
+use stylus_ip_common::abi::{address_at, encode, Word};
 use stylus_sdk::{
     call::RawCall,
     prelude::*,
@@ -251,160 +252,58 @@ stylus_ip_common::sol_decls! {
     function REJECTION_PERIOD() external view returns (uint64);
 }
 
-/// Errors of [`ShareBuyout`]; each wraps the Solidity error of the same name.
-///
-/// ABI-encoded by hand (selector and static words) rather than by
-/// `#[derive(SolidityError)]`, which costs kilobytes of WASM; a unit test
-/// checks every variant against alloy's encoding. Public functions return
-/// `Vec<u8>` so that a vault's own revert data (e.g. an insufficient
-/// allowance) reaches the caller verbatim.
-#[derive(Debug)]
-pub enum Error {
-    /// See [`ERC20InsufficientBalance`].
-    InsufficientBalance(ERC20InsufficientBalance),
-    /// See [`SafeErc20FailedOperation`].
-    SafeErc20Failed(SafeErc20FailedOperation),
-    /// See [`BuyoutUnsupportedVault`].
-    UnsupportedVault(BuyoutUnsupportedVault),
-    /// See [`BuyoutVaultNotActive`].
-    VaultNotActive(BuyoutVaultNotActive),
-    /// See [`BuyoutAlreadyActive`].
-    AlreadyActive(BuyoutAlreadyActive),
-    /// See [`BuyoutAlreadySucceeded`].
-    AlreadySucceeded(BuyoutAlreadySucceeded),
-    /// See [`BuyoutNotActive`].
-    NotActive(BuyoutNotActive),
-    /// See [`BuyoutNotSucceeded`].
-    NotSucceeded(BuyoutNotSucceeded),
-    /// See [`BuyoutProposalPeriodOver`].
-    ProposalPeriodOver(BuyoutProposalPeriodOver),
-    /// See [`BuyoutRejectionPeriodOver`].
-    RejectionPeriodOver(BuyoutRejectionPeriodOver),
-    /// See [`BuyoutRejectionPeriodOpen`].
-    RejectionPeriodOpen(BuyoutRejectionPeriodOpen),
-    /// See [`BuyoutInvalidShares`].
-    InvalidShares(BuyoutInvalidShares),
-    /// See [`BuyoutInvalidValue`].
-    InvalidValue(BuyoutInvalidValue),
-    /// See [`BuyoutZeroAmount`].
-    ZeroAmount(BuyoutZeroAmount),
-    /// See [`BuyoutWrongValue`].
-    WrongValue(BuyoutWrongValue),
-    /// See [`BuyoutSharesNotReceived`].
-    SharesNotReceived(BuyoutSharesNotReceived),
-    /// See [`BuyoutCashExceedsOutstanding`].
-    CashExceedsOutstanding(BuyoutCashExceedsOutstanding),
-    /// See [`BuyoutNothingToClaim`].
-    NothingToClaim(BuyoutNothingToClaim),
-    /// See [`BuyoutEthTransferFailed`].
-    EthTransferFailed(BuyoutEthTransferFailed),
-    /// See [`BuyoutNothingToWithdraw`].
-    NothingToWithdraw(BuyoutNothingToWithdraw),
-    /// See [`BuyoutArithmeticOverflow`].
-    ArithmeticOverflow(BuyoutArithmeticOverflow),
-}
-
-// The errors are listed in the exported interface by `SOL_DECLS`.
-stylus_ip_common::abi_structs!(Error);
-
-/// A static ABI value: one left-padded 32-byte word.
-trait Word {
-    /// The value's ABI word.
-    fn word(self) -> B256;
-}
-
-impl Word for U256 {
-    #[inline(never)]
-    fn word(self) -> B256 {
-        B256::from(self)
-    }
-}
-
-impl Word for Address {
-    #[inline(never)]
-    fn word(self) -> B256 {
-        self.into_word()
-    }
-}
-
-impl Word for u64 {
-    fn word(self) -> B256 {
-        U256::from(self).word()
-    }
-}
-
-impl Word for u8 {
-    fn word(self) -> B256 {
-        U256::from(self).word()
-    }
-}
-
-impl Word for bool {
-    fn word(self) -> B256 {
-        U256::from(u8::from(self)).word()
-    }
-}
-
-/// `selector ‖ words`: revert data of an error with static fields, or the
-/// calldata of a call with static arguments.
-#[inline(never)]
-fn encode(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + 32 * words.len());
-    out.extend_from_slice(&selector);
-    for w in words {
-        out.extend_from_slice(w.as_slice());
-    }
-    out
-}
-
-/// Event data or return data: static words, in order.
-#[inline(never)]
-fn log_data(words: &[B256]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(32 * words.len());
-    for w in words {
-        out.extend_from_slice(w.as_slice());
-    }
-    out
-}
-
-/// Encodes each variant as `selector ‖ fields` (all fields are static).
-macro_rules! error_data {
-    ($err:expr; $($variant:ident($ty:ident { $($field:ident),* })),* $(,)?) => {
-        match $err {
-            $(Error::$variant(e) => encode(
-                <$ty as SolError>::SELECTOR,
-                &[$(Word::word(e.$field)),*],
-            ),)*
-        }
-    };
-}
-
-impl From<Error> for Vec<u8> {
-    #[allow(unused_variables)] // the field-less variants
-    fn from(err: Error) -> Self {
-        error_data!(err;
-            InsufficientBalance(ERC20InsufficientBalance { sender, balance, needed }),
-            SafeErc20Failed(SafeErc20FailedOperation { token }),
-            UnsupportedVault(BuyoutUnsupportedVault { vault, buyout }),
-            VaultNotActive(BuyoutVaultNotActive { vault, status }),
-            AlreadyActive(BuyoutAlreadyActive { vault, rejectionEnd }),
-            AlreadySucceeded(BuyoutAlreadySucceeded { vault }),
-            NotActive(BuyoutNotActive { vault, state }),
-            NotSucceeded(BuyoutNotSucceeded { vault, state }),
-            ProposalPeriodOver(BuyoutProposalPeriodOver { time, proposalEnd }),
-            RejectionPeriodOver(BuyoutRejectionPeriodOver { time, rejectionEnd }),
-            RejectionPeriodOpen(BuyoutRejectionPeriodOpen { time, rejectionEnd }),
-            InvalidShares(BuyoutInvalidShares { shares, totalSupply }),
-            InvalidValue(BuyoutInvalidValue { value }),
-            ZeroAmount(BuyoutZeroAmount {}),
-            WrongValue(BuyoutWrongValue { value, expected }),
-            SharesNotReceived(BuyoutSharesNotReceived { vault, expected, received }),
-            CashExceedsOutstanding(BuyoutCashExceedsOutstanding { amount, outstanding }),
-            NothingToClaim(BuyoutNothingToClaim { vault }),
-            EthTransferFailed(BuyoutEthTransferFailed { to, amount }),
-            NothingToWithdraw(BuyoutNothingToWithdraw { account }),
-            ArithmeticOverflow(BuyoutArithmeticOverflow {}),
-        )
+stylus_ip_common::errors! {
+    /// Errors of [`ShareBuyout`]; each wraps the Solidity error of the same name.
+    ///
+    /// ABI-encoded by [`stylus_ip_common::errors!`] (selector and static
+    /// words) rather than by `#[derive(SolidityError)]`, which costs
+    /// kilobytes of WASM; a unit test
+    /// checks every variant against alloy's encoding. Public functions return
+    /// `Vec<u8>` so that a vault's own revert data (e.g. an insufficient
+    /// allowance) reaches the caller verbatim.
+    pub enum Error {
+        /// See [`ERC20InsufficientBalance`].
+        InsufficientBalance(ERC20InsufficientBalance { sender, balance, needed }),
+        /// See [`SafeErc20FailedOperation`].
+        SafeErc20Failed(SafeErc20FailedOperation { token }),
+        /// See [`BuyoutUnsupportedVault`].
+        UnsupportedVault(BuyoutUnsupportedVault { vault, buyout }),
+        /// See [`BuyoutVaultNotActive`].
+        VaultNotActive(BuyoutVaultNotActive { vault, status }),
+        /// See [`BuyoutAlreadyActive`].
+        AlreadyActive(BuyoutAlreadyActive { vault, rejectionEnd }),
+        /// See [`BuyoutAlreadySucceeded`].
+        AlreadySucceeded(BuyoutAlreadySucceeded { vault }),
+        /// See [`BuyoutNotActive`].
+        NotActive(BuyoutNotActive { vault, state }),
+        /// See [`BuyoutNotSucceeded`].
+        NotSucceeded(BuyoutNotSucceeded { vault, state }),
+        /// See [`BuyoutProposalPeriodOver`].
+        ProposalPeriodOver(BuyoutProposalPeriodOver { time, proposalEnd }),
+        /// See [`BuyoutRejectionPeriodOver`].
+        RejectionPeriodOver(BuyoutRejectionPeriodOver { time, rejectionEnd }),
+        /// See [`BuyoutRejectionPeriodOpen`].
+        RejectionPeriodOpen(BuyoutRejectionPeriodOpen { time, rejectionEnd }),
+        /// See [`BuyoutInvalidShares`].
+        InvalidShares(BuyoutInvalidShares { shares, totalSupply }),
+        /// See [`BuyoutInvalidValue`].
+        InvalidValue(BuyoutInvalidValue { value }),
+        /// See [`BuyoutZeroAmount`].
+        ZeroAmount(BuyoutZeroAmount {}),
+        /// See [`BuyoutWrongValue`].
+        WrongValue(BuyoutWrongValue { value, expected }),
+        /// See [`BuyoutSharesNotReceived`].
+        SharesNotReceived(BuyoutSharesNotReceived { vault, expected, received }),
+        /// See [`BuyoutCashExceedsOutstanding`].
+        CashExceedsOutstanding(BuyoutCashExceedsOutstanding { amount, outstanding }),
+        /// See [`BuyoutNothingToClaim`].
+        NothingToClaim(BuyoutNothingToClaim { vault }),
+        /// See [`BuyoutEthTransferFailed`].
+        EthTransferFailed(BuyoutEthTransferFailed { to, amount }),
+        /// See [`BuyoutNothingToWithdraw`].
+        NothingToWithdraw(BuyoutNothingToWithdraw { account }),
+        /// See [`BuyoutArithmeticOverflow`].
+        ArithmeticOverflow(BuyoutArithmeticOverflow {}),
     }
 }
 
@@ -412,16 +311,6 @@ impl From<logic::Overflow> for Error {
     fn from(_: logic::Overflow) -> Self {
         Error::ArithmeticOverflow(BuyoutArithmeticOverflow {})
     }
-}
-
-/// Emits event `$ev` with indexed fields `[..]` and static data fields `[..]`.
-macro_rules! emit {
-    ($vm:expr, $ev:ty, [$($topic:expr),*], [$($word:expr),*]) => {{
-        let topics = [<$ev as SolEvent>::SIGNATURE_HASH, $(Word::word($topic)),*];
-        let words: &[B256] = &[$(Word::word($word)),*];
-        // Cannot fail: at most 3 topics.
-        let _ = $vm.raw_log(&topics, &log_data(words));
-    }};
 }
 
 /// The vault functions this contract calls (selectors only: the calls are
@@ -498,7 +387,7 @@ impl ShareBuyout {
         let value = self.vm().msg_value();
         let buyout = self
             .read(vault, buyoutCall::SELECTOR, &[])
-            .and_then(|w| address_of(&w))
+            .and_then(|w| address_at(w.as_slice(), 0))
             .unwrap_or_default();
         if buyout != this {
             return Err(Error::UnsupportedVault(BuyoutUnsupportedVault { vault, buyout }).into());
@@ -555,8 +444,7 @@ impl ShareBuyout {
         );
         self.buyouts.setter(vault).price.set(price);
         self.set_escrow(vault, value, U256::ZERO)?;
-        emit!(
-            self.vm(),
+        stylus_ip_common::emit!(
             BuyoutStarted,
             [vault, proposer],
             [
@@ -614,12 +502,7 @@ impl ShareBuyout {
         let (held, outstanding) = self.escrow(vault);
         let trade = logic::sell(held, self.price(vault), amount).map_err(Error::from)?;
         self.set_escrow(vault, trade.held, outstanding)?;
-        emit!(
-            self.vm(),
-            SharesSold,
-            [vault, seller],
-            [amount, trade.value]
-        );
+        stylus_ip_common::emit!(SharesSold, [vault, seller], [amount, trade.value]);
         let this = self.vm().contract_address();
         self.send_shares(vault, Some(seller), this, amount)?;
         pay(seller, trade.value)?;
@@ -671,7 +554,7 @@ impl ShareBuyout {
             .into());
         }
         self.set_escrow(vault, trade.held, outstanding)?;
-        emit!(self.vm(), SharesBought, [vault, buyer], [amount, value]);
+        stylus_ip_common::emit!(SharesBought, [vault, buyer], [amount, value]);
         self.send_shares(vault, None, buyer, amount)?;
         Ok(())
     }
@@ -728,8 +611,7 @@ impl ShareBuyout {
             meta.released = true;
             self.set_meta(vault, meta);
         }
-        emit!(
-            self.vm(),
+        stylus_ip_common::emit!(
             BuyoutEnded,
             [vault, proposer],
             [
@@ -765,7 +647,7 @@ impl ShareBuyout {
         let holder = self.vm().msg_sender();
         let (proposer, out) = self.cash_out(vault, amount)?;
         self.credit_to(proposer, vault, out.dust)?;
-        emit!(self.vm(), Cashed, [vault, holder], [amount, out.value]);
+        stylus_ip_common::emit!(Cashed, [vault, holder], [amount, out.value]);
         let this = self.vm().contract_address();
         self.send_shares(vault, Some(holder), this, amount)?;
         pay(holder, out.value)?;
@@ -820,7 +702,7 @@ impl ShareBuyout {
             Ok(()) => {
                 meta.released = true;
                 self.set_meta(vault, meta);
-                emit!(self.vm(), AssetClaimed, [vault, proposer], []);
+                stylus_ip_common::emit!(AssetClaimed, [vault, proposer], []);
                 Ok(())
             }
             Err(_) if !forfeited.is_zero() => Ok(()),
@@ -845,7 +727,7 @@ impl ShareBuyout {
         }
         // Effects before the interaction: a re-entrant withdraw sees zero.
         self.credits.setter(account).set(U256::ZERO);
-        emit!(self.vm(), Withdrawn, [account], [amount]);
+        stylus_ip_common::emit!(Withdrawn, [account], [amount]);
         pay(account, amount)?;
         Ok(())
     }
@@ -880,31 +762,34 @@ impl ShareBuyout {
             None
         };
         if let Some(period) = period {
-            return Ok(log_data(&[period.word()]));
+            return Ok(encode(&[], &[period.word()]));
         }
         if selector != buyoutOfCall::SELECTOR {
             return Err(Vec::new());
         }
         let vault = calldata
-            .get(4..36)
-            .and_then(|w| address_of(&B256::from_slice(w)))
+            .get(4..)
+            .and_then(|args| address_at(args, 0))
             .ok_or_else(Vec::new)?;
         let v = self.buyout_of(vault);
-        Ok(log_data(&[
-            v.state.word(),
-            v.proposer.word(),
-            v.start.word(),
-            v.proposalEnd.word(),
-            v.rejectionEnd.word(),
-            v.priceNumerator.word(),
-            v.priceDenominator.word(),
-            v.poolShares.word(),
-            v.ethHeld.word(),
-            v.cashNumerator.word(),
-            v.cashDenominator.word(),
-            v.outstanding.word(),
-            v.assetReleased.word(),
-        ]))
+        Ok(encode(
+            &[],
+            &[
+                v.state.word(),
+                v.proposer.word(),
+                v.start.word(),
+                v.proposalEnd.word(),
+                v.rejectionEnd.word(),
+                v.priceNumerator.word(),
+                v.priceDenominator.word(),
+                v.poolShares.word(),
+                v.ethHeld.word(),
+                v.cashNumerator.word(),
+                v.cashDenominator.word(),
+                v.outstanding.word(),
+                v.assetReleased.word(),
+            ],
+        ))
     }
 }
 
@@ -1050,14 +935,14 @@ impl ShareBuyout {
             .checked_add(amount)
             .ok_or(logic::Overflow)?;
         self.credits.setter(account).set(credit);
-        emit!(self.vm(), Credited, [account, vault], [amount]);
+        stylus_ip_common::emit!(Credited, [account, vault], [amount]);
         Ok(())
     }
 
     /// Static call `selector(words)` on `vault`; its first return word, if
     /// it succeeded and returned one.
     fn read(&self, vault: Address, selector: [u8; 4], words: &[B256]) -> Option<B256> {
-        let ret = call(RawCall::new_static(), vault, &encode(selector, words)).ok()?;
+        let ret = call(RawCall::new_static(), vault, &encode(&selector, words)).ok()?;
         ret.get(..32).map(B256::from_slice)
     }
 
@@ -1096,10 +981,10 @@ impl ShareBuyout {
     ) -> Result<(), Vec<u8>> {
         let data = match from {
             Some(from) => encode(
-                transferFromCall::SELECTOR,
+                &transferFromCall::SELECTOR,
                 &[from.word(), to.word(), amount.word()],
             ),
-            None => encode(transferCall::SELECTOR, &[to.word(), amount.word()]),
+            None => encode(&transferCall::SELECTOR, &[to.word(), amount.word()]),
         };
         let ret = call(RawCall::new(), vault, &data)?;
         if ret.is_empty() || ret.as_slice() == true.word().as_slice() {
@@ -1115,7 +1000,7 @@ impl ShareBuyout {
         call(
             RawCall::new(),
             vault,
-            &encode(releaseAssetCall::SELECTOR, &[proposer.word()]),
+            &encode(&releaseAssetCall::SELECTOR, &[proposer.word()]),
         )
         .map(drop)
     }
@@ -1135,14 +1020,6 @@ fn unsupported(vault: Address) -> Error {
         vault,
         buyout: Address::ZERO,
     })
-}
-
-/// The address in an ABI word, if its top 12 bytes are zero.
-fn address_of(word: &B256) -> Option<Address> {
-    word[..12]
-        .iter()
-        .all(|&b| b == 0)
-        .then(|| Address::from_slice(&word[12..]))
 }
 
 /// Makes `raw` call `target` with `data`, the storage cache flushed first;

@@ -7,7 +7,7 @@
 use super::*;
 use alloc::vec;
 use alloy_primitives::aliases::U8;
-use alloy_sol_types::{sol, SolType};
+use alloy_sol_types::{sol, SolError, SolType};
 use motsu::prelude::*;
 use stylus_sdk::abi::Bytes;
 use stylus_sdk::storage::{StorageAddress, StorageBool, StorageU8};

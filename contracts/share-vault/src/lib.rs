@@ -160,7 +160,7 @@ pub mod logic;
 use alloc::{string::String, vec, vec::Vec};
 
 use alloy_primitives::{aliases::B32, Address, B256, I256, U256};
-use alloy_sol_types::{SolCall, SolError, SolEvent};
+use alloy_sol_types::{SolCall, SolEvent};
 use stylus_sdk::{
     abi::Bytes,
     call::RawCall,
@@ -416,71 +416,74 @@ pub mod status {
     pub const BOUGHT_OUT: u8 = 4;
 }
 
-/// Errors of [`ShareVault`]. ABI-encoded by hand (selector and static
-/// words) rather than by `#[derive(SolidityError)]`, which costs several KiB
-/// of WASM; a unit test checks every variant against alloy's encoding.
-#[derive(Debug)]
-pub enum Error {
-    /// See [`ERC20InsufficientBalance`].
-    InsufficientBalance(ERC20InsufficientBalance),
-    /// See [`ERC20InvalidSender`].
-    InvalidSender(ERC20InvalidSender),
-    /// See [`ERC20InvalidReceiver`].
-    InvalidReceiver(ERC20InvalidReceiver),
-    /// See [`ERC20InsufficientAllowance`].
-    InsufficientAllowance(ERC20InsufficientAllowance),
-    /// See [`ERC20InvalidSpender`].
-    InvalidSpender(ERC20InvalidSpender),
-    /// See [`SafeErc20FailedOperation`].
-    SafeErc20Failed(SafeErc20FailedOperation),
-    /// See [`AlreadyInitialized`].
-    AlreadyInitialized(AlreadyInitialized),
-    /// See [`InvalidAsset`].
-    InvalidAsset(InvalidAsset),
-    /// See [`InvalidConfig`].
-    InvalidConfig(InvalidConfig),
-    /// See [`InvalidSupply`].
-    InvalidSupply(InvalidSupply),
-    /// See [`InvalidMetadata`].
-    InvalidMetadata(InvalidMetadata),
-    /// See [`TooManyRevenueTokens`].
-    TooManyRevenueTokens(TooManyRevenueTokens),
-    /// See [`InvalidRevenueToken`].
-    InvalidRevenueToken(InvalidRevenueToken),
-    /// See [`TokenNotAllowed`].
-    TokenNotAllowed(TokenNotAllowed),
-    /// See [`NothingToClaim`].
-    NothingToClaim(NothingToClaim),
-    /// See [`EthTransferFailed`].
-    EthTransferFailed(EthTransferFailed),
-    /// See [`NotCurator`].
-    NotCurator(NotCurator),
-    /// See [`InvalidOfferPayee`].
-    InvalidOfferPayee(InvalidOfferPayee),
-    /// See [`OfferTooLong`].
-    OfferTooLong(OfferTooLong),
-    /// See [`InvalidMaxLeaseDuration`].
-    InvalidMaxLeaseDuration(InvalidMaxLeaseDuration),
-    /// See [`NotFullOwner`].
-    NotFullOwner(NotFullOwner),
-    /// See [`VaultNotActive`].
-    VaultNotActive(VaultNotActive),
-    /// See [`UnexpectedAsset`].
-    UnexpectedAsset(UnexpectedAsset),
-    /// See [`MathOverflow`].
-    MathOverflow(MathOverflow),
-    /// See [`ERC2612ExpiredSignature`].
-    ExpiredSignature(ERC2612ExpiredSignature),
-    /// See [`ERC2612InvalidSigner`].
-    InvalidSigner(ERC2612InvalidSigner),
-    /// See [`InvalidPool`].
-    InvalidPool(InvalidPool),
-    /// See [`NotBuyout`].
-    NotBuyout(NotBuyout),
+stylus_ip_common::errors! {
+    /// Errors of [`ShareVault`]. ABI-encoded by [`stylus_ip_common::errors!`]
+    /// (selector and static words) rather than by `#[derive(SolidityError)]`,
+    /// which costs several KiB of WASM; a unit test checks every variant
+    /// against alloy's encoding.
+    pub enum Error {
+        /// See [`ERC20InsufficientBalance`].
+        InsufficientBalance(ERC20InsufficientBalance { sender, balance, needed }),
+        /// See [`ERC20InvalidSender`].
+        InvalidSender(ERC20InvalidSender { sender }),
+        /// See [`ERC20InvalidReceiver`].
+        InvalidReceiver(ERC20InvalidReceiver { receiver }),
+        /// See [`ERC20InsufficientAllowance`].
+        InsufficientAllowance(ERC20InsufficientAllowance { spender, allowance, needed }),
+        /// See [`ERC20InvalidSpender`].
+        InvalidSpender(ERC20InvalidSpender { spender }),
+        /// See [`SafeErc20FailedOperation`].
+        SafeErc20Failed(SafeErc20FailedOperation { token }),
+        /// See [`AlreadyInitialized`].
+        AlreadyInitialized(AlreadyInitialized {}),
+        /// See [`InvalidAsset`].
+        InvalidAsset(InvalidAsset { asset }),
+        /// See [`InvalidConfig`].
+        InvalidConfig(InvalidConfig {}),
+        /// See [`InvalidSupply`].
+        InvalidSupply(InvalidSupply { supply }),
+        /// See [`InvalidMetadata`].
+        InvalidMetadata(InvalidMetadata { nameLength, symbolLength }),
+        /// See [`TooManyRevenueTokens`].
+        TooManyRevenueTokens(TooManyRevenueTokens { count }),
+        /// See [`InvalidRevenueToken`].
+        InvalidRevenueToken(InvalidRevenueToken { token }),
+        /// See [`TokenNotAllowed`].
+        TokenNotAllowed(TokenNotAllowed { token }),
+        /// See [`NothingToClaim`].
+        NothingToClaim(NothingToClaim { holder }),
+        /// See [`EthTransferFailed`].
+        EthTransferFailed(EthTransferFailed { to, amount }),
+        /// See [`NotCurator`].
+        NotCurator(NotCurator { account }),
+        /// See [`InvalidOfferPayee`].
+        InvalidOfferPayee(InvalidOfferPayee { payee }),
+        /// See [`OfferTooLong`].
+        OfferTooLong(OfferTooLong { maxDuration, maxLeaseDuration }),
+        /// See [`InvalidMaxLeaseDuration`].
+        InvalidMaxLeaseDuration(InvalidMaxLeaseDuration { maxLeaseDuration }),
+        /// See [`NotFullOwner`].
+        NotFullOwner(NotFullOwner { account, balance, supply }),
+        /// See [`VaultNotActive`].
+        VaultNotActive(VaultNotActive {}),
+        /// See [`UnexpectedAsset`].
+        UnexpectedAsset(UnexpectedAsset { asset, id }),
+        /// See [`MathOverflow`].
+        MathOverflow(MathOverflow {}),
+        /// See [`ERC2612ExpiredSignature`].
+        ExpiredSignature(ERC2612ExpiredSignature { deadline }),
+        /// See [`ERC2612InvalidSigner`].
+        InvalidSigner(ERC2612InvalidSigner { signer, owner }),
+        /// See [`InvalidPool`].
+        InvalidPool(InvalidPool { pair }),
+        /// See [`NotBuyout`].
+        NotBuyout(NotBuyout { account }),
+    }
 }
 
-// The errors are listed in the exported interface by `SOL_DECLS`.
-stylus_ip_common::abi_structs!(Error);
+// The vault's calls, views and events keep their by-value word helpers:
+// `stylus_ip_common::abi::Word` (by reference) at these sites costs 306 B of
+// code here, where it saves bytes in every other contract.
 
 /// ABI word of an address.
 #[inline(never)]
@@ -516,80 +519,6 @@ fn emit(topics: &[B256], data: &[B256]) {
     // At most 4 topics are ever passed, so this cannot fail.
     #[allow(deprecated)]
     let _ = stylus_sdk::evm::raw_log(topics, &bytes);
-}
-
-impl From<Error> for Vec<u8> {
-    fn from(e: Error) -> Vec<u8> {
-        match e {
-            Error::InsufficientBalance(e) => revert_data(
-                &ERC20InsufficientBalance::SELECTOR,
-                &[aw(e.sender), uw(e.balance), uw(e.needed)],
-            ),
-            Error::InvalidSender(e) => revert_data(&ERC20InvalidSender::SELECTOR, &[aw(e.sender)]),
-            Error::InvalidReceiver(e) => {
-                revert_data(&ERC20InvalidReceiver::SELECTOR, &[aw(e.receiver)])
-            }
-            Error::InsufficientAllowance(e) => revert_data(
-                &ERC20InsufficientAllowance::SELECTOR,
-                &[aw(e.spender), uw(e.allowance), uw(e.needed)],
-            ),
-            Error::InvalidSpender(e) => {
-                revert_data(&ERC20InvalidSpender::SELECTOR, &[aw(e.spender)])
-            }
-            Error::SafeErc20Failed(e) => {
-                revert_data(&SafeErc20FailedOperation::SELECTOR, &[aw(e.token)])
-            }
-            Error::AlreadyInitialized(_) => revert_data(&AlreadyInitialized::SELECTOR, &[]),
-            Error::InvalidAsset(e) => revert_data(&InvalidAsset::SELECTOR, &[aw(e.asset)]),
-            Error::InvalidConfig(_) => revert_data(&InvalidConfig::SELECTOR, &[]),
-            Error::InvalidSupply(e) => revert_data(&InvalidSupply::SELECTOR, &[uw(e.supply)]),
-            Error::InvalidMetadata(e) => revert_data(
-                &InvalidMetadata::SELECTOR,
-                &[uw(e.nameLength), uw(e.symbolLength)],
-            ),
-            Error::TooManyRevenueTokens(e) => {
-                revert_data(&TooManyRevenueTokens::SELECTOR, &[uw(e.count)])
-            }
-            Error::InvalidRevenueToken(e) => {
-                revert_data(&InvalidRevenueToken::SELECTOR, &[aw(e.token)])
-            }
-            Error::TokenNotAllowed(e) => revert_data(&TokenNotAllowed::SELECTOR, &[aw(e.token)]),
-            Error::NothingToClaim(e) => revert_data(&NothingToClaim::SELECTOR, &[aw(e.holder)]),
-            Error::EthTransferFailed(e) => {
-                revert_data(&EthTransferFailed::SELECTOR, &[aw(e.to), uw(e.amount)])
-            }
-            Error::NotCurator(e) => revert_data(&NotCurator::SELECTOR, &[aw(e.account)]),
-            Error::InvalidOfferPayee(e) => {
-                revert_data(&InvalidOfferPayee::SELECTOR, &[aw(e.payee)])
-            }
-            Error::OfferTooLong(e) => revert_data(
-                &OfferTooLong::SELECTOR,
-                &[uw(e.maxDuration), uw(e.maxLeaseDuration)],
-            ),
-            Error::InvalidMaxLeaseDuration(e) => revert_data(
-                &InvalidMaxLeaseDuration::SELECTOR,
-                &[uw(e.maxLeaseDuration)],
-            ),
-            Error::NotFullOwner(e) => revert_data(
-                &NotFullOwner::SELECTOR,
-                &[aw(e.account), uw(e.balance), uw(e.supply)],
-            ),
-            Error::VaultNotActive(_) => revert_data(&VaultNotActive::SELECTOR, &[]),
-            Error::UnexpectedAsset(e) => {
-                revert_data(&UnexpectedAsset::SELECTOR, &[aw(e.asset), uw(e.id)])
-            }
-            Error::MathOverflow(_) => revert_data(&MathOverflow::SELECTOR, &[]),
-            Error::ExpiredSignature(e) => {
-                revert_data(&ERC2612ExpiredSignature::SELECTOR, &[uw(e.deadline)])
-            }
-            Error::InvalidSigner(e) => revert_data(
-                &ERC2612InvalidSigner::SELECTOR,
-                &[aw(e.signer), aw(e.owner)],
-            ),
-            Error::InvalidPool(e) => revert_data(&InvalidPool::SELECTOR, &[aw(e.pair)]),
-            Error::NotBuyout(e) => revert_data(&NotBuyout::SELECTOR, &[aw(e.account)]),
-        }
-    }
 }
 
 impl From<logic::Overflow> for Error {
