@@ -22,8 +22,9 @@ mod split_logic;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::{SolError, SolEvent};
+use alloy_sol_types::SolEvent;
 use split_logic::SplitError;
+use stylus_ip_common::abi::Word;
 use stylus_ip_common::proxy;
 use stylus_sdk::{prelude::*, storage::StorageAddress, stylus_core::calls::context::Call};
 
@@ -58,89 +59,35 @@ stylus_ip_common::sol_decls! {
     event SplitCreated(address indexed split, address indexed creator, address indexed controller, bytes32 salt);
 }
 
-/// Errors of [`SplitFactory`].
-///
-/// ABI-encoded by a hand-written `From<Error> for Vec<u8>` (selector +
-/// static words) instead of `#[derive(SolidityError)]`, to keep the WASM
-/// small; a unit test checks every variant against alloy's encoding.
-#[derive(Debug)]
-pub enum Error {
-    /// See [`SplitFactoryInvalidImplementation`].
-    InvalidImplementation(SplitFactoryInvalidImplementation),
-    /// See [`SplitFactoryDeployFailed`].
-    DeployFailed(SplitFactoryDeployFailed),
-    /// See [`SplitFactoryInitializationFailed`].
-    InitializationFailed(SplitFactoryInitializationFailed),
-    /// See [`SplitInvalidRecipientCount`].
-    InvalidRecipientCount(SplitInvalidRecipientCount),
-    /// See [`SplitLengthMismatch`].
-    LengthMismatch(SplitLengthMismatch),
-    /// See [`SplitZeroAddressRecipient`].
-    ZeroAddressRecipient(SplitZeroAddressRecipient),
-    /// See [`SplitRecipientsNotSorted`].
-    RecipientsNotSorted(SplitRecipientsNotSorted),
-    /// See [`SplitZeroAllocation`].
-    ZeroAllocation(SplitZeroAllocation),
-    /// See [`SplitInvalidAllocationSum`].
-    InvalidAllocationSum(SplitInvalidAllocationSum),
-    /// See [`SplitInvalidDustRecipient`].
-    InvalidDustRecipient(SplitInvalidDustRecipient),
-    /// See [`SplitArithmeticOverflow`].
-    ArithmeticOverflow(SplitArithmeticOverflow),
-}
-
-// The ABI exporter asks every error type for its Solidity declarations;
-// ours are already spliced in from `sol_decls!` (`SOL_DECLS`).
-#[cfg(feature = "export-abi")]
-impl stylus_sdk::abi::export::internal::InnerTypes for Error {}
-
-fn encode_error(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + 32 * words.len());
-    out.extend_from_slice(&selector);
-    for w in words {
-        out.extend_from_slice(w);
-    }
-    out
-}
-
-impl From<Error> for Vec<u8> {
-    fn from(e: Error) -> Self {
-        use split_logic::word_address as a;
-        let u = |v: U256| v.to_be_bytes::<32>();
-        match e {
-            Error::InvalidImplementation(e) => encode_error(
-                SplitFactoryInvalidImplementation::SELECTOR,
-                &[a(e.implementation)],
-            ),
-            Error::DeployFailed(e) => {
-                encode_error(SplitFactoryDeployFailed::SELECTOR, &[a(e.predicted)])
-            }
-            Error::InitializationFailed(e) => {
-                encode_error(SplitFactoryInitializationFailed::SELECTOR, &[a(e.split)])
-            }
-            Error::InvalidRecipientCount(e) => encode_error(
-                SplitInvalidRecipientCount::SELECTOR,
-                &[u(e.count), u(e.max)],
-            ),
-            Error::LengthMismatch(e) => encode_error(
-                SplitLengthMismatch::SELECTOR,
-                &[u(e.recipients), u(e.allocations)],
-            ),
-            Error::ZeroAddressRecipient(_) => {
-                encode_error(SplitZeroAddressRecipient::SELECTOR, &[])
-            }
-            Error::RecipientsNotSorted(e) => {
-                encode_error(SplitRecipientsNotSorted::SELECTOR, &[u(e.index)])
-            }
-            Error::ZeroAllocation(e) => encode_error(SplitZeroAllocation::SELECTOR, &[u(e.index)]),
-            Error::InvalidAllocationSum(e) => {
-                encode_error(SplitInvalidAllocationSum::SELECTOR, &[u(e.sum)])
-            }
-            Error::InvalidDustRecipient(e) => {
-                encode_error(SplitInvalidDustRecipient::SELECTOR, &[a(e.dustRecipient)])
-            }
-            Error::ArithmeticOverflow(_) => encode_error(SplitArithmeticOverflow::SELECTOR, &[]),
-        }
+stylus_ip_common::errors! {
+    /// Errors of [`SplitFactory`].
+    ///
+    /// ABI-encoded by [`stylus_ip_common::errors!`] (selector + static words)
+    /// instead of `#[derive(SolidityError)]`, to keep the WASM small; a unit
+    /// test checks every variant against alloy's encoding.
+    pub enum Error {
+        /// See [`SplitFactoryInvalidImplementation`].
+        InvalidImplementation(SplitFactoryInvalidImplementation { implementation }),
+        /// See [`SplitFactoryDeployFailed`].
+        DeployFailed(SplitFactoryDeployFailed { predicted }),
+        /// See [`SplitFactoryInitializationFailed`].
+        InitializationFailed(SplitFactoryInitializationFailed { split }),
+        /// See [`SplitInvalidRecipientCount`].
+        InvalidRecipientCount(SplitInvalidRecipientCount { count, max }),
+        /// See [`SplitLengthMismatch`].
+        LengthMismatch(SplitLengthMismatch { recipients, allocations }),
+        /// See [`SplitZeroAddressRecipient`].
+        ZeroAddressRecipient(SplitZeroAddressRecipient {}),
+        /// See [`SplitRecipientsNotSorted`].
+        RecipientsNotSorted(SplitRecipientsNotSorted { index }),
+        /// See [`SplitZeroAllocation`].
+        ZeroAllocation(SplitZeroAllocation { index }),
+        /// See [`SplitInvalidAllocationSum`].
+        InvalidAllocationSum(SplitInvalidAllocationSum { sum }),
+        /// See [`SplitInvalidDustRecipient`].
+        InvalidDustRecipient(SplitInvalidDustRecipient { dustRecipient }),
+        /// See [`SplitArithmeticOverflow`].
+        ArithmeticOverflow(SplitArithmeticOverflow {}),
     }
 }
 
@@ -198,10 +145,7 @@ pub fn encode_initialize(
     let args = split_logic::encode_with_arrays(
         recipients,
         allocations,
-        &[
-            split_logic::word_address(controller),
-            split_logic::word_address(dust_recipient),
-        ],
+        &[controller.word(), dust_recipient.word()],
     );
     let mut out = Vec::with_capacity(4 + args.len());
     out.extend_from_slice(&INITIALIZE_SELECTOR);
@@ -215,9 +159,9 @@ pub fn encode_initialize(
 pub fn split_created_topics(split: Address, creator: Address, controller: Address) -> [B256; 4] {
     [
         SplitCreated::SIGNATURE_HASH,
-        B256::from(split_logic::word_address(split)),
-        B256::from(split_logic::word_address(creator)),
-        B256::from(split_logic::word_address(controller)),
+        split.word(),
+        creator.word(),
+        controller.word(),
     ]
 }
 

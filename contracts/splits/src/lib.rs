@@ -68,8 +68,9 @@ pub mod logic;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, I256, U256};
-use alloy_sol_types::{SolError, SolEvent};
+use alloy_sol_types::SolEvent;
 use logic::SplitError;
+use stylus_ip_common::abi::{self, Word};
 use stylus_sdk::{
     prelude::*,
     storage::{
@@ -143,54 +144,51 @@ stylus_ip_common::sol_decls! {
     event ControlTransferred(address indexed previousController, address indexed newController);
 }
 
-/// Errors of [`Split`].
-///
-/// ABI-encoded by a hand-written `From<Error> for Vec<u8>` (selector +
-/// static words) rather than `#[derive(SolidityError)]`, whose per-variant
-/// alloy encoders cost ~7 KB of WASM; a unit test checks the bytes against
-/// alloy's encoding for every variant.
-#[derive(Debug)]
-pub enum Error {
-    /// See [`SplitAlreadyInitialized`].
-    AlreadyInitialized(SplitAlreadyInitialized),
-    /// See [`SplitNotInitialized`].
-    NotInitialized(SplitNotInitialized),
-    /// See [`SplitInvalidRecipientCount`].
-    InvalidRecipientCount(SplitInvalidRecipientCount),
-    /// See [`SplitLengthMismatch`].
-    LengthMismatch(SplitLengthMismatch),
-    /// See [`SplitZeroAddressRecipient`].
-    ZeroAddressRecipient(SplitZeroAddressRecipient),
-    /// See [`SplitRecipientsNotSorted`].
-    RecipientsNotSorted(SplitRecipientsNotSorted),
-    /// See [`SplitZeroAllocation`].
-    ZeroAllocation(SplitZeroAllocation),
-    /// See [`SplitInvalidAllocationSum`].
-    InvalidAllocationSum(SplitInvalidAllocationSum),
-    /// See [`SplitInvalidDustRecipient`].
-    InvalidDustRecipient(SplitInvalidDustRecipient),
-    /// See [`SplitUnauthorized`].
-    Unauthorized(SplitUnauthorized),
-    /// See [`SplitImmutable`].
-    Immutable(SplitImmutable),
-    /// See [`SplitInvalidController`].
-    InvalidController(SplitInvalidController),
-    /// See [`SplitNothingToWithdraw`].
-    NothingToWithdraw(SplitNothingToWithdraw),
-    /// See [`SplitEthTransferFailed`].
-    EthTransferFailed(SplitEthTransferFailed),
-    /// See [`SplitTokenTransferFailed`].
-    TokenTransferFailed(SplitTokenTransferFailed),
-    /// See [`SplitBalanceQueryFailed`].
-    BalanceQueryFailed(SplitBalanceQueryFailed),
-    /// See [`SplitArithmeticOverflow`].
-    ArithmeticOverflow(SplitArithmeticOverflow),
+stylus_ip_common::errors! {
+    /// Errors of [`Split`].
+    ///
+    /// ABI-encoded by [`stylus_ip_common::errors!`] (selector +
+    /// static words) rather than `#[derive(SolidityError)]`, whose per-variant
+    /// alloy encoders cost ~7 KB of WASM; a unit test checks the bytes against
+    /// alloy's encoding for every variant.
+    pub enum Error {
+        /// See [`SplitAlreadyInitialized`].
+        AlreadyInitialized(SplitAlreadyInitialized {}),
+        /// See [`SplitNotInitialized`].
+        NotInitialized(SplitNotInitialized {}),
+        /// See [`SplitInvalidRecipientCount`].
+        InvalidRecipientCount(SplitInvalidRecipientCount { count, max }),
+        /// See [`SplitLengthMismatch`].
+        LengthMismatch(SplitLengthMismatch { recipients, allocations }),
+        /// See [`SplitZeroAddressRecipient`].
+        ZeroAddressRecipient(SplitZeroAddressRecipient {}),
+        /// See [`SplitRecipientsNotSorted`].
+        RecipientsNotSorted(SplitRecipientsNotSorted { index }),
+        /// See [`SplitZeroAllocation`].
+        ZeroAllocation(SplitZeroAllocation { index }),
+        /// See [`SplitInvalidAllocationSum`].
+        InvalidAllocationSum(SplitInvalidAllocationSum { sum }),
+        /// See [`SplitInvalidDustRecipient`].
+        InvalidDustRecipient(SplitInvalidDustRecipient { dustRecipient }),
+        /// See [`SplitUnauthorized`].
+        Unauthorized(SplitUnauthorized { caller }),
+        /// See [`SplitImmutable`].
+        Immutable(SplitImmutable {}),
+        /// See [`SplitInvalidController`].
+        InvalidController(SplitInvalidController { controller }),
+        /// See [`SplitNothingToWithdraw`].
+        NothingToWithdraw(SplitNothingToWithdraw { recipient }),
+        /// See [`SplitEthTransferFailed`].
+        EthTransferFailed(SplitEthTransferFailed { recipient, amount }),
+        /// See [`SplitTokenTransferFailed`].
+        TokenTransferFailed(SplitTokenTransferFailed { token, recipient, amount }),
+        /// See [`SplitBalanceQueryFailed`].
+        BalanceQueryFailed(SplitBalanceQueryFailed { token }),
+        /// See [`SplitArithmeticOverflow`].
+        ArithmeticOverflow(SplitArithmeticOverflow {}),
+    }
 }
 
-// The ABI exporter asks every error type for its Solidity declarations;
-// ours are already spliced in from `sol_decls!` (`SOL_DECLS`).
-#[cfg(feature = "export-abi")]
-impl stylus_sdk::abi::export::internal::InnerTypes for Error {}
 stylus_ip_common::abi_structs!(SplitView);
 
 /// `SplitView` as a return type: the canonical tuple (see `OfferTerms` in
@@ -204,67 +202,6 @@ impl stylus_sdk::abi::AbiType for SplitView {
         stylus_sdk::abi::ConstString::new("SplitView calldata");
     const EXPORT_ABI_RET: stylus_sdk::abi::ConstString =
         stylus_sdk::abi::ConstString::new("SplitView memory");
-}
-
-fn encode_error(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + 32 * words.len());
-    out.extend_from_slice(&selector);
-    for w in words {
-        out.extend_from_slice(w);
-    }
-    out
-}
-
-impl From<Error> for Vec<u8> {
-    fn from(e: Error) -> Self {
-        use logic::word_address as a;
-        let u = |v: U256| v.to_be_bytes::<32>();
-        match e {
-            Error::AlreadyInitialized(_) => encode_error(SplitAlreadyInitialized::SELECTOR, &[]),
-            Error::NotInitialized(_) => encode_error(SplitNotInitialized::SELECTOR, &[]),
-            Error::InvalidRecipientCount(e) => encode_error(
-                SplitInvalidRecipientCount::SELECTOR,
-                &[u(e.count), u(e.max)],
-            ),
-            Error::LengthMismatch(e) => encode_error(
-                SplitLengthMismatch::SELECTOR,
-                &[u(e.recipients), u(e.allocations)],
-            ),
-            Error::ZeroAddressRecipient(_) => {
-                encode_error(SplitZeroAddressRecipient::SELECTOR, &[])
-            }
-            Error::RecipientsNotSorted(e) => {
-                encode_error(SplitRecipientsNotSorted::SELECTOR, &[u(e.index)])
-            }
-            Error::ZeroAllocation(e) => encode_error(SplitZeroAllocation::SELECTOR, &[u(e.index)]),
-            Error::InvalidAllocationSum(e) => {
-                encode_error(SplitInvalidAllocationSum::SELECTOR, &[u(e.sum)])
-            }
-            Error::InvalidDustRecipient(e) => {
-                encode_error(SplitInvalidDustRecipient::SELECTOR, &[a(e.dustRecipient)])
-            }
-            Error::Unauthorized(e) => encode_error(SplitUnauthorized::SELECTOR, &[a(e.caller)]),
-            Error::Immutable(_) => encode_error(SplitImmutable::SELECTOR, &[]),
-            Error::InvalidController(e) => {
-                encode_error(SplitInvalidController::SELECTOR, &[a(e.controller)])
-            }
-            Error::NothingToWithdraw(e) => {
-                encode_error(SplitNothingToWithdraw::SELECTOR, &[a(e.recipient)])
-            }
-            Error::EthTransferFailed(e) => encode_error(
-                SplitEthTransferFailed::SELECTOR,
-                &[a(e.recipient), u(e.amount)],
-            ),
-            Error::TokenTransferFailed(e) => encode_error(
-                SplitTokenTransferFailed::SELECTOR,
-                &[a(e.token), a(e.recipient), u(e.amount)],
-            ),
-            Error::BalanceQueryFailed(e) => {
-                encode_error(SplitBalanceQueryFailed::SELECTOR, &[a(e.token)])
-            }
-            Error::ArithmeticOverflow(_) => encode_error(SplitArithmeticOverflow::SELECTOR, &[]),
-        }
-    }
 }
 
 impl From<SplitError> for Error {
@@ -378,36 +315,14 @@ const BALANCE_OF_SELECTOR: [u8; 4] = [0x70, 0xa0, 0x82, 0x31];
 const EMPTY_CODE_HASH: alloy_primitives::B256 =
     alloy_primitives::b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
 
-fn address_word(out: &mut Vec<u8>, a: Address) {
-    out.extend_from_slice(&[0u8; 12]);
-    out.extend_from_slice(a.as_slice());
-}
-
 fn overflow() -> Error {
     Error::ArithmeticOverflow(SplitArithmeticOverflow {})
 }
 
 impl Split {
-    /// Emits a log (events are encoded by hand: see [`Error`] for why).
-    fn emit(&self, topics: &[B256], words: &[[u8; 32]]) {
-        let mut data = Vec::with_capacity(32 * words.len());
-        for w in words {
-            data.extend_from_slice(w);
-        }
-        // Only fails for more than 4 topics.
-        let _ = self.vm().raw_log(topics, &data);
-    }
-
     /// Emits an event with two indexed addresses and no data.
     fn emit_pair(&self, signature: B256, first: Address, second: Address) {
-        self.emit(
-            &[
-                signature,
-                B256::from(logic::word_address(first)),
-                B256::from(logic::word_address(second)),
-            ],
-            &[],
-        );
+        abi::emit(&[signature, first.word(), second.word()], &[]);
     }
 
     fn emit_split_updated(
@@ -417,14 +332,10 @@ impl Split {
         allocations: &[u32],
         dust: Address,
     ) {
-        let data = logic::encode_with_arrays(recipients, allocations, &[logic::word_address(dust)]);
-        let _ = self.vm().raw_log(
-            &[
-                SplitUpdated::SIGNATURE_HASH,
-                B256::from(logic::word_usize(epoch as usize)),
-            ],
-            &data,
-        );
+        let data = logic::encode_with_arrays(recipients, allocations, &[dust.word()]);
+        let _ = self
+            .vm()
+            .raw_log(&[SplitUpdated::SIGNATURE_HASH, epoch.word()], &data);
     }
 
     fn require_initialized(&self) -> Result<(), Error> {
@@ -518,9 +429,7 @@ impl Split {
         let balance = if token.is_zero() {
             self.vm().balance(this)
         } else {
-            let mut data = Vec::with_capacity(36);
-            data.extend_from_slice(&BALANCE_OF_SELECTOR);
-            address_word(&mut data, this);
+            let data = abi::encode(&BALANCE_OF_SELECTOR, &[this.word()]);
             let failed = || Error::BalanceQueryFailed(SplitBalanceQueryFailed { token });
             let out = self
                 .vm()
@@ -585,18 +494,7 @@ impl Split {
             .setter(token)
             .epoch_plus_one
             .set(alloy_primitives::aliases::U32::from(to_plus_one));
-        self.emit(
-            &[
-                TokenSettled::SIGNATURE_HASH,
-                B256::from(logic::word_address(token)),
-            ],
-            &[
-                logic::word_usize(from as usize),
-                logic::word_usize(to as usize),
-                revenue.to_be_bytes(),
-                dust.to_be_bytes(),
-            ],
-        );
+        stylus_ip_common::emit!(TokenSettled, [token], [from, to, revenue, dust]);
         Ok(())
     }
 
@@ -622,10 +520,7 @@ impl Split {
                 amount,
             })
         };
-        let mut data = Vec::with_capacity(68);
-        data.extend_from_slice(&TRANSFER_SELECTOR);
-        address_word(&mut data, recipient);
-        data.extend_from_slice(&amount.to_be_bytes::<32>());
+        let data = abi::encode(&TRANSFER_SELECTOR, &[recipient.word(), amount.word()]);
         let out = self
             .vm()
             .call(&Call::new(), token, &data)
@@ -790,14 +685,7 @@ impl Split {
                 .set(alloy_primitives::aliases::U32::from(epoch_plus_one));
             // Interaction.
             self.pay(token, recipient, amount)?;
-            self.emit(
-                &[
-                    Withdrawal::SIGNATURE_HASH,
-                    B256::from(logic::word_address(recipient)),
-                    B256::from(logic::word_address(token)),
-                ],
-                &[amount.to_be_bytes()],
-            );
+            stylus_ip_common::emit!(Withdrawal, [recipient, token], [amount]);
         }
         if !any {
             return Err(Error::NothingToWithdraw(SplitNothingToWithdraw {

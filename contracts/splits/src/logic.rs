@@ -26,9 +26,10 @@
 //!
 //! This file is also compiled into the split factory (via `#[path]`) so that
 //! both contracts validate parameters identically; it must only use `core`,
-//! `alloc` and `alloy_primitives`.
+//! `alloc`, `alloy_primitives` and `stylus_ip_common::abi` (ABI words).
 
-use alloy_primitives::{Address, I256, U256};
+use alloy_primitives::{Address, B256, I256, U256};
+use stylus_ip_common::abi::Word;
 
 /// Allocations are parts per million: they must sum to exactly this.
 pub const PERCENTAGE_SCALE: u32 = 1_000_000;
@@ -337,7 +338,7 @@ pub fn encode_split_params(
     encode_with_arrays(
         recipients,
         allocations,
-        &[word_address(controller), word_address(dust_recipient), salt],
+        &[controller.word(), dust_recipient.word(), B256::from(salt)],
     )
 }
 
@@ -349,41 +350,25 @@ pub fn encode_split_params(
 pub fn encode_with_arrays(
     recipients: &[Address],
     allocations: &[u32],
-    statics: &[[u8; 32]],
+    statics: &[B256],
 ) -> alloc::vec::Vec<u8> {
     let head = 32 * (2 + statics.len());
     let first = 32 * (1 + recipients.len());
     let mut out = alloc::vec::Vec::with_capacity(head + first + 32 * (1 + allocations.len()));
-    out.extend_from_slice(&word_usize(head));
-    out.extend_from_slice(&word_usize(head + first));
+    out.extend_from_slice(head.word().as_slice());
+    out.extend_from_slice((head + first).word().as_slice());
     for w in statics {
-        out.extend_from_slice(w);
+        out.extend_from_slice(w.as_slice());
     }
-    out.extend_from_slice(&word_usize(recipients.len()));
-    for &r in recipients {
-        out.extend_from_slice(&word_address(r));
+    out.extend_from_slice(recipients.len().word().as_slice());
+    for r in recipients {
+        out.extend_from_slice(r.word().as_slice());
     }
-    out.extend_from_slice(&word_usize(allocations.len()));
-    for &a in allocations {
-        out.extend_from_slice(&word_usize(a as usize));
+    out.extend_from_slice(allocations.len().word().as_slice());
+    for a in allocations {
+        out.extend_from_slice(a.word().as_slice());
     }
     out
-}
-
-/// An address as a left-padded ABI word.
-#[must_use]
-pub fn word_address(a: Address) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    w[12..].copy_from_slice(a.as_slice());
-    w
-}
-
-/// An integer as an ABI word.
-#[must_use]
-pub fn word_usize(v: usize) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    w[24..].copy_from_slice(&(v as u64).to_be_bytes());
-    w
 }
 
 #[cfg(test)]
