@@ -33,6 +33,7 @@ struct Suite {
     chain_id: u64,
     registry: Address,
     collection: Option<Address>,
+    editions: Option<Address>,
 }
 
 fn address_of(m: &Manifest, name: &str, path: &Path) -> Result<Address> {
@@ -160,6 +161,7 @@ fn with_suite<T>(
             chain_id: m.chain_id,
             registry,
             collection: m.contracts.get("collection").map(|c| c.address),
+            editions: m.contracts.get("editions").map(|c| c.address),
         };
         body(&s, node.is_some()).await
     });
@@ -229,6 +231,7 @@ pub(crate) fn mint(root: &Path, args: MintArgs) -> Result<()> {
             &MintTarget {
                 rpc_url: s.rpc_url.clone(),
                 collection,
+                editions: s.editions,
                 registry: s.registry,
                 minter,
                 attesters,

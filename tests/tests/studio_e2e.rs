@@ -17,7 +17,7 @@ use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::SolCall;
-use stylus_ip_deploy::bindings::{IpCollection, ProvenanceRegistry};
+use stylus_ip_deploy::bindings::{IpCollection, IpEditions, ProvenanceRegistry};
 use stylus_ip_deploy::provenance::{self as prov, Record, RecordIds};
 use stylus_ip_deploy::studio::journal::JournalError;
 use stylus_ip_deploy::studio::{
@@ -32,6 +32,7 @@ struct Env {
     url: String,
     chain_id: u64,
     collection: Address,
+    editions: Address,
     registry: Address,
     minter: PrivateKeySigner,
     lab: PrivateKeySigner,
@@ -162,6 +163,7 @@ fn env() -> (&'static Env, MutexGuard<'static, ()>) {
                 .addresses
                 .collection
                 .expect("the studio collection"),
+            editions: deployed.addresses.editions.expect("the studio editions"),
             registry,
             minter,
             lab,
@@ -246,6 +248,7 @@ fn target(e: &Env) -> MintTarget {
     MintTarget {
         rpc_url: e.url.clone(),
         collection: e.collection,
+        editions: Some(e.editions),
         registry: e.registry,
         minter: e.minter.clone(),
         attesters: Attesters::Key(e.lab.clone()),
@@ -268,23 +271,36 @@ async fn check_minted(e: &Env, report: &MintReport, lines: &[Line], owner: Addre
     for (a, entry) in report.assets.iter().zip(&report.entries) {
         assert_eq!(a.line, entry.line);
         let id = a.token_id;
-        let who = view(&p, e.collection, &IpCollection::ownerOfCall { tokenId: id }).await;
-        assert_eq!(who, owner, "owner of token {id}");
-        let uri = view(
-            &p,
-            e.collection,
-            &IpCollection::tokenURICall { tokenId: id },
-        )
-        .await;
-        assert_eq!(uri, entry.token_uri, "tokenURI of token {id}");
-        assert_eq!(uri, format!("ipfs://{}", entry.metadata_cid));
+        let collection = if let Some(supply) = entry.supply {
+            assert_eq!(a.supply, Some(supply));
+            let held = view(
+                &p,
+                e.editions,
+                &IpEditions::balanceOfCall { account: owner, id },
+            )
+            .await;
+            assert_eq!(held, U256::from(supply), "editions of id {id}");
+            let uri = view(&p, e.editions, &IpEditions::uriCall { id }).await;
+            assert_eq!(uri, entry.token_uri, "uri of edition {id}");
+            e.editions
+        } else {
+            let who = view(&p, e.collection, &IpCollection::ownerOfCall { tokenId: id }).await;
+            assert_eq!(who, owner, "owner of token {id}");
+            let uri = view(
+                &p,
+                e.collection,
+                &IpCollection::tokenURICall { tokenId: id },
+            )
+            .await;
+            assert_eq!(uri, entry.token_uri, "tokenURI of token {id}");
+            e.collection
+        };
+        let uri = &entry.token_uri;
+        assert_eq!(*uri, format!("ipfs://{}", entry.metadata_cid));
         let r = view(
             &p,
             e.registry,
-            &ProvenanceRegistry::provenanceOfCall {
-                collection: e.collection,
-                id,
-            },
+            &ProvenanceRegistry::provenanceOfCall { collection, id },
         )
         .await;
         let h = entry.hashes;
@@ -307,7 +323,7 @@ async fn check_minted(e: &Env, report: &MintReport, lines: &[Line], owner: Addre
         let _ = line.seed;
         let record = Record {
             ids: RecordIds {
-                collection: e.collection,
+                collection,
                 id,
                 model_id: U256::from(entry.model_id),
                 creator: e.minter.address(),
@@ -533,7 +549,7 @@ fn a_dry_run_sends_nothing() {
     assert!(report
         .estimates
         .iter()
-        .all(|x| x.gas > 21_000 && !x.fee.is_zero()));
+        .all(|x| x.gas.is_some_and(|g| g > 21_000) && !x.fee.is_zero()));
     assert!(!dir.join("manifest.out/journal.jsonl").exists());
     let (gm, gp) = report.gas_models.expect("probed");
     assert!(gm.per_asset > 0 && gp.per_asset > 0);
@@ -581,4 +597,76 @@ fn a_retired_model_is_a_line_error_and_nothing_is_sent() {
         !dir.join("manifest.out").exists(),
         "no output folder for an invalid manifest"
     );
+}
+
+/// Adds `"supply"` to the given lines (1-based) of the manifest at `path`.
+fn with_supplies(path: &Path, supplies: &[(usize, u64)]) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = String::new();
+    for (i, l) in text.lines().enumerate() {
+        let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+        if let Some((_, s)) = supplies.iter().find(|(line, _)| *line == i + 1) {
+            v["supply"] = serde_json::json!(s);
+        }
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn editions_lines_are_created_minted_and_recorded_and_resume() {
+    let (e, _turn) = env();
+    let dir = e.dir.join("editions");
+    let (manifest, lines) = write_manifest(&dir, 8, e.active_model, 0xed, Some(5));
+    with_supplies(&manifest, &[(3, 10), (4, 1), (5, 25), (6, 3)]);
+    let p = provider(&e.url, &e.minter);
+    let rt = rt();
+    let last0 = rt.block_on(view(&p, e.editions, &IpEditions::lastIdCall {}));
+    let supply0 = rt.block_on(view(&p, e.collection, &IpCollection::totalSupplyCall {}));
+    let mut opts = MintOptions::new(&manifest);
+    opts.batch_size = Some(2);
+    // dry run: editions mints cannot be estimated before their editions exist
+    opts.dry_run = true;
+    let dry = run(&opts, e).expect("dry run");
+    assert!(dry.estimates.iter().any(|x| x.gas.is_none()));
+    assert!(dry
+        .estimates
+        .iter()
+        .all(|x| x.gas.is_some() || x.batch.kind == studio::plan::BatchKind::MintEditions));
+    opts.dry_run = false;
+    // stop after sending the second edition's createId, then before sending the editions mint
+    let kinds: Vec<_> = dry.plan.iter().map(|b| b.kind).collect();
+    let create = kinds
+        .iter()
+        .position(|k| matches!(k, studio::plan::BatchKind::CreateEdition { .. }))
+        .unwrap();
+    for at in [
+        AbortAt {
+            batch: create + 1,
+            boundary: Boundary::AfterSend,
+        },
+        AbortAt {
+            batch: create + 2,
+            boundary: Boundary::AfterIntent,
+        },
+    ] {
+        opts.abort_at = Some(at);
+        let err = run(&opts, e).expect_err("stopped");
+        assert!(
+            matches!(err.downcast_ref::<MintError>(), Some(MintError::Aborted(a)) if *a == at),
+            "{err:#}"
+        );
+    }
+    opts.abort_at = None;
+    let report = run(&opts, e).expect("resumed");
+    let last1 = rt.block_on(view(&p, e.editions, &IpEditions::lastIdCall {}));
+    assert_eq!(last1 - last0, U256::from(4u8), "four editions created once");
+    let supply1 = rt.block_on(view(&p, e.collection, &IpCollection::totalSupplyCall {}));
+    assert_eq!(
+        supply1 - supply0,
+        U256::from(4u8),
+        "four ERC-721 tokens minted once"
+    );
+    rt.block_on(check_minted(e, &report, &lines, e.minter.address()));
 }

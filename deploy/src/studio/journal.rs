@@ -46,6 +46,8 @@ pub struct Header {
     pub genesis: B256,
     /// The ERC-721 collection minted into.
     pub collection: Address,
+    /// The ERC-1155 editions contract (zero: none).
+    pub editions: Address,
     /// The provenance registry.
     pub registry: Address,
     /// The account that signs the transactions.
@@ -268,6 +270,7 @@ pub fn check_header(journal: &Header, now: &Header) -> Result<(), JournalError> 
     mismatch("chain id", &journal.chain_id, &now.chain_id)?;
     mismatch("chain (genesis block)", &journal.genesis, &now.genesis)?;
     mismatch("collection", &journal.collection, &now.collection)?;
+    mismatch("editions", &journal.editions, &now.editions)?;
     mismatch("provenance registry", &journal.registry, &now.registry)?;
     mismatch("minter", &journal.minter, &now.minter)?;
     mismatch("recipient", &journal.recipient, &now.recipient)
@@ -498,6 +501,7 @@ mod tests {
             chain_id: 412_346,
             genesis: B256::repeat_byte(4),
             collection: Address::repeat_byte(1),
+            editions: Address::ZERO,
             registry: Address::repeat_byte(2),
             minter: Address::repeat_byte(3),
             recipient: Address::repeat_byte(3),
@@ -517,6 +521,7 @@ mod tests {
                     bps: 0,
                 },
                 model_id: 1,
+                supply: None,
             })
             .collect();
         plan(&items, 2, 2).unwrap()

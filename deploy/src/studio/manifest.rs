@@ -167,7 +167,8 @@ pub enum LineErrorKind {
         /// The model id given.
         model_id: u64,
     },
-    /// An ERC-1155 line (`supply`): the batch mint does not issue editions yet.
+    /// An ERC-1155 line (`supply`) for a deployment without an editions
+    /// contract.
     EditionsUnsupported,
 }
 
@@ -221,8 +222,8 @@ impl fmt::Display for LineErrorKind {
                 "model {model_id} requires commit–reveal; batch minting records without commitments"
             ),
             Self::EditionsUnsupported => f.write_str(
-                "ERC-1155 editions (`supply`) are not minted by `cargo ip mint` yet; \
-                 remove `supply` for a one-of-one ERC-721 token",
+                "ERC-1155 editions (`supply`) need the suite's editions instance, which this \
+                 deployment does not have; remove `supply` for a one-of-one ERC-721 token",
             ),
         }
     }

@@ -48,7 +48,7 @@ use super::models::{self, Model};
 use super::output::{self, AssetEntry};
 use super::plan::{self, Batch, BatchKind, GasModel, PlanItem};
 use super::progress::{self, Progress, Totals};
-use crate::bindings::{IpCollection, ProvenanceRegistry};
+use crate::bindings::{IpCollection, IpEditions, ProvenanceRegistry};
 use crate::provenance::{self as prov, Record, RecordIds};
 
 /// The assets of the larger gas probe.
@@ -146,6 +146,9 @@ pub struct MintTarget {
     pub rpc_url: String,
     /// The suite's ERC-721 collection instance.
     pub collection: Address,
+    /// The suite's ERC-1155 editions instance (none: ERC-1155 lines are
+    /// refused).
+    pub editions: Option<Address>,
     /// The provenance registry.
     pub registry: Address,
     /// Signs and pays for the transactions; must be a minter of the
@@ -231,8 +234,11 @@ impl std::error::Error for MintError {}
 pub struct MintedAsset {
     /// Its manifest line.
     pub line: usize,
-    /// Its token id.
+    /// Its token id (in the ERC-721 collection, or the edition's id in the
+    /// ERC-1155 contract).
     pub token_id: U256,
+    /// ERC-1155 editions minted (none: an ERC-721 token).
+    pub supply: Option<u64>,
     /// `ipfs://<metadata cid>`.
     pub token_uri: String,
     /// The metadata file's sha-256 (the digest `mintBatch` took).
@@ -244,9 +250,10 @@ pub struct MintedAsset {
 pub struct BatchEstimate {
     /// The batch.
     pub batch: Batch,
-    /// `eth_estimateGas`.
-    pub gas: u64,
-    /// `gas × gas price`, in wei.
+    /// `eth_estimateGas` (none for an editions mint whose editions are not
+    /// created yet: it would revert until they are).
+    pub gas: Option<u64>,
+    /// `gas × gas price`, in wei (0 without an estimate).
     pub fee: U256,
     /// The L1 data fee in wei, when the node reports one.
     pub l1_fee: Option<U256>,
@@ -286,12 +293,17 @@ pub fn default_out(manifest: &Path) -> PathBuf {
 }
 
 /// Validates `manifest` against the registry's `models`: the manifest's
-/// own rules plus a retired model, a commit–reveal model and an ERC-1155
+/// own rules plus a retired model, a commit–reveal model and (when the
+/// deployment has no editions contract, `editions = false`) an ERC-1155
 /// line as line errors.
 ///
 /// # Errors
 /// [`ManifestError`] with every line's problems.
-pub fn validate_for_chain(manifest: &Path, models: &[Model]) -> Result<Vec<Asset>, ManifestError> {
+pub fn validate_for_chain(
+    manifest: &Path,
+    models: &[Model],
+    editions: bool,
+) -> Result<Vec<Asset>, ManifestError> {
     let by_id: BTreeMap<u64, &Model> = models.iter().map(|m| (m.id, m)).collect();
     let active = models::active_ids(models);
     let retired = |id: u64| by_id.get(&id).is_some_and(|m| m.retired);
@@ -299,7 +311,7 @@ pub fn validate_for_chain(manifest: &Path, models: &[Model]) -> Result<Vec<Asset
         Ok(assets) => {
             let mut errors = Vec::new();
             for a in &assets {
-                if a.entry.supply.is_some() {
+                if a.entry.supply.is_some() && !editions {
                     errors.push(LineError {
                         line: a.line,
                         kind: LineErrorKind::EditionsUnsupported,
@@ -339,13 +351,15 @@ pub fn validate_for_chain(manifest: &Path, models: &[Model]) -> Result<Vec<Asset
     }
 }
 
-/// The token ids a mint's receipt logs name on `collection`, in order:
-/// each ERC-2309 `ConsecutiveTransfer(from, to, …)` gives `from..=to`, each
-/// ERC-721 `Transfer` its token id.
+/// The token ids a receipt's logs name on `collection`, in order: each
+/// ERC-2309 `ConsecutiveTransfer(from, to, …)` gives `from..=to`, each
+/// ERC-721 `Transfer` its token id, each `IpEditions.EditionCreated` its
+/// new id.
 #[must_use]
 pub fn ids_from_logs(collection: Address, logs: &[(Address, Vec<B256>, Bytes)]) -> Vec<U256> {
     let consecutive = keccak256("ConsecutiveTransfer(uint256,uint256,address,address)");
     let transfer = keccak256("Transfer(address,address,uint256)");
+    let created = keccak256("EditionCreated(uint256,uint256,address,uint96)");
     let mut ids = Vec::new();
     for (addr, topics, data) in logs {
         if *addr != collection || topics.is_empty() {
@@ -361,6 +375,8 @@ pub fn ids_from_logs(collection: Address, logs: &[(Address, Vec<B256>, Bytes)]) 
             }
         } else if topics[0] == transfer && topics.len() == 4 {
             ids.push(U256::from_be_bytes(topics[3].0));
+        } else if topics[0] == created && topics.len() == 2 {
+            ids.push(U256::from_be_bytes(topics[1].0));
         }
     }
     ids
@@ -428,6 +444,7 @@ struct Chain {
     minter: Address,
     chain_id: u64,
     collection: Address,
+    editions: Address,
     registry: Address,
     recipient: Address,
     attesters: BTreeMap<u64, PrivateKeySigner>,
@@ -462,7 +479,37 @@ impl Chain {
                 .abi_encode()
                 .into(),
             )),
-            BatchKind::Provenance { model_id } => {
+            BatchKind::CreateEdition { royalty, supply } => Ok((
+                self.editions,
+                IpEditions::createIdCall {
+                    maxSupply: U256::from(supply),
+                    uri: ps[0].token_uri.clone(),
+                    royaltyReceiver: royalty.receiver,
+                    royaltyBps: U96::from(royalty.bps),
+                }
+                .abi_encode()
+                .into(),
+            )),
+            BatchKind::MintEditions => Ok((
+                self.editions,
+                IpEditions::mintBatchCall {
+                    to: self.recipient,
+                    ids: ids.to_vec(),
+                    amounts: ps
+                        .iter()
+                        .map(|p| U256::from(p.asset.entry.supply.unwrap_or(1)))
+                        .collect(),
+                    data: Bytes::new(),
+                }
+                .abi_encode()
+                .into(),
+            )),
+            BatchKind::Provenance { model_id, editions } => {
+                let collection = if editions {
+                    self.editions
+                } else {
+                    self.collection
+                };
                 let signer = self
                     .attesters
                     .get(&model_id)
@@ -471,7 +518,7 @@ impl Chain {
                 for (p, id) in ps.iter().zip(ids) {
                     let record = Record {
                         ids: RecordIds {
-                            collection: self.collection,
+                            collection,
                             id: *id,
                             model_id: U256::from(model_id),
                             creator: self.minter,
@@ -486,7 +533,7 @@ impl Chain {
                 Ok((
                     self.registry,
                     ProvenanceRegistry::recordProvenanceBatchCall {
-                        collection: self.collection,
+                        collection,
                         ids: ids.to_vec(),
                         modelId: U256::from(model_id),
                         promptHashes: h(|p| p.asset.hashes.prompt_hash),
@@ -605,8 +652,13 @@ impl Chain {
 
     /// The `done` entry of `intent` from its successful receipt.
     fn done(&self, intent: &Intent, r: &TransactionReceipt) -> Result<Done> {
-        let ids = if matches!(intent.kind, BatchKind::Mint { .. }) {
-            let ids = ids_from_logs(self.collection, &log_parts(r.inner.logs()));
+        let source = match intent.kind {
+            BatchKind::Mint { .. } => Some(self.collection),
+            BatchKind::CreateEdition { .. } => Some(self.editions),
+            BatchKind::MintEditions | BatchKind::Provenance { .. } => None,
+        };
+        let ids = if let Some(source) = source {
+            let ids = ids_from_logs(source, &log_parts(r.inner.logs()));
             if ids.len() != intent.lines.len() {
                 return Err(MintError::UnexpectedIds {
                     batch: intent.batch,
@@ -676,7 +728,10 @@ async fn probe(
         };
         let record = Batch {
             index: 1,
-            kind: BatchKind::Provenance { model_id },
+            kind: BatchKind::Provenance {
+                model_id,
+                editions: false,
+            },
             lines,
         };
         let (to, data) = chain.calldata(&mint, prepared, &[])?;
@@ -710,7 +765,8 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
         .await
         .context("reading the chain id")?;
     let registered = models::fetch(&provider, target.registry).await?;
-    let assets = validate_for_chain(&opts.manifest, &registered).map_err(MintError::Manifest)?;
+    let assets = validate_for_chain(&opts.manifest, &registered, target.editions.is_some())
+        .map_err(MintError::Manifest)?;
     let attesters = attester_keys(&assets, &registered, &target.attesters)?;
     let out = opts
         .out
@@ -723,6 +779,7 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
         minter,
         chain_id,
         collection: target.collection,
+        editions: target.editions.unwrap_or(Address::ZERO),
         registry: target.registry,
         recipient: opts.recipient.unwrap_or(minter),
         attesters,
@@ -756,6 +813,7 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
             line: p.asset.line,
             royalty: p.asset.entry.royalty,
             model_id: p.asset.entry.model_id,
+            supply: p.asset.entry.supply,
         })
         .collect();
 
@@ -780,6 +838,7 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
         chain_id,
         genesis,
         collection: chain.collection,
+        editions: chain.editions,
         registry: chain.registry,
         minter,
         recipient: chain.recipient,
@@ -879,7 +938,7 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
     let mut ids: BTreeMap<usize, U256> = BTreeMap::new();
     let already: usize = batches
         .iter()
-        .filter(|b| !b.is_mint() && state.done.contains_key(&b.index))
+        .filter(|b| b.is_provenance() && state.done.contains_key(&b.index))
         .map(|b| b.lines.len())
         .sum();
     let mut progress = Progress::new(lines.len(), already, opts.progress);
@@ -889,7 +948,7 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
     for b in &batches {
         if let Some(d) = state.done.get(&b.index) {
             gas_total += d.gas_used;
-            if b.is_mint() {
+            if b.assigns_ids() {
                 ids.extend(b.lines.iter().copied().zip(d.ids.iter().copied()));
             }
             continue;
@@ -925,7 +984,7 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
             (true, _) => None,
             (false, Some(i)) => Some(i),
             (false, None) => {
-                let batch_ids: Vec<U256> = if b.is_mint() {
+                let batch_ids: Vec<U256> = if b.assigns_ids() {
                     Vec::new()
                 } else {
                     b.lines.iter().map(|l| ids[l]).collect()
@@ -988,9 +1047,9 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
         };
         j.append(&Entry::Done(d.clone()))?;
         gas_total += d.gas_used;
-        if b.is_mint() {
+        if b.assigns_ids() {
             ids.extend(b.lines.iter().copied().zip(d.ids.iter().copied()));
-        } else {
+        } else if b.is_provenance() {
             done_this_run += b.lines.len();
             progress.advance(b.lines.len(), already);
         }
@@ -1000,6 +1059,7 @@ pub async fn mint(opts: &MintOptions, target: &MintTarget) -> Result<MintReport>
         .map(|p| MintedAsset {
             line: p.asset.line,
             token_id: ids[&p.asset.line],
+            supply: p.asset.entry.supply,
             token_uri: p.token_uri.clone(),
             metadata_digest: p.digest,
         })
@@ -1038,31 +1098,52 @@ async fn dry_run(
 ) -> Result<Vec<BatchEstimate>> {
     let price = U256::from(chain.provider.get_gas_price().await?);
     let mut next = chain.total_supply().await?;
+    let mut next_edition = if chain.editions.is_zero() {
+        U256::ZERO
+    } else {
+        models::view(&chain.provider, chain.editions, &IpEditions::lastIdCall {})
+            .await
+            .context("IpEditions.lastId")?
+    };
     let mut ids: BTreeMap<usize, U256> = BTreeMap::new();
+    // lines whose ids exist on chain already (an earlier run's journal)
+    let mut on_chain: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for b in batches {
         if let Some(d) = state.done.get(&b.index) {
-            if b.is_mint() {
+            if b.assigns_ids() {
                 ids.extend(b.lines.iter().copied().zip(d.ids.iter().copied()));
+                on_chain.extend(&b.lines);
             }
             continue;
         }
-        let batch_ids: Vec<U256> = if b.is_mint() {
+        let batch_ids: Vec<U256> = if b.assigns_ids() {
+            let counter = if b.is_mint() {
+                &mut next
+            } else {
+                &mut next_edition
+            };
             for &l in &b.lines {
-                next += U256::from(1u8);
-                ids.insert(l, next);
+                *counter += U256::from(1u8);
+                ids.insert(l, *counter);
             }
             Vec::new()
         } else {
             b.lines.iter().map(|l| ids[l]).collect()
         };
         let (to, data) = chain.calldata(b, prepared, &batch_ids)?;
-        let gas = chain.estimate(b.index, to, &data).await?;
+        // editions are minted only once created: no estimate before that
+        let gas =
+            if b.kind == BatchKind::MintEditions && !b.lines.iter().all(|l| on_chain.contains(l)) {
+                None
+            } else {
+                Some(chain.estimate(b.index, to, &data).await?)
+            };
         let l1_fee = chain.l1_fee(to, &data).await;
         out.push(BatchEstimate {
             batch: b.clone(),
             gas,
-            fee: U256::from(gas) * price,
+            fee: U256::from(gas.unwrap_or(0)) * price,
             l1_fee,
         });
     }
@@ -1072,25 +1153,38 @@ async fn dry_run(
 /// Prints the dry run's plan.
 fn print_estimates(estimates: &[BatchEstimate]) {
     println!(
-        "   {:>5}  {:<22} {:>6} {:>12} {:>22} {:>22}",
+        "   {:>5}  {:<24} {:>6} {:>12} {:>22} {:>22}",
         "batch", "kind", "assets", "gas", "fee (wei)", "L1 data fee (wei)"
     );
-    let (mut gas, mut fee, mut l1) = (0u64, U256::ZERO, None::<U256>);
+    let (mut gas, mut fee, mut l1, mut unestimated) = (0u64, U256::ZERO, None::<U256>, 0usize);
     for e in estimates {
         let kind = match e.batch.kind {
             BatchKind::Mint { royalty } => format!("mint ({} bps)", royalty.bps),
-            BatchKind::Provenance { model_id } => format!("provenance (model {model_id})"),
+            BatchKind::CreateEdition { supply, .. } => format!("create edition (×{supply})"),
+            BatchKind::MintEditions => "mint editions".to_string(),
+            BatchKind::Provenance {
+                model_id,
+                editions: false,
+            } => format!("provenance (model {model_id})"),
+            BatchKind::Provenance {
+                model_id,
+                editions: true,
+            } => format!("provenance 1155 (model {model_id})"),
         };
         println!(
-            "   {:>5}  {:<22} {:>6} {:>12} {:>22} {:>22}",
+            "   {:>5}  {:<24} {:>6} {:>12} {:>22} {:>22}",
             e.batch.index,
             kind,
             e.batch.lines.len(),
-            e.gas,
+            e.gas
+                .map_or_else(|| "after create".into(), |g| g.to_string()),
             e.fee,
             e.l1_fee.map_or_else(|| "-".into(), |f| f.to_string())
         );
-        gas += e.gas;
+        if e.gas.is_none() {
+            unestimated += 1;
+        }
+        gas += e.gas.unwrap_or(0);
         fee += e.fee;
         if let Some(f) = e.l1_fee {
             l1 = Some(l1.unwrap_or_default() + f);
@@ -1098,9 +1192,14 @@ fn print_estimates(estimates: &[BatchEstimate]) {
     }
     let assets: usize = estimates
         .iter()
-        .filter(|e| e.batch.is_mint())
+        .filter(|e| e.batch.is_provenance())
         .map(|e| e.batch.lines.len())
         .sum();
+    if unestimated > 0 {
+        println!(
+            "   ({unestimated} editions mint(s) are estimated only once their editions exist: not in the total)"
+        );
+    }
     println!(
         "   total: {} transaction(s), {gas} gas ({} per asset), fee {} ETH{}",
         estimates.len(),
@@ -1148,6 +1247,11 @@ mod tests {
             .collect();
         assert_eq!(ids, vec![5, 6, 7, 8, 9]);
         assert!(ids_from_logs(c, &[]).is_empty());
+        let created = keccak256("EditionCreated(uint256,uint256,address,uint96)");
+        let e = Address::repeat_byte(0xed);
+        let logs = vec![(e, vec![created, word(4)], Bytes::from(vec![0; 96]))];
+        assert_eq!(ids_from_logs(e, &logs), vec![U256::from(4u8)]);
+        assert!(ids_from_logs(c, &logs).is_empty());
     }
 
     #[test]

@@ -5,10 +5,14 @@
 //!   block gas limit and never above the per-transaction cap.
 //! * [`GasModel`] / [`batch_size`]: the largest batch whose estimate
 //!   (`base + per_asset · n`) fits the budget.
-//! * [`plan`]: the ERC-721 lines in order, cut into mint batches (a batch
-//!   holds consecutive lines with the same royalty) and, after each mint
-//!   batch, the provenance batches of its lines (consecutive lines with the
-//!   same model; one model per batch).
+//! * [`plan`]: the lines in order. ERC-721 lines are cut into mint batches
+//!   (a batch holds consecutive lines with the same royalty) and, after
+//!   each mint batch, the provenance batches of its lines (consecutive lines
+//!   with the same model; one model per batch). ERC-1155 lines (`supply`)
+//!   are cut into groups of the mint size: one `createId` per line (the
+//!   edition, its URI and royalty), one `mintBatch` of the group's
+//!   supplies, then the group's provenance batches on the editions
+//!   contract.
 
 use std::fmt;
 
@@ -124,6 +128,8 @@ pub struct PlanItem {
     pub royalty: Royalty,
     /// The line's model (a provenance batch has one).
     pub model_id: u64,
+    /// ERC-1155 editions (none: an ERC-721 token).
+    pub supply: Option<u64>,
 }
 
 /// The kind of a batch transaction.
@@ -135,11 +141,25 @@ pub enum BatchKind {
         /// The batch's royalty.
         royalty: Royalty,
     },
+    /// `IpEditions.createId(supply, ipfs://<metadata cid>, receiver, bps)`
+    /// for one ERC-1155 line.
+    CreateEdition {
+        /// The line's royalty.
+        royalty: Royalty,
+        /// Its maximum supply (all minted by the next `MintEditions`).
+        supply: u64,
+    },
+    /// `IpEditions.mintBatch(to, ids, supplies, "")` of created editions.
+    MintEditions,
     /// `ProvenanceRegistry.recordProvenanceBatch(collection, ids, model, …)`.
     Provenance {
         /// The batch's model.
         #[serde(rename = "modelId")]
         model_id: u64,
+        /// Records of ERC-1155 editions (the editions contract) rather than
+        /// ERC-721 tokens.
+        #[serde(default)]
+        editions: bool,
     },
 }
 
@@ -157,18 +177,37 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Whether this is a mint batch.
+    /// Whether this is an ERC-721 mint batch.
     #[must_use]
     pub fn is_mint(&self) -> bool {
         matches!(self.kind, BatchKind::Mint { .. })
     }
+
+    /// Whether this batch gives its lines their token ids (an ERC-721 mint
+    /// or an edition's creation).
+    #[must_use]
+    pub fn assigns_ids(&self) -> bool {
+        matches!(
+            self.kind,
+            BatchKind::Mint { .. } | BatchKind::CreateEdition { .. }
+        )
+    }
+
+    /// Whether this is a provenance batch (its lines are then complete).
+    #[must_use]
+    pub fn is_provenance(&self) -> bool {
+        matches!(self.kind, BatchKind::Provenance { .. })
+    }
 }
 
-/// Cuts `items` (in manifest order) into batches: a mint batch of at most
-/// `mint_size` consecutive lines with the same royalty, then the
-/// provenance batches of exactly those lines (at most `provenance_size`
-/// consecutive lines with the same model each), then the next mint batch.
-/// Every line is in exactly one mint batch and one provenance batch.
+/// Cuts `items` (in manifest order) into batches. ERC-721 lines: a mint
+/// batch of at most `mint_size` consecutive lines with the same royalty,
+/// then the provenance batches of exactly those lines (at most
+/// `provenance_size` consecutive lines with the same model each), then the
+/// next mint batch. ERC-1155 lines: groups of at most `mint_size`
+/// consecutive lines, each a `CreateEdition` per line, one `MintEditions`
+/// and the group's provenance batches. Every line is minted once and
+/// recorded once, in order.
 ///
 /// # Errors
 /// [`PlanError::ZeroBatchSize`] when a size is 0.
@@ -181,22 +220,44 @@ pub fn plan(
         return Err(PlanError::ZeroBatchSize);
     }
     let mut out = Vec::new();
-    for mint in runs(items, mint_size, |i| i.royalty) {
+    let push = |out: &mut Vec<Batch>, kind, lines: Vec<usize>| {
         out.push(Batch {
             index: out.len(),
-            kind: BatchKind::Mint {
-                royalty: mint[0].royalty,
-            },
-            lines: mint.iter().map(|i| i.line).collect(),
+            kind,
+            lines,
         });
-        for prov in runs(mint, provenance_size, |i| i.model_id) {
-            out.push(Batch {
-                index: out.len(),
-                kind: BatchKind::Provenance {
+    };
+    let lines = |run: &[PlanItem]| run.iter().map(|i| i.line).collect::<Vec<_>>();
+    for same_kind in runs(items, usize::MAX, |i| i.supply.is_some()) {
+        let editions = same_kind[0].supply.is_some();
+        let groups = if editions {
+            runs(same_kind, mint_size, |_| ())
+        } else {
+            runs(same_kind, mint_size, |i| i.royalty)
+        };
+        for group in groups {
+            if editions {
+                for i in group {
+                    let kind = BatchKind::CreateEdition {
+                        royalty: i.royalty,
+                        supply: i.supply.unwrap_or(1),
+                    };
+                    push(&mut out, kind, vec![i.line]);
+                }
+                push(&mut out, BatchKind::MintEditions, lines(group));
+            } else {
+                let kind = BatchKind::Mint {
+                    royalty: group[0].royalty,
+                };
+                push(&mut out, kind, lines(group));
+            }
+            for prov in runs(group, provenance_size, |i| i.model_id) {
+                let kind = BatchKind::Provenance {
                     model_id: prov[0].model_id,
-                },
-                lines: prov.iter().map(|i| i.line).collect(),
-            });
+                    editions,
+                };
+                push(&mut out, kind, lines(prov));
+            }
         }
     }
     Ok(out)
@@ -240,6 +301,14 @@ mod tests {
             line,
             royalty: royalty(bps),
             model_id,
+            supply: None,
+        }
+    }
+
+    fn edition(line: usize, bps: u32, model_id: u64, supply: u64) -> PlanItem {
+        PlanItem {
+            supply: Some(supply),
+            ..item(line, bps, model_id)
         }
     }
 
@@ -335,23 +404,53 @@ mod tests {
                     },
                     vec![1, 2, 3]
                 ),
-                (BatchKind::Provenance { model_id: 1 }, vec![1, 2]),
-                (BatchKind::Provenance { model_id: 2 }, vec![3]),
+                (
+                    BatchKind::Provenance {
+                        model_id: 1,
+                        editions: false
+                    },
+                    vec![1, 2]
+                ),
+                (
+                    BatchKind::Provenance {
+                        model_id: 2,
+                        editions: false
+                    },
+                    vec![3]
+                ),
                 (
                     BatchKind::Mint {
                         royalty: royalty(700)
                     },
                     vec![4, 5, 6]
                 ),
-                (BatchKind::Provenance { model_id: 2 }, vec![4, 5]),
-                (BatchKind::Provenance { model_id: 2 }, vec![6]),
+                (
+                    BatchKind::Provenance {
+                        model_id: 2,
+                        editions: false
+                    },
+                    vec![4, 5]
+                ),
+                (
+                    BatchKind::Provenance {
+                        model_id: 2,
+                        editions: false
+                    },
+                    vec![6]
+                ),
                 (
                     BatchKind::Mint {
                         royalty: royalty(500)
                     },
                     vec![7]
                 ),
-                (BatchKind::Provenance { model_id: 2 }, vec![7]),
+                (
+                    BatchKind::Provenance {
+                        model_id: 2,
+                        editions: false
+                    },
+                    vec![7]
+                ),
             ]
         );
         assert!(p.iter().enumerate().all(|(i, b)| b.index == i));
@@ -360,35 +459,112 @@ mod tests {
         assert_eq!(plan(&[], 3, 3), Ok(Vec::new()));
     }
 
+    #[test]
+    fn editions_are_created_one_by_one_then_minted_and_recorded_together() {
+        let items = [
+            item(1, 500, 1),
+            edition(2, 500, 1, 10),
+            edition(3, 700, 1, 5),
+            edition(4, 700, 2, 1),
+            item(5, 500, 1),
+        ];
+        let p = plan(&items, 2, 10).unwrap();
+        let shape: Vec<(BatchKind, Vec<usize>)> =
+            p.iter().map(|b| (b.kind, b.lines.clone())).collect();
+        let prov = |model_id, editions| BatchKind::Provenance { model_id, editions };
+        assert_eq!(
+            shape,
+            vec![
+                (
+                    BatchKind::Mint {
+                        royalty: royalty(500)
+                    },
+                    vec![1]
+                ),
+                (prov(1, false), vec![1]),
+                (
+                    BatchKind::CreateEdition {
+                        royalty: royalty(500),
+                        supply: 10
+                    },
+                    vec![2]
+                ),
+                (
+                    BatchKind::CreateEdition {
+                        royalty: royalty(700),
+                        supply: 5
+                    },
+                    vec![3]
+                ),
+                (BatchKind::MintEditions, vec![2, 3]),
+                (prov(1, true), vec![2, 3]),
+                (
+                    BatchKind::CreateEdition {
+                        royalty: royalty(700),
+                        supply: 1
+                    },
+                    vec![4]
+                ),
+                (BatchKind::MintEditions, vec![4]),
+                (prov(2, true), vec![4]),
+                (
+                    BatchKind::Mint {
+                        royalty: royalty(500)
+                    },
+                    vec![5]
+                ),
+                (prov(1, false), vec![5]),
+            ]
+        );
+        assert!(p[2].assigns_ids() && !p[4].assigns_ids() && p[5].is_provenance());
+    }
+
     proptest! {
         #[test]
         fn every_line_is_minted_and_recorded_once_in_order(
-            keys in proptest::collection::vec((0u32..3, 0u64..3), 0..60),
+            keys in proptest::collection::vec((0u32..3, 0u64..3, proptest::option::of(1u64..4)), 0..60),
             mint_size in 1usize..9,
             prov_size in 1usize..9,
         ) {
             let items: Vec<PlanItem> = keys
                 .iter()
                 .enumerate()
-                .map(|(i, &(bps, m))| item(i + 1, bps, m))
+                .map(|(i, &(bps, m, supply))| PlanItem { supply, ..item(i + 1, bps, m) })
                 .collect();
             let p = plan(&items, mint_size, prov_size).unwrap();
             let by_line = |l: usize| &items[l - 1];
             let mut minted: Vec<usize> = Vec::new();
+            let mut created: Vec<usize> = Vec::new();
             let mut recorded: Vec<usize> = Vec::new();
             for b in &p {
                 prop_assert!(!b.lines.is_empty());
                 match b.kind {
                     BatchKind::Mint { royalty } => {
                         prop_assert!(b.lines.len() <= mint_size);
-                        prop_assert!(b.lines.iter().all(|&l| by_line(l).royalty == royalty));
+                        prop_assert!(b.lines.iter().all(|&l| by_line(l).royalty == royalty
+                            && by_line(l).supply.is_none()));
                         // all provenance before this mint covers the previous mints
                         prop_assert_eq!(&recorded, &minted);
                         minted.extend(&b.lines);
                     }
-                    BatchKind::Provenance { model_id } => {
+                    BatchKind::CreateEdition { royalty, supply } => {
+                        prop_assert_eq!(b.lines.len(), 1);
+                        let i = by_line(b.lines[0]);
+                        prop_assert_eq!((i.royalty, i.supply), (royalty, Some(supply)));
+                        created.extend(&b.lines);
+                    }
+                    BatchKind::MintEditions => {
+                        prop_assert!(b.lines.len() <= mint_size);
+                        // exactly the editions created since the last mint
+                        let fresh: Vec<usize> = created.iter().copied().filter(|l| !minted.contains(l)).collect();
+                        prop_assert_eq!(&fresh, &b.lines);
+                        minted.extend(&b.lines);
+                    }
+                    BatchKind::Provenance { model_id, editions } => {
                         prop_assert!(b.lines.len() <= prov_size);
-                        prop_assert!(b.lines.iter().all(|&l| by_line(l).model_id == model_id));
+                        prop_assert!(b.lines.iter().all(|&l| by_line(l).model_id == model_id
+                            && by_line(l).supply.is_some() == editions
+                            && minted.contains(&l)));
                         recorded.extend(&b.lines);
                     }
                 }
@@ -396,6 +572,8 @@ mod tests {
             let all: Vec<usize> = (1..=items.len()).collect();
             prop_assert_eq!(&minted, &all);
             prop_assert_eq!(&recorded, &all);
+            let editions: Vec<usize> = items.iter().filter(|i| i.supply.is_some()).map(|i| i.line).collect();
+            prop_assert_eq!(&created, &editions);
         }
     }
 }
