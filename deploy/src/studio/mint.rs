@@ -1,28 +1,34 @@
 //! The on-chain half of `cargo ip mint`: from a validated manifest to
-//! minted ERC-721 tokens with attested provenance records, in batches,
-//! resumable from the journal.
+//! minted tokens (ERC-721, or ERC-1155 editions for lines with `supply`)
+//! with attested provenance records, in batches, resumable from the
+//! journal.
 //!
 //! [`mint`] runs, in order:
 //!
 //! 1. the registry's models ([`super::models::fetch`]); the manifest is
 //!    validated whole against the active ones (a retired model, a
-//!    commit–reveal model and an ERC-1155 line are line errors too);
-//!    nothing is sent unless every line is valid;
+//!    commit–reveal model, and an ERC-1155 line when the deployment has no
+//!    editions contract, are line errors too); nothing is sent unless every
+//!    line is valid;
 //! 2. the attester key of every model used (its registered attester);
-//! 3. the output folder ([`super::output::write`]);
-//! 4. the batch sizes: `--batch-size`, else from the block gas limit
+//! 3. the journal's header, if any: a journal of another run is refused
+//!    before anything is written;
+//! 4. the output folder ([`super::output::write`]);
+//! 5. the batch sizes: `--batch-size`, else from the block gas limit
 //!    ([`super::plan::gas_budget`]) and `eth_estimateGas` of a probe batch
-//!    of 1 and of [`PROBE`] assets of each kind; a resumed journal keeps
-//!    its sizes;
-//! 5. the plan ([`super::plan::plan`]); with `dry_run` it is printed with
+//!    of 1 and of [`PROBE`] assets (an ERC-721 mint and its provenance; the
+//!    editions use the mint size), at most [`super::plan::MAX_BATCH`]; a
+//!    resumed journal keeps its sizes;
+//! 6. the plan ([`super::plan::plan`]); with `dry_run` it is printed with
 //!    every batch's `eth_estimateGas`, fee and (when the node has Arbitrum's
 //!    `NodeInterface`) L1 data fee, and nothing is sent;
-//! 6. each batch: the transaction is built and signed locally, its intent
+//! 7. each batch: the transaction is built and signed locally, its intent
 //!    (nonce, hash, raw bytes) journalled and fsync'ed, sent, its receipt
 //!    awaited and `done` journalled with the token ids (from the mint's
-//!    `ConsecutiveTransfer`/`Transfer` logs). Provenance batches sign every
-//!    record with the model's attester (EIP-712, [`crate::provenance::attest`])
-//!    into one `signatures` blob.
+//!    `ConsecutiveTransfer`/`Transfer` logs, or the edition's
+//!    `EditionCreated`). Provenance batches sign every record with the
+//!    model's attester (EIP-712, [`crate::provenance::attest`]) into one
+//!    `signatures` blob.
 //!
 //! A run that stops anywhere is resumed by running it again with the same
 //! manifest and output folder ([`super::journal`]).

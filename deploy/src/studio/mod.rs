@@ -1,7 +1,8 @@
-//! The local half of a studio's batch pipeline (`cargo ip mint`, whose
-//! on-chain batching is not written yet): from a folder of generated images
-//! and a JSON Lines manifest to a folder ready to publish on IPFS, with every
-//! hash the provenance registry and the token contracts will need.
+//! A studio's batch pipeline (`cargo ip mint`): from a folder of generated
+//! images and a JSON Lines manifest to a folder ready to publish on IPFS,
+//! with every hash the provenance registry and the token contracts need,
+//! then (the on-chain half, [`mint()`]) to minted tokens with attested
+//! provenance records, in gas-sized batches resumable from a journal.
 //!
 //! 1. [`manifest::load`] / [`manifest::validate`]: parse every line into an
 //!    [`Entry`] (unknown members refused), check it (royalty ≤ 100 %, known
@@ -22,7 +23,13 @@
 //! 4. [`output::write`]: `<out>/files/<cid>`, `<out>/metadata/<cid>.json`,
 //!    `<out>/assets.json`.
 //!
-//! The manifest's schema is documented in `examples/studio/README.md`.
+//! 5. [`mint()`]: the on-chain half — the manifest checked against the
+//!    registry's models ([`models`]), the batch plan ([`plan`]), the
+//!    fsync'ed journal ([`journal`]), progress and summary ([`progress`]).
+//!
+//! The manifest's schema and the `cargo ip mint` flow are documented in
+//! `examples/studio/README.md`.
+//!
 //! Each file is read once and hashed once: its sha-256 is both the record's
 //! `contentHash` and the digest inside its CID.
 
