@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 
 use alloy::network::{EthereumWallet, TransactionBuilder};
-use alloy::primitives::{aliases::U96, keccak256, Address, Bytes, B256, U256};
+use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
@@ -29,7 +29,7 @@ use crate::bindings::{
     IpCollection, LicenseMarket, ProvenanceRegistry, ShareBuyout, ShareOffering, ShareVault, Split,
     SplitFactory, VaultFactory,
 };
-use crate::provenance::{self as prov, FieldHashes, Record, RecordIds};
+use crate::provenance::{self as prov, Record, RecordIds};
 use crate::stylus::eth;
 use crate::suite::SuiteAddresses;
 use crate::uniswap::{bindings as uni, UniswapV2};
@@ -64,6 +64,8 @@ pub fn describe_revert(data: &[u8]) -> String {
 /// The demo's cast and chain.
 pub struct Demo {
     provider: DynProvider,
+    /// Every cast member's key, for [`Demo::resync_nonces`].
+    wallet: EthereumWallet,
     rpc_url: String,
     names: BTreeMap<Address, String>,
     /// Where the suite is.
@@ -161,10 +163,7 @@ impl Demo {
         for s in [&cast.lab, &cast.bo, &cast.cy, &cast.dee, &cast.eve] {
             wallet.register_signer(s.clone());
         }
-        let provider = ProviderBuilder::new()
-            .wallet(wallet)
-            .connect_http(rpc_url.parse().context("bad --rpc-url")?)
-            .erased();
+        let provider = connect(rpc_url, wallet.clone())?;
         let mut names = BTreeMap::new();
         names.insert(cast.ada, "Ada (creator)".to_string());
         names.insert(cast.lab.address(), "Lab (model maker)".to_string());
@@ -191,6 +190,7 @@ impl Demo {
         Ok((
             Self {
                 provider,
+                wallet,
                 rpc_url: rpc_url.to_string(),
                 names,
                 a,
@@ -203,6 +203,14 @@ impl Demo {
             },
             cast,
         ))
+    }
+
+    /// A new provider, whose nonces are read from the chain again: after
+    /// another client (the studio mint) sent transactions from a cast
+    /// member's account, the cached nonces are stale.
+    fn resync_nonces(&mut self) -> Result<()> {
+        self.provider = connect(&self.rpc_url, self.wallet.clone())?;
+        Ok(())
     }
 
     fn name(&self, a: Address) -> String {
@@ -589,41 +597,53 @@ pub async fn scenario_with(
     d.names.insert(split, "split".into());
     println!("   split wallet at {split}");
 
-    d.section("Ada mints the work \"Neon Koi\" with a 10 % royalty to the split");
-    let (token_id, _) = d
-        .send(
-            ada,
-            collection,
-            &IpCollection::mintCall {
-                to: ada,
-                uri: "ipfs://bafy.../neon-koi.json".into(),
-                royaltyReceiver: split,
-                royaltyBps: U96::from(1000u16),
-            },
-            U256::ZERO,
-            "token metadata + royalty",
-        )
-        .await?;
-    println!("   token #{token_id} minted to Ada");
-
-    d.section("Ada anchors its provenance; the lab's attester signs it (EIP-712)");
+    d.section("Ada mints the work \"Neon Koi\" with `cargo ip mint`: 10 % royalty to the split, provenance attested by the lab");
     let prompt = "a koi made of neon light, ukiyo-e, night rain";
-    let params = br#"{"cfg":7.5,"sampler":"dpmpp-2m","steps":30,"size":[1024,1024]}"#;
-    let content = b"(the PNG bytes of Neon Koi)";
-    let hashes = FieldHashes {
-        prompt_hash: B256::from(stylus_ip_provenance_hash::prompt_hash(prompt).0),
-        seed_hash: B256::from(stylus_ip_provenance_hash::seed_hash(421_337).0),
-        params_hash: B256::from(
-            stylus_ip_provenance_hash::params_hash(prov::canonical_json(params)?.as_bytes()).0,
-        ),
-        content_hash: B256::from(stylus_ip_provenance_hash::content_hash(content).0),
-        human_hash: B256::from(
-            stylus_ip_provenance_hash::human_contribution_hash(
-                b"Ada composed and retouched the final frame",
-            )
-            .0,
-        ),
-    };
+    let dir = studio_dir(chain_id)?;
+    std::fs::write(dir.join("neon-koi.png"), NEON_KOI_PNG)?;
+    let line = serde_json::json!({
+        "file": "neon-koi.png",
+        "prompt": prompt,
+        "seed": 421_337,
+        "params": {"cfg": 7.5, "sampler": "dpmpp-2m", "steps": 30, "size": [32, 32]},
+        "modelId": model_id.to::<u64>(),
+        "human": "Ada composed and retouched the final frame",
+        "name": "Neon Koi",
+        "description": "A koi made of neon light, in the ukiyo-e manner, on a night of rain.",
+        "attributes": [{"trait_type": "Series", "value": "Night Rain"}],
+        "royalty": {"receiver": split.to_string(), "bps": 1000},
+    });
+    std::fs::write(dir.join("manifest.jsonl"), format!("{line}\n"))?;
+    let minted = crate::studio::mint(
+        &crate::studio::MintOptions::new(dir.join("manifest.jsonl")),
+        &crate::studio::MintTarget {
+            rpc_url: d.rpc_url.clone(),
+            collection,
+            editions: a.editions,
+            registry: a.provenance,
+            minter: d.ada_key.clone(),
+            attesters: crate::studio::Attesters::Key(cast.lab.clone()),
+        },
+    )
+    .await?;
+    d.total_gas += minted.totals.gas;
+    d.resync_nonces()?;
+    let (asset, entry) = minted
+        .assets
+        .first()
+        .zip(minted.entries.first())
+        .context("the studio mint minted nothing")?;
+    let token_id = asset.token_id;
+    let hashes = entry.hashes;
+    println!(
+        "   token #{token_id} minted to Ada: tokenURI {} ({} transactions, {} gas: mintBatch, recordProvenanceBatch)",
+        asset.token_uri, minted.totals.txs, minted.totals.gas
+    );
+    println!(
+        "   metadata and image ready to publish in {} (image {})",
+        minted.out.display(),
+        entry.file_cid
+    );
     let record = Record {
         ids: RecordIds {
             collection,
@@ -635,26 +655,6 @@ pub async fn scenario_with(
         hashes,
     };
     let attestation = prov::attest(&record, chain_id, a.provenance, &cast.lab)?;
-    d.send(
-        ada,
-        a.provenance,
-        &ProvenanceRegistry::recordProvenanceCall {
-            collection,
-            id: token_id,
-            modelId: model_id,
-            promptHash: hashes.prompt_hash,
-            seedHash: hashes.seed_hash,
-            paramsHash: hashes.params_hash,
-            contentHash: hashes.content_hash,
-            humanHash: hashes.human_hash,
-            parentCollections: Vec::new(),
-            parentIds: Vec::new(),
-            signature: attestation.signature.clone(),
-        },
-        U256::ZERO,
-        "prompt/seed/params/content hashes + the lab's signature",
-    )
-    .await?;
     let verified = d
         .view(
             a.provenance,
@@ -1014,6 +1014,33 @@ pub fn run_with(
         n.shutdown().context("stopping the devnode")?;
     }
     outcome
+}
+
+/// A provider for `rpc_url` that signs with `wallet`.
+fn connect(rpc_url: &str, wallet: EthereumWallet) -> Result<DynProvider> {
+    Ok(ProviderBuilder::new()
+        .wallet(wallet)
+        .connect_http(rpc_url.parse().context("bad --rpc-url")?)
+        .erased())
+}
+
+/// The demo's image of "Neon Koi": the gateway's built-in model's output for
+/// the story's prompt and seed (a test in the gateway crate regenerates it).
+const NEON_KOI_PNG: &[u8] = include_bytes!("../../examples/studio/neon-koi.png");
+
+/// A fresh folder for the story's studio mint (manifest, image, output and
+/// journal): the cast is new on every run, so an earlier run's journal must
+/// not be resumed.
+fn studio_dir(chain_id: u64) -> Result<std::path::PathBuf> {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "stylus-ip-demo-studio-{}-{chain_id}-{run}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
 }
 
 /// What the investor part of the story left behind.

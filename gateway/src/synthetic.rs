@@ -156,3 +156,24 @@ mod tests {
         assert!(crate::png::encode_rgb(296, 296, &rgb).len() > 262_144);
     }
 }
+
+/// The demo's work "Neon Koi": the built-in model's output for the demo's
+/// prompt and seed, committed as `examples/studio/neon-koi.png` (the demo
+/// mints it through the studio pipeline).
+#[cfg(test)]
+mod demo_image {
+    const PROMPT: &str = "a koi made of neon light, ukiyo-e, night rain";
+    const SEED: u64 = 421_337;
+    const SIDE: u32 = 32;
+
+    #[test]
+    fn the_demo_image_is_the_built_in_models_output() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/studio/neon-koi.png");
+        let png = crate::png::encode_rgb(SIDE, SIDE, &crate::png::render(PROMPT, SEED, SIDE, SIDE));
+        if std::env::var_os("STYLUS_IP_BLESS").is_some() {
+            std::fs::write(&path, &png).unwrap();
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), png, "regenerate with STYLUS_IP_BLESS=1");
+    }
+}
