@@ -1489,7 +1489,11 @@ built-in model, seeded (16×16 PNGs for the chain, {}×{} PNGs for the local wor
     );
     let _ = writeln!(s, "| target | measured | |\n|---|---:|---|");
     for (name, met, detail) in st.targets() {
-        let _ = writeln!(s, "| {name} | {detail} | **{}** |", if met { "met" } else { "missed" });
+        let _ = writeln!(
+            s,
+            "| {name} | {detail} | **{}** |",
+            if met { "met" } else { "missed" }
+        );
     }
     let _ = writeln!(
         s,
@@ -1624,7 +1628,10 @@ mod tests {
         // no analysis: at the end
         let bare = markdown(&report(&rec), "");
         r.gateway = Some(load(2500.0));
-        assert_eq!(splice_section(&bare, GATEWAY_HEADING, &section), markdown(&r, ""));
+        assert_eq!(
+            splice_section(&bare, GATEWAY_HEADING, &section),
+            markdown(&r, "")
+        );
     }
 
     fn studio(batch_gas: u64) -> crate::studio::StudioBench {
@@ -1667,10 +1674,7 @@ mod tests {
         assert!(worse.contains("52.5 %") && worse.contains("**missed**"));
         let older = splice_section(&full, STUDIO_HEADING, &worse);
         assert_eq!(splice_section(&older, STUDIO_HEADING, &section), full);
-        assert_eq!(
-            studio(210_000).targets().map(|t| t.1),
-            [true, false, true]
-        );
+        assert_eq!(studio(210_000).targets().map(|t| t.1), [true, false, true]);
     }
 
     /// A market entered once and a collection three times; initGas/cachedGas

@@ -174,6 +174,10 @@ mod demo_image {
         if std::env::var_os("STYLUS_IP_BLESS").is_some() {
             std::fs::write(&path, &png).unwrap();
         }
-        assert_eq!(std::fs::read(&path).unwrap(), png, "regenerate with STYLUS_IP_BLESS=1");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            png,
+            "regenerate with STYLUS_IP_BLESS=1"
+        );
     }
 }
