@@ -335,7 +335,13 @@ async fn main() -> Result<()> {
             let g = gateway_load(&root, machine().load)?;
             let section = report::gateway_section(&g);
             let value = serde_json::to_value(&g)?;
-            return section_only(&out_dir, report::GATEWAY_HEADING, "gateway", &section, value);
+            return section_only(
+                &out_dir,
+                report::GATEWAY_HEADING,
+                "gateway",
+                &section,
+                value,
+            );
         }
         Some("studio") => {
             let st = studio_run(&root, machine().load)?;

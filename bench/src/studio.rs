@@ -206,7 +206,9 @@ fn mib_hashing(dir: &Path) -> Result<f64> {
     let mut g = synthetic::Seeded(0x3e6a);
     let mut paths = Vec::with_capacity(LOCAL_FILES);
     for i in 0..LOCAL_FILES {
-        let bytes: Vec<u8> = (0..MIB / 8).flat_map(|_| g.next_u64().to_le_bytes()).collect();
+        let bytes: Vec<u8> = (0..MIB / 8)
+            .flat_map(|_| g.next_u64().to_le_bytes())
+            .collect();
         let path = dir.join(format!("{i:04}.bin"));
         std::fs::write(&path, bytes)?;
         paths.push(path);
