@@ -294,6 +294,7 @@ async fn on_chain(root: &Path, dir: &Path) -> Result<StudioBench> {
     let target = MintTarget {
         rpc_url: url.clone(),
         collection,
+        editions: deployed.addresses.editions,
         registry,
         minter: minter.clone(),
         attesters: Attesters::Key(lab.clone()),

@@ -261,7 +261,11 @@ impl Demo {
             .await
             .with_context(|| format!("waiting for {what}"))?;
         if !receipt.status() {
-            bail!("{what} reverted in {}", receipt.transaction_hash);
+            bail!(
+                "{what} reverted in {} (gas used {}; the call before it succeeded)",
+                receipt.transaction_hash,
+                receipt.gas_used
+            );
         }
         self.total_gas = self.total_gas.saturating_add(receipt.gas_used);
         let fn_name = C::SIGNATURE.split('(').next().unwrap_or(C::SIGNATURE);
