@@ -137,8 +137,8 @@ enum Cmd {
         cmd: stylus_ip_deploy::provenance::ProvenanceCmd,
     },
     /// Studio batch mint: validate a JSON Lines manifest, write the IPFS-ready output folder,
-    /// then mint the ERC-721 tokens and record their attested provenance in gas-sized batches
-    /// (resumable from <out>/journal.jsonl).
+    /// then mint the tokens (ERC-721; ERC-1155 editions for lines with `supply`) and record their
+    /// attested provenance in gas-sized batches (resumable from <out>/journal.jsonl).
     Mint {
         /// The studio manifest (JSON Lines, see examples/studio/README.md).
         #[arg(long)]
