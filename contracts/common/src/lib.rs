@@ -20,6 +20,8 @@ pub mod abi;
 #[cfg(feature = "export-abi")]
 pub mod export;
 pub mod proxy;
+#[cfg(feature = "test-mocks")]
+pub mod test_mocks;
 
 #[doc(hidden)]
 pub mod __private {

@@ -9,10 +9,10 @@ use alloy_primitives::uint;
 use alloy_sol_types::{sol, SolCall, SolError};
 use motsu::prelude::*;
 use openzeppelin_stylus::token::{
-    erc1155::{Erc1155, IErc1155},
     erc20::{Erc20, IErc20},
     erc721::{Erc721, IErc721},
 };
+use stylus_ip_common::test_mocks::{Frozen, MockEditions};
 use stylus_sdk::storage::{StorageBool, StorageString};
 
 const ID: U256 = uint!(7_U256);
@@ -23,8 +23,6 @@ fn u(x: u64) -> U256 {
 }
 
 sol! {
-    #[derive(Debug)]
-    error Frozen(uint256 id);
     #[derive(Debug)]
     error MarketError(uint256 code);
     #[derive(Debug)]
@@ -103,56 +101,7 @@ impl MockNft {
 // Mock ERC-1155 asset with frozen (leased) units.
 // ----------------------------------------------------------------------
 
-#[storage]
-struct MockEditions {
-    erc1155: Erc1155,
-    frozen: StorageMap<Address, StorageMap<U256, StorageU256>>,
-}
-// SAFETY: test contract, top-level in motsu.
-unsafe impl TopLevelStorage for MockEditions {}
-
-#[public]
-impl MockEditions {
-    fn mint(&mut self, to: Address, id: U256, value: U256) -> Result<(), Vec<u8>> {
-        Ok(self.erc1155._mint(to, id, value, &Vec::new().into())?)
-    }
-    fn balance_of(&self, owner: Address, id: U256) -> U256 {
-        self.erc1155.balance_of(owner, id)
-    }
-    fn usable_balance_of(&self, owner: Address, id: U256) -> U256 {
-        self.erc1155.balance_of(owner, id) - self.frozen.getter(owner).get(id)
-    }
-    fn freeze(&mut self, owner: Address, id: U256, value: U256) {
-        self.frozen.setter(owner).insert(id, value);
-    }
-    #[selector(name = "safeTransferFrom")]
-    fn safe_transfer_from(
-        &mut self,
-        from: Address,
-        to: Address,
-        id: U256,
-        value: U256,
-        data: Bytes,
-    ) -> Result<(), Vec<u8>> {
-        if value > self.usable_balance_of(from, id) {
-            return Err(Frozen { id }.abi_encode());
-        }
-        Ok(self.erc1155.safe_transfer_from(from, to, id, value, data)?)
-    }
-    #[selector(name = "safeBatchTransferFrom")]
-    fn safe_batch_transfer_from(
-        &mut self,
-        from: Address,
-        to: Address,
-        ids: Vec<U256>,
-        values: Vec<U256>,
-        data: Bytes,
-    ) -> Result<(), Vec<u8>> {
-        Ok(self
-            .erc1155
-            .safe_batch_transfer_from(from, to, ids, values, data)?)
-    }
-}
+// `MockEditions` (ERC-1155 with frozen units): `stylus_ip_common::test_mocks`.
 
 // ----------------------------------------------------------------------
 // Mock ERC-20 revenue token that can be broken on purpose.

@@ -12,7 +12,8 @@ use openzeppelin_stylus::token::{
     erc721::{self, Erc721, IErc721},
 };
 use share_vault::ShareVault;
-use stylus_sdk::{abi::Bytes, storage::StorageU256};
+use stylus_ip_common::test_mocks::MockEditions;
+use stylus_sdk::abi::Bytes;
 
 const ID: U256 = uint!(7_U256);
 const SALT: B256 = B256::repeat_byte(0x5a);
@@ -31,11 +32,6 @@ const MAX_LEASE: u64 = 30 * 86_400;
 
 fn u(x: u64) -> U256 {
     U256::from(x)
-}
-
-sol! {
-    #[derive(Debug)]
-    error Frozen(uint256 id);
 }
 
 // ----------------------------------------------------------------------
@@ -115,46 +111,7 @@ impl PlainNft {
 // Mock ERC-1155 with frozen (leased) units.
 // ----------------------------------------------------------------------
 
-#[storage]
-struct MockEditions {
-    erc1155: Erc1155,
-    frozen: StorageMap<Address, StorageMap<U256, StorageU256>>,
-}
-// SAFETY: test contract, top-level in motsu.
-unsafe impl TopLevelStorage for MockEditions {}
-
-#[public]
-impl MockEditions {
-    fn mint(&mut self, to: Address, id: U256, value: U256) -> Result<(), Vec<u8>> {
-        Ok(self.erc1155._mint(to, id, value, &Vec::new().into())?)
-    }
-    fn balance_of(&self, owner: Address, id: U256) -> U256 {
-        self.erc1155.balance_of(owner, id)
-    }
-    fn frozen_balance_of(&self, owner: Address, id: U256) -> U256 {
-        self.frozen.getter(owner).get(id)
-    }
-    fn freeze(&mut self, owner: Address, id: U256, value: U256) {
-        self.frozen.setter(owner).insert(id, value);
-    }
-    fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Vec<u8>> {
-        Ok(self.erc1155.set_approval_for_all(operator, approved)?)
-    }
-    #[selector(name = "safeTransferFrom")]
-    fn safe_transfer_from(
-        &mut self,
-        from: Address,
-        to: Address,
-        id: U256,
-        value: U256,
-        data: Bytes,
-    ) -> Result<(), Vec<u8>> {
-        if value > self.erc1155.balance_of(from, id) - self.frozen.getter(from).get(id) {
-            return Err(Frozen { id }.abi_encode());
-        }
-        Ok(self.erc1155.safe_transfer_from(from, to, id, value, data)?)
-    }
-}
+// `MockEditions` (ERC-1155 with frozen units): `stylus_ip_common::test_mocks`.
 
 /// An ERC-1155 without lease records (no `frozenBalanceOf`).
 #[storage]
