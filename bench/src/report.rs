@@ -1508,7 +1508,7 @@ attester's EIP-712 signatures are made in the run).\n",
     );
     let _ = writeln!(
         s,
-        "**Gas per asset**, receipts on the same chain: batched ({}: `mintBatch` of metadata digests, one ERC-2309 \
+        "**Gas per asset**, receipts on the same chain (programs as `cargo ip deploy` leaves them, not in the CacheManager): batched ({} batches: `mintBatch` of metadata digests, one ERC-2309 \
 `ConsecutiveTransfer`; `recordProvenanceBatch` with the records' data in the code of a data contract) \
 **{}** against the single path's **{}** (mean of {} assets: `mint` with the same `ipfs://` URI as a string \
 {}, attested `recordProvenance` {}): **{:.1} %**.\n",
@@ -1665,6 +1665,10 @@ mod tests {
         let section = studio_section(r.studio.as_ref().unwrap());
         assert!(section.contains("**25.0 assets/s**"), "{section}");
         assert!(section.contains("120,000** against the single path's **400,000"));
+        assert!(
+            section.contains("| 120,000 vs 400,000 (30.0 %) | **met** |"),
+            "{section}"
+        );
         assert!(!section.contains("missed"), "{section}");
         assert_eq!(splice_section(&without, STUDIO_HEADING, &section), full);
         assert!(full.find(GATEWAY_HEADING).unwrap() < full.find(STUDIO_HEADING).unwrap());

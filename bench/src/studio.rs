@@ -35,6 +35,8 @@ use stylus_ip_deploy::provenance::{self as prov, Record, RecordIds};
 use stylus_ip_deploy::studio::{self, Attesters, MintOptions, MintTarget};
 use stylus_ip_gateway::synthetic;
 
+use crate::report::thousands;
+
 /// Generations minted by the batch pipeline.
 pub const ASSETS: usize = 1_000;
 /// Generations minted one transaction at a time for the comparison.
@@ -114,7 +116,7 @@ impl StudioBench {
             (
                 format!(
                     "studio: {} generations minted with provenance in ≤ {TARGET_WALL_S:.0} s",
-                    self.assets
+                    thousands(self.assets as u64)
                 ),
                 self.wall_s <= TARGET_WALL_S,
                 format!("{:.1} s ({:.1} assets/s)", self.wall_s, self.rate()),
@@ -124,15 +126,15 @@ impl StudioBench {
                 self.gas_ratio() <= TARGET_GAS_RATIO,
                 format!(
                     "{} vs {} ({:.1} %)",
-                    self.batch_gas_per_asset,
-                    self.single_gas_per_asset(),
+                    thousands(self.batch_gas_per_asset),
+                    thousands(self.single_gas_per_asset()),
                     self.gas_ratio() * 100.0
                 ),
             ),
             (
                 format!(
                     "studio: hashes and CIDs of {} images in ≤ {TARGET_LOCAL_S:.0} s",
-                    self.local_files
+                    thousands(self.local_files as u64)
                 ),
                 self.local_s <= TARGET_LOCAL_S && self.mib_hash_s <= TARGET_LOCAL_S,
                 format!(
