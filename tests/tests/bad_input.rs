@@ -1347,6 +1347,14 @@ fn collection_cases(v: &mut Vec<Case>) {
             Bad::raw(w.admin(), w.nft, data, Expect::Empty)
         },
     ));
+    v.push(case("collection/calldata/value_to_mint_batch", |w| {
+        // Served by the fallback, which refuses value as the router does.
+        let call = collection_mint_batch(w.alice, 3, U96::ZERO);
+        Bad::call(w.admin(), w.nft, &call, Expect::Empty).value(u(ETH as u64))
+    }));
+    v.push(case("collection/calldata/plain_eth_transfer", |w| {
+        Bad::raw(w.alice, w.nft, Vec::new(), Expect::Empty).value(u(ETH as u64))
+    }));
     v.push(case(
         "collection/calldata/mint_batch_dirty_royalty_bps",
         |w| {
