@@ -29,7 +29,7 @@
 //!
 //! * **Batches.** [`ProvenanceRegistry::record_provenance_batch`] writes
 //!   many parentless records of one collection and one model at once, all
-//!   or none, at about a quarter of the gas per record (see below).
+//!   or none, at about a sixth of the gas per record (see below).
 //!
 //! All hashing lives in [`hashing`] (the `stylus-ip-provenance-hash` crate,
 //! shared with the off-chain CLI); pure rules live in [`logic`].
@@ -40,12 +40,12 @@
 //! model id, five hashes) plus 2 per parent: 7 × 22,100 gas. Fresh storage
 //! is the most expensive way to keep data that never changes, so
 //! `recordProvenanceBatch` keeps its records' data in the **runtime code**
-//! of small contracts the registry creates (CREATE) for the batch: code
+//! of small contracts the registry creates (CREATE) for the batch (code
 //! deposit costs 200 gas per byte, 6,400 per 32-byte word instead of
-//! 22,100. Each record then takes one storage word, its head, which says
-//! where its data is and holds the one thing that can change (the attested
-//! flag). A reader fetches the data with EXTCODECOPY (the `account_code`
-//! hostio).
+//! 22,100), and their heads, which say where the data is and hold the one
+//! thing that can change (the attested flag), 16 consecutive ids to a
+//! storage word (**bucket ways**). A reader fetches the data with
+//! EXTCODECOPY (the `account_code` hostio).
 //!
 //! **Data contract** (runtime code, at most 24,576 bytes, EIP-170):
 //!
@@ -53,7 +53,8 @@
 //! byte  0        0x00 (STOP: a call to a data contract does nothing)
 //! bytes 1..21    creator (the batch's sender)
 //! bytes 21..53   model id (uint256, big-endian)
-//! byte  53       shared-column mask: bit k set = hash k is the same for every
+//! bytes 53..61   block timestamp of the batch (uint64, big-endian)
+//! byte  61       shared-column mask: bit k set = hash k is the same for every
 //!                record of the batch and stored once (k: 0 prompt, 1 seed,
 //!                2 params, 3 content, 4 human contribution; bits 5-7 zero)
 //! then           each shared hash, once, in k order (32 bytes each)
@@ -67,40 +68,55 @@
 //! nothing shared, 254 with two hashes shared); a larger batch spans
 //! several data contracts, filled in order (record `i` is record `i %
 //! per_data` of data contract `i / per_data`). Only the registry creates
-//! data contracts and only heads it wrote point at them, so their code is
-//! trusted; it can never change (no SELFDESTRUCT, no code to run).
+//! data contracts and only bucket ways it wrote point at them, so their
+//! code is trusted; it can never change (no SELFDESTRUCT, no code to run).
 //!
-//! **Head word** (`records[collection][id]` word 0), two kinds told apart
-//! by byte 31:
+//! **Bucket ways** (`buckets[collection][key]`, [`logic::Bucket`]): the ids
+//! `16k..16k+16` of a collection form a bucket with 16 ways; way `w`'s key
+//! is the word of `16k + w` ([`logic::bucket_of`]). A way holds records of
+//! one data contract whose indexes there are `base + slot` (slot = id −
+//! 16k):
 //!
 //! ```text
-//!            bytes 0..20        20..28          28         29    30    31
-//! single:    creator            timestamp u64   attested   npar  0     0
-//! batch:     data contract      timestamp u64   attested   index u16   0x01
-//! zero word: no record
+//! bytes 0..20   data contract (zero: unused way)
+//! bytes 20..22  base (u16, modulo 2^16)
+//! bytes 22..24  present: bit s = id 16k + s has its record in this way
+//! bytes 24..26  attested: bit s = that record is attested
+//! bytes 26..32  zero
 //! ```
 //!
-//! `attested` is 0 or 1 at byte 28 in both kinds, so `attest` sets that byte
-//! whatever the kind ([`logic::with_attested`]); `hasProvenance` and the
-//! lineage walk's existence test read bytes 0..20 (non-zero for both
-//! kinds); a batch record has no parents. Everything else (`provenanceOf`,
-//! `verify`, `attest`, `lineage`) reads a batch record through the same
-//! [`RecordFields`] as a single one.
+//! A batch puts each record into the first way of its bucket that takes it
+//! (unused, or same data contract and base with the slot free): consecutive
+//! ids in batch order share a way, so a studio batch writes one word per 16
+//! records; another order, a second batch in the same bucket or a data
+//! contract boundary uses further ways. Sixteen ways always suffice (the
+//! record's slot is in none; each used way holds at least one other slot).
+//! Ways fill in order, so a reader stops at the first unused one.
 //!
-//! **Trade-off.** Writing: per record one fresh word (22,100) and 32 × (5 −
-//! shared) bytes of code (6,400 a hash) instead of 7 fresh words, plus
-//! per batch a CREATE (32,000) and the shared part (54 + 32 × shared bytes):
-//! a batch of one record still costs 77 % of `recordProvenance`, a batch of
-//! ten about 30 % per record, and the per-batch part fades from there.
-//! Reading: one head
-//! SLOAD and two EXTCODECOPYs (the first touches a cold account, 2,600;
-//! the second is warm) instead of seven SLOADs. Data contracts are accounts
-//! that stay forever (the records are write-once anyway). Batch records
-//! cannot have parents (the batch function takes none); they can be
-//! parents. Measured on the devnode (tests/tests/provenance_batch.rs), per
-//! record at 100 records: 58,354 gas attested and 51,315 unattested with
-//! one parameters set and no human contribution, 71,359 / 64,328 with all
-//! five hashes differing, against 247,193 / 239,923 for `recordProvenance`.
+//! **Single records** keep their head word `records[collection][id]` word
+//! 0 ([`logic::RecordHead`]: creator, timestamp, attested, parent count;
+//! zero = no such record). A record exists when its head word is non-zero
+//! or a way of its bucket has its present bit; `attest` sets the attested
+//! byte of a head word or the attested bit of a way. Everything else
+//! (`provenanceOf`, `verify`, `attest`, `lineage`) reads a batch record
+//! through the same [`RecordFields`] as a single one; a batch record has no
+//! parents.
+//!
+//! **Trade-off.** Writing: per record 32 × (5 − shared) bytes of code
+//! (6,400 a hash), a cold SLOAD of its (empty) head word, and a sixteenth
+//! of a fresh word, instead of 7 fresh words; plus per batch a CREATE
+//! (32,000) and the shared part (62 + 32 × shared bytes): a batch of one
+//! record still costs about 80 % of `recordProvenance`, a batch of ten a
+//! quarter per record, and the per-batch part fades from there. Reading: a
+//! head SLOAD, one or two way SLOADs and two EXTCODECOPYs (the first
+//! touches a cold account, 2,600) instead of seven SLOADs. Every existence
+//! check (also the single path's) reads way 0 of the id's bucket: about
+//! 2,100 gas more for `recordProvenance` and its parents. Data contracts
+//! are accounts that stay forever (the records are write-once anyway).
+//! Measured on the devnode (tests/tests/provenance_batch.rs), receipt gas
+//! per record at 100 records: 40,274 attested and 33,274 unattested with
+//! one parameters set and no human contribution, 53,328 / 46,259 with all
+//! five hashes differing, against 249,828 / 242,559 for `recordProvenance`.
 //!
 //! Block numbers: on Arbitrum, `block.number` (the `block_number` hostio) is
 //! an estimate of the **L1** block number, so "one block later" means at
@@ -150,8 +166,8 @@ use crate::{
     abi::Item,
     hashing::{AssetRef, RecordFields},
     logic::{
-        BatchError, BatchHead, ModelHead, ModelSigner, ParentError, RecordHead, RevealError,
-        DATA_TOP_LEN, MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES,
+        BatchError, BatchHead, Bucket, ModelHead, ModelSigner, ParentError, RecordHead,
+        RevealError, DATA_TOP_LEN, MAX_LINEAGE_DEPTH, MAX_LINEAGE_NODES,
     },
 };
 
@@ -331,127 +347,106 @@ pub enum Error {
 
 impl From<Error> for Vec<u8> {
     fn from(err: Error) -> Vec<u8> {
-        let z = B256::ZERO;
-        let (selector, words, n): ([u8; 4], [B256; 3], usize) = match err {
-            Error::UnknownModel(e) => (
-                ProvenanceUnknownModel::SELECTOR,
-                [abi::uint(e.modelId), z, z],
-                1,
-            ),
-            Error::ModelRetired(e) => (
-                ProvenanceModelRetired::SELECTOR,
-                [abi::uint(e.modelId), z, z],
-                1,
-            ),
-            Error::NotModelOwner(e) => (
+        match err {
+            Error::UnknownModel(e) => {
+                revert_data(ProvenanceUnknownModel::SELECTOR, &[abi::uint(e.modelId)])
+            }
+            Error::ModelRetired(e) => {
+                revert_data(ProvenanceModelRetired::SELECTOR, &[abi::uint(e.modelId)])
+            }
+            Error::NotModelOwner(e) => revert_data(
                 ProvenanceNotModelOwner::SELECTOR,
-                [abi::uint(e.modelId), abi::address(e.account), z],
-                2,
+                &[abi::uint(e.modelId), abi::address(e.account)],
             ),
-            Error::InvalidAttester(e) => (
+            Error::InvalidAttester(e) => revert_data(
                 ProvenanceInvalidAttester::SELECTOR,
-                [abi::address(e.attester), z, z],
-                1,
+                &[abi::address(e.attester)],
             ),
-            Error::NotTokenOwner(e) => (
+            Error::NotTokenOwner(e) => revert_data(
                 ProvenanceNotTokenOwner::SELECTOR,
-                [
+                &[
                     abi::address(e.collection),
                     abi::uint(e.tokenId),
                     abi::address(e.account),
                 ],
-                3,
             ),
-            Error::RecordExists(e) => (
+            Error::RecordExists(e) => revert_data(
                 ProvenanceRecordExists::SELECTOR,
-                [abi::address(e.collection), abi::uint(e.id), z],
-                2,
+                &[abi::address(e.collection), abi::uint(e.id)],
             ),
-            Error::NonexistentRecord(e) => (
+            Error::NonexistentRecord(e) => revert_data(
                 ProvenanceNonexistentRecord::SELECTOR,
-                [abi::address(e.collection), abi::uint(e.id), z],
-                2,
+                &[abi::address(e.collection), abi::uint(e.id)],
             ),
-            Error::UnauthorizedWriter(e) => (
+            Error::UnauthorizedWriter(e) => revert_data(
                 ProvenanceUnauthorizedWriter::SELECTOR,
-                [
+                &[
                     abi::address(e.collection),
                     abi::uint(e.id),
                     abi::address(e.account),
                 ],
-                3,
             ),
-            Error::InvalidSignature(_) => (ProvenanceInvalidSignature::SELECTOR, [z, z, z], 0),
-            Error::AlreadyAttested(e) => (
+            Error::InvalidSignature(_) => revert_data(ProvenanceInvalidSignature::SELECTOR, &[]),
+            Error::AlreadyAttested(e) => revert_data(
                 ProvenanceAlreadyAttested::SELECTOR,
-                [abi::address(e.collection), abi::uint(e.id), z],
-                2,
+                &[abi::address(e.collection), abi::uint(e.id)],
             ),
-            Error::ParentsLengthMismatch(e) => (
+            Error::ParentsLengthMismatch(e) => revert_data(
                 ProvenanceParentsLengthMismatch::SELECTOR,
-                [abi::uint(e.collections), abi::uint(e.ids), z],
-                2,
+                &[abi::uint(e.collections), abi::uint(e.ids)],
             ),
-            Error::TooManyParents(e) => (
+            Error::TooManyParents(e) => revert_data(
                 ProvenanceTooManyParents::SELECTOR,
-                [abi::uint(e.count), abi::uint(e.max), z],
-                2,
+                &[abi::uint(e.count), abi::uint(e.max)],
             ),
-            Error::DuplicateParent(e) => (
+            Error::DuplicateParent(e) => revert_data(
                 ProvenanceDuplicateParent::SELECTOR,
-                [abi::address(e.collection), abi::uint(e.id), z],
-                2,
+                &[abi::address(e.collection), abi::uint(e.id)],
             ),
-            Error::MissingParent(e) => (
+            Error::MissingParent(e) => revert_data(
                 ProvenanceMissingParent::SELECTOR,
-                [abi::address(e.collection), abi::uint(e.id), z],
-                2,
+                &[abi::address(e.collection), abi::uint(e.id)],
             ),
-            Error::CommitmentExists(e) => (
-                ProvenanceCommitmentExists::SELECTOR,
-                [e.commitment, z, z],
-                1,
-            ),
-            Error::RevealWithoutCommit(e) => (
-                ProvenanceRevealWithoutCommit::SELECTOR,
-                [e.commitment, z, z],
-                1,
-            ),
-            Error::RevealTooEarly(e) => (
+            Error::CommitmentExists(e) => {
+                revert_data(ProvenanceCommitmentExists::SELECTOR, &[e.commitment])
+            }
+            Error::RevealWithoutCommit(e) => {
+                revert_data(ProvenanceRevealWithoutCommit::SELECTOR, &[e.commitment])
+            }
+            Error::RevealTooEarly(e) => revert_data(
                 ProvenanceRevealTooEarly::SELECTOR,
-                [e.commitment, abi::uint64(e.readyAtBlock), z],
-                2,
+                &[e.commitment, abi::uint64(e.readyAtBlock)],
             ),
-            Error::LineageTooDeep(e) => (
+            Error::LineageTooDeep(e) => revert_data(
                 ProvenanceLineageTooDeep::SELECTOR,
-                [
+                &[
                     abi::uint64(u64::from(e.maxDepth)),
                     abi::uint64(u64::from(e.limit)),
-                    z,
                 ],
-                2,
             ),
-            Error::Overflow(_) => (ProvenanceOverflow::SELECTOR, [z, z, z], 0),
-            Error::EmptyBatch(_) => (ProvenanceEmptyBatch::SELECTOR, [z, z, z], 0),
-            Error::BatchLengthMismatch(e) => (
+            Error::Overflow(_) => revert_data(ProvenanceOverflow::SELECTOR, &[]),
+            Error::EmptyBatch(_) => revert_data(ProvenanceEmptyBatch::SELECTOR, &[]),
+            Error::BatchLengthMismatch(e) => revert_data(
                 ProvenanceBatchLengthMismatch::SELECTOR,
-                [abi::uint(e.ids), abi::uint(e.hashes), z],
-                2,
+                &[abi::uint(e.ids), abi::uint(e.hashes)],
             ),
-            Error::BatchSignaturesLength(e) => (
+            Error::BatchSignaturesLength(e) => revert_data(
                 ProvenanceBatchSignaturesLength::SELECTOR,
-                [abi::uint(e.length), abi::uint(e.records), z],
-                2,
+                &[abi::uint(e.length), abi::uint(e.records)],
             ),
-            Error::BatchStoreFailed(_) => (ProvenanceBatchStoreFailed::SELECTOR, [z, z, z], 0),
-        };
-        let mut out = Vec::with_capacity(4 + 32 * n);
-        out.extend_from_slice(&selector);
-        for w in &words[..n] {
-            out.extend_from_slice(w.as_slice());
+            Error::BatchStoreFailed(_) => revert_data(ProvenanceBatchStoreFailed::SELECTOR, &[]),
         }
-        out
     }
+}
+
+/// `selector ‖ words`: a custom error's revert data (every argument static).
+fn revert_data(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + 32 * words.len());
+    out.extend_from_slice(&selector);
+    for w in words {
+        out.extend_from_slice(w.as_slice());
+    }
+    out
 }
 
 // The errors are printed from `SOL_DECLS`; export-abi only needs the enum to
@@ -584,6 +579,11 @@ pub struct ProvenanceRegistry {
     /// `committer => commitment => first block at which it may be revealed`
     /// (a `uint64` in a word).
     commits: StorageMap<Address, Words256>,
+    /// `collection => id >> 4 =>` [`logic::Bucket`]: batch records of 16
+    /// consecutive ids in one word (see the crate docs).
+    /// (The key is the way's number as a word: the map has the type of
+    /// `commits`, so their code is shared.)
+    buckets: StorageMap<Address, Words256>,
 }
 
 /// A map from 32-byte keys to words.
@@ -1074,11 +1074,12 @@ impl ProvenanceRegistry {
         // addresses go into the heads.
         let mask = logic::shared_columns(columns);
         let per_data = logic::records_per_data(mask);
+        let now = self.vm().block_timestamp();
         let mut data = Vec::with_capacity(ids.len().div_ceil(per_data));
         for start in (0..ids.len()).step_by(per_data) {
             let end = ids.len().min(start + per_data);
             let chunk = columns.map(|c| &c[start..end]);
-            let code = logic::data_init_code(sender, model_id, mask, chunk);
+            let code = logic::data_init_code(sender, model_id, now, mask, chunk);
             data.push(
                 data_store::create(&code)
                     .ok_or(Error::BatchStoreFailed(ProvenanceBatchStoreFailed {}))?,
@@ -1090,18 +1091,25 @@ impl ProvenanceRegistry {
                 mine.delete(h);
             }
         }
-        let now = self.vm().block_timestamp();
         for (i, &id) in ids.iter().enumerate() {
-            let head = BatchHead {
-                data: data[i / per_data],
-                timestamp: now,
-                attested: signed,
-                // `per_data <= u16::MAX`, so the index fits a u16.
-                index: (i % per_data) as u16,
-            };
-            let mut by_collection = self.records.setter(collection);
-            let mut r = by_collection.setter(id);
-            write_words(&mut r, record_words::HEAD, &[head.pack()]);
+            // `per_data <= u16::MAX`, so the index fits a u16.
+            let (data, index) = (data[i / per_data], (i % per_data) as u16);
+            // Into the first way of the id's bucket that takes it. One always
+            // does: the id is in none (checked above), so at most 15 of the
+            // 16 ways hold records (each at least one other id).
+            let mut buckets = self.buckets.setter(collection);
+            let mut stored = false;
+            for way in 0..logic::BUCKET_WAYS {
+                let (slot, k) = logic::bucket_of(id, way);
+                if let Some(b) = Bucket::unpack(buckets.get(k)).add(data, slot, index, signed) {
+                    buckets.insert(k, b.pack());
+                    stored = true;
+                    break;
+                }
+            }
+            if !stored {
+                return Err(Error::BatchStoreFailed(ProvenanceBatchStoreFailed {}));
+            }
             self.emit(
                 &[
                     ProvenanceRecorded::SIGNATURE_HASH,
@@ -1150,10 +1158,23 @@ impl ProvenanceRegistry {
         if self.recover(digest, &signature) != Some(attester) {
             return Err(Error::InvalidSignature(ProvenanceInvalidSignature {}));
         }
-        let mut by_collection = self.records.setter(collection);
-        let mut r = by_collection.setter(id);
-        let w = logic::with_attested(word(&r, record_words::HEAD));
-        write_words(&mut r, record_words::HEAD, &[w]);
+        match self.bucket_head(asset) {
+            Some((_, key)) => {
+                let mut buckets = self.buckets.setter(collection);
+                let mut b = Bucket::unpack(buckets.get(key));
+                b.attested |= 1 << logic::bucket_of(id, 0).0;
+                buckets.insert(key, b.pack());
+            }
+            None => write_words(
+                &mut self.records.setter(collection).setter(id),
+                record_words::HEAD,
+                &[RecordHead {
+                    attested: true,
+                    ..head
+                }
+                .pack()],
+            ),
+        }
         self.emit_attested(collection, id, attester);
         Ok(())
     }
@@ -1206,10 +1227,8 @@ impl ProvenanceRegistry {
 
     /// Whether `(collection, id)` has a record.
     pub fn has_provenance(&self, collection: Address, id: U256) -> bool {
-        !self
-            .record_head(AssetRef { collection, id })
-            .creator
-            .is_zero()
+        let asset = AssetRef { collection, id };
+        !self.record_head(asset).creator.is_zero() || self.bucket_head(asset).is_some()
     }
 
     /// A registered model, see [`ModelView`].
@@ -1275,7 +1294,7 @@ impl ProvenanceRegistry {
             }));
         }
         let root = AssetRef { collection, id };
-        if self.record_head(root).creator.is_zero() {
+        if !self.has_provenance(collection, id) {
             return Err(Error::NonexistentRecord(ProvenanceNonexistentRecord {
                 collection,
                 id,
@@ -1329,6 +1348,16 @@ impl ProvenanceRegistry {
     #[cfg(test)]
     fn commit_ready_at(&self, committer: Address, commitment: B256) -> u64 {
         logic::be_u64(&self.commits.getter(committer).get(commitment)[24..])
+    }
+
+    /// Way `way` of the bucket of `(collection, id)` (test-only).
+    #[cfg(test)]
+    fn bucket_way(&self, collection: Address, id: U256, way: u8) -> Bucket {
+        Bucket::unpack(
+            self.buckets
+                .getter(collection)
+                .get(logic::bucket_of(id, way).1),
+        )
     }
 
     /// Emits a log with `topics` (the event's signature hash first) and
@@ -1407,6 +1436,24 @@ impl ProvenanceRegistry {
         ))
     }
 
+    /// The head of the batch record of `asset` and the key of the bucket
+    /// way holding it, if any (ways are filled in order: the search stops
+    /// at the first unused one).
+    fn bucket_head(&self, asset: AssetRef) -> Option<(BatchHead, B256)> {
+        let buckets = self.buckets.getter(asset.collection);
+        for way in 0..logic::BUCKET_WAYS {
+            let (slot, k) = logic::bucket_of(asset.id, way);
+            let b = Bucket::unpack(buckets.get(k));
+            if b.data.is_zero() {
+                break;
+            }
+            if let Some(h) = b.head(slot) {
+                return Some((h, k));
+            }
+        }
+        None
+    }
+
     /// The attested fields and the header of the record of `asset`.
     fn record_of(&self, asset: AssetRef) -> Result<(RecordFields, RecordHead), Error> {
         let by_collection = self.records.getter(asset.collection);
@@ -1414,13 +1461,13 @@ impl ProvenanceRegistry {
         let w = word(&r, record_words::HEAD);
         let head = RecordHead::unpack(w);
         if head.creator.is_zero() {
-            return Err(Error::NonexistentRecord(ProvenanceNonexistentRecord {
-                collection: asset.collection,
-                id: asset.id,
-            }));
-        }
-        if logic::is_batch_head(&w) {
-            return Ok(self.batch_record_of(asset, BatchHead::unpack(w)));
+            return match self.bucket_head(asset) {
+                Some((b, _)) => Ok(self.batch_record_of(asset, b)),
+                None => Err(Error::NonexistentRecord(ProvenanceNonexistentRecord {
+                    collection: asset.collection,
+                    id: asset.id,
+                })),
+            };
         }
         let h = read_words(&r, record_words::HASHES, 5);
         let fields = RecordFields {
@@ -1445,11 +1492,8 @@ impl ProvenanceRegistry {
     fn parents_of(&self, asset: AssetRef) -> Vec<AssetRef> {
         let by_collection = self.records.getter(asset.collection);
         let r = by_collection.getter(asset.id);
-        let w = word(&r, record_words::HEAD);
-        if logic::is_batch_head(&w) {
-            return Vec::new();
-        }
-        let n = RecordHead::unpack(w).parent_count;
+        // A batch record has no head word here: no parents.
+        let n = RecordHead::unpack(word(&r, record_words::HEAD)).parent_count;
         parents_from_words(&read_words(&r, record_words::PARENTS, 2 * usize::from(n)))
     }
 
@@ -1545,8 +1589,8 @@ impl ProvenanceRegistry {
         let mut rec = [0u8; 5 * 32];
         let rec = &mut rec[..logic::data_record_len(mask)];
         data_store::read(head.data, logic::data_record_offset(mask, head.index), rec);
-        let (creator, model_id, [prompt_hash, seed_hash, params_hash, content_hash, human_hash]) =
-            logic::parse_data(&top, rec);
+        let (creator, model_id, timestamp, hashes) = logic::parse_data(&top, rec);
+        let [prompt_hash, seed_hash, params_hash, content_hash, human_hash] = hashes;
         let fields = RecordFields {
             asset,
             model_id,
@@ -1560,7 +1604,7 @@ impl ProvenanceRegistry {
         };
         let normalised = RecordHead {
             creator,
-            timestamp: head.timestamp,
+            timestamp,
             attested: head.attested,
             parent_count: 0,
         };

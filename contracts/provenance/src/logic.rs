@@ -387,8 +387,9 @@ pub fn signature_at(signatures: &[u8], i: usize) -> Option<&[u8]> {
 /// Largest runtime code an account may hold (EIP-170, Arbitrum's default).
 pub const MAX_CODE_SIZE: usize = 24_576;
 /// Bytes of a data contract's fixed header: the `STOP` byte, the creator
-/// (20 bytes), the model id (32 bytes) and the shared-column mask (1 byte).
-pub const DATA_FIXED_LEN: usize = 1 + 20 + 32 + 1;
+/// (20 bytes), the model id (32 bytes), the block timestamp (8 bytes) and
+/// the shared-column mask (1 byte).
+pub const DATA_FIXED_LEN: usize = 1 + 20 + 32 + 8 + 1;
 /// Bytes a reader fetches first from a data contract: the fixed header and
 /// room for five shared hashes. Every data contract is at least this long
 /// (one record holds the five hashes, shared or not).
@@ -441,8 +442,8 @@ pub fn records_per_data(mask: u8) -> usize {
     }
 }
 
-/// Init code of a data contract holding records that share `creator` and
-/// `model_id`; `columns` are their prompt, seed, parameters, content and
+/// Init code of a data contract holding records that share `creator`,
+/// `model_id` and `timestamp`; `columns` are their prompt, seed, parameters, content and
 /// human-contribution hashes (equal-length slices, at least one record, at
 /// most [`records_per_data`]`(mask)`), `mask` their
 /// [`shared_columns`] (or a subset of it).
@@ -462,11 +463,13 @@ pub fn records_per_data(mask: u8) -> usize {
 ///
 /// followed by the runtime code (see the crate docs): `00` (STOP, so a
 /// call to the data contract does nothing), the creator, the model id, the
-/// mask, each shared hash once, then per record its unshared hashes.
+/// timestamp, the mask, each shared hash once, then per record its
+/// unshared hashes.
 #[must_use]
 pub fn data_init_code(
     creator: Address,
     model_id: U256,
+    timestamp: u64,
     mask: u8,
     columns: [&[B256]; 5],
 ) -> Vec<u8> {
@@ -490,6 +493,7 @@ pub fn data_init_code(
     code.push(0x00);
     code.extend_from_slice(creator.as_slice());
     code.extend_from_slice(&model_id.to_be_bytes::<32>());
+    code.extend_from_slice(&timestamp.to_be_bytes());
     code.push(mask);
     let shared = |k: usize| mask & (1 << k) != 0;
     for (k, column) in columns.iter().enumerate() {
@@ -517,10 +521,10 @@ pub fn data_record_offset(mask: u8, index: u16) -> usize {
 /// A record read back from its data contract: `top` is the code's first
 /// [`DATA_TOP_LEN`] bytes and `record` the [`data_record_len`] bytes at
 /// [`data_record_offset`] (both for the mask at `top[DATA_FIXED_LEN - 1]`).
-/// Returns the creator, the model id and the five hashes (prompt, seed,
-/// parameters, content, human contribution).
+/// Returns the creator, the model id, the timestamp and the five hashes
+/// (prompt, seed, parameters, content, human contribution).
 #[must_use]
-pub fn parse_data(top: &[u8; DATA_TOP_LEN], record: &[u8]) -> (Address, U256, [B256; 5]) {
+pub fn parse_data(top: &[u8; DATA_TOP_LEN], record: &[u8]) -> (Address, U256, u64, [B256; 5]) {
     let mask = top[DATA_FIXED_LEN - 1];
     let (mut shared, mut own) = (DATA_FIXED_LEN, 0usize);
     let hashes = core::array::from_fn(|k| {
@@ -536,67 +540,115 @@ pub fn parse_data(top: &[u8; DATA_TOP_LEN], record: &[u8]) -> (Address, U256, [B
     (
         Address::from_slice(&top[1..21]),
         U256::from_be_slice(&top[21..53]),
+        be_u64(&top[53..61]),
         hashes,
     )
 }
 
-/// Marker in byte 31 of a record's head word saying "batch record" (a
-/// [`BatchHead`]); a [`RecordHead`] always has 0 there.
-pub const BATCH_KIND: u8 = 1;
+/// Bucket ways per bucket: as many as ids, so a record always finds one.
+pub const BUCKET_WAYS: u8 = 16;
 
-/// Head word of a record written by `recordProvenanceBatch`: `data contract
-/// (20 bytes) ‖ timestamp (u64) ‖ attested (1 byte) ‖ index (u16) ‖
-/// BATCH_KIND (1 byte)`. The timestamp and the attested byte sit where a
-/// [`RecordHead`] has them, so `attest` sets byte 28 of either kind alike.
+/// Where a batch record keeps its head: its slot in its bucket (the id's
+/// low four bits) and the key of way `way` of the bucket (the id with its
+/// low four bits replaced by `way`, as a word).
+#[must_use]
+pub fn bucket_of(id: U256, way: u8) -> (u16, B256) {
+    let mut key = B256::from(id);
+    let slot = key[31] & 15;
+    key[31] ^= slot ^ (way & 15);
+    (u16::from(slot), key)
+}
+
+/// Where a batch record's data is: its data contract, its index there and
+/// whether it is attested (what a [`Bucket`] says of one of its slots).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct BatchHead {
-    /// The data contract holding the record's creator, model id and hashes.
+    /// The data contract holding the record's creator, model id, timestamp
+    /// and hashes.
     pub data: Address,
-    /// Block timestamp of the write.
-    pub timestamp: u64,
     /// Whether the model's attester signed the record.
     pub attested: bool,
     /// Index of the record in the data contract.
     pub index: u16,
 }
 
-impl BatchHead {
+/// A bucket way: the heads of batch records of up to 16 ids `16k..16k+16`
+/// of a collection that one data contract holds at indexes `base + slot`
+/// (slot = id − 16k, modulo 2^16), in one storage word instead of one per
+/// id: `data contract (20 bytes) ‖ base (u16) ‖ present (u16, bit = slot)
+/// ‖ attested (u16, bit = slot) ‖ 6 zero bytes`. A bucket has
+/// [`BUCKET_WAYS`] ways, filled in order: a way is used only once the
+/// ones before it are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Bucket {
+    /// The data contract of every record of the way; zero: unused way.
+    pub data: Address,
+    /// Index in `data` of the bucket's slot 0 (modulo 2^16).
+    pub base: u16,
+    /// Bit `s`: id `16k + s` has its record here.
+    pub present: u16,
+    /// Bit `s`: that record is attested.
+    pub attested: u16,
+}
+
+impl Bucket {
     /// The storage word.
     #[must_use]
     pub fn pack(&self) -> B256 {
         let mut w = B256::ZERO;
         w[..20].copy_from_slice(self.data.as_slice());
-        w[20..28].copy_from_slice(&self.timestamp.to_be_bytes());
-        w[28] = u8::from(self.attested);
-        w[29..31].copy_from_slice(&self.index.to_be_bytes());
-        w[31] = BATCH_KIND;
+        let bits = (u64::from(self.base) << 48)
+            | (u64::from(self.present) << 32)
+            | (u64::from(self.attested) << 16);
+        w[20..28].copy_from_slice(&bits.to_be_bytes());
         w
     }
 
-    /// Inverse of [`Self::pack`] for a word that [`is_batch_head`].
+    /// Inverse of [`Self::pack`].
     #[must_use]
     pub fn unpack(w: B256) -> Self {
+        let bits = be_u64(&w[20..28]);
+        // Truncations to u16 take the 16-bit fields.
         Self {
             data: Address::from_slice(&w[..20]),
-            timestamp: be_u64(&w[20..28]),
-            attested: w[28] != 0,
-            index: u16::from_be_bytes([w[29], w[30]]),
+            base: (bits >> 48) as u16,
+            present: (bits >> 32) as u16,
+            attested: (bits >> 16) as u16,
         }
     }
-}
 
-/// Whether a record head word is a [`BatchHead`] (else a [`RecordHead`],
-/// all zero when there is no record).
-#[must_use]
-pub fn is_batch_head(w: &B256) -> bool {
-    w[31] == BATCH_KIND
-}
+    /// The head of the record in `slot` (0..16), if this way holds it.
+    #[must_use]
+    pub fn head(&self, slot: u16) -> Option<BatchHead> {
+        let bit = 1u16 << (slot & 15);
+        (self.present & bit != 0).then(|| BatchHead {
+            data: self.data,
+            attested: self.attested & bit != 0,
+            index: self.base.wrapping_add(slot),
+        })
+    }
 
-/// The head word `w` (either kind) with its attested byte set.
-#[must_use]
-pub fn with_attested(mut w: B256) -> B256 {
-    w[28] = 1;
-    w
+    /// Adds the record in `slot` (0..16), stored at `index` of data
+    /// contract `data`, to this way: `Some` updated way when it is unused,
+    /// or holds records of the same data contract at the same base with
+    /// `slot` free; `None` otherwise (the record then tries the next way).
+    #[must_use]
+    pub fn add(self, data: Address, slot: u16, index: u16, attested: bool) -> Option<Self> {
+        let base = index.wrapping_sub(slot);
+        let bit = 1u16 << (slot & 15);
+        // An unused way is all zero (present and attested included).
+        if !self.data.is_zero()
+            && ((self.data, self.base) != (data, base) || self.present & bit != 0)
+        {
+            return None;
+        }
+        Some(Self {
+            data,
+            base,
+            present: self.present | bit,
+            attested: self.attested | if attested { bit } else { 0 },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -847,14 +899,14 @@ mod tests {
         assert_eq!(shared_columns([&two; 5]), 0);
         assert_eq!(shared_columns([&two, &two, &same, &two, &same]), 0b10100);
         assert_eq!(shared_columns([&[]; 5]), 0x1f);
-        assert_eq!((data_header_len(0), data_record_len(0)), (54, 160));
+        assert_eq!((data_header_len(0), data_record_len(0)), (62, 160));
         assert_eq!(
             (data_header_len(0b10100), data_record_len(0b10100)),
-            (118, 96)
+            (126, 96)
         );
-        assert_eq!((data_header_len(0x1f), data_record_len(0x1f)), (214, 0));
+        assert_eq!((data_header_len(0x1f), data_record_len(0x1f)), (222, 0));
         // Bits above the five columns mean nothing.
-        assert_eq!(data_header_len(0xe0), 54);
+        assert_eq!(data_header_len(0xe0), 62);
         assert_eq!(records_per_data(0), 153);
         assert_eq!(records_per_data(0b10100), 254);
         assert_eq!(records_per_data(0x1f), 65_535);
@@ -864,9 +916,9 @@ mod tests {
             assert!(size(n) <= MAX_CODE_SIZE, "mask {mask:#b}");
             assert!(n == 65_535 || size(n + 1) > MAX_CODE_SIZE, "mask {mask:#b}");
         }
-        assert_eq!(data_record_offset(0, 0), 54);
-        assert_eq!(data_record_offset(0, 152), 54 + 152 * 160);
-        assert_eq!(data_record_offset(0b10100, 3), 118 + 3 * 96);
+        assert_eq!(data_record_offset(0, 0), 62);
+        assert_eq!(data_record_offset(0, 152), 62 + 152 * 160);
+        assert_eq!(data_record_offset(0b10100, 3), 126 + 3 * 96);
     }
 
     #[test]
@@ -877,35 +929,38 @@ mod tests {
         let (c, h) = ([b(6), b(7)], [b(0), b(0)]);
         let mask = shared_columns([&p, &s, &params, &c, &h]);
         assert_eq!(mask, 0b10100);
-        let init = data_init_code(creator, U256::from(9), mask, [&p, &s, &params, &c, &h]);
-        let len = 118 + 2 * 96;
+        let t = 0x0102_0304_0506_0708;
+        let init = data_init_code(creator, U256::from(9), t, mask, [&p, &s, &params, &c, &h]);
+        let len = 126 + 2 * 96;
         assert_eq!(
             &init[..INIT_PREFIX_LEN],
-            &[0x61, 0x01, 0x36, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3]
+            &[0x61, 0x01, 0x3e, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3]
         );
         let code = &init[INIT_PREFIX_LEN..];
         assert_eq!(code.len(), len);
         assert_eq!(code[0], 0x00);
         assert_eq!(&code[1..21], &[0xcc; 20]);
         assert_eq!(U256::from_be_slice(&code[21..53]), U256::from(9));
-        assert_eq!(code[53], mask);
+        assert_eq!(&code[53..61], &[1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(code[61], mask);
         assert_eq!(
-            (&code[54..86], &code[86..118]),
+            (&code[62..94], &code[94..126]),
             (&[5u8; 32][..], &[0u8; 32][..])
         );
-        let words: Vec<u8> = code[118..].chunks(32).map(|w| w[0]).collect();
+        let words: Vec<u8> = code[126..].chunks(32).map(|w| w[0]).collect();
         assert_eq!(words, [1, 3, 6, 2, 4, 7]);
     }
 
     proptest! {
         /// The init code, run by an independent interpreter, returns the
         /// runtime code, which fits the code size limit, starts with STOP,
-        /// and reads back every record's creator, model id and hashes,
+        /// and reads back every record's creator, model id, timestamp and hashes,
         /// with any columns shared.
         #[test]
         fn data_init_code_returns_the_records(
             creator in any::<[u8; 20]>(),
             model in any::<[u8; 32]>(),
+            t in any::<u64>(),
             varying in proptest::collection::vec(any::<[[u8; 32]; 5]>(), 1..=153),
             constant in any::<[[u8; 32]; 5]>(),
             fixed in 0u8..32,
@@ -919,7 +974,7 @@ mod tests {
             prop_assert_eq!(mask & fixed, fixed);
             let n = varying.len().min(records_per_data(mask));
             let columns = columns.map(|c| &c[..n]);
-            let init = data_init_code(creator, model, mask, columns);
+            let init = data_init_code(creator, model, t, mask, columns);
             let code = crate::tests::run_init_code(&init).unwrap();
             prop_assert_eq!(&code[..], &init[INIT_PREFIX_LEN..]);
             prop_assert_eq!(code.len(), data_header_len(mask) + n * data_record_len(mask));
@@ -930,66 +985,106 @@ mod tests {
             for (i, want) in records.enumerate() {
                 let at = data_record_offset(top[DATA_FIXED_LEN - 1], i as u16);
                 let rec = &code[at..at + data_record_len(mask)];
-                prop_assert_eq!(parse_data(&top, rec), (creator, model, want));
+                prop_assert_eq!(parse_data(&top, rec), (creator, model, t, want));
             }
         }
     }
 
     #[test]
-    fn batch_heads_pack_bit_by_bit() {
-        let h = BatchHead {
-            data: Address::repeat_byte(0xda),
-            timestamp: 0x0102030405060708,
-            attested: false,
-            index: 0x0099,
+    fn buckets_pack_bit_by_bit_and_fill_in_order() {
+        let key = |x: u64| B256::from(U256::from(x));
+        assert_eq!(bucket_of(U256::from(0), 0), (0, key(0)));
+        assert_eq!(bucket_of(U256::from(37), 0), (5, key(32)));
+        assert_eq!(bucket_of(U256::from(37), 15), (5, key(47)));
+        assert_eq!(bucket_of(U256::from(47), 1), (15, key(33)));
+        assert_eq!(
+            bucket_of(U256::MAX, 3),
+            (15, B256::from(U256::MAX - U256::from(12)))
+        );
+        let d = Address::repeat_byte(0xda);
+        let b = Bucket {
+            data: d,
+            base: 0xfffd,
+            present: 0x8001,
+            attested: 0x0001,
         };
-        let w = h.pack();
+        let w = b.pack();
         assert_eq!(&w[..20], &[0xda; 20]);
-        assert_eq!(&w[20..28], &[1, 2, 3, 4, 5, 6, 7, 8]);
-        assert_eq!((w[28], w[29], w[30], w[31]), (0, 0x00, 0x99, BATCH_KIND));
-        assert!(is_batch_head(&w));
-        assert_eq!(BatchHead::unpack(w), h);
-        let attested = with_attested(w);
+        assert_eq!(&w[20..26], &[0xff, 0xfd, 0x80, 0x01, 0x00, 0x01]);
+        assert_eq!(&w[26..], &[0; 6]);
+        assert_eq!(Bucket::unpack(w), b);
+        assert_eq!(Bucket::unpack(B256::ZERO), Bucket::default());
+        // Slot 0 at index 0xfffd (base -3 + 0), slot 15 at index 12.
         assert_eq!(
-            BatchHead::unpack(attested),
-            BatchHead {
+            b.head(0),
+            Some(BatchHead {
+                data: d,
                 attested: true,
-                ..h
-            }
+                index: 0xfffd
+            })
         );
-        // A single record's head is never a batch head, and keeps its
-        // fields when attested.
-        let single = RecordHead {
-            creator: Address::repeat_byte(1),
-            timestamp: 9,
-            attested: false,
-            parent_count: 8,
-        };
-        assert!(!is_batch_head(&single.pack()));
-        assert!(!is_batch_head(&B256::ZERO));
-        assert_eq!(
-            RecordHead::unpack(with_attested(single.pack())),
-            RecordHead {
-                attested: true,
-                ..single
-            }
-        );
-        // The timestamp and the flag read the same through RecordHead.
-        let as_single = RecordHead::unpack(attested);
-        assert_eq!(
-            (as_single.timestamp, as_single.attested),
-            (h.timestamp, true)
-        );
+        assert_eq!(b.head(15).map(|h| (h.index, h.attested)), Some((12, false)));
+        assert_eq!(b.head(1), None);
+
+        // A batch starting at id 16k + 3 (slot 3, index 0): base -3.
+        let empty = Bucket::default();
+        let b1 = empty.add(d, 3, 0, true).unwrap();
+        assert_eq!((b1.base, b1.present, b1.attested), (0xfffd, 0b1000, 0b1000));
+        let b2 = b1.add(d, 4, 1, true).unwrap();
+        assert_eq!(b2.present, 0b11000);
+        assert_eq!(b2.head(4).unwrap().index, 1);
+        // Another base, another data contract or a taken slot: another way.
+        assert_eq!(b2.add(d, 5, 5, true), None);
+        assert_eq!(b2.add(Address::repeat_byte(1), 5, 2, true), None);
+        assert_eq!(b2.add(d, 4, 1, true), None);
+        let b3 = b2.add(d, 5, 2, false).unwrap();
+        assert_eq!((b3.present, b3.attested), (0b111000, 0b11000));
     }
 
     proptest! {
         #[test]
-        fn batch_heads_round_trip(a in any::<[u8; 20]>(), t in any::<u64>(), f in any::<bool>(), i in any::<u16>()) {
-            let h = BatchHead { data: Address::from(a), timestamp: t, attested: f, index: i };
-            prop_assert!(is_batch_head(&h.pack()));
-            prop_assert_eq!(BatchHead::unpack(h.pack()), h);
-            let r = RecordHead { creator: Address::from(a), timestamp: t, attested: f, parent_count: i as u8 };
-            prop_assert!(!is_batch_head(&r.pack()));
+        fn buckets_round_trip(a in any::<[u8; 20]>(), base in any::<u16>(), p in any::<u16>(), at in any::<u16>()) {
+            let b = Bucket { data: Address::from(a), base, present: p, attested: at };
+            prop_assert_eq!(Bucket::unpack(b.pack()), b);
+        }
+
+        /// Records of any order put into the first way that takes them
+        /// (as the registry does) each land in exactly one of the 16 ways,
+        /// which read back their data contract, index and flag.
+        #[test]
+        fn ways_always_suffice(
+            order in Just((0u16..16).collect::<Vec<_>>()).prop_shuffle(),
+            n in 1usize..=16,
+            chunk in 1usize..=16,
+            earlier in proptest::collection::vec(any::<bool>(), 16),
+        ) {
+            let mut ways = [Bucket::default(); BUCKET_WAYS as usize];
+            // An earlier batch took some slots (data contract 0xee, base 7).
+            let old = Address::repeat_byte(0xee);
+            let taken: Vec<u16> = (0..16).filter(|&s| earlier[s as usize]).collect();
+            for &slot in &taken {
+                let w = ways.iter().position(|w| w.add(old, slot, 7 + slot, false).is_some()).unwrap();
+                ways[w] = ways[w].add(old, slot, 7 + slot, false).unwrap();
+            }
+            let free: Vec<u16> = order.iter().copied().filter(|s| !taken.contains(s)).take(n).collect();
+            for (i, &slot) in free.iter().enumerate() {
+                let data = Address::with_last_byte(1 + (i / chunk) as u8);
+                let index = (i % chunk) as u16;
+                let w = ways.iter().position(|w| w.add(data, slot, index, i % 2 == 0).is_some());
+                let w = w.expect("a way takes every record");
+                ways[w] = ways[w].add(data, slot, index, i % 2 == 0).unwrap();
+            }
+            for (i, &slot) in free.iter().enumerate() {
+                let heads: Vec<BatchHead> = ways.iter().filter_map(|w| w.head(slot)).collect();
+                prop_assert_eq!(heads, vec![BatchHead {
+                    data: Address::with_last_byte(1 + (i / chunk) as u8),
+                    attested: i % 2 == 0,
+                    index: (i % chunk) as u16,
+                }]);
+            }
+            // Ways are used in order.
+            let used = ways.iter().take_while(|w| !w.data.is_zero()).count();
+            prop_assert!(ways[used..].iter().all(|w| w.data.is_zero()));
         }
     }
 

@@ -24,6 +24,7 @@ use crate::hashing::{
     content_hash, human_contribution_hash, params_hash, prompt_hash, seed_hash, AssetRef,
     RecordFields,
 };
+use crate::logic::Bucket;
 
 std::thread_local! {
     static EXTRA_BLOCKS: Cell<u64> = const { Cell::new(0) };
@@ -2233,5 +2234,112 @@ fn hashes_shared_by_a_batch_are_stored_once_and_read_back(
         assert!(reg
             .sender(alice)
             .verify(prompt, content_bytes(f), proof(f, &sig)));
+    }
+}
+
+#[motsu::test]
+fn batch_heads_share_bucket_words_in_ways(
+    reg: Contract<ProvenanceRegistry>,
+    nft: Contract<MockCollection>,
+    alice: Address,
+) {
+    let model = register(&reg, alice, false);
+    nft.sender(alice).set_minter(alice, true);
+    let c = nft.address();
+    // Batch A: ids 1..=5 (bucket 0, way 0, base -1: slot 1 at index 0).
+    let a = batch_of(c, 1, 5, model, alice);
+    write_batch(&reg, &a, &sign_all(&reg, &a)).motsu_unwrap();
+    let w0 = reg.sender(alice).bucket_way(c, U256::from(1), 0);
+    assert_eq!(
+        (w0.base, w0.present, w0.attested),
+        (0xffff, 0b11_1110, 0b11_1110)
+    );
+    // Batch B: ids 6..=20: the rest of bucket 0 in way 1 (another data
+    // contract), then bucket 1 (ids 16..=20) in its way 0.
+    let b = batch_of(c, 6, 15, model, alice);
+    write_batch(&reg, &b, &[]).motsu_unwrap();
+    let w1 = reg.sender(alice).bucket_way(c, U256::from(6), 1);
+    assert_eq!(
+        (w1.base, w1.present, w1.attested),
+        (0u16.wrapping_sub(6), 0xffc0, 0)
+    );
+    assert_ne!(w1.data, w0.data);
+    let b1 = reg.sender(alice).bucket_way(c, U256::from(16), 0);
+    assert_eq!((b1.data, b1.base, b1.present), (w1.data, 10, 0b1_1111));
+    assert_eq!(
+        reg.sender(alice).bucket_way(c, U256::from(16), 1),
+        Bucket::default()
+    );
+    // A single record in bucket 1 keeps its own head word.
+    let single = batch_fields(c, 21, model, alice);
+    write(&reg, &single, &[]).motsu_unwrap();
+    assert_eq!(
+        reg.sender(alice).bucket_way(c, U256::from(21), 0).present,
+        0b1_1111
+    );
+    // Batch C in any order: ids 40, 35, 36 (slots 8, 3, 4 at indexes 0, 1,
+    // 2): 40 alone at base -8 in way 0, 35 and 36 at base -2 in way 1.
+    let mut cc = vec![batch_fields(c, 40, model, alice)];
+    cc.extend(batch_of(c, 35, 2, model, alice));
+    write_batch(&reg, &cc, &sign_all(&reg, &cc)).motsu_unwrap();
+    let (c0, c1) = (
+        reg.sender(alice).bucket_way(c, U256::from(32), 0),
+        reg.sender(alice).bucket_way(c, U256::from(32), 1),
+    );
+    assert_eq!((c0.base, c0.present), (0u16.wrapping_sub(8), 1 << 8));
+    assert_eq!((c1.base, c1.present), (0u16.wrapping_sub(2), 0b1_1000));
+    assert_eq!(c0.data, c1.data);
+
+    for (f, attested) in a
+        .iter()
+        .map(|f| (f, true))
+        .chain(b.iter().map(|f| (f, false)))
+        .chain(cc.iter().map(|f| (f, true)))
+        .chain([(&single, false)])
+    {
+        assert_eq!(
+            reg.sender(alice)
+                .provenance_of(c, f.asset.id)
+                .motsu_unwrap(),
+            view_of(f, attested),
+            "id {}",
+            f.asset.id
+        );
+    }
+    for gap in [0u64, 22, 31, 32, 34, 37, 41] {
+        assert!(
+            !reg.sender(alice).has_provenance(c, U256::from(gap)),
+            "id {gap}"
+        );
+    }
+    // Attesting a record of way 1 sets only its bit.
+    let f = &b[3]; // id 9
+    reg.sender(alice)
+        .attest(c, f.asset.id, Bytes::from(sign(&reg, f).to_vec()))
+        .motsu_unwrap();
+    assert_eq!(
+        reg.sender(alice).bucket_way(c, U256::from(9), 1).attested,
+        1 << 9
+    );
+    assert_eq!(
+        reg.sender(alice).bucket_way(c, U256::from(9), 0).attested,
+        0b11_1110
+    );
+    assert_eq!(
+        reg.sender(alice)
+            .provenance_of(c, f.asset.id)
+            .motsu_unwrap(),
+        view_of(f, true)
+    );
+    // Every record is write-once whichever way holds it.
+    for f in [&a[0], &b[0], &b[14], &cc[0], &cc[2]] {
+        let err = write_batch(&reg, core::slice::from_ref(f), &[]).unwrap_err();
+        assert_eq!(
+            enc(err),
+            enc(Error::RecordExists(ProvenanceRecordExists {
+                collection: c,
+                id: f.asset.id
+            }))
+        );
     }
 }
