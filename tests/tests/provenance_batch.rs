@@ -6,6 +6,7 @@
 //! * a batch of 50 attested records: every view (`hasProvenance`,
 //!   `provenanceOf`, `lineage`) and ERC-7007 `verify` per record, the events;
 //! * an unattested batch attested afterwards record by record;
+//! * batches next to each other and in any id order (bucket ways);
 //! * a batch larger than one data contract (160 records over two);
 //! * gas: receipt gas per record of batches of 1, 10, 50, 100 and 160,
 //!   attested and not, beside a single `recordProvenance` (printed; the
@@ -155,7 +156,19 @@ fn record_batch(
     signed: bool,
     shape: Shape,
 ) -> (Vec<Record>, Vec<prov::Attestation>, u64) {
-    let records: Vec<Record> = (first..first + n).map(|id| record(w, id, shape)).collect();
+    let ids: Vec<u64> = (first..first + n).collect();
+    record_ids(w, &ids, signed, shape)
+}
+
+/// Records assets `ids` (in that order) in one batch, as [`record_batch`].
+fn record_ids(
+    w: &mut World,
+    ids: &[u64],
+    signed: bool,
+    shape: Shape,
+) -> (Vec<Record>, Vec<prov::Attestation>, u64) {
+    let n = ids.len();
+    let records: Vec<Record> = ids.iter().map(|&id| record(w, id, shape)).collect();
     let atts: Vec<prov::Attestation> = if signed {
         records.iter().map(|r| attest(w, r)).collect()
     } else {
@@ -355,6 +368,37 @@ fn an_unattested_batch_is_attested_record_by_record() {
                 },
             );
             assert_eq!(v._8, i % 2 == 1, "attested flag of record {i}");
+        }
+    });
+}
+
+#[test]
+fn batches_in_any_order_and_next_to_each_other_read_back() {
+    big_stack("provenance-batch-buckets", || {
+        let mut w = world();
+        // Two batches sharing the bucket of ids 0..16, one in a scrambled
+        // order, a single record among them: every record reads back.
+        let (mut all, mut atts, _) = record_ids(&mut w, &[1, 2, 3, 4, 5], true, Shape::Studio);
+        for ids in [
+            &[6u64, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17][..],
+            &[40, 35, 36, 20, 18],
+        ] {
+            let (r, a, _) = record_ids(&mut w, ids, true, Shape::Studio);
+            all.extend(r);
+            atts.extend(a);
+        }
+        record_single(&mut w, 19, true);
+        for (r, a) in all.iter().zip(&atts) {
+            check_views(&mut w, r, true, Some(&a.proof));
+        }
+        for gap in [0u64, 21, 34, 37, 41] {
+            assert!(!w.h.view(
+                w.registry,
+                &P::hasProvenanceCall {
+                    collection: w.collection,
+                    id: U256::from(gap)
+                }
+            ));
         }
     });
 }
