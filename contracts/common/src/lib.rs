@@ -10,6 +10,9 @@
 //! * [`abi`] is the one ABI toolkit of the contracts: static words,
 //!   `selector ‖ words` for errors and calls, events ([`emit!`]), and
 //!   [`errors!`], which builds a contract's `Error` enum and its revert data.
+//! * [`math`] is the one home of small-divisor mul-div (one overflow rule:
+//!   a typed [`math::Overflow`], never a silent clamp) and the EIP-2981
+//!   royalty amount.
 //! * [`export`] prints a contract's full Solidity interface (functions from
 //!   stylus-sdk's `export-abi`, plus the errors and events above).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
@@ -19,6 +22,7 @@ extern crate alloc;
 pub mod abi;
 #[cfg(feature = "export-abi")]
 pub mod export;
+pub mod math;
 pub mod proxy;
 #[cfg(feature = "test-mocks")]
 pub mod test_mocks;

@@ -99,32 +99,14 @@ pub const fn valid_royalty_cap(max_royalty_bps: u16) -> bool {
 
 /// Highest royalty an offer capped at `max_royalty_bps` accepts on a lease
 /// costing `price`: `floor(price × cap / 10,000)`, exact for every `price`
-/// (no 256-bit overflow). A cap above 100 % counts as 100 %.
+/// ([`stylus_ip_common::math::royalty_amount`]). A cap above 100 % counts as
+/// 100 %.
 #[must_use]
 pub fn max_royalty(price: U256, max_royalty_bps: u16) -> U256 {
-    let cap = u128::from(max_royalty_bps.min(BPS_DENOMINATOR));
-    let denominator = u128::from(BPS_DENOMINATOR);
-    // price × cap on the 64-bit limbs (five limbs: cap < 2^64), then the
-    // long division by 10,000 from the top limb down: far smaller in WASM
-    // than ruint's generic division (equivalence with 512-bit arithmetic is
-    // property-tested below).
-    let mut product = [0u64; 5];
-    let mut carry = 0u128;
-    for (p, &limb) in product.iter_mut().zip(price.as_limbs()) {
-        let t = u128::from(limb) * cap + carry;
-        *p = t as u64; // low half
-        carry = t >> 64;
-    }
-    product[4] = carry as u64; // < cap < 2^64
-    let mut quotient = [0u64; 5];
-    let mut rem = 0u128;
-    for (q, &p) in quotient.iter_mut().zip(&product).rev() {
-        let cur = rem << 64 | u128::from(p);
-        *q = (cur / denominator) as u64; // < 2^64: rem < denominator
-        rem = cur % denominator;
-    }
-    // The quotient is at most `price` (cap <= 10,000): its top limb is 0.
-    U256::from_limbs([quotient[0], quotient[1], quotient[2], quotient[3]])
+    let cap = max_royalty_bps.min(BPS_DENOMINATOR);
+    // Cannot fail: cap <= 10,000, so the quotient is at most `price`
+    // (`stylus_ip_common::math`'s rule: only a ratio above one overflows).
+    stylus_ip_common::math::royalty_amount(price, u32::from(cap)).unwrap_or(price)
 }
 
 /// Whether a sale paying `royalty` on `price` respects the offer's cap: the
