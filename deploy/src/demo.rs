@@ -252,6 +252,12 @@ impl Demo {
                 bail!("{what}: {} would revert: {reason}", C::SIGNATURE);
             }
         };
+        let gas = self
+            .provider
+            .estimate_gas(tx.clone())
+            .await
+            .with_context(|| format!("estimating {what}"))?;
+        let tx = tx.with_gas_limit(crate::with_gas_headroom(gas));
         let receipt = self
             .provider
             .send_transaction(tx)

@@ -60,9 +60,6 @@ use crate::provenance::{self as prov, Record, RecordIds};
 /// The assets of the larger gas probe.
 pub const PROBE: usize = 8;
 
-/// Gas limit headroom over `eth_estimateGas`, in percent.
-pub const GAS_HEADROOM_PERCENT: u64 = 20;
-
 /// How long to wait for a receipt before giving up (the run resumes).
 pub const RECEIPT_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -583,7 +580,7 @@ impl Chain {
     /// Signs a transaction to `to` with `data` at the account's next nonce.
     async fn sign(&self, batch: usize, to: Address, data: Bytes) -> Result<(u64, B256, Bytes)> {
         let gas = self.estimate(batch, to, &data).await?;
-        let gas = gas.saturating_mul(100 + GAS_HEADROOM_PERCENT) / 100;
+        let gas = crate::with_gas_headroom(gas);
         let gas = gas.min(plan::DEFAULT_TX_GAS_CAP);
         let nonce = self
             .provider
