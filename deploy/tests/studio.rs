@@ -60,7 +60,10 @@ fn line(file: &str, patch: Value) -> String {
 ///   widely published CID of the empty raw block (what
 ///   `ipfs add --cid-version 1 --raw-leaves` prints for an empty file).
 /// * `"hello world\n"`: `bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4`,
-///   the CID IPFS gateway tests and docs use for that block.
+///   the CID IPFS gateway tests and docs use for that block — e.g. `TestFile` in
+///   ipfs/boxo (the library kubo is built on), `examples/gateway/car/main_test.go`
+///   and `examples/gateway/car-file/main_test.go`, which fetch
+///   `/ipfs/bafkreifjj…devei4` and expect the body `"hello world\n"`.
 ///
 /// Both were also derived independently, by hand, with Python's standard
 /// library:
