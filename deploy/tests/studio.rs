@@ -61,8 +61,8 @@ fn line(file: &str, patch: Value) -> String {
 ///   `ipfs add --cid-version 1 --raw-leaves` prints for an empty file).
 /// * `"hello world\n"`: `bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4`,
 ///   the CID IPFS gateway tests and docs use for that block — e.g. `TestFile` in
-///   ipfs/boxo (the library kubo is built on), `examples/gateway/car/main_test.go`
-///   and `examples/gateway/car-file/main_test.go`, which fetch
+///   ipfs/boxo (the library kubo is built on), `examples/gateway/car/main_test.go`,
+///   which fetches
 ///   `/ipfs/bafkreifjj…devei4` and expect the body `"hello world\n"`.
 ///
 /// Both were also derived independently, by hand, with Python's standard
