@@ -54,15 +54,19 @@ pub mod toolchain;
 pub mod uniswap;
 pub mod workspace;
 
-/// Gas limit headroom over `eth_estimateGas`, in percent. An estimate holds
-/// for the block it was made in: a transaction mined a second later can need
-/// more (a Uniswap V2 pair writes its price accumulators only when the
-/// timestamp has moved), so every transaction this crate signs gets this much
-/// more (unused gas is not charged).
+/// Gas limit headroom over `eth_estimateGas`, in percent, on top of
+/// [`GAS_HEADROOM_FIXED`]. An estimate holds for the block it was made in: a
+/// transaction mined a second later can need more (a Uniswap V2 pair writes
+/// its two price accumulators only when the timestamp has moved: up to two
+/// fresh storage slots, 44,200 gas), so every transaction this crate signs
+/// gets this much more (unused gas is not charged).
 pub const GAS_HEADROOM_PERCENT: u64 = 20;
 
-/// `estimate` plus [`GAS_HEADROOM_PERCENT`].
+/// Fixed gas added to every estimate: two fresh storage slots and change.
+pub const GAS_HEADROOM_FIXED: u64 = 50_000;
+
+/// `estimate` plus [`GAS_HEADROOM_PERCENT`] and [`GAS_HEADROOM_FIXED`].
 #[must_use]
 pub fn with_gas_headroom(estimate: u64) -> u64 {
-    estimate.saturating_mul(100 + GAS_HEADROOM_PERCENT) / 100
+    (estimate.saturating_mul(100 + GAS_HEADROOM_PERCENT) / 100).saturating_add(GAS_HEADROOM_FIXED)
 }
