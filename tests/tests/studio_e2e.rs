@@ -175,27 +175,12 @@ fn env() -> (&'static Env, MutexGuard<'static, ()>) {
     (e, turn)
 }
 
-/// A seeded generator (splitmix64): the same manifest every run.
-struct Seeded(u64);
+/// One generated line's data (prompt and seed).
+type Line = stylus_ip_gateway::synthetic::Generation;
 
-impl Seeded {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
-/// One generated line's data.
-struct Line {
-    prompt: String,
-    seed: u64,
-}
-
-/// Writes `n` synthetic PNGs (16×16, distinct) and their manifest into
-/// `dir`; lines `1..=n`; the royalty changes at `royalty_switch` (if any).
+/// Writes `n` synthetic 16×16 PNGs and their manifest into `dir`
+/// ([`stylus_ip_gateway::synthetic`]); lines `1..=n`; the royalty changes
+/// after line `royalty_switch` (if any).
 fn write_manifest(
     dir: &Path,
     n: usize,
@@ -203,45 +188,17 @@ fn write_manifest(
     seed: u64,
     royalty_switch: Option<usize>,
 ) -> (PathBuf, Vec<Line>) {
-    std::fs::create_dir_all(dir.join("images")).expect("images dir");
-    let mut g = Seeded(seed);
-    let mut manifest = String::new();
-    let mut lines = Vec::new();
-    let palette = ["koi", "heron", "lantern", "maple", "tide", "comet"];
-    for i in 1..=n {
-        let prompt = format!(
-            "{} #{i}, ukiyo-e, variation {}",
-            palette[usize::try_from(g.next() % 6).unwrap_or(0)],
-            g.next() % 1000
-        );
-        let s = g.next();
-        let rgb = stylus_ip_gateway::png::render(&prompt, s, 16, 16);
-        let png = stylus_ip_gateway::png::encode_rgb(16, 16, &rgb);
-        let file = format!("images/{i:04}.png");
-        std::fs::write(dir.join(&file), png).expect("png");
-        let bps = match royalty_switch {
-            Some(at) if i > at => 750,
-            _ => 500,
-        };
-        let line = serde_json::json!({
-            "file": file,
-            "prompt": prompt,
-            "seed": s,
-            "params": {"steps": 20 + (s % 10), "cfg": 7.5, "size": [16, 16]},
-            "modelId": model,
-            "human": if i % 3 == 0 { "curated by the studio" } else { "" },
-            "name": format!("Studio #{i}"),
-            "description": "a synthetic test image",
-            "attributes": [{"trait_type": "series", "value": "e2e"}, {"trait_type": "index", "value": i}],
-            "royalty": {"receiver": format!("{}", Address::repeat_byte(0x5a)), "bps": bps},
-        });
-        manifest.push_str(&line.to_string());
-        manifest.push('\n');
-        lines.push(Line { prompt, seed: s });
-    }
-    let path = dir.join("manifest.jsonl");
-    std::fs::write(&path, manifest).expect("manifest");
-    (path, lines)
+    stylus_ip_gateway::synthetic::write(
+        dir,
+        &stylus_ip_gateway::synthetic::Spec {
+            count: n,
+            model_id: model,
+            seed,
+            side: 16,
+            royalty_switch,
+        },
+    )
+    .expect("writing the synthetic batch")
 }
 
 fn target(e: &Env) -> MintTarget {
