@@ -10,7 +10,7 @@ use alloy::signers::local::PrivateKeySigner;
 use anyhow::{Context, Result};
 use serde_json::json;
 use stylus_ip_deploy::demo::{DemoHooks, LicenceStage, ModelCall};
-use stylus_ip_deploy::{keys, manifest::Manifest, run as deploy_run, suite};
+use stylus_ip_deploy::{keys, manifest::Manifest};
 use stylus_ip_gateway::client::{self, Client, RequestFor};
 use stylus_ip_gateway::{server, Config, GatewayHandle};
 
@@ -158,61 +158,21 @@ fn lab_key(var: &str) -> Result<Option<PrivateKeySigner>, GatewayCmdError> {
 pub(crate) fn run(root: &Path, opts: &GatewayOptions) -> Result<()> {
     // The embedded devnode runs its own server threads: start it (and
     // deploy) before entering this thread's runtime.
-    let node = match &opts.rpc_url {
-        Some(_) => None,
-        None => {
-            if !opts.skip_build {
-                stylus_ip_deploy::build::build_all(root, &[])?;
-            }
-            Some(
-                stylus_devnode::Devnode::spawn(stylus_devnode::DevnodeConfig::ephemeral())
-                    .context("starting the embedded devnode")?,
-            )
-        }
-    };
+    let node = crate::chain::start_node(root, opts.rpc_url.as_deref(), opts.skip_build)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     let served = rt.block_on(async {
-        let (rpc_url, manifest) = match (&opts.rpc_url, &node) {
-            (Some(url), _) => {
-                let chain_id = deploy_run::chain_id(url).await?;
-                let path =
-                    deploy_run::manifest_path(root, opts.manifest.as_deref(), chain_id, None);
-                (url.clone(), path)
-            }
-            (None, Some(n)) => {
-                println!(
-                    "== embedded Stylus devnode at {} (chain id 412346)",
-                    n.url()
-                );
-                let path = opts
-                    .manifest
-                    .clone()
-                    .unwrap_or_else(|| root.join("target/gateway/manifest.json"));
-                // a fresh chain: an earlier manifest describes another chain
-                let _ = std::fs::remove_file(&path);
-                println!("== deploying the suite");
-                let artifacts = suite::Artifacts::load(root)?;
-                deploy_run::deploy(
-                    root,
-                    &deploy_run::DeployOptions {
-                        rpc_url: n.url().to_string(),
-                        key: keys::KeySource::DevDefault,
-                        config: None,
-                        manifest: Some(path.clone()),
-                        dry_run: false,
-                        amm_factory: None,
-                        amm_router: None,
-                    },
-                    &artifacts,
-                )
-                .await?;
-                (n.url().to_string(), path)
-            }
-            (None, None) => unreachable!("a node was started when no URL was given"),
-        };
+        let (rpc_url, manifest) = crate::chain::suite_manifest(
+            root,
+            opts.rpc_url.as_deref(),
+            node.as_ref(),
+            opts.manifest.as_deref(),
+            "target/gateway/manifest.json",
+            &keys::KeySource::DevDefault,
+        )
+        .await?;
         let mut config = config_for(&manifest, opts.config.as_deref(), opts.model_id)?;
         if let Some(l) = opts.listen {
             config.listen = l;

@@ -11,6 +11,7 @@ use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 use stylus_ip_deploy::{abi, build, demo, keys, run as deploy_run, suite, workspace};
 
+mod chain;
 mod gateway;
 mod studio;
 

@@ -14,7 +14,7 @@ use alloy::sol_types::SolCall;
 use anyhow::{bail, Context, Result};
 use stylus_ip_deploy::bindings::ProvenanceRegistry;
 use stylus_ip_deploy::studio::{self, models, Attesters, MintOptions, MintTarget};
-use stylus_ip_deploy::{keys, manifest::Manifest, run as deploy_run, suite};
+use stylus_ip_deploy::{keys, manifest::Manifest};
 
 /// Where the chain is.
 #[derive(Debug, Clone)]
@@ -94,58 +94,21 @@ fn with_suite<T>(
     key: &keys::KeySource,
     body: impl AsyncFnOnce(&Suite, bool) -> Result<T>,
 ) -> Result<T> {
-    let node = match &args.rpc_url {
-        Some(_) => None,
-        None => {
-            if !args.skip_build {
-                stylus_ip_deploy::build::build_all(root, &[])?;
-            }
-            Some(
-                stylus_devnode::Devnode::spawn(stylus_devnode::DevnodeConfig::ephemeral())
-                    .context("starting the embedded devnode")?,
-            )
-        }
-    };
+    let node = crate::chain::start_node(root, args.rpc_url.as_deref(), args.skip_build)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     let out = rt.block_on(async {
-        let (rpc_url, path) = match (&args.rpc_url, &node) {
-            (Some(url), _) => {
-                let chain_id = deploy_run::chain_id(url).await?;
-                let path =
-                    deploy_run::manifest_path(root, args.deployment.as_deref(), chain_id, None);
-                (url.clone(), path)
-            }
-            (None, Some(n)) => {
-                eprintln!("== embedded Stylus devnode at {} (chain id 412346)", n.url());
-                let path = args
-                    .deployment
-                    .clone()
-                    .unwrap_or_else(|| root.join("target/studio/manifest.json"));
-                // a fresh chain: an earlier manifest describes another chain
-                let _ = std::fs::remove_file(&path);
-                eprintln!("== deploying the suite");
-                let artifacts = suite::Artifacts::load(root)?;
-                deploy_run::deploy(
-                    root,
-                    &deploy_run::DeployOptions {
-                        rpc_url: n.url().to_string(),
-                        key: key.clone(),
-                        config: None,
-                        manifest: Some(path.clone()),
-                        dry_run: false,
-                        amm_factory: None,
-                        amm_router: None,
-                    },
-                    &artifacts,
-                )
-                .await?;
-                (n.url().to_string(), path)
-            }
-            (None, None) => unreachable!("a node was started when no URL was given"),
-        };
+        let (rpc_url, path) = crate::chain::suite_manifest(
+            root,
+            args.rpc_url.as_deref(),
+            node.as_ref(),
+            args.deployment.as_deref(),
+            "target/studio/manifest.json",
+            key,
+        )
+        .await?;
         let m = Manifest::load(&path)?.with_context(|| {
             format!(
                 "no deployment manifest at {} (deploy the suite first: cargo ip deploy --rpc-url …, or pass --deployment)",
