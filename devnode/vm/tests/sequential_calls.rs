@@ -67,5 +67,9 @@ fn a_long_wasm_stretch_and_1000_sequential_calls_fit_a_small_stack() {
     assert!(out.success, "{out:?}");
     let acc = (0..spin).fold(0u32, u32::wrapping_add);
     assert_eq!(&out.output[..4], &acc.to_le_bytes(), "the loop ran");
-    assert_eq!(&out.output[4..], &calls.to_le_bytes(), "every call was made");
+    assert_eq!(
+        &out.output[4..],
+        &calls.to_le_bytes(),
+        "every call was made"
+    );
 }
