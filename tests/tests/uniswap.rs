@@ -825,3 +825,138 @@ fn deploys_over_json_rpc_on_the_devnode_server() {
     assert_eq!(pair, uni.pair_for(a, b));
     node.shutdown().expect("shutdown");
 }
+
+/// A swap estimated in one second and mined in the next needs more gas than
+/// its estimate: the pair writes its two price accumulators only when the
+/// block timestamp has moved since its last update. With exactly the
+/// estimate the swap reverts (the pair runs out of gas inside the router's
+/// call — what made the demo's pool steps fail about one run in four); with
+/// the deploy library's headroom ([`stylus_ip_deploy::with_gas_headroom`],
+/// which every transaction it signs gets) it goes through.
+#[test]
+fn an_estimate_from_the_previous_second_needs_the_gas_headroom() {
+    use alloy::network::{EthereumWallet, TransactionBuilder};
+    use alloy::providers::{Provider, ProviderBuilder};
+    use alloy::rpc::types::TransactionRequest;
+
+    let node = stylus_devnode::Devnode::spawn(stylus_devnode::DevnodeConfig::ephemeral())
+        .expect("embedded devnode");
+    let dev = node.dev_accounts().remove(0);
+    let me = dev.address;
+    let provider = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(dev.signer))
+        .connect_http(node.url().parse().expect("url"));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let send = |tx: TransactionRequest| {
+            let provider = &provider;
+            async move {
+                provider
+                    .send_transaction(tx.with_from(me))
+                    .await
+                    .expect("send")
+                    .get_receipt()
+                    .await
+                    .expect("receipt")
+            }
+        };
+        let at = |ts: u64| {
+            let provider = &provider;
+            async move {
+                let _: serde_json::Value = provider
+                    .raw_request("evm_setNextBlockTimestamp".into(), (ts,))
+                    .await
+                    .expect("evm_setNextBlockTimestamp");
+            }
+        };
+        let uni = artifacts()
+            .deploy_rpc(&provider, me, me)
+            .await
+            .expect("Uniswap V2 over JSON-RPC");
+        let r =
+            send(TransactionRequest::default().with_deploy_code(test_token_code("TKN", 18))).await;
+        let token = r.contract_address.expect("token address");
+        let call =
+            |to: Address, data: Vec<u8>| TransactionRequest::default().with_to(to).with_input(data);
+        assert!(send(call(
+            token,
+            TestToken::mintCall {
+                to: me,
+                value: eth(1_000)
+            }
+            .abi_encode()
+        ))
+        .await
+        .status());
+        assert!(send(call(
+            token,
+            TestToken::approveCall {
+                spender: uni.router,
+                value: U256::MAX
+            }
+            .abi_encode()
+        ))
+        .await
+        .status());
+        let add = IUniswapV2Router02::addLiquidityETHCall {
+            token,
+            amountTokenDesired: eth(500),
+            amountTokenMin: U256::ZERO,
+            amountETHMin: U256::ZERO,
+            to: me,
+            deadline: NO_DEADLINE,
+        };
+        assert!(send(call(uni.router, add.abi_encode()).with_value(eth(5)))
+            .await
+            .status());
+        let swap = |n: u128| {
+            call(
+                uni.router,
+                IUniswapV2Router02::swapExactTokensForETHCall {
+                    amountIn: eth(n),
+                    amountOutMin: U256::ZERO,
+                    path: vec![token, uni.weth],
+                    to: me,
+                    deadline: NO_DEADLINE,
+                }
+                .abi_encode(),
+            )
+        };
+        // The pool's last update is at `t`; the estimate is made for a block
+        // at `t` too (no accumulator writes), the swap is mined at `t + 1`.
+        let t = provider
+            .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+            .await
+            .expect("block")
+            .expect("latest")
+            .header
+            .timestamp
+            + 100;
+        at(t).await;
+        assert!(send(swap(1)).await.status());
+        at(t).await;
+        let estimate = provider
+            .estimate_gas(swap(2).with_from(me))
+            .await
+            .expect("estimate");
+        at(t + 1).await;
+        let exact = send(swap(2).with_gas_limit(estimate)).await;
+        assert!(
+            !exact.status(),
+            "the swap fit its estimate ({estimate}): the pair wrote no accumulators"
+        );
+        at(t + 1).await;
+        let padded =
+            send(swap(2).with_gas_limit(stylus_ip_deploy::with_gas_headroom(estimate))).await;
+        assert!(padded.status(), "the swap reverted with the headroom");
+        eprintln!(
+            "estimate {estimate}, used when mined a second later: {} (limit {})",
+            padded.gas_used,
+            stylus_ip_deploy::with_gas_headroom(estimate)
+        );
+    });
+    node.shutdown().expect("shutdown");
+}
