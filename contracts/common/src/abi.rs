@@ -181,9 +181,10 @@ pub fn emit_with_tail(topics: &[B256], words: &[B256], tail: &[u8]) {
 
 /// Emits event `$ev` (a `sol_decls!` type) with indexed fields `[..]`,
 /// static data fields `[..]` (anything [`Word`]) and optionally one trailing
-/// dynamic `string`/`bytes` (`&[u8]`).
+/// dynamic `string`/`bytes` (`&[u8]`). Used as (in a contract, with the
+/// events declared by `sol_decls!`):
 ///
-/// ```ignore
+/// ```text
 /// stylus_ip_common::emit!(Transfer, [from, to], [value]);
 /// stylus_ip_common::emit!(OfferTermsSet, [offer_id], [hash], uri.as_bytes());
 /// ```
@@ -219,9 +220,10 @@ macro_rules! emit {
 /// Every variant names its `sol_decls!` error type and that type's fields in
 /// declaration order. An optional `verbatim { Variant }` after the enum adds
 /// a `Variant(Vec<u8>)` whose revert data is the bytes themselves (a callee's
-/// revert re-thrown unchanged).
+/// revert re-thrown unchanged). For example (in a contract, with the errors
+/// declared by `sol_decls!`):
 ///
-/// ```ignore
+/// ```text
 /// stylus_ip_common::errors! {
 ///     /// Errors of [`Vault`].
 ///     pub enum Error {
