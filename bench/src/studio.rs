@@ -254,15 +254,11 @@ async fn on_chain(root: &Path, dir: &Path) -> Result<StudioBench> {
     std::fs::create_dir_all(dir)?;
     let deployed = stylus_ip_deploy::run::deploy(
         root,
-        &stylus_ip_deploy::run::DeployOptions {
-            rpc_url: url.clone(),
-            key: stylus_ip_deploy::keys::KeySource::DevDefault,
-            config: None,
-            manifest: Some(dir.join("deployment.json")),
-            dry_run: false,
-            amm_factory: None,
-            amm_router: None,
-        },
+        &stylus_ip_deploy::run::DeployOptions::new(
+            url.clone(),
+            stylus_ip_deploy::keys::KeySource::DevDefault,
+            dir.join("deployment.json"),
+        ),
         &artifacts,
     )
     .await?;

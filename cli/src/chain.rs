@@ -62,15 +62,7 @@ pub(crate) async fn suite_manifest(
             let artifacts = suite::Artifacts::load(root)?;
             deploy_run::deploy(
                 root,
-                &deploy_run::DeployOptions {
-                    rpc_url: n.url().to_string(),
-                    key: key.clone(),
-                    config: None,
-                    manifest: Some(path.clone()),
-                    dry_run: false,
-                    amm_factory: None,
-                    amm_router: None,
-                },
+                &deploy_run::DeployOptions::new(n.url(), key.clone(), path.clone()),
                 &artifacts,
             )
             .await?;

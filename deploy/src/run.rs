@@ -32,6 +32,23 @@ pub struct DeployOptions {
     pub amm_router: Option<Address>,
 }
 
+impl DeployOptions {
+    /// A real run of the default suite on `rpc_url` as `key`, its manifest
+    /// at `manifest`: no configuration file, no AMM override.
+    #[must_use]
+    pub fn new(rpc_url: impl Into<String>, key: KeySource, manifest: PathBuf) -> Self {
+        Self {
+            rpc_url: rpc_url.into(),
+            key,
+            config: None,
+            manifest: Some(manifest),
+            dry_run: false,
+            amm_factory: None,
+            amm_router: None,
+        }
+    }
+}
+
 /// What a deployment run produced.
 #[derive(Debug)]
 pub struct Deployed {

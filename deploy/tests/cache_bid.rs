@@ -69,15 +69,11 @@ async fn cache_bid_caches_every_suite_program_once() {
     std::env::set_var("STYLUS_IP_TEST_CACHE_KEY", bidder.private_key_hex());
     let dir = std::env::temp_dir().join(format!("stylus-ip-cache-bid-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let opts = DeployOptions {
-        rpc_url: url.clone(),
-        key: KeySource::Env("STYLUS_IP_TEST_CACHE_KEY".into()),
-        config: None,
-        manifest: Some(dir.join("manifest.json")),
-        dry_run: false,
-        amm_factory: None,
-        amm_router: None,
-    };
+    let opts = DeployOptions::new(
+        url.clone(),
+        KeySource::Env("STYLUS_IP_TEST_CACHE_KEY".into()),
+        dir.join("manifest.json"),
+    );
     let deployed = run::deploy(&root(), &opts, &artifacts).await.unwrap();
     let p = deployed.provider.clone();
 

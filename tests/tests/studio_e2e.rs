@@ -102,15 +102,11 @@ fn env() -> (&'static Env, MutexGuard<'static, ()>) {
         let deployed = rt
             .block_on(stylus_ip_deploy::run::deploy(
                 &root,
-                &stylus_ip_deploy::run::DeployOptions {
-                    rpc_url: url.clone(),
-                    key: stylus_ip_deploy::keys::KeySource::DevDefault,
-                    config: None,
-                    manifest: Some(dir.join("deployment.json")),
-                    dry_run: false,
-                    amm_factory: None,
-                    amm_router: None,
-                },
+                &stylus_ip_deploy::run::DeployOptions::new(
+                    url.clone(),
+                    stylus_ip_deploy::keys::KeySource::DevDefault,
+                    dir.join("deployment.json"),
+                ),
                 &artifacts,
             ))
             .expect("deploying the suite");
