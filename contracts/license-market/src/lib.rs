@@ -38,6 +38,10 @@
 //!   [`LicenseMarket::quote`] prices a lease on-chain.
 //! * [`LicenseMarket::is_licensed`] answers "may this account use this
 //!   asset now, under which terms?" for dApps and access-gated gateways.
+//! * A sale writes one word of its own per licensee ([`LeaseState`]: expiry,
+//!   ERC-1155 slot, kind and the offer version bought under) and the licence
+//!   index; the terms hash is stored once per offer version, never copied
+//!   into leases (a copy cost every first purchase a 22,100-gas slot).
 //!
 //! IMPORTANT: the contract relies on stylus-sdk's default reentrancy guard
 //! (the crate never enables the `reentrant` feature): a payee calling back
@@ -519,19 +523,21 @@ struct Offer {
     token_id: StorageU256,
     /// Price per second of lease.
     price_per_second: StorageU256,
-    /// Hash of the licence terms document (its URI is in [`OfferTermsSet`]).
-    terms_hash: StorageB256,
     /// ERC-1155: expiry of each licensee slot (free once past).
     slots: StorageVec<StorageU64>,
+    /// Version → hash of the licence terms document in force at that
+    /// version (its URI is in [`OfferTermsSet`]). A lease names its version
+    /// in its [`LeaseState`] instead of copying the hash, so earlier
+    /// versions' hashes stay readable.
+    terms_hash: StorageMap<U256, StorageB256>,
 }
 
 /// One licensee's lease under one offer.
 #[storage]
 struct Lease {
-    /// [`LeaseState`]: expiry (`0` = none), ERC-1155 slot, kind.
+    /// [`LeaseState`]: expiry (`0` = none), ERC-1155 slot, kind, and the
+    /// offer version whose terms are in force (when bought or last renewed).
     state: StorageU256,
-    /// Terms hash in force when bought or last renewed.
-    terms_hash: StorageB256,
     /// ERC-5006 user record of the purchase (renewals extend it).
     record_id: StorageU256,
 }
@@ -585,7 +591,6 @@ struct Sale {
     max_duration: u64,
     max_licensees: u32,
     payee: Address,
-    terms_hash: B256,
     max_royalty_bps: u16,
     version: u32,
 }
@@ -834,7 +839,7 @@ impl LicenseMarket {
         let lease = lease.getter(account);
         let state = LeaseState::unpack(lease.state.get());
         let expires = state.expires;
-        let terms = lease.terms_hash.get();
+        let terms = self.terms_at(offer_id, state.version);
         let mut ok = is_active(self.now(), expires);
         if ok {
             ok = if state.is_record {
@@ -903,7 +908,7 @@ impl LicenseMarket {
             endTime: params.end_time,
             maxLicensees: meta.max_licensees,
             payee: o.payee.get(),
-            termsHash: o.terms_hash.get(),
+            termsHash: o.terms_hash.getter(U256::from(o.version.get())).get(),
             flags: meta.flags,
             maxRoyaltyBps: meta.max_royalty_bps,
             version: o.version.get().to(),
@@ -921,9 +926,10 @@ impl LicenseMarket {
     pub fn lease_of(&self, offer_id: U256, licensee: Address) -> (u64, B256, U256) {
         let l = self.leases.getter(offer_id);
         let l = l.getter(licensee);
+        let state = LeaseState::unpack(l.state.get());
         (
-            LeaseState::unpack(l.state.get()).expires,
-            l.terms_hash.get(),
+            state.expires,
+            self.terms_at(offer_id, state.version),
             l.record_id.get(),
         )
     }
@@ -1027,7 +1033,7 @@ impl LicenseMarket {
         o.price_per_second.set(t.pricePerSecond);
         o.payment_token.set(t.paymentToken);
         o.payee.set(t.payee);
-        o.terms_hash.set(t.termsHash);
+        o.terms_hash.setter(U256::from(version)).set(t.termsHash);
         o.version.set(U32::from(version));
     }
 
@@ -1105,7 +1111,6 @@ impl LicenseMarket {
             max_duration: params.max_duration,
             max_licensees: meta.max_licensees,
             payee: o.payee.get(),
-            terms_hash: o.terms_hash.get(),
             max_royalty_bps: meta.max_royalty_bps,
             version: o.version.get().to(),
         })
@@ -1424,9 +1429,9 @@ impl LicenseMarket {
                 expires,
                 slot,
                 is_record: units,
+                version: sale.version,
             };
             lease.state.set(state.pack());
-            lease.terms_hash.set(sale.terms_hash);
         }
         if units {
             let mut offer = self.offers.setter(offer_id);
@@ -1511,6 +1516,14 @@ impl LicenseMarket {
             collection: sale.collection,
             tokenId: sale.token_id,
         })
+    }
+
+    /// Terms hash of offer `offer_id` at `version` (zero for a version
+    /// never in force, such as the 0 of no lease).
+    fn terms_at(&self, offer_id: U256, version: u32) -> B256 {
+        let o = self.offers.getter(offer_id);
+        let hash = o.terms_hash.getter(U256::from(version)).get();
+        hash
     }
 
     /// Picks an ERC-1155 licensee slot (see [`logic::pick_slot`]).

@@ -221,7 +221,15 @@ impl OfferMeta {
     }
 }
 
-/// A lease's expiry, ERC-1155 slot and kind, packed into one storage word.
+/// A lease's expiry, ERC-1155 slot, kind and terms version, packed into one
+/// storage word.
+///
+/// | bits    | field       |
+/// |---------|-------------|
+/// | 0-63    | `expires`   |
+/// | 64-95   | `slot`      |
+/// | 128     | `is_record` |
+/// | 192-223 | `version`   |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LeaseState {
     /// Last valid second (`0` = no lease).
@@ -230,23 +238,32 @@ pub struct LeaseState {
     pub slot: u32,
     /// Whether this is an ERC-1155 lease (its record id is meaningful).
     pub is_record: bool,
+    /// Offer version the lease was bought or last renewed under: its terms
+    /// are that version's terms hash.
+    pub version: u32,
 }
 
 impl LeaseState {
     /// The storage word.
     #[must_use]
     pub const fn pack(self) -> U256 {
-        U256::from_limbs([self.expires, self.slot as u64, self.is_record as u64, 0])
+        U256::from_limbs([
+            self.expires,
+            self.slot as u64,
+            self.is_record as u64,
+            self.version as u64,
+        ])
     }
 
     /// Inverse of [`Self::pack`].
     #[must_use]
     pub const fn unpack(word: U256) -> Self {
-        let [expires, slot, is_record, _] = *word.as_limbs();
+        let [expires, slot, is_record, version] = *word.as_limbs();
         Self {
             expires,
             slot: slot as u32,
             is_record: is_record != 0,
+            version: version as u32,
         }
     }
 }
@@ -471,7 +488,7 @@ mod tests {
             prop_assert_eq!(OfferParams::unpack(p.pack()), p);
             let m = OfferMeta { max_licensees: l, flags: f, status: st, max_royalty_bps: cap };
             prop_assert_eq!(OfferMeta::unpack(m.pack()), m);
-            let s = LeaseState { expires: a, slot: l, is_record: rec };
+            let s = LeaseState { expires: a, slot: l, is_record: rec, version: l.rotate_left(7) };
             prop_assert_eq!(LeaseState::unpack(s.pack()), s);
         }
 

@@ -1090,6 +1090,66 @@ fn update_offer_changes_terms_but_not_active_leases(
     );
 }
 
+/// A lease names the offer version whose terms it runs under: a renewal
+/// moves it to the current version, and later updates leave it there.
+#[motsu::test]
+fn lease_terms_follow_the_version_bought_or_renewed_under(
+    market: Contract<LicenseMarket>,
+    nft: Contract<MockCollection>,
+    payee: Contract<Payee>,
+    royalty: Contract<Payee>,
+    buyer: Contract<Wallet>,
+    lessor: Address,
+) {
+    let id = list_nft(&market, &nft, lessor, payee.address(), royalty.address());
+    buy(&market, buyer.address(), id, DAY, DAY * RATE).motsu_unwrap();
+    let update = |hash: B256| {
+        market
+            .sender(lessor)
+            .update_offer(
+                id,
+                terms(
+                    u(RATE),
+                    ETH,
+                    1,
+                    30 * DAY,
+                    0,
+                    1,
+                    payee.address(),
+                    hash,
+                    String::new(),
+                    0,
+                ),
+            )
+            .motsu_unwrap();
+    };
+    let terms3 = B256::repeat_byte(0x33);
+    update(TERMS2);
+    assert_eq!(market.sender(lessor).lease_of(id, buyer.address()).1, TERMS);
+    buyer.fund(u(DAY * RATE));
+    let expires = market
+        .sender_and_value(buyer.address(), u(DAY * RATE))
+        .renew_lease(id, DAY, U256::MAX, 2)
+        .motsu_unwrap();
+    assert_eq!(
+        market.sender(lessor).lease_of(id, buyer.address()),
+        (expires, TERMS2, U256::ZERO)
+    );
+    update(terms3);
+    assert_eq!(
+        market
+            .sender(lessor)
+            .is_licensed(nft.address(), u(1), buyer.address()),
+        (true, expires, TERMS2)
+    );
+    assert_eq!(stored_offer(&market, id).11, terms3);
+    // No lease: no terms.
+    assert_eq!(
+        market.sender(lessor).lease_of(id, lessor),
+        (0, B256::ZERO, U256::ZERO)
+    );
+}
+
 #[motsu::test]
 fn update_offer_errors(
     market: Contract<LicenseMarket>,
