@@ -3,9 +3,13 @@ pragma solidity ^0.8.24;
 
 // Solidity baseline for contracts/splits: a pull-based split wallet with the
 // same accounting (received = balance + withdrawn; claimable = received *
-// allocation / 1e6 - withdrawn by the recipient), deployed as a clone.
+// allocation / 1e6 - withdrawn by the recipient), deployed as the suite
+// deploys split wallets: a CREATE2 clone behind the suite's receiving
+// minimal proxy (ReceivingProxy.sol), so plain ETH sent to a split costs
+// the same 15 gas of proxy code on both sides and every other call pays the
+// same delegation.
 
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {ReceivingProxy} from "./ReceivingProxy.sol";
 
 contract PullSplitter {
     uint256 public constant TOTAL = 1_000_000;
@@ -66,7 +70,7 @@ contract PullSplitterFactory {
         external
         returns (address split)
     {
-        split = Clones.cloneDeterministic(implementation, keccak256(abi.encode(recipients, allocations, salt)));
+        split = ReceivingProxy.deploy(implementation, keccak256(abi.encode(recipients, allocations, salt)));
         PullSplitter(payable(split)).initialize(recipients, allocations);
         emit SplitCreated(split);
     }
