@@ -6,6 +6,11 @@ pragma solidity ^0.8.24;
 // lease-operator semantics (an operator-set user is a locked lease: it cannot
 // be replaced or shortened by the owner before expiry and survives transfers;
 // an owner-set user is cleared on transfer, as in the ERC-4907 reference).
+// As ip-collection: the owner itself only ever sets unlocked users (even as
+// its own lease operator), a lock ends within 5 x 365 days, a zero user
+// clears the record, and `leaseContext` answers a licence market's checks
+// (owner, the lessor's lease-operator flag, lock, user expiry, royalty) in
+// one call, as ip-collection's view of the same name.
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {ERC721URIStorage} from "@openzeppelin/contracts/token/ERC721/extensions/ERC721URIStorage.sol";
@@ -21,7 +26,10 @@ contract BaselineIp721 is ERC721URIStorage, ERC2981, Ownable {
 
     event UpdateUser(uint256 indexed tokenId, address indexed user, uint64 expires);
 
+    uint64 private constant MAX_LOCK_DURATION = 5 * 365 days;
+
     error ExpiresInPast(uint64 expires);
+    error LockExpiryTooFar(uint64 expires, uint64 maxExpires);
     error LeaseLocked(uint256 tokenId, uint64 expires);
     error Unauthorized(address caller);
 
@@ -49,18 +57,50 @@ contract BaselineIp721 is ERC721URIStorage, ERC2981, Ownable {
 
     function setUser(uint256 tokenId, address user, uint64 expires) external {
         address owner = _requireOwned(tokenId);
-        bool operator = _leaseOperators[owner][msg.sender];
+        bool operator = msg.sender != owner && _leaseOperators[owner][msg.sender];
         if (!operator && !_isAuthorized(owner, msg.sender, tokenId)) revert Unauthorized(msg.sender);
-        if (expires <= block.timestamp) revert ExpiresInPast(expires);
         UserInfo storage info = _users[tokenId];
         if (info.locked && info.expires >= block.timestamp) {
             // only a lease operator may extend a live locked lease, never shorten it
             if (!operator || user != info.user || expires < info.expires) revert LeaseLocked(tokenId, info.expires);
         }
+        if (user == address(0)) {
+            delete _users[tokenId];
+            emit UpdateUser(tokenId, address(0), 0);
+            return;
+        }
+        if (expires < block.timestamp) revert ExpiresInPast(expires);
+        uint64 latest = uint64(block.timestamp) + MAX_LOCK_DURATION;
+        if (operator && expires > latest) revert LockExpiryTooFar(expires, latest);
         info.user = user;
         info.expires = expires;
         info.locked = operator;
         emit UpdateUser(tokenId, user, expires);
+    }
+
+    function isLeaseOperator(address owner, address operator) public view returns (bool) {
+        return _leaseOperators[owner][operator];
+    }
+
+    function leaseLocked(uint256 tokenId) public view returns (bool) {
+        _requireOwned(tokenId);
+        UserInfo storage info = _users[tokenId];
+        return info.locked && info.expires >= block.timestamp;
+    }
+
+    /// ip-collection's `leaseContext`: `(ownerOf, isLeaseOperator(lessor,
+    /// operator), leaseLocked, userExpires, royaltyInfo(tokenId, price))`.
+    function leaseContext(uint256 tokenId, address lessor, address operator, uint256 salePrice)
+        external
+        view
+        returns (address owner, bool approved, bool locked, uint64 userExpires, address receiver, uint256 amount)
+    {
+        owner = _requireOwned(tokenId);
+        approved = _leaseOperators[lessor][operator];
+        UserInfo storage info = _users[tokenId];
+        userExpires = info.expires;
+        locked = info.locked && userExpires >= block.timestamp;
+        (receiver, amount) = royaltyInfo(tokenId, salePrice);
     }
 
     function userOf(uint256 tokenId) external view returns (address) {

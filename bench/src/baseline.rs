@@ -9,16 +9,20 @@
 use std::path::Path;
 
 use alloy::primitives::{aliases::U96, Address, Bytes, B256, U256};
+use alloy::rpc::types::TransactionReceipt;
 use alloy::sol;
 use alloy::sol_types::{SolCall, SolEvent, SolValue};
 use anyhow::{Context, Result};
 
 use stylus_ip_deploy::uniswap::Artifacts;
 
-use crate::chain::{fresh, Client};
+use crate::chain::{fresh, indexed_address, Client};
 use crate::investors;
 use crate::report::{Recorder, Side};
 use crate::solidity;
+use crate::stylus::{
+    indexed_token, lease_buy, lease_price, lease_renew, lease_terms, LicenseMarket, ShareVault,
+};
 
 sol! {
     /// `bench/sol/BaselineIp721.sol` (OZ ERC721URIStorage + ERC2981 + ERC-4907).
@@ -31,11 +35,6 @@ sol! {
         function setUser(uint256 id, address user, uint64 expires) external;
         function setLeaseOperator(address operator, bool approved) external;
         function owner() external view returns (address);
-    }
-    /// `bench/sol/LeaseMarket.sol`.
-    interface BaselineMarket {
-        function createOffer(address collection, uint256 tokenId, address payee, uint128 pricePerSecond, uint64 minDuration, uint64 maxDuration, uint64 endsAt, bytes32 termsHash) external returns (uint256);
-        function buyLease(uint256 offerId, uint64 duration, uint256 maxPrice) external payable;
     }
     /// `bench/sol/BaselineIp1155.sol` (OZ ERC1155Supply + ERC2981 + ERC-5006).
     interface BaselineIp1155 {
@@ -51,10 +50,12 @@ sol! {
         struct Hashes { bytes32 promptHash; bytes32 seedHash; bytes32 paramsHash; bytes32 contentHash; bytes32 humanHash; }
         function recordProvenance(address collection, uint256 id, uint256 modelId, Hashes h, address[] parentCollections, uint256[] parentIds, bytes signature) external;
     }
-    /// `bench/sol/AccumulatorVault.sol` (OZ ERC20 + revenue accumulator).
-    interface BaselineVault {
-        function transfer(address to, uint256 value) external returns (bool);
-        function claim() external;
+    /// `bench/sol/ShareVaultTwin.sol`'s factory (the share vaults themselves
+    /// share the suite's signatures: [`ShareVault`]).
+    interface BaselineVaultFactory {
+        struct Request { address asset; uint256 id; uint256 units; string name; string symbol; address[] holders; uint256[] amounts; address curator; address[] revenueTokens; uint64 maxLeaseDuration; bytes32 salt; }
+        function fractionalize(Request r) external returns (address);
+        event VaultCreated(address indexed vault, address indexed creator, address indexed asset, uint256 id, uint256 units, bytes32 salt);
     }
     /// `bench/sol/PullSplitter.sol` (clone factory).
     interface BaselineSplitFactory {
@@ -64,10 +65,6 @@ sol! {
     /// `bench/sol/PullSplitter.sol` (the split).
     interface BaselineSplit {
         function withdraw(address recipient) external;
-    }
-    /// `bench/sol/OzPlain.sol`: plain OZ ERC721 + ERC2981.
-    interface OzErc721 {
-        function mint(address to, uint256 id) external;
     }
 }
 
@@ -139,15 +136,16 @@ impl Sol<'_> {
 /// When a deployment or a call fails.
 pub async fn run(c: &mut Client, rec: &mut Recorder, out: &Path, amm: &Artifacts) -> Result<()> {
     let mut s = Sol { c, rec, out };
-    erc721(&mut s).await?;
+    let (nft, market) = erc721(&mut s).await?;
     erc1155(&mut s).await?;
-    vault(&mut s).await?;
-    investors(&mut s, amm).await?;
+    vault(&mut s, nft, market).await?;
+    investors(&mut s, nft, market, amm).await?;
     splits(&mut s).await?;
     Ok(())
 }
 
-async fn erc721(s: &mut Sol<'_>) -> Result<()> {
+/// ERC-721, leases and provenance; returns the collection and the market.
+async fn erc721(s: &mut Sol<'_>) -> Result<(Address, Address)> {
     let a = s.c.accounts.clone();
     let (a0, a1, a2, a3) = (a[0], a[1], a[2], a[3]);
     let args = (a0, a0, U256::from(500)).abi_encode_params();
@@ -250,8 +248,9 @@ async fn erc721(s: &mut Sol<'_>) -> Result<()> {
     )
     .await?;
 
-    // lease market: owner a2 opts the market in as lease operator and offers token 2
-    let (market, _) = s.deploy("LeaseMarket", Vec::new()).await?;
+    // lease market (the license-market twin): owner a2 opts the market in
+    // as lease operator and offers token 2 with the Stylus side's terms
+    let (market, _) = s.deploy("LeaseMarketTwin", Vec::new()).await?;
     s.c.call(
         a2,
         nft,
@@ -262,25 +261,17 @@ async fn erc721(s: &mut Sol<'_>) -> Result<()> {
         U256::ZERO,
     )
     .await?;
-    let offer = BaselineMarket::createOfferCall {
+    let offer = LicenseMarket::createOfferCall {
         collection: nft,
         tokenId: id(2),
-        payee: a2,
-        pricePerSecond: 1_000_000_000u128,
-        minDuration: 60,
-        maxDuration: 90 * 86_400,
-        endsAt: now + 365 * 86_400,
-        termsHash: B256::repeat_byte(7),
+        amount: 0,
+        terms: lease_terms(a2, now),
     };
     s.op("lease.offer", a2, market, offer, U256::ZERO).await?;
-    let price = U256::from(1_000_000_000u64) * U256::from(30u64 * 86_400);
-    let buy = BaselineMarket::buyLeaseCall {
-        offerId: id(1),
-        duration: 30 * 86_400,
-        maxPrice: price,
-    };
-    s.op("lease.buy", a3, market, buy.clone(), price).await?;
-    s.op("lease.renew", a3, market, buy, price).await?;
+    let (buy, renew) = (lease_buy(), lease_renew());
+    s.op("lease.buy", a3, market, buy, lease_price()).await?;
+    s.op("lease.renew", a3, market, renew, lease_price())
+        .await?;
 
     // provenance: a0 (minter of the collection) records token 5
     let (prov, _) = s.deploy("ProvenanceBaseline", Vec::new()).await?;
@@ -310,7 +301,7 @@ async fn erc721(s: &mut Sol<'_>) -> Result<()> {
         signature: Bytes::new(),
     };
     s.op("prov.record", a0, prov, record, U256::ZERO).await?;
-    Ok(())
+    Ok((nft, market))
 }
 
 async fn erc1155(s: &mut Sol<'_>) -> Result<()> {
@@ -339,8 +330,10 @@ async fn erc1155(s: &mut Sol<'_>) -> Result<()> {
         amount: U256::from(100),
         data: Bytes::new(),
     };
-    s.op("1155.mint", a0, mt, mint(1), U256::ZERO).await?;
-    s.c.call(a0, mt, &mint(2), U256::ZERO).await?;
+    // steady state: the first mint (which creates the all-ids supply
+    // counter) is not measured; the second is, a fresh balance as well
+    s.c.call(a0, mt, &mint(1), U256::ZERO).await?;
+    s.op("1155.mint", a0, mt, mint(2), U256::ZERO).await?;
     s.c.call(a0, mt, &mint(3), U256::ZERO).await?;
     let xfer = BaselineIp1155::safeTransferFromCall {
         from: a1,
@@ -370,43 +363,91 @@ async fn erc1155(s: &mut Sol<'_>) -> Result<()> {
     Ok(())
 }
 
-async fn vault(s: &mut Sol<'_>) -> Result<()> {
-    let a = s.c.accounts.clone();
-    let (a0, a1) = (a[0], a[1]);
-    let supply = share_supply();
-    let (nft, _) = s
-        .deploy(
-            "OzErc721Royalty",
-            (a0, a0, U256::from(500)).abi_encode_params(),
-        )
-        .await?;
+/// Deploys the share-vault twin's implementation and a factory of it
+/// (`buyout`, `offering`, `router`, `amm_factory` zero: the feature off).
+async fn vault_factory(
+    s: &mut Sol<'_>,
+    market: Address,
+    [buyout, offering, router, amm_factory]: [Address; 4],
+) -> Result<Address> {
+    let (implementation, _) = s.deploy("ShareVaultTwin", Vec::new()).await?;
+    let args = (
+        implementation,
+        market,
+        buyout,
+        offering,
+        router,
+        amm_factory,
+    )
+        .abi_encode_params();
+    let (factory, _) = s.deploy("ShareVaultTwinFactory", args).await?;
+    Ok(factory)
+}
+
+/// Mints a fresh token of `nft` to account 0 and fractionalises it through
+/// `factory` into a one-holder vault, as the Stylus side's `new_vault`;
+/// returns the vault and the `fractionalize` receipt and calldata.
+async fn new_vault(
+    s: &mut Sol<'_>,
+    factory: Address,
+    nft: Address,
+    salt: u8,
+) -> Result<(Address, TransactionReceipt, Vec<u8>)> {
+    let a0 = s.c.accounts[0];
+    let mint = BaselineIp721::mintCall {
+        to: a0,
+        uri: String::new(),
+        royaltyReceiver: Address::ZERO,
+        bps: U96::ZERO,
+    };
+    let r = s.c.call(a0, nft, &mint, U256::ZERO).await?;
+    let id = indexed_token(&r).context("no Transfer event")?;
     s.c.call(
         a0,
         nft,
-        &OzErc721::mintCall {
-            to: a0,
-            id: U256::from(1),
-        },
+        &BaselineIp721::approveCall { to: factory, id },
         U256::ZERO,
     )
     .await?;
-    // no AMM factory, buyout module or offering (features off, as the
-    // Stylus vaults of these rows)
-    let none = Address::ZERO;
-    let args = (nft, U256::from(1), a0, supply, none, none, none).abi_encode_params();
-    let art = solidity::load(s.out, "AccumulatorVault")?;
-    let (vault, gas) = s.deploy("AccumulatorVault", args.clone()).await?;
-    s.rec.op(
-        "vault.create",
-        Side::Solidity,
-        gas,
-        &[art.bytecode.to_vec(), args.clone()].concat(),
-    );
+    let call = BaselineVaultFactory::fractionalizeCall {
+        r: BaselineVaultFactory::Request {
+            asset: nft,
+            id,
+            units: U256::ZERO,
+            name: "Shares".into(),
+            symbol: "SHR".into(),
+            holders: vec![a0],
+            amounts: vec![share_supply()],
+            curator: Address::ZERO,
+            revenueTokens: Vec::new(),
+            maxLeaseDuration: 30 * 86_400,
+            salt: B256::with_last_byte(salt),
+        },
+    };
+    let data = call.abi_encode();
+    let r =
+        s.c.send(a0, Some(factory), data.clone(), U256::ZERO)
+            .await
+            .context("Solidity fractionalize")?;
+    let vault = indexed_address(&r, BaselineVaultFactory::VaultCreated::SIGNATURE_HASH)
+        .context("no VaultCreated")?;
+    Ok((vault, r, data))
+}
+
+/// The share rows on the share-vault twin, vaults made as the Stylus ones:
+/// clones from a factory with every investor feature off.
+async fn vault(s: &mut Sol<'_>, nft: Address, market: Address) -> Result<()> {
+    let a = s.c.accounts.clone();
+    let (a0, a1) = (a[0], a[1]);
+    let supply = share_supply();
+    let factory = vault_factory(s, market, [Address::ZERO; 4]).await?;
+    let (vault, r, data) = new_vault(s, factory, nft, 0).await?;
+    s.rec.op("vault.create", Side::Solidity, r.gas_used, &data);
     s.op(
         "vault.transfer",
         a0,
         vault,
-        BaselineVault::transferCall {
+        ShareVault::transferCall {
             to: a1,
             value: supply / U256::from(10),
         },
@@ -415,78 +456,49 @@ async fn vault(s: &mut Sol<'_>) -> Result<()> {
     .await?;
     let r = s.c.send(a0, Some(vault), Vec::new(), eth(1)).await?;
     s.rec.op("vault.deposit", Side::Solidity, r.gas_used, &[]);
-    s.op(
-        "vault.claim",
-        a1,
-        vault,
-        BaselineVault::claimCall {},
-        U256::ZERO,
-    )
-    .await?;
-    for &n in &HOLDERS {
-        let (v, _) = s.deploy("AccumulatorVault", args.clone()).await?;
+    let claim = || ShareVault::claimCall {
+        tokens: vec![Address::ZERO],
+    };
+    s.op("vault.claim", a1, vault, claim(), U256::ZERO).await?;
+    for (k, &n) in HOLDERS.iter().enumerate() {
+        let (v, _, _) = new_vault(s, factory, nft, 1 + k as u8).await?;
         for i in 1..n {
-            let t = BaselineVault::transferCall {
+            let t = ShareVault::transferCall {
                 to: fresh(i as u64),
                 value: U256::from(1000),
             };
             s.c.call(a0, v, &t, U256::ZERO).await?;
         }
         s.c.send(a0, Some(v), Vec::new(), eth(1)).await?;
-        let t = BaselineVault::transferCall {
+        let t = ShareVault::transferCall {
             to: fresh(5_000_000 + n as u64),
             value: U256::from(1000),
         };
         let r = s.c.call(a0, v, &t, U256::ZERO).await?;
         s.rec.scale("share transfer", n, Side::Solidity, r.gas_used);
         s.c.send(a0, Some(v), Vec::new(), eth(1)).await?;
-        let r =
-            s.c.call(a0, v, &BaselineVault::claimCall {}, U256::ZERO)
-                .await?;
+        let r = s.c.call(a0, v, &claim(), U256::ZERO).await?;
         s.rec.scale("claim", n, Side::Solidity, r.gas_used);
     }
     Ok(())
 }
 
-/// The investor operations ([`crate::investors`]) on two AccumulatorVaults
-/// with every feature on (Uniswap V2's factory, the buyout and offering
-/// twins), each holding its ERC-721 token as the Stylus vaults do.
-async fn investors(s: &mut Sol<'_>, amm: &Artifacts) -> Result<()> {
-    let a0 = s.c.accounts[0];
+/// The investor operations ([`crate::investors`]) on two share-vault twins
+/// from a factory with every feature on (Uniswap V2's factory and router,
+/// the buyout and offering twins), each holding its ERC-721 token of the
+/// ip-collection baseline, as the Stylus vaults do.
+async fn investors(s: &mut Sol<'_>, nft: Address, market: Address, amm: &Artifacts) -> Result<()> {
     let uni = investors::deploy_uniswap(s.c, amm).await?;
     let (offering, _) = s.deploy("OfferingBaseline", Vec::new()).await?;
     let (buyout, _) = s.deploy("BuyoutBaseline", Vec::new()).await?;
-    // the asset: the ip-collection baseline (ERC-4907 users kept across transfers)
-    let (nft, _) = s
-        .deploy(
-            "BaselineIp721",
-            (a0, a0, U256::from(500)).abi_encode_params(),
-        )
-        .await?;
-    let mut vaults = Vec::new();
-    for id in [1u64, 2] {
-        let id = U256::from(id);
-        let mint = BaselineIp721::mintCall {
-            to: a0,
-            uri: String::new(),
-            royaltyReceiver: Address::ZERO,
-            bps: U96::ZERO,
-        };
-        s.c.call(a0, nft, &mint, U256::ZERO).await?;
-        let args = (nft, id, a0, share_supply(), uni.factory, buyout, offering).abi_encode_params();
-        let (v, _) = s.deploy("AccumulatorVault", args).await?;
-        let give = BaselineIp721::safeTransferFromCall {
-            from: a0,
-            to: v,
-            id,
-        };
-        s.c.call(a0, nft, &give, U256::ZERO).await?;
-        vaults.push(v);
-    }
+    let features = [buyout, offering, uni.router, uni.factory];
+    let factory = vault_factory(s, market, features).await?;
+    let (vault, _, _) = new_vault(s, factory, nft, 100).await?;
+    let (buyout_vault, _, _) = new_vault(s, factory, nft, 101).await?;
     let world = investors::World {
         amm: uni,
-        vault: vaults[0],
-        buyout_vault: vaults[1],
+        vault,
+        buyout_vault,
         offering,
         buyout,
     };

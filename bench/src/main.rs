@@ -31,14 +31,15 @@ use stylus_ip_bench::{baseline, chain::Client, entries, solidity, speed, stylus}
 const TRANSFERS: u64 = 2_000;
 
 /// Solidity baselines whose runtime size the report lists.
-const SOLIDITY_CONTRACTS: [&str; 11] = [
+const SOLIDITY_CONTRACTS: [&str; 12] = [
     "OzErc721Royalty",
     "BaselineIp721",
     "OzErc1155Supply",
     "BaselineIp1155",
-    "LeaseMarket",
+    "LeaseMarketTwin",
     "ProvenanceBaseline",
-    "AccumulatorVault",
+    "ShareVaultTwin",
+    "ShareVaultTwinFactory",
     "PullSplitter",
     "PullSplitterFactory",
     "OfferingBaseline",

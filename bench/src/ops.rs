@@ -122,32 +122,58 @@ pub const OPS: &[OpSpec] = &[
         label: "setUser (owner, fresh user slot)",
         // user + expiry + lock packed in one slot; owner read; UpdateUser
         work: Some(StateWork { new_slots: 1, read_slots: 1, logs: &[(3, 32)], ..w() }),
-        note: "",
+        note: "both: the owner sets an unlocked user (neither reads the owner's lease-operator flag, as ip-collection)",
     },
     OpSpec {
         id: "lease.offer",
         group: "lease",
         label: "create lease offer",
-        // offer (asset, lessor/payee, price, bounds) set, counter updated; ownerOf on the collection
-        work: Some(StateWork { new_slots: 4, updated_slots: 1, read_slots: 1, cold_accounts: 1, ..w() }),
-        note: "Stylus also publishes the terms in events (OfferCreated, OfferTermsSet); the baseline emits none",
+        // offer (asset, lessor/payee, price, bounds) set, counter updated; ownerOf and
+        // the lessor's lease-operator flag on the collection; OfferCreated + OfferTermsSet
+        // (11 static fields, an empty URI)
+        work: Some(StateWork {
+            new_slots: 4,
+            updated_slots: 1,
+            read_slots: 2,
+            cold_accounts: 1,
+            logs: &[(4, 64), (2, 416)],
+            ..w()
+        }),
+        note: "Solidity: bench/sol/LeaseMarketTwin.sol, a twin of license-market's ERC-721 path: the same createOffer (checks, offer words packed as the Stylus Offer struct, OfferCreated + OfferTermsSet), ETH offers only",
     },
     OpSpec {
         id: "lease.buy",
         group: "lease",
         label: "lease purchase (30 days)",
-        // locked ERC-4907 user set (the collection's user slot is the lease record);
-        // offer (3), owner, operator, royalty (2) read;
+        // lease word (expiry, slot, kind, offer version) and licence index set,
+        // locked ERC-4907 user set; offer (3), owner, operator, royalty (2) read;
         // royalty and payee paid; LeasePurchased + UpdateUser
-        work: Some(StateWork { new_slots: 1, read_slots: 7, cold_accounts: 1, payments: 2, logs: &[(3, 96), (3, 32)], ..w() }),
-        note: "",
+        work: Some(StateWork {
+            new_slots: 3,
+            read_slots: 7,
+            cold_accounts: 1,
+            payments: 2,
+            logs: &[(3, 96), (3, 32)],
+            ..w()
+        }),
+        note: "both: buyLease of the offer's version 1 (the lease word, the licence index, one leaseContext call on the asset, royalty within the offer's cap); Solidity: LeaseMarketTwin on BaselineIp721 (leaseContext as ip-collection's)",
     },
     OpSpec {
         id: "lease.renew",
         group: "lease",
         label: "lease renewal (same licensee)",
-        work: Some(StateWork { updated_slots: 1, read_slots: 7, cold_accounts: 1, payments: 2, logs: &[(3, 96), (3, 32)], ..w() }),
-        note: "Stylus: renewLease (extends from the current expiry); baseline: buyLease again",
+        // lease word and ERC-4907 expiry updated; the licence index read (rewritten
+        // with the same offer id, which costs a read); reads and payments as a purchase;
+        // LeaseRenewed + UpdateUser
+        work: Some(StateWork {
+            updated_slots: 2,
+            read_slots: 8,
+            cold_accounts: 1,
+            payments: 2,
+            logs: &[(3, 96), (3, 32)],
+            ..w()
+        }),
+        note: "both: renewLease by the licensee (extends from the current expiry, at most maxDuration past now)",
     },
     OpSpec {
         id: "1155.deploy",
@@ -162,7 +188,7 @@ pub const OPS: &[OpSpec] = &[
         label: "mint (fresh balance)",
         // balance and supply set; max supply and minter role read
         work: Some(StateWork { new_slots: 2, read_slots: 2, logs: T1155, ..w() }),
-        note: "",
+        note: "steady state on both: the collection's second mint (the first, unmeasured, creates OpenZeppelin ERC1155Supply's all-ids total once)",
     },
     OpSpec {
         id: "1155.transfer",
@@ -201,21 +227,21 @@ pub const OPS: &[OpSpec] = &[
         label: "fractionalise (new vault)",
         // clone; asset, id, supply, holder balance, name, symbol, registry; NFT moved in
         work: Some(StateWork { clones: 1, new_slots: 8, updated_slots: 2, read_slots: 2, cold_accounts: 1, logs: &[(3, 32), (4, 0)], ..w() }),
-        note: "Stylus: VaultFactory.fractionalize (clone + initialize + NFT moved in, after an approve); Solidity: CREATE of the vault (NFT not moved)",
+        note: "both: a factory's fractionalize (CREATE2 of the suite's receiving proxy + initialize + NFT moved in, after an approve); Solidity: ShareVaultTwinFactory (bench/sol/ShareVaultTwin.sol; its arguments as one struct, one calldata word more)",
     },
     OpSpec {
         id: "vault.transfer",
         group: "shares",
         label: "share transfer (fresh holder)",
         work: Some(StateWork { new_slots: 1, updated_slots: 1, read_slots: 1, logs: &[(3, 32)], ..w() }),
-        note: "",
+        note: "Solidity: ShareVaultTwin (share-vault's account words and correction scheme) behind the same proxy; before any revenue, so neither side touches a correction",
     },
     OpSpec {
         id: "vault.deposit",
         group: "shares",
         label: "revenue deposit (plain ETH)",
         work: Some(w()),
-        note: "",
+        note: "both: the receiving proxy's 15-gas path (no delegation)",
     },
     OpSpec {
         id: "vault.claim",
@@ -223,7 +249,7 @@ pub const OPS: &[OpSpec] = &[
         label: "claim (ETH)",
         // holder's correction and the accounted total updated; balance and accumulator read; one payment
         work: Some(StateWork { updated_slots: 2, read_slots: 2, payments: 1, logs: &[(3, 32)], ..w() }),
-        note: "Stylus: claim([ETH]); baseline: claim()",
+        note: "both: claim([ETH])",
     },
     OpSpec {
         id: "vault.permit",
@@ -231,7 +257,7 @@ pub const OPS: &[OpSpec] = &[
         label: "permit (EIP-2612, owner's second)",
         // nonce updated, allowance set; the signature recovered; Approval
         work: Some(StateWork { new_slots: 1, updated_slots: 1, signatures: 1, logs: &[(3, 32)], ..w() }),
-        note: "Solidity: AccumulatorVault with OpenZeppelin's ERC20Permit (bench/sol); both sent by the spender",
+        note: "Solidity: ShareVaultTwin's permit (nonce in the account word, domain hashed from the stored name on each call, as a clone must); both sent by the spender",
     },
     OpSpec {
         id: "vault.permit_transfer",
@@ -266,7 +292,7 @@ pub const OPS: &[OpSpec] = &[
             logs: &[(3, 64), (3, 32)],
             ..w()
         }),
-        note: "Stylus: ShareOffering.buy (singleton); Solidity: bench/sol/OfferingBaseline.sol, a twin of its sale path (ETH only), selling AccumulatorVault shares",
+        note: "Stylus: ShareOffering.buy (singleton); Solidity: bench/sol/OfferingBaseline.sol, a twin of its sale path (ETH only), selling ShareVaultTwin shares",
     },
     OpSpec {
         id: "amm.sell",
@@ -300,7 +326,7 @@ pub const OPS: &[OpSpec] = &[
             logs: &[(3, 160), (3, 32)],
             ..w()
         }),
-        note: "Stylus: ShareBuyout.propose (singleton); Solidity: bench/sol/BuyoutBaseline.sol, a twin (same record, checks and events) on AccumulatorVault",
+        note: "Stylus: ShareBuyout.propose (singleton); Solidity: bench/sol/BuyoutBaseline.sol, a twin (same record, checks and events) on ShareVaultTwin",
     },
     OpSpec {
         id: "buyout.end",
@@ -345,14 +371,14 @@ pub const OPS: &[OpSpec] = &[
         group: "splits",
         label: "split creation (2 recipients)",
         work: Some(StateWork { clones: 1, new_slots: 2, logs: &[(1, 32)], ..w() }),
-        note: "",
+        note: "both: CREATE2 of the suite's receiving proxy + initialize; Solidity: bench/sol/PullSplitter.sol",
     },
     OpSpec {
         id: "split.deposit",
         group: "splits",
         label: "revenue deposit (plain ETH)",
         work: Some(w()),
-        note: "",
+        note: "both: the receiving proxy's 15-gas path (no delegation)",
     },
     OpSpec {
         id: "split.withdraw",

@@ -696,9 +696,9 @@ roles in one, the owner, mint counter, pause and initialisation flags in one, an
 inline as Solidity does (crate docs: the layout bit by bit), so a transfer of a token without approval or \
 user touches the token word, two account words and the collection word, and a mint one collection word; \
 the trade-off is `approve`, which also sets the token word's approval flag (+2,900) so that every other \
-transfer can skip the approval slot. The market still writes a lease record (state + terms hash) and a \
-licence index besides the collection's ERC-4907 slot, which the baseline does not (it keeps no \
-per-licensee state).\n\
+transfer can skip the approval slot. The market writes one lease word per licensee (expiry, ERC-1155 slot, \
+kind and the offer version whose terms hash applies) and a licence index besides the collection's ERC-4907 \
+slot; its Solidity twin (`bench/sol/LeaseMarketTwin.sol`) writes the same.\n\
 4. **Hashing — adopted.** ip-collection's ERC-721 core is its own (OpenZeppelin Stylus' `Erc721` is kept as \
 the specification of a differential property test), so no program carries a software keccak any more \
 (`cargo ip build` fails one that does: rule `no-software-keccak`) and every mapping slot is hashed by the \
@@ -737,9 +737,10 @@ implementation instead (`clone + initialize` row: {} gas in two transactions).\n
 OpenZeppelin's Solidity lands within 1–6k gas of the floor on most operations, so Stylus would need its \
 whole overhead under 0.5–3k, less than `cachedGas` alone. Items 1–4 above would leave roughly \
 `cachedGas` plus 1–3k gas per ERC-721/1155 operation; meeting the target would additionally need \
-`cachedGas` near its 352-gas minimum (a much smaller module). The baselines that do extra work \
-(fractionalise deploys a whole contract, the accumulator vault, the 1155 mint's supply tracking) are \
-where Stylus is already within or below the target.\n"
+`cachedGas` near its 352-gas minimum (a much smaller module). The baselines now do the same work as the \
+Stylus contracts (twins of the share vault and its factory, the licence market, the split and vault \
+clones behind the same receiving proxy, the 1155 mint in steady state), so no row is below 1 by a \
+difference of design.\n"
             );
         }
     }
@@ -844,7 +845,7 @@ fn investors_section(r: &Report, s: &mut String) {
     let vault_bytes = r
         .solidity_sizes
         .iter()
-        .find(|(n, _)| n == "AccumulatorVault")
+        .find(|(n, _)| n == "ShareVaultTwin")
         .map_or_else(|| "—".into(), |(_, b)| thousands(*b as u64));
     let _ = writeln!(
         s,
@@ -855,19 +856,19 @@ signatures). Each side gets a fresh Uniswap V2 (WETH9, factory and Router02 from
 `v2-periphery` artefacts: the same bytecode on both sides, installed at run time) and two share tokens of \
 10^24 shares held by account 0 with every investor feature on. Stylus: vaults from a vault factory configured \
 with the share-buyout and share-offering singletons and that Uniswap factory (the offering and the buyout module \
-are non-accruing accounts from initialisation). Solidity: `bench/sol/AccumulatorVault.sol` with the same \
-configuration, each holding its ERC-721 token like the Stylus vaults. Revenue (1 ETH) has arrived and been \
+are non-accruing accounts from initialisation). Solidity: clones of `bench/sol/ShareVaultTwin.sol` from its \
+factory with the same configuration (the offering and buyout twins, the same Uniswap factory and router), \
+each holding its ERC-721 token of the ip-collection baseline like the Stylus vaults. Revenue (1 ETH) has arrived and been \
 accounted before anything is measured, so every share transfer also moves revenue corrections; each measured \
 transaction follows an unmeasured one of the same kind (steady state).\n\n\
-**Reference token.** The swaps and the permit are measured against `AccumulatorVault`, the bench's existing \
-like-for-like share token, given OpenZeppelin 5's `ERC20Permit` (domain: the share name, version \"1\", as the \
-share vault's ERC-5267 domain) and the vault's non-accruing accounts (pools registered through the configured \
-factory, the buyout module, the offering; revenue shared over the accruing supply; the flag in the debt word and \
-the non-accruing total packed with the accounted total, where the share vault packs them into its balance and \
-supply words), rather than against a plain OpenZeppelin `ERC20Permit` token: a plain token does no revenue \
-accounting, so every share transfer inside a swap or a `transferFrom` would compare the share vault's \
-accumulator with no work at all. The features cost the Solidity baseline code and a little gas elsewhere: its \
-runtime is now {vault_bytes} bytes, which is what the *fractionalise* row's CREATE pays for, and every transfer \
+**Reference token.** The swaps and the permit are measured against `ShareVaultTwin`, a Solidity twin of the \
+share vault written for this bench: the same account word (balance, EIP-2612 nonce and non-accruing flag in the \
+balance slot), supply word (total and non-accruing supply), revenue accumulator with signed per-holder \
+corrections moved only once a token has earned revenue, non-accruing accounts (pools registered through the \
+configured factory, the buyout module, the offering, the router), permit (domain hashed from the stored \
+name on each call, as a clone must) and events; the curator's powers and ERC-1155 assets are not ported. \
+It runs behind the suite's receiving proxy, made by a twin of the vault factory's `fractionalize`, so both \
+sides pay the same delegation on every call; its implementation's runtime is {vault_bytes} bytes. \
 tests the flag. The vaults of the older `shares` rows are created with the features off on both sides.\n"
     );
     let _ = writeln!(
@@ -876,7 +877,7 @@ tests the flag. The vaults of the older `shares` rows are created with the featu
 per whole share, by an account that never held shares, after another buyer's purchase: {}. Reference: \
 `bench/sol/OfferingBaseline.sol`, a twin of share-offering's sale path written for this bench (same slot \
 layout, checks, event and escrow, a transient re-entrancy guard for the SDK's; ETH payments only, no refunds or \
-withdrawals), selling `AccumulatorVault` shares.",
+withdrawals), selling `ShareVaultTwin` shares.",
         gas_vs(r, "offer.buy")
     );
     let _ = writeln!(
@@ -894,10 +895,9 @@ and the pair's `balanceOf` calls into it.",
         s,
         "- **Permit and transferFrom**: the owner's second permit (nonce 1 → 2) for exactly 1 % of the supply, signed \
 off-chain (`stylus_ip_deploy::permit`) and sent by the spender ({}), then the spender's `transferFrom` of it to an \
-existing holder; both transactions together: {}. The share vault is a clone, which has no immutables: each \
-permit reads the share name (three storage words, cold: 6,300 gas) and hashes the EIP-712 domain, where \
-OpenZeppelin's `ERC20Permit` keeps the domain separator in immutable code (the bench pairs a factory-made \
-Stylus vault with a Solidity vault created directly, as in the *fractionalise* row).",
+existing holder; both transactions together: {}. Both vaults are clones, which have no immutables: each \
+permit reads the share name (three storage words, cold: 6,300 gas) and hashes the EIP-712 domain on both sides \
+(OpenZeppelin's `ERC20Permit` would keep the domain separator in immutable code, which a clone cannot).",
         gas_vs(r, "vault.permit"),
         gas_vs(r, "vault.permit_transfer")
     );
@@ -908,14 +908,12 @@ and 1 ETH ({}); a holder sells 15 % into the pool; after the 4 days the proposer
 success, so the vault releases its ERC-721 token to the proposer in the same transaction ({}); the other holder \
 then cashes out its 20 % ({}). Reference: `bench/sol/BuyoutBaseline.sol`, a twin of share-buyout written for this \
 bench (the same four-word record, price and success rules, checks and events; `claimAsset` and the `buyoutOf` \
-view not ported) on `AccumulatorVault`, whose asset is `BaselineIp721` (the ip-collection baseline). The \
+view not ported) on `ShareVaultTwin`, whose asset is `BaselineIp721` (the ip-collection baseline). The \
 settlement enters three programs on the Stylus side (the buyout module, the vault's `releaseAsset`, \
-ip-collection's `safeTransferFrom`), each with its entry cost and, uncached, its `initGas`; and the share vault \
-records the asset's recipient (who gets revenue arriving while no share accrues) in a slot of its own, a new \
-slot (22,100 gas), where the twin packs it with the status it updates anyway. In the proposal the share vault's \
-packing helps instead: the buyout module's account word holds its non-accruing flag from initialisation, so the \
-pool's first shares update a slot where OpenZeppelin's balance mapping sets a new one (17,100 gas more for the \
-twin).",
+ip-collection's `safeTransferFrom`), each with its entry cost and, uncached, its `initGas`; both vaults record \
+the asset's recipient (who gets revenue arriving while no share accrues) in a slot of its own, and in the \
+proposal the buyout module's account word holds its non-accruing flag from initialisation on both sides, so \
+the pool's first shares update a slot rather than set a new one.",
         gas_vs(r, "buyout.propose"),
         gas_vs(r, "buyout.end"),
         gas_vs(r, "buyout.cash")
@@ -1245,7 +1243,7 @@ Overhead = gas − floor.\n"
     }
     let notes: Vec<&OpRow> = r.operations.iter().filter(|o| !o.note.is_empty()).collect();
     if !notes.is_empty() {
-        let _ = writeln!(s, "\nWhere the two sides differ:\n");
+        let _ = writeln!(s, "\nEach row's set-up, and where the two sides differ:\n");
         for o in notes {
             let _ = writeln!(s, "- *{}*: {}", o.label, o.note);
         }
