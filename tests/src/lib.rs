@@ -18,7 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
-use alloy_sol_types::{SolCall, SolInterface};
+use alloy_sol_types::{SolCall, SolConstructor, SolInterface};
+use stylus_ip_deploy::stylus::STYLUS_CONSTRUCTOR_SELECTOR;
 use stylus_vm::Sandbox;
 
 /// One ether in wei.
@@ -142,6 +143,20 @@ impl Harness {
         self.node
             .deploy_and_activate(self.admin, &code)
             .unwrap_or_else(|o| panic!("deploying {contract} failed: {o:?}"))
+    }
+
+    /// Calls `program`'s Stylus constructor (calldata
+    /// [`STYLUS_CONSTRUCTOR_SELECTOR`] ‖ `args`) as `admin`, after
+    /// [`Harness::deploy`].
+    ///
+    /// # Panics
+    /// When the constructor reverts or the devnode fails.
+    pub fn construct<C: SolConstructor>(&mut self, program: Address, args: &C) {
+        let mut data = STYLUS_CONSTRUCTOR_SELECTOR.to_vec();
+        data.extend(args.abi_encode());
+        let admin = self.admin;
+        self.send_raw(admin, program, data, U256::ZERO)
+            .unwrap_or_else(|r| panic!("constructor of {program} failed: {r:?}"));
     }
 
     /// Sends a transaction calling `call` on `to`; returns the decoded return

@@ -19,12 +19,13 @@
 //! and [`Suite::balance`] is gas-free (fees a sender paid are added back), so
 //! the same reference models apply.
 //!
-//! Deployed (all as `admin`; in process):
+//! Deployed (all as `admin`; in process by [`deploy_wired`], the one
+//! builder, which the bad-input world also starts from):
 //!
 //! | field | contract | how |
 //! |---|---|---|
-//! | [`Suite::collection`] | `ip-collection` | constructor (`stylus_constructor` calldata), default royalty 5 % to admin |
-//! | [`Suite::editions`] | `ip-editions` | constructor, default royalty 2.5 % to admin, editions 1 and 2 created |
+//! | [`Suite::collection`] | `ip-collection` | `initialize` (as the deploy crate's clones), default royalty 5 % to admin |
+//! | [`Suite::editions`] | `ip-editions` | `initialize`, default royalty 2.5 % to admin, editions 1 and 2 created |
 //! | [`Suite::market`] | `license-market` | no constructor |
 //! | [`Suite::provenance`] | `provenance` | no constructor; model 1 registered by admin |
 //! | [`Suite::offering`], [`Suite::buyout`] | `share-offering`, `share-buyout` | no constructor |
@@ -32,7 +33,8 @@
 //! | [`Suite::vault_impl`], [`Suite::vault_factory`] | `share-vault`, `vault-factory` | factory constructor(impl, market, buyout, offering, AMM router, AMM factory) |
 //! | [`Suite::split_impl`], [`Suite::split_factory`] | `splits`, `split-factory` | factory constructor(impl) |
 //!
-//! Wiring: every actor has approved the licence market as lease operator on
+//! Wiring (the state machines' fixture on top of [`deploy_wired`], with
+//! editions 1 and 2 and model 1): every actor has approved the licence market as lease operator on
 //! both asset contracts and the vault factory as operator for all
 //! (`setApprovalForAll`) on both; the admin (owner) holds the minter role.
 //!
@@ -41,12 +43,11 @@
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
-use stylus_ip_deploy::stylus::STYLUS_CONSTRUCTOR_SELECTOR;
 
 use crate::rpc::{RpcCase, RpcNode};
 
 use alloy_primitives::{aliases::U96, Address, Bytes, Log, B256, U256};
-use alloy_sol_types::{SolCall, SolEventInterface, SolInterface, SolValue};
+use alloy_sol_types::{SolCall, SolEventInterface, SolInterface};
 
 use crate::{Harness, Revert, ETH};
 
@@ -414,57 +415,19 @@ impl Suite {
         let mut h = Harness::with_actors((0..ACTORS).map(actor_address).collect());
         h.node.set_timestamp(START);
         let admin = h.admin;
-
-        let collection = h.deploy("ip-collection");
-        construct(
-            &mut h,
+        let Deployed {
             collection,
-            (
-                "AI Works".to_string(),
-                "AIW".to_string(),
-                "ipfs://works/".to_string(),
-                admin,
-                admin,
-                U256::from(COLLECTION_ROYALTY_BPS),
-            )
-                .abi_encode_params(),
-        );
-        let editions = h.deploy("ip-editions");
-        construct(
-            &mut h,
             editions,
-            (
-                "ipfs://packs/{id}".to_string(),
-                admin,
-                admin,
-                U256::from(EDITIONS_ROYALTY_BPS),
-            )
-                .abi_encode_params(),
-        );
-        let market = h.deploy("license-market");
-        let provenance = h.deploy("provenance");
-        let offering = h.deploy("share-offering");
-        let buyout = h.deploy("share-buyout");
-        let amm = crate::uniswap::deploy(&mut h);
-        let vault_impl = h.deploy("share-vault");
-        let vault_factory = h.deploy("vault-factory");
-        construct(
-            &mut h,
+            market,
+            provenance,
+            offering,
+            buyout,
+            amm,
+            vault_impl,
             vault_factory,
-            (
-                vault_impl,
-                market,
-                buyout,
-                offering,
-                amm.router,
-                amm.factory,
-            )
-                .abi_encode_params(),
-        );
-        let split_impl = h.deploy("splits");
-        let split_factory = h.deploy("split-factory");
-        construct(&mut h, split_factory, split_impl.abi_encode());
-
+            split_impl,
+            split_factory,
+        } = deploy_wired(&mut h, admin);
         let mut s = Self {
             chain: Chain::Local(Box::new(h)),
             admin,
@@ -922,11 +885,117 @@ pub fn create_address(salt: B256, init_code: &[u8]) -> Address {
     stylus_ip_deploy::stylus::create2_address(salt, init_code)
 }
 
-/// Calls `program`'s Stylus constructor with `args` (ABI-encoded) as admin.
-fn construct(h: &mut Harness, program: Address, args: Vec<u8>) {
-    let mut data = STYLUS_CONSTRUCTOR_SELECTOR.to_vec();
-    data.extend(args);
+/// The suite's contracts on one in-process chain, as [`deploy_wired`]
+/// leaves them.
+#[derive(Debug, Clone, Copy)]
+pub struct Deployed {
+    /// `ip-collection` (ERC-721), initialised: owner admin, "AI Works"
+    /// (`AIW`), base URI `ipfs://works/`, default royalty
+    /// [`COLLECTION_ROYALTY_BPS`] to the receiver given.
+    pub collection: Address,
+    /// `ip-editions` (ERC-1155), initialised: owner admin, URI
+    /// `ipfs://packs/{id}`, default royalty [`EDITIONS_ROYALTY_BPS`] to the
+    /// receiver given; no id created yet.
+    pub editions: Address,
+    /// `license-market`.
+    pub market: Address,
+    /// `provenance` (no model yet).
+    pub provenance: Address,
+    /// `share-offering` (singleton).
+    pub offering: Address,
+    /// `share-buyout` (singleton, every vault's buyout module).
+    pub buyout: Address,
+    /// Uniswap V2 (WETH9, factory, Router02; no pair yet).
+    pub amm: stylus_ip_deploy::uniswap::UniswapV2,
+    /// The `share-vault` implementation.
+    pub vault_impl: Address,
+    /// `vault-factory`, constructed with the vault implementation, the
+    /// market, the buyout module, the offering and Uniswap V2's router and
+    /// factory.
+    pub vault_factory: Address,
+    /// The `splits` implementation.
+    pub split_impl: Address,
+    /// `split-factory`, constructed with the split implementation.
+    pub split_factory: Address,
+}
+
+/// The one builder of the deployed suite in process: deploys and activates
+/// every contract on `h` as `h.admin`, always in the same order (so the
+/// same harness gives the same addresses), initialises the asset contracts
+/// (owner admin, default royalties to `royalty_receiver`) and constructs
+/// the factories with the contracts they wire together.
+///
+/// The asset contracts are initialised through `initialize`, as the deploy
+/// crate's clones are (the constructor runs the same code; its own path is
+/// covered by `collection_batch` and `provenance_batch`). What comes next is
+/// each user's fixture: [`Suite`] creates editions, registers model 1 and
+/// approves the market and the vault factory for every actor; the bad-input
+/// world mints, lists, leases, splits and vaults.
+///
+/// Activation recurses deeply in debug builds: call it on a
+/// [`crate::big_stack`] thread.
+///
+/// # Panics
+/// When a WASM is missing (run `cargo ip build`) or a step fails.
+pub fn deploy_wired(h: &mut Harness, royalty_receiver: Address) -> Deployed {
     let admin = h.admin;
-    h.send_raw(admin, program, data, U256::ZERO)
-        .unwrap_or_else(|r| panic!("constructor of {program} failed: {r:?}"));
+    let collection = h.deploy("ip-collection");
+    let init = IpCollection::initializeCall {
+        name: "AI Works".into(),
+        symbol: "AIW".into(),
+        baseUri: "ipfs://works/".into(),
+        owner: admin,
+        royaltyReceiver: royalty_receiver,
+        royaltyBps: U96::from(COLLECTION_ROYALTY_BPS),
+    };
+    h.send(admin, collection, &init, U256::ZERO)
+        .unwrap_or_else(|r| panic!("initialising the collection failed: {r:?}"));
+    let editions = h.deploy("ip-editions");
+    let init = IpEditions::initializeCall {
+        baseUri: "ipfs://packs/{id}".into(),
+        owner: admin,
+        royaltyReceiver: royalty_receiver,
+        royaltyBps: U96::from(EDITIONS_ROYALTY_BPS),
+    };
+    h.send(admin, editions, &init, U256::ZERO)
+        .unwrap_or_else(|r| panic!("initialising the editions failed: {r:?}"));
+    let market = h.deploy("license-market");
+    let provenance = h.deploy("provenance");
+    let offering = h.deploy("share-offering");
+    let buyout = h.deploy("share-buyout");
+    let amm = crate::uniswap::deploy(h);
+    let vault_impl = h.deploy("share-vault");
+    let vault_factory = h.deploy("vault-factory");
+    h.construct(
+        vault_factory,
+        &VaultFactory::constructorCall {
+            implementation: vault_impl,
+            market,
+            buyout,
+            offering,
+            ammRouter: amm.router,
+            ammFactory: amm.factory,
+        },
+    );
+    let split_impl = h.deploy("splits");
+    let split_factory = h.deploy("split-factory");
+    h.construct(
+        split_factory,
+        &SplitFactory::constructorCall {
+            implementation: split_impl,
+        },
+    );
+    Deployed {
+        collection,
+        editions,
+        market,
+        provenance,
+        offering,
+        buyout,
+        amm,
+        vault_impl,
+        vault_factory,
+        split_impl,
+        split_factory,
+    }
 }

@@ -615,15 +615,15 @@ fn featureless_vault(w: &mut World) -> Address {
         w.h.node
             .deploy_wasm(admin, &stylus_ip_tests::wasm("vault-factory"))
             .unwrap_or_else(|o| panic!("deploying a second vault factory failed: {o:?}"));
-    let args = vault_factory_args(&[
-        ("implementation", implementation),
-        ("market", market),
-        ("buyout", Address::ZERO),
-        ("ammFactory", Address::ZERO),
-        ("ammRouter", Address::ZERO),
-        ("offering", offering),
-    ]);
-    w.construct(factory, &args);
+    let args = VaultFactory::constructorCall {
+        implementation,
+        market,
+        buyout: Address::ZERO,
+        offering,
+        ammRouter: Address::ZERO,
+        ammFactory: Address::ZERO,
+    };
+    w.h.construct(factory, &args);
     let approve = IpCollection::approveCall {
         to: factory,
         tokenId: u(3),

@@ -12,10 +12,9 @@
 //! Needs the WASM from `cargo ip build`.
 
 use alloy_primitives::{aliases::U96, keccak256, Address, Log, B256, U256};
-use alloy_sol_types::{SolCall, SolEvent, SolValue};
+use alloy_sol_types::{SolCall, SolEvent};
 use stylus_ip_deploy::bindings::IpCollection as C;
 use stylus_ip_deploy::studio::Cid;
-use stylus_ip_deploy::stylus::STYLUS_CONSTRUCTOR_SELECTOR;
 use stylus_ip_tests::{big_stack, Harness};
 
 /// The deployed collection, its holder and an artist.
@@ -36,20 +35,15 @@ fn world() -> World {
     let admin = h.admin;
     let (holder, artist) = (h.actors[0], h.actors[1]);
     let collection = h.deploy("ip-collection");
-    let mut ctor = STYLUS_CONSTRUCTOR_SELECTOR.to_vec();
-    ctor.extend(
-        (
-            "Studio works".to_string(),
-            "WORK".to_string(),
-            "ipfs://base/".to_string(),
-            admin,
-            admin,
-            U96::from(500),
-        )
-            .abi_encode_params(),
-    );
-    h.send_raw(admin, collection, ctor, U256::ZERO)
-        .expect("ip-collection constructor");
+    let ctor = C::constructorCall {
+        name: "Studio works".into(),
+        symbol: "WORK".into(),
+        baseUri: "ipfs://base/".into(),
+        owner: admin,
+        royaltyReceiver: admin,
+        royaltyBps: U96::from(500),
+    };
+    h.construct(collection, &ctor);
     let mut w = World {
         h,
         collection,

@@ -20,7 +20,6 @@ use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use stylus_ip_deploy::bindings::ProvenanceRegistry as P;
 use stylus_ip_deploy::provenance::{self as prov, FieldHashes, Record, RecordIds};
-use stylus_ip_deploy::stylus::STYLUS_CONSTRUCTOR_SELECTOR;
 use stylus_ip_tests::{big_stack, Harness};
 
 /// The deployed pair and the model's attester.
@@ -43,15 +42,13 @@ fn world() -> World {
     h.node.set_timestamp(1_800_000_000);
     let admin = h.admin;
     let collection = h.deploy("ip-editions");
-    let mut ctor = STYLUS_CONSTRUCTOR_SELECTOR.to_vec();
-    ctor.extend(alloy_sol_types::SolValue::abi_encode_params(&(
-        "ipfs://works/{id}".to_string(),
-        admin,
-        admin,
-        U256::from(500),
-    )));
-    h.send_raw(admin, collection, ctor, U256::ZERO)
-        .expect("ip-editions constructor");
+    let ctor = stylus_ip_deploy::bindings::IpEditions::constructorCall {
+        baseUri: "ipfs://works/{id}".into(),
+        owner: admin,
+        royaltyReceiver: admin,
+        royaltyBps: alloy_primitives::aliases::U96::from(500),
+    };
+    h.construct(collection, &ctor);
     let registry = h.deploy("provenance");
     let lab = PrivateKeySigner::from_bytes(&B256::repeat_byte(0x1a)).expect("a valid key");
     let (model, _) = h

@@ -1,9 +1,9 @@
 //! The populated suite the bad-input catalogue and the attacker scenarios
-//! start from: the eight contracts of the suite, the share offering, the
-//! share buyout and Uniswap V2 (from npm's artefacts) deployed and activated
-//! on one devnode, wired together (factories constructed with their
-//! implementations; the vault factory also with the buyout module and the
-//! Uniswap V2 factory, so every vault has both), with tokens, editions,
+//! start from: the suite as [`stylus_ip_tests::suite::deploy_wired`] deploys
+//! and wires it (the one builder the state machines' `Suite` also uses: the
+//! eight contracts, the share offering, the share buyout and Uniswap V2, the
+//! factories constructed with the contracts they hand every vault), on its
+//! own harness and actors, plus this world's fixtures: tokens, an edition,
 //! offers, a live ERC-1155 lease, a model and a record, a funded split and a
 //! funded share vault. Built once per test binary and cloned per case (the
 //! clones share the compiled-program cache).
@@ -12,24 +12,27 @@
 use std::sync::OnceLock;
 
 use alloy_primitives::{aliases::U96, Address, Bytes, B256, U256};
-use alloy_sol_types::{SolCall, SolValue};
+use alloy_sol_types::SolCall;
 use stylus_ip_deploy::uniswap::UniswapV2;
+use stylus_ip_tests::suite::{deploy_wired, Deployed};
 use stylus_ip_tests::{Harness, ETH};
 
 // The suite's bindings, generated once from abi/ in the harness.
 pub use stylus_ip_tests::suite::abi::*;
 
 /// Selector of a Stylus constructor (`stylus_constructor()`), called after
-/// deployment and activation with the ABI-encoded arguments.
+/// deployment and activation with the ABI-encoded arguments (the catalogue
+/// replays it; not every binary that includes this module does).
+#[allow(unused_imports)]
 pub use stylus_ip_deploy::stylus::STYLUS_CONSTRUCTOR_SELECTOR as CONSTRUCTOR;
-/// Genesis time of every world.
-pub const START: u64 = 1_700_000_000;
+/// Genesis time of every world (the suite's).
+pub use stylus_ip_tests::suite::START;
 /// Price per second of the base offers (wei).
 pub const PRICE_PER_SECOND: u64 = 1_000_000_000;
 /// Units of edition 1 per licence of offer 2.
 pub const UNITS_PER_LICENCE: u64 = 2;
-/// Default royalty of the collection (basis points).
-pub const NFT_ROYALTY_BPS: u64 = 500;
+/// Default royalty of the collection (basis points), to `royalty`.
+pub const NFT_ROYALTY_BPS: u64 = stylus_ip_tests::suite::COLLECTION_ROYALTY_BPS;
 /// Longest lease of the base vault's offers: 30 days.
 pub const VAULT_MAX_LEASE: u64 = 30 * 86_400;
 /// Shares of the base vault (alice, dave).
@@ -167,34 +170,25 @@ impl World {
         self.h.node.balance(a)
     }
 
-    /// Calls a Stylus constructor.
-    pub fn construct(&mut self, contract: Address, args: &[u8]) {
-        let mut data = CONSTRUCTOR.to_vec();
-        data.extend_from_slice(args);
-        let admin = self.admin();
-        self.h
-            .send_raw(admin, contract, data, U256::ZERO)
-            .unwrap_or_else(|e| panic!("constructor of {contract} failed: {e:?}"));
-    }
-
     fn build() -> Self {
         let mut h = Harness::new(6);
         h.node.set_timestamp(START);
         let [alice, bob, carol, dave, royalty, attester] = h.actors[..] else {
             unreachable!()
         };
-        let nft = h.deploy("ip-collection");
-        let editions = h.deploy("ip-editions");
-        let market = h.deploy("license-market");
-        let provenance = h.deploy("provenance");
-        let vault_impl = h.deploy("share-vault");
-        let vault_factory = h.deploy("vault-factory");
-        let split_impl = h.deploy("splits");
-        let split_factory = h.deploy("split-factory");
-        // Deployed after the others, so that their addresses stay the same.
-        let offering = h.deploy("share-offering");
-        let buyout = h.deploy("share-buyout");
-        let amm = stylus_ip_tests::uniswap::deploy(&mut h);
+        let Deployed {
+            collection: nft,
+            editions,
+            market,
+            provenance,
+            offering,
+            buyout,
+            amm,
+            vault_impl,
+            vault_factory,
+            split_impl,
+            split_factory,
+        } = deploy_wired(&mut h, royalty);
         let mut w = Self {
             h,
             alice,
@@ -219,30 +213,9 @@ impl World {
             amm,
         };
         let admin = w.admin();
-        let args = vault_factory_args(&[
-            ("implementation", vault_impl),
-            ("market", market),
-            ("buyout", buyout),
-            ("ammFactory", amm.factory),
-            ("offering", offering),
-            ("ammRouter", amm.router),
-        ]);
-        w.construct(vault_factory, &args);
-        w.construct(split_factory, &split_impl.abi_encode());
 
-        // Assets.
-        w.ok(
-            admin,
-            nft,
-            &IpCollection::initializeCall {
-                name: "AI Works".into(),
-                symbol: "AIW".into(),
-                baseUri: "ipfs://works/".into(),
-                owner: admin,
-                royaltyReceiver: royalty,
-                royaltyBps: U96::from(NFT_ROYALTY_BPS),
-            },
-        );
+        // Assets: NFTs 1 to 3 and 10 units of edition 1 (supply at most 100,
+        // default royalty), all alice's.
         for _ in 0..3 {
             w.ok(
                 admin,
@@ -255,16 +228,6 @@ impl World {
                 },
             );
         }
-        w.ok(
-            admin,
-            editions,
-            &IpEditions::initializeCall {
-                baseUri: "ipfs://packs/{id}".into(),
-                owner: admin,
-                royaltyReceiver: royalty,
-                royaltyBps: U96::from(250),
-            },
-        );
         w.ok(
             admin,
             editions,
@@ -385,46 +348,6 @@ impl World {
         w.pay(bob, vault, U256::from(ETH));
         w
     }
-}
-
-/// The vault factory's constructor arguments, ABI-encoded from `by_name`
-/// in the order of the constructor's parameters as `abi/VaultFactory.json`
-/// declares them: the world does not depend on that order or on the
-/// factory taking every address it is offered. Names compare
-/// case-insensitively, without underscores.
-///
-/// # Panics
-/// When the ABI cannot be read, has no constructor, or a parameter is not
-/// an address named in `by_name`.
-pub fn vault_factory_args(by_name: &[(&str, Address)]) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../abi/VaultFactory.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    let abi: alloy::json_abi::JsonAbi =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()));
-    let constructor = abi
-        .constructor
-        .unwrap_or_else(|| panic!("{} declares no constructor", path.display()));
-    let key = |name: &str| name.replace('_', "").to_ascii_lowercase();
-    let mut out = Vec::new();
-    for input in &constructor.inputs {
-        assert_eq!(
-            input.ty, "address",
-            "vault factory constructor parameter {}: not an address",
-            input.name
-        );
-        let &(_, address) = by_name
-            .iter()
-            .find(|(name, _)| key(name) == key(&input.name))
-            .unwrap_or_else(|| {
-                panic!(
-                    "the vault factory's constructor takes `{}`, which the world does not provide",
-                    input.name
-                )
-            });
-        out.extend_from_slice(address.into_word().as_slice());
-    }
-    out
 }
 
 /// `fractionalize` of `asset`/`id` with the base vault's metadata and
