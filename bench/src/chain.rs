@@ -38,7 +38,7 @@ sol! {
 }
 
 /// Creation code of the suite's 60-byte delegating clone of `implementation`
-/// (`contracts/common/src/proxy.rs`, compiled into the deploy crate).
+/// (`contracts/proxy`, the deploy crate's `clone::proxy`).
 #[must_use]
 pub fn clone_init_code(implementation: Address) -> Vec<u8> {
     stylus_ip_deploy::clone::proxy::proxy_init_code(implementation.into_array())

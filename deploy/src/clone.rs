@@ -38,11 +38,8 @@
 //!
 //! `PUSH0` needs Shanghai, which every Arbitrum chain since ArbOS 11 has.
 
-// The proxy runtime has one source of truth: the contracts' common crate.
-// It only needs `alloc` and alloy-primitives, so it is compiled in here as is.
-#[path = "../../contracts/common/src/proxy.rs"]
-#[allow(clippy::all, clippy::pedantic, missing_docs, unreachable_pub)]
-pub mod proxy;
+/// The proxy runtime's one source of truth, the contracts' proxy crate.
+pub use stylus_ip_proxy as proxy;
 
 use alloy::primitives::{keccak256, Address, B256};
 

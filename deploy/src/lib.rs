@@ -31,8 +31,6 @@
 //! repository root) is the `stylus-ip-cli` crate (`cli/`), which exposes
 //! these as subcommands beside the licence-gated gateway.
 
-extern crate alloc;
-
 pub mod abi;
 pub mod bindings;
 pub mod build;

@@ -100,6 +100,10 @@
 //! 36 3d 3d 37 3d 3d 3d 36 3d 73<I> 5a f4 3d 82 80 3e 90 3d 91 602b 57 fd 5b f3
 //! ```
 
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
 use alloc::vec::Vec;
 
 use alloy_primitives::keccak256;
