@@ -12,7 +12,7 @@ use alloy::primitives::{aliases::U96, Address, Bytes, B256, U256};
 use alloy::rpc::types::TransactionReceipt;
 use alloy::sol;
 use alloy::sol_types::{SolCall, SolEvent, SolValue};
-use anyhow::{Context, Result};
+use anyhow::{ensure, Context, Result};
 
 use stylus_ip_deploy::uniswap::Artifacts;
 
@@ -22,6 +22,7 @@ use crate::report::{Recorder, Side};
 use crate::solidity;
 use crate::stylus::{
     indexed_token, lease_buy, lease_price, lease_renew, lease_terms, LicenseMarket, ShareVault,
+    LEASE_DURATION,
 };
 
 sol! {
@@ -272,6 +273,37 @@ async fn erc721(s: &mut Sol<'_>) -> Result<(Address, Address)> {
     s.op("lease.buy", a3, market, buy, lease_price()).await?;
     s.op("lease.renew", a3, market, renew, lease_price())
         .await?;
+    // the twin kept the records the Stylus market keeps: the lease word
+    // (renewed expiry, the offer's version 1 and so its terms hash) and the
+    // licence index, which isLicensed follows to the ERC-4907 user
+    let lease =
+        s.c.view(
+            market,
+            &LicenseMarket::leaseOfCall {
+                offerId: id(1),
+                licensee: a3,
+            },
+        )
+        .await?;
+    let licensed =
+        s.c.view(
+            market,
+            &LicenseMarket::isLicensedCall {
+                collection: nft,
+                tokenId: id(2),
+                account: a3,
+            },
+        )
+        .await?;
+    ensure!(
+        lease._0 > now + LEASE_DURATION
+            && lease._1 == B256::repeat_byte(7)
+            && licensed._0
+            && licensed._1 == lease._0,
+        "the lease twin's records are wrong: leaseOf {:?}, isLicensed {:?}",
+        (lease._0, lease._1),
+        (licensed._0, licensed._1)
+    );
 
     // provenance: a0 (minter of the collection) records token 5
     let (prov, _) = s.deploy("ProvenanceBaseline", Vec::new()).await?;
