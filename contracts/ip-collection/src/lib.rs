@@ -247,22 +247,22 @@ stylus_ip_common::sol_decls! {
     /// The collection is already initialised.
     error InvalidInitialization();
     /// `account` holds no minter role.
-    error CallerNotMinter(address account);
+    error CollectionCallerNotMinter(address account);
     /// `account` holds no metadata-updater role.
-    error CallerNotMetadataUpdater(address account);
+    error CollectionCallerNotMetadataUpdater(address account);
     /// A role cannot be given to `account` (zero).
-    error InvalidAccount(address account);
+    error CollectionInvalidAccount(address account);
     // ERC-4907 leases.
     /// A user's `expires` is before the block `timestamp`.
-    error UserExpiryInPast(uint64 expires, uint64 timestamp);
+    error CollectionUserExpiryInPast(uint64 expires, uint64 timestamp);
     /// `tokenId` carries a locked lease to `user` until `expires`.
-    error LeaseLocked(uint256 tokenId, address user, uint64 expires);
+    error CollectionLeaseLocked(uint256 tokenId, address user, uint64 expires);
     /// A lock's `expires` is past `maxExpires` (now + 5 × 365 days).
-    error LockExpiryTooFar(uint64 expires, uint64 maxExpires);
+    error CollectionLockExpiryTooFar(uint64 expires, uint64 maxExpires);
     /// A counter or amount does not fit 256 bits.
-    error ArithmeticOverflow();
+    error CollectionArithmeticOverflow();
     /// `mintBatch` was given no metadata digest (nothing to mint).
-    error EmptyBatch();
+    error CollectionEmptyBatch();
 
     // Functions served by `IpCollection::fallback` (declared here so that
     // the exported interface lists them; see the Rust methods of the same
@@ -543,22 +543,22 @@ errors! {
     ExpectedPause(ExpectedPause {}),
     /// See [`InvalidInitialization`].
     InvalidInitialization(InvalidInitialization {}),
-    /// See [`CallerNotMinter`].
-    NotMinter(CallerNotMinter { account }),
-    /// See [`CallerNotMetadataUpdater`].
-    NotMetadataUpdater(CallerNotMetadataUpdater { account }),
-    /// See [`InvalidAccount`].
-    InvalidAccount(InvalidAccount { account }),
-    /// See [`UserExpiryInPast`].
-    ExpiryInPast(UserExpiryInPast { expires, timestamp }),
-    /// See [`LeaseLocked`].
-    LeaseLocked(LeaseLocked { tokenId, user, expires }),
-    /// See [`LockExpiryTooFar`].
-    LockExpiryTooFar(LockExpiryTooFar { expires, maxExpires }),
-    /// See [`ArithmeticOverflow`].
-    Overflow(ArithmeticOverflow {}),
-    /// See [`EmptyBatch`].
-    EmptyBatch(EmptyBatch {}),
+    /// See [`CollectionCallerNotMinter`].
+    NotMinter(CollectionCallerNotMinter { account }),
+    /// See [`CollectionCallerNotMetadataUpdater`].
+    NotMetadataUpdater(CollectionCallerNotMetadataUpdater { account }),
+    /// See [`CollectionInvalidAccount`].
+    InvalidAccount(CollectionInvalidAccount { account }),
+    /// See [`CollectionUserExpiryInPast`].
+    ExpiryInPast(CollectionUserExpiryInPast { expires, timestamp }),
+    /// See [`CollectionLeaseLocked`].
+    LeaseLocked(CollectionLeaseLocked { tokenId, user, expires }),
+    /// See [`CollectionLockExpiryTooFar`].
+    LockExpiryTooFar(CollectionLockExpiryTooFar { expires, maxExpires }),
+    /// See [`CollectionArithmeticOverflow`].
+    Overflow(CollectionArithmeticOverflow {}),
+    /// See [`CollectionEmptyBatch`].
+    EmptyBatch(CollectionEmptyBatch {}),
 }
 
 // Errors reach the exported interface through `SOL_DECLS`.
@@ -769,7 +769,10 @@ impl IpCollection {
         if from != to {
             let mut a = self.account(from);
             // The owner's balance counts this token, so it is at least 1.
-            a.balance = a.balance.checked_sub(1).ok_or(ArithmeticOverflow {})?;
+            a.balance = a
+                .balance
+                .checked_sub(1)
+                .ok_or(CollectionArithmeticOverflow {})?;
             self.accounts.setter(from).set(a.pack());
             self.add_tokens(to, 1)?;
         }
@@ -932,17 +935,17 @@ impl IpCollection {
         let now = now();
         let current = self.lease_of(&token, token_id);
         let next = logic::set_user(current, setter, user, expires, now).map_err(|e| match e {
-            LeaseError::Locked => Error::from(LeaseLocked {
+            LeaseError::Locked => Error::from(CollectionLeaseLocked {
                 tokenId: token_id,
                 user: current.user,
                 expires: current.expires,
             }),
-            LeaseError::ExpiryInPast => UserExpiryInPast {
+            LeaseError::ExpiryInPast => CollectionUserExpiryInPast {
                 expires,
                 timestamp: now,
             }
             .into(),
-            LeaseError::TooFar => LockExpiryTooFar {
+            LeaseError::TooFar => CollectionLockExpiryTooFar {
                 expires,
                 maxExpires: logic::max_lock_expiry(now),
             }
@@ -1391,8 +1394,8 @@ impl IpCollection {
         if r.receiver.is_zero() {
             r = Royalty::unpack(self.default_royalty.get());
         }
-        let amount =
-            logic::royalty_amount(sale_price, u64::from(r.bps)).ok_or(ArithmeticOverflow {})?;
+        let amount = logic::royalty_amount(sale_price, u64::from(r.bps))
+            .ok_or(CollectionArithmeticOverflow {})?;
         Ok((r.receiver, amount))
     }
 
@@ -1581,7 +1584,10 @@ impl IpCollection {
     fn add_tokens(&mut self, to: Address, n: u64) -> Result<(), Error> {
         let mut a = self.account(to);
         // At most `u64::MAX` tokens exist, so this cannot fail.
-        a.balance = a.balance.checked_add(n).ok_or(ArithmeticOverflow {})?;
+        a.balance = a
+            .balance
+            .checked_add(n)
+            .ok_or(CollectionArithmeticOverflow {})?;
         self.accounts.setter(to).set(a.pack());
         Ok(())
     }
@@ -1604,12 +1610,12 @@ impl IpCollection {
             return Err(EnforcedPause {}.into());
         }
         if n == 0 {
-            return Err(EmptyBatch {}.into());
+            return Err(CollectionEmptyBatch {}.into());
         }
         let last = collection
             .minted
             .checked_add(n)
-            .ok_or(ArithmeticOverflow {})?;
+            .ok_or(CollectionArithmeticOverflow {})?;
         // `minted` < `last` (n ≥ 1), so this cannot overflow.
         let first_id = collection.minted + 1;
         let first = U256::from(first_id);
@@ -1676,9 +1682,9 @@ impl IpCollection {
         if self.has_role_of(collection, account, role) {
             Ok(())
         } else if role == MINTER {
-            Err(CallerNotMinter { account }.into())
+            Err(CollectionCallerNotMinter { account }.into())
         } else {
-            Err(CallerNotMetadataUpdater { account }.into())
+            Err(CollectionCallerNotMetadataUpdater { account }.into())
         }
     }
 
@@ -1689,7 +1695,7 @@ impl IpCollection {
     fn set_role(&mut self, account: Address, role: u8, enabled: bool) -> Result<(), Error> {
         self.only_owner()?;
         if account.is_zero() {
-            return Err(InvalidAccount { account }.into());
+            return Err(CollectionInvalidAccount { account }.into());
         }
         let mut a = self.account(account);
         a.roles = logic::with_flag(a.roles, role, enabled);

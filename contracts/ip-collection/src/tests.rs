@@ -415,20 +415,20 @@ fn hand_encoded_errors_match_alloy() {
     check(EnforcedPause {});
     check(ExpectedPause {});
     check(InvalidInitialization {});
-    check(CallerNotMinter { account: a });
-    check(CallerNotMetadataUpdater { account: a });
-    check(InvalidAccount { account: a });
-    check(UserExpiryInPast {
+    check(CollectionCallerNotMinter { account: a });
+    check(CollectionCallerNotMetadataUpdater { account: a });
+    check(CollectionInvalidAccount { account: a });
+    check(CollectionUserExpiryInPast {
         expires: u64::MAX,
         timestamp: NOW,
     });
-    check(LeaseLocked {
+    check(CollectionLeaseLocked {
         tokenId: n,
         user: a,
         expires: u64::MAX - 1,
     });
-    check(ArithmeticOverflow {});
-    check(EmptyBatch {});
+    check(CollectionArithmeticOverflow {});
+    check(CollectionEmptyBatch {});
     assert_eq!(
         Vec::<u8>::from(Error::ReceiverRevert(vec![1, 2, 3])),
         vec![1, 2, 3]
@@ -896,12 +896,12 @@ fn set_token_uri_roles_and_event(
     let id = mint_to(&c, owner, alice);
     assert_eq!(
         c.sender(updater).set_token_uri(id, "u").motsu_unwrap_err(),
-        CallerNotMetadataUpdater { account: updater }.into()
+        CollectionCallerNotMetadataUpdater { account: updater }.into()
     );
     // The token owner is no metadata updater either.
     assert_eq!(
         c.sender(alice).set_token_uri(id, "u").motsu_unwrap_err(),
-        CallerNotMetadataUpdater { account: alice }.into()
+        CollectionCallerNotMetadataUpdater { account: alice }.into()
     );
     c.sender(owner)
         .set_metadata_updater(updater, true)
@@ -922,7 +922,7 @@ fn set_token_uri_roles_and_event(
         .motsu_unwrap();
     assert_eq!(
         c.sender(updater).set_token_uri(id, "v3").motsu_unwrap_err(),
-        CallerNotMetadataUpdater { account: updater }.into()
+        CollectionCallerNotMetadataUpdater { account: updater }.into()
     );
     assert_eq!(c.sender(alice).token_uri(id).motsu_unwrap(), "ipfs://v2");
 }
@@ -945,7 +945,7 @@ fn set_base_uri_emits_batch_update(c: Contract<IpCollection>, owner: Address, al
     assert_eq!(c.sender(alice).token_uri(ID2).motsu_unwrap(), "b/2");
     assert_eq!(
         c.sender(alice).set_base_uri("c/").motsu_unwrap_err(),
-        CallerNotMetadataUpdater { account: alice }.into()
+        CollectionCallerNotMetadataUpdater { account: alice }.into()
     );
 }
 
@@ -963,7 +963,7 @@ fn mint_ids_are_sequential_and_role_gated(
         c.sender(minter)
             .mint(alice, "", Address::ZERO, bps(0))
             .motsu_unwrap_err(),
-        CallerNotMinter { account: minter }.into()
+        CollectionCallerNotMinter { account: minter }.into()
     );
     assert!(c.sender(alice).is_minter(owner));
     assert!(!c.sender(alice).is_minter(minter));
@@ -994,7 +994,7 @@ fn mint_ids_are_sequential_and_role_gated(
         c.sender(minter)
             .mint(alice, "", Address::ZERO, bps(0))
             .motsu_unwrap_err(),
-        CallerNotMinter { account: minter }.into()
+        CollectionCallerNotMinter { account: minter }.into()
     );
 }
 
@@ -1310,14 +1310,17 @@ fn mint_batch_rejects_bad_input_and_changes_nothing(
     };
     assert_eq!(
         fail(eve, alice, studio_digests(), 0),
-        CallerNotMinter { account: eve }.into()
+        CollectionCallerNotMinter { account: eve }.into()
     );
-    assert_eq!(fail(owner, alice, Vec::new(), 0), EmptyBatch {}.into());
+    assert_eq!(
+        fail(owner, alice, Vec::new(), 0),
+        CollectionEmptyBatch {}.into()
+    );
     // The empty batch is refused by its own error even with other faults
     // (checked right after role and pause).
     assert_eq!(
         fail(owner, Address::ZERO, Vec::new(), 10_001),
-        EmptyBatch {}.into()
+        CollectionEmptyBatch {}.into()
     );
     assert_eq!(
         fail(owner, Address::ZERO, studio_digests(), 0),
@@ -1364,7 +1367,7 @@ fn mint_batch_checks_the_id_counter(c: Contract<IpCollection>, owner: Address, a
         c.sender(owner)
             .mint_batch(alice, studio_digests(), Address::ZERO, bps(0))
             .motsu_unwrap_err(),
-        ArithmeticOverflow {}.into()
+        CollectionArithmeticOverflow {}.into()
     );
     assert_eq!(c.sender(owner).total_supply(), U256::from(u64::MAX - 2));
     let first = c
@@ -1383,7 +1386,7 @@ fn mint_batch_checks_the_id_counter(c: Contract<IpCollection>, owner: Address, a
         c.sender(owner)
             .mint(alice, "", Address::ZERO, bps(0))
             .motsu_unwrap_err(),
-        ArithmeticOverflow {}.into()
+        CollectionArithmeticOverflow {}.into()
     );
 }
 
@@ -1428,7 +1431,7 @@ fn set_token_uri_replaces_a_batch_tokens_digest(
     let third = second + U256::from(1);
     assert_eq!(
         c.sender(alice).set_token_uri(third, "x").motsu_unwrap_err(),
-        CallerNotMetadataUpdater { account: alice }.into()
+        CollectionCallerNotMetadataUpdater { account: alice }.into()
     );
     assert_eq!(c.sender(bob).token_uri(third).motsu_unwrap(), STUDIO[2].1);
 }
@@ -1446,7 +1449,7 @@ fn contract_uri_roles_and_event(
         c.sender(alice)
             .set_contract_uri("ipfs://x")
             .motsu_unwrap_err(),
-        CallerNotMetadataUpdater { account: alice }.into()
+        CollectionCallerNotMetadataUpdater { account: alice }.into()
     );
     assert!(!c.emitted(&ContractURIUpdated {}));
     assert_eq!(c.sender(alice).contract_uri(), "");
@@ -1550,7 +1553,7 @@ fn set_user_rejects_bad_input(
         c.sender(alice)
             .set_user(id, bob, NOW - 1)
             .motsu_unwrap_err(),
-        UserExpiryInPast {
+        CollectionUserExpiryInPast {
             expires: NOW - 1,
             timestamp: NOW
         }
@@ -1632,7 +1635,7 @@ fn lease_operators_set_locked_leases(
     );
 
     // The owner can neither replace, shorten, extend nor clear it.
-    let locked: Error = LeaseLocked {
+    let locked: Error = CollectionLeaseLocked {
         tokenId: id,
         user,
         expires: NOW + 100,
@@ -1769,7 +1772,7 @@ fn transfers_clear_unlocked_users_and_keep_locked_leases(
         c.sender(bob)
             .set_user(locked, bob, NOW + 1_000)
             .motsu_unwrap_err(),
-        LeaseLocked {
+        CollectionLeaseLocked {
             tokenId: locked,
             user,
             expires: NOW + 100
@@ -1875,7 +1878,7 @@ fn role_management_errors(c: Contract<IpCollection>, owner: Address, eve: Addres
             .motsu_unwrap_err(),
         unauthorized
     );
-    let zero: Error = InvalidAccount {
+    let zero: Error = CollectionInvalidAccount {
         account: Address::ZERO,
     }
     .into();
@@ -2030,7 +2033,7 @@ fn l1_locks_are_bounded_to_five_years(
         c.sender(market)
             .set_user(id, user, u64::MAX)
             .motsu_unwrap_err(),
-        LockExpiryTooFar {
+        CollectionLockExpiryTooFar {
             expires: u64::MAX,
             maxExpires: max
         }
@@ -2040,7 +2043,7 @@ fn l1_locks_are_bounded_to_five_years(
         c.sender(market)
             .set_user(id, user, max + 1)
             .motsu_unwrap_err(),
-        LockExpiryTooFar {
+        CollectionLockExpiryTooFar {
             expires: max + 1,
             maxExpires: max
         }
@@ -2052,7 +2055,7 @@ fn l1_locks_are_bounded_to_five_years(
         c.sender(market)
             .set_user(id, user, max + 1)
             .motsu_unwrap_err(),
-        LockExpiryTooFar {
+        CollectionLockExpiryTooFar {
             expires: max + 1,
             maxExpires: max
         }
@@ -2382,7 +2385,9 @@ fn fallback_serves_the_declared_functions_as_alloy_encodes_them(
             .abi_encode()
         )
         .motsu_unwrap_err(),
-        Vec::<u8>::from(Error::from(CallerNotMetadataUpdater { account: alice }))
+        Vec::<u8>::from(Error::from(CollectionCallerNotMetadataUpdater {
+            account: alice
+        }))
     );
     assert_eq!(
         call(owner, setContractURICall { uri: long.into() }.abi_encode()).motsu_unwrap(),
