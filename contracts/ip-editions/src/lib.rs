@@ -155,37 +155,37 @@ stylus_ip_common::sol_decls! {
     /// The contract is already initialized.
     error InvalidInitialization();
     /// Edition `id` has not been created.
-    error NonexistentEdition(uint256 id);
+    error EditionsNonexistentEdition(uint256 id);
     /// Only `available` more units of `id` can be minted before its maximum
     /// supply (`2^256-1` for an open edition); `amount` were asked.
-    error MaxSupplyExceeded(uint256 id, uint256 available, uint256 amount);
+    error EditionsMaxSupplyExceeded(uint256 id, uint256 available, uint256 amount);
     /// A user record cannot be given to `user` (the zero address).
-    error InvalidRecordUser(address user);
+    error EditionsInvalidRecordUser(address user);
     /// A user record must cover at least one unit.
-    error InvalidRecordAmount();
+    error EditionsInvalidRecordAmount();
     /// A user record's `expiry` must be after the current `timestamp`.
-    error InvalidRecordExpiry(uint64 expiry, uint64 timestamp);
+    error EditionsInvalidRecordExpiry(uint64 expiry, uint64 timestamp);
     /// User record `recordId` does not exist.
-    error NonexistentRecord(uint256 recordId);
+    error EditionsNonexistentRecord(uint256 recordId);
     /// `account` already has the maximum number of active records for
     /// `tokenId`.
-    error TooManyRecords(address account, uint256 tokenId);
+    error EditionsTooManyRecords(address account, uint256 tokenId);
     /// Only `available` units of `tokenId` of `owner` are not frozen by
     /// active user records; `needed` were asked.
-    error InsufficientUnfrozenBalance(address owner, uint256 tokenId, uint256 available, uint256 needed);
+    error EditionsInsufficientUnfrozenBalance(address owner, uint256 tokenId, uint256 available, uint256 needed);
     /// Record `recordId` was created by a lease operator and only its user
     /// may end it before `expiry`.
-    error LockedRecord(uint256 recordId, uint64 expiry);
+    error EditionsLockedRecord(uint256 recordId, uint64 expiry);
     /// Record `recordId` expired at `expiry` and can no longer be extended.
-    error ExpiredRecord(uint256 recordId, uint64 expiry);
+    error EditionsExpiredRecord(uint256 recordId, uint64 expiry);
     /// `operator` is not a lease operator of `owner`, the record's owner.
-    error NotLeaseOperator(address operator, address owner);
+    error EditionsNotLeaseOperator(address operator, address owner);
     /// Record `recordId` runs until `expiry`; an extension must end later
     /// than that (`newExpiry`).
-    error InvalidRecordExtension(uint256 recordId, uint64 expiry, uint64 newExpiry);
+    error EditionsInvalidRecordExtension(uint256 recordId, uint64 expiry, uint64 newExpiry);
     /// A lock's (a lease operator's record or an extension) `expiry` is past
     /// `maxExpiry` (now + 5 × 365 days).
-    error LockExpiryTooFar(uint64 expiry, uint64 maxExpiry);
+    error EditionsLockExpiryTooFar(uint64 expiry, uint64 maxExpiry);
 
     /// ERC-1155 single transfer, mint or burn.
     event TransferSingle(address indexed operator, address indexed from, address indexed to, uint256 id, uint256 value);
@@ -310,32 +310,32 @@ pub enum Error {
     ExpectedPause(ExpectedPause),
     /// See [`InvalidInitialization`].
     InvalidInitialization(InvalidInitialization),
-    /// See [`NonexistentEdition`].
-    NonexistentEdition(NonexistentEdition),
-    /// See [`MaxSupplyExceeded`].
-    MaxSupplyExceeded(MaxSupplyExceeded),
-    /// See [`InvalidRecordUser`].
-    InvalidRecordUser(InvalidRecordUser),
-    /// See [`InvalidRecordAmount`].
-    InvalidRecordAmount(InvalidRecordAmount),
-    /// See [`InvalidRecordExpiry`].
-    InvalidRecordExpiry(InvalidRecordExpiry),
-    /// See [`NonexistentRecord`].
-    NonexistentRecord(NonexistentRecord),
-    /// See [`TooManyRecords`].
-    TooManyRecords(TooManyRecords),
-    /// See [`InsufficientUnfrozenBalance`].
-    InsufficientUnfrozenBalance(InsufficientUnfrozenBalance),
-    /// See [`LockedRecord`].
-    LockedRecord(LockedRecord),
-    /// See [`ExpiredRecord`].
-    ExpiredRecord(ExpiredRecord),
-    /// See [`NotLeaseOperator`].
-    NotLeaseOperator(NotLeaseOperator),
-    /// See [`InvalidRecordExtension`].
-    InvalidRecordExtension(InvalidRecordExtension),
-    /// See [`LockExpiryTooFar`].
-    LockExpiryTooFar(LockExpiryTooFar),
+    /// See [`EditionsNonexistentEdition`].
+    NonexistentEdition(EditionsNonexistentEdition),
+    /// See [`EditionsMaxSupplyExceeded`].
+    MaxSupplyExceeded(EditionsMaxSupplyExceeded),
+    /// See [`EditionsInvalidRecordUser`].
+    InvalidRecordUser(EditionsInvalidRecordUser),
+    /// See [`EditionsInvalidRecordAmount`].
+    InvalidRecordAmount(EditionsInvalidRecordAmount),
+    /// See [`EditionsInvalidRecordExpiry`].
+    InvalidRecordExpiry(EditionsInvalidRecordExpiry),
+    /// See [`EditionsNonexistentRecord`].
+    NonexistentRecord(EditionsNonexistentRecord),
+    /// See [`EditionsTooManyRecords`].
+    TooManyRecords(EditionsTooManyRecords),
+    /// See [`EditionsInsufficientUnfrozenBalance`].
+    InsufficientUnfrozenBalance(EditionsInsufficientUnfrozenBalance),
+    /// See [`EditionsLockedRecord`].
+    LockedRecord(EditionsLockedRecord),
+    /// See [`EditionsExpiredRecord`].
+    ExpiredRecord(EditionsExpiredRecord),
+    /// See [`EditionsNotLeaseOperator`].
+    NotLeaseOperator(EditionsNotLeaseOperator),
+    /// See [`EditionsInvalidRecordExtension`].
+    InvalidRecordExtension(EditionsInvalidRecordExtension),
+    /// See [`EditionsLockExpiryTooFar`].
+    LockExpiryTooFar(EditionsLockExpiryTooFar),
 }
 
 impl Error {
@@ -396,24 +396,30 @@ impl Error {
             Self::EnforcedPause(_) => data(EnforcedPause::SELECTOR, &[]),
             Self::ExpectedPause(_) => data(ExpectedPause::SELECTOR, &[]),
             Self::InvalidInitialization(_) => data(InvalidInitialization::SELECTOR, &[]),
-            Self::NonexistentEdition(x) => data(NonexistentEdition::SELECTOR, &[uint(x.id)]),
+            Self::NonexistentEdition(x) => {
+                data(EditionsNonexistentEdition::SELECTOR, &[uint(x.id)])
+            }
             Self::MaxSupplyExceeded(x) => data(
-                MaxSupplyExceeded::SELECTOR,
+                EditionsMaxSupplyExceeded::SELECTOR,
                 &[uint(x.id), uint(x.available), uint(x.amount)],
             ),
-            Self::InvalidRecordUser(x) => data(InvalidRecordUser::SELECTOR, &[addr(x.user)]),
-            Self::InvalidRecordAmount(_) => data(InvalidRecordAmount::SELECTOR, &[]),
+            Self::InvalidRecordUser(x) => {
+                data(EditionsInvalidRecordUser::SELECTOR, &[addr(x.user)])
+            }
+            Self::InvalidRecordAmount(_) => data(EditionsInvalidRecordAmount::SELECTOR, &[]),
             Self::InvalidRecordExpiry(x) => data(
-                InvalidRecordExpiry::SELECTOR,
+                EditionsInvalidRecordExpiry::SELECTOR,
                 &[n(x.expiry), n(x.timestamp)],
             ),
-            Self::NonexistentRecord(x) => data(NonexistentRecord::SELECTOR, &[uint(x.recordId)]),
+            Self::NonexistentRecord(x) => {
+                data(EditionsNonexistentRecord::SELECTOR, &[uint(x.recordId)])
+            }
             Self::TooManyRecords(x) => data(
-                TooManyRecords::SELECTOR,
+                EditionsTooManyRecords::SELECTOR,
                 &[addr(x.account), uint(x.tokenId)],
             ),
             Self::InsufficientUnfrozenBalance(x) => data(
-                InsufficientUnfrozenBalance::SELECTOR,
+                EditionsInsufficientUnfrozenBalance::SELECTOR,
                 &[
                     addr(x.owner),
                     uint(x.tokenId),
@@ -421,21 +427,26 @@ impl Error {
                     uint(x.needed),
                 ],
             ),
-            Self::LockedRecord(x) => data(LockedRecord::SELECTOR, &[uint(x.recordId), n(x.expiry)]),
-            Self::ExpiredRecord(x) => {
-                data(ExpiredRecord::SELECTOR, &[uint(x.recordId), n(x.expiry)])
-            }
+            Self::LockedRecord(x) => data(
+                EditionsLockedRecord::SELECTOR,
+                &[uint(x.recordId), n(x.expiry)],
+            ),
+            Self::ExpiredRecord(x) => data(
+                EditionsExpiredRecord::SELECTOR,
+                &[uint(x.recordId), n(x.expiry)],
+            ),
             Self::NotLeaseOperator(x) => data(
-                NotLeaseOperator::SELECTOR,
+                EditionsNotLeaseOperator::SELECTOR,
                 &[addr(x.operator), addr(x.owner)],
             ),
             Self::InvalidRecordExtension(x) => data(
-                InvalidRecordExtension::SELECTOR,
+                EditionsInvalidRecordExtension::SELECTOR,
                 &[uint(x.recordId), n(x.expiry), n(x.newExpiry)],
             ),
-            Self::LockExpiryTooFar(x) => {
-                data(LockExpiryTooFar::SELECTOR, &[n(x.expiry), n(x.maxExpiry)])
-            }
+            Self::LockExpiryTooFar(x) => data(
+                EditionsLockExpiryTooFar::SELECTOR,
+                &[n(x.expiry), n(x.maxExpiry)],
+            ),
         }
     }
 }
@@ -1089,14 +1100,14 @@ impl IpEditions {
             return Err(ERC1155MissingApprovalForAll { operator: caller, owner }.into());
         };
         if user.is_zero() {
-            return Err(InvalidRecordUser { user }.into());
+            return Err(EditionsInvalidRecordUser { user }.into());
         }
         if amount == 0 {
-            return Err(InvalidRecordAmount {}.into());
+            return Err(EditionsInvalidRecordAmount {}.into());
         }
         let now = now();
         if expiry <= now {
-            return Err(InvalidRecordExpiry { expiry, timestamp: now }.into());
+            return Err(EditionsInvalidRecordExpiry { expiry, timestamp: now }.into());
         }
         if locked {
             check_lock_expiry(expiry, now)?;
@@ -1107,7 +1118,7 @@ impl IpEditions {
             logic::active_amount(&old_owner_list, now),
         );
         if U256::from(amount) > available {
-            return Err(InsufficientUnfrozenBalance {
+            return Err(EditionsInsufficientUnfrozenBalance {
                 owner,
                 tokenId: token_id,
                 available,
@@ -1117,12 +1128,12 @@ impl IpEditions {
         }
         let Some(record_id) = low_u64(self.last_record_id.get()).checked_add(1) else {
             // 2^64 records cannot be reached; refuse rather than wrap.
-            return Err(TooManyRecords { account: owner, tokenId: token_id }.into());
+            return Err(EditionsTooManyRecords { account: owner, tokenId: token_id }.into());
         };
         let entry = Entry { record_id, amount, expiry };
         let mut owner_list = old_owner_list.clone();
         logic::insert(&mut owner_list, entry, now)
-            .map_err(|_| TooManyRecords { account: owner, tokenId: token_id })?;
+            .map_err(|_| EditionsTooManyRecords { account: owner, tokenId: token_id })?;
 
         self.write_list(FROZEN, owner, token_id, &old_owner_list, &owner_list);
         let user_index = self.append_usable(user, token_id, entry, now);
@@ -1170,7 +1181,7 @@ impl IpEditions {
         logic::delete_permission(caller, user, self.rights(caller, owner), locked, expiry, now)
             .map_err(|denied| -> Error {
                 match denied {
-                    DeleteDenied::Locked => LockedRecord { recordId: record_id, expiry }.into(),
+                    DeleteDenied::Locked => EditionsLockedRecord { recordId: record_id, expiry }.into(),
                     DeleteDenied::Unauthorized => {
                         ERC1155MissingApprovalForAll { operator: caller, owner }.into()
                     }
@@ -1207,14 +1218,14 @@ impl IpEditions {
         let mut r = self.record(record_id)?;
         let caller = sender();
         if !self.is_lease_operator(r.owner, caller) {
-            return Err(NotLeaseOperator { operator: caller, owner: r.owner }.into());
+            return Err(EditionsNotLeaseOperator { operator: caller, owner: r.owner }.into());
         }
         let now = now();
         if now > r.expiry {
-            return Err(ExpiredRecord { recordId: record_id, expiry: r.expiry }.into());
+            return Err(EditionsExpiredRecord { recordId: record_id, expiry: r.expiry }.into());
         }
         if expiry <= r.expiry {
-            return Err(InvalidRecordExtension { recordId: record_id, expiry: r.expiry, newExpiry: expiry }.into());
+            return Err(EditionsInvalidRecordExtension { recordId: record_id, expiry: r.expiry, newExpiry: expiry }.into());
         }
         check_lock_expiry(expiry, now)?;
         self.edit_entries(record_id, &r, now, Some(expiry));
@@ -1361,7 +1372,7 @@ fn write_text(list: &mut Words, text: &str) {
 fn check_lock_expiry(expiry: u64, now: u64) -> Result<(), Error> {
     let max = logic::max_lock_expiry(now);
     if expiry > max {
-        return Err(LockExpiryTooFar {
+        return Err(EditionsLockExpiryTooFar {
             expiry,
             maxExpiry: max,
         }
@@ -1485,7 +1496,7 @@ impl IpEditions {
         let r = self.records.getter(record_id);
         let data = RecordData::from_words([r.w0.get(), r.w1.get(), r.w2.get()]);
         if data.owner.is_zero() {
-            return Err(NonexistentRecord {
+            return Err(EditionsNonexistentRecord {
                 recordId: record_id,
             }
             .into());
@@ -1602,7 +1613,7 @@ impl IpEditions {
     /// Reverts with [`Error::NonexistentEdition`] unless `1 <= id <= lastId`.
     fn require_edition(&self, id: U256) -> Result<(), Error> {
         if id.is_zero() || id > self.last_id.get() {
-            return Err(NonexistentEdition { id }.into());
+            return Err(EditionsNonexistentEdition { id }.into());
         }
         Ok(())
     }
@@ -1645,7 +1656,7 @@ impl IpEditions {
             }
             let available = logic::available(self.balance_of(from, id), frozen);
             if value > available {
-                return Err(InsufficientUnfrozenBalance {
+                return Err(EditionsInsufficientUnfrozenBalance {
                     owner: from,
                     tokenId: id,
                     available,
@@ -1701,7 +1712,7 @@ impl IpEditions {
         if to.is_zero() {
             return Err(ERC1155InvalidReceiver { receiver: to }.into());
         }
-        let totals = logic::aggregate(ids, amounts).map_err(|id| MaxSupplyExceeded {
+        let totals = logic::aggregate(ids, amounts).map_err(|id| EditionsMaxSupplyExceeded {
             id,
             // MAX - x cannot wrap.
             available: U256::MAX.saturating_sub(self.total_supply(id)),
@@ -1717,7 +1728,7 @@ impl IpEditions {
                 Some(new) if new <= cap => edition.total_supply.set(new),
                 // supply <= cap always holds, so the subtraction cannot wrap.
                 _ => {
-                    return Err(MaxSupplyExceeded {
+                    return Err(EditionsMaxSupplyExceeded {
                         id,
                         available: cap.saturating_sub(supply),
                         amount,

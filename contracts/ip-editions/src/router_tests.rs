@@ -567,7 +567,10 @@ fn reverts_carry_the_typed_errors(c: Contract<IpEditions>, owner: Address, eve: 
         .abi_encode()
     );
     let err = send(&c, eve, &I::userRecordOfCall { recordId: u(3) }).unwrap_err();
-    assert_eq!(err, NonexistentRecord { recordId: u(3) }.abi_encode());
+    assert_eq!(
+        err,
+        EditionsNonexistentRecord { recordId: u(3) }.abi_encode()
+    );
     let err = send(
         &c,
         eve,
@@ -701,47 +704,47 @@ fn compact_error_encoding_matches_the_derived_one() {
         Error::EnforcedPause(EnforcedPause {}),
         Error::ExpectedPause(ExpectedPause {}),
         Error::InvalidInitialization(InvalidInitialization {}),
-        Error::NonexistentEdition(NonexistentEdition { id: z }),
-        Error::MaxSupplyExceeded(MaxSupplyExceeded {
+        Error::NonexistentEdition(EditionsNonexistentEdition { id: z }),
+        Error::MaxSupplyExceeded(EditionsMaxSupplyExceeded {
             id: x,
             available: y,
             amount: z
         }),
-        Error::InvalidRecordUser(InvalidRecordUser { user: a }),
-        Error::InvalidRecordAmount(InvalidRecordAmount {}),
-        Error::InvalidRecordExpiry(InvalidRecordExpiry {
+        Error::InvalidRecordUser(EditionsInvalidRecordUser { user: a }),
+        Error::InvalidRecordAmount(EditionsInvalidRecordAmount {}),
+        Error::InvalidRecordExpiry(EditionsInvalidRecordExpiry {
             expiry: u64::MAX,
             timestamp: 3
         }),
-        Error::NonexistentRecord(NonexistentRecord { recordId: x }),
-        Error::TooManyRecords(TooManyRecords {
+        Error::NonexistentRecord(EditionsNonexistentRecord { recordId: x }),
+        Error::TooManyRecords(EditionsTooManyRecords {
             account: b,
             tokenId: y
         }),
-        Error::InsufficientUnfrozenBalance(InsufficientUnfrozenBalance {
+        Error::InsufficientUnfrozenBalance(EditionsInsufficientUnfrozenBalance {
             owner: a,
             tokenId: x,
             available: y,
             needed: z
         }),
-        Error::LockedRecord(LockedRecord {
+        Error::LockedRecord(EditionsLockedRecord {
             recordId: y,
             expiry: u64::MAX - 1
         }),
-        Error::ExpiredRecord(ExpiredRecord {
+        Error::ExpiredRecord(EditionsExpiredRecord {
             recordId: z,
             expiry: u64::MAX
         }),
-        Error::NotLeaseOperator(NotLeaseOperator {
+        Error::NotLeaseOperator(EditionsNotLeaseOperator {
             operator: b,
             owner: a
         }),
-        Error::InvalidRecordExtension(InvalidRecordExtension {
+        Error::InvalidRecordExtension(EditionsInvalidRecordExtension {
             recordId: x,
             expiry: 5,
             newExpiry: u64::MAX - 2
         }),
-        Error::LockExpiryTooFar(LockExpiryTooFar {
+        Error::LockExpiryTooFar(EditionsLockExpiryTooFar {
             expiry: u64::MAX,
             maxExpiry: 157_680_000 + 3
         }),

@@ -591,7 +591,7 @@ fn mint_respects_max_supply(c: Contract<IpEditions>, owner: Address, alice: Addr
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        Error::MaxSupplyExceeded(MaxSupplyExceeded {
+        Error::MaxSupplyExceeded(EditionsMaxSupplyExceeded {
             id,
             available: u(3),
             amount: u(4)
@@ -618,7 +618,7 @@ fn open_edition_is_capped_only_by_u256(c: Contract<IpEditions>, owner: Address, 
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        Error::MaxSupplyExceeded(MaxSupplyExceeded {
+        Error::MaxSupplyExceeded(EditionsMaxSupplyExceeded {
             id,
             available: U256::ZERO,
             amount: u(1)
@@ -641,7 +641,10 @@ fn mint_rejects_unknown_ids_and_bad_receivers(
             .sender(owner)
             .mint(alice, id, u(1), none())
             .motsu_unwrap_err();
-        assert_eq!(err, Error::NonexistentEdition(NonexistentEdition { id }));
+        assert_eq!(
+            err,
+            Error::NonexistentEdition(EditionsNonexistentEdition { id })
+        );
     }
     let err = c
         .sender(owner)
@@ -684,7 +687,7 @@ fn mint_batch_counts_repeated_ids(c: Contract<IpEditions>, owner: Address, alice
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        Error::MaxSupplyExceeded(MaxSupplyExceeded {
+        Error::MaxSupplyExceeded(EditionsMaxSupplyExceeded {
             id: a,
             available: u(5),
             amount: u(6)
@@ -753,7 +756,7 @@ fn set_uri_and_base_uri(c: Contract<IpEditions>, owner: Address, writer: Address
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        Error::NonexistentEdition(NonexistentEdition { id: u(2) })
+        Error::NonexistentEdition(EditionsNonexistentEdition { id: u(2) })
     );
 
     // Clearing the per-id URI falls back to the base URI.
@@ -1162,7 +1165,7 @@ fn create_record_rejects_bad_input(
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        Error::InvalidRecordUser(InvalidRecordUser {
+        Error::InvalidRecordUser(EditionsInvalidRecordUser {
             user: Address::ZERO
         })
     );
@@ -1170,7 +1173,10 @@ fn create_record_rejects_bad_input(
         .sender(alice)
         .create_user_record(alice, bob, u(1), 0, T0 + 1)
         .motsu_unwrap_err();
-    assert_eq!(err, Error::InvalidRecordAmount(InvalidRecordAmount {}));
+    assert_eq!(
+        err,
+        Error::InvalidRecordAmount(EditionsInvalidRecordAmount {})
+    );
     for expiry in [T0, T0 - 1] {
         let err = c
             .sender(alice)
@@ -1178,7 +1184,7 @@ fn create_record_rejects_bad_input(
             .motsu_unwrap_err();
         assert_eq!(
             err,
-            Error::InvalidRecordExpiry(InvalidRecordExpiry {
+            Error::InvalidRecordExpiry(EditionsInvalidRecordExpiry {
                 expiry,
                 timestamp: T0
             })
@@ -1190,7 +1196,7 @@ fn create_record_rejects_bad_input(
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        Error::InsufficientUnfrozenBalance(InsufficientUnfrozenBalance {
+        Error::InsufficientUnfrozenBalance(EditionsInsufficientUnfrozenBalance {
             owner: alice,
             tokenId: u(1),
             available: u(10),
@@ -1206,7 +1212,7 @@ fn create_record_rejects_bad_input(
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        Error::InsufficientUnfrozenBalance(InsufficientUnfrozenBalance {
+        Error::InsufficientUnfrozenBalance(EditionsInsufficientUnfrozenBalance {
             owner: alice,
             tokenId: u(1),
             available: u(3),
@@ -1223,7 +1229,7 @@ fn create_record_rejects_bad_input(
     let err = c.sender(bob).user_record_of(u(2)).motsu_unwrap_err();
     assert_eq!(
         err,
-        Error::NonexistentRecord(NonexistentRecord { recordId: u(2) })
+        Error::NonexistentRecord(EditionsNonexistentRecord { recordId: u(2) })
     );
 }
 
@@ -1240,7 +1246,7 @@ fn frozen_units_cannot_move_until_expiry(
         .create_user_record(alice, bob, u(1), 6, T0 + 100)
         .motsu_unwrap();
     let frozen = |available: u64, needed: u64| {
-        Error::InsufficientUnfrozenBalance(InsufficientUnfrozenBalance {
+        Error::InsufficientUnfrozenBalance(EditionsInsufficientUnfrozenBalance {
             owner: alice,
             tokenId: u(1),
             available: u(available),
@@ -1397,7 +1403,7 @@ fn delete_rules(
     let err = c.sender(eve).delete_user_record(u(9)).motsu_unwrap_err();
     assert_eq!(
         err,
-        Error::NonexistentRecord(NonexistentRecord { recordId: u(9) })
+        Error::NonexistentRecord(EditionsNonexistentRecord { recordId: u(9) })
     );
     let err = c.sender(eve).delete_user_record(own).motsu_unwrap_err();
     assert_eq!(
@@ -1412,7 +1418,7 @@ fn delete_rules(
         let err = c.sender(who).delete_user_record(paid).motsu_unwrap_err();
         assert_eq!(
             err,
-            Error::LockedRecord(LockedRecord {
+            Error::LockedRecord(EditionsLockedRecord {
                 recordId: paid,
                 expiry: T0 + 10
             })
@@ -1480,7 +1486,7 @@ fn lease_operator_extends_an_active_record_in_place(
         c.sender(alice)
             .safe_transfer_from(alice, carol, u(1), u(1), none())
             .motsu_unwrap_err(),
-        Error::InsufficientUnfrozenBalance(InsufficientUnfrozenBalance {
+        Error::InsufficientUnfrozenBalance(EditionsInsufficientUnfrozenBalance {
             owner: alice,
             tokenId: u(1),
             available: U256::ZERO,
@@ -1489,7 +1495,7 @@ fn lease_operator_extends_an_active_record_in_place(
     );
     assert_eq!(
         c.sender(alice).delete_user_record(paid).motsu_unwrap_err(),
-        Error::LockedRecord(LockedRecord {
+        Error::LockedRecord(EditionsLockedRecord {
             recordId: paid,
             expiry: T0 + 100
         })
@@ -1500,7 +1506,7 @@ fn lease_operator_extends_an_active_record_in_place(
             c.sender(market)
                 .extend_user_record(paid, expiry)
                 .motsu_unwrap_err(),
-            Error::InvalidRecordExtension(InvalidRecordExtension {
+            Error::InvalidRecordExtension(EditionsInvalidRecordExtension {
                 recordId: paid,
                 expiry: T0 + 100,
                 newExpiry: expiry
@@ -1517,7 +1523,7 @@ fn lease_operator_extends_an_active_record_in_place(
             c.sender(who)
                 .extend_user_record(paid, T0 + 200)
                 .motsu_unwrap_err(),
-            Error::NotLeaseOperator(NotLeaseOperator {
+            Error::NotLeaseOperator(EditionsNotLeaseOperator {
                 operator: who,
                 owner: alice
             })
@@ -1527,7 +1533,7 @@ fn lease_operator_extends_an_active_record_in_place(
         c.sender(market)
             .extend_user_record(u(9), T0 + 200)
             .motsu_unwrap_err(),
-        Error::NonexistentRecord(NonexistentRecord { recordId: u(9) })
+        Error::NonexistentRecord(EditionsNonexistentRecord { recordId: u(9) })
     );
     // Stopped by the pause.
     c.sender(owner).pause().motsu_unwrap();
@@ -1549,7 +1555,7 @@ fn lease_operator_extends_an_active_record_in_place(
         c.sender(market)
             .extend_user_record(paid, T0 + 300)
             .motsu_unwrap_err(),
-        Error::ExpiredRecord(ExpiredRecord {
+        Error::ExpiredRecord(EditionsExpiredRecord {
             recordId: paid,
             expiry: T0 + 200
         })
@@ -1572,7 +1578,7 @@ fn lease_operator_extends_an_active_record_in_place(
         c.sender(market)
             .extend_user_record(own, T0 + 230)
             .motsu_unwrap_err(),
-        Error::NotLeaseOperator(NotLeaseOperator {
+        Error::NotLeaseOperator(EditionsNotLeaseOperator {
             operator: market,
             owner: alice
         })
@@ -1586,7 +1592,7 @@ fn lease_operator_extends_an_active_record_in_place(
         c.sender(market)
             .extend_user_record(own, T0 + 230)
             .motsu_unwrap_err(),
-        Error::NonexistentRecord(NonexistentRecord { recordId: own })
+        Error::NonexistentRecord(EditionsNonexistentRecord { recordId: own })
     );
 }
 
@@ -1627,7 +1633,7 @@ fn renewing_by_extension_keeps_one_record_per_lease(
         c.sender(market)
             .create_user_record(alice, bob, u(1), 1, T0 + 400)
             .motsu_unwrap_err(),
-        Error::TooManyRecords(TooManyRecords {
+        Error::TooManyRecords(EditionsTooManyRecords {
             account: alice,
             tokenId: u(1)
         })
@@ -1657,7 +1663,7 @@ fn record_lists_are_bounded_and_pruned(
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        Error::TooManyRecords(TooManyRecords {
+        Error::TooManyRecords(EditionsTooManyRecords {
             account: alice,
             tokenId: u(1)
         })
@@ -1834,7 +1840,7 @@ fn l1_locked_records_are_bounded_to_five_years(
         c.sender(market)
             .create_user_record(alice, bob, u(1), 1, u64::MAX)
             .motsu_unwrap_err(),
-        Error::LockExpiryTooFar(LockExpiryTooFar {
+        Error::LockExpiryTooFar(EditionsLockExpiryTooFar {
             expiry: u64::MAX,
             maxExpiry: max
         })
@@ -1849,7 +1855,7 @@ fn l1_locked_records_are_bounded_to_five_years(
         c.sender(market)
             .extend_user_record(id, max + 11)
             .motsu_unwrap_err(),
-        Error::LockExpiryTooFar(LockExpiryTooFar {
+        Error::LockExpiryTooFar(EditionsLockExpiryTooFar {
             expiry: max + 11,
             maxExpiry: max + 10
         })
