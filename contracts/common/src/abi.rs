@@ -229,8 +229,8 @@ macro_rules! emit {
 ///     pub enum Error {
 ///         /// See [`ERC20InvalidSender`].
 ///         InvalidSender(ERC20InvalidSender { sender }),
-///         /// See [`MathOverflow`].
-///         MathOverflow(MathOverflow {}),
+///         /// See [`VaultArithmeticOverflow`].
+///         Overflow(VaultArithmeticOverflow {}),
 ///     }
 /// }
 /// ```

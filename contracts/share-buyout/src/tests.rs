@@ -51,7 +51,7 @@ sol! {
     #[derive(Debug)]
     error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed);
     #[derive(Debug)]
-    error NotBuyout(address account);
+    error VaultNotBuyout(address account);
     #[derive(Debug)]
     error VaultNotActive();
     #[derive(Debug)]
@@ -207,7 +207,7 @@ impl MockVault {
     fn release_asset(&mut self, to: Address) -> Result<(), Vec<u8>> {
         let sender = self.vm().msg_sender();
         if sender != self.buyout.get() {
-            return Err(NotBuyout { account: sender }.abi_encode());
+            return Err(VaultNotBuyout { account: sender }.abi_encode());
         }
         if self.status.get() != U8::from(2) {
             return Err(VaultNotActive {}.abi_encode());

@@ -97,7 +97,7 @@
 //!   The holders trust it to lease at fair prices: a price-0 offer gives
 //!   licences away for up to `maxLeaseDuration` each.
 //! * Contract holders that cannot receive ETH cannot claim ETH (the claim
-//!   reverts with [`EthTransferFailed`]; nothing is lost, the amount stays
+//!   reverts with [`VaultEthTransferFailed`]; nothing is lost, the amount stays
 //!   claimable).
 //! * **Pools: liquidity providers earn swap fees, not revenue.** A Uniswap
 //!   V2 pair only ever calls `transfer`/`balanceOf` on its tokens: revenue
@@ -186,42 +186,43 @@ stylus_ip_common::sol_decls! {
     /// An ERC-20 `token` transfer of revenue failed.
     error SafeErc20FailedOperation(address token);
 
-    /// The vault was already initialised.
-    error AlreadyInitialized();
+    /// The vault was already initialised (OpenZeppelin `Initializable`'s
+    /// name).
+    error InvalidInitialization();
     /// The asset address is zero.
-    error InvalidAsset(address asset);
+    error VaultInvalidAsset(address asset);
     /// The packed initialisation config does not decode, or names no market.
-    error InvalidConfig();
+    error VaultInvalidConfig();
     /// The vault's longest lease is above the market's bound (5 × 365 days).
-    error InvalidMaxLeaseDuration(uint256 maxLeaseDuration);
+    error VaultInvalidMaxLeaseDuration(uint256 maxLeaseDuration);
     /// The share supply is zero or above 2^96.
-    error InvalidSupply(uint256 supply);
+    error VaultInvalidSupply(uint256 supply);
     /// The name is longer than 95 bytes or the symbol longer than 31.
-    error InvalidMetadata(uint256 nameLength, uint256 symbolLength);
+    error VaultInvalidMetadata(uint256 nameLength, uint256 symbolLength);
     /// More than 8 revenue tokens.
-    error TooManyRevenueTokens(uint256 count);
+    error VaultTooManyRevenueTokens(uint256 count);
     /// A revenue token is the zero address, a duplicate, the vault or the asset.
-    error InvalidRevenueToken(address token);
+    error VaultInvalidRevenueToken(address token);
     /// `token` is neither ETH (the zero address) nor an allow-listed ERC-20.
-    error TokenNotAllowed(address token);
+    error VaultTokenNotAllowed(address token);
     /// `holder` has nothing to claim in the requested tokens.
-    error NothingToClaim(address holder);
+    error VaultNothingToClaim(address holder);
     /// Sending `amount` wei to `to` failed.
-    error EthTransferFailed(address to, uint256 amount);
+    error VaultEthTransferFailed(address to, uint256 amount);
     /// `account` is not the curator.
-    error NotCurator(address account);
+    error VaultNotCurator(address account);
     /// A vault offer must pay the vault, not `payee`.
-    error InvalidOfferPayee(address payee);
+    error VaultInvalidOfferPayee(address payee);
     /// A vault offer's `maxDuration` is above the vault's `maxLeaseDuration`.
-    error OfferTooLong(uint256 maxDuration, uint256 maxLeaseDuration);
+    error VaultOfferTooLong(uint256 maxDuration, uint256 maxLeaseDuration);
     /// `account` holds `balance` of the `supply` shares; redeeming needs all.
-    error NotFullOwner(address account, uint256 balance, uint256 supply);
+    error VaultNotFullOwner(address account, uint256 balance, uint256 supply);
     /// The vault does not hold its asset (not yet received, or redeemed).
     error VaultNotActive();
     /// The vault accepts only its own asset, once: not `id` of `asset`.
-    error UnexpectedAsset(address asset, uint256 id);
+    error VaultUnexpectedAsset(address asset, uint256 id);
     /// An accumulator computation left its range (unreachable by design).
-    error MathOverflow();
+    error VaultArithmeticOverflow();
     // EIP-2612 (OpenZeppelin's names).
     /// The permit's `deadline` has passed.
     error ERC2612ExpiredSignature(uint256 deadline);
@@ -230,9 +231,9 @@ stylus_ip_common::sol_decls! {
     error ERC2612InvalidSigner(address signer, address owner);
     /// `pair` is not a Uniswap V2 pair of the shares listed by the vault's
     /// `ammFactory` (or pools are off, or it is already non-accruing).
-    error InvalidPool(address pair);
+    error VaultInvalidPool(address pair);
     /// `account` is not the vault's buyout module.
-    error NotBuyout(address account);
+    error VaultNotBuyout(address account);
 
     /// The vault was initialised for `units` of `asset` id `id` (`units` = 0:
     /// ERC-721), with `supply` shares and `curator`.
@@ -434,50 +435,50 @@ stylus_ip_common::errors! {
         InvalidSpender(ERC20InvalidSpender { spender }),
         /// See [`SafeErc20FailedOperation`].
         SafeErc20Failed(SafeErc20FailedOperation { token }),
-        /// See [`AlreadyInitialized`].
-        AlreadyInitialized(AlreadyInitialized {}),
-        /// See [`InvalidAsset`].
-        InvalidAsset(InvalidAsset { asset }),
-        /// See [`InvalidConfig`].
-        InvalidConfig(InvalidConfig {}),
-        /// See [`InvalidSupply`].
-        InvalidSupply(InvalidSupply { supply }),
-        /// See [`InvalidMetadata`].
-        InvalidMetadata(InvalidMetadata { nameLength, symbolLength }),
-        /// See [`TooManyRevenueTokens`].
-        TooManyRevenueTokens(TooManyRevenueTokens { count }),
-        /// See [`InvalidRevenueToken`].
-        InvalidRevenueToken(InvalidRevenueToken { token }),
-        /// See [`TokenNotAllowed`].
-        TokenNotAllowed(TokenNotAllowed { token }),
-        /// See [`NothingToClaim`].
-        NothingToClaim(NothingToClaim { holder }),
-        /// See [`EthTransferFailed`].
-        EthTransferFailed(EthTransferFailed { to, amount }),
-        /// See [`NotCurator`].
-        NotCurator(NotCurator { account }),
-        /// See [`InvalidOfferPayee`].
-        InvalidOfferPayee(InvalidOfferPayee { payee }),
-        /// See [`OfferTooLong`].
-        OfferTooLong(OfferTooLong { maxDuration, maxLeaseDuration }),
-        /// See [`InvalidMaxLeaseDuration`].
-        InvalidMaxLeaseDuration(InvalidMaxLeaseDuration { maxLeaseDuration }),
-        /// See [`NotFullOwner`].
-        NotFullOwner(NotFullOwner { account, balance, supply }),
+        /// See [`InvalidInitialization`].
+        AlreadyInitialized(InvalidInitialization {}),
+        /// See [`VaultInvalidAsset`].
+        InvalidAsset(VaultInvalidAsset { asset }),
+        /// See [`VaultInvalidConfig`].
+        InvalidConfig(VaultInvalidConfig {}),
+        /// See [`VaultInvalidSupply`].
+        InvalidSupply(VaultInvalidSupply { supply }),
+        /// See [`VaultInvalidMetadata`].
+        InvalidMetadata(VaultInvalidMetadata { nameLength, symbolLength }),
+        /// See [`VaultTooManyRevenueTokens`].
+        TooManyRevenueTokens(VaultTooManyRevenueTokens { count }),
+        /// See [`VaultInvalidRevenueToken`].
+        InvalidRevenueToken(VaultInvalidRevenueToken { token }),
+        /// See [`VaultTokenNotAllowed`].
+        TokenNotAllowed(VaultTokenNotAllowed { token }),
+        /// See [`VaultNothingToClaim`].
+        NothingToClaim(VaultNothingToClaim { holder }),
+        /// See [`VaultEthTransferFailed`].
+        EthTransferFailed(VaultEthTransferFailed { to, amount }),
+        /// See [`VaultNotCurator`].
+        NotCurator(VaultNotCurator { account }),
+        /// See [`VaultInvalidOfferPayee`].
+        InvalidOfferPayee(VaultInvalidOfferPayee { payee }),
+        /// See [`VaultOfferTooLong`].
+        OfferTooLong(VaultOfferTooLong { maxDuration, maxLeaseDuration }),
+        /// See [`VaultInvalidMaxLeaseDuration`].
+        InvalidMaxLeaseDuration(VaultInvalidMaxLeaseDuration { maxLeaseDuration }),
+        /// See [`VaultNotFullOwner`].
+        NotFullOwner(VaultNotFullOwner { account, balance, supply }),
         /// See [`VaultNotActive`].
         VaultNotActive(VaultNotActive {}),
-        /// See [`UnexpectedAsset`].
-        UnexpectedAsset(UnexpectedAsset { asset, id }),
-        /// See [`MathOverflow`].
-        MathOverflow(MathOverflow {}),
+        /// See [`VaultUnexpectedAsset`].
+        UnexpectedAsset(VaultUnexpectedAsset { asset, id }),
+        /// See [`VaultArithmeticOverflow`].
+        MathOverflow(VaultArithmeticOverflow {}),
         /// See [`ERC2612ExpiredSignature`].
         ExpiredSignature(ERC2612ExpiredSignature { deadline }),
         /// See [`ERC2612InvalidSigner`].
         InvalidSigner(ERC2612InvalidSigner { signer, owner }),
-        /// See [`InvalidPool`].
-        InvalidPool(InvalidPool { pair }),
-        /// See [`NotBuyout`].
-        NotBuyout(NotBuyout { account }),
+        /// See [`VaultInvalidPool`].
+        InvalidPool(VaultInvalidPool { pair }),
+        /// See [`VaultNotBuyout`].
+        NotBuyout(VaultNotBuyout { account }),
     }
 }
 
@@ -523,7 +524,7 @@ fn emit(topics: &[B256], data: &[B256]) {
 
 impl From<logic::Overflow> for Error {
     fn from(_: logic::Overflow) -> Self {
-        Error::MathOverflow(MathOverflow {})
+        Error::MathOverflow(VaultArithmeticOverflow {})
     }
 }
 
@@ -711,7 +712,7 @@ impl ShareVault {
     /// [`Transfer`] per holder, [`VaultInitialized`].
     pub fn initialize(&mut self, config: Bytes) -> Result<(), Error> {
         if self.status() != status::UNINITIALIZED {
-            return Err(Error::AlreadyInitialized(AlreadyInitialized {}));
+            return Err(Error::AlreadyInitialized(InvalidInitialization {}));
         }
         let logic::Config {
             asset,
@@ -730,32 +731,34 @@ impl ShareVault {
             holders,
         } = logic::decode_config(&config)
             .filter(|c| !c.market.is_zero())
-            .ok_or(Error::InvalidConfig(InvalidConfig {}))?;
+            .ok_or(Error::InvalidConfig(VaultInvalidConfig {}))?;
         if max_lease_duration > logic::MAX_LEASE_DURATION {
-            return Err(Error::InvalidMaxLeaseDuration(InvalidMaxLeaseDuration {
-                maxLeaseDuration: U256::from(max_lease_duration),
-            }));
+            return Err(Error::InvalidMaxLeaseDuration(
+                VaultInvalidMaxLeaseDuration {
+                    maxLeaseDuration: U256::from(max_lease_duration),
+                },
+            ));
         }
         if asset.is_zero() {
-            return Err(Error::InvalidAsset(InvalidAsset { asset }));
+            return Err(Error::InvalidAsset(VaultInvalidAsset { asset }));
         }
         // The sum saturates: an overflowing total shows as 2^256 − 1.
         let supply = holders
             .iter()
             .fold(U256::ZERO, |sum, h| sum.saturating_add(h.1));
         if !logic::valid_supply(supply) {
-            return Err(Error::InvalidSupply(InvalidSupply { supply }));
+            return Err(Error::InvalidSupply(VaultInvalidSupply { supply }));
         }
         let (Some(name_words), Some([symbol_word])) =
             (logic::pack_str::<3>(&name), logic::pack_str::<1>(&symbol))
         else {
-            return Err(Error::InvalidMetadata(InvalidMetadata {
+            return Err(Error::InvalidMetadata(VaultInvalidMetadata {
                 nameLength: U256::from(name.len()),
                 symbolLength: U256::from(symbol.len()),
             }));
         };
         if revenue_tokens.len() > MAX_REVENUE_TOKENS {
-            return Err(Error::TooManyRevenueTokens(TooManyRevenueTokens {
+            return Err(Error::TooManyRevenueTokens(VaultTooManyRevenueTokens {
                 count: U256::from(revenue_tokens.len()),
             }));
         }
@@ -766,7 +769,7 @@ impl ShareVault {
                 || *token == asset
                 || revenue_tokens[..i].contains(token)
             {
-                return Err(Error::InvalidRevenueToken(InvalidRevenueToken {
+                return Err(Error::InvalidRevenueToken(VaultInvalidRevenueToken {
                     token: *token,
                 }));
             }
@@ -968,7 +971,7 @@ impl ShareVault {
             pay(token, holder, amount)?;
         }
         if !paid {
-            return Err(Error::NothingToClaim(NothingToClaim { holder }));
+            return Err(Error::NothingToClaim(VaultNothingToClaim { holder }));
         }
         Ok(())
     }
@@ -1091,7 +1094,7 @@ impl ShareVault {
         let supply = self.total_supply();
         let balance = self.balance_of(holder);
         if balance != supply {
-            return Err(Error::NotFullOwner(NotFullOwner {
+            return Err(Error::NotFullOwner(VaultNotFullOwner {
                 account: holder,
                 balance,
                 supply,
@@ -1241,7 +1244,7 @@ impl ShareVault {
         let factory = self.amm_factory.get();
         let word = self.balances.get(pair);
         if factory.is_zero() || !logic::accrues(word) || !self.is_pair(factory, pair) {
-            return Err(Error::InvalidPool(InvalidPool { pair }));
+            return Err(Error::InvalidPool(VaultInvalidPool { pair }));
         }
         let balance = logic::balance(word);
         for i in 0..=self.tokens.len() {
@@ -1280,7 +1283,7 @@ impl ShareVault {
         let sender = self.vm().msg_sender();
         let buyout = self.buyout.get();
         if buyout.is_zero() || sender != buyout {
-            return Err(Error::NotBuyout(NotBuyout { account: sender }).into());
+            return Err(Error::NotBuyout(VaultNotBuyout { account: sender }).into());
         }
         self.require_active()?;
         self.set_status(status::BOUGHT_OUT);
@@ -1629,7 +1632,7 @@ impl ShareVault {
         if self.is_revenue_token(token) {
             Ok(())
         } else {
-            Err(Error::TokenNotAllowed(TokenNotAllowed { token }))
+            Err(Error::TokenNotAllowed(VaultTokenNotAllowed { token }))
         }
     }
 
@@ -1637,7 +1640,7 @@ impl ShareVault {
         let sender = self.vm().msg_sender();
         let curator = self.curator.get();
         if curator.is_zero() || sender != curator {
-            return Err(Error::NotCurator(NotCurator { account: sender }));
+            return Err(Error::NotCurator(VaultNotCurator { account: sender }));
         }
         Ok(curator)
     }
@@ -1660,12 +1663,12 @@ impl ShareVault {
             .map_err(|refusal| match refusal {
                 logic::OfferRefusal::Malformed => Vec::new(),
                 logic::OfferRefusal::Payee(payee) => {
-                    Error::InvalidOfferPayee(InvalidOfferPayee { payee }).into()
+                    Error::InvalidOfferPayee(VaultInvalidOfferPayee { payee }).into()
                 }
                 logic::OfferRefusal::Token(token) => {
-                    Error::TokenNotAllowed(TokenNotAllowed { token }).into()
+                    Error::TokenNotAllowed(VaultTokenNotAllowed { token }).into()
                 }
-                logic::OfferRefusal::TooLong(max) => Error::OfferTooLong(OfferTooLong {
+                logic::OfferRefusal::TooLong(max) => Error::OfferTooLong(VaultOfferTooLong {
                     maxDuration: max,
                     maxLeaseDuration: U256::from(self.max_lease_duration()),
                 })
@@ -1692,7 +1695,7 @@ impl ShareVault {
     }
 
     fn unexpected(&self, id: U256) -> Error {
-        Error::UnexpectedAsset(UnexpectedAsset {
+        Error::UnexpectedAsset(VaultUnexpectedAsset {
             asset: self.vm().msg_sender(),
             id,
         })
@@ -1848,7 +1851,7 @@ fn pay(token: Address, to: Address, amount: U256) -> Result<(), Error> {
                 .call(to, &[])
         }
         .map(drop)
-        .map_err(|_| Error::EthTransferFailed(EthTransferFailed { to, amount }))
+        .map_err(|_| Error::EthTransferFailed(VaultEthTransferFailed { to, amount }))
     } else {
         match call(token, TRANSFER, &[aw(to), uw(amount)], false) {
             Ok(data) if data.is_empty() || data.as_slice() == uw(U256::from(1)).as_slice() => {

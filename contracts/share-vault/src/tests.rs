@@ -482,7 +482,7 @@ fn initialize_rejects_bad_input(
         &[],
     )
     .motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidAsset(InvalidAsset { asset }) if asset.is_zero()));
+    assert!(matches!(err, Error::InvalidAsset(VaultInvalidAsset { asset }) if asset.is_zero()));
     // Malformed config.
     let err = vault
         .sender(alice)
@@ -491,13 +491,13 @@ fn initialize_rejects_bad_input(
     assert!(matches!(err, Error::InvalidConfig(_)));
     // No holders: zero supply.
     let err = init(&vault, alice, asset, 0, &[], alice, &[]).motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidSupply(InvalidSupply { supply }) if supply.is_zero()));
+    assert!(matches!(err, Error::InvalidSupply(VaultInvalidSupply { supply }) if supply.is_zero()));
     // Name or symbol too long.
     let mut c = config(asset, 0, &[(alice, u(1))], alice, &[]);
     c.name = "n".repeat(96);
     let err = init_with(&vault, alice, &c).motsu_unwrap_err();
     assert!(
-        matches!(err, Error::InvalidMetadata(InvalidMetadata { nameLength, symbolLength })
+        matches!(err, Error::InvalidMetadata(VaultInvalidMetadata { nameLength, symbolLength })
         if nameLength == u(96) && symbolLength == u(4))
     );
     c.name = "n".repeat(95);
@@ -515,11 +515,13 @@ fn initialize_rejects_bad_input(
         &[],
     )
     .motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidSupply(InvalidSupply { supply }) if supply.is_zero()));
+    assert!(matches!(err, Error::InvalidSupply(VaultInvalidSupply { supply }) if supply.is_zero()));
     // Supply above 2^96, and a sum that overflows.
     let too_big = logic::MAX_SUPPLY + u(1);
     let err = init(&vault, alice, asset, 0, &[(alice, too_big)], alice, &[]).motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidSupply(InvalidSupply { supply }) if supply == too_big));
+    assert!(
+        matches!(err, Error::InvalidSupply(VaultInvalidSupply { supply }) if supply == too_big)
+    );
     let err = init(
         &vault,
         alice,
@@ -530,12 +532,14 @@ fn initialize_rejects_bad_input(
         &[],
     )
     .motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidSupply(InvalidSupply { supply }) if supply == U256::MAX));
+    assert!(
+        matches!(err, Error::InvalidSupply(VaultInvalidSupply { supply }) if supply == U256::MAX)
+    );
     // Nine revenue tokens.
     let nine: Vec<Address> = (1..=9u8).map(Address::repeat_byte).collect();
     let err = init(&vault, alice, asset, 0, &[(alice, u(1))], alice, &nine).motsu_unwrap_err();
     assert!(
-        matches!(err, Error::TooManyRevenueTokens(TooManyRevenueTokens { count }) if count == u(9))
+        matches!(err, Error::TooManyRevenueTokens(VaultTooManyRevenueTokens { count }) if count == u(9))
     );
     // Zero, duplicate, self and asset revenue tokens.
     for bad in [
@@ -584,7 +588,7 @@ fn initialize_rejects_bad_input(
     too_long.max_lease_duration = logic::MAX_LEASE_DURATION + 1;
     let err = init_with(&vault, alice, &too_long).motsu_unwrap_err();
     assert!(
-        matches!(err, Error::InvalidMaxLeaseDuration(InvalidMaxLeaseDuration { maxLeaseDuration })
+        matches!(err, Error::InvalidMaxLeaseDuration(VaultInvalidMaxLeaseDuration { maxLeaseDuration })
         if maxLeaseDuration == u(logic::MAX_LEASE_DURATION + 1))
     );
     // Nothing happened; a valid initialisation still works (8 tokens is fine).
@@ -658,7 +662,7 @@ fn receives_its_erc721_once(vault: Contract<ShareVault>, nft: Contract<MockNft>,
     let err = vault.sender(alice).fallback(&hook).motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::UnexpectedAsset(UnexpectedAsset {
+        err_bytes(Error::UnexpectedAsset(VaultUnexpectedAsset {
             asset: alice,
             id: ID
         }))
@@ -670,7 +674,7 @@ fn receives_its_erc721_once(vault: Contract<ShareVault>, nft: Contract<MockNft>,
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::UnexpectedAsset(UnexpectedAsset {
+        err_bytes(Error::UnexpectedAsset(VaultUnexpectedAsset {
             asset: nft.address(),
             id: ID
         }))
@@ -682,7 +686,7 @@ fn receives_its_erc721_once(vault: Contract<ShareVault>, nft: Contract<MockNft>,
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::UnexpectedAsset(UnexpectedAsset {
+        err_bytes(Error::UnexpectedAsset(VaultUnexpectedAsset {
             asset: nft.address(),
             id: U256::ZERO
         }))
@@ -763,7 +767,7 @@ fn receives_exactly_its_erc1155_units(
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::UnexpectedAsset(UnexpectedAsset {
+        err_bytes(Error::UnexpectedAsset(VaultUnexpectedAsset {
             asset: editions.address(),
             id: ID
         }))
@@ -1054,7 +1058,7 @@ fn passive_eth_is_shared_pro_rata_and_claimed(
     let err = b.sender(alice).claim(vec![ETH]).motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::NothingToClaim(NothingToClaim {
+        err_bytes(Error::NothingToClaim(VaultNothingToClaim {
             holder: b.address()
         }))
     );
@@ -1171,7 +1175,7 @@ fn claim_rejects_tokens_off_the_allow_list(
         .claimable(alice, other.address())
         .motsu_unwrap_err();
     assert!(
-        matches!(err, Error::TokenNotAllowed(TokenNotAllowed { token }) if token == other.address())
+        matches!(err, Error::TokenNotAllowed(VaultTokenNotAllowed { token }) if token == other.address())
     );
     let err = vault
         .sender(alice)
@@ -1207,7 +1211,9 @@ fn claim_with_nothing_due_fails(
         .sender(alice)
         .claim(vec![ETH, token.address()])
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::NothingToClaim(NothingToClaim { holder }) if holder == alice));
+    assert!(
+        matches!(err, Error::NothingToClaim(VaultNothingToClaim { holder }) if holder == alice)
+    );
     let err = vault.sender(alice).claim(vec![]).motsu_unwrap_err();
     assert!(matches!(err, Error::NothingToClaim(_)));
     // A non-holder has nothing even when revenue arrived.
@@ -1219,7 +1225,7 @@ fn claim_with_nothing_due_fails(
         .sender(bob)
         .claim(vec![token.address()])
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::NothingToClaim(NothingToClaim { holder }) if holder == bob));
+    assert!(matches!(err, Error::NothingToClaim(VaultNothingToClaim { holder }) if holder == bob));
 }
 
 #[motsu::test]
@@ -1281,7 +1287,7 @@ fn failed_payouts_revert_the_claim(
     let err = wallet.sender(alice).claim(vec![ETH]).motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::EthTransferFailed(EthTransferFailed {
+        err_bytes(Error::EthTransferFailed(VaultEthTransferFailed {
             to: wallet.address(),
             amount: u(5)
         }))
@@ -1446,7 +1452,7 @@ fn curator_transfer_and_renounce(
         .sender(alice)
         .transfer_curator(alice)
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::NotCurator(NotCurator { account }) if account == alice));
+    assert!(matches!(err, Error::NotCurator(VaultNotCurator { account }) if account == alice));
     vault.sender(curator).transfer_curator(next).motsu_unwrap();
     vault.assert_emitted(&CuratorTransferred {
         previousCurator: curator,
@@ -1471,7 +1477,7 @@ fn curator_transfer_and_renounce(
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::NotCurator(NotCurator { account: next }))
+        err_bytes(Error::NotCurator(VaultNotCurator { account: next }))
     );
 }
 
@@ -1629,7 +1635,7 @@ fn only_the_curator_leases(
 ) {
     leasing_vault(&vault, &nft, &market, alice, curator, token.address());
     let this = vault.address();
-    let not_curator = err_bytes(Error::NotCurator(NotCurator { account: alice }));
+    let not_curator = err_bytes(Error::NotCurator(VaultNotCurator { account: alice }));
     let err = vault
         .sender(alice)
         .set_market_approval(true)
@@ -1660,7 +1666,7 @@ fn h1c_vault_offers_pay_the_vault(
 ) {
     leasing_vault(&vault, &nft, &market, alice, curator, token.address());
     for payee in [curator, alice, Address::ZERO, market.address()] {
-        let want = err_bytes(Error::InvalidOfferPayee(InvalidOfferPayee { payee }));
+        let want = err_bytes(Error::InvalidOfferPayee(VaultInvalidOfferPayee { payee }));
         for data in [
             create_offer(0, offer_terms(payee, ETH, 60)),
             update_offer(u(1), offer_terms(payee, ETH, 60)),
@@ -1688,7 +1694,7 @@ fn m2_vault_offers_are_paid_in_revenue_tokens(
     leasing_vault(&vault, &nft, &market, alice, curator, token.address());
     let this = vault.address();
     for bad in [other.address(), this, nft.address(), market.address()] {
-        let want = err_bytes(Error::TokenNotAllowed(TokenNotAllowed { token: bad }));
+        let want = err_bytes(Error::TokenNotAllowed(VaultTokenNotAllowed { token: bad }));
         for data in [
             create_offer(0, offer_terms(this, bad, 60)),
             update_offer(u(1), offer_terms(this, bad, 60)),
@@ -1705,7 +1711,7 @@ fn m2_vault_offers_are_paid_in_revenue_tokens(
     let err = vault.sender(curator).fallback(&data).motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::TokenNotAllowed(TokenNotAllowed {
+        err_bytes(Error::TokenNotAllowed(VaultTokenNotAllowed {
             token: token.address()
         }))
     );
@@ -1735,7 +1741,7 @@ fn h1a_vault_offers_are_bounded_in_time(
     leasing_vault(&vault, &nft, &market, alice, curator, token.address());
     let this = vault.address();
     for max in [MAX_LEASE + 1, u64::MAX] {
-        let want = err_bytes(Error::OfferTooLong(OfferTooLong {
+        let want = err_bytes(Error::OfferTooLong(VaultOfferTooLong {
             maxDuration: u(max),
             maxLeaseDuration: u(MAX_LEASE),
         }));
@@ -1756,7 +1762,7 @@ fn h1a_vault_offers_are_bounded_in_time(
     let err = vault.sender(curator).fallback(&data).motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::OfferTooLong(OfferTooLong {
+        err_bytes(Error::OfferTooLong(VaultOfferTooLong {
             maxDuration: U256::from_be_slice(&data[at..at + 32]),
             maxLeaseDuration: u(MAX_LEASE),
         }))
@@ -1819,7 +1825,7 @@ fn redeem_with_full_supply(
     let err = vault.sender(alice).redeem().motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::NotFullOwner(NotFullOwner {
+        err_bytes(Error::NotFullOwner(VaultNotFullOwner {
             account: alice,
             balance: u(3),
             supply: u(4)
@@ -2103,87 +2109,87 @@ fn hand_encoded_errors_match_alloy() {
             SafeErc20FailedOperation { token: a }.abi_encode(),
         ),
         (
-            Error::AlreadyInitialized(AlreadyInitialized {}),
-            AlreadyInitialized {}.abi_encode(),
+            Error::AlreadyInitialized(InvalidInitialization {}),
+            InvalidInitialization {}.abi_encode(),
         ),
         (
-            Error::InvalidAsset(InvalidAsset { asset: b }),
-            InvalidAsset { asset: b }.abi_encode(),
+            Error::InvalidAsset(VaultInvalidAsset { asset: b }),
+            VaultInvalidAsset { asset: b }.abi_encode(),
         ),
         (
-            Error::InvalidConfig(InvalidConfig {}),
-            InvalidConfig {}.abi_encode(),
+            Error::InvalidConfig(VaultInvalidConfig {}),
+            VaultInvalidConfig {}.abi_encode(),
         ),
         (
-            Error::InvalidSupply(InvalidSupply { supply: m }),
-            InvalidSupply { supply: m }.abi_encode(),
+            Error::InvalidSupply(VaultInvalidSupply { supply: m }),
+            VaultInvalidSupply { supply: m }.abi_encode(),
         ),
         (
-            Error::InvalidMetadata(InvalidMetadata {
+            Error::InvalidMetadata(VaultInvalidMetadata {
                 nameLength: n,
                 symbolLength: m,
             }),
-            InvalidMetadata {
+            VaultInvalidMetadata {
                 nameLength: n,
                 symbolLength: m,
             }
             .abi_encode(),
         ),
         (
-            Error::TooManyRevenueTokens(TooManyRevenueTokens { count: n }),
-            TooManyRevenueTokens { count: n }.abi_encode(),
+            Error::TooManyRevenueTokens(VaultTooManyRevenueTokens { count: n }),
+            VaultTooManyRevenueTokens { count: n }.abi_encode(),
         ),
         (
-            Error::InvalidRevenueToken(InvalidRevenueToken { token: a }),
-            InvalidRevenueToken { token: a }.abi_encode(),
+            Error::InvalidRevenueToken(VaultInvalidRevenueToken { token: a }),
+            VaultInvalidRevenueToken { token: a }.abi_encode(),
         ),
         (
-            Error::TokenNotAllowed(TokenNotAllowed { token: b }),
-            TokenNotAllowed { token: b }.abi_encode(),
+            Error::TokenNotAllowed(VaultTokenNotAllowed { token: b }),
+            VaultTokenNotAllowed { token: b }.abi_encode(),
         ),
         (
-            Error::NothingToClaim(NothingToClaim { holder: a }),
-            NothingToClaim { holder: a }.abi_encode(),
+            Error::NothingToClaim(VaultNothingToClaim { holder: a }),
+            VaultNothingToClaim { holder: a }.abi_encode(),
         ),
         (
-            Error::EthTransferFailed(EthTransferFailed { to: a, amount: m }),
-            EthTransferFailed { to: a, amount: m }.abi_encode(),
+            Error::EthTransferFailed(VaultEthTransferFailed { to: a, amount: m }),
+            VaultEthTransferFailed { to: a, amount: m }.abi_encode(),
         ),
         (
-            Error::NotCurator(NotCurator { account: b }),
-            NotCurator { account: b }.abi_encode(),
+            Error::NotCurator(VaultNotCurator { account: b }),
+            VaultNotCurator { account: b }.abi_encode(),
         ),
         (
-            Error::InvalidOfferPayee(InvalidOfferPayee { payee: a }),
-            InvalidOfferPayee { payee: a }.abi_encode(),
+            Error::InvalidOfferPayee(VaultInvalidOfferPayee { payee: a }),
+            VaultInvalidOfferPayee { payee: a }.abi_encode(),
         ),
         (
-            Error::OfferTooLong(OfferTooLong {
+            Error::OfferTooLong(VaultOfferTooLong {
                 maxDuration: m,
                 maxLeaseDuration: n,
             }),
-            OfferTooLong {
+            VaultOfferTooLong {
                 maxDuration: m,
                 maxLeaseDuration: n,
             }
             .abi_encode(),
         ),
         (
-            Error::InvalidMaxLeaseDuration(InvalidMaxLeaseDuration {
+            Error::InvalidMaxLeaseDuration(VaultInvalidMaxLeaseDuration {
                 maxLeaseDuration: n,
             }),
-            InvalidMaxLeaseDuration {
+            VaultInvalidMaxLeaseDuration {
                 maxLeaseDuration: n,
             }
             .abi_encode(),
         ),
         (
-            Error::NotFullOwner(NotFullOwner {
+            Error::NotFullOwner(VaultNotFullOwner {
                 account: a,
                 balance: n,
                 supply: m,
             }),
-            NotFullOwner {
+            VaultNotFullOwner {
                 account: a,
                 balance: n,
                 supply: m,
@@ -2195,12 +2201,12 @@ fn hand_encoded_errors_match_alloy() {
             VaultNotActive {}.abi_encode(),
         ),
         (
-            Error::UnexpectedAsset(UnexpectedAsset { asset: a, id: m }),
-            UnexpectedAsset { asset: a, id: m }.abi_encode(),
+            Error::UnexpectedAsset(VaultUnexpectedAsset { asset: a, id: m }),
+            VaultUnexpectedAsset { asset: a, id: m }.abi_encode(),
         ),
         (
-            Error::MathOverflow(MathOverflow {}),
-            MathOverflow {}.abi_encode(),
+            Error::MathOverflow(VaultArithmeticOverflow {}),
+            VaultArithmeticOverflow {}.abi_encode(),
         ),
         (
             Error::ExpiredSignature(ERC2612ExpiredSignature { deadline: n }),
@@ -2218,12 +2224,12 @@ fn hand_encoded_errors_match_alloy() {
             .abi_encode(),
         ),
         (
-            Error::InvalidPool(InvalidPool { pair: a }),
-            InvalidPool { pair: a }.abi_encode(),
+            Error::InvalidPool(VaultInvalidPool { pair: a }),
+            VaultInvalidPool { pair: a }.abi_encode(),
         ),
         (
-            Error::NotBuyout(NotBuyout { account: a }),
-            NotBuyout { account: a }.abi_encode(),
+            Error::NotBuyout(VaultNotBuyout { account: a }),
+            VaultNotBuyout { account: a }.abi_encode(),
         ),
     ];
     for (error, expected) in cases {
@@ -2674,7 +2680,7 @@ fn register_pool_accepts_only_listed_pairs_of_the_shares(
         amm.address(),
         &[],
     );
-    let invalid = |p: Address| err_bytes(Error::InvalidPool(InvalidPool { pair: p }));
+    let invalid = |p: Address| err_bytes(Error::InvalidPool(VaultInvalidPool { pair: p }));
     let register = |p: Address| {
         vault
             .sender(alice)
@@ -2847,7 +2853,7 @@ fn pools_hold_shares_but_never_revenue(
         .motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::NothingToClaim(NothingToClaim { holder: p }))
+        err_bytes(Error::NothingToClaim(VaultNothingToClaim { holder: p }))
     );
     // Everything paid out: 2,300 wei deposited, all of it claimed.
     a.sender(alice)
@@ -2951,7 +2957,7 @@ fn release_asset_only_by_the_buyout_module_while_active(
             .motsu_unwrap_err();
         assert_eq!(
             err,
-            err_bytes(Error::NotBuyout(NotBuyout { account: caller }))
+            err_bytes(Error::NotBuyout(VaultNotBuyout { account: caller }))
         );
     }
     assert_eq!(
@@ -3009,7 +3015,7 @@ fn release_asset_only_by_the_buyout_module_while_active(
     let err = bare.sender(buyout).release_asset(buyout).motsu_unwrap_err();
     assert_eq!(
         err,
-        err_bytes(Error::NotBuyout(NotBuyout { account: buyout }))
+        err_bytes(Error::NotBuyout(VaultNotBuyout { account: buyout }))
     );
 }
 
@@ -3264,7 +3270,7 @@ fn served_functions_match_their_declarations(
     );
     assert_eq!(
         v(redeemCall {}.abi_encode()),
-        Err(err_bytes(Error::NotFullOwner(NotFullOwner {
+        Err(err_bytes(Error::NotFullOwner(VaultNotFullOwner {
             account: alice,
             balance: u(1),
             supply: u(4)
