@@ -22,18 +22,18 @@ interface IVaultFactory  {
 
     function fractionalize(address asset, uint256 id, uint256 units, string calldata name, string calldata symbol, address[] memory holders, uint256[] memory amounts, address curator, address[] memory revenueTokens, uint64 maxLeaseDuration, bytes32 salt) external returns (address);
 
-    error InvalidImplementation(address implementation);
-    error InvalidMarket(address market);
+    error VaultFactoryInvalidImplementation(address implementation);
+    error VaultFactoryInvalidMarket(address market);
     error ERC20InvalidReceiver(address receiver);
-    error AssetHasUser(address asset, uint256 id, address user);
-    error InvalidHolders(uint256 holders, uint256 amounts);
-    error InvalidMetadata(uint256 nameLength, uint256 symbolLength);
-    error TooManyRevenueTokens(uint256 count);
+    error VaultFactoryAssetHasUser(address asset, uint256 id, address user);
+    error VaultFactoryInvalidHolders(uint256 holders, uint256 amounts);
+    error VaultInvalidMetadata(uint256 nameLength, uint256 symbolLength);
+    error VaultTooManyRevenueTokens(uint256 count);
     error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
     error ERC1155InsufficientBalance(address sender, uint256 balance, uint256 needed, uint256 tokenId);
-    error AssetLeaseLocked(address asset, uint256 id);
-    error VaultExists(address vault);
-    error VaultDeployFailed();
-    error AssetNotReceived(address vault);
+    error VaultFactoryAssetLeaseLocked(address asset, uint256 id);
+    error VaultFactoryVaultExists(address vault);
+    error VaultFactoryDeployFailed();
+    error VaultFactoryAssetNotReceived(address vault);
     event VaultCreated(address indexed vault, address indexed creator, address indexed asset, uint256 id, uint256 units, bytes32 salt);
 }

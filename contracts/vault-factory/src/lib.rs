@@ -58,34 +58,36 @@ use stylus_sdk::{
 
 stylus_ip_common::sol_decls! {
     /// The implementation address is zero (or the factory was not constructed).
-    error InvalidImplementation(address implementation);
+    error VaultFactoryInvalidImplementation(address implementation);
     /// The licence market address is zero.
-    error InvalidMarket(address market);
+    error VaultFactoryInvalidMarket(address market);
     /// A holder is the vault itself (its shares could never move, and
     /// nobody could ever hold 100 % to redeem).
     error ERC20InvalidReceiver(address receiver);
     /// ERC-721 token `id` of `asset` has a user, `user`, until its expiry
     /// (locked lease or not, whoever holds it): the vault would inherit it.
-    error AssetHasUser(address asset, uint256 id, address user);
+    error VaultFactoryAssetHasUser(address asset, uint256 id, address user);
     /// `holders` and `amounts` are empty or of different lengths.
-    error InvalidHolders(uint256 holders, uint256 amounts);
+    error VaultFactoryInvalidHolders(uint256 holders, uint256 amounts);
     /// The name or symbol is too long (the vault takes at most 95 and 31 bytes).
-    error InvalidMetadata(uint256 nameLength, uint256 symbolLength);
+    /// This and the next are the vault's own errors (same `Vault` name and
+    /// selector): one decoding whether the factory or the vault rejects.
+    error VaultInvalidMetadata(uint256 nameLength, uint256 symbolLength);
     /// More revenue tokens than a vault takes (8).
-    error TooManyRevenueTokens(uint256 count);
+    error VaultTooManyRevenueTokens(uint256 count);
     /// `sender` does not own ERC-721 token `tokenId`; `owner` does.
     error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
     /// `sender` holds `balance` units of `tokenId`, fewer than `needed`.
     error ERC1155InsufficientBalance(address sender, uint256 balance, uint256 needed, uint256 tokenId);
     /// The ERC-1155 units are frozen by lease (user) records.
-    error AssetLeaseLocked(address asset, uint256 id);
+    error VaultFactoryAssetLeaseLocked(address asset, uint256 id);
     /// This creator already used this salt.
-    error VaultExists(address vault);
+    error VaultFactoryVaultExists(address vault);
     /// CREATE2 of the proxy failed.
-    error VaultDeployFailed();
+    error VaultFactoryDeployFailed();
     /// The asset's transfer did not activate the vault (the asset contract
     /// did not call the vault's receiver hook).
-    error AssetNotReceived(address vault);
+    error VaultFactoryAssetNotReceived(address vault);
 
     /// `creator` fractionalised `units` of `asset` id `id` (`units` = 0:
     /// ERC-721) into `vault`, created with `salt`.
@@ -97,32 +99,32 @@ stylus_ip_common::errors! {
     /// External calls that revert (the asset's checks, the vault's
     /// `initialize`) are bubbled up verbatim.
     pub enum Error {
-        /// See [`InvalidImplementation`].
-        InvalidImplementation(InvalidImplementation { implementation }),
-        /// See [`InvalidMarket`].
-        InvalidMarket(InvalidMarket { market }),
+        /// See [`VaultFactoryInvalidImplementation`].
+        InvalidImplementation(VaultFactoryInvalidImplementation { implementation }),
+        /// See [`VaultFactoryInvalidMarket`].
+        InvalidMarket(VaultFactoryInvalidMarket { market }),
         /// See [`ERC20InvalidReceiver`].
         InvalidReceiver(ERC20InvalidReceiver { receiver }),
-        /// See [`AssetHasUser`].
-        AssetHasUser(AssetHasUser { asset, id, user }),
-        /// See [`InvalidHolders`].
-        InvalidHolders(InvalidHolders { holders, amounts }),
-        /// See [`InvalidMetadata`].
-        InvalidMetadata(InvalidMetadata { nameLength, symbolLength }),
-        /// See [`TooManyRevenueTokens`].
-        TooManyRevenueTokens(TooManyRevenueTokens { count }),
+        /// See [`VaultFactoryAssetHasUser`].
+        AssetHasUser(VaultFactoryAssetHasUser { asset, id, user }),
+        /// See [`VaultFactoryInvalidHolders`].
+        InvalidHolders(VaultFactoryInvalidHolders { holders, amounts }),
+        /// See [`VaultInvalidMetadata`].
+        InvalidMetadata(VaultInvalidMetadata { nameLength, symbolLength }),
+        /// See [`VaultTooManyRevenueTokens`].
+        TooManyRevenueTokens(VaultTooManyRevenueTokens { count }),
         /// See [`ERC721IncorrectOwner`].
         IncorrectOwner(ERC721IncorrectOwner { sender, tokenId, owner }),
         /// See [`ERC1155InsufficientBalance`].
         InsufficientBalance(ERC1155InsufficientBalance { sender, balance, needed, tokenId }),
-        /// See [`AssetLeaseLocked`].
-        AssetLeaseLocked(AssetLeaseLocked { asset, id }),
-        /// See [`VaultExists`].
-        VaultExists(VaultExists { vault }),
-        /// See [`VaultDeployFailed`].
-        VaultDeployFailed(VaultDeployFailed {}),
-        /// See [`AssetNotReceived`].
-        AssetNotReceived(AssetNotReceived { vault }),
+        /// See [`VaultFactoryAssetLeaseLocked`].
+        AssetLeaseLocked(VaultFactoryAssetLeaseLocked { asset, id }),
+        /// See [`VaultFactoryVaultExists`].
+        VaultExists(VaultFactoryVaultExists { vault }),
+        /// See [`VaultFactoryDeployFailed`].
+        VaultDeployFailed(VaultFactoryDeployFailed {}),
+        /// See [`VaultFactoryAssetNotReceived`].
+        AssetNotReceived(VaultFactoryAssetNotReceived { vault }),
     }
 }
 
@@ -217,12 +219,12 @@ impl VaultFactory {
         amm_factory: Address,
     ) -> Result<(), Error> {
         if implementation.is_zero() {
-            return Err(Error::InvalidImplementation(InvalidImplementation {
-                implementation,
-            }));
+            return Err(Error::InvalidImplementation(
+                VaultFactoryInvalidImplementation { implementation },
+            ));
         }
         if market.is_zero() {
-            return Err(Error::InvalidMarket(InvalidMarket { market }));
+            return Err(Error::InvalidMarket(VaultFactoryInvalidMarket { market }));
         }
         self.implementation.set(implementation);
         self.market.set(market);
@@ -332,18 +334,19 @@ impl VaultFactory {
         let implementation = self.implementation.get();
         if implementation.is_zero() {
             return Err(
-                Error::InvalidImplementation(InvalidImplementation { implementation }).into(),
+                Error::InvalidImplementation(VaultFactoryInvalidImplementation { implementation })
+                    .into(),
             );
         }
         if holders.is_empty() || holders.len() != amounts.len() {
-            return Err(Error::InvalidHolders(InvalidHolders {
+            return Err(Error::InvalidHolders(VaultFactoryInvalidHolders {
                 holders: U256::from(holders.len()),
                 amounts: U256::from(amounts.len()),
             })
             .into());
         }
         if revenue_tokens.len() > 255 {
-            return Err(Error::TooManyRevenueTokens(TooManyRevenueTokens {
+            return Err(Error::TooManyRevenueTokens(VaultTooManyRevenueTokens {
                 count: U256::from(revenue_tokens.len()),
             })
             .into());
@@ -365,7 +368,7 @@ impl VaultFactory {
             &holders,
             &amounts,
         )
-        .ok_or(Error::InvalidMetadata(InvalidMetadata {
+        .ok_or(Error::InvalidMetadata(VaultInvalidMetadata {
             nameLength: U256::from(name.len()),
             symbolLength: U256::from(symbol.len()),
         }))?;
@@ -378,10 +381,10 @@ impl VaultFactory {
             return Err(Error::InvalidReceiver(ERC20InvalidReceiver { receiver: vault }).into());
         }
         if self.vaults.get(vault) {
-            return Err(Error::VaultExists(VaultExists { vault }).into());
+            return Err(Error::VaultExists(VaultFactoryVaultExists { vault }).into());
         }
         let deployed = deploy(implementation, logic::vault_salt(creator, salt))
-            .map_err(|_| Error::VaultDeployFailed(VaultDeployFailed {}))?;
+            .map_err(|_| Error::VaultDeployFailed(VaultFactoryDeployFailed {}))?;
         debug_assert_eq!(deployed, vault);
         self.vaults.insert(vault, true);
 
@@ -407,7 +410,7 @@ impl VaultFactory {
             .ok()
             .and_then(|out| uint_at(&out, 0));
         if status != Some(U256::from(VAULT_ACTIVE)) {
-            return Err(Error::AssetNotReceived(AssetNotReceived { vault }).into());
+            return Err(Error::AssetNotReceived(VaultFactoryAssetNotReceived { vault }).into());
         }
 
         stylus_ip_common::emit!(VaultCreated, [vault, creator, asset], [id, units, salt]);
@@ -444,7 +447,9 @@ impl VaultFactory {
                 .and_then(|out| address_at(&out, 0))
                 .unwrap_or_default();
             if !user.is_zero() {
-                return Err(Error::AssetHasUser(AssetHasUser { asset, id, user }).into());
+                return Err(
+                    Error::AssetHasUser(VaultFactoryAssetHasUser { asset, id, user }).into(),
+                );
             }
             false
         } else {
@@ -478,7 +483,7 @@ impl VaultFactory {
             .is_some_and(|frozen| balance.checked_sub(frozen).is_none_or(|free| free < units))
         };
         if locked {
-            return Err(Error::AssetLeaseLocked(AssetLeaseLocked { asset, id }).into());
+            return Err(Error::AssetLeaseLocked(VaultFactoryAssetLeaseLocked { asset, id }).into());
         }
         Ok(())
     }

@@ -223,9 +223,11 @@ fn constructor_and_views(
         .motsu_unwrap_err();
     assert_eq!(
         err(e),
-        err(Error::InvalidImplementation(InvalidImplementation {
-            implementation: Address::ZERO
-        }))
+        err(Error::InvalidImplementation(
+            VaultFactoryInvalidImplementation {
+                implementation: Address::ZERO
+            }
+        ))
     );
     let e = factory
         .sender(deployer)
@@ -240,7 +242,7 @@ fn constructor_and_views(
         .motsu_unwrap_err();
     assert_eq!(
         err(e),
-        err(Error::InvalidMarket(InvalidMarket {
+        err(Error::InvalidMarket(VaultFactoryInvalidMarket {
             market: Address::ZERO
         }))
     );
@@ -341,7 +343,10 @@ fn fractionalizes_an_erc721_token(
             SALT,
         )
         .motsu_unwrap_err();
-    assert_eq!(e, err(Error::VaultExists(VaultExists { vault: got })));
+    assert_eq!(
+        e,
+        err(Error::VaultExists(VaultFactoryVaultExists { vault: got }))
+    );
     assert_eq!(nft.sender(alice).owner_of(ID + u(1)).motsu_unwrap(), alice);
     // Without a contract at the CREATE2 address (motsu stand-in for a failed
     // CREATE2), the deployment error is typed.
@@ -361,7 +366,10 @@ fn fractionalizes_an_erc721_token(
             B256::ZERO,
         )
         .motsu_unwrap_err();
-    assert_eq!(e, err(Error::VaultDeployFailed(VaultDeployFailed {})));
+    assert_eq!(
+        e,
+        err(Error::VaultDeployFailed(VaultFactoryDeployFailed {}))
+    );
 }
 
 #[motsu::test]
@@ -393,7 +401,7 @@ fn fractionalizes_erc1155_units(
     .motsu_unwrap_err();
     assert_eq!(
         e,
-        err(Error::AssetLeaseLocked(AssetLeaseLocked {
+        err(Error::AssetLeaseLocked(VaultFactoryAssetLeaseLocked {
             asset: editions.address(),
             id: ID
         }))
@@ -526,7 +534,7 @@ fn h1d_a_token_with_a_user_is_refused(
         .motsu_unwrap_err();
         assert_eq!(
             e,
-            err(Error::AssetHasUser(AssetHasUser {
+            err(Error::AssetHasUser(VaultFactoryAssetHasUser {
                 asset: nft.address(),
                 id: ID,
                 user,
@@ -628,7 +636,7 @@ fn vaults_get_the_market_and_the_longest_lease(
         )
         .motsu_unwrap_err();
     let want: Vec<u8> =
-        share_vault::Error::InvalidMaxLeaseDuration(share_vault::InvalidMaxLeaseDuration {
+        share_vault::Error::InvalidMaxLeaseDuration(share_vault::VaultInvalidMaxLeaseDuration {
             maxLeaseDuration: u(too_long),
         })
         .into();
@@ -852,7 +860,7 @@ fn non_compliant_asset_is_refused(
     .motsu_unwrap_err();
     assert_eq!(
         e,
-        err(Error::AssetNotReceived(AssetNotReceived {
+        err(Error::AssetNotReceived(VaultFactoryAssetNotReceived {
             vault: vault.address()
         }))
     );
@@ -879,7 +887,7 @@ fn bad_configurations(
     let e = fractionalize(&factory, alice, asset, 0, &[], alice, &[], SALT).motsu_unwrap_err();
     assert_eq!(
         e,
-        err(Error::InvalidHolders(InvalidHolders {
+        err(Error::InvalidHolders(VaultFactoryInvalidHolders {
             holders: U256::ZERO,
             amounts: U256::ZERO
         }))
@@ -902,7 +910,7 @@ fn bad_configurations(
         .motsu_unwrap_err();
     assert_eq!(
         e,
-        err(Error::InvalidHolders(InvalidHolders {
+        err(Error::InvalidHolders(VaultFactoryInvalidHolders {
             holders: u(2),
             amounts: u(1)
         }))
@@ -920,22 +928,25 @@ fn bad_configurations(
     )
     .motsu_unwrap_err();
     let expected: Vec<u8> =
-        share_vault::Error::InvalidSupply(share_vault::InvalidSupply { supply: U256::ZERO }).into();
+        share_vault::Error::InvalidSupply(share_vault::VaultInvalidSupply { supply: U256::ZERO })
+            .into();
     assert_eq!(e, expected);
     // Nine revenue tokens: the vault refuses; 256: cannot even be passed.
     let nine: Vec<Address> = (1..=9u8).map(Address::repeat_byte).collect();
     let e = fractionalize(&factory, alice, asset, 0, &[(alice, 1)], alice, &nine, SALT)
         .motsu_unwrap_err();
     let expected: Vec<u8> =
-        share_vault::Error::TooManyRevenueTokens(share_vault::TooManyRevenueTokens { count: u(9) })
-            .into();
+        share_vault::Error::TooManyRevenueTokens(share_vault::VaultTooManyRevenueTokens {
+            count: u(9),
+        })
+        .into();
     assert_eq!(e, expected);
     let many = vec![Address::repeat_byte(1); 256];
     let e = fractionalize(&factory, alice, asset, 0, &[(alice, 1)], alice, &many, SALT)
         .motsu_unwrap_err();
     assert_eq!(
         e,
-        err(Error::TooManyRevenueTokens(TooManyRevenueTokens {
+        err(Error::TooManyRevenueTokens(VaultTooManyRevenueTokens {
             count: u(256)
         }))
     );
@@ -958,13 +969,13 @@ fn bad_configurations(
             )
             .motsu_unwrap_err();
         let expected: Vec<u8> = if vault_error {
-            share_vault::Error::InvalidMetadata(share_vault::InvalidMetadata {
+            share_vault::Error::InvalidMetadata(share_vault::VaultInvalidMetadata {
                 nameLength: U256::from(len),
                 symbolLength: u(1),
             })
             .into()
         } else {
-            err(Error::InvalidMetadata(InvalidMetadata {
+            err(Error::InvalidMetadata(VaultInvalidMetadata {
                 nameLength: U256::from(len),
                 symbolLength: u(1),
             }))
@@ -995,9 +1006,11 @@ fn unconstructed_factory_refuses(
     .motsu_unwrap_err();
     assert_eq!(
         e,
-        err(Error::InvalidImplementation(InvalidImplementation {
-            implementation: Address::ZERO
-        }))
+        err(Error::InvalidImplementation(
+            VaultFactoryInvalidImplementation {
+                implementation: Address::ZERO
+            }
+        ))
     );
 }
 
@@ -1060,24 +1073,24 @@ fn hand_encoded_errors_match_alloy() {
     let (a, b, n) = (Address::repeat_byte(1), Address::repeat_byte(2), U256::MAX);
     let cases: Vec<(Error, Vec<u8>)> = vec![
         (
-            Error::InvalidImplementation(InvalidImplementation { implementation: a }),
-            InvalidImplementation { implementation: a }.abi_encode(),
+            Error::InvalidImplementation(VaultFactoryInvalidImplementation { implementation: a }),
+            VaultFactoryInvalidImplementation { implementation: a }.abi_encode(),
         ),
         (
-            Error::InvalidMarket(InvalidMarket { market: b }),
-            InvalidMarket { market: b }.abi_encode(),
+            Error::InvalidMarket(VaultFactoryInvalidMarket { market: b }),
+            VaultFactoryInvalidMarket { market: b }.abi_encode(),
         ),
         (
             Error::InvalidReceiver(ERC20InvalidReceiver { receiver: a }),
             ERC20InvalidReceiver { receiver: a }.abi_encode(),
         ),
         (
-            Error::AssetHasUser(AssetHasUser {
+            Error::AssetHasUser(VaultFactoryAssetHasUser {
                 asset: a,
                 id: n,
                 user: b,
             }),
-            AssetHasUser {
+            VaultFactoryAssetHasUser {
                 asset: a,
                 id: n,
                 user: b,
@@ -1085,30 +1098,30 @@ fn hand_encoded_errors_match_alloy() {
             .abi_encode(),
         ),
         (
-            Error::InvalidHolders(InvalidHolders {
+            Error::InvalidHolders(VaultFactoryInvalidHolders {
                 holders: n,
                 amounts: u(1),
             }),
-            InvalidHolders {
+            VaultFactoryInvalidHolders {
                 holders: n,
                 amounts: u(1),
             }
             .abi_encode(),
         ),
         (
-            Error::InvalidMetadata(InvalidMetadata {
+            Error::InvalidMetadata(VaultInvalidMetadata {
                 nameLength: u(2),
                 symbolLength: n,
             }),
-            InvalidMetadata {
+            VaultInvalidMetadata {
                 nameLength: u(2),
                 symbolLength: n,
             }
             .abi_encode(),
         ),
         (
-            Error::TooManyRevenueTokens(TooManyRevenueTokens { count: n }),
-            TooManyRevenueTokens { count: n }.abi_encode(),
+            Error::TooManyRevenueTokens(VaultTooManyRevenueTokens { count: n }),
+            VaultTooManyRevenueTokens { count: n }.abi_encode(),
         ),
         (
             Error::IncorrectOwner(ERC721IncorrectOwner {
@@ -1139,20 +1152,20 @@ fn hand_encoded_errors_match_alloy() {
             .abi_encode(),
         ),
         (
-            Error::AssetLeaseLocked(AssetLeaseLocked { asset: a, id: n }),
-            AssetLeaseLocked { asset: a, id: n }.abi_encode(),
+            Error::AssetLeaseLocked(VaultFactoryAssetLeaseLocked { asset: a, id: n }),
+            VaultFactoryAssetLeaseLocked { asset: a, id: n }.abi_encode(),
         ),
         (
-            Error::VaultExists(VaultExists { vault: b }),
-            VaultExists { vault: b }.abi_encode(),
+            Error::VaultExists(VaultFactoryVaultExists { vault: b }),
+            VaultFactoryVaultExists { vault: b }.abi_encode(),
         ),
         (
-            Error::VaultDeployFailed(VaultDeployFailed {}),
-            VaultDeployFailed {}.abi_encode(),
+            Error::VaultDeployFailed(VaultFactoryDeployFailed {}),
+            VaultFactoryDeployFailed {}.abi_encode(),
         ),
         (
-            Error::AssetNotReceived(AssetNotReceived { vault: a }),
-            AssetNotReceived { vault: a }.abi_encode(),
+            Error::AssetNotReceived(VaultFactoryAssetNotReceived { vault: a }),
+            VaultFactoryAssetNotReceived { vault: a }.abi_encode(),
         ),
     ];
     for (error, expected) in cases {
@@ -1161,12 +1174,12 @@ fn hand_encoded_errors_match_alloy() {
     }
     // The factory's shared error signatures are the vault's.
     assert_eq!(
-        InvalidMetadata::SELECTOR,
-        share_vault::InvalidMetadata::SELECTOR
+        VaultInvalidMetadata::SELECTOR,
+        share_vault::VaultInvalidMetadata::SELECTOR
     );
     assert_eq!(
-        TooManyRevenueTokens::SELECTOR,
-        share_vault::TooManyRevenueTokens::SELECTOR
+        VaultTooManyRevenueTokens::SELECTOR,
+        share_vault::VaultTooManyRevenueTokens::SELECTOR
     );
     assert_eq!(
         ERC20InvalidReceiver::SELECTOR,
