@@ -51,7 +51,7 @@ interface IProvenanceRegistry  {
     error ProvenanceRevealWithoutCommit(bytes32 commitment);
     error ProvenanceRevealTooEarly(bytes32 commitment, uint64 readyAtBlock);
     error ProvenanceLineageTooDeep(uint32 maxDepth, uint32 limit);
-    error ProvenanceOverflow();
+    error ProvenanceArithmeticOverflow();
     error ProvenanceEmptyBatch();
     error ProvenanceBatchLengthMismatch(uint256 ids, uint256 hashes);
     error ProvenanceBatchSignaturesLength(uint256 length, uint256 records);

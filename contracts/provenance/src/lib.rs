@@ -232,7 +232,7 @@ stylus_ip_common::sol_decls! {
     /// `maxDepth` is above the limit.
     error ProvenanceLineageTooDeep(uint32 maxDepth, uint32 limit);
     /// A counter or block number overflowed.
-    error ProvenanceOverflow();
+    error ProvenanceArithmeticOverflow();
     /// `recordProvenanceBatch` was given no ids.
     error ProvenanceEmptyBatch();
     /// A hash array of a batch has `hashes` entries where `ids` has `ids`.
@@ -333,8 +333,8 @@ pub enum Error {
     RevealTooEarly(ProvenanceRevealTooEarly),
     /// See [`ProvenanceLineageTooDeep`].
     LineageTooDeep(ProvenanceLineageTooDeep),
-    /// See [`ProvenanceOverflow`].
-    Overflow(ProvenanceOverflow),
+    /// See [`ProvenanceArithmeticOverflow`].
+    Overflow(ProvenanceArithmeticOverflow),
     /// See [`ProvenanceEmptyBatch`].
     EmptyBatch(ProvenanceEmptyBatch),
     /// See [`ProvenanceBatchLengthMismatch`].
@@ -424,7 +424,7 @@ impl From<Error> for Vec<u8> {
                     abi::uint64(u64::from(e.limit)),
                 ],
             ),
-            Error::Overflow(_) => revert_data(ProvenanceOverflow::SELECTOR, &[]),
+            Error::Overflow(_) => revert_data(ProvenanceArithmeticOverflow::SELECTOR, &[]),
             Error::EmptyBatch(_) => revert_data(ProvenanceEmptyBatch::SELECTOR, &[]),
             Error::BatchLengthMismatch(e) => revert_data(
                 ProvenanceBatchLengthMismatch::SELECTOR,
@@ -716,7 +716,7 @@ impl ProvenanceRegistry {
             }));
         }
         // Calldata cannot hold 4 GiB, so these never fail in practice.
-        let overflow = || Error::Overflow(ProvenanceOverflow {});
+        let overflow = || Error::Overflow(ProvenanceArithmeticOverflow {});
         let version_len = u32::try_from(version.len()).map_err(|_| overflow())?;
         let uri_len = u32::try_from(uri.len()).map_err(|_| overflow())?;
         let id = self
@@ -821,8 +821,8 @@ impl ProvenanceRegistry {
     pub fn commit(&mut self, commitment: B256) -> Result<(), Error> {
         let sender = self.vm().msg_sender();
         let block = self.block_number();
-        let ready_at =
-            logic::commit_ready_at(block).ok_or(Error::Overflow(ProvenanceOverflow {}))?;
+        let ready_at = logic::commit_ready_at(block)
+            .ok_or(Error::Overflow(ProvenanceArithmeticOverflow {}))?;
         let mut mine = self.commits.setter(sender);
         let mut slot = mine.setter(commitment);
         if slot.get() != B256::ZERO {

@@ -1569,7 +1569,7 @@ fn error_encoding_matches_alloy() {
             limit: 16,
         },
     );
-    check(Error::Overflow, ProvenanceOverflow {});
+    check(Error::Overflow, ProvenanceArithmeticOverflow {});
     check(Error::EmptyBatch, ProvenanceEmptyBatch {});
     check(
         Error::BatchLengthMismatch,
@@ -1590,7 +1590,10 @@ fn commit_at_the_last_block_overflows(reg: Contract<ProvenanceRegistry>, alice: 
     // `commit` stores `block + 1`; at block u64::MAX that overflows.
     EXTRA_BLOCKS.with(|b| b.set(u64::MAX));
     let err = reg.sender(alice).commit(B256::repeat_byte(1)).unwrap_err();
-    assert_eq!(enc(err), enc(Error::Overflow(ProvenanceOverflow {})));
+    assert_eq!(
+        enc(err),
+        enc(Error::Overflow(ProvenanceArithmeticOverflow {}))
+    );
     assert_eq!(
         reg.sender(alice)
             .commit_ready_at(alice, B256::repeat_byte(1)),
