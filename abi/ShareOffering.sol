@@ -40,7 +40,7 @@ interface IShareOffering  {
     error OfferingNotClosed(uint256 id);
     error OfferingNothingToWithdraw(uint256 id);
     error OfferingArithmeticOverflow();
-    error EthTransferFailed(address to, uint256 amount);
+    error OfferingEthTransferFailed(address to, uint256 amount);
     error SafeErc20FailedOperation(address token);
     event OfferingCreated(uint256 indexed id, address indexed vault, address indexed seller, uint256 shares, uint256 price, address paymentToken, uint256 perBuyerCap, uint64 deadline, uint256 minRaise, address payee);
     event SharesPurchased(uint256 indexed id, address indexed buyer, uint256 shares, uint256 cost);

@@ -59,7 +59,7 @@
 //!   by another factory the escrowed shares' revenue would be stranded:
 //!   sell only shares of vaults that `VaultFactory.isVault` knows.
 //! * Payouts are pushed with all gas and revert the whole call when they
-//!   fail ([`EthTransferFailed`], [`SafeErc20FailedOperation`], or the
+//!   fail ([`OfferingEthTransferFailed`], [`SafeErc20FailedOperation`], or the
 //!   token's own revert data): nothing changes and the amount stays due.
 //! * An offering's counters are 128-bit: its total cost plus its share
 //!   count must stay below 2^128 ([`OfferingTooLarge`]).
@@ -206,7 +206,7 @@ stylus_ip_common::sol_decls! {
     /// A counter left its range (unreachable: bounded at creation).
     error OfferingArithmeticOverflow();
     /// Sending `amount` wei to `to` failed.
-    error EthTransferFailed(address to, uint256 amount);
+    error OfferingEthTransferFailed(address to, uint256 amount);
     /// An ERC-20 `token` call returned something other than nothing or
     /// `true`, or its balance could not be read.
     error SafeErc20FailedOperation(address token);
@@ -274,8 +274,8 @@ stylus_ip_common::errors! {
         NothingToWithdraw(OfferingNothingToWithdraw { id }),
         /// See [`OfferingArithmeticOverflow`].
         ArithmeticOverflow(OfferingArithmeticOverflow {}),
-        /// See [`EthTransferFailed`].
-        EthTransferFailed(EthTransferFailed { to, amount }),
+        /// See [`OfferingEthTransferFailed`].
+        EthTransferFailed(OfferingEthTransferFailed { to, amount }),
         /// See [`SafeErc20FailedOperation`].
         SafeErc20FailedOperation(SafeErc20FailedOperation { token }),
     }
@@ -942,7 +942,7 @@ impl ShareOffering {
                 .call(to, &[])
         }
         .map(drop)
-        .map_err(|_| Error::EthTransferFailed(EthTransferFailed { to, amount }).into())
+        .map_err(|_| Error::EthTransferFailed(OfferingEthTransferFailed { to, amount }).into())
     }
 
     /// Calls ERC-20 `token` with `selector ‖ words` (storage flushed

@@ -1341,7 +1341,7 @@ fn failing_payouts_revert_and_stay_due(
         .motsu_unwrap_err();
     assert_eq!(
         e,
-        err(Error::EthTransferFailed(EthTransferFailed {
+        err(Error::EthTransferFailed(OfferingEthTransferFailed {
             to: payee.address(),
             amount: at_price(50)
         }))
@@ -1363,7 +1363,7 @@ fn failing_payouts_revert_and_stay_due(
         .motsu_unwrap_err();
     assert_eq!(
         e,
-        err(Error::EthTransferFailed(EthTransferFailed {
+        err(Error::EthTransferFailed(OfferingEthTransferFailed {
             to: buyer.address(),
             amount: at_price(10)
         }))
@@ -1648,7 +1648,7 @@ fn compact_error_encoding_matches_alloy() {
         NotClosed(OfferingNotClosed { id: n }),
         NothingToWithdraw(OfferingNothingToWithdraw { id: n }),
         ArithmeticOverflow(OfferingArithmeticOverflow {}),
-        EthTransferFailed(EthTransferFailed { to: a, amount: n }),
+        EthTransferFailed(OfferingEthTransferFailed { to: a, amount: n }),
         SafeErc20FailedOperation(SafeErc20FailedOperation { token: b }),
     );
     assert_eq!(checked, 22, "every Error variant is checked");
