@@ -44,7 +44,7 @@ interface ISplit  {
     function dust(address token) external view returns (uint256);
 
     struct SplitView { address[] recipients; uint32[] allocations; address dustRecipient; }
-    error SplitAlreadyInitialized();
+    error InvalidInitialization();
     error SplitNotInitialized();
     error SplitInvalidRecipientCount(uint256 count, uint256 max);
     error SplitLengthMismatch(uint256 recipients, uint256 allocations);

@@ -92,8 +92,9 @@ stylus_ip_common::sol_decls! {
         address dustRecipient;
     }
 
-    /// `initialize` was already called on this split.
-    error SplitAlreadyInitialized();
+    /// `initialize` was already called on this split (OpenZeppelin
+    /// `Initializable`'s name).
+    error InvalidInitialization();
     /// The split has not been initialized.
     error SplitNotInitialized();
     /// No recipients, or more than `max`.
@@ -152,8 +153,8 @@ stylus_ip_common::errors! {
     /// alloy encoders cost ~7 KB of WASM; a unit test checks the bytes against
     /// alloy's encoding for every variant.
     pub enum Error {
-        /// See [`SplitAlreadyInitialized`].
-        AlreadyInitialized(SplitAlreadyInitialized {}),
+        /// See [`InvalidInitialization`].
+        AlreadyInitialized(InvalidInitialization {}),
         /// See [`SplitNotInitialized`].
         NotInitialized(SplitNotInitialized {}),
         /// See [`SplitInvalidRecipientCount`].
@@ -569,7 +570,7 @@ impl Split {
         dust_recipient: Address,
     ) -> Result<(), Error> {
         if self.initialized.get() {
-            return Err(Error::AlreadyInitialized(SplitAlreadyInitialized {}));
+            return Err(Error::AlreadyInitialized(InvalidInitialization {}));
         }
         logic::validate_split(&recipients, &allocations, dust_recipient)?;
         self.write_epoch(0, &recipients, &allocations, dust_recipient);

@@ -1143,7 +1143,7 @@ fn hand_encoded_errors_match_alloy() {
             E::SIGNATURE
         );
     }
-    check(SplitAlreadyInitialized {}, Error::AlreadyInitialized);
+    check(InvalidInitialization {}, Error::AlreadyInitialized);
     check(SplitNotInitialized {}, Error::NotInitialized);
     check(
         SplitInvalidRecipientCount { count: n, max: m },
