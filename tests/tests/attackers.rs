@@ -625,7 +625,10 @@ fn vault_holder_refusing_eth_keeps_its_claim() {
             let refused = must_revert(l.exec(a, vault, &claim_eth(), U256::ZERO));
             assert_eq!(
                 refused.decode::<VaultE>(),
-                VaultE::EthTransferFailed(ShareVault::EthTransferFailed { to: a, amount: due }),
+                VaultE::VaultEthTransferFailed(ShareVault::VaultEthTransferFailed {
+                    to: a,
+                    amount: due
+                }),
                 "{code}"
             );
             assert_eq!(l.claimable_eth(vault, a), due, "{code}: claim kept");
@@ -1059,14 +1062,14 @@ fn fake_collection_on_the_vault_factory_takes_nothing() {
             },
         );
 
-        // 1. The fake moves nothing: AssetNotReceived, no vault.
+        // 1. The fake moves nothing: VaultFactoryAssetNotReceived, no vault.
         let before = l.h.fingerprint();
         let refused = must_revert(l.h.send(carol, factory, &call, U256::ZERO));
         assert_eq!(
             refused.decode::<VaultFactory::VaultFactoryErrors>(),
-            VaultFactory::VaultFactoryErrors::AssetNotReceived(VaultFactory::AssetNotReceived {
-                vault: predicted
-            })
+            VaultFactory::VaultFactoryErrors::VaultFactoryAssetNotReceived(
+                VaultFactory::VaultFactoryAssetNotReceived { vault: predicted }
+            )
         );
         assert!(before.diff(&l.h.fingerprint(), &[carol]).is_empty());
 
@@ -1083,7 +1086,7 @@ fn fake_collection_on_the_vault_factory_takes_nothing() {
         let refused = must_revert(l.h.send(carol, factory, &call, U256::ZERO));
         assert_eq!(
             refused.decode::<VaultE>(),
-            VaultE::UnexpectedAsset(ShareVault::UnexpectedAsset {
+            VaultE::VaultUnexpectedAsset(ShareVault::VaultUnexpectedAsset {
                 asset: fake,
                 id: U256::from(7),
             })

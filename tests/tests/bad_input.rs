@@ -932,7 +932,9 @@ fn collection_cases(v: &mut Vec<Case>) {
         )
     }));
     v.push(case("collection/unauthorised/mint_by_stranger", |w| {
-        let e = CollectionE::CallerNotMinter(C::CallerNotMinter { account: w.carol });
+        let e = CollectionE::CollectionCallerNotMinter(C::CollectionCallerNotMinter {
+            account: w.carol,
+        });
         Bad::call(w.carol, w.nft, &collection_mint(w.carol, U96::ZERO), e)
     }));
     v.push(case("collection/zero/mint_to_zero_address", |w| {
@@ -1001,7 +1003,7 @@ fn collection_cases(v: &mut Vec<Case>) {
                 to: w.vault,
                 tokenId: u(3),
             };
-            let e = VaultE::UnexpectedAsset(ShareVault::UnexpectedAsset {
+            let e = VaultE::VaultUnexpectedAsset(ShareVault::VaultUnexpectedAsset {
                 asset: w.nft,
                 id: u(3),
             });
@@ -1054,7 +1056,7 @@ fn collection_cases(v: &mut Vec<Case>) {
             user: w.bob,
             expires: START - 1,
         };
-        let e = CollectionE::UserExpiryInPast(C::UserExpiryInPast {
+        let e = CollectionE::CollectionUserExpiryInPast(C::CollectionUserExpiryInPast {
             expires: START - 1,
             timestamp: START,
         });
@@ -1068,7 +1070,7 @@ fn collection_cases(v: &mut Vec<Case>) {
             user: w.carol,
             expires: START + 10,
         };
-        let e = CollectionE::LeaseLocked(C::LeaseLocked {
+        let e = CollectionE::CollectionLeaseLocked(C::CollectionLeaseLocked {
             tokenId: u(1),
             user: w.bob,
             expires: START + 3600,
@@ -1088,7 +1090,7 @@ fn collection_cases(v: &mut Vec<Case>) {
             user: w.bob,
             expires: u64::MAX,
         };
-        let e = CollectionE::LockExpiryTooFar(C::LockExpiryTooFar {
+        let e = CollectionE::CollectionLockExpiryTooFar(C::CollectionLockExpiryTooFar {
             expires: u64::MAX,
             maxExpires: START + 157_680_000,
         });
@@ -1114,7 +1116,7 @@ fn collection_cases(v: &mut Vec<Case>) {
                 user: bob,
                 expires: START + 157_680_001,
             };
-            let e = CollectionE::LockExpiryTooFar(C::LockExpiryTooFar {
+            let e = CollectionE::CollectionLockExpiryTooFar(C::CollectionLockExpiryTooFar {
                 expires: START + 157_680_001,
                 maxExpires: START + 157_680_000,
             });
@@ -1187,9 +1189,9 @@ fn collection_cases(v: &mut Vec<Case>) {
                 tokenId: u(1),
                 uri: "ipfs://fake".into(),
             };
-            let e = CollectionE::CallerNotMetadataUpdater(C::CallerNotMetadataUpdater {
-                account: w.carol,
-            });
+            let e = CollectionE::CollectionCallerNotMetadataUpdater(
+                C::CollectionCallerNotMetadataUpdater { account: w.carol },
+            );
             Bad::call(w.carol, w.nft, &call, e)
         },
     ));
@@ -1245,7 +1247,7 @@ fn collection_cases(v: &mut Vec<Case>) {
             account: Address::ZERO,
             enabled: true,
         };
-        let e = CollectionE::InvalidAccount(C::InvalidAccount {
+        let e = CollectionE::CollectionInvalidAccount(C::CollectionInvalidAccount {
             account: Address::ZERO,
         });
         Bad::call(w.admin(), w.nft, &call, e)
@@ -1291,7 +1293,7 @@ fn collection_cases(v: &mut Vec<Case>) {
         Bad::call(w.carol, w.nft, &call, e)
     }));
     v.push(case("collection/state/mint_batch_empty", |w| {
-        let e = CollectionE::EmptyBatch(C::EmptyBatch {});
+        let e = CollectionE::CollectionEmptyBatch(C::CollectionEmptyBatch {});
         Bad::call(
             w.admin(),
             w.nft,
@@ -1302,7 +1304,9 @@ fn collection_cases(v: &mut Vec<Case>) {
     v.push(case(
         "collection/unauthorised/mint_batch_by_stranger",
         |w| {
-            let e = CollectionE::CallerNotMinter(C::CallerNotMinter { account: w.carol });
+            let e = CollectionE::CollectionCallerNotMinter(C::CollectionCallerNotMinter {
+                account: w.carol,
+            });
             Bad::call(
                 w.carol,
                 w.nft,
@@ -1373,9 +1377,9 @@ fn collection_cases(v: &mut Vec<Case>) {
             let call = C::setContractURICall {
                 uri: "ipfs://fake".into(),
             };
-            let e = CollectionE::CallerNotMetadataUpdater(C::CallerNotMetadataUpdater {
-                account: w.carol,
-            });
+            let e = CollectionE::CollectionCallerNotMetadataUpdater(
+                C::CollectionCallerNotMetadataUpdater { account: w.carol },
+            );
             Bad::call(w.carol, w.nft, &call, e)
         },
     ));
@@ -1521,7 +1525,7 @@ fn editions_cases(v: &mut Vec<Case>) {
         Bad::call(w.carol, w.editions, &editions_mint(w.carol, 1, u(1)), e)
     }));
     v.push(case("editions/state/mint_nonexistent_edition", |w| {
-        let e = EditionsE::NonexistentEdition(C::NonexistentEdition { id: u(99) });
+        let e = EditionsE::EditionsNonexistentEdition(C::EditionsNonexistentEdition { id: u(99) });
         Bad::call(w.admin(), w.editions, &editions_mint(w.alice, 99, u(1)), e)
     }));
     v.push(case("editions/zero/mint_to_zero_address", |w| {
@@ -1536,7 +1540,7 @@ fn editions_cases(v: &mut Vec<Case>) {
         )
     }));
     v.push(case("editions/range/mint_over_max_supply", |w| {
-        let e = EditionsE::MaxSupplyExceeded(C::MaxSupplyExceeded {
+        let e = EditionsE::EditionsMaxSupplyExceeded(C::EditionsMaxSupplyExceeded {
             id: u(1),
             available: u(90),
             amount: u(91),
@@ -1544,7 +1548,7 @@ fn editions_cases(v: &mut Vec<Case>) {
         Bad::call(w.admin(), w.editions, &editions_mint(w.alice, 1, u(91)), e)
     }));
     v.push(case("editions/max/mint_u256_max", |w| {
-        let e = EditionsE::MaxSupplyExceeded(C::MaxSupplyExceeded {
+        let e = EditionsE::EditionsMaxSupplyExceeded(C::EditionsMaxSupplyExceeded {
             id: u(1),
             available: u(90),
             amount: U256::MAX,
@@ -1563,7 +1567,7 @@ fn editions_cases(v: &mut Vec<Case>) {
             amounts: vec![U256::MAX, u(1)],
             data: Bytes::new(),
         };
-        let e = EditionsE::MaxSupplyExceeded(C::MaxSupplyExceeded {
+        let e = EditionsE::EditionsMaxSupplyExceeded(C::EditionsMaxSupplyExceeded {
             id: u(1),
             available: U256::MAX - u(10),
             amount: U256::MAX,
@@ -1583,12 +1587,14 @@ fn editions_cases(v: &mut Vec<Case>) {
         )
     }));
     v.push(case("editions/state/transfer_frozen_units", |w| {
-        let e = EditionsE::InsufficientUnfrozenBalance(C::InsufficientUnfrozenBalance {
-            owner: w.alice,
-            tokenId: u(1),
-            available: u(8),
-            needed: u(9),
-        });
+        let e = EditionsE::EditionsInsufficientUnfrozenBalance(
+            C::EditionsInsufficientUnfrozenBalance {
+                owner: w.alice,
+                tokenId: u(1),
+                available: u(8),
+                needed: u(9),
+            },
+        );
         Bad::call(
             w.alice,
             w.editions,
@@ -1660,12 +1666,14 @@ fn editions_cases(v: &mut Vec<Case>) {
             id: u(1),
             value: u(10),
         };
-        let e = EditionsE::InsufficientUnfrozenBalance(C::InsufficientUnfrozenBalance {
-            owner: w.alice,
-            tokenId: u(1),
-            available: u(8),
-            needed: u(10),
-        });
+        let e = EditionsE::EditionsInsufficientUnfrozenBalance(
+            C::EditionsInsufficientUnfrozenBalance {
+                owner: w.alice,
+                tokenId: u(1),
+                available: u(8),
+                needed: u(10),
+            },
+        );
         Bad::call(w.alice, w.editions, &call, e)
     }));
     v.push(case("editions/unauthorised/burn_by_stranger", |w| {
@@ -1713,7 +1721,7 @@ fn editions_cases(v: &mut Vec<Case>) {
         )
     }));
     v.push(case("editions/zero/user_record_zero_user", |w| {
-        let e = EditionsE::InvalidRecordUser(C::InvalidRecordUser {
+        let e = EditionsE::EditionsInvalidRecordUser(C::EditionsInvalidRecordUser {
             user: Address::ZERO,
         });
         Bad::call(
@@ -1724,7 +1732,7 @@ fn editions_cases(v: &mut Vec<Case>) {
         )
     }));
     v.push(case("editions/range/user_record_zero_amount", |w| {
-        let e = EditionsE::InvalidRecordAmount(C::InvalidRecordAmount {});
+        let e = EditionsE::EditionsInvalidRecordAmount(C::EditionsInvalidRecordAmount {});
         Bad::call(
             w.alice,
             w.editions,
@@ -1733,7 +1741,7 @@ fn editions_cases(v: &mut Vec<Case>) {
         )
     }));
     v.push(case("editions/range/user_record_expiry_now", |w| {
-        let e = EditionsE::InvalidRecordExpiry(C::InvalidRecordExpiry {
+        let e = EditionsE::EditionsInvalidRecordExpiry(C::EditionsInvalidRecordExpiry {
             expiry: START,
             timestamp: START,
         });
@@ -1747,12 +1755,14 @@ fn editions_cases(v: &mut Vec<Case>) {
     v.push(case(
         "editions/state/user_record_over_unfrozen_units",
         |w| {
-            let e = EditionsE::InsufficientUnfrozenBalance(C::InsufficientUnfrozenBalance {
-                owner: w.alice,
-                tokenId: u(1),
-                available: u(8),
-                needed: u(9),
-            });
+            let e = EditionsE::EditionsInsufficientUnfrozenBalance(
+                C::EditionsInsufficientUnfrozenBalance {
+                    owner: w.alice,
+                    tokenId: u(1),
+                    available: u(8),
+                    needed: u(9),
+                },
+            );
             Bad::call(
                 w.alice,
                 w.editions,
@@ -1768,7 +1778,7 @@ fn editions_cases(v: &mut Vec<Case>) {
         for _ in 0..15 {
             w.ok(alice, editions, &user_record(alice, dave, 1, START + 100));
         }
-        let e = EditionsE::TooManyRecords(C::TooManyRecords {
+        let e = EditionsE::EditionsTooManyRecords(C::EditionsTooManyRecords {
             account: alice,
             tokenId: u(1),
         });
@@ -1799,7 +1809,7 @@ fn editions_cases(v: &mut Vec<Case>) {
                 },
             );
             assert_eq!(usable, u(16 + UNITS_PER_LICENCE));
-            let e = EditionsE::TooManyRecords(C::TooManyRecords {
+            let e = EditionsE::EditionsTooManyRecords(C::EditionsTooManyRecords {
                 account: carol,
                 tokenId: u(1),
             });
@@ -1820,7 +1830,7 @@ fn editions_cases(v: &mut Vec<Case>) {
                 approved: true,
             };
             w.ok(alice, editions, &op);
-            let e = EditionsE::LockExpiryTooFar(C::LockExpiryTooFar {
+            let e = EditionsE::EditionsLockExpiryTooFar(C::EditionsLockExpiryTooFar {
                 expiry: u64::MAX,
                 maxExpiry: START + 157_680_000,
             });
@@ -1838,7 +1848,7 @@ fn editions_cases(v: &mut Vec<Case>) {
             recordId: w.record,
             expiry: u64::MAX,
         };
-        let e = EditionsE::LockExpiryTooFar(C::LockExpiryTooFar {
+        let e = EditionsE::EditionsLockExpiryTooFar(C::EditionsLockExpiryTooFar {
             expiry: u64::MAX,
             maxExpiry: START + 157_680_000,
         });
@@ -1846,7 +1856,7 @@ fn editions_cases(v: &mut Vec<Case>) {
     }));
     v.push(case("editions/state/owner_deletes_locked_record", |w| {
         let call = C::deleteUserRecordCall { recordId: w.record };
-        let e = EditionsE::LockedRecord(C::LockedRecord {
+        let e = EditionsE::EditionsLockedRecord(C::EditionsLockedRecord {
             recordId: w.record,
             expiry: START + 3600,
         });
@@ -1862,7 +1872,8 @@ fn editions_cases(v: &mut Vec<Case>) {
     }));
     v.push(case("editions/state/delete_unknown_record", |w| {
         let call = C::deleteUserRecordCall { recordId: u(999) };
-        let e = EditionsE::NonexistentRecord(C::NonexistentRecord { recordId: u(999) });
+        let e =
+            EditionsE::EditionsNonexistentRecord(C::EditionsNonexistentRecord { recordId: u(999) });
         Bad::call(w.alice, w.editions, &call, e)
     }));
     v.push(case(
@@ -1873,7 +1884,7 @@ fn editions_cases(v: &mut Vec<Case>) {
                 recordId: w.record,
                 expiry: START + 7200,
             };
-            let e = EditionsE::NotLeaseOperator(C::NotLeaseOperator {
+            let e = EditionsE::EditionsNotLeaseOperator(C::EditionsNotLeaseOperator {
                 operator: w.alice,
                 owner: w.alice,
             });
@@ -1891,7 +1902,7 @@ fn editions_cases(v: &mut Vec<Case>) {
             recordId: w.record,
             expiry: START + 3600,
         };
-        let e = EditionsE::InvalidRecordExtension(C::InvalidRecordExtension {
+        let e = EditionsE::EditionsInvalidRecordExtension(C::EditionsInvalidRecordExtension {
             recordId: w.record,
             expiry: START + 3600,
             newExpiry: START + 3600,
@@ -1910,7 +1921,7 @@ fn editions_cases(v: &mut Vec<Case>) {
             recordId: w.record,
             expiry: START + 7200,
         };
-        let e = EditionsE::ExpiredRecord(C::ExpiredRecord {
+        let e = EditionsE::EditionsExpiredRecord(C::EditionsExpiredRecord {
             recordId: w.record,
             expiry: START + 3600,
         });
@@ -1921,7 +1932,8 @@ fn editions_cases(v: &mut Vec<Case>) {
             recordId: u(999),
             expiry: START + 7200,
         };
-        let e = EditionsE::NonexistentRecord(C::NonexistentRecord { recordId: u(999) });
+        let e =
+            EditionsE::EditionsNonexistentRecord(C::EditionsNonexistentRecord { recordId: u(999) });
         Bad::call(w.alice, w.editions, &call, e)
     }));
     v.push(case("editions/state/extend_record_while_paused", |w| {
@@ -1950,7 +1962,7 @@ fn editions_cases(v: &mut Vec<Case>) {
             id: u(99),
             uri: "x".into(),
         };
-        let e = EditionsE::NonexistentEdition(C::NonexistentEdition { id: u(99) });
+        let e = EditionsE::EditionsNonexistentEdition(C::EditionsNonexistentEdition { id: u(99) });
         Bad::call(w.admin(), w.editions, &call, e)
     }));
     v.push(case("editions/unauthorised/grant_role_by_stranger", |w| {
@@ -3012,7 +3024,7 @@ fn vault_cases(v: &mut Vec<Case>) {
     v.push(case("vault/calldata/truncated_hook_reads_zero", |w| {
         // The hand-decoded hook reads missing words as zero: id 0.
         let data = C::onERC721ReceivedCall::SELECTOR.to_vec();
-        let e = VaultE::UnexpectedAsset(C::UnexpectedAsset {
+        let e = VaultE::VaultUnexpectedAsset(C::VaultUnexpectedAsset {
             asset: w.carol,
             id: U256::ZERO,
         });
@@ -3037,7 +3049,7 @@ fn vault_cases(v: &mut Vec<Case>) {
             w.carol,
             w.vault,
             &call,
-            VaultE::AlreadyInitialized(C::AlreadyInitialized {}),
+            VaultE::InvalidInitialization(C::InvalidInitialization {}),
         )
     }));
     v.push(case("vault/range/implementation_garbage_config", |w| {
@@ -3048,7 +3060,7 @@ fn vault_cases(v: &mut Vec<Case>) {
             w.carol,
             w.vault_impl,
             &call,
-            VaultE::InvalidConfig(C::InvalidConfig {}),
+            VaultE::VaultInvalidConfig(C::VaultInvalidConfig {}),
         )
     }));
     v.push(case("vault/state/implementation_redeem", |w| {
@@ -3139,14 +3151,14 @@ fn vault_cases(v: &mut Vec<Case>) {
         let call = C::claimCall {
             tokens: vec![Address::ZERO, w.nft],
         };
-        let e = VaultE::TokenNotAllowed(C::TokenNotAllowed { token: w.nft });
+        let e = VaultE::VaultTokenNotAllowed(C::VaultTokenNotAllowed { token: w.nft });
         Bad::call(w.alice, w.vault, &call, e)
     }));
     v.push(case("vault/state/claim_without_shares", |w| {
         let call = C::claimCall {
             tokens: vec![Address::ZERO],
         };
-        let e = VaultE::NothingToClaim(C::NothingToClaim { holder: w.carol });
+        let e = VaultE::VaultNothingToClaim(C::VaultNothingToClaim { holder: w.carol });
         Bad::call(w.carol, w.vault, &call, e)
     }));
     v.push(case("vault/state/claim_twice", |w| {
@@ -3155,7 +3167,7 @@ fn vault_cases(v: &mut Vec<Case>) {
             tokens: vec![Address::ZERO],
         };
         w.ok(alice, vault, &call);
-        let e = VaultE::NothingToClaim(C::NothingToClaim { holder: alice });
+        let e = VaultE::VaultNothingToClaim(C::VaultNothingToClaim { holder: alice });
         Bad::call(alice, vault, &call, e)
     }));
     v.push(case(
@@ -3164,7 +3176,7 @@ fn vault_cases(v: &mut Vec<Case>) {
             let call = C::transferCuratorCall {
                 newCurator: w.carol,
             };
-            let e = VaultE::NotCurator(C::NotCurator { account: w.carol });
+            let e = VaultE::VaultNotCurator(C::VaultNotCurator { account: w.carol });
             Bad::call(w.carol, w.vault, &call, e)
         },
     ));
@@ -3172,7 +3184,7 @@ fn vault_cases(v: &mut Vec<Case>) {
         "vault/unauthorised/set_market_approval_by_stranger",
         |w| {
             let call = C::setMarketApprovalCall { approved: true };
-            let e = VaultE::NotCurator(C::NotCurator { account: w.carol });
+            let e = VaultE::VaultNotCurator(C::VaultNotCurator { account: w.carol });
             Bad::call(w.carol, w.vault, &call, e)
         },
     ));
@@ -3181,12 +3193,12 @@ fn vault_cases(v: &mut Vec<Case>) {
             amount: 0,
             terms: vault_terms(w.vault, Address::ZERO, 3600),
         };
-        let e = VaultE::NotCurator(C::NotCurator { account: w.carol });
+        let e = VaultE::VaultNotCurator(C::VaultNotCurator { account: w.carol });
         Bad::call(w.carol, w.vault, &call, e)
     }));
     v.push(case("vault/unauthorised/cancel_offer_by_stranger", |w| {
         let call = C::cancelOfferCall { offerId: u(1) };
-        let e = VaultE::NotCurator(C::NotCurator { account: w.carol });
+        let e = VaultE::VaultNotCurator(C::VaultNotCurator { account: w.carol });
         Bad::call(w.carol, w.vault, &call, e)
     }));
     // H-1a, H-1b, M-2: the curator's generic call (approving its own EOA as
@@ -3220,7 +3232,7 @@ fn vault_cases(v: &mut Vec<Case>) {
                 amount: 0,
                 terms: vault_terms(w.alice, Address::ZERO, 3600),
             };
-            let e = VaultE::InvalidOfferPayee(C::InvalidOfferPayee { payee: w.alice });
+            let e = VaultE::VaultInvalidOfferPayee(C::VaultInvalidOfferPayee { payee: w.alice });
             Bad::call(w.alice, w.vault, &call, e)
         },
     ));
@@ -3231,7 +3243,7 @@ fn vault_cases(v: &mut Vec<Case>) {
                 offerId: u(1),
                 terms: vault_terms(w.alice, Address::ZERO, 3600),
             };
-            let e = VaultE::InvalidOfferPayee(C::InvalidOfferPayee { payee: w.alice });
+            let e = VaultE::VaultInvalidOfferPayee(C::VaultInvalidOfferPayee { payee: w.alice });
             Bad::call(w.alice, w.vault, &call, e)
         },
     ));
@@ -3243,7 +3255,7 @@ fn vault_cases(v: &mut Vec<Case>) {
                 amount: 0,
                 terms: vault_terms(w.vault, token, 3600),
             };
-            let e = VaultE::TokenNotAllowed(C::TokenNotAllowed { token });
+            let e = VaultE::VaultTokenNotAllowed(C::VaultTokenNotAllowed { token });
             Bad::call(w.alice, w.vault, &call, e)
         },
     ));
@@ -3253,7 +3265,7 @@ fn vault_cases(v: &mut Vec<Case>) {
             let mut terms = vault_terms(w.vault, Address::ZERO, VAULT_MAX_LEASE + 1);
             terms.pricePerSecond = U256::ZERO;
             let call = C::createOfferCall { amount: 0, terms };
-            let e = VaultE::OfferTooLong(C::OfferTooLong {
+            let e = VaultE::VaultOfferTooLong(C::VaultOfferTooLong {
                 maxDuration: u(VAULT_MAX_LEASE + 1),
                 maxLeaseDuration: u(VAULT_MAX_LEASE),
             });
@@ -3270,7 +3282,7 @@ fn vault_cases(v: &mut Vec<Case>) {
         Bad::raw(w.alice, w.vault, cut, Expect::Empty)
     }));
     v.push(case("vault/unauthorised/redeem_by_partial_holder", |w| {
-        let e = VaultE::NotFullOwner(C::NotFullOwner {
+        let e = VaultE::VaultNotFullOwner(C::VaultNotFullOwner {
             account: w.alice,
             balance: U256::from(VAULT_SHARES[0]),
             supply: vault_supply(),
@@ -3278,7 +3290,7 @@ fn vault_cases(v: &mut Vec<Case>) {
         Bad::call(w.alice, w.vault, &C::redeemCall {}, e)
     }));
     v.push(case("vault/unauthorised/redeem_by_outsider", |w| {
-        let e = VaultE::NotFullOwner(C::NotFullOwner {
+        let e = VaultE::VaultNotFullOwner(C::VaultNotFullOwner {
             account: w.carol,
             balance: U256::ZERO,
             supply: vault_supply(),
@@ -3288,7 +3300,7 @@ fn vault_cases(v: &mut Vec<Case>) {
     v.push(case(
         "vault/unauthorised/erc721_hook_from_an_account",
         |w| {
-            let e = VaultE::UnexpectedAsset(C::UnexpectedAsset {
+            let e = VaultE::VaultUnexpectedAsset(C::VaultUnexpectedAsset {
                 asset: w.carol,
                 id: u(2),
             });
@@ -3303,7 +3315,7 @@ fn vault_cases(v: &mut Vec<Case>) {
             value: U256::ZERO,
             data: Bytes::new(),
         };
-        let e = VaultE::UnexpectedAsset(C::UnexpectedAsset {
+        let e = VaultE::VaultUnexpectedAsset(C::VaultUnexpectedAsset {
             asset: w.carol,
             id: u(2),
         });
@@ -3351,7 +3363,7 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
         let mut call = fractionalize(w.nft, u(3), U256::ZERO, w.alice, w.dave, B256::ZERO);
         call.holders.clear();
         call.amounts.clear();
-        let e = VaultFactoryE::InvalidHolders(C::InvalidHolders {
+        let e = VaultFactoryE::VaultFactoryInvalidHolders(C::VaultFactoryInvalidHolders {
             holders: U256::ZERO,
             amounts: U256::ZERO,
         });
@@ -3360,7 +3372,7 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
     v.push(case("vault_factory/range/holders_amounts_mismatch", |w| {
         let mut call = fractionalize(w.nft, u(3), U256::ZERO, w.alice, w.dave, B256::ZERO);
         call.amounts.pop();
-        let e = VaultFactoryE::InvalidHolders(C::InvalidHolders {
+        let e = VaultFactoryE::VaultFactoryInvalidHolders(C::VaultFactoryInvalidHolders {
             holders: u(2),
             amounts: u(1),
         });
@@ -3369,7 +3381,7 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
     v.push(case("vault_factory/range/name_of_256_bytes", |w| {
         let mut call = fractionalize(w.nft, u(3), U256::ZERO, w.alice, w.dave, B256::ZERO);
         call.name = "n".repeat(256);
-        let e = VaultFactoryE::InvalidMetadata(C::InvalidMetadata {
+        let e = VaultFactoryE::VaultInvalidMetadata(C::VaultInvalidMetadata {
             nameLength: u(256),
             symbolLength: u(3),
         });
@@ -3387,7 +3399,7 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
             let mut call =
                 fractionalize(nft, u(3), U256::ZERO, alice, w.dave, B256::repeat_byte(1));
             call.name = "n".repeat(96);
-            let e = VaultE::InvalidMetadata(ShareVault::InvalidMetadata {
+            let e = VaultE::VaultInvalidMetadata(ShareVault::VaultInvalidMetadata {
                 nameLength: u(96),
                 symbolLength: u(3),
             });
@@ -3399,7 +3411,9 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
         call.revenueTokens = (1..=256u64)
             .map(|i| Address::from_word(B256::from(U256::from(i))))
             .collect();
-        let e = VaultFactoryE::TooManyRevenueTokens(C::TooManyRevenueTokens { count: u(256) });
+        let e = VaultFactoryE::VaultTooManyRevenueTokens(C::VaultTooManyRevenueTokens {
+            count: u(256),
+        });
         Bad::call(w.alice, w.vault_factory, &call, e)
     }));
     v.push(case(
@@ -3416,7 +3430,9 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
             call.revenueTokens = (1..=9u64)
                 .map(|i| Address::from_word(B256::from(U256::from(i))))
                 .collect();
-            let e = VaultE::TooManyRevenueTokens(ShareVault::TooManyRevenueTokens { count: u(9) });
+            let e = VaultE::VaultTooManyRevenueTokens(ShareVault::VaultTooManyRevenueTokens {
+                count: u(9),
+            });
             Bad::call(w.alice, w.vault_factory, &call, e)
         },
     ));
@@ -3449,7 +3465,8 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
                 B256::repeat_byte(1),
             );
             call.amounts = vec![U256::MAX, u(1)];
-            let e = VaultE::InvalidSupply(ShareVault::InvalidSupply { supply: U256::MAX });
+            let e =
+                VaultE::VaultInvalidSupply(ShareVault::VaultInvalidSupply { supply: U256::MAX });
             Bad::call(w.alice, w.vault_factory, &call, e)
         },
     ));
@@ -3465,7 +3482,8 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
                 B256::repeat_byte(1),
             );
             call.amounts = vec![U256::ZERO, U256::ZERO];
-            let e = VaultE::InvalidSupply(ShareVault::InvalidSupply { supply: U256::ZERO });
+            let e =
+                VaultE::VaultInvalidSupply(ShareVault::VaultInvalidSupply { supply: U256::ZERO });
             Bad::call(w.alice, w.vault_factory, &call, e)
         },
     ));
@@ -3478,7 +3496,7 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
         };
         w.ok(alice, nft, &approve);
         let call = fractionalize(nft, u(1), U256::ZERO, alice, w.dave, B256::repeat_byte(1));
-        let e = VaultFactoryE::AssetHasUser(C::AssetHasUser {
+        let e = VaultFactoryE::VaultFactoryAssetHasUser(C::VaultFactoryAssetHasUser {
             asset: nft,
             id: u(1),
             user: bob,
@@ -3503,7 +3521,7 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
             };
             w.ok(alice, nft, &approve);
             let call = fractionalize(nft, u(3), U256::ZERO, alice, w.dave, B256::repeat_byte(1));
-            let e = VaultFactoryE::AssetHasUser(C::AssetHasUser {
+            let e = VaultFactoryE::VaultFactoryAssetHasUser(C::VaultFactoryAssetHasUser {
                 asset: nft,
                 id: u(3),
                 user: alice,
@@ -3546,15 +3564,17 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
             let mut call =
                 fractionalize(nft, u(3), U256::ZERO, alice, w.dave, B256::repeat_byte(1));
             call.maxLeaseDuration = 5 * 365 * 86_400 + 1;
-            let e = VaultE::InvalidMaxLeaseDuration(ShareVault::InvalidMaxLeaseDuration {
-                maxLeaseDuration: u(5 * 365 * 86_400 + 1),
-            });
+            let e =
+                VaultE::VaultInvalidMaxLeaseDuration(ShareVault::VaultInvalidMaxLeaseDuration {
+                    maxLeaseDuration: u(5 * 365 * 86_400 + 1),
+                });
             Bad::call(alice, factory, &call, e)
         },
     ));
     v.push(case("vault_factory/state/salt_reused", |w| {
         let call = fractionalize(w.nft, u(3), U256::ZERO, w.alice, w.dave, B256::ZERO);
-        let e = VaultFactoryE::VaultExists(C::VaultExists { vault: w.vault });
+        let e =
+            VaultFactoryE::VaultFactoryVaultExists(C::VaultFactoryVaultExists { vault: w.vault });
         Bad::call(w.alice, w.vault_factory, &call, e)
     }));
     v.push(case(
@@ -3588,7 +3608,7 @@ fn vault_factory_cases(v: &mut Vec<Case>) {
     }));
     v.push(case("vault_factory/state/units_frozen_by_lease", |w| {
         let call = fractionalize(w.editions, u(1), u(9), w.alice, w.dave, B256::ZERO);
-        let e = VaultFactoryE::AssetLeaseLocked(C::AssetLeaseLocked {
+        let e = VaultFactoryE::VaultFactoryAssetLeaseLocked(C::VaultFactoryAssetLeaseLocked {
             asset: w.editions,
             id: u(1),
         });
@@ -3648,7 +3668,7 @@ fn split_cases(v: &mut Vec<Case>) {
             controller: w.carol,
             dustRecipient: w.carol,
         };
-        let e = SplitE::SplitAlreadyInitialized(C::SplitAlreadyInitialized {});
+        let e = SplitE::InvalidInitialization(C::InvalidInitialization {});
         Bad::call(w.carol, w.split, &call, e)
     }));
     v.push(case("split/state/implementation_refuses_eth", |w| {
@@ -4132,7 +4152,7 @@ fn vault_permit_cases(v: &mut Vec<Case>) {
 fn vault_pool_cases(v: &mut Vec<Case>) {
     use ShareVault as C;
     fn invalid_pool(pair: Address) -> VaultE {
-        VaultE::InvalidPool(C::InvalidPool { pair })
+        VaultE::VaultInvalidPool(C::VaultInvalidPool { pair })
     }
     v.push(case("vault/unauthorised/register_pool_an_account", |w| {
         let call = C::registerPoolCall { pair: w.carol };
@@ -4260,7 +4280,7 @@ fn vault_pool_cases(v: &mut Vec<Case>) {
 fn vault_buyout_cases(v: &mut Vec<Case>) {
     use ShareVault as C;
     fn not_buyout(account: Address) -> VaultE {
-        VaultE::NotBuyout(C::NotBuyout { account })
+        VaultE::VaultNotBuyout(C::VaultNotBuyout { account })
     }
     fn not_active() -> VaultE {
         VaultE::VaultNotActive(C::VaultNotActive {})
@@ -4920,7 +4940,7 @@ fn offering_cases(v: &mut Vec<Case>) {
             create.payee = buyout;
             let id = w.ok(alice, offering, &create);
             bought_offered(w, bob, id, OFFER_CAP);
-            let e = OfferingE::EthTransferFailed(C::EthTransferFailed {
+            let e = OfferingE::OfferingEthTransferFailed(C::OfferingEthTransferFailed {
                 to: buyout,
                 amount: offer_cost(sh(OFFER_CAP)),
             });

@@ -86,7 +86,7 @@ enum Expect {
     Ok,
     NotAuthorised,
     Locked,
-    /// `LockExpiryTooFar`.
+    /// `CollectionLockExpiryTooFar`.
     TooFar,
 }
 
@@ -471,10 +471,16 @@ impl StateMachineTest for Collection {
                 other => panic!("{t:?}: expected an authorisation error, got {other:?}"),
             },
             (Expect::Locked, Err(r)) => {
-                assert!(matches!(r.decode::<E>(), E::LeaseLocked(_)), "{t:?}")
+                assert!(
+                    matches!(r.decode::<E>(), E::CollectionLeaseLocked(_)),
+                    "{t:?}"
+                )
             }
             (Expect::TooFar, Err(r)) => {
-                assert!(matches!(r.decode::<E>(), E::LockExpiryTooFar(_)), "{t:?}")
+                assert!(
+                    matches!(r.decode::<E>(), E::CollectionLockExpiryTooFar(_)),
+                    "{t:?}"
+                )
             }
         }
         assert_eq!(w.h.node.timestamp(), m.now, "clock");

@@ -223,10 +223,12 @@ fn l1_owner_self_lock_does_not_survive_a_sale() {
         };
         assert_eq!(
             err.decode::<IpCollection::IpCollectionErrors>(),
-            IpCollection::IpCollectionErrors::LockExpiryTooFar(IpCollection::LockExpiryTooFar {
-                expires: u64::MAX,
-                maxExpires: now + LOCK_HORIZON,
-            })
+            IpCollection::IpCollectionErrors::CollectionLockExpiryTooFar(
+                IpCollection::CollectionLockExpiryTooFar {
+                    expires: u64::MAX,
+                    maxExpires: now + LOCK_HORIZON,
+                }
+            )
         );
         let longest = IpCollection::setUserCall {
             tokenId: id,

@@ -184,7 +184,7 @@ fn h1a_curator_cannot_lock_the_vaulted_erc721() {
         ));
         assert_eq!(
             e,
-            VaultE::OfferTooLong(ShareVault::OfferTooLong {
+            VaultE::VaultOfferTooLong(ShareVault::VaultOfferTooLong {
                 maxDuration: U256::from(u64::MAX),
                 maxLeaseDuration: u(VAULT_MAX_LEASE),
             })
@@ -353,7 +353,7 @@ fn h1c_curator_cannot_divert_lease_revenue() {
         ));
         assert_eq!(
             e,
-            VaultE::InvalidOfferPayee(ShareVault::InvalidOfferPayee { payee: alice })
+            VaultE::VaultInvalidOfferPayee(ShareVault::VaultInvalidOfferPayee { payee: alice })
         );
         let offer = vault_offer(
             &mut w,
@@ -372,7 +372,7 @@ fn h1c_curator_cannot_divert_lease_revenue() {
         ));
         assert_eq!(
             e,
-            VaultE::InvalidOfferPayee(ShareVault::InvalidOfferPayee { payee: alice })
+            VaultE::VaultInvalidOfferPayee(ShareVault::VaultInvalidOfferPayee { payee: alice })
         );
         let (vault_before, alice_before) = (w.balance(vault), w.balance(alice));
         buy(&mut w, carol, offer, 3_600).expect("lease");
@@ -435,7 +435,7 @@ fn h1d_factory_refuses_a_token_with_a_user() {
         assert!(made.is_err(), "a token locked to its creator was vaulted");
         assert_eq!(
             made.unwrap_err().decode::<FactoryE>(),
-            FactoryE::AssetHasUser(VaultFactory::AssetHasUser {
+            FactoryE::VaultFactoryAssetHasUser(VaultFactory::VaultFactoryAssetHasUser {
                 asset: nft,
                 id: u(3),
                 user: alice,
@@ -497,7 +497,7 @@ fn m2_curator_cannot_sweep_other_tokens() {
         ));
         assert_eq!(
             e,
-            VaultE::TokenNotAllowed(ShareVault::TokenNotAllowed { token })
+            VaultE::VaultTokenNotAllowed(ShareVault::VaultTokenNotAllowed { token })
         );
     });
 }

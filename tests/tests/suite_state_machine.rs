@@ -100,7 +100,7 @@ fn balances_are_gas_free_on_every_backend() {
     assert!(
         matches!(
             err.decode::<IpCollection::IpCollectionErrors>(),
-            IpCollection::IpCollectionErrors::CallerNotMinter(e) if e.account == a
+            IpCollection::IpCollectionErrors::CollectionCallerNotMinter(e) if e.account == a
         ),
         "{err:?}"
     );

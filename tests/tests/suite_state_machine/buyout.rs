@@ -693,8 +693,8 @@ impl Model {
         let mut events = vec![self.vev(Vev::AssetReleased(ShareVault::AssetReleased { to }))];
         if self.units {
             if self.lease_in_force().is_some() {
-                return Err(ed(D::InsufficientUnfrozenBalance(
-                    IpEditions::InsufficientUnfrozenBalance {
+                return Err(ed(D::EditionsInsufficientUnfrozenBalance(
+                    IpEditions::EditionsInsufficientUnfrozenBalance {
                         owner: self.vault,
                         tokenId: U256::from(EDITION),
                         available: U256::from(UNITS - LEASED),
@@ -897,9 +897,11 @@ impl Model {
         let events: Vec<Ev> = self.sync(cur).into_iter().collect();
         let amount = self.due(holder, cur);
         if amount == 0 {
-            return Err(va(VE::NothingToClaim(ShareVault::NothingToClaim {
-                holder: actor_address(holder),
-            })));
+            return Err(va(VE::VaultNothingToClaim(
+                ShareVault::VaultNothingToClaim {
+                    holder: actor_address(holder),
+                },
+            )));
         }
         let l = &mut self.led[cur];
         l.corr[holder] -= signed(shl(amount));

@@ -222,8 +222,8 @@ impl Model {
             if frozen != 0 {
                 let available = self.bal(from, id).saturating_sub(frozen);
                 if total > available {
-                    return Err(Box::new(E::InsufficientUnfrozenBalance(
-                        IpEditions::InsufficientUnfrozenBalance {
+                    return Err(Box::new(E::EditionsInsufficientUnfrozenBalance(
+                        IpEditions::EditionsInsufficientUnfrozenBalance {
                             owner: who(from),
                             tokenId: U256::from(id),
                             available: U256::from(available),
@@ -298,18 +298,20 @@ impl Model {
         }
         for &(id, amount) in &totals {
             if id == 0 || id > self.last_id() {
-                return Expect::Err(E::NonexistentEdition(IpEditions::NonexistentEdition {
-                    id: U256::from(id),
-                }));
+                return Expect::Err(E::EditionsNonexistentEdition(
+                    IpEditions::EditionsNonexistentEdition { id: U256::from(id) },
+                ));
             }
             let (supply, max) = (self.supply[id as usize - 1], self.max[id as usize - 1]);
             let cap = if max == 0 { u128::MAX } else { max };
             if supply + amount > cap {
-                return Expect::Err(E::MaxSupplyExceeded(IpEditions::MaxSupplyExceeded {
-                    id: U256::from(id),
-                    available: U256::from(cap - supply),
-                    amount: U256::from(amount),
-                }));
+                return Expect::Err(E::EditionsMaxSupplyExceeded(
+                    IpEditions::EditionsMaxSupplyExceeded {
+                        id: U256::from(id),
+                        available: U256::from(cap - supply),
+                        amount: U256::from(amount),
+                    },
+                ));
             }
         }
         for &(id, amount) in items {
@@ -602,9 +604,11 @@ impl ReferenceStateMachine for Reference {
             } => s.last = create_record(&mut s, by, owner, user, id, amount, seconds),
             Action::DeleteRecord { by, record } => {
                 let Some(r) = s.records.get(&record).copied() else {
-                    s.last = Expect::Err(E::NonexistentRecord(IpEditions::NonexistentRecord {
-                        recordId: U256::from(record),
-                    }));
+                    s.last = Expect::Err(E::EditionsNonexistentRecord(
+                        IpEditions::EditionsNonexistentRecord {
+                            recordId: U256::from(record),
+                        },
+                    ));
                     return s;
                 };
                 if !(s.now > r.expiry || by == r.user) {
@@ -621,10 +625,12 @@ impl ReferenceStateMachine for Reference {
                         return s;
                     }
                     if r.locked {
-                        s.last = Expect::Err(E::LockedRecord(IpEditions::LockedRecord {
-                            recordId: U256::from(record),
-                            expiry: r.expiry,
-                        }));
+                        s.last = Expect::Err(E::EditionsLockedRecord(
+                            IpEditions::EditionsLockedRecord {
+                                recordId: U256::from(record),
+                                expiry: r.expiry,
+                            },
+                        ));
                         return s;
                     }
                 }
@@ -637,35 +643,43 @@ impl ReferenceStateMachine for Reference {
             }
             Action::ExtendRecord { by, record, expiry } => {
                 let Some(r) = s.records.get(&record).copied() else {
-                    s.last = Expect::Err(E::NonexistentRecord(IpEditions::NonexistentRecord {
-                        recordId: U256::from(record),
-                    }));
+                    s.last = Expect::Err(E::EditionsNonexistentRecord(
+                        IpEditions::EditionsNonexistentRecord {
+                            recordId: U256::from(record),
+                        },
+                    ));
                     return s;
                 };
                 let id = U256::from(record);
                 s.last = if !s.lease_ops.contains(&(r.owner, by)) {
-                    Expect::Err(E::NotLeaseOperator(IpEditions::NotLeaseOperator {
-                        operator: who(by),
-                        owner: who(r.owner),
-                    }))
+                    Expect::Err(E::EditionsNotLeaseOperator(
+                        IpEditions::EditionsNotLeaseOperator {
+                            operator: who(by),
+                            owner: who(r.owner),
+                        },
+                    ))
                 } else if s.now > r.expiry {
-                    Expect::Err(E::ExpiredRecord(IpEditions::ExpiredRecord {
-                        recordId: id,
-                        expiry: r.expiry,
-                    }))
+                    Expect::Err(E::EditionsExpiredRecord(
+                        IpEditions::EditionsExpiredRecord {
+                            recordId: id,
+                            expiry: r.expiry,
+                        },
+                    ))
                 } else if expiry <= r.expiry {
-                    Expect::Err(E::InvalidRecordExtension(
-                        IpEditions::InvalidRecordExtension {
+                    Expect::Err(E::EditionsInvalidRecordExtension(
+                        IpEditions::EditionsInvalidRecordExtension {
                             recordId: id,
                             expiry: r.expiry,
                             newExpiry: expiry,
                         },
                     ))
                 } else if expiry > s.now + LOCK_HORIZON {
-                    Expect::Err(E::LockExpiryTooFar(IpEditions::LockExpiryTooFar {
-                        expiry,
-                        maxExpiry: s.now + LOCK_HORIZON,
-                    }))
+                    Expect::Err(E::EditionsLockExpiryTooFar(
+                        IpEditions::EditionsLockExpiryTooFar {
+                            expiry,
+                            maxExpiry: s.now + LOCK_HORIZON,
+                        },
+                    ))
                 } else {
                     if let Some(r) = s.records.get_mut(&record) {
                         r.expiry = expiry;
@@ -728,25 +742,31 @@ fn create_record(
         ));
     };
     if amount == 0 {
-        return Expect::Err(E::InvalidRecordAmount(IpEditions::InvalidRecordAmount {}));
+        return Expect::Err(E::EditionsInvalidRecordAmount(
+            IpEditions::EditionsInvalidRecordAmount {},
+        ));
     }
     let expiry = s.now + seconds;
     if expiry <= s.now {
-        return Expect::Err(E::InvalidRecordExpiry(IpEditions::InvalidRecordExpiry {
-            expiry,
-            timestamp: s.now,
-        }));
+        return Expect::Err(E::EditionsInvalidRecordExpiry(
+            IpEditions::EditionsInvalidRecordExpiry {
+                expiry,
+                timestamp: s.now,
+            },
+        ));
     }
     if locked && expiry > s.now + LOCK_HORIZON {
-        return Expect::Err(E::LockExpiryTooFar(IpEditions::LockExpiryTooFar {
-            expiry,
-            maxExpiry: s.now + LOCK_HORIZON,
-        }));
+        return Expect::Err(E::EditionsLockExpiryTooFar(
+            IpEditions::EditionsLockExpiryTooFar {
+                expiry,
+                maxExpiry: s.now + LOCK_HORIZON,
+            },
+        ));
     }
     let available = s.bal(owner, id).saturating_sub(s.frozen(owner, id));
     if u128::from(amount) > available {
-        return Expect::Err(E::InsufficientUnfrozenBalance(
-            IpEditions::InsufficientUnfrozenBalance {
+        return Expect::Err(E::EditionsInsufficientUnfrozenBalance(
+            IpEditions::EditionsInsufficientUnfrozenBalance {
                 owner: who(owner),
                 tokenId: U256::from(id),
                 available: U256::from(available),
@@ -761,10 +781,12 @@ fn create_record(
         .filter(|r| r.owner == owner && r.id == id)
         .count();
     if owner_list >= 16 {
-        return Expect::Err(E::TooManyRecords(IpEditions::TooManyRecords {
-            account: who(owner),
-            tokenId: U256::from(id),
-        }));
+        return Expect::Err(E::EditionsTooManyRecords(
+            IpEditions::EditionsTooManyRecords {
+                account: who(owner),
+                tokenId: U256::from(id),
+            },
+        ));
     }
     let record = s.next_record;
     s.next_record += 1;
@@ -892,7 +914,7 @@ impl World {
             None => {
                 let err = got.expect_err("deleted record").decode::<E>();
                 assert!(
-                    matches!(err, E::NonexistentRecord(_)),
+                    matches!(err, E::EditionsNonexistentRecord(_)),
                     "record {rid}: {err:?}"
                 );
             }

@@ -21,7 +21,7 @@
 //! - **pools**: `registerPool` of either pair before or after liquidity
 //!   exists, twice, before the second pair is created, and of non-pairs (an
 //!   actor, WETH, the offering, the 6/18-decimal tokens' own pair):
-//!   `InvalidPool`; `addLiquidityETH`/`addLiquidity` (the router's optimal
+//!   `VaultInvalidPool`; `addLiquidityETH`/`addLiquidity` (the router's optimal
 //!   amounts and the pair's minted liquidity computed here),
 //!   `removeLiquidityETH` (shares through the router)/`removeLiquidity`,
 //!   swaps both ways (`getAmountOut` exactly; a minimum one unit above it
@@ -802,7 +802,7 @@ impl Model {
             .iter()
             .any(|e| matches!(e, Ev::Suite(Event::Vault(_, Vev::RevenueClaimed(_)))))
         {
-            return Want::Vault(VE::NothingToClaim(ShareVault::NothingToClaim {
+            return Want::Vault(VE::VaultNothingToClaim(ShareVault::VaultNothingToClaim {
                 holder: actor_address(holder),
             }));
         }
@@ -822,7 +822,7 @@ impl Model {
         let Some(a) = account else {
             return (
                 pair,
-                Want::Vault(VE::InvalidPool(ShareVault::InvalidPool { pair })),
+                Want::Vault(VE::VaultInvalidPool(ShareVault::VaultInvalidPool { pair })),
             );
         };
         let mut events = Vec::new();

@@ -1217,8 +1217,8 @@ impl ReferenceStateMachine for Reference {
             } => {
                 let (balance, frozen) = (s.units_of(from, id), s.frozen(from, id));
                 let err = if frozen != 0 && amount > balance.saturating_sub(frozen) {
-                    Some(D::InsufficientUnfrozenBalance(
-                        IpEditions::InsufficientUnfrozenBalance {
+                    Some(D::EditionsInsufficientUnfrozenBalance(
+                        IpEditions::EditionsInsufficientUnfrozenBalance {
                             owner: who(from),
                             tokenId: U256::from(id),
                             available: U256::from(balance.saturating_sub(frozen)),

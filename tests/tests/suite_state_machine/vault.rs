@@ -568,7 +568,7 @@ impl ReferenceStateMachine for Reference {
                 let amount = next.due(holder, cur);
                 if amount == 0 {
                     // The whole transaction reverts: nothing is accounted.
-                    s.last = Expect::Err(E::NothingToClaim(ShareVault::NothingToClaim {
+                    s.last = Expect::Err(E::VaultNothingToClaim(ShareVault::VaultNothingToClaim {
                         holder: actor_address(holder),
                     }));
                     return s;
@@ -593,7 +593,7 @@ impl ReferenceStateMachine for Reference {
                     return s;
                 }
                 if s.bal[holder] != s.supply {
-                    s.last = Expect::Err(E::NotFullOwner(ShareVault::NotFullOwner {
+                    s.last = Expect::Err(E::VaultNotFullOwner(ShareVault::VaultNotFullOwner {
                         account: actor_address(holder),
                         balance: U256::from(s.bal[holder]),
                         supply: U256::from(s.supply),
@@ -627,7 +627,7 @@ impl ReferenceStateMachine for Reference {
             Action::Curator { by, act } => s.last_curator = curator(&mut s, by, act),
             Action::TransferCurator { by, to } => {
                 if by != s.curator {
-                    s.last = Expect::Err(E::NotCurator(ShareVault::NotCurator {
+                    s.last = Expect::Err(E::VaultNotCurator(ShareVault::VaultNotCurator {
                         account: actor_address(by),
                     }));
                     return s;
@@ -703,7 +703,7 @@ fn curator(s: &mut Model, by: usize, act: CuratorAct) -> CuratorExpect {
         return CuratorExpect::Empty;
     }
     if by != s.curator {
-        return CuratorExpect::Vault(E::NotCurator(ShareVault::NotCurator {
+        return CuratorExpect::Vault(E::VaultNotCurator(ShareVault::VaultNotCurator {
             account: actor_address(by),
         }));
     }
@@ -721,17 +721,21 @@ fn curator(s: &mut Model, by: usize, act: CuratorAct) -> CuratorExpect {
             max,
         } => {
             if !pays_vault {
-                return CuratorExpect::Vault(E::InvalidOfferPayee(ShareVault::InvalidOfferPayee {
-                    payee: actor_address(by),
-                }));
+                return CuratorExpect::Vault(E::VaultInvalidOfferPayee(
+                    ShareVault::VaultInvalidOfferPayee {
+                        payee: actor_address(by),
+                    },
+                ));
             }
             if !eth {
-                return CuratorExpect::Vault(E::TokenNotAllowed(ShareVault::TokenNotAllowed {
-                    token: s.collection,
-                }));
+                return CuratorExpect::Vault(E::VaultTokenNotAllowed(
+                    ShareVault::VaultTokenNotAllowed {
+                        token: s.collection,
+                    },
+                ));
             }
             if max > MAX_LEASE {
-                return CuratorExpect::Vault(E::OfferTooLong(ShareVault::OfferTooLong {
+                return CuratorExpect::Vault(E::VaultOfferTooLong(ShareVault::VaultOfferTooLong {
                     maxDuration: U256::from(max),
                     maxLeaseDuration: U256::from(MAX_LEASE),
                 }));
