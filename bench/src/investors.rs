@@ -5,7 +5,7 @@
 //! release, one cash-out).
 //!
 //! Each side provides a [`World`]: its share token (the suite's share vault,
-//! or `bench/sol/AccumulatorVault.sol`), its offering and buyout contracts
+//! or a clone of `bench/sol/ShareVaultTwin.sol`), its offering and buyout contracts
 //! (the suite's singletons, or the twins in `bench/sol/`) and one Uniswap V2
 //! deployment from npm's artefacts ([`deploy_uniswap`], identical on both
 //! sides). The contracts share their function signatures, so one set of
