@@ -23,7 +23,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use alloy::network::{EthereumWallet, TransactionBuilder};
-use alloy::primitives::{keccak256, Address, Bytes, U256};
+use alloy::primitives::{Address, Bytes, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
@@ -250,16 +250,12 @@ async fn send(p: &DynProvider, from: Address, to: Address, data: Vec<u8>) -> Res
 async fn on_chain(root: &Path, dir: &Path) -> Result<StudioBench> {
     let node = stylus_devnode::Devnode::spawn(stylus_devnode::DevnodeConfig::ephemeral())?;
     let url = node.url().to_string();
-    let artifacts = stylus_ip_deploy::suite::Artifacts::load(root)?;
     std::fs::create_dir_all(dir)?;
-    let deployed = stylus_ip_deploy::run::deploy(
+    let deployed = stylus_ip_deploy::run::deploy_fresh(
         root,
-        &stylus_ip_deploy::run::DeployOptions::new(
-            url.clone(),
-            stylus_ip_deploy::keys::KeySource::DevDefault,
-            dir.join("deployment.json"),
-        ),
-        &artifacts,
+        &url,
+        stylus_ip_deploy::keys::KeySource::DevDefault,
+        dir.join("deployment.json"),
     )
     .await?;
     let accounts = node.dev_accounts();
@@ -275,17 +271,8 @@ async fn on_chain(root: &Path, dir: &Path) -> Result<StudioBench> {
         &lab_p,
         lab.address(),
         registry,
-        ProvenanceRegistry::registerModelCall {
-            weightsHash: keccak256("studio bench model"),
-            version: "bench 1.0".into(),
-            uri: String::new(),
-            attester: lab.address(),
-            parentModelId: U256::ZERO,
-            commitReveal: false,
-            nftCollection: Address::ZERO,
-            nftTokenId: U256::ZERO,
-        }
-        .abi_encode(),
+        studio::models::register_call("studio bench model", "bench 1.0", "", lab.address())
+            .abi_encode(),
     )
     .await?;
     let model_id = U256::from_be_slice(&model).to::<u64>();

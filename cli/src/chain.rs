@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use stylus_ip_deploy::{keys, run as deploy_run, suite};
+use stylus_ip_deploy::{keys, run as deploy_run};
 
 /// Starts the embedded devnode (after building the contracts unless
 /// `skip_build`) when no `rpc_url` is given. It runs its own server threads:
@@ -57,15 +57,8 @@ pub(crate) async fn suite_manifest(
                 n.url()
             );
             let path = manifest.map_or_else(|| root.join(embedded_manifest), Path::to_path_buf);
-            let _ = std::fs::remove_file(&path);
             eprintln!("== deploying the suite");
-            let artifacts = suite::Artifacts::load(root)?;
-            deploy_run::deploy(
-                root,
-                &deploy_run::DeployOptions::new(n.url(), key.clone(), path.clone()),
-                &artifacts,
-            )
-            .await?;
+            deploy_run::deploy_fresh(root, n.url(), key.clone(), path.clone()).await?;
             Ok((n.url().to_string(), path))
         }
         (None, None) => anyhow::bail!("no --rpc-url and no embedded devnode started"),

@@ -6,13 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use alloy::network::{EthereumWallet, TransactionBuilder};
-use alloy::primitives::{keccak256, Address, U256};
+use alloy::primitives::Address;
 use alloy::providers::{Provider, ProviderBuilder};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::SolCall;
 use anyhow::{bail, Context, Result};
-use stylus_ip_deploy::bindings::ProvenanceRegistry;
 use stylus_ip_deploy::studio::{self, models, Attesters, MintOptions, MintTarget};
 use stylus_ip_deploy::{keys, manifest::Manifest};
 
@@ -55,16 +54,12 @@ async fn sample_model(rpc_url: &str, registry: Address) -> Result<()> {
     let provider = ProviderBuilder::new()
         .wallet(EthereumWallet::from(lab))
         .connect_http(rpc_url.parse()?);
-    let call = ProvenanceRegistry::registerModelCall {
-        weightsHash: keccak256("studio sample model weights"),
-        version: "studio-sample 1.0.0".into(),
-        uri: "ipfs://studio-sample-model-card".into(),
-        attester: from,
-        parentModelId: U256::ZERO,
-        commitReveal: false,
-        nftCollection: Address::ZERO,
-        nftTokenId: U256::ZERO,
-    };
+    let call = models::register_call(
+        "studio sample model weights",
+        "studio-sample 1.0.0",
+        "ipfs://studio-sample-model-card",
+        from,
+    );
     let tx = TransactionRequest::default()
         .with_from(from)
         .with_to(registry)

@@ -547,21 +547,17 @@ pub async fn scenario_with(
     }
 
     d.section("The lab registers its image model (weights commitment, version, attester)");
-    let weights = keccak256("koi-diffusion-v1 weights (sha-256 of the safetensors)");
+    let weights_text = "koi-diffusion-v1 weights (sha-256 of the safetensors)";
     let (model_id, _) = d
         .send(
             lab,
             a.provenance,
-            &ProvenanceRegistry::registerModelCall {
-                weightsHash: weights,
-                version: "1.0.0".into(),
-                uri: "ipfs://bafy.../koi-diffusion-v1/model-card.json".into(),
-                attester: lab,
-                parentModelId: U256::ZERO,
-                commitReveal: false,
-                nftCollection: Address::ZERO,
-                nftTokenId: U256::ZERO,
-            },
+            &crate::studio::models::register_call(
+                weights_text,
+                "1.0.0",
+                "ipfs://bafy.../koi-diffusion-v1/model-card.json",
+                lab,
+            ),
             U256::ZERO,
             "koi-diffusion 1.0.0",
         )

@@ -105,6 +105,29 @@ pub async fn chain_id(rpc_url: &str) -> Result<u64> {
         })
 }
 
+/// Deploys the suite as configured by default from `root`'s built
+/// artifacts to `rpc_url` with `key`, recording into a fresh manifest at
+/// `manifest` (an earlier file there describes another chain and is
+/// replaced): how a command, test or bench puts the suite on a new devnode.
+///
+/// # Errors
+/// Missing artifacts (run `cargo ip build`), and those of [`deploy`].
+pub async fn deploy_fresh(
+    root: &Path,
+    rpc_url: &str,
+    key: KeySource,
+    manifest: PathBuf,
+) -> Result<Deployed> {
+    let _ = std::fs::remove_file(&manifest);
+    let artifacts = Artifacts::load(root)?;
+    deploy(
+        root,
+        &DeployOptions::new(rpc_url, key, manifest),
+        &artifacts,
+    )
+    .await
+}
+
 /// Deploys (or resumes, or plans) the whole suite.
 ///
 /// # Errors

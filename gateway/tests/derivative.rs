@@ -10,12 +10,13 @@
 mod common;
 
 use alloy::primitives::aliases::U96;
-use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
+use alloy::primitives::{keccak256, Bytes, B256, U256};
 use alloy::signers::local::PrivateKeySigner;
 use common::*;
 use serde_json::json;
 use stylus_ip_deploy::bindings::{IpCollection, ProvenanceRegistry};
 use stylus_ip_deploy::provenance::{self as prov, AssetRef, Record, RecordIds};
+use stylus_ip_deploy::studio::models::register_call;
 use stylus_ip_tests::rpc::actor_signer;
 
 #[test]
@@ -33,16 +34,7 @@ fn a_gateway_output_is_recorded_on_chain_as_a_derivative_of_the_licensed_asset()
         node,
         creator,
         w.registry,
-        ProvenanceRegistry::registerModelCall {
-            weightsHash: keccak256("gateway model weights"),
-            version: "gateway-1".into(),
-            uri: String::new(),
-            attester: lab.address(),
-            parentModelId: U256::ZERO,
-            commitReveal: false,
-            nftCollection: Address::ZERO,
-            nftTokenId: U256::ZERO,
-        },
+        register_call("gateway model weights", "gateway-1", "", lab.address()),
         U256::ZERO,
     );
     let model_id = view(&c, node, w.registry, ProvenanceRegistry::modelCountCall {});

@@ -20,6 +20,7 @@ use alloy::sol_types::SolCall;
 use stylus_ip_deploy::bindings::{IpCollection, IpEditions, ProvenanceRegistry};
 use stylus_ip_deploy::provenance::{self as prov, Record, RecordIds};
 use stylus_ip_deploy::studio::journal::JournalError;
+use stylus_ip_deploy::studio::models::register_call;
 use stylus_ip_deploy::studio::{
     self, AbortAt, Attesters, Boundary, LineErrorKind, ManifestError, MintError, MintOptions,
     MintReport, MintTarget,
@@ -93,38 +94,24 @@ fn env() -> (&'static Env, MutexGuard<'static, ()>) {
             .expect("embedded devnode");
         let url = node.url().to_string();
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let artifacts =
-            stylus_ip_deploy::suite::Artifacts::load(&root).expect("run `cargo ip build` first");
         let dir = std::env::temp_dir().join(format!("stylus-ip-studio-e2e-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         let rt = rt();
         let deployed = rt
-            .block_on(stylus_ip_deploy::run::deploy(
+            .block_on(stylus_ip_deploy::run::deploy_fresh(
                 &root,
-                &stylus_ip_deploy::run::DeployOptions::new(
-                    url.clone(),
-                    stylus_ip_deploy::keys::KeySource::DevDefault,
-                    dir.join("deployment.json"),
-                ),
-                &artifacts,
+                &url,
+                stylus_ip_deploy::keys::KeySource::DevDefault,
+                dir.join("deployment.json"),
             ))
-            .expect("deploying the suite");
+            .expect("deploying the suite (after `cargo ip build`)");
         let accounts = node.dev_accounts();
         let minter = accounts[0].signer.clone();
         let lab = accounts[1].signer.clone();
         let registry = deployed.addresses.provenance;
         let p = provider(&url, &lab);
-        let register = |version: &str| ProvenanceRegistry::registerModelCall {
-            weightsHash: keccak256(version),
-            version: version.into(),
-            uri: String::new(),
-            attester: lab.address(),
-            parentModelId: U256::ZERO,
-            commitReveal: false,
-            nftCollection: Address::ZERO,
-            nftTokenId: U256::ZERO,
-        };
+        let register = |version: &str| register_call(version, version, "", lab.address());
         let (active_model, retired_model) = rt.block_on(async {
             let a = send(
                 &p,

@@ -37,6 +37,28 @@ pub struct Model {
     pub commit_reveal: bool,
 }
 
+/// `registerModel` for a root model (no parent, no commit–reveal, no model
+/// NFT) whose weights commitment is the keccak of `weights`, attested by
+/// `attester`.
+#[must_use]
+pub fn register_call(
+    weights: &str,
+    version: &str,
+    uri: &str,
+    attester: Address,
+) -> ProvenanceRegistry::registerModelCall {
+    ProvenanceRegistry::registerModelCall {
+        weightsHash: alloy::primitives::keccak256(weights),
+        version: version.into(),
+        uri: uri.into(),
+        attester,
+        parentModelId: U256::ZERO,
+        commitReveal: false,
+        nftCollection: Address::ZERO,
+        nftTokenId: U256::ZERO,
+    }
+}
+
 /// `eth_call` of `call` on `to`, decoded.
 pub(crate) async fn view<P: Provider, C: SolCall>(
     provider: &P,
