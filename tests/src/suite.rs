@@ -400,8 +400,8 @@ impl Suite {
         }
     }
 
-    /// Deploys, activates, constructs and wires every contract on a new
-    /// chain. Activation (validation, instrumentation, compilation) recurses
+    /// A new in-process chain with the suite from [`deploy_wired`] (default
+    /// royalties to the admin) and the state machines' fixture. Activation (validation, instrumentation, compilation) recurses
     /// deeply in debug builds, so it runs on a thread with a large stack.
     ///
     /// # Panics
