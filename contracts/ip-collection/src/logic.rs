@@ -459,61 +459,9 @@ pub fn clears_on_transfer(current: Lease, from: Address, to: Address, now: u64) 
     from != to && !current.user.is_zero() && !current.locked_at(now)
 }
 
-/// `(value / divisor, value % divisor)` for a non-zero 32-bit divisor, by
-/// long division over 32-bit halves: native 64-bit arithmetic only (a
-/// general 256-bit division or multiplication costs kilobytes of WASM).
-/// `divisor == 0` returns `(0, 0)` instead of panicking.
-#[must_use]
-#[inline(never)]
-pub fn div_rem_small(value: U256, divisor: u32) -> (U256, u32) {
-    if divisor == 0 {
-        return (U256::ZERO, 0);
-    }
-    let mut halves = to_halves(value);
-    let mut rem = 0u64;
-    for half in halves.iter_mut().rev() {
-        let cur = (rem << 32) | u64::from(*half);
-        // Both fit: cur < divisor * 2^32, so cur / divisor < 2^32.
-        *half = (cur / u64::from(divisor)) as u32;
-        rem = cur % u64::from(divisor);
-    }
-    (from_halves(halves), rem as u32)
-}
-
-/// `value * factor`, or `None` if the product does not fit 256 bits.
-#[must_use]
-pub fn mul_small(value: U256, factor: u32) -> Option<U256> {
-    let mut halves = to_halves(value);
-    let mut carry = 0u64;
-    for half in &mut halves {
-        let cur = u64::from(*half) * u64::from(factor) + carry;
-        *half = cur as u32;
-        carry = cur >> 32;
-    }
-    (carry == 0).then(|| from_halves(halves))
-}
-
-fn to_halves(value: U256) -> [u32; 8] {
-    let mut halves = [0u32; 8];
-    for (i, limb) in value.as_limbs().iter().enumerate() {
-        halves[2 * i] = *limb as u32;
-        halves[2 * i + 1] = (*limb >> 32) as u32;
-    }
-    halves
-}
-
-fn from_halves(halves: [u32; 8]) -> U256 {
-    let mut limbs = [0u64; 4];
-    for (i, limb) in limbs.iter_mut().enumerate() {
-        *limb = u64::from(halves[2 * i]) | (u64::from(halves[2 * i + 1]) << 32);
-    }
-    U256::from_limbs(limbs)
-}
-
 /// Royalty owed on `sale_price` at `bps` basis points, rounded down:
-/// `floor(sale_price * bps / 10_000)`, exact for every `sale_price` (the
-/// product is split as `q * bps + r * bps / 10_000` with
-/// `sale_price = q * 10_000 + r`, so nothing exceeds 256 bits).
+/// `floor(sale_price * bps / 10_000)`, exact for every `sale_price`
+/// (`stylus_ip_common::math`, the suite's one home of the maths).
 ///
 /// Returns `None` if `bps > 10_000` (never stored by the contract).
 #[must_use]
@@ -521,11 +469,8 @@ pub fn royalty_amount(sale_price: U256, bps: u64) -> Option<U256> {
     if bps > FEE_DENOMINATOR {
         return None;
     }
-    let (bps, den) = (bps as u32, FEE_DENOMINATOR as u32);
-    let (q, r) = div_rem_small(sale_price, den);
-    // r < 10^4 and bps <= 10^4: the product fits u32 comfortably.
-    let low = r * bps / den;
-    mul_small(q, bps)?.checked_add(U256::from(low))
+    // bps ≤ 10,000: the amount never exceeds the price.
+    stylus_ip_common::math::royalty_amount(sale_price, bps as u32).ok()
 }
 
 /// Verdict on a receiver's reply to `onERC721Received` (`Ok` return data or
@@ -827,15 +772,6 @@ mod tests {
         assert_eq!(royalty_amount(U256::MAX, 10_000), Some(U256::MAX));
         assert_eq!(royalty_amount(U256::MAX, 0), Some(U256::ZERO));
         assert_eq!(royalty_amount(U256::from(1), 10_001), None);
-    }
-
-    #[test]
-    fn small_arithmetic_edges() {
-        assert_eq!(div_rem_small(U256::MAX, 0), (U256::ZERO, 0));
-        assert_eq!(div_rem_small(U256::MAX, 1), (U256::MAX, 0));
-        assert_eq!(mul_small(U256::MAX, 1), Some(U256::MAX));
-        assert_eq!(mul_small(U256::MAX, 2), None);
-        assert_eq!(mul_small(U256::MAX, 0), Some(U256::ZERO));
     }
 
     #[test]
@@ -1198,13 +1134,6 @@ mod tests {
             let got = royalty_amount(price, bps);
             prop_assert_eq!(got.map(U512::from), Some(wide));
             prop_assert!(got.unwrap() <= price);
-        }
-
-        #[test]
-        fn small_arithmetic_matches_ruint(v in any_u256(), d in 1u32..) {
-            let (q, r) = div_rem_small(v, d);
-            prop_assert_eq!((q, U256::from(r)), v.div_rem(U256::from(d)));
-            prop_assert_eq!(mul_small(v, d), v.checked_mul(U256::from(d)));
         }
 
         #[test]

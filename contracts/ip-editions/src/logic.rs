@@ -282,40 +282,15 @@ pub fn aggregate(ids: &[U256], values: &[U256]) -> Result<Vec<(U256, U256)>, U25
     Ok(totals)
 }
 
-/// Exact `floor(sale_price * bps / FEE_DENOMINATOR)` without overflow for
-/// every `sale_price` (`bps` is clamped to `FEE_DENOMINATOR`, so the result
-/// is `<= sale_price`): with `sale_price = q * D + r`, the result is
-/// `q * bps + floor(r * bps / D)`.
-///
-/// Works on 32-bit halves with `u64` arithmetic only: ruint's 256-bit and
-/// the compiler's 128-bit division routines are kilobytes of WASM.
+/// EIP-2981's `floor(sale_price * bps / FEE_DENOMINATOR)`, with `bps`
+/// clamped to `FEE_DENOMINATOR` (so the result is `<= sale_price`); the
+/// maths is the suite's one home of it, `stylus_ip_common::math`.
 #[must_use]
 pub fn royalty_amount(sale_price: U256, bps: u64) -> U256 {
-    const D: u64 = FEE_DENOMINATOR;
-    let bps = bps.min(D);
-    // q = sale_price / D by long division over 32-bit digits, top first.
-    // The remainder r < D < 2^14, so (r << 32 | digit) < 2^46 fits a u64.
-    let mut q = [0u64; 4];
-    let mut r = 0u64;
-    for (qi, limb) in q.iter_mut().zip(sale_price.as_limbs()).rev() {
-        let hi = (r << 32) | (limb >> 32);
-        r = hi % D;
-        let lo = (r << 32) | (limb & 0xffff_ffff);
-        r = lo % D;
-        *qi = ((hi / D) << 32) | (lo / D);
-    }
-    // q * bps with 32-bit digits: digit * bps + carry < 2^32 * 2^14 + 2^46.
-    let mut out = [0u64; 4];
-    let mut carry = 0u64;
-    for (o, qi) in out.iter_mut().zip(q) {
-        let lo = (qi & 0xffff_ffff) * bps + carry;
-        let hi = (qi >> 32) * bps + (lo >> 32);
-        *o = (lo & 0xffff_ffff) | (hi << 32);
-        carry = hi >> 32;
-    }
-    // No carry leaves the top limb (q * bps <= sale_price), and
-    // r * bps / D < bps, the sum staying <= sale_price: no saturation.
-    U256::from_limbs(out).saturating_add(U256::from(r * bps / D))
+    // bps ≤ 10,000 after the clamp: the amount never exceeds the price, so
+    // the shared function never reports an overflow.
+    stylus_ip_common::math::royalty_amount(sale_price, bps.min(FEE_DENOMINATOR) as u32)
+        .unwrap_or(sale_price)
 }
 
 /// How the caller of `createUserRecord` relates to the record's owner.
