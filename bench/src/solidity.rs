@@ -8,8 +8,8 @@ use std::process::Command;
 use alloy::primitives::Bytes;
 use anyhow::{bail, Context, Result};
 
-/// npm packages the baselines compile with.
-pub const NPM_PACKAGES: [&str; 2] = ["solc@0.8.37", "@openzeppelin/contracts@5.7.0"];
+/// OpenZeppelin Contracts, the npm package the baselines import.
+pub const OPENZEPPELIN: &str = "@openzeppelin/contracts@5.7.0";
 
 /// A compiled baseline contract.
 #[derive(Debug, Clone)]
@@ -27,7 +27,9 @@ pub struct Artifact {
 /// # Errors
 /// When npm, node or solc fail.
 pub fn compile(bench_dir: &Path) -> Result<PathBuf> {
-    let modules = stylus_ip_deploy::npm::ensure(&bench_dir.join(".."), &NPM_PACKAGES)?;
+    // The compiler is the one the ABI export checks `abi/*.sol` with.
+    let solc = format!("solc@{}", stylus_ip_deploy::abi::SOLC_VERSION);
+    let modules = stylus_ip_deploy::npm::ensure(&bench_dir.join(".."), &[&solc, OPENZEPPELIN])?;
     let build = bench_dir.join(".sol-build");
     let out = build.join("out");
     let status = Command::new("node")

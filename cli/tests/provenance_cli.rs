@@ -182,18 +182,6 @@ impl World {
     }
 }
 
-/// Runs `f` on a thread with a large stack: the devnode's WASM engine
-/// recurses deeper than a test thread's 2 MiB in debug builds.
-fn on_big_stack(f: impl FnOnce() + Send + 'static) {
-    let worker = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(f)
-        .expect("spawning the test thread");
-    if let Err(panic) = worker.join() {
-        std::panic::resume_unwind(panic);
-    }
-}
-
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -229,7 +217,10 @@ fn cli(args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
 
 #[test]
 fn cli_hash_and_attest_are_accepted_by_the_registry_wasm() {
-    on_big_stack(cli_hash_and_attest_are_accepted_by_the_registry_wasm_body);
+    stylus_ip_tests::big_stack(
+        "cli attest",
+        cli_hash_and_attest_are_accepted_by_the_registry_wasm_body,
+    );
 }
 
 fn cli_hash_and_attest_are_accepted_by_the_registry_wasm_body() {
@@ -405,7 +396,10 @@ fn cli_hash_and_attest_are_accepted_by_the_registry_wasm_body() {
 
 #[test]
 fn library_attestations_pass_attest_commit_reveal_and_lineage() {
-    on_big_stack(library_attestations_pass_attest_commit_reveal_and_lineage_body);
+    stylus_ip_tests::big_stack(
+        "library attestations",
+        library_attestations_pass_attest_commit_reveal_and_lineage_body,
+    );
 }
 
 fn library_attestations_pass_attest_commit_reveal_and_lineage_body() {
@@ -492,7 +486,10 @@ fn library_attestations_pass_attest_commit_reveal_and_lineage_body() {
 
 #[test]
 fn any_record_signed_by_the_library_is_accepted_and_any_tamper_refused() {
-    on_big_stack(any_record_signed_by_the_library_is_accepted_and_any_tamper_refused_body);
+    stylus_ip_tests::big_stack(
+        "tamper",
+        any_record_signed_by_the_library_is_accepted_and_any_tamper_refused_body,
+    );
 }
 
 fn any_record_signed_by_the_library_is_accepted_and_any_tamper_refused_body() {
