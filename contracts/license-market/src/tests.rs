@@ -632,7 +632,8 @@ fn stored_offer(
         p.end_time,
         meta.max_licensees,
         o.payee.get(),
-        o.terms_hash.get(),
+        // The current version's terms.
+        o.terms_hash.getter(U256::from(o.version.get())).get(),
         meta.flags,
         meta.status,
     )
