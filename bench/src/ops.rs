@@ -385,7 +385,7 @@ pub const OPS: &[OpSpec] = &[
         group: "splits",
         label: "split withdraw (ETH, new payee account)",
         work: Some(StateWork { new_slots: 2, read_slots: 1, new_account_payments: 1, logs: &[(2, 32)], ..w() }),
-        note: "Stylus: withdraw(recipient, [ETH]); baseline: withdraw(recipient)",
+        note: "both through the receiving proxy's delegation; Stylus: withdraw(recipient, [ETH]); Solidity: withdraw(recipient)",
     },
 ];
 
