@@ -23,9 +23,6 @@ pub mod abi;
 #[cfg(feature = "export-abi")]
 pub mod export;
 pub mod math;
-/// The EVM minimal proxies, from their own crate (shared with the deploy
-/// crate).
-pub use stylus_ip_proxy as proxy;
 #[cfg(feature = "test-mocks")]
 pub mod test_mocks;
 

@@ -45,7 +45,7 @@
 //! |---|---|
 //! | first direct deployment: deploy + activate + constructor | 5.32 M + 5.10 M (+ data fee) + 0.32 M |
 //! | later direct deployment (same code, already active) | 5.32 M + 0.32 M |
-//! | clone: 51-byte delegating proxy (`stylus_ip_common::proxy`) + `initialize` | 0.06 M + 0.30 M |
+//! | clone: 51-byte delegating proxy (`stylus_ip_proxy`) + `initialize` | 0.06 M + 0.30 M |
 //!
 //! `cargo ip deploy` clones it with the strict 45-byte (EIP-1167) proxy
 //! instead, which has no receive path: plain ETH reaches this contract,

@@ -1,7 +1,7 @@
 //! Split factory: creates one split wallet per split, as a CREATE2 clone.
 //!
 //! Each split is a 51-byte EVM minimal proxy
-//! ([`stylus_ip_common::proxy`]) that delegatecalls the activated split
+//! ([`stylus_ip_proxy`]) that delegatecalls the activated split
 //! implementation (crate `splits`) and accepts plain ETH itself for 15 gas.
 //! [`SplitFactory::create_split`] deploys the proxy with CREATE2 and calls its
 //! `initialize` in the same transaction, so nobody can initialize it first.
@@ -25,7 +25,7 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
 use split_logic::SplitError;
 use stylus_ip_common::abi::Word;
-use stylus_ip_common::proxy;
+use stylus_ip_proxy as proxy;
 use stylus_sdk::{prelude::*, storage::StorageAddress, stylus_core::calls::context::Call};
 
 stylus_ip_common::sol_decls! {

@@ -1,7 +1,7 @@
 //! Revenue split wallet: the Stylus implementation behind every split clone.
 //!
 //! Each split lives at its own address, a 51-byte EVM minimal proxy
-//! ([`stylus_ip_common::proxy`]) created by the `split-factory` contract with
+//! (`stylus_ip_proxy`) created by the `split-factory` contract with
 //! CREATE2. The proxy accepts plain ETH (empty calldata) for 15 gas without
 //! entering WASM, and delegatecalls everything else to this contract, so all
 //! storage below is the clone's.

@@ -8,7 +8,7 @@
 //! must not be frozen by user records), creates a new vault at a CREATE2 address
 //! (`keccak256(creator, salt)`: nobody can take another creator's address)
 //! as a 60-byte minimal proxy delegating to the one activated `ShareVault`
-//! implementation (see `stylus_ip_common::proxy`: plain ETH is accepted by
+//! implementation (see `stylus_ip_proxy`: plain ETH is accepted by
 //! the proxy itself in 15 gas, under any 2,300-gas stipend), initialises it
 //! (shares minted to the chosen holders), moves the asset in with a safe
 //! transfer and checks that the vault accepted it. [`VaultFactory::is_vault`]
@@ -492,7 +492,7 @@ impl VaultFactory {
 /// CREATE2 of the minimal proxy to `implementation` with `salt`.
 #[cfg(not(test))]
 fn deploy(implementation: Address, salt: B256) -> Result<Address, Vec<u8>> {
-    let code = stylus_ip_common::proxy::proxy_init_code(implementation.into_array());
+    let code = stylus_ip_proxy::proxy_init_code(implementation.into_array());
     // SAFETY: the init code is the fixed proxy prelude, which makes no call,
     // so nothing can re-enter or alias storage during the deploy.
     #[allow(deprecated)]
@@ -508,10 +508,10 @@ fn deploy(implementation: Address, salt: B256) -> Result<Address, Vec<u8>> {
 /// address CREATE2 would give (computed here independently of the caller).
 #[cfg(test)]
 fn deploy(implementation: Address, salt: B256) -> Result<Address, Vec<u8>> {
-    let hash = stylus_ip_common::proxy::proxy_init_code_hash(implementation.into_array());
+    let hash = stylus_ip_proxy::proxy_init_code_hash(implementation.into_array());
     #[allow(deprecated)]
     let factory = stylus_sdk::contract::address();
-    let address = Address::from(stylus_ip_common::proxy::predict_create2_address(
+    let address = Address::from(stylus_ip_proxy::predict_create2_address(
         factory.into_array(),
         salt.0,
         hash,

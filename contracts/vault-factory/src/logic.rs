@@ -5,7 +5,7 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{keccak256, Address, B256, U256};
-use stylus_ip_common::proxy;
+use stylus_ip_proxy as proxy;
 
 /// The CREATE2 salt of a vault: `keccak256(abi.encode(creator, salt))`, so
 /// that nobody can take (front-run) another creator's address.
