@@ -87,10 +87,10 @@ use stylus_sdk::{
 
 use crate::abi::Word;
 use crate::logic::{
-    duration_in_bounds, expiry_after, free_units, is_active, latest_expiry, lease_price,
-    max_royalty, next_version, offer_open, pick_slot, royalty_within_cap, split_payment,
-    valid_duration_bounds, valid_max_licensees, valid_royalty_cap, version_matches, LeaseState,
-    OfferMeta, OfferParams,
+    amount_paid, asset_refusal, duration_in_bounds, free_units, is_active, lease_expiry,
+    lease_price, max_royalty, next_version, offer_open, pick_slot, royalty_within_cap,
+    split_payment, valid_duration_bounds, valid_max_licensees, valid_royalty_cap, version_matches,
+    AssetRefusal, LeaseState, OfferMeta, OfferParams, PaymentRefusal, TermRefusal,
 };
 
 /// Gas forwarded with an ETH payment pushed to a payee, royalty receiver or
@@ -491,6 +491,28 @@ macro_rules! emit {
 
 const fn overflow() -> Error {
     Error::ArithmeticOverflow(LicenseMarketArithmeticOverflow {})
+}
+
+/// The error of a [`lease_expiry`] refusal for `licensee` under `offer_id`.
+#[inline(always)]
+const fn term_error(refusal: TermRefusal, offer_id: U256, licensee: Address) -> Error {
+    match refusal {
+        TermRefusal::NotLicensee => Error::NotLicensee(LicenseMarketNotLicensee {
+            offerId: offer_id,
+            account: licensee,
+        }),
+        TermRefusal::AlreadyLicensed(expires) => {
+            Error::AlreadyLicensed(LicenseMarketAlreadyLicensed {
+                offerId: offer_id,
+                licensee,
+                expires,
+            })
+        }
+        TermRefusal::Overflow => overflow(),
+        TermRefusal::TooLong(expires, latest) => {
+            Error::LeaseTooLong(LicenseMarketLeaseTooLong { expires, latest })
+        }
+    }
 }
 
 /// Offer status: open for sale.
@@ -1291,48 +1313,21 @@ impl LicenseMarket {
             }));
         }
         let eth = sale.payment_token.is_zero();
-        if !eth && !paid.is_zero() {
-            return Err(Error::UnexpectedValue(LicenseMarketUnexpectedValue {
-                value: paid,
-            }));
-        }
-        let paid = if eth { paid } else { price };
-        if paid < price {
-            return Err(Error::InsufficientPayment(
-                LicenseMarketInsufficientPayment { price, paid },
-            ));
-        }
+        let value = paid;
+        let paid = amount_paid(eth, value, price).map_err(|r| match r {
+            PaymentRefusal::UnexpectedValue => {
+                Error::UnexpectedValue(LicenseMarketUnexpectedValue { value })
+            }
+            PaymentRefusal::Insufficient => {
+                Error::InsufficientPayment(LicenseMarketInsufficientPayment { price, paid: value })
+            }
+        })?;
 
         // Lease state.
         let current = LeaseState::unpack(self.leases.getter(offer_id).getter(licensee).state.get());
         let (current, current_slot) = (current.expires, current.slot);
-        let active = current != 0 && is_active(now, current);
-        let start = if renew {
-            if !active {
-                return Err(Error::NotLicensee(LicenseMarketNotLicensee {
-                    offerId: offer_id,
-                    account: licensee,
-                }));
-            }
-            current
-        } else {
-            if active {
-                return Err(Error::AlreadyLicensed(LicenseMarketAlreadyLicensed {
-                    offerId: offer_id,
-                    licensee,
-                    expires: current,
-                }));
-            }
-            now
-        };
-        let expires = expiry_after(start, duration).ok_or_else(overflow)?;
-        let latest = latest_expiry(now, sale.max_duration);
-        if expires > latest {
-            return Err(Error::LeaseTooLong(LicenseMarketLeaseTooLong {
-                expires,
-                latest,
-            }));
-        }
+        let expires = lease_expiry(renew, current, now, duration, sale.max_duration)
+            .map_err(|r| term_error(r, offer_id, licensee))?;
 
         // Asset checks: the lessor still holds the asset and the operator role.
         let units = sale.amount != 0;
@@ -1347,23 +1342,33 @@ impl LicenseMarket {
             self.lease_context(&sale, price)
         };
         let quote = if let Some(ctx) = context {
-            if !ctx.approved {
-                return Err(Error::OperatorNotApproved(
-                    LicenseMarketOperatorNotApproved {
+            let owned = ctx.owner == sale.lessor;
+            let refusal = asset_refusal(
+                ctx.approved,
+                owned,
+                renew,
+                ctx.locked,
+                ctx.user_expires,
+                now,
+            );
+            match refusal {
+                Some(AssetRefusal::NotApproved) => {
+                    return Err(Error::OperatorNotApproved(
+                        LicenseMarketOperatorNotApproved {
+                            collection: sale.collection,
+                            lessor: sale.lessor,
+                        },
+                    ))
+                }
+                Some(AssetRefusal::NotOwner) => return Err(self.not_owner(&sale)),
+                Some(AssetRefusal::Leased) => {
+                    return Err(Error::TokenLeased(LicenseMarketTokenLeased {
                         collection: sale.collection,
-                        lessor: sale.lessor,
-                    },
-                ));
-            }
-            if ctx.owner != sale.lessor {
-                return Err(self.not_owner(&sale));
-            }
-            if !renew && ctx.locked && ctx.user_expires >= U256::from(now) {
-                return Err(Error::TokenLeased(LicenseMarketTokenLeased {
-                    collection: sale.collection,
-                    tokenId: sale.token_id,
-                    expires: ctx.user_expires,
-                }));
+                        tokenId: sale.token_id,
+                        expires: ctx.user_expires,
+                    }))
+                }
+                None => {}
             }
             Some(self.accepted_royalty(Some(ctx.royalty), price))
         } else {
@@ -1421,29 +1426,60 @@ impl LicenseMarket {
             LicenseMarketInsufficientPayment { price, paid },
         ))?;
 
-        // Effects.
-        {
-            let mut leases = self.leases.setter(offer_id);
-            let mut lease = leases.setter(licensee);
-            let state = LeaseState {
-                expires,
-                slot,
-                is_record: units,
-                version: sale.version,
-            };
-            lease.state.set(state.pack());
-        }
-        if units {
+        let state = LeaseState {
+            expires,
+            slot,
+            is_record: units,
+            version: sale.version,
+        };
+        self.record_lease(offer_id, licensee, &sale, state, now);
+        self.grant_use(offer_id, licensee, &sale, expires, renew)?;
+        self.settle_lease(
+            offer_id, licensee, &sale, price, receiver, split, renew, expires,
+        )?;
+        Ok(expires)
+    }
+
+    /// Records the lease (its state word, an ERC-1155 licensee slot) and
+    /// points the licence index at it.
+    #[inline(always)]
+    fn record_lease(
+        &mut self,
+        offer_id: U256,
+        licensee: Address,
+        sale: &Sale,
+        state: LeaseState,
+        now: u64,
+    ) {
+        self.leases
+            .setter(offer_id)
+            .setter(licensee)
+            .state
+            .set(state.pack());
+        if state.is_record {
             let mut offer = self.offers.setter(offer_id);
-            if let Some(mut s) = offer.slots.setter(slot) {
-                s.set(U64::from(expires));
+            if let Some(mut s) = offer.slots.setter(state.slot) {
+                s.set(U64::from(state.expires));
             } else {
-                offer.slots.push(U64::from(expires));
+                offer.slots.push(U64::from(state.expires));
             }
         }
-        self.index_licence(&sale, offer_id, licensee, expires, now);
+        self.index_licence(sale, offer_id, licensee, state.expires, now);
+    }
 
-        // Interactions: the asset, then the money.
+    /// Grants the use on the asset: ERC-4907 `setUser` (ERC-721), a new
+    /// ERC-5006 record (ERC-1155 purchase, its id recorded) or the record
+    /// extended (ERC-1155 renewal).
+    #[inline(always)]
+    fn grant_use(
+        &mut self,
+        offer_id: U256,
+        licensee: Address,
+        sale: &Sale,
+        expires: u64,
+        renew: bool,
+    ) -> Result<(), Error> {
+        let units = sale.amount != 0;
         if units && renew {
             let record = self
                 .leases
@@ -1453,7 +1489,7 @@ impl LicenseMarket {
                 .get();
             let sel = IIpEditions::extendUserRecordCall::SELECTOR;
             self.invoke(sale.collection, sel, &[record.word(), expires.word()], 0)
-                .ok_or_else(|| self.lease_rejected(&sale))?;
+                .ok_or_else(|| self.lease_rejected(sale))?;
         } else if units {
             let args = [
                 sale.lessor.word(),
@@ -1466,7 +1502,7 @@ impl LicenseMarket {
             let record = self
                 .invoke(sale.collection, sel, &args, 1)
                 .map(|r| abi::word_at(&r, 0))
-                .ok_or_else(|| self.lease_rejected(&sale))?;
+                .ok_or_else(|| self.lease_rejected(sale))?;
             self.leases
                 .setter(offer_id)
                 .setter(licensee)
@@ -1480,9 +1516,27 @@ impl LicenseMarket {
                 &args,
                 0,
             )
-            .ok_or_else(|| self.lease_rejected(&sale))?;
+            .ok_or_else(|| self.lease_rejected(sale))?;
         }
-        if !eth {
+        Ok(())
+    }
+
+    /// Takes an ERC-20 price from the licensee, pays the royalty, the payee
+    /// and the refund, and logs the sale.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn settle_lease(
+        &mut self,
+        offer_id: U256,
+        licensee: Address,
+        sale: &Sale,
+        price: U256,
+        receiver: Address,
+        split: logic::Split,
+        renew: bool,
+        expires: u64,
+    ) -> Result<(), Error> {
+        if !sale.payment_token.is_zero() {
             self.pull_erc20(sale.payment_token, licensee, price)?;
         }
         let token = sale.payment_token;
@@ -1500,7 +1554,7 @@ impl LicenseMarket {
         let _ = self
             .vm()
             .raw_log(&[topic0, offer_id.word(), licensee.word()], &data);
-        Ok(expires)
+        Ok(())
     }
 
     fn not_owner(&self, sale: &Sale) -> Error {

@@ -146,6 +146,111 @@ pub const fn valid_max_licensees(amount: u64, max_licensees: u32) -> bool {
     }
 }
 
+/// Why a payment does not cover a lease (see [`amount_paid`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentRefusal {
+    /// ETH sent to an ERC-20 offer.
+    UnexpectedValue,
+    /// Less ETH than the price.
+    Insufficient,
+}
+
+/// What the buyer pays for a lease costing `price`: the ETH sent (`value`)
+/// for an ETH offer, which must cover the price (the excess is refunded);
+/// exactly the price, pulled later, for an ERC-20 offer, which takes no ETH.
+///
+/// # Errors
+/// [`PaymentRefusal`] as above.
+#[inline(always)]
+pub fn amount_paid(eth: bool, value: U256, price: U256) -> Result<U256, PaymentRefusal> {
+    if !eth && !value.is_zero() {
+        return Err(PaymentRefusal::UnexpectedValue);
+    }
+    let paid = if eth { value } else { price };
+    if paid < price {
+        return Err(PaymentRefusal::Insufficient);
+    }
+    Ok(paid)
+}
+
+/// Why a lease cannot run for the asked duration (see [`lease_expiry`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermRefusal {
+    /// A renewal without an active lease.
+    NotLicensee,
+    /// A purchase while the buyer's lease (expiring at this second) runs.
+    AlreadyLicensed(u64),
+    /// The expiry overflows a `u64`.
+    Overflow,
+    /// The expiry (first) is past the latest the offer allows (second).
+    TooLong(u64, u64),
+}
+
+/// Expiry of a purchase (`renew == false`: from `now`) or renewal (from the
+/// current lease's expiry `current`, `0` for none) lasting `duration`
+/// seconds, bounded to `max_duration` past now so that stacked renewals
+/// never lock an asset further ahead than one lease.
+///
+/// # Errors
+/// [`TermRefusal`] as above.
+#[inline(always)]
+pub fn lease_expiry(
+    renew: bool,
+    current: u64,
+    now: u64,
+    duration: u64,
+    max_duration: u64,
+) -> Result<u64, TermRefusal> {
+    let active = current != 0 && is_active(now, current);
+    let start = match (renew, active) {
+        (true, true) => current,
+        (true, false) => return Err(TermRefusal::NotLicensee),
+        (false, true) => return Err(TermRefusal::AlreadyLicensed(current)),
+        (false, false) => now,
+    };
+    let expires = expiry_after(start, duration).ok_or(TermRefusal::Overflow)?;
+    let latest = latest_expiry(now, max_duration);
+    if expires > latest {
+        return Err(TermRefusal::TooLong(expires, latest));
+    }
+    Ok(expires)
+}
+
+/// Why an ERC-721 asset's answers refuse a lease (see [`asset_refusal`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetRefusal {
+    /// The lessor no longer approves the market as lease operator.
+    NotApproved,
+    /// The lessor no longer owns the token.
+    NotOwner,
+    /// A locked lease runs on the token (a purchase only).
+    Leased,
+}
+
+/// The market's checks on an ERC-721 asset's answers, in order: operator
+/// approval, ownership, and for a purchase (`renew == false`) no locked
+/// lease in force (`locked` with `user_expires >= now`).
+#[must_use]
+#[inline(always)]
+pub fn asset_refusal(
+    approved: bool,
+    owned: bool,
+    renew: bool,
+    locked: bool,
+    user_expires: U256,
+    now: u64,
+) -> Option<AssetRefusal> {
+    if !approved {
+        Some(AssetRefusal::NotApproved)
+    } else if !owned {
+        Some(AssetRefusal::NotOwner)
+    } else if !renew && locked && user_expires >= U256::from(now) {
+        Some(AssetRefusal::Leased)
+    } else {
+        None
+    }
+}
+
 /// An offer's numeric parameters, packed into one storage word (one `u64`
 /// per limb) so a sale reads them with a single storage load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -481,7 +586,99 @@ mod tests {
         assert_eq!(active_slots(&[2_000, 999, 1_000], now), 2);
     }
 
+    #[test]
+    fn payment_rules() {
+        let p = U256::from(100);
+        assert_eq!(amount_paid(true, U256::from(150), p), Ok(U256::from(150)));
+        assert_eq!(amount_paid(true, p, p), Ok(p));
+        assert_eq!(
+            amount_paid(true, U256::from(99), p),
+            Err(PaymentRefusal::Insufficient)
+        );
+        // ERC-20: the price is pulled; any ETH is refused.
+        assert_eq!(amount_paid(false, U256::ZERO, p), Ok(p));
+        assert_eq!(
+            amount_paid(false, U256::from(1), p),
+            Err(PaymentRefusal::UnexpectedValue)
+        );
+    }
+
+    #[test]
+    fn lease_terms_start_and_bound() {
+        let (now, day) = (1_000, 86_400);
+        // A purchase starts now; a renewal at the current expiry.
+        assert_eq!(lease_expiry(false, 0, now, day, day), Ok(now + day));
+        assert_eq!(lease_expiry(false, now - 1, now, day, day), Ok(now + day));
+        assert_eq!(
+            lease_expiry(false, now, now, day, day),
+            Err(TermRefusal::AlreadyLicensed(now))
+        );
+        assert_eq!(
+            lease_expiry(true, 0, now, 1, day),
+            Err(TermRefusal::NotLicensee)
+        );
+        assert_eq!(
+            lease_expiry(true, now - 1, now, 1, day),
+            Err(TermRefusal::NotLicensee)
+        );
+        assert_eq!(lease_expiry(true, now + 10, now, 5, day), Ok(now + 15));
+        // Stacked renewals stop at maxDuration past now.
+        assert_eq!(
+            lease_expiry(true, now + day, now, 1, day),
+            Err(TermRefusal::TooLong(now + day + 1, now + day))
+        );
+        assert_eq!(
+            lease_expiry(true, u64::MAX, now, 1, day),
+            Err(TermRefusal::Overflow)
+        );
+    }
+
+    #[test]
+    fn asset_checks_in_order() {
+        let (now, later) = (100, U256::from(100));
+        let past = U256::from(99);
+        assert_eq!(
+            asset_refusal(false, false, false, true, later, now),
+            Some(AssetRefusal::NotApproved)
+        );
+        assert_eq!(
+            asset_refusal(true, false, false, true, later, now),
+            Some(AssetRefusal::NotOwner)
+        );
+        assert_eq!(
+            asset_refusal(true, true, false, true, later, now),
+            Some(AssetRefusal::Leased)
+        );
+        // A lapsed lock, an unlocked user, or a renewal pass.
+        assert_eq!(asset_refusal(true, true, false, true, past, now), None);
+        assert_eq!(asset_refusal(true, true, false, false, later, now), None);
+        assert_eq!(asset_refusal(true, true, true, true, later, now), None);
+    }
+
     proptest! {
+        #[test]
+        fn lease_expiry_is_bounded(renew in any::<bool>(), current in any::<u64>(), now in any::<u64>(), duration in any::<u64>(), max in 0u64..=MAX_LEASE_DURATION) {
+            let active = current != 0 && is_active(now, current);
+            match lease_expiry(renew, current, now, duration, max) {
+                Ok(expires) => {
+                    prop_assert_eq!(renew, active);
+                    let start = if renew { current } else { now };
+                    prop_assert_eq!(Some(expires), start.checked_add(duration));
+                    prop_assert!(expires <= latest_expiry(now, max));
+                }
+                Err(TermRefusal::NotLicensee) => prop_assert!(renew && !active),
+                Err(TermRefusal::AlreadyLicensed(e)) => prop_assert!(!renew && active && e == current),
+                Err(TermRefusal::Overflow) => {
+                    let start = if renew { current } else { now };
+                    prop_assert!(start.checked_add(duration).is_none());
+                }
+                Err(TermRefusal::TooLong(e, latest)) => {
+                    prop_assert!(e > latest);
+                    prop_assert_eq!(latest, latest_expiry(now, max));
+                }
+            }
+        }
+
         #[test]
         fn packing_round_trips(a in any::<u64>(), b in any::<u64>(), c in any::<u64>(), d in any::<u64>(), l in any::<u32>(), f in any::<u8>(), st in any::<u8>(), cap in any::<u16>(), rec in any::<bool>()) {
             let p = OfferParams { amount: a, min_duration: b, max_duration: c, end_time: d };
