@@ -28,10 +28,11 @@ use stylus_vm::revm::context::TxEnv;
 use stylus_vm::revm::primitives::TxKind;
 use stylus_vm::{Runtime, Sandbox, VmConfig};
 
+use crate::breakdown::{self, Kind};
 use crate::chain::{
     init_and_cached_gas, ArbWasm, ArbWasmCache, ARB_WASM, ARB_WASM_CACHE, CONSTRUCTOR_SELECTOR,
 };
-use crate::report::{EnteredProgram, EntryRun, LeaseEntries};
+use crate::report::{EnteredProgram, EntryRun, GasSplit, LeaseEntries};
 use crate::stylus::{
     collection_ctor, lease_buy, lease_price, lease_renew, lease_terms, IpCollection, LicenseMarket,
     Wasm,
@@ -292,6 +293,54 @@ impl World {
         })
     }
 
+    /// Runs `lease` on the measured pair alone, traced (nothing committed),
+    /// and splits each Stylus frame's gas ([`crate::breakdown`]), in the
+    /// order the frames were entered.
+    fn split(&mut self, lease: Lease) -> Result<Vec<GasSplit>> {
+        let t = tx(
+            &self.node,
+            self.licensee,
+            self.pair.market,
+            lease.data(),
+            lease_price(),
+        );
+        let exec = self.node.execute_traced(t).map_err(anyhow::Error::msg)?;
+        ok(&stylus_vm::TxOutcome::from_execution(&exec), lease.op_id())?;
+        let price = u64::from(self.node.runtime().config.stylus.ink_price);
+        let mut frames = breakdown::frames(&exec.trace.events, price);
+        // Callees return first; entry order is by depth, then return order.
+        frames.sort_by_key(|f| f.depth);
+        let mut collection_calls = lease.calls().iter();
+        frames
+            .into_iter()
+            .map(|f| {
+                let (program, call) = if f.program == self.pair.market {
+                    ("license-market", lease.top_call())
+                } else if f.program == self.pair.collection {
+                    let call = collection_calls.next().copied().unwrap_or("call");
+                    ("ip-collection", call)
+                } else {
+                    bail!("an unexpected Stylus frame at {}", f.program);
+                };
+                let kind = |k| f.hostios.get(&k).copied().unwrap_or(0);
+                Ok(GasSplit {
+                    program: program.into(),
+                    call: call.into(),
+                    gas_used: f.gas_used,
+                    entry: f.entry,
+                    storage_reads: kind(Kind::StorageRead),
+                    storage_writes: kind(Kind::StorageWrite),
+                    calls: kind(Kind::Call),
+                    logs: kind(Kind::Log),
+                    other_hostios: kind(Kind::Other),
+                    hostio_count: f.counts.values().sum(),
+                    callees: f.callees,
+                    compute: f.compute,
+                })
+            })
+            .collect()
+    }
+
     /// Runs `lease` on the twin, then on the measured pair, in one block;
     /// the state is restored afterwards.
     fn after_twin(&mut self, lease: Lease, programs_run: u64) -> Result<Measured> {
@@ -467,6 +516,9 @@ pub fn run(wasm: &Wasm, accounts: &[Address], arbos: u64) -> Result<Vec<LeaseEnt
         };
         let mut w = World::new(runtime, wasm, accounts, cached)?;
         for (i, lease) in Lease::ALL.into_iter().enumerate() {
+            if spec.cached && spec.arbos == arbos {
+                out[i].split = w.split(lease)?;
+            }
             let alone = w.alone(lease)?;
             let m = if spec.after_twin {
                 w.after_twin(lease, alone.programs_run)?

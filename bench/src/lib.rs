@@ -22,6 +22,7 @@
 //! report states it); the entry comparison adds ArbOS 51's.
 
 pub mod baseline;
+pub mod breakdown;
 pub mod chain;
 pub mod charts;
 pub mod entries;

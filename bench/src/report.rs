@@ -262,6 +262,37 @@ pub struct LeaseEntries {
     pub entries: Vec<ProgramEntry>,
     /// The runs, in report column order.
     pub runs: Vec<EntryRun>,
+    /// Where each Stylus frame's gas goes, cached, under the bench's rules.
+    pub split: Vec<GasSplit>,
+}
+
+/// One Stylus frame's gas, split ([`crate::breakdown`]).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct GasSplit {
+    /// Contract.
+    pub program: String,
+    /// The call that entered it.
+    pub call: String,
+    /// The frame's whole gas, callees included.
+    pub gas_used: u64,
+    /// Taken before the first instruction (`cachedGas` here).
+    pub entry: u64,
+    /// SLOAD hostios.
+    pub storage_reads: u64,
+    /// SSTORE (cache and flush) hostios.
+    pub storage_writes: u64,
+    /// Call hostios without their callees.
+    pub calls: u64,
+    /// `emit_log`.
+    pub logs: u64,
+    /// Every other hostio.
+    pub other_hostios: u64,
+    /// Hostios run.
+    pub hostio_count: u64,
+    /// Gas of the frames it called.
+    pub callees: u64,
+    /// The WASM instructions.
+    pub compute: u64,
 }
 
 impl LeaseEntries {
@@ -286,6 +317,7 @@ impl LeaseEntries {
             programs,
             entries,
             runs: Vec::new(),
+            split: Vec::new(),
         }
     }
 
@@ -1160,6 +1192,73 @@ The in-process figures {} the main table's (JSON-RPC, one transaction per block)
     );
 }
 
+/// Where the cached lease transactions' Stylus gas goes, frame by frame.
+fn split_section(r: &Report, s: &mut String) {
+    if r.lease_entries.iter().all(|l| l.split.is_empty()) {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n### Where the lease's Stylus gas goes (cached, ArbOS {})\n\n\
+Each Stylus frame of the cached transaction, from a traced in-process run (`Sandbox::execute_traced`, \
+`bench/src/breakdown.rs`): the entry charge (gas given minus the ink the program starts with: \
+`cachedGas`), every hostio's own cost (its ink at the ink price; a call's without its callee's gas), and \
+the rest, the WASM instructions. *Own* is the frame's gas without its callees (the EVM payments' and the \
+other frames'). Storage, calls and logs cost what the same EVM operations cost the Solidity twin; the \
+entry charges, the other hostios (arguments, return data, context, keccak) and the instructions are what \
+Stylus adds.\n",
+        r.arbos_version
+    );
+    let _ = writeln!(
+        s,
+        "| operation | program | call | own | entry | storage reads | storage writes | calls | logs | other hostios (n) | WASM instructions |\n\
+|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for l in &r.lease_entries {
+        let label = ops::spec(&l.op_id).map_or(l.op_id.as_str(), |o| o.label);
+        let (mut added, mut total) = (0u64, 0u64);
+        for f in &l.split {
+            let own = f.gas_used.saturating_sub(f.callees);
+            added += f.entry + f.other_hostios + f.compute;
+            total += own;
+            let _ = writeln!(
+                s,
+                "| {label} | {} | `{}` | {} | {} | {} | {} | {} | {} | {} ({}) | {} |",
+                f.program,
+                f.call,
+                thousands(own),
+                thousands(f.entry),
+                thousands(f.storage_reads),
+                thousands(f.storage_writes),
+                thousands(f.calls),
+                thousands(f.logs),
+                thousands(f.other_hostios),
+                f.hostio_count,
+                thousands(f.compute),
+            );
+        }
+        let sol = r
+            .operations
+            .iter()
+            .find(|o| o.id == l.op_id)
+            .and_then(|o| o.solidity.zip(o.stylus_cached));
+        let gap = sol.map_or_else(
+            || "—".to_string(),
+            |(b, g)| {
+                signed(Some(
+                    i64::try_from(g).unwrap_or(0) - i64::try_from(b).unwrap_or(0),
+                ))
+            },
+        );
+        let _ = writeln!(
+            s,
+            "| {label} | **all frames** | | **{}** | | | | | | | **Stylus-only: {}** (vs Solidity: {gap}) |",
+            thousands(total),
+            thousands(added),
+        );
+    }
+}
+
 /// Renders `RESULTS.md`. `analysis` is the hand-written explanation of the
 /// missed targets (appended under "Why targets are missed").
 #[must_use]
@@ -1280,6 +1379,7 @@ version 2).\n",
         );
     }
     entries_section(r, &mut s);
+    split_section(r, &mut s);
     blank_line(&mut s);
     let _ = writeln!(s, "## Scaling\n");
     let _ = writeln!(

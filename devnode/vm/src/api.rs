@@ -346,6 +346,27 @@ impl Sandbox {
             .map_err(|e| e.to_string())
     }
 
+    /// [`Self::execute`] with tracing on: the execution's trace carries its
+    /// frames and the hostios of its Stylus frames, with the ink before and
+    /// after each ([`crate::StylusTrace::events`]). Nothing is committed; the
+    /// open block's recent-programs cache is seen but not changed.
+    ///
+    /// # Errors
+    /// A message for invalid transactions.
+    pub fn execute_traced(&mut self, tx: TxEnv) -> Result<Execution, String> {
+        let cfg = self.runtime.cfg_env();
+        let mut recent = self.recent.clone();
+        crate::evm::execute_traced(
+            &self.runtime,
+            &mut self.db,
+            self.block.clone(),
+            cfg,
+            tx,
+            &mut recent,
+        )
+        .map_err(|e| e.to_string())
+    }
+
     /// Executes and commits `tx`, mining one block (or adding it to the block
     /// opened by [`begin_block`](Self::begin_block)).
     ///
