@@ -209,9 +209,11 @@ pub const OPS: &[OpSpec] = &[
         id: "1155.record",
         group: "erc1155",
         label: "user record creation (ERC-5006)",
-        // record (3 slots) and owner's frozen set; record counter; balance read; CreateUserRecord
-        work: Some(StateWork { new_slots: 4, updated_slots: 1, read_slots: 1, logs: &[(1, 192)], ..w() }),
-        note: "",
+        // record (3 words), the owner's frozen entry and the user's usable
+        // entry (ERC-5006's usableBalanceOf is per user); record counter
+        // (steady state); owner's balance read; CreateUserRecord
+        work: Some(StateWork { new_slots: 5, updated_slots: 1, read_slots: 1, logs: &[(1, 192)], ..w() }),
+        note: "steady state on both: the collection's second record (the first, unmeasured, on another id, sets the record counter; the measured one starts the owner's frozen and the user's usable list of its id); Solidity: bench/sol/BaselineIp1155.sol, a twin of ip-editions' record path (same packed record words and per-owner and per-user entry lists, same checks and events)",
     },
     OpSpec {
         id: "prov.record",

@@ -10,8 +10,8 @@ use std::path::Path;
 
 use alloy::primitives::{aliases::U96, Address, Bytes, B256, U256};
 use alloy::rpc::types::TransactionReceipt;
-use alloy::sol_types::{SolCall, SolConstructor, SolEvent};
-use anyhow::{Context, Result};
+use alloy::sol_types::{SolCall, SolConstructor, SolError, SolEvent};
+use anyhow::{ensure, Context, Result};
 
 use stylus_ip_deploy::uniswap::Artifacts;
 
@@ -462,14 +462,87 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
     };
     s.op("1155.batch", a1, mt, batch, U256::ZERO).await?;
     let ts = s.c.now().await?;
-    let record = IpEditions::createUserRecordCall {
+    let record = |id: u64| IpEditions::createUserRecordCall {
         owner: a1,
         user: a2,
-        tokenId: U256::from(1),
+        tokenId: U256::from(id),
         amount: 5,
         expiry: ts + 3600,
     };
-    s.op("1155.record", a1, mt, record, U256::ZERO).await?;
+    // steady state, as the baseline: a first record (another id, so the
+    // measured one still starts the owner's and the user's lists) sets the
+    // record counter unmeasured
+    s.c.call(a1, mt, &record(2), U256::ZERO).await?;
+    s.op("1155.record", a1, mt, record(1), U256::ZERO).await?;
+    let id = U256::from(1);
+    let usable =
+        s.c.view(
+            mt,
+            &IpEditions::usableBalanceOfCall {
+                account: a2,
+                tokenId: id,
+            },
+        )
+        .await?;
+    let frozen =
+        s.c.view(
+            mt,
+            &IpEditions::frozenBalanceOfCall {
+                account: a1,
+                tokenId: id,
+            },
+        )
+        .await?;
+    ensure!(
+        usable == U256::from(5) && frozen == U256::from(5),
+        "ip-editions ERC-5006: usable {usable}, frozen {frozen}, 5 each expected"
+    );
+    // frozen units cannot move: 100 minted, 11 sent, 5 frozen
+    let over = IpEditions::safeTransferFromCall {
+        from: a1,
+        to: a2,
+        id: U256::from(1),
+        value: U256::from(85),
+        data: Bytes::new(),
+    };
+    let refused = s.c.call(a1, mt, &over, U256::ZERO).await;
+    let selector = alloy::hex::encode(IpEditions::EditionsInsufficientUnfrozenBalance::SELECTOR);
+    ensure!(
+        refused.as_ref().is_err_and(|e| format!("{e:#}").contains(&selector)),
+        "ip-editions: a transfer of frozen units was not refused as EditionsInsufficientUnfrozenBalance: {refused:?}"
+    );
+    // and the deletion path: the first record leaves both lists
+    let first = U256::from(1);
+    s.c.call(
+        a1,
+        mt,
+        &IpEditions::deleteUserRecordCall { recordId: first },
+        U256::ZERO,
+    )
+    .await?;
+    let id = U256::from(2);
+    let usable =
+        s.c.view(
+            mt,
+            &IpEditions::usableBalanceOfCall {
+                account: a2,
+                tokenId: id,
+            },
+        )
+        .await?;
+    let frozen =
+        s.c.view(
+            mt,
+            &IpEditions::frozenBalanceOfCall {
+                account: a1,
+                tokenId: id,
+            },
+        )
+        .await?;
+    ensure!(
+        usable.is_zero() && frozen.is_zero(),
+        "ip-editions ERC-5006 after deleteUserRecord: usable {usable}, frozen {frozen}, 0 expected"
+    );
     Ok(())
 }
 
