@@ -771,8 +771,9 @@ whole overhead under 0.5–3k, less than `cachedGas` alone. Items 1–4 above wo
 `cachedGas` plus 1–3k gas per ERC-721/1155 operation; meeting the target would additionally need \
 `cachedGas` near its 352-gas minimum (a much smaller module). The baselines now do the same work as the \
 Stylus contracts (twins of the share vault and its factory, the licence market, the split and vault \
-clones behind the same receiving proxy, the 1155 mint in steady state), so the share, lease, split and \
-1155-mint rows no longer favour either side by a difference of design; the ERC-721 rows still compare \
+clones behind the same receiving proxy, the 1155 mint in steady state, ip-editions' ERC-5006 records and \
+frozen-unit transfers), so the share, lease, split and 1155 rows no longer favour either side by a \
+difference of design; the ERC-721 rows still compare \
 ip-collection's packed words with OpenZeppelin's layout.\n"
             );
         }
@@ -844,6 +845,30 @@ one answer) and `setUser` would save {saved} nested entries, each paying at leas
 their `initGas` ({} each), so the saving is about the same cached or not.",
             r.arbos_version,
             cost.map_or("—".into(), |e| thousands(e.init_gas)),
+        );
+    }
+    let own = |f: &GasSplit| f.entry + f.other_hostios + f.compute;
+    if let (Some(top), true) = (buy.split.first(), buy.split.len() > 1) {
+        let nested: Vec<&GasSplit> = buy.split.iter().skip(1).collect();
+        let entries: u64 = nested.iter().map(|f| f.entry).sum();
+        let compute: u64 = buy.split.iter().map(|f| f.compute).sum();
+        let added: u64 = buy.split.iter().map(own).sum();
+        let _ = write!(
+            s,
+            " What remains, measured frame by frame (\"Where the lease's Stylus gas goes\" above): of the \
+cached purchase's Stylus-only {} gas, {} are its {} nested entries (each {}: `cachedGas` plus the memory \
+model's 2 pages, since the market already holds the transaction's free pages), {} the market's own entry, \
+and {} the WASM instructions ({} in the market, built at opt-level \"z\" to stay one program: at \"s\" it is \
+fragmented). Closing the rest of the gap would take one call into the collection instead of two (a \
+`leaseTo` that checks and sets the user; the twin would save its second call too, about 1k), nested \
+programs that start in one memory page, and fewer instructions in a smaller market.",
+            thousands(added),
+            thousands(entries),
+            nested.len(),
+            nested.first().map_or("—".into(), |f| thousands(f.entry)),
+            thousands(top.entry),
+            thousands(compute),
+            thousands(top.compute),
         );
     }
     s
