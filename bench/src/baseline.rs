@@ -11,7 +11,7 @@ use std::path::Path;
 use alloy::primitives::{aliases::U96, Address, Bytes, B256, U256};
 use alloy::rpc::types::TransactionReceipt;
 use alloy::sol;
-use alloy::sol_types::{SolCall, SolError, SolEvent, SolValue};
+use alloy::sol_types::{SolCall, SolEvent, SolValue};
 use anyhow::{ensure, Context, Result};
 
 use stylus_ip_deploy::uniswap::Artifacts;
@@ -44,10 +44,6 @@ sol! {
         function safeTransferFrom(address from, address to, uint256 id, uint256 value, bytes data) external;
         function safeBatchTransferFrom(address from, address to, uint256[] ids, uint256[] values, bytes data) external;
         function createUserRecord(address owner, address user, uint256 tokenId, uint64 amount, uint64 expiry) external returns (uint256);
-        function usableBalanceOf(address account, uint256 tokenId) external view returns (uint256);
-        function frozenBalanceOf(address account, uint256 tokenId) external view returns (uint256);
-        function deleteUserRecord(uint256 recordId) external;
-        error EditionsInsufficientUnfrozenBalance(address owner, uint256 tokenId, uint256 available, uint256 needed);
     }
     /// `bench/sol/ProvenanceBaseline.sol`.
     interface BaselineProvenance {
@@ -400,76 +396,7 @@ async fn erc1155(s: &mut Sol<'_>) -> Result<()> {
     // record counter unmeasured
     s.c.call(a1, mt, &record(2), U256::ZERO).await?;
     s.op("1155.record", a1, mt, record(1), U256::ZERO).await?;
-    let id = U256::from(1);
-    let usable =
-        s.c.view(
-            mt,
-            &BaselineIp1155::usableBalanceOfCall {
-                account: a2,
-                tokenId: id,
-            },
-        )
-        .await?;
-    let frozen =
-        s.c.view(
-            mt,
-            &BaselineIp1155::frozenBalanceOfCall {
-                account: a1,
-                tokenId: id,
-            },
-        )
-        .await?;
-    ensure!(
-        usable == U256::from(5) && frozen == U256::from(5),
-        "baseline ERC-5006: usable {usable}, frozen {frozen}, 5 each expected"
-    );
-    // frozen units cannot move: 100 minted, 11 sent, 5 frozen
-    let over = BaselineIp1155::safeTransferFromCall {
-        from: a1,
-        to: a2,
-        id: U256::from(1),
-        value: U256::from(85),
-        data: Bytes::new(),
-    };
-    let refused = s.c.call(a1, mt, &over, U256::ZERO).await;
-    let selector =
-        alloy::hex::encode(BaselineIp1155::EditionsInsufficientUnfrozenBalance::SELECTOR);
-    ensure!(
-        refused.as_ref().is_err_and(|e| format!("{e:#}").contains(&selector)),
-        "baseline: a transfer of frozen units was not refused as EditionsInsufficientUnfrozenBalance: {refused:?}"
-    );
-    // and the deletion path: the first record leaves both lists
-    let first = U256::from(1);
-    s.c.call(
-        a1,
-        mt,
-        &BaselineIp1155::deleteUserRecordCall { recordId: first },
-        U256::ZERO,
-    )
-    .await?;
-    let id = U256::from(2);
-    let usable =
-        s.c.view(
-            mt,
-            &BaselineIp1155::usableBalanceOfCall {
-                account: a2,
-                tokenId: id,
-            },
-        )
-        .await?;
-    let frozen =
-        s.c.view(
-            mt,
-            &BaselineIp1155::frozenBalanceOfCall {
-                account: a1,
-                tokenId: id,
-            },
-        )
-        .await?;
-    ensure!(
-        usable.is_zero() && frozen.is_zero(),
-        "baseline ERC-5006 after deleteUserRecord: usable {usable}, frozen {frozen}, 0 expected"
-    );
+    crate::stylus::check_records(s.c, "baseline", mt, a1, a2).await?;
     Ok(())
 }
 

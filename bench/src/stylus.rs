@@ -474,9 +474,26 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
     // record counter unmeasured
     s.c.call(a1, mt, &record(2), U256::ZERO).await?;
     s.op("1155.record", a1, mt, record(1), U256::ZERO).await?;
+    check_records(s.c, "ip-editions", mt, a1, a2).await?;
+    Ok(())
+}
+
+/// After the measured ERC-5006 record (5 units of id 1 for `user`, an
+/// earlier one on id 2) on the editions contract `mt` of either side (the
+/// baseline twin keeps ip-editions' signatures and errors, so one set of
+/// bindings serves both): the user's usable and the owner's frozen balances
+/// are 5, frozen units cannot move, and deleting the first record clears
+/// both lists of id 2.
+pub(crate) async fn check_records(
+    c: &mut Client,
+    side: &str,
+    mt: Address,
+    a1: Address,
+    a2: Address,
+) -> Result<()> {
     let id = U256::from(1);
-    let usable =
-        s.c.view(
+    let usable = c
+        .view(
             mt,
             &IpEditions::usableBalanceOfCall {
                 account: a2,
@@ -484,8 +501,8 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
             },
         )
         .await?;
-    let frozen =
-        s.c.view(
+    let frozen = c
+        .view(
             mt,
             &IpEditions::frozenBalanceOfCall {
                 account: a1,
@@ -495,7 +512,7 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
         .await?;
     ensure!(
         usable == U256::from(5) && frozen == U256::from(5),
-        "ip-editions ERC-5006: usable {usable}, frozen {frozen}, 5 each expected"
+        "{side} ERC-5006: usable {usable}, frozen {frozen}, 5 each expected"
     );
     // frozen units cannot move: 100 minted, 11 sent, 5 frozen
     let over = IpEditions::safeTransferFromCall {
@@ -505,15 +522,15 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
         value: U256::from(85),
         data: Bytes::new(),
     };
-    let refused = s.c.call(a1, mt, &over, U256::ZERO).await;
+    let refused = c.call(a1, mt, &over, U256::ZERO).await;
     let selector = alloy::hex::encode(IpEditions::EditionsInsufficientUnfrozenBalance::SELECTOR);
     ensure!(
         refused.as_ref().is_err_and(|e| format!("{e:#}").contains(&selector)),
-        "ip-editions: a transfer of frozen units was not refused as EditionsInsufficientUnfrozenBalance: {refused:?}"
+        "{side}: a transfer of frozen units was not refused as EditionsInsufficientUnfrozenBalance: {refused:?}"
     );
     // and the deletion path: the first record leaves both lists
     let first = U256::from(1);
-    s.c.call(
+    c.call(
         a1,
         mt,
         &IpEditions::deleteUserRecordCall { recordId: first },
@@ -521,8 +538,8 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
     )
     .await?;
     let id = U256::from(2);
-    let usable =
-        s.c.view(
+    let usable = c
+        .view(
             mt,
             &IpEditions::usableBalanceOfCall {
                 account: a2,
@@ -530,8 +547,8 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
             },
         )
         .await?;
-    let frozen =
-        s.c.view(
+    let frozen = c
+        .view(
             mt,
             &IpEditions::frozenBalanceOfCall {
                 account: a1,
@@ -541,7 +558,7 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
         .await?;
     ensure!(
         usable.is_zero() && frozen.is_zero(),
-        "ip-editions ERC-5006 after deleteUserRecord: usable {usable}, frozen {frozen}, 0 expected"
+        "{side} ERC-5006 after deleteUserRecord: usable {usable}, frozen {frozen}, 0 expected"
     );
     Ok(())
 }
