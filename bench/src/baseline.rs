@@ -58,15 +58,6 @@ sol! {
         function fractionalize(Request r) external returns (address);
         event VaultCreated(address indexed vault, address indexed creator, address indexed asset, uint256 id, uint256 units, bytes32 salt);
     }
-    /// `bench/sol/PullSplitter.sol` (clone factory).
-    interface BaselineSplitFactory {
-        function createSplit(address[] recipients, uint32[] allocations, bytes32 salt) external returns (address);
-        event SplitCreated(address split);
-    }
-    /// `bench/sol/PullSplitter.sol` (the split).
-    interface BaselineSplit {
-        function withdraw(address recipient) external;
-    }
 }
 
 /// Ether in wei.
@@ -542,46 +533,15 @@ async fn investors(s: &mut Sol<'_>, nft: Address, market: Address, amm: &Artifac
     investors::run(s.c, s.rec, Side::Solidity, &world).await
 }
 
+/// The splits rows on the Solidity twin (`bench/sol/SplitTwin.sol`):
+/// the implementation, its factory, then the same transactions as the
+/// Stylus side ([`crate::stylus::split_rows`]).
 async fn splits(s: &mut Sol<'_>) -> Result<()> {
-    let a0 = s.c.accounts[0];
-    let (factory, _) = s.deploy("PullSplitterFactory", Vec::new()).await?;
-    for (k, &n) in RECIPIENTS.iter().enumerate() {
-        let (recipients, allocations) = split_members(n);
-        let create = BaselineSplitFactory::createSplitCall {
-            recipients: recipients.clone(),
-            allocations,
-            salt: B256::with_last_byte(k as u8),
-        };
-        let data = create.abi_encode();
-        let r =
-            s.c.send(a0, Some(factory), data.clone(), U256::ZERO)
-                .await?;
-        let split = r
-            .logs()
-            .iter()
-            .find_map(|l| BaselineSplitFactory::SplitCreated::decode_log_data(l.data()).ok())
-            .context("no SplitCreated")?
-            .split;
-        s.rec.scale("split creation", n, Side::Solidity, r.gas_used);
-        if n == 2 {
-            s.rec.op("split.create", Side::Solidity, r.gas_used, &data);
-        }
-        let dep = s.c.send(a0, Some(split), Vec::new(), eth(1)).await?;
-        if n == 2 {
-            s.rec.op("split.deposit", Side::Solidity, dep.gas_used, &[]);
-        }
-        let w = BaselineSplit::withdrawCall {
-            recipient: recipients[n / 2],
-        };
-        let data = w.abi_encode();
-        let r = s.c.send(a0, Some(split), data.clone(), U256::ZERO).await?;
-        s.rec.scale("split withdraw", n, Side::Solidity, r.gas_used);
-        if n == 2 {
-            s.rec
-                .op("split.withdraw", Side::Solidity, r.gas_used, &data);
-        }
-    }
-    Ok(())
+    let (implementation, _) = s.deploy("SplitTwin", Vec::new()).await?;
+    let (factory, _) = s
+        .deploy("SplitFactoryTwin", implementation.abi_encode())
+        .await?;
+    crate::stylus::split_rows(s.c, s.rec, Side::Solidity, factory).await
 }
 
 #[cfg(test)]

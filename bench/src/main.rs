@@ -40,8 +40,8 @@ const SOLIDITY_CONTRACTS: [&str; 12] = [
     "ProvenanceBaseline",
     "ShareVaultTwin",
     "ShareVaultTwinFactory",
-    "PullSplitter",
-    "PullSplitterFactory",
+    "SplitTwin",
+    "SplitFactoryTwin",
     "OfferingBaseline",
     "BuyoutBaseline",
 ];

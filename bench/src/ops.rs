@@ -372,8 +372,16 @@ pub const OPS: &[OpSpec] = &[
         id: "split.create",
         group: "splits",
         label: "split creation (2 recipients)",
-        work: Some(StateWork { clones: 1, new_slots: 2, logs: &[(1, 32)], ..w() }),
-        note: "both: CREATE2 of the suite's receiving proxy + initialize; Solidity: bench/sol/PullSplitter.sol",
+        // The split design's words: two list entries, the set's head word
+        // and the controller/epoch/flag word; SplitUpdated (2 topics, the
+        // two arrays and the dust recipient: 9 words) and SplitCreated.
+        work: Some(StateWork {
+            clones: 1,
+            new_slots: 4,
+            logs: &[(2, 288), (4, 32)],
+            ..w()
+        }),
+        note: "both: CREATE2 of the suite's receiving proxy + initialize, the same split design; Solidity: bench/sol/SplitTwin.sol (twin of splits + split-factory)",
     },
     OpSpec {
         id: "split.deposit",
@@ -386,8 +394,17 @@ pub const OPS: &[OpSpec] = &[
         id: "split.withdraw",
         group: "splits",
         label: "split withdraw (ETH, new payee account)",
-        work: Some(StateWork { new_slots: 2, read_slots: 1, new_account_payments: 1, logs: &[(2, 32)], ..w() }),
-        note: "both through the receiving proxy's delegation; Stylus: withdraw(recipient, [ETH]); Solidity: withdraw(recipient)",
+        // The recipient's ETH offset and the ETH paid/epoch word are new;
+        // the flag word, the recipient's list entry and the ETH base are
+        // read; Withdrawal has 3 topics.
+        work: Some(StateWork {
+            new_slots: 2,
+            read_slots: 3,
+            new_account_payments: 1,
+            logs: &[(3, 32)],
+            ..w()
+        }),
+        note: "both through the receiving proxy's delegation, the same split design: withdraw(recipient, [ETH]), the split's first ETH withdrawal; Solidity: bench/sol/SplitTwin.sol",
     },
 ];
 

@@ -719,11 +719,29 @@ async fn investors(s: &mut Sty<'_>, p: &Programs, nft: Address, amm: &Artifacts)
 }
 
 async fn splits(s: &mut Sty<'_>, p: &Programs) -> Result<()> {
-    let a0 = s.c.accounts[0];
     let ctor = SplitFactory::constructorCall {
         implementation: p.splits,
     };
     let (factory, _, _) = s.construct("split-factory", &ctor).await?;
+    split_rows(s.c, s.rec, s.side, factory).await
+}
+
+/// The splits rows of one side, through `factory` (the suite's split
+/// factory, or its Solidity twin `bench/sol/SplitTwin.sol`, which has the
+/// same signatures): per recipient count, `createSplit` (controller zero,
+/// dust to the first recipient), 1 ETH sent to the fresh split, then the
+/// split's first ETH withdrawal, for a middle recipient that has no account
+/// yet. The same transactions on both sides.
+///
+/// # Errors
+/// When a transaction fails or the factory emits no `SplitCreated`.
+pub async fn split_rows(
+    c: &mut Client,
+    rec: &mut Recorder,
+    side: Side,
+    factory: Address,
+) -> Result<()> {
+    let a0 = c.accounts[0];
     for (k, &n) in RECIPIENTS.iter().enumerate() {
         let (recipients, allocations) = split_members(n);
         let create = SplitFactory::createSplitCall {
@@ -734,33 +752,53 @@ async fn splits(s: &mut Sty<'_>, p: &Programs) -> Result<()> {
             salt: B256::with_last_byte(k as u8),
         };
         let data = create.abi_encode();
-        let r =
-            s.c.send(a0, Some(factory), data.clone(), U256::ZERO)
-                .await
-                .context("createSplit")?;
+        let r = c
+            .send(a0, Some(factory), data.clone(), U256::ZERO)
+            .await
+            .context("createSplit")?;
         let split = indexed_address(&r, SplitFactory::SplitCreated::SIGNATURE_HASH)
             .context("no SplitCreated")?;
-        s.rec.scale("split creation", n, s.side, r.gas_used);
+        rec.scale("split creation", n, side, r.gas_used);
         if n == 2 {
-            s.rec.op("split.create", s.side, r.gas_used, &data);
+            rec.op("split.create", side, r.gas_used, &data);
         }
-        let dep = s.c.send(a0, Some(split), Vec::new(), eth(1)).await?;
+        let dep = c.send(a0, Some(split), Vec::new(), eth(1)).await?;
         if n == 2 {
-            s.rec.op("split.deposit", s.side, dep.gas_used, &[]);
+            rec.op("split.deposit", side, dep.gas_used, &[]);
         }
         let w = Split::withdrawCall {
             recipient: recipients[n / 2],
             tokens: vec![Address::ZERO],
         };
         let data = w.abi_encode();
-        let r =
-            s.c.send(a0, Some(split), data.clone(), U256::ZERO)
-                .await
-                .context("withdraw")?;
-        s.rec.scale("split withdraw", n, s.side, r.gas_used);
+        let r = c
+            .send(a0, Some(split), data.clone(), U256::ZERO)
+            .await
+            .context("withdraw")?;
+        rec.scale("split withdraw", n, side, r.gas_used);
         if n == 2 {
-            s.rec.op("split.withdraw", s.side, r.gas_used, &data);
+            rec.op("split.withdraw", side, r.gas_used, &data);
         }
+        // Both sides must have done the same thing: the stored set reads
+        // back, and the payee got exactly its share of the 1 ETH.
+        let view = c.view(split, &Split::getSplitCall {}).await?;
+        ensure!(
+            view.recipients == recipients && view.dustRecipient == recipients[0],
+            "{side:?} split {split}: stored set differs from the one created"
+        );
+        let paid = c
+            .view(
+                split,
+                &Split::totalWithdrawnCall {
+                    token: Address::ZERO,
+                },
+            )
+            .await?;
+        let due = eth(1) * U256::from(view.allocations[n / 2]) / U256::from(1_000_000u32);
+        ensure!(
+            paid == due,
+            "{side:?} split {split}: paid {paid} wei, the share is {due}"
+        );
     }
     Ok(())
 }
