@@ -770,8 +770,8 @@ OpenZeppelin's Solidity lands within 1–6k gas of the floor on most operations,
 whole overhead under 0.5–3k, less than `cachedGas` alone. Items 1–4 above would leave roughly \
 `cachedGas` plus 1–3k gas per ERC-721/1155 operation; meeting the target would additionally need \
 `cachedGas` near its 352-gas minimum (a much smaller module). The baselines now do the same work as the \
-Stylus contracts (twins of the share vault and its factory, the licence market, the split and vault \
-clones behind the same receiving proxy, the 1155 mint in steady state, ip-editions' ERC-5006 records and \
+Stylus contracts (twins of the share vault and its factory, the licence market, the split and its \
+factory, split and vault clones behind the same receiving proxy, the 1155 mint in steady state, ip-editions' ERC-5006 records and \
 frozen-unit transfers), so the share, lease, split and 1155 rows no longer favour either side by a \
 difference of design; the ERC-721 rows still compare \
 ip-collection's packed words with OpenZeppelin's layout.\n"
