@@ -491,25 +491,7 @@ pub(crate) async fn check_records(
     a1: Address,
     a2: Address,
 ) -> Result<()> {
-    let id = U256::from(1);
-    let usable = c
-        .view(
-            mt,
-            &IpEditions::usableBalanceOfCall {
-                account: a2,
-                tokenId: id,
-            },
-        )
-        .await?;
-    let frozen = c
-        .view(
-            mt,
-            &IpEditions::frozenBalanceOfCall {
-                account: a1,
-                tokenId: id,
-            },
-        )
-        .await?;
+    let (usable, frozen) = record_balances(c, mt, a1, a2, U256::from(1)).await?;
     ensure!(
         usable == U256::from(5) && frozen == U256::from(5),
         "{side} ERC-5006: usable {usable}, frozen {frozen}, 5 each expected"
@@ -537,12 +519,28 @@ pub(crate) async fn check_records(
         U256::ZERO,
     )
     .await?;
-    let id = U256::from(2);
+    let (usable, frozen) = record_balances(c, mt, a1, a2, U256::from(2)).await?;
+    ensure!(
+        usable.is_zero() && frozen.is_zero(),
+        "{side} ERC-5006 after deleteUserRecord: usable {usable}, frozen {frozen}, 0 expected"
+    );
+    Ok(())
+}
+
+/// `user`'s usable and `owner`'s frozen units of `id` on the editions
+/// contract `mt` (ERC-5006 `usableBalanceOf`, `frozenBalanceOf`).
+async fn record_balances(
+    c: &Client,
+    mt: Address,
+    owner: Address,
+    user: Address,
+    id: U256,
+) -> Result<(U256, U256)> {
     let usable = c
         .view(
             mt,
             &IpEditions::usableBalanceOfCall {
-                account: a2,
+                account: user,
                 tokenId: id,
             },
         )
@@ -551,16 +549,12 @@ pub(crate) async fn check_records(
         .view(
             mt,
             &IpEditions::frozenBalanceOfCall {
-                account: a1,
+                account: owner,
                 tokenId: id,
             },
         )
         .await?;
-    ensure!(
-        usable.is_zero() && frozen.is_zero(),
-        "{side} ERC-5006 after deleteUserRecord: usable {usable}, frozen {frozen}, 0 expected"
-    );
-    Ok(())
+    Ok((usable, frozen))
 }
 
 /// Mints a fresh token of `nft` to account 0 and fractionalises it into a
