@@ -222,11 +222,16 @@ pub fn optimize(wasm_opt: &Path, input: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A compiled contract as deployed: without custom sections and the
+/// DataCount section.
+fn deployed_wasm(bytes: &[u8]) -> Result<Vec<u8>> {
+    stylus_validate::strip_sections(bytes, |id| id == 0 || id == DATA_COUNT_SECTION)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// Compressed size of a compiled contract as [`process`] deploys it.
 fn deployed_size(bytes: &[u8]) -> Result<usize> {
-    let wasm = stylus_validate::strip_sections(bytes, |id| id == 0 || id == DATA_COUNT_SECTION)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(stylus_validate::compress(&wasm).len())
+    Ok(stylus_validate::compress(&deployed_wasm(bytes)?).len())
 }
 
 /// Strips, validates and compresses one compiled contract, writing
@@ -238,8 +243,7 @@ fn deployed_size(bytes: &[u8]) -> Result<usize> {
 pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifact> {
     let bytes =
         std::fs::read(compiled).with_context(|| format!("reading {}", compiled.display()))?;
-    let wasm = stylus_validate::strip_sections(&bytes, |id| id == 0 || id == DATA_COUNT_SECTION)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", compiled.display()))?;
+    let wasm = deployed_wasm(&bytes).with_context(|| compiled.display().to_string())?;
     // The gate's rules are the default ArbOS version's (256 KiB of WASM from 60).
     let (imports, error) = match validate(&wasm, &Params::build_gate()) {
         Ok(info) => (info.imports.len(), None),
