@@ -16,8 +16,8 @@ use wasmi::{
 };
 
 use crate::host::{
-    complete, io, CallKind, CodeUse, Escape, Guest, HostState, HostioRecord, MathOp, Request,
-    Response, Resume,
+    complete, io, CallKind, CodeUse, Escape, EvmData, Guest, HostState, HostioRecord, MathOp,
+    Request, Response, Resume,
 };
 use crate::instrument::{STYLUS_INK_LEFT, STYLUS_INK_STATUS, STYLUS_STACK_LEFT};
 
@@ -161,6 +161,9 @@ fn wrap<T>(r: Result<T, Escape>) -> Result<T, wasmi::Error> {
 
 type C<'a> = Caller<'a, WasmiHost>;
 
+/// Reads one value of the call's [`EvmData`] (a hostio's answer).
+type Pick<T> = fn(&EvmData) -> T;
+
 #[allow(clippy::too_many_lines)]
 fn build_linker(engine: &Engine) -> Result<Linker<WasmiHost>, wasmi::Error> {
     let mut l = Linker::<WasmiHost>::new(engine);
@@ -205,38 +208,27 @@ fn build_linker(engine: &Engine) -> Result<Linker<WasmiHost>, wasmi::Error> {
             ))
         },
     )?;
-    l.func_wrap(
-        vm,
-        "delegate_call_contract",
-        |c: C<'_>, a: i32, d: i32, n: i32, gas: i64, r: i32| {
-            wrap(io::call(
-                &mut G(c),
-                CallKind::Delegate,
-                u(a),
-                u(d),
-                u(n),
-                None,
-                gas as u64,
-                u(r),
-            ))
-        },
-    )?;
-    l.func_wrap(
-        vm,
-        "static_call_contract",
-        |c: C<'_>, a: i32, d: i32, n: i32, gas: i64, r: i32| {
-            wrap(io::call(
-                &mut G(c),
-                CallKind::Static,
-                u(a),
-                u(d),
-                u(n),
-                None,
-                gas as u64,
-                u(r),
-            ))
-        },
-    )?;
+    for (name, kind) in [
+        ("delegate_call_contract", CallKind::Delegate),
+        ("static_call_contract", CallKind::Static),
+    ] {
+        l.func_wrap(
+            vm,
+            name,
+            move |c: C<'_>, a: i32, d: i32, n: i32, gas: i64, r: i32| {
+                wrap(io::call(
+                    &mut G(c),
+                    kind,
+                    u(a),
+                    u(d),
+                    u(n),
+                    None,
+                    gas as u64,
+                    u(r),
+                ))
+            },
+        )?;
+    }
     l.func_wrap(
         vm,
         "create1",
@@ -308,57 +300,33 @@ fn build_linker(engine: &Engine) -> Result<Linker<WasmiHost>, wasmi::Error> {
     l.func_wrap(vm, "evm_ink_left", |c: C<'_>| {
         wrap(io::evm_ink_left(&mut G(c)))
     })?;
-    l.func_wrap(vm, "block_basefee", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), "block_basefee", u(d), |e| {
-            e.block_basefee.to_vec()
-        }))
-    })?;
-    l.func_wrap(vm, "block_coinbase", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), "block_coinbase", u(d), |e| {
-            e.block_coinbase.to_vec()
-        }))
-    })?;
-    l.func_wrap(vm, "block_gas_limit", |c: C<'_>| {
-        wrap(io::read_u64(&mut G(c), "block_gas_limit", |e| {
-            e.block_gas_limit
-        }))
-    })?;
-    l.func_wrap(vm, "block_number", |c: C<'_>| {
-        wrap(io::read_u64(&mut G(c), "block_number", |e| e.block_number))
-    })?;
-    l.func_wrap(vm, "block_timestamp", |c: C<'_>| {
-        wrap(io::read_u64(&mut G(c), "block_timestamp", |e| {
-            e.block_timestamp
-        }))
-    })?;
-    l.func_wrap(vm, "chainid", |c: C<'_>| {
-        wrap(io::read_u64(&mut G(c), "chainid", |e| e.chainid))
-    })?;
-    l.func_wrap(vm, "contract_address", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), "contract_address", u(d), |e| {
-            e.contract_address.to_vec()
-        }))
-    })?;
-    l.func_wrap(vm, "msg_sender", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), "msg_sender", u(d), |e| {
-            e.msg_sender.to_vec()
-        }))
-    })?;
-    l.func_wrap(vm, "msg_value", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), "msg_value", u(d), |e| {
-            e.msg_value.to_vec()
-        }))
-    })?;
-    l.func_wrap(vm, "tx_origin", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), "tx_origin", u(d), |e| {
-            e.tx_origin.to_vec()
-        }))
-    })?;
-    l.func_wrap(vm, "tx_gas_price", |c: C<'_>, d: i32| {
-        wrap(io::write_word(&mut G(c), "tx_gas_price", u(d), |e| {
-            e.tx_gas_price.to_vec()
-        }))
-    })?;
+    // the block, message and transaction values: one table of words, one
+    // of integers
+    let words: [(&str, Pick<Vec<u8>>); 7] = [
+        ("block_basefee", |e| e.block_basefee.to_vec()),
+        ("block_coinbase", |e| e.block_coinbase.to_vec()),
+        ("contract_address", |e| e.contract_address.to_vec()),
+        ("msg_sender", |e| e.msg_sender.to_vec()),
+        ("msg_value", |e| e.msg_value.to_vec()),
+        ("tx_origin", |e| e.tx_origin.to_vec()),
+        ("tx_gas_price", |e| e.tx_gas_price.to_vec()),
+    ];
+    for (name, pick) in words {
+        l.func_wrap(vm, name, move |c: C<'_>, d: i32| {
+            wrap(io::write_word(&mut G(c), name, u(d), pick))
+        })?;
+    }
+    let integers: [(&str, Pick<u64>); 4] = [
+        ("block_gas_limit", |e| e.block_gas_limit),
+        ("block_number", |e| e.block_number),
+        ("block_timestamp", |e| e.block_timestamp),
+        ("chainid", |e| e.chainid),
+    ];
+    for (name, pick) in integers {
+        l.func_wrap(vm, name, move |c: C<'_>| {
+            wrap(io::read_u64(&mut G(c), name, pick))
+        })?;
+    }
     l.func_wrap(vm, "tx_ink_price", |c: C<'_>| {
         wrap(io::tx_ink_price(&mut G(c)))
     })?;

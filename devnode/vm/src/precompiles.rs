@@ -593,23 +593,29 @@ impl ArbPrecompiles {
         if inputs.value.get() != U256::ZERO || (!view && inputs.is_static) {
             return Ok(Out::FreeRevert);
         }
+        // adding or removing a chain owner or a cache manager: one path
+        let edit = match &call {
+            C::addChainOwner(c) => Some((AddressSet::ChainOwners, c.newOwner, true)),
+            C::removeChainOwner(c) => Some((AddressSet::ChainOwners, c.ownerToRemove, false)),
+            C::addWasmCacheManager(c) => Some((AddressSet::CacheManagers, c.manager, true)),
+            C::removeWasmCacheManager(c) => Some((AddressSet::CacheManagers, c.manager, false)),
+            _ => None,
+        };
+        if let Some((set, member, add)) = edit {
+            if add {
+                set.add(ctx, member, &mut gas).map_err(db)?;
+            } else if !set.remove(ctx, member, &mut gas).map_err(db)? {
+                // "tried to remove non-owner" ("non-manager"): a plain
+                // error, so a revert
+                return Ok(Out::FreeRevert);
+            }
+        }
         let out: Vec<u8> = match call {
-            C::addChainOwner(c) => {
-                AddressSet::ChainOwners
-                    .add(ctx, c.newOwner, &mut gas)
-                    .map_err(db)?;
-                Vec::new()
-            }
-            C::removeChainOwner(c) => {
-                let removed = AddressSet::ChainOwners
-                    .remove(ctx, c.ownerToRemove, &mut gas)
-                    .map_err(db)?;
-                if !removed {
-                    // "tried to remove non-owner": a plain error, so a revert
-                    return Ok(Out::FreeRevert);
-                }
-                Vec::new()
-            }
+            // done just above
+            C::addChainOwner(_)
+            | C::removeChainOwner(_)
+            | C::addWasmCacheManager(_)
+            | C::removeWasmCacheManager(_) => Vec::new(),
             C::isChainOwner(c) => {
                 let member = AddressSet::ChainOwners
                     .contains(ctx, c.addr, &mut gas)
@@ -619,22 +625,6 @@ impl ArbPrecompiles {
             C::getAllChainOwners(_) => {
                 let all = AddressSet::ChainOwners.members(ctx, &mut gas).map_err(db)?;
                 (all,).abi_encode_params()
-            }
-            C::addWasmCacheManager(c) => {
-                AddressSet::CacheManagers
-                    .add(ctx, c.manager, &mut gas)
-                    .map_err(db)?;
-                Vec::new()
-            }
-            C::removeWasmCacheManager(c) => {
-                let removed = AddressSet::CacheManagers
-                    .remove(ctx, c.manager, &mut gas)
-                    .map_err(db)?;
-                if !removed {
-                    // "tried to remove non-manager"
-                    return Ok(Out::FreeRevert);
-                }
-                Vec::new()
             }
             C::setWasmActivationGas(c) => {
                 if self.config.arbos_version < 60 {
