@@ -110,14 +110,7 @@ impl Sol<'_> {
         call: C,
         value: U256,
     ) -> Result<alloy::rpc::types::TransactionReceipt> {
-        let data = call.abi_encode();
-        let r = self
-            .c
-            .send(from, Some(to), data.clone(), value)
-            .await
-            .with_context(|| format!("Solidity {id}"))?;
-        self.rec.op(id, Side::Solidity, r.gas_used, &data);
-        Ok(r)
+        crate::stylus::send_op(self.c, self.rec, Side::Solidity, id, from, to, &call, value).await
     }
 }
 
@@ -347,48 +340,8 @@ async fn erc1155(s: &mut Sol<'_>) -> Result<()> {
         };
         s.c.call(a0, mt, &create, U256::ZERO).await?;
     }
-    let mint = |id: u64| BaselineIp1155::mintCall {
-        to: a1,
-        id: U256::from(id),
-        amount: U256::from(100),
-        data: Bytes::new(),
-    };
-    // steady state: the first mint (which creates the all-ids supply
-    // counter) is not measured; the second is, a fresh balance as well
-    s.c.call(a0, mt, &mint(1), U256::ZERO).await?;
-    s.op("1155.mint", a0, mt, mint(2), U256::ZERO).await?;
-    s.c.call(a0, mt, &mint(3), U256::ZERO).await?;
-    let xfer = BaselineIp1155::safeTransferFromCall {
-        from: a1,
-        to: a2,
-        id: U256::from(1),
-        value: U256::from(10),
-        data: Bytes::new(),
-    };
-    s.op("1155.transfer", a1, mt, xfer, U256::ZERO).await?;
-    let batch = BaselineIp1155::safeBatchTransferFromCall {
-        from: a1,
-        to: a2,
-        ids: vec![U256::from(1), U256::from(2), U256::from(3)],
-        values: vec![U256::from(1); 3],
-        data: Bytes::new(),
-    };
-    s.op("1155.batch", a1, mt, batch, U256::ZERO).await?;
-    let ts = s.c.now().await?;
-    let record = |id: u64| BaselineIp1155::createUserRecordCall {
-        owner: a1,
-        user: a2,
-        tokenId: U256::from(id),
-        amount: 5,
-        expiry: ts + 3600,
-    };
-    // steady state, as the Stylus side: a first record (another id, so the
-    // measured one still starts the owner's and the user's lists) sets the
-    // record counter unmeasured
-    s.c.call(a1, mt, &record(2), U256::ZERO).await?;
-    s.op("1155.record", a1, mt, record(1), U256::ZERO).await?;
-    crate::stylus::check_records(s.c, "baseline", mt, a1, a2).await?;
-    Ok(())
+    // the twin keeps ip-editions' signatures from here on
+    crate::stylus::erc1155_ops(s.c, s.rec, Side::Solidity, "baseline", mt, [a0, a1, a2]).await
 }
 
 /// Deploys the share-vault twin's implementation and a factory of it

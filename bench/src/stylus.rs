@@ -116,14 +116,7 @@ impl Sty<'_> {
         call: C,
         value: U256,
     ) -> Result<TransactionReceipt> {
-        let data = call.abi_encode();
-        let r = self
-            .c
-            .send(from, Some(to), data.clone(), value)
-            .await
-            .with_context(|| format!("Stylus {id}"))?;
-        self.rec.op(id, self.side, r.gas_used, &data);
-        Ok(r)
+        send_op(self.c, self.rec, self.side, id, from, to, &call, value).await
     }
 
     async fn construct<C: SolConstructor>(
@@ -434,17 +427,63 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
         };
         s.c.call(a0, mt, &create, U256::ZERO).await?;
     }
+    erc1155_ops(s.c, s.rec, s.side, "ip-editions", mt, [a0, a1, a2]).await
+}
+
+/// Sends `call` from `from` to `to` with `value` and records its gas and
+/// calldata as operation `id` on `side` (the one measured send of both
+/// scenarios).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn send_op<C: SolCall>(
+    c: &mut Client,
+    rec: &mut Recorder,
+    side: Side,
+    id: &str,
+    from: Address,
+    to: Address,
+    call: &C,
+    value: U256,
+) -> Result<TransactionReceipt> {
+    let data = call.abi_encode();
+    let who = if side == Side::Solidity {
+        "Solidity"
+    } else {
+        "Stylus"
+    };
+    let r = c
+        .send(from, Some(to), data.clone(), value)
+        .await
+        .with_context(|| format!("{who} {id}"))?;
+    rec.op(id, side, r.gas_used, &data);
+    Ok(r)
+}
+
+/// The measured ERC-1155 operations of either side once its editions
+/// contract `mt` has ids 1 to 3 and `a0` may mint (the baseline twin keeps
+/// ip-editions' signatures for these calls, so one set of bindings serves
+/// both): a mint, a transfer and a batch transfer by `a1` to `a2`, an
+/// ERC-5006 record of `a1`'s units for `a2`, then [`check_records`] (its
+/// messages name the side `label`).
+pub(crate) async fn erc1155_ops(
+    c: &mut Client,
+    rec: &mut Recorder,
+    side: Side,
+    label: &str,
+    mt: Address,
+    [a0, a1, a2]: [Address; 3],
+) -> Result<()> {
     let mint = |id: u64| IpEditions::mintCall {
         to: a1,
         id: U256::from(id),
         amount: U256::from(100),
         data: Bytes::new(),
     };
-    // steady state, as the baseline: the first mint is not measured, the
-    // second (a fresh balance as well) is
-    s.c.call(a0, mt, &mint(1), U256::ZERO).await?;
-    s.op("1155.mint", a0, mt, mint(2), U256::ZERO).await?;
-    s.c.call(a0, mt, &mint(3), U256::ZERO).await?;
+    // steady state: the first mint (which on the baseline creates the
+    // all-ids supply counter) is not measured; the second is, a fresh
+    // balance as well
+    c.call(a0, mt, &mint(1), U256::ZERO).await?;
+    send_op(c, rec, side, "1155.mint", a0, mt, &mint(2), U256::ZERO).await?;
+    c.call(a0, mt, &mint(3), U256::ZERO).await?;
     let xfer = IpEditions::safeTransferFromCall {
         from: a1,
         to: a2,
@@ -452,7 +491,7 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
         value: U256::from(10),
         data: Bytes::new(),
     };
-    s.op("1155.transfer", a1, mt, xfer, U256::ZERO).await?;
+    send_op(c, rec, side, "1155.transfer", a1, mt, &xfer, U256::ZERO).await?;
     let batch = IpEditions::safeBatchTransferFromCall {
         from: a1,
         to: a2,
@@ -460,8 +499,8 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
         values: vec![U256::from(1); 3],
         data: Bytes::new(),
     };
-    s.op("1155.batch", a1, mt, batch, U256::ZERO).await?;
-    let ts = s.c.now().await?;
+    send_op(c, rec, side, "1155.batch", a1, mt, &batch, U256::ZERO).await?;
+    let ts = c.now().await?;
     let record = |id: u64| IpEditions::createUserRecordCall {
         owner: a1,
         user: a2,
@@ -469,13 +508,12 @@ async fn erc1155(s: &mut Sty<'_>) -> Result<()> {
         amount: 5,
         expiry: ts + 3600,
     };
-    // steady state, as the baseline: a first record (another id, so the
-    // measured one still starts the owner's and the user's lists) sets the
-    // record counter unmeasured
-    s.c.call(a1, mt, &record(2), U256::ZERO).await?;
-    s.op("1155.record", a1, mt, record(1), U256::ZERO).await?;
-    check_records(s.c, "ip-editions", mt, a1, a2).await?;
-    Ok(())
+    // steady state: a first record (another id, so the measured one still
+    // starts the owner's and the user's lists) sets the record counter
+    // unmeasured
+    c.call(a1, mt, &record(2), U256::ZERO).await?;
+    send_op(c, rec, side, "1155.record", a1, mt, &record(1), U256::ZERO).await?;
+    check_records(c, label, mt, a1, a2).await
 }
 
 /// After the measured ERC-5006 record (5 units of id 1 for `user`, an
