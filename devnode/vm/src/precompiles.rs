@@ -234,6 +234,21 @@ impl ArbPrecompiles {
             .map_err(|e| Out::Revert(e.abi(), READ)))
     }
 
+    /// A view of the active program of `codehash` (ArbWasm's `codehash*` and
+    /// `program*` views): `answer` of its record at a read's cost, or the
+    /// revert an inactive program gets.
+    fn view_active<CTX: ContextTr>(
+        &self,
+        ctx: &mut CTX,
+        codehash: &B256,
+        answer: impl FnOnce(&arbos::Program) -> Vec<u8>,
+    ) -> Result<Out, String> {
+        Ok(match self.active(ctx, codehash)? {
+            Ok(prog) => Out::Ok(answer(&prog).into(), READ),
+            Err(e) => e,
+        })
+    }
+
     #[allow(clippy::too_many_lines)]
     fn arb_wasm<CTX: ContextTr>(
         &self,
@@ -316,18 +331,11 @@ impl ArbPrecompiles {
                 ))
             }
             C::stylusVersion(_) => ok((p.version,).abi_encode_params()),
-            C::codehashVersion(c) => Ok(match self.active(ctx, &c.codehash)? {
-                Ok(prog) => Out::Ok((prog.version,).abi_encode_params().into(), READ),
-                Err(e) => e,
-            }),
-            C::codehashAsmSize(c) => Ok(match self.active(ctx, &c.codehash)? {
-                Ok(prog) => Out::Ok(
-                    (prog.asm_estimate_kb.saturating_mul(1024),)
-                        .abi_encode_params()
-                        .into(),
-                    READ,
-                ),
-                Err(e) => e,
+            C::codehashVersion(c) => {
+                self.view_active(ctx, &c.codehash, |prog| (prog.version,).abi_encode_params())
+            }
+            C::codehashAsmSize(c) => self.view_active(ctx, &c.codehash, |prog| {
+                (prog.asm_estimate_kb.saturating_mul(1024),).abi_encode_params()
             }),
             C::codehashKeepalive(c) => {
                 let prog = match self.active(ctx, &c.codehash)? {
@@ -380,41 +388,28 @@ impl ArbPrecompiles {
             }
             C::programVersion(c) => {
                 let h = Self::code_hash_of(ctx, c.program)?;
-                Ok(match self.active(ctx, &h)? {
-                    Ok(prog) => Out::Ok((prog.version,).abi_encode_params().into(), READ),
-                    Err(e) => e,
-                })
+                self.view_active(ctx, &h, |prog| (prog.version,).abi_encode_params())
             }
             C::programInitGas(c) => {
                 let h = Self::code_hash_of(ctx, c.program)?;
-                Ok(match self.active(ctx, &h)? {
-                    Ok(prog) => {
-                        let cached = prog.cached_gas(&self.config);
-                        let mut init = prog.init_gas(&self.config);
-                        if p.version > 1 {
-                            init += cached;
-                        }
-                        Out::Ok((init, cached).abi_encode_params().into(), READ)
+                self.view_active(ctx, &h, |prog| {
+                    let cached = prog.cached_gas(&self.config);
+                    let mut init = prog.init_gas(&self.config);
+                    if p.version > 1 {
+                        init += cached;
                     }
-                    Err(e) => e,
+                    (init, cached).abi_encode_params()
                 })
             }
             C::programMemoryFootprint(c) => {
                 let h = Self::code_hash_of(ctx, c.program)?;
-                Ok(match self.active(ctx, &h)? {
-                    Ok(prog) => Out::Ok((prog.footprint,).abi_encode_params().into(), READ),
-                    Err(e) => e,
-                })
+                self.view_active(ctx, &h, |prog| (prog.footprint,).abi_encode_params())
             }
             C::programTimeLeft(c) => {
                 let h = Self::code_hash_of(ctx, c.program)?;
-                Ok(match self.active(ctx, &h)? {
-                    Ok(prog) => {
-                        let left =
-                            (u64::from(p.expiry_days) * 86_400).saturating_sub(prog.age(time));
-                        Out::Ok((left,).abi_encode_params().into(), READ)
-                    }
-                    Err(e) => e,
+                self.view_active(ctx, &h, |prog| {
+                    let left = (u64::from(p.expiry_days) * 86_400).saturating_sub(prog.age(time));
+                    (left,).abi_encode_params()
                 })
             }
             C::inkPrice(_) => ok((p.ink_price,).abi_encode_params()),
