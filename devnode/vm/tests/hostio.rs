@@ -16,16 +16,34 @@ const PRICE: u64 = 10_000;
 
 /// Program measuring `call $h` with `args` pushed. Calldata is copied to 1024.
 fn ink_program(import: &str, args: &str, has_result: bool, data: &str) -> String {
+    ink_program_after(
+        import,
+        "(call $read_args (i32.const 1024))",
+        args,
+        has_result,
+        data,
+    )
+}
+
+/// Program running `setup` unmeasured, then measuring `call $h` with `args`
+/// pushed; `imports` declares `$h` and whatever `setup` calls.
+fn ink_program_after(
+    imports: &str,
+    setup: &str,
+    args: &str,
+    has_result: bool,
+    data: &str,
+) -> String {
     let drop = if has_result { "drop" } else { "" };
     format!(
         r#"(module {IMPORTS}
   (import "vm_hooks" "evm_ink_left" (func $ink (result i64)))
-  {import}
+  {imports}
   (memory (export "memory") 1 1)
   {data}
   (func (export "user_entrypoint") (param $len i32) (result i32)
     (local $a i64)
-    (call $read_args (i32.const 1024))
+    {setup}
     call $ink
     local.set $a
     {args}
@@ -58,6 +76,12 @@ fn measure_with(
     calldata: &[u8],
 ) -> u64 {
     let p = program(n, &ink_program(import, args, has_result, data));
+    ink_of(n, p, calldata, args, has_result)
+}
+
+/// Sends `calldata` to the measuring program `p` (whose measured call
+/// pushes `args`): the ink of the measured hostio.
+fn ink_of(n: &mut Sandbox, p: Address, calldata: &[u8], args: &str, has_result: bool) -> u64 {
     let out = send(n, p, calldata);
     assert!(out.success, "{out:?}");
     let delta = u64::from_le_bytes(out.output[..8].try_into().unwrap());
@@ -241,31 +265,17 @@ fn storage_load_tiers_and_costs() {
         18_480 + 2105 * PRICE
     );
     // a hit after a miss costs only the read tier (0 for the first 32 reads)
-    let two = format!(
-        r#"(module {IMPORTS}
-      (import "vm_hooks" "evm_ink_left" (func $ink (result i64)))
-      {import}
-      (memory (export "memory") 1 1)
-      (func (export "user_entrypoint") (param $len i32) (result i32)
-        (local $a i64)
-        (call $h (i32.const 0) (i32.const 32))
-        call $ink
-        local.set $a
-        i32.const 0 i32.const 32
-        call $h
-        i32.const 512
-        local.get $a
-        call $ink
-        i64.sub
-        i64.store
-        (call $write_result (i32.const 512) (i32.const 8))
-        i32.const 0))"#
+    let args = "i32.const 0 i32.const 32";
+    let two = ink_program_after(
+        import,
+        "(call $h (i32.const 0) (i32.const 32))",
+        args,
+        false,
+        "",
     );
     let mut n = node();
     let p = program(&mut n, &two);
-    let out = send(&mut n, p, &[]);
-    let delta = u64::from_le_bytes(out.output[..8].try_into().unwrap());
-    assert_eq!(delta - overhead("i32.const 0 i32.const 32", false), 18_480);
+    assert_eq!(ink_of(&mut n, p, &[], args, false), 18_480);
 }
 
 #[test]
@@ -274,44 +284,25 @@ fn storage_cache_flush_and_persist() {
     let import = r#"(import "vm_hooks" "storage_cache_bytes32" (func $h (param i32 i32)))"#;
     assert_eq!(measure(import, "i32.const 0 i32.const 32", false), 18_480);
     // flush of one new non-zero slot (cold): 68073 ink + SSTORE gas 22100
-    let flush = format!(
-        r#"(module {IMPORTS}
-      (import "vm_hooks" "evm_ink_left" (func $ink (result i64)))
-      (import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
-      (import "vm_hooks" "storage_flush_cache" (func $h (param i32)))
-      (memory (export "memory") 1 1)
-      (data (i32.const 32) "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\2a")
-      (func (export "user_entrypoint") (param $len i32) (result i32)
-        (local $a i64)
-        (call $cache (i32.const 0) (i32.const 32))
-        call $ink
-        local.set $a
-        i32.const 1
-        call $h
-        i32.const 512
-        local.get $a
-        call $ink
-        i64.sub
-        i64.store
-        (call $write_result (i32.const 512) (i32.const 8))
-        i32.const 0))"#
+    let flush = ink_program_after(
+        r#"(import "vm_hooks" "storage_cache_bytes32" (func $cache (param i32 i32)))
+      (import "vm_hooks" "storage_flush_cache" (func $h (param i32)))"#,
+        "(call $cache (i32.const 0) (i32.const 32))",
+        "i32.const 1",
+        false,
+        r#"(data (i32.const 32) "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\2a")"#,
     );
     let mut n = node();
     let p = program(&mut n, &flush);
-    let out = send(&mut n, p, &[]);
-    assert!(out.success);
-    let delta = u64::from_le_bytes(out.output[..8].try_into().unwrap());
     assert_eq!(
-        delta - overhead("i32.const 1", false),
+        ink_of(&mut n, p, &[], "i32.const 1", false),
         68_073 + 22_100 * PRICE
     );
     assert_eq!(n.storage(p, U256::ZERO), U256::from(42));
     // the same store again: the slot is known-unknown (never loaded) so it is
     // dirty and flushed again: no-op SSTORE 100 + cold 2100
-    let out = send(&mut n, p, &[]);
-    let delta = u64::from_le_bytes(out.output[..8].try_into().unwrap());
     assert_eq!(
-        delta - overhead("i32.const 1", false),
+        ink_of(&mut n, p, &[], "i32.const 1", false),
         68_073 + 2200 * PRICE
     );
 }
@@ -408,50 +399,37 @@ fn account_queries() {
         n.fund(target, U256::from(5));
         n.set_code(target, Bytes::from_static(&[0x60, 0x00, 0x60, 0x00, 0xf3]));
     };
-    let mut n = node();
-    with_target(&mut n);
-    let ink = measure_with(
-        &mut n,
-        r#"(import "vm_hooks" "account_balance" (func $h (param i32 i32)))"#,
-        "i32.const 0 i32.const 64",
-        false,
-        &data,
-        &[],
-    );
-    assert_eq!(ink, 78_153 + 2600 * PRICE);
-    let mut n = node();
-    with_target(&mut n);
-    let ink = measure_with(
-        &mut n,
-        r#"(import "vm_hooks" "account_codehash" (func $h (param i32 i32)))"#,
-        "i32.const 0 i32.const 64",
-        false,
-        &data,
-        &[],
-    );
-    assert_eq!(ink, 78_153 + 2600 * PRICE);
-    let mut n = node();
-    with_target(&mut n);
-    let ink = measure_with(
-        &mut n,
-        r#"(import "vm_hooks" "account_code_size" (func $h (param i32) (result i32)))"#,
-        "i32.const 0",
-        true,
-        &data,
-        &[],
-    );
-    assert_eq!(ink, 68_073 + (2600 + 700) * PRICE);
-    let mut n = node();
-    with_target(&mut n);
-    let ink = measure_with(
-        &mut n,
-        r#"(import "vm_hooks" "account_code" (func $h (param i32 i32 i32 i32) (result i32)))"#,
-        "i32.const 0 i32.const 1 i32.const 100 i32.const 64",
-        true,
-        &data,
-        &[],
-    );
-    assert_eq!(ink, 68_073 + (2600 + 700) * PRICE + write_price(5));
+    for (import, args, has_result, ink) in [
+        (
+            r#"(import "vm_hooks" "account_balance" (func $h (param i32 i32)))"#,
+            "i32.const 0 i32.const 64",
+            false,
+            78_153 + 2600 * PRICE,
+        ),
+        (
+            r#"(import "vm_hooks" "account_codehash" (func $h (param i32 i32)))"#,
+            "i32.const 0 i32.const 64",
+            false,
+            78_153 + 2600 * PRICE,
+        ),
+        (
+            r#"(import "vm_hooks" "account_code_size" (func $h (param i32) (result i32)))"#,
+            "i32.const 0",
+            true,
+            68_073 + (2600 + 700) * PRICE,
+        ),
+        (
+            r#"(import "vm_hooks" "account_code" (func $h (param i32 i32 i32 i32) (result i32)))"#,
+            "i32.const 0 i32.const 1 i32.const 100 i32.const 64",
+            true,
+            68_073 + (2600 + 700) * PRICE + write_price(5),
+        ),
+    ] {
+        let mut n = node();
+        with_target(&mut n);
+        let got = measure_with(&mut n, import, args, has_result, &data, &[]);
+        assert_eq!(got, ink, "{import}");
+    }
     // semantics
     let body = r#"(call $read_args (i32.const 0))
         (call $bal (i32.const 0) (i32.const 32))
