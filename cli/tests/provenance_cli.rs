@@ -245,32 +245,34 @@ fn cli_hash_and_attest_are_accepted_by_the_registry_wasm_body() {
         (token.to_string(), w.model.to_string(), CHAIN_ID.to_string());
 
     // provenance hash → record.json
+    // the record's fields, as `hash` and `attest` both take them
+    let (params_file, content_file) = (path("params.json"), path("fox.png"));
+    let record_args = [
+        "--seed",
+        "42",
+        "--params-file",
+        &params_file,
+        "--content-file",
+        &content_file,
+        "--human",
+        "mask painted by hand",
+        "--collection",
+        &nft,
+        "--id",
+        &token_s,
+        "--model-id",
+        &model_s,
+        "--creator",
+        &creator,
+    ];
+    let prompt_file = path("prompt.txt");
     let hashed = cli(
         &[
-            "hash",
-            "--prompt-file",
-            &path("prompt.txt"),
-            "--seed",
-            "42",
-            "--params-file",
-            &path("params.json"),
-            "--content-file",
-            &path("fox.png"),
-            "--human",
-            "mask painted by hand",
-            "--collection",
-            &nft,
-            "--id",
-            &token_s,
-            "--model-id",
-            &model_s,
-            "--creator",
-            &creator,
-            "--registry",
-            &registry,
-            "--chain-id",
-            &chain_s,
-        ],
+            &["hash", "--prompt-file", &prompt_file][..],
+            &record_args,
+            &["--registry", &registry, "--chain-id", &chain_s],
+        ]
+        .concat(),
         &[],
     );
     assert_eq!(
@@ -357,32 +359,20 @@ fn cli_hash_and_attest_are_accepted_by_the_registry_wasm_body() {
     // The same inputs given inline to `attest` sign the same digest.
     let inline = cli(
         &[
-            "attest",
-            "--key-env",
-            "K",
-            "--registry",
-            &registry,
-            "--chain-id",
-            &chain_s,
-            "--prompt",
-            prompt,
-            "--seed",
-            "42",
-            "--params-file",
-            &path("params.json"),
-            "--content-file",
-            &path("fox.png"),
-            "--human",
-            "mask painted by hand",
-            "--collection",
-            &nft,
-            "--id",
-            &token_s,
-            "--model-id",
-            &model_s,
-            "--creator",
-            &creator,
-        ],
+            &[
+                "attest",
+                "--key-env",
+                "K",
+                "--registry",
+                &registry,
+                "--chain-id",
+                &chain_s,
+                "--prompt",
+                prompt,
+            ][..],
+            &record_args,
+        ]
+        .concat(),
         &[("K", ATTESTER_KEY)],
     );
     assert_eq!(
