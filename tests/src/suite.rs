@@ -415,36 +415,24 @@ impl Suite {
         let mut h = Harness::with_actors((0..ACTORS).map(actor_address).collect());
         h.node.set_timestamp(START);
         let admin = h.admin;
-        let Deployed {
-            collection,
-            editions,
-            market,
-            provenance,
-            offering,
-            buyout,
-            amm,
-            vault_impl,
-            vault_factory,
-            split_impl,
-            split_factory,
-        } = deploy_wired(&mut h, admin);
+        let d = deploy_wired(&mut h, admin);
         let mut s = Self {
             chain: Chain::Local(Box::new(h)),
             admin,
             actors: (0..ACTORS).map(actor_address).collect(),
             now: START,
             start: START,
-            collection,
-            editions,
-            market,
-            provenance,
-            vault_impl,
-            vault_factory,
-            offering,
-            buyout,
-            amm,
-            split_impl,
-            split_factory,
+            collection: d.collection,
+            editions: d.editions,
+            market: d.market,
+            provenance: d.provenance,
+            vault_impl: d.vault_impl,
+            vault_factory: d.vault_factory,
+            offering: d.offering,
+            buyout: d.buyout,
+            amm: d.amm,
+            split_impl: d.split_impl,
+            split_factory: d.split_factory,
             vaults: BTreeSet::new(),
             splits: BTreeSet::new(),
         };
@@ -519,28 +507,23 @@ impl Suite {
             royaltyBps: U96::ZERO,
         };
         self.ok(admin, editions, &id2, U256::ZERO);
+        // both assets take these two calls with the same signatures, so the
+        // collection's bindings serve the editions as well
+        let lease_op = IpCollection::setLeaseOperatorCall {
+            operator: self.market,
+            approved: true,
+        };
+        let all = IpCollection::setApprovalForAllCall {
+            operator: self.vault_factory,
+            approved: true,
+        };
         for a in self.actors.clone() {
-            let (market, factory) = (self.market, self.vault_factory);
-            let lease_op = IpCollection::setLeaseOperatorCall {
-                operator: market,
-                approved: true,
-            };
-            self.ok(a, collection, &lease_op, U256::ZERO);
-            let lease_op = IpEditions::setLeaseOperatorCall {
-                operator: market,
-                approved: true,
-            };
-            self.ok(a, editions, &lease_op, U256::ZERO);
-            let all = IpCollection::setApprovalForAllCall {
-                operator: factory,
-                approved: true,
-            };
-            self.ok(a, collection, &all, U256::ZERO);
-            let all = IpEditions::setApprovalForAllCall {
-                operator: factory,
-                approved: true,
-            };
-            self.ok(a, editions, &all, U256::ZERO);
+            for asset in [collection, editions] {
+                self.ok(a, asset, &lease_op, U256::ZERO);
+            }
+            for asset in [collection, editions] {
+                self.ok(a, asset, &all, U256::ZERO);
+            }
         }
         let model = ProvenanceRegistry::registerModelCall {
             weightsHash: B256::repeat_byte(0x11),

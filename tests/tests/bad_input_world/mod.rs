@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use alloy_primitives::{aliases::U96, Address, Bytes, B256, U256};
 use alloy_sol_types::SolCall;
 use stylus_ip_deploy::uniswap::UniswapV2;
-use stylus_ip_tests::suite::{deploy_wired, Deployed};
+use stylus_ip_tests::suite::deploy_wired;
 use stylus_ip_tests::{Harness, ETH};
 
 // The suite's bindings, generated once from abi/ in the harness.
@@ -176,19 +176,10 @@ impl World {
         let [alice, bob, carol, dave, royalty, attester] = h.actors[..] else {
             unreachable!()
         };
-        let Deployed {
-            collection: nft,
-            editions,
-            market,
-            provenance,
-            offering,
-            buyout,
-            amm,
-            vault_impl,
-            vault_factory,
-            split_impl,
-            split_factory,
-        } = deploy_wired(&mut h, royalty);
+        let d = deploy_wired(&mut h, royalty);
+        let (nft, editions, market, provenance) =
+            (d.collection, d.editions, d.market, d.provenance);
+        let (vault_factory, split_factory) = (d.vault_factory, d.split_factory);
         let mut w = Self {
             h,
             alice,
@@ -201,16 +192,16 @@ impl World {
             editions,
             market,
             provenance,
-            vault_impl,
+            vault_impl: d.vault_impl,
             vault_factory,
-            split_impl,
+            split_impl: d.split_impl,
             split_factory,
             split: Address::ZERO,
             vault: Address::ZERO,
             record: U256::ZERO,
-            offering,
-            buyout,
-            amm,
+            offering: d.offering,
+            buyout: d.buyout,
+            amm: d.amm,
         };
         let admin = w.admin();
 
