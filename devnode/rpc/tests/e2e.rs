@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::fmt::Debug;
+
 use alloy::eips::BlockNumberOrTag;
 use alloy::network::TransactionBuilder;
 use alloy::primitives::{address, Address, Bytes, U256};
@@ -11,6 +13,30 @@ use alloy::rpc::types::{Filter, TransactionRequest};
 use common::*;
 use serde_json::json;
 use stylus_devnode::{Devnode, DevnodeConfig};
+
+/// `method` with `params` over `p`'s JSON-RPC, which must answer.
+async fn rpc_ok<R>(
+    p: &impl Provider,
+    method: &'static str,
+    params: impl serde::Serialize + Clone + Debug + Send + Sync + Unpin,
+) -> R
+where
+    R: serde::de::DeserializeOwned + Debug + Send + Sync + Unpin + 'static,
+{
+    p.raw_request(method.into(), params)
+        .await
+        .unwrap_or_else(|e| panic!("{method}: {e}"))
+}
+
+/// The timestamp of `p`'s latest block.
+async fn latest_timestamp(p: &impl Provider) -> u64 {
+    p.get_block_by_number(BlockNumberOrTag::Latest)
+        .await
+        .expect("block")
+        .expect("latest block")
+        .header
+        .timestamp
+}
 
 async fn deploy(p: &impl Provider, runtime: &[u8]) -> Address {
     let tx = TransactionRequest::default().with_deploy_code(initcode(runtime));
@@ -25,15 +51,9 @@ async fn identity_and_genesis() {
     let p = provider(&node, 0);
     assert_eq!(p.get_chain_id().await.expect("chain id"), 412_346);
     assert_eq!(p.get_block_number().await.expect("number"), 0);
-    let v: String = p
-        .raw_request("net_version".into(), ())
-        .await
-        .expect("net_version");
+    let v: String = rpc_ok(&p, "net_version", ()).await;
     assert_eq!(v, "412346");
-    let cv: String = p
-        .raw_request("web3_clientVersion".into(), ())
-        .await
-        .expect("version");
+    let cv: String = rpc_ok(&p, "web3_clientVersion", ()).await;
     assert!(cv.starts_with("stylus-devnode/"));
     let accounts = p.get_accounts().await.expect("accounts");
     assert_eq!(accounts.len(), 11);
@@ -56,10 +76,7 @@ async fn identity_and_genesis() {
     assert!(!factory.is_empty());
     assert_eq!(p.get_gas_price().await.expect("gas price"), 100_000_000);
     assert_eq!(p.get_max_priority_fee_per_gas().await.expect("tip"), 0);
-    let syncing: bool = p
-        .raw_request("eth_syncing".into(), ())
-        .await
-        .expect("syncing");
+    let syncing: bool = rpc_ok(&p, "eth_syncing", ()).await;
     assert!(!syncing);
     let fh = p
         .get_fee_history(4, BlockNumberOrTag::Latest, &[50.0])
@@ -250,69 +267,30 @@ async fn time_travel_and_mining() {
     let node = node();
     let p = provider(&node, 0);
     let clock = deploy(&p, &time_runtime()).await;
-    let t0 = p
-        .get_block_by_number(BlockNumberOrTag::Latest)
-        .await
-        .expect("block")
-        .expect("block")
-        .header
-        .timestamp;
-    let _: serde_json::Value = p
-        .raw_request("evm_increaseTime".into(), (86_400u64,))
-        .await
-        .expect("increase");
-    let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.expect("mine");
-    let b = p
-        .get_block_by_number(BlockNumberOrTag::Latest)
-        .await
-        .expect("b")
-        .expect("b");
-    assert!(b.header.timestamp >= t0 + 86_400);
+    let t0 = latest_timestamp(&p).await;
+    let _: serde_json::Value = rpc_ok(&p, "evm_increaseTime", (86_400u64,)).await;
+    let _: serde_json::Value = rpc_ok(&p, "evm_mine", ()).await;
+    let b = latest_timestamp(&p).await;
+    assert!(b >= t0 + 86_400);
     let now = p
         .call(TransactionRequest::default().to(clock))
         .await
         .expect("call");
-    assert_eq!(U256::from_be_slice(&now), U256::from(b.header.timestamp));
+    assert_eq!(U256::from_be_slice(&now), U256::from(b));
 
-    let target = b.header.timestamp + 1_000_000;
-    let _: serde_json::Value = p
-        .raw_request(
-            "evm_setNextBlockTimestamp".into(),
-            (format!("{target:#x}"),),
-        )
-        .await
-        .expect("set next");
-    let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.expect("mine");
-    let b = p
-        .get_block_by_number(BlockNumberOrTag::Latest)
-        .await
-        .expect("b")
-        .expect("b");
-    assert_eq!(b.header.timestamp, target);
+    let target = b + 1_000_000;
+    let _: serde_json::Value =
+        rpc_ok(&p, "evm_setNextBlockTimestamp", (format!("{target:#x}"),)).await;
+    let _: serde_json::Value = rpc_ok(&p, "evm_mine", ()).await;
+    assert_eq!(latest_timestamp(&p).await, target);
     // anvil_mine: 5 blocks, 10 s apart
     let before = p.get_block_number().await.expect("n");
-    let _: serde_json::Value = p
-        .raw_request("anvil_mine".into(), ("0x5", "0xa"))
-        .await
-        .expect("mine");
+    let _: serde_json::Value = rpc_ok(&p, "anvil_mine", ("0x5", "0xa")).await;
     assert_eq!(p.get_block_number().await.expect("n"), before + 5);
-    let last = p
-        .get_block_by_number(BlockNumberOrTag::Latest)
-        .await
-        .expect("b")
-        .expect("b");
-    assert_eq!(last.header.timestamp, target + 40);
+    assert_eq!(latest_timestamp(&p).await, target + 40);
     // evm_mine with a timestamp
-    let _: serde_json::Value = p
-        .raw_request("evm_mine".into(), (target + 100,))
-        .await
-        .expect("mine");
-    let last = p
-        .get_block_by_number(BlockNumberOrTag::Latest)
-        .await
-        .expect("b")
-        .expect("b");
-    assert_eq!(last.header.timestamp, target + 100);
+    let _: serde_json::Value = rpc_ok(&p, "evm_mine", (target + 100,)).await;
+    assert_eq!(latest_timestamp(&p).await, target + 100);
     // Going back in time is refused.
     let err = p
         .raw_request::<_, serde_json::Value>("evm_setNextBlockTimestamp".into(), (1u64,))
@@ -326,29 +304,16 @@ async fn snapshot_revert_and_state_edits() {
     let node = node();
     let p = provider(&node, 0);
     let who = Address::repeat_byte(0x99);
-    let snap: String = p
-        .raw_request("evm_snapshot".into(), ())
-        .await
-        .expect("snapshot");
-    let _: serde_json::Value = p
-        .raw_request("anvil_setBalance".into(), (who, "0x1000"))
-        .await
-        .expect("set balance");
-    let _: serde_json::Value = p
-        .raw_request("anvil_setCode".into(), (who, "0x4260005260206000f3"))
-        .await
-        .expect("set code");
-    let _: serde_json::Value = p
-        .raw_request("anvil_setNonce".into(), (who, "0x7"))
-        .await
-        .expect("nonce");
-    let _: serde_json::Value = p
-        .raw_request(
-            "anvil_setStorageAt".into(),
-            (who, "0x1", format!("0x{:064x}", 5)),
-        )
-        .await
-        .expect("storage");
+    let snap: String = rpc_ok(&p, "evm_snapshot", ()).await;
+    let _: serde_json::Value = rpc_ok(&p, "anvil_setBalance", (who, "0x1000")).await;
+    let _: serde_json::Value = rpc_ok(&p, "anvil_setCode", (who, "0x4260005260206000f3")).await;
+    let _: serde_json::Value = rpc_ok(&p, "anvil_setNonce", (who, "0x7")).await;
+    let _: serde_json::Value = rpc_ok(
+        &p,
+        "anvil_setStorageAt",
+        (who, "0x1", format!("0x{:064x}", 5)),
+    )
+    .await;
     assert_eq!(p.get_balance(who).await.expect("b"), U256::from(0x1000));
     assert_eq!(p.get_transaction_count(who).await.expect("n"), 7);
     assert_eq!(
@@ -362,36 +327,23 @@ async fn snapshot_revert_and_state_edits() {
     )
     .await;
     assert_eq!(p.get_block_number().await.expect("n"), 1);
-    let ok: bool = p
-        .raw_request("evm_revert".into(), (snap.clone(),))
-        .await
-        .expect("revert");
+    let ok: bool = rpc_ok(&p, "evm_revert", (snap.clone(),)).await;
     assert!(ok);
     assert_eq!(p.get_block_number().await.expect("n"), 0);
     assert_eq!(p.get_balance(who).await.expect("b"), U256::ZERO);
     assert!(p.get_code_at(who).await.expect("c").is_empty());
-    let again: bool = p
-        .raw_request("evm_revert".into(), (snap,))
-        .await
-        .expect("revert");
+    let again: bool = rpc_ok(&p, "evm_revert", (snap,)).await;
     assert!(!again);
 
     // Impersonation: send from an account whose key the node does not hold.
-    let _: serde_json::Value = p
-        .raw_request("anvil_setBalance".into(), (who, "0xde0b6b3a7640000"))
-        .await
-        .expect("set balance");
-    let _: serde_json::Value = p
-        .raw_request("anvil_impersonateAccount".into(), (who,))
-        .await
-        .expect("imp");
-    let hash: alloy::primitives::B256 = p
-        .raw_request(
-            "eth_sendTransaction".into(),
-            (json!({"from": who, "to": Address::repeat_byte(0x11), "value": "0x10"}),),
-        )
-        .await
-        .expect("impersonated send");
+    let _: serde_json::Value = rpc_ok(&p, "anvil_setBalance", (who, "0xde0b6b3a7640000")).await;
+    let _: serde_json::Value = rpc_ok(&p, "anvil_impersonateAccount", (who,)).await;
+    let hash: alloy::primitives::B256 = rpc_ok(
+        &p,
+        "eth_sendTransaction",
+        (json!({"from": who, "to": Address::repeat_byte(0x11), "value": "0x10"}),),
+    )
+    .await;
     let r = p
         .get_transaction_receipt(hash)
         .await
@@ -403,10 +355,7 @@ async fn snapshot_revert_and_state_edits() {
         p.get_balance(Address::repeat_byte(0x11)).await.expect("b"),
         U256::from(0x10)
     );
-    let _: serde_json::Value = p
-        .raw_request("anvil_stopImpersonatingAccount".into(), (who,))
-        .await
-        .expect("stop");
+    let _: serde_json::Value = rpc_ok(&p, "anvil_stopImpersonatingAccount", (who,)).await;
     let err = p
         .raw_request::<_, serde_json::Value>(
             "eth_sendTransaction".into(),
@@ -434,15 +383,10 @@ async fn filters() {
         )
         .await;
     }
-    let logs: Vec<alloy::rpc::types::Log> = p
-        .raw_request("eth_getFilterChanges".into(), (log_filter,))
-        .await
-        .expect("changes");
+    let logs: Vec<alloy::rpc::types::Log> = rpc_ok(&p, "eth_getFilterChanges", (log_filter,)).await;
     assert_eq!(logs.len(), 3);
-    let again: Vec<alloy::rpc::types::Log> = p
-        .raw_request("eth_getFilterChanges".into(), (log_filter,))
-        .await
-        .expect("changes");
+    let again: Vec<alloy::rpc::types::Log> =
+        rpc_ok(&p, "eth_getFilterChanges", (log_filter,)).await;
     assert!(again.is_empty(), "changes are reported once");
     // Without fromBlock a filter's logs start at the latest block (as in geth).
     let latest_only = p.get_filter_logs(log_filter).await.expect("filter logs");
@@ -458,10 +402,8 @@ async fn filters() {
             .len(),
         3
     );
-    let hashes: Vec<alloy::primitives::B256> = p
-        .raw_request("eth_getFilterChanges".into(), (block_filter,))
-        .await
-        .expect("block changes");
+    let hashes: Vec<alloy::primitives::B256> =
+        rpc_ok(&p, "eth_getFilterChanges", (block_filter,)).await;
     assert_eq!(hashes.len(), 3);
     assert!(p.uninstall_filter(log_filter).await.expect("uninstall"));
     assert!(!p.uninstall_filter(log_filter).await.expect("uninstall"));
@@ -521,10 +463,7 @@ async fn state_file_round_trip() {
     .await;
     assert_eq!(r.block_number, Some(n + 1));
     // anvil_dumpState / anvil_loadState on another node.
-    let dump: Bytes = p
-        .raw_request("anvil_dumpState".into(), ())
-        .await
-        .expect("dump");
+    let dump: Bytes = rpc_ok(&p, "anvil_dumpState", ()).await;
     let other = common::node();
     let q = provider(&other, 0);
     let ok: bool = q
@@ -573,19 +512,10 @@ async fn manual_mining_pool_and_pending_state() {
     let node = node();
     let p = provider(&node, 4);
     let from = node.dev_accounts()[4].address;
-    let _: serde_json::Value = p
-        .raw_request("evm_setAutomine".into(), (false,))
-        .await
-        .expect("automine off");
-    let auto: bool = p
-        .raw_request("anvil_getAutomine".into(), ())
-        .await
-        .expect("get automine");
+    let _: serde_json::Value = rpc_ok(&p, "evm_setAutomine", (false,)).await;
+    let auto: bool = rpc_ok(&p, "anvil_getAutomine", ()).await;
     assert!(!auto);
-    let pending_filter: U256 = p
-        .raw_request("eth_newPendingTransactionFilter".into(), ())
-        .await
-        .expect("pending filter");
+    let pending_filter: U256 = rpc_ok(&p, "eth_newPendingTransactionFilter", ()).await;
     let to = Address::repeat_byte(0x31);
     let h1 = *p
         .send_transaction(TransactionRequest::default().to(to).value(U256::from(1)))
@@ -620,12 +550,10 @@ async fn manual_mining_pool_and_pending_state() {
         p.get_transaction_count(from).await.expect("latest nonce"),
         0
     );
-    let hashes: Vec<alloy::primitives::B256> = p
-        .raw_request("eth_getFilterChanges".into(), (pending_filter,))
-        .await
-        .expect("pending changes");
+    let hashes: Vec<alloy::primitives::B256> =
+        rpc_ok(&p, "eth_getFilterChanges", (pending_filter,)).await;
     assert_eq!(hashes, vec![h1, h2]);
-    let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.expect("mine");
+    let _: serde_json::Value = rpc_ok(&p, "evm_mine", ()).await;
     let r1 = p
         .get_transaction_receipt(h1)
         .await

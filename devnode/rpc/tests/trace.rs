@@ -7,7 +7,7 @@ mod common;
 use alloy::network::AnyNetwork;
 use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{Provider, ProviderBuilder};
-use alloy::rpc::types::TransactionRequest;
+use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
 use common::*;
 use serde_json::{json, Value};
 
@@ -80,6 +80,26 @@ async fn rpc(url: &str, method: &str, params: Value) -> Result<Value, Value> {
         Some(e) => Err(e.clone()),
         None => Ok(v["result"].clone()),
     }
+}
+
+/// `debug_traceTransaction` of `tx` with `tracer` (a tracer's name or a
+/// JavaScript tracer); panics on an error answer.
+async fn traced(url: &str, tx: B256, tracer: &str) -> Value {
+    rpc(
+        url,
+        "debug_traceTransaction",
+        json!([tx, {"tracer": tracer}]),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("tracing {tx} with {tracer}: {e}"))
+}
+
+/// The receipt of the mined transaction `tx`.
+async fn receipt_of(p: &impl Provider, tx: B256) -> TransactionReceipt {
+    p.get_transaction_receipt(tx)
+        .await
+        .expect("receipt")
+        .expect("mined")
 }
 
 fn hexs(b: &[u8]) -> String {
@@ -170,13 +190,7 @@ async fn stylus_tracer_records_every_hostio_with_nitros_layout() {
     let tx = send(&p, caller, args(9)).await;
 
     let head = p.get_block_number().await.expect("head");
-    let trace = rpc(
-        url,
-        "debug_traceTransaction",
-        json!([tx, {"tracer": "stylusTracer"}]),
-    )
-    .await
-    .expect("trace");
+    let trace = traced(url, tx, "stylusTracer").await;
     assert_eq!(
         names(&trace),
         [
@@ -258,23 +272,11 @@ async fn stylus_tracer_records_every_hostio_with_nitros_layout() {
     assert_ink_decreases(&trace);
 
     // The JavaScript tracer gives the same records here (no frame is entered by EVM code).
-    let js = rpc(
-        url,
-        "debug_traceTransaction",
-        json!([tx, {"tracer": STYLUS_JS}]),
-    )
-    .await
-    .expect("js trace");
+    let js = traced(url, tx, STYLUS_JS).await;
     assert_eq!(js, trace);
 
     // Tracing changes nothing: the same trace again, same head, same storage.
-    let again = rpc(
-        url,
-        "debug_traceTransaction",
-        json!([tx, {"tracer": "stylusTracer"}]),
-    )
-    .await
-    .expect("trace");
+    let again = traced(url, tx, "stylusTracer").await;
     assert_eq!(again, trace);
     assert_eq!(p.get_block_number().await.expect("head"), head);
     assert_eq!(
@@ -290,13 +292,7 @@ async fn stylus_tracer_records_every_hostio_with_nitros_layout() {
             .value(U256::from(1)),
     )
     .await;
-    let plain = rpc(
-        url,
-        "debug_traceTransaction",
-        json!([r.transaction_hash, {"tracer": "stylusTracer"}]),
-    )
-    .await
-    .expect("trace");
+    let plain = traced(url, r.transaction_hash, "stylusTracer").await;
     assert_eq!(plain, json!([]));
 
     // debug_traceCall on the latest state: slot 0 now holds 9.
@@ -328,30 +324,14 @@ async fn evm_callee_has_no_steps_and_call_tracer_gives_the_frame_tree() {
     input.extend_from_slice(&word(3));
     let tx = send(&p, caller, input.clone()).await;
 
-    let trace = rpc(
-        url,
-        "debug_traceTransaction",
-        json!([tx, {"tracer": "stylusTracer"}]),
-    )
-    .await
-    .expect("trace");
+    let trace = traced(url, tx, "stylusTracer").await;
     let call = step(&trace, "call_contract");
     assert_eq!(call["address"], hexs(store.as_slice()));
     assert_eq!(call["steps"], json!([]));
     assert_eq!(step(&trace, "read_return_data")["outs"], hexs(&word(3)));
 
-    let receipt = p
-        .get_transaction_receipt(tx)
-        .await
-        .expect("receipt")
-        .expect("mined");
-    let tree = rpc(
-        url,
-        "debug_traceTransaction",
-        json!([tx, {"tracer": "callTracer"}]),
-    )
-    .await
-    .expect("callTracer");
+    let receipt = receipt_of(&p, tx).await;
+    let tree = traced(url, tx, "callTracer").await;
     assert_eq!(tree["type"], "CALL");
     assert_eq!(tree["from"], hexs(sender.as_slice()));
     assert_eq!(tree["to"], hexs(caller.as_slice()));
@@ -580,18 +560,8 @@ async fn every_record_has_the_layout_cargo_stylus_parses() {
     let sender = node.dev_accounts()[4].address;
     let program = deploy_program(&p, &many_hostios_wasm()).await;
     let tx = send(&p, program, vec![]).await;
-    let receipt = p
-        .get_transaction_receipt(tx)
-        .await
-        .expect("receipt")
-        .expect("mined");
-    let trace = rpc(
-        url,
-        "debug_traceTransaction",
-        json!([tx, {"tracer": "stylusTracer"}]),
-    )
-    .await
-    .expect("trace");
+    let receipt = receipt_of(&p, tx).await;
+    let trace = traced(url, tx, "stylusTracer").await;
     assert_eq!(
         names(&trace),
         [
@@ -759,16 +729,8 @@ async fn a_block_is_traced_transaction_by_transaction_in_order() {
         hashes.push(*pending.tx_hash());
     }
     rpc(url, "evm_mine", json!([])).await.expect("mine");
-    let r0 = p
-        .get_transaction_receipt(hashes[0])
-        .await
-        .expect("receipt")
-        .expect("mined");
-    let r1 = p
-        .get_transaction_receipt(hashes[1])
-        .await
-        .expect("receipt")
-        .expect("mined");
+    let r0 = receipt_of(&p, hashes[0]).await;
+    let r1 = receipt_of(&p, hashes[1]).await;
     assert_eq!(r0.block_number, r1.block_number);
     let n = r0.block_number.expect("block");
 
