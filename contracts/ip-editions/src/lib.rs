@@ -753,10 +753,7 @@ impl IpEditions {
     /// # Events
     /// [`ApprovalForAll`].
     sol("setApprovalForAll") fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
-        let owner = sender();
-        set_flag(&mut self.approvals, owner, operator, approved)?;
-        emit(ApprovalForAll::SIGNATURE_HASH, &[addr(owner), addr(operator)], boolean(approved).as_slice());
-        Ok(())
+        set_operator(&mut self.approvals, ApprovalForAll::SIGNATURE_HASH, operator, approved)
     }
 
     /// Whether `operator` may move all of `account`'s tokens.
@@ -1054,10 +1051,7 @@ impl IpEditions {
     /// # Events
     /// [`LeaseOperatorSet`].
     sol("setLeaseOperator") fn set_lease_operator(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
-        let owner = sender();
-        set_flag(&mut self.lease_operators, owner, operator, approved)?;
-        emit(LeaseOperatorSet::SIGNATURE_HASH, &[addr(owner), addr(operator)], boolean(approved).as_slice());
-        Ok(())
+        set_operator(&mut self.lease_operators, LeaseOperatorSet::SIGNATURE_HASH, operator, approved)
     }
 
     /// Whether `operator` is a lease operator of `owner`.
@@ -1326,17 +1320,28 @@ fn same_length<A, B>(ids: &[A], values: &[B]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Sets `flags[owner][operator]`, refusing the zero operator.
-fn set_flag(
+/// Sets `flags[caller][operator]`, refusing the zero operator, and logs the
+/// `(owner indexed, operator indexed, bool)` event `signature`
+/// ([`ApprovalForAll`] or [`LeaseOperatorSet`]).
+// Inlined: as a call, the deployed code is 79 B larger (21,442 vs 21,363 B
+// compressed).
+#[inline(always)]
+fn set_operator(
     flags: &mut Flags<Address>,
-    owner: Address,
+    signature: B256,
     operator: Address,
     value: bool,
 ) -> Result<(), Error> {
     if operator.is_zero() {
         return Err(ERC1155InvalidOperator { operator }.into());
     }
+    let owner = sender();
     flags.setter(owner).setter(operator).set(value);
+    emit(
+        signature,
+        &[addr(owner), addr(operator)],
+        boolean(value).as_slice(),
+    );
     Ok(())
 }
 
