@@ -92,7 +92,7 @@ fn a_gateway_output_is_recorded_on_chain_as_a_derivative_of_the_licensed_asset()
         &licensee,
         w.market,
     );
-    let (status, r) = g.post("gen", &s.header, &s.signature, &s.body);
+    let (status, r) = g.post_signed("gen", &s);
     assert_eq!(status, 200, "{r}");
     let record: Record = serde_json::from_value(r["record"].clone()).unwrap();
     assert_eq!(

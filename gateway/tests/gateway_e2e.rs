@@ -81,11 +81,21 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     assert_eq!(g.get("/readyz").0, 200);
     let (l, o, stranger) = (actor_signer(0), actor_signer(1), actor_signer(3));
     let (coll, a, m) = (w.collection, w.token_a, w.market);
+    // a request on token `token` of the collection by `signer` for itself,
+    // signed with alloy for the market
+    let sign = |token: U256, body: &[u8], signer: &PrivateKeySigner, expires: u64| {
+        sign_alloy(
+            unsigned(signer.address(), coll, token, body, expires),
+            body,
+            signer,
+            m,
+        )
+    };
 
     // 1. The licensee, signed with alloy: served, from the chain.
     let b1 = body("a red fox in the snow", 42);
-    let first = sign_alloy(unsigned(l.address(), coll, a, &b1, expiry(&w)), &b1, &l, m);
-    let (status, r) = g.post("gen", &first.header, &first.signature, &first.body);
+    let first = sign(a, &b1, &l, expiry(&w));
+    let (status, r) = g.post_signed("gen", &first);
     assert_eq!(status, 200, "{r}");
     let png = base64::engine::general_purpose::STANDARD
         .decode(r["image"]["base64"].as_str().unwrap())
@@ -148,7 +158,7 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
             key,
             m,
         );
-        let (status, r) = g.post("gen", &s.header, &s.signature, &s.body);
+        let (status, r) = g.post_signed("gen", &s);
         assert_eq!(status, 200, "{}: {r}", lib.name());
         assert_eq!(r["licence"]["fromCache"], true, "{}", lib.name());
         assert_eq!(r["usage"]["used"], 2 + i);
@@ -156,11 +166,7 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     assert!(g.metric("gateway_cache_hits_total") >= 2);
 
     // 3. A replayed request (same nonce): 409, whatever the body's validity.
-    assert_refused(
-        &g.post("gen", &first.header, &first.signature, &first.body),
-        409,
-        "nonce_replayed",
-    );
+    assert_refused(&g.post_signed("gen", &first), 409, "nonce_replayed");
 
     // 4. Signed by someone else for the licensee's account: 401.
     let b4 = body("forged", 1);
@@ -170,11 +176,7 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
         &stranger,
         m,
     );
-    assert_refused(
-        &g.post("gen", &forged.header, &forged.signature, &forged.body),
-        401,
-        "wrong_signer",
-    );
+    assert_refused(&g.post_signed("gen", &forged), 401, "wrong_signer");
     // Signed for another market (another EIP-712 domain): 401 too.
     let other = sign_alloy(
         unsigned(l.address(), coll, a, &b4, expiry(&w)),
@@ -182,29 +184,16 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
         &l,
         Address::repeat_byte(1),
     );
-    assert_refused(
-        &g.post("gen", &other.header, &other.signature, &other.body),
-        401,
-        "wrong_signer",
-    );
+    assert_refused(&g.post_signed("gen", &other), 401, "wrong_signer");
 
     // 5. An expired request: 401.
     let b5 = body("late", 1);
-    let late = sign_alloy(
-        unsigned(l.address(), coll, a, &b5, expiry(&w) - 700),
-        &b5,
-        &l,
-        m,
-    );
-    assert_refused(
-        &g.post("gen", &late.header, &late.signature, &late.body),
-        401,
-        "request_expired",
-    );
+    let late = sign(a, &b5, &l, expiry(&w) - 700);
+    assert_refused(&g.post_signed("gen", &late), 401, "request_expired");
 
     // 6. A tampered body (the signed hash is another body's): 401.
     let b6 = body("a red fox in the snow", 42);
-    let signed = sign_alloy(unsigned(l.address(), coll, a, &b6, expiry(&w)), &b6, &l, m);
+    let signed = sign(a, &b6, &l, expiry(&w));
     let tampered = body("a red fox in the snow, by another artist", 42);
     assert_refused(
         &g.post("gen", &signed.header, &signed.signature, &tampered),
@@ -224,36 +213,22 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
 
     // 7. Someone without a licence: 403; on a purchasable route 402 with the market.
     let b7 = body("free ride", 1);
-    let s = sign_alloy(
-        unsigned(stranger.address(), coll, a, &b7, expiry(&w)),
-        &b7,
-        &stranger,
-        m,
-    );
-    assert_refused(
-        &g.post("gen", &s.header, &s.signature, &s.body),
-        403,
-        "not_licensed",
-    );
-    let s = sign_alloy(
-        unsigned(stranger.address(), coll, a, &b7, expiry(&w)),
-        &b7,
-        &stranger,
-        m,
-    );
-    let out = g.post("shop", &s.header, &s.signature, &s.body);
+    let s = sign(a, &b7, &stranger, expiry(&w));
+    assert_refused(&g.post_signed("gen", &s), 403, "not_licensed");
+    let s = sign(a, &b7, &stranger, expiry(&w));
+    let out = g.post_signed("shop", &s);
     assert_refused(&out, 402, "licence_required");
     assert_eq!(out.1["market"], json!(m));
 
     // 8. The daily limit (10 on this route, 4 for the offer's terms hash):
     //    the 4th request is served, the 5th is 429.
     let b8 = body("fourth", 4);
-    let s = sign_alloy(unsigned(l.address(), coll, a, &b8, expiry(&w)), &b8, &l, m);
-    let (status, r) = g.post("gen", &s.header, &s.signature, &s.body);
+    let s = sign(a, &b8, &l, expiry(&w));
+    let (status, r) = g.post_signed("gen", &s);
     assert_eq!((status, &r["usage"]["used"]), (200, &json!(4)), "{r}");
     let b8 = body("fifth", 5);
-    let s = sign_alloy(unsigned(l.address(), coll, a, &b8, expiry(&w)), &b8, &l, m);
-    let out = g.post("gen", &s.header, &s.signature, &s.body);
+    let s = sign(a, &b8, &l, expiry(&w));
+    let out = g.post_signed("gen", &s);
     assert_refused(&out, 429, "rate_limited");
     assert_eq!(out.1["limit"], 4);
 
@@ -264,26 +239,16 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
             .unwrap();
     assert_eq!(creator.address(), w.node.admin);
     let path = format!("/v1/usage?collection={coll}&tokenId={a}");
-    let s = sign_alloy(
-        unsigned(creator.address(), coll, a, b"", expiry(&w)),
-        b"",
-        &creator,
-        m,
-    );
+    let s = sign(a, b"", &creator, expiry(&w));
     let (status, r) = g.get_signed(&path, &s);
     assert_eq!(status, 200, "{r}");
     assert_eq!(
         r["licences"],
         json!([{ "route": "gen", "account": l.address(), "usedToday": 4, "limit": 4 }])
     );
-    let s = sign_alloy(unsigned(l.address(), coll, a, b"", expiry(&w)), b"", &l, m);
+    let s = sign(a, b"", &l, expiry(&w));
     assert_refused(&g.get_signed(&path, &s), 403, "not_owner");
-    let s = sign_alloy(
-        unsigned(creator.address(), coll, w.token_b, b"", expiry(&w)),
-        b"",
-        &creator,
-        m,
-    );
+    let s = sign(w.token_b, b"", &creator, expiry(&w));
     assert_refused(&g.get_signed(&path, &s), 401, "query_mismatch");
     assert_refused(
         &g.get_signed("/v1/usage?collection=0x12", &s),
@@ -296,13 +261,8 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     //    year) and O is refused.
     let bo = body("owner's portrait", 9);
     for cached in [false, true] {
-        let s = sign_alloy(
-            unsigned(o.address(), coll, w.token_b, &bo, expiry(&w)),
-            &bo,
-            &o,
-            m,
-        );
-        let (status, r) = g.post("owners", &s.header, &s.signature, &s.body);
+        let s = sign(w.token_b, &bo, &o, expiry(&w));
+        let (status, r) = g.post_signed("owners", &s);
         assert_eq!(status, 200, "{r}");
         assert_eq!(
             (&r["licence"]["check"], &r["licence"]["fromCache"]),
@@ -327,17 +287,8 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     g.wait_for("the Transfer to invalidate the cache", |g| {
         g.metric("gateway_cache_invalidations_total") > invalidated
     });
-    let s = sign_alloy(
-        unsigned(o.address(), coll, w.token_b, &bo, expiry(&w)),
-        &bo,
-        &o,
-        m,
-    );
-    assert_refused(
-        &g.post("owners", &s.header, &s.signature, &s.body),
-        403,
-        "not_licensed",
-    );
+    let s = sign(w.token_b, &bo, &o, expiry(&w));
+    assert_refused(&g.post_signed("owners", &s), 403, "not_licensed");
 
     // 10. The lease lapses: warp 31 days (evm_increaseTime, an empty block,
     //     no transaction, so no event); once the gateway has seen the new
@@ -374,17 +325,8 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
         g.health()["chainTime"].as_u64() >= Some(warped)
     });
     let b10 = body("after the lease", 10);
-    let s = sign_alloy(
-        unsigned(l.address(), coll, a, &b10, expiry(&w)),
-        &b10,
-        &l,
-        m,
-    );
-    assert_refused(
-        &g.post("gen", &s.header, &s.signature, &s.body),
-        403,
-        "not_licensed",
-    );
+    let s = sign(a, &b10, &l, expiry(&w));
+    assert_refused(&g.post_signed("gen", &s), 403, "not_licensed");
     assert_eq!(
         g.metric("gateway_cache_invalidations_total"),
         before.0,
@@ -435,12 +377,7 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     let c2 = actor_signer(2);
     let bc = body("still mine?", 12);
     for cached in [false, true] {
-        let s = sign_alloy(
-            unsigned(c2.address(), coll, w.token_c, &bc, expiry(&w)),
-            &bc,
-            &c2,
-            m,
-        );
+        let s = sign(w.token_c, &bc, &c2, expiry(&w));
         let (status, r) = g2.post("owners", &s.header, &s.signature, &s.body);
         assert_eq!(
             (status, &r["licence"]["fromCache"]),
@@ -453,12 +390,7 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
         g.health()["chainWatchFresh"] == false
     });
     let hits = g2.metric("gateway_cache_hits_total");
-    let s = sign_alloy(
-        unsigned(c2.address(), coll, w.token_c, &bc, expiry(&w)),
-        &bc,
-        &c2,
-        m,
-    );
+    let s = sign(w.token_c, &bc, &c2, expiry(&w));
     assert_refused(
         &g2.post("owners", &s.header, &s.signature, &s.body),
         503,
@@ -489,12 +421,7 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
         g.health()["chainWatchFresh"] == true
     });
     let bu = body("a heron at dawn", 77);
-    let s = sign_alloy(
-        unsigned(c2.address(), coll, w.token_c, &bu, expiry(&w)),
-        &bu,
-        &c2,
-        m,
-    );
+    let s = sign(w.token_c, &bu, &c2, expiry(&w));
     let (status, r) = g3.post("owners", &s.header, &s.signature, &s.body);
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["image"]["contentType"], "image/webp");
@@ -520,22 +447,12 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     );
     let port = up.url.rsplit(':').next().unwrap().to_string();
     up.cut();
-    let s = sign_alloy(
-        unsigned(c2.address(), coll, w.token_c, &bu, expiry(&w)),
-        &bu,
-        &c2,
-        m,
-    );
+    let s = sign(w.token_c, &bu, &c2, expiry(&w));
     let out = g3.post("owners", &s.header, &s.signature, &s.body);
     assert_refused(&out, 502, "upstream_failed");
     // The failed generation did not count against the licence.
     // (Token C's owner, actor 2, reads its own usage.)
-    let s = sign_alloy(
-        unsigned(c2.address(), coll, w.token_c, b"", expiry(&w)),
-        b"",
-        &c2,
-        m,
-    );
+    let s = sign(w.token_c, b"", &c2, expiry(&w));
     let (status, r) = g3.get_signed(
         &format!("/v1/usage?collection={coll}&tokenId={}", w.token_c),
         &s,
@@ -677,11 +594,7 @@ fn chain_down_fails_closed_with_503() {
         &l,
         market,
     );
-    assert_refused(
-        &g.post("gen", &s.header, &s.signature, &s.body),
-        503,
-        "chain_unavailable",
-    );
+    assert_refused(&g.post_signed("gen", &s), 503, "chain_unavailable");
     // Checks that need no chain still answer first.
     assert_refused(
         &g.post("gen", &s.header, &s.signature, &b),
@@ -706,7 +619,7 @@ fn chain_down_fails_closed_with_503() {
     assert!(ready.contains("chain_unavailable"), "{ready}");
     assert!(g.metric("gateway_event_poll_failures_total") >= 1);
     assert_eq!(g.get("/nope").0, 404);
-    let (status, r) = g.post("nope", &s.header, &s.signature, &s.body);
+    let (status, r) = g.post_signed("nope", &s);
     assert_eq!((status, &r["code"]), (404, &json!("unknown_route")));
     g.shutdown();
 }

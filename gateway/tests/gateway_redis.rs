@@ -174,12 +174,12 @@ fn two_instances_share_nonces_and_limits_through_redis_and_fail_closed_without_i
     //    429 at either instance.
     for (g, used) in [(&ga, 2), (&gb, 3), (&ga, 4)] {
         let s = signed("counted", used);
-        let (status, r) = g.post("gen", &s.header, &s.signature, &s.body);
+        let (status, r) = g.post_signed("gen", &s);
         assert_eq!((status, &r["usage"]["used"]), (200, &json!(used)), "{r}");
     }
     for g in [&gb, &ga] {
         let s = signed("one too many", 5);
-        let out = g.post("gen", &s.header, &s.signature, &s.body);
+        let out = g.post_signed("gen", &s);
         assert_refused(&out, 429, "rate_limited");
         assert_eq!(out.1["limit"], 4);
     }
@@ -213,11 +213,7 @@ fn two_instances_share_nonces_and_limits_through_redis_and_fail_closed_without_i
     redis.stop();
     for g in [&ga, &gb] {
         let s = signed("no store", 6);
-        assert_refused(
-            &g.post("gen", &s.header, &s.signature, &s.body),
-            503,
-            "store_unavailable",
-        );
+        assert_refused(&g.post_signed("gen", &s), 503, "store_unavailable");
         assert_refused(&report(g), 503, "store_unavailable");
         let (status, ready) = g.get("/readyz");
         assert_eq!(status, 503, "{ready}");

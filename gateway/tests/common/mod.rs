@@ -188,6 +188,11 @@ impl Gateway {
         })
     }
 
+    /// `POST /v1/generate/<route>` of the signed request `s`.
+    pub(crate) fn post_signed(&self, route: &str, s: &Signed) -> (u16, Value) {
+        self.post(route, &s.header, &s.signature, &s.body)
+    }
+
     pub(crate) fn shutdown(mut self) {
         let h = self.handle.take().unwrap();
         self.rt.block_on(h.shutdown()).unwrap();
