@@ -145,102 +145,45 @@ mod tests {
         );
     }
 
+    /// `encode_config` with every fixed field zero and the variable ones
+    /// (revenue tokens, name, symbol, holders, amounts) as given.
+    fn pack(
+        tokens: &[Address],
+        name: &str,
+        symbol: &str,
+        holders: &[Address],
+        amounts: &[U256],
+    ) -> Option<Vec<u8>> {
+        encode_config(
+            Address::ZERO,
+            U256::ZERO,
+            U256::ZERO,
+            Address::ZERO,
+            Address::ZERO,
+            0,
+            Address::ZERO,
+            Address::ZERO,
+            Address::ZERO,
+            Address::ZERO,
+            tokens,
+            name,
+            symbol,
+            holders,
+            amounts,
+        )
+    }
+
     #[test]
     fn config_rejects_what_cannot_be_packed() {
         let a = [Address::ZERO];
         let n = [U256::from(1)];
-        assert!(encode_config(
-            Address::ZERO,
-            U256::ZERO,
-            U256::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            0,
-            Address::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            &[],
-            "n",
-            "s",
-            &a,
-            &n
-        )
-        .is_some());
-        assert!(encode_config(
-            Address::ZERO,
-            U256::ZERO,
-            U256::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            0,
-            Address::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            &[],
-            "n",
-            "s",
-            &a,
-            &[]
-        )
-        .is_none());
+        assert!(pack(&[], "n", "s", &a, &n).is_some());
+        assert!(pack(&[], "n", "s", &a, &[]).is_none());
         let long = "x".repeat(256);
-        assert!(encode_config(
-            Address::ZERO,
-            U256::ZERO,
-            U256::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            0,
-            Address::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            &[],
-            &long,
-            "s",
-            &a,
-            &n
-        )
-        .is_none());
-        assert!(encode_config(
-            Address::ZERO,
-            U256::ZERO,
-            U256::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            0,
-            Address::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            &[],
-            "n",
-            &long,
-            &a,
-            &n
-        )
-        .is_none());
+        assert!(pack(&[], &long, "s", &a, &n).is_none());
+        assert!(pack(&[], "n", &long, &a, &n).is_none());
         let tokens = vec![Address::ZERO; 256];
-        assert!(encode_config(
-            Address::ZERO,
-            U256::ZERO,
-            U256::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            0,
-            Address::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            Address::ZERO,
-            &tokens,
-            "n",
-            "s",
-            &a,
-            &n
-        )
-        .is_none());
+        assert!(pack(&tokens, "n", "s", &a, &n).is_none());
     }
 
     proptest! {

@@ -206,6 +206,71 @@ fn err(e: Error) -> Vec<u8> {
     e.into()
 }
 
+/// Constructs the factory, places `creator`'s vault at `SALT` and mints the
+/// ERC-721 token `ID` to `creator`, approved to the factory. The returned
+/// vault must be kept alive (dropping it removes it from motsu's VM).
+fn nft_ready(
+    factory: &Contract<VaultFactory>,
+    nft: &Contract<MockNft>,
+    deployer: Address,
+    creator: Address,
+) -> Contract<ShareVault> {
+    construct(factory, deployer);
+    let vault = place_vault(factory, creator, SALT);
+    nft.sender(creator).mint(creator, ID).motsu_unwrap();
+    nft.sender(creator)
+        .approve(factory.address(), ID)
+        .motsu_unwrap();
+    vault
+}
+
+/// `creator` fractionalizes token `ID` of `asset` alone: one share, its own
+/// curator, no revenue tokens, `SALT`.
+fn fractionalize_alone(
+    factory: &Contract<VaultFactory>,
+    creator: Address,
+    asset: Address,
+) -> Result<Address, Vec<u8>> {
+    fractionalize(
+        factory,
+        creator,
+        asset,
+        0,
+        &[(creator, 1)],
+        creator,
+        &[],
+        SALT,
+    )
+}
+
+/// The raw `fractionalize` call with symbol "s", no units, `creator` as
+/// curator and no revenue tokens; the rest as given.
+fn fractionalize_raw(
+    factory: &Contract<VaultFactory>,
+    creator: Address,
+    asset: Address,
+    id: U256,
+    name: String,
+    holders: Vec<Address>,
+    amounts: Vec<U256>,
+    max_lease: u64,
+    salt: B256,
+) -> Result<Address, Vec<u8>> {
+    factory.sender(creator).fractionalize(
+        asset,
+        id,
+        U256::ZERO,
+        name,
+        "s".into(),
+        holders,
+        amounts,
+        creator,
+        vec![],
+        max_lease,
+        salt,
+    )
+}
+
 // ----------------------------------------------------------------------
 // Tests
 // ----------------------------------------------------------------------
@@ -274,12 +339,7 @@ fn fractionalizes_an_erc721_token(
     curator: Address,
     token: Address,
 ) {
-    construct(&factory, deployer);
-    let vault = place_vault(&factory, alice, SALT);
-    nft.sender(alice).mint(alice, ID).motsu_unwrap();
-    nft.sender(alice)
-        .approve(factory.address(), ID)
-        .motsu_unwrap();
+    let vault = nft_ready(&factory, &nft, deployer, alice);
     let got = fractionalize(
         &factory,
         alice,
@@ -327,22 +387,18 @@ fn fractionalizes_an_erc721_token(
     nft.sender(alice)
         .approve(factory.address(), ID + u(1))
         .motsu_unwrap();
-    let e = factory
-        .sender(alice)
-        .fractionalize(
-            nft.address(),
-            ID + u(1),
-            U256::ZERO,
-            "n".into(),
-            "s".into(),
-            vec![alice],
-            vec![u(1)],
-            alice,
-            vec![],
-            MAX_LEASE,
-            SALT,
-        )
-        .motsu_unwrap_err();
+    let e = fractionalize_raw(
+        &factory,
+        alice,
+        nft.address(),
+        ID + u(1),
+        "n".into(),
+        vec![alice],
+        vec![u(1)],
+        MAX_LEASE,
+        SALT,
+    )
+    .motsu_unwrap_err();
     assert_eq!(
         e,
         err(Error::VaultExists(VaultFactoryVaultExists { vault: got }))
@@ -350,22 +406,18 @@ fn fractionalizes_an_erc721_token(
     assert_eq!(nft.sender(alice).owner_of(ID + u(1)).motsu_unwrap(), alice);
     // Without a contract at the CREATE2 address (motsu stand-in for a failed
     // CREATE2), the deployment error is typed.
-    let e = factory
-        .sender(alice)
-        .fractionalize(
-            nft.address(),
-            ID + u(1),
-            U256::ZERO,
-            "n".into(),
-            "s".into(),
-            vec![alice],
-            vec![u(1)],
-            alice,
-            vec![],
-            MAX_LEASE,
-            B256::ZERO,
-        )
-        .motsu_unwrap_err();
+    let e = fractionalize_raw(
+        &factory,
+        alice,
+        nft.address(),
+        ID + u(1),
+        "n".into(),
+        vec![alice],
+        vec![u(1)],
+        MAX_LEASE,
+        B256::ZERO,
+    )
+    .motsu_unwrap_err();
     assert_eq!(
         e,
         err(Error::VaultDeployFailed(VaultFactoryDeployFailed {}))
@@ -466,22 +518,18 @@ fn refuses_a_token_the_caller_does_not_own(
         }))
     );
     // A token that does not exist: the asset's own error, verbatim.
-    let e = factory
-        .sender(bob)
-        .fractionalize(
-            nft.address(),
-            ID + u(1),
-            U256::ZERO,
-            "n".into(),
-            "s".into(),
-            vec![bob],
-            vec![u(1)],
-            bob,
-            vec![],
-            MAX_LEASE,
-            SALT,
-        )
-        .motsu_unwrap_err();
+    let e = fractionalize_raw(
+        &factory,
+        bob,
+        nft.address(),
+        ID + u(1),
+        "n".into(),
+        vec![bob],
+        vec![u(1)],
+        MAX_LEASE,
+        SALT,
+    )
+    .motsu_unwrap_err();
     let expected: Vec<u8> = erc721::Error::NonexistentToken(erc721::ERC721NonexistentToken {
         token_id: ID + u(1),
     })
@@ -521,17 +569,7 @@ fn h1d_a_token_with_a_user_is_refused(
         (alice, false),
     ] {
         nft.sender(alice).set_lease(ID, user, locked);
-        let e = fractionalize(
-            &factory,
-            alice,
-            nft.address(),
-            0,
-            &[(alice, 1)],
-            alice,
-            &[],
-            SALT,
-        )
-        .motsu_unwrap_err();
+        let e = fractionalize_alone(&factory, alice, nft.address()).motsu_unwrap_err();
         assert_eq!(
             e,
             err(Error::AssetHasUser(VaultFactoryAssetHasUser {
@@ -546,17 +584,7 @@ fn h1d_a_token_with_a_user_is_refused(
     }
     // Once the user is gone (cleared or expired), the token is vaulted.
     nft.sender(alice).set_lease(ID, Address::ZERO, false);
-    fractionalize(
-        &factory,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, 1)],
-        alice,
-        &[],
-        SALT,
-    )
-    .motsu_unwrap();
+    fractionalize_alone(&factory, alice, nft.address()).motsu_unwrap();
     assert_eq!(
         nft.sender(alice).owner_of(ID).motsu_unwrap(),
         _vault.address()
@@ -572,12 +600,7 @@ fn l4_the_vault_cannot_hold_its_own_shares(
     deployer: Address,
     alice: Address,
 ) {
-    construct(&factory, deployer);
-    let vault = place_vault(&factory, alice, SALT);
-    nft.sender(alice).mint(alice, ID).motsu_unwrap();
-    nft.sender(alice)
-        .approve(factory.address(), ID)
-        .motsu_unwrap();
+    let vault = nft_ready(&factory, &nft, deployer, alice);
     let e = fractionalize(
         &factory,
         alice,
@@ -612,29 +635,20 @@ fn vaults_get_the_market_and_the_longest_lease(
     deployer: Address,
     alice: Address,
 ) {
-    construct(&factory, deployer);
-    let vault = place_vault(&factory, alice, SALT);
-    nft.sender(alice).mint(alice, ID).motsu_unwrap();
-    nft.sender(alice)
-        .approve(factory.address(), ID)
-        .motsu_unwrap();
+    let vault = nft_ready(&factory, &nft, deployer, alice);
     let too_long = share_vault::logic::MAX_LEASE_DURATION + 1;
-    let e = factory
-        .sender(alice)
-        .fractionalize(
-            nft.address(),
-            ID,
-            U256::ZERO,
-            "n".into(),
-            "s".into(),
-            vec![alice],
-            vec![u(1)],
-            alice,
-            vec![],
-            too_long,
-            SALT,
-        )
-        .motsu_unwrap_err();
+    let e = fractionalize_raw(
+        &factory,
+        alice,
+        nft.address(),
+        ID,
+        "n".into(),
+        vec![alice],
+        vec![u(1)],
+        too_long,
+        SALT,
+    )
+    .motsu_unwrap_err();
     let want: Vec<u8> =
         share_vault::Error::InvalidMaxLeaseDuration(share_vault::VaultInvalidMaxLeaseDuration {
             maxLeaseDuration: u(too_long),
@@ -642,17 +656,7 @@ fn vaults_get_the_market_and_the_longest_lease(
         .into();
     assert_eq!(e, want);
     assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), alice);
-    fractionalize(
-        &factory,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, 1)],
-        alice,
-        &[],
-        SALT,
-    )
-    .motsu_unwrap();
+    fractionalize_alone(&factory, alice, nft.address()).motsu_unwrap();
     assert_eq!(vault.sender(alice).market(), MARKET);
     assert_eq!(vault.sender(alice).max_lease_duration(), MAX_LEASE);
 }
@@ -668,12 +672,7 @@ fn vaults_get_the_buyout_module_and_the_amm_factory(
     alice: Address,
     bob: Address,
 ) {
-    construct(&factory, deployer);
-    let vault = place_vault(&factory, alice, SALT);
-    nft.sender(alice).mint(alice, ID).motsu_unwrap();
-    nft.sender(alice)
-        .approve(factory.address(), ID)
-        .motsu_unwrap();
+    let vault = nft_ready(&factory, &nft, deployer, alice);
     fractionalize(
         &factory,
         alice,
@@ -712,21 +711,18 @@ fn vaults_get_the_buyout_module_and_the_amm_factory(
     nft.sender(bob)
         .approve(bare.address(), ID + u(1))
         .motsu_unwrap();
-    bare.sender(bob)
-        .fractionalize(
-            nft.address(),
-            ID + u(1),
-            U256::ZERO,
-            "n".into(),
-            "s".into(),
-            vec![bob],
-            vec![u(5)],
-            bob,
-            vec![],
-            MAX_LEASE,
-            SALT,
-        )
-        .motsu_unwrap();
+    fractionalize_raw(
+        &bare,
+        bob,
+        nft.address(),
+        ID + u(1),
+        "n".into(),
+        vec![bob],
+        vec![u(5)],
+        MAX_LEASE,
+        SALT,
+    )
+    .motsu_unwrap();
     let v = vault.sender(bob);
     assert_eq!(
         (v.buyout(), v.amm_factory()),
@@ -749,17 +745,7 @@ fn plain_collections_without_leases_work(
     nft.sender(alice)
         .set_approval_for_all(factory.address(), true)
         .motsu_unwrap();
-    fractionalize(
-        &factory,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, 1)],
-        alice,
-        &[],
-        SALT,
-    )
-    .motsu_unwrap();
+    fractionalize_alone(&factory, alice, nft.address()).motsu_unwrap();
     assert_eq!(
         nft.sender(alice).owner_of(ID).motsu_unwrap(),
         vault.address()
@@ -804,17 +790,7 @@ fn missing_approval_changes_nothing(
     construct(&factory, deployer);
     let vault = place_vault(&factory, alice, SALT);
     nft.sender(alice).mint(alice, ID).motsu_unwrap();
-    let e = fractionalize(
-        &factory,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, 1)],
-        alice,
-        &[],
-        SALT,
-    )
-    .motsu_unwrap_err();
+    let e = fractionalize_alone(&factory, alice, nft.address()).motsu_unwrap_err();
     let expected: Vec<u8> =
         erc721::Error::InsufficientApproval(erc721::ERC721InsufficientApproval {
             operator: factory.address(),
@@ -838,26 +814,11 @@ fn non_compliant_asset_is_refused(
     deployer: Address,
     alice: Address,
 ) {
-    construct(&factory, deployer);
-    let vault = place_vault(&factory, alice, SALT);
-    nft.sender(alice).mint(alice, ID).motsu_unwrap();
-    nft.sender(alice)
-        .approve(factory.address(), ID)
-        .motsu_unwrap();
+    let vault = nft_ready(&factory, &nft, deployer, alice);
     // `safeTransferFrom` that never calls the receiver hook: the vault would
     // hold the token without being able to release it, so all reverts.
     nft.sender(alice).set_lazy(true);
-    let e = fractionalize(
-        &factory,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, 1)],
-        alice,
-        &[],
-        SALT,
-    )
-    .motsu_unwrap_err();
+    let e = fractionalize_alone(&factory, alice, nft.address()).motsu_unwrap_err();
     assert_eq!(
         e,
         err(Error::AssetNotReceived(VaultFactoryAssetNotReceived {
@@ -876,12 +837,7 @@ fn bad_configurations(
     alice: Address,
     bob: Address,
 ) {
-    construct(&factory, deployer);
-    let vault = place_vault(&factory, alice, SALT);
-    nft.sender(alice).mint(alice, ID).motsu_unwrap();
-    nft.sender(alice)
-        .approve(factory.address(), ID)
-        .motsu_unwrap();
+    let vault = nft_ready(&factory, &nft, deployer, alice);
     let asset = nft.address();
     // Holders: none, or lists of different lengths.
     let e = fractionalize(&factory, alice, asset, 0, &[], alice, &[], SALT).motsu_unwrap_err();
@@ -892,22 +848,18 @@ fn bad_configurations(
             amounts: U256::ZERO
         }))
     );
-    let e = factory
-        .sender(alice)
-        .fractionalize(
-            asset,
-            ID,
-            U256::ZERO,
-            "n".into(),
-            "s".into(),
-            vec![alice, bob],
-            vec![u(1)],
-            alice,
-            vec![],
-            MAX_LEASE,
-            SALT,
-        )
-        .motsu_unwrap_err();
+    let e = fractionalize_raw(
+        &factory,
+        alice,
+        asset,
+        ID,
+        "n".into(),
+        vec![alice, bob],
+        vec![u(1)],
+        MAX_LEASE,
+        SALT,
+    )
+    .motsu_unwrap_err();
     assert_eq!(
         e,
         err(Error::InvalidHolders(VaultFactoryInvalidHolders {
@@ -952,22 +904,18 @@ fn bad_configurations(
     );
     // Name too long for the vault (96 bytes) and too long to pass (256).
     for (len, vault_error) in [(96usize, true), (256, false)] {
-        let e = factory
-            .sender(alice)
-            .fractionalize(
-                asset,
-                ID,
-                U256::ZERO,
-                "n".repeat(len),
-                "s".into(),
-                vec![alice],
-                vec![u(1)],
-                alice,
-                vec![],
-                MAX_LEASE,
-                SALT,
-            )
-            .motsu_unwrap_err();
+        let e = fractionalize_raw(
+            &factory,
+            alice,
+            asset,
+            ID,
+            "n".repeat(len),
+            vec![alice],
+            vec![u(1)],
+            MAX_LEASE,
+            SALT,
+        )
+        .motsu_unwrap_err();
         let expected: Vec<u8> = if vault_error {
             share_vault::Error::InvalidMetadata(share_vault::VaultInvalidMetadata {
                 nameLength: U256::from(len),
@@ -993,17 +941,7 @@ fn unconstructed_factory_refuses(
     nft: Contract<MockNft>,
     alice: Address,
 ) {
-    let e = fractionalize(
-        &factory,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, 1)],
-        alice,
-        &[],
-        SALT,
-    )
-    .motsu_unwrap_err();
+    let e = fractionalize_alone(&factory, alice, nft.address()).motsu_unwrap_err();
     assert_eq!(
         e,
         err(Error::InvalidImplementation(
