@@ -234,11 +234,9 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
 
     // 8b. The lessor (the token's owner) reads the licence's counters with
     //     a signed GET; the licensee may not; the query must be the signed token.
-    let creator =
-        stylus_ip_deploy::keys::load(&stylus_ip_deploy::keys::KeySource::DevDefault, CHAIN_ID)
-            .unwrap();
+    let creator = creator_key();
     assert_eq!(creator.address(), w.node.admin);
-    let path = format!("/v1/usage?collection={coll}&tokenId={a}");
+    let path = usage_path(coll, a);
     let s = sign(a, b"", &creator, expiry(&w));
     let (status, r) = g.get_signed(&path, &s);
     assert_eq!(status, 200, "{r}");
@@ -453,10 +451,7 @@ fn licensees_are_served_with_attested_provenance_and_everyone_else_is_refused() 
     // The failed generation did not count against the licence.
     // (Token C's owner, actor 2, reads its own usage.)
     let s = sign(w.token_c, b"", &c2, expiry(&w));
-    let (status, r) = g3.get_signed(
-        &format!("/v1/usage?collection={coll}&tokenId={}", w.token_c),
-        &s,
-    );
+    let (status, r) = g3.get_signed(&usage_path(coll, w.token_c), &s);
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["licences"][0]["usedToday"], 1, "{r}");
     assert!(!out.1.to_string().contains(&port), "{}", out.1);

@@ -185,10 +185,8 @@ fn two_instances_share_nonces_and_limits_through_redis_and_fail_closed_without_i
     }
 
     // 3. The lessor's usage report at B counts what A served.
-    let creator =
-        stylus_ip_deploy::keys::load(&stylus_ip_deploy::keys::KeySource::DevDefault, CHAIN_ID)
-            .unwrap();
-    let path = format!("/v1/usage?collection={coll}&tokenId={a}");
+    let creator = creator_key();
+    let path = usage_path(coll, a);
     let report = |g: &Gateway| {
         let s = sign_alloy(
             unsigned(creator.address(), coll, a, b"", expiry(&w)),

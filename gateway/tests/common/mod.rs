@@ -125,12 +125,7 @@ impl Gateway {
                 .send()
                 .await
                 .unwrap();
-            let status = r.status().as_u16();
-            let text = r.text().await.unwrap();
-            (
-                status,
-                serde_json::from_str(&text).unwrap_or(Value::String(text)),
-            )
+            answer(r).await
         })
     }
 
@@ -179,12 +174,7 @@ impl Gateway {
                 .send()
                 .await
                 .unwrap();
-            let status = r.status().as_u16();
-            let text = r.text().await.unwrap();
-            (
-                status,
-                serde_json::from_str(&text).unwrap_or(Value::String(text)),
-            )
+            answer(r).await
         })
     }
 
@@ -197,6 +187,27 @@ impl Gateway {
         let h = self.handle.take().unwrap();
         self.rt.block_on(h.shutdown()).unwrap();
     }
+}
+
+/// A response's status and its JSON body (a body that is not JSON as a
+/// string).
+async fn answer(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// The dev key (the suite's admin, who minted the story's tokens).
+pub(crate) fn creator_key() -> PrivateKeySigner {
+    stylus_ip_deploy::keys::load(&stylus_ip_deploy::keys::KeySource::DevDefault, CHAIN_ID).unwrap()
+}
+
+/// The usage report's path for `(collection, token)`.
+pub(crate) fn usage_path(collection: Address, token: U256) -> String {
+    format!("/v1/usage?collection={collection}&tokenId={token}")
 }
 
 /// A signed request, ready to send.
