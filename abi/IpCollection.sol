@@ -101,6 +101,7 @@ interface IIpCollection  {
     function tokenURI(uint256 tokenId) external view returns(string memory);
     function royaltyInfo(uint256 tokenId, uint256 salePrice) external view returns(address, uint256);
     function leaseContext(uint256 tokenId, address lessor, address operator, uint256 salePrice) external view returns(address, bool, bool, uint64, address, uint256);
+    function leaseTo(uint256 tokenId, address lessor, address user, uint64 expires, bool renew, uint256 salePrice) external returns(address, bool, bool, uint64, address, uint256);
     event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
     event ConsecutiveTransfer(uint256 indexed fromTokenId, uint256 toTokenId, address indexed fromAddress, address indexed toAddress);
     event ContractURIUpdated();

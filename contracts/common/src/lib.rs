@@ -13,6 +13,8 @@
 //! * [`math`] is the one home of small-divisor mul-div (one overflow rule:
 //!   a typed [`math::Overflow`], never a silent clamp) and the EIP-2981
 //!   royalty amount.
+//! * [`lease`] is the one lease rule an ERC-721 asset (`leaseTo`) and the
+//!   licence market share: when an asset's facts refuse a sale.
 //! * [`export`] prints a contract's full Solidity interface (functions from
 //!   stylus-sdk's `export-abi`, plus the errors and events above).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
@@ -22,6 +24,7 @@ extern crate alloc;
 pub mod abi;
 #[cfg(feature = "export-abi")]
 pub mod export;
+pub mod lease;
 pub mod math;
 #[cfg(feature = "test-mocks")]
 pub mod test_mocks;

@@ -201,6 +201,7 @@ use logic::{
     Account, Collection, Lease, LeaseError, Royalty, Token, TransferError, APPROVED_FOR_ALL,
     FEE_DENOMINATOR, LEASE_OPERATOR, METADATA_UPDATER, MINTER,
 };
+use stylus_ip_common::lease::asset_refusal;
 use stylus_sdk::{
     abi::Bytes,
     block,
@@ -291,6 +292,9 @@ stylus_ip_common::sol_decls! {
     function royaltyInfo(uint256 tokenId, uint256 salePrice) external view returns (address, uint256);
     /// `ownerOf`, `isLeaseOperator`, `leaseLocked`, `userExpires` and `royaltyInfo` in one call.
     function leaseContext(uint256 tokenId, address lessor, address operator, uint256 salePrice) external view returns (address, bool, bool, uint64, address, uint256);
+    /// A lease operator's sale: `leaseContext(tokenId, lessor, msg.sender, salePrice)`, and when the
+    /// market's rules pass (operator approved, lessor owns, for a purchase no locked lease) `setUser`.
+    function leaseTo(uint256 tokenId, address lessor, address user, uint64 expires, bool renew, uint256 salePrice) external returns (address, bool, bool, uint64, address, uint256);
 
     /// ERC-721: `tokenId` moved from `from` to `to`.
     event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
@@ -446,6 +450,18 @@ fn emit(signature: B256, indexed: &[B256], words: &[B256]) {
     // `raw_log` only fails on more than 4 topics; callers pass at most 3
     // indexed ones.
     let _ = evm::raw_log(&topics, &words_data(words));
+}
+
+/// `leaseContext`'s and `leaseTo`'s answer as ABI words.
+fn lease_words((owner, approved, locked, expires, receiver, amount): LeaseContext) -> [B256; 6] {
+    [
+        w_addr(owner),
+        w_bool(approved),
+        w_bool(locked),
+        w_u64(expires),
+        w_addr(receiver),
+        w_u256(amount),
+    ]
 }
 
 /// The words, concatenated: the ABI encoding of static values (event data,
@@ -915,44 +931,7 @@ impl IpCollection {
         } else {
             self.operator_bits(owner, sender)
         };
-        let Some(setter) = logic::setter_of(
-            sender,
-            owner,
-            bits & LEASE_OPERATOR != 0,
-            logic::is_authorized(
-                owner,
-                sender,
-                || bits & APPROVED_FOR_ALL != 0,
-                || self.approved(&token, token_id),
-            ),
-        ) else {
-            return Err(ERC721InsufficientApproval {
-                operator: sender,
-                tokenId: token_id,
-            }
-            .into());
-        };
-        let now = now();
-        let current = self.lease_of(&token, token_id);
-        let next = logic::set_user(current, setter, user, expires, now).map_err(|e| match e {
-            LeaseError::Locked => Error::from(CollectionLeaseLocked {
-                tokenId: token_id,
-                user: current.user,
-                expires: current.expires,
-            }),
-            LeaseError::ExpiryInPast => CollectionUserExpiryInPast {
-                expires,
-                timestamp: now,
-            }
-            .into(),
-            LeaseError::TooFar => CollectionLockExpiryTooFar {
-                expires,
-                maxExpires: logic::max_lock_expiry(now),
-            }
-            .into(),
-        })?;
-        self.write_user(token_id, token, current.user, next);
-        Ok(())
+        self.set_user_by(token_id, token, sender, bits, user, expires, now())
     }
 
     /// Current user of `token_id`: zero once its `expires` < now.
@@ -1198,22 +1177,30 @@ impl IpCollection {
             let (receiver, amount) = self.royalty_info(id, price)?;
             return out(&[w_addr(receiver), w_u256(amount)]);
         }
-        if selector == leaseContextCall::SELECTOR {
+        let lease_to = selector == leaseToCall::SELECTOR;
+        if lease_to || selector == leaseContextCall::SELECTOR {
+            // leaseTo(id, lessor, user, uint64 expires, bool renew, price)
+            // for the caller; leaseContext(id, lessor, operator, price).
+            let (operator, price, sale) = if lease_to {
+                // `uint64` and `bool` words: clean above their value.
+                let expires =
+                    logic::static_arg(args, 3, 24).map(|w| U256::from_be_bytes(w.0).as_limbs()[0]);
+                let renew = logic::static_arg(args, 4, 31)
+                    .filter(|w| w[31] < 2)
+                    .map(|w| w[31] == 1);
+                let (Some(user), Some(expires), Some(renew)) = (addr(2), expires, renew) else {
+                    return Err(Vec::new());
+                };
+                (Some(sender()), uint(5), Some((user, expires, renew)))
+            } else {
+                (addr(2), uint(3), None)
+            };
             let (Some(id), Some(lessor), Some(operator), Some(price)) =
-                (uint(0), addr(1), addr(2), uint(3))
+                (uint(0), addr(1), operator, price)
             else {
                 return Err(Vec::new());
             };
-            let (owner, approved, locked, expires, receiver, amount) =
-                self.lease_context(id, lessor, operator, price)?;
-            return out(&[
-                w_addr(owner),
-                w_bool(approved),
-                w_bool(locked),
-                w_u64(expires),
-                w_addr(receiver),
-                w_u256(amount),
-            ]);
+            return out(&lease_words(self.lease(id, lessor, operator, price, sale)?));
         }
         // `string` argument `i`, UTF-8.
         let text = |i| logic::dynamic_arg(args, i, 1).and_then(|b| core::str::from_utf8(b).ok());
@@ -1406,7 +1393,9 @@ impl IpCollection {
     /// royaltyInfo(token_id, sale_price))`, flattened to
     /// `(owner, lessorApproved, locked, userExpires, royaltyReceiver,
     /// royaltyAmount)`. Each value is exactly what the separate view
-    /// answers (`userExpires` as the stored `uint64`).
+    /// answers (`userExpires` as the stored `uint64`). The licence market
+    /// asks [`Self::lease_to`] instead, which answers the same and leases in
+    /// the same call; this view stays for dApps.
     ///
     /// # Errors
     /// [`Error::NonexistentToken`] if `token_id` does not exist (as
@@ -1418,17 +1407,40 @@ impl IpCollection {
         operator: Address,
         sale_price: U256,
     ) -> Result<LeaseContext, Error> {
-        let token = self.require_owned(token_id)?;
-        let approved = self.is_lease_operator(lessor, operator);
-        let (receiver, amount) = self.royalty_info(token_id, sale_price)?;
-        Ok((
-            token.owner,
-            approved,
-            token.lock_in_force(now()),
-            token.expires,
-            receiver,
-            amount,
-        ))
+        Ok(self
+            .lease_facts(token_id, lessor, operator, sale_price, now())?
+            .0)
+    }
+
+    /// A licence market's lease sale in one call: answers
+    /// [`Self::lease_context`]`(token_id, lessor, msg.sender, sale_price)`
+    /// and, when those facts pass the market's rules
+    /// ([`stylus_ip_common::lease::asset_refusal`]: the caller is a lease
+    /// operator of `lessor`, `lessor` owns the token and, unless `renew`, no
+    /// locked lease is in force), sets the user exactly as
+    /// [`Self::set_user`]`(token_id, user, expires)` by the caller does
+    /// (same checks, storage and event). When a rule fails it changes
+    /// nothing and answers the facts, from which the market raises its own
+    /// error.
+    ///
+    /// # Errors
+    /// Those of [`Self::lease_context`]; when the rules pass, those of
+    /// [`Self::set_user`] ([`Error::ExpiryInPast`], [`Error::LeaseLocked`],
+    /// [`Error::LockExpiryTooFar`]).
+    ///
+    /// # Events
+    /// `UpdateUser(token_id, user, expires)` when the user is set.
+    pub fn lease_to(
+        &mut self,
+        token_id: U256,
+        lessor: Address,
+        user: Address,
+        expires: u64,
+        renew: bool,
+        sale_price: U256,
+    ) -> Result<LeaseContext, Error> {
+        let sale = Some((user, expires, renew));
+        self.lease(token_id, lessor, sender(), sale_price, sale)
     }
 
     /// Mints one token per digest, ids `totalSupply + 1 …
@@ -1723,6 +1735,116 @@ impl IpCollection {
         } else {
             Address::ZERO
         }
+    }
+
+    /// [`Self::set_user`] by `sender` on the existing `token` (its word as
+    /// read), whose owner gives `sender` the operator `bits` (ignored when
+    /// `sender` is the owner), at `now`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn set_user_by(
+        &mut self,
+        token_id: U256,
+        token: Token,
+        sender: Address,
+        bits: u8,
+        user: Address,
+        expires: u64,
+        now: u64,
+    ) -> Result<(), Error> {
+        let owner = token.owner;
+        let Some(setter) = logic::setter_of(
+            sender,
+            owner,
+            bits & LEASE_OPERATOR != 0,
+            logic::is_authorized(
+                owner,
+                sender,
+                || bits & APPROVED_FOR_ALL != 0,
+                || self.approved(&token, token_id),
+            ),
+        ) else {
+            return Err(ERC721InsufficientApproval {
+                operator: sender,
+                tokenId: token_id,
+            }
+            .into());
+        };
+        let current = self.lease_of(&token, token_id);
+        let next = logic::set_user(current, setter, user, expires, now).map_err(|e| match e {
+            LeaseError::Locked => Error::from(CollectionLeaseLocked {
+                tokenId: token_id,
+                user: current.user,
+                expires: current.expires,
+            }),
+            LeaseError::ExpiryInPast => CollectionUserExpiryInPast {
+                expires,
+                timestamp: now,
+            }
+            .into(),
+            LeaseError::TooFar => CollectionLockExpiryTooFar {
+                expires,
+                maxExpires: logic::max_lock_expiry(now),
+            }
+            .into(),
+        })?;
+        self.write_user(token_id, token, current.user, next);
+        Ok(())
+    }
+
+    /// [`Self::lease_context`]'s facts at `now`, with the token's word and
+    /// `operator`'s bits from `lessor` (for [`Self::lease_to`]'s write).
+    fn lease_facts(
+        &self,
+        token_id: U256,
+        lessor: Address,
+        operator: Address,
+        sale_price: U256,
+        now: u64,
+    ) -> Result<(LeaseContext, Token, u8), Error> {
+        let token = self.require_owned(token_id)?;
+        let bits = self.operator_bits(lessor, operator);
+        let (receiver, amount) = self.royalty_info(token_id, sale_price)?;
+        let facts = (
+            token.owner,
+            bits & LEASE_OPERATOR != 0,
+            token.lock_in_force(now),
+            token.expires,
+            receiver,
+            amount,
+        );
+        Ok((facts, token, bits))
+    }
+
+    /// [`Self::lease_context`] with `sale` `None`; with `Some((user,
+    /// expires, renew))`, [`Self::lease_to`], whose `operator` must then be
+    /// the caller (one body for both, which the fallback serves from one
+    /// call site).
+    fn lease(
+        &mut self,
+        token_id: U256,
+        lessor: Address,
+        operator: Address,
+        sale_price: U256,
+        sale: Option<(Address, u64, bool)>,
+    ) -> Result<LeaseContext, Error> {
+        let now = now();
+        let (facts, token, bits) = self.lease_facts(token_id, lessor, operator, sale_price, now)?;
+        if let Some((user, expires, renew)) = sale {
+            let (owner, approved, locked, user_expires, ..) = facts;
+            let refusal = asset_refusal(
+                approved,
+                owner == lessor,
+                renew,
+                locked,
+                U256::from(user_expires),
+                now,
+            );
+            if refusal.is_none() {
+                self.set_user_by(token_id, token, operator, bits, user, expires, now)?;
+            }
+        }
+        Ok(facts)
     }
 
     /// `operators[owner][operator]`: [`APPROVED_FOR_ALL`] | [`LEASE_OPERATOR`].

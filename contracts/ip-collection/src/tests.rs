@@ -2275,6 +2275,366 @@ proptest::proptest! {
     }
 }
 
+// ------------------------------------------------------------ lease to
+
+/// Token `id`'s stored lease record: its word and its user slot.
+fn lease_record(c: &Contract<IpCollection>, id: U256) -> (B256, Address) {
+    let call = c.sender(Address::ZERO);
+    (call.tokens.get(id), call.users.get(id))
+}
+
+#[motsu::test]
+fn lease_to_refusals_answer_the_facts_and_change_nothing(
+    c: Contract<IpCollection>,
+    alice: Address,
+    bob: Address,
+    market: Address,
+    user: Address,
+    rival: Address,
+) {
+    deploy(&c, alice);
+    let id = mint_to(&c, alice, alice);
+    let price = U256::from(1_000_000);
+    let until = NOW + 100;
+    // Each refusal answers `leaseContext`'s facts and writes nothing.
+    let refused = |lessor: Address, who: Address, renew: bool| {
+        let before = lease_record(&c, id);
+        let facts = c
+            .sender(market)
+            .lease_to(id, lessor, who, until, renew, price)
+            .motsu_unwrap();
+        assert_eq!(
+            facts,
+            c.sender(market)
+                .lease_context(id, lessor, market, price)
+                .motsu_unwrap()
+        );
+        assert_eq!(lease_record(&c, id), before);
+        assert!(!c.emitted(&UpdateUser {
+            tokenId: id,
+            user: who,
+            expires: until
+        }));
+        facts
+    };
+    // Not a lease operator of the lessor (which `setUser` refuses with
+    // `ERC721InsufficientApproval`): the market reads `lessorApproved`.
+    assert_eq!(
+        refused(alice, user, false),
+        (
+            alice,
+            false,
+            false,
+            0,
+            default_receiver(),
+            U256::from(50_000)
+        )
+    );
+    assert_eq!(
+        c.sender(market)
+            .set_user(id, user, until)
+            .motsu_unwrap_err(),
+        ERC721InsufficientApproval {
+            operator: market,
+            tokenId: id
+        }
+        .into()
+    );
+    // An operator of a lessor who does not own the token (even one the
+    // owner approved too).
+    c.sender(bob)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    c.sender(alice)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    assert_eq!(
+        refused(bob, user, false),
+        (
+            alice,
+            true,
+            false,
+            0,
+            default_receiver(),
+            U256::from(50_000)
+        )
+    );
+    assert!(refused(bob, user, true).1);
+    // A purchase while a locked lease is in force.
+    c.sender(market)
+        .lease_to(id, alice, user, until, false, price)
+        .motsu_unwrap();
+    assert_eq!(
+        refused(alice, rival, false),
+        (
+            alice,
+            true,
+            true,
+            until,
+            default_receiver(),
+            U256::from(50_000)
+        )
+    );
+    assert_eq!(c.sender(alice).user_of(id).motsu_unwrap(), user);
+    // A nonexistent token: `ownerOf`'s error, nothing written.
+    assert_eq!(
+        c.sender(market)
+            .lease_to(ABSENT, alice, user, until, false, price)
+            .motsu_unwrap_err(),
+        Error::from(ERC721NonexistentToken { tokenId: ABSENT })
+    );
+}
+
+#[motsu::test]
+fn lease_to_sets_the_user_as_set_user_does(
+    c: Contract<IpCollection>,
+    alice: Address,
+    market: Address,
+    user: Address,
+    rival: Address,
+) {
+    deploy(&c, alice);
+    let id = mint_to(&c, alice, alice);
+    let price = U256::from(1_000_000);
+    c.sender(alice)
+        .set_lease_operator(market, true)
+        .motsu_unwrap();
+    // A purchase: the facts from before the write, then a locked lease.
+    assert_eq!(
+        c.sender(market)
+            .lease_to(id, alice, user, NOW + 100, false, price)
+            .motsu_unwrap(),
+        (
+            alice,
+            true,
+            false,
+            0,
+            default_receiver(),
+            U256::from(50_000)
+        )
+    );
+    c.assert_emitted(&UpdateUser {
+        tokenId: id,
+        user,
+        expires: NOW + 100,
+    });
+    assert_eq!(c.sender(alice).user_of(id).motsu_unwrap(), user);
+    assert!(c.sender(alice).lease_locked(id).motsu_unwrap());
+    // A renewal of the lease in force: the lock's expiry moves.
+    assert_eq!(
+        c.sender(market)
+            .lease_to(id, alice, user, NOW + 200, true, price)
+            .motsu_unwrap(),
+        (
+            alice,
+            true,
+            true,
+            NOW + 100,
+            default_receiver(),
+            U256::from(50_000)
+        )
+    );
+    c.assert_emitted(&UpdateUser {
+        tokenId: id,
+        user,
+        expires: NOW + 200,
+    });
+    assert_eq!(
+        c.sender(alice).user_expires(id).motsu_unwrap(),
+        U256::from(NOW + 200)
+    );
+    // When the market's rules pass, `setUser`'s own refusals and errors.
+    let before = lease_record(&c, id);
+    assert_eq!(
+        c.sender(market)
+            .lease_to(id, alice, rival, NOW + 300, true, price)
+            .motsu_unwrap_err(),
+        CollectionLeaseLocked {
+            tokenId: id,
+            user,
+            expires: NOW + 200
+        }
+        .into()
+    );
+    assert_eq!(
+        c.sender(market)
+            .lease_to(id, alice, user, NOW + 150, true, price)
+            .motsu_unwrap_err(),
+        CollectionLeaseLocked {
+            tokenId: id,
+            user,
+            expires: NOW + 200
+        }
+        .into()
+    );
+    assert_eq!(lease_record(&c, id), before);
+    age_lease(&c, id, 201);
+    let max = logic::max_lock_expiry(NOW);
+    assert_eq!(
+        c.sender(market)
+            .lease_to(id, alice, rival, max + 1, false, price)
+            .motsu_unwrap_err(),
+        CollectionLockExpiryTooFar {
+            expires: max + 1,
+            maxExpires: max
+        }
+        .into()
+    );
+    assert_eq!(
+        c.sender(market)
+            .lease_to(id, alice, rival, NOW - 1, false, price)
+            .motsu_unwrap_err(),
+        CollectionUserExpiryInPast {
+            expires: NOW - 1,
+            timestamp: NOW
+        }
+        .into()
+    );
+    // A lapsed lock no longer refuses a purchase.
+    c.sender(market)
+        .lease_to(id, alice, rival, max, false, price)
+        .motsu_unwrap();
+    assert_eq!(c.sender(alice).user_of(id).motsu_unwrap(), rival);
+    // The owner as its own lease operator sets an unlocked user, as its
+    // `setUser` does.
+    let own = mint_to(&c, alice, alice);
+    c.sender(alice)
+        .set_lease_operator(alice, true)
+        .motsu_unwrap();
+    c.sender(alice)
+        .lease_to(own, alice, user, NOW + 10, false, price)
+        .motsu_unwrap();
+    assert_eq!(c.sender(alice).user_of(own).motsu_unwrap(), user);
+    assert!(!c.sender(alice).lease_locked(own).motsu_unwrap());
+}
+
+/// Writes token 1's lease record: its word (owner or none, expiry, lock,
+/// a user if `user` is not zero) and its user slot.
+fn write_lease(
+    c: &Contract<IpCollection>,
+    owner: Address,
+    user: Address,
+    expires: u64,
+    locked: bool,
+) {
+    let mut s = c.sender(Address::ZERO);
+    let token = Token {
+        owner,
+        expires,
+        locked,
+        has_user: !user.is_zero(),
+        has_approval: false,
+        has_digest: false,
+    };
+    s.tokens.setter(ID1).set(token.pack());
+    s.users.setter(ID1).set(user);
+}
+
+/// A fresh collection with token 1's lease record, `caller`'s operator
+/// bits from `lessor` and a default royalty.
+#[allow(clippy::too_many_arguments)] // one argument per stored field
+fn lease_world(
+    owner: Address,
+    user: Address,
+    expires: u64,
+    locked: bool,
+    lessor: Address,
+    caller: Address,
+    bits: u8,
+    royalty: (Address, u16),
+) -> Contract<IpCollection> {
+    let c = Contract::<IpCollection>::new();
+    c.sender(Address::repeat_byte(0xEE))
+        .constructor(
+            "IP".into(),
+            "IP".into(),
+            String::new(),
+            Address::repeat_byte(0xEE),
+            Address::ZERO,
+            U96::ZERO,
+        )
+        .motsu_unwrap();
+    write_state(
+        &c,
+        owner,
+        expires,
+        locked,
+        lessor,
+        caller,
+        bits,
+        royalty,
+        (Address::ZERO, 0),
+    );
+    write_lease(&c, owner, user, expires, locked);
+    c
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// On random lease records, operator bits, lessors, users, expiries
+    /// around now and purchase/renewal, `leaseTo` answers what
+    /// `leaseContext` answers for the caller and leaves the record exactly
+    /// as `setUser` by the caller leaves it when the market's rules pass
+    /// (untouched otherwise), or fails with their error.
+    #[test]
+    fn lease_to_is_lease_context_then_set_user(
+        owner in small_address(),
+        user in small_address(),
+        expires in proptest::prop_oneof![
+            proptest::prelude::Just(0u64),
+            (NOW - 3)..(NOW + 3),
+            proptest::prelude::any::<u64>(),
+        ],
+        locked in proptest::prelude::any::<bool>(),
+        lessor in small_address(),
+        caller in small_address(),
+        bits in 0u8..4,
+        royalty in (small_address(), 0u16..=10_000),
+        new_user in small_address(),
+        new_expires in proptest::prop_oneof![
+            (NOW - 3)..(NOW + 3),
+            (logic::max_lock_expiry(NOW) - 1)..(logic::max_lock_expiry(NOW) + 2),
+            proptest::prelude::any::<u64>(),
+        ],
+        renew in proptest::prelude::any::<bool>(),
+        price in proptest::prelude::any::<u64>(),
+    ) {
+        let world = || lease_world(owner, user, expires, locked, lessor, caller, bits, royalty);
+        let price = U256::from(price);
+        let (a, b) = (world(), world());
+        let got = a
+            .sender(caller)
+            .lease_to(ID1, lessor, new_user, new_expires, renew, price)
+            .map_err(Vec::<u8>::from);
+        let expected = b
+            .sender(caller)
+            .lease_context(ID1, lessor, caller, price)
+            .map_err(Vec::<u8>::from)
+            .and_then(|facts| {
+                let (owner, approved, locked, user_expires, ..) = facts;
+                let refusal = stylus_ip_common::lease::asset_refusal(
+                    approved,
+                    owner == lessor,
+                    renew,
+                    locked,
+                    U256::from(user_expires),
+                    NOW,
+                );
+                if refusal.is_none() {
+                    b.sender(caller)
+                        .set_user(ID1, new_user, new_expires)
+                        .map_err(Vec::<u8>::from)?;
+                }
+                Ok(facts)
+            });
+        proptest::prop_assert_eq!(&got, &expected);
+        if got.is_ok() {
+            proptest::prop_assert_eq!(lease_record(&a, ID1), lease_record(&b, ID1));
+        }
+    }
+}
+
 // ------------------------------------------------------------ fallback router
 
 /// The ABI encoding of one `string` return value, by alloy.
@@ -2446,6 +2806,28 @@ fn fallback_serves_the_declared_functions_as_alloy_encodes_them(
         .motsu_unwrap_err(),
         Vec::<u8>::from(Error::from(ERC721NonexistentToken { tokenId: ABSENT }))
     );
+    // `leaseTo` by the lease operator: the facts, then the lease.
+    c.sender(alice)
+        .set_user(ID2, Address::ZERO, 0)
+        .motsu_unwrap();
+    assert_eq!(
+        call(
+            artist,
+            leaseToCall {
+                tokenId: ID2,
+                lessor: alice,
+                user: owner,
+                expires: NOW + 20,
+                renew: false,
+                salePrice: price
+            }
+            .abi_encode()
+        )
+        .motsu_unwrap(),
+        (alice, true, false, 0u64, artist, U256::from(25_000)).abi_encode_params()
+    );
+    assert_eq!(c.sender(alice).user_of(ID2).motsu_unwrap(), owner);
+    assert!(c.sender(alice).lease_locked(ID2).motsu_unwrap());
 }
 
 #[motsu::test]
@@ -2468,6 +2850,15 @@ fn fallback_refuses_malformed_calls_with_empty_data(
         uri: "u".into(),
         royaltyReceiver: Address::ZERO,
         royaltyBps: bps(0),
+    }
+    .abi_encode();
+    let lease = leaseToCall {
+        tokenId: ID1,
+        lessor: owner,
+        user: alice,
+        expires: NOW + 10,
+        renew: true,
+        salePrice: U256::from(1),
     }
     .abi_encode();
     let with = |base: &[u8], at: usize, byte: u8| {
@@ -2495,6 +2886,11 @@ fn fallback_refuses_malformed_calls_with_empty_data(
         set_uri[..4 + 64].to_vec(),
         with(&mint, 4 + 32 * 5, 0xc0),
         tokenURICall { tokenId: ID1 }.abi_encode()[..20].to_vec(),
+        // Dirty `uint64` and `bool` words, and a call cut short.
+        with(&lease, 4 + 32 * 3 + 23, 1),
+        with(&lease, 4 + 32 * 4 + 31, 2),
+        with(&lease, 4 + 32 * 4, 1),
+        lease[..4 + 32 * 5].to_vec(),
     ];
     for data in cases {
         assert_eq!(

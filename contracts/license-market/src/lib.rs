@@ -87,11 +87,12 @@ use stylus_sdk::{
 
 use crate::abi::Word;
 use crate::logic::{
-    amount_paid, asset_refusal, duration_in_bounds, free_units, is_active, lease_expiry,
-    lease_price, max_royalty, next_version, offer_open, pick_slot, royalty_within_cap,
-    split_payment, valid_duration_bounds, valid_max_licensees, valid_royalty_cap, version_matches,
-    AssetRefusal, LeaseState, OfferMeta, OfferParams, PaymentRefusal, TermRefusal,
+    amount_paid, duration_in_bounds, free_units, is_active, lease_expiry, lease_price, max_royalty,
+    next_version, offer_open, pick_slot, royalty_within_cap, split_payment, valid_duration_bounds,
+    valid_max_licensees, valid_royalty_cap, version_matches, LeaseState, OfferMeta, OfferParams,
+    PaymentRefusal, TermRefusal,
 };
+use stylus_ip_common::lease::{asset_refusal, AssetRefusal};
 
 /// Gas forwarded with an ETH payment pushed to a payee, royalty receiver or
 /// refunded buyer. Enough for a split or vault contract to book the payment;
@@ -328,7 +329,7 @@ pub mod interfaces {
             function userExpires(uint256 tokenId) external view returns (uint256);
             function leaseLocked(uint256 tokenId) external view returns (bool);
             function royaltyInfo(uint256 tokenId, uint256 salePrice) external view returns (address, uint256);
-            function leaseContext(uint256 tokenId, address lessor, address operator, uint256 salePrice) external view returns (address, bool, bool, uint64, address, uint256);
+            function leaseTo(uint256 tokenId, address lessor, address user, uint64 expires, bool renew, uint256 salePrice) external returns (address, bool, bool, uint64, address, uint256);
         }
 
         /// The ERC-1155 IP asset packs (lease operator, ERC-5006, EIP-2981).
@@ -587,7 +588,7 @@ pub struct LicenseMarket {
 }
 
 /// An ERC-721 asset's answers to the market's checks before a lease, from
-/// one `leaseContext` call (see [`LicenseMarket::lease_context`]).
+/// the sale's one `leaseTo` call (see [`LicenseMarket::lease_to`]).
 struct LeaseContext {
     /// `ownerOf(tokenId)`.
     owner: Address,
@@ -1243,20 +1244,32 @@ impl LicenseMarket {
         }
     }
 
-    /// The ERC-721 asset's `leaseContext` for this sale: `None` when it
-    /// fails (a nonexistent token, an asset without the view) or answers
-    /// unclean words, and the caller then asks the separate views, which
-    /// decide exactly as before the view existed.
-    fn lease_context(&self, sale: &Sale, price: U256) -> Option<LeaseContext> {
-        let market = self.vm().contract_address();
+    /// The ERC-721 sale in one call: the asset's `leaseTo`, which answers
+    /// the market's checks (as `leaseContext` does) and, when they pass
+    /// ([`asset_refusal`] answers `None`), sets `licensee` as the token's
+    /// user until `expires` in the same call. `None` when the call fails (a
+    /// nonexistent token, an asset without `leaseTo`, a `setUser` the asset
+    /// refuses) or answers unclean words: the caller then asks the separate
+    /// views and calls `setUser`, which decide exactly as before `leaseTo`
+    /// existed.
+    fn lease_to(
+        &self,
+        sale: &Sale,
+        licensee: Address,
+        expires: u64,
+        renew: bool,
+        price: U256,
+    ) -> Option<LeaseContext> {
         let args = [
             sale.token_id.word(),
             sale.lessor.word(),
-            market.word(),
+            licensee.word(),
+            expires.word(),
+            u64::from(renew).word(),
             price.word(),
         ];
-        let sel = IIpCollection::leaseContextCall::SELECTOR;
-        let r = self.query(sale.collection, sel, &args, 6)?;
+        let sel = IIpCollection::leaseToCall::SELECTOR;
+        let r = self.invoke(sale.collection, sel, &args, 6)?;
         Some(LeaseContext {
             owner: abi::address_at(&r, 0)?,
             approved: abi::bool_at(&r, 1)?,
@@ -1334,12 +1347,14 @@ impl LicenseMarket {
         // A unit renewal extends the licence's record (below): its units
         // are frozen already and its slot stays taken.
         let mut slot = current_slot;
-        // An ERC-721 asset answers every check in one call when it can; the
-        // checks and their order are those of the separate calls below.
+        // An ERC-721 asset answers every check and, when they pass, sets
+        // the user in one call when it can; the checks and their order are
+        // those of the separate calls below. A refusal below reverts the
+        // whole sale, so it never leaves a user set.
         let context = if units {
             None
         } else {
-            self.lease_context(&sale, price)
+            self.lease_to(&sale, licensee, expires, renew, price)
         };
         let quote = if let Some(ctx) = context {
             let owned = ctx.owner == sale.lessor;
@@ -1433,7 +1448,10 @@ impl LicenseMarket {
             version: sale.version,
         };
         self.record_lease(offer_id, licensee, &sale, state, now);
-        self.grant_use(offer_id, licensee, &sale, expires, renew)?;
+        // A quote from `leaseTo` means the asset set the user already.
+        if quote.is_none() {
+            self.grant_use(offer_id, licensee, &sale, expires, renew)?;
+        }
         self.settle_lease(
             offer_id, licensee, &sale, price, receiver, split, renew, expires,
         )?;

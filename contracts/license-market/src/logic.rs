@@ -216,41 +216,6 @@ pub fn lease_expiry(
     Ok(expires)
 }
 
-/// Why an ERC-721 asset's answers refuse a lease (see [`asset_refusal`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AssetRefusal {
-    /// The lessor no longer approves the market as lease operator.
-    NotApproved,
-    /// The lessor no longer owns the token.
-    NotOwner,
-    /// A locked lease runs on the token (a purchase only).
-    Leased,
-}
-
-/// The market's checks on an ERC-721 asset's answers, in order: operator
-/// approval, ownership, and for a purchase (`renew == false`) no locked
-/// lease in force (`locked` with `user_expires >= now`).
-#[must_use]
-#[inline(always)]
-pub fn asset_refusal(
-    approved: bool,
-    owned: bool,
-    renew: bool,
-    locked: bool,
-    user_expires: U256,
-    now: u64,
-) -> Option<AssetRefusal> {
-    if !approved {
-        Some(AssetRefusal::NotApproved)
-    } else if !owned {
-        Some(AssetRefusal::NotOwner)
-    } else if !renew && locked && user_expires >= U256::from(now) {
-        Some(AssetRefusal::Leased)
-    } else {
-        None
-    }
-}
-
 /// An offer's numeric parameters, packed into one storage word (one `u64`
 /// per limb) so a sale reads them with a single storage load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -631,28 +596,6 @@ mod tests {
             lease_expiry(true, u64::MAX, now, 1, day),
             Err(TermRefusal::Overflow)
         );
-    }
-
-    #[test]
-    fn asset_checks_in_order() {
-        let (now, later) = (100, U256::from(100));
-        let past = U256::from(99);
-        assert_eq!(
-            asset_refusal(false, false, false, true, later, now),
-            Some(AssetRefusal::NotApproved)
-        );
-        assert_eq!(
-            asset_refusal(true, false, false, true, later, now),
-            Some(AssetRefusal::NotOwner)
-        );
-        assert_eq!(
-            asset_refusal(true, true, false, true, later, now),
-            Some(AssetRefusal::Leased)
-        );
-        // A lapsed lock, an unlocked user, or a renewal pass.
-        assert_eq!(asset_refusal(true, true, false, true, past, now), None);
-        assert_eq!(asset_refusal(true, true, false, false, later, now), None);
-        assert_eq!(asset_refusal(true, true, true, true, later, now), None);
     }
 
     proptest! {

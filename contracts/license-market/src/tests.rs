@@ -82,7 +82,7 @@ sol_interface! {
     }
 }
 
-/// `leaseContext`'s answer: owner, lessor approved, locked, user expiry,
+/// `leaseTo`'s answer: owner, lessor approved, locked, user expiry,
 /// royalty receiver and amount.
 type MockLeaseContext = (Address, bool, bool, u64, Address, U256);
 
@@ -99,8 +99,10 @@ pub struct MockCollection {
     royalty_bps: StorageU256,
     reject_leases: StorageBool,
     royalty_reverts: StorageBool,
-    /// Without `leaseContext`, as an ERC-721 that predates it.
+    /// Without `leaseTo`, as an ERC-721 that predates it.
     no_context: StorageBool,
+    /// `setUser` calls received (a `leaseTo` that leases is not one).
+    set_user_calls: StorageU64,
 }
 
 unsafe impl TopLevelStorage for MockCollection {}
@@ -134,30 +136,13 @@ impl MockCollection {
     }
 
     fn set_user(&mut self, id: U256, user: Address, expires: u64) -> Result<(), Vec<u8>> {
-        if self.reject_leases.get() {
-            return Err(b"rejected".to_vec());
-        }
-        let now = mock_now(self.vm());
-        let owner = self.owners.get(id);
-        let sender = self.vm().msg_sender();
-        let operator = self.operators.getter(owner).getter(sender).get();
-        if sender != owner && !operator {
-            return Err(b"unauthorised".to_vec());
-        }
-        if expires < now {
-            return Err(b"expired".to_vec());
-        }
-        let current: u64 = self.expires.get(id).to();
-        if self.locked.get(id) && current >= now {
-            let extends = operator && self.users.get(id) == user && expires >= current;
-            if !extends {
-                return Err(b"locked".to_vec());
-            }
-        }
-        self.users.setter(id).set(user);
-        self.expires.setter(id).set(U64::from(expires));
-        self.locked.setter(id).set(operator);
-        Ok(())
+        let calls = self.set_user_calls.get() + U64::from(1);
+        self.set_user_calls.set(calls);
+        self.apply_user(id, user, expires)
+    }
+
+    fn set_user_calls(&self) -> u64 {
+        self.set_user_calls.get().to()
     }
 
     /// Test hook: sets a user record directly.
@@ -206,13 +191,16 @@ impl MockCollection {
         self.royalty_reverts.set(v);
     }
 
-    /// The suite collection's combined view, from the views above (and
-    /// failing when any of them fails).
-    fn lease_context(
-        &self,
+    /// The suite collection's one-call sale: the views above (failing when
+    /// any of them fails) and, when they pass the market's rules, `setUser`
+    /// by the caller (failing when it fails).
+    fn lease_to(
+        &mut self,
         id: U256,
         lessor: Address,
-        operator: Address,
+        user: Address,
+        expires: u64,
+        renew: bool,
         price: U256,
     ) -> Result<MockLeaseContext, Vec<u8>> {
         if self.no_context.get() {
@@ -220,19 +208,62 @@ impl MockCollection {
         }
         let owner = self.owner_of(id)?;
         let (receiver, royalty) = self.royalty_info(id, price)?;
-        Ok((
+        let operator = self.vm().msg_sender();
+        let facts = (
             owner,
             self.is_lease_operator(lessor, operator),
             self.lease_locked(id),
             self.expires.get(id).to(),
             receiver,
             royalty,
-        ))
+        );
+        let refusal = stylus_ip_common::lease::asset_refusal(
+            facts.1,
+            owner == lessor,
+            renew,
+            facts.2,
+            U256::from(facts.3),
+            mock_now(self.vm()),
+        );
+        if refusal.is_none() {
+            self.apply_user(id, user, expires)?;
+        }
+        Ok(facts)
     }
 
-    /// Test hook: removes (or restores) `leaseContext`.
+    /// Test hook: removes (or restores) `leaseTo`.
     fn set_no_context(&mut self, v: bool) {
         self.no_context.set(v);
+    }
+}
+
+impl MockCollection {
+    /// `setUser` by the caller, with the suite collection's lock rule.
+    fn apply_user(&mut self, id: U256, user: Address, expires: u64) -> Result<(), Vec<u8>> {
+        if self.reject_leases.get() {
+            return Err(b"rejected".to_vec());
+        }
+        let now = mock_now(self.vm());
+        let owner = self.owners.get(id);
+        let sender = self.vm().msg_sender();
+        let operator = self.operators.getter(owner).getter(sender).get();
+        if sender != owner && !operator {
+            return Err(b"unauthorised".to_vec());
+        }
+        if expires < now {
+            return Err(b"expired".to_vec());
+        }
+        let current: u64 = self.expires.get(id).to();
+        if self.locked.get(id) && current >= now {
+            let extends = operator && self.users.get(id) == user && expires >= current;
+            if !extends {
+                return Err(b"locked".to_vec());
+            }
+        }
+        self.users.setter(id).set(user);
+        self.expires.setter(id).set(U64::from(expires));
+        self.locked.setter(id).set(operator);
+        Ok(())
     }
 }
 
@@ -1441,10 +1472,10 @@ fn buy_lease_asset_state_errors(
     );
 }
 
-/// The same errors from an ERC-721 without `leaseContext` (the market asks
-/// the separate views).
+/// The same errors from an ERC-721 without `leaseTo` (the market asks the
+/// separate views, then calls `setUser`).
 #[motsu::test]
-fn buy_lease_asset_state_errors_without_lease_context(
+fn buy_lease_asset_state_errors_without_lease_to(
     market: Contract<LicenseMarket>,
     nft: Contract<MockCollection>,
     payee: Contract<Payee>,
@@ -1460,7 +1491,7 @@ fn buy_lease_asset_state_errors_without_lease_context(
 }
 
 /// Every asset-state error of an ERC-721 purchase, in the order the market
-/// checks them; `no_context`: the asset lacks `leaseContext`.
+/// checks them; `no_context`: the asset lacks `leaseTo`.
 fn asset_state_errors(
     market: &Contract<LicenseMarket>,
     nft: &Contract<MockCollection>,
@@ -1789,10 +1820,10 @@ fn perpetual_lock_offer_and_renewals_are_bounded(
     assert_eq!(e3, now() + DAY);
 }
 
-/// An ERC-721 without `leaseContext`: purchase and renewal pay, lock and
-/// log exactly as with it.
+/// An ERC-721 with `leaseTo`: purchase and renewal pay, lock and log, each
+/// in one call into the asset.
 #[motsu::test]
-fn purchase_and_renewal_without_lease_context(
+fn purchase_and_renewal_through_lease_to(
     market: Contract<LicenseMarket>,
     nft: Contract<MockCollection>,
     payee: Contract<Payee>,
@@ -1800,9 +1831,37 @@ fn purchase_and_renewal_without_lease_context(
     buyer: Contract<Wallet>,
     lessor: Address,
 ) {
-    let id = list_nft(&market, &nft, lessor, payee.address(), royalty.address());
-    nft.sender(lessor).set_no_context(true);
-    let e1 = buy(&market, buyer.address(), id, DAY, DAY * RATE).motsu_unwrap();
+    purchase_and_renewal(&market, &nft, &payee, &royalty, &buyer, lessor, false);
+}
+
+/// An ERC-721 without `leaseTo`: purchase and renewal pay, lock and log
+/// exactly as with it (separate views, then `setUser`).
+#[motsu::test]
+fn purchase_and_renewal_without_lease_to(
+    market: Contract<LicenseMarket>,
+    nft: Contract<MockCollection>,
+    payee: Contract<Payee>,
+    royalty: Contract<Payee>,
+    buyer: Contract<Wallet>,
+    lessor: Address,
+) {
+    purchase_and_renewal(&market, &nft, &payee, &royalty, &buyer, lessor, true);
+}
+
+/// An ERC-721 purchase and its renewal; `no_lease_to`: the asset lacks
+/// `leaseTo`.
+fn purchase_and_renewal(
+    market: &Contract<LicenseMarket>,
+    nft: &Contract<MockCollection>,
+    payee: &Contract<Payee>,
+    royalty: &Contract<Payee>,
+    buyer: &Contract<Wallet>,
+    lessor: Address,
+    no_lease_to: bool,
+) {
+    let id = list_nft(market, nft, lessor, payee.address(), royalty.address());
+    nft.sender(lessor).set_no_context(no_lease_to);
+    let e1 = buy(market, buyer.address(), id, DAY, DAY * RATE).motsu_unwrap();
     market.assert_emitted(&LeasePurchased {
         offerId: id,
         licensee: buyer.address(),
@@ -1828,6 +1887,11 @@ fn purchase_and_renewal_without_lease_context(
     assert_eq!(nft.sender(lessor).user_expires(u(1)), u(e2));
     assert_eq!(royalty.balance(), u(2 * price / 10));
     assert_eq!(payee.balance(), u(2 * (price - price / 10)));
+    // One call into the asset per sale with `leaseTo` (no `setUser`), a
+    // `setUser` per sale without it.
+    let set_user_calls = if no_lease_to { 2 } else { 0 };
+    assert_eq!(nft.sender(lessor).set_user_calls(), set_user_calls);
+    assert_eq!(nft.sender(lessor).user_of(u(1)), buyer.address());
 }
 
 #[motsu::test]
@@ -2074,6 +2138,9 @@ fn m3_royalty_above_the_offers_cap_is_refused(
         })
     );
     assert_eq!(payee.balance(), U256::ZERO);
+    // `leaseTo` had set the user before the cap refused: the sale's revert
+    // undid it.
+    assert_eq!(nft.sender(lessor).user_of(u(1)), Address::ZERO);
     nft.sender(lessor).set_royalty(royalty.address(), u(1_000));
     buy(&market, buyer.address(), id, DAY, price).motsu_unwrap();
     assert_eq!(payee.balance(), u(price - price / 10));
