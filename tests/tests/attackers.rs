@@ -167,6 +167,32 @@ impl Lab {
         )
     }
 
+    /// Attacker `a` re-entered once and the reentrancy guard refused it
+    /// (one attempt, no success, the guard's revert last).
+    fn assert_refused_once(&mut self, a: Address) {
+        let (attempts, successes, last) = self.reentry(a);
+        assert_eq!((attempts, successes), (U256::from(1), U256::ZERO));
+        assert_eq!(last, guard_refusal());
+    }
+
+    /// `from` transfers `value` shares of `vault` to `to`.
+    fn give_shares(&mut self, from: Address, vault: Address, to: Address, value: U256) {
+        self.ok(from, vault, &ShareVault::transferCall { to, value });
+    }
+
+    /// `holders` claim their ETH from `vault`; what stays is at most `dust`
+    /// wei, the accumulator's rounding, never anyone's claim.
+    fn claim_leaving_dust(&mut self, vault: Address, holders: &[Address], dust: u64) {
+        for &h in holders {
+            self.ok(h, vault, &claim_eth());
+        }
+        assert!(
+            self.balance(vault) <= U256::from(dust),
+            "dust {}",
+            self.balance(vault)
+        );
+    }
+
     fn received(&mut self, a: Address) -> U256 {
         self.view(a, &IAttacker::receivedCall {})
     }
@@ -553,18 +579,12 @@ fn vault_claim_reentry_gains_nothing() {
         let (alice, bob, carol, dave, vault) = (l.alice, l.bob, l.carol, l.dave, l.vault);
         // alice sells 300 of her 600 shares to the attacker (the 1 ETH already
         // in the vault stays with alice and dave).
-        let transfer = ShareVault::transferCall {
-            to: a,
-            value: U256::from(300 * ETH),
-        };
-        l.ok(alice, vault, &transfer);
+        l.give_shares(alice, vault, a, U256::from(300 * ETH));
         l.pay(bob, vault, eth(1));
 
         l.arm(a, Mode::Reenter, vault, &claim_eth());
         l.exec(a, vault, &claim_eth(), U256::ZERO).expect("claim");
-        let (attempts, successes, last) = l.reentry(a);
-        assert_eq!((attempts, successes), (U256::from(1), U256::ZERO));
-        assert_eq!(last, guard_refusal());
+        l.assert_refused_once(a);
         let third = eth(1) * U256::from(3) / U256::from(10);
         assert_pro_rata(l.received(a), third, 1, "attacker's first claim");
 
@@ -591,16 +611,9 @@ fn vault_claim_reentry_gains_nothing() {
         assert_pro_rata(alice_due, alice_share, 3, "alice");
         assert_pro_rata(dave_due, eth(12) / U256::from(10), 3, "dave");
         assert!(l.balance(vault) >= alice_due + dave_due);
-        for h in [alice, dave] {
-            l.ok(h, vault, &claim_eth());
-        }
         // What stays is the accumulator's rounding dust (under 1 wei per
         // holder and deposit), never anyone's claim.
-        assert!(
-            l.balance(vault) <= U256::from(9),
-            "dust {}",
-            l.balance(vault)
-        );
+        l.claim_leaving_dust(vault, &[alice, dave], 9);
     });
 }
 
@@ -612,11 +625,7 @@ fn vault_holder_refusing_eth_keeps_its_claim() {
         let mut l = Lab::new();
         let a = l.attacker();
         let (alice, bob, dave, vault) = (l.alice, l.bob, l.dave, l.vault);
-        let transfer = ShareVault::transferCall {
-            to: a,
-            value: U256::from(300 * ETH),
-        };
-        l.ok(alice, vault, &transfer);
+        l.give_shares(alice, vault, a, U256::from(300 * ETH));
         l.pay(bob, vault, eth(1));
         let due = l.claimable_eth(vault, a);
         assert_pro_rata(due, eth(3) / U256::from(10), 1, "attacker");
@@ -657,18 +666,12 @@ fn erc721_hook_reentering_redeem_gains_nothing() {
         let a = l.attacker();
         let (alice, dave, nft, vault) = (l.alice, l.dave, l.nft, l.vault);
         for (h, shares) in [(alice, VAULT_SHARES[0]), (dave, VAULT_SHARES[1])] {
-            let transfer = ShareVault::transferCall {
-                to: a,
-                value: U256::from(shares),
-            };
-            l.ok(h, vault, &transfer);
+            l.give_shares(h, vault, a, U256::from(shares));
         }
         l.arm(a, Mode::Reenter, vault, &ShareVault::redeemCall {});
         l.exec(a, vault, &ShareVault::redeemCall {}, U256::ZERO)
             .expect("redeem");
-        let (attempts, successes, last) = l.reentry(a);
-        assert_eq!((attempts, successes), (U256::from(1), U256::ZERO));
-        assert_eq!(last, guard_refusal());
+        l.assert_refused_once(a);
         let owner = l.view(
             nft,
             &IpCollection::ownerOfCall {
@@ -682,14 +685,7 @@ fn erc721_hook_reentering_redeem_gains_nothing() {
         assert_pro_rata(alice_due, eth(6) / U256::from(10), 1, "alice");
         assert_pro_rata(dave_due, eth(4) / U256::from(10), 1, "dave");
         assert_eq!(l.claimable_eth(vault, a), U256::ZERO);
-        for h in [alice, dave] {
-            l.ok(h, vault, &claim_eth());
-        }
-        assert!(
-            l.balance(vault) <= U256::from(2),
-            "dust {}",
-            l.balance(vault)
-        );
+        l.claim_leaving_dust(vault, &[alice, dave], 2);
     });
 }
 
@@ -717,9 +713,7 @@ fn erc1155_hook_reentering_editions_gains_nothing() {
             data: Bytes::new(),
         };
         l.ok(admin, editions, &mint);
-        let (attempts, successes, last) = l.reentry(a);
-        assert_eq!((attempts, successes), (U256::from(1), U256::ZERO));
-        assert_eq!(last, guard_refusal());
+        l.assert_refused_once(a);
 
         l.arm(a, Mode::Reenter, editions, &steal);
         let batch = IpEditions::mintBatchCall {
@@ -776,18 +770,12 @@ fn erc1155_hook_reentering_the_vault_on_redeem_gains_nothing() {
         let vault = l.ok(alice, factory, &call);
         l.pay(bob, vault, eth(1));
         for (h, shares) in [(alice, VAULT_SHARES[0]), (dave, VAULT_SHARES[1])] {
-            let transfer = ShareVault::transferCall {
-                to: a,
-                value: U256::from(shares),
-            };
-            l.ok(h, vault, &transfer);
+            l.give_shares(h, vault, a, U256::from(shares));
         }
         l.arm(a, Mode::Reenter, vault, &claim_eth());
         l.exec(a, vault, &ShareVault::redeemCall {}, U256::ZERO)
             .expect("redeem");
-        let (attempts, successes, last) = l.reentry(a);
-        assert_eq!((attempts, successes), (U256::from(1), U256::ZERO));
-        assert_eq!(last, guard_refusal());
+        l.assert_refused_once(a);
         let held = l.view(
             editions,
             &IpEditions::balanceOfCall {
@@ -843,9 +831,7 @@ fn split_withdraw_reentry_gains_nothing() {
         let (alice, carol, dave) = (l.alice, l.carol, l.dave);
         l.arm(a, Mode::Reenter, split, &split_withdraw(a));
         l.ok(carol, split, &split_withdraw(a));
-        let (attempts, successes, last) = l.reentry(a);
-        assert_eq!((attempts, successes), (U256::from(1), U256::ZERO));
-        assert_eq!(last, guard_refusal());
+        l.assert_refused_once(a);
         let half = eth(1) / U256::from(2);
         assert_eq!(l.received(a), half);
         assert_eq!(l.split_claimable(split, a), U256::ZERO);
