@@ -113,3 +113,29 @@ impl MockEditions {
             .safe_batch_transfer_from(from, to, ids, values, data)?)
     }
 }
+
+/// Asserts that `wrap(error)` (a contract `Error` variant, as the contract
+/// encodes it: `errors!` or by hand) is exactly alloy's
+/// `SolError::abi_encode` of `error`; a failure names the error's Solidity
+/// signature.
+///
+/// # Panics
+/// If the two encodings differ.
+pub fn assert_encodes_like_alloy<T: SolError, E: Into<Vec<u8>>>(wrap: fn(T) -> E, error: T) {
+    let expected = error.abi_encode();
+    assert_eq!(wrap(error).into(), expected, "{}", T::SIGNATURE);
+}
+
+/// [`assert_encodes_like_alloy`] for each `Error::Variant(value)` given;
+/// evaluates to how many were checked (for an "every variant" count).
+#[macro_export]
+macro_rules! assert_errors_encode_like_alloy {
+    ($($error:ident :: $variant:ident ($value:expr)),* $(,)?) => {{
+        let mut checked = 0usize;
+        $(
+            $crate::test_mocks::assert_encodes_like_alloy($error::$variant, $value);
+            checked += 1;
+        )*
+        checked
+    }};
+}

@@ -1009,107 +1009,40 @@ fn config_matches_the_vaults_decoder() {
 #[test]
 fn hand_encoded_errors_match_alloy() {
     let (a, b, n) = (Address::repeat_byte(1), Address::repeat_byte(2), U256::MAX);
-    let cases: Vec<(Error, Vec<u8>)> = vec![
-        (
-            Error::InvalidImplementation(VaultFactoryInvalidImplementation { implementation: a }),
-            VaultFactoryInvalidImplementation { implementation: a }.abi_encode(),
-        ),
-        (
-            Error::InvalidMarket(VaultFactoryInvalidMarket { market: b }),
-            VaultFactoryInvalidMarket { market: b }.abi_encode(),
-        ),
-        (
-            Error::InvalidReceiver(ERC20InvalidReceiver { receiver: a }),
-            ERC20InvalidReceiver { receiver: a }.abi_encode(),
-        ),
-        (
-            Error::AssetHasUser(VaultFactoryAssetHasUser {
-                asset: a,
-                id: n,
-                user: b,
-            }),
-            VaultFactoryAssetHasUser {
-                asset: a,
-                id: n,
-                user: b,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::InvalidHolders(VaultFactoryInvalidHolders {
-                holders: n,
-                amounts: u(1),
-            }),
-            VaultFactoryInvalidHolders {
-                holders: n,
-                amounts: u(1),
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::InvalidMetadata(VaultInvalidMetadata {
-                nameLength: u(2),
-                symbolLength: n,
-            }),
-            VaultInvalidMetadata {
-                nameLength: u(2),
-                symbolLength: n,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::TooManyRevenueTokens(VaultTooManyRevenueTokens { count: n }),
-            VaultTooManyRevenueTokens { count: n }.abi_encode(),
-        ),
-        (
-            Error::IncorrectOwner(ERC721IncorrectOwner {
-                sender: a,
-                tokenId: n,
-                owner: b,
-            }),
-            ERC721IncorrectOwner {
-                sender: a,
-                tokenId: n,
-                owner: b,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::InsufficientBalance(ERC1155InsufficientBalance {
-                sender: a,
-                balance: u(1),
-                needed: n,
-                tokenId: u(3),
-            }),
-            ERC1155InsufficientBalance {
-                sender: a,
-                balance: u(1),
-                needed: n,
-                tokenId: u(3),
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::AssetLeaseLocked(VaultFactoryAssetLeaseLocked { asset: a, id: n }),
-            VaultFactoryAssetLeaseLocked { asset: a, id: n }.abi_encode(),
-        ),
-        (
-            Error::VaultExists(VaultFactoryVaultExists { vault: b }),
-            VaultFactoryVaultExists { vault: b }.abi_encode(),
-        ),
-        (
-            Error::VaultDeployFailed(VaultFactoryDeployFailed {}),
-            VaultFactoryDeployFailed {}.abi_encode(),
-        ),
-        (
-            Error::AssetNotReceived(VaultFactoryAssetNotReceived { vault: a }),
-            VaultFactoryAssetNotReceived { vault: a }.abi_encode(),
-        ),
-    ];
-    for (error, expected) in cases {
-        let name = format!("{error:?}");
-        assert_eq!(err(error), expected, "{name}");
-    }
+    stylus_ip_common::assert_errors_encode_like_alloy!(
+        Error::InvalidImplementation(VaultFactoryInvalidImplementation { implementation: a }),
+        Error::InvalidMarket(VaultFactoryInvalidMarket { market: b }),
+        Error::InvalidReceiver(ERC20InvalidReceiver { receiver: a }),
+        Error::AssetHasUser(VaultFactoryAssetHasUser {
+            asset: a,
+            id: n,
+            user: b,
+        }),
+        Error::InvalidHolders(VaultFactoryInvalidHolders {
+            holders: n,
+            amounts: u(1),
+        }),
+        Error::InvalidMetadata(VaultInvalidMetadata {
+            nameLength: u(2),
+            symbolLength: n,
+        }),
+        Error::TooManyRevenueTokens(VaultTooManyRevenueTokens { count: n }),
+        Error::IncorrectOwner(ERC721IncorrectOwner {
+            sender: a,
+            tokenId: n,
+            owner: b,
+        }),
+        Error::InsufficientBalance(ERC1155InsufficientBalance {
+            sender: a,
+            balance: u(1),
+            needed: n,
+            tokenId: u(3),
+        }),
+        Error::AssetLeaseLocked(VaultFactoryAssetLeaseLocked { asset: a, id: n }),
+        Error::VaultExists(VaultFactoryVaultExists { vault: b }),
+        Error::VaultDeployFailed(VaultFactoryDeployFailed {}),
+        Error::AssetNotReceived(VaultFactoryAssetNotReceived { vault: a }),
+    );
     // The factory's shared error signatures are the vault's.
     assert_eq!(
         VaultInvalidMetadata::SELECTOR,
