@@ -2065,177 +2065,59 @@ fn hand_encoded_errors_match_alloy() {
         u(7),
         U256::MAX,
     );
-    let cases: Vec<(Error, Vec<u8>)> = vec![
-        (
-            Error::InsufficientBalance(ERC20InsufficientBalance {
-                sender: a,
-                balance: n,
-                needed: m,
-            }),
-            ERC20InsufficientBalance {
-                sender: a,
-                balance: n,
-                needed: m,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::InvalidSender(ERC20InvalidSender { sender: a }),
-            ERC20InvalidSender { sender: a }.abi_encode(),
-        ),
-        (
-            Error::InvalidReceiver(ERC20InvalidReceiver { receiver: a }),
-            ERC20InvalidReceiver { receiver: a }.abi_encode(),
-        ),
-        (
-            Error::InsufficientAllowance(ERC20InsufficientAllowance {
-                spender: a,
-                allowance: n,
-                needed: m,
-            }),
-            ERC20InsufficientAllowance {
-                spender: a,
-                allowance: n,
-                needed: m,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::InvalidSpender(ERC20InvalidSpender { spender: b }),
-            ERC20InvalidSpender { spender: b }.abi_encode(),
-        ),
-        (
-            Error::SafeErc20Failed(SafeErc20FailedOperation { token: a }),
-            SafeErc20FailedOperation { token: a }.abi_encode(),
-        ),
-        (
-            Error::AlreadyInitialized(InvalidInitialization {}),
-            InvalidInitialization {}.abi_encode(),
-        ),
-        (
-            Error::InvalidAsset(VaultInvalidAsset { asset: b }),
-            VaultInvalidAsset { asset: b }.abi_encode(),
-        ),
-        (
-            Error::InvalidConfig(VaultInvalidConfig {}),
-            VaultInvalidConfig {}.abi_encode(),
-        ),
-        (
-            Error::InvalidSupply(VaultInvalidSupply { supply: m }),
-            VaultInvalidSupply { supply: m }.abi_encode(),
-        ),
-        (
-            Error::InvalidMetadata(VaultInvalidMetadata {
-                nameLength: n,
-                symbolLength: m,
-            }),
-            VaultInvalidMetadata {
-                nameLength: n,
-                symbolLength: m,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::TooManyRevenueTokens(VaultTooManyRevenueTokens { count: n }),
-            VaultTooManyRevenueTokens { count: n }.abi_encode(),
-        ),
-        (
-            Error::InvalidRevenueToken(VaultInvalidRevenueToken { token: a }),
-            VaultInvalidRevenueToken { token: a }.abi_encode(),
-        ),
-        (
-            Error::TokenNotAllowed(VaultTokenNotAllowed { token: b }),
-            VaultTokenNotAllowed { token: b }.abi_encode(),
-        ),
-        (
-            Error::NothingToClaim(VaultNothingToClaim { holder: a }),
-            VaultNothingToClaim { holder: a }.abi_encode(),
-        ),
-        (
-            Error::EthTransferFailed(VaultEthTransferFailed { to: a, amount: m }),
-            VaultEthTransferFailed { to: a, amount: m }.abi_encode(),
-        ),
-        (
-            Error::NotCurator(VaultNotCurator { account: b }),
-            VaultNotCurator { account: b }.abi_encode(),
-        ),
-        (
-            Error::InvalidOfferPayee(VaultInvalidOfferPayee { payee: a }),
-            VaultInvalidOfferPayee { payee: a }.abi_encode(),
-        ),
-        (
-            Error::OfferTooLong(VaultOfferTooLong {
-                maxDuration: m,
-                maxLeaseDuration: n,
-            }),
-            VaultOfferTooLong {
-                maxDuration: m,
-                maxLeaseDuration: n,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::InvalidMaxLeaseDuration(VaultInvalidMaxLeaseDuration {
-                maxLeaseDuration: n,
-            }),
-            VaultInvalidMaxLeaseDuration {
-                maxLeaseDuration: n,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::NotFullOwner(VaultNotFullOwner {
-                account: a,
-                balance: n,
-                supply: m,
-            }),
-            VaultNotFullOwner {
-                account: a,
-                balance: n,
-                supply: m,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::VaultNotActive(VaultNotActive {}),
-            VaultNotActive {}.abi_encode(),
-        ),
-        (
-            Error::UnexpectedAsset(VaultUnexpectedAsset { asset: a, id: m }),
-            VaultUnexpectedAsset { asset: a, id: m }.abi_encode(),
-        ),
-        (
-            Error::MathOverflow(VaultArithmeticOverflow {}),
-            VaultArithmeticOverflow {}.abi_encode(),
-        ),
-        (
-            Error::ExpiredSignature(ERC2612ExpiredSignature { deadline: n }),
-            ERC2612ExpiredSignature { deadline: n }.abi_encode(),
-        ),
-        (
-            Error::InvalidSigner(ERC2612InvalidSigner {
-                signer: a,
-                owner: Address::repeat_byte(2),
-            }),
-            ERC2612InvalidSigner {
-                signer: a,
-                owner: Address::repeat_byte(2),
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::InvalidPool(VaultInvalidPool { pair: a }),
-            VaultInvalidPool { pair: a }.abi_encode(),
-        ),
-        (
-            Error::NotBuyout(VaultNotBuyout { account: a }),
-            VaultNotBuyout { account: a }.abi_encode(),
-        ),
-    ];
-    for (error, expected) in cases {
-        let name = format!("{error:?}");
-        assert_eq!(err_bytes(error), expected, "{name}");
-    }
+    stylus_ip_common::assert_errors_encode_like_alloy!(
+        Error::InsufficientBalance(ERC20InsufficientBalance {
+            sender: a,
+            balance: n,
+            needed: m,
+        }),
+        Error::InvalidSender(ERC20InvalidSender { sender: a }),
+        Error::InvalidReceiver(ERC20InvalidReceiver { receiver: a }),
+        Error::InsufficientAllowance(ERC20InsufficientAllowance {
+            spender: a,
+            allowance: n,
+            needed: m,
+        }),
+        Error::InvalidSpender(ERC20InvalidSpender { spender: b }),
+        Error::SafeErc20Failed(SafeErc20FailedOperation { token: a }),
+        Error::AlreadyInitialized(InvalidInitialization {}),
+        Error::InvalidAsset(VaultInvalidAsset { asset: b }),
+        Error::InvalidConfig(VaultInvalidConfig {}),
+        Error::InvalidSupply(VaultInvalidSupply { supply: m }),
+        Error::InvalidMetadata(VaultInvalidMetadata {
+            nameLength: n,
+            symbolLength: m,
+        }),
+        Error::TooManyRevenueTokens(VaultTooManyRevenueTokens { count: n }),
+        Error::InvalidRevenueToken(VaultInvalidRevenueToken { token: a }),
+        Error::TokenNotAllowed(VaultTokenNotAllowed { token: b }),
+        Error::NothingToClaim(VaultNothingToClaim { holder: a }),
+        Error::EthTransferFailed(VaultEthTransferFailed { to: a, amount: m }),
+        Error::NotCurator(VaultNotCurator { account: b }),
+        Error::InvalidOfferPayee(VaultInvalidOfferPayee { payee: a }),
+        Error::OfferTooLong(VaultOfferTooLong {
+            maxDuration: m,
+            maxLeaseDuration: n,
+        }),
+        Error::InvalidMaxLeaseDuration(VaultInvalidMaxLeaseDuration {
+            maxLeaseDuration: n,
+        }),
+        Error::NotFullOwner(VaultNotFullOwner {
+            account: a,
+            balance: n,
+            supply: m,
+        }),
+        Error::VaultNotActive(VaultNotActive {}),
+        Error::UnexpectedAsset(VaultUnexpectedAsset { asset: a, id: m }),
+        Error::MathOverflow(VaultArithmeticOverflow {}),
+        Error::ExpiredSignature(ERC2612ExpiredSignature { deadline: n }),
+        Error::InvalidSigner(ERC2612InvalidSigner {
+            signer: a,
+            owner: Address::repeat_byte(2),
+        }),
+        Error::InvalidPool(VaultInvalidPool { pair: a }),
+        Error::NotBuyout(VaultNotBuyout { account: a }),
+    );
 }
 
 // ----------------------------------------------------------------------
