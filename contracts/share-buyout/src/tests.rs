@@ -1475,176 +1475,63 @@ fn abi_as_seen_by_a_caller(
 fn errors_encode_like_alloy() {
     let (x, y) = (Address::repeat_byte(0x11), Address::repeat_byte(0x22));
     let (m, n) = (u(7), u(9));
-    let cases: Vec<(Error, Vec<u8>)> = vec![
-        (
-            Error::InsufficientBalance(ERC20InsufficientBalance {
-                sender: x,
-                balance: m,
-                needed: n,
-            }),
-            ERC20InsufficientBalance {
-                sender: x,
-                balance: m,
-                needed: n,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::SafeErc20Failed(SafeErc20FailedOperation { token: x }),
-            SafeErc20FailedOperation { token: x }.abi_encode(),
-        ),
-        (
-            Error::UnsupportedVault(BuyoutUnsupportedVault {
-                vault: x,
-                buyout: y,
-            }),
-            BuyoutUnsupportedVault {
-                vault: x,
-                buyout: y,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::VaultNotActive(BuyoutVaultNotActive {
-                vault: x,
-                status: 3,
-            }),
-            BuyoutVaultNotActive {
-                vault: x,
-                status: 3,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::AlreadyActive(BuyoutAlreadyActive {
-                vault: x,
-                rejectionEnd: 5,
-            }),
-            BuyoutAlreadyActive {
-                vault: x,
-                rejectionEnd: 5,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::AlreadySucceeded(BuyoutAlreadySucceeded { vault: x }),
-            BuyoutAlreadySucceeded { vault: x }.abi_encode(),
-        ),
-        (
-            Error::NotActive(BuyoutNotActive { vault: x, state: 2 }),
-            BuyoutNotActive { vault: x, state: 2 }.abi_encode(),
-        ),
-        (
-            Error::NotSucceeded(BuyoutNotSucceeded { vault: x, state: 3 }),
-            BuyoutNotSucceeded { vault: x, state: 3 }.abi_encode(),
-        ),
-        (
-            Error::ProposalPeriodOver(BuyoutProposalPeriodOver {
-                time: 8,
-                proposalEnd: 6,
-            }),
-            BuyoutProposalPeriodOver {
-                time: 8,
-                proposalEnd: 6,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::RejectionPeriodOver(BuyoutRejectionPeriodOver {
-                time: 8,
-                rejectionEnd: 6,
-            }),
-            BuyoutRejectionPeriodOver {
-                time: 8,
-                rejectionEnd: 6,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::RejectionPeriodOpen(BuyoutRejectionPeriodOpen {
-                time: 4,
-                rejectionEnd: 6,
-            }),
-            BuyoutRejectionPeriodOpen {
-                time: 4,
-                rejectionEnd: 6,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::InvalidShares(BuyoutInvalidShares {
-                shares: m,
-                totalSupply: n,
-            }),
-            BuyoutInvalidShares {
-                shares: m,
-                totalSupply: n,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::InvalidValue(BuyoutInvalidValue { value: m }),
-            BuyoutInvalidValue { value: m }.abi_encode(),
-        ),
-        (
-            Error::ZeroAmount(BuyoutZeroAmount {}),
-            BuyoutZeroAmount {}.abi_encode(),
-        ),
-        (
-            Error::WrongValue(BuyoutWrongValue {
-                value: m,
-                expected: n,
-            }),
-            BuyoutWrongValue {
-                value: m,
-                expected: n,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::SharesNotReceived(BuyoutSharesNotReceived {
-                vault: x,
-                expected: m,
-                received: n,
-            }),
-            BuyoutSharesNotReceived {
-                vault: x,
-                expected: m,
-                received: n,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::CashExceedsOutstanding(BuyoutCashExceedsOutstanding {
-                amount: m,
-                outstanding: n,
-            }),
-            BuyoutCashExceedsOutstanding {
-                amount: m,
-                outstanding: n,
-            }
-            .abi_encode(),
-        ),
-        (
-            Error::NothingToClaim(BuyoutNothingToClaim { vault: x }),
-            BuyoutNothingToClaim { vault: x }.abi_encode(),
-        ),
-        (
-            Error::EthTransferFailed(BuyoutEthTransferFailed { to: x, amount: m }),
-            BuyoutEthTransferFailed { to: x, amount: m }.abi_encode(),
-        ),
-        (
-            Error::NothingToWithdraw(BuyoutNothingToWithdraw { account: x }),
-            BuyoutNothingToWithdraw { account: x }.abi_encode(),
-        ),
-        (
-            Error::ArithmeticOverflow(BuyoutArithmeticOverflow {}),
-            BuyoutArithmeticOverflow {}.abi_encode(),
-        ),
-    ];
-    assert_eq!(cases.len(), 21, "every variant");
-    for (error, expected) in cases {
-        let name = format!("{error:?}");
-        assert_eq!(Vec::<u8>::from(error), expected, "{name}");
-    }
+    let checked = stylus_ip_common::assert_errors_encode_like_alloy!(
+        Error::InsufficientBalance(ERC20InsufficientBalance {
+            sender: x,
+            balance: m,
+            needed: n,
+        }),
+        Error::SafeErc20Failed(SafeErc20FailedOperation { token: x }),
+        Error::UnsupportedVault(BuyoutUnsupportedVault {
+            vault: x,
+            buyout: y,
+        }),
+        Error::VaultNotActive(BuyoutVaultNotActive {
+            vault: x,
+            status: 3,
+        }),
+        Error::AlreadyActive(BuyoutAlreadyActive {
+            vault: x,
+            rejectionEnd: 5,
+        }),
+        Error::AlreadySucceeded(BuyoutAlreadySucceeded { vault: x }),
+        Error::NotActive(BuyoutNotActive { vault: x, state: 2 }),
+        Error::NotSucceeded(BuyoutNotSucceeded { vault: x, state: 3 }),
+        Error::ProposalPeriodOver(BuyoutProposalPeriodOver {
+            time: 8,
+            proposalEnd: 6,
+        }),
+        Error::RejectionPeriodOver(BuyoutRejectionPeriodOver {
+            time: 8,
+            rejectionEnd: 6,
+        }),
+        Error::RejectionPeriodOpen(BuyoutRejectionPeriodOpen {
+            time: 4,
+            rejectionEnd: 6,
+        }),
+        Error::InvalidShares(BuyoutInvalidShares {
+            shares: m,
+            totalSupply: n,
+        }),
+        Error::InvalidValue(BuyoutInvalidValue { value: m }),
+        Error::ZeroAmount(BuyoutZeroAmount {}),
+        Error::WrongValue(BuyoutWrongValue {
+            value: m,
+            expected: n,
+        }),
+        Error::SharesNotReceived(BuyoutSharesNotReceived {
+            vault: x,
+            expected: m,
+            received: n,
+        }),
+        Error::CashExceedsOutstanding(BuyoutCashExceedsOutstanding {
+            amount: m,
+            outstanding: n,
+        }),
+        Error::NothingToClaim(BuyoutNothingToClaim { vault: x }),
+        Error::EthTransferFailed(BuyoutEthTransferFailed { to: x, amount: m }),
+        Error::NothingToWithdraw(BuyoutNothingToWithdraw { account: x }),
+        Error::ArithmeticOverflow(BuyoutArithmeticOverflow {}),
+    );
+    assert_eq!(checked, 21, "every variant");
 }
