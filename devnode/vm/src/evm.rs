@@ -28,7 +28,7 @@ use revm::interpreter::instructions::Instruction;
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
 use revm::interpreter::{
-    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, InstructionResult,
+    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, Gas, InstructionResult,
     InterpreterAction, InterpreterResult,
 };
 use revm::interpreter::{InstructionContext, InstructionExecResult};
@@ -1077,14 +1077,7 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
         let response = match (result, waiting) {
             (FrameResult::Call(outcome), Waiting::Call(p)) => {
                 let r = *outcome.instruction_result();
-                let returned = if r.is_ok_or_revert() {
-                    outcome.gas().remaining()
-                } else {
-                    0
-                };
-                if r.is_ok() {
-                    sf.refund += outcome.gas().refunded();
-                }
+                let returned = settle_child(r, &outcome.gas(), &mut sf.refund);
                 let ret = outcome.result.output;
                 let cost = p.base.saturating_add(p.gas.saturating_sub(returned));
                 Response::Call {
@@ -1095,14 +1088,7 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
             }
             (FrameResult::Create(outcome), Waiting::Create(p)) => {
                 let r = *outcome.instruction_result();
-                let returned = if r.is_ok_or_revert() {
-                    outcome.gas().remaining()
-                } else {
-                    0
-                };
-                if r.is_ok() {
-                    sf.refund += outcome.gas().refunded();
-                }
+                let returned = settle_child(r, outcome.gas(), &mut sf.refund);
                 let address = if r.is_ok() {
                     outcome.address.unwrap_or_default()
                 } else {
@@ -1122,6 +1108,20 @@ impl<DB: Database> EvmTr for StylusEvm<DB> {
         };
         sf.resume = Some(response);
         Ok(None)
+    }
+}
+
+/// The gas a finished child frame gives back to its Stylus caller (what it
+/// has left after a success or a revert, none after a halt); a success's
+/// refund is added to `refund`.
+fn settle_child(r: InstructionResult, gas: &Gas, refund: &mut i64) -> u64 {
+    if r.is_ok() {
+        *refund += gas.refunded();
+    }
+    if r.is_ok_or_revert() {
+        gas.remaining()
+    } else {
+        0
     }
 }
 

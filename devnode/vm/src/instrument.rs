@@ -521,15 +521,9 @@ fn meter<'a>(
                 },
                 Operator::I64Const { value: total },
                 Operator::I64LtU,
-                Operator::If {
-                    blockty: BlockType::Empty,
-                },
-                Operator::I32Const { value: 1 },
-                Operator::GlobalSet {
-                    global_index: g.status,
-                },
-                Operator::Unreachable,
-                Operator::End,
+            ]);
+            out.extend(trap_if(g.status, 1));
+            out.extend([
                 Operator::GlobalGet {
                     global_index: g.ink,
                 },
@@ -547,6 +541,23 @@ fn meter<'a>(
     out
 }
 
+/// When the comparison just pushed holds: set `global` to `value` and trap
+/// (out of ink: the status global to 1; stack exhausted: the stack global
+/// to 0).
+fn trap_if<'a>(global: u32, value: i32) -> [Operator<'a>; 5] {
+    [
+        Operator::If {
+            blockty: BlockType::Empty,
+        },
+        Operator::I32Const { value },
+        Operator::GlobalSet {
+            global_index: global,
+        },
+        Operator::Unreachable,
+        Operator::End,
+    ]
+}
+
 /// Dynamic meter: `memory.copy`/`memory.fill` pay per byte before running.
 fn dynamic_meter<'a>(
     ops: Vec<Operator<'a>>,
@@ -555,45 +566,39 @@ fn dynamic_meter<'a>(
     let mut out = Vec::with_capacity(ops.len());
     for op in ops {
         match op {
-            Operator::MemoryFill { .. } | Operator::MemoryCopy { .. } => out.extend([
-                Operator::GlobalSet {
+            Operator::MemoryFill { .. } | Operator::MemoryCopy { .. } => {
+                out.extend([
+                    Operator::GlobalSet {
+                        global_index: g.scratch,
+                    },
+                    Operator::GlobalGet {
+                        global_index: g.ink,
+                    },
+                    Operator::GlobalGet {
+                        global_index: g.ink,
+                    },
+                    Operator::GlobalGet {
+                        global_index: g.scratch,
+                    },
+                    Operator::I64ExtendI32U,
+                    Operator::I64Const {
+                        value: MEMORY_BYTE_INK as i64,
+                    },
+                    Operator::I64Mul,
+                    Operator::I64Sub,
+                    Operator::GlobalSet {
+                        global_index: g.ink,
+                    },
+                    Operator::GlobalGet {
+                        global_index: g.ink,
+                    },
+                    Operator::I64LtU,
+                ]);
+                out.extend(trap_if(g.status, 1));
+                out.push(Operator::GlobalGet {
                     global_index: g.scratch,
-                },
-                Operator::GlobalGet {
-                    global_index: g.ink,
-                },
-                Operator::GlobalGet {
-                    global_index: g.ink,
-                },
-                Operator::GlobalGet {
-                    global_index: g.scratch,
-                },
-                Operator::I64ExtendI32U,
-                Operator::I64Const {
-                    value: MEMORY_BYTE_INK as i64,
-                },
-                Operator::I64Mul,
-                Operator::I64Sub,
-                Operator::GlobalSet {
-                    global_index: g.ink,
-                },
-                Operator::GlobalGet {
-                    global_index: g.ink,
-                },
-                Operator::I64LtU,
-                Operator::If {
-                    blockty: BlockType::Empty,
-                },
-                Operator::I32Const { value: 1 },
-                Operator::GlobalSet {
-                    global_index: g.status,
-                },
-                Operator::Unreachable,
-                Operator::End,
-                Operator::GlobalGet {
-                    global_index: g.scratch,
-                },
-            ]),
+                });
+            }
             Operator::MemoryInit { .. }
             | Operator::DataDrop { .. }
             | Operator::ElemDrop { .. }
@@ -639,15 +644,9 @@ fn depth_check<'a>(
         },
         Operator::I32Const { value: size },
         Operator::I32LeU,
-        Operator::If {
-            blockty: BlockType::Empty,
-        },
-        Operator::I32Const { value: 0 },
-        Operator::GlobalSet {
-            global_index: g.stack,
-        },
-        Operator::Unreachable,
-        Operator::End,
+    ]);
+    out.extend(trap_if(g.stack, 0));
+    out.extend([
         Operator::GlobalGet {
             global_index: g.stack,
         },
