@@ -91,9 +91,12 @@
 //!   the pause flag and the counter, and writes a short URI in one slot;
 //! * `ownerOf`, `leaseLocked` and `userExpires` read one word, and
 //!   `leaseContext` (the licence market's checks before a lease, in one
-//!   call) that word, one operator slot and the royalty; a lease renewal
-//!   rewrites only the token word; a minter's role shares its balance word;
-//!   an owner's lease operator shares the operator slot.
+//!   call) that word, one operator slot and the royalty; `leaseTo` (the
+//!   market's whole sale: the same answer, and the user set in the same
+//!   call when the market's rules pass, one program entry per sale) reads
+//!   the same and, when it leases, writes what `setUser` writes; a lease
+//!   renewal rewrites only the token word; a minter's role shares its
+//!   balance word; an owner's lease operator shares the operator slot.
 //!
 //! The price: `approve` and the first `setUser` after a transfer also set a
 //! flag in the token word (an update of a slot the call reads anyway).
@@ -112,8 +115,8 @@
 //!
 //! The functions taking or returning strings, arrays or tuples (`name`,
 //! `symbol`, `tokenURI`, `setTokenURI`, `setBaseURI`, `mint`, `mintBatch`,
-//! `contractURI`, `setContractURI`, `royaltyInfo`, `leaseContext`) are
-//! served by [`IpCollection::fallback`] with a small hand-written decoder
+//! `contractURI`, `setContractURI`, `royaltyInfo`, `leaseContext`,
+//! `leaseTo`) are served by [`IpCollection::fallback`] with a small hand-written decoder
 //! ([`logic::static_arg`], [`logic::dynamic_arg`], [`logic::encode_string`])
 //! instead of stylus-sdk's router, which monomorphises alloy's decoder and
 //! encoder per signature: `mintBatch` and ERC-7572 as routed methods took
@@ -1137,8 +1140,8 @@ impl IpCollection {
     /// arrays or tuples would each make stylus-sdk's router link a generic
     /// ABI decoder or encoder: `name`, `symbol`, `tokenURI`,
     /// `setTokenURI`, `setBaseURI`, `mint`, `mintBatch`, `contractURI`,
-    /// `setContractURI`, `royaltyInfo` and `leaseContext` (see the Rust
-    /// methods of the same names). They are declared in the exported
+    /// `setContractURI`, `royaltyInfo`, `leaseContext` and `leaseTo` (see
+    /// the Rust methods of the same names; the last two share one body). They are declared in the exported
     /// interface all the same (`SOL_DECLS`). Like a `#[public]` method, the
     /// fallback refuses value (the SDK's check runs first); a malformed call
     /// (short, dirty `address`/`uint96` words, out-of-range offsets or
@@ -1741,7 +1744,7 @@ impl IpCollection {
     /// read), whose owner gives `sender` the operator `bits` (ignored when
     /// `sender` is the owner), at `now`.
     #[allow(clippy::too_many_arguments)]
-    #[inline(always)]
+    #[inline(never)]
     fn set_user_by(
         &mut self,
         token_id: U256,

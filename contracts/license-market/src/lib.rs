@@ -15,7 +15,9 @@
 //!   payee or royalty-cap switch can slip in between quote and purchase.
 //!   The market sets the licence through the asset's lease-operator path — a
 //!   locked ERC-4907 user on an ERC-721 token, an ERC-5006 user record on
-//!   ERC-1155 units — with expiry `now + duration`, pays the asset's EIP-2981
+//!   ERC-1155 units — with expiry `now + duration` (on an ERC-721 one
+//!   `leaseTo` call answers the market's checks and sets the user; an asset
+//!   without it is asked the separate views, then `setUser`), pays the asset's EIP-2981
 //!   royalty on the lease price to the royalty receiver and the rest to the
 //!   payee, and refunds any excess. [`LicenseMarket::renew_lease`] extends an
 //!   active licence at the offer's current price.
@@ -46,7 +48,12 @@
 //! IMPORTANT: the contract relies on stylus-sdk's default reentrancy guard
 //! (the crate never enables the `reentrant` feature): a payee calling back
 //! into the market reverts, its push fails and it is credited. The code still
-//! applies checks-effects-interactions so that it stays sound without it.
+//! applies checks-effects-interactions so that it stays sound without it,
+//! with one exception: an ERC-721 sale's `leaseTo` (the asset's checks and
+//! its user in one call) runs before the sale records its lease. The market
+//! has written nothing for the sale by then, and what it writes afterwards
+//! comes from reads made before the call (the offer, the licensee's lease)
+//! or made afresh (the licence index, credits).
 //!
 //! Time convention (as ERC-4907 `userOf`): a licence with expiry `t` is valid
 //! up to and including `now == t`. Pure maths lives in [`logic`].
@@ -1485,7 +1492,8 @@ impl LicenseMarket {
         self.index_licence(sale, offer_id, licensee, state.expires, now);
     }
 
-    /// Grants the use on the asset: ERC-4907 `setUser` (ERC-721), a new
+    /// Grants the use on the asset: ERC-4907 `setUser` (an ERC-721 whose
+    /// `leaseTo` did not answer), a new
     /// ERC-5006 record (ERC-1155 purchase, its id recorded) or the record
     /// extended (ERC-1155 renewal).
     #[inline(always)]
