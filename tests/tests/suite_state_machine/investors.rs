@@ -639,6 +639,62 @@ impl Model {
         });
     }
 
+    /// `trader`'s swap through `router` of `amount_in` along `path` for at
+    /// least `min` (ETH moved as `eth` says), expecting `want`; a swap that
+    /// goes through (`out` given) answers `[amount_in, out]`.
+    #[allow(clippy::too_many_arguments)]
+    fn swap(
+        &mut self,
+        router: Address,
+        trader: Address,
+        eth: SwapEth,
+        amount_in: u128,
+        min: U256,
+        path: Vec<Address>,
+        want: Want,
+        out: Option<u128>,
+    ) {
+        let (amount_in, to, deadline) = (U256::from(amount_in), trader, NO_DEADLINE);
+        match eth {
+            SwapEth::In => {
+                let call = IUniswapV2Router02::swapExactETHForTokensCall {
+                    amountOutMin: min,
+                    path,
+                    to,
+                    deadline,
+                };
+                self.tx(trader, router, &call, amount_in, want);
+            }
+            SwapEth::Out => {
+                let call = IUniswapV2Router02::swapExactTokensForETHCall {
+                    amountIn: amount_in,
+                    amountOutMin: min,
+                    path,
+                    to,
+                    deadline,
+                };
+                self.tx(trader, router, &call, U256::ZERO, want);
+            }
+            SwapEth::None => {
+                let call = IUniswapV2Router02::swapExactTokensForTokensCall {
+                    amountIn: amount_in,
+                    amountOutMin: min,
+                    path,
+                    to,
+                    deadline,
+                };
+                self.tx(trader, router, &call, U256::ZERO, want);
+            }
+        }
+        if let Some(out) = out {
+            self.txs.last_mut().expect("sent").ret =
+                router_ret::<IUniswapV2Router02::swapExactETHForTokensCall>(&vec![
+                    amount_in,
+                    U256::from(out),
+                ]);
+        }
+    }
+
     /// A helper transaction without events the machine compares (a test
     /// token's mint or approval, an LP token approval).
     fn quiet<C: SolCall>(&mut self, from: Address, to: Address, call: &C) {
@@ -1355,6 +1411,15 @@ impl Model {
             .collect(),
         )
     }
+}
+
+/// How a router swap moves ETH: in (pool 0, buying shares), out (pool 0,
+/// selling shares) or not at all (pool 1, tokens for tokens).
+#[derive(Debug, Clone, Copy)]
+enum SwapEth {
+    In,
+    Out,
+    None,
 }
 
 fn router_ret<C: SolCall>(ret: &C::Return) -> Option<Bytes> {
@@ -2293,31 +2358,13 @@ impl ReferenceStateMachine for Reference {
                     }
                     Want::Ok(s.move_shares(PAIR_W + pool, trader, out).expect("reserves"))
                 };
-                if pool == 0 {
-                    let call = IUniswapV2Router02::swapExactETHForTokensCall {
-                        amountOutMin: min,
-                        path,
-                        to: a(trader),
-                        deadline: NO_DEADLINE,
-                    };
-                    s.tx(a(trader), router, &call, U256::from(amount_in), want);
+                let eth = if pool == 0 {
+                    SwapEth::In
                 } else {
-                    let call = IUniswapV2Router02::swapExactTokensForTokensCall {
-                        amountIn: U256::from(amount_in),
-                        amountOutMin: min,
-                        path,
-                        to: a(trader),
-                        deadline: NO_DEADLINE,
-                    };
-                    s.tx(a(trader), router, &call, U256::ZERO, want);
-                }
-                if !greedy {
-                    s.txs.last_mut().expect("sent").ret =
-                        router_ret::<IUniswapV2Router02::swapExactETHForTokensCall>(&vec![
-                            U256::from(amount_in),
-                            U256::from(out),
-                        ]);
-                }
+                    SwapEth::None
+                };
+                let out = (!greedy).then_some(out);
+                s.swap(router, a(trader), eth, amount_in, min, path, want, out);
             }
             Action::SellShares {
                 trader,
@@ -2343,33 +2390,13 @@ impl ReferenceStateMachine for Reference {
                     }
                     Want::Ok(events)
                 };
-                let (amount_in, amount_out_min, to) = (U256::from(shares), min, a(trader));
-                if pool == 0 {
-                    let call = IUniswapV2Router02::swapExactTokensForETHCall {
-                        amountIn: amount_in,
-                        amountOutMin: amount_out_min,
-                        path,
-                        to,
-                        deadline: NO_DEADLINE,
-                    };
-                    s.tx(a(trader), router, &call, U256::ZERO, want);
+                let eth = if pool == 0 {
+                    SwapEth::Out
                 } else {
-                    let call = IUniswapV2Router02::swapExactTokensForTokensCall {
-                        amountIn: amount_in,
-                        amountOutMin: amount_out_min,
-                        path,
-                        to,
-                        deadline: NO_DEADLINE,
-                    };
-                    s.tx(a(trader), router, &call, U256::ZERO, want);
-                }
-                if !greedy {
-                    s.txs.last_mut().expect("sent").ret =
-                        router_ret::<IUniswapV2Router02::swapExactTokensForETHCall>(&vec![
-                            U256::from(shares),
-                            U256::from(out),
-                        ]);
-                }
+                    SwapEth::None
+                };
+                let out = (!greedy).then_some(out);
+                s.swap(router, a(trader), eth, shares, min, path, want, out);
             }
             Action::Donate {
                 from,
