@@ -14,6 +14,7 @@ use stylus_sdk::{
 };
 
 use super::*;
+use stylus_ip_common::test_mocks::assert_encodes_like_alloy;
 
 // ------------------------------------------------------------------ helpers
 
@@ -1127,7 +1128,6 @@ fn two_step_control_transfer(
 
 #[test]
 fn hand_encoded_errors_match_alloy() {
-    use alloy_sol_types::SolError;
     let (x, y, z) = (
         Address::repeat_byte(1),
         Address::repeat_byte(2),
@@ -1135,71 +1135,63 @@ fn hand_encoded_errors_match_alloy() {
     );
     let n = U256::from(0x1234_5678u64);
     let m = U256::MAX - U256::from(9);
-    fn check<E: SolError + Clone>(e: E, wrap: fn(E) -> Error) {
-        assert_eq!(
-            Vec::<u8>::from(wrap(e.clone())),
-            e.abi_encode(),
-            "{}",
-            E::SIGNATURE
-        );
-    }
-    check(InvalidInitialization {}, Error::AlreadyInitialized);
-    check(SplitNotInitialized {}, Error::NotInitialized);
-    check(
-        SplitInvalidRecipientCount { count: n, max: m },
+    assert_encodes_like_alloy(Error::AlreadyInitialized, InvalidInitialization {});
+    assert_encodes_like_alloy(Error::NotInitialized, SplitNotInitialized {});
+    assert_encodes_like_alloy(
         Error::InvalidRecipientCount,
+        SplitInvalidRecipientCount { count: n, max: m },
     );
-    check(
+    assert_encodes_like_alloy(
+        Error::LengthMismatch,
         SplitLengthMismatch {
             recipients: m,
             allocations: n,
         },
-        Error::LengthMismatch,
     );
-    check(SplitZeroAddressRecipient {}, Error::ZeroAddressRecipient);
-    check(
-        SplitRecipientsNotSorted { index: n },
+    assert_encodes_like_alloy(Error::ZeroAddressRecipient, SplitZeroAddressRecipient {});
+    assert_encodes_like_alloy(
         Error::RecipientsNotSorted,
+        SplitRecipientsNotSorted { index: n },
     );
-    check(SplitZeroAllocation { index: m }, Error::ZeroAllocation);
-    check(
-        SplitInvalidAllocationSum { sum: n },
+    assert_encodes_like_alloy(Error::ZeroAllocation, SplitZeroAllocation { index: m });
+    assert_encodes_like_alloy(
         Error::InvalidAllocationSum,
+        SplitInvalidAllocationSum { sum: n },
     );
-    check(
-        SplitInvalidDustRecipient { dustRecipient: x },
+    assert_encodes_like_alloy(
         Error::InvalidDustRecipient,
+        SplitInvalidDustRecipient { dustRecipient: x },
     );
-    check(SplitUnauthorized { caller: y }, Error::Unauthorized);
-    check(SplitImmutable {}, Error::Immutable);
-    check(
-        SplitInvalidController { controller: z },
+    assert_encodes_like_alloy(Error::Unauthorized, SplitUnauthorized { caller: y });
+    assert_encodes_like_alloy(Error::Immutable, SplitImmutable {});
+    assert_encodes_like_alloy(
         Error::InvalidController,
+        SplitInvalidController { controller: z },
     );
-    check(
-        SplitNothingToWithdraw { recipient: x },
+    assert_encodes_like_alloy(
         Error::NothingToWithdraw,
+        SplitNothingToWithdraw { recipient: x },
     );
-    check(
+    assert_encodes_like_alloy(
+        Error::EthTransferFailed,
         SplitEthTransferFailed {
             recipient: y,
             amount: m,
         },
-        Error::EthTransferFailed,
     );
-    check(
+    assert_encodes_like_alloy(
+        Error::TokenTransferFailed,
         SplitTokenTransferFailed {
             token: x,
             recipient: z,
             amount: n,
         },
-        Error::TokenTransferFailed,
     );
-    check(
-        SplitBalanceQueryFailed { token: z },
+    assert_encodes_like_alloy(
         Error::BalanceQueryFailed,
+        SplitBalanceQueryFailed { token: z },
     );
-    check(SplitArithmeticOverflow {}, Error::ArithmeticOverflow);
+    assert_encodes_like_alloy(Error::ArithmeticOverflow, SplitArithmeticOverflow {});
 }
 
 #[motsu::test]
