@@ -10,6 +10,7 @@ use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolValue};
 use motsu::prelude::*;
 
 use super::*;
+use stylus_ip_common::test_mocks::assert_encodes_like_alloy;
 
 sol! {
     function initialize(address[] recipients, uint32[] allocations, address controller, address dustRecipient);
@@ -210,57 +211,49 @@ fn split_created_log_matches_alloy() {
 
 #[test]
 fn hand_encoded_errors_match_alloy() {
-    fn check<E: SolError + Clone>(e: E, wrap: fn(E) -> Error) {
-        assert_eq!(
-            Vec::<u8>::from(wrap(e.clone())),
-            e.abi_encode(),
-            "{}",
-            E::SIGNATURE
-        );
-    }
     let (n, m) = (U256::from(77u64), U256::MAX);
-    check(
+    assert_encodes_like_alloy(
+        Error::InvalidImplementation,
         SplitFactoryInvalidImplementation {
             implementation: a(1),
         },
-        Error::InvalidImplementation,
     );
-    check(
-        SplitFactoryDeployFailed { predicted: a(2) },
+    assert_encodes_like_alloy(
         Error::DeployFailed,
+        SplitFactoryDeployFailed { predicted: a(2) },
     );
-    check(
-        SplitFactoryInitializationFailed { split: a(3) },
+    assert_encodes_like_alloy(
         Error::InitializationFailed,
+        SplitFactoryInitializationFailed { split: a(3) },
     );
-    check(
-        SplitInvalidRecipientCount { count: n, max: m },
+    assert_encodes_like_alloy(
         Error::InvalidRecipientCount,
+        SplitInvalidRecipientCount { count: n, max: m },
     );
-    check(
+    assert_encodes_like_alloy(
+        Error::LengthMismatch,
         SplitLengthMismatch {
             recipients: m,
             allocations: n,
         },
-        Error::LengthMismatch,
     );
-    check(SplitZeroAddressRecipient {}, Error::ZeroAddressRecipient);
-    check(
-        SplitRecipientsNotSorted { index: n },
+    assert_encodes_like_alloy(Error::ZeroAddressRecipient, SplitZeroAddressRecipient {});
+    assert_encodes_like_alloy(
         Error::RecipientsNotSorted,
+        SplitRecipientsNotSorted { index: n },
     );
-    check(SplitZeroAllocation { index: m }, Error::ZeroAllocation);
-    check(
-        SplitInvalidAllocationSum { sum: n },
+    assert_encodes_like_alloy(Error::ZeroAllocation, SplitZeroAllocation { index: m });
+    assert_encodes_like_alloy(
         Error::InvalidAllocationSum,
+        SplitInvalidAllocationSum { sum: n },
     );
-    check(
+    assert_encodes_like_alloy(
+        Error::InvalidDustRecipient,
         SplitInvalidDustRecipient {
             dustRecipient: a(4),
         },
-        Error::InvalidDustRecipient,
     );
-    check(SplitArithmeticOverflow {}, Error::ArithmeticOverflow);
+    assert_encodes_like_alloy(Error::ArithmeticOverflow, SplitArithmeticOverflow {});
 }
 
 #[test]
