@@ -25,6 +25,7 @@ use crate::hashing::{
     RecordFields,
 };
 use crate::logic::Bucket;
+use stylus_ip_common::test_mocks::assert_encodes_like_alloy;
 
 std::thread_local! {
     static EXTRA_BLOCKS: Cell<u64> = const { Cell::new(0) };
@@ -1455,7 +1456,6 @@ impl WithAsset for RecordFields {
 /// `SolError::abi_encode` of the wrapped error (selector and arguments).
 #[test]
 fn error_encoding_matches_alloy() {
-    use alloy_sol_types::SolError;
     let (a, b, n, m, h) = (
         Address::repeat_byte(0xaa),
         Address::repeat_byte(0xbb),
@@ -1463,28 +1463,20 @@ fn error_encoding_matches_alloy() {
         U256::from(0x1234),
         B256::repeat_byte(0xcd),
     );
-    fn check<E: SolError + Clone>(wrap: fn(E) -> Error, e: E) {
-        assert_eq!(
-            Vec::<u8>::from(wrap(e.clone())),
-            e.abi_encode(),
-            "{}",
-            E::SIGNATURE
-        );
-    }
-    check(Error::UnknownModel, ProvenanceUnknownModel { modelId: n });
-    check(Error::ModelRetired, ProvenanceModelRetired { modelId: n });
-    check(
+    assert_encodes_like_alloy(Error::UnknownModel, ProvenanceUnknownModel { modelId: n });
+    assert_encodes_like_alloy(Error::ModelRetired, ProvenanceModelRetired { modelId: n });
+    assert_encodes_like_alloy(
         Error::NotModelOwner,
         ProvenanceNotModelOwner {
             modelId: n,
             account: a,
         },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::InvalidAttester,
         ProvenanceInvalidAttester { attester: a },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::NotTokenOwner,
         ProvenanceNotTokenOwner {
             collection: a,
@@ -1492,21 +1484,21 @@ fn error_encoding_matches_alloy() {
             account: b,
         },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::RecordExists,
         ProvenanceRecordExists {
             collection: a,
             id: n,
         },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::NonexistentRecord,
         ProvenanceNonexistentRecord {
             collection: b,
             id: m,
         },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::UnauthorizedWriter,
         ProvenanceUnauthorizedWriter {
             collection: a,
@@ -1514,75 +1506,75 @@ fn error_encoding_matches_alloy() {
             account: b,
         },
     );
-    check(Error::InvalidSignature, ProvenanceInvalidSignature {});
-    check(
+    assert_encodes_like_alloy(Error::InvalidSignature, ProvenanceInvalidSignature {});
+    assert_encodes_like_alloy(
         Error::AlreadyAttested,
         ProvenanceAlreadyAttested {
             collection: a,
             id: n,
         },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::ParentsLengthMismatch,
         ProvenanceParentsLengthMismatch {
             collections: n,
             ids: m,
         },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::TooManyParents,
         ProvenanceTooManyParents { count: m, max: n },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::DuplicateParent,
         ProvenanceDuplicateParent {
             collection: b,
             id: n,
         },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::MissingParent,
         ProvenanceMissingParent {
             collection: a,
             id: m,
         },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::CommitmentExists,
         ProvenanceCommitmentExists { commitment: h },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::RevealWithoutCommit,
         ProvenanceRevealWithoutCommit { commitment: h },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::RevealTooEarly,
         ProvenanceRevealTooEarly {
             commitment: h,
             readyAtBlock: u64::MAX,
         },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::LineageTooDeep,
         ProvenanceLineageTooDeep {
             maxDepth: u32::MAX,
             limit: 16,
         },
     );
-    check(Error::Overflow, ProvenanceArithmeticOverflow {});
-    check(Error::EmptyBatch, ProvenanceEmptyBatch {});
-    check(
+    assert_encodes_like_alloy(Error::Overflow, ProvenanceArithmeticOverflow {});
+    assert_encodes_like_alloy(Error::EmptyBatch, ProvenanceEmptyBatch {});
+    assert_encodes_like_alloy(
         Error::BatchLengthMismatch,
         ProvenanceBatchLengthMismatch { ids: n, hashes: m },
     );
-    check(
+    assert_encodes_like_alloy(
         Error::BatchSignaturesLength,
         ProvenanceBatchSignaturesLength {
             length: m,
             records: n,
         },
     );
-    check(Error::BatchStoreFailed, ProvenanceBatchStoreFailed {});
+    assert_encodes_like_alloy(Error::BatchStoreFailed, ProvenanceBatchStoreFailed {});
 }
 
 #[motsu::test]
