@@ -1585,71 +1585,60 @@ fn compact_error_encoding_matches_alloy() {
         Address::repeat_byte(0xb2),
         U256::from(0xdead_beef_u64) << 200,
     );
-    macro_rules! check {
-        ($($variant:ident($value:expr)),* $(,)?) => {{
-            let mut count = 0;
-            $(
-                let value = $value;
-                assert_eq!(Vec::<u8>::from(Error::$variant(value.clone())), value.abi_encode(), stringify!($variant));
-                count += 1;
-            )*
-            count
-        }};
-    }
-    let checked = check!(
-        Unknown(OfferingUnknown { id: n }),
-        ZeroShares(OfferingZeroShares {}),
-        ZeroPrice(OfferingZeroPrice {}),
-        TooLarge(OfferingTooLarge {
+    let checked = stylus_ip_common::assert_errors_encode_like_alloy!(
+        Error::Unknown(OfferingUnknown { id: n }),
+        Error::ZeroShares(OfferingZeroShares {}),
+        Error::ZeroPrice(OfferingZeroPrice {}),
+        Error::TooLarge(OfferingTooLarge {
             shares: n,
             price: U256::MAX
         }),
-        InvalidDeadline(OfferingInvalidDeadline {
+        Error::InvalidDeadline(OfferingInvalidDeadline {
             deadline: u64::MAX,
             now: 2,
             latest: 3
         }),
-        TokenNotAllowed(OfferingTokenNotAllowed { vault: a, token: b }),
-        MinRaiseAboveCost(OfferingMinRaiseAboveCost {
+        Error::TokenNotAllowed(OfferingTokenNotAllowed { vault: a, token: b }),
+        Error::MinRaiseAboveCost(OfferingMinRaiseAboveCost {
             minRaise: n,
             cost: u(1)
         }),
-        InvalidPayee(OfferingInvalidPayee { payee: a }),
-        NotOpen(OfferingNotOpen {
+        Error::InvalidPayee(OfferingInvalidPayee { payee: a }),
+        Error::NotOpen(OfferingNotOpen {
             id: n,
             state: u8::MAX
         }),
-        InsufficientShares(OfferingInsufficientShares {
+        Error::InsufficientShares(OfferingInsufficientShares {
             id: n,
             available: u(1),
             requested: U256::MAX
         }),
-        CapExceeded(OfferingCapExceeded {
+        Error::CapExceeded(OfferingCapExceeded {
             id: n,
             cap: u(2),
             total: u(3)
         }),
-        WrongValue(OfferingWrongValue {
+        Error::WrongValue(OfferingWrongValue {
             expected: n,
             value: u(4)
         }),
-        TransferAmountMismatch(OfferingTransferAmountMismatch {
+        Error::TransferAmountMismatch(OfferingTransferAmountMismatch {
             token: a,
             expected: n,
             received: u(5)
         }),
-        NotFailed(OfferingNotFailed { id: n, state: 2 }),
-        RefundWindowOver(OfferingRefundWindowOver {
+        Error::NotFailed(OfferingNotFailed { id: n, state: 2 }),
+        Error::RefundWindowOver(OfferingRefundWindowOver {
             id: n,
             windowEnd: u64::MAX
         }),
-        NothingToRefund(OfferingNothingToRefund { id: n, buyer: b }),
-        NotSeller(OfferingNotSeller { id: n, account: a }),
-        NotClosed(OfferingNotClosed { id: n }),
-        NothingToWithdraw(OfferingNothingToWithdraw { id: n }),
-        ArithmeticOverflow(OfferingArithmeticOverflow {}),
-        EthTransferFailed(OfferingEthTransferFailed { to: a, amount: n }),
-        SafeErc20FailedOperation(SafeErc20FailedOperation { token: b }),
+        Error::NothingToRefund(OfferingNothingToRefund { id: n, buyer: b }),
+        Error::NotSeller(OfferingNotSeller { id: n, account: a }),
+        Error::NotClosed(OfferingNotClosed { id: n }),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id: n }),
+        Error::ArithmeticOverflow(OfferingArithmeticOverflow {}),
+        Error::EthTransferFailed(OfferingEthTransferFailed { to: a, amount: n }),
+        Error::SafeErc20FailedOperation(SafeErc20FailedOperation { token: b }),
     );
     assert_eq!(checked, 22, "every Error variant is checked");
 }
