@@ -139,3 +139,29 @@ macro_rules! assert_errors_encode_like_alloy {
         checked
     }};
 }
+
+/// Test clock: motsu's block timestamp is fixed, so a contract reads it
+/// through [`clock::shift`] under `cfg(test)`, which adds a per-thread
+/// (= per-test) offset that the test moves with [`clock::advance`].
+pub mod clock {
+    // The crate is `no_std` outside its own tests; the thread-local needs std.
+    #[allow(unused_extern_crates)]
+    extern crate std;
+
+    use core::cell::Cell;
+
+    std::thread_local! {
+        static OFFSET: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// Block timestamp seen by the contract.
+    #[must_use]
+    pub fn shift(t: u64) -> u64 {
+        t + OFFSET.with(Cell::get)
+    }
+
+    /// Moves the test's clock forward.
+    pub fn advance(secs: u64) {
+        OFFSET.with(|o| o.set(o.get() + secs));
+    }
+}

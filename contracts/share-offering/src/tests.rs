@@ -18,25 +18,8 @@ use stylus_sdk::{
 
 use super::*;
 
-/// Test clock: motsu's block timestamp is fixed, so the contract reads it
-/// through [`clock::shift`], which adds a per-thread (= per-test) offset.
-pub(crate) mod clock {
-    use core::cell::Cell;
-
-    std::thread_local! {
-        static OFFSET: Cell<u64> = const { Cell::new(0) };
-    }
-
-    /// Block timestamp seen by the contract.
-    pub(crate) fn shift(t: u64) -> u64 {
-        t + OFFSET.with(Cell::get)
-    }
-
-    /// Moves the test's clock forward.
-    pub(crate) fn advance(secs: u64) {
-        OFFSET.with(|o| o.set(o.get() + secs));
-    }
-}
+/// The shared test clock (the contract's `now` reads `clock::shift`).
+pub(crate) use stylus_ip_common::test_mocks::clock;
 
 /// motsu's fixed block timestamp.
 const T0: u64 = 1_735_689_600;
