@@ -20,6 +20,14 @@ fn a(n: u8) -> Address {
     Address::repeat_byte(n)
 }
 
+/// `deployer` constructs `factory` with `implementation`.
+fn construct(factory: &Contract<SplitFactory>, deployer: Address, implementation: Address) {
+    factory
+        .sender(deployer)
+        .constructor(implementation)
+        .motsu_unwrap();
+}
+
 #[test]
 fn initialize_calldata_matches_the_abi() {
     assert_eq!(INITIALIZE_SELECTOR, initializeCall::SELECTOR);
@@ -44,10 +52,7 @@ fn constructor_sets_implementation(
     implementation: Address,
     alice: Address,
 ) {
-    factory
-        .sender(alice)
-        .constructor(implementation)
-        .motsu_unwrap();
+    construct(&factory, alice, implementation);
     assert_eq!(factory.sender(alice).implementation(), implementation);
     assert_eq!(
         factory.sender(alice).proxy_init_code_hash(),
@@ -80,10 +85,7 @@ fn predicted_address_commits_to_every_parameter(
     implementation: Address,
     alice: Address,
 ) {
-    factory
-        .sender(alice)
-        .constructor(implementation)
-        .motsu_unwrap();
+    construct(&factory, alice, implementation);
     let r = vec![a(1), a(2)];
     let al = vec![400_000u32, 600_000];
     let salt = B256::repeat_byte(7);
@@ -135,10 +137,7 @@ fn create_split_validates_before_deploying(
     implementation: Address,
     alice: Address,
 ) {
-    factory
-        .sender(alice)
-        .constructor(implementation)
-        .motsu_unwrap();
+    construct(&factory, alice, implementation);
     let salt = B256::ZERO;
     let f = || factory.sender(alice);
     let cases: Vec<(Vec<Address>, Vec<u32>, Address)> = vec![
@@ -177,10 +176,7 @@ fn failed_deployment_is_a_typed_error(
     implementation: Address,
     alice: Address,
 ) {
-    factory
-        .sender(alice)
-        .constructor(implementation)
-        .motsu_unwrap();
+    construct(&factory, alice, implementation);
     let (r, al, salt) = (vec![a(1)], vec![1_000_000u32], B256::repeat_byte(1));
     let predicted = factory
         .sender(alice)
