@@ -164,6 +164,26 @@ fn wei(v: u64) -> U256 {
     U256::from(v)
 }
 
+/// Asserts `claimable(recipient, token)` (asked by `caller`) for each
+/// `(recipient, wei)` pair.
+fn assert_claimable(
+    split: &Contract<Split>,
+    caller: Address,
+    token: Address,
+    expected: &[(Address, u64)],
+) {
+    for &(recipient, amount) in expected {
+        assert_eq!(
+            split
+                .sender(caller)
+                .claimable(recipient, token)
+                .motsu_unwrap(),
+            wei(amount),
+            "{recipient}"
+        );
+    }
+}
+
 fn sorted(mut v: Vec<Address>) -> Vec<Address> {
     v.sort();
     v
@@ -354,10 +374,7 @@ fn initialize_with_500_recipients(split: Contract<Split>, alice: Address) {
     assert_eq!(d, many[499]);
     // 1,000,000 + 499 wei: each gets 1 wei + floor(499*2000/1e6)=0; dust 499.
     split.address().fund(wei(1_000_499));
-    assert_eq!(
-        split.sender(alice).claimable(many[17], ETH).motsu_unwrap(),
-        wei(2_000)
-    );
+    assert_claimable(&split, alice, ETH, &[(many[17], 2_000)]);
     assert_eq!(split.sender(alice).dust(ETH).motsu_unwrap(), wei(499));
 }
 
@@ -387,14 +404,7 @@ fn eth_is_claimable_and_withdrawn_by_anyone(
         split.sender(bob).total_received(ETH).motsu_unwrap(),
         wei(1_000)
     );
-    assert_eq!(
-        split.sender(bob).claimable(rs[0], ETH).motsu_unwrap(),
-        wei(700)
-    );
-    assert_eq!(
-        split.sender(bob).claimable(rs[1], ETH).motsu_unwrap(),
-        wei(300)
-    );
+    assert_claimable(&split, bob, ETH, &[(rs[0], 700), (rs[1], 300)]);
 
     // bob (not a recipient) triggers rs[0]'s withdrawal: funds go to rs[0].
     split.sender(bob).withdraw(rs[0], vec![ETH]).motsu_unwrap();
@@ -418,14 +428,7 @@ fn eth_is_claimable_and_withdrawn_by_anyone(
 
     // More revenue: claims grow from the cumulative total.
     split.address().fund(wei(100));
-    assert_eq!(
-        split.sender(bob).claimable(rs[0], ETH).motsu_unwrap(),
-        wei(70)
-    );
-    assert_eq!(
-        split.sender(bob).claimable(rs[1], ETH).motsu_unwrap(),
-        wei(330)
-    );
+    assert_claimable(&split, bob, ETH, &[(rs[0], 70), (rs[1], 330)]);
     split
         .sender(rs[1])
         .withdraw(rs[1], vec![ETH])
@@ -605,10 +608,7 @@ fn erc20_withdrawals(
     let t = token.address();
     token.sender(alice).mint(split.address(), wei(4_000));
     split.address().fund(wei(8));
-    assert_eq!(
-        split.sender(alice).claimable(rs[1], t).motsu_unwrap(),
-        wei(3_000)
-    );
+    assert_claimable(&split, alice, t, &[(rs[1], 3_000)]);
     split
         .sender(alice)
         .withdraw(rs[1], vec![t, ETH])
@@ -747,30 +747,12 @@ fn update_settles_listed_tokens_and_sends_dust(
         split.sender(ctl).claimable(rs[0], ETH).motsu_unwrap(),
         U256::ZERO
     );
-    assert_eq!(
-        split.sender(ctl).claimable(rs[1], ETH).motsu_unwrap(),
-        wei(3)
-    );
-    assert_eq!(
-        split.sender(ctl).claimable(rs[2], ETH).motsu_unwrap(),
-        wei(4)
-    );
+    assert_claimable(&split, ctl, ETH, &[(rs[1], 3), (rs[2], 4)]);
     assert_eq!(split.sender(ctl).dust(ETH).motsu_unwrap(), U256::ZERO);
     assert_eq!(split.sender(ctl).allocation_of(rs[2]), 0);
     // New ETH follows the new set.
     split.address().fund(wei(100));
-    assert_eq!(
-        split.sender(ctl).claimable(rs[0], ETH).motsu_unwrap(),
-        wei(50)
-    );
-    assert_eq!(
-        split.sender(ctl).claimable(rs[1], ETH).motsu_unwrap(),
-        wei(53)
-    );
-    assert_eq!(
-        split.sender(ctl).claimable(rs[2], ETH).motsu_unwrap(),
-        wei(4)
-    );
+    assert_claimable(&split, ctl, ETH, &[(rs[0], 50), (rs[1], 53), (rs[2], 4)]);
     for r in &rs {
         split.sender(ctl).withdraw(*r, vec![ETH]).motsu_unwrap();
     }
@@ -783,14 +765,7 @@ fn update_settles_listed_tokens_and_sends_dust(
     // hand its revenue to the new set; it still follows the initial set, so
     // rs[2] keeps its third until someone settles it.
     assert_eq!(split.sender(ctl).token_epoch(t), 0);
-    assert_eq!(
-        split.sender(ctl).claimable(rs[2], t).motsu_unwrap(),
-        wei(333)
-    );
-    assert_eq!(
-        split.sender(ctl).claimable(rs[0], t).motsu_unwrap(),
-        wei(333)
-    );
+    assert_claimable(&split, ctl, t, &[(rs[2], 333), (rs[0], 333)]);
     split.sender(ctl).settle(t).motsu_unwrap();
     assert_eq!(split.sender(ctl).token_epoch(t), 1);
     split.assert_emitted(&TokenSettled {
@@ -800,19 +775,9 @@ fn update_settles_listed_tokens_and_sends_dust(
         revenue: wei(1_000),
         dust: wei(1),
     });
-    assert_eq!(
-        split.sender(ctl).claimable(rs[2], t).motsu_unwrap(),
-        wei(334)
-    );
+    assert_claimable(&split, ctl, t, &[(rs[2], 334)]);
     token.sender(ctl).mint(split.address(), wei(100));
-    assert_eq!(
-        split.sender(ctl).claimable(rs[0], t).motsu_unwrap(),
-        wei(383)
-    );
-    assert_eq!(
-        split.sender(ctl).claimable(rs[2], t).motsu_unwrap(),
-        wei(334)
-    );
+    assert_claimable(&split, ctl, t, &[(rs[0], 383), (rs[2], 334)]);
 }
 
 /// L-3: an update without any token listed still settles ETH, and leaves
@@ -889,14 +854,7 @@ fn unlisted_token_in_use_keeps_its_set_until_settled(
     // t still follows epoch 0: rs[0] keeps earning its half of new t revenue.
     assert_eq!(split.sender(ctl).token_epoch(t), 0);
     token.sender(ctl).mint(split.address(), wei(100));
-    assert_eq!(
-        split.sender(ctl).claimable(rs[0], t).motsu_unwrap(),
-        wei(50)
-    );
-    assert_eq!(
-        split.sender(ctl).claimable(rs[1], t).motsu_unwrap(),
-        wei(100)
-    );
+    assert_claimable(&split, ctl, t, &[(rs[0], 50), (rs[1], 100)]);
     // Anyone can settle it into the current set; entitlements are kept.
     split.sender(anyone).settle(t).motsu_unwrap();
     split.sender(anyone).settle(t).motsu_unwrap();
@@ -911,14 +869,7 @@ fn unlisted_token_in_use_keeps_its_set_until_settled(
         dust: U256::ZERO,
     });
     token.sender(ctl).mint(split.address(), wei(100));
-    assert_eq!(
-        split.sender(ctl).claimable(rs[0], t).motsu_unwrap(),
-        wei(50)
-    );
-    assert_eq!(
-        split.sender(ctl).claimable(rs[1], t).motsu_unwrap(),
-        wei(200)
-    );
+    assert_claimable(&split, ctl, t, &[(rs[0], 50), (rs[1], 200)]);
     split.sender(anyone).withdraw(rs[0], vec![t]).motsu_unwrap();
     split.sender(anyone).withdraw(rs[1], vec![t]).motsu_unwrap();
     assert_eq!(token.sender(ctl).balance_of(rs[0]), wei(100));
@@ -1024,10 +975,7 @@ fn update_with_500_recipients_settles_all(split: Contract<Split>, ctl: Address) 
         .update_split(newer.clone(), vec![999_999, 1], newer[1], vec![ETH])
         .motsu_unwrap();
     // each old recipient: floor(1_000_777 * 2000 / 1e6) = 2001; dust = 1_000_777 - 500*2001 = 277
-    assert_eq!(
-        split.sender(ctl).claimable(many[499], ETH).motsu_unwrap(),
-        wei(2_001)
-    );
+    assert_claimable(&split, ctl, ETH, &[(many[499], 2_001)]);
     assert_eq!(
         split.sender(ctl).claimable(many[0], ETH).motsu_unwrap(),
         wei(2_001 + 277)
