@@ -380,6 +380,29 @@ fn vault_721(
     assert_eq!(vault.sender(owner).status(), status::ACTIVE);
 }
 
+/// [`vault_721`] curated by its `owner`.
+fn own_vault_721(
+    vault: &Contract<ShareVault>,
+    nft: &Contract<MockNft>,
+    owner: Address,
+    holders: &[(Address, U256)],
+    tokens: &[Address],
+) {
+    vault_721(vault, nft, owner, holders, owner, tokens);
+}
+
+/// [`init`] of an ERC-721 `asset` (no units) by `factory`, which also
+/// curates.
+fn init_own(
+    vault: &Contract<ShareVault>,
+    factory: Address,
+    asset: Address,
+    holders: &[(Address, U256)],
+    tokens: &[Address],
+) -> Result<(), Error> {
+    init(vault, factory, asset, 0, holders, factory, tokens)
+}
+
 fn err_bytes(e: Error) -> Vec<u8> {
     e.into()
 }
@@ -438,26 +461,8 @@ fn initialize_mints_and_records(
 
 #[motsu::test]
 fn initialize_twice_fails(vault: Contract<ShareVault>, nft: Contract<MockNft>, alice: Address) {
-    init(
-        &vault,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, u(1))],
-        alice,
-        &[],
-    )
-    .motsu_unwrap();
-    let err = init(
-        &vault,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, u(1))],
-        alice,
-        &[],
-    )
-    .motsu_unwrap_err();
+    init_own(&vault, alice, nft.address(), &[(alice, u(1))], &[]).motsu_unwrap();
+    let err = init_own(&vault, alice, nft.address(), &[(alice, u(1))], &[]).motsu_unwrap_err();
     assert!(matches!(err, Error::AlreadyInitialized(_)));
     assert_eq!(total_supply(&vault), u(1));
 }
@@ -472,16 +477,7 @@ fn initialize_rejects_bad_input(
 ) {
     let asset = nft.address();
     // Zero asset.
-    let err = init(
-        &vault,
-        alice,
-        Address::ZERO,
-        0,
-        &[(alice, u(1))],
-        alice,
-        &[],
-    )
-    .motsu_unwrap_err();
+    let err = init_own(&vault, alice, Address::ZERO, &[(alice, u(1))], &[]).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidAsset(VaultInvalidAsset { asset }) if asset.is_zero()));
     // Malformed config.
     let err = vault
@@ -490,7 +486,7 @@ fn initialize_rejects_bad_input(
         .motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidConfig(_)));
     // No holders: zero supply.
-    let err = init(&vault, alice, asset, 0, &[], alice, &[]).motsu_unwrap_err();
+    let err = init_own(&vault, alice, asset, &[], &[]).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidSupply(VaultInvalidSupply { supply }) if supply.is_zero()));
     // Name or symbol too long.
     let mut c = config(asset, 0, &[(alice, u(1))], alice, &[]);
@@ -505,30 +501,26 @@ fn initialize_rejects_bad_input(
     let err = init_with(&vault, alice, &c).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidMetadata(_)));
     // Zero supply.
-    let err = init(
+    let err = init_own(
         &vault,
         alice,
         asset,
-        0,
         &[(alice, U256::ZERO), (bob, U256::ZERO)],
-        alice,
         &[],
     )
     .motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidSupply(VaultInvalidSupply { supply }) if supply.is_zero()));
     // Supply above 2^96, and a sum that overflows.
     let too_big = logic::MAX_SUPPLY + u(1);
-    let err = init(&vault, alice, asset, 0, &[(alice, too_big)], alice, &[]).motsu_unwrap_err();
+    let err = init_own(&vault, alice, asset, &[(alice, too_big)], &[]).motsu_unwrap_err();
     assert!(
         matches!(err, Error::InvalidSupply(VaultInvalidSupply { supply }) if supply == too_big)
     );
-    let err = init(
+    let err = init_own(
         &vault,
         alice,
         asset,
-        0,
         &[(alice, U256::MAX), (bob, u(1))],
-        alice,
         &[],
     )
     .motsu_unwrap_err();
@@ -537,7 +529,7 @@ fn initialize_rejects_bad_input(
     );
     // Nine revenue tokens.
     let nine: Vec<Address> = (1..=9u8).map(Address::repeat_byte).collect();
-    let err = init(&vault, alice, asset, 0, &[(alice, u(1))], alice, &nine).motsu_unwrap_err();
+    let err = init_own(&vault, alice, asset, &[(alice, u(1))], &nine).motsu_unwrap_err();
     assert!(
         matches!(err, Error::TooManyRevenueTokens(VaultTooManyRevenueTokens { count }) if count == u(9))
     );
@@ -548,31 +540,20 @@ fn initialize_rejects_bad_input(
         vec![vault.address()],
         vec![asset],
     ] {
-        let err = init(&vault, alice, asset, 0, &[(alice, u(1))], alice, &bad).motsu_unwrap_err();
+        let err = init_own(&vault, alice, asset, &[(alice, u(1))], &bad).motsu_unwrap_err();
         assert!(matches!(err, Error::InvalidRevenueToken(_)), "{bad:?}");
     }
     // Zero holder.
-    let err = init(
-        &vault,
-        alice,
-        asset,
-        0,
-        &[(Address::ZERO, u(1))],
-        alice,
-        &[],
-    )
-    .motsu_unwrap_err();
+    let err = init_own(&vault, alice, asset, &[(Address::ZERO, u(1))], &[]).motsu_unwrap_err();
     assert!(
         matches!(err, Error::InvalidReceiver(ERC20InvalidReceiver { receiver }) if receiver.is_zero())
     );
     // The vault itself as a holder (L-4: nobody could ever hold 100 %).
-    let err = init(
+    let err = init_own(
         &vault,
         alice,
         asset,
-        0,
         &[(alice, u(1)), (vault.address(), u(1))],
-        alice,
         &[],
     )
     .motsu_unwrap_err();
@@ -625,16 +606,7 @@ fn receives_its_erc721_once(vault: Contract<ShareVault>, nft: Contract<MockNft>,
         .safe_transfer_from(alice, vault.address(), ID)
         .motsu_res()
         .is_err());
-    init(
-        &vault,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, u(10))],
-        alice,
-        &[],
-    )
-    .motsu_unwrap();
+    init_own(&vault, alice, nft.address(), &[(alice, u(10))], &[]).motsu_unwrap();
     // Another token of the same collection is refused.
     assert!(nft
         .sender(alice)
@@ -797,16 +769,7 @@ fn hooks_return_the_magic_values(
     editions: Contract<MockEditions>,
     alice: Address,
 ) {
-    init(
-        &vault,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, u(1))],
-        alice,
-        &[],
-    )
-    .motsu_unwrap();
+    init_own(&vault, alice, nft.address(), &[(alice, u(1))], &[]).motsu_unwrap();
     let hook = onERC721ReceivedCall {
         operator: alice,
         from: alice,
@@ -867,7 +830,7 @@ fn share_transfers_and_allowances(
     bob: Address,
     carol: Address,
 ) {
-    vault_721(&vault, &nft, alice, &[(alice, u(1000))], alice, &[]);
+    own_vault_721(&vault, &nft, alice, &[(alice, u(1000))], &[]);
     assert!(vault.sender(alice).transfer(bob, u(300)).motsu_unwrap());
     vault.assert_emitted(&Transfer {
         from: alice,
@@ -918,7 +881,7 @@ fn share_transfer_errors_change_nothing(
     alice: Address,
     bob: Address,
 ) {
-    vault_721(&vault, &nft, alice, &[(alice, u(1000))], alice, &[]);
+    own_vault_721(&vault, &nft, alice, &[(alice, u(1000))], &[]);
     vault.address().fund(u(1_000));
     let err = vault
         .sender(alice)
@@ -994,12 +957,11 @@ fn passive_eth_is_shared_pro_rata_and_claimed(
     alice: Address,
 ) {
     // 3 and 1 shares: every accrual below divides exactly.
-    vault_721(
+    own_vault_721(
         &vault,
         &nft,
         alice,
         &[(a.address(), u(3)), (b.address(), u(1))],
-        alice,
         &[],
     );
     a.sender(alice).configure(vault.address(), false, false);
@@ -1072,12 +1034,11 @@ fn erc20_revenue_is_shared_and_claimed(
     alice: Address,
     bob: Address,
 ) {
-    vault_721(
+    own_vault_721(
         &vault,
         &nft,
         alice,
         &[(alice, u(2)), (bob, u(1))],
-        alice,
         &[token.address()],
     );
     token
@@ -1127,14 +1088,7 @@ fn revenue_sent_before_initialisation_goes_to_initial_holders(
     bob: Address,
 ) {
     vault.address().fund(u(90));
-    vault_721(
-        &vault,
-        &nft,
-        alice,
-        &[(alice, u(2)), (bob, u(1))],
-        alice,
-        &[],
-    );
+    own_vault_721(&vault, &nft, alice, &[(alice, u(2)), (bob, u(1))], &[]);
     assert_eq!(
         vault.sender(alice).claimable(alice, ETH).motsu_unwrap(),
         u(60)
@@ -1158,14 +1112,7 @@ fn claim_rejects_tokens_off_the_allow_list(
     other: Contract<MockToken>,
     alice: Address,
 ) {
-    vault_721(
-        &vault,
-        &nft,
-        alice,
-        &[(alice, u(1))],
-        alice,
-        &[token.address()],
-    );
+    own_vault_721(&vault, &nft, alice, &[(alice, u(1))], &[token.address()]);
     other
         .sender(alice)
         .mint(vault.address(), u(10))
@@ -1199,14 +1146,7 @@ fn claim_with_nothing_due_fails(
     alice: Address,
     bob: Address,
 ) {
-    vault_721(
-        &vault,
-        &nft,
-        alice,
-        &[(alice, u(1))],
-        alice,
-        &[token.address()],
-    );
+    own_vault_721(&vault, &nft, alice, &[(alice, u(1))], &[token.address()]);
     let err = vault
         .sender(alice)
         .claim(vec![ETH, token.address()])
@@ -1236,12 +1176,11 @@ fn reentrant_eth_claim_gets_nothing_more(
     honest: Contract<Wallet>,
     alice: Address,
 ) {
-    vault_721(
+    own_vault_721(
         &vault,
         &nft,
         alice,
         &[(attacker.address(), u(1)), (honest.address(), u(1))],
-        alice,
         &[],
     );
     attacker
@@ -1269,12 +1208,11 @@ fn failed_payouts_revert_the_claim(
     alice: Address,
     bob: Address,
 ) {
-    vault_721(
+    own_vault_721(
         &vault,
         &nft,
         alice,
         &[(wallet.address(), u(1)), (alice, u(1))],
-        alice,
         &[token.address()],
     );
     wallet.sender(alice).configure(vault.address(), false, true);
@@ -1357,14 +1295,7 @@ fn broken_revenue_token_never_blocks_shares(
     alice: Address,
     bob: Address,
 ) {
-    vault_721(
-        &vault,
-        &nft,
-        alice,
-        &[(alice, u(10))],
-        alice,
-        &[token.address()],
-    );
+    own_vault_721(&vault, &nft, alice, &[(alice, u(10))], &[token.address()]);
     token
         .sender(alice)
         .mint(vault.address(), u(10))
@@ -1401,12 +1332,11 @@ fn accumulator_is_exact_across_many_transfers(
     carol: Address,
 ) {
     let third = U256::from(10u64).pow(u(18));
-    vault_721(
+    own_vault_721(
         &vault,
         &nft,
         alice,
         &[(alice, third), (bob, third), (carol, third)],
-        alice,
         &[token.address()],
     );
     // 10 rounds: deposit 1,000 units, then rotate shares.
@@ -1809,12 +1739,11 @@ fn redeem_with_full_supply(
     alice: Address,
     bob: Address,
 ) {
-    vault_721(
+    own_vault_721(
         &vault,
         &nft,
         alice,
         &[(alice, u(3)), (bob, u(1))],
-        alice,
         &[token.address()],
     );
     token
@@ -1907,16 +1836,7 @@ fn redeem_before_the_asset_arrives_fails(
     nft: Contract<MockNft>,
     alice: Address,
 ) {
-    init(
-        &vault,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, u(1))],
-        alice,
-        &[],
-    )
-    .motsu_unwrap();
+    init_own(&vault, alice, nft.address(), &[(alice, u(1))], &[]).motsu_unwrap();
     let err = vault.sender(alice).redeem().motsu_unwrap_err();
     assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
     assert_eq!(total_supply(&vault), u(1));
@@ -1931,7 +1851,7 @@ fn redeem_by_a_wallet_contract_and_eth_after_redemption(
 ) {
     // A wallet contract that does not implement onERC721Received cannot
     // take the token: the redemption reverts and nothing changes.
-    vault_721(&vault, &nft, alice, &[(wallet.address(), u(1))], alice, &[]);
+    own_vault_721(&vault, &nft, alice, &[(wallet.address(), u(1))], &[]);
     wallet
         .sender(alice)
         .configure(vault.address(), false, false);
@@ -2309,7 +2229,7 @@ fn permit_sets_the_allowance_once(
     carol: Address,
 ) {
     let owner = alice.address();
-    vault_721(&vault, &nft, owner, &[(owner, u(100))], owner, &[]);
+    own_vault_721(&vault, &nft, owner, &[(owner, u(100))], &[]);
     // The domain: the share token's name, version 1, the chain, the vault.
     let d = domain_of(&vault);
     assert_eq!(d.fields.0, [0x0f]);
@@ -2390,7 +2310,7 @@ fn permit_refuses_bad_signatures(
     bob: Address,
 ) {
     let owner = alice.address();
-    vault_721(&vault, &nft, owner, &[(owner, u(100))], owner, &[]);
+    own_vault_721(&vault, &nft, owner, &[(owner, u(100))], &[]);
     let refused = |err: Error, signer: Address| {
         assert_eq!(
             err_bytes(err),
@@ -2511,7 +2431,7 @@ fn the_domain_follows_the_chain_id(
     bob: Address,
 ) {
     let owner = alice.address();
-    vault_721(&vault, &nft, owner, &[(owner, u(100))], owner, &[]);
+    own_vault_721(&vault, &nft, owner, &[(owner, u(100))], &[]);
     let before = vault.sender(bob).domain_separator();
     let (v, r, s) = sign_permit(&vault, &alice, owner, bob, u(1), U256::ZERO, DEADLINE);
     // A fork: the old chain's signatures are worthless on the new one.
