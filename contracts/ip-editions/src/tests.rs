@@ -62,6 +62,28 @@ fn deploy_with_units(c: &Contract<IpEditions>, owner: Address, to: Address, amou
         .motsu_unwrap();
 }
 
+/// `caller` creates a user record of `amount` units of edition 1 of `owner`
+/// for `user` until `expiry`; returns the record id.
+fn record(
+    c: &Contract<IpEditions>,
+    caller: Address,
+    owner: Address,
+    user: Address,
+    amount: u64,
+    expiry: u64,
+) -> U256 {
+    c.sender(caller)
+        .create_user_record(owner, user, u(1), amount, expiry)
+        .motsu_unwrap()
+}
+
+/// `owner` approves `operator` as its lease operator.
+fn set_lease_operator(c: &Contract<IpEditions>, owner: Address, operator: Address) {
+    c.sender(owner)
+        .set_lease_operator(operator, true)
+        .motsu_unwrap();
+}
+
 // ----------------------------------------------------------------------
 // A receiver contract for the acceptance checks.
 // ----------------------------------------------------------------------
@@ -422,9 +444,7 @@ fn pause_blocks_moves_but_not_views_or_expiry(
     bob: Address,
 ) {
     deploy_with_units(&c, owner, alice, 10);
-    c.sender(alice)
-        .create_user_record(alice, bob, u(1), 4, T0 + 10)
-        .motsu_unwrap();
+    record(&c, alice, alice, bob, 4, T0 + 10);
     let err = c.sender(alice).pause().motsu_unwrap_err();
     assert_eq!(
         err,
@@ -1101,10 +1121,7 @@ fn burns_update_supply(c: Contract<IpEditions>, owner: Address, alice: Address, 
 #[motsu::test]
 fn owner_creates_a_record(c: Contract<IpEditions>, owner: Address, alice: Address, bob: Address) {
     deploy_with_units(&c, owner, alice, 10);
-    let rid = c
-        .sender(alice)
-        .create_user_record(alice, bob, u(1), 4, T0 + 100)
-        .motsu_unwrap();
+    let rid = record(&c, alice, alice, bob, 4, T0 + 100);
     assert_eq!(rid, u(1));
     c.assert_emitted(&CreateUserRecord {
         recordId: rid,
@@ -1130,12 +1147,7 @@ fn owner_creates_a_record(c: Contract<IpEditions>, owner: Address, alice: Addres
     );
     assert!(!c.sender(bob).is_record_locked(rid));
     // Second record id.
-    assert_eq!(
-        c.sender(alice)
-            .create_user_record(alice, bob, u(1), 6, T0 + 50)
-            .motsu_unwrap(),
-        u(2)
-    );
+    assert_eq!(record(&c, alice, alice, bob, 6, T0 + 50), u(2));
     assert_eq!(c.sender(bob).usable_balance_of(bob, u(1)), u(10));
 }
 
@@ -1203,9 +1215,7 @@ fn create_record_rejects_bad_input(
             needed: u(11)
         })
     );
-    c.sender(alice)
-        .create_user_record(alice, bob, u(1), 7, T0 + 1)
-        .motsu_unwrap();
+    record(&c, alice, alice, bob, 7, T0 + 1);
     let err = c
         .sender(alice)
         .create_user_record(alice, eve, u(1), 4, T0 + 1)
@@ -1242,9 +1252,7 @@ fn frozen_units_cannot_move_until_expiry(
     carol: Address,
 ) {
     deploy_with_units(&c, owner, alice, 10);
-    c.sender(alice)
-        .create_user_record(alice, bob, u(1), 6, T0 + 100)
-        .motsu_unwrap();
+    record(&c, alice, alice, bob, 6, T0 + 100);
     let frozen = |available: u64, needed: u64| {
         Error::InsufficientUnfrozenBalance(EditionsInsufficientUnfrozenBalance {
             owner: alice,
@@ -1333,9 +1341,7 @@ fn operators_and_lease_operators(
             operator: Address::ZERO
         })
     );
-    c.sender(alice)
-        .set_lease_operator(market, true)
-        .motsu_unwrap();
+    set_lease_operator(&c, alice, market);
     c.assert_emitted(&LeaseOperatorSet {
         owner: alice,
         operator: market,
@@ -1349,18 +1355,12 @@ fn operators_and_lease_operators(
         .safe_transfer_from(alice, bob, u(1), u(1), none())
         .motsu_unwrap_err();
     assert!(matches!(err, Error::MissingApprovalForAll(_)));
-    let paid = c
-        .sender(market)
-        .create_user_record(alice, bob, u(1), 3, T0 + 10)
-        .motsu_unwrap();
+    let paid = record(&c, market, alice, bob, 3, T0 + 10);
     assert!(c.sender(bob).is_record_locked(paid));
     c.sender(alice)
         .set_approval_for_all(op, true)
         .motsu_unwrap();
-    let free = c
-        .sender(op)
-        .create_user_record(alice, bob, u(1), 2, T0 + 10)
-        .motsu_unwrap();
+    let free = record(&c, op, alice, bob, 2, T0 + 10);
     assert!(!c.sender(bob).is_record_locked(free));
     assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), u(5));
     c.sender(alice)
@@ -1384,21 +1384,10 @@ fn delete_rules(
     eve: Address,
 ) {
     deploy_with_units(&c, owner, alice, 10);
-    c.sender(alice)
-        .set_lease_operator(market, true)
-        .motsu_unwrap();
-    let own = c
-        .sender(alice)
-        .create_user_record(alice, bob, u(1), 2, T0 + 10)
-        .motsu_unwrap();
-    let paid = c
-        .sender(market)
-        .create_user_record(alice, bob, u(1), 3, T0 + 10)
-        .motsu_unwrap();
-    let paid2 = c
-        .sender(market)
-        .create_user_record(alice, bob, u(1), 4, T0 + 10)
-        .motsu_unwrap();
+    set_lease_operator(&c, alice, market);
+    let own = record(&c, alice, alice, bob, 2, T0 + 10);
+    let paid = record(&c, market, alice, bob, 3, T0 + 10);
+    let paid2 = record(&c, market, alice, bob, 4, T0 + 10);
 
     let err = c.sender(eve).delete_user_record(u(9)).motsu_unwrap_err();
     assert_eq!(
@@ -1454,14 +1443,9 @@ fn lease_operator_extends_an_active_record_in_place(
     market: Address,
 ) {
     deploy_with_units(&c, owner, alice, 10);
-    c.sender(alice)
-        .set_lease_operator(market, true)
-        .motsu_unwrap();
+    set_lease_operator(&c, alice, market);
     // A paid lease of every unit alice holds.
-    let paid = c
-        .sender(market)
-        .create_user_record(alice, bob, u(1), 10, T0 + 10)
-        .motsu_unwrap();
+    let paid = record(&c, market, alice, bob, 10, T0 + 10);
     c.sender(market)
         .extend_user_record(paid, T0 + 100)
         .motsu_unwrap();
@@ -1562,10 +1546,7 @@ fn lease_operator_extends_an_active_record_in_place(
     );
     // An unlocked record (the owner's own) stays unlocked when extended;
     // a revoked lease operator can no longer extend.
-    let own = c
-        .sender(alice)
-        .create_user_record(alice, carol, u(1), 3, T0 + 210)
-        .motsu_unwrap();
+    let own = record(&c, alice, alice, carol, 3, T0 + 210);
     c.sender(market)
         .extend_user_record(own, T0 + 220)
         .motsu_unwrap();
@@ -1585,9 +1566,7 @@ fn lease_operator_extends_an_active_record_in_place(
     );
     // A deleted record is gone.
     c.sender(alice).delete_user_record(own).motsu_unwrap();
-    c.sender(alice)
-        .set_lease_operator(market, true)
-        .motsu_unwrap();
+    set_lease_operator(&c, alice, market);
     assert_eq!(
         c.sender(market)
             .extend_user_record(own, T0 + 230)
@@ -1608,16 +1587,10 @@ fn renewing_by_extension_keeps_one_record_per_lease(
     // them, again and again, never needs a 17th entry or a spare unit (the
     // 17th unit stays free: only the list cap refuses a 17th record).
     deploy_with_units(&c, owner, alice, 17);
-    c.sender(alice)
-        .set_lease_operator(market, true)
-        .motsu_unwrap();
+    set_lease_operator(&c, alice, market);
     let max = logic::MAX_ACTIVE_RECORDS as u64;
     let ids: Vec<U256> = (0..max)
-        .map(|_| {
-            c.sender(market)
-                .create_user_record(alice, bob, u(1), 1, T0 + 10)
-                .motsu_unwrap()
-        })
+        .map(|_| record(&c, market, alice, bob, 1, T0 + 10))
         .collect();
     for round in 1..=3u64 {
         for &id in &ids {
@@ -1653,9 +1626,7 @@ fn record_lists_are_bounded_and_pruned(
     deploy_with_units(&c, owner, alice, 98);
     let max = logic::MAX_ACTIVE_RECORDS as u64;
     for i in 0..max {
-        c.sender(alice)
-            .create_user_record(alice, bob, u(1), 1, T0 + 10 + i)
-            .motsu_unwrap();
+        record(&c, alice, alice, bob, 1, T0 + 10 + i);
     }
     let err = c
         .sender(alice)
@@ -1673,22 +1644,16 @@ fn record_lists_are_bounded_and_pruned(
     c.sender(owner)
         .mint(carol, u(1), u(2), none())
         .motsu_unwrap();
-    c.sender(carol)
-        .create_user_record(carol, bob, u(1), 1, T0 + 50)
-        .motsu_unwrap();
+    record(&c, carol, carol, bob, 1, T0 + 50);
     assert_eq!(c.sender(bob).usable_balance_of(bob, u(1)), u(max + 1));
     assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), u(max));
     // Once the first one expires its slot is reused by the next record.
     // (Expiry T0 + 10 has passed at T0 + 11; T0 + 11 is still active.)
     set_now(T0 + 11);
     assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), u(max - 1));
-    c.sender(alice)
-        .create_user_record(alice, carol, u(1), 5, T0 + 50)
-        .motsu_unwrap();
+    record(&c, alice, alice, carol, 5, T0 + 50);
     assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), u(max - 1 + 5));
-    c.sender(carol)
-        .create_user_record(carol, bob, u(1), 1, T0 + 50)
-        .motsu_unwrap();
+    record(&c, carol, carol, bob, 1, T0 + 50);
     assert_eq!(c.sender(bob).usable_balance_of(bob, u(1)), u(max - 1 + 2));
     let err = c
         .sender(alice)
@@ -1758,9 +1723,7 @@ fn self_and_zero_value_transfers(
         value: U256::ZERO,
     });
     // Frozen units cannot even be moved to oneself.
-    c.sender(alice)
-        .create_user_record(alice, bob, u(1), 5, T0 + 1)
-        .motsu_unwrap();
+    record(&c, alice, alice, bob, 5, T0 + 1);
     let err = c
         .sender(alice)
         .safe_transfer_from(alice, alice, u(1), u(1), none())
@@ -1787,21 +1750,12 @@ fn l6_a_stranger_cannot_exhaust_a_users_records(
         .motsu_unwrap();
     let max = logic::MAX_ACTIVE_RECORDS as u64;
     let junk: Vec<U256> = (0..max)
-        .map(|_| {
-            c.sender(stranger)
-                .create_user_record(stranger, victim, u(1), 1, T0 + 1_000)
-                .motsu_unwrap()
-        })
+        .map(|_| record(&c, stranger, stranger, victim, 1, T0 + 1_000))
         .collect();
     assert_eq!(c.sender(victim).usable_balance_of(victim, u(1)), u(max));
     // The victim's purchase: the market creates a locked record.
-    c.sender(lessor)
-        .set_lease_operator(market, true)
-        .motsu_unwrap();
-    let lease = c
-        .sender(market)
-        .create_user_record(lessor, victim, u(1), 2, T0 + 100)
-        .motsu_unwrap();
+    set_lease_operator(&c, lessor, market);
+    let lease = record(&c, market, lessor, victim, 2, T0 + 100);
     assert_eq!(c.sender(victim).usable_balance_of(victim, u(1)), u(max + 2));
     // Renewal and the stranger's own clean-up keep every balance exact.
     c.sender(market)
@@ -1832,9 +1786,7 @@ fn l1_locked_records_are_bounded_to_five_years(
     market: Address,
 ) {
     deploy_with_units(&c, owner, alice, 5);
-    c.sender(alice)
-        .set_lease_operator(market, true)
-        .motsu_unwrap();
+    set_lease_operator(&c, alice, market);
     let max = T0 + logic::MAX_LOCK_DURATION;
     assert_eq!(
         c.sender(market)
@@ -1845,10 +1797,7 @@ fn l1_locked_records_are_bounded_to_five_years(
             maxExpiry: max
         })
     );
-    let id = c
-        .sender(market)
-        .create_user_record(alice, bob, u(1), 1, max)
-        .motsu_unwrap();
+    let id = record(&c, market, alice, bob, 1, max);
     assert!(c.sender(bob).is_record_locked(id));
     set_now(T0 + 10);
     assert_eq!(
@@ -1865,13 +1814,8 @@ fn l1_locked_records_are_bounded_to_five_years(
         .motsu_unwrap();
     // The owner approving itself as lease operator still makes unlocked
     // records, which it may delete: they are not bounded.
-    c.sender(alice)
-        .set_lease_operator(alice, true)
-        .motsu_unwrap();
-    let own = c
-        .sender(alice)
-        .create_user_record(alice, bob, u(1), 1, u64::MAX)
-        .motsu_unwrap();
+    set_lease_operator(&c, alice, alice);
+    let own = record(&c, alice, alice, bob, 1, u64::MAX);
     assert!(!c.sender(bob).is_record_locked(own));
     c.sender(alice).delete_user_record(own).motsu_unwrap();
 }
