@@ -166,6 +166,18 @@ fn register(reg: &Contract<ProvenanceRegistry>, owner: Address, commit_reveal: b
         .motsu_unwrap()
 }
 
+/// Registers a model (no commit–reveal) owned by `creator` and makes
+/// `creator` a minter of `nft`; returns the model id.
+fn minter_model(
+    reg: &Contract<ProvenanceRegistry>,
+    nft: &Contract<MockCollection>,
+    creator: Address,
+) -> U256 {
+    let model = register(reg, creator, false);
+    nft.sender(creator).set_minter(creator, true);
+    model
+}
+
 fn fields(collection: Address, id: u64, model_id: U256, creator: Address) -> RecordFields {
     RecordFields {
         asset: AssetRef {
@@ -636,8 +648,7 @@ fn unattested_record_by_token_owner_then_attest(
 
 #[motsu::test]
 fn attest_errors(reg: Contract<ProvenanceRegistry>, nft: Contract<MockCollection>, alice: Address) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let f = fields(nft.address(), 1, model, alice);
     let sig = sign(&reg, &f);
     let err = reg
@@ -700,8 +711,7 @@ fn record_is_write_once(
     alice: Address,
     bob: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     nft.sender(alice).set_minter(bob, true);
     let f = fields(nft.address(), 1, model, alice);
     write(&reg, &f, &sign(&reg, &f)).motsu_unwrap();
@@ -738,8 +748,7 @@ fn wrong_writer_is_refused(
     bob: Address,
     mallory: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     nft.sender(alice).set_owner(U256::from(1), bob);
     let events = reg.all_events().len();
     // Token 1 belongs to bob; token 2 does not exist (ownerOf reverts).
@@ -803,8 +812,7 @@ fn bad_signatures_are_refused(
     nft: Contract<MockCollection>,
     alice: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let f = fields(nft.address(), 1, model, alice);
     let good = sign(&reg, &f);
     let mut tampered = f.clone();
@@ -864,8 +872,7 @@ fn parents_are_validated_and_round_trip(
     nft: Contract<MockCollection>,
     alice: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let c = nft.address();
     write(&reg, &fields(c, 1, model, alice), &[]).motsu_unwrap();
     write(&reg, &fields(c, 2, model, alice), &[]).motsu_unwrap();
@@ -975,8 +982,7 @@ fn lineage_walks_the_dag(
     nft: Contract<MockCollection>,
     alice: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let c = nft.address();
     let asset = |id: u64| AssetRef {
         collection: c,
@@ -1055,8 +1061,7 @@ fn lineage_is_truncated_at_the_node_limit(
     nft: Contract<MockCollection>,
     alice: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let c = nft.address();
     let asset = |id: u64| AssetRef {
         collection: c,
@@ -1193,8 +1198,7 @@ fn models_without_commit_reveal_ignore_commitments(
     alice: Address,
 ) {
     EXTRA_BLOCKS.with(|b| b.set(0));
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let f = fields(nft.address(), 1, model, alice);
     // A commitment made in block 0 (motsu's VM) is stored as ready at 1.
     reg.sender(alice)
@@ -1222,8 +1226,7 @@ fn verify_rejects_anything_that_does_not_match(
     nft: Contract<MockCollection>,
     alice: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let f = fields(nft.address(), 1, model, alice);
     let sig = sign(&reg, &f);
     // Before the record exists, even a correct proof is false.
@@ -1918,8 +1921,7 @@ fn batch_records_can_be_parents(
     nft: Contract<MockCollection>,
     alice: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let fs = batch_of(nft.address(), 1, 2, model, alice);
     write_batch(&reg, &fs, &[]).motsu_unwrap();
     let mut child = batch_fields(nft.address(), 9, model, alice);
@@ -1945,8 +1947,7 @@ fn large_batches_span_several_data_contracts(
     nft: Contract<MockCollection>,
     alice: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     // Nothing shared (every hash differs per record): 153 per data contract.
     let n = logic::records_per_data(0) as u64 + 7;
     let fs = batch_of(nft.address(), 1, n, model, alice);
@@ -1970,8 +1971,7 @@ fn malformed_batches_are_refused(
     nft: Contract<MockCollection>,
     alice: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let fs = batch_of(nft.address(), 1, 3, model, alice);
     let sigs = sign_all(&reg, &fs);
     let ids: Vec<U256> = fs.iter().map(|f| f.asset.id).collect();
@@ -2044,8 +2044,7 @@ fn batch_rules_are_those_of_single_records(
     bob: Address,
     carol: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let fs = batch_of(nft.address(), 1, 3, model, alice);
     let sigs = sign_all(&reg, &fs);
 
@@ -2185,8 +2184,7 @@ fn hashes_shared_by_a_batch_are_stored_once_and_read_back(
     nft: Contract<MockCollection>,
     alice: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     // Same parameters and no human contribution throughout: 254 records
     // per data contract, so 300 need two.
     let mut fs = batch_of(nft.address(), 1, 300, model, alice);
@@ -2238,8 +2236,7 @@ fn batch_heads_share_bucket_words_in_ways(
     nft: Contract<MockCollection>,
     alice: Address,
 ) {
-    let model = register(&reg, alice, false);
-    nft.sender(alice).set_minter(alice, true);
+    let model = minter_model(&reg, &nft, alice);
     let c = nft.address();
     // Batch A: ids 1..=5 (bucket 0, way 0, base -1: slot 1 at index 0).
     let a = batch_of(c, 1, 5, model, alice);
