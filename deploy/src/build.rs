@@ -240,7 +240,12 @@ fn deployed_size(bytes: &[u8]) -> Result<usize> {
 /// # Errors
 /// On I/O errors or a malformed binary; rule violations (the fragmented
 /// size limits included) are recorded in the returned [`Artifact`] instead.
-pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifact> {
+pub fn process(
+    contract: &str,
+    compiled: &Path,
+    out_dir: &Path,
+    topics: &[[u8; 32]],
+) -> Result<Artifact> {
     let bytes =
         std::fs::read(compiled).with_context(|| format!("reading {}", compiled.display()))?;
     let wasm = deployed_wasm(&bytes).with_context(|| compiled.display().to_string())?;
@@ -266,7 +271,8 @@ pub fn process(contract: &str, compiled: &Path, out_dir: &Path) -> Result<Artifa
                 )
             })
         })
-        .or_else(|| software_keccak(&wasm));
+        .or_else(|| software_keccak(&wasm))
+        .or_else(|| topics_in_data(&wasm, topics));
     Ok(Artifact {
         contract: contract.to_string(),
         wasm_path,
@@ -384,6 +390,51 @@ pub fn software_keccak(wasm: &[u8]) -> Option<String> {
     })
 }
 
+/// Every event topic (signature hash) the suite's exported ABIs declare
+/// (`abi/*.json`), for the `no-topics-in-data` rule.
+///
+/// # Errors
+/// When `abi/` cannot be read or a file is not a JSON ABI.
+pub fn suite_event_topics(root: &Path) -> Result<Vec<[u8; 32]>> {
+    let mut topics = Vec::new();
+    let dir = root.join("abi");
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path)?;
+            let abi: alloy::json_abi::JsonAbi = serde_json::from_str(&text)
+                .with_context(|| format!("parsing {}", path.display()))?;
+            topics.extend(abi.events().map(|e| e.selector().0));
+        }
+    }
+    topics.sort_unstable();
+    topics.dedup();
+    Ok(topics)
+}
+
+/// The `no-topics-in-data` rule: no event topic of the suite may sit in a
+/// program's data segment. Nitro prices every data-segment byte into the
+/// program's `cachedGas` (about 0.75 gas a byte, on every entry into the
+/// program), so a 32-byte topic there costs about 24 gas on every call,
+/// whichever function runs; built from code immediates
+/// (`stylus_ip_common::topic!`) it costs nothing per entry. A topic in
+/// code is four separate `i64.const` immediates, so any 32 contiguous bytes
+/// equal to a topic are data.
+#[must_use]
+pub fn topics_in_data(wasm: &[u8], topics: &[[u8; 32]]) -> Option<String> {
+    let found = wasm
+        .windows(32)
+        .filter(|w| topics.binary_search_by(|t| t.as_slice().cmp(w)).is_ok())
+        .count();
+    (found > 0).then(|| {
+        format!(
+            "rule no-topics-in-data: {found} event topic(s) of abi/*.json in the data segment: \
+             each costs about 24 gas of cachedGas on every entry into the program; build topic \
+             0 with stylus_ip_common::topic! (or emit!) instead of SolEvent::SIGNATURE_HASH"
+        )
+    })
+}
+
 /// Renders the size table: sizes, fragments needed, headroom against the
 /// single-program and the fragmented limits, and the gate's verdict.
 #[must_use]
@@ -453,6 +504,7 @@ pub fn build_all(root: &Path, only: &[String]) -> Result<Vec<Artifact>> {
         crates.len()
     );
     let wasm_opt = crate::toolchain::wasm_opt()?;
+    let topics = suite_event_topics(root)?;
     let mut dir = PathBuf::new();
     for c in &crates {
         dir = compile(root, toolchain, c)?;
@@ -468,7 +520,7 @@ pub fn build_all(root: &Path, only: &[String]) -> Result<Vec<Artifact>> {
                 &dir.join(format!("{}.wasm", c.lib_name())),
                 &optimised,
             )?;
-            process(&c.package, &optimised, &out_dir)
+            process(&c.package, &optimised, &out_dir, &topics)
         })
         .collect::<Result<Vec<_>>>()?;
     std::fs::write(
@@ -515,7 +567,7 @@ mod tests {
                  (memory (export "memory") 1) (@custom "name" "junk")
                  (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#,
         );
-        let a = process("demo", &src, &dir.join("out")).unwrap();
+        let a = process("demo", &src, &dir.join("out"), &[]).unwrap();
         assert!(a.ok(), "{a:?}");
         let written = std::fs::read(dir.join("out/demo.wasm")).unwrap();
         assert_eq!(written.len(), a.raw_bytes);
@@ -551,7 +603,7 @@ mod tests {
     fn above_the_single_limit_is_fragmented_and_passes() {
         let dir = tempdir("frag");
         let src = write_wasm(&dir, "in.wasm", &noisy_program(40_000));
-        let a = process("big", &src, &dir.join("out")).unwrap();
+        let a = process("big", &src, &dir.join("out"), &[]).unwrap();
         assert!(a.ok(), "{a:?}");
         assert!(a.code_bytes > MAX_CODE_SIZE);
         assert_eq!(a.fragments, 2);
@@ -574,7 +626,7 @@ mod tests {
     fn above_the_fragmented_limit_fails() {
         let dir = tempdir("toobig");
         let src = write_wasm(&dir, "in.wasm", &noisy_program(4 * 24_573 + 100));
-        let a = process("huge", &src, &dir.join("out")).unwrap();
+        let a = process("huge", &src, &dir.join("out"), &[]).unwrap();
         assert!(!a.ok());
         assert_eq!(a.fragments, 5);
         assert!(a.fragmented_headroom < 0);
@@ -630,7 +682,7 @@ mod tests {
             (0, 0, false),
         ] {
             let src = write_wasm(&dir, "k.wasm", &keccak_like_program(n, m));
-            let a = process("k", &src, &dir.join("out")).unwrap();
+            let a = process("k", &src, &dir.join("out"), &[]).unwrap();
             assert_eq!(!a.ok(), flagged, "{n} data + {m} code: {a:?}");
             if flagged {
                 let e = a.error.unwrap();
@@ -649,6 +701,53 @@ mod tests {
         assert!(software_keccak(&wat::parse_str("(module)").unwrap()).is_none());
     }
 
+    /// A program holding `topic` as a data segment (`as_data`) or as the
+    /// four `i64.const` immediates `stylus_ip_common::topic!` compiles to.
+    fn topic_program(topic: [u8; 32], as_data: bool) -> String {
+        let (data, code) = if as_data {
+            let bytes: String = topic.iter().map(|b| format!("\\{b:02x}")).collect();
+            (format!(r#"(data (i32.const 1024) "{bytes}")"#), String::new())
+        } else {
+            let code: String = topic
+                .chunks(8)
+                .map(|c| {
+                    let w = u64::from_le_bytes(c.try_into().unwrap());
+                    format!("i64.const {} drop ", w as i64)
+                })
+                .collect();
+            (String::new(), code)
+        };
+        format!(
+            r#"(module (import "vm_hooks" "pay_for_memory_grow" (func (param i32)))
+                 (memory (export "memory") 1 1) {data}
+                 (func (export "user_entrypoint") (param i32) (result i32) {code} i32.const 0))"#
+        )
+    }
+
+    #[test]
+    fn the_topic_gate_flags_a_suite_topic_in_data_only() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let topics = suite_event_topics(&root).unwrap();
+        // ERC-721 `Transfer`, which ip-collection emits, is among them.
+        let transfer = alloy_primitives::keccak256("Transfer(address,address,uint256)").0;
+        assert!(topics.contains(&transfer));
+        assert!(topics.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+        let dir = tempdir("topics");
+        for (as_data, flagged) in [(true, true), (false, false)] {
+            let src = write_wasm(&dir, "t.wasm", &topic_program(transfer, as_data));
+            let a = process("t", &src, &dir.join("out"), &topics).unwrap();
+            assert_eq!(!a.ok(), flagged, "as data: {as_data}: {a:?}");
+            if flagged {
+                let e = a.error.unwrap();
+                assert!(e.contains("rule no-topics-in-data: 1 event topic"), "{e}");
+            }
+        }
+        // A 32-byte constant that is no suite topic passes.
+        let other = alloy_primitives::keccak256("not an event").0;
+        let src = write_wasm(&dir, "t.wasm", &topic_program(other, true));
+        assert!(process("t", &src, &dir.join("out"), &topics).unwrap().ok());
+    }
+
     #[test]
     fn process_records_the_broken_rule() {
         let dir = tempdir("bad");
@@ -657,7 +756,7 @@ mod tests {
             "in.wasm",
             r#"(module (memory (export "memory") 1 1))"#,
         );
-        let a = process("bad", &src, &dir.join("out")).unwrap();
+        let a = process("bad", &src, &dir.join("out"), &[]).unwrap();
         assert!(!a.ok());
         assert!(a.error.unwrap().contains("rule entrypoint"));
     }

@@ -15,8 +15,10 @@
 //! * [`errors!`](crate::errors): a contract's flat `Error` enum, its `From`
 //!   impls and its revert-data encoder from one list.
 //!
-//! The selectors and topics still come from the `sol_decls!` types, and the
-//! unit tests below check every encoder against alloy's own encoding.
+//! The selectors and topics still come from the `sol_decls!` types (each
+//! topic built from code immediates by [`topic!`](crate::topic), see
+//! [`imm`](crate::imm)), and the unit tests below check every encoder
+//! against alloy's own encoding.
 //!
 //! Slices rather than generic arrays everywhere: one copy of each function in
 //! the WASM whatever the number of words.
@@ -102,6 +104,15 @@ pub fn encode(selector: &[u8], words: &[B256]) -> Vec<u8> {
         out.extend_from_slice(w.as_slice());
     }
     out
+}
+
+/// A custom error's revert data, `selector ‖ words`, with the selector
+/// passed as a `u32` immediate rather than read from a 4-byte constant in
+/// the data segment (see [`imm`](crate::imm)).
+#[inline(never)]
+#[must_use]
+pub fn revert_data(selector: u32, words: &[B256]) -> Vec<u8> {
+    encode(&selector.to_be_bytes(), words)
 }
 
 /// `selector ‖ words ‖ bytes`: the calldata of a call whose static
@@ -193,7 +204,7 @@ macro_rules! emit {
     ($ev:ty, [$($topic:expr),* $(,)?], [$($word:expr),* $(,)?]) => {
         $crate::abi::emit(
             &[
-                <$ev as $crate::__private::alloy_sol_types::SolEvent>::SIGNATURE_HASH,
+                $crate::topic!($ev),
                 $($crate::abi::Word::word(&$topic)),*
             ],
             &[$($crate::abi::Word::word(&$word)),*],
@@ -202,7 +213,7 @@ macro_rules! emit {
     ($ev:ty, [$($topic:expr),* $(,)?], [$($word:expr),* $(,)?], $tail:expr) => {
         $crate::abi::emit_with_tail(
             &[
-                <$ev as $crate::__private::alloy_sol_types::SolEvent>::SIGNATURE_HASH,
+                $crate::topic!($ev),
                 $($crate::abi::Word::word(&$topic)),*
             ],
             &[$($crate::abi::Word::word(&$word)),*],
@@ -259,8 +270,10 @@ macro_rules! errors {
             fn from(e: $name) -> Self {
                 match e {
                     // By reference: each word is read where the field lies.
-                    $($name::$variant($ty { $(ref $field),* }) => $crate::abi::encode(
-                        &<$ty as $crate::__private::alloy_sol_types::SolError>::SELECTOR,
+                    $($name::$variant($ty { $(ref $field),* }) => $crate::abi::revert_data(
+                        u32::from_be_bytes(
+                            <$ty as $crate::__private::alloy_sol_types::SolError>::SELECTOR,
+                        ),
                         &[$($crate::abi::Word::word($field)),*],
                     ),)*
                     $($name::$verbatim(data) => data,)?

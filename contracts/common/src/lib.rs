@@ -10,6 +10,9 @@
 //! * [`abi`] is the one ABI toolkit of the contracts: static words,
 //!   `selector ‖ words` for errors and calls, events ([`emit!`]), and
 //!   [`errors!`], which builds a contract's `Error` enum and its revert data.
+//! * [`imm`] builds 32-byte constants (event topics, storage roots) from
+//!   code immediates instead of the data segment, whose every byte Nitro
+//!   prices into each entry into a program ([`topic!`], [`imm_u256!`]).
 //! * [`math`] is the one home of small-divisor mul-div (one overflow rule:
 //!   a typed [`math::Overflow`], never a silent clamp) and the EIP-2981
 //!   royalty amount.
@@ -24,6 +27,7 @@ extern crate alloc;
 pub mod abi;
 #[cfg(feature = "export-abi")]
 pub mod export;
+pub mod imm;
 pub mod lease;
 pub mod math;
 #[cfg(feature = "test-mocks")]
@@ -32,6 +36,7 @@ pub mod test_mocks;
 #[doc(hidden)]
 pub mod __private {
     pub use alloc::vec::Vec;
+    pub use alloy_primitives::U256;
     pub use alloy_sol_types;
 }
 

@@ -199,7 +199,7 @@ use alloy_primitives::{
     aliases::{B32, U8, U96},
     fixed_bytes, Address, B256, U256,
 };
-use alloy_sol_types::{SolCall, SolError, SolEvent};
+use alloy_sol_types::{SolCall, SolError};
 use logic::{
     Account, Collection, Lease, LeaseError, Royalty, Token, TransferError, APPROVED_FOR_ALL,
     FEE_DENOMINATOR, LEASE_OPERATOR, METADATA_UPDATER, MINTER,
@@ -352,7 +352,8 @@ pub const IERC4906_ID: B32 = fixed_bytes!("49064906");
 /// Selector of `onERC721Received(address,address,uint256,bytes)`.
 pub const ON_ERC721_RECEIVED: [u8; 4] = [0x15, 0x0b, 0x7a, 0x02];
 
-// Roots of the string slots (see `store`).
+// Roots of the string slots (see `store`), used through `imm_u256!` so
+// that none of them takes data-segment bytes (see `stylus_ip_common::imm`).
 const NAME_SLOT: U256 = store::root(b"stylus-ip.ip-collection.name");
 const SYMBOL_SLOT: U256 = store::root(b"stylus-ip.ip-collection.symbol");
 const BASE_URI_SLOT: U256 = store::root(b"stylus-ip.ip-collection.base-uri");
@@ -480,7 +481,7 @@ fn words_data(words: &[B256]) -> Vec<u8> {
 /// ERC-721 `Transfer(from, to, token_id)`.
 fn emit_transfer(from: Address, to: Address, token_id: U256) {
     emit(
-        Transfer::SIGNATURE_HASH,
+        stylus_ip_common::topic!(Transfer),
         &[w_addr(from), w_addr(to), w_u256(token_id)],
         &[],
     );
@@ -489,7 +490,7 @@ fn emit_transfer(from: Address, to: Address, token_id: U256) {
 /// ERC-4907 `UpdateUser(token_id, lease.user, lease.expires)`.
 fn emit_update_user(token_id: U256, lease: Lease) {
     emit(
-        UpdateUser::SIGNATURE_HASH,
+        stylus_ip_common::topic!(UpdateUser),
         &[w_u256(token_id), w_addr(lease.user)],
         &[w_u64(lease.expires)],
     );
@@ -825,7 +826,7 @@ impl IpCollection {
             return Err(ERC721InvalidApprover { approver }.into());
         }
         emit(
-            Approval::SIGNATURE_HASH,
+            stylus_ip_common::topic!(Approval),
             &[w_addr(token.owner), w_addr(to), w_u256(token_id)],
             &[],
         );
@@ -851,7 +852,7 @@ impl IpCollection {
     pub fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
         self.set_operator_bit(operator, APPROVED_FOR_ALL, approved)?;
         emit(
-            ApprovalForAll::SIGNATURE_HASH,
+            stylus_ip_common::topic!(ApprovalForAll),
             &[w_addr(sender()), w_addr(operator)],
             &[w_bool(approved)],
         );
@@ -978,7 +979,7 @@ impl IpCollection {
     pub fn set_lease_operator(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
         self.set_operator_bit(operator, LEASE_OPERATOR, approved)?;
         emit(
-            LeaseOperatorSet::SIGNATURE_HASH,
+            stylus_ip_common::topic!(LeaseOperatorSet),
             &[w_addr(sender()), w_addr(operator)],
             &[w_bool(approved)],
         );
@@ -1014,7 +1015,7 @@ impl IpCollection {
         self.only_owner()?;
         self.pending_owner.set(new_owner);
         emit(
-            OwnershipTransferStarted::SIGNATURE_HASH,
+            stylus_ip_common::topic!(OwnershipTransferStarted),
             &[w_addr(self.collection().owner), w_addr(new_owner)],
             &[],
         );
@@ -1061,7 +1062,7 @@ impl IpCollection {
     pub fn set_minter(&mut self, account: Address, enabled: bool) -> Result<(), Error> {
         self.set_role(account, MINTER, enabled)?;
         emit(
-            MinterSet::SIGNATURE_HASH,
+            stylus_ip_common::topic!(MinterSet),
             &[w_addr(account)],
             &[w_bool(enabled)],
         );
@@ -1084,7 +1085,7 @@ impl IpCollection {
     pub fn set_metadata_updater(&mut self, account: Address, enabled: bool) -> Result<(), Error> {
         self.set_role(account, METADATA_UPDATER, enabled)?;
         emit(
-            MetadataUpdaterSet::SIGNATURE_HASH,
+            stylus_ip_common::topic!(MetadataUpdaterSet),
             &[w_addr(account)],
             &[w_bool(enabled)],
         );
@@ -1110,7 +1111,7 @@ impl IpCollection {
         self.only_owner()?;
         self.when_not_paused()?;
         self.set_paused(true);
-        emit(Paused::SIGNATURE_HASH, &[], &[w_addr(sender())]);
+        emit(stylus_ip_common::topic!(Paused), &[], &[w_addr(sender())]);
         Ok(())
     }
 
@@ -1127,7 +1128,7 @@ impl IpCollection {
             return Err(ExpectedPause {}.into());
         }
         self.set_paused(false);
-        emit(Unpaused::SIGNATURE_HASH, &[], &[w_addr(sender())]);
+        emit(stylus_ip_common::topic!(Unpaused), &[], &[w_addr(sender())]);
         Ok(())
     }
 
@@ -1163,9 +1164,9 @@ impl IpCollection {
         let out = |words: &[B256]| Ok(words_data(words));
         if selector == nameCall::SELECTOR || selector == symbolCall::SELECTOR {
             let slot = if selector == nameCall::SELECTOR {
-                NAME_SLOT
+                stylus_ip_common::imm_u256!(NAME_SLOT)
             } else {
-                SYMBOL_SLOT
+                stylus_ip_common::imm_u256!(SYMBOL_SLOT)
             };
             return Ok(logic::encode_string(store::read(slot).as_bytes()));
         }
@@ -1246,7 +1247,7 @@ impl IpCollection {
         }
         if selector == contractURICall::SELECTOR {
             return Ok(logic::encode_string(
-                store::read(CONTRACT_URI_SLOT).as_bytes(),
+                store::read(stylus_ip_common::imm_u256!(CONTRACT_URI_SLOT)).as_bytes(),
             ));
         }
         if selector == setContractURICall::SELECTOR {
@@ -1277,8 +1278,15 @@ impl IpCollection {
             self.tokens.setter(token_id).set(token.pack());
             self.digests.setter(token_id).set(B256::ZERO);
         }
-        store::write(store::map_slot(TOKEN_URI_ROOT, token_id), uri);
-        emit(MetadataUpdate::SIGNATURE_HASH, &[], &[w_u256(token_id)]);
+        store::write(
+            store::map_slot(stylus_ip_common::imm_u256!(TOKEN_URI_ROOT), token_id),
+            uri,
+        );
+        emit(
+            stylus_ip_common::topic!(MetadataUpdate),
+            &[],
+            &[w_u256(token_id)],
+        );
         Ok(())
     }
 
@@ -1291,11 +1299,11 @@ impl IpCollection {
     /// `BatchMetadataUpdate(1, totalSupply)` if any token exists.
     pub fn set_base_uri(&mut self, base_uri: &str) -> Result<(), Error> {
         self.only_metadata_updater()?;
-        store::write(BASE_URI_SLOT, base_uri);
+        store::write(stylus_ip_common::imm_u256!(BASE_URI_SLOT), base_uri);
         let last = self.collection().minted;
         if last != 0 {
             emit(
-                BatchMetadataUpdate::SIGNATURE_HASH,
+                stylus_ip_common::topic!(BatchMetadataUpdate),
                 &[],
                 &[w_u64(1), w_u64(last)],
             );
@@ -1325,19 +1333,22 @@ impl IpCollection {
     ) -> Result<U256, Error> {
         let id = self.mint_tokens(to, 1, &[], royalty_receiver, royalty_bps)?;
         if !uri.is_empty() {
-            store::write(store::map_slot(TOKEN_URI_ROOT, id), uri);
+            store::write(
+                store::map_slot(stylus_ip_common::imm_u256!(TOKEN_URI_ROOT), id),
+                uri,
+            );
         }
         Ok(id)
     }
 
     /// Collection name.
     pub fn name(&self) -> String {
-        store::read(NAME_SLOT)
+        store::read(stylus_ip_common::imm_u256!(NAME_SLOT))
     }
 
     /// Collection symbol.
     pub fn symbol(&self) -> String {
-        store::read(SYMBOL_SLOT)
+        store::read(stylus_ip_common::imm_u256!(SYMBOL_SLOT))
     }
 
     /// `ipfs://<CIDv1>` of the token's metadata digest if it was minted by
@@ -1358,11 +1369,14 @@ impl IpCollection {
         if self.require_owned(token_id)?.has_digest {
             return Ok(logic::ipfs_uri(&self.digests.get(token_id)));
         }
-        let own = store::read(store::map_slot(TOKEN_URI_ROOT, token_id));
+        let own = store::read(store::map_slot(
+            stylus_ip_common::imm_u256!(TOKEN_URI_ROOT),
+            token_id,
+        ));
         if !own.is_empty() {
             return Ok(own.into_bytes());
         }
-        let mut uri = store::read(BASE_URI_SLOT).into_bytes();
+        let mut uri = store::read(stylus_ip_common::imm_u256!(BASE_URI_SLOT)).into_bytes();
         if !uri.is_empty() {
             // Existing ids are at most `minted`, a u64.
             uri.extend(logic::decimal(token_id.as_limbs()[0]));
@@ -1483,7 +1497,7 @@ impl IpCollection {
 
     /// ERC-7572 contract-level metadata URI (empty until set).
     pub fn contract_uri(&self) -> String {
-        store::read(CONTRACT_URI_SLOT)
+        store::read(stylus_ip_common::imm_u256!(CONTRACT_URI_SLOT))
     }
 
     /// Sets the ERC-7572 contract URI. Caller: a metadata updater (or the
@@ -1496,8 +1510,8 @@ impl IpCollection {
     /// `ContractURIUpdated()`.
     pub fn set_contract_uri(&mut self, uri: &str) -> Result<(), Error> {
         self.only_metadata_updater()?;
-        store::write(CONTRACT_URI_SLOT, uri);
-        emit(ContractURIUpdated::SIGNATURE_HASH, &[], &[]);
+        store::write(stylus_ip_common::imm_u256!(CONTRACT_URI_SLOT), uri);
+        emit(stylus_ip_common::topic!(ContractURIUpdated), &[], &[]);
         Ok(())
     }
 }
@@ -1528,10 +1542,10 @@ impl IpCollection {
         collection.initialized = true;
         self.collection.set(collection.pack());
         self.set_owner(owner);
-        store::write(NAME_SLOT, &name);
-        store::write(SYMBOL_SLOT, &symbol);
-        store::write(BASE_URI_SLOT, &base_uri);
-        emit(Initialized::SIGNATURE_HASH, &[], &[w_u64(1)]);
+        store::write(stylus_ip_common::imm_u256!(NAME_SLOT), &name);
+        store::write(stylus_ip_common::imm_u256!(SYMBOL_SLOT), &symbol);
+        store::write(stylus_ip_common::imm_u256!(BASE_URI_SLOT), &base_uri);
+        emit(stylus_ip_common::topic!(Initialized), &[], &[w_u64(1)]);
         Ok(())
     }
 
@@ -1545,7 +1559,7 @@ impl IpCollection {
         }
         self.default_royalty.set(Royalty { receiver, bps }.pack());
         emit(
-            DefaultRoyaltySet::SIGNATURE_HASH,
+            stylus_ip_common::topic!(DefaultRoyaltySet),
             &[w_addr(receiver)],
             &[w_u64(u64::from(bps))],
         );
@@ -1585,7 +1599,7 @@ impl IpCollection {
         collection.owner = new_owner;
         self.collection.set(collection.pack());
         emit(
-            OwnershipTransferred::SIGNATURE_HASH,
+            stylus_ip_common::topic!(OwnershipTransferred),
             &[w_addr(previous), w_addr(new_owner)],
             &[],
         );
@@ -1676,7 +1690,7 @@ impl IpCollection {
             emit_transfer(Address::ZERO, to, first);
         } else {
             emit(
-                ConsecutiveTransfer::SIGNATURE_HASH,
+                stylus_ip_common::topic!(ConsecutiveTransfer),
                 &[w_u256(first), w_addr(Address::ZERO), w_addr(to)],
                 &[w_u64(last)],
             );

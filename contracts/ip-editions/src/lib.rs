@@ -95,7 +95,7 @@ use alloy_primitives::{
     aliases::{B32, U64, U96},
     b256, Address, B256, U256,
 };
-use alloy_sol_types::{SolError, SolEvent};
+use alloy_sol_types::SolError;
 use stylus_sdk::{
     abi::Bytes,
     call::{MethodError, RawCall},
@@ -598,7 +598,7 @@ impl IpEditions {
     sol("transferOwnership") fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
         let owner = self.only_owner()?;
         self.pending_owner.set(new_owner);
-        emit(OwnershipTransferStarted::SIGNATURE_HASH, &[addr(owner), addr(new_owner)], &[]);
+        emit(stylus_ip_common::topic!(OwnershipTransferStarted), &[addr(owner), addr(new_owner)], &[]);
         Ok(())
     }
 
@@ -702,7 +702,7 @@ impl IpEditions {
         let owner = self.only_owner()?;
         self.when_not_paused()?;
         self.paused.set(true);
-        emit(Paused::SIGNATURE_HASH, &[], addr(owner).as_slice());
+        emit(stylus_ip_common::topic!(Paused), &[], addr(owner).as_slice());
         Ok(())
     }
 
@@ -719,7 +719,7 @@ impl IpEditions {
             return Err(ExpectedPause {}.into());
         }
         self.paused.set(false);
-        emit(Unpaused::SIGNATURE_HASH, &[], addr(owner).as_slice());
+        emit(stylus_ip_common::topic!(Unpaused), &[], addr(owner).as_slice());
         Ok(())
     }
 
@@ -753,7 +753,7 @@ impl IpEditions {
     /// # Events
     /// [`ApprovalForAll`].
     sol("setApprovalForAll") fn set_approval_for_all(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
-        set_operator(&mut self.approvals, ApprovalForAll::SIGNATURE_HASH, operator, approved)
+        set_operator(&mut self.approvals, stylus_ip_common::topic!(ApprovalForAll), operator, approved)
     }
 
     /// Whether `operator` may move all of `account`'s tokens.
@@ -889,10 +889,10 @@ impl IpEditions {
         self.editions.setter(id).max_supply.set(max_supply);
         if !uri.is_empty() {
             write_text(&mut self.token_uris.setter(id), &uri);
-            emit(URI::SIGNATURE_HASH, &[uint(id)], &encode::string_data(&uri));
+            emit(stylus_ip_common::topic!(URI), &[uint(id)], &encode::string_data(&uri));
         }
         emit(
-            EditionCreated::SIGNATURE_HASH,
+            stylus_ip_common::topic!(EditionCreated),
             &[uint(id)],
             &encode::words(&[uint(max_supply), addr(royalty_receiver), uint(U256::from(royalty_bps))]),
         );
@@ -975,8 +975,8 @@ impl IpEditions {
         self.only_role(METADATA_UPDATER_ROLE)?;
         self.require_edition(id)?;
         write_text(&mut self.token_uris.setter(id), &uri);
-        emit(URI::SIGNATURE_HASH, &[uint(id)], &encode::string_data(&self.uri(id)));
-        emit(MetadataUpdate::SIGNATURE_HASH, &[], uint(id).as_slice());
+        emit(stylus_ip_common::topic!(URI), &[uint(id)], &encode::string_data(&self.uri(id)));
+        emit(stylus_ip_common::topic!(MetadataUpdate), &[], uint(id).as_slice());
         Ok(())
     }
 
@@ -990,7 +990,7 @@ impl IpEditions {
     sol("setBaseURI") fn set_base_uri(&mut self, uri: String) -> Result<(), Error> {
         self.only_role(METADATA_UPDATER_ROLE)?;
         write_text(&mut self.token_uris.setter(U256::ZERO), &uri);
-        emit(BatchMetadataUpdate::SIGNATURE_HASH, &[], &encode::words(&[uint(U256::ZERO), uint(U256::MAX)]));
+        emit(stylus_ip_common::topic!(BatchMetadataUpdate), &[], &encode::words(&[uint(U256::ZERO), uint(U256::MAX)]));
         Ok(())
     }
 
@@ -1010,7 +1010,7 @@ impl IpEditions {
     sol("setContractURI") fn set_contract_uri(&mut self, uri: String) -> Result<(), Error> {
         self.only_role(METADATA_UPDATER_ROLE)?;
         write_text(&mut self.contract_uri, &uri);
-        emit(ContractURIUpdated::SIGNATURE_HASH, &[], &[]);
+        emit(stylus_ip_common::topic!(ContractURIUpdated), &[], &[]);
         Ok(())
     }
 
@@ -1051,7 +1051,7 @@ impl IpEditions {
     /// # Events
     /// [`LeaseOperatorSet`].
     sol("setLeaseOperator") fn set_lease_operator(&mut self, operator: Address, approved: bool) -> Result<(), Error> {
-        set_operator(&mut self.lease_operators, LeaseOperatorSet::SIGNATURE_HASH, operator, approved)
+        set_operator(&mut self.lease_operators, stylus_ip_common::topic!(LeaseOperatorSet), operator, approved)
     }
 
     /// Whether `operator` is a lease operator of `owner`.
@@ -1140,7 +1140,7 @@ impl IpEditions {
         record.w1.set(words[1]);
         record.w2.set(words[2]);
         emit(
-            CreateUserRecord::SIGNATURE_HASH,
+            stylus_ip_common::topic!(CreateUserRecord),
             &[],
             &encode::words(&[
                 uint(record_key),
@@ -1183,7 +1183,7 @@ impl IpEditions {
             })?;
         self.edit_entries(record_id, &r, now, None);
         self.records.delete(record_id);
-        emit(DeleteUserRecord::SIGNATURE_HASH, &[], uint(record_id).as_slice());
+        emit(stylus_ip_common::topic!(DeleteUserRecord), &[], uint(record_id).as_slice());
         Ok(())
     }
 
@@ -1225,7 +1225,7 @@ impl IpEditions {
         self.edit_entries(record_id, &r, now, Some(expiry));
         r.expiry = expiry;
         self.records.setter(record_id).w2.set(r.to_words()[2]);
-        emit(UserRecordExtended::SIGNATURE_HASH, &[uint(record_id)], uint(U256::from(expiry)).as_slice());
+        emit(stylus_ip_common::topic!(UserRecordExtended), &[uint(record_id)], uint(U256::from(expiry)).as_slice());
         Ok(())
     }
 
@@ -1528,7 +1528,7 @@ impl IpEditions {
         self.set_owner(owner);
         write_text(&mut self.token_uris.setter(U256::ZERO), &base_uri);
         emit(
-            Initialized::SIGNATURE_HASH,
+            stylus_ip_common::topic!(Initialized),
             &[],
             uint(U256::from(INIT_VERSION)).as_slice(),
         );
@@ -1564,7 +1564,7 @@ impl IpEditions {
         self.owner.set(new_owner);
         self.pending_owner.set(Address::ZERO);
         emit(
-            OwnershipTransferred::SIGNATURE_HASH,
+            stylus_ip_common::topic!(OwnershipTransferred),
             &[addr(previous), addr(new_owner)],
             &[],
         );
@@ -1600,9 +1600,9 @@ impl IpEditions {
         }
         self.roles.setter(role).setter(account).set(granted);
         let signature = if granted {
-            RoleGranted::SIGNATURE_HASH
+            stylus_ip_common::topic!(RoleGranted)
         } else {
-            RoleRevoked::SIGNATURE_HASH
+            stylus_ip_common::topic!(RoleRevoked)
         };
         emit(signature, &[role, addr(account), addr(sender())], &[]);
     }
@@ -1780,13 +1780,13 @@ impl IpEditions {
         let topics = [addr(sender()), addr(from), addr(to)];
         if let ([id], [value]) = (ids, values) {
             emit(
-                TransferSingle::SIGNATURE_HASH,
+                stylus_ip_common::topic!(TransferSingle),
                 &topics,
                 &encode::words(&[uint(*id), uint(*value)]),
             );
         } else {
             emit(
-                TransferBatch::SIGNATURE_HASH,
+                stylus_ip_common::topic!(TransferBatch),
                 &topics,
                 &encode::two_arrays(ids, values),
             );

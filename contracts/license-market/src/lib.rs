@@ -486,7 +486,7 @@ stylus_ip_common::abi_structs!(Error, OfferTerms, Quote, OfferView);
 macro_rules! emit {
     ($vm:expr, $ev:ty, [$($topic:expr),*], [$($word:expr),*] $(, $tail:expr)?) => {{
         let topics = [
-            <$ev as alloy_sol_types::SolEvent>::SIGNATURE_HASH,
+            stylus_ip_common::topic!($ev),
             $(abi::Word::word($topic)),*
         ];
         let data = abi::log_data(&[$(abi::Word::word($word)),*], emit!(@tail $($tail)?));
@@ -1571,9 +1571,9 @@ impl LicenseMarket {
         self.pay(token, licensee, split.refund)?;
 
         let topic0 = if renew {
-            <LeaseRenewed as alloy_sol_types::SolEvent>::SIGNATURE_HASH
+            stylus_ip_common::topic!(LeaseRenewed)
         } else {
-            <LeasePurchased as alloy_sol_types::SolEvent>::SIGNATURE_HASH
+            stylus_ip_common::topic!(LeasePurchased)
         };
         // Same layout for both events.
         let data = abi::log_data(&[expires.word(), price.word(), split.royalty.word()], None);

@@ -153,7 +153,7 @@ fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
 // `vec` is also the macro `#[storage]` expands to (not in the no_std prelude).
 use alloc::{string::String, vec, vec::Vec};
 
-use alloy_sol_types::{SolCall, SolError, SolEvent};
+use alloy_sol_types::{SolCall, SolError};
 
 use alloy_primitives::{address, fixed_bytes, keccak256, Address, FixedBytes, B256, U256};
 use stylus_sdk::{
@@ -757,7 +757,7 @@ impl ProvenanceRegistry {
         );
         self.emit(
             &[
-                ModelRegistered::SIGNATURE_HASH,
+                stylus_ip_common::topic!(ModelRegistered),
                 abi::uint(id),
                 abi::address(sender),
                 abi::uint(parent_model_id),
@@ -773,7 +773,7 @@ impl ProvenanceRegistry {
         if linked {
             self.emit(
                 &[
-                    ModelNftLinked::SIGNATURE_HASH,
+                    stylus_ip_common::topic!(ModelNftLinked),
                     abi::uint(id),
                     abi::address(nft_collection),
                     abi::uint(nft_token_id),
@@ -803,7 +803,10 @@ impl ProvenanceRegistry {
             model_words::HEAD,
             &[head.pack()],
         );
-        self.emit(&[ModelRetired::SIGNATURE_HASH, abi::uint(model_id)], &[]);
+        self.emit(
+            &[stylus_ip_common::topic!(ModelRetired), abi::uint(model_id)],
+            &[],
+        );
         Ok(())
     }
 
@@ -832,7 +835,11 @@ impl ProvenanceRegistry {
         }
         slot.set(abi::uint64(ready_at));
         self.emit(
-            &[Committed::SIGNATURE_HASH, abi::address(sender), commitment],
+            &[
+                stylus_ip_common::topic!(Committed),
+                abi::address(sender),
+                commitment,
+            ],
             &[Item::Word(abi::uint64(block))],
         );
         Ok(())
@@ -951,7 +958,7 @@ impl ProvenanceRegistry {
         let parent_id_words: Vec<B256> = parent_ids.iter().map(|&i| abi::uint(i)).collect();
         self.emit(
             &[
-                ProvenanceRecorded::SIGNATURE_HASH,
+                stylus_ip_common::topic!(ProvenanceRecorded),
                 abi::address(collection),
                 abi::uint(id),
                 abi::uint(model_id),
@@ -1112,7 +1119,7 @@ impl ProvenanceRegistry {
             }
             self.emit(
                 &[
-                    ProvenanceRecorded::SIGNATURE_HASH,
+                    stylus_ip_common::topic!(ProvenanceRecorded),
                     abi::address(collection),
                     abi::uint(id),
                     abi::uint(model_id),
@@ -1371,7 +1378,7 @@ impl ProvenanceRegistry {
     fn emit_attested(&self, collection: Address, id: U256, attester: Address) {
         self.emit(
             &[
-                ProvenanceAttested::SIGNATURE_HASH,
+                stylus_ip_common::topic!(ProvenanceAttested),
                 abi::address(collection),
                 abi::uint(id),
                 abi::address(attester),

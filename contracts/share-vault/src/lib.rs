@@ -160,7 +160,7 @@ pub mod logic;
 use alloc::{string::String, vec, vec::Vec};
 
 use alloy_primitives::{aliases::B32, Address, B256, I256, U256};
-use alloy_sol_types::{SolCall, SolEvent};
+use alloy_sol_types::SolCall;
 use stylus_sdk::{
     abi::Bytes,
     call::RawCall,
@@ -821,7 +821,11 @@ impl ShareVault {
             self.update(Address::ZERO, holder, amount, false)?;
         }
         emit(
-            &[VaultInitialized::SIGNATURE_HASH, aw(asset), uw(id)],
+            &[
+                stylus_ip_common::topic!(VaultInitialized),
+                aw(asset),
+                uw(id),
+            ],
             &[uw(units), uw(supply), aw(curator)],
         );
         Ok(())
@@ -965,7 +969,11 @@ impl ShareVault {
             self.accounted
                 .insert(token, accounted.checked_sub(amount).ok_or(logic::Overflow)?);
             emit(
-                &[RevenueClaimed::SIGNATURE_HASH, aw(holder), aw(token)],
+                &[
+                    stylus_ip_common::topic!(RevenueClaimed),
+                    aw(holder),
+                    aw(token),
+                ],
                 &[uw(amount)],
             );
             pay(token, holder, amount)?;
@@ -1033,7 +1041,7 @@ impl ShareVault {
         self.curator.set(new_curator);
         emit(
             &[
-                CuratorTransferred::SIGNATURE_HASH,
+                stylus_ip_common::topic!(CuratorTransferred),
                 aw(previous),
                 aw(new_curator),
             ],
@@ -1107,7 +1115,7 @@ impl ShareVault {
         self.redeemer.set(holder);
         let (asset, id, units) = self.asset();
         emit(
-            &[Redeemed::SIGNATURE_HASH, aw(holder), aw(asset)],
+            &[stylus_ip_common::topic!(Redeemed), aw(holder), aw(asset)],
             &[uw(id), uw(units)],
         );
         self.send_asset(holder)
@@ -1263,7 +1271,7 @@ impl ShareVault {
             logic::End::NonAccruing,
         )?;
         self.total_supply.set(supply);
-        emit(&[PoolRegistered::SIGNATURE_HASH, aw(pair)], &[]);
+        emit(&[stylus_ip_common::topic!(PoolRegistered), aw(pair)], &[]);
         Ok(())
     }
 
@@ -1289,7 +1297,7 @@ impl ShareVault {
         self.set_status(status::BOUGHT_OUT);
         // Revenue arriving while no share accrues goes to the new owner.
         self.redeemer.set(to);
-        emit(&[AssetReleased::SIGNATURE_HASH, aw(to)], &[]);
+        emit(&[stylus_ip_common::topic!(AssetReleased), aw(to)], &[]);
         self.send_asset(to)
     }
 
@@ -1510,7 +1518,10 @@ impl ShareVault {
             let supply = logic::supply_after(self.total_supply.get(), value, from_end, to_end)?;
             self.total_supply.set(supply);
         }
-        emit(&[Transfer::SIGNATURE_HASH, aw(from), aw(to)], &[uw(value)]);
+        emit(
+            &[stylus_ip_common::topic!(Transfer), aw(from), aw(to)],
+            &[uw(value)],
+        );
         Ok(())
     }
 
@@ -1529,7 +1540,7 @@ impl ShareVault {
         }
         self.allowances.setter(owner).insert(spender, value);
         emit(
-            &[Approval::SIGNATURE_HASH, aw(owner), aw(spender)],
+            &[stylus_ip_common::topic!(Approval), aw(owner), aw(spender)],
             &[uw(value)],
         );
         Ok(())
@@ -1787,7 +1798,10 @@ impl ShareVault {
             None => self.acc.insert(token, p.acc),
         }
         self.accounted.insert(token, p.balance);
-        emit(&[RevenueAccrued::SIGNATURE_HASH, aw(token)], &[uw(p.fresh)]);
+        emit(
+            &[stylus_ip_common::topic!(RevenueAccrued), aw(token)],
+            &[uw(p.fresh)],
+        );
         p.acc
     }
 

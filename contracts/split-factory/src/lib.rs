@@ -22,7 +22,6 @@ mod split_logic;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::SolEvent;
 use split_logic::SplitError;
 use stylus_ip_common::abi::Word;
 use stylus_ip_proxy as proxy;
@@ -158,7 +157,7 @@ pub fn encode_initialize(
 #[must_use]
 pub fn split_created_topics(split: Address, creator: Address, controller: Address) -> [B256; 4] {
     [
-        SplitCreated::SIGNATURE_HASH,
+        stylus_ip_common::topic!(SplitCreated),
         split.word(),
         creator.word(),
         controller.word(),

@@ -68,7 +68,6 @@ pub mod logic;
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, I256, U256};
-use alloy_sol_types::SolEvent;
 use logic::SplitError;
 use stylus_ip_common::abi::{self, Word};
 use stylus_sdk::{
@@ -334,9 +333,10 @@ impl Split {
         dust: Address,
     ) {
         let data = logic::encode_with_arrays(recipients, allocations, &[dust.word()]);
-        let _ = self
-            .vm()
-            .raw_log(&[SplitUpdated::SIGNATURE_HASH, epoch.word()], &data);
+        let _ = self.vm().raw_log(
+            &[stylus_ip_common::topic!(SplitUpdated), epoch.word()],
+            &data,
+        );
     }
 
     fn require_initialized(&self) -> Result<(), Error> {
@@ -578,7 +578,7 @@ impl Split {
         self.initialized.set(true);
         if !controller.is_zero() {
             self.emit_pair(
-                ControlTransferred::SIGNATURE_HASH,
+                stylus_ip_common::topic!(ControlTransferred),
                 Address::ZERO,
                 controller,
             );
@@ -714,7 +714,7 @@ impl Split {
         }
         self.pending_controller.set(new_controller);
         self.emit_pair(
-            ControlTransferStarted::SIGNATURE_HASH,
+            stylus_ip_common::topic!(ControlTransferStarted),
             controller,
             new_controller,
         );
@@ -734,7 +734,7 @@ impl Split {
         let pending = self.pending_controller.get();
         self.pending_controller.set(Address::ZERO);
         self.emit_pair(
-            ControlTransferCancelled::SIGNATURE_HASH,
+            stylus_ip_common::topic!(ControlTransferCancelled),
             controller,
             pending,
         );
@@ -759,7 +759,11 @@ impl Split {
         let previous = self.controller.get();
         self.controller.set(pending);
         self.pending_controller.set(Address::ZERO);
-        self.emit_pair(ControlTransferred::SIGNATURE_HASH, previous, pending);
+        self.emit_pair(
+            stylus_ip_common::topic!(ControlTransferred),
+            previous,
+            pending,
+        );
         Ok(())
     }
 
@@ -777,7 +781,7 @@ impl Split {
         self.controller.set(Address::ZERO);
         self.pending_controller.set(Address::ZERO);
         self.emit_pair(
-            ControlTransferred::SIGNATURE_HASH,
+            stylus_ip_common::topic!(ControlTransferred),
             controller,
             Address::ZERO,
         );
