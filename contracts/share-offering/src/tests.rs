@@ -52,6 +52,12 @@ fn err(e: Error) -> Vec<u8> {
     e.into()
 }
 
+/// Asserts that a call failed with exactly `expected`'s revert data.
+#[track_caller]
+fn assert_fails<T: core::fmt::Debug>(result: Result<T, Vec<u8>>, expected: Error) {
+    assert_eq!(result.motsu_unwrap_err(), err(expected));
+}
+
 sol! {
     #[derive(Debug)]
     error Blocked(address account);
@@ -394,126 +400,117 @@ fn create_offering_validates_its_inputs(
     new_vault(&vault, seller, &[token.address()]);
     let v = vault.address();
     let base = terms(payee);
-    let e = create(
-        &offering,
-        &vault,
-        seller,
-        Terms {
-            shares: U256::ZERO,
-            ..base
-        },
-    )
-    .motsu_unwrap_err();
-    assert_eq!(e, err(Error::ZeroShares(OfferingZeroShares {})));
-    let e = create(
-        &offering,
-        &vault,
-        seller,
-        Terms {
-            price: U256::ZERO,
-            ..base
-        },
-    )
-    .motsu_unwrap_err();
-    assert_eq!(e, err(Error::ZeroPrice(OfferingZeroPrice {})));
+    assert_fails(
+        create(
+            &offering,
+            &vault,
+            seller,
+            Terms {
+                shares: U256::ZERO,
+                ..base
+            },
+        ),
+        Error::ZeroShares(OfferingZeroShares {}),
+    );
+    assert_fails(
+        create(
+            &offering,
+            &vault,
+            seller,
+            Terms {
+                price: U256::ZERO,
+                ..base
+            },
+        ),
+        Error::ZeroPrice(OfferingZeroPrice {}),
+    );
     // 2^128 share units do not fit the counters, nor does a cost of 2^128.
     let big = U256::from(1) << 128;
-    let e = create(
-        &offering,
-        &vault,
-        seller,
-        Terms {
+    assert_fails(
+        create(
+            &offering,
+            &vault,
+            seller,
+            Terms {
+                shares: big,
+                min_raise: U256::ZERO,
+                ..base
+            },
+        ),
+        Error::TooLarge(OfferingTooLarge {
             shares: big,
-            min_raise: U256::ZERO,
-            ..base
-        },
-    )
-    .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::TooLarge(OfferingTooLarge {
-            shares: big,
-            price: PRICE
-        }))
+            price: PRICE,
+        }),
     );
     let price = big * SHARE;
-    let e = create(
-        &offering,
-        &vault,
-        seller,
-        Terms {
+    assert_fails(
+        create(
+            &offering,
+            &vault,
+            seller,
+            Terms {
+                shares: SHARE,
+                price,
+                min_raise: U256::ZERO,
+                ..base
+            },
+        ),
+        Error::TooLarge(OfferingTooLarge {
             shares: SHARE,
             price,
-            min_raise: U256::ZERO,
-            ..base
-        },
-    )
-    .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::TooLarge(OfferingTooLarge {
-            shares: SHARE,
-            price
-        }))
+        }),
     );
-    let e = create(
-        &offering,
-        &vault,
-        seller,
-        Terms {
-            min_raise: at_price(100) + u(1),
-            ..base
-        },
-    )
-    .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::MinRaiseAboveCost(OfferingMinRaiseAboveCost {
+    assert_fails(
+        create(
+            &offering,
+            &vault,
+            seller,
+            Terms {
+                min_raise: at_price(100) + u(1),
+                ..base
+            },
+        ),
+        Error::MinRaiseAboveCost(OfferingMinRaiseAboveCost {
             minRaise: at_price(100) + u(1),
-            cost: at_price(100)
-        }))
+            cost: at_price(100),
+        }),
     );
     let latest = now() + 365 * DAY;
     for deadline in [now(), now() - 1, latest + 1] {
-        let e = create(&offering, &vault, seller, Terms { deadline, ..base }).motsu_unwrap_err();
-        assert_eq!(
-            e,
-            err(Error::InvalidDeadline(OfferingInvalidDeadline {
+        assert_fails(
+            create(&offering, &vault, seller, Terms { deadline, ..base }),
+            Error::InvalidDeadline(OfferingInvalidDeadline {
                 deadline,
                 now: now(),
-                latest
-            }))
+                latest,
+            }),
         );
     }
     for bad in [Address::ZERO, offering.address()] {
-        let e = create(&offering, &vault, seller, Terms { payee: bad, ..base }).motsu_unwrap_err();
-        assert_eq!(
-            e,
-            err(Error::InvalidPayee(OfferingInvalidPayee { payee: bad }))
+        assert_fails(
+            create(&offering, &vault, seller, Terms { payee: bad, ..base }),
+            Error::InvalidPayee(OfferingInvalidPayee { payee: bad }),
         );
     }
     // Only ETH and the vault's revenue tokens.
-    let e = create(
-        &offering,
-        &vault,
-        seller,
-        Terms {
-            token: other.address(),
-            ..base
-        },
-    )
-    .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::TokenNotAllowed(OfferingTokenNotAllowed {
+    assert_fails(
+        create(
+            &offering,
+            &vault,
+            seller,
+            Terms {
+                token: other.address(),
+                ..base
+            },
+        ),
+        Error::TokenNotAllowed(OfferingTokenNotAllowed {
             vault: v,
-            token: other.address()
-        }))
+            token: other.address(),
+        }),
     );
     // A "vault" that does not answer `revenueTokens()` lists nothing.
-    let e = offering
-        .sender(seller)
-        .create_offering(
+    assert_fails(
+        offering.sender(seller).create_offering(
             no_vault.address(),
             sh(1),
             PRICE,
@@ -522,14 +519,11 @@ fn create_offering_validates_its_inputs(
             base.deadline,
             U256::ZERO,
             payee,
-        )
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::TokenNotAllowed(OfferingTokenNotAllowed {
+        ),
+        Error::TokenNotAllowed(OfferingTokenNotAllowed {
             vault: no_vault.address(),
-            token: token.address()
-        }))
+            token: token.address(),
+        }),
     );
     // Beyond the approval (the helper approved 100 shares) the vault's own
     // error comes back verbatim.
@@ -583,9 +577,8 @@ fn create_offering_checks_what_the_vault_delivers(
         .approve(offering.address(), sh(100))
         .motsu_unwrap();
     let t = terms(payee);
-    let e = offering
-        .sender(seller)
-        .create_offering(
+    assert_fails(
+        offering.sender(seller).create_offering(
             fee_vault.address(),
             t.shares,
             t.price,
@@ -594,17 +587,12 @@ fn create_offering_checks_what_the_vault_delivers(
             t.deadline,
             U256::ZERO,
             payee,
-        )
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::TransferAmountMismatch(
-            OfferingTransferAmountMismatch {
-                token: fee_vault.address(),
-                expected: sh(100),
-                received: sh(99)
-            }
-        ))
+        ),
+        Error::TransferAmountMismatch(OfferingTransferAmountMismatch {
+            token: fee_vault.address(),
+            expected: sh(100),
+            received: sh(99),
+        }),
     );
     assert_eq!(fee_vault.sender(seller).balance_of(seller), sh(1000));
 
@@ -632,24 +620,20 @@ fn create_offering_checks_what_the_vault_delivers(
         .approve(offering.address(), sh(10))
         .motsu_unwrap();
     fee_vault.sender(seller).set_fee_bps(u(100));
-    let e = offering.sender(buyer).refund(id).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::TransferAmountMismatch(
-            OfferingTransferAmountMismatch {
-                token: fee_vault.address(),
-                expected: sh(10),
-                received: sh(10) - sh(10) / u(100)
-            }
-        ))
+    assert_fails(
+        offering.sender(buyer).refund(id),
+        Error::TransferAmountMismatch(OfferingTransferAmountMismatch {
+            token: fee_vault.address(),
+            expected: sh(10),
+            received: sh(10) - sh(10) / u(100),
+        }),
     );
     assert!(!purchase_of(&offering, id, buyer).2);
     assert_eq!(offering.sender(buyer).offering_count(), u(1));
 
     // A "vault" without `balanceOf`.
-    let e = offering
-        .sender(seller)
-        .create_offering(
+    assert_fails(
+        offering.sender(seller).create_offering(
             no_erc20.address(),
             sh(1),
             PRICE,
@@ -658,13 +642,10 @@ fn create_offering_checks_what_the_vault_delivers(
             now() + DAY,
             U256::ZERO,
             payee,
-        )
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::SafeErc20FailedOperation(SafeErc20FailedOperation {
-            token: no_erc20.address()
-        }))
+        ),
+        Error::SafeErc20FailedOperation(SafeErc20FailedOperation {
+            token: no_erc20.address(),
+        }),
     );
     assert_eq!(offering.sender(seller).offering_count(), u(1));
 }
@@ -750,55 +731,52 @@ fn buy_refuses_bad_purchases(
         },
     )
     .motsu_unwrap();
-    let e = buy_eth(&offering, alice, u(9), sh(1)).motsu_unwrap_err();
-    assert_eq!(e, err(Error::Unknown(OfferingUnknown { id: u(9) })));
-    let e = buy_eth(&offering, alice, id, U256::ZERO).motsu_unwrap_err();
-    assert_eq!(e, err(Error::ZeroShares(OfferingZeroShares {})));
-    let e = buy_eth(&offering, alice, id, sh(101)).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::InsufficientShares(OfferingInsufficientShares {
+    assert_fails(
+        buy_eth(&offering, alice, u(9), sh(1)),
+        Error::Unknown(OfferingUnknown { id: u(9) }),
+    );
+    assert_fails(
+        buy_eth(&offering, alice, id, U256::ZERO),
+        Error::ZeroShares(OfferingZeroShares {}),
+    );
+    assert_fails(
+        buy_eth(&offering, alice, id, sh(101)),
+        Error::InsufficientShares(OfferingInsufficientShares {
             id,
             available: sh(100),
-            requested: sh(101)
-        }))
+            requested: sh(101),
+        }),
     );
     // The cap counts every purchase of the buyer: exactly the cap is fine.
     buy_eth(&offering, alice, id, sh(20)).motsu_unwrap();
-    let e = buy_eth(&offering, alice, id, sh(10) + u(1)).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::CapExceeded(OfferingCapExceeded {
+    assert_fails(
+        buy_eth(&offering, alice, id, sh(10) + u(1)),
+        Error::CapExceeded(OfferingCapExceeded {
             id,
             cap: sh(30),
-            total: sh(30) + u(1)
-        }))
+            total: sh(30) + u(1),
+        }),
     );
     buy_eth(&offering, alice, id, sh(10)).motsu_unwrap();
     // ETH: exactly the cost, not less, not more.
     for value in [at_price(1) - u(1), at_price(1) + u(1), U256::ZERO] {
         bob.fund(value);
-        let e = offering
-            .sender_and_value(bob, value)
-            .buy(id, sh(1))
-            .motsu_unwrap_err();
-        assert_eq!(
-            e,
-            err(Error::WrongValue(OfferingWrongValue {
+        assert_fails(
+            offering.sender_and_value(bob, value).buy(id, sh(1)),
+            Error::WrongValue(OfferingWrongValue {
                 expected: at_price(1),
-                value
-            }))
+                value,
+            }),
         );
     }
     // More than the 70 left.
-    let e = buy_eth(&offering, bob, id, sh(71)).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::InsufficientShares(OfferingInsufficientShares {
+    assert_fails(
+        buy_eth(&offering, bob, id, sh(71)),
+        Error::InsufficientShares(OfferingInsufficientShares {
             id,
             available: sh(70),
-            requested: sh(71)
-        }))
+            requested: sh(71),
+        }),
     );
     assert_eq!(
         purchase_of(&offering, id, bob),
@@ -814,16 +792,12 @@ fn buy_refuses_bad_purchases(
     };
     let id2 = create(&offering, &vault, seller, t).motsu_unwrap();
     bob.fund(u(1));
-    let e = offering
-        .sender_and_value(bob, u(1))
-        .buy(id2, sh(1))
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::WrongValue(OfferingWrongValue {
+    assert_fails(
+        offering.sender_and_value(bob, u(1)).buy(id2, sh(1)),
+        Error::WrongValue(OfferingWrongValue {
             expected: U256::ZERO,
-            value: u(1)
-        }))
+            value: u(1),
+        }),
     );
 
     // Sold out: closed before the deadline.
@@ -832,13 +806,12 @@ fn buy_refuses_bad_purchases(
     buy_eth(&offering, carol, id, sh(30)).motsu_unwrap();
     buy_eth(&offering, Address::repeat_byte(0xd0), id, sh(10)).motsu_unwrap();
     assert_eq!(view(&offering, id).state, Phase::Succeeded as u8);
-    let e = buy_eth(&offering, carol, id, sh(1)).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NotOpen(OfferingNotOpen {
+    assert_fails(
+        buy_eth(&offering, carol, id, sh(1)),
+        Error::NotOpen(OfferingNotOpen {
             id,
-            state: Phase::Succeeded as u8
-        }))
+            state: Phase::Succeeded as u8,
+        }),
     );
     // Past the deadline (the deadline second itself still sells).
     clock::advance(10 * DAY);
@@ -849,13 +822,12 @@ fn buy_refuses_bad_purchases(
         .motsu_unwrap();
     offering.sender(bob).buy(id2, sh(1)).motsu_unwrap();
     clock::advance(1);
-    let e = offering.sender(bob).buy(id2, sh(1)).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NotOpen(OfferingNotOpen {
+    assert_fails(
+        offering.sender(bob).buy(id2, sh(1)),
+        Error::NotOpen(OfferingNotOpen {
             id: id2,
-            state: Phase::Refunding as u8
-        }))
+            state: Phase::Refunding as u8,
+        }),
     );
 }
 
@@ -895,16 +867,13 @@ fn erc20_purchase_pulls_exactly_the_cost(
         .motsu_unwrap();
     // A fee-on-transfer token delivers less than the cost: refused.
     token.sender(alice).set_fee_bps(u(10));
-    let e = offering.sender(alice).buy(id, sh(10)).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::TransferAmountMismatch(
-            OfferingTransferAmountMismatch {
-                token: token.address(),
-                expected: at_price(10),
-                received: at_price(10) - at_price(10) / u(1000)
-            }
-        ))
+    assert_fails(
+        offering.sender(alice).buy(id, sh(10)),
+        Error::TransferAmountMismatch(OfferingTransferAmountMismatch {
+            token: token.address(),
+            expected: at_price(10),
+            received: at_price(10) - at_price(10) / u(1000),
+        }),
     );
     assert_eq!(shares_of(&vault, alice), U256::ZERO);
     token.sender(alice).set_fee_bps(U256::ZERO);
@@ -943,26 +912,17 @@ fn a_successful_raise_pays_the_payee_and_returns_unsold_shares(
     let id = create(&offering, &vault, seller, terms(payee.address())).motsu_unwrap();
     buy_eth(&offering, alice, id, sh(30)).motsu_unwrap();
     // Below the minimum raise nothing is payable, and the seller waits.
-    let e = offering
-        .sender(anyone)
-        .withdraw_proceeds(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToWithdraw(OfferingNothingToWithdraw { id }))
+    assert_fails(
+        offering.sender(anyone).withdraw_proceeds(id),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id }),
     );
-    let e = offering
-        .sender(seller)
-        .withdraw_shares(id)
-        .motsu_unwrap_err();
-    assert_eq!(e, err(Error::NotClosed(OfferingNotClosed { id })));
-    let e = offering
-        .sender(alice)
-        .withdraw_shares(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NotSeller(OfferingNotSeller { id, account: alice }))
+    assert_fails(
+        offering.sender(seller).withdraw_shares(id),
+        Error::NotClosed(OfferingNotClosed { id }),
+    );
+    assert_fails(
+        offering.sender(alice).withdraw_shares(id),
+        Error::NotSeller(OfferingNotSeller { id, account: alice }),
     );
 
     // Reaching it, before the deadline, makes the proceeds payable by anyone.
@@ -975,33 +935,27 @@ fn a_successful_raise_pays_the_payee_and_returns_unsold_shares(
     });
     assert_eq!(payee.balance(), at_price(50));
     assert_eq!(offering.balance(), U256::ZERO);
-    let e = offering
-        .sender(anyone)
-        .withdraw_proceeds(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToWithdraw(OfferingNothingToWithdraw { id }))
+    assert_fails(
+        offering.sender(anyone).withdraw_proceeds(id),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id }),
     );
     // No refunds from a successful raise, open or closed.
-    let e = offering.sender(alice).refund(id).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NotFailed(OfferingNotFailed {
+    assert_fails(
+        offering.sender(alice).refund(id),
+        Error::NotFailed(OfferingNotFailed {
             id,
-            state: Phase::Open as u8
-        }))
+            state: Phase::Open as u8,
+        }),
     );
     // Later purchases add to what is payable.
     buy_eth(&offering, alice, id, sh(5)).motsu_unwrap();
     clock::advance(10 * DAY + 1);
-    let e = offering.sender(alice).refund(id).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NotFailed(OfferingNotFailed {
+    assert_fails(
+        offering.sender(alice).refund(id),
+        Error::NotFailed(OfferingNotFailed {
             id,
-            state: Phase::Succeeded as u8
-        }))
+            state: Phase::Succeeded as u8,
+        }),
     );
     offering
         .sender(payee.address())
@@ -1018,13 +972,9 @@ fn a_successful_raise_pays_the_payee_and_returns_unsold_shares(
     });
     assert_eq!(shares_of(&vault, seller), sh(945));
     assert_eq!(shares_of(&vault, offering.address()), U256::ZERO);
-    let e = offering
-        .sender(seller)
-        .withdraw_shares(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToWithdraw(OfferingNothingToWithdraw { id }))
+    assert_fails(
+        offering.sender(seller).withdraw_shares(id),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id }),
     );
     let v = view(&offering, id);
     assert_eq!(
@@ -1075,13 +1025,9 @@ fn a_sold_out_erc20_offering_closes_at_once(
         U256::ZERO
     );
     // Nothing unsold.
-    let e = offering
-        .sender(seller)
-        .withdraw_shares(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToWithdraw(OfferingNothingToWithdraw { id }))
+    assert_fails(
+        offering.sender(seller).withdraw_shares(id),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id }),
     );
 }
 
@@ -1106,24 +1052,19 @@ fn a_failed_raise_refunds_inside_the_window_and_pays_the_rest_after(
     buy_eth(&offering, a, id, sh(30)).motsu_unwrap();
     buy_eth(&offering, b, id, sh(10)).motsu_unwrap();
     // Not failed while open.
-    let e = offering.sender(a).refund(id).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NotFailed(OfferingNotFailed {
+    assert_fails(
+        offering.sender(a).refund(id),
+        Error::NotFailed(OfferingNotFailed {
             id,
-            state: Phase::Open as u8
-        }))
+            state: Phase::Open as u8,
+        }),
     );
     clock::advance(10 * DAY + 1);
     assert_eq!(view(&offering, id).state, Phase::Refunding as u8);
     // Inside the window the payee gets nothing; the seller its unsold shares.
-    let e = offering
-        .sender(payee.address())
-        .withdraw_proceeds(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToWithdraw(OfferingNothingToWithdraw { id }))
+    assert_fails(
+        offering.sender(payee.address()).withdraw_proceeds(id),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id }),
     );
     offering.sender(seller).withdraw_shares(id).motsu_unwrap();
     assert_eq!(shares_of(&vault, seller), sh(960));
@@ -1150,21 +1091,16 @@ fn a_failed_raise_refunds_inside_the_window_and_pays_the_rest_after(
     assert_eq!(alice.balance(), at_price(30));
     assert_eq!(shares_of(&vault, a), U256::ZERO);
     assert_eq!(purchase_of(&offering, id, a), (sh(30), at_price(30), true));
-    let e = offering.sender(a).refund(id).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToRefund(OfferingNothingToRefund {
-            id,
-            buyer: a
-        }))
+    assert_fails(
+        offering.sender(a).refund(id),
+        Error::NothingToRefund(OfferingNothingToRefund { id, buyer: a }),
     );
-    let e = offering.sender(stranger).refund(id).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToRefund(OfferingNothingToRefund {
+    assert_fails(
+        offering.sender(stranger).refund(id),
+        Error::NothingToRefund(OfferingNothingToRefund {
             id,
-            buyer: stranger
-        }))
+            buyer: stranger,
+        }),
     );
     // Refunded shares go back to the seller's side.
     offering.sender(seller).withdraw_shares(id).motsu_unwrap();
@@ -1174,13 +1110,9 @@ fn a_failed_raise_refunds_inside_the_window_and_pays_the_rest_after(
         shares: sh(30),
     });
     assert_eq!(shares_of(&vault, seller), sh(990));
-    let e = offering
-        .sender(payee.address())
-        .withdraw_proceeds(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToWithdraw(OfferingNothingToWithdraw { id }))
+    assert_fails(
+        offering.sender(payee.address()).withdraw_proceeds(id),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id }),
     );
 
     // The last second of the window still refunds; after it, Bob's purchase
@@ -1190,13 +1122,12 @@ fn a_failed_raise_refunds_inside_the_window_and_pays_the_rest_after(
     clock::advance(1);
     assert_eq!(view(&offering, id).state, Phase::Failed as u8);
     call_approve(&vault, b, offering.address(), sh(10));
-    let e = offering.sender(b).refund(id).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::RefundWindowOver(OfferingRefundWindowOver {
+    assert_fails(
+        offering.sender(b).refund(id),
+        Error::RefundWindowOver(OfferingRefundWindowOver {
             id,
-            windowEnd: t.deadline + 30 * DAY
-        }))
+            windowEnd: t.deadline + 30 * DAY,
+        }),
     );
     offering
         .sender(stranger)
@@ -1204,21 +1135,13 @@ fn a_failed_raise_refunds_inside_the_window_and_pays_the_rest_after(
         .motsu_unwrap();
     assert_eq!(payee.balance(), at_price(10));
     assert_eq!(offering.balance(), U256::ZERO);
-    let e = offering
-        .sender(stranger)
-        .withdraw_proceeds(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToWithdraw(OfferingNothingToWithdraw { id }))
+    assert_fails(
+        offering.sender(stranger).withdraw_proceeds(id),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id }),
     );
-    let e = offering
-        .sender(seller)
-        .withdraw_shares(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToWithdraw(OfferingNothingToWithdraw { id }))
+    assert_fails(
+        offering.sender(seller).withdraw_shares(id),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id }),
     );
     assert_eq!(shares_of(&vault, b), sh(10));
     assert_eq!(shares_of(&vault, offering.address()), U256::ZERO);
@@ -1289,13 +1212,9 @@ fn a_failed_erc20_raise_refunds_tokens(
     assert_eq!(shares_of(&vault, seller), sh(1000));
     // Everything went back: nothing is left for anyone, even after the window.
     clock::advance(30 * DAY);
-    let e = offering
-        .sender(payee)
-        .withdraw_proceeds(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToWithdraw(OfferingNothingToWithdraw { id }))
+    assert_fails(
+        offering.sender(payee).withdraw_proceeds(id),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id }),
     );
 }
 
@@ -1318,16 +1237,12 @@ fn failing_payouts_revert_and_stay_due(
     let id = create(&offering, &vault, seller, terms(payee.address())).motsu_unwrap();
     buy_eth(&offering, alice, id, sh(50)).motsu_unwrap();
     payee.sender(seller).set_reject(true);
-    let e = offering
-        .sender(alice)
-        .withdraw_proceeds(id)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::EthTransferFailed(OfferingEthTransferFailed {
+    assert_fails(
+        offering.sender(alice).withdraw_proceeds(id),
+        Error::EthTransferFailed(OfferingEthTransferFailed {
             to: payee.address(),
-            amount: at_price(50)
-        }))
+            amount: at_price(50),
+        }),
     );
     assert_eq!(view(&offering, id).paidOut, U256::ZERO);
     payee.sender(seller).set_reject(false);
@@ -1340,16 +1255,12 @@ fn failing_payouts_revert_and_stay_due(
     clock::advance(10 * DAY + 1);
     call_approve(&vault, buyer.address(), offering.address(), sh(10));
     buyer.sender(seller).set_reject(true);
-    let e = offering
-        .sender(buyer.address())
-        .refund(id2)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::EthTransferFailed(OfferingEthTransferFailed {
+    assert_fails(
+        offering.sender(buyer.address()).refund(id2),
+        Error::EthTransferFailed(OfferingEthTransferFailed {
             to: buyer.address(),
-            amount: at_price(10)
-        }))
+            amount: at_price(10),
+        }),
     );
     assert!(!purchase_of(&offering, id2, buyer.address()).2);
     assert_eq!(shares_of(&vault, buyer.address()), sh(10));
@@ -1386,15 +1297,11 @@ fn failing_payouts_revert_and_stay_due(
     );
     token.sender(alice).set_blocked(payee.address(), false);
     token.sender(alice).set_return_false(true);
-    let e = offering
-        .sender(alice)
-        .withdraw_proceeds(id3)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::SafeErc20FailedOperation(SafeErc20FailedOperation {
-            token: token.address()
-        }))
+    assert_fails(
+        offering.sender(alice).withdraw_proceeds(id3),
+        Error::SafeErc20FailedOperation(SafeErc20FailedOperation {
+            token: token.address(),
+        }),
     );
     assert_eq!(view(&offering, id3).paidOut, U256::ZERO);
     token.sender(alice).set_return_false(false);
@@ -1478,27 +1385,17 @@ fn offerings_of_one_vault_keep_separate_books(
         .withdraw_proceeds(winning)
         .motsu_unwrap();
     assert_eq!(payee.balance(), at_price(10));
-    let e = offering
-        .sender(bob)
-        .withdraw_proceeds(failing)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NothingToWithdraw(OfferingNothingToWithdraw {
-            id: failing
-        }))
+    assert_fails(
+        offering.sender(bob).withdraw_proceeds(failing),
+        Error::NothingToWithdraw(OfferingNothingToWithdraw { id: failing }),
     );
     // Each seller takes only its own shares.
-    let e = offering
-        .sender(seller)
-        .withdraw_shares(winning)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NotSeller(OfferingNotSeller {
+    assert_fails(
+        offering.sender(seller).withdraw_shares(winning),
+        Error::NotSeller(OfferingNotSeller {
             id: winning,
-            account: seller
-        }))
+            account: seller,
+        }),
     );
     offering
         .sender(curator)
@@ -1827,13 +1724,12 @@ fn solidity_clients_reach_every_entry_point_through_the_router(
     assert_eq!(shares_of(&vault, s), sh(997));
     // A typed error surfaces as the exact revert data; ETH to a
     // non-payable function is refused by the router.
-    let e = call(&buyer, client::refundCall { id }.abi_encode(), U256::ZERO).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::NotFailed(OfferingNotFailed {
+    assert_fails(
+        call(&buyer, client::refundCall { id }.abi_encode(), U256::ZERO),
+        Error::NotFailed(OfferingNotFailed {
             id,
-            state: Phase::Succeeded as u8
-        }))
+            state: Phase::Succeeded as u8,
+        }),
     );
     let data = client::withdrawSharesCall { id }.abi_encode();
     assert!(call(&seller, data, u(1)).is_err());
