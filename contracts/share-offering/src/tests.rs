@@ -52,7 +52,8 @@ fn err(e: Error) -> Vec<u8> {
     e.into()
 }
 
-/// Asserts that a call failed with exactly `expected`'s revert data.
+/// Asserts that a call failed with exactly `expected`'s revert data
+/// (motsu's `motsu_unwrap_err`, which also rolls the failed call back).
 #[track_caller]
 fn assert_fails<T: core::fmt::Debug>(result: Result<T, Vec<u8>>, expected: Error) {
     assert_eq!(result.motsu_unwrap_err(), err(expected));

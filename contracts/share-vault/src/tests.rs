@@ -407,6 +407,13 @@ fn err_bytes(e: Error) -> Vec<u8> {
     e.into()
 }
 
+/// Asserts that a call failed with exactly `expected`'s revert data
+/// (motsu's `motsu_unwrap_err`, which also rolls the failed call back).
+#[track_caller]
+fn assert_fails<T: core::fmt::Debug>(result: Result<T, Vec<u8>>, expected: Error) {
+    assert_eq!(result.motsu_unwrap_err(), err_bytes(expected));
+}
+
 fn total_supply(vault: &Contract<ShareVault>) -> U256 {
     vault.sender(Address::ZERO).total_supply()
 }
@@ -631,37 +638,28 @@ fn receives_its_erc721_once(vault: Contract<ShareVault>, nft: Contract<MockNft>,
         data: Vec::new().into(),
     }
     .abi_encode();
-    let err = vault.sender(alice).fallback(&hook).motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::UnexpectedAsset(VaultUnexpectedAsset {
+    assert_fails(
+        vault.sender(alice).fallback(&hook),
+        Error::UnexpectedAsset(VaultUnexpectedAsset {
             asset: alice,
-            id: ID
-        }))
+            id: ID,
+        }),
     );
     // And even from the asset, a second time.
-    let err = vault
-        .sender(nft.address())
-        .fallback(&hook)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::UnexpectedAsset(VaultUnexpectedAsset {
+    assert_fails(
+        vault.sender(nft.address()).fallback(&hook),
+        Error::UnexpectedAsset(VaultUnexpectedAsset {
             asset: nft.address(),
-            id: ID
-        }))
+            id: ID,
+        }),
     );
     // Truncated hook calldata and unknown selectors are refused.
-    let err = vault
-        .sender(nft.address())
-        .fallback(&hook[..60])
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::UnexpectedAsset(VaultUnexpectedAsset {
+    assert_fails(
+        vault.sender(nft.address()).fallback(&hook[..60]),
+        Error::UnexpectedAsset(VaultUnexpectedAsset {
             asset: nft.address(),
-            id: U256::ZERO
-        }))
+            id: U256::ZERO,
+        }),
     );
     assert_eq!(
         vault
@@ -733,16 +731,12 @@ fn receives_exactly_its_erc1155_units(
         }
         .abi_encode()
     };
-    let err = vault
-        .sender(editions.address())
-        .fallback(&hook(5))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::UnexpectedAsset(VaultUnexpectedAsset {
+    assert_fails(
+        vault.sender(editions.address()).fallback(&hook(5)),
+        Error::UnexpectedAsset(VaultUnexpectedAsset {
             asset: editions.address(),
-            id: ID
-        }))
+            id: ID,
+        }),
     );
     let batch = calls::onERC1155BatchReceivedCall {
         operator: alice,
@@ -1017,12 +1011,11 @@ fn passive_eth_is_shared_pro_rata_and_claimed(
     assert_eq!(b.balance(), u(450));
     assert_eq!(vault.balance(), U256::ZERO);
     // Nothing left: claiming again fails.
-    let err = b.sender(alice).claim(vec![ETH]).motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::NothingToClaim(VaultNothingToClaim {
-            holder: b.address()
-        }))
+    assert_fails(
+        b.sender(alice).claim(vec![ETH]),
+        Error::NothingToClaim(VaultNothingToClaim {
+            holder: b.address(),
+        }),
     );
 }
 
@@ -1222,13 +1215,12 @@ fn failed_payouts_revert_the_claim(
         .mint(vault.address(), u(20))
         .motsu_unwrap();
     // ETH refused by the receiver: typed error, nothing changes.
-    let err = wallet.sender(alice).claim(vec![ETH]).motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::EthTransferFailed(VaultEthTransferFailed {
+    assert_fails(
+        wallet.sender(alice).claim(vec![ETH]),
+        Error::EthTransferFailed(VaultEthTransferFailed {
             to: wallet.address(),
-            amount: u(5)
-        }))
+            amount: u(5),
+        }),
     );
     assert_eq!(
         vault
@@ -1262,15 +1254,11 @@ fn failed_payouts_revert_the_claim(
     });
     token.sender(alice).set_broken(true);
     // What was accounted is still owed; the payout fails with a typed error.
-    let err = wallet
-        .sender(alice)
-        .claim(vec![token.address()])
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::SafeErc20Failed(SafeErc20FailedOperation {
-            token: token.address()
-        }))
+    assert_fails(
+        wallet.sender(alice).claim(vec![token.address()]),
+        Error::SafeErc20Failed(SafeErc20FailedOperation {
+            token: token.address(),
+        }),
     );
     // Once repaired, the claim goes through.
     token.sender(alice).set_broken(false);
@@ -1401,13 +1389,9 @@ fn curator_transfer_and_renounce(
         .motsu_unwrap();
     let err = vault.sender(next).transfer_curator(next).motsu_unwrap_err();
     assert!(matches!(err, Error::NotCurator(_)));
-    let err = vault
-        .sender(next)
-        .set_market_approval(true)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::NotCurator(VaultNotCurator { account: next }))
+    assert_fails(
+        vault.sender(next).set_market_approval(true),
+        Error::NotCurator(VaultNotCurator { account: next }),
     );
 }
 
@@ -1638,12 +1622,11 @@ fn m2_vault_offers_are_paid_in_revenue_tokens(
     let mut data = create_offer(0, offer_terms(this, token.address(), 60));
     let at = 4 + 64 + 32; // tuple start + word 1
     data[at] = 1;
-    let err = vault.sender(curator).fallback(&data).motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::TokenNotAllowed(VaultTokenNotAllowed {
-            token: token.address()
-        }))
+    assert_fails(
+        vault.sender(curator).fallback(&data),
+        Error::TokenNotAllowed(VaultTokenNotAllowed {
+            token: token.address(),
+        }),
     );
     assert_eq!(market.sender(alice).seen().0, U256::ZERO);
     // The curator's former generic call no longer exists.
@@ -1689,13 +1672,12 @@ fn h1a_vault_offers_are_bounded_in_time(
     let mut data = create_offer(0, offer_terms(this, ETH, 60));
     let at = 4 + 64 + 3 * 32; // tuple start + word 3
     data[at] = 1;
-    let err = vault.sender(curator).fallback(&data).motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::OfferTooLong(VaultOfferTooLong {
+    assert_fails(
+        vault.sender(curator).fallback(&data),
+        Error::OfferTooLong(VaultOfferTooLong {
             maxDuration: U256::from_be_slice(&data[at..at + 32]),
             maxLeaseDuration: u(MAX_LEASE),
-        }))
+        }),
     );
     assert_eq!(market.sender(alice).seen().0, U256::ZERO);
 }
@@ -1751,14 +1733,13 @@ fn redeem_with_full_supply(
         .mint(vault.address(), u(400))
         .motsu_unwrap();
     // Without 100%: refused.
-    let err = vault.sender(alice).redeem().motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::NotFullOwner(VaultNotFullOwner {
+    assert_fails(
+        vault.sender(alice).redeem(),
+        Error::NotFullOwner(VaultNotFullOwner {
             account: alice,
             balance: u(3),
-            supply: u(4)
-        }))
+            supply: u(4),
+        }),
     );
     // Bob sells his share to Alice, then she redeems.
     vault.sender(bob).transfer(alice, u(1)).motsu_unwrap();
@@ -1826,8 +1807,10 @@ fn redeem_with_full_supply(
     assert_eq!(token.sender(alice).balance_of(alice).motsu_unwrap(), u(450));
     assert_eq!(token.sender(alice).balance_of(bob).motsu_unwrap(), u(100));
     // Redeeming twice: the vault is no longer active.
-    let err = vault.sender(alice).redeem().motsu_unwrap_err();
-    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    assert_fails(
+        vault.sender(alice).redeem(),
+        Error::VaultNotActive(VaultNotActive {}),
+    );
 }
 
 #[motsu::test]
@@ -1837,8 +1820,10 @@ fn redeem_before_the_asset_arrives_fails(
     alice: Address,
 ) {
     init_own(&vault, alice, nft.address(), &[(alice, u(1))], &[]).motsu_unwrap();
-    let err = vault.sender(alice).redeem().motsu_unwrap_err();
-    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    assert_fails(
+        vault.sender(alice).redeem(),
+        Error::VaultNotActive(VaultNotActive {}),
+    );
     assert_eq!(total_supply(&vault), u(1));
 }
 
@@ -2649,13 +2634,9 @@ fn pools_hold_shares_but_never_revenue(
     assert_eq!(claimable_eth(&vault, a_), u(1_400));
     assert_eq!(claimable_eth(&vault, b_), u(900));
     // The pool cannot claim anything, in any token.
-    let err = pair
-        .sender(alice)
-        .claim(vec![ETH, token.address()])
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::NothingToClaim(VaultNothingToClaim { holder: p }))
+    assert_fails(
+        pair.sender(alice).claim(vec![ETH, token.address()]),
+        Error::NothingToClaim(VaultNothingToClaim { holder: p }),
     );
     // Everything paid out: 2,300 wei deposited, all of it claimed.
     a.sender(alice)
@@ -2743,23 +2724,18 @@ fn release_asset_only_by_the_buyout_module_while_active(
     c.market = market.address();
     init_with(&vault, owner, &c).motsu_unwrap();
     // Before the asset arrives: not active.
-    let err = vault
-        .sender(buyout)
-        .release_asset(proposer)
-        .motsu_unwrap_err();
-    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    assert_fails(
+        vault.sender(buyout).release_asset(proposer),
+        Error::VaultNotActive(VaultNotActive {}),
+    );
     nft.sender(owner)
         .safe_transfer_from(owner, vault.address(), ID)
         .motsu_unwrap();
     // Anyone else, the curator and 100 % holders included: refused.
     for caller in [owner, bob, proposer, vault.address()] {
-        let err = vault
-            .sender(caller)
-            .release_asset(caller)
-            .motsu_unwrap_err();
-        assert_eq!(
-            err,
-            err_bytes(Error::NotBuyout(VaultNotBuyout { account: caller }))
+        assert_fails(
+            vault.sender(caller).release_asset(caller),
+            Error::NotBuyout(VaultNotBuyout { account: caller }),
         );
     }
     assert_eq!(
@@ -2773,11 +2749,10 @@ fn release_asset_only_by_the_buyout_module_while_active(
     assert_eq!(nft.sender(owner).owner_of(ID).motsu_unwrap(), proposer);
     assert_eq!(vault.sender(owner).status(), status::BOUGHT_OUT);
     // Once: the vault no longer holds the asset.
-    let err = vault
-        .sender(buyout)
-        .release_asset(buyout)
-        .motsu_unwrap_err();
-    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    assert_fails(
+        vault.sender(buyout).release_asset(buyout),
+        Error::VaultNotActive(VaultNotActive {}),
+    );
     // Offers and redemption end; shares, permits and claims live on.
     let terms = offer_terms(vault.address(), ETH, 60);
     let err = vault
@@ -2792,8 +2767,10 @@ fn release_asset_only_by_the_buyout_module_while_active(
     assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
     assert_eq!(market.sender(owner).seen().0, U256::ZERO);
     vault.sender(bob).transfer(owner, u(1)).motsu_unwrap();
-    let err = vault.sender(owner).redeem().motsu_unwrap_err();
-    assert_eq!(err, err_bytes(Error::VaultNotActive(VaultNotActive {})));
+    assert_fails(
+        vault.sender(owner).redeem(),
+        Error::VaultNotActive(VaultNotActive {}),
+    );
     vault.address().fund(u(40));
     assert_eq!(claimable_eth(&vault, owner), u(40));
     let (v, r, s) = sign_permit(&vault, &alice, owner, bob, u(2), U256::ZERO, DEADLINE);
@@ -2814,10 +2791,9 @@ fn release_asset_only_by_the_buyout_module_while_active(
     nft.sender(owner)
         .safe_transfer_from(owner, bare.address(), ID + u(1))
         .motsu_unwrap();
-    let err = bare.sender(buyout).release_asset(buyout).motsu_unwrap_err();
-    assert_eq!(
-        err,
-        err_bytes(Error::NotBuyout(VaultNotBuyout { account: buyout }))
+    assert_fails(
+        bare.sender(buyout).release_asset(buyout),
+        Error::NotBuyout(VaultNotBuyout { account: buyout }),
     );
 }
 

@@ -206,6 +206,13 @@ fn err(e: Error) -> Vec<u8> {
     e.into()
 }
 
+/// Asserts that a call failed with exactly `expected`'s revert data
+/// (motsu's `motsu_unwrap_err`, which also rolls the failed call back).
+#[track_caller]
+fn assert_fails<T: core::fmt::Debug>(result: Result<T, Vec<u8>>, expected: Error) {
+    assert_eq!(result.motsu_unwrap_err(), err(expected));
+}
+
 /// Constructs the factory, places `creator`'s vault at `SALT` and mints the
 /// ERC-721 token `ID` to `creator`, approved to the factory. The returned
 /// vault must be kept alive (dropping it removes it from motsu's VM).
@@ -387,40 +394,36 @@ fn fractionalizes_an_erc721_token(
     nft.sender(alice)
         .approve(factory.address(), ID + u(1))
         .motsu_unwrap();
-    let e = fractionalize_raw(
-        &factory,
-        alice,
-        nft.address(),
-        ID + u(1),
-        "n".into(),
-        vec![alice],
-        vec![u(1)],
-        MAX_LEASE,
-        SALT,
-    )
-    .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::VaultExists(VaultFactoryVaultExists { vault: got }))
+    assert_fails(
+        fractionalize_raw(
+            &factory,
+            alice,
+            nft.address(),
+            ID + u(1),
+            "n".into(),
+            vec![alice],
+            vec![u(1)],
+            MAX_LEASE,
+            SALT,
+        ),
+        Error::VaultExists(VaultFactoryVaultExists { vault: got }),
     );
     assert_eq!(nft.sender(alice).owner_of(ID + u(1)).motsu_unwrap(), alice);
     // Without a contract at the CREATE2 address (motsu stand-in for a failed
     // CREATE2), the deployment error is typed.
-    let e = fractionalize_raw(
-        &factory,
-        alice,
-        nft.address(),
-        ID + u(1),
-        "n".into(),
-        vec![alice],
-        vec![u(1)],
-        MAX_LEASE,
-        B256::ZERO,
-    )
-    .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::VaultDeployFailed(VaultFactoryDeployFailed {}))
+    assert_fails(
+        fractionalize_raw(
+            &factory,
+            alice,
+            nft.address(),
+            ID + u(1),
+            "n".into(),
+            vec![alice],
+            vec![u(1)],
+            MAX_LEASE,
+            B256::ZERO,
+        ),
+        Error::VaultDeployFailed(VaultFactoryDeployFailed {}),
     );
 }
 
@@ -440,43 +443,39 @@ fn fractionalizes_erc1155_units(
         .motsu_unwrap();
     // Two units are leased out (frozen): eight are usable.
     editions.sender(alice).freeze(alice, ID, u(2));
-    let e = fractionalize(
-        &factory,
-        alice,
-        editions.address(),
-        9,
-        &[(alice, 5)],
-        alice,
-        &[],
-        SALT,
-    )
-    .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::AssetLeaseLocked(VaultFactoryAssetLeaseLocked {
+    assert_fails(
+        fractionalize(
+            &factory,
+            alice,
+            editions.address(),
+            9,
+            &[(alice, 5)],
+            alice,
+            &[],
+            SALT,
+        ),
+        Error::AssetLeaseLocked(VaultFactoryAssetLeaseLocked {
             asset: editions.address(),
-            id: ID
-        }))
+            id: ID,
+        }),
     );
-    let e = fractionalize(
-        &factory,
-        alice,
-        editions.address(),
-        11,
-        &[(alice, 5)],
-        alice,
-        &[],
-        SALT,
-    )
-    .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::InsufficientBalance(ERC1155InsufficientBalance {
+    assert_fails(
+        fractionalize(
+            &factory,
+            alice,
+            editions.address(),
+            11,
+            &[(alice, 5)],
+            alice,
+            &[],
+            SALT,
+        ),
+        Error::InsufficientBalance(ERC1155InsufficientBalance {
             sender: alice,
             balance: u(10),
             needed: u(11),
-            tokenId: ID
-        }))
+            tokenId: ID,
+        }),
     );
     let got = fractionalize(
         &factory,
@@ -507,15 +506,13 @@ fn refuses_a_token_the_caller_does_not_own(
     construct(&factory, deployer);
     let vault = place_vault(&factory, bob, SALT);
     nft.sender(alice).mint(alice, ID).motsu_unwrap();
-    let e = fractionalize(&factory, bob, nft.address(), 0, &[(bob, 1)], bob, &[], SALT)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::IncorrectOwner(ERC721IncorrectOwner {
+    assert_fails(
+        fractionalize(&factory, bob, nft.address(), 0, &[(bob, 1)], bob, &[], SALT),
+        Error::IncorrectOwner(ERC721IncorrectOwner {
             sender: bob,
             tokenId: ID,
-            owner: alice
-        }))
+            owner: alice,
+        }),
     );
     // A token that does not exist: the asset's own error, verbatim.
     let e = fractionalize_raw(
@@ -601,22 +598,20 @@ fn l4_the_vault_cannot_hold_its_own_shares(
     alice: Address,
 ) {
     let vault = nft_ready(&factory, &nft, deployer, alice);
-    let e = fractionalize(
-        &factory,
-        alice,
-        nft.address(),
-        0,
-        &[(alice, 1), (vault.address(), 1)],
-        alice,
-        &[],
-        SALT,
-    )
-    .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::InvalidReceiver(ERC20InvalidReceiver {
-            receiver: vault.address()
-        }))
+    assert_fails(
+        fractionalize(
+            &factory,
+            alice,
+            nft.address(),
+            0,
+            &[(alice, 1), (vault.address(), 1)],
+            alice,
+            &[],
+            SALT,
+        ),
+        Error::InvalidReceiver(ERC20InvalidReceiver {
+            receiver: vault.address(),
+        }),
     );
     assert!(!factory.sender(alice).is_vault(vault.address()));
     assert_eq!(
@@ -818,12 +813,11 @@ fn non_compliant_asset_is_refused(
     // `safeTransferFrom` that never calls the receiver hook: the vault would
     // hold the token without being able to release it, so all reverts.
     nft.sender(alice).set_lazy(true);
-    let e = fractionalize_alone(&factory, alice, nft.address()).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::AssetNotReceived(VaultFactoryAssetNotReceived {
-            vault: vault.address()
-        }))
+    assert_fails(
+        fractionalize_alone(&factory, alice, nft.address()),
+        Error::AssetNotReceived(VaultFactoryAssetNotReceived {
+            vault: vault.address(),
+        }),
     );
     assert_eq!(nft.sender(alice).owner_of(ID).motsu_unwrap(), alice);
     assert!(!factory.sender(alice).is_vault(vault.address()));
@@ -840,32 +834,29 @@ fn bad_configurations(
     let vault = nft_ready(&factory, &nft, deployer, alice);
     let asset = nft.address();
     // Holders: none, or lists of different lengths.
-    let e = fractionalize(&factory, alice, asset, 0, &[], alice, &[], SALT).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::InvalidHolders(VaultFactoryInvalidHolders {
+    assert_fails(
+        fractionalize(&factory, alice, asset, 0, &[], alice, &[], SALT),
+        Error::InvalidHolders(VaultFactoryInvalidHolders {
             holders: U256::ZERO,
-            amounts: U256::ZERO
-        }))
+            amounts: U256::ZERO,
+        }),
     );
-    let e = fractionalize_raw(
-        &factory,
-        alice,
-        asset,
-        ID,
-        "n".into(),
-        vec![alice, bob],
-        vec![u(1)],
-        MAX_LEASE,
-        SALT,
-    )
-    .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::InvalidHolders(VaultFactoryInvalidHolders {
+    assert_fails(
+        fractionalize_raw(
+            &factory,
+            alice,
+            asset,
+            ID,
+            "n".into(),
+            vec![alice, bob],
+            vec![u(1)],
+            MAX_LEASE,
+            SALT,
+        ),
+        Error::InvalidHolders(VaultFactoryInvalidHolders {
             holders: u(2),
-            amounts: u(1)
-        }))
+            amounts: u(1),
+        }),
     );
     // Zero supply: the vault's own error, verbatim.
     let e = fractionalize(
@@ -894,13 +885,9 @@ fn bad_configurations(
         .into();
     assert_eq!(e, expected);
     let many = vec![Address::repeat_byte(1); 256];
-    let e = fractionalize(&factory, alice, asset, 0, &[(alice, 1)], alice, &many, SALT)
-        .motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::TooManyRevenueTokens(VaultTooManyRevenueTokens {
-            count: u(256)
-        }))
+    assert_fails(
+        fractionalize(&factory, alice, asset, 0, &[(alice, 1)], alice, &many, SALT),
+        Error::TooManyRevenueTokens(VaultTooManyRevenueTokens { count: u(256) }),
     );
     // Name too long for the vault (96 bytes) and too long to pass (256).
     for (len, vault_error) in [(96usize, true), (256, false)] {
@@ -941,14 +928,11 @@ fn unconstructed_factory_refuses(
     nft: Contract<MockNft>,
     alice: Address,
 ) {
-    let e = fractionalize_alone(&factory, alice, nft.address()).motsu_unwrap_err();
-    assert_eq!(
-        e,
-        err(Error::InvalidImplementation(
-            VaultFactoryInvalidImplementation {
-                implementation: Address::ZERO
-            }
-        ))
+    assert_fails(
+        fractionalize_alone(&factory, alice, nft.address()),
+        Error::InvalidImplementation(VaultFactoryInvalidImplementation {
+            implementation: Address::ZERO,
+        }),
     );
 }
 
