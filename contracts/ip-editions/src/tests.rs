@@ -77,6 +77,13 @@ fn record(
         .motsu_unwrap()
 }
 
+/// Asserts that a call failed with exactly `expected` (motsu's
+/// `motsu_unwrap_err`, which also rolls the failed call back).
+#[track_caller]
+fn assert_fails<T: core::fmt::Debug>(result: Result<T, Error>, expected: Error) {
+    assert_eq!(result.motsu_unwrap_err(), expected);
+}
+
 /// `owner` approves `operator` as its lease operator.
 fn set_lease_operator(c: &Contract<IpEditions>, owner: Address, operator: Address) {
     c.sender(owner)
@@ -226,11 +233,11 @@ fn constructor_sets_everything(c: Contract<IpEditions>, owner: Address, bob: Add
 #[motsu::test]
 fn constructor_then_initialize_fails(c: Contract<IpEditions>, owner: Address, eve: Address) {
     deploy(&c, owner);
-    let err = c
-        .sender(eve)
-        .initialize(String::from("x"), eve, eve, bps(1))
-        .motsu_unwrap_err();
-    assert_eq!(err, Error::InvalidInitialization(InvalidInitialization {}));
+    assert_fails(
+        c.sender(eve)
+            .initialize(String::from("x"), eve, eve, bps(1)),
+        Error::InvalidInitialization(InvalidInitialization {}),
+    );
     assert_eq!(c.sender(eve).owner(), owner);
     assert_eq!(c.sender(eve).uri(u(1)), BASE);
 }
@@ -251,51 +258,40 @@ fn initialize_runs_once_on_a_clone(c: Contract<IpEditions>, owner: Address, eve:
         c.sender(eve).royalty_info(u(1), u(1_000)),
         (Address::ZERO, U256::ZERO)
     );
-    let err = c
-        .sender(eve)
-        .initialize(String::new(), eve, eve, bps(1))
-        .motsu_unwrap_err();
-    assert_eq!(err, Error::InvalidInitialization(InvalidInitialization {}));
-    let err = c
-        .sender(eve)
-        .constructor(String::new(), eve, eve, bps(1))
-        .motsu_unwrap_err();
-    assert_eq!(err, Error::InvalidInitialization(InvalidInitialization {}));
+    assert_fails(
+        c.sender(eve).initialize(String::new(), eve, eve, bps(1)),
+        Error::InvalidInitialization(InvalidInitialization {}),
+    );
+    assert_fails(
+        c.sender(eve).constructor(String::new(), eve, eve, bps(1)),
+        Error::InvalidInitialization(InvalidInitialization {}),
+    );
     assert_eq!(c.sender(eve).owner(), owner);
 }
 
 #[motsu::test]
 fn initialize_rejects_bad_input(c: Contract<IpEditions>, owner: Address) {
-    let err = c
-        .sender(owner)
-        .initialize(String::new(), Address::ZERO, owner, bps(1))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(owner)
+            .initialize(String::new(), Address::ZERO, owner, bps(1)),
         Error::InvalidOwner(OwnableInvalidOwner {
-            owner: Address::ZERO
-        })
+            owner: Address::ZERO,
+        }),
     );
-    let err = c
-        .sender(owner)
-        .initialize(String::new(), owner, owner, bps(10_001))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(owner)
+            .initialize(String::new(), owner, owner, bps(10_001)),
         Error::InvalidDefaultRoyalty(ERC2981InvalidDefaultRoyalty {
             numerator: u(10_001),
-            denominator: u(10_000)
-        })
+            denominator: u(10_000),
+        }),
     );
-    let err = c
-        .sender(owner)
-        .initialize(String::new(), owner, Address::ZERO, bps(1))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(owner)
+            .initialize(String::new(), owner, Address::ZERO, bps(1)),
         Error::InvalidDefaultRoyaltyReceiver(ERC2981InvalidDefaultRoyaltyReceiver {
-            receiver: Address::ZERO
-        })
+            receiver: Address::ZERO,
+        }),
     );
     // Nothing stuck: a valid initialization still works afterwards.
     assert_eq!(c.sender(owner).owner(), Address::ZERO);
@@ -312,10 +308,9 @@ fn initialize_rejects_bad_input(c: Contract<IpEditions>, owner: Address) {
 #[motsu::test]
 fn two_step_ownership(c: Contract<IpEditions>, owner: Address, bob: Address, eve: Address) {
     deploy(&c, owner);
-    let err = c.sender(eve).transfer_ownership(eve).motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve })
+    assert_fails(
+        c.sender(eve).transfer_ownership(eve),
+        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve }),
     );
     c.sender(owner).transfer_ownership(bob).motsu_unwrap();
     c.assert_emitted(&OwnershipTransferStarted {
@@ -324,10 +319,9 @@ fn two_step_ownership(c: Contract<IpEditions>, owner: Address, bob: Address, eve
     });
     assert_eq!(c.sender(eve).pending_owner(), bob);
     assert_eq!(c.sender(eve).owner(), owner);
-    let err = c.sender(eve).accept_ownership().motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve })
+    assert_fails(
+        c.sender(eve).accept_ownership(),
+        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve }),
     );
     c.sender(bob).accept_ownership().motsu_unwrap();
     assert_eq!(c.sender(eve).owner(), bob);
@@ -336,10 +330,9 @@ fn two_step_ownership(c: Contract<IpEditions>, owner: Address, bob: Address, eve
         previousOwner: owner,
         newOwner: bob,
     });
-    let err = c.sender(owner).renounce_ownership().motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: owner })
+    assert_fails(
+        c.sender(owner).renounce_ownership(),
+        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: owner }),
     );
     c.sender(bob).renounce_ownership().motsu_unwrap();
     assert_eq!(c.sender(eve).owner(), Address::ZERO);
@@ -353,27 +346,20 @@ fn roles_are_managed_by_the_owner(
     eve: Address,
 ) {
     deploy(&c, owner);
-    let err = c
-        .sender(eve)
-        .grant_role(MINTER_ROLE, eve)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve })
+    assert_fails(
+        c.sender(eve).grant_role(MINTER_ROLE, eve),
+        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve }),
     );
     assert!(!c.sender(eve).has_role(MINTER_ROLE, eve));
 
     // Minters create editions and mint; others cannot.
-    let err = c
-        .sender(minter)
-        .create_id(U256::ZERO, String::new(), Address::ZERO, bps(0))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(minter)
+            .create_id(U256::ZERO, String::new(), Address::ZERO, bps(0)),
         Error::MissingRole(AccessControlUnauthorizedAccount {
             account: minter,
-            neededRole: MINTER_ROLE
-        })
+            neededRole: MINTER_ROLE,
+        }),
     );
     c.sender(owner)
         .grant_role(MINTER_ROLE, minter)
@@ -392,13 +378,9 @@ fn roles_are_managed_by_the_owner(
         .mint(minter, id, u(5), none())
         .motsu_unwrap();
 
-    let err = c
-        .sender(eve)
-        .revoke_role(MINTER_ROLE, minter)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve })
+    assert_fails(
+        c.sender(eve).revoke_role(MINTER_ROLE, minter),
+        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve }),
     );
     c.sender(owner)
         .revoke_role(MINTER_ROLE, minter)
@@ -408,27 +390,22 @@ fn roles_are_managed_by_the_owner(
         account: minter,
         sender: owner,
     });
-    let err = c
-        .sender(minter)
-        .mint(minter, id, u(5), none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(minter).mint(minter, id, u(5), none()),
         Error::MissingRole(AccessControlUnauthorizedAccount {
             account: minter,
-            neededRole: MINTER_ROLE
-        })
+            neededRole: MINTER_ROLE,
+        }),
     );
 
     // Renouncing needs the caller's own address.
     c.sender(owner)
         .grant_role(METADATA_UPDATER_ROLE, minter)
         .motsu_unwrap();
-    let err = c
-        .sender(minter)
-        .renounce_role(METADATA_UPDATER_ROLE, eve)
-        .motsu_unwrap_err();
-    assert_eq!(err, Error::BadConfirmation(AccessControlBadConfirmation {}));
+    assert_fails(
+        c.sender(minter).renounce_role(METADATA_UPDATER_ROLE, eve),
+        Error::BadConfirmation(AccessControlBadConfirmation {}),
+    );
     assert!(c.sender(eve).has_role(METADATA_UPDATER_ROLE, minter));
     c.sender(minter)
         .renounce_role(METADATA_UPDATER_ROLE, minter)
@@ -445,18 +422,21 @@ fn pause_blocks_moves_but_not_views_or_expiry(
 ) {
     deploy_with_units(&c, owner, alice, 10);
     record(&c, alice, alice, bob, 4, T0 + 10);
-    let err = c.sender(alice).pause().motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: alice })
+    assert_fails(
+        c.sender(alice).pause(),
+        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: alice }),
     );
-    let err = c.sender(owner).unpause().motsu_unwrap_err();
-    assert_eq!(err, Error::ExpectedPause(ExpectedPause {}));
+    assert_fails(
+        c.sender(owner).unpause(),
+        Error::ExpectedPause(ExpectedPause {}),
+    );
     c.sender(owner).pause().motsu_unwrap();
     c.assert_emitted(&Paused { account: owner });
     assert!(c.sender(bob).paused());
-    let err = c.sender(owner).pause().motsu_unwrap_err();
-    assert_eq!(err, Error::EnforcedPause(EnforcedPause {}));
+    assert_fails(
+        c.sender(owner).pause(),
+        Error::EnforcedPause(EnforcedPause {}),
+    );
 
     let paused = Error::EnforcedPause(EnforcedPause {});
     assert_eq!(
@@ -555,28 +535,22 @@ fn create_id_assigns_sequential_ids(c: Contract<IpEditions>, owner: Address, art
 #[motsu::test]
 fn create_id_rejects_bad_royalty(c: Contract<IpEditions>, owner: Address, artist: Address) {
     deploy(&c, owner);
-    let err = c
-        .sender(owner)
-        .create_id(u(3), String::new(), artist, bps(10_001))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(owner)
+            .create_id(u(3), String::new(), artist, bps(10_001)),
         Error::InvalidTokenRoyalty(ERC2981InvalidTokenRoyalty {
             tokenId: u(1),
             numerator: u(10_001),
-            denominator: u(10_000)
-        })
+            denominator: u(10_000),
+        }),
     );
-    let err = c
-        .sender(owner)
-        .create_id(u(3), String::new(), Address::ZERO, bps(5))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(owner)
+            .create_id(u(3), String::new(), Address::ZERO, bps(5)),
         Error::InvalidTokenRoyaltyReceiver(ERC2981InvalidTokenRoyaltyReceiver {
             tokenId: u(1),
-            receiver: Address::ZERO
-        })
+            receiver: Address::ZERO,
+        }),
     );
     assert_eq!(c.sender(owner).last_id(), U256::ZERO);
     assert_eq!(
@@ -605,17 +579,13 @@ fn mint_respects_max_supply(c: Contract<IpEditions>, owner: Address, alice: Addr
     });
     assert_eq!(c.sender(alice).total_supply(id), u(7));
     assert!(c.sender(alice).exists(id));
-    let err = c
-        .sender(owner)
-        .mint(alice, id, u(4), none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(owner).mint(alice, id, u(4), none()),
         Error::MaxSupplyExceeded(EditionsMaxSupplyExceeded {
             id,
             available: u(3),
-            amount: u(4)
-        })
+            amount: u(4),
+        }),
     );
     c.sender(owner).mint(alice, id, u(3), none()).motsu_unwrap();
     assert_eq!(c.sender(alice).total_supply(id), u(10));
@@ -632,17 +602,13 @@ fn open_edition_is_capped_only_by_u256(c: Contract<IpEditions>, owner: Address, 
     c.sender(owner)
         .mint(alice, id, U256::MAX, none())
         .motsu_unwrap();
-    let err = c
-        .sender(owner)
-        .mint(alice, id, u(1), none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(owner).mint(alice, id, u(1), none()),
         Error::MaxSupplyExceeded(EditionsMaxSupplyExceeded {
             id,
             available: U256::ZERO,
-            amount: u(1)
-        })
+            amount: u(1),
+        }),
     );
 }
 
@@ -657,24 +623,16 @@ fn mint_rejects_unknown_ids_and_bad_receivers(
         .create_id(U256::ZERO, String::new(), Address::ZERO, bps(0))
         .motsu_unwrap();
     for id in [U256::ZERO, u(2)] {
-        let err = c
-            .sender(owner)
-            .mint(alice, id, u(1), none())
-            .motsu_unwrap_err();
-        assert_eq!(
-            err,
-            Error::NonexistentEdition(EditionsNonexistentEdition { id })
+        assert_fails(
+            c.sender(owner).mint(alice, id, u(1), none()),
+            Error::NonexistentEdition(EditionsNonexistentEdition { id }),
         );
     }
-    let err = c
-        .sender(owner)
-        .mint(Address::ZERO, u(1), u(1), none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(owner).mint(Address::ZERO, u(1), u(1), none()),
         Error::InvalidReceiver(ERC1155InvalidReceiver {
-            receiver: Address::ZERO
-        })
+            receiver: Address::ZERO,
+        }),
     );
     assert_eq!(c.sender(owner).total_supply(u(1)), U256::ZERO);
 }
@@ -690,28 +648,22 @@ fn mint_batch_counts_repeated_ids(c: Contract<IpEditions>, owner: Address, alice
         .sender(owner)
         .create_id(U256::ZERO, String::new(), Address::ZERO, bps(0))
         .motsu_unwrap();
-    let err = c
-        .sender(owner)
-        .mint_batch(alice, vec![a, b], vec![u(1)], none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(owner)
+            .mint_batch(alice, vec![a, b], vec![u(1)], none()),
         Error::InvalidArrayLength(ERC1155InvalidArrayLength {
             idsLength: u(2),
-            valuesLength: u(1)
-        })
+            valuesLength: u(1),
+        }),
     );
-    let err = c
-        .sender(owner)
-        .mint_batch(alice, vec![a, b, a], vec![u(3), u(9), u(3)], none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(owner)
+            .mint_batch(alice, vec![a, b, a], vec![u(3), u(9), u(3)], none()),
         Error::MaxSupplyExceeded(EditionsMaxSupplyExceeded {
             id: a,
             available: u(5),
-            amount: u(6)
-        })
+            amount: u(6),
+        }),
     );
     assert_eq!(c.sender(owner).total_supply(b), U256::ZERO);
     c.sender(owner)
@@ -747,16 +699,12 @@ fn set_uri_and_base_uri(c: Contract<IpEditions>, owner: Address, writer: Address
         .sender(owner)
         .create_id(U256::ZERO, String::new(), Address::ZERO, bps(0))
         .motsu_unwrap();
-    let err = c
-        .sender(writer)
-        .set_uri(id, String::from("ar://x"))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(writer).set_uri(id, String::from("ar://x")),
         Error::MissingRole(AccessControlUnauthorizedAccount {
             account: writer,
-            neededRole: METADATA_UPDATER_ROLE
-        })
+            neededRole: METADATA_UPDATER_ROLE,
+        }),
     );
     c.sender(owner)
         .grant_role(METADATA_UPDATER_ROLE, writer)
@@ -770,13 +718,9 @@ fn set_uri_and_base_uri(c: Contract<IpEditions>, owner: Address, writer: Address
         id,
     });
     c.assert_emitted(&MetadataUpdate { _tokenId: id });
-    let err = c
-        .sender(writer)
-        .set_uri(u(2), String::from("ar://y"))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::NonexistentEdition(EditionsNonexistentEdition { id: u(2) })
+    assert_fails(
+        c.sender(writer).set_uri(u(2), String::from("ar://y")),
+        Error::NonexistentEdition(EditionsNonexistentEdition { id: u(2) }),
     );
 
     // Clearing the per-id URI falls back to the base URI.
@@ -806,16 +750,12 @@ fn contract_uri_roles_and_event(
 ) {
     deploy(&c, owner);
     assert_eq!(c.sender(eve).contract_uri(), "");
-    let err = c
-        .sender(eve)
-        .set_contract_uri(String::from("ipfs://c"))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(eve).set_contract_uri(String::from("ipfs://c")),
         Error::MissingRole(AccessControlUnauthorizedAccount {
             account: eve,
             neededRole: METADATA_UPDATER_ROLE,
-        })
+        }),
     );
     assert!(!c.emitted(&ContractURIUpdated {}));
     c.sender(owner)
@@ -872,13 +812,9 @@ fn royalty_info_never_panics(c: Contract<IpEditions>, owner: Address, artist: Ad
 #[motsu::test]
 fn set_default_royalty(c: Contract<IpEditions>, owner: Address, artist: Address, eve: Address) {
     deploy(&c, owner);
-    let err = c
-        .sender(eve)
-        .set_default_royalty(eve, bps(1))
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve })
+    assert_fails(
+        c.sender(eve).set_default_royalty(eve, bps(1)),
+        Error::UnauthorizedAccount(OwnableUnauthorizedAccount { account: eve }),
     );
     let err = c
         .sender(owner)
@@ -917,26 +853,19 @@ fn transfers_and_approvals(
     op: Address,
 ) {
     deploy_with_units(&c, owner, alice, 10);
-    let err = c
-        .sender(op)
-        .safe_transfer_from(alice, bob, u(1), u(1), none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(op)
+            .safe_transfer_from(alice, bob, u(1), u(1), none()),
         Error::MissingApprovalForAll(ERC1155MissingApprovalForAll {
             operator: op,
-            owner: alice
-        })
+            owner: alice,
+        }),
     );
-    let err = c
-        .sender(alice)
-        .set_approval_for_all(Address::ZERO, true)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(alice).set_approval_for_all(Address::ZERO, true),
         Error::InvalidOperator(ERC1155InvalidOperator {
-            operator: Address::ZERO
-        })
+            operator: Address::ZERO,
+        }),
     );
     c.sender(alice)
         .set_approval_for_all(op, true)
@@ -959,28 +888,22 @@ fn transfers_and_approvals(
     });
     assert_eq!(c.sender(bob).balance_of(alice, u(1)), u(6));
     assert_eq!(c.sender(bob).balance_of(bob, u(1)), u(4));
-    let err = c
-        .sender(alice)
-        .safe_transfer_from(alice, bob, u(1), u(7), none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(alice)
+            .safe_transfer_from(alice, bob, u(1), u(7), none()),
         Error::InsufficientBalance(ERC1155InsufficientBalance {
             sender: alice,
             balance: u(6),
             needed: u(7),
-            tokenId: u(1)
-        })
+            tokenId: u(1),
+        }),
     );
-    let err = c
-        .sender(alice)
-        .safe_transfer_from(alice, Address::ZERO, u(1), u(1), none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(alice)
+            .safe_transfer_from(alice, Address::ZERO, u(1), u(1), none()),
         Error::InvalidReceiver(ERC1155InvalidReceiver {
-            receiver: Address::ZERO
-        })
+            receiver: Address::ZERO,
+        }),
     );
     let err = c
         .sender(alice)
@@ -996,16 +919,13 @@ fn transfers_and_approvals(
         .safe_batch_transfer_from(alice, bob, vec![u(1)], vec![u(1)], none())
         .motsu_unwrap_err();
     assert!(matches!(err, Error::MissingApprovalForAll(_)));
-    let err = c
-        .sender(alice)
-        .safe_batch_transfer_from(alice, bob, vec![u(1)], vec![], none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(alice)
+            .safe_batch_transfer_from(alice, bob, vec![u(1)], vec![], none()),
         Error::InvalidArrayLength(ERC1155InvalidArrayLength {
             idsLength: u(1),
-            valuesLength: u(0)
-        })
+            valuesLength: u(0),
+        }),
     );
     c.sender(alice)
         .safe_batch_transfer_from(alice, bob, vec![u(1), u(1)], vec![u(1), u(2)], none())
@@ -1032,30 +952,25 @@ fn receiver_contracts_are_checked(
     assert_eq!(c.sender(alice).balance_of(to, u(1)), u(4));
 
     r.sender(alice).set_mode(1);
-    let err = c
-        .sender(alice)
-        .safe_transfer_from(alice, to, u(1), u(1), none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::InvalidReceiver(ERC1155InvalidReceiver { receiver: to })
+    assert_fails(
+        c.sender(alice)
+            .safe_transfer_from(alice, to, u(1), u(1), none()),
+        Error::InvalidReceiver(ERC1155InvalidReceiver { receiver: to }),
     );
-    let err = c
-        .sender(alice)
-        .safe_batch_transfer_from(alice, to, vec![u(1), u(1)], vec![u(1), u(1)], none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::InvalidReceiver(ERC1155InvalidReceiver { receiver: to })
+    assert_fails(
+        c.sender(alice).safe_batch_transfer_from(
+            alice,
+            to,
+            vec![u(1), u(1)],
+            vec![u(1), u(1)],
+            none(),
+        ),
+        Error::InvalidReceiver(ERC1155InvalidReceiver { receiver: to }),
     );
     r.sender(alice).set_mode(2);
-    let err = c
-        .sender(owner)
-        .mint(to, u(1), u(1), none())
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::ReceiverRevert(ReceiverRevert(b"no thanks".to_vec()))
+    assert_fails(
+        c.sender(owner).mint(to, u(1), u(1), none()),
+        Error::ReceiverRevert(ReceiverRevert(b"no thanks".to_vec())),
     );
     // (A receiver reverting with empty data cannot be expressed in motsu,
     // which turns an empty revert into a "function not found" message.)
@@ -1068,13 +983,12 @@ fn receiver_contracts_are_checked(
 #[motsu::test]
 fn burns_update_supply(c: Contract<IpEditions>, owner: Address, alice: Address, op: Address) {
     deploy_with_units(&c, owner, alice, 10);
-    let err = c.sender(op).burn(alice, u(1), u(1)).motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(op).burn(alice, u(1), u(1)),
         Error::MissingApprovalForAll(ERC1155MissingApprovalForAll {
             operator: op,
-            owner: alice
-        })
+            owner: alice,
+        }),
     );
     c.sender(alice).burn(alice, u(1), u(3)).motsu_unwrap();
     c.assert_emitted(&TransferSingle {
@@ -1093,15 +1007,14 @@ fn burns_update_supply(c: Contract<IpEditions>, owner: Address, alice: Address, 
         .motsu_unwrap();
     assert_eq!(c.sender(alice).balance_of(alice, u(1)), u(4));
     assert_eq!(c.sender(alice).total_supply(u(1)), u(4));
-    let err = c.sender(alice).burn(alice, u(1), u(5)).motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(alice).burn(alice, u(1), u(5)),
         Error::InsufficientBalance(ERC1155InsufficientBalance {
             sender: alice,
             balance: u(4),
             needed: u(5),
-            tokenId: u(1)
-        })
+            tokenId: u(1),
+        }),
     );
     let err = c
         .sender(alice)
@@ -1160,74 +1073,56 @@ fn create_record_rejects_bad_input(
     eve: Address,
 ) {
     deploy_with_units(&c, owner, alice, 10);
-    let err = c
-        .sender(eve)
-        .create_user_record(alice, bob, u(1), 1, T0 + 1)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(eve)
+            .create_user_record(alice, bob, u(1), 1, T0 + 1),
         Error::MissingApprovalForAll(ERC1155MissingApprovalForAll {
             operator: eve,
-            owner: alice
-        })
+            owner: alice,
+        }),
     );
-    let err = c
-        .sender(alice)
-        .create_user_record(alice, Address::ZERO, u(1), 1, T0 + 1)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(alice)
+            .create_user_record(alice, Address::ZERO, u(1), 1, T0 + 1),
         Error::InvalidRecordUser(EditionsInvalidRecordUser {
-            user: Address::ZERO
-        })
+            user: Address::ZERO,
+        }),
     );
-    let err = c
-        .sender(alice)
-        .create_user_record(alice, bob, u(1), 0, T0 + 1)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::InvalidRecordAmount(EditionsInvalidRecordAmount {})
+    assert_fails(
+        c.sender(alice)
+            .create_user_record(alice, bob, u(1), 0, T0 + 1),
+        Error::InvalidRecordAmount(EditionsInvalidRecordAmount {}),
     );
     for expiry in [T0, T0 - 1] {
-        let err = c
-            .sender(alice)
-            .create_user_record(alice, bob, u(1), 1, expiry)
-            .motsu_unwrap_err();
-        assert_eq!(
-            err,
+        assert_fails(
+            c.sender(alice)
+                .create_user_record(alice, bob, u(1), 1, expiry),
             Error::InvalidRecordExpiry(EditionsInvalidRecordExpiry {
                 expiry,
-                timestamp: T0
-            })
+                timestamp: T0,
+            }),
         );
     }
-    let err = c
-        .sender(alice)
-        .create_user_record(alice, bob, u(1), 11, T0 + 1)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(alice)
+            .create_user_record(alice, bob, u(1), 11, T0 + 1),
         Error::InsufficientUnfrozenBalance(EditionsInsufficientUnfrozenBalance {
             owner: alice,
             tokenId: u(1),
             available: u(10),
-            needed: u(11)
-        })
+            needed: u(11),
+        }),
     );
     record(&c, alice, alice, bob, 7, T0 + 1);
-    let err = c
-        .sender(alice)
-        .create_user_record(alice, eve, u(1), 4, T0 + 1)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(alice)
+            .create_user_record(alice, eve, u(1), 4, T0 + 1),
         Error::InsufficientUnfrozenBalance(EditionsInsufficientUnfrozenBalance {
             owner: alice,
             tokenId: u(1),
             available: u(3),
-            needed: u(4)
-        })
+            needed: u(4),
+        }),
     );
     // No balance of another id at all.
     let err = c
@@ -1236,10 +1131,9 @@ fn create_record_rejects_bad_input(
         .motsu_unwrap_err();
     assert!(matches!(err, Error::InsufficientUnfrozenBalance(_)));
     assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), u(7));
-    let err = c.sender(bob).user_record_of(u(2)).motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::NonexistentRecord(EditionsNonexistentRecord { recordId: u(2) })
+    assert_fails(
+        c.sender(bob).user_record_of(u(2)),
+        Error::NonexistentRecord(EditionsNonexistentRecord { recordId: u(2) }),
     );
 }
 
@@ -1331,15 +1225,11 @@ fn operators_and_lease_operators(
     market: Address,
 ) {
     deploy_with_units(&c, owner, alice, 10);
-    let err = c
-        .sender(alice)
-        .set_lease_operator(Address::ZERO, true)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(alice).set_lease_operator(Address::ZERO, true),
         Error::InvalidOperator(ERC1155InvalidOperator {
-            operator: Address::ZERO
-        })
+            operator: Address::ZERO,
+        }),
     );
     set_lease_operator(&c, alice, market);
     c.assert_emitted(&LeaseOperatorSet {
@@ -1389,28 +1279,25 @@ fn delete_rules(
     let paid = record(&c, market, alice, bob, 3, T0 + 10);
     let paid2 = record(&c, market, alice, bob, 4, T0 + 10);
 
-    let err = c.sender(eve).delete_user_record(u(9)).motsu_unwrap_err();
-    assert_eq!(
-        err,
-        Error::NonexistentRecord(EditionsNonexistentRecord { recordId: u(9) })
+    assert_fails(
+        c.sender(eve).delete_user_record(u(9)),
+        Error::NonexistentRecord(EditionsNonexistentRecord { recordId: u(9) }),
     );
-    let err = c.sender(eve).delete_user_record(own).motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(eve).delete_user_record(own),
         Error::MissingApprovalForAll(ERC1155MissingApprovalForAll {
             operator: eve,
-            owner: alice
-        })
+            owner: alice,
+        }),
     );
     // Owner side cannot end a paid lease early, not even the lease operator.
     for who in [alice, market] {
-        let err = c.sender(who).delete_user_record(paid).motsu_unwrap_err();
-        assert_eq!(
-            err,
+        assert_fails(
+            c.sender(who).delete_user_record(paid),
             Error::LockedRecord(EditionsLockedRecord {
                 recordId: paid,
-                expiry: T0 + 10
-            })
+                expiry: T0 + 10,
+            }),
         );
     }
     assert_eq!(c.sender(bob).frozen_balance_of(alice, u(1)), u(9));
@@ -1628,16 +1515,13 @@ fn record_lists_are_bounded_and_pruned(
     for i in 0..max {
         record(&c, alice, alice, bob, 1, T0 + 10 + i);
     }
-    let err = c
-        .sender(alice)
-        .create_user_record(alice, carol, u(1), 1, T0 + 50)
-        .motsu_unwrap_err();
-    assert_eq!(
-        err,
+    assert_fails(
+        c.sender(alice)
+            .create_user_record(alice, carol, u(1), 1, T0 + 50),
         Error::TooManyRecords(EditionsTooManyRecords {
             account: alice,
-            tokenId: u(1)
-        })
+            tokenId: u(1),
+        }),
     );
     // The user's list is not capped: another owner's record for bob is
     // accepted (a cap there would let a stranger block bob's leases).
