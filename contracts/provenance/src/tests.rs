@@ -166,6 +166,18 @@ fn register(reg: &Contract<ProvenanceRegistry>, owner: Address, commit_reveal: b
         .motsu_unwrap()
 }
 
+/// `provenanceOf(collection, id)` as `caller` reads it (the record exists).
+fn read_view(
+    reg: &Contract<ProvenanceRegistry>,
+    caller: Address,
+    collection: Address,
+    id: u64,
+) -> ProvenanceView {
+    reg.sender(caller)
+        .provenance_of(collection, U256::from(id))
+        .motsu_unwrap()
+}
+
 /// Registers a model (no commit–reveal) owned by `creator` and makes
 /// `creator` a minter of `nft`; returns the model id.
 fn minter_model(
@@ -515,10 +527,7 @@ fn attested_record_by_minter_round_trips_and_verifies(
     write(&reg, &f, &sig).motsu_unwrap();
 
     assert!(reg.sender(bob).has_provenance(nft.address(), U256::from(1)));
-    let view = reg
-        .sender(alice)
-        .provenance_of(nft.address(), U256::from(1))
-        .motsu_unwrap();
+    let view = read_view(&reg, alice, nft.address(), 1);
     assert_eq!(
         view,
         (
@@ -572,10 +581,7 @@ fn unattested_record_by_token_owner_then_attest(
     nft.sender(alice).set_owner(U256::from(5), carol);
     let f = fields(nft.address(), 5, model, carol);
     write(&reg, &f, &[]).motsu_unwrap();
-    let view = reg
-        .sender(carol)
-        .provenance_of(nft.address(), U256::from(5))
-        .motsu_unwrap();
+    let view = read_view(&reg, carol, nft.address(), 5);
     assert_eq!((view.6, view.8), (carol, false));
     assert!(!reg.emitted(&ProvenanceAttested {
         collection: nft.address(),
@@ -610,23 +616,13 @@ fn unattested_record_by_token_owner_then_attest(
         enc(err),
         enc(Error::InvalidSignature(ProvenanceInvalidSignature {}))
     );
-    assert!(
-        !reg.sender(carol)
-            .provenance_of(nft.address(), U256::from(5))
-            .motsu_unwrap()
-            .8
-    );
+    assert!(!read_view(&reg, carol, nft.address(), 5).8);
 
     // Anyone may submit the attester's signature.
     reg.sender(alice)
         .attest(nft.address(), U256::from(5), Bytes::from(sig.to_vec()))
         .motsu_unwrap();
-    assert!(
-        reg.sender(carol)
-            .provenance_of(nft.address(), U256::from(5))
-            .motsu_unwrap()
-            .8
-    );
+    assert!(read_view(&reg, carol, nft.address(), 5).8);
     reg.assert_emitted(&ProvenanceAttested {
         collection: nft.address(),
         id: U256::from(5),
@@ -674,12 +670,7 @@ fn attest_errors(reg: Contract<ProvenanceRegistry>, nft: Contract<MockCollection
             modelId: model
         }))
     );
-    assert!(
-        !reg.sender(alice)
-            .provenance_of(nft.address(), U256::from(1))
-            .motsu_unwrap()
-            .8
-    );
+    assert!(!read_view(&reg, alice, nft.address(), 1).8);
 }
 
 #[motsu::test]
@@ -715,10 +706,7 @@ fn record_is_write_once(
     nft.sender(alice).set_minter(bob, true);
     let f = fields(nft.address(), 1, model, alice);
     write(&reg, &f, &sign(&reg, &f)).motsu_unwrap();
-    let before = reg
-        .sender(alice)
-        .provenance_of(nft.address(), U256::from(1))
-        .motsu_unwrap();
+    let before = read_view(&reg, alice, nft.address(), 1);
     let events = reg.all_events().len();
     for mut again in [f, fields(nft.address(), 1, model, bob)] {
         again.prompt_hash = prompt_hash("something else");
@@ -731,12 +719,7 @@ fn record_is_write_once(
             }))
         );
     }
-    assert_eq!(
-        reg.sender(alice)
-            .provenance_of(nft.address(), U256::from(1))
-            .motsu_unwrap(),
-        before
-    );
+    assert_eq!(read_view(&reg, alice, nft.address(), 1), before);
     assert_eq!(reg.all_events().len(), events);
 }
 
@@ -858,12 +841,7 @@ fn bad_signatures_are_refused(
     let mut low_v = good;
     low_v[64] -= 27;
     write(&reg, &f, &low_v).motsu_unwrap();
-    assert!(
-        reg.sender(alice)
-            .provenance_of(nft.address(), U256::from(1))
-            .motsu_unwrap()
-            .8
-    );
+    assert!(read_view(&reg, alice, nft.address(), 1).8);
 }
 
 #[motsu::test]
@@ -1183,12 +1161,7 @@ fn commit_reveal_guard(
     write(&reg, &f, &sign(&reg, &f)).motsu_unwrap();
     assert_eq!(reg.sender(alice).commit_ready_at(alice, c), 0);
     assert_eq!(reg.sender(alice).commit_ready_at(bob, c), 102);
-    assert!(
-        reg.sender(alice)
-            .provenance_of(nft.address(), U256::from(1))
-            .motsu_unwrap()
-            .8
-    );
+    assert!(read_view(&reg, alice, nft.address(), 1).8);
 }
 
 #[motsu::test]
@@ -1757,10 +1730,7 @@ fn attested_batch_by_minter_reads_like_single_records(
     // A single record with the same fields, for comparison.
     let single = batch_fields(nft.address(), 100, model, bob);
     write(&reg, &single, &sign(&reg, &single)).motsu_unwrap();
-    let single_view = reg
-        .sender(alice)
-        .provenance_of(nft.address(), U256::from(100))
-        .motsu_unwrap();
+    let single_view = read_view(&reg, alice, nft.address(), 100);
     assert_eq!(single_view, view_of(&single, true));
 
     for (f, sig) in fs.iter().zip(sigs.chunks_exact(65)) {
@@ -1833,9 +1803,7 @@ fn attested_batch_by_minter_reads_like_single_records(
     let one = batch_of(nft.address(), 50, 1, model, bob);
     write_batch(&reg, &one, &[]).motsu_unwrap();
     assert_eq!(
-        reg.sender(alice)
-            .provenance_of(nft.address(), U256::from(50))
-            .motsu_unwrap(),
+        read_view(&reg, alice, nft.address(), 50),
         view_of(&one[0], false)
     );
 }
