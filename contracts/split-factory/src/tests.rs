@@ -222,33 +222,7 @@ fn hand_encoded_errors_match_alloy() {
         Error::InitializationFailed,
         SplitFactoryInitializationFailed { split: a(3) },
     );
-    assert_encodes_like_alloy(
-        Error::InvalidRecipientCount,
-        SplitInvalidRecipientCount { count: n, max: m },
-    );
-    assert_encodes_like_alloy(
-        Error::LengthMismatch,
-        SplitLengthMismatch {
-            recipients: m,
-            allocations: n,
-        },
-    );
-    assert_encodes_like_alloy(Error::ZeroAddressRecipient, SplitZeroAddressRecipient {});
-    assert_encodes_like_alloy(
-        Error::RecipientsNotSorted,
-        SplitRecipientsNotSorted { index: n },
-    );
-    assert_encodes_like_alloy(Error::ZeroAllocation, SplitZeroAllocation { index: m });
-    assert_encodes_like_alloy(
-        Error::InvalidAllocationSum,
-        SplitInvalidAllocationSum { sum: n },
-    );
-    assert_encodes_like_alloy(
-        Error::InvalidDustRecipient,
-        SplitInvalidDustRecipient {
-            dustRecipient: a(4),
-        },
-    );
+    split_logic::assert_validation_errors_encode_like_alloy!(n, m, a(4));
     assert_encodes_like_alloy(Error::ArithmeticOverflow, SplitArithmeticOverflow {});
 }
 

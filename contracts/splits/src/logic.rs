@@ -371,6 +371,46 @@ pub fn encode_with_arrays(
     out
 }
 
+/// Test-only: checks the `Split*` errors of parameter validation, which the
+/// split and the factory both raise, against alloy's encoding. Expanded in
+/// each crate's tests, with that crate's `Error` and error types in scope
+/// (this file names none); `$n`/`$m` are two `U256`s, `$dust` an address.
+#[cfg(test)]
+macro_rules! assert_validation_errors_encode_like_alloy {
+    ($n:expr, $m:expr, $dust:expr) => {{
+        let (n, m): (U256, U256) = ($n, $m);
+        assert_encodes_like_alloy(
+            Error::InvalidRecipientCount,
+            SplitInvalidRecipientCount { count: n, max: m },
+        );
+        assert_encodes_like_alloy(
+            Error::LengthMismatch,
+            SplitLengthMismatch {
+                recipients: m,
+                allocations: n,
+            },
+        );
+        assert_encodes_like_alloy(Error::ZeroAddressRecipient, SplitZeroAddressRecipient {});
+        assert_encodes_like_alloy(
+            Error::RecipientsNotSorted,
+            SplitRecipientsNotSorted { index: n },
+        );
+        assert_encodes_like_alloy(Error::ZeroAllocation, SplitZeroAllocation { index: m });
+        assert_encodes_like_alloy(
+            Error::InvalidAllocationSum,
+            SplitInvalidAllocationSum { sum: n },
+        );
+        assert_encodes_like_alloy(
+            Error::InvalidDustRecipient,
+            SplitInvalidDustRecipient {
+                dustRecipient: $dust,
+            },
+        );
+    }};
+}
+#[cfg(test)]
+pub(crate) use assert_validation_errors_encode_like_alloy;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1085,31 +1085,7 @@ fn hand_encoded_errors_match_alloy() {
     let m = U256::MAX - U256::from(9);
     assert_encodes_like_alloy(Error::AlreadyInitialized, InvalidInitialization {});
     assert_encodes_like_alloy(Error::NotInitialized, SplitNotInitialized {});
-    assert_encodes_like_alloy(
-        Error::InvalidRecipientCount,
-        SplitInvalidRecipientCount { count: n, max: m },
-    );
-    assert_encodes_like_alloy(
-        Error::LengthMismatch,
-        SplitLengthMismatch {
-            recipients: m,
-            allocations: n,
-        },
-    );
-    assert_encodes_like_alloy(Error::ZeroAddressRecipient, SplitZeroAddressRecipient {});
-    assert_encodes_like_alloy(
-        Error::RecipientsNotSorted,
-        SplitRecipientsNotSorted { index: n },
-    );
-    assert_encodes_like_alloy(Error::ZeroAllocation, SplitZeroAllocation { index: m });
-    assert_encodes_like_alloy(
-        Error::InvalidAllocationSum,
-        SplitInvalidAllocationSum { sum: n },
-    );
-    assert_encodes_like_alloy(
-        Error::InvalidDustRecipient,
-        SplitInvalidDustRecipient { dustRecipient: x },
-    );
+    logic::assert_validation_errors_encode_like_alloy!(n, m, x);
     assert_encodes_like_alloy(Error::Unauthorized, SplitUnauthorized { caller: y });
     assert_encodes_like_alloy(Error::Immutable, SplitImmutable {});
     assert_encodes_like_alloy(
