@@ -103,7 +103,7 @@ pub fn accrue(acc: U256, amount: U256, accruing: U256, supply: U256) -> Option<U
     let [lo, hi, ..] = *accruing.as_limbs();
     let increment = div_by_supply(amount << 128, u128::from(hi) << 64 | u128::from(lo));
     let next = acc.checked_add(increment)?;
-    (next.checked_mul(supply)? <= MAX_MAGNIFIED).then_some(next)
+    (next.checked_mul(supply)? <= stylus_ip_common::imm_u256!(MAX_MAGNIFIED)).then_some(next)
 }
 
 /// `n / d` (floor) for a divisor `1 ≤ d ≤ 2⁹⁶` (a share supply), by long
@@ -441,10 +441,11 @@ pub fn hash_words(words: &[B256]) -> B256 {
 /// Computed on every use, so it follows a chain id change.
 #[must_use]
 pub fn domain_separator(name: &[u8], chain_id: u64, vault: Address) -> B256 {
+    // The constants from code immediates, not data (`stylus_ip_common::imm`).
     hash_words(&[
-        DOMAIN_TYPEHASH,
+        stylus_ip_common::imm_b256!(DOMAIN_TYPEHASH),
         keccak256(name),
-        VERSION_HASH,
+        stylus_ip_common::imm_b256!(VERSION_HASH),
         B256::from(U256::from(chain_id)),
         vault.into_word(),
     ])
@@ -462,7 +463,7 @@ pub fn permit_digest(
     deadline: U256,
 ) -> B256 {
     let hash = hash_words(&[
-        PERMIT_TYPEHASH,
+        stylus_ip_common::imm_b256!(PERMIT_TYPEHASH),
         owner.into_word(),
         spender.into_word(),
         B256::from(value),
@@ -487,7 +488,7 @@ pub fn expired(now: u64, deadline: U256) -> bool {
 /// only form accepted, as OpenZeppelin's `ECDSA`).
 #[must_use]
 pub fn low_s(s: B256) -> bool {
-    U256::from_be_bytes(s.0) <= HALF_ORDER
+    U256::from_be_bytes(s.0) <= stylus_ip_common::imm_u256!(HALF_ORDER)
 }
 
 /// The signer an `ecrecover` precompile answer names: a 32-byte word whose
