@@ -706,7 +706,10 @@ mod tests {
     fn topic_program(topic: [u8; 32], as_data: bool) -> String {
         let (data, code) = if as_data {
             let bytes: String = topic.iter().map(|b| format!("\\{b:02x}")).collect();
-            (format!(r#"(data (i32.const 1024) "{bytes}")"#), String::new())
+            (
+                format!(r#"(data (i32.const 1024) "{bytes}")"#),
+                String::new(),
+            )
         } else {
             let code: String = topic
                 .chunks(8)

@@ -78,7 +78,7 @@ fn data_program(data: &[u8]) -> Vec<u8> {
 fn processed(dir: &Path, name: &str, wasm: &[u8]) -> (Vec<u8>, stylus_ip_deploy::build::Artifact) {
     let src = dir.join(format!("{name}.in.wasm"));
     std::fs::write(&src, wasm).unwrap();
-    let artifact = stylus_ip_deploy::build::process(name, &src, &dir.join("out")).unwrap();
+    let artifact = stylus_ip_deploy::build::process(name, &src, &dir.join("out"), &[]).unwrap();
     (std::fs::read(&artifact.wasm_path).unwrap(), artifact)
 }
 
