@@ -178,6 +178,23 @@ fn burn(gas: &mut u64, amount: u64) {
     *gas = gas.saturating_add(amount);
 }
 
+/// [`load`], adding a storage read to `gas`.
+fn read<CTX: ContextTr>(ctx: &mut CTX, key: U256, gas: &mut u64) -> Result<U256, DbErr<CTX>> {
+    burn(gas, STORAGE_READ_GAS);
+    load(ctx, key)
+}
+
+/// [`store`], adding the write's gas to `gas`.
+fn write<CTX: ContextTr>(
+    ctx: &mut CTX,
+    key: U256,
+    value: U256,
+    gas: &mut u64,
+) -> Result<(), DbErr<CTX>> {
+    burn(gas, write_gas(value));
+    store(ctx, key, value)
+}
+
 fn write_gas(value: U256) -> u64 {
     if value.is_zero() {
         STORAGE_WRITE_ZERO_GAS
@@ -252,8 +269,7 @@ impl AddressSet {
         address: Address,
         gas: &mut u64,
     ) -> Result<bool, DbErr<CTX>> {
-        burn(gas, STORAGE_READ_GAS);
-        Ok(!load(ctx, self.position_slot(address))?.is_zero())
+        Ok(!read(ctx, self.position_slot(address), gas)?.is_zero())
     }
 
     /// Adds `address` (nothing if already a member); returns whether it was
@@ -270,16 +286,14 @@ impl AddressSet {
         if self.contains(ctx, address, gas)? {
             return Ok(false);
         }
-        burn(gas, STORAGE_READ_GAS);
-        let size: u64 = load(ctx, self.size_slot())?.saturating_to();
+        let size: u64 = read(ctx, self.size_slot(), gas)?.saturating_to();
         let position = size.saturating_add(1);
         for (k, v) in [
             (self.member_slot(position), address_word(address)),
             (self.position_slot(address), U256::from(position)),
             (self.size_slot(), U256::from(position)),
         ] {
-            burn(gas, write_gas(v));
-            store(ctx, k, v)?;
+            write(ctx, k, v, gas)?;
         }
         Ok(true)
     }
@@ -295,18 +309,15 @@ impl AddressSet {
         address: Address,
         gas: &mut u64,
     ) -> Result<bool, DbErr<CTX>> {
-        burn(gas, STORAGE_READ_GAS);
-        let position: u64 = load(ctx, self.position_slot(address))?.saturating_to();
+        let position: u64 = read(ctx, self.position_slot(address), gas)?.saturating_to();
         if position == 0 {
             return Ok(false);
         }
-        burn(gas, STORAGE_READ_GAS);
-        let size: u64 = load(ctx, self.size_slot())?.saturating_to();
+        let size: u64 = read(ctx, self.size_slot(), gas)?.saturating_to();
         let mut writes = Vec::with_capacity(5);
         if position != size {
-            burn(gas, STORAGE_READ_GAS);
-            let last = load(ctx, self.member_slot(size))?;
-            let last_address = Address::from_word(B256::from(last.to_be_bytes::<32>()));
+            let last = read(ctx, self.member_slot(size), gas)?;
+            let last_address = word_address(last);
             writes.push((self.member_slot(position), last));
             writes.push((self.position_slot(last_address), U256::from(position)));
         }
@@ -314,8 +325,7 @@ impl AddressSet {
         writes.push((self.position_slot(address), U256::ZERO));
         writes.push((self.size_slot(), U256::from(size.saturating_sub(1))));
         for (k, v) in writes {
-            burn(gas, write_gas(v));
-            store(ctx, k, v)?;
+            write(ctx, k, v, gas)?;
         }
         Ok(true)
     }
@@ -329,16 +339,19 @@ impl AddressSet {
         ctx: &mut CTX,
         gas: &mut u64,
     ) -> Result<Vec<Address>, DbErr<CTX>> {
-        burn(gas, STORAGE_READ_GAS);
-        let size: u64 = load(ctx, self.size_slot())?.saturating_to();
+        let size: u64 = read(ctx, self.size_slot(), gas)?.saturating_to();
         let mut out = Vec::new();
         for position in 1..=size {
-            burn(gas, STORAGE_READ_GAS);
-            let w = load(ctx, self.member_slot(position))?;
-            out.push(Address::from_word(B256::from(w.to_be_bytes::<32>())));
+            let w = read(ctx, self.member_slot(position), gas)?;
+            out.push(word_address(w));
         }
         Ok(out)
     }
+}
+
+/// The address in the low 20 bytes of a storage word.
+fn word_address(w: U256) -> Address {
+    Address::from_word(B256::from(w.to_be_bytes::<32>()))
 }
 
 fn address_word(a: Address) -> U256 {
@@ -361,8 +374,7 @@ pub fn activation_gas_in_state<CTX: ContextTr>(
     if cfg.arbos_version < 60 {
         return Ok(0);
     }
-    burn(gas, STORAGE_READ_GAS);
-    let w = load(ctx, fixed_slot(ACTIVATION_GAS_OVERRIDE))?;
+    let w = read(ctx, fixed_slot(ACTIVATION_GAS_OVERRIDE), gas)?;
     // stored as gas + 1, so that 0 means "not set"
     Ok(if w.is_zero() {
         cfg.activation_gas
