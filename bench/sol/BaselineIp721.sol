@@ -8,9 +8,13 @@ pragma solidity ^0.8.24;
 // an owner-set user is cleared on transfer, as in the ERC-4907 reference).
 // As ip-collection: the owner itself only ever sets unlocked users (even as
 // its own lease operator), a lock ends within 5 x 365 days, a zero user
-// clears the record, and `leaseContext` answers a licence market's checks
+// clears the record, `leaseContext` answers a licence market's checks
 // (owner, the lessor's lease-operator flag, lock, user expiry, royalty) in
-// one call, as ip-collection's view of the same name.
+// one call, and `leaseTo` answers the same for its caller and, when the
+// market's rules pass (caller approved by the lessor, lessor owns, for a
+// purchase no locked lease in force), sets the user as `setUser` by the
+// caller does, in the same call: ip-collection's functions of the same
+// names (a licence market's sale is one call into the asset).
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {ERC721URIStorage} from "@openzeppelin/contracts/token/ERC721/extensions/ERC721URIStorage.sol";
@@ -59,6 +63,12 @@ contract BaselineIp721 is ERC721URIStorage, ERC2981, Ownable {
         address owner = _requireOwned(tokenId);
         bool operator = msg.sender != owner && _leaseOperators[owner][msg.sender];
         if (!operator && !_isAuthorized(owner, msg.sender, tokenId)) revert Unauthorized(msg.sender);
+        _setUser(tokenId, operator, user, expires);
+    }
+
+    /// `setUser`'s record update by an authorised caller (`operator`: a
+    /// lease operator other than the owner, whose user is a locked lease).
+    function _setUser(uint256 tokenId, bool operator, address user, uint64 expires) private {
         UserInfo storage info = _users[tokenId];
         if (info.locked && info.expires >= block.timestamp) {
             // only a lease operator may extend a live locked lease, never shorten it
@@ -91,7 +101,7 @@ contract BaselineIp721 is ERC721URIStorage, ERC2981, Ownable {
     /// ip-collection's `leaseContext`: `(ownerOf, isLeaseOperator(lessor,
     /// operator), leaseLocked, userExpires, royaltyInfo(tokenId, price))`.
     function leaseContext(uint256 tokenId, address lessor, address operator, uint256 salePrice)
-        external
+        public
         view
         returns (address owner, bool approved, bool locked, uint64 userExpires, address receiver, uint256 amount)
     {
@@ -101,6 +111,24 @@ contract BaselineIp721 is ERC721URIStorage, ERC2981, Ownable {
         userExpires = info.expires;
         locked = info.locked && userExpires >= block.timestamp;
         (receiver, amount) = royaltyInfo(tokenId, salePrice);
+    }
+
+    /// ip-collection's `leaseTo`: `leaseContext(tokenId, lessor,
+    /// msg.sender, salePrice)`, and when license-market's rules pass on it
+    /// (the caller approved by the lessor, the lessor owns the token, for a
+    /// purchase no locked lease in force) `setUser(tokenId, user, expires)`
+    /// by the caller; a refusal changes nothing and answers the facts.
+    function leaseTo(uint256 tokenId, address lessor, address user, uint64 expires, bool renew, uint256 salePrice)
+        external
+        returns (address owner, bool approved, bool locked, uint64 userExpires, address receiver, uint256 amount)
+    {
+        (owner, approved, locked, userExpires, receiver, amount) =
+            leaseContext(tokenId, lessor, msg.sender, salePrice);
+        // The caller is a lease operator of the owner, hence authorised
+        // (the owner itself sets an unlocked user).
+        if (approved && owner == lessor && (renew || !locked)) {
+            _setUser(tokenId, msg.sender != owner, user, expires);
+        }
     }
 
     function userOf(uint256 tokenId) external view returns (address) {

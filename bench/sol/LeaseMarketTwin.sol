@@ -20,22 +20,25 @@ pragma solidity ^0.8.24;
 // * `buyLease` / `renewLease`: offer open and not ended, version match,
 //   duration bounds, price ≤ max, payment, already licensed (purchase) or
 //   active licence needed (renewal, extended from its current expiry), the
-//   `now + maxDuration` expiry bound, then ONE `leaseContext(tokenId,
-//   lessor, market, price)` call on the asset (owner, the lessor's
-//   lease-operator flag, lock, user expiry, royalty) checked in the Stylus
-//   order, the royalty within the offer's cap, the payment split; the lease
-//   word per (offer, licensee): expiry bits 0-63, ERC-1155 slot 64-95, record
-//   flag bit 128, offer version bits 192-223 (the terms hash is the offer's
-//   at that version, not copied); the licence index (collection, token,
-//   account) → offer id with the longest-running rule; the asset's
-//   `setUser`; royalty, payee and refund pushed with 100,000 gas each,
+//   `now + maxDuration` expiry bound, then ONE `leaseTo(tokenId, lessor,
+//   licensee, expires, renew, price)` call on the asset, which answers the
+//   checks (owner, the lessor's lease-operator flag, lock, user expiry,
+//   royalty) and, when they pass, sets the licensee as the token's user in
+//   the same call; the answers checked in the Stylus order, the royalty
+//   within the offer's cap, the payment split; the lease word per (offer,
+//   licensee): expiry bits 0-63, ERC-1155 slot 64-95, record flag bit 128,
+//   offer version bits 192-223 (the terms hash is the offer's at that
+//   version, not copied); the licence index (collection, token, account) →
+//   offer id with the longest-running rule; royalty, payee and refund
+//   pushed with 100,000 gas each,
 //   failed pushes credited (PaymentCredited); LeasePurchased / LeaseRenewed;
 //   a transient re-entrancy guard for the Stylus SDK's;
 // * `withdraw`, `offerCount`, `leaseOf`, `isLicensed` (ERC-721 answer).
 //
 // Not ported: ERC-1155 offers (units, ERC-5006 records, slots), ERC-20
 // payment tokens (createOffer accepts ETH offers only), the fallback to the
-// separate asset views when an asset has no `leaseContext`, `quote`,
+// separate asset views and `setUser` when an asset has no `leaseTo` (or its
+// `leaseTo` reverts: the twin reverts with the asset's error), `quote`,
 // `offer`, `withdrawTo`, `creditOf`.
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -45,10 +48,8 @@ interface ILeaseAsset {
     function ownerOf(uint256 tokenId) external view returns (address);
     function isLeaseOperator(address owner, address operator) external view returns (bool);
     function userOf(uint256 tokenId) external view returns (address);
-    function setUser(uint256 tokenId, address user, uint64 expires) external;
-    function leaseContext(uint256 tokenId, address lessor, address operator, uint256 salePrice)
+    function leaseTo(uint256 tokenId, address lessor, address user, uint64 expires, bool renew, uint256 salePrice)
         external
-        view
         returns (address owner, bool approved, bool locked, uint64 userExpires, address receiver, uint256 amount);
 }
 
@@ -292,18 +293,15 @@ contract LeaseMarketTwin is ReentrancyGuardTransient {
         uint256 current = _leases[offerId][msg.sender].state;
         expires = _expiry(offerId, msg.sender, uint64(current), duration, sale.maxDuration, renew, now_);
 
-        // Asset checks, one call; the royalty within the offer's cap.
-        (address receiver, uint256 royalty) = _context(sale, offerId, price, renew, now_);
+        // Asset checks and the user, one call; the royalty within the
+        // offer's cap (a refusal reverts the user with the sale).
+        (address receiver, uint256 royalty) = _leaseTo(sale, offerId, price, expires, renew, now_);
         // Effects: the lease word (slot 0, no record, the version), the index.
         _leases[offerId][msg.sender].state =
             uint256(expires) | (current & (uint256(type(uint32).max) << 64)) | uint256(sale.version) << 192;
         _indexLicence(sale, offerId, msg.sender, expires, now_);
 
-        // Interactions: the asset, then the money.
-        try ILeaseAsset(sale.collection).setUser(sale.tokenId, msg.sender, expires) {}
-        catch {
-            revert LicenseMarketLeaseRejected(sale.collection, sale.tokenId);
-        }
+        // Interactions: the money.
         _pay(receiver, royalty);
         _pay(sale.payee, price - royalty);
         _pay(msg.sender, msg.value - price);
@@ -336,24 +334,20 @@ contract LeaseMarketTwin is ReentrancyGuardTransient {
         if (expires > latest) revert LicenseMarketLeaseTooLong(expires, latest);
     }
 
-    /// The asset's `leaseContext` checked in license-market's order; returns
-    /// the accepted royalty (capped at the price, refused above the cap).
-    function _context(Sale memory sale, uint256 offerId, uint256 price, bool renew, uint64 now_)
+    /// The asset's `leaseTo` (the licensee as user until `expires`), its
+    /// answers checked in license-market's order; returns the accepted
+    /// royalty (capped at the price, refused above the cap).
+    function _leaseTo(Sale memory sale, uint256 offerId, uint256 price, uint64 expires, bool renew, uint64 now_)
         private
-        view
         returns (address receiver, uint256 royalty)
     {
-        address owner;
-        bool approved;
-        bool locked;
-        uint64 userExpires;
-        (owner, approved, locked, userExpires, receiver, royalty) =
-            ILeaseAsset(sale.collection).leaseContext(sale.tokenId, sale.lessor, address(this), price);
-        if (!approved) revert LicenseMarketOperatorNotApproved(sale.collection, sale.lessor);
-        if (owner != sale.lessor) revert LicenseMarketLessorNotOwner(sale.collection, sale.tokenId, sale.lessor);
-        if (!renew && locked && userExpires >= now_) {
-            revert LicenseMarketTokenLeased(sale.collection, sale.tokenId, userExpires);
+        AssetAnswer memory a = _callLeaseTo(sale, price, expires, renew);
+        if (!a.approved) revert LicenseMarketOperatorNotApproved(sale.collection, sale.lessor);
+        if (a.owner != sale.lessor) revert LicenseMarketLessorNotOwner(sale.collection, sale.tokenId, sale.lessor);
+        if (!renew && a.locked && a.userExpires >= now_) {
+            revert LicenseMarketTokenLeased(sale.collection, sale.tokenId, a.userExpires);
         }
+        (receiver, royalty) = (a.receiver, a.amount);
         if (receiver == address(0) || receiver == address(this)) {
             (receiver, royalty) = (address(0), 0);
         } else if (royalty > price) {
@@ -361,6 +355,26 @@ contract LeaseMarketTwin is ReentrancyGuardTransient {
         }
         uint256 maxRoyalty = Math.mulDiv(price, sale.maxRoyaltyBps, BPS);
         if (royalty > maxRoyalty) revert LicenseMarketRoyaltyAboveCap(offerId, royalty, maxRoyalty);
+    }
+
+    /// `leaseTo`'s answer (a struct: six locals beside `_leaseTo`'s own would
+    /// not fit the EVM stack).
+    struct AssetAnswer {
+        address owner;
+        bool approved;
+        bool locked;
+        uint64 userExpires;
+        address receiver;
+        uint256 amount;
+    }
+
+    /// Calls the asset's `leaseTo` for the licensee (`msg.sender`).
+    function _callLeaseTo(Sale memory sale, uint256 price, uint64 expires, bool renew)
+        private
+        returns (AssetAnswer memory a)
+    {
+        (a.owner, a.approved, a.locked, a.userExpires, a.receiver, a.amount) =
+            ILeaseAsset(sale.collection).leaseTo(sale.tokenId, sale.lessor, msg.sender, expires, renew, price);
     }
 
     function _validate(OfferTerms calldata t, uint64 amount) private view {

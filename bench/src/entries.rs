@@ -46,12 +46,12 @@ pub const BEFORE_CACHE_ARBOS: u64 = 51;
 const PROGRAMS: [&str; 2] = ["license-market", "ip-collection"];
 
 /// The market's calls into the collection on the ERC-721 purchase path, in
-/// call order (license-market's `lease`: one `leaseContext` for the
-/// operator, holder and lock checks and the royalty quote, then the user it
-/// sets). Used as labels only when the measured number of entries matches.
-const PURCHASE_CALLS: [&str; 2] = ["leaseContext", "setUser"];
-/// The same for a renewal (the lock in the context is the licensee's own).
-const RENEWAL_CALLS: [&str; 2] = ["leaseContext", "setUser"];
+/// call order (license-market's `lease`: one `leaseTo`, which answers the
+/// operator, holder and lock checks and the royalty quote and sets the
+/// user). Used as labels only when the measured number of entries matches.
+const PURCHASE_CALLS: [&str; 1] = ["leaseTo"];
+/// The same for a renewal (the lock in the answer is the licensee's own).
+const RENEWAL_CALLS: [&str; 1] = ["leaseTo"];
 
 /// Which programs ArbWasmCache holds in a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

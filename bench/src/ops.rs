@@ -156,7 +156,7 @@ pub const OPS: &[OpSpec] = &[
             logs: &[(3, 96), (3, 32)],
             ..w()
         }),
-        note: "both: buyLease of the offer's version 1 (the lease word, the licence index, one leaseContext call on the asset, royalty within the offer's cap); Solidity: LeaseMarketTwin on BaselineIp721 (leaseContext as ip-collection's)",
+        note: "both: buyLease of the offer's version 1 (the lease word, the licence index, one leaseTo call on the asset that answers its checks and sets the user, royalty within the offer's cap); Solidity: LeaseMarketTwin on BaselineIp721 (leaseTo as ip-collection's)",
     },
     OpSpec {
         id: "lease.renew",
