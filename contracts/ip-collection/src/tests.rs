@@ -2249,17 +2249,7 @@ proptest::proptest! {
         own_royalty in (small_address(), 0u16..=10_000),
         price in proptest::prelude::any::<[u8; 32]>(),
     ) {
-        let c = Contract::<IpCollection>::new();
-        c.sender(Address::repeat_byte(0xEE))
-            .constructor(
-                "IP".into(),
-                "IP".into(),
-                String::new(),
-                Address::repeat_byte(0xEE),
-                Address::ZERO,
-                U96::ZERO,
-            )
-            .motsu_unwrap();
+        let c = constructed_by_ee();
         write_state(
             &c, owner, expires, locked, lessor, operator, bits, default_royalty, own_royalty,
         );
@@ -2532,17 +2522,9 @@ fn write_lease(
 
 /// A fresh collection with token 1's lease record, `caller`'s operator
 /// bits from `lessor` and a default royalty.
-#[allow(clippy::too_many_arguments)] // one argument per stored field
-fn lease_world(
-    owner: Address,
-    user: Address,
-    expires: u64,
-    locked: bool,
-    lessor: Address,
-    caller: Address,
-    bits: u8,
-    royalty: (Address, u16),
-) -> Contract<IpCollection> {
+/// A collection constructed and owned by `0xEE…`, no default royalty, for
+/// tests that then write its token state directly.
+fn constructed_by_ee() -> Contract<IpCollection> {
     let c = Contract::<IpCollection>::new();
     c.sender(Address::repeat_byte(0xEE))
         .constructor(
@@ -2554,6 +2536,21 @@ fn lease_world(
             U96::ZERO,
         )
         .motsu_unwrap();
+    c
+}
+
+#[allow(clippy::too_many_arguments)] // one argument per stored field
+fn lease_world(
+    owner: Address,
+    user: Address,
+    expires: u64,
+    locked: bool,
+    lessor: Address,
+    caller: Address,
+    bits: u8,
+    royalty: (Address, u16),
+) -> Contract<IpCollection> {
+    let c = constructed_by_ee();
     write_state(
         &c,
         owner,
