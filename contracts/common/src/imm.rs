@@ -76,12 +76,9 @@ pub fn u256(l0: u64, l1: u64, l2: u64, l3: u64) -> U256 {
 /// ```
 #[macro_export]
 macro_rules! topic {
-    ($ev:ty) => {{
-        const W: [u64; 4] = $crate::imm::le_words(
-            <$ev as $crate::__private::alloy_sol_types::SolEvent>::SIGNATURE_HASH,
-        );
-        $crate::imm::b256(W[0], W[1], W[2], W[3])
-    }};
+    ($ev:ty) => {
+        $crate::imm_b256!(<$ev as $crate::__private::alloy_sol_types::SolEvent>::SIGNATURE_HASH)
+    };
 }
 
 /// The `B256` constant `$c` (a `const` path: an EIP-712 type hash, say),

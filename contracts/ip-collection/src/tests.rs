@@ -2213,6 +2213,12 @@ fn lease_context_matches_the_separate_views_on_fixed_states(
     );
 }
 
+/// A stored ERC-4907 expiry: none, around `NOW`, or any.
+fn stored_expiry() -> impl proptest::strategy::Strategy<Value = u64> {
+    use proptest::prelude::*;
+    prop_oneof![Just(0u64), (NOW - 3)..(NOW + 3), any::<u64>()]
+}
+
 /// An address from a small set (zero included), so equalities happen.
 fn small_address() -> impl proptest::strategy::Strategy<Value = Address> {
     use proptest::prelude::*;
@@ -2235,11 +2241,7 @@ proptest::proptest! {
     #[test]
     fn lease_context_matches_the_separate_views(
         owner in small_address(),
-        expires in proptest::prop_oneof![
-            proptest::prelude::Just(0u64),
-            (NOW - 3)..(NOW + 3),
-            proptest::prelude::any::<u64>(),
-        ],
+        expires in stored_expiry(),
         locked in proptest::prelude::any::<bool>(),
         lessor in small_address(),
         operator in small_address(),
@@ -2578,11 +2580,7 @@ proptest::proptest! {
     fn lease_to_is_lease_context_then_set_user(
         owner in small_address(),
         user in small_address(),
-        expires in proptest::prop_oneof![
-            proptest::prelude::Just(0u64),
-            (NOW - 3)..(NOW + 3),
-            proptest::prelude::any::<u64>(),
-        ],
+        expires in stored_expiry(),
         locked in proptest::prelude::any::<bool>(),
         lessor in small_address(),
         caller in small_address(),
